@@ -1,0 +1,13 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  rootDir: __dirname,
+  testMatch: ['<rootDir>/tests/**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tests/tsconfig.json', isolatedModules: true }] },
+  testEnvironment: 'node',
+  setupFiles: ['<rootDir>/tests/helpers/env.ts'],
+  globalSetup: '<rootDir>/tests/helpers/global-setup.ts',
+  modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/build/', '<rootDir>/src/plugins/.*/dist/'],
+  testTimeout: 120000,
+  // Two Strapi instances at a time fit this machine (2 cores); each test file has its own database.
+  maxWorkers: 2,
+};

@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+'use strict';
+// Compiles the local TypeScript plugins (src/plugins/*) to their dist/, which their strapi-server.js loads.
+// The app's own compile skips src/plugins, so this runs before `strapi build`, `strapi start` and the tests.
+const { execFileSync } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+
+const root = path.resolve(__dirname, '..');
+const pluginsDir = path.join(root, 'src', 'plugins');
+const projects = fs
+  .readdirSync(pluginsDir, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && fs.existsSync(path.join(pluginsDir, entry.name, 'tsconfig.json')))
+  .map((entry) => path.join('src', 'plugins', entry.name));
+
+execFileSync(process.execPath, [require.resolve('typescript/bin/tsc', { paths: [root] }), '-b', ...projects], {
+  cwd: root,
+  stdio: 'inherit',
+});

@@ -1,0 +1,58 @@
+'use strict';
+// Shared steps of `npm start` and `npm test`. Node built-ins only: they run before anything is installed.
+const { execFileSync, spawnSync } = require('child_process');
+const crypto = require('crypto');
+const fs = require('fs');
+const path = require('path');
+
+const root = path.resolve(__dirname, '..');
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+function log(message) {
+  console.log(`[lyceum] ${message}`);
+}
+
+/** Installs dependencies when node_modules is missing or older than the lockfile. */
+function installDependencies() {
+  const lockfile = path.join(root, 'package-lock.json');
+  const stamp = path.join(root, 'node_modules', '.lyceum-installed');
+  const isCurrent =
+    fs.existsSync(stamp) && fs.existsSync(lockfile) && fs.statSync(stamp).mtimeMs >= fs.statSync(lockfile).mtimeMs;
+  if (isCurrent) return;
+  log('installing dependencies (first run takes a few minutes)…');
+  // `npm ci` cannot be used: the registry lacks some optional platform packages the lockfile would need to list.
+  const result = spawnSync(npm, ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('npm install failed');
+  fs.writeFileSync(stamp, new Date().toISOString());
+}
+
+const secret = () => crypto.randomBytes(24).toString('base64');
+
+/** Writes .env with fresh random secrets on first run; never overwrites an existing one. */
+function ensureEnvFile() {
+  const envFile = path.join(root, '.env');
+  if (fs.existsSync(envFile)) return;
+  const lines = [
+    '# Made by `npm start` on first run. Secrets are random; keep this file out of git.',
+    'HOST=0.0.0.0',
+    'PORT=1337',
+    `APP_KEYS=${[secret(), secret(), secret(), secret()].join(',')}`,
+    `API_TOKEN_SALT=${secret()}`,
+    `ADMIN_JWT_SECRET=${secret()}`,
+    `TRANSFER_TOKEN_SALT=${secret()}`,
+    `JWT_SECRET=${secret()}`,
+    `ENCRYPTION_KEY=${secret()}`,
+    'DATABASE_CLIENT=sqlite',
+    'DATABASE_FILENAME=.tmp/data.db',
+    'STRAPI_TELEMETRY_DISABLED=true',
+    '',
+  ];
+  fs.writeFileSync(envFile, lines.join('\n'), { mode: 0o600 });
+  log('created .env with random secrets');
+}
+
+function buildPlugins() {
+  execFileSync(process.execPath, [path.join(root, 'scripts', 'build-plugins.js')], { cwd: root, stdio: 'inherit' });
+}
+
+module.exports = { root, log, installDependencies, ensureEnvFile, buildPlugins };

@@ -1,0 +1,40 @@
+import type { RoleType } from './roles';
+
+/**
+ * The contract's permission matrix as users-permissions actions. Route-level only: ownership, enrollment
+ * and publication are checked by policies and services on top of it.
+ */
+const read = (uid: string) => [`${uid}.find`, `${uid}.findOne`];
+const write = (uid: string) => [`${uid}.create`, `${uid}.update`, `${uid}.delete`];
+const up = (action: string) => `plugin::users-permissions.${action}`;
+
+const AUTH_FOR_EVERYONE = [
+  'auth.callback', 'auth.connect', 'auth.forgotPassword', 'auth.resetPassword', 'auth.register',
+  'auth.emailConfirmation', 'auth.sendEmailConfirmation', 'auth.refresh',
+].map(up);
+const AUTH_SIGNED_IN = ['auth.logout', 'auth.getSessions', 'auth.revokeSession', 'auth.changePassword', 'user.me', 'user.updateMe'].map(up);
+
+const CATALOG = ['course', 'category', 'tag', 'lesson', 'announcement', 'article', 'article-category'].flatMap((name) =>
+  read(`api::${name}.${name}`)
+);
+const COURSE_MEMBER_READS = [...read('api::quiz.quiz'), ...read('api::assignment.assignment')];
+const COURSE_AUTHORING = ['course', 'lesson', 'quiz', 'assignment', 'announcement'].flatMap((name) => write(`api::${name}.${name}`));
+const SITE_EDITING = ['category', 'tag', 'article', 'article-category'].flatMap((name) => write(`api::${name}.${name}`));
+const USER_MANAGEMENT = ['user.find', 'user.findOne', 'user.count', 'user.create', 'user.update', 'user.destroy'].map(up);
+
+const student = [...AUTH_FOR_EVERYONE, ...AUTH_SIGNED_IN, ...CATALOG, ...COURSE_MEMBER_READS];
+const teacher = [...student, ...COURSE_AUTHORING];
+
+export const PERMISSION_MATRIX: Record<RoleType, string[]> = {
+  public: [...AUTH_FOR_EVERYONE, ...CATALOG],
+  student,
+  teacher,
+  admin: [...teacher, ...SITE_EDITING, ...USER_MANAGEMENT],
+};
+
+export const ROLE_NAMES: Record<RoleType, { name: string; description: string }> = {
+  public: { name: 'Public', description: 'Visitors without a token' },
+  student: { name: 'Student', description: 'Learners; what registration gives' },
+  teacher: { name: 'Teacher', description: 'Course authors; manage the courses they teach' },
+  admin: { name: 'Admin', description: 'API administrators: every course, users and site content' },
+};

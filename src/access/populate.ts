@@ -1,0 +1,30 @@
+/**
+ * Takes one relation out of a REST `populate` parameter (every shape Strapi accepts: "a,b", ["a"], { a: … }, "*")
+ * and says whether it was asked for, so a controller can fill it itself with a safe projection.
+ */
+export function takePopulatedRelation(query: Record<string, unknown>, relation: string): boolean {
+  const populate = query.populate;
+  if (populate === '*' || populate === true || populate === 'true') return true;
+  if (typeof populate === 'string') {
+    const names = populate.split(',').map((name) => name.trim());
+    if (!names.includes(relation)) return false;
+    const rest = names.filter((name) => name !== relation);
+    if (rest.length) query.populate = rest.join(',');
+    else delete query.populate;
+    return true;
+  }
+  if (Array.isArray(populate)) {
+    if (!populate.includes(relation)) return false;
+    const rest = populate.filter((name) => name !== relation);
+    if (rest.length) query.populate = rest;
+    else delete query.populate;
+    return true;
+  }
+  if (populate && typeof populate === 'object' && relation in populate) {
+    const { [relation]: _taken, ...rest } = populate as Record<string, unknown>;
+    if (Object.keys(rest).length) query.populate = rest;
+    else delete query.populate;
+    return true;
+  }
+  return false;
+}

@@ -1,0 +1,54 @@
+import { factories } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import { canManageCourse } from '../../../access/ownership';
+import { asksForDraft, readPublishedOnly } from '../../../access/publication';
+import { Refusal } from '../../../access/refusal';
+import { callerFrom } from '../../../access/roles';
+
+const LESSON = 'api::lesson.lesson';
+
+/**
+ * Lesson content (text, video, files) is private in the schema so that no list, populate or filter can
+ * leak it; findOne adds it back for callers the progress plugin lets in.
+ */
+export default factories.createCoreController(LESSON, ({ strapi }) => ({
+  async find(ctx) {
+    if (callerFrom(ctx.state).role !== 'admin') readPublishedOnly(ctx);
+    return super.find(ctx);
+  },
+
+  async findOne(ctx) {
+    const caller = callerFrom(ctx.state);
+    const documentId: string = ctx.params.id;
+    const lesson = await strapi.db.query(LESSON).findOne({
+      where: { documentId },
+      select: ['id', 'freePreview'],
+      populate: { course: { select: ['documentId'] } },
+    });
+    if (!lesson) throw new errors.NotFoundError('Lesson not found');
+    const courseDocumentId: string | null = lesson.course?.documentId ?? null;
+    const managesCourse = caller.role === 'admin' || (courseDocumentId !== null && (await canManageCourse(strapi, caller, courseDocumentId)));
+
+    if (!(managesCourse && asksForDraft(ctx)) && caller.role !== 'admin') readPublishedOnly(ctx);
+    const response = (await super.findOne(ctx)) as { data: Record<string, unknown> | null } | undefined;
+    if (!response?.data) throw new errors.NotFoundError('Lesson not found');
+
+    const decision = await strapi.plugin('progress').service('lesson-access').decide({
+      userId: caller.userId,
+      courseDocumentId,
+      isFreePreview: Boolean(response.data.freePreview),
+      managesCourse,
+    });
+    if (!decision.allowed) throw new Refusal('Enroll in the course to read this lesson', decision.reason);
+
+    const content = await strapi.documents(LESSON).findOne({
+      documentId,
+      locale: response.data.locale as string | undefined,
+      status: response.data.publishedAt ? 'published' : 'draft',
+      fields: ['content', 'videoUrl'],
+      populate: { video: true, materials: true },
+    });
+    response.data = { ...response.data, content: content?.content ?? null, videoUrl: content?.videoUrl ?? null, video: content?.video ?? null, materials: content?.materials ?? [] };
+    return response;
+  },
+}));

@@ -1,0 +1,3 @@
+import { createMembersOnlyController } from '../../../access/members-only-controller';
+
+export default createMembersOnlyController('api::quiz.quiz');

@@ -1,0 +1,90 @@
+import { errors, validateYupSchema, yup } from '@strapi/utils';
+import { isRoleType } from '../../access/roles';
+
+const USER = 'plugin::users-permissions.user';
+const ROLE = 'plugin::users-permissions.role';
+
+// PUT /users/me edits the profile and nothing else: role, email, confirmation and blocked flags stay the admin's.
+const PROFILE_FIELDS = ['fullName', 'bio', 'avatar', 'locale'];
+const validateProfileUpdate = validateYupSchema(
+  yup
+    .object({
+      fullName: yup.string().trim().max(120).nullable(),
+      bio: yup.string().max(2000).nullable(),
+      avatar: yup.number().integer().positive().nullable(),
+      locale: yup.string().oneOf(['en', 'ru']),
+    })
+    .strict(true)
+);
+
+async function roleIdForType(type: string): Promise<number> {
+  const role = isRoleType(type) && type !== 'public' ? await strapi.db.query(ROLE).findOne({ where: { type }, select: ['id'] }) : null;
+  if (!role) {
+    throw new errors.ValidationError('Unknown role', {
+      errors: [{ path: ['role'], message: 'role must be one of student, teacher, admin', name: 'ValidationError' }],
+    });
+  }
+  return role.id;
+}
+
+/** The caller's profile with `role.type`, which the stock /users/me leaves out unless populated. */
+async function profileOf(ctx: any, userId: number) {
+  const user = await strapi.db.query(USER).findOne({ where: { id: userId }, populate: { role: true, avatar: true } });
+  const sanitized = (await strapi.contentAPI.sanitize.output(user, strapi.getModel(USER), { auth: ctx.state.auth })) as Record<string, unknown>;
+  return { ...sanitized, role: user.role ? { type: user.role.type, name: user.role.name } : null };
+}
+
+export default (plugin: any) => {
+  const userController = plugin.controllers.user;
+  const stockCreate = userController.create;
+  const stockUpdate = userController.update;
+
+  // Admins name roles by type ({ "role": "teacher" }), as the contract says, instead of by database id.
+  const roleByTypeName = (stock: (ctx: any) => Promise<unknown>) => async (ctx: any) => {
+    const body = ctx.request.body;
+    if (body && typeof body === 'object' && typeof body.role === 'string' && !/^\d+$/.test(body.role)) {
+      body.role = await roleIdForType(body.role);
+    }
+    return stock(ctx);
+  };
+  userController.create = roleByTypeName(stockCreate);
+  userController.update = roleByTypeName(stockUpdate);
+
+  userController.me = async (ctx: any) => {
+    if (!ctx.state.user) throw new errors.UnauthorizedError('Missing or invalid credentials');
+    ctx.body = await profileOf(ctx, ctx.state.user.id);
+  };
+
+  userController.updateMe = async (ctx: any) => {
+    if (!ctx.state.user) throw new errors.UnauthorizedError('Missing or invalid credentials');
+    const body = ctx.request.body;
+    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new errors.ValidationError('Send the profile fields as a JSON object');
+    const notProfile = Object.keys(body).filter((field) => !PROFILE_FIELDS.includes(field));
+    if (notProfile.length) {
+      throw new errors.ValidationError('Only profile fields can be changed here', {
+        errors: notProfile.map((field) => ({ path: [field], message: `${field} cannot be changed here`, name: 'ValidationError' })),
+      });
+    }
+    const profile = (await validateProfileUpdate(body)) as Record<string, unknown>;
+    if (profile.avatar != null) {
+      const file = await strapi.db.query('plugin::upload.file').findOne({ where: { id: profile.avatar }, select: ['id'] });
+      if (!file) {
+        throw new errors.ValidationError('Unknown avatar file', {
+          errors: [{ path: ['avatar'], message: 'No uploaded file has this id', name: 'ValidationError' }],
+        });
+      }
+    }
+    await strapi.db.query(USER).update({ where: { id: ctx.state.user.id }, data: profile });
+    ctx.body = await profileOf(ctx, ctx.state.user.id);
+  };
+
+  // Before the stock PUT /users/:id, which would otherwise take "me" for an id.
+  plugin.routes['content-api'].routes.unshift({
+    method: 'PUT',
+    path: '/users/me',
+    handler: 'user.updateMe',
+    config: { prefix: '' },
+  });
+
+  return plugin;
+};

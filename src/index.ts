@@ -1,0 +1,33 @@
+import type { Core } from '@strapi/strapi';
+import { ensureLocales } from './bootstrap/locales';
+import { applyPermissionMatrix } from './bootstrap/roles';
+import { fillMissingSlugs } from './content/slugs';
+import { DEMO_PASSWORD, DEMO_USERS } from './demo/accounts';
+import { seedDemoDataOnce } from './demo/seed';
+
+const demoDataWanted = () => process.env.NODE_ENV !== 'production' && process.env.LYCEUM_DEMO_DATA !== 'false';
+
+export default {
+  register({ strapi }: { strapi: Core.Strapi }) {
+    fillMissingSlugs(strapi);
+  },
+
+  async bootstrap({ strapi }: { strapi: Core.Strapi }) {
+    await ensureLocales(strapi);
+    await applyPermissionMatrix(strapi);
+    if (!demoDataWanted()) return;
+    if (await seedDemoDataOnce(strapi)) strapi.log.info('Lyceum: demo data loaded');
+    strapi.server.httpServer.once('listening', () => {
+      const url = strapi.config.get('server.absoluteUrl') ?? `http://localhost:${strapi.config.get('server.port')}`;
+      const lines = [
+        '',
+        `Lyceum is running. Admin panel: ${url}/admin   API: ${url}/api`,
+        `Demo accounts (password ${DEMO_PASSWORD}):`,
+        ...DEMO_USERS.map((user) => `  ${user.role.padEnd(8)} ${user.email}`),
+        `  admin panel super admin: ${DEMO_USERS[0].email}`,
+        '',
+      ];
+      console.log(lines.join('\n'));
+    });
+  },
+};

@@ -1,0 +1,49 @@
+import fs from 'fs';
+import path from 'path';
+import { randomBytes } from 'crypto';
+import { Client } from 'pg';
+
+/**
+ * A throwaway database for one test file: a fresh SQLite file, or a fresh PostgreSQL database when
+ * DATABASE_CLIENT=postgres. Nothing a previous run left behind is ever read.
+ */
+export interface ThrowawayDatabase {
+  drop(): Promise<void>;
+}
+
+const adminClient = () =>
+  new Client({
+    host: process.env.DATABASE_HOST,
+    port: Number(process.env.DATABASE_PORT),
+    user: process.env.DATABASE_USERNAME,
+    password: process.env.DATABASE_PASSWORD || undefined,
+    database: 'postgres',
+  });
+
+export async function createThrowawayDatabase(): Promise<ThrowawayDatabase> {
+  const name = `lyceum_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  if (process.env.DATABASE_CLIENT === 'postgres') {
+    const client = adminClient();
+    await client.connect();
+    await client.query(`CREATE DATABASE "${name}"`);
+    await client.end();
+    process.env.DATABASE_NAME = name;
+    process.env.DATABASE_SCHEMA = 'public';
+    return {
+      async drop() {
+        const dropper = adminClient();
+        await dropper.connect();
+        await dropper.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+        await dropper.end();
+      },
+    };
+  }
+  const relative = path.join('.tmp', `${name}.db`);
+  fs.mkdirSync(path.resolve('.tmp'), { recursive: true });
+  process.env.DATABASE_FILENAME = relative;
+  return {
+    async drop() {
+      for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(path.resolve(relative + suffix), { force: true });
+    },
+  };
+}

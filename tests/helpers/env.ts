@@ -1,0 +1,25 @@
+// Loaded before each test file (jest setupFiles): the defaults a test process needs, without a .env.
+const defaults: Record<string, string> = {
+  NODE_ENV: 'test',
+  HOST: '127.0.0.1',
+  PORT: '0',
+  APP_KEYS: 'test-key-1,test-key-2',
+  API_TOKEN_SALT: 'test-api-token-salt',
+  ADMIN_JWT_SECRET: 'test-admin-jwt-secret',
+  TRANSFER_TOKEN_SALT: 'test-transfer-token-salt',
+  JWT_SECRET: 'test-jwt-secret',
+  ENCRYPTION_KEY: 'test-encryption-key',
+  STRAPI_TELEMETRY_DISABLED: 'true',
+  STRAPI_DISABLE_UPDATE_NOTIFICATION: 'true',
+  LYCEUM_DEMO_DATA: 'false',
+  // Factories log many users in from one address; the limit itself is tested with its own setting.
+  RATE_LIMIT_AUTH_PER_IDENTIFIER: '1000',
+  DATABASE_CLIENT: 'sqlite',
+};
+for (const [name, value] of Object.entries(defaults)) process.env[name] ??= value;
+if (process.env.DATABASE_CLIENT === 'postgres') {
+  process.env.DATABASE_HOST ??= '127.0.0.1';
+  process.env.DATABASE_PORT ??= '5432';
+  process.env.DATABASE_USERNAME ??= 'postgres';
+  process.env.DATABASE_PASSWORD ??= '';
+}

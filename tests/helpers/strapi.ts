@@ -1,0 +1,29 @@
+import path from 'path';
+import { createStrapi, type Core } from '@strapi/strapi';
+import supertest from 'supertest';
+import { createThrowawayDatabase, type ThrowawayDatabase } from './database';
+
+export interface TestApp {
+  strapi: Core.Strapi;
+  request: ReturnType<typeof supertest>;
+}
+
+let database: ThrowawayDatabase | undefined;
+let instance: Core.Strapi | undefined;
+
+/** Boots one real Strapi (compiled once by the global setup) on a throwaway database. */
+export async function startLyceum(env: Record<string, string> = {}): Promise<TestApp> {
+  Object.assign(process.env, env);
+  database = await createThrowawayDatabase();
+  const appDir = process.cwd();
+  instance = await createStrapi({ appDir, distDir: path.join(appDir, 'dist') }).load();
+  instance.server.mount();
+  return { strapi: instance, request: supertest(instance.server.httpServer) };
+}
+
+export async function stopLyceum(): Promise<void> {
+  if (instance) await instance.destroy();
+  instance = undefined;
+  if (database) await database.drop();
+  database = undefined;
+}
