@@ -14,7 +14,10 @@ type MembersOnlyUid = 'api::quiz.quiz' | 'api::assignment.assignment';
 export function createMembersOnlyController(uid: MembersOnlyUid) {
   // Quizzes may hang off a lesson rather than the course itself.
   const inCourses = (courseIds: string[]) =>
-    uid === 'api::quiz.quiz'
+    // Strapi drops an empty $in, which would then match every entry: an impossible filter instead.
+    courseIds.length === 0
+      ? { id: { $null: true } }
+      : uid === 'api::quiz.quiz'
       ? { $or: [{ course: { documentId: { $in: courseIds } } }, { lesson: { course: { documentId: { $in: courseIds } } } }] }
       : { course: { documentId: { $in: courseIds } } };
 

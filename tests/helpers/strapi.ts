@@ -16,7 +16,10 @@ export async function startLyceum(env: Record<string, string> = {}): Promise<Tes
   Object.assign(process.env, env);
   database = await createThrowawayDatabase();
   const appDir = process.cwd();
-  instance = await createStrapi({ appDir, distDir: path.join(appDir, 'dist') }).load();
+  const created = createStrapi({ appDir, distDir: path.join(appDir, 'dist') });
+  // Request and migration logs drown test output; LOG_LEVEL=http brings them back.
+  created.log.level = process.env.LOG_LEVEL ?? 'warn';
+  instance = await created.load();
   instance.server.mount();
   return { strapi: instance, request: supertest(instance.server.httpServer) };
 }

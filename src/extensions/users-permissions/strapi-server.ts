@@ -27,11 +27,14 @@ async function roleIdForType(type: string): Promise<number> {
   return role.id;
 }
 
-/** The caller's profile with `role.type`, which the stock /users/me leaves out unless populated. */
+/**
+ * The caller's profile with `role.type`, which the stock /users/me leaves out unless populated. The
+ * contract's `locale` is stored as `preferredLocale`: every Strapi 5 table reserves `locale` for i18n.
+ */
 async function profileOf(ctx: any, userId: number) {
   const user = await strapi.db.query(USER).findOne({ where: { id: userId }, populate: { role: true, avatar: true } });
-  const sanitized = (await strapi.contentAPI.sanitize.output(user, strapi.getModel(USER), { auth: ctx.state.auth })) as Record<string, unknown>;
-  return { ...sanitized, role: user.role ? { type: user.role.type, name: user.role.name } : null };
+  const { preferredLocale, ...sanitized } = (await strapi.contentAPI.sanitize.output(user, strapi.getModel(USER), { auth: ctx.state.auth })) as Record<string, unknown>;
+  return { ...sanitized, locale: preferredLocale ?? 'en', role: user.role ? { type: user.role.type, name: user.role.name } : null };
 }
 
 export default (plugin: any) => {
@@ -48,6 +51,12 @@ export default (plugin: any) => {
     return stock(ctx);
   };
   userController.create = roleByTypeName(stockCreate);
+  const stockFindOne = userController.findOne;
+  userController.findOne = async (ctx: any) => {
+    await stockFindOne(ctx);
+    // The stock action answers an unknown id with an empty 204; the contract says 404.
+    if (ctx.body == null) throw new errors.NotFoundError('User not found');
+  };
   userController.update = roleByTypeName(stockUpdate);
 
   userController.me = async (ctx: any) => {
@@ -65,7 +74,8 @@ export default (plugin: any) => {
         errors: notProfile.map((field) => ({ path: [field], message: `${field} cannot be changed here`, name: 'ValidationError' })),
       });
     }
-    const profile = (await validateProfileUpdate(body)) as Record<string, unknown>;
+    const { locale, ...profile } = (await validateProfileUpdate(body)) as Record<string, unknown>;
+    if (locale !== undefined) profile.preferredLocale = locale;
     if (profile.avatar != null) {
       const file = await strapi.db.query('plugin::upload.file').findOne({ where: { id: profile.avatar }, select: ['id'] });
       if (!file) {
