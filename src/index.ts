@@ -3,9 +3,7 @@ import { ensureLocales } from './bootstrap/locales';
 import { applyPermissionMatrix } from './bootstrap/roles';
 import { fillMissingSlugs } from './content/slugs';
 import { DEMO_PASSWORD, DEMO_USERS } from './demo/accounts';
-import { seedDemoDataOnce } from './demo/seed';
-
-const demoDataWanted = () => process.env.NODE_ENV !== 'production' && process.env.LYCEUM_DEMO_DATA !== 'false';
+import { isDemoDataWanted, seedDemoDataOnce } from './demo/seed';
 
 export default {
   register({ strapi }: { strapi: Core.Strapi }) {
@@ -15,7 +13,7 @@ export default {
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
     await ensureLocales(strapi);
     await applyPermissionMatrix(strapi);
-    if (!demoDataWanted()) return;
+    if (!isDemoDataWanted(process.env)) return;
     if (await seedDemoDataOnce(strapi)) strapi.log.info('Lyceum: demo data loaded');
     strapi.server.httpServer.once('listening', () => {
       const url = strapi.config.get('server.absoluteUrl') ?? `http://localhost:${strapi.config.get('server.port')}`;

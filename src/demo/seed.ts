@@ -4,6 +4,10 @@ import { demoArticles, demoCategories, demoCourses } from './content';
 
 const USER = 'plugin::users-permissions.user';
 
+/** Demo data is for trying Lyceum out: never in production, and off when LYCEUM_DEMO_DATA=false. */
+export const isDemoDataWanted = (env: Record<string, string | undefined>): boolean =>
+  env.NODE_ENV !== 'production' && env.LYCEUM_DEMO_DATA !== 'false';
+
 /** Loads the demo catalog once per database; the flag lives in Strapi's core store. */
 export async function seedDemoDataOnce(strapi: Core.Strapi): Promise<boolean> {
   const flag = strapi.store({ type: 'core', name: 'lyceum', key: 'demo-data' });

@@ -1,0 +1,57 @@
+import { DEMO_PASSWORD, DEMO_USERS } from '../../src/demo/accounts';
+import { startLyceum, stopLyceum, type TestApp } from '../helpers/strapi';
+
+let app: TestApp;
+
+beforeAll(async () => {
+  app = await startLyceum({ LYCEUM_DEMO_DATA: 'true' });
+});
+afterAll(stopLyceum);
+
+const login = async (email: string) => {
+  const response = await app.request.post('/api/auth/local').send({ identifier: email, password: DEMO_PASSWORD });
+  expect(response.status).toBe(200);
+  return { Authorization: `Bearer ${response.body.jwt}` };
+};
+
+test.each(DEMO_USERS.map((user) => [user.email, user.role]))('%s logs in with the demo password and has role %s', async (email, role) => {
+  const me = await app.request.get('/api/users/me').set(await login(email));
+  expect(me.body.role.type).toBe(role);
+});
+
+test('the admin panel super admin logs in', async () => {
+  const response = await app.request.post('/admin/login').send({ email: 'admin@example.com', password: DEMO_PASSWORD });
+  expect(response.status).toBe(200);
+  expect(response.body.data.token).toEqual(expect.any(String));
+});
+
+test('published courses exist in English and Russian, with lessons, a quiz, an assignment and a review', async () => {
+  const english = await app.request.get('/api/courses?populate[lessons]=true&sort=title');
+  const russian = await app.request.get('/api/courses?locale=ru');
+  expect(english.body.data.length).toBeGreaterThanOrEqual(3);
+  expect(russian.body.data.length).toBe(english.body.data.length);
+  expect(russian.body.data.map((course: { title: string }) => course.title)).toContain('TypeScript с нуля');
+  expect(english.body.data.every((course: { lessons: unknown[] }) => course.lessons.length > 0)).toBe(true);
+  expect(await app.strapi.db.query('api::quiz.quiz').count({ where: { publishedAt: { $notNull: true } } })).toBeGreaterThan(0);
+  expect(await app.strapi.db.query('api::assignment.assignment').count({ where: { publishedAt: { $notNull: true } } })).toBeGreaterThan(0);
+  expect(await app.strapi.db.query('api::review.review').count()).toBeGreaterThan(0);
+  const articles = await app.request.get('/api/articles?locale=ru');
+  expect(articles.body.data.length).toBeGreaterThanOrEqual(2);
+  expect(articles.body.data.every((article: { slug: string }) => article.slug)).toBe(true);
+});
+
+test('the demo teacher owns the demo courses and the demo student is enrolled in one', async () => {
+  const teacher = await login('teacher@example.com');
+  const [course] = (await app.request.get('/api/courses?filters[title][$eq]=TypeScript from Zero&populate=lessons')).body.data;
+  expect((await app.request.put(`/api/courses/${course.documentId}`).set(teacher).send({ data: { summary: 'Edited' } })).status).toBe(200);
+  const student = await login('student@example.com');
+  const paidLesson = course.lessons.find((lesson: { freePreview: boolean }) => !lesson.freePreview);
+  expect((await app.request.get(`/api/lessons/${paidLesson.documentId}`).set(student)).status).toBe(200);
+});
+
+test('loading again changes nothing', async () => {
+  const { seedDemoDataOnce } = await import('../../src/demo/seed');
+  const before = await app.strapi.db.query('api::course.course').count();
+  expect(await seedDemoDataOnce(app.strapi)).toBe(false);
+  expect(await app.strapi.db.query('api::course.course').count()).toBe(before);
+});
