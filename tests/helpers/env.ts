@@ -10,7 +10,6 @@ const defaults: Record<string, string> = {
   JWT_SECRET: 'test-jwt-secret',
   ENCRYPTION_KEY: 'test-encryption-key',
   STRAPI_TELEMETRY_DISABLED: 'true',
-  STRAPI_DISABLE_UPDATE_NOTIFICATION: 'true',
   LYCEUM_DEMO_DATA: 'false',
   // Factories log many users in from one address; the limit itself is tested with its own setting.
   RATE_LIMIT_AUTH_PER_IDENTIFIER: '1000',
