@@ -4,6 +4,7 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Server =>
   host: env('HOST', '0.0.0.0'),
   port: env.int('PORT', 1337),
   url: env('PUBLIC_URL', ''),
+  cron: { enabled: env.bool('CRON_ENABLED', true) },
   app: {
     keys: env.array('APP_KEYS')!,
   },

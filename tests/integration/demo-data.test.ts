@@ -45,8 +45,13 @@ test('the demo teacher owns the demo courses and the demo student is enrolled in
   const [course] = (await app.request.get('/api/courses?filters[title][$eq]=TypeScript from Zero&populate=lessons')).body.data;
   expect((await app.request.put(`/api/courses/${course.documentId}`).set(teacher).send({ data: { summary: 'Edited' } })).status).toBe(200);
   const student = await login('student@example.com');
-  const paidLesson = course.lessons.find((lesson: { freePreview: boolean }) => !lesson.freePreview);
-  expect((await app.request.get(`/api/lessons/${paidLesson.documentId}`).set(student)).status).toBe(200);
+  const [first, second] = [...course.lessons].sort((a: { position: number }, b: { position: number }) => a.position - b.position);
+  // The demo course is sequential: the second lesson opens once the first is complete.
+  const locked = await app.request.get(`/api/lessons/${second.documentId}`).set(student);
+  expect(locked.status).toBe(403);
+  expect(locked.body.error.details.reason).toBe('lesson_locked');
+  expect((await app.request.post(`/api/lessons/${first.documentId}/complete`).set(student)).status).toBe(200);
+  expect((await app.request.get(`/api/lessons/${second.documentId}`).set(student)).status).toBe(200);
 });
 
 test('loading again changes nothing', async () => {

@@ -2,7 +2,7 @@ import { takePopulatedRelation } from '../../src/access/populate';
 import { relationDocumentIds } from '../../src/access/relation-input';
 import { callerFrom } from '../../src/access/roles';
 import { PERMISSION_MATRIX } from '../../src/access/permission-matrix';
-import { decideLessonAccess } from '../../src/plugins/progress/server/src/services/lesson-access';
+import { decideLessonAccess } from '../../src/plugins/progress/server/src/rules/lesson-access';
 
 describe('callerFrom', () => {
   test.each([
@@ -49,19 +49,6 @@ describe('relationDocumentIds', () => {
 
   test.each([42, true, { documentId: 7 }, [{}], { connect: [1] }, '', 'x'.repeat(65)])('%j is a 400 naming the field', (value) => {
     expect(() => relationDocumentIds(value, 'course')).toThrow(expect.objectContaining({ name: 'ValidationError', details: { errors: [expect.objectContaining({ path: ['course'] })] } }));
-  });
-});
-
-describe('decideLessonAccess', () => {
-  test.each([
-    [{ isFreePreview: true, managesCourse: false, isCourseMember: false }, true],
-    [{ isFreePreview: false, managesCourse: true, isCourseMember: false }, true],
-    [{ isFreePreview: false, managesCourse: false, isCourseMember: true }, true],
-    [{ isFreePreview: false, managesCourse: false, isCourseMember: false }, false],
-  ])('%j → allowed %s', (facts, allowed) => {
-    const decision = decideLessonAccess(facts);
-    expect(decision.allowed).toBe(allowed);
-    if (!decision.allowed) expect(decision.reason).toBe('not_enrolled');
   });
 });
 

@@ -7,9 +7,16 @@ import { callerFrom } from '../../../access/roles';
 
 const LESSON = 'api::lesson.lesson';
 
+const LESSON_REFUSALS = {
+  not_enrolled: 'Enroll in the course to read this lesson',
+  access_expired: 'Your access to this course has ended',
+  not_released: 'This lesson is not released yet',
+  lesson_locked: 'Complete the earlier lessons first',
+};
+
 /**
  * Lesson content (text, video, files) is private in the schema so that no list, populate or filter can
- * leak it; findOne adds it back for callers the progress plugin lets in.
+ * leak it; findOne adds it back for callers the progress plugin lets in (enrolled, released, unlocked).
  */
 export default factories.createCoreController(LESSON, ({ strapi }) => ({
   async find(ctx) {
@@ -20,11 +27,7 @@ export default factories.createCoreController(LESSON, ({ strapi }) => ({
   async findOne(ctx) {
     const caller = callerFrom(ctx.state);
     const documentId: string = ctx.params.id;
-    const lesson = await strapi.db.query(LESSON).findOne({
-      where: { documentId },
-      select: ['id', 'freePreview'],
-      populate: { course: { select: ['documentId'] } },
-    });
+    const lesson = await strapi.db.query(LESSON).findOne({ where: { documentId }, select: ['id'], populate: { course: { select: ['documentId'] } } });
     if (!lesson) throw new errors.NotFoundError('Lesson not found');
     const courseDocumentId: string | null = lesson.course?.documentId ?? null;
     const managesCourse = caller.role === 'admin' || (courseDocumentId !== null && (await canManageCourse(strapi, caller, courseDocumentId)));
@@ -33,13 +36,11 @@ export default factories.createCoreController(LESSON, ({ strapi }) => ({
     const response = (await super.findOne(ctx)) as { data: Record<string, unknown> | null } | undefined;
     if (!response?.data) throw new errors.NotFoundError('Lesson not found');
 
-    const decision = await strapi.plugin('progress').service('lesson-access').decide({
-      userId: caller.userId,
-      courseDocumentId,
-      isFreePreview: Boolean(response.data.freePreview),
-      managesCourse,
-    });
-    if (!decision.allowed) throw new Refusal('Enroll in the course to read this lesson', decision.reason);
+    // Drafts are read by those who manage the course; published lessons go through the progress rules.
+    if (response.data.publishedAt && !managesCourse) {
+      const { decision } = await strapi.plugin('progress').service('progress').checkLessonAccess(caller, documentId, new Date());
+      if (!decision.allowed) throw new Refusal(LESSON_REFUSALS[decision.reason as keyof typeof LESSON_REFUSALS], decision.reason);
+    }
 
     const content = await strapi.documents(LESSON).findOne({
       documentId,

@@ -1,7 +1,27 @@
-import schema from './content-types/enrollment/schema.json';
+import type { Core } from '@strapi/strapi';
+import seatSchema from './content-types/course-seat/schema.json';
+import enrollmentSchema from './content-types/enrollment/schema.json';
+import enrollmentsController from './controllers/enrollments';
+import routes from './routes';
+import enrollmentViews from './services/enrollment-views';
 import enrollments from './services/enrollments';
+import payments from './services/payments';
 
 export default {
-  contentTypes: { enrollment: { schema } },
-  services: { enrollments },
+  contentTypes: { enrollment: { schema: enrollmentSchema }, 'course-seat': { schema: seatSchema } },
+  services: { enrollments, 'enrollment-views': enrollmentViews, payments },
+  controllers: { enrollments: enrollmentsController },
+  routes,
+  bootstrap({ strapi }: { strapi: Core.Strapi }) {
+    // Finished access turns into `expired` even when nobody reads it; reads already show it as expired.
+    strapi.cron.add({
+      'enrollment:expire-finished-access': {
+        task: async () => {
+          const expired = await strapi.plugin('enrollment').service('enrollments').expireFinishedAccess(new Date());
+          if (expired > 0) strapi.log.info(`enrollment: ${expired} enrollment(s) reached the end of their access`);
+        },
+        options: { rule: process.env.ENROLLMENT_EXPIRY_CRON ?? '*/10 * * * *' },
+      },
+    });
+  },
 };

@@ -1,6 +1,7 @@
 import schema from './content-types/quiz-attempt/schema.json';
+import quizResults from './services/quiz-results';
 
-// The grading rules (services, routes) arrive with their own issue; the plugin already owns its data.
 export default {
   contentTypes: { 'quiz-attempt': { schema } },
+  services: { 'quiz-results': quizResults },
 };

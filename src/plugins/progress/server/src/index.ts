@@ -1,7 +1,11 @@
 import schema from './content-types/lesson-progress/schema.json';
-import lessonAccess from './services/lesson-access';
+import progressController from './controllers/progress';
+import routes from './routes';
+import progress from './services/progress';
 
 export default {
   contentTypes: { 'lesson-progress': { schema } },
-  services: { 'lesson-access': lessonAccess },
+  services: { progress },
+  controllers: { progress: progressController },
+  routes,
 };

@@ -1,8 +1,19 @@
 import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import { Refusal } from '../../../../../access/refusal';
+import {
+  accessExpiryAfterCompletion,
+  decideEnrollment,
+  effectiveStatus,
+  isMemberStatus,
+  statusOnReturn,
+  type CourseTerms,
+  type EnrollmentStatus,
+} from '../rules/enrollment-rules';
 
 const ENROLLMENT = 'plugin::enrollment.enrollment';
-
-export type EnrollmentStatus = 'active' | 'completed' | 'expired' | 'cancelled';
+const SEAT = 'plugin::enrollment.course-seat';
+const COURSE = 'api::course.course';
 
 export interface EnrollmentRecord {
   id: number;
@@ -11,35 +22,221 @@ export interface EnrollmentRecord {
   enrolledAt: string | null;
   completedAt: string | null;
   accessExpiresAt: string | null;
+  cancelledAt: string | null;
+  progressPercent: number;
+  lastActivityAt: string | null;
 }
+
+const RECORD_FIELDS = ['id', 'documentId', 'status', 'enrolledAt', 'completedAt', 'accessExpiresAt', 'cancelledAt', 'progressPercent', 'lastActivityAt'];
 
 /** The database-unique key of "this student in this course": one enrollment each, whatever races. */
 export const enrollmentKey = (userId: number, courseDocumentId: string) => `${userId}:${courseDocumentId}`;
 
-/** Statuses in which a student still counts as a member of the course (reads its lessons, quizzes, news). */
-export const MEMBER_STATUSES: readonly EnrollmentStatus[] = ['active', 'completed'];
+const isUniqueViolation = (error: unknown) => {
+  const text = `${(error as { code?: string })?.code ?? ''} ${(error as Error)?.message ?? ''}`;
+  return /23505|SQLITE_CONSTRAINT|UNIQUE constraint|duplicate key/i.test(text);
+};
+
+const toDate = (value: unknown): Date | null => (value ? new Date(value as string) : null);
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   enrollmentKey,
+  effectiveStatus,
 
   async findEnrollment(userId: number, courseDocumentId: string): Promise<EnrollmentRecord | null> {
-    return strapi.db.query(ENROLLMENT).findOne({
-      where: { key: enrollmentKey(userId, courseDocumentId) },
-      select: ['id', 'documentId', 'status', 'enrolledAt', 'completedAt', 'accessExpiresAt'],
-    });
+    return strapi.db.query(ENROLLMENT).findOne({ where: { key: enrollmentKey(userId, courseDocumentId) }, select: RECORD_FIELDS });
   },
 
-  async isMember(userId: number, courseDocumentId: string): Promise<boolean> {
+  async isMember(userId: number, courseDocumentId: string, now = new Date()): Promise<boolean> {
     const enrollment = await this.findEnrollment(userId, courseDocumentId);
-    return enrollment !== null && MEMBER_STATUSES.includes(enrollment.status);
+    return enrollment !== null && isMemberStatus(effectiveStatus(enrollment, now));
   },
 
   /** documentIds of the courses a student is a member of, for filtering lists to what they may read. */
-  async memberCourseDocumentIds(userId: number): Promise<string[]> {
+  async memberCourseDocumentIds(userId: number, now = new Date()): Promise<string[]> {
     const rows = await strapi.db.query(ENROLLMENT).findMany({
-      where: { user: { id: userId }, status: { $in: MEMBER_STATUSES as EnrollmentStatus[] } },
-      select: ['key'],
+      where: { user: { id: userId }, status: { $in: ['active', 'completed'] } },
+      select: ['key', 'status', 'accessExpiresAt'],
     });
-    return rows.map((row: { key: string }) => row.key.slice(row.key.indexOf(':') + 1));
+    return rows
+      .filter((row: EnrollmentRecord & { key: string }) => isMemberStatus(effectiveStatus(row, now)))
+      .map((row: { key: string }) => row.key.slice(row.key.indexOf(':') + 1));
+  },
+
+  /** The enrollment-relevant facts of a course, from its published version when there is one. */
+  async loadCourseTerms(courseDocumentId: string): Promise<CourseTerms | null> {
+    const rows = await strapi.db.query(COURSE).findMany({
+      where: { documentId: courseDocumentId },
+      select: ['id', 'publishedAt', 'enrollmentOpensAt', 'enrollmentClosesAt', 'price', 'capacity', 'accessDaysAfterCompletion'],
+      populate: { prerequisites: { select: ['documentId'] } },
+    });
+    if (rows.length === 0) return null;
+    const row = rows.find((candidate: { publishedAt: unknown }) => candidate.publishedAt) ?? rows[0];
+    return {
+      documentId: courseDocumentId,
+      isPublished: Boolean(row.publishedAt),
+      enrollmentOpensAt: toDate(row.enrollmentOpensAt),
+      enrollmentClosesAt: toDate(row.enrollmentClosesAt),
+      price: Number(row.price ?? 0),
+      capacity: row.capacity ?? null,
+      accessDaysAfterCompletion: row.accessDaysAfterCompletion ?? null,
+      prerequisiteDocumentIds: [...new Set<string>((row.prerequisites ?? []).map((course: { documentId: string }) => course.documentId))],
+    };
+  },
+
+  async completedCourseDocumentIds(userId: number): Promise<Set<string>> {
+    const rows = await strapi.db.query(ENROLLMENT).findMany({ where: { user: { id: userId }, completedAt: { $notNull: true } }, select: ['key'] });
+    return new Set(rows.map((row: { key: string }) => row.key.slice(row.key.indexOf(':') + 1)));
+  },
+
+  /**
+   * Enrolls a student. Rules first (publication, window, prerequisites, payment), then one transaction
+   * where the database settles the races: the seat is taken by a conditional increment of the course's
+   * seat row, and the unique key refuses a second enrollment of the same student.
+   */
+  async enroll(params: { userId: number; courseDocumentId: string; now: Date; isPlacedByStaff: boolean }) {
+    const { userId, courseDocumentId, now } = params;
+    const course = await this.loadCourseTerms(courseDocumentId);
+    if (!course) throw new errors.NotFoundError('Course not found');
+
+    const existing = await this.findEnrollment(userId, courseDocumentId);
+    if (existing && isMemberStatus(effectiveStatus(existing, now))) throw new errors.ApplicationError('Already enrolled in this course', { reason: 'already_enrolled' });
+
+    const decision = decideEnrollment({
+      course,
+      now,
+      completedCourseDocumentIds: course.prerequisiteDocumentIds.length ? await this.completedCourseDocumentIds(userId) : new Set(),
+      hasPaidOrder: course.price > 0 ? await strapi.plugin('enrollment').service('payments').hasPaidOrder(userId, courseDocumentId) : false,
+      isPlacedByStaff: params.isPlacedByStaff,
+    });
+    if (!decision.allowed) throw new Refusal(decision.message, decision.reason);
+
+    await this.ensureSeatRow(courseDocumentId);
+    try {
+      const enrollment = await strapi.db.transaction(async ({ trx }) => {
+        const seatTaken = await takeSeat(strapi, trx, courseDocumentId, course.capacity);
+        if (!seatTaken) throw new Refusal('This course is full', 'course_full');
+        const record = await this.placeStudent(userId, courseDocumentId, course, existing, now);
+        await syncStudentsCount(trx, courseDocumentId);
+        return record;
+      });
+      return enrollment;
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new errors.ApplicationError('Already enrolled in this course', { reason: 'already_enrolled' });
+      throw error;
+    }
+  },
+
+  /** Creates the enrollment, or brings a cancelled or expired one back with its progress. */
+  async placeStudent(userId: number, courseDocumentId: string, course: CourseTerms, existing: EnrollmentRecord | null, now: Date) {
+    if (!existing) {
+      return strapi.db.query(ENROLLMENT).create({
+        data: {
+          key: enrollmentKey(userId, courseDocumentId),
+          user: userId,
+          course: await publishedCourseRowId(strapi, courseDocumentId),
+          status: 'active',
+          enrolledAt: now,
+          lastActivityAt: now,
+          progressPercent: 0,
+        },
+        select: RECORD_FIELDS,
+      });
+    }
+    const status = statusOnReturn(existing.completedAt);
+    // Only a row still in the state we read may come back: a concurrent return loses here and answers 409.
+    const updated = await strapi.db.query(ENROLLMENT).updateMany({
+      where: { id: existing.id, status: existing.status, cancelledAt: existing.cancelledAt ?? null },
+      data: {
+        status,
+        cancelledAt: null,
+        lastActivityAt: now,
+        accessExpiresAt: status === 'completed' ? accessExpiryAfterCompletion(now, course.accessDaysAfterCompletion) : null,
+      },
+    });
+    if (updated.count !== 1) throw new errors.ApplicationError('Already enrolled in this course', { reason: 'already_enrolled' });
+    return strapi.db.query(ENROLLMENT).findOne({ where: { id: existing.id }, select: RECORD_FIELDS });
+  },
+
+  async ensureSeatRow(courseDocumentId: string) {
+    const seat = await strapi.db.query(SEAT).findOne({ where: { courseDocumentId }, select: ['id'] });
+    if (seat) return;
+    const taken = await strapi.db.query(ENROLLMENT).count({ where: { key: { $endsWith: `:${courseDocumentId}` }, status: { $ne: 'cancelled' } } });
+    try {
+      await strapi.db.query(SEAT).create({ data: { courseDocumentId, taken } });
+    } catch (error) {
+      // Two first enrollments at once: the unique index kept one seat row, which is all we need.
+      if (!isUniqueViolation(error)) throw error;
+    }
+  },
+
+  /** Cancels an enrollment; progress rows stay so a return picks up where the student left. */
+  async cancel(params: { userId: number; courseDocumentId: string; now: Date }) {
+    const { userId, courseDocumentId, now } = params;
+    const existing = await this.findEnrollment(userId, courseDocumentId);
+    if (!existing || existing.status === 'cancelled') throw new errors.NotFoundError('No enrollment in this course', { reason: 'not_enrolled' });
+    await this.ensureSeatRow(courseDocumentId);
+    return strapi.db.transaction(async ({ trx }) => {
+      const { count } = await strapi.db.query(ENROLLMENT).updateMany({
+        where: { id: existing.id, status: { $ne: 'cancelled' } },
+        data: { status: 'cancelled', cancelledAt: now },
+      });
+      if (count !== 1) throw new errors.NotFoundError('No enrollment in this course', { reason: 'not_enrolled' });
+      await trx('course_seats').where({ course_document_id: courseDocumentId }).andWhere('taken', '>', 0).decrement('taken', 1);
+      await syncStudentsCount(trx, courseDocumentId);
+      return strapi.db.query(ENROLLMENT).findOne({ where: { id: existing.id }, select: RECORD_FIELDS });
+    });
+  },
+
+  /** Progress reports where the student is; fields left undefined stay as they are. */
+  async recordActivity(enrollmentId: number, activity: { lastLessonDocumentId?: string; lastPositionSeconds?: number; progressPercent?: number; now: Date }) {
+    const data: Record<string, unknown> = { lastActivityAt: activity.now };
+    if (activity.lastLessonDocumentId !== undefined) data.lastLessonDocumentId = activity.lastLessonDocumentId;
+    if (activity.lastPositionSeconds !== undefined) data.lastPositionSeconds = activity.lastPositionSeconds;
+    if (activity.progressPercent !== undefined) data.progressPercent = activity.progressPercent;
+    await strapi.db.query(ENROLLMENT).update({ where: { id: enrollmentId }, data });
+  },
+
+  /**
+   * Completes the enrollment once: only an active one moves, so concurrent completions yield one true.
+   * Access then lasts the course's accessDaysAfterCompletion.
+   */
+  async markCompleted(enrollmentId: number, now: Date): Promise<boolean> {
+    const enrollment = await strapi.db.query(ENROLLMENT).findOne({ where: { id: enrollmentId }, select: ['key'] });
+    if (!enrollment) return false;
+    const course = await this.loadCourseTerms(enrollment.key.slice(enrollment.key.indexOf(':') + 1));
+    const { count } = await strapi.db.query(ENROLLMENT).updateMany({
+      where: { id: enrollmentId, status: 'active' },
+      data: { status: 'completed', completedAt: now, progressPercent: 100, accessExpiresAt: accessExpiryAfterCompletion(now, course?.accessDaysAfterCompletion ?? null) },
+    });
+    return count === 1;
+  },
+
+  /** Marks finished access as expired: idempotent, safe to run as often as the scheduler likes. */
+  async expireFinishedAccess(now: Date): Promise<number> {
+    const { count } = await strapi.db.query(ENROLLMENT).updateMany({
+      where: { status: 'completed', accessExpiresAt: { $lte: now } },
+      data: { status: 'expired' },
+    });
+    return count;
   },
 });
+
+async function publishedCourseRowId(strapi: Core.Strapi, courseDocumentId: string): Promise<number | undefined> {
+  const row = await strapi.db.query(COURSE).findOne({ where: { documentId: courseDocumentId, publishedAt: { $notNull: true } }, select: ['id'], orderBy: { id: 'asc' } });
+  return row?.id;
+}
+
+/** One atomic statement: the increment happens only while a seat is free, whoever else is enrolling. */
+async function takeSeat(strapi: Core.Strapi, trx: any, courseDocumentId: string, capacity: number | null): Promise<boolean> {
+  const query = trx('course_seats').where({ course_document_id: courseDocumentId });
+  if (capacity !== null) query.andWhere('taken', '<', capacity);
+  const updated = await query.increment('taken', 1);
+  return Number(updated) === 1;
+}
+
+/** studentsCount on every row of the course (each locale and state) equals its taken seats. */
+async function syncStudentsCount(trx: any, courseDocumentId: string) {
+  const seat = await trx('course_seats').select('taken').where({ course_document_id: courseDocumentId }).first();
+  await trx('courses').where({ document_id: courseDocumentId }).update({ students_count: seat?.taken ?? 0 });
+}

@@ -1,0 +1,124 @@
+import type { Core } from '@strapi/strapi';
+import { effectiveStatus, type EnrollmentStatus } from '../rules/enrollment-rules';
+
+const ENROLLMENT = 'plugin::enrollment.enrollment';
+const COURSE = 'api::course.course';
+const LESSON = 'api::lesson.lesson';
+
+interface CourseSummary {
+  documentId: string;
+  title: string;
+  slug: string | null;
+  locale: string;
+}
+
+/** Titles and slugs of courses by documentId, in the asked locale when it exists; published wins over draft. */
+async function courseSummaries(strapi: Core.Strapi, documentIds: string[], locale?: string): Promise<Map<string, CourseSummary>> {
+  const summaries = new Map<string, CourseSummary>();
+  if (documentIds.length === 0) return summaries;
+  const rows = await strapi.db.query(COURSE).findMany({
+    where: { documentId: { $in: documentIds } },
+    select: ['documentId', 'title', 'slug', 'locale', 'publishedAt'],
+  });
+  const score = (row: { locale: string; publishedAt: unknown }) => (row.locale === (locale ?? 'en') ? 2 : 0) + (row.publishedAt ? 1 : 0);
+  for (const row of rows) {
+    const current = summaries.get(row.documentId) as (CourseSummary & { publishedAt?: unknown }) | undefined;
+    if (!current || score(row) > score(current as any)) summaries.set(row.documentId, row);
+  }
+  for (const [key, value] of summaries) summaries.set(key, { documentId: value.documentId, title: value.title, slug: value.slug, locale: value.locale });
+  return summaries;
+}
+
+async function lessonTitles(strapi: Core.Strapi, documentIds: string[], locale?: string): Promise<Map<string, string>> {
+  const titles = new Map<string, string>();
+  if (documentIds.length === 0) return titles;
+  const rows = await strapi.db.query(LESSON).findMany({ where: { documentId: { $in: documentIds } }, select: ['documentId', 'title', 'locale'] });
+  for (const row of rows) if (!titles.has(row.documentId) || row.locale === (locale ?? 'en')) titles.set(row.documentId, row.title);
+  return titles;
+}
+
+const courseOfKey = (key: string) => key.slice(key.indexOf(':') + 1);
+
+/** How enrollments are shown: the contract's fields, the effective status, never another user's data. */
+export default ({ strapi }: { strapi: Core.Strapi }) => ({
+  async present(enrollment: any, courseDocumentId: string, now: Date, locale?: string) {
+    const [courses, lessons] = await Promise.all([
+      courseSummaries(strapi, [courseDocumentId], locale),
+      lessonTitles(strapi, enrollment.lastLessonDocumentId ? [enrollment.lastLessonDocumentId] : [], locale),
+    ]);
+    return shape(enrollment, courses.get(courseDocumentId) ?? null, lessons, now);
+  },
+
+  async listForStudent(userId: number, options: { status?: EnrollmentStatus; locale?: string; now: Date }) {
+    const rows = await strapi.db.query(ENROLLMENT).findMany({
+      where: { user: { id: userId } },
+      orderBy: { enrolledAt: 'desc' },
+    });
+    const visible = rows.filter((row: any) => !options.status || effectiveStatus(row, options.now) === options.status);
+    const [courses, lessons] = await Promise.all([
+      courseSummaries(strapi, visible.map((row: any) => courseOfKey(row.key)), options.locale),
+      lessonTitles(strapi, visible.map((row: any) => row.lastLessonDocumentId).filter(Boolean), options.locale),
+    ]);
+    return visible.map((row: any) => shape(row, courses.get(courseOfKey(row.key)) ?? null, lessons, options.now));
+  },
+
+  async listTeaching(userId: number, locale?: string) {
+    const rows = await strapi.db.query(COURSE).findMany({
+      where: { teachers: { id: userId } },
+      select: ['documentId', 'title', 'slug', 'locale', 'publishedAt', 'studentsCount', 'updatedAt'],
+    });
+    const byDocument = new Map<string, any>();
+    for (const row of rows) {
+      const entry = byDocument.get(row.documentId) ?? { documentId: row.documentId, isPublished: false, locales: [] as string[] };
+      entry.isPublished ||= Boolean(row.publishedAt);
+      if (!entry.locales.includes(row.locale)) entry.locales.push(row.locale);
+      if (!entry.title || row.locale === (locale ?? 'en')) Object.assign(entry, { title: row.title, slug: row.slug });
+      entry.studentsCount = row.studentsCount ?? 0;
+      byDocument.set(row.documentId, entry);
+    }
+    return [...byDocument.values()].map((entry) => ({ ...entry, status: entry.isPublished ? 'published' : 'draft' }));
+  },
+
+  async listStudents(courseDocumentId: string, options: { page: number; pageSize: number; now: Date }) {
+    const where = { key: { $endsWith: `:${courseDocumentId}` }, status: { $ne: 'cancelled' } };
+    const [rows, total] = await Promise.all([
+      strapi.db.query(ENROLLMENT).findMany({
+        where,
+        populate: { user: { select: ['id', 'documentId', 'username', 'fullName', 'email'] } },
+        orderBy: [{ enrolledAt: 'asc' }, { id: 'asc' }],
+        offset: (options.page - 1) * options.pageSize,
+        limit: options.pageSize,
+      }),
+      strapi.db.query(ENROLLMENT).count({ where }),
+    ]);
+    const lessons = await lessonTitles(strapi, rows.map((row: any) => row.lastLessonDocumentId).filter(Boolean));
+    const data = rows.map((row: any) => ({
+      // Owners see their own students' emails (the contract); nothing else of the account.
+      student: row.user ? { id: row.user.id, documentId: row.user.documentId, username: row.user.username, fullName: row.user.fullName, email: row.user.email } : null,
+      status: effectiveStatus(row, options.now),
+      progressPercent: row.progressPercent ?? 0,
+      enrolledAt: row.enrolledAt,
+      completedAt: row.completedAt,
+      lastActivityAt: row.lastActivityAt,
+      lastLesson: row.lastLessonDocumentId ? { documentId: row.lastLessonDocumentId, title: lessons.get(row.lastLessonDocumentId) ?? null } : null,
+    }));
+    return { data, total };
+  },
+});
+
+function shape(row: any, course: CourseSummary | null, lessons: Map<string, string>, now: Date) {
+  return {
+    documentId: row.documentId,
+    course,
+    status: effectiveStatus(row, now),
+    progressPercent: row.progressPercent ?? 0,
+    enrolledAt: row.enrolledAt,
+    completedAt: row.completedAt,
+    accessExpiresAt: row.accessExpiresAt,
+    cancelledAt: row.cancelledAt ?? null,
+    lastActivityAt: row.lastActivityAt,
+    lastLesson: row.lastLessonDocumentId
+      ? { documentId: row.lastLessonDocumentId, title: lessons.get(row.lastLessonDocumentId) ?? null, positionSeconds: row.lastPositionSeconds ?? 0 }
+      : null,
+  };
+}

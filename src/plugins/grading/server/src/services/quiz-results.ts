@@ -1,0 +1,40 @@
+import type { Core } from '@strapi/strapi';
+
+const QUIZ = 'api::quiz.quiz';
+const ATTEMPT = 'plugin::grading.quiz-attempt';
+
+/**
+ * What grading tells the rest of Lyceum about quizzes: which ones a course requires and which a student
+ * has passed. Progress asks here; it never reads attempts itself.
+ */
+export default ({ strapi }: { strapi: Core.Strapi }) => ({
+  /** Published required quizzes of a course: on its lessons, or on the course itself (final tests). */
+  async requiredQuizDocumentIds(courseDocumentId: string): Promise<string[]> {
+    const rows = await strapi.db.query(QUIZ).findMany({
+      where: {
+        required: true,
+        publishedAt: { $notNull: true },
+        $or: [{ course: { documentId: courseDocumentId } }, { lesson: { course: { documentId: courseDocumentId } } }],
+      },
+      select: ['documentId'],
+    });
+    return [...new Set<string>(rows.map((row: { documentId: string }) => row.documentId))];
+  },
+
+  async requiredQuizzesOfLesson(lessonDocumentId: string): Promise<string[]> {
+    const rows = await strapi.db.query(QUIZ).findMany({
+      where: { required: true, publishedAt: { $notNull: true }, lesson: { documentId: lessonDocumentId } },
+      select: ['documentId'],
+    });
+    return [...new Set<string>(rows.map((row: { documentId: string }) => row.documentId))];
+  },
+
+  async passedQuizDocumentIds(userId: number, quizDocumentIds: string[]): Promise<Set<string>> {
+    if (quizDocumentIds.length === 0) return new Set();
+    const rows = await strapi.db.query(ATTEMPT).findMany({
+      where: { user: { id: userId }, quizDocumentId: { $in: quizDocumentIds }, passed: true },
+      select: ['quizDocumentId'],
+    });
+    return new Set(rows.map((row: { quizDocumentId: string }) => row.quizDocumentId));
+  },
+});
