@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'net';
 import path from 'path';
 import { createStrapi, type Core } from '@strapi/strapi';
 import supertest from 'supertest';
@@ -21,7 +22,12 @@ export async function startLyceum(env: Record<string, string> = {}): Promise<Tes
   created.log.level = process.env.LOG_LEVEL ?? 'warn';
   instance = await created.load();
   instance.server.mount();
-  return { strapi: instance, request: supertest(instance.server.httpServer) };
+  // One listening port for the whole file: supertest would otherwise re-listen the same server per request,
+  // which breaks requests sent concurrently (the race tests).
+  const httpServer = instance.server.httpServer;
+  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+  const { port } = httpServer.address() as AddressInfo;
+  return { strapi: instance, request: supertest(`http://127.0.0.1:${port}`) };
 }
 
 export async function stopLyceum(): Promise<void> {

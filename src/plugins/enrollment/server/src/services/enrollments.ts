@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { Refusal } from '../../../../../access/refusal';
+import { conflict, Refusal } from '../../../../../access/refusal';
 import {
   accessExpiryAfterCompletion,
   decideEnrollment,
@@ -100,7 +100,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     if (!course) throw new errors.NotFoundError('Course not found');
 
     const existing = await this.findEnrollment(userId, courseDocumentId);
-    if (existing && isMemberStatus(effectiveStatus(existing, now))) throw new errors.ApplicationError('Already enrolled in this course', { reason: 'already_enrolled' });
+    if (existing && isMemberStatus(effectiveStatus(existing, now))) throw conflict('Already enrolled in this course', 'already_enrolled');
 
     const decision = decideEnrollment({
       course,
@@ -122,7 +122,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       });
       return enrollment;
     } catch (error) {
-      if (isUniqueViolation(error)) throw new errors.ApplicationError('Already enrolled in this course', { reason: 'already_enrolled' });
+      if (isUniqueViolation(error)) throw conflict('Already enrolled in this course', 'already_enrolled');
       throw error;
     }
   },
@@ -154,7 +154,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         accessExpiresAt: status === 'completed' ? accessExpiryAfterCompletion(now, course.accessDaysAfterCompletion) : null,
       },
     });
-    if (updated.count !== 1) throw new errors.ApplicationError('Already enrolled in this course', { reason: 'already_enrolled' });
+    if (updated.count !== 1) throw conflict('Already enrolled in this course', 'already_enrolled');
     return strapi.db.query(ENROLLMENT).findOne({ where: { id: existing.id }, select: RECORD_FIELDS });
   },
 
