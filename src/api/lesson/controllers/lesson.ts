@@ -1,6 +1,6 @@
 import { factories } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { canManageCourse } from '../../../access/ownership';
+import { canManageCourse, findCourseOfContent } from '../../../access/ownership';
 import { asksForDraft, readPublishedOnly } from '../../../access/publication';
 import { Refusal } from '../../../access/refusal';
 import { callerFrom } from '../../../access/roles';
@@ -27,9 +27,8 @@ export default factories.createCoreController(LESSON, ({ strapi }) => ({
   async findOne(ctx) {
     const caller = callerFrom(ctx.state);
     const documentId: string = ctx.params.id;
-    const lesson = await strapi.db.query(LESSON).findOne({ where: { documentId }, select: ['id'], populate: { course: { select: ['documentId'] } } });
-    if (!lesson) throw new errors.NotFoundError('Lesson not found');
-    const courseDocumentId: string | null = lesson.course?.documentId ?? null;
+    const courseDocumentId = await findCourseOfContent(strapi, LESSON, documentId);
+    if (courseDocumentId === undefined) throw new errors.NotFoundError('Lesson not found');
     const managesCourse = caller.role === 'admin' || (courseDocumentId !== null && (await canManageCourse(strapi, caller, courseDocumentId)));
 
     if (!(managesCourse && asksForDraft(ctx)) && caller.role !== 'admin') readPublishedOnly(ctx);

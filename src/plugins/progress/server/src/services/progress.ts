@@ -26,24 +26,30 @@ const quizResults = (strapi: Core.Strapi) => strapi.plugin('grading').service('q
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** The course a published lesson belongs to; null when the lesson is unknown or unpublished. */
   async courseOfLesson(lessonDocumentId: string): Promise<string | null> {
-    const row = await strapi.db.query(LESSON).findOne({
+    const rows = await strapi.db.query(LESSON).findMany({
       where: { documentId: lessonDocumentId, publishedAt: { $notNull: true } },
       select: ['id'],
       populate: { course: { select: ['documentId'] } },
     });
-    return row?.course?.documentId ?? null;
+    return rows.find((row: { course?: { documentId: string } }) => row.course)?.course?.documentId ?? null;
   },
 
   /** The published lessons of a course in order, with their titles per locale. Null for an unknown course. */
   async courseLessons(courseDocumentId: string): Promise<CourseLessons | null> {
-    const [course, rows] = await Promise.all([
+    const [course, linked] = await Promise.all([
       strapi.db.query(COURSE).findOne({ where: { documentId: courseDocumentId }, select: ['sequential'], orderBy: { publishedAt: 'asc' } }),
-      strapi.db.query(LESSON).findMany({
-        where: { course: { documentId: courseDocumentId }, publishedAt: { $notNull: true } },
-        select: ['documentId', 'title', 'position', 'freePreview', 'releaseAt', 'releaseAfterDays', 'locale', 'kind', 'durationMinutes'],
-      }),
+      strapi.db.query(LESSON).findMany({ where: { course: { documentId: courseDocumentId }, publishedAt: { $notNull: true } }, select: ['documentId'] }),
     ]);
     if (!course) return null;
+    // Relations are per locale: a translation of a lesson may not link to the course itself, so every
+    // published locale of the lessons that do is read by documentId.
+    const lessonDocumentIds = [...new Set<string>(linked.map((row: { documentId: string }) => row.documentId))];
+    const rows = lessonDocumentIds.length
+      ? await strapi.db.query(LESSON).findMany({
+          where: { documentId: { $in: lessonDocumentIds }, publishedAt: { $notNull: true } },
+          select: ['documentId', 'title', 'position', 'freePreview', 'releaseAt', 'releaseAfterDays', 'locale', 'kind', 'durationMinutes'],
+        })
+      : [];
     const lessons = new Map<string, OutlineLesson>();
     const titles = new Map<string, Map<string, { title: string; kind: string; durationMinutes: number | null }>>();
     for (const row of rows) {
