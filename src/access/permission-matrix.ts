@@ -22,22 +22,31 @@ const COURSE_AUTHORING = ['course', 'lesson', 'quiz', 'assignment', 'announcemen
 const SITE_EDITING = ['category', 'tag', 'article', 'article-category'].flatMap((name) => write(`api::${name}.${name}`));
 const USER_MANAGEMENT = ['user.find', 'user.findOne', 'user.count', 'user.create', 'user.update', 'user.destroy'].map(up);
 
-const OUTLINE = ['plugin::progress.progress.outline'];
+// Public reads served by the plugins: course outlines and certificate verification.
+const PUBLIC_PLUGIN_READS = ['plugin::progress.progress.outline', 'plugin::certificates.certificates.verify'];
 const LEARNING = [
   'plugin::enrollment.enrollments.enroll',
   'plugin::enrollment.enrollments.cancelMine',
   'plugin::enrollment.enrollments.mine',
   'plugin::progress.progress.complete',
   'plugin::progress.progress.savePosition',
+  'plugin::certificates.certificates.mine',
+  'plugin::certificates.certificates.pdf',
 ];
 // Ownership of the course is checked in the services: the route only admits the role.
-const COURSE_STAFF = ['plugin::enrollment.enrollments.students', 'plugin::enrollment.enrollments.cancelForStudent', 'plugin::enrollment.enrollments.teaching'];
+const COURSE_STAFF = [
+  'plugin::enrollment.enrollments.students',
+  'plugin::enrollment.enrollments.cancelForStudent',
+  'plugin::enrollment.enrollments.teaching',
+  'plugin::certificates.certificates.issue',
+  'plugin::certificates.certificates.revoke',
+];
 
-const student = [...AUTH_FOR_EVERYONE, ...AUTH_SIGNED_IN, ...CATALOG, ...OUTLINE, ...COURSE_MEMBER_READS, ...LEARNING];
+const student = [...AUTH_FOR_EVERYONE, ...AUTH_SIGNED_IN, ...CATALOG, ...PUBLIC_PLUGIN_READS, ...COURSE_MEMBER_READS, ...LEARNING];
 const teacher = [...student, ...COURSE_AUTHORING, ...COURSE_STAFF];
 
 export const PERMISSION_MATRIX: Record<RoleType, string[]> = {
-  public: [...AUTH_FOR_EVERYONE, ...CATALOG, ...OUTLINE],
+  public: [...AUTH_FOR_EVERYONE, ...CATALOG, ...PUBLIC_PLUGIN_READS],
   student,
   teacher,
   admin: [...teacher, ...SITE_EDITING, ...USER_MANAGEMENT],

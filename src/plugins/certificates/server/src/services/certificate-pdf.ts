@@ -1,3 +1,5 @@
+import fs from 'fs';
+import * as fontkit from 'fontkit';
 import path from 'path';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
@@ -14,9 +16,12 @@ export interface CertificateFace {
 }
 
 // DejaVu covers Latin, Cyrillic, Greek and accents; pdfkit's 14 standard fonts cover none of Cyrillic.
+// Parsed once: parsing DejaVu's tables was most of a render; pdfkit takes the parsed font as it is and
+// embeds a fresh subset per document.
 const fontDir = path.dirname(require.resolve('dejavu-fonts-ttf/package.json'));
-const REGULAR = path.join(fontDir, 'ttf', 'DejaVuSans.ttf');
-const BOLD = path.join(fontDir, 'ttf', 'DejaVuSans-Bold.ttf');
+const openFont = (file: string) => fontkit.create(fs.readFileSync(path.join(fontDir, 'ttf', file))) as fontkit.Font;
+const REGULAR = openFont('DejaVuSans.ttf');
+const BOLD = openFont('DejaVuSans-Bold.ttf');
 
 const formatDate = (date: Date) => date.toISOString().slice(0, 10);
 
@@ -39,8 +44,8 @@ export async function renderCertificatePdf(face: CertificateFace): Promise<Buffe
     doc.on('error', reject);
   });
 
-  doc.registerFont('regular', REGULAR);
-  doc.registerFont('bold', BOLD);
+  doc.registerFont('regular', REGULAR as unknown as PDFKit.Mixins.PDFFontSource);
+  doc.registerFont('bold', BOLD as unknown as PDFKit.Mixins.PDFFontSource);
   const width = doc.page.width - 112;
   doc.lineWidth(3).rect(28, 28, doc.page.width - 56, doc.page.height - 56).stroke('#1f3a5f');
 

@@ -1,0 +1,20 @@
+import { errors } from '@strapi/utils';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+
+/**
+ * A route middleware allowing `points` requests per `durationSeconds` from one IP (with `server.proxy`
+ * on, the client's real address), answering 429 beyond it. In memory: per instance.
+ */
+export function limitPerIp(points: number, durationSeconds: number) {
+  const limiter = new RateLimiterMemory({ points, duration: durationSeconds });
+  return async (ctx: any, next: () => Promise<unknown>) => {
+    try {
+      await limiter.consume(ctx.request.ip || 'unknown');
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      ctx.set('Retry-After', String(Math.ceil(rejection.msBeforeNext / 1000)));
+      throw new errors.RateLimitError('Too many requests, try again later', { reason: 'rate_limited' });
+    }
+    return next();
+  };
+}

@@ -1,0 +1,25 @@
+import { limitPerIp } from '../../../../../access/rate-limit';
+
+// Against enumeration of codes; generous enough for a page that verifies a few certificates.
+const verifyLimit = limitPerIp(Number(process.env.RATE_LIMIT_CERTIFICATE_VERIFY_PER_IP ?? 60), 60);
+
+// Served at the contract's paths rather than under /api/certificates-plugin.
+const route = (method: string, path: string, handler: string, middlewares: unknown[] = []) => ({
+  method,
+  path,
+  handler: `certificates.${handler}`,
+  config: { prefix: '', middlewares },
+});
+
+export default {
+  'content-api': {
+    type: 'content-api',
+    routes: [
+      route('GET', '/certificates/verify/:code', 'verify', [verifyLimit]),
+      route('GET', '/certificates/:documentId/pdf', 'pdf'),
+      route('POST', '/certificates/:documentId/revoke', 'revoke'),
+      route('POST', '/courses/:documentId/certificates', 'issue'),
+      route('GET', '/me/certificates', 'mine'),
+    ],
+  },
+};
