@@ -32,6 +32,10 @@ const LEARNING = [
   'plugin::progress.progress.savePosition',
   'plugin::certificates.certificates.mine',
   'plugin::certificates.certificates.pdf',
+  'plugin::grading.quiz-attempts.start',
+  'plugin::grading.quiz-attempts.submit',
+  'plugin::grading.quiz-attempts.show',
+  'plugin::grading.quiz-attempts.mine',
 ];
 // Ownership of the course is checked in the services: the route only admits the role.
 const COURSE_STAFF = [

@@ -67,13 +67,13 @@ export function factories(strapi: Core.Strapi) {
     return { documentId: course.documentId, title, lessons: createdLessons };
   }
 
-  async function createQuiz(course: TestCourse, options: { published?: boolean; onLesson?: boolean } = {}) {
-    const { published = true, onLesson = true } = options;
+  async function createQuiz(course: TestCourse, options: { published?: boolean; onLesson?: boolean; lessonIndex?: number; data?: Record<string, unknown> } = {}) {
+    const { published = true, onLesson = true, lessonIndex = 0, data = {} } = options;
     const quiz = await strapi.documents('api::quiz.quiz').create({
       locale: 'en',
       data: {
         title: `Quiz ${unique()}`,
-        ...(onLesson ? { lesson: course.lessons[0].documentId } : { course: course.documentId, isFinal: true }),
+        ...(onLesson ? { lesson: course.lessons[lessonIndex].documentId } : { course: course.documentId, isFinal: true }),
         questions: [
           {
             type: 'single',
@@ -88,6 +88,7 @@ export function factories(strapi: Core.Strapi) {
           { type: 'short_text', prompt: 'Say hello', points: 1, acceptedAnswers: ['hello'] },
           { type: 'numeric', prompt: 'Pi to two places', points: 1, numericAnswer: 3.14, tolerance: 0.01 },
         ],
+        ...data,
       } as any,
     });
     if (published) await strapi.documents('api::quiz.quiz').publish({ documentId: quiz.documentId });

@@ -1,0 +1,8 @@
+import { quizRoutes } from './quiz-routes';
+
+export default {
+  'content-api': {
+    type: 'content-api',
+    routes: [...quizRoutes],
+  },
+};

@@ -1,0 +1,319 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import { findCourseOfContent } from '../../../../../access/ownership';
+import { conflict, Refusal } from '../../../../../access/refusal';
+import type { Caller } from '../../../../../access/roles';
+import { attemptQuestions, mayReview, questionsForStudent, resultsWithAnswers, type QuestionComponent, type ReviewPolicy } from '../rules/attempt-questions';
+import { AnswerError, parseAnswers, scoreQuiz, type AttemptQuestion } from '../rules/score-quiz';
+
+const QUIZ = 'api::quiz.quiz';
+const ATTEMPT = 'plugin::grading.quiz-attempt';
+/** Network slack after the time limit: an answer sent on the last second still counts. */
+const SUBMIT_GRACE_MS = 5_000;
+
+export interface QuizSettings {
+  documentId: string;
+  locale: string;
+  title: string;
+  questions: QuestionComponent[];
+  passingPercent: number;
+  maxAttempts: number | null;
+  timeLimitSeconds: number | null;
+  shuffleQuestions: boolean;
+  shuffleOptions: boolean;
+  reviewPolicy: ReviewPolicy;
+  lessonDocumentId: string | null;
+  courseDocumentId: string;
+}
+
+interface AttemptRow {
+  id: number;
+  key: string;
+  quizDocumentId: string;
+  courseDocumentId: string | null;
+  locale: string | null;
+  attemptNumber: number;
+  status: 'in_progress' | 'submitted' | 'expired';
+  startedAt: string;
+  expiresAt: string | null;
+  submittedAt: string | null;
+  questions: AttemptQuestion[] | null;
+  answers: unknown;
+  score: number | string | null;
+  maxScore: number | string | null;
+  percent: number | string | null;
+  passed: boolean;
+  user?: { id: number } | null;
+}
+
+const ATTEMPT_FIELDS = ['id', 'key', 'quizDocumentId', 'courseDocumentId', 'locale', 'attemptNumber', 'status', 'startedAt', 'expiresAt', 'submittedAt', 'questions', 'answers', 'score', 'maxScore', 'percent', 'passed'];
+const attemptKey = (userId: number, quizDocumentId: string, attemptNumber: number) => `${userId}:${quizDocumentId}:${attemptNumber}`;
+const toNumber = (value: unknown) => (value === null || value === undefined ? null : Number(value));
+const isUniqueViolation = (error: unknown) => /23505|SQLITE_CONSTRAINT|UNIQUE constraint|duplicate key/i.test(`${(error as any)?.code ?? ''} ${(error as Error)?.message ?? ''}`);
+
+/** An attempt past its time limit is over, whether or not anyone has marked it yet. */
+const hasRunOut = (attempt: Pick<AttemptRow, 'expiresAt'>, now: Date, graceMs = 0) =>
+  attempt.expiresAt !== null && now.getTime() > new Date(attempt.expiresAt).getTime() + graceMs;
+
+const effectiveStatus = (attempt: AttemptRow, now: Date) => (attempt.status === 'in_progress' && hasRunOut(attempt, now, SUBMIT_GRACE_MS) ? 'expired' : attempt.status);
+
+const enrollments = (strapi: Core.Strapi) => strapi.plugin('enrollment').service('enrollments');
+const progress = (strapi: Core.Strapi) => strapi.plugin('progress').service('progress');
+
+export default ({ strapi }: { strapi: Core.Strapi }) => ({
+  /** The published quiz in the wanted locale (English, then any, when it has no such translation). */
+  async loadQuiz(quizDocumentId: string, locale?: string): Promise<QuizSettings> {
+    const rows = await strapi.db.query(QUIZ).findMany({
+      where: { documentId: quizDocumentId, publishedAt: { $notNull: true } },
+      select: ['id', 'locale'],
+    });
+    if (rows.length === 0) throw new errors.NotFoundError('Quiz not found');
+    const locales = rows.map((row: { locale: string }) => row.locale);
+    const chosen = [locale, 'en', ...locales].find((candidate) => candidate && locales.includes(candidate))!;
+    const quiz: any = await strapi.documents(QUIZ).findOne({
+      documentId: quizDocumentId,
+      locale: chosen,
+      status: 'published',
+      populate: { questions: { populate: { options: true } } },
+    });
+    const courseDocumentId = await findCourseOfContent(strapi, QUIZ, quizDocumentId);
+    if (!quiz || !courseDocumentId) throw new errors.NotFoundError('Quiz not found');
+    const lessonRows = await strapi.db.query(QUIZ).findMany({ where: { documentId: quizDocumentId }, select: ['id'], populate: { lesson: { select: ['documentId'] } } });
+    const lessonDocumentId = lessonRows.find((row: { lesson?: { documentId: string } }) => row.lesson)?.lesson?.documentId ?? null;
+    return {
+      documentId: quizDocumentId,
+      locale: chosen,
+      title: quiz.title,
+      questions: quiz.questions ?? [],
+      passingPercent: quiz.passingPercent ?? 70,
+      maxAttempts: quiz.maxAttempts ?? null,
+      timeLimitSeconds: quiz.timeLimitSeconds ?? null,
+      shuffleQuestions: Boolean(quiz.shuffleQuestions),
+      shuffleOptions: Boolean(quiz.shuffleOptions),
+      reviewPolicy: quiz.reviewPolicy ?? 'after_submit',
+      lessonDocumentId,
+      courseDocumentId,
+    };
+  },
+
+  /** A student may take a quiz of a course they are a member of, once its lesson is open to them. */
+  async assertMayTake(caller: Caller, quiz: QuizSettings, now: Date) {
+    const enrollment = await enrollments(strapi).findEnrollment(caller.userId!, quiz.courseDocumentId);
+    const status = enrollment ? enrollments(strapi).effectiveStatus(enrollment, now) : null;
+    if (!status || status === 'cancelled') throw new Refusal('Enroll in the course to take its quizzes', 'not_enrolled');
+    if (status === 'expired') throw new Refusal('Your access to this course has ended', 'access_expired');
+    if (quiz.lessonDocumentId) {
+      const { decision } = await progress(strapi).checkLessonAccess(caller, quiz.lessonDocumentId, now);
+      if (!decision.allowed) {
+        throw new Refusal(decision.reason === 'not_released' ? 'The lesson of this quiz is not released yet' : 'Complete the earlier lessons first', decision.reason);
+      }
+    }
+  },
+
+  /**
+   * Found by the key rather than through the user relation: the link row is written after the attempt
+   * row, so a racing start would otherwise miss an attempt whose link is not there yet.
+   */
+  async attemptsOf(userId: number, quizDocumentId: string): Promise<AttemptRow[]> {
+    return strapi.db.query(ATTEMPT).findMany({
+      where: { key: { $startsWith: `${userId}:${quizDocumentId}:` } },
+      select: ATTEMPT_FIELDS,
+      orderBy: { attemptNumber: 'asc' },
+    });
+  },
+
+  /**
+   * POST /quizzes/:documentId/attempts. An open attempt is handed back rather than a second one started,
+   * so a double click does not burn an attempt; the unique key settles two starts racing.
+   */
+  async start(caller: Caller, quizDocumentId: string, locale: string | undefined, now: Date) {
+    const quiz = await this.loadQuiz(quizDocumentId, locale);
+    await this.assertMayTake(caller, quiz, now);
+    const userId = caller.userId!;
+
+    for (let tries = 0; tries < 5; tries += 1) {
+      const attempts = await this.attemptsOf(userId, quizDocumentId);
+      const open = attempts.find((attempt) => attempt.status === 'in_progress');
+      if (open && !hasRunOut(open, now)) return { created: false, attempt: this.present(open, quiz, attempts, now) };
+      if (open) await this.closeAsExpired(open.id);
+      if (quiz.maxAttempts !== null && attempts.length >= quiz.maxAttempts) {
+        throw new Refusal(`All ${quiz.maxAttempts} attempts of this quiz are used`, 'attempts_exhausted');
+      }
+      if (quiz.questions.length === 0) throw new errors.ApplicationError('This quiz has no questions yet');
+
+      const attemptNumber = attempts.length + 1;
+      const questions = attemptQuestions(quiz.questions, quiz);
+      try {
+        const created: AttemptRow = await strapi.db.query(ATTEMPT).create({
+          data: {
+            key: attemptKey(userId, quizDocumentId, attemptNumber),
+            user: userId,
+            quizDocumentId,
+            courseDocumentId: quiz.courseDocumentId,
+            locale: quiz.locale,
+            attemptNumber,
+            status: 'in_progress',
+            startedAt: now,
+            expiresAt: quiz.timeLimitSeconds ? new Date(now.getTime() + quiz.timeLimitSeconds * 1000) : null,
+            questions,
+            maxScore: questions.reduce((sum, question) => sum + question.points, 0),
+            passed: false,
+          },
+          select: ATTEMPT_FIELDS,
+        });
+        return { created: true, attempt: this.present(created, quiz, [...attempts, created], now) };
+      } catch (error) {
+        // Another request started this attempt number first: look again and hand that one back.
+        if (!isUniqueViolation(error)) throw error;
+      }
+    }
+    throw new errors.ApplicationError('Could not start an attempt; try again');
+  },
+
+  async closeAsExpired(attemptId: number) {
+    await strapi.db.query(ATTEMPT).updateMany({
+      where: { id: attemptId, status: 'in_progress' },
+      data: { status: 'expired', score: 0, percent: 0, passed: false },
+    });
+  },
+
+  async findOwnAttempt(caller: Caller, attemptId: number): Promise<AttemptRow> {
+    const attempt: AttemptRow | null = await strapi.db.query(ATTEMPT).findOne({
+      where: { id: attemptId },
+      select: ATTEMPT_FIELDS,
+      populate: { user: { select: ['id'] } },
+    });
+    if (!attempt) throw new errors.NotFoundError('Attempt not found');
+    if (attempt.user?.id !== caller.userId) throw new Refusal("This is another student's attempt", 'not_your_attempt');
+    return attempt;
+  },
+
+  /**
+   * POST /quiz-attempts/:id/submit. The status change from in_progress is one conditional UPDATE, so of
+   * two submits racing exactly one scores and the other gets 409.
+   */
+  async submit(caller: Caller, attemptId: number, rawAnswers: unknown, now: Date) {
+    const attempt = await this.findOwnAttempt(caller, attemptId);
+    if (attempt.status === 'submitted') throw conflict('This attempt is already submitted', 'already_submitted');
+    if (attempt.status === 'expired') throw conflict('The time limit of this attempt has passed', 'attempt_expired');
+    const questions = attempt.questions ?? [];
+
+    let answers;
+    try {
+      answers = parseAnswers(rawAnswers, questions);
+    } catch (error) {
+      if (!(error instanceof AnswerError)) throw error;
+      throw new errors.ValidationError(error.message, { errors: [{ path: error.path.map(String), message: error.message, name: 'ValidationError' }] });
+    }
+
+    if (hasRunOut(attempt, now, SUBMIT_GRACE_MS)) {
+      await this.closeAsExpired(attempt.id);
+      throw conflict('The time limit of this attempt has passed; it is closed and counted', 'attempt_expired');
+    }
+
+    const quiz = await this.loadQuizForAttempt(attempt);
+    const score = scoreQuiz(questions, answers, quiz.passingPercent);
+    const changed = await strapi.db.query(ATTEMPT).updateMany({
+      where: { id: attempt.id, status: 'in_progress' },
+      data: { status: 'submitted', submittedAt: now, answers, score: score.score, maxScore: score.maxScore, percent: score.percent, passed: score.passed },
+    });
+    if (changed.count === 0) {
+      const current = await this.findOwnAttempt(caller, attemptId);
+      if (current.status === 'expired') throw conflict('The time limit of this attempt has passed', 'attempt_expired');
+      throw conflict('This attempt is already submitted', 'already_submitted');
+    }
+
+    if (score.passed) await progress(strapi).onQuizPassed(caller.userId!, quiz.lessonDocumentId, quiz.courseDocumentId, now);
+
+    const attempts = await this.attemptsOf(caller.userId!, attempt.quizDocumentId);
+    const review = mayReview(quiz.reviewPolicy, {
+      passed: attempts.some((candidate) => candidate.passed),
+      attemptsUsed: attempts.length,
+      maxAttempts: quiz.maxAttempts,
+    });
+    return {
+      attempt: attempt.id,
+      attemptNumber: attempt.attemptNumber,
+      score: score.score,
+      maxScore: score.maxScore,
+      percent: score.percent,
+      passed: score.passed,
+      passingPercent: quiz.passingPercent,
+      ...(review ? { results: resultsWithAnswers(questions, score.results) } : {}),
+    };
+  },
+
+  /** The quiz settings an attempt is judged by; a quiz unpublished since still lets its open attempts finish. */
+  async loadQuizForAttempt(attempt: AttemptRow): Promise<QuizSettings> {
+    try {
+      return await this.loadQuiz(attempt.quizDocumentId, attempt.locale ?? undefined);
+    } catch (error) {
+      if (!(error instanceof errors.NotFoundError)) throw error;
+      throw new errors.NotFoundError('The quiz of this attempt is no longer published');
+    }
+  },
+
+  /** GET /quiz-attempts/:id: the questions while open; the score, and answers when the policy allows, after. */
+  async show(caller: Caller, attemptId: number, now: Date) {
+    const attempt = await this.findOwnAttempt(caller, attemptId);
+    const quiz = await this.loadQuizForAttempt(attempt);
+    const attempts = await this.attemptsOf(caller.userId!, attempt.quizDocumentId);
+    return this.present(attempt, quiz, attempts, now);
+  },
+
+  /** An attempt as its student may see it. */
+  present(attempt: AttemptRow, quiz: QuizSettings, attempts: AttemptRow[], now: Date) {
+    const status = effectiveStatus(attempt, now);
+    const questions = attempt.questions ?? [];
+    const base = {
+      id: attempt.id,
+      quiz: attempt.quizDocumentId,
+      attemptNumber: attempt.attemptNumber,
+      status,
+      startedAt: new Date(attempt.startedAt).toISOString(),
+      expiresAt: attempt.expiresAt ? new Date(attempt.expiresAt).toISOString() : null,
+      submittedAt: attempt.submittedAt ? new Date(attempt.submittedAt).toISOString() : null,
+      attemptsUsed: attempts.length,
+      maxAttempts: quiz.maxAttempts,
+      questions: questionsForStudent(questions),
+    };
+    if (status !== 'submitted') return base;
+    const review = mayReview(quiz.reviewPolicy, { passed: attempts.some((candidate) => candidate.passed), attemptsUsed: attempts.length, maxAttempts: quiz.maxAttempts });
+    const scored = review ? scoreQuiz(questions, (attempt.answers as any[]) ?? [], quiz.passingPercent) : null;
+    return {
+      ...base,
+      score: toNumber(attempt.score),
+      maxScore: toNumber(attempt.maxScore),
+      percent: toNumber(attempt.percent),
+      passed: Boolean(attempt.passed),
+      ...(scored ? { answers: attempt.answers, results: resultsWithAnswers(questions, scored.results) } : {}),
+    };
+  },
+
+  /** GET /me/quiz-attempts?quiz=: a student's attempts, newest first, without questions. */
+  async mine(caller: Caller, quizDocumentId: string | undefined, now: Date) {
+    const rows: AttemptRow[] = await strapi.db.query(ATTEMPT).findMany({
+      where: { user: { id: caller.userId }, ...(quizDocumentId ? { quizDocumentId } : {}) },
+      select: ['id', 'quizDocumentId', 'courseDocumentId', 'attemptNumber', 'status', 'startedAt', 'expiresAt', 'submittedAt', 'score', 'maxScore', 'percent', 'passed'],
+      orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
+      limit: 500,
+    });
+    return rows.map((attempt) => {
+      const status = effectiveStatus(attempt, now);
+      return {
+        id: attempt.id,
+        quiz: attempt.quizDocumentId,
+        course: attempt.courseDocumentId,
+        attemptNumber: attempt.attemptNumber,
+        status,
+        startedAt: new Date(attempt.startedAt).toISOString(),
+        expiresAt: attempt.expiresAt ? new Date(attempt.expiresAt).toISOString() : null,
+        submittedAt: attempt.submittedAt ? new Date(attempt.submittedAt).toISOString() : null,
+        score: status === 'in_progress' ? null : toNumber(attempt.score) ?? 0,
+        maxScore: toNumber(attempt.maxScore),
+        percent: status === 'in_progress' ? null : toNumber(attempt.percent) ?? 0,
+        passed: Boolean(attempt.passed),
+      };
+    });
+  },
+});
