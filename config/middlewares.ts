@@ -9,6 +9,7 @@ const config: Core.Config.Middlewares = [
   'strapi::poweredBy',
   'strapi::query',
   'strapi::body',
+  'global::auth-guard',
   'strapi::session',
   'strapi::favicon',
   'strapi::public',

@@ -28,15 +28,36 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
     config: {
       jwtManagement: 'refresh',
       sessions: {
+        // Access tokens are short-lived; clients renew them with POST /auth/refresh.
+        accessTokenLifespan: env.int('AUTH_ACCESS_TOKEN_LIFESPAN_SECONDS', 600),
+        maxRefreshTokenLifespan: env.int('AUTH_REFRESH_TOKEN_LIFESPAN_SECONDS', 30 * 86_400),
         // Refresh tokens come back in the login body so mobile clients can keep them; set true for cookie-only.
         httpOnly: env.bool('AUTH_REFRESH_COOKIE_ONLY', false),
       },
-      ratelimit: {
-        interval: 60_000,
-        max: env.int('RATE_LIMIT_AUTH_PER_IDENTIFIER', 10),
-      },
+      // Replaced by global::auth-guard, which limits per identifier and per IP (the stock one keys login by IP only).
+      ratelimit: { enabled: false },
       register: {
         allowedFields: ['fullName'],
+      },
+    },
+  },
+  email: {
+    config: {
+      provider: 'nodemailer',
+      // Without SMTP_HOST mail is rendered and dropped (nodemailer's JSON transport): nothing leaves the machine.
+      providerOptions: env('SMTP_HOST')
+        ? {
+            host: env('SMTP_HOST'),
+            port: env.int('SMTP_PORT', 587),
+            secure: env.bool('SMTP_SECURE', false),
+            ignoreTLS: env.bool('SMTP_IGNORE_TLS', false),
+            ...(env('SMTP_USERNAME') ? { auth: { user: env('SMTP_USERNAME'), pass: env('SMTP_PASSWORD') } } : {}),
+            pool: env.bool('SMTP_POOL', true),
+          }
+        : { jsonTransport: true },
+      settings: {
+        defaultFrom: env('EMAIL_FROM', 'Lyceum <no-reply@lyceum.local>'),
+        defaultReplyTo: env('EMAIL_REPLY_TO', env('EMAIL_FROM', 'Lyceum <no-reply@lyceum.local>')),
       },
     },
   },

@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { configureAccountMail } from './bootstrap/auth-mail';
 import { ensureLocales } from './bootstrap/locales';
 import { applyPermissionMatrix } from './bootstrap/roles';
 import { fillMissingSlugs } from './content/slugs';
@@ -13,6 +14,7 @@ export default {
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
     await ensureLocales(strapi);
     await applyPermissionMatrix(strapi);
+    await configureAccountMail(strapi);
     if (!isDemoDataWanted(process.env)) return;
     if (await seedDemoDataOnce(strapi)) strapi.log.info('Lyceum: demo data loaded');
     strapi.server.httpServer.once('listening', () => {

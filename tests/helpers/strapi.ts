@@ -11,9 +11,12 @@ export interface TestApp {
 
 let database: ThrowawayDatabase | undefined;
 let instance: Core.Strapi | undefined;
+let replacedEnv: Record<string, string | undefined> = {};
 
 /** Boots one real Strapi (compiled once by the global setup) on a throwaway database. */
 export async function startLyceum(env: Record<string, string> = {}): Promise<TestApp> {
+  // Jest reuses a worker for several files: what this file sets is put back in stopLyceum.
+  replacedEnv = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
   Object.assign(process.env, env);
   database = await createThrowawayDatabase();
   const appDir = process.cwd();
@@ -35,4 +38,9 @@ export async function stopLyceum(): Promise<void> {
   instance = undefined;
   if (database) await database.drop();
   database = undefined;
+  for (const [name, value] of Object.entries(replacedEnv)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+  replacedEnv = {};
 }

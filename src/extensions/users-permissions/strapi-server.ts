@@ -1,4 +1,5 @@
 import { errors, validateYupSchema, yup } from '@strapi/utils';
+import { passwordMinLength, passwordProblem, type PasswordOwner } from '../../access/password-policy';
 import { isRoleType } from '../../access/roles';
 
 const USER = 'plugin::users-permissions.user';
@@ -37,7 +38,38 @@ async function profileOf(ctx: any, userId: number) {
   return { ...sanitized, locale: preferredLocale ?? 'en', role: user.role ? { type: user.role.type, name: user.role.name } : null };
 }
 
+/** Refuses a weak new password with a 400 naming `password`, before the stock action stores anything. */
+function assertPasswordAllowed(password: unknown, owner: PasswordOwner) {
+  if (password === undefined) return;
+  const problem = passwordProblem(password, owner, passwordMinLength());
+  if (problem) throw new errors.ValidationError(problem, { errors: [{ path: ['password'], message: problem, name: 'ValidationError' }] });
+}
+
+const bodyOf = (ctx: any): Record<string, any> => (ctx.request.body && typeof ctx.request.body === 'object' ? ctx.request.body : {});
+
 export default (plugin: any) => {
+  // The auth controller is a factory: wrap what it builds.
+  const authFactory = plugin.controllers.auth;
+  plugin.controllers.auth = (deps: unknown) => {
+    const authController = authFactory(deps);
+    const withPasswordPolicy = (action: string, ownerOf: (ctx: any) => Promise<PasswordOwner>) => {
+      const stock = authController[action];
+      authController[action] = async (ctx: any) => {
+        const body = bodyOf(ctx);
+        if (typeof body.password === 'string') assertPasswordAllowed(body.password, await ownerOf(ctx));
+        return stock(ctx);
+      };
+    };
+    withPasswordPolicy('register', async (ctx) => ({ email: bodyOf(ctx).email, username: bodyOf(ctx).username }));
+    withPasswordPolicy('resetPassword', async (ctx) => {
+      const code = bodyOf(ctx).code;
+      if (typeof code !== 'string' || !code) return {};
+      return (await strapi.db.query(USER).findOne({ where: { resetPasswordToken: code }, select: ['email', 'username'] })) ?? {};
+    });
+    withPasswordPolicy('changePassword', async (ctx) => ({ email: ctx.state.user?.email, username: ctx.state.user?.username }));
+    return authController;
+  };
+
   const userController = plugin.controllers.user;
   const stockCreate = userController.create;
   const stockUpdate = userController.update;
@@ -50,14 +82,25 @@ export default (plugin: any) => {
     }
     return stock(ctx);
   };
-  userController.create = roleByTypeName(stockCreate);
+  userController.create = roleByTypeName(async (ctx: any) => {
+    const body = bodyOf(ctx);
+    assertPasswordAllowed(body.password, { email: body.email, username: body.username });
+    return stockCreate(ctx);
+  });
   const stockFindOne = userController.findOne;
   userController.findOne = async (ctx: any) => {
     await stockFindOne(ctx);
     // The stock action answers an unknown id with an empty 204; the contract says 404.
     if (ctx.body == null) throw new errors.NotFoundError('User not found');
   };
-  userController.update = roleByTypeName(stockUpdate);
+  userController.update = roleByTypeName(async (ctx: any) => {
+    const body = bodyOf(ctx);
+    if (body.password !== undefined && /^\d+$/.test(String(ctx.params.id))) {
+      const user = await strapi.db.query(USER).findOne({ where: { id: Number(ctx.params.id) }, select: ['email', 'username'] });
+      assertPasswordAllowed(body.password, { email: body.email ?? user?.email, username: body.username ?? user?.username });
+    }
+    return stockUpdate(ctx);
+  });
 
   userController.me = async (ctx: any) => {
     if (!ctx.state.user) throw new errors.UnauthorizedError('Missing or invalid credentials');

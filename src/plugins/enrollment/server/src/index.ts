@@ -3,16 +3,20 @@ import seatSchema from './content-types/course-seat/schema.json';
 import enrollmentSchema from './content-types/enrollment/schema.json';
 import enrollmentsController from './controllers/enrollments';
 import routes from './routes';
+import enrollmentMail from './services/enrollment-mail';
 import enrollmentViews from './services/enrollment-views';
 import enrollments from './services/enrollments';
 import payments from './services/payments';
 
 export default {
   contentTypes: { enrollment: { schema: enrollmentSchema }, 'course-seat': { schema: seatSchema } },
-  services: { enrollments, 'enrollment-views': enrollmentViews, payments },
+  services: { enrollments, 'enrollment-views': enrollmentViews, 'enrollment-mail': enrollmentMail, payments },
   controllers: { enrollments: enrollmentsController },
   routes,
   bootstrap({ strapi }: { strapi: Core.Strapi }) {
+    strapi.eventHub.on('lyceum.enrollment.created', async (event: { userId: number; courseDocumentId: string }) => {
+      await strapi.plugin('enrollment').service('enrollment-mail').sendEnrollmentConfirmation(event.userId, event.courseDocumentId);
+    });
     // Finished access turns into `expired` even when nobody reads it; reads already show it as expired.
     strapi.cron.add({
       'enrollment:expire-finished-access': {

@@ -120,6 +120,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         await syncStudentsCount(trx, courseDocumentId);
         return record;
       });
+      // Not awaited: the confirmation mail must not hold up (or fail) the enrollment itself.
+      void strapi.eventHub.emit('lyceum.enrollment.created', { userId, courseDocumentId });
       return enrollment;
     } catch (error) {
       if (isUniqueViolation(error)) throw conflict('Already enrolled in this course', 'already_enrolled');
