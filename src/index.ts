@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { configureAccountMail } from './bootstrap/auth-mail';
 import { ensureLocales } from './bootstrap/locales';
+import { configureOAuthProviders, registerYandexProvider } from './bootstrap/oauth-providers';
 import { applyPermissionMatrix } from './bootstrap/roles';
 import { fillMissingSlugs } from './content/slugs';
 import { DEMO_PASSWORD, DEMO_USERS } from './demo/accounts';
@@ -9,12 +10,14 @@ import { isDemoDataWanted, seedDemoDataOnce } from './demo/seed';
 export default {
   register({ strapi }: { strapi: Core.Strapi }) {
     fillMissingSlugs(strapi);
+    registerYandexProvider(strapi);
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
     await ensureLocales(strapi);
     await applyPermissionMatrix(strapi);
     await configureAccountMail(strapi);
+    await configureOAuthProviders(strapi);
     if (!isDemoDataWanted(process.env)) return;
     if (await seedDemoDataOnce(strapi)) strapi.log.info('Lyceum: demo data loaded');
     strapi.server.httpServer.once('listening', () => {
