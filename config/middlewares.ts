@@ -8,6 +8,7 @@ const config: Core.Config.Middlewares = [
   'strapi::cors',
   'strapi::poweredBy',
   'strapi::query',
+  'global::openapi-document',
   'strapi::body',
   'global::auth-guard',
   'strapi::session',

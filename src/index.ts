@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { registerApiDescription } from './api-description/openapi';
 import { configureAccountMail } from './bootstrap/auth-mail';
 import { ensureLocales } from './bootstrap/locales';
 import { configureOAuthProviders, registerYandexProvider } from './bootstrap/oauth-providers';
@@ -11,6 +12,7 @@ export default {
   register({ strapi }: { strapi: Core.Strapi }) {
     fillMissingSlugs(strapi);
     registerYandexProvider(strapi);
+    registerApiDescription(strapi);
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {

@@ -1,0 +1,106 @@
+import fs from 'fs';
+import path from 'path';
+import type { Core } from '@strapi/strapi';
+import { certificateRoutes } from './paths/certificates';
+import { enrollmentRoutes } from './paths/enrollment';
+import { profileRoutes } from './paths/profile';
+import { progressRoutes } from './paths/progress';
+import { quizRoutes } from './paths/quizzes';
+import type { RouteDescription } from './route-description';
+
+/** Every custom route of the contract. A test fails when a registered custom route is missing here. */
+export const LYCEUM_ROUTES: RouteDescription[] = [...profileRoutes, ...enrollmentRoutes, ...progressRoutes, ...quizRoutes, ...certificateRoutes];
+
+export const DOCUMENT_VERSION = '1.0.0';
+export const OPENAPI_JSON_PATH = `/documentation/v${DOCUMENT_VERSION}/openapi.json`;
+
+const ERROR = { $ref: '#/components/schemas/Error' };
+const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: ERROR } } });
+
+/** `/courses/:documentId/outline` → `/courses/{documentId}/outline` */
+export const openApiPath = (koaPath: string) => koaPath.replace(/:(\w+)/g, '{$1}');
+
+function operation(route: RouteDescription) {
+  const parameters = [
+    ...[...route.path.matchAll(/:(\w+)/g)].map(([, name]) => ({
+      name, in: 'path', required: true,
+      schema: name === 'id' || name === 'userId' ? { type: 'integer', minimum: 1 } : { type: 'string' },
+    })),
+    ...Object.entries(route.query ?? {}).map(([name, schema]) => ({ name, in: 'query', required: false, schema })),
+  ];
+  const success = route.response
+    ? { description: 'Success', content: { 'application/json': { schema: route.response } } }
+    : { description: 'Success', content: { [route.contentType ?? 'application/octet-stream']: { schema: { type: 'string', format: 'binary' } } } };
+  const responses: Record<string, unknown> = {
+    [route.status]: success,
+    400: errorResponse('Malformed request: `error.details.errors` names the fields'),
+    404: errorResponse('Unknown id'),
+  };
+  if (route.audience !== 'public') responses[401] = errorResponse('No or expired token');
+  if (route.audience !== 'public') responses[403] = errorResponse('Not allowed for this role, not the owner, or refused by a rule (`details.reason`)');
+  for (const refusal of route.refusals ?? []) {
+    const reasons = refusal.reasons.length ? `: \`details.reason\` is one of ${refusal.reasons.map((reason) => `\`${reason}\``).join(', ')}` : '';
+    responses[refusal.status] = errorResponse(`Refused${reasons}`);
+  }
+  return {
+    tags: [route.tag],
+    summary: route.summary,
+    description: `Who: ${route.audience}.`,
+    operationId: `${route.method.toLowerCase()}${openApiPath(route.path).replace(/[{}]/g, '').replace(/(^|[/-])(\w)/g, (_, __, letter: string) => letter.toUpperCase())}`,
+    ...(route.audience === 'public' ? { security: [] } : {}),
+    parameters,
+    ...(route.requestBody ? { requestBody: { required: true, content: { 'application/json': { schema: route.requestBody } } } } : {}),
+    ...(route.multipart ? { requestBody: { required: true, content: { 'multipart/form-data': { schema: route.multipart } } } } : {}),
+    responses,
+  };
+}
+
+export function lyceumPaths(routes: RouteDescription[] = LYCEUM_ROUTES) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes) {
+    const key = openApiPath(route.path);
+    paths[key] = { ...paths[key], [route.method.toLowerCase()]: operation(route) };
+  }
+  return paths;
+}
+
+/** In `register()`: the documentation plugin merges these paths into the document it generates. */
+export function registerApiDescription(strapi: Core.Strapi) {
+  const documentation = strapi.plugin('documentation');
+  if (!documentation) return;
+  const tags = [...new Set(LYCEUM_ROUTES.map((route) => route.tag))].map((name) => ({ name }));
+  documentation.service('override').registerOverride({ tags, paths: lyceumPaths() });
+}
+
+let cachedDocument: string | undefined;
+
+/**
+ * The documentation plugin writes its document to a file and only serves it inside Swagger UI; the contract
+ * promises the JSON at a stable address, so it is generated once per process and served from memory.
+ */
+async function openApiDocument(strapi: Core.Strapi): Promise<string> {
+  if (cachedDocument) return cachedDocument;
+  const service = strapi.plugin('documentation').service('documentation');
+  const file = path.join(service.getFullDocumentationPath(), DOCUMENT_VERSION, 'full_documentation.json');
+  // Several processes (test workers, a second instance) may write the file at once: generate, read, and
+  // try again if what was read is half-written.
+  for (let tries = 0; tries < 3; tries += 1) {
+    await service.generateFullDoc(DOCUMENT_VERSION);
+    try {
+      const text = fs.readFileSync(file, 'utf8');
+      JSON.parse(text);
+      cachedDocument = text;
+      return text;
+    } catch {
+      // written by another process meanwhile
+    }
+  }
+  throw new Error('The OpenAPI document could not be generated');
+}
+
+/** A global middleware: `GET /documentation/v1.0.0/openapi.json`. */
+export const serveOpenApiDocument = (_config: unknown, { strapi }: { strapi: Core.Strapi }) => async (ctx: any, next: () => Promise<void>) => {
+  if (ctx.method !== 'GET' || ctx.path !== OPENAPI_JSON_PATH || !strapi.plugin('documentation')) return next();
+  ctx.type = 'application/json';
+  ctx.body = await openApiDocument(strapi);
+};

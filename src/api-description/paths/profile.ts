@@ -1,0 +1,33 @@
+import type { RouteDescription } from '../route-description';
+import { body, documentId, integer, nullable, object, oneOf, string } from '../schema';
+
+const profile = object(
+  {
+    id: integer(),
+    documentId: documentId(),
+    username: string(),
+    email: string(),
+    fullName: nullable(string()),
+    bio: nullable(string()),
+    avatar: nullable(object({ url: string() }, [])),
+    locale: oneOf('en', 'ru'),
+    role: nullable(object({ type: oneOf('student', 'teacher', 'admin'), name: string() })),
+  },
+  ['fullName', 'bio', 'avatar']
+);
+
+export const profileRoutes: RouteDescription[] = [
+  {
+    method: 'GET', path: '/users/me', tag: 'Profile', audience: 'signed in',
+    summary: "The caller's profile with role type", status: 200, response: profile,
+  },
+  {
+    method: 'PUT', path: '/users/me', tag: 'Profile', audience: 'signed in',
+    summary: 'Update profile fields only; any other field is refused with 400',
+    requestBody: body(
+      { fullName: nullable(string({ maxLength: 120 })), bio: nullable(string({ maxLength: 5000 })), avatar: nullable(integer()), locale: oneOf('en', 'ru') },
+      ['fullName', 'bio', 'avatar', 'locale']
+    ),
+    status: 200, response: profile,
+  },
+];

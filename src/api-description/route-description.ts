@@ -1,0 +1,23 @@
+import type { Schema } from './schema';
+
+export type Audience = 'public' | 'signed in' | 'student' | 'owner or admin' | 'admin';
+
+/** What the OpenAPI document says about one of Lyceum's own routes. */
+export interface RouteDescription {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Koa form, as the route file declares it: `/courses/:documentId/enrollments`. */
+  path: string;
+  tag: string;
+  summary: string;
+  audience: Audience;
+  query?: Record<string, Schema>;
+  requestBody?: Schema;
+  /** Multipart upload instead of JSON. */
+  multipart?: Schema;
+  status: number;
+  /** Missing when the answer is not JSON (PDF, CSV). */
+  response?: Schema;
+  contentType?: string;
+  /** Refusals this route gives besides 400/401/404, with their `details.reason` words. */
+  refusals?: Array<{ status: 403 | 409 | 413 | 429; reasons: string[] }>;
+}

@@ -1,0 +1,3 @@
+import { serveOpenApiDocument } from '../api-description/openapi';
+
+export default serveOpenApiDocument;

@@ -1,0 +1,209 @@
+import fs from 'fs';
+import path from 'path';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import type { Response } from 'supertest';
+import { LYCEUM_ROUTES, openApiPath } from '../../src/api-description/openapi';
+import { factories, type TestCourse, type TestUser } from '../helpers/factories';
+import { startLyceum, stopLyceum, type TestApp } from '../helpers/strapi';
+
+/**
+ * The OpenAPI document is checked two ways: every custom route the running app serves is described, and real
+ * answers of every described route match the schema the document gives for them.
+ */
+let app: TestApp;
+let make: ReturnType<typeof factories>;
+let spec: any;
+const ajv = new Ajv({ strict: false, allErrors: true });
+addFormats(ajv);
+const checked = new Set<string>();
+
+/** OpenAPI 3.0's `nullable` as JSON Schema, which Ajv validates. */
+function asJsonSchema(schema: any): any {
+  if (Array.isArray(schema)) return schema.map(asJsonSchema);
+  if (!schema || typeof schema !== 'object') return schema;
+  const { nullable, ...rest } = schema;
+  const converted = Object.fromEntries(Object.entries(rest).map(([key, value]) => [key, asJsonSchema(value)]));
+  if (!nullable) return converted;
+  if (typeof converted.type === 'string') {
+    return { ...converted, type: [converted.type, 'null'], ...(converted.enum ? { enum: [...converted.enum, null] } : {}) };
+  }
+  return { anyOf: [{ type: 'null' }, converted] };
+}
+
+const routeKey = (method: string, koaPath: string) => `${method.toUpperCase()} ${koaPath}`;
+
+/** Validates a real response against the document's schema for that route and status. */
+function expectMatchesSpec(response: Response, method: string, koaPath: string) {
+  const operation = spec.paths[openApiPath(koaPath)]?.[method.toLowerCase()];
+  expect(operation).toBeDefined();
+  const described = operation.responses[String(response.status)];
+  if (!described) throw new Error(`${method} ${koaPath} answered ${response.status}, which the document does not list: ${JSON.stringify(response.body)}`);
+  const [contentType, media] = Object.entries(described.content ?? {})[0] as [string, any];
+  expect(response.headers['content-type']).toContain(contentType);
+  if (contentType === 'application/json') {
+    const schema = media.schema.$ref ? spec.components.schemas[media.schema.$ref.split('/').pop()] : media.schema;
+    const validate = ajv.compile(asJsonSchema(schema));
+    if (!validate(response.body)) {
+      throw new Error(`${method} ${koaPath} ${response.status} does not match the document: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(response.body).slice(0, 800)}`);
+    }
+  }
+  checked.add(routeKey(method, koaPath));
+}
+
+/** Validates a request body the test is about to send against the document, so the examples are honest. */
+function expectBodyAllowed(method: string, koaPath: string, body: unknown) {
+  const schema = spec.paths[openApiPath(koaPath)][method.toLowerCase()].requestBody?.content['application/json'].schema;
+  const validate = ajv.compile(asJsonSchema(schema ?? { type: 'object', maxProperties: 0 }));
+  if (!validate(body)) throw new Error(`request body for ${method} ${koaPath} is not what the document allows: ${ajv.errorsText(validate.errors)}`);
+}
+
+beforeAll(async () => {
+  app = await startLyceum();
+  make = factories(app.strapi);
+  jest.spyOn(app.strapi.plugin('email').service('email'), 'send').mockResolvedValue(undefined as never);
+  const response = await app.request.get('/documentation/v1.0.0/openapi.json');
+  expect(response.status).toBe(200);
+  spec = response.body;
+}, 120_000);
+afterAll(stopLyceum);
+
+describe('the OpenAPI document', () => {
+  test('is served as OpenAPI 3 JSON with the core content types and the auth routes', () => {
+    expect(spec.openapi).toMatch(/^3\./);
+    expect(spec.info.title).toBe('Lyceum API');
+    expect(spec.info.termsOfService).toBeUndefined();
+    expect(spec.paths['/courses']).toBeDefined();
+    for (const stockPath of ['/auth/local', '/auth/local/register', '/auth/forgot-password', '/connect/{provider}', '/users/me']) {
+      expect(spec.paths[stockPath]).toBeDefined();
+    }
+    expect(spec.components.schemas.Error).toBeDefined();
+  });
+
+  test('has a Swagger UI page', async () => {
+    const page = await app.request.get('/documentation/v1.0.0');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('swagger');
+  });
+
+  test('describes every custom route the running app serves, with request and response schemas', () => {
+    // Lyceum's own routes: every local plugin's, and the profile route its users-permissions extension adds.
+    const localPlugins = fs.readdirSync(path.join(process.cwd(), 'src', 'plugins')).filter((name) => fs.existsSync(path.join(process.cwd(), 'src', 'plugins', name, 'tsconfig.json')));
+    const served: string[] = ['PUT /users/me'];
+    for (const name of localPlugins) {
+      for (const route of (app.strapi.plugins as any)[name].routes?.['content-api']?.routes ?? []) served.push(routeKey(route.method, route.path));
+    }
+    expect(served.length).toBeGreaterThan(10);
+    const described = new Set(LYCEUM_ROUTES.map((route) => routeKey(route.method, route.path)));
+    expect(served.filter((route) => !described.has(route))).toEqual([]);
+
+    for (const route of LYCEUM_ROUTES) {
+      const operation = spec.paths[openApiPath(route.path)]?.[route.method.toLowerCase()];
+      expect(operation).toBeDefined();
+      expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining([String(route.status), '400', '404']));
+      if (route.response) expect(operation.responses[route.status].content['application/json'].schema).toBeDefined();
+      if (route.method === 'POST' || route.method === 'PUT') {
+        if (route.requestBody) expect(operation.requestBody.content['application/json'].schema).toBeDefined();
+      }
+    }
+  });
+
+  test('profile routes', async () => {
+    const user = await make.createUser('student', { fullName: 'Анна' });
+    expectMatchesSpec(await app.request.get('/api/users/me').set(user.auth), 'GET', '/users/me');
+    expectBodyAllowed('PUT', '/users/me', { bio: 'Учусь', locale: 'ru' });
+    expectMatchesSpec(await app.request.put('/api/users/me').set(user.auth).send({ bio: 'Учусь', locale: 'ru' }), 'PUT', '/users/me');
+    expectMatchesSpec(await app.request.put('/api/users/me').set(user.auth).send({ role: 3 }), 'PUT', '/users/me');
+  });
+
+  test('the error shape of a refusal matches the Error schema', async () => {
+    const response = await app.request.get('/api/me/enrollments').query({ status: 'lost' }).set((await make.createUser('student')).auth);
+    expect(response.status).toBe(400);
+    expectMatchesSpec(response, 'GET', '/me/enrollments');
+  });
+});
+
+describe('real answers match the document', () => {
+  let teacher: TestUser;
+  let student: TestUser;
+  let course: TestCourse;
+
+  beforeAll(async () => {
+    teacher = await make.createUser('teacher', { fullName: 'Мария Кюри' });
+    student = await make.createUser('student', { fullName: 'Пьер Безухов' });
+    course = await make.createCourse({ teacher, lessons: 2 });
+  });
+
+  test('enrollment, progress and teaching routes', async () => {
+    const enrollPath = '/courses/:documentId/enrollments';
+    expectBodyAllowed('POST', enrollPath, {});
+    expectMatchesSpec(await app.request.post(`/api/courses/${course.documentId}/enrollments`).set(student.auth), 'POST', enrollPath);
+    expectMatchesSpec(await app.request.post(`/api/courses/${course.documentId}/enrollments`).set(student.auth), 'POST', enrollPath);
+
+    expectMatchesSpec(await app.request.get(`/api/courses/${course.documentId}/outline`), 'GET', '/courses/:documentId/outline');
+    expectMatchesSpec(await app.request.get(`/api/courses/${course.documentId}/outline`).set(student.auth), 'GET', '/courses/:documentId/outline');
+
+    const positionPath = '/lessons/:documentId/position';
+    expectBodyAllowed('PUT', positionPath, { positionSeconds: 42 });
+    expectMatchesSpec(await app.request.put(`/api/lessons/${course.lessons[0].documentId}/position`).set(student.auth).send({ positionSeconds: 42 }), 'PUT', positionPath);
+    expectMatchesSpec(await app.request.put(`/api/lessons/${course.lessons[0].documentId}/position`).set(student.auth).send({ positionSeconds: -1 }), 'PUT', positionPath);
+
+    expectMatchesSpec(await app.request.post(`/api/lessons/${course.lessons[0].documentId}/complete`).set(student.auth), 'POST', '/lessons/:documentId/complete');
+    expectMatchesSpec(await app.request.get('/api/me/enrollments').set(student.auth), 'GET', '/me/enrollments');
+    expectMatchesSpec(await app.request.get('/api/me/teaching').set(teacher.auth), 'GET', '/me/teaching');
+    expectMatchesSpec(await app.request.get(`/api/courses/${course.documentId}/students`).set(teacher.auth), 'GET', '/courses/:documentId/students');
+    expectMatchesSpec(await app.request.get(`/api/courses/${course.documentId}/students`).set(student.auth), 'GET', '/courses/:documentId/students');
+
+    const other = await make.createUser('student');
+    await make.enroll(other, course);
+    expectMatchesSpec(await app.request.delete(`/api/courses/${course.documentId}/enrollments/${other.id}`).set(teacher.auth), 'DELETE', '/courses/:documentId/enrollments/:userId');
+    const leaver = await make.createUser('student');
+    await make.enroll(leaver, course);
+    expectMatchesSpec(await app.request.delete(`/api/courses/${course.documentId}/enrollments/me`).set(leaver.auth), 'DELETE', '/courses/:documentId/enrollments/me');
+  });
+
+  test('quiz routes', async () => {
+    const quiz = await make.createQuiz(course, { onLesson: true, lessonIndex: 0 });
+    const startPath = '/quizzes/:documentId/attempts';
+    const started = await app.request.post(`/api/quizzes/${quiz.documentId}/attempts`).set(student.auth);
+    expectMatchesSpec(started, 'POST', startPath);
+    const attempt = started.body.data;
+    expectMatchesSpec(await app.request.get(`/api/quiz-attempts/${attempt.id}`).set(student.auth), 'GET', '/quiz-attempts/:id');
+
+    const answers = attempt.questions.map((question: any) =>
+      question.options?.length ? { question: question.id, choices: [question.options[0].id] } : question.type === 'numeric' ? { question: question.id, number: 3 } : { question: question.id, text: 'hello' }
+    );
+    const submitPath = '/quiz-attempts/:id/submit';
+    expectBodyAllowed('POST', submitPath, { answers });
+    expectMatchesSpec(await app.request.post(`/api/quiz-attempts/${attempt.id}/submit`).set(student.auth).send({ answers }), 'POST', submitPath);
+    expectMatchesSpec(await app.request.post(`/api/quiz-attempts/${attempt.id}/submit`).set(student.auth).send({ answers }), 'POST', submitPath);
+    expectMatchesSpec(await app.request.get('/api/me/quiz-attempts').query({ quiz: quiz.documentId }).set(student.auth), 'GET', '/me/quiz-attempts');
+  });
+
+  test('certificate routes', async () => {
+    const graduate = await make.createUser('student', { fullName: 'Ёлка Иванова' });
+    await make.enroll(graduate, course);
+    const issuePath = '/courses/:documentId/certificates';
+    expectBodyAllowed('POST', issuePath, { user: graduate.id });
+    const issued = await app.request.post(`/api/courses/${course.documentId}/certificates`).set(teacher.auth).send({ user: graduate.id });
+    expectMatchesSpec(issued, 'POST', issuePath);
+    const certificate = issued.body.data;
+
+    expectMatchesSpec(await app.request.get('/api/me/certificates').set(graduate.auth), 'GET', '/me/certificates');
+    expectMatchesSpec(await app.request.get(`/api/certificates/verify/${certificate.code}`), 'GET', '/certificates/verify/:code');
+    expectMatchesSpec(await app.request.get('/api/certificates/verify/AAAAAAAAAAAAAAAAAAAAAA'), 'GET', '/certificates/verify/:code');
+    const pdf = await app.request.get(`/api/certificates/${certificate.documentId}/pdf`).set(graduate.auth).buffer(true);
+    expectMatchesSpec(pdf, 'GET', '/certificates/:documentId/pdf');
+    expectMatchesSpec(await app.request.get(`/api/certificates/${certificate.documentId}/pdf`).set(student.auth), 'GET', '/certificates/:documentId/pdf');
+
+    const revokePath = '/certificates/:documentId/revoke';
+    expectBodyAllowed('POST', revokePath, { reason: 'Issued by mistake' });
+    expectMatchesSpec(await app.request.post(`/api/certificates/${certificate.documentId}/revoke`).set(teacher.auth).send({ reason: 'Issued by mistake' }), 'POST', revokePath);
+    expectMatchesSpec(await app.request.get(`/api/certificates/verify/${certificate.code}`), 'GET', '/certificates/verify/:code');
+  });
+
+  test('every described route was called and matched', () => {
+    const unchecked = LYCEUM_ROUTES.map((route) => routeKey(route.method, route.path)).filter((route) => !checked.has(route));
+    expect(unchecked).toEqual([]);
+  });
+});
