@@ -60,3 +60,43 @@ test('loading again changes nothing', async () => {
   expect(await seedDemoDataOnce(app.strapi)).toBe(false);
   expect(await app.strapi.db.query('api::course.course').count()).toBe(before);
 });
+
+describe('?locale=ru on every public read', () => {
+  const cyrillic = /[А-Яа-яЁё]/;
+
+  test('courses, their lessons and outline, categories and articles come in Russian', async () => {
+    const [course] = (await app.request.get('/api/courses?locale=ru&filters[title][$eq]=TypeScript с нуля&populate[lessons]=true&populate[category]=true')).body.data;
+    expect(course.locale).toBe('ru');
+    expect(course.category?.name ?? '').toMatch(cyrillic);
+    const detail = await app.request.get(`/api/courses/${course.documentId}?locale=ru`);
+    expect(detail.body.data.title).toBe('TypeScript с нуля');
+
+    const outline = await app.request.get(`/api/courses/${course.documentId}/outline?locale=ru`);
+    expect(outline.status).toBe(200);
+    expect(outline.body.data.every((lesson: { title: string }) => cyrillic.test(lesson.title))).toBe(true);
+
+    const lessons = (await app.request.get('/api/lessons?locale=ru')).body.data;
+    expect(lessons.length).toBeGreaterThan(0);
+    expect(lessons.every((lesson: { locale: string; title: string }) => lesson.locale === 'ru' && cyrillic.test(lesson.title))).toBe(true);
+    const preview = outline.body.data.find((lesson: { freePreview: boolean }) => lesson.freePreview);
+    expect(preview).toBeDefined();
+    const lesson = await app.request.get(`/api/lessons/${preview.documentId}?locale=ru`);
+    expect(lesson.status).toBe(200);
+    expect(lesson.body.data.title).toMatch(cyrillic);
+
+    const categories = (await app.request.get('/api/categories?locale=ru')).body.data;
+    expect(categories.length).toBeGreaterThan(0);
+    expect(categories.every((category: { name: string }) => cyrillic.test(category.name))).toBe(true);
+    const articles = (await app.request.get('/api/articles?locale=ru')).body.data;
+    expect(articles.every((article: { locale: string }) => article.locale === 'ru')).toBe(true);
+  });
+
+  test('an enrolled student reads a quiz in Russian', async () => {
+    const student = await login('student@example.com');
+    const quizzes = (await app.request.get('/api/quizzes?locale=ru').set(student)).body.data;
+    expect(quizzes.length).toBeGreaterThan(0);
+    const quiz = await app.request.get(`/api/quizzes/${quizzes[0].documentId}?locale=ru`).set(student);
+    expect(quiz.status).toBe(200);
+    expect(quiz.body.data.title).toMatch(cyrillic);
+  });
+});
