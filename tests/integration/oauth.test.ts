@@ -30,12 +30,14 @@ const profiles: Record<string, { email: string; verified?: boolean; name?: strin
   'google-unverified': { email: 'unverified@example.com', verified: false },
   'vk-token': { email: 'ivan.vk@example.com', name: 'Иван' },
   'yandex-token': { email: 'olga@yandex.example', name: 'olga' },
+  'taken-token': { email: 'taken@example.com', verified: true },
 };
 const codes: Record<string, string> = {
   'google-code': 'google-token',
   'google-unverified-code': 'google-unverified',
   'vk-code': 'vk-token',
   'yandex-code': 'yandex-token',
+  'taken-code': 'taken-token',
 };
 
 function playProviders(request: http.IncomingMessage, response: http.ServerResponse) {
@@ -174,6 +176,15 @@ describe('OAuth sign-in', () => {
     expect(tokens.status).toBe(400);
     expect(tokens.body.error.message).toMatch(/not verified/i);
     expect(await app.strapi.db.query('plugin::users-permissions.user').count({ where: { email: 'unverified@example.com' } })).toBe(0);
+  });
+
+  it('refuses to take over an account registered with a password under the same email', async () => {
+    const registered = await app.request.post('/api/auth/local/register').send({ username: 'taken', email: 'taken@example.com', password: 'Correct-horse-9' });
+    expect(registered.status).toBe(200);
+    const { tokens } = await signIn('google', 'taken-code');
+    expect(tokens.status).toBe(400);
+    expect(tokens.body.error.message).toMatch(/already taken/i);
+    expect(await app.strapi.db.query('plugin::users-permissions.user').count({ where: { email: 'taken@example.com' } })).toBe(1);
   });
 
   it('refuses a callback whose state does not match the one the browser was sent with', async () => {
