@@ -187,7 +187,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       const isFirstCompletion = await enrollments(strapi).markCompleted(enrollmentId, now);
       if (isFirstCompletion) {
         // One event; certificates and notifications subscribe to it rather than being called from here.
-        strapi.eventHub.emit('lyceum.course.completed', { userId, courseDocumentId: course.courseDocumentId, completedAt: now.toISOString(), progressPercent: progress.percent });
+        // Awaited so the certificate exists when the completing request answers.
+        await strapi.eventHub.emit('lyceum.course.completed', { userId, courseDocumentId: course.courseDocumentId, completedAt: now.toISOString(), progressPercent: progress.percent });
       }
     }
     return progress;
