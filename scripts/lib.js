@@ -55,4 +55,36 @@ function buildPlugins() {
   execFileSync(process.execPath, [path.join(root, 'scripts', 'build-plugins.js')], { cwd: root, stdio: 'inherit' });
 }
 
-module.exports = { root, log, installDependencies, ensureEnvFile, buildPlugins };
+const strapiBin = path.join(root, 'node_modules', '.bin', 'strapi');
+
+/** A fingerprint of everything `strapi build` reads, so an unchanged tree is not rebuilt. */
+function sourceFingerprint() {
+  const hash = crypto.createHash('sha256');
+  const walk = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (['node_modules', 'dist', '.tmp'].includes(entry.name)) continue;
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else hash.update(full).update(fs.readFileSync(full));
+    }
+  };
+  for (const dir of ['src', 'config', 'types']) if (fs.existsSync(path.join(root, dir))) walk(path.join(root, dir));
+  for (const file of ['package-lock.json', 'tsconfig.json']) hash.update(fs.readFileSync(path.join(root, file)));
+  return hash.digest('hex');
+}
+
+/** `strapi build` (server and admin panel) unless dist/ already holds a build of this very tree. */
+function buildApp(env) {
+  const stamp = path.join(root, 'dist', '.lyceum-build');
+  const fingerprint = sourceFingerprint();
+  if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === fingerprint) return;
+  log('building the app and the admin panel…');
+  const build = spawnSync(strapiBin, ['build'], { cwd: root, stdio: 'inherit', env });
+  if (build.status !== 0) {
+    log('build failed');
+    process.exit(build.status || 1);
+  }
+  fs.writeFileSync(stamp, fingerprint);
+}
+
+module.exports = { root, log, installDependencies, ensureEnvFile, buildPlugins, buildApp, strapiBin };

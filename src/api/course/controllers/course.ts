@@ -29,6 +29,11 @@ export default factories.createCoreController(COURSE, ({ strapi }) => ({
     return response;
   },
 
+  /** Strapi's stock find, routed only for the bench's --compare (src/api/course/routes/bench-stock.ts). */
+  async stockFind(ctx) {
+    return super.find(ctx);
+  },
+
   async create(ctx) {
     const caller = callerFrom(ctx.state);
     if (caller.role !== 'teacher') return super.create(ctx);

@@ -1,0 +1,348 @@
+#!/usr/bin/env node
+'use strict';
+// `npm run bench`: seeds a throwaway PostgreSQL database, starts the production build on it (REST cache on,
+// then off), drives each scenario with autocannon on loopback, and writes bench/results.json and
+// bench/RESULTS.md. Options: --scale=tiny|small|large, --duration=<seconds>, --connections=<n>, --compare,
+// --only=<scenario,…>, --keep (leave the database and its plan for a look or a rerun),
+// --database=<name> (rerun on a database kept by --keep, without seeding again).
+const { spawn, spawnSync } = require('child_process');
+const crypto = require('crypto');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { root, log, installDependencies, buildPlugins, buildApp, strapiBin } = require('../scripts/lib');
+
+installDependencies();
+const autocannon = require('autocannon');
+const { Client } = require('pg');
+const { scenarios, compareScenarios } = require('./scenarios');
+
+const args = Object.fromEntries(
+  process.argv.slice(2).map((argument) => {
+    const [name, value] = argument.replace(/^--/, '').split('=');
+    return [name, value ?? 'true'];
+  })
+);
+const options = {
+  scale: args.scale ?? 'small',
+  duration: Number(args.duration ?? 10),
+  connections: Number(args.connections ?? 10),
+  compare: args.compare === 'true',
+  keep: args.keep === 'true',
+  only: args.only ? args.only.split(',') : null,
+  port: Number(args.port ?? 1437),
+};
+const database = {
+  host: process.env.DATABASE_HOST ?? '127.0.0.1',
+  port: Number(process.env.DATABASE_PORT ?? 5432),
+  user: process.env.DATABASE_USERNAME ?? 'postgres',
+  password: process.env.DATABASE_PASSWORD || undefined,
+  name: args.database ?? `lyceum_bench_${Date.now()}`,
+};
+const redisUrl = process.env.REDIS_URL ?? '';
+
+const secret = () => crypto.randomBytes(24).toString('base64');
+const serverEnv = {
+  ...process.env,
+  NODE_ENV: 'production',
+  STRAPI_TELEMETRY_DISABLED: 'true',
+  HOST: '127.0.0.1',
+  PORT: String(options.port),
+  APP_KEYS: [secret(), secret()].join(','),
+  API_TOKEN_SALT: secret(),
+  ADMIN_JWT_SECRET: secret(),
+  TRANSFER_TOKEN_SALT: secret(),
+  JWT_SECRET: secret(),
+  ENCRYPTION_KEY: secret(),
+  DATABASE_CLIENT: 'postgres',
+  DATABASE_HOST: database.host,
+  DATABASE_PORT: String(database.port),
+  DATABASE_USERNAME: database.user,
+  DATABASE_PASSWORD: database.password ?? '',
+  DATABASE_NAME: database.name,
+  DATABASE_SCHEMA: 'public',
+  LYCEUM_DEMO_DATA: 'false',
+  // The bench signs in many students from one address and hammers verification: the limits would answer 429.
+  RATE_LIMIT_AUTH_PER_IP: '1000000',
+  RATE_LIMIT_AUTH_PER_IDENTIFIER: '1000000',
+  RATE_LIMIT_CERTIFICATE_VERIFY_PER_IP: '100000000',
+  AUTH_ACCESS_TOKEN_LIFESPAN_SECONDS: '86400',
+  LOG_LEVEL: 'warn',
+};
+
+const adminClient = async () => {
+  const client = new Client({ host: database.host, port: database.port, user: database.user, password: database.password, database: 'postgres' });
+  await client.connect();
+  return client;
+};
+
+async function withDatabase(run) {
+  const client = new Client({ host: database.host, port: database.port, user: database.user, password: database.password, database: database.name });
+  await client.connect();
+  try {
+    return await run(client);
+  } finally {
+    await client.end();
+  }
+}
+
+const rssOf = (pid) => {
+  try {
+    const line = fs.readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((row) => row.startsWith('VmRSS:'));
+    return line ? Number(line.replace(/\D+/g, '')) * 1024 : null;
+  } catch {
+    return null;
+  }
+};
+
+async function startServer(extraEnv) {
+  const server = spawn(strapiBin, ['start'], { cwd: root, env: { ...serverEnv, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  server.stdout.on('data', (chunk) => (output += chunk));
+  server.stderr.on('data', (chunk) => (output += chunk));
+  const deadline = Date.now() + 180_000;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`server exited while starting:\n${output.slice(-4000)}`);
+    try {
+      const response = await fetch(`http://127.0.0.1:${options.port}/_health`);
+      if (response.status < 500) return { server, output: () => output };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  server.kill('SIGTERM');
+  throw new Error(`server did not answer /_health within 3 minutes:\n${output.slice(-4000)}`);
+}
+
+async function stopServer(server) {
+  if (server.exitCode !== null) return;
+  const exited = new Promise((resolve) => server.once('exit', resolve));
+  server.kill('SIGTERM');
+  const timer = setTimeout(() => server.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function request(method, pathname, body, token) {
+  const response = await fetch(`http://127.0.0.1:${options.port}${pathname}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null };
+}
+
+async function signIn(identifier, password) {
+  const response = await request('POST', '/api/auth/local', { identifier, password });
+  if (response.status !== 200) throw new Error(`sign-in of ${identifier} answered ${response.status}: ${JSON.stringify(response.body)}`);
+  return response.body.jwt;
+}
+
+/** Signs in every bench student (a few at a time: bcrypt is the cost) and the gradebook course's teacher. */
+async function signInAll(plan) {
+  const students = [];
+  const queue = [...plan.benchStudents];
+  const worker = async () => {
+    for (let student = queue.shift(); student; student = queue.shift()) students.push({ ...student, token: await signIn(student.email, plan.password) });
+  };
+  await Promise.all(Array.from({ length: 4 }, worker));
+  return { students, teacher: await signIn(plan.gradebook.teacher, plan.password) };
+}
+
+async function routeExists(scenario) {
+  if (!scenario.needsRoute) return true;
+  const first = scenario.requests[0];
+  const probe = first.setupRequest ? first.setupRequest({ ...first }, {}) : first;
+  const response = await fetch(`http://127.0.0.1:${options.port}${probe.path}`, { method: probe.method, headers: probe.headers, body: probe.body });
+  return response.status !== 404 && response.status !== 405;
+}
+
+function runAutocannon(scenario) {
+  return new Promise((resolve, reject) => {
+    const statuses = {};
+    const latencies = [];
+    const instance = autocannon(
+      {
+        url: `http://127.0.0.1:${options.port}`,
+        connections: Math.max(1, Math.min(options.connections, scenario.maxConnections ?? Infinity)),
+        ...(scenario.amount ? { amount: scenario.amount } : { duration: options.duration }),
+        requests: scenario.requests,
+      },
+      (error, result) => (error ? reject(error) : resolve({ result, statuses, latencies }))
+    );
+    instance.on('response', (client, statusCode, bytes, responseTime) => {
+      statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
+      latencies.push(responseTime);
+    });
+  });
+}
+
+async function measure(scenario, serverPid) {
+  const { result, statuses, latencies } = await runAutocannon(scenario);
+  const unexpected = Object.entries(statuses)
+    .filter(([status]) => !scenario.expect.includes(Number(status)))
+    .reduce((sum, [, count]) => sum + count, 0);
+  return {
+    name: scenario.name,
+    title: scenario.title,
+    requestsPerSecond: Math.round(result.requests.average),
+    requests: result.requests.total,
+    latency: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) },
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    statuses,
+    unexpected,
+    rss: rssOf(serverPid),
+  };
+}
+
+/** Percentiles of every response time seen (autocannon's own summary has no p95). */
+function percentile(latencies, value) {
+  if (!latencies.length) return null;
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((value / 100) * sorted.length) - 1)] * 10) / 10;
+}
+
+async function countDuplicateEnrollments() {
+  return withDatabase(async (client) => {
+    const { rows } = await client.query(
+      `SELECT count(*)::int AS duplicates FROM (
+         SELECT u.user_id, c.course_id FROM enrollments e
+         JOIN enrollments_user_lnk u ON u.enrollment_id = e.id
+         JOIN enrollments_course_lnk c ON c.enrollment_id = e.id
+         GROUP BY u.user_id, c.course_id HAVING count(*) > 1) AS doubled`
+    );
+    return rows[0].duplicates;
+  });
+}
+
+async function runPass(label, extraEnv, plan, list) {
+  log(`pass "${label}": starting the production build…`);
+  const { server, output } = await startServer(extraEnv);
+  const rssBefore = rssOf(server.pid);
+  const results = [];
+  try {
+    const sessions = await signInAll(plan);
+    for (const scenario of list(sessions)) {
+      if (options.only && !options.only.includes(scenario.name)) continue;
+      if (!(await routeExists(scenario))) {
+        log(`  ${scenario.name}: route not present in this build, skipped`);
+        results.push({ name: scenario.name, title: scenario.title, skipped: 'route not present' });
+        continue;
+      }
+      const measured = await measure(scenario, server.pid);
+      if (scenario.name === 'enroll') measured.duplicateEnrollments = await countDuplicateEnrollments();
+      results.push(measured);
+      log(`  ${scenario.name}: ${measured.requestsPerSecond} req/s, p50 ${measured.latency.p50} ms, p99 ${measured.latency.p99} ms, unexpected ${measured.unexpected}`);
+    }
+  } catch (error) {
+    error.message += `\n--- server output ---\n${output().slice(-3000)}`;
+    throw error;
+  } finally {
+    const rssAfter = rssOf(server.pid);
+    await stopServer(server);
+    results.rss = { before: rssBefore, after: rssAfter };
+  }
+  const health = results.find((row) => row.name === 'health');
+  for (const row of results) if (health && row.requestsPerSecond !== undefined) row.ratioToHealth = Math.round((row.requestsPerSecond / health.requestsPerSecond) * 100) / 100;
+  return { label, env: extraEnv, rss: results.rss, scenarios: [...results] };
+}
+
+const mb = (bytes) => (bytes === null || bytes === undefined ? '–' : `${Math.round(bytes / 1048576)} MB`);
+
+function markdown(report) {
+  const lines = [
+    '# Lyceum bench results',
+    '',
+    `Run ${report.date} on ${report.machine.cores} cores (${report.machine.cpu}), Node ${report.machine.node}, PostgreSQL, scale \`${report.scale}\`` +
+      ` (${Object.entries(report.counts).map(([name, count]) => `${count.toLocaleString('en')} ${name}`).join(', ')}); seeded in ${report.seedSeconds.toFixed(1)} s.`,
+    `Each scenario: ${report.options.duration} s (writes with a fixed request count), ${report.options.connections} connections, loopback.`,
+    '',
+  ];
+  for (const pass of report.passes) {
+    lines.push(`## ${pass.label}`, '', `Server RSS before ${mb(pass.rss.before)}, after ${mb(pass.rss.after)}.`, '');
+    lines.push('| scenario | req/s | × /_health | p50 ms | p95 ms | p99 ms | non-2xx | unexpected |', '|---|---:|---:|---:|---:|---:|---:|---:|');
+    for (const row of pass.scenarios) {
+      if (row.skipped) {
+        lines.push(`| ${row.title} | ${row.skipped} | | | | | | |`);
+        continue;
+      }
+      const extra = row.duplicateEnrollments !== undefined ? ` (duplicates: ${row.duplicateEnrollments})` : '';
+      lines.push(`| ${row.title}${extra} | ${row.requestsPerSecond} | ${row.ratioToHealth ?? ''} | ${row.latency.p50} | ${row.latency.p95} | ${row.latency.p99} | ${row.non2xx} | ${row.unexpected} |`);
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+async function main() {
+  buildPlugins();
+  buildApp({ ...process.env, NODE_ENV: 'production' });
+
+  const planFile = path.join(root, '.tmp', `${database.name}-plan.json`);
+  const isRerun = Boolean(args.database);
+  if (isRerun && !fs.existsSync(planFile)) throw new Error(`no plan for ${database.name}: only a database kept with --keep can be reused`);
+  let failed = false;
+  try {
+    if (!isRerun) {
+      const admin = await adminClient();
+      await admin.query(`CREATE DATABASE "${database.name}"`);
+      await admin.end();
+      log(`seeding ${database.name} at scale ${options.scale}…`);
+      fs.mkdirSync(path.dirname(planFile), { recursive: true });
+      const seed = spawnSync(process.execPath, [path.join(__dirname, 'seed.js')], {
+        cwd: root,
+        stdio: 'inherit',
+        env: { ...serverEnv, BENCH_SCALE: options.scale, BENCH_PLAN_FILE: planFile },
+      });
+      if (seed.status !== 0) throw new Error('seeding failed');
+    }
+    const plan = JSON.parse(fs.readFileSync(planFile, 'utf8'));
+
+    const passes = [];
+    if (options.compare) {
+      passes.push(await runPass('compare: Lyceum controller vs stock core controller (cache off)', { REST_CACHE_ENABLED: 'false', LYCEUM_BENCH_STOCK_CATALOG: 'true' }, plan, () => [
+        scenarios(plan, { students: [], teacher: null }, 0)[0],
+        ...compareScenarios(),
+      ]));
+    } else {
+      const cached = { REST_CACHE_ENABLED: 'true', ...(redisUrl ? { REDIS_URL: redisUrl } : {}) };
+      passes.push(await runPass(`REST cache on${redisUrl ? ' (Redis)' : ' (memory)'}`, cached, plan, (sessions) => scenarios(plan, sessions, 0)));
+      passes.push(await runPass('REST cache off', { REST_CACHE_ENABLED: 'false' }, plan, (sessions) => scenarios(plan, sessions, 1)));
+    }
+
+    const report = {
+      date: new Date().toISOString(),
+      machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version, memoryGb: Math.round(os.totalmem() / 2 ** 30) },
+      scale: plan.scale,
+      counts: plan.counts,
+      seedSeconds: plan.seedSeconds,
+      options: { duration: options.duration, connections: options.connections },
+      passes,
+    };
+    const unexpected = passes.flatMap((pass) => pass.scenarios).filter((row) => row.unexpected || row.errors || row.duplicateEnrollments);
+    failed = unexpected.length > 0;
+    const suffix = options.compare ? '-compare' : options.only ? '-partial' : '';
+    fs.writeFileSync(path.join(__dirname, `results${suffix}.json`), JSON.stringify(report, null, 2) + '\n');
+    fs.writeFileSync(path.join(__dirname, `RESULTS${suffix}.md`), markdown(report) + '\n');
+    log(`wrote bench/results${suffix}.json and bench/RESULTS${suffix}.md`);
+    if (failed) log(`unexpected statuses or errors in: ${unexpected.map((row) => `${row.name} ${JSON.stringify(row.statuses)}`).join('; ')}`);
+  } finally {
+    if (!options.keep) {
+      fs.rmSync(planFile, { force: true });
+      const dropper = await adminClient();
+      await dropper.query(`DROP DATABASE IF EXISTS "${database.name}" WITH (FORCE)`);
+      await dropper.end();
+    } else {
+      log(`kept database ${database.name}`);
+    }
+  }
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

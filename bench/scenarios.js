@@ -1,0 +1,203 @@
+'use strict';
+// What `npm run bench` measures. Each scenario is an autocannon run against the production build: a path
+// (or a sequence of requests) rotated over many distinct users, and the statuses it is expected to return.
+
+const json = (token) => ({ 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) });
+const rotate = (items) => {
+  let next = 0;
+  return () => items[next++ % items.length];
+};
+
+const CATALOG_QUERY =
+  '/api/courses?filters[level][$eq]=beginner&sort[0]=title:asc&populate[0]=category&populate[1]=teachers&populate[2]=cover&pagination[pageSize]=20';
+
+/**
+ * @param {object} plan what bench/seed.js seeded
+ * @param {object} sessions tokens: { students: [{ token, ...benchStudent }], teacher }
+ * @param {number} pass 0 for the first pass, 1 for the second (write scenarios use fresh data per pass)
+ */
+function scenarios(plan, sessions, pass) {
+  const students = sessions.students;
+  const nextStudent = rotate(students);
+  const nextSlug = rotate(plan.courseSlugs);
+  const nextCourse = rotate(plan.courses);
+  const nextReviewedCourse = rotate(plan.reviewedCourses);
+  const nextCode = rotate(plan.certificateCodes);
+  const lessonsOfStudents = students.flatMap((student) => student.lessons.map((lesson) => ({ token: student.token, lesson })));
+  const nextLesson = rotate(lessonsOfStudents);
+  // Enroll: every request a pair never enrolled before; each pass takes its own half of the open courses.
+  const enrollPairs = students.flatMap((student) =>
+    student.openCourses.filter((_, index) => index % 2 === pass).map((course) => ({ token: student.token, course }))
+  );
+  const nextEnrollPair = rotate(enrollPairs);
+  const holders = students.filter((student) => student.certificate);
+  const nextHolder = rotate(holders);
+  const quizTakers = students.filter((student) => student.quiz);
+  let quizTakerIndex = 0;
+
+  const list = [
+    { name: 'health', title: '`/_health` (ceiling)', requests: [{ method: 'GET', path: '/_health' }], expect: [204, 200] },
+    {
+      name: 'catalog',
+      title: 'catalog list: filter + sort + populate category, teachers, cover',
+      requests: [{ method: 'GET', path: CATALOG_QUERY }],
+      expect: [200],
+    },
+    {
+      name: 'course-by-slug',
+      title: 'course detail by slug',
+      requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: `/api/courses?filters[slug][$eq]=${nextSlug()}&populate[0]=category&populate[1]=teachers` }) }],
+      expect: [200],
+    },
+    {
+      name: 'reviews',
+      title: "a course's public reviews page",
+      requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: `/api/courses/${nextReviewedCourse()}/reviews` }) }],
+      expect: [200],
+      needsRoute: 'reviews',
+    },
+    {
+      name: 'articles',
+      title: 'article list',
+      requests: [{ method: 'GET', path: '/api/articles?sort[0]=publishedAt:desc&pagination[pageSize]=10' }],
+      expect: [200],
+    },
+    {
+      name: 'outline',
+      title: 'course outline for an enrolled student',
+      requests: [
+        {
+          method: 'GET',
+          setupRequest: (request) => {
+            const student = nextStudent();
+            return { ...request, path: `/api/courses/${student.enrolledCourses[0]}/outline`, headers: json(student.token) };
+          },
+        },
+      ],
+      expect: [200],
+    },
+    {
+      name: 'lesson',
+      title: 'lesson content (enrolled student)',
+      requests: [
+        {
+          method: 'GET',
+          setupRequest: (request) => {
+            const { token, lesson } = nextLesson();
+            return { ...request, path: `/api/lessons/${lesson}`, headers: json(token) };
+          },
+        },
+      ],
+      expect: [200],
+    },
+    {
+      name: 'enroll',
+      title: 'enroll (distinct student × course pairs)',
+      requests: [
+        {
+          method: 'POST',
+          setupRequest: (request) => {
+            const { token, course } = nextEnrollPair();
+            return { ...request, path: `/api/courses/${course}/enrollments`, headers: json(token), body: '{}' };
+          },
+        },
+      ],
+      expect: [201],
+      // A fixed number of requests: more than the pairs would re-enroll someone (409 by design).
+      amount: Math.min(enrollPairs.length, 4000),
+    },
+    {
+      name: 'complete-lesson',
+      title: 'complete a lesson',
+      requests: [
+        {
+          method: 'POST',
+          setupRequest: (request) => {
+            const { token, lesson } = nextLesson();
+            return { ...request, path: `/api/lessons/${lesson}/complete`, headers: json(token), body: '{}' };
+          },
+        },
+      ],
+      expect: [200],
+    },
+    {
+      name: 'quiz',
+      title: 'start + submit a 20-question quiz (2 requests)',
+      // One student per connection, so no two connections share an open attempt.
+      maxConnections: quizTakers.length,
+      requests: [
+        {
+          method: 'POST',
+          setupRequest: (request, context) => {
+            context.student ??= quizTakers[quizTakerIndex++ % quizTakers.length];
+            return { ...request, path: `/api/quizzes/${context.student.quiz}/attempts`, headers: json(context.student.token), body: '{}' };
+          },
+          onResponse: (status, body, context) => {
+            context.attempt = status === 200 || status === 201 ? JSON.parse(body).data : null;
+          },
+        },
+        {
+          method: 'POST',
+          setupRequest: (request, context) => {
+            const attempt = context.attempt;
+            const answers = (attempt?.questions ?? []).map((question) => ({ question: question.id, choices: [question.options[0].id] }));
+            return { ...request, path: `/api/quiz-attempts/${attempt?.id ?? 0}/submit`, headers: json(context.student.token), body: JSON.stringify({ answers }) };
+          },
+        },
+      ],
+      expect: [200, 201],
+    },
+    {
+      name: 'gradebook',
+      title: `gradebook of a ${plan.gradebook.students}-student course`,
+      requests: [{ method: 'GET', path: `/api/courses/${plan.gradebook.courseDocumentId}/gradebook`, headers: json(sessions.teacher) }],
+      expect: [200],
+      needsRoute: 'gradebook',
+    },
+    {
+      name: 'certificate-pdf',
+      title: 'certificate PDF (holder)',
+      requests: [
+        {
+          method: 'GET',
+          setupRequest: (request) => {
+            const holder = nextHolder();
+            return { ...request, path: `/api/certificates/${holder.certificate.documentId}/pdf`, headers: json(holder.token) };
+          },
+        },
+      ],
+      expect: [200],
+    },
+    {
+      name: 'certificate-verify',
+      title: 'certificate verification (public)',
+      requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: `/api/certificates/verify/${nextCode()}` }) }],
+      expect: [200],
+    },
+    {
+      name: 'graphql-catalog',
+      title: 'GraphQL catalog query',
+      requests: [
+        {
+          method: 'POST',
+          path: '/graphql',
+          headers: json(),
+          body: JSON.stringify({ query: '{ courses(pagination: { pageSize: 20 }, sort: "title:asc") { documentId title slug level category { name } } }' }),
+        },
+      ],
+      expect: [200],
+      needsRoute: 'graphql',
+    },
+  ];
+  // Unused by the list above but handy when comparing by hand.
+  void nextCourse;
+  return list;
+}
+
+/** The stock core controller next to Lyceum's own catalog route (`--compare`). */
+const compareScenarios = () => [
+  { name: 'catalog-lyceum', title: "catalog list through Lyceum's course controller", requests: [{ method: 'GET', path: CATALOG_QUERY.replace('&populate[1]=teachers', '') }], expect: [200] },
+  { name: 'catalog-stock', title: "catalog list through Strapi's stock core controller", requests: [{ method: 'GET', path: CATALOG_QUERY.replace('/api/courses', '/api/bench-stock/courses').replace('&populate[1]=teachers', '') }], expect: [200] },
+];
+
+module.exports = { scenarios, compareScenarios };

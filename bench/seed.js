@@ -1,0 +1,494 @@
+'use strict';
+// Seeds the bench database in bulk through Strapi's database layer (knex and the model metadata), never one
+// HTTP call per row. Run as its own process by bench/run.js with DATABASE_* pointing at a throwaway database;
+// it writes the plan (who is enrolled where, which lessons, quizzes, certificates) that the scenarios use.
+const fs = require('fs');
+const path = require('path');
+const crypto = require('crypto');
+const { createStrapi } = require('@strapi/strapi');
+const bcrypt = require('bcryptjs');
+
+const root = path.resolve(__dirname, '..');
+const BATCH = 1000;
+const LESSONS_PER_COURSE = 10;
+const ENROLLMENTS_PER_STUDENT = 5;
+const COMPLETED_LESSONS_PER_ENROLLMENT = 5;
+/** Students whose tokens drive the scenarios; distinct users, as real traffic would be. */
+const BENCH_STUDENTS = 200;
+const QUIZ_QUESTIONS = 20;
+const GRADEBOOK_STUDENTS = 1000;
+const PASSWORD = 'Bench-pass-1';
+
+const SCALES = {
+  tiny: { courses: 100, students: 2000, attempts: 2000, reviews: 5000, certificates: 500 },
+  small: { courses: 2000, students: 20000, attempts: 50000, reviews: 100000, certificates: 5000 },
+  large: { courses: 20000, students: 200000, attempts: 500000, reviews: 1000000, certificates: 50000 },
+};
+
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+/** Shaped like Strapi's own (cuid2: 24 lowercase characters, a letter first), which relation shorthand expects. */
+const documentId = () => {
+  const bytes = crypto.randomBytes(24);
+  let id = ALPHABET[bytes[0] % 26];
+  for (let index = 1; index < 24; index += 1) id += ALPHABET[bytes[index] % 36];
+  return id;
+};
+const chunk = (items, size) => Array.from({ length: Math.ceil(items.length / size) }, (_, index) => items.slice(index * size, (index + 1) * size));
+
+async function main() {
+  const scaleName = process.env.BENCH_SCALE || 'small';
+  const scale = SCALES[scaleName];
+  if (!scale) throw new Error(`unknown scale ${scaleName}: use ${Object.keys(SCALES).join(', ')}`);
+  const planFile = process.env.BENCH_PLAN_FILE;
+
+  const app = createStrapi({ appDir: root, distDir: path.join(root, 'dist') });
+  app.log.level = 'warn';
+  const strapi = await app.load();
+  const knex = strapi.db.connection;
+  const started = Date.now();
+  const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+  const now = new Date();
+
+  const meta = (uid) => strapi.db.metadata.get(uid);
+  const table = (uid) => meta(uid).tableName;
+  /** A row by attribute names, written with the model's column names. */
+  const toRow = (uid, values) => {
+    const attributes = meta(uid).attributes;
+    const row = {};
+    for (const [name, value] of Object.entries(values)) {
+      const attribute = attributes[name];
+      if (!attribute) throw new Error(`${uid} has no attribute ${name}`);
+      row[attribute.columnName || name] = attribute.type === 'json' && value !== null ? JSON.stringify(value) : value;
+    }
+    return row;
+  };
+  const insert = async (uid, rows) => {
+    for (const part of chunk(rows, BATCH)) await knex(table(uid)).insert(part.map((values) => toRow(uid, values)));
+  };
+  /** Pairs [sourceId, targetId] into the relation's join table, with its order columns where it has them. */
+  const link = async (uid, attributeName, pairs) => {
+    const { joinTable } = meta(uid).attributes[attributeName];
+    const rows = pairs.map(([sourceId, targetId], index) => {
+      const row = { [joinTable.joinColumn.name]: sourceId, [joinTable.inverseJoinColumn.name]: targetId };
+      if (joinTable.orderColumnName) row[joinTable.orderColumnName] = 1;
+      if (joinTable.inverseOrderColumnName) row[joinTable.inverseOrderColumnName] = index + 1;
+      return row;
+    });
+    for (const part of chunk(rows, BATCH)) await knex(joinTable.name).insert(part);
+  };
+  const idsByDocument = async (uid, where = {}) => {
+    const rows = await knex(table(uid)).select('id', 'document_id', 'published_at').where(where);
+    const map = new Map();
+    for (const row of rows) map.set(`${row.document_id}:${row.published_at ? 'published' : 'draft'}`, row.id);
+    return map;
+  };
+  const stamps = { createdAt: now, updatedAt: now };
+
+  // Roles come from Lyceum's bootstrap.
+  const roles = await knex(table('plugin::users-permissions.role')).select('id', 'type');
+  const roleId = Object.fromEntries(roles.map((role) => [role.type, role.id]));
+
+  // People: teachers and students share one password hash (hashing 20k passwords would be the whole seed).
+  const passwordHash = await bcrypt.hash(PASSWORD, 10);
+  const USER = 'plugin::users-permissions.user';
+  const teacherCount = Math.max(10, Math.round(scale.courses / 10));
+  const people = [];
+  for (let index = 0; index < teacherCount; index += 1) people.push({ kind: 'teacher', index });
+  for (let index = 0; index < scale.students; index += 1) people.push({ kind: 'student', index });
+  await insert(
+    USER,
+    people.map(({ kind, index }) => ({
+      documentId: documentId(),
+      username: `${kind}${index}`,
+      email: `${kind}${index}@bench.lyceum.local`,
+      provider: 'local',
+      password: passwordHash,
+      confirmed: true,
+      blocked: false,
+      fullName: `${kind === 'teacher' ? 'Teacher' : 'Student'} ${index}`,
+      ...stamps,
+      publishedAt: now,
+    }))
+  );
+  const userRows = await knex(table(USER)).select('id', 'username').where('email', 'like', '%@bench.lyceum.local');
+  const userId = new Map(userRows.map((row) => [row.username, row.id]));
+  await link(USER, 'role', people.map(({ kind, index }) => [userId.get(`${kind}${index}`), roleId[kind]]));
+  const teacherIds = Array.from({ length: teacherCount }, (_, index) => userId.get(`teacher${index}`));
+  const studentIds = Array.from({ length: scale.students }, (_, index) => userId.get(`student${index}`));
+  console.log(`[bench] users: ${people.length} (${elapsed()})`);
+
+  // Catalog: courses and lessons as Strapi stores draft & publish: a draft row and a published row
+  // per document, relations linking drafts to drafts and published rows to published rows.
+  const CATEGORY = 'api::category.category';
+  const COURSE = 'api::course.course';
+  const LESSON = 'api::lesson.lesson';
+  const categories = Array.from({ length: 20 }, (_, index) => ({ documentId: documentId(), name: `Category ${index}`, slug: `bench-category-${index}` }));
+  const bothStates = (values) => [
+    { ...values, ...stamps, locale: 'en', publishedAt: null },
+    { ...values, ...stamps, locale: 'en', publishedAt: now },
+  ];
+  // Categories have no draft & publish: one row each, which drafts and published courses both link to.
+  await insert(CATEGORY, categories.map((values) => ({ ...values, ...stamps, locale: 'en', publishedAt: now })));
+  const categoryIds = await idsByDocument(CATEGORY);
+  const levels = ['beginner', 'intermediate', 'advanced'];
+  const courses = Array.from({ length: scale.courses }, (_, index) => ({
+    documentId: documentId(),
+    title: `Course ${String(index).padStart(6, '0')}`,
+    slug: `bench-course-${index}`,
+    summary: `What course ${index} teaches, in one line.`,
+    description: `Course ${index} in depth. `.repeat(20),
+    level: levels[index % levels.length],
+    price: 0,
+    currency: 'USD',
+    capacity: null,
+    sequential: false,
+    accessDaysAfterCompletion: 30,
+    ratingAverage: 0,
+    ratingCount: 0,
+    studentsCount: 0,
+  }));
+  await insert(COURSE, courses.flatMap(bothStates));
+  const courseIds = await idsByDocument(COURSE);
+  const courseRow = (course, state = 'published') => courseIds.get(`${course.documentId}:${state}`);
+  for (const state of ['draft', 'published']) {
+    await link(COURSE, 'category', courses.map((course, index) => [courseRow(course, state), categoryIds.get(`${categories[index % categories.length].documentId}:published`)]));
+    await link(COURSE, 'teachers', courses.map((course, index) => [courseRow(course, state), teacherIds[index % teacherIds.length]]));
+  }
+  const lessons = courses.flatMap((course, courseIndex) =>
+    Array.from({ length: LESSONS_PER_COURSE }, (_, position) => ({
+      documentId: documentId(),
+      course,
+      courseIndex,
+      values: {
+        title: `Lesson ${position + 1} of course ${courseIndex}`,
+        position: position + 1,
+        kind: 'text',
+        content: `## Lesson ${position + 1}\n\n` + 'A paragraph of lesson text with enough words to look real. '.repeat(40),
+        freePreview: position === 0,
+        durationMinutes: 10,
+      },
+    }))
+  );
+  await insert(LESSON, lessons.flatMap((lesson) => bothStates({ documentId: lesson.documentId, ...lesson.values })));
+  const lessonIds = await idsByDocument(LESSON);
+  for (const state of ['draft', 'published']) {
+    await link(LESSON, 'course', lessons.map((lesson) => [lessonIds.get(`${lesson.documentId}:${state}`), courseRow(lesson.course, state)]));
+  }
+  console.log(`[bench] catalog: ${courses.length} courses, ${lessons.length} lessons (${elapsed()})`);
+
+  // The blog: published articles with tags, for the article list.
+  const TAG = 'api::tag.tag';
+  const ARTICLE = 'api::article.article';
+  const tags = Array.from({ length: 30 }, (_, index) => ({ documentId: documentId(), name: `Tag ${index}`, slug: `bench-tag-${index}`, ...stamps, publishedAt: now }));
+  await insert(TAG, tags);
+  const tagIds = await idsByDocument(TAG);
+  const articles = Array.from({ length: 300 }, (_, index) => ({
+    documentId: documentId(),
+    title: `Article ${index}`,
+    slug: `bench-article-${index}`,
+    excerpt: `Why article ${index} matters.`,
+    body: 'A paragraph of an article about learning. '.repeat(120),
+    readingTimeMinutes: 4,
+  }));
+  await insert(ARTICLE, articles.flatMap(bothStates));
+  const articleIds = await idsByDocument(ARTICLE);
+  for (const state of ['draft', 'published']) {
+    await link(ARTICLE, 'tags', articles.flatMap((article, index) => [0, 1].map((offset) => [articleIds.get(`${article.documentId}:${state}`), tagIds.get(`${tags[(index + offset * 7) % tags.length].documentId}:published`)])));
+  }
+  console.log(`[bench] articles: ${articles.length} (${elapsed()})`);
+
+  // Enrollments: student s is in courses s, s+stride, … (distinct); progress on the first lessons of each.
+  const ENROLLMENT = 'plugin::enrollment.enrollment';
+  const PROGRESS = 'plugin::progress.lesson-progress';
+  const stride = Math.floor(scale.courses / (ENROLLMENTS_PER_STUDENT + 2));
+  const enrolledCourseIndexes = (studentIndex) =>
+    Array.from({ length: ENROLLMENTS_PER_STUDENT }, (_, k) => (studentIndex + k * stride) % scale.courses);
+  const seats = new Map();
+  for (const part of chunk(studentIds.map((id, index) => ({ id, index })), 2000)) {
+    const enrollments = [];
+    const progress = [];
+    for (const { id, index } of part) {
+      for (const courseIndex of enrolledCourseIndexes(index)) {
+        const course = courses[courseIndex];
+        seats.set(courseIndex, (seats.get(courseIndex) ?? 0) + 1);
+        enrollments.push({
+          key: `${id}:${course.documentId}`,
+          status: 'active',
+          enrolledAt: now,
+          progressPercent: (COMPLETED_LESSONS_PER_ENROLLMENT / LESSONS_PER_COURSE) * 100,
+          lastActivityAt: now,
+          documentId: documentId(),
+          ...stamps,
+          publishedAt: now,
+          user: id,
+          courseId: courseRow(course),
+        });
+        for (let position = 0; position < COMPLETED_LESSONS_PER_ENROLLMENT; position += 1) {
+          const lesson = lessons[courseIndex * LESSONS_PER_COURSE + position];
+          progress.push({
+            key: `${id}:${lesson.documentId}`,
+            lessonDocumentId: lesson.documentId,
+            courseDocumentId: course.documentId,
+            completedAt: now,
+            positionSeconds: 0,
+            documentId: documentId(),
+            ...stamps,
+            publishedAt: now,
+            user: id,
+          });
+        }
+      }
+    }
+    await insert(ENROLLMENT, enrollments.map(({ user, courseId, ...values }) => values));
+    const enrollmentIds = new Map(
+      (await knex(table(ENROLLMENT)).select('id', 'key').whereIn('key', enrollments.map((row) => row.key))).map((row) => [row.key, row.id])
+    );
+    await link(ENROLLMENT, 'user', enrollments.map((row) => [enrollmentIds.get(row.key), row.user]));
+    await link(ENROLLMENT, 'course', enrollments.map((row) => [enrollmentIds.get(row.key), row.courseId]));
+    await insert(PROGRESS, progress.map(({ user, ...values }) => values));
+    const progressIds = new Map(
+      (await knex(table(PROGRESS)).select('id', 'key').whereIn('key', progress.map((row) => row.key))).map((row) => [row.key, row.id])
+    );
+    await link(PROGRESS, 'user', progress.map((row) => [progressIds.get(row.key), row.user]));
+  }
+  // Seats and studentsCount as the enrollment plugin keeps them, so enrolling never has to count.
+  await insert(
+    'plugin::enrollment.course-seat',
+    courses.map((course, index) => ({ courseDocumentId: course.documentId, taken: seats.get(index) ?? 0, documentId: documentId(), ...stamps, publishedAt: now }))
+  );
+  for (const [courseIndex, taken] of seats) {
+    await knex(table(COURSE)).where('document_id', courses[courseIndex].documentId).update({ students_count: taken });
+  }
+  console.log(`[bench] enrollments: ${scale.students * ENROLLMENTS_PER_STUDENT}, lesson progress: ${scale.students * ENROLLMENTS_PER_STUDENT * COMPLETED_LESSONS_PER_ENROLLMENT} (${elapsed()})`);
+
+  // Quizzes: a 20-question test on the first lesson of each bench student's first course, made through the
+  // document service so the question components are stored exactly as the admin panel would store them.
+  const QUIZ = 'api::quiz.quiz';
+  const quizCourseIndexes = [...new Set(Array.from({ length: Math.min(BENCH_STUDENTS, scale.students) }, (_, index) => enrolledCourseIndexes(index)[0]))];
+  const quizzes = [];
+  // A few at a time: each is a hundred components written twice (draft and published).
+  const quizQueue = [...quizCourseIndexes];
+  const makeQuizzes = async () => {
+    for (let courseIndex = quizQueue.shift(); courseIndex !== undefined; courseIndex = quizQueue.shift()) {
+      const lesson = lessons[courseIndex * LESSONS_PER_COURSE];
+      const quiz = await strapi.documents(QUIZ).create({
+        data: {
+          title: `Quiz of course ${courseIndex}`,
+          lesson: lesson.documentId,
+          passingPercent: 60,
+          maxAttempts: null,
+          reviewPolicy: 'after_submit',
+          required: false,
+          questions: Array.from({ length: QUIZ_QUESTIONS }, (_, number) => ({
+            type: 'single',
+            prompt: `Question ${number + 1}`,
+            points: 1,
+            options: [
+              { text: 'Right', correct: true },
+              { text: 'Wrong', correct: false },
+              { text: 'Also wrong', correct: false },
+              { text: 'Not this', correct: false },
+            ],
+            explanation: 'Because.',
+          })),
+        },
+        locale: 'en',
+        status: 'published',
+      });
+      quizzes.push({ documentId: quiz.documentId, courseIndex });
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, makeQuizzes));
+  const quizIds = await idsByDocument(QUIZ);
+  // Past attempts for volume: submitted ones spread over the seeded students of the quiz courses.
+  const ATTEMPT = 'plugin::grading.quiz-attempt';
+  const attempts = [];
+  for (let index = 0; index < scale.attempts; index += 1) {
+    const quiz = quizzes[index % quizzes.length];
+    const studentIndex = (quiz.courseIndex + Math.floor(index / quizzes.length) * scale.courses) % scale.students;
+    const studentId = studentIds[studentIndex];
+    const attemptNumber = 1000 + index;
+    attempts.push({
+      key: `${studentId}:${quiz.documentId}:${attemptNumber}`,
+      quizDocumentId: quiz.documentId,
+      attemptNumber,
+      status: 'submitted',
+      startedAt: now,
+      expiresAt: null,
+      submittedAt: now,
+      courseDocumentId: courses[quiz.courseIndex].documentId,
+      locale: 'en',
+      questions: [],
+      answers: [],
+      score: 15,
+      maxScore: QUIZ_QUESTIONS,
+      percent: 75,
+      passed: true,
+      documentId: documentId(),
+      ...stamps,
+      publishedAt: now,
+      user: studentId,
+      quizId: quizIds.get(`${quiz.documentId}:published`),
+    });
+  }
+  for (const part of chunk(attempts, 5000)) {
+    await insert(ATTEMPT, part.map(({ user, quizId, ...values }) => values));
+    const attemptIds = new Map((await knex(table(ATTEMPT)).select('id', 'key').whereIn('key', part.map((row) => row.key))).map((row) => [row.key, row.id]));
+    await link(ATTEMPT, 'user', part.map((row) => [attemptIds.get(row.key), row.user]));
+    await link(ATTEMPT, 'quiz', part.map((row) => [attemptIds.get(row.key), row.quizId]));
+  }
+  console.log(`[bench] quizzes: ${quizzes.length} of ${QUIZ_QUESTIONS} questions, attempts: ${attempts.length} (${elapsed()})`);
+
+  // Reviews: one per enrollment, for as many as the scale asks.
+  const REVIEW = 'api::review.review';
+  const reviews = [];
+  for (let index = 0; reviews.length < scale.reviews && index < scale.students; index += 1) {
+    for (const courseIndex of enrolledCourseIndexes(index)) {
+      if (reviews.length >= scale.reviews) break;
+      reviews.push({
+        key: `${studentIds[index]}:${courses[courseIndex].documentId}`,
+        rating: 1 + ((index + courseIndex) % 5),
+        body: `Review by student ${index} of course ${courseIndex}: clear lessons, fair quizzes.`,
+        documentId: documentId(),
+        ...stamps,
+        publishedAt: now,
+        author: studentIds[index],
+        courseId: courseRow(courses[courseIndex]),
+      });
+    }
+  }
+  for (const part of chunk(reviews, 5000)) {
+    await insert(REVIEW, part.map(({ author, courseId, ...values }) => values));
+    const reviewIds = new Map((await knex(table(REVIEW)).select('id', 'key').whereIn('key', part.map((row) => row.key))).map((row) => [row.key, row.id]));
+    await link(REVIEW, 'author', part.map((row) => [reviewIds.get(row.key), row.author]));
+    await link(REVIEW, 'course', part.map((row) => [reviewIds.get(row.key), row.courseId]));
+  }
+  // Ratings as the community rules keep them: equal to the reviews.
+  const ratingLink = meta(REVIEW).attributes.course.joinTable;
+  const ratings = await knex(table(REVIEW))
+    .join(ratingLink.name, `${ratingLink.name}.${ratingLink.joinColumn.name}`, `${table(REVIEW)}.id`)
+    .select(`${ratingLink.name}.${ratingLink.inverseJoinColumn.name} as course_id`)
+    .avg({ average: 'rating' })
+    .count({ count: '*' })
+    .groupBy(`${ratingLink.name}.${ratingLink.inverseJoinColumn.name}`);
+  const courseById = new Map([...courseIds].map(([key, id]) => [id, key.split(':')[0]]));
+  for (const part of chunk(ratings, 500)) {
+    await knex.transaction(async (trx) => {
+      for (const rating of part) {
+        await trx(table(COURSE))
+          .where('document_id', courseById.get(rating.course_id))
+          .update({ rating_average: Math.round(Number(rating.average) * 100) / 100, rating_count: Number(rating.count) });
+      }
+    });
+  }
+  console.log(`[bench] reviews: ${reviews.length} (${elapsed()})`);
+
+  // Certificates: the bench students hold one each (for the PDF scenario), others fill the volume.
+  const CERTIFICATE = 'plugin::certificates.certificate';
+  const certificates = [];
+  for (let index = 0; certificates.length < scale.certificates && index < scale.students; index += 1) {
+    const courseIndex = enrolledCourseIndexes(index)[ENROLLMENTS_PER_STUDENT - 1];
+    const course = courses[courseIndex];
+    certificates.push({
+      key: `${studentIds[index]}:${course.documentId}`,
+      code: crypto.randomBytes(16).toString('base64url'),
+      status: 'issued',
+      issuedAt: now,
+      studentName: `Student ${index}`,
+      courseTitle: course.title,
+      teacherNames: `Teacher ${courseIndex % teacherIds.length}`,
+      finalPercent: 100,
+      documentId: documentId(),
+      ...stamps,
+      publishedAt: now,
+      user: studentIds[index],
+      courseId: courseRow(course),
+      studentIndex: index,
+    });
+  }
+  for (const part of chunk(certificates, 5000)) {
+    await insert(CERTIFICATE, part.map(({ user, courseId, studentIndex, ...values }) => values));
+    const certificateIds = new Map((await knex(table(CERTIFICATE)).select('id', 'key').whereIn('key', part.map((row) => row.key))).map((row) => [row.key, row.id]));
+    await link(CERTIFICATE, 'user', part.map((row) => [certificateIds.get(row.key), row.user]));
+    await link(CERTIFICATE, 'course', part.map((row) => [certificateIds.get(row.key), row.courseId]));
+  }
+  console.log(`[bench] certificates: ${certificates.length} (${elapsed()})`);
+
+  // One big course for the gradebook: its 1,000 students are the first students not already in it.
+  const gradebookCourseIndex = scale.courses - 1;
+  const gradebookCourse = courses[gradebookCourseIndex];
+  const gradebookStudents = studentIds
+    .map((id, index) => ({ id, index }))
+    .filter(({ index }) => !enrolledCourseIndexes(index).includes(gradebookCourseIndex))
+    .slice(0, GRADEBOOK_STUDENTS);
+  const gradebookEnrollments = gradebookStudents.map(({ id }) => ({
+    key: `${id}:${gradebookCourse.documentId}`,
+    status: 'active',
+    enrolledAt: now,
+    progressPercent: 0,
+    documentId: documentId(),
+    ...stamps,
+    publishedAt: now,
+  }));
+  await insert(ENROLLMENT, gradebookEnrollments);
+  const gradebookIds = new Map((await knex(table(ENROLLMENT)).select('id', 'key').whereIn('key', gradebookEnrollments.map((row) => row.key))).map((row) => [row.key, row.id]));
+  await link(ENROLLMENT, 'user', gradebookStudents.map(({ id }) => [gradebookIds.get(`${id}:${gradebookCourse.documentId}`), id]));
+  await link(ENROLLMENT, 'course', gradebookStudents.map(({ id }) => [gradebookIds.get(`${id}:${gradebookCourse.documentId}`), courseRow(gradebookCourse)]));
+  const totalTaken = (seats.get(gradebookCourseIndex) ?? 0) + gradebookStudents.length;
+  await knex(table('plugin::enrollment.course-seat')).where('course_document_id', gradebookCourse.documentId).update({ taken: totalTaken });
+  await knex(table(COURSE)).where('document_id', gradebookCourse.documentId).update({ students_count: totalTaken });
+
+  if (knex.client.config.client === 'postgres' || knex.client.config.client === 'pg') await knex.raw('ANALYZE');
+  const seedSeconds = (Date.now() - started) / 1000;
+  console.log(`[bench] seeded ${scaleName} in ${seedSeconds.toFixed(1)} s`);
+
+  // What the scenarios need: bench students with their courses, lessons, quizzes and certificates.
+  const benchStudents = Array.from({ length: Math.min(BENCH_STUDENTS, scale.students) }, (_, index) => {
+    const enrolled = enrolledCourseIndexes(index);
+    const certificate = certificates.find((row) => row.studentIndex === index);
+    return {
+      username: `student${index}`,
+      email: `student${index}@bench.lyceum.local`,
+      enrolledCourses: enrolled.map((courseIndex) => courses[courseIndex].documentId),
+      lessons: enrolled.flatMap((courseIndex) => lessons.slice(courseIndex * LESSONS_PER_COURSE, (courseIndex + 1) * LESSONS_PER_COURSE).map((lesson) => lesson.documentId)),
+      quiz: quizzes.find((quiz) => quiz.courseIndex === enrolled[0])?.documentId ?? null,
+      certificate: certificate ? { documentId: certificate.documentId, code: certificate.code } : null,
+      // Courses this student is not in, for the enroll scenario: far from the enrolled ones.
+      openCourses: Array.from({ length: 50 }, (_, j) => courses[(index + (ENROLLMENTS_PER_STUDENT + 1) * stride + j * 7 + 1) % scale.courses])
+        .map((course) => course.documentId)
+        .filter((courseDocumentId) => !enrolled.some((courseIndex) => courses[courseIndex].documentId === courseDocumentId) && courseDocumentId !== gradebookCourse.documentId),
+    };
+  });
+  const plan = {
+    scale: scaleName,
+    seedSeconds,
+    counts: {
+      courses: courses.length,
+      lessons: lessons.length,
+      students: scale.students,
+      teachers: teacherCount,
+      enrollments: scale.students * ENROLLMENTS_PER_STUDENT + gradebookStudents.length,
+      lessonProgress: scale.students * ENROLLMENTS_PER_STUDENT * COMPLETED_LESSONS_PER_ENROLLMENT,
+      quizAttempts: attempts.length,
+      reviews: reviews.length,
+      certificates: certificates.length,
+    },
+    password: PASSWORD,
+    courseSlugs: courses.slice(0, 500).map((course) => course.slug),
+    courses: courses.slice(0, 500).map((course) => course.documentId),
+    reviewedCourses: [...new Set(reviews.slice(0, 500).map((review) => review.key.split(':')[1]))],
+    gradebook: { courseDocumentId: gradebookCourse.documentId, teacher: `teacher${gradebookCourseIndex % teacherIds.length}@bench.lyceum.local`, students: gradebookStudents.length },
+    certificateCodes: certificates.slice(0, 1000).map((row) => row.code),
+    benchStudents,
+  };
+  if (planFile) fs.writeFileSync(planFile, JSON.stringify(plan));
+  await strapi.destroy();
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error, JSON.stringify(error.details ?? {}, null, 1));
+    process.exit(1);
+  }
+);
