@@ -100,3 +100,14 @@ test('another student cannot delete a file from the bucket', async () => {
   expect(removal.status).toBe(403);
   expect(s3.keys()).toContain(file.url.slice(publicUrl.length + 1));
 });
+
+test("the admin panel's Content-Security-Policy lets it show images and videos from the bucket", async () => {
+  // The policy is the same on every response; tests run without the admin build, so ask the API.
+  const response = await app.request.get('/api/courses');
+  const policy = String(response.headers['content-security-policy']);
+  const directive = (name: string) => policy.split(';').map((part) => part.trim()).find((part) => part.startsWith(`${name} `)) ?? '';
+  for (const name of ['img-src', 'media-src']) {
+    expect(directive(name)).toContain(new URL(publicUrl).origin);
+    expect(directive(name)).toContain(s3.endpoint);
+  }
+});
