@@ -44,11 +44,9 @@ function assertOnlyFileInfo(body: unknown) {
 /**
  * Checks every file before any is stored (Strapi's own pass stores the valid ones and drops the rest), and
  * stamps each with the MIME type its content showed so the stored record and the bucket's Content-Type
- * tell the truth.
+ * tell the truth. For any route that takes multipart files; `field` names them in the errors.
  */
-export async function vetUpload(strapi: Core.Strapi, ctx: any): Promise<void> {
-  assertOnlyFileInfo(ctx.request.body);
-  const files = incomingFiles(ctx);
+export async function assertFilesUploadable(strapi: Core.Strapi, files: IncomingFile[], field = 'files'): Promise<void> {
   const sizeLimit = Number(strapi.config.get('plugin::upload.sizeLimit')) || Infinity;
   const oversized = files.map((file, index) => ({ file, index })).filter(({ file }) => file.size > sizeLimit);
   if (oversized.length) {
@@ -56,7 +54,7 @@ export async function vetUpload(strapi: Core.Strapi, ctx: any): Promise<void> {
     throw new errors.PayloadTooLargeError(`Files may be at most ${limitMb} MB`, {
       reason: 'file_too_large',
       maxFileMb: limitMb,
-      errors: oversized.map(({ file, index }) => ({ path: ['files', String(index)], message: `${file.originalFilename} is larger than ${limitMb} MB`, name: 'PayloadTooLargeError' })),
+      errors: oversized.map(({ file, index }) => ({ path: [field, String(index)], message: `${file.originalFilename} is larger than ${limitMb} MB`, name: 'PayloadTooLargeError' })),
     });
   }
   const verdicts = await Promise.all(files.map(inspectUploadedFile));
@@ -65,14 +63,19 @@ export async function vetUpload(strapi: Core.Strapi, ctx: any): Promise<void> {
     const dangerous = refusals.some(({ verdict }) => verdict.reason === 'dangerous_content');
     throw new errors.ValidationError(refusals.map(({ verdict }) => verdict.message).join('; '), {
       reason: dangerous ? 'dangerous_content' : 'file_type_not_allowed',
-      errors: refusals.map(({ verdict, index }) => ({ path: ['files', String(index)], message: verdict.message, name: 'ValidationError' })),
+      errors: refusals.map(({ verdict, index }) => ({ path: [field, String(index)], message: verdict.message, name: 'ValidationError' })),
     });
   }
   verdicts.forEach((verdict, index) => {
     if (!verdict.accepted) return;
-    incomingFiles(ctx)[index].mimetype = verdict.mime;
-    incomingFiles(ctx)[index].type = verdict.mime;
+    files[index].mimetype = verdict.mime;
+    files[index].type = verdict.mime;
   });
+}
+
+export async function vetUpload(strapi: Core.Strapi, ctx: any): Promise<void> {
+  assertOnlyFileInfo(ctx.request.body);
+  await assertFilesUploadable(strapi, incomingFiles(ctx));
 }
 
 /** Remembers who uploaded each new file: they (and admins) may later replace or delete it. */
