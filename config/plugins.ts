@@ -23,6 +23,26 @@ const deniedTypes = [
   'application/x-mach-binary',
 ];
 
+/** Files go to an S3-compatible bucket when UPLOAD_PROVIDER=s3, to public/uploads otherwise. */
+function uploadProvider(env: Core.Config.Shared.ConfigParams['env']) {
+  if (env('UPLOAD_PROVIDER', 'local') !== 's3') return { provider: 'local' };
+  return {
+    provider: 'aws-s3',
+    providerOptions: {
+      // Set when files are served from a CDN or a public domain rather than the bucket's own URL.
+      baseUrl: env('S3_PUBLIC_URL') || undefined,
+      s3Options: {
+        region: env('S3_REGION', 'us-east-1'),
+        ...(env('S3_ENDPOINT') ? { endpoint: env('S3_ENDPOINT') } : {}),
+        // MinIO and most self-hosted servers address buckets by path, not by subdomain.
+        forcePathStyle: env.bool('S3_FORCE_PATH_STYLE', false),
+        credentials: { accessKeyId: env('S3_ACCESS_KEY_ID'), secretAccessKey: env('S3_SECRET_ACCESS_KEY') },
+        params: { Bucket: env('S3_BUCKET') },
+      },
+    },
+  };
+}
+
 const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin => ({
   'users-permissions': {
     config: {
@@ -86,6 +106,9 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
   certificates: { enabled: true, resolve: './src/plugins/certificates' },
   upload: {
     config: {
+      ...uploadProvider(env),
+      // In bytes. Each file is also checked before anything is stored (src/uploads/upload-guard.ts): 413.
+      sizeLimit: env.int('UPLOAD_MAX_FILE_MB', 50) * 1024 * 1024,
       security: {
         allowedTypes: allowedMediaTypes,
         deniedTypes,

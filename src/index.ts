@@ -6,6 +6,7 @@ import { configureOAuthProviders, registerYandexProvider } from './bootstrap/oau
 import { applyPermissionMatrix } from './bootstrap/roles';
 import { fillMissingSlugs } from './content/slugs';
 import { DEMO_PASSWORD, DEMO_USERS } from './demo/accounts';
+import { guardMediaFields } from './uploads/media-fields';
 import { isDemoDataWanted, seedDemoDataOnce } from './demo/seed';
 
 export default {
@@ -13,6 +14,7 @@ export default {
     fillMissingSlugs(strapi);
     registerYandexProvider(strapi);
     registerApiDescription(strapi);
+    guardMediaFields(strapi);
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {

@@ -46,14 +46,20 @@ const COURSE_STAFF = [
   'plugin::certificates.certificates.revoke',
 ];
 
-const student = [...AUTH_FOR_EVERYONE, ...AUTH_SIGNED_IN, ...CATALOG, ...PUBLIC_PLUGIN_READS, ...COURSE_MEMBER_READS, ...LEARNING];
+// Signed-in users upload (submission files, avatars, course media) and replace or delete their own uploads;
+// src/uploads/upload-guard.ts checks ownership. Listing or reading file records by id would show other
+// students' submissions, so that stays with admins.
+const UPLOADING = ['plugin::upload.content-api.upload', 'plugin::upload.content-api.destroy'];
+const FILE_LIBRARY = ['plugin::upload.content-api.find', 'plugin::upload.content-api.findOne'];
+
+const student = [...AUTH_FOR_EVERYONE, ...AUTH_SIGNED_IN, ...CATALOG, ...PUBLIC_PLUGIN_READS, ...COURSE_MEMBER_READS, ...LEARNING, ...UPLOADING];
 const teacher = [...student, ...COURSE_AUTHORING, ...COURSE_STAFF];
 
 export const PERMISSION_MATRIX: Record<RoleType, string[]> = {
   public: [...AUTH_FOR_EVERYONE, ...CATALOG, ...PUBLIC_PLUGIN_READS],
   student,
   teacher,
-  admin: [...teacher, ...SITE_EDITING, ...USER_MANAGEMENT],
+  admin: [...teacher, ...SITE_EDITING, ...USER_MANAGEMENT, ...FILE_LIBRARY],
 };
 
 export const ROLE_NAMES: Record<RoleType, { name: string; description: string }> = {

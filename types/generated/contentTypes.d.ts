@@ -1227,7 +1227,7 @@ export interface ApiLessonLesson extends Struct.CollectionTypeSchema {
     locale: Schema.Attribute.String;
     localizations: Schema.Attribute.Relation<'oneToMany', 'api::lesson.lesson'>;
     materials: Schema.Attribute.Media<
-      'files' | 'images' | 'videos' | 'audios',
+      'files' | 'images',
       true
     > &
       Schema.Attribute.Private &

@@ -1,6 +1,7 @@
 import { errors, validateYupSchema, yup } from '@strapi/utils';
 import { passwordMinLength, passwordProblem, type PasswordOwner } from '../../access/password-policy';
 import { isRoleType } from '../../access/roles';
+import { assertMediaFitsFields } from '../../uploads/media-fields';
 
 const USER = 'plugin::users-permissions.user';
 const ROLE = 'plugin::users-permissions.role';
@@ -126,6 +127,8 @@ export default (plugin: any) => {
           errors: [{ path: ['avatar'], message: 'No uploaded file has this id', name: 'ValidationError' }],
         });
       }
+      // The user row is written by the query engine, past the document service's media check: same rule here.
+      await assertMediaFitsFields(strapi, USER, { avatar: profile.avatar });
     }
     await strapi.db.query(USER).update({ where: { id: ctx.state.user.id }, data: profile });
     ctx.body = await profileOf(ctx, ctx.state.user.id);
