@@ -1,0 +1,39 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import { CATALOG, restrictShadowCrud } from './shadow-crud';
+import { learningOperations } from './learning';
+
+// Signing in and account changes go through REST, where the rate limits and the password policy run.
+const ACCOUNT_MUTATIONS = ['login', 'register', 'forgotPassword', 'resetPassword', 'changePassword', 'emailConfirmation'];
+
+const camelCase = (name: string) => name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+
+/** The generated queries of the catalog's draft & publish types: `courses`, `course`, `courses_connection`, … */
+function publishableQueries(strapi: Core.Strapi): string[] {
+  return CATALOG.filter((uid) => strapi.contentTypes[uid as keyof typeof strapi.contentTypes]?.options?.draftAndPublish).flatMap((uid) => {
+    const { singularName, pluralName } = strapi.contentTypes[uid as keyof typeof strapi.contentTypes].info;
+    return [camelCase(singularName), camelCase(pluralName), `${camelCase(pluralName)}_connection`];
+  });
+}
+
+export function registerGraphql(strapi: Core.Strapi) {
+  const extension = strapi.plugin('graphql')?.service('extension');
+  if (!extension) return;
+  restrictShadowCrud(strapi, extension);
+  extension.use(learningOperations);
+  extension.use(() => ({
+    resolversConfig: {
+      // Drafts belong to their editors (admin panel, REST with ownership checks): GraphQL readers get published entries.
+      ...Object.fromEntries(publishableQueries(strapi).map((name) => [`Query.${name}`, { middlewares: [publishedOnly] }])),
+      ...Object.fromEntries(ACCOUNT_MUTATIONS.map((name) => [`Mutation.${name}`, { middlewares: [refuseAccountMutation] }])),
+    },
+  }));
+}
+
+async function publishedOnly(resolve: (...args: unknown[]) => unknown, parent: unknown, args: Record<string, unknown>, context: unknown, info: unknown) {
+  return resolve(parent, { ...args, status: 'published' }, context, info);
+}
+
+function refuseAccountMutation(): never {
+  throw new errors.PolicyError('Sign in and manage accounts through the REST routes under /api/auth', { reason: 'use_rest_auth' });
+}

@@ -1,0 +1,154 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import createHttpError from 'http-errors';
+import { documentIdParam, positiveIntegerParam } from '../access/params';
+import { callerFrom } from '../access/roles';
+import { attachTeacherProfiles } from '../api/course/services/teacher-profiles';
+import { assertLessonOpen, lessonContent, managesLessonCourse } from '../api/lesson/services/lesson-content';
+import { presentCertificate } from '../plugins/certificates/server/src/services/certificates';
+
+/**
+ * Lyceum's GraphQL operations: the student's own data and actions, each a call to the same plugin service
+ * as its REST route, guarded by the same users-permissions action. Results carry the REST `data` shapes as
+ * JSON, so a client reads one shape whichever API it speaks.
+ */
+const typeDefs = `
+  type TeacherProfile {
+    id: ID!
+    documentId: String
+    username: String
+    fullName: String
+    bio: String
+    avatarUrl: String
+  }
+
+  extend type Course {
+    teacherProfiles: [TeacherProfile!]!
+  }
+
+  input QuizAnswerInput {
+    question: Int!
+    choices: [Int!]
+    text: String
+    number: Float
+  }
+
+  extend type Query {
+    courseOutline(documentId: ID!, locale: I18NLocaleCode): JSON!
+    lessonContent(documentId: ID!, locale: I18NLocaleCode): JSON!
+    myEnrollments(status: String, locale: I18NLocaleCode): JSON!
+    myCertificates: JSON!
+    myQuizAttempts(quiz: ID): JSON!
+  }
+
+  extend type Mutation {
+    enroll(course: ID!): JSON!
+    cancelEnrollment(course: ID!): JSON!
+    completeLesson(lesson: ID!): JSON!
+    startQuizAttempt(quiz: ID!, locale: I18NLocaleCode): JSON!
+    submitQuizAttempt(attempt: ID!, answers: [QuizAnswerInput!]!): JSON!
+  }
+`;
+
+/** A 409 from a service (already enrolled, already submitted) as a typed Strapi error GraphQL can format. */
+class ConflictError extends errors.ApplicationError {
+  constructor(message: string, details: unknown) {
+    super(message, details);
+    (this as { name: string }).name = 'ConflictError';
+  }
+}
+
+const asGraphqlError = (error: unknown): never => {
+  if (createHttpError.isHttpError(error) && error.status === 409) throw new ConflictError(error.message, (error as any).details ?? {});
+  throw error;
+};
+
+type Resolver = (parent: unknown, args: any, context: any) => Promise<unknown>;
+/** Every resolver: the caller from the request state, and conflicts turned into typed errors. */
+const resolver =
+  (strapi: Core.Strapi, run: (args: any, caller: ReturnType<typeof callerFrom>, strapi: Core.Strapi) => Promise<unknown>): Resolver =>
+  async (_parent, args, context) => {
+    try {
+      return await run(args, callerFrom(context.state), strapi);
+    } catch (error) {
+      return asGraphqlError(error);
+    }
+  };
+
+const locale = (value: unknown) => (value === undefined || value === null ? undefined : String(value));
+
+export const learningOperations = ({ strapi }: { strapi: Core.Strapi }) => ({
+  typeDefs,
+  resolvers: {
+    Course: {
+      async teacherProfiles(course: Record<string, unknown>) {
+        const copy = { documentId: course.documentId };
+        await attachTeacherProfiles(strapi, [copy]);
+        return ((copy as any).teachers ?? []).map((teacher: any) => ({ ...teacher, avatarUrl: teacher.avatar?.url ?? null }));
+      },
+    },
+    Query: {
+      courseOutline: resolver(strapi, ({ documentId, locale: wanted }, caller) =>
+        strapi.plugin('progress').service('progress').outline(caller, documentIdParam(documentId), locale(wanted), new Date())
+      ),
+      lessonContent: resolver(strapi, async ({ documentId, locale: wanted }, caller) => {
+        const lessonDocumentId = documentIdParam(documentId);
+        const managesCourse = await managesLessonCourse(strapi, caller, lessonDocumentId);
+        const lesson = await strapi.documents('api::lesson.lesson').findOne({ documentId: lessonDocumentId, locale: locale(wanted), status: 'published' });
+        if (!lesson) throw new errors.NotFoundError('Lesson not found');
+        if (!managesCourse) await assertLessonOpen(strapi, caller, lessonDocumentId);
+        return { ...lesson, ...(await lessonContent(strapi, lessonDocumentId, lesson.locale ?? undefined, 'published')) };
+      }),
+      myEnrollments: resolver(strapi, ({ status, locale: wanted }, caller) => {
+        if (status !== undefined && status !== null && !['active', 'completed', 'expired', 'cancelled'].includes(status)) {
+          throw new errors.ValidationError('status must be one of active, completed, expired, cancelled', {
+            errors: [{ path: ['status'], message: 'status must be one of active, completed, expired, cancelled', name: 'ValidationError' }],
+          });
+        }
+        return strapi.plugin('enrollment').service('enrollment-views').listForStudent(caller.userId!, { status: status ?? undefined, locale: locale(wanted), now: new Date() });
+      }),
+      myCertificates: resolver(strapi, async (_args, caller) =>
+        (await strapi.plugin('certificates').service('certificates').listForHolder(caller.userId!)).map(presentCertificate)
+      ),
+      myQuizAttempts: resolver(strapi, ({ quiz }, caller) =>
+        strapi.plugin('grading').service('quiz-attempts').mine(caller, quiz ? documentIdParam(quiz, 'quiz') : undefined, new Date())
+      ),
+    },
+    Mutation: {
+      enroll: resolver(strapi, async ({ course }, caller) => {
+        const courseDocumentId = documentIdParam(course, 'course');
+        const enrollment = await strapi.plugin('enrollment').service('enrollments').enroll({ userId: caller.userId!, courseDocumentId, now: new Date(), isPlacedByStaff: false });
+        return strapi.plugin('enrollment').service('enrollment-views').present(enrollment, courseDocumentId, new Date());
+      }),
+      cancelEnrollment: resolver(strapi, async ({ course }, caller) => {
+        const courseDocumentId = documentIdParam(course, 'course');
+        const enrollment = await strapi.plugin('enrollment').service('enrollments').cancel({ userId: caller.userId!, courseDocumentId, now: new Date() });
+        return strapi.plugin('enrollment').service('enrollment-views').present(enrollment, courseDocumentId, new Date());
+      }),
+      completeLesson: resolver(strapi, ({ lesson }, caller) =>
+        strapi.plugin('progress').service('progress').completeLesson(caller, documentIdParam(lesson, 'lesson'), new Date())
+      ),
+      startQuizAttempt: resolver(strapi, async ({ quiz, locale: wanted }, caller) => {
+        const { attempt } = await strapi.plugin('grading').service('quiz-attempts').start(caller, documentIdParam(quiz, 'quiz'), locale(wanted), new Date());
+        return attempt;
+      }),
+      submitQuizAttempt: resolver(strapi, ({ attempt, answers }, caller) =>
+        strapi.plugin('grading').service('quiz-attempts').submit(caller, positiveIntegerParam(attempt, 'attempt'), answers, new Date())
+      ),
+    },
+  },
+  resolversConfig: {
+    'Course.teacherProfiles': { auth: false },
+    'Query.courseOutline': { auth: { scope: ['plugin::progress.progress.outline'] } },
+    // Lesson content is read under the same action as REST GET /lessons/:documentId.
+    'Query.lessonContent': { auth: { scope: ['api::lesson.lesson.findOne'] } },
+    'Query.myEnrollments': { auth: { scope: ['plugin::enrollment.enrollments.mine'] } },
+    'Query.myCertificates': { auth: { scope: ['plugin::certificates.certificates.mine'] } },
+    'Query.myQuizAttempts': { auth: { scope: ['plugin::grading.quiz-attempts.mine'] } },
+    'Mutation.enroll': { auth: { scope: ['plugin::enrollment.enrollments.enroll'] } },
+    'Mutation.cancelEnrollment': { auth: { scope: ['plugin::enrollment.enrollments.cancelMine'] } },
+    'Mutation.completeLesson': { auth: { scope: ['plugin::progress.progress.complete'] } },
+    'Mutation.startQuizAttempt': { auth: { scope: ['plugin::grading.quiz-attempts.start'] } },
+    'Mutation.submitQuizAttempt': { auth: { scope: ['plugin::grading.quiz-attempts.submit'] } },
+  },
+});
