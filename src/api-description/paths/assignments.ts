@@ -43,7 +43,7 @@ export const assignmentRoutes: RouteDescription[] = [
     requestBody: body({ text: string({ minLength: 1, maxLength: 50000 }) }),
     multipart: object({ text: string({ maxLength: 50000 }), files: array(string({ format: 'binary' })) }, ['text', 'files']),
     status: 201, response: envelope(submission),
-    refusals: [{ status: 403, reasons: ['not_enrolled', 'access_expired', 'not_published', 'past_due'] }, { status: 409, reasons: ['already_graded'] }],
+    refusals: [{ status: 403, reasons: ['not_enrolled', 'access_expired', 'not_published', 'lesson_locked', 'not_released', 'past_due'] }, { status: 409, reasons: ['already_graded'] }],
   },
   {
     method: 'GET', path: '/assignments/:documentId/submissions', tag: 'Assignments', audience: 'signed in',

@@ -22,6 +22,7 @@ export interface AssignmentSettings {
   maxFileSizeMb: number;
   isPublished: boolean;
   courseDocumentId: string;
+  lessonDocumentId: string | null;
 }
 
 /** A file as the body parser (formidable) hands it over. */
@@ -108,6 +109,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const rows = await strapi.db.query(ASSIGNMENT).findMany({
       where: { documentId },
       select: ['id', 'title', 'dueAt', 'maxPoints', 'allowLate', 'latePenaltyPercent', 'allowedFileTypes', 'maxFileSizeMb', 'publishedAt'],
+      populate: { lesson: { select: ['documentId'] } },
     });
     const row = rows.find((candidate: { publishedAt: unknown }) => candidate.publishedAt) ?? (options.publishedOnly ? undefined : rows[0]);
     const courseDocumentId = row ? await findCourseOfContent(strapi, ASSIGNMENT, documentId) : undefined;
@@ -124,10 +126,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       maxFileSizeMb: Number(row.maxFileSizeMb ?? 10),
       isPublished: Boolean(row.publishedAt),
       courseDocumentId,
+      lessonDocumentId: rows.find((candidate: { lesson?: { documentId: string } | null }) => candidate.lesson)?.lesson?.documentId ?? null,
     };
   },
 
-  /** Only a student enrolled in the (published) course hands work in; teaching it is not being enrolled in it. */
+  /**
+   * Only a student enrolled in the (published) course hands work in, as for quizzes: teaching it is not
+   * being enrolled in it, and an assignment of a lesson waits until that lesson is open to the student.
+   */
   async assertMaySubmit(caller: Caller, assignment: AssignmentSettings, now: Date) {
     const course = await enrollments(strapi).loadCourseTerms(assignment.courseDocumentId);
     if (!course) throw new errors.NotFoundError('Assignment not found');
@@ -136,18 +142,32 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const status = enrollment ? enrollments(strapi).effectiveStatus(enrollment, now) : null;
     if (!status || status === 'cancelled') throw new Refusal('Enroll in the course to hand in its assignments', 'not_enrolled');
     if (status === 'expired') throw new Refusal('Your access to this course has ended', 'access_expired');
+    if (assignment.lessonDocumentId) {
+      let decision: { allowed: boolean; reason?: string };
+      try {
+        ({ decision } = await strapi.plugin('progress').service('progress').checkLessonAccess(caller, assignment.lessonDocumentId, now));
+      } catch (error) {
+        // A lesson deleted since gates nothing.
+        if (error instanceof errors.NotFoundError) return;
+        throw error;
+      }
+      if (!decision.allowed) {
+        throw new Refusal(decision.reason === 'not_released' ? 'The lesson of this assignment is not released yet' : 'Complete the earlier lessons first', decision.reason ?? 'lesson_locked');
+      }
+    }
   },
 
   /** Every file is judged before any is stored, so a refused submission leaves nothing behind. */
   assertFilesAccepted(files: UploadedFile[], assignment: AssignmentSettings) {
     if (files.length > MAX_FILES_PER_SUBMISSION) throw fieldError(['files'], `At most ${MAX_FILES_PER_SUBMISSION} files per submission`);
     const security = (strapi.config.get(['plugin::upload', 'security'] as any, {}) ?? {}) as { allowedTypes?: string[]; deniedTypes?: string[] };
-    files.forEach((file, index) => {
+    // The parser lists files in the order they finish writing, not the order sent: the message names the file.
+    files.forEach((file) => {
       const problem = fileProblem(
         { name: file.originalFilename ?? '', declaredMime: file.mimetype ?? null, size: Number(file.size) },
         { allowedFileTypes: assignment.allowedFileTypes, maxFileSizeMb: assignment.maxFileSizeMb, uploadAllowedTypes: security.allowedTypes ?? null, uploadDeniedTypes: security.deniedTypes ?? null }
       );
-      if (problem) throw fieldError(['files', String(index)], problem);
+      if (problem) throw fieldError(['files'], problem);
     });
   },
 
