@@ -36,6 +36,8 @@ const LEARNING = [
   'plugin::grading.quiz-attempts.submit',
   'plugin::grading.quiz-attempts.show',
   'plugin::grading.quiz-attempts.mine',
+  'plugin::grading.submissions.submit',
+  'plugin::grading.submissions.list',
 ];
 // Ownership of the course is checked in the services: the route only admits the role.
 const COURSE_STAFF = [
@@ -44,6 +46,8 @@ const COURSE_STAFF = [
   'plugin::enrollment.enrollments.teaching',
   'plugin::certificates.certificates.issue',
   'plugin::certificates.certificates.revoke',
+  'plugin::grading.submissions.grade',
+  'plugin::grading.gradebook.show',
 ];
 
 // Signed-in users upload (submission files, avatars, course media) and replace or delete their own uploads;

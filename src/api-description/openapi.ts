@@ -1,6 +1,7 @@
 import fs from 'fs';
 import path from 'path';
 import type { Core } from '@strapi/strapi';
+import { assignmentRoutes } from './paths/assignments';
 import { certificateRoutes } from './paths/certificates';
 import { enrollmentRoutes } from './paths/enrollment';
 import { profileRoutes } from './paths/profile';
@@ -9,7 +10,7 @@ import { quizRoutes } from './paths/quizzes';
 import type { RouteDescription } from './route-description';
 
 /** Every custom route of the contract. A test fails when a registered custom route is missing here. */
-export const LYCEUM_ROUTES: RouteDescription[] = [...profileRoutes, ...enrollmentRoutes, ...progressRoutes, ...quizRoutes, ...certificateRoutes];
+export const LYCEUM_ROUTES: RouteDescription[] = [...profileRoutes, ...enrollmentRoutes, ...progressRoutes, ...quizRoutes, ...certificateRoutes, ...assignmentRoutes];
 
 export const DOCUMENT_VERSION = '1.0.0';
 export const OPENAPI_JSON_PATH = `/documentation/v${DOCUMENT_VERSION}/openapi.json`;
@@ -31,6 +32,7 @@ function operation(route: RouteDescription) {
   const success = route.response
     ? { description: 'Success', content: { 'application/json': { schema: route.response } } }
     : { description: 'Success', content: { [route.contentType ?? 'application/octet-stream']: { schema: { type: 'string', format: 'binary' } } } };
+  for (const type of route.alternativeContentTypes ?? []) (success.content as Record<string, unknown>)[type] = { schema: { type: 'string' } };
   const responses: Record<string, unknown> = {
     [route.status]: success,
     400: errorResponse('Malformed request: `error.details.errors` names the fields'),
@@ -49,8 +51,18 @@ function operation(route: RouteDescription) {
     operationId: `${route.method.toLowerCase()}${openApiPath(route.path).replace(/[{}]/g, '').replace(/(^|[/-])(\w)/g, (_, __, letter: string) => letter.toUpperCase())}`,
     ...(route.audience === 'public' ? { security: [] } : {}),
     parameters,
-    ...(route.requestBody ? { requestBody: { required: true, content: { 'application/json': { schema: route.requestBody } } } } : {}),
-    ...(route.multipart ? { requestBody: { required: true, content: { 'multipart/form-data': { schema: route.multipart } } } } : {}),
+    // A route may take JSON and multipart alike (a submission's text, with or without files).
+    ...(route.requestBody || route.multipart
+      ? {
+          requestBody: {
+            required: true,
+            content: {
+              ...(route.requestBody ? { 'application/json': { schema: route.requestBody } } : {}),
+              ...(route.multipart ? { 'multipart/form-data': { schema: route.multipart } } : {}),
+            },
+          },
+        }
+      : {}),
     responses,
   };
 }

@@ -18,6 +18,8 @@ export interface RouteDescription {
   /** Missing when the answer is not JSON (PDF, CSV). */
   response?: Schema;
   contentType?: string;
+  /** Other representations of the same success answer (the gradebook's `?format=csv`), described as text. */
+  alternativeContentTypes?: string[];
   /** Refusals this route gives besides 400/401/404, with their `details.reason` words. */
   refusals?: Array<{ status: 403 | 409 | 413 | 429; reasons: string[] }>;
 }

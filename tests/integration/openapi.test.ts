@@ -202,6 +202,47 @@ describe('real answers match the document', () => {
     expectMatchesSpec(await app.request.get(`/api/certificates/verify/${certificate.code}`), 'GET', '/certificates/verify/:code');
   });
 
+  // --- Assignments, grading and the gradebook (issue #5) ---
+  test('assignment, grading and gradebook routes', async () => {
+    const assignment = await make.createAssignment(course);
+    const writer = await make.createUser('student', { fullName: 'Лиза Бенне' });
+    await make.enroll(writer, course);
+    const submitPath = '/assignments/:documentId/submissions';
+    expectBodyAllowed('POST', submitPath, { text: 'Моё эссе' });
+    const submitted = await app.request.post(`/api/assignments/${assignment.documentId}/submissions`).set(writer.auth).send({ text: 'Моё эссе' });
+    expectMatchesSpec(submitted, 'POST', submitPath);
+    const withFile = await app.request
+      .post(`/api/assignments/${assignment.documentId}/submissions`)
+      .set(writer.auth)
+      .field('text', 'With a file')
+      .attach('files', Buffer.from('notes'), { filename: 'notes.txt', contentType: 'text/plain' });
+    expectMatchesSpec(withFile, 'POST', submitPath);
+    expect(spec.paths[openApiPath(submitPath)].post.requestBody.content['multipart/form-data']).toBeDefined();
+    expectMatchesSpec(await app.request.post(`/api/assignments/${assignment.documentId}/submissions`).set(writer.auth).send({}), 'POST', submitPath);
+
+    const listPath = '/assignments/:documentId/submissions';
+    expectMatchesSpec(await app.request.get(`/api/assignments/${assignment.documentId}/submissions`).set(teacher.auth), 'GET', listPath);
+    expectMatchesSpec(await app.request.get(`/api/assignments/${assignment.documentId}/submissions`).set(writer.auth), 'GET', listPath);
+
+    const gradePath = '/submissions/:documentId/grade';
+    expectBodyAllowed('PUT', gradePath, { grade: 9, feedback: 'Хорошо', status: 'graded' });
+    expectMatchesSpec(await app.request.put(`/api/submissions/${submitted.body.data.documentId}/grade`).set(teacher.auth).send({ grade: 9, feedback: 'Хорошо', status: 'graded' }), 'PUT', gradePath);
+    expectMatchesSpec(await app.request.put(`/api/submissions/${submitted.body.data.documentId}/grade`).set(teacher.auth).send({ grade: 11 }), 'PUT', gradePath);
+    expectMatchesSpec(await app.request.post(`/api/assignments/${assignment.documentId}/submissions`).set(writer.auth).send({ text: 'v3' }), 'POST', submitPath);
+
+    const gradebookPath = '/courses/:documentId/gradebook';
+    expectMatchesSpec(await app.request.get(`/api/courses/${course.documentId}/gradebook`).set(teacher.auth), 'GET', gradebookPath);
+    expectMatchesSpec(await app.request.get(`/api/courses/${course.documentId}/gradebook`).query({ format: 'xml' }).set(teacher.auth), 'GET', gradebookPath);
+    const csv = await app.request.get(`/api/courses/${course.documentId}/gradebook`).query({ format: 'csv' }).set(teacher.auth);
+    expect(csv.status).toBe(200);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    expect(Object.keys(spec.paths[openApiPath(gradebookPath)].get.responses['200'].content)).toEqual(['application/json', 'text/csv']);
+
+    // Uploaded test files live in public/uploads: leave the working tree as it was.
+    const upload = app.strapi.plugin('upload').service('upload');
+    for (const file of withFile.body.data.files) await upload.remove(await app.strapi.db.query('plugin::upload.file').findOne({ where: { id: file.id } }));
+  });
+
   test('every described route was called and matched', () => {
     const unchecked = LYCEUM_ROUTES.map((route) => routeKey(route.method, route.path)).filter((route) => !checked.has(route));
     expect(unchecked).toEqual([]);

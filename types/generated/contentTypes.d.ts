@@ -1674,6 +1674,13 @@ export interface ApiSubmissionSubmission extends Struct.CollectionTypeSchema {
         maxLength: 20000;
       }>;
     files: Schema.Attribute.Media<'files' | 'images', true>;
+    finalGrade: Schema.Attribute.Decimal &
+      Schema.Attribute.SetMinMax<
+        {
+          min: 0;
+        },
+        number
+      >;
     grade: Schema.Attribute.Decimal &
       Schema.Attribute.SetMinMax<
         {
@@ -1686,6 +1693,15 @@ export interface ApiSubmissionSubmission extends Struct.CollectionTypeSchema {
     key: Schema.Attribute.String &
       Schema.Attribute.Required &
       Schema.Attribute.Private;
+    latePenaltyPercent: Schema.Attribute.Integer &
+      Schema.Attribute.SetMinMax<
+        {
+          max: 100;
+          min: 0;
+        },
+        number
+      > &
+      Schema.Attribute.DefaultTo<0>;
     locale: Schema.Attribute.String & Schema.Attribute.Private;
     localizations: Schema.Attribute.Relation<
       'oneToMany',

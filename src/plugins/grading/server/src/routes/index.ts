@@ -1,8 +1,9 @@
+import { assignmentRoutes } from './assignment-routes';
 import { quizRoutes } from './quiz-routes';
 
 export default {
   'content-api': {
     type: 'content-api',
-    routes: [...quizRoutes],
+    routes: [...quizRoutes, ...assignmentRoutes],
   },
 };

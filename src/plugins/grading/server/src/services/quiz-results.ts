@@ -37,4 +37,24 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     });
     return new Set(rows.map((row: { quizDocumentId: string }) => row.quizDocumentId));
   },
+
+  /**
+   * Finished attempts (submitted, or closed by the time limit with 0) of some quizzes, for the gradebook.
+   * The student is read from the key, which every attempt has from its first write.
+   */
+  async finishedAttempts(quizDocumentIds: string[]): Promise<Array<{ userId: number; quizDocumentId: string; attemptNumber: number; score: number; maxScore: number; percent: number }>> {
+    if (quizDocumentIds.length === 0) return [];
+    const rows = await strapi.db.query(ATTEMPT).findMany({
+      where: { quizDocumentId: { $in: quizDocumentIds }, status: { $in: ['submitted', 'expired'] } },
+      select: ['key', 'quizDocumentId', 'attemptNumber', 'score', 'maxScore', 'percent'],
+    });
+    return rows.map((row: { key: string; quizDocumentId: string; attemptNumber: number; score: unknown; maxScore: unknown; percent: unknown }) => ({
+      userId: Number(row.key.slice(0, row.key.indexOf(':'))),
+      quizDocumentId: row.quizDocumentId,
+      attemptNumber: row.attemptNumber,
+      score: Number(row.score ?? 0),
+      maxScore: Number(row.maxScore ?? 0),
+      percent: Number(row.percent ?? 0),
+    }));
+  },
 });

@@ -1,0 +1,347 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import { assertCanManageCourse, canManageCourse, findCourseOfContent } from '../../../../../access/ownership';
+import { conflict, Refusal } from '../../../../../access/refusal';
+import type { Caller } from '../../../../../access/roles';
+import { fileProblem, MAX_FILES_PER_SUBMISSION, mimeOf, normaliseAllowedTypes } from '../rules/submission-files';
+import { decideSubmission, gradeAfterPenalty, gradeProblem, type GradeStatus, type SubmissionStatus } from '../rules/submission-rules';
+
+const ASSIGNMENT = 'api::assignment.assignment';
+const SUBMISSION = 'api::submission.submission';
+const NOTIFICATION = 'api::notification.notification';
+
+export interface AssignmentSettings {
+  id: number;
+  documentId: string;
+  title: string;
+  dueAt: Date | null;
+  maxPoints: number;
+  allowLate: boolean;
+  latePenaltyPercent: number;
+  allowedFileTypes: string[];
+  maxFileSizeMb: number;
+  isPublished: boolean;
+  courseDocumentId: string;
+  lessonDocumentId: string | null;
+}
+
+/** A file as the body parser (formidable) hands it over. */
+export interface UploadedFile {
+  filepath: string;
+  originalFilename?: string | null;
+  mimetype?: string | null;
+  size: number;
+  [key: string]: unknown;
+}
+
+interface StoredFile {
+  id: number;
+  name: string;
+  url: string;
+  mime: string;
+  size: number;
+  ext?: string;
+  provider?: string;
+  formats?: unknown;
+}
+
+interface SubmissionRow {
+  id: number;
+  documentId: string;
+  key: string;
+  text: string | null;
+  attempt: number;
+  status: SubmissionStatus;
+  isLate: boolean;
+  latePenaltyPercent: number | null;
+  grade: number | string | null;
+  finalGrade: number | string | null;
+  feedback: string | null;
+  submittedAt: string | null;
+  gradedAt: string | null;
+  student?: { id: number; username: string; fullName: string | null; email: string } | null;
+  files?: StoredFile[] | null;
+}
+
+const ROW_FIELDS = ['id', 'documentId', 'key', 'text', 'attempt', 'status', 'isLate', 'latePenaltyPercent', 'grade', 'finalGrade', 'feedback', 'submittedAt', 'gradedAt'];
+const ROW_POPULATE = {
+  student: { select: ['id', 'username', 'fullName', 'email'] },
+  files: { select: ['id', 'name', 'url', 'mime', 'size', 'ext', 'provider', 'formats'] },
+};
+
+/** The database-unique key of "this student's work for this assignment": one active submission, whatever races. */
+export const submissionKey = (userId: number, assignmentDocumentId: string) => `${userId}:${assignmentDocumentId}`;
+const assignmentOfKey = (key: string) => key.slice(key.indexOf(':') + 1);
+
+const toNumber = (value: unknown) => (value === null || value === undefined ? null : Number(value));
+const toIso = (value: unknown) => (value ? new Date(value as string).toISOString() : null);
+const isUniqueViolation = (error: unknown) => /23505|SQLITE_CONSTRAINT|UNIQUE constraint|duplicate key/i.test(`${(error as any)?.code ?? ''} ${(error as Error)?.message ?? ''}`);
+const fieldError = (path: string[], message: string) => new errors.ValidationError(message, { errors: [{ path, message, name: 'ValidationError' }] });
+
+const enrollments = (strapi: Core.Strapi) => strapi.plugin('enrollment').service('enrollments');
+
+/** A submission as its student, the course's teachers and admins see it. */
+export function presentSubmission(row: SubmissionRow, assignmentDocumentId = assignmentOfKey(row.key)) {
+  return {
+    documentId: row.documentId,
+    assignment: assignmentDocumentId,
+    student: row.student ? { id: row.student.id, username: row.student.username, fullName: row.student.fullName ?? null, email: row.student.email } : null,
+    text: row.text ?? null,
+    files: (row.files ?? []).map((file) => ({ id: file.id, name: file.name, url: file.url, mime: file.mime, size: Number(file.size) })),
+    attempt: row.attempt,
+    status: row.status,
+    isLate: Boolean(row.isLate),
+    latePenaltyPercent: row.latePenaltyPercent ?? 0,
+    grade: toNumber(row.grade),
+    finalGrade: toNumber(row.finalGrade),
+    feedback: row.feedback ?? null,
+    submittedAt: toIso(row.submittedAt),
+    gradedAt: toIso(row.gradedAt),
+  };
+}
+
+export default ({ strapi }: { strapi: Core.Strapi }) => ({
+  /**
+   * The assignment's settings, from its published version when there is one. Students only reach
+   * published assignments; owners still see the submissions of one unpublished since.
+   */
+  async loadAssignment(documentId: string, options: { publishedOnly: boolean }): Promise<AssignmentSettings> {
+    const rows = await strapi.db.query(ASSIGNMENT).findMany({
+      where: { documentId },
+      select: ['id', 'title', 'dueAt', 'maxPoints', 'allowLate', 'latePenaltyPercent', 'allowedFileTypes', 'maxFileSizeMb', 'publishedAt'],
+      populate: { lesson: { select: ['documentId'] } },
+    });
+    const row = rows.find((candidate: { publishedAt: unknown }) => candidate.publishedAt) ?? (options.publishedOnly ? undefined : rows[0]);
+    const courseDocumentId = row ? await findCourseOfContent(strapi, ASSIGNMENT, documentId) : undefined;
+    if (!row || !courseDocumentId) throw new errors.NotFoundError('Assignment not found');
+    return {
+      id: row.id,
+      documentId,
+      title: row.title,
+      dueAt: row.dueAt ? new Date(row.dueAt) : null,
+      maxPoints: Number(row.maxPoints ?? 100),
+      allowLate: row.allowLate !== false,
+      latePenaltyPercent: Number(row.latePenaltyPercent ?? 0),
+      allowedFileTypes: normaliseAllowedTypes(row.allowedFileTypes),
+      maxFileSizeMb: Number(row.maxFileSizeMb ?? 10),
+      isPublished: Boolean(row.publishedAt),
+      courseDocumentId,
+      lessonDocumentId: rows.find((candidate: { lesson?: { documentId: string } | null }) => candidate.lesson)?.lesson?.documentId ?? null,
+    };
+  },
+
+  /**
+   * Only a student enrolled in the (published) course hands work in, as for quizzes: teaching it is not
+   * being enrolled in it, and an assignment of a lesson waits until that lesson is open to the student.
+   */
+  async assertMaySubmit(caller: Caller, assignment: AssignmentSettings, now: Date) {
+    const course = await enrollments(strapi).loadCourseTerms(assignment.courseDocumentId);
+    if (!course) throw new errors.NotFoundError('Assignment not found');
+    if (!course.isPublished) throw new Refusal('This course is not published', 'not_published');
+    const enrollment = await enrollments(strapi).findEnrollment(caller.userId!, assignment.courseDocumentId);
+    const status = enrollment ? enrollments(strapi).effectiveStatus(enrollment, now) : null;
+    if (!status || status === 'cancelled') throw new Refusal('Enroll in the course to hand in its assignments', 'not_enrolled');
+    if (status === 'expired') throw new Refusal('Your access to this course has ended', 'access_expired');
+    if (assignment.lessonDocumentId) {
+      let decision: { allowed: boolean; reason?: string };
+      try {
+        ({ decision } = await strapi.plugin('progress').service('progress').checkLessonAccess(caller, assignment.lessonDocumentId, now));
+      } catch (error) {
+        // A lesson deleted since gates nothing.
+        if (error instanceof errors.NotFoundError) return;
+        throw error;
+      }
+      if (!decision.allowed) {
+        throw new Refusal(decision.reason === 'not_released' ? 'The lesson of this assignment is not released yet' : 'Complete the earlier lessons first', decision.reason ?? 'lesson_locked');
+      }
+    }
+  },
+
+  /** Every file is judged before any is stored, so a refused submission leaves nothing behind. */
+  assertFilesAccepted(files: UploadedFile[], assignment: AssignmentSettings) {
+    if (files.length > MAX_FILES_PER_SUBMISSION) throw fieldError(['files'], `At most ${MAX_FILES_PER_SUBMISSION} files per submission`);
+    const security = (strapi.config.get(['plugin::upload', 'security'] as any, {}) ?? {}) as { allowedTypes?: string[]; deniedTypes?: string[] };
+    // The parser lists files in the order they finish writing, not the order sent: the message names the file.
+    files.forEach((file) => {
+      const problem = fileProblem(
+        { name: file.originalFilename ?? '', declaredMime: file.mimetype ?? null, size: Number(file.size) },
+        { allowedFileTypes: assignment.allowedFileTypes, maxFileSizeMb: assignment.maxFileSizeMb, uploadAllowedTypes: security.allowedTypes ?? null, uploadDeniedTypes: security.deniedTypes ?? null }
+      );
+      if (problem) throw fieldError(['files'], problem);
+    });
+  },
+
+  async findByKey(key: string): Promise<SubmissionRow | null> {
+    return strapi.db.query(SUBMISSION).findOne({ where: { key }, select: ROW_FIELDS, populate: ROW_POPULATE });
+  },
+
+  /**
+   * POST /assignments/:documentId/submissions. The first hand-in creates the one row the unique key allows;
+   * a later one replaces its content by a conditional UPDATE on the attempt it saw, so of two racing
+   * hand-ins each lands as its own attempt and none is lost or doubled.
+   */
+  async submit(caller: Caller, assignmentDocumentId: string, work: { text: string | null; files: UploadedFile[] }, now: Date) {
+    const assignment = await this.loadAssignment(assignmentDocumentId, { publishedOnly: true });
+    await this.assertMaySubmit(caller, assignment, now);
+    this.assertFilesAccepted(work.files, assignment);
+    const userId = caller.userId!;
+    const key = submissionKey(userId, assignmentDocumentId);
+    const policy = { dueAt: assignment.dueAt, allowLate: assignment.allowLate, latePenaltyPercent: assignment.latePenaltyPercent };
+
+    // Refuse before storing anything: the decision is taken again on the row actually replaced below.
+    this.assertDecision(decideSubmission(policy, await this.findByKey(key), now));
+    const stored = await this.storeFiles(work.files);
+    try {
+      for (let tries = 0; tries < 5; tries += 1) {
+        const existing = await this.findByKey(key);
+        const decision = this.assertDecision(decideSubmission(policy, existing, now));
+        const content = {
+          text: work.text,
+          attempt: decision.attempt,
+          status: 'submitted',
+          isLate: decision.isLate,
+          latePenaltyPercent: decision.latePenaltyPercent,
+          grade: null,
+          finalGrade: null,
+          feedback: null,
+          submittedAt: now,
+          gradedAt: null,
+        };
+        const fileIds = stored.map((file) => file.id);
+        if (!existing) {
+          try {
+            const created = await strapi.db.query(SUBMISSION).create({
+              data: { ...content, key, student: userId, assignment: assignment.id, files: fileIds },
+              select: ROW_FIELDS,
+              populate: ROW_POPULATE,
+            });
+            return presentSubmission(created, assignmentDocumentId);
+          } catch (error) {
+            // Another hand-in of the same student created the row first: replace it instead.
+            if (!isUniqueViolation(error)) throw error;
+            continue;
+          }
+        }
+        const replaced = await strapi.db.transaction(async () => {
+          const { count } = await strapi.db.query(SUBMISSION).updateMany({
+            where: { id: existing.id, attempt: existing.attempt, status: existing.status },
+            data: content,
+          });
+          if (count === 0) return false;
+          await strapi.db.query(SUBMISSION).update({ where: { id: existing.id }, data: { files: fileIds } });
+          return true;
+        });
+        if (!replaced) continue;
+        await this.removeFiles(existing.files ?? []);
+        return presentSubmission((await this.findByKey(key))!, assignmentDocumentId);
+      }
+      throw new errors.ApplicationError('Could not save the submission; try again');
+    } catch (error) {
+      await this.removeFiles(stored);
+      throw error;
+    }
+  },
+
+  assertDecision(decision: ReturnType<typeof decideSubmission>) {
+    if (decision.allowed) return decision;
+    if (decision.reason === 'already_graded') throw conflict(decision.message, decision.reason);
+    throw new Refusal(decision.message, decision.reason);
+  },
+
+  async storeFiles(files: UploadedFile[]): Promise<StoredFile[]> {
+    if (files.length === 0) return [];
+    // The type the rules judged (from the extension) is the type stored, not whatever the client declared.
+    const judged = files.map((file) => Object.assign(file, { mimetype: mimeOf({ name: file.originalFilename ?? '', declaredMime: file.mimetype ?? null }) ?? file.mimetype }));
+    return strapi.plugin('upload').service('upload').upload({ data: { fileInfo: judged.map(() => ({})) }, files: judged });
+  },
+
+  async removeFiles(files: StoredFile[]) {
+    const upload = strapi.plugin('upload').service('upload');
+    for (const file of files) {
+      try {
+        const full = await strapi.db.query('plugin::upload.file').findOne({ where: { id: file.id } });
+        if (full) await upload.remove(full);
+      } catch (error) {
+        // A file left behind costs disk space, not correctness: the submission no longer points to it.
+        strapi.log.warn(`Could not remove replaced submission file ${file.id}: ${(error as Error).message}`);
+      }
+    }
+  },
+
+  /**
+   * GET /assignments/:documentId/submissions. Owners and admins see every student's; anyone else only
+   * their own, and only while they belong to the course or have handed something in.
+   */
+  async list(caller: Caller, assignmentDocumentId: string, page: { page: number; pageSize: number }) {
+    if (await this.isManagerOfAssignment(caller, assignmentDocumentId)) {
+      const where = { key: { $endsWith: `:${assignmentDocumentId}` } };
+      const [rows, total] = await Promise.all([
+        strapi.db.query(SUBMISSION).findMany({
+          where,
+          select: ROW_FIELDS,
+          populate: ROW_POPULATE,
+          orderBy: [{ submittedAt: 'asc' }, { id: 'asc' }],
+          offset: (page.page - 1) * page.pageSize,
+          limit: page.pageSize,
+        }),
+        strapi.db.query(SUBMISSION).count({ where }),
+      ]);
+      return { data: rows.map((row: SubmissionRow) => presentSubmission(row, assignmentDocumentId)), total };
+    }
+    const own = await this.findByKey(submissionKey(caller.userId!, assignmentDocumentId));
+    if (!own) {
+      const assignment = await this.loadAssignment(assignmentDocumentId, { publishedOnly: true });
+      if (!(await enrollments(strapi).isMember(caller.userId!, assignment.courseDocumentId))) {
+        throw new Refusal('Enroll in the course to see this', 'not_enrolled');
+      }
+    }
+    return { data: own ? [presentSubmission(own, assignmentDocumentId)] : [], total: own ? 1 : 0 };
+  },
+
+  async isManagerOfAssignment(caller: Caller, assignmentDocumentId: string) {
+    const assignment = await this.loadAssignment(assignmentDocumentId, { publishedOnly: false });
+    return canManageCourse(strapi, caller, assignment.courseDocumentId);
+  },
+
+  /**
+   * PUT /submissions/:documentId/grade. Written only if the student has not handed in a new version
+   * since the teacher opened it (409 `submission_changed`), and the student is told in the same
+   * transaction: a posted grade is never silent.
+   */
+  async grade(caller: Caller, submissionDocumentId: string, input: { grade?: number | null; feedback?: string | null; status: GradeStatus }, now: Date) {
+    const submission: SubmissionRow | null = await strapi.db.query(SUBMISSION).findOne({ where: { documentId: submissionDocumentId }, select: ROW_FIELDS, populate: ROW_POPULATE });
+    if (!submission) throw new errors.NotFoundError('Submission not found');
+    const assignmentDocumentId = assignmentOfKey(submission.key);
+    const assignment = await this.loadAssignment(assignmentDocumentId, { publishedOnly: false });
+    await assertCanManageCourse(strapi, caller, assignment.courseDocumentId);
+
+    const grade = input.grade === undefined ? toNumber(submission.grade) : input.grade;
+    const problem = gradeProblem(grade, input.status, assignment.maxPoints);
+    if (problem) throw fieldError([problem.field], problem.message);
+    const feedback = input.feedback === undefined ? submission.feedback : input.feedback;
+    const finalGrade = grade === null ? null : gradeAfterPenalty(grade, submission.latePenaltyPercent ?? 0);
+
+    await strapi.db.transaction(async () => {
+      const { count } = await strapi.db.query(SUBMISSION).updateMany({
+        where: { id: submission.id, attempt: submission.attempt },
+        data: { grade, finalGrade, feedback, status: input.status, gradedAt: now },
+      });
+      if (count === 0) throw conflict('The student handed in a new version meanwhile; open it again', 'submission_changed');
+      if (submission.student) {
+        await strapi.service(NOTIFICATION).notify(submission.student.id, gradeMessage(assignment, input.status, finalGrade));
+      }
+    });
+    return presentSubmission((await this.findByKey(submission.key))!, assignmentDocumentId);
+  },
+});
+
+function gradeMessage(assignment: AssignmentSettings, status: GradeStatus, finalGrade: number | null) {
+  const points = finalGrade === null ? null : `${finalGrade} / ${assignment.maxPoints}`;
+  const title =
+    status === 'resubmit_requested'
+      ? `Resubmission requested: ${assignment.title}`
+      : status === 'returned'
+      ? `Returned with feedback: ${assignment.title}`
+      : `Grade posted: ${assignment.title}`;
+  return { type: 'grade_posted' as const, title, body: points ? `Your grade: ${points}` : 'Your teacher left feedback on your submission', link: `/assignments/${assignment.documentId}` };
+}
