@@ -18,7 +18,10 @@ export function throwIfInvalid(problems: FieldError[], message = 'The request is
 /** Checks an object body: exactly the named fields, no others. Returns the fields and the problems found. */
 export function readBody(body: unknown, allowed: readonly string[]): { fields: Record<string, unknown>; problems: FieldError[] } {
   if (body === undefined || body === null || body === '') return { fields: {}, problems: [] };
-  if (typeof body !== 'object' || Array.isArray(body)) return { fields: {}, problems: [fieldError('body', 'The body must be a JSON object')] };
+  if (typeof body !== 'object' || Array.isArray(body)) {
+    // Not an object at all: no field to name, so the error's path is empty (the whole body).
+    throw new errors.ValidationError('The body must be a JSON object', { errors: [{ path: [], message: 'The body must be a JSON object', name: 'ValidationError' }] });
+  }
   const problems = Object.keys(body)
     .filter((field) => !allowed.includes(field))
     .map((field) => fieldError(field, `${field} is not accepted here`));
