@@ -86,10 +86,13 @@ describe('posting course news', () => {
     expect(stored).toContain('<ul><li><em>one</em></li></ul>');
   });
 
-  test('the core announcement route sanitises the same way', async () => {
+  test('the core announcement route sanitises the same way and notifies the same students', async () => {
+    const member = await make.createUser('student');
+    await make.enroll(member, course);
     const response = await app.request.post('/api/announcements').set(owner.auth).send({ data: { title: 'Core', body: '<p onclick="x()">Hi<script>alert(1)</script></p>', course: course.documentId } });
     expect(response.status).toBe(201);
     expect(response.body.data.body).toBe('<p>Hi</p>');
+    expect(await notificationsOf(member)).toEqual([expect.objectContaining({ type: 'new_announcement', title: `${course.title}: Core`, body: 'Hi' })]);
   });
 
   test.each([

@@ -275,4 +275,14 @@ describe('no way around the rules', () => {
     expect(created.status).toBe(201);
     expect(created.body.data).toMatchObject({ ratingAverage: 0, ratingCount: 0 });
   });
+
+  test('reviews stored before they named their course (older databases) are backfilled at start-up and counted', async () => {
+    const course = await make.createCourse({ teacher: owner, lessons: 0 });
+    const [student] = await studentsOf(course, 1);
+    await app.strapi.db.query('api::review.review').create({ data: { key: `${student.id}:${course.documentId}`, rating: 2, body: 'From before', author: student.id } });
+    expect(await app.strapi.plugin('community').service('reviews').backfillCourseDocumentIds()).toBe(1);
+    expect(await storedRating(course)).toEqual({ ratingAverage: 2, ratingCount: 1 });
+    expect((await app.request.get(reviewsOf(course))).body.data.map((review: any) => review.body)).toEqual(['From before']);
+    expect(await app.strapi.plugin('community').service('reviews').backfillCourseDocumentIds()).toBe(0);
+  });
 });

@@ -1,5 +1,6 @@
 import { factories } from '@strapi/strapi';
 import { createWithServerFields } from '../../../access/create-with-server-fields';
+import { findCourseOfContent } from '../../../access/ownership';
 import { callerFrom } from '../../../access/roles';
 import { sanitizeRichText } from '../../../content/rich-text';
 
@@ -14,8 +15,16 @@ function sanitizeBodyOf(ctx: any) {
 export default factories.createCoreController(ANNOUNCEMENT, ({ strapi }) => ({
   async create(ctx) {
     sanitizeBodyOf(ctx);
+    const caller = callerFrom(ctx.state);
     // The author is whoever posts; it is not the client's to choose.
-    return createWithServerFields(strapi, this, ctx, ANNOUNCEMENT, { author: callerFrom(ctx.state).userId });
+    const response = (await createWithServerFields(strapi, this, ctx, ANNOUNCEMENT, { author: caller.userId })) as any;
+    // News posted here reaches the course's students just as through POST /courses/:documentId/announcements.
+    const created = response?.data;
+    const courseDocumentId = created?.documentId ? await findCourseOfContent(strapi, ANNOUNCEMENT, created.documentId) : null;
+    if (courseDocumentId) {
+      await strapi.plugin('community')?.service('announcements').notifyStudents(courseDocumentId, { title: created.title, body: created.body }, caller.userId);
+    }
+    return response;
   },
 
   async update(ctx) {

@@ -3,6 +3,7 @@ import favoritesController from './controllers/favorites';
 import feedbackController from './controllers/feedback';
 import reviewsController from './controllers/reviews';
 import teachersController from './controllers/teachers';
+import type { Core } from '@strapi/strapi';
 import routes from './routes';
 import announcements from './services/announcements';
 import favorites from './services/favorites';
@@ -25,4 +26,7 @@ export default {
     feedback: feedbackController,
   },
   routes,
+  async bootstrap({ strapi }: { strapi: Core.Strapi }) {
+    await strapi.plugin('community').service('reviews').backfillCourseDocumentIds();
+  },
 };

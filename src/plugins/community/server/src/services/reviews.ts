@@ -113,6 +113,27 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     };
   },
 
+  /**
+   * Reviews stored before `courseDocumentId` existed get it from their key, and their courses' figures are
+   * recomputed: run at start-up, a no-op once done.
+   */
+  async backfillCourseDocumentIds(): Promise<number> {
+    const rows = await strapi.db.query(REVIEW).findMany({ where: { courseDocumentId: { $null: true } }, select: ['id', 'key'] });
+    const courses = new Set<string>();
+    for (const row of rows) {
+      const courseDocumentId = courseOfKey(row.key);
+      courses.add(courseDocumentId);
+      await strapi.db.query(REVIEW).update({ where: { id: row.id }, data: { courseDocumentId } });
+    }
+    for (const courseDocumentId of courses) {
+      await strapi.db.transaction(async ({ trx }) => {
+        await lockCourseRows(strapi, trx, courseDocumentId);
+        await recomputeCourseRating(strapi, trx, courseDocumentId);
+      });
+    }
+    return rows.length;
+  },
+
   async findForChange(documentId: string) {
     const review = await strapi.db.query(REVIEW).findOne({ where: { documentId }, populate: AUTHOR });
     if (!review) throw new errors.NotFoundError('Review not found');
