@@ -46,13 +46,14 @@ const COURSE_STAFF = [
   'plugin::certificates.certificates.revoke',
 ];
 
-// Community: reviews, teacher profiles and course news are public reads; the contact form is public too.
+// Community: reviews, teacher profiles and course news are public reads; the contact form is public too
+// (its action is `submit`: the public creates nothing through the content API).
 const COMMUNITY_PUBLIC = [
   'plugin::community.reviews.list',
   'plugin::community.teachers.list',
   'plugin::community.teachers.show',
   'plugin::community.announcements.list',
-  'plugin::community.feedback.create',
+  'plugin::community.feedback.submit',
 ];
 // Whether the caller took the course (reviews) or wrote the review is checked in the service.
 const COMMUNITY_SIGNED_IN = [

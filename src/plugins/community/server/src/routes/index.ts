@@ -31,7 +31,7 @@ export default {
       route('PUT', '/lessons/:documentId/favorite', 'favorites.add'),
       route('DELETE', '/lessons/:documentId/favorite', 'favorites.remove'),
       route('GET', '/me/favorites', 'favorites.mine'),
-      route('POST', '/feedback', 'feedback.create', [feedbackLimit]),
+      route('POST', '/feedback', 'feedback.submit', [feedbackLimit]),
     ],
   },
 };
