@@ -116,6 +116,7 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
   progress: { enabled: true, resolve: './src/plugins/progress' },
   grading: { enabled: true, resolve: './src/plugins/grading' },
   certificates: { enabled: true, resolve: './src/plugins/certificates' },
+  community: { enabled: true, resolve: './src/plugins/community' },
   upload: {
     config: {
       ...uploadProvider(env),

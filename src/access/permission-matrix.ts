@@ -56,11 +56,32 @@ const COURSE_STAFF = [
 const UPLOADING = ['plugin::upload.content-api.upload', 'plugin::upload.content-api.destroy'];
 const FILE_LIBRARY = ['plugin::upload.content-api.find', 'plugin::upload.content-api.findOne'];
 
-const student = [...AUTH_FOR_EVERYONE, ...AUTH_SIGNED_IN, ...CATALOG, ...PUBLIC_PLUGIN_READS, ...COURSE_MEMBER_READS, ...LEARNING, ...UPLOADING];
-const teacher = [...student, ...COURSE_AUTHORING, ...COURSE_STAFF];
+
+// Community: reviews, teacher profiles and course news are public reads; the contact form is public too
+// (its action is `submit`: the public creates nothing through the content API).
+const COMMUNITY_PUBLIC = [
+  'plugin::community.reviews.list',
+  'plugin::community.teachers.list',
+  'plugin::community.teachers.show',
+  'plugin::community.announcements.list',
+  'plugin::community.feedback.submit',
+];
+// Whether the caller took the course (reviews) or wrote the review is checked in the service.
+const COMMUNITY_SIGNED_IN = [
+  'plugin::community.reviews.create',
+  'plugin::community.reviews.update',
+  'plugin::community.reviews.remove',
+  'plugin::community.favorites.add',
+  'plugin::community.favorites.remove',
+  'plugin::community.favorites.mine',
+];
+const COMMUNITY_STAFF = ['plugin::community.announcements.create'];
+
+const student = [...AUTH_FOR_EVERYONE, ...AUTH_SIGNED_IN, ...CATALOG, ...PUBLIC_PLUGIN_READS, ...COURSE_MEMBER_READS, ...LEARNING, ...UPLOADING, ...COMMUNITY_PUBLIC, ...COMMUNITY_SIGNED_IN];
+const teacher = [...student, ...COURSE_AUTHORING, ...COURSE_STAFF, ...COMMUNITY_STAFF];
 
 export const PERMISSION_MATRIX: Record<RoleType, string[]> = {
-  public: [...AUTH_FOR_EVERYONE, ...CATALOG, ...PUBLIC_PLUGIN_READS],
+  public: [...AUTH_FOR_EVERYONE, ...CATALOG, ...PUBLIC_PLUGIN_READS, ...COMMUNITY_PUBLIC],
   student,
   teacher,
   admin: [...teacher, ...SITE_EDITING, ...USER_MANAGEMENT, ...FILE_LIBRARY],

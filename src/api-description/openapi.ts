@@ -3,6 +3,7 @@ import path from 'path';
 import type { Core } from '@strapi/strapi';
 import { assignmentRoutes } from './paths/assignments';
 import { certificateRoutes } from './paths/certificates';
+import { communityRoutes } from './paths/community';
 import { enrollmentRoutes } from './paths/enrollment';
 import { profileRoutes } from './paths/profile';
 import { progressRoutes } from './paths/progress';
@@ -10,7 +11,7 @@ import { quizRoutes } from './paths/quizzes';
 import type { RouteDescription } from './route-description';
 
 /** Every custom route of the contract. A test fails when a registered custom route is missing here. */
-export const LYCEUM_ROUTES: RouteDescription[] = [...profileRoutes, ...enrollmentRoutes, ...progressRoutes, ...quizRoutes, ...certificateRoutes, ...assignmentRoutes];
+export const LYCEUM_ROUTES: RouteDescription[] = [...profileRoutes, ...enrollmentRoutes, ...progressRoutes, ...quizRoutes, ...certificateRoutes, ...assignmentRoutes, ...communityRoutes];
 
 export const DOCUMENT_VERSION = '1.0.0';
 export const OPENAPI_JSON_PATH = `/documentation/v${DOCUMENT_VERSION}/openapi.json`;

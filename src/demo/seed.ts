@@ -130,7 +130,7 @@ async function seedCourses(strapi: Core.Strapi, users: Record<string, number>, c
 
     if (course.review) {
       await strapi.documents('api::review.review').create({
-        data: { key: `${users.student}:${created.documentId}`, rating: course.review.rating, body: course.review.body, course: created.documentId, author: users.student },
+        data: { key: `${users.student}:${created.documentId}`, courseDocumentId: created.documentId, rating: course.review.rating, body: course.review.body, course: created.documentId, author: users.student },
       });
       await strapi.db
         .query('api::course.course')

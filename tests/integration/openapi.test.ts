@@ -243,6 +243,47 @@ describe('real answers match the document', () => {
     for (const file of withFile.body.data.files) await upload.remove(await app.strapi.db.query('plugin::upload.file').findOne({ where: { id: file.id } }));
   });
 
+  // ---- community plugin: reviews, teachers, announcements, favorites, feedback ----
+  test('community routes', async () => {
+    const reviewer = await make.createUser('student', { fullName: 'Наташа Ростова' });
+    await make.enroll(reviewer, course);
+    const reviewsPath = '/courses/:documentId/reviews';
+    expectBodyAllowed('POST', reviewsPath, { rating: 5, body: 'Превосходно' });
+    const posted = await app.request.post(`/api/courses/${course.documentId}/reviews`).set(reviewer.auth).send({ rating: 5, body: 'Превосходно' });
+    expectMatchesSpec(posted, 'POST', reviewsPath);
+    expectMatchesSpec(await app.request.post(`/api/courses/${course.documentId}/reviews`).set(reviewer.auth).send({ rating: 5, body: 'Again' }), 'POST', reviewsPath);
+    expectMatchesSpec(await app.request.post(`/api/courses/${course.documentId}/reviews`).set(teacher.auth).send({ rating: 5, body: 'Mine' }), 'POST', reviewsPath);
+    expectMatchesSpec(await app.request.get(`/api/courses/${course.documentId}/reviews`).query({ sort: 'rating', pageSize: 5 }), 'GET', reviewsPath);
+    expectMatchesSpec(await app.request.get(`/api/courses/${course.documentId}/reviews`).query({ sort: 'best' }), 'GET', reviewsPath);
+    const reviewPath = '/reviews/:documentId';
+    expectBodyAllowed('PUT', reviewPath, { rating: 4 });
+    expectMatchesSpec(await app.request.put(`/api/reviews/${posted.body.data.documentId}`).set(reviewer.auth).send({ rating: 4 }), 'PUT', reviewPath);
+    expectMatchesSpec(await app.request.put(`/api/reviews/${posted.body.data.documentId}`).set(student.auth).send({ rating: 1 }), 'PUT', reviewPath);
+    expectMatchesSpec(await app.request.delete(`/api/reviews/${posted.body.data.documentId}`).set(reviewer.auth), 'DELETE', reviewPath);
+    expectMatchesSpec(await app.request.delete(`/api/reviews/${posted.body.data.documentId}`).set(reviewer.auth), 'DELETE', reviewPath);
+
+    expectMatchesSpec(await app.request.get('/api/teachers').query({ pageSize: 10 }), 'GET', '/teachers');
+    expectMatchesSpec(await app.request.get(`/api/teachers/${teacher.id}`), 'GET', '/teachers/:id');
+    expectMatchesSpec(await app.request.get(`/api/teachers/${student.id}`), 'GET', '/teachers/:id');
+
+    const newsPath = '/courses/:documentId/announcements';
+    expectBodyAllowed('POST', newsPath, { title: 'Новости', body: '<p>Экзамен <strong>в пятницу</strong></p>' });
+    expectMatchesSpec(await app.request.post(`/api/courses/${course.documentId}/announcements`).set(teacher.auth).send({ title: 'Новости', body: '<p>Экзамен <strong>в пятницу</strong></p>' }), 'POST', newsPath);
+    expectMatchesSpec(await app.request.post(`/api/courses/${course.documentId}/announcements`).set(student.auth).send({ title: 'x', body: 'y' }), 'POST', newsPath);
+    expectMatchesSpec(await app.request.get(`/api/courses/${course.documentId}/announcements`), 'GET', newsPath);
+
+    const favoritePath = '/lessons/:documentId/favorite';
+    expectMatchesSpec(await app.request.put(`/api/lessons/${course.lessons[0].documentId}/favorite`).set(student.auth), 'PUT', favoritePath);
+    expectMatchesSpec(await app.request.get('/api/me/favorites').set(student.auth), 'GET', '/me/favorites');
+    expectMatchesSpec(await app.request.delete(`/api/lessons/${course.lessons[0].documentId}/favorite`).set(student.auth), 'DELETE', favoritePath);
+    expectMatchesSpec(await app.request.delete('/api/lessons/nosuchlesson00/favorite').set(student.auth), 'DELETE', favoritePath);
+
+    expectBodyAllowed('POST', '/feedback', { name: 'Гость', email: 'guest@example.org', message: 'Здравствуйте' });
+    expectMatchesSpec(await app.request.post('/api/feedback').send({ name: 'Гость', email: 'guest@example.org', message: 'Здравствуйте' }), 'POST', '/feedback');
+    expectMatchesSpec(await app.request.post('/api/feedback').send({ name: 'Гость', email: 'nope' }), 'POST', '/feedback');
+  });
+  // ---- end of community routes ----
+
   test('every described route was called and matched', () => {
     const unchecked = LYCEUM_ROUTES.map((route) => routeKey(route.method, route.path)).filter((route) => !checked.has(route));
     expect(unchecked).toEqual([]);

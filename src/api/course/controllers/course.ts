@@ -8,6 +8,16 @@ import { attachTeacherProfiles } from '../services/teacher-profiles';
 
 const COURSE = 'api::course.course';
 
+/**
+ * Figures the server keeps equal to their source (reviews, enrollments); a client's value for them is
+ * dropped, so that no one, the course's own teacher included, can write a rating or a head count.
+ */
+const COMPUTED_FIELDS = ['ratingAverage', 'ratingCount', 'studentsCount'];
+function dropComputedFields(ctx: any) {
+  const data = ctx.request.body?.data;
+  if (data && typeof data === 'object') for (const field of COMPUTED_FIELDS) delete data[field];
+}
+
 export default factories.createCoreController(COURSE, ({ strapi }) => ({
   async find(ctx) {
     const caller = callerFrom(ctx.state);
@@ -35,9 +45,15 @@ export default factories.createCoreController(COURSE, ({ strapi }) => ({
   },
 
   async create(ctx) {
+    dropComputedFields(ctx);
     const caller = callerFrom(ctx.state);
     if (caller.role !== 'teacher') return super.create(ctx);
     // A teacher's new course lists them as its teacher: they own what they create.
     return createWithServerFields(strapi, this, ctx, COURSE, { teachers: [caller.userId] });
+  },
+
+  async update(ctx) {
+    dropComputedFields(ctx);
+    return super.update(ctx);
   },
 }));

@@ -1,0 +1,16 @@
+import { sanitizeRichText } from '../../../../../content/rich-text';
+import { fieldError, readBody, readText, throwIfInvalid } from './field-errors';
+
+export const ANNOUNCEMENT_TITLE_MAX = 200;
+export const ANNOUNCEMENT_BODY_MAX = 20_000;
+
+/** `{ title, body }` of course news; the body is sanitised HTML and must keep some content once cleaned. */
+export function parseAnnouncementInput(body: unknown): { title: string; body: string } {
+  const { fields, problems } = readBody(body, ['title', 'body']);
+  const title = readText(fields, 'title', { min: 1, max: ANNOUNCEMENT_TITLE_MAX, required: true }, problems);
+  const raw = readText(fields, 'body', { min: 1, max: ANNOUNCEMENT_BODY_MAX, required: true }, problems);
+  const clean = raw === undefined ? undefined : sanitizeRichText(raw);
+  if (clean !== undefined && clean.length === 0) problems.push(fieldError('body', 'body has no content left once unsafe markup is removed'));
+  throwIfInvalid(problems);
+  return { title: title!, body: clean! };
+}
