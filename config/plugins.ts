@@ -84,6 +84,7 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
   progress: { enabled: true, resolve: './src/plugins/progress' },
   grading: { enabled: true, resolve: './src/plugins/grading' },
   certificates: { enabled: true, resolve: './src/plugins/certificates' },
+  messaging: { enabled: true, resolve: './src/plugins/messaging' },
   upload: {
     config: {
       security: {

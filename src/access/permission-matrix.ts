@@ -46,14 +46,33 @@ const COURSE_STAFF = [
   'plugin::certificates.certificates.revoke',
 ];
 
-const student = [...AUTH_FOR_EVERYONE, ...AUTH_SIGNED_IN, ...CATALOG, ...PUBLIC_PLUGIN_READS, ...COURSE_MEMBER_READS, ...LEARNING];
+// Notifications, direct messages and comments: every signed-in role; who may write where is the services' call.
+const MESSAGING = [
+  'plugin::messaging.notifications.mine',
+  'plugin::messaging.notifications.read',
+  'plugin::messaging.notifications.readAll',
+  'plugin::messaging.messages.conversations',
+  'plugin::messaging.messages.list',
+  'plugin::messaging.messages.send',
+  'plugin::messaging.comments.listForLesson',
+  'plugin::messaging.comments.createForLesson',
+  'plugin::messaging.comments.listForAssignment',
+  'plugin::messaging.comments.createForAssignment',
+  'plugin::messaging.comments.listForSubmission',
+  'plugin::messaging.comments.createForSubmission',
+  'plugin::messaging.comments.remove',
+  'plugin::messaging.comments.hide',
+];
+const NOTIFICATION_BROADCAST = ['plugin::messaging.notifications.broadcast'];
+
+const student = [...AUTH_FOR_EVERYONE, ...AUTH_SIGNED_IN, ...CATALOG, ...PUBLIC_PLUGIN_READS, ...COURSE_MEMBER_READS, ...LEARNING, ...MESSAGING];
 const teacher = [...student, ...COURSE_AUTHORING, ...COURSE_STAFF];
 
 export const PERMISSION_MATRIX: Record<RoleType, string[]> = {
   public: [...AUTH_FOR_EVERYONE, ...CATALOG, ...PUBLIC_PLUGIN_READS],
   student,
   teacher,
-  admin: [...teacher, ...SITE_EDITING, ...USER_MANAGEMENT],
+  admin: [...teacher, ...SITE_EDITING, ...USER_MANAGEMENT, ...NOTIFICATION_BROADCAST],
 };
 
 export const ROLE_NAMES: Record<RoleType, { name: string; description: string }> = {
