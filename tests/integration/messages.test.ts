@@ -168,6 +168,32 @@ describe('reading conversations', () => {
     expect((await app.request.get('/api/me/conversations')).status).toBe(401);
   });
 
+  test('conversations come latest first with exact unread counts, and paginate', async () => {
+    const tutor = await make.createUser('teacher');
+    const small = await make.createCourse({ teacher: tutor, lessons: 1 });
+    const pupils = [await make.createUser('student'), await make.createUser('student'), await make.createUser('student')];
+    for (const pupil of pupils) await make.enroll(pupil, small);
+    await send(pupils[0], tutor.id, { body: 'from 0, first' });
+    await send(pupils[1], tutor.id, { body: 'from 1' });
+    await send(pupils[1], tutor.id, { body: 'from 1 again' });
+    expect((await send(tutor, pupils[2].id, { body: 'to 2' })).status).toBe(201);
+    await send(pupils[0], tutor.id, { body: 'from 0, latest' });
+
+    const list = await conversations(tutor);
+    expect(list.body.data.map((row: any) => [row.user.id, row.lastMessage.body, row.unreadCount])).toEqual([
+      [pupils[0].id, 'from 0, latest', 2],
+      [pupils[2].id, 'to 2', 0],
+      [pupils[1].id, 'from 1 again', 2],
+    ]);
+    expect(list.body.meta.pagination).toEqual({ page: 1, pageSize: 25, pageCount: 1, total: 3 });
+    const second = await app.request.get('/api/me/conversations').query({ 'pagination[page]': 2, 'pagination[pageSize]': 2 }).set(tutor.auth);
+    expect(second.body.data.map((row: any) => row.user.id)).toEqual([pupils[1].id]);
+    expect(second.body.meta.pagination).toEqual({ page: 2, pageSize: 2, pageCount: 2, total: 3 });
+    // The pupil's side of the same conversation.
+    const pupilSide = (await conversations(pupils[2])).body.data;
+    expect(pupilSide).toEqual([expect.objectContaining({ user: expect.objectContaining({ id: tutor.id }), unreadCount: 1 })]);
+  });
+
   test('paginates a long conversation', async () => {
     const [pupil, tutor] = [await make.createUser('student'), await make.createUser('teacher')];
     const small = await make.createCourse({ teacher: tutor, lessons: 1 });

@@ -1,5 +1,5 @@
 import type { RouteDescription } from '../route-description';
-import { array, body, boolean, dateTime, documentId, envelope, integer, listEnvelope, nullable, object, oneOf, string } from '../schema';
+import { array, body, boolean, dateTime, documentId, envelope, integer, nullable, object, oneOf, string } from '../schema';
 
 const pagination = object({ page: integer(), pageSize: integer(), pageCount: integer(), total: integer() });
 
@@ -94,7 +94,8 @@ export const messagingRoutes: RouteDescription[] = [
   {
     method: 'GET', path: '/me/conversations', tag: 'Messages', audience: 'signed in',
     summary: 'Everyone the caller exchanged messages with, latest first, with the last message and unread count',
-    status: 200, response: listEnvelope(conversation),
+    query: { 'pagination[page]': integer({ minimum: 1 }), 'pagination[pageSize]': integer({ minimum: 1, maximum: 100 }) },
+    status: 200, response: envelope(array(conversation), object({ pagination })),
   },
   {
     method: 'GET', path: '/conversations/:userId/messages', tag: 'Messages', audience: 'signed in',

@@ -9,8 +9,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** GET /me/conversations */
   async conversations(ctx: any) {
     const caller = callerFrom(ctx.state);
-    const rows = await messages(strapi).conversations(caller.userId!);
-    ctx.body = { data: rows, meta: { total: rows.length } };
+    const { page, pageSize } = paginationParams(ctx.query);
+    const result = await messages(strapi).conversations(caller.userId!, { page, pageSize });
+    ctx.body = { data: result.conversations, meta: { pagination: result.pagination } };
   },
 
   /** GET /conversations/:userId/messages */

@@ -120,25 +120,62 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     };
   },
 
-  /** Everyone the caller has exchanged messages with, latest conversation first, with the last message and unread count. */
-  async conversations(callerId: number) {
-    const rows: any[] = await strapi.db.query(MESSAGE).findMany({
-      where: { $or: [{ sender: { id: callerId } }, { recipient: { id: callerId } }] },
-      select: MESSAGE_FIELDS,
-      populate: { sender: { select: PERSON_FIELDS }, recipient: { select: PERSON_FIELDS } },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+  /**
+   * Everyone the caller has exchanged messages with, latest conversation first, with the last message and
+   * the number unread. Grouped in the database (one row per other person), so a long history is not loaded:
+   * then the last messages themselves by id.
+   */
+  async conversations(callerId: number, options: { page: number; pageSize: number }) {
+    const attributes = strapi.db.metadata.get(MESSAGE).attributes as any;
+    const senderLink = attributes.sender.joinTable;
+    const recipientLink = attributes.recipient.joinTable;
+    const messagesTable = strapi.db.metadata.get(MESSAGE).tableName;
+    const readAtColumn = attributes.readAt.columnName ?? 'read_at';
+    const knex = strapi.db.connection;
+    // Raw knex skips Strapi's schema setting: name it where PostgreSQL is told to use one.
+    const schema = strapi.db.getSchemaName();
+    const table = (name: string) => (schema ? `${schema}.${name}` : name);
+    const senderColumn = `s.${senderLink.inverseJoinColumn.name}`;
+    const recipientColumn = `r.${recipientLink.inverseJoinColumn.name}`;
+    // One row per message of the caller's, naming the other person and whether it waits unread for the caller.
+    const pairs = knex
+      .select({
+        id: 'm.id',
+        otherId: knex.raw('case when ?? = ? then ?? else ?? end', [senderColumn, callerId, recipientColumn, senderColumn]),
+        isUnread: knex.raw(`case when ?? = ? and ?? is null then 1 else 0 end`, [recipientColumn, callerId, `m.${readAtColumn}`]),
+      })
+      .from({ m: table(messagesTable) })
+      .join({ s: table(senderLink.name) }, `s.${senderLink.joinColumn.name}`, 'm.id')
+      .join({ r: table(recipientLink.name) }, `r.${recipientLink.joinColumn.name}`, 'm.id')
+      .where((where) => where.where(senderColumn, callerId).orWhere(recipientColumn, callerId))
+      .as('pairs');
+    const grouped = knex
+      .select('pairs.otherId')
+      // Ids grow with insertion, so the highest id of a pair is its latest message.
+      .max({ lastId: 'pairs.id' })
+      .sum({ unread: 'pairs.isUnread' })
+      .from(pairs)
+      .groupBy('pairs.otherId');
+    const [rows, totals] = await Promise.all([
+      knex.select('*').from(grouped.clone().as('conversations')).orderBy('lastId', 'desc')
+        .offset((options.page - 1) * options.pageSize).limit(options.pageSize),
+      knex.count({ total: '*' }).from(grouped.clone().as('conversations')),
+    ]);
+    const lastMessages: any[] = rows.length
+      ? await strapi.db.query(MESSAGE).findMany({
+          where: { id: { $in: rows.map((row: any) => Number(row.lastId)) } },
+          select: MESSAGE_FIELDS,
+          populate: { sender: { select: PERSON_FIELDS }, recipient: { select: PERSON_FIELDS } },
+        })
+      : [];
+    const byId = new Map(lastMessages.map((row) => [row.id, row]));
+    const conversations = rows.flatMap((row: any) => {
+      const last = byId.get(Number(row.lastId));
+      if (!last?.sender || !last?.recipient) return [];
+      const other = last.sender.id === callerId ? last.recipient : last.sender;
+      return [{ user: presentPerson(other), lastMessage: presentMessage(last), unreadCount: Number(row.unread ?? 0) }];
     });
-    const byOther = new Map<number, { user: ReturnType<typeof presentPerson>; lastMessage: ReturnType<typeof presentMessage>; unreadCount: number }>();
-    for (const row of rows) {
-      if (!row.sender || !row.recipient) continue;
-      const other = row.sender.id === callerId ? row.recipient : row.sender;
-      let entry = byOther.get(other.id);
-      if (!entry) {
-        entry = { user: presentPerson(other), lastMessage: presentMessage(row), unreadCount: 0 };
-        byOther.set(other.id, entry);
-      }
-      if (row.recipient.id === callerId && !row.readAt) entry.unreadCount += 1;
-    }
-    return [...byOther.values()];
+    const count = Number((totals as Array<{ total: number | string }>)[0]?.total ?? 0);
+    return { conversations, pagination: { page: options.page, pageSize: options.pageSize, pageCount: Math.ceil(count / options.pageSize), total: count } };
   },
 });
