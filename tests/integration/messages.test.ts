@@ -194,6 +194,18 @@ describe('reading conversations', () => {
     expect(pupilSide).toEqual([expect.objectContaining({ user: expect.objectContaining({ id: tutor.id }), unreadCount: 1 })]);
   });
 
+  test('twenty messages sent at once are all stored and all counted unread; one read marks them all', async () => {
+    const [pupil, tutor] = [await make.createUser('student'), await make.createUser('teacher')];
+    const small = await make.createCourse({ teacher: tutor, lessons: 1 });
+    await make.enroll(pupil, small);
+    const responses = await Promise.all(Array.from({ length: 20 }, (_, index) => send(pupil, tutor.id, { body: `burst ${index}` })));
+    expect(responses.map((response) => response.status)).toEqual(Array(20).fill(201));
+    expect((await conversations(tutor)).body.data[0]).toMatchObject({ user: { id: pupil.id }, unreadCount: 20 });
+    await Promise.all([read(tutor, pupil.id), read(tutor, pupil.id)]);
+    expect((await conversations(tutor)).body.data[0].unreadCount).toBe(0);
+    expect((await read(tutor, pupil.id)).body.meta.pagination.total).toBe(20);
+  });
+
   test('paginates a long conversation', async () => {
     const [pupil, tutor] = [await make.createUser('student'), await make.createUser('teacher')];
     const small = await make.createCourse({ teacher: tutor, lessons: 1 });
