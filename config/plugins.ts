@@ -117,6 +117,7 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
   grading: { enabled: true, resolve: './src/plugins/grading' },
   certificates: { enabled: true, resolve: './src/plugins/certificates' },
   community: { enabled: true, resolve: './src/plugins/community' },
+  messaging: { enabled: true, resolve: './src/plugins/messaging' },
   upload: {
     config: {
       ...uploadProvider(env),

@@ -77,14 +77,36 @@ const COMMUNITY_SIGNED_IN = [
 ];
 const COMMUNITY_STAFF = ['plugin::community.announcements.create'];
 
-const student = [...AUTH_FOR_EVERYONE, ...AUTH_SIGNED_IN, ...CATALOG, ...PUBLIC_PLUGIN_READS, ...COURSE_MEMBER_READS, ...LEARNING, ...UPLOADING, ...COMMUNITY_PUBLIC, ...COMMUNITY_SIGNED_IN];
+// Notifications, direct messages and comments: every signed-in role; who may write where is the services' call.
+const MESSAGING = [
+  'plugin::messaging.notifications.mine',
+  'plugin::messaging.notifications.read',
+  'plugin::messaging.notifications.readAll',
+  'plugin::messaging.messages.conversations',
+  'plugin::messaging.messages.list',
+  'plugin::messaging.messages.send',
+  'plugin::messaging.comments.listForLesson',
+  'plugin::messaging.comments.createForLesson',
+  'plugin::messaging.comments.listForAssignment',
+  'plugin::messaging.comments.createForAssignment',
+  'plugin::messaging.comments.listForSubmission',
+  'plugin::messaging.comments.createForSubmission',
+  'plugin::messaging.comments.remove',
+  'plugin::messaging.comments.hide',
+];
+const NOTIFICATION_BROADCAST = ['plugin::messaging.notifications.broadcast'];
+
+const student = [
+  ...AUTH_FOR_EVERYONE, ...AUTH_SIGNED_IN, ...CATALOG, ...PUBLIC_PLUGIN_READS, ...COURSE_MEMBER_READS, ...LEARNING,
+  ...UPLOADING, ...COMMUNITY_PUBLIC, ...COMMUNITY_SIGNED_IN, ...MESSAGING,
+];
 const teacher = [...student, ...COURSE_AUTHORING, ...COURSE_STAFF, ...COMMUNITY_STAFF];
 
 export const PERMISSION_MATRIX: Record<RoleType, string[]> = {
   public: [...AUTH_FOR_EVERYONE, ...CATALOG, ...PUBLIC_PLUGIN_READS, ...COMMUNITY_PUBLIC],
   student,
   teacher,
-  admin: [...teacher, ...SITE_EDITING, ...USER_MANAGEMENT, ...FILE_LIBRARY],
+  admin: [...teacher, ...SITE_EDITING, ...USER_MANAGEMENT, ...FILE_LIBRARY, ...NOTIFICATION_BROADCAST],
 };
 
 export const ROLE_NAMES: Record<RoleType, { name: string; description: string }> = {

@@ -5,13 +5,16 @@ import { assignmentRoutes } from './paths/assignments';
 import { certificateRoutes } from './paths/certificates';
 import { communityRoutes } from './paths/community';
 import { enrollmentRoutes } from './paths/enrollment';
+import { messagingRoutes } from './paths/messaging';
 import { profileRoutes } from './paths/profile';
 import { progressRoutes } from './paths/progress';
 import { quizRoutes } from './paths/quizzes';
 import type { RouteDescription } from './route-description';
 
 /** Every custom route of the contract. A test fails when a registered custom route is missing here. */
-export const LYCEUM_ROUTES: RouteDescription[] = [...profileRoutes, ...enrollmentRoutes, ...progressRoutes, ...quizRoutes, ...certificateRoutes, ...assignmentRoutes, ...communityRoutes];
+export const LYCEUM_ROUTES: RouteDescription[] = [
+  ...profileRoutes, ...enrollmentRoutes, ...progressRoutes, ...quizRoutes, ...certificateRoutes, ...assignmentRoutes, ...communityRoutes, ...messagingRoutes,
+];
 
 export const DOCUMENT_VERSION = '1.0.0';
 export const OPENAPI_JSON_PATH = `/documentation/v${DOCUMENT_VERSION}/openapi.json`;

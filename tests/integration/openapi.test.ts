@@ -284,6 +284,69 @@ describe('real answers match the document', () => {
   });
   // ---- end of community routes ----
 
+
+  // --- messaging plugin: notifications, direct messages, comments ---
+  test('notification, message and comment routes', async () => {
+    const admin = await make.createUser('admin');
+    await make.enroll(student, course).catch(() => undefined);
+    await app.strapi.service('api::notification.notification').notify(student.id, { type: 'broadcast', title: 'Hello' });
+
+    expectMatchesSpec(await app.request.get('/api/me/notifications').query({ unread: 'true' }).set(student.auth), 'GET', '/me/notifications');
+    expectMatchesSpec(await app.request.get('/api/me/notifications').query({ unread: 'maybe' }).set(student.auth), 'GET', '/me/notifications');
+    const [notice] = (await app.request.get('/api/me/notifications').set(student.auth)).body.data;
+    expectMatchesSpec(await app.request.post(`/api/notifications/${notice.id}/read`).set(student.auth), 'POST', '/notifications/:id/read');
+    expectMatchesSpec(await app.request.post(`/api/notifications/${notice.id}/read`).set(teacher.auth), 'POST', '/notifications/:id/read');
+    expectMatchesSpec(await app.request.post('/api/notifications/read-all').set(student.auth), 'POST', '/notifications/read-all');
+    const broadcastPath = '/notifications/broadcast';
+    const broadcast = { title: 'School news', body: 'Open day on Friday', audience: { course: course.documentId } };
+    expectBodyAllowed('POST', broadcastPath, broadcast);
+    expectMatchesSpec(await app.request.post('/api/notifications/broadcast').set(admin.auth).send(broadcast), 'POST', broadcastPath);
+    expectMatchesSpec(await app.request.post('/api/notifications/broadcast').set(student.auth).send(broadcast), 'POST', broadcastPath);
+    expectMatchesSpec(await app.request.post('/api/notifications/broadcast').set(admin.auth).send({ title: 'x', audience: {} }), 'POST', broadcastPath);
+
+    const sendPath = '/conversations/:userId/messages';
+    expectBodyAllowed('POST', sendPath, { body: 'A question about lesson 1' });
+    expectMatchesSpec(await app.request.post(`/api/conversations/${teacher.id}/messages`).set(student.auth).send({ body: 'A question about lesson 1' }), 'POST', sendPath);
+    expectMatchesSpec(await app.request.post(`/api/conversations/${admin.id}/messages`).set(student.auth).send({ body: 'Hi' }), 'POST', sendPath);
+    expectMatchesSpec(await app.request.post(`/api/conversations/${student.id}/messages`).set(student.auth).send({ body: 'Me' }), 'POST', sendPath);
+    expectMatchesSpec(await app.request.get(`/api/conversations/${student.id}/messages`).set(teacher.auth), 'GET', sendPath);
+    expectMatchesSpec(await app.request.get('/api/conversations/99999999/messages').set(teacher.auth), 'GET', sendPath);
+    expectMatchesSpec(await app.request.get('/api/me/conversations').set(teacher.auth), 'GET', '/me/conversations');
+
+    const lessonPath = '/lessons/:documentId/comments';
+    const lessonId = course.lessons[0].documentId;
+    expectBodyAllowed('POST', lessonPath, { body: 'Nice <b>lesson</b>' });
+    const top = await app.request.post(`/api/lessons/${lessonId}/comments`).set(student.auth).send({ body: 'Nice <b>lesson</b>' });
+    expectMatchesSpec(top, 'POST', lessonPath);
+    expectBodyAllowed('POST', lessonPath, { body: 'Thanks', parent: top.body.data.documentId });
+    expectMatchesSpec(await app.request.post(`/api/lessons/${lessonId}/comments`).set(teacher.auth).send({ body: 'Thanks', parent: top.body.data.documentId }), 'POST', lessonPath);
+    expectMatchesSpec(await app.request.post(`/api/lessons/${lessonId}/comments`).set(student.auth).send({ body: '' }), 'POST', lessonPath);
+    expectMatchesSpec(await app.request.get(`/api/lessons/${lessonId}/comments`).set(student.auth), 'GET', lessonPath);
+    const outsider = await make.createUser('student');
+    expectMatchesSpec(await app.request.get(`/api/lessons/${lessonId}/comments`).set(outsider.auth), 'GET', lessonPath);
+
+    const assignment = await make.createAssignment(course);
+    const assignmentPath = '/assignments/:documentId/comments';
+    expectMatchesSpec(await app.request.post(`/api/assignments/${assignment.documentId}/comments`).set(student.auth).send({ body: 'Due when?' }), 'POST', assignmentPath);
+    expectMatchesSpec(await app.request.get(`/api/assignments/${assignment.documentId}/comments`).set(teacher.auth), 'GET', assignmentPath);
+
+    const submission = await app.strapi.documents('api::submission.submission').create({
+      data: { key: `${student.id}:${assignment.documentId}`, assignment: assignment.documentId, student: student.documentId, text: 'Done', status: 'submitted', submittedAt: new Date().toISOString() } as any,
+    });
+    const submissionPath = '/submissions/:documentId/comments';
+    expectMatchesSpec(await app.request.post(`/api/submissions/${submission.documentId}/comments`).set(teacher.auth).send({ body: 'Well done' }), 'POST', submissionPath);
+    expectMatchesSpec(await app.request.get(`/api/submissions/${submission.documentId}/comments`).set(student.auth), 'GET', submissionPath);
+    expectMatchesSpec(await app.request.get(`/api/submissions/${submission.documentId}/comments`).set(outsider.auth), 'GET', submissionPath);
+
+    const hidePath = '/comments/:documentId/hide';
+    expectBodyAllowed('POST', hidePath, { hidden: true });
+    expectMatchesSpec(await app.request.post(`/api/comments/${top.body.data.documentId}/hide`).set(teacher.auth).send({ hidden: true }), 'POST', hidePath);
+    expectMatchesSpec(await app.request.post(`/api/comments/${top.body.data.documentId}/hide`).set(student.auth).send({}), 'POST', hidePath);
+    expectMatchesSpec(await app.request.delete(`/api/comments/${top.body.data.documentId}`).set(outsider.auth), 'DELETE', '/comments/:documentId');
+    expectMatchesSpec(await app.request.delete(`/api/comments/${top.body.data.documentId}`).set(student.auth), 'DELETE', '/comments/:documentId');
+    expectMatchesSpec(await app.request.get(`/api/lessons/${lessonId}/comments`).set(student.auth), 'GET', lessonPath);
+  });
+
   test('every described route was called and matched', () => {
     const unchecked = LYCEUM_ROUTES.map((route) => routeKey(route.method, route.path)).filter((route) => !checked.has(route));
     expect(unchecked).toEqual([]);

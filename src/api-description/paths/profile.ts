@@ -1,5 +1,5 @@
 import type { RouteDescription } from '../route-description';
-import { body, documentId, integer, nullable, object, oneOf, string } from '../schema';
+import { body, boolean, documentId, integer, nullable, object, oneOf, string } from '../schema';
 
 const profile = object(
   {
@@ -12,8 +12,9 @@ const profile = object(
     avatar: nullable(object({ url: string() }, [])),
     locale: oneOf('en', 'ru'),
     role: nullable(object({ type: oneOf('student', 'teacher', 'admin'), name: string() })),
+    emailNotifications: nullable(boolean()),
   },
-  ['fullName', 'bio', 'avatar']
+  ['fullName', 'bio', 'avatar', 'emailNotifications']
 );
 
 export const profileRoutes: RouteDescription[] = [
@@ -25,8 +26,8 @@ export const profileRoutes: RouteDescription[] = [
     method: 'PUT', path: '/users/me', tag: 'Profile', audience: 'signed in',
     summary: 'Update profile fields only; any other field is refused with 400',
     requestBody: body(
-      { fullName: nullable(string({ maxLength: 120 })), bio: nullable(string({ maxLength: 5000 })), avatar: nullable(integer()), locale: oneOf('en', 'ru') },
-      ['fullName', 'bio', 'avatar', 'locale']
+      { fullName: nullable(string({ maxLength: 120 })), bio: nullable(string({ maxLength: 5000 })), avatar: nullable(integer()), locale: oneOf('en', 'ru'), emailNotifications: boolean() },
+      ['fullName', 'bio', 'avatar', 'locale', 'emailNotifications']
     ),
     status: 200, response: profile,
   },

@@ -7,7 +7,7 @@ const USER = 'plugin::users-permissions.user';
 const ROLE = 'plugin::users-permissions.role';
 
 // PUT /users/me edits the profile and nothing else: role, email, confirmation and blocked flags stay the admin's.
-const PROFILE_FIELDS = ['fullName', 'bio', 'avatar', 'locale'];
+const PROFILE_FIELDS = ['fullName', 'bio', 'avatar', 'locale', 'emailNotifications'];
 const validateProfileUpdate = validateYupSchema(
   yup
     .object({
@@ -15,6 +15,8 @@ const validateProfileUpdate = validateYupSchema(
       bio: yup.string().max(2000).nullable(),
       avatar: yup.number().integer().positive().nullable(),
       locale: yup.string().oneOf(['en', 'ru']),
+      // An email copy of each in-app notification; off unless the user asks for it.
+      emailNotifications: yup.boolean(),
     })
     .strict(true)
 );

@@ -67,6 +67,30 @@ export default factories.createCoreService(NOTIFICATION, ({ strapi }) => ({
         await strapi.db.getConnection(joinTable.name).transacting(trx).insert(links);
       }
     });
+    await this.sendEmailCopies(recipients, message);
     return { count: recipients.length };
+  },
+
+  /**
+   * An email copy for the recipients who turned `emailNotifications` on: one query per chunk finds them (most
+   * users have it off, so a broadcast sends few mails). A failed mail is logged, never undoes the notice.
+   */
+  async sendEmailCopies(userIds: readonly number[], message: NotificationMessage) {
+    const email = strapi.plugin('email')?.service('email');
+    if (!email) return;
+    const text = [message.body, message.link ? `${message.link}` : null].filter(Boolean).join('\n\n') || message.title;
+    for (let start = 0; start < userIds.length; start += CHUNK) {
+      const subscribers: Array<{ email: string; blocked: boolean | null }> = await strapi.db.query('plugin::users-permissions.user').findMany({
+        where: { id: { $in: userIds.slice(start, start + CHUNK) }, emailNotifications: true },
+        select: ['email', 'blocked'],
+      });
+      for (const subscriber of subscribers.filter((user) => !user.blocked)) {
+        try {
+          await email.send({ to: subscriber.email, subject: clip(message.title, 200)!, text });
+        } catch (error) {
+          strapi.log.warn(`notifications: could not email a copy to a user: ${(error as Error).message}`);
+        }
+      }
+    }
   },
 }));

@@ -76,6 +76,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         },
       });
       await this.notifyHolder(user, certificate);
+      // Others (in-app notifications) subscribe; certificates does not reach into them.
+      await strapi.eventHub.emit('lyceum.certificate.issued', {
+        userId: params.userId,
+        courseDocumentId: params.courseDocumentId,
+        certificateDocumentId: certificate.documentId,
+        courseTitle: certificate.courseTitle,
+      });
       return { certificate, created: true };
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;

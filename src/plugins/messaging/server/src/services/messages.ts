@@ -1,0 +1,181 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import { teachingCourseDocumentIds } from '../../../../../access/ownership';
+import { Refusal } from '../../../../../access/refusal';
+import type { Caller } from '../../../../../access/roles';
+import { mayMessage } from '../rules/messaging-rules';
+
+const MESSAGE = 'api::message.message';
+const USER = 'plugin::users-permissions.user';
+const CHUNK = 500;
+
+const PERSON_FIELDS = ['id', 'username', 'fullName'];
+const MESSAGE_FIELDS = ['id', 'documentId', 'body', 'readAt', 'createdAt'];
+
+/** Another user as a conversation shows them: never their email. */
+export const presentPerson = (user: any) => ({ id: user.id, username: user.username, fullName: user.fullName ?? null });
+
+export const presentMessage = (row: any) => ({
+  id: row.id,
+  documentId: row.documentId,
+  body: row.body,
+  sender: row.sender ? presentPerson(row.sender) : null,
+  recipient: row.recipient ? presentPerson(row.recipient) : null,
+  readAt: row.readAt ?? null,
+  createdAt: row.createdAt,
+});
+
+const between = (a: number, b: number) => ({
+  $or: [
+    { sender: { id: a }, recipient: { id: b } },
+    { sender: { id: b }, recipient: { id: a } },
+  ],
+});
+
+/** Direct messages. The caller is always one side of what they read: nobody reads other people's conversations. */
+export default ({ strapi }: { strapi: Core.Strapi }) => ({
+  async findOtherUser(callerId: number, otherUserId: number) {
+    if (otherUserId === callerId) {
+      throw new errors.ValidationError('You cannot message yourself', {
+        errors: [{ path: ['userId'], message: 'userId must be another user', name: 'ValidationError' }],
+      });
+    }
+    const other = await strapi.db.query(USER).findOne({ where: { id: otherUserId }, select: [...PERSON_FIELDS, 'blocked'], populate: { role: { select: ['type'] } } });
+    if (!other) throw new errors.NotFoundError('No user has this id');
+    return other;
+  },
+
+  /** The facts `mayMessage` decides on, from enrollments, teaching lists and earlier messages. */
+  async assertMayMessage(caller: Caller, recipientId: number) {
+    if (caller.role === 'admin') return;
+    const senderId = caller.userId!;
+    const enrollments = strapi.plugin('enrollment').service('enrollments');
+    const [senderTeaches, senderEnrolledIn, recipientTeaches, recipientEnrolledIn, written] = await Promise.all([
+      teachingCourseDocumentIds(strapi, senderId),
+      enrollments.memberCourseDocumentIds(senderId) as Promise<string[]>,
+      teachingCourseDocumentIds(strapi, recipientId),
+      enrollments.memberCourseDocumentIds(recipientId) as Promise<string[]>,
+      strapi.db.query(MESSAGE).count({ where: { sender: { id: recipientId }, recipient: { id: senderId } } }),
+    ]);
+    const allowed = mayMessage({
+      senderRole: caller.role,
+      senderTeaches,
+      senderEnrolledIn,
+      recipientTeaches,
+      recipientEnrolledIn,
+      recipientHasWrittenToSender: written > 0,
+    });
+    if (!allowed) throw new Refusal('You may message the teachers of your courses and your students only', 'not_a_contact');
+  },
+
+  async send(caller: Caller, recipientId: number, body: string, now: Date) {
+    const senderId = caller.userId!;
+    const recipient = await this.findOtherUser(senderId, recipientId);
+    await this.assertMayMessage(caller, recipientId);
+    const created = await strapi.db.query(MESSAGE).create({
+      data: { sender: senderId, recipient: recipientId, body, publishedAt: now },
+      select: MESSAGE_FIELDS,
+      populate: { sender: { select: PERSON_FIELDS }, recipient: { select: PERSON_FIELDS } },
+    });
+    const sender = created.sender ?? (await strapi.db.query(USER).findOne({ where: { id: senderId }, select: PERSON_FIELDS }));
+    try {
+      await strapi.plugin('messaging').service('notifications').deliver([recipient.id], {
+        type: 'new_message',
+        title: `New message from ${sender.fullName || sender.username}`.slice(0, 200),
+        body: null,
+        link: `/conversations/${senderId}`,
+      });
+    } catch (error) {
+      strapi.log.warn(`messaging: could not notify user ${recipient.id} of a message: ${(error as Error).message}`);
+    }
+    return presentMessage(created);
+  },
+
+  /** The conversation with one user, oldest first by pages; what they sent the caller is marked read now. */
+  async conversation(callerId: number, otherUserId: number, options: { page: number; pageSize: number; now: Date }) {
+    await this.findOtherUser(callerId, otherUserId);
+    const unread: Array<{ id: number }> = await strapi.db.query(MESSAGE).findMany({
+      where: { sender: { id: otherUserId }, recipient: { id: callerId }, readAt: { $null: true } },
+      select: ['id'],
+    });
+    for (let start = 0; start < unread.length; start += CHUNK) {
+      const ids = unread.slice(start, start + CHUNK).map((row) => row.id);
+      await strapi.db.query(MESSAGE).updateMany({ where: { id: { $in: ids }, readAt: { $null: true } }, data: { readAt: options.now } });
+    }
+    const where = between(callerId, otherUserId);
+    const [rows, total] = await Promise.all([
+      strapi.db.query(MESSAGE).findMany({
+        where,
+        select: MESSAGE_FIELDS,
+        populate: { sender: { select: PERSON_FIELDS }, recipient: { select: PERSON_FIELDS } },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        offset: (options.page - 1) * options.pageSize,
+        limit: options.pageSize,
+      }),
+      strapi.db.query(MESSAGE).count({ where }),
+    ]);
+    return {
+      messages: rows.map(presentMessage),
+      pagination: { page: options.page, pageSize: options.pageSize, pageCount: Math.ceil(total / options.pageSize), total },
+    };
+  },
+
+  /**
+   * Everyone the caller has exchanged messages with, latest conversation first, with the last message and
+   * the number unread. Grouped in the database (one row per other person), so a long history is not loaded:
+   * then the last messages themselves by id.
+   */
+  async conversations(callerId: number, options: { page: number; pageSize: number }) {
+    const attributes = strapi.db.metadata.get(MESSAGE).attributes as any;
+    const senderLink = attributes.sender.joinTable;
+    const recipientLink = attributes.recipient.joinTable;
+    const messagesTable = strapi.db.metadata.get(MESSAGE).tableName;
+    const readAtColumn = attributes.readAt.columnName ?? 'read_at';
+    const knex = strapi.db.connection;
+    // Raw knex skips Strapi's schema setting: name it where PostgreSQL is told to use one.
+    const schema = strapi.db.getSchemaName();
+    const table = (name: string) => (schema ? `${schema}.${name}` : name);
+    const senderColumn = `s.${senderLink.inverseJoinColumn.name}`;
+    const recipientColumn = `r.${recipientLink.inverseJoinColumn.name}`;
+    // One row per message of the caller's, naming the other person and whether it waits unread for the caller.
+    const pairs = knex
+      .select({
+        id: 'm.id',
+        otherId: knex.raw('case when ?? = ? then ?? else ?? end', [senderColumn, callerId, recipientColumn, senderColumn]),
+        isUnread: knex.raw(`case when ?? = ? and ?? is null then 1 else 0 end`, [recipientColumn, callerId, `m.${readAtColumn}`]),
+      })
+      .from({ m: table(messagesTable) })
+      .join({ s: table(senderLink.name) }, `s.${senderLink.joinColumn.name}`, 'm.id')
+      .join({ r: table(recipientLink.name) }, `r.${recipientLink.joinColumn.name}`, 'm.id')
+      .where((where) => where.where(senderColumn, callerId).orWhere(recipientColumn, callerId))
+      .as('pairs');
+    const grouped = knex
+      .select('pairs.otherId')
+      // Ids grow with insertion, so the highest id of a pair is its latest message.
+      .max({ lastId: 'pairs.id' })
+      .sum({ unread: 'pairs.isUnread' })
+      .from(pairs)
+      .groupBy('pairs.otherId');
+    const [rows, totals] = await Promise.all([
+      knex.select('*').from(grouped.clone().as('conversations')).orderBy('lastId', 'desc')
+        .offset((options.page - 1) * options.pageSize).limit(options.pageSize),
+      knex.count({ total: '*' }).from(grouped.clone().as('conversations')),
+    ]);
+    const lastMessages: any[] = rows.length
+      ? await strapi.db.query(MESSAGE).findMany({
+          where: { id: { $in: rows.map((row: any) => Number(row.lastId)) } },
+          select: MESSAGE_FIELDS,
+          populate: { sender: { select: PERSON_FIELDS }, recipient: { select: PERSON_FIELDS } },
+        })
+      : [];
+    const byId = new Map(lastMessages.map((row) => [row.id, row]));
+    const conversations = rows.flatMap((row: any) => {
+      const last = byId.get(Number(row.lastId));
+      if (!last?.sender || !last?.recipient) return [];
+      const other = last.sender.id === callerId ? last.recipient : last.sender;
+      return [{ user: presentPerson(other), lastMessage: presentMessage(last), unreadCount: Number(row.unread ?? 0) }];
+    });
+    const count = Number((totals as Array<{ total: number | string }>)[0]?.total ?? 0);
+    return { conversations, pagination: { page: options.page, pageSize: options.pageSize, pageCount: Math.ceil(count / options.pageSize), total: count } };
+  },
+});
