@@ -4,6 +4,8 @@ import { configureAccountMail } from './bootstrap/auth-mail';
 import { ensureLocales } from './bootstrap/locales';
 import { configureOAuthProviders, registerYandexProvider } from './bootstrap/oauth-providers';
 import { applyPermissionMatrix } from './bootstrap/roles';
+import { computeReadingMinutesOnSave } from './blog/reading-minutes';
+import { schedulePublishing } from './blog/scheduled-publishing';
 import { fillMissingSlugs } from './content/slugs';
 import { DEMO_PASSWORD, DEMO_USERS } from './demo/accounts';
 import { isDemoDataWanted, seedDemoDataOnce } from './demo/seed';
@@ -13,6 +15,7 @@ export default {
     fillMissingSlugs(strapi);
     registerYandexProvider(strapi);
     registerApiDescription(strapi);
+    computeReadingMinutesOnSave(strapi);
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
@@ -20,6 +23,7 @@ export default {
     await applyPermissionMatrix(strapi);
     await configureAccountMail(strapi);
     await configureOAuthProviders(strapi);
+    schedulePublishing(strapi);
     if (!isDemoDataWanted(process.env)) return;
     if (await seedDemoDataOnce(strapi)) strapi.log.info('Lyceum: demo data loaded');
     strapi.server.httpServer.once('listening', () => {
