@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { registerApiDescription } from './api-description/openapi';
+import { ensureAdminRoles, registerCourseTeacherCondition } from './bootstrap/admin-roles';
 import { configureAccountMail } from './bootstrap/auth-mail';
 import { ensureLocales } from './bootstrap/locales';
 import { configureOAuthProviders, registerYandexProvider } from './bootstrap/oauth-providers';
@@ -24,6 +25,8 @@ export default {
     await configureAccountMail(strapi);
     await configureOAuthProviders(strapi);
     schedulePublishing(strapi);
+    await registerCourseTeacherCondition(strapi);
+    await ensureAdminRoles(strapi);
     if (!isDemoDataWanted(process.env)) return;
     if (await seedDemoDataOnce(strapi)) strapi.log.info('Lyceum: demo data loaded');
     strapi.server.httpServer.once('listening', () => {
