@@ -1,6 +1,7 @@
 import fs from 'fs';
 import path from 'path';
 import type { Core } from '@strapi/strapi';
+import { blogRoutes } from './paths/blog';
 import { certificateRoutes } from './paths/certificates';
 import { enrollmentRoutes } from './paths/enrollment';
 import { profileRoutes } from './paths/profile';
@@ -9,7 +10,7 @@ import { quizRoutes } from './paths/quizzes';
 import type { RouteDescription } from './route-description';
 
 /** Every custom route of the contract. A test fails when a registered custom route is missing here. */
-export const LYCEUM_ROUTES: RouteDescription[] = [...profileRoutes, ...enrollmentRoutes, ...progressRoutes, ...quizRoutes, ...certificateRoutes];
+export const LYCEUM_ROUTES: RouteDescription[] = [...profileRoutes, ...enrollmentRoutes, ...progressRoutes, ...quizRoutes, ...certificateRoutes, ...blogRoutes];
 
 export const DOCUMENT_VERSION = '1.0.0';
 export const OPENAPI_JSON_PATH = `/documentation/v${DOCUMENT_VERSION}/openapi.json`;
