@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { guardTeacherAuthoring } from './access/admin-teacher-guard';
 import { registerApiDescription } from './api-description/openapi';
 import { ensureAdminRoles, registerCourseTeacherCondition } from './bootstrap/admin-roles';
 import { configureAccountMail } from './bootstrap/auth-mail';
@@ -17,6 +18,7 @@ export default {
     registerYandexProvider(strapi);
     registerApiDescription(strapi);
     computeReadingMinutesOnSave(strapi);
+    guardTeacherAuthoring(strapi);
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {

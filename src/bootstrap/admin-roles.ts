@@ -31,6 +31,8 @@ interface AdminRoleSpec {
   otherActions: string[];
 }
 
+export const TEACHER_ROLE_CODE = 'lyceum-teacher';
+
 export const ADMIN_ROLES: AdminRoleSpec[] = [
   {
     name: 'Marketer',
@@ -42,7 +44,7 @@ export const ADMIN_ROLES: AdminRoleSpec[] = [
   },
   {
     name: 'Teacher',
-    code: 'lyceum-teacher',
+    code: TEACHER_ROLE_CODE,
     description: 'Edits the courses they teach (matched by email to the course teachers) and their content',
     contentTypes: COURSE_TYPES,
     conditions: [IS_COURSE_TEACHER_UID],
@@ -115,6 +117,7 @@ export async function ensureAdminRoles(strapi: Core.Strapi): Promise<void> {
     // By name too: a role of that name made by hand is taken over rather than duplicated (names are unique).
     let role = await strapi.db.query('admin::role').findOne({ where: { $or: [{ code: spec.code }, { name: spec.name }] } });
     if (!role) role = await roleService.create({ name: spec.name, code: spec.code, description: spec.description });
+    else if (role.code !== spec.code) await strapi.db.query('admin::role').update({ where: { id: role.id }, data: { code: spec.code } });
     await roleService.assignPermissions(role.id, await permissionsFor(strapi, spec));
   }
 }

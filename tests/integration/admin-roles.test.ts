@@ -179,6 +179,27 @@ describe('Teacher', () => {
     expectStatus(await app.request.put(`${CM}/api::announcement.announcement/${theirNews.documentId}`).set(teacher.auth).send({ title: 'Stolen' }), 403);
   });
 
+  test('adds lessons, quizzes and assignments only to courses they teach; cannot move one into another course', async () => {
+    const connect = (documentId: string) => ({ connect: [{ documentId, locale: 'en' }] });
+    const own = await app.request.post(`${CM}/api::lesson.lesson`).query({ locale: 'en' }).set(teacher.auth).send({ title: 'New lesson', position: 9, course: connect(mine.documentId) });
+    expectStatus(own, 201);
+    const lessonsOfTheirs = async () => app.strapi.db.query('api::lesson.lesson').count({ where: { course: { documentId: theirs.documentId } } });
+    const before = await lessonsOfTheirs();
+
+    const intruding = await app.request.post(`${CM}/api::lesson.lesson`).query({ locale: 'en' }).set(teacher.auth).send({ title: 'Planted', position: 9, course: connect(theirs.documentId) });
+    expectStatus(intruding, 403);
+    expect(intruding.body.error.details.reason).toBe('not_course_owner');
+    const moved = await app.request.put(`${CM}/api::lesson.lesson/${own.body.data.documentId}`).query({ locale: 'en' }).set(teacher.auth).send({ course: connect(theirs.documentId) });
+    expectStatus(moved, 403);
+    expect(await lessonsOfTheirs()).toBe(before);
+
+    const plantedQuiz = await app.request.post(`${CM}/api::quiz.quiz`).query({ locale: 'en' }).set(teacher.auth).send({ title: 'Planted quiz', lesson: connect(theirs.lessons[0].documentId) });
+    expectStatus(plantedQuiz, 403);
+    const plantedAssignment = await app.request.post(`${CM}/api::assignment.assignment`).set(teacher.auth).send({ title: 'Planted work', maxPoints: 5, course: { connect: [{ documentId: theirs.documentId }] } });
+    expectStatus(plantedAssignment, 403);
+    expectStatus(await app.request.post(`${CM}/api::assignment.assignment`).set(teacher.auth).send({ title: 'Own work', maxPoints: 5, course: { connect: [{ documentId: mine.documentId }] } }), 201);
+  });
+
   test('cannot touch articles, tags, users or the media library', async () => {
     expectStatus(await app.request.get(`${CM}/api::article.article`).set(teacher.auth), 403);
     expectStatus(await app.request.post(`${CM}/api::article.article`).query({ locale: 'en' }).set(teacher.auth).send({ title: 'Teacher blog' }), 403);
