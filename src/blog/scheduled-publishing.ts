@@ -19,12 +19,18 @@ export async function publishDueArticles(strapi: Core.Strapi, now: Date): Promis
   });
   const published: ScheduledPublication[] = [];
   for (const { documentId, locale } of due) {
-    await strapi.db.transaction(async () => {
-      // Cleared on the draft first, so the published copy made from it carries no stale schedule either.
-      await strapi.documents(ARTICLE).update({ documentId, locale, data: { publishAt: null } as never });
+    const claimed = await strapi.db.transaction(async () => {
+      // Clearing the schedule is the claim: of two runs at once (two instances), only the one whose UPDATE
+      // still finds it publishes. It is cleared on the draft, so the published copy carries no stale schedule.
+      const { count } = await strapi.db.query(ARTICLE).updateMany({
+        where: { documentId, locale, publishedAt: null, publishAt: { $notNull: true, $lte: now } },
+        data: { publishAt: null },
+      });
+      if (count === 0) return false;
       await strapi.documents(ARTICLE).publish({ documentId, locale });
+      return true;
     });
-    published.push({ documentId, locale });
+    if (claimed) published.push({ documentId, locale });
   }
   return published;
 }

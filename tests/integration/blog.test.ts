@@ -120,6 +120,17 @@ describe('scheduled publishing', () => {
     expect(await isPublished(article.documentId, 'en')).toBe(false);
   });
 
+  test('two runs at once publish a due locale exactly once', async () => {
+    const at = new Date(Date.now() + 40 * DAY);
+    const article = await createArticle({ publish: false, en: { publishAt: at.toISOString() }, ru: { publishAt: at.toISOString() } });
+    const later = new Date(at.getTime() + 1000);
+    const runs = await Promise.all([publishDueArticles(app.strapi, later), publishDueArticles(app.strapi, later), publishDueArticles(app.strapi, later)]);
+    const mine = runs.flat().filter((entry) => entry.documentId === article.documentId);
+    expect(mine.map((entry) => entry.locale).sort()).toEqual(['en', 'ru']);
+    const published = (await rows(article.documentId)).filter((row: any) => row.publishedAt !== null);
+    expect(published.map((row: any) => row.locale).sort()).toEqual(['en', 'ru']);
+  });
+
   test('a scheduled draft stays invisible to the public until then, even when asked for drafts', async () => {
     const article = await createArticle({ publish: false, en: { publishAt: new Date(Date.now() + 30 * DAY).toISOString() } });
     const list = await app.request.get('/api/articles').query({ status: 'draft', 'pagination[pageSize]': 100 });
