@@ -21,7 +21,18 @@ export function computeReadingMinutesOnSave(strapi: Core.Strapi): void {
     const data = (context.params as { data?: Record<string, unknown> }).data;
     if (!data) return next();
     delete data.readingMinutes;
-    if (context.action === 'create' || 'body' in data) data.readingMinutes = readingMinutes(data.body);
+    const params = context.params as { documentId?: string; locale?: string };
+    // An update that adds a locale without a body still creates that locale's row: it gets its minute too.
+    if (context.action === 'create' || 'body' in data || !(await localeExists(strapi, params.documentId, params.locale))) {
+      data.readingMinutes = readingMinutes(data.body);
+    }
     return next();
   });
+}
+
+async function localeExists(strapi: Core.Strapi, documentId: string | undefined, locale: string | undefined): Promise<boolean> {
+  if (!documentId) return true;
+  const where: Record<string, unknown> = { documentId };
+  if (locale) where.locale = locale;
+  return (await strapi.db.query(ARTICLE).count({ where })) > 0;
 }

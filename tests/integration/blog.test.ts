@@ -80,6 +80,13 @@ describe('reading time', () => {
     const stored = await rows(article.documentId);
     expect(stored.map((row: any) => row.readingMinutes)).toEqual(stored.map(() => 1));
   });
+
+  test('a locale added without a body reads in one minute; each locale counts its own body', async () => {
+    const created = await app.strapi.documents(ARTICLE).create({ locale: 'en', data: { title: 'Only English body', body: words(600) } as any });
+    await app.strapi.documents(ARTICLE).update({ documentId: created.documentId, locale: 'ru', data: { title: 'Без текста' } as any });
+    const byLocale = Object.fromEntries((await rows(created.documentId)).map((row: any) => [row.locale, row.readingMinutes]));
+    expect(byLocale).toEqual({ en: 3, ru: 1 });
+  });
 });
 
 describe('scheduled publishing', () => {

@@ -53,10 +53,11 @@ export default factories.createCoreController(ARTICLE, ({ strapi }) => ({
   async related(ctx) {
     const documentId = documentIdParam(ctx.params.documentId);
     const locale = localeParam(ctx.query.locale);
-    const articles = await findRelated(strapi, documentId, locale, limitParam(ctx.query.limit));
+    const limit = limitParam(ctx.query.limit);
+    const articles = await findRelated(strapi, documentId, locale, limit);
     const sanitized = (await this.sanitizeOutput!(articles, ctx)) as Array<Record<string, unknown>>;
     // sharedTags is computed, not a schema field, so the sanitizer drops it: put it back from the ranking.
     const data = sanitized.map((article, index) => ({ ...article, sharedTags: articles[index].sharedTags }));
-    return this.transformResponse!(data, { locale, limit: data.length });
+    return this.transformResponse!(data, { locale, limit });
   },
 }));
