@@ -1,10 +1,14 @@
 import type { Core } from '@strapi/strapi';
+import { guardTeacherAuthoring } from './access/admin-teacher-guard';
 import { registerApiDescription } from './api-description/openapi';
+import { ensureAdminRoles, registerCourseTeacherCondition } from './bootstrap/admin-roles';
 import { configureAccountMail } from './bootstrap/auth-mail';
 import { ensureLocales } from './bootstrap/locales';
 import { configureOAuthProviders, registerYandexProvider } from './bootstrap/oauth-providers';
 import { applyPermissionMatrix } from './bootstrap/roles';
 import { registerGraphql } from './graphql';
+import { computeReadingMinutesOnSave } from './blog/reading-minutes';
+import { schedulePublishing } from './blog/scheduled-publishing';
 import { fillMissingSlugs } from './content/slugs';
 import { DEMO_PASSWORD, DEMO_USERS } from './demo/accounts';
 import { guardMediaFields } from './uploads/media-fields';
@@ -17,6 +21,8 @@ export default {
     registerApiDescription(strapi);
     registerGraphql(strapi);
     guardMediaFields(strapi);
+    computeReadingMinutesOnSave(strapi);
+    guardTeacherAuthoring(strapi);
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
@@ -24,6 +30,9 @@ export default {
     await applyPermissionMatrix(strapi);
     await configureAccountMail(strapi);
     await configureOAuthProviders(strapi);
+    schedulePublishing(strapi);
+    await registerCourseTeacherCondition(strapi);
+    await ensureAdminRoles(strapi);
     if (!isDemoDataWanted(process.env)) return;
     if (await seedDemoDataOnce(strapi)) strapi.log.info('Lyceum: demo data loaded');
     strapi.server.httpServer.once('listening', () => {

@@ -24,6 +24,9 @@ const USER_MANAGEMENT = ['user.find', 'user.findOne', 'user.count', 'user.create
 
 // Public reads served by the plugins: course outlines and certificate verification.
 const PUBLIC_PLUGIN_READS = ['plugin::progress.progress.outline', 'plugin::certificates.certificates.verify'];
+// Public blog reads beyond the core ones: an article by slug, related articles.
+const BLOG_READS = ['api::article.article.findBySlug', 'api::article.article.related'];
+PUBLIC_PLUGIN_READS.push(...BLOG_READS);
 const LEARNING = [
   'plugin::enrollment.enrollments.enroll',
   'plugin::enrollment.enrollments.cancelMine',

@@ -2,6 +2,7 @@ import fs from 'fs';
 import path from 'path';
 import type { Core } from '@strapi/strapi';
 import { assignmentRoutes } from './paths/assignments';
+import { blogRoutes } from './paths/blog';
 import { certificateRoutes } from './paths/certificates';
 import { communityRoutes } from './paths/community';
 import { enrollmentRoutes } from './paths/enrollment';
@@ -14,6 +15,7 @@ import type { RouteDescription } from './route-description';
 /** Every custom route of the contract. A test fails when a registered custom route is missing here. */
 export const LYCEUM_ROUTES: RouteDescription[] = [
   ...profileRoutes, ...enrollmentRoutes, ...progressRoutes, ...quizRoutes, ...certificateRoutes, ...assignmentRoutes, ...communityRoutes, ...messagingRoutes,
+  ...blogRoutes,
 ];
 
 export const DOCUMENT_VERSION = '1.0.0';

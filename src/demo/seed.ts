@@ -143,7 +143,7 @@ async function seedArticles(strapi: Core.Strapi) {
   const blogCategory = await strapi.documents('api::article-category.article-category').create({ locale: 'en', data: { name: 'Learning' } });
   await strapi.documents('api::article-category.article-category').update({ documentId: blogCategory.documentId, locale: 'ru', data: { name: 'Обучение' } });
   for (const article of demoArticles) {
-    const shared = { category: blogCategory.documentId, readingTimeMinutes: article.minutes, author: { name: 'Lyceum team' } };
+    const shared = { category: blogCategory.documentId, author: { name: 'Lyceum team' } };
     const created = await strapi.documents('api::article.article').create({ locale: 'en', data: { ...shared, ...article.en } });
     await strapi.documents('api::article.article').update({ documentId: created.documentId, locale: 'ru', data: { ...shared, ...article.ru } });
     await strapi.documents('api::article.article').publish({ documentId: created.documentId, locale: '*' });

@@ -345,6 +345,29 @@ describe('real answers match the document', () => {
     expectMatchesSpec(await app.request.delete(`/api/comments/${top.body.data.documentId}`).set(outsider.auth), 'DELETE', '/comments/:documentId');
     expectMatchesSpec(await app.request.delete(`/api/comments/${top.body.data.documentId}`).set(student.auth), 'DELETE', '/comments/:documentId');
     expectMatchesSpec(await app.request.get(`/api/lessons/${lessonId}/comments`).set(student.auth), 'GET', lessonPath);
+
+  // --- blog (api::article custom routes) ---
+  test('blog routes', async () => {
+    const tag = await app.strapi.documents('api::tag.tag').create({ data: { name: `openapi-${process.pid}` } as any });
+    const articles = [];
+    for (const title of ['OpenAPI first', 'OpenAPI second']) {
+      const created = await app.strapi.documents('api::article.article').create({
+        locale: 'en',
+        data: { title, body: 'Words to read', tags: [tag.documentId], author: { name: 'Lyceum team' }, seo: { metaTitle: title, metaDescription: 'About it' } } as any,
+      });
+      await app.strapi.documents('api::article.article').publish({ documentId: created.documentId, locale: 'en' });
+      articles.push(await app.strapi.documents('api::article.article').findOne({ documentId: created.documentId, locale: 'en', status: 'published' }));
+    }
+    const slugPath = '/articles/by-slug/:slug';
+    expectMatchesSpec(await app.request.get(`/api/articles/by-slug/${articles[0]!.slug}`), 'GET', slugPath);
+    expectMatchesSpec(await app.request.get('/api/articles/by-slug/no-such-article'), 'GET', slugPath);
+    expectMatchesSpec(await app.request.get(`/api/articles/by-slug/${articles[0]!.slug}`).query({ locale: 'xx' }), 'GET', slugPath);
+    const relatedPath = '/articles/:documentId/related';
+    const related = await app.request.get(`/api/articles/${articles[0]!.documentId}/related`).query({ limit: 5 });
+    expect(related.body.data).toHaveLength(1);
+    expectMatchesSpec(related, 'GET', relatedPath);
+    expectMatchesSpec(await app.request.get(`/api/articles/${articles[0]!.documentId}/related`).query({ limit: 0 }), 'GET', relatedPath);
+    expectMatchesSpec(await app.request.get('/api/articles/nosucharticle0000000000/related'), 'GET', relatedPath);
   });
 
   test('every described route was called and matched', () => {

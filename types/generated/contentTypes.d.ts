@@ -612,19 +612,19 @@ export interface ApiArticleArticle extends Struct.CollectionTypeSchema {
     publishAt: Schema.Attribute.DateTime &
       Schema.Attribute.SetPluginOptions<{
         i18n: {
-          localized: false;
+          localized: true;
         };
       }>;
     publishedAt: Schema.Attribute.DateTime;
-    readingTimeMinutes: Schema.Attribute.Integer &
+    readingMinutes: Schema.Attribute.Integer &
       Schema.Attribute.SetPluginOptions<{
         i18n: {
-          localized: false;
+          localized: true;
         };
       }> &
       Schema.Attribute.SetMinMax<
         {
-          min: 0;
+          min: 1;
         },
         number
       >;

@@ -1,15 +1,63 @@
 import { factories } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import { documentIdParam } from '../../../access/params';
 import { readPublishedOnly } from '../../../access/publication';
 import { callerFrom } from '../../../access/roles';
+import { LOCALES } from '../../../bootstrap/locales';
+import { ARTICLE_POPULATE, findPublishedBySlug, findRelated } from '../../../blog/article-reads';
+
+const ARTICLE = 'api::article.article';
+const SLUG = /^[A-Za-z0-9._~-]{1,255}$/;
+const DEFAULT_RELATED = 3;
+const MAX_RELATED = 20;
+
+const invalid = (name: string, message: string) =>
+  new errors.ValidationError(message, { errors: [{ path: [name], message, name: 'ValidationError' }] });
+
+function localeParam(value: unknown): string {
+  if (value === undefined) return 'en';
+  if (typeof value !== 'string' || !LOCALES.some((locale) => locale.code === value)) throw invalid('locale', `locale must be one of ${LOCALES.map((locale) => locale.code).join(', ')}`);
+  return value;
+}
+
+function limitParam(value: unknown): number {
+  if (value === undefined) return DEFAULT_RELATED;
+  const limit = typeof value === 'string' && /^\d{1,3}$/.test(value) ? Number(value) : NaN;
+  if (!(limit >= 1 && limit <= MAX_RELATED)) throw invalid('limit', `limit must be an integer from 1 to ${MAX_RELATED}`);
+  return limit;
+}
 
 // Marketers draft articles in the admin panel; through the API only admins see drafts.
-export default factories.createCoreController('api::article.article', () => ({
+export default factories.createCoreController(ARTICLE, ({ strapi }) => ({
   async find(ctx) {
     if (callerFrom(ctx.state).role !== 'admin') readPublishedOnly(ctx);
+    // A reader's page needs the SEO block: it comes without asking, unless the client picks its own populate.
+    ctx.query = { populate: ARTICLE_POPULATE, ...ctx.query };
     return super.find(ctx);
   },
   async findOne(ctx) {
     if (callerFrom(ctx.state).role !== 'admin') readPublishedOnly(ctx);
+    ctx.query = { populate: ARTICLE_POPULATE, ...ctx.query };
     return super.findOne(ctx);
+  },
+
+  /** GET /articles/by-slug/:slug?locale= */
+  async findBySlug(ctx) {
+    const slug = ctx.params.slug;
+    if (typeof slug !== 'string' || !SLUG.test(slug)) throw invalid('slug', 'slug is not a valid slug');
+    const article = await findPublishedBySlug(strapi, slug, localeParam(ctx.query.locale));
+    return this.transformResponse!(await this.sanitizeOutput!(article, ctx));
+  },
+
+  /** GET /articles/:documentId/related?limit=&locale= */
+  async related(ctx) {
+    const documentId = documentIdParam(ctx.params.documentId);
+    const locale = localeParam(ctx.query.locale);
+    const limit = limitParam(ctx.query.limit);
+    const articles = await findRelated(strapi, documentId, locale, limit);
+    const sanitized = (await this.sanitizeOutput!(articles, ctx)) as Array<Record<string, unknown>>;
+    // sharedTags is computed, not a schema field, so the sanitizer drops it: put it back from the ranking.
+    const data = sanitized.map((article, index) => ({ ...article, sharedTags: articles[index].sharedTags }));
+    return this.transformResponse!(data, { locale, limit });
   },
 }));

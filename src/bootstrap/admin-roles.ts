@@ -1,0 +1,123 @@
+import type { Core } from '@strapi/strapi';
+
+/**
+ * Admin-panel roles for people who work in the Strapi admin, not through the API (contract, "Roles"): marketers
+ * write the blog; teachers edit the courses they teach. Made to match at every boot, like the API roles: a
+ * permission ticked by hand on these roles is taken away again.
+ */
+export const IS_COURSE_TEACHER = { name: 'is-course-teacher', displayName: 'Is a teacher of this course' } as const;
+/** Conditions registered without a plugin get the `api::` prefix. */
+export const IS_COURSE_TEACHER_UID = `api::${IS_COURSE_TEACHER.name}`;
+
+const EXPLORER = 'plugin::content-manager.explorer';
+const CONTENT_ACTIONS = ['create', 'read', 'update', 'delete', 'publish'].map((action) => `${EXPLORER}.${action}`);
+const MEDIA_LIBRARY_ACTIONS = [
+  'plugin::upload.read',
+  'plugin::upload.assets.create',
+  'plugin::upload.assets.update',
+  'plugin::upload.assets.download',
+  'plugin::upload.assets.copy-link',
+];
+
+export const BLOG_TYPES = ['api::article.article', 'api::article-category.article-category', 'api::tag.tag'];
+export const COURSE_TYPES = ['api::course.course', 'api::lesson.lesson', 'api::quiz.quiz', 'api::assignment.assignment', 'api::announcement.announcement'];
+
+interface AdminRoleSpec {
+  name: string;
+  code: string;
+  description: string;
+  contentTypes: string[];
+  conditions: string[];
+  otherActions: string[];
+}
+
+export const TEACHER_ROLE_CODE = 'lyceum-teacher';
+
+export const ADMIN_ROLES: AdminRoleSpec[] = [
+  {
+    name: 'Marketer',
+    code: 'lyceum-marketer',
+    description: 'Writes and publishes the blog; uses the media library',
+    contentTypes: BLOG_TYPES,
+    conditions: [],
+    otherActions: MEDIA_LIBRARY_ACTIONS,
+  },
+  {
+    name: 'Teacher',
+    code: TEACHER_ROLE_CODE,
+    description: 'Edits the courses they teach (matched by email to the course teachers) and their content',
+    contentTypes: COURSE_TYPES,
+    conditions: [IS_COURSE_TEACHER_UID],
+    otherActions: [],
+  },
+];
+
+/**
+ * The filter "this admin user teaches the entry's course", per content type. An admin user and a course's
+ * teachers (users-permissions users) are different accounts: the email is what they share. A quiz hangs on a
+ * lesson or, as a final test, on the course itself.
+ */
+export function courseTeacherFilter(subject: string | undefined, email: string): Record<string, unknown> | boolean {
+  const teaches = (path: string) => ({ [`${path}teachers.email`]: email });
+  switch (subject) {
+    case 'api::course.course':
+      return teaches('');
+    case 'api::lesson.lesson':
+    case 'api::assignment.assignment':
+    case 'api::announcement.announcement':
+      return teaches('course.');
+    case 'api::quiz.quiz':
+      return { $or: [teaches('course.'), teaches('lesson.course.')] };
+    default:
+      return false;
+  }
+}
+
+/** In bootstrap: conditions can only be registered before Strapi finishes loading. */
+export async function registerCourseTeacherCondition(strapi: Core.Strapi): Promise<void> {
+  await strapi.service('admin::permission').conditionProvider.register({
+    ...IS_COURSE_TEACHER,
+    // The engine passes the admin user merged with the permission being evaluated.
+    handler: (user: { email?: string; permission?: { subject?: string } }) =>
+      user.email ? courseTeacherFilter(user.permission?.subject, user.email.toLowerCase()) : false,
+  });
+}
+
+interface Action {
+  actionId: string;
+  subjects?: string[];
+  options?: { applyToProperties?: string[] };
+}
+
+async function permissionsFor(strapi: Core.Strapi, spec: AdminRoleSpec) {
+  const { actionProvider } = strapi.service('admin::permission');
+  const contentTypeService = strapi.service('admin::content-type');
+  const locales: string[] = (await strapi.plugin('i18n').service('locales').find()).map((locale: { code: string }) => locale.code);
+  const permissions: Array<Record<string, unknown>> = [];
+  for (const actionId of CONTENT_ACTIONS) {
+    const action = actionProvider.get(actionId) as Action;
+    const applies = action.options?.applyToProperties ?? [];
+    // `publish` exists only for draft-and-publish types (tags have none).
+    for (const subject of spec.contentTypes.filter((uid) => action.subjects?.includes(uid))) {
+      const model = strapi.contentTypes[subject as keyof typeof strapi.contentTypes] as any;
+      const properties: Record<string, unknown> = {};
+      if (applies.includes('fields')) properties.fields = contentTypeService.getNestedFields(model, { components: strapi.components });
+      if (applies.includes('locales') && model.pluginOptions?.i18n?.localized) properties.locales = locales;
+      permissions.push({ action: actionId, subject, properties, conditions: spec.conditions });
+    }
+  }
+  for (const actionId of spec.otherActions) permissions.push({ action: actionId, subject: null, properties: {}, conditions: [] });
+  return permissions;
+}
+
+/** Creates the roles when missing and sets their permissions to exactly the spec, at every boot. */
+export async function ensureAdminRoles(strapi: Core.Strapi): Promise<void> {
+  const roleService = strapi.service('admin::role');
+  for (const spec of ADMIN_ROLES) {
+    // By name too: a role of that name made by hand is taken over rather than duplicated (names are unique).
+    let role = await strapi.db.query('admin::role').findOne({ where: { $or: [{ code: spec.code }, { name: spec.name }] } });
+    if (!role) role = await roleService.create({ name: spec.name, code: spec.code, description: spec.description });
+    else if (role.code !== spec.code) await strapi.db.query('admin::role').update({ where: { id: role.id }, data: { code: spec.code } });
+    await roleService.assignPermissions(role.id, await permissionsFor(strapi, spec));
+  }
+}
