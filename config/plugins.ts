@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { restCacheConfig } from '../src/cache/config';
 
 const allowedMediaTypes = [
   'image/*',
@@ -84,6 +85,7 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
   progress: { enabled: true, resolve: './src/plugins/progress' },
   grading: { enabled: true, resolve: './src/plugins/grading' },
   certificates: { enabled: true, resolve: './src/plugins/certificates' },
+  'rest-cache': restCacheConfig(env),
   upload: {
     config: {
       security: {

@@ -1,5 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import { registerApiDescription } from './api-description/openapi';
+import { purgeCacheOnWrites } from './cache/purge-on-write';
+import { useRedisWhenConfigured, type RedisCache } from './cache/redis-provider';
+import { cachePluginRoutes } from './cache/routes';
 import { configureAccountMail } from './bootstrap/auth-mail';
 import { ensureLocales } from './bootstrap/locales';
 import { configureOAuthProviders, registerYandexProvider } from './bootstrap/oauth-providers';
@@ -8,14 +11,19 @@ import { fillMissingSlugs } from './content/slugs';
 import { DEMO_PASSWORD, DEMO_USERS } from './demo/accounts';
 import { isDemoDataWanted, seedDemoDataOnce } from './demo/seed';
 
+let redisCache: RedisCache | undefined;
+
 export default {
   register({ strapi }: { strapi: Core.Strapi }) {
+    cachePluginRoutes(strapi);
     fillMissingSlugs(strapi);
     registerYandexProvider(strapi);
     registerApiDescription(strapi);
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
+    redisCache = useRedisWhenConfigured(strapi);
+    purgeCacheOnWrites(strapi);
     await ensureLocales(strapi);
     await applyPermissionMatrix(strapi);
     await configureAccountMail(strapi);
@@ -34,5 +42,10 @@ export default {
       ];
       console.log(lines.join('\n'));
     });
+  },
+
+  async destroy() {
+    await redisCache?.close();
+    redisCache = undefined;
   },
 };
