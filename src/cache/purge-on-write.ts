@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { notePurge } from './generation';
 
 const WRITES = new Set(['afterCreate', 'afterCreateMany', 'afterUpdate', 'afterUpdateMany', 'afterDelete', 'afterDeleteMany']);
 
@@ -55,6 +56,7 @@ export function purgeCacheOnWrites(strapi: Core.Strapi): void {
   const changedBy = cachedTypesChangedBy(strapi, cacheConfig.getUids());
 
   const purge = async (cachedUids: string[]) => {
+    notePurge();
     try {
       await Promise.all(cachedUids.map((uid) => cacheStore.clearByUid(uid, {}, true)));
     } catch (error) {

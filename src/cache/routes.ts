@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { isPrivateRequest } from './config';
+import { purgeGeneration } from './generation';
 
 interface CacheRoute {
   path: string;
@@ -45,11 +46,12 @@ function cachePublicResponse(strapi: Core.Strapi, route: CacheRoute) {
       ctx.body = cached;
       return;
     }
+    const generation = purgeGeneration();
     await next();
     ctx.set('X-Cache', 'MISS');
-    if (ctx.status === 200 && ctx.body && typeof ctx.body === 'object' && !Buffer.isBuffer(ctx.body)) {
-      store.set(key, ctx.body, route.maxAge).catch(() => undefined);
-    }
+    const isStorable = ctx.status === 200 && ctx.body && typeof ctx.body === 'object' && !Buffer.isBuffer(ctx.body);
+    // Awaited, unlike the plugin's own recv: once a reader has its answer, a following write's purge finds the entry.
+    if (isStorable && generation === purgeGeneration()) await store.set(key, ctx.body, route.maxAge);
   };
 }
 
@@ -70,6 +72,7 @@ function pluginContentApiRoutes(strapi: Core.Strapi): PluginRoute[] {
  */
 export function cachePluginRoutes(strapi: Core.Strapi): void {
   if (!strapi.plugin('rest-cache')) return;
+  useOwnLookupOnApiRoutes(strapi);
   const apiPrefix = strapi.config.get('api.rest.prefix', '/api') as string;
   const { strategy } = strapi.config.get('plugin::rest-cache') as { strategy: { contentTypes: Array<{ routes: CacheRoute[] }> } };
   const wanted = strategy.contentTypes.flatMap((contentType) => contentType.routes).filter((route) => route.method === 'GET');
@@ -78,5 +81,20 @@ export function cachePluginRoutes(strapi: Core.Strapi): void {
     const cacheRoute = wanted.find((candidate) => candidate.path === `${apiPrefix}${route.path}`);
     if (!cacheRoute) continue;
     route.config.middlewares = [...(route.config.middlewares ?? []), cachePublicResponse(strapi, cacheRoute)];
+  }
+}
+
+/** The plugin's recv, already placed on src/api routes by its register, swapped for the lookup above. */
+function useOwnLookupOnApiRoutes(strapi: Core.Strapi): void {
+  for (const api of Object.values(strapi.apis) as Array<{ routes?: Record<string, { routes?: PluginRoute[] }> }>) {
+    for (const router of Object.values(api.routes ?? {})) {
+      for (const route of router.routes ?? []) {
+        const middlewares = route.config?.middlewares;
+        if (!middlewares) continue;
+        route.config!.middlewares = middlewares.map((middleware: any) =>
+          middleware?.name === 'plugin::rest-cache.recv' ? cachePublicResponse(strapi, middleware.config.cacheRouteConfig) : middleware
+        );
+      }
+    }
   }
 }

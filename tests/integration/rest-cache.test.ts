@@ -1,8 +1,8 @@
 import { factories, type TestCourse, type TestUser } from '../helpers/factories';
-import { countRedisKeys, flushRestCachePrefix, restCacheTestEnv } from '../helpers/rest-cache';
+import { countRedisKeys, restCacheTestEnv } from '../helpers/rest-cache';
 import { startLyceum, stopLyceum, type TestApp } from '../helpers/strapi';
 
-// Memory provider by default; with REDIS_URL set (CI's PostgreSQL pass) the same tests run against Redis.
+// Memory provider by default (stopLyceum flushes this file's prefix); with REDIS_URL set (CI's PostgreSQL pass) the same tests run against Redis.
 const cacheEnv = restCacheTestEnv();
 const prefix = cacheEnv.REST_CACHE_KEYS_PREFIX;
 
@@ -27,10 +27,7 @@ beforeAll(async () => {
   make = factories(app.strapi);
   owner = await make.createUser('teacher');
 });
-afterAll(async () => {
-  await stopLyceum();
-  await flushRestCachePrefix(prefix);
-});
+afterAll(stopLyceum);
 
 describe('public catalog', () => {
   test('an anonymous course list is computed once, then served from the cache', async () => {
