@@ -5,6 +5,7 @@ import { useRedisWhenConfigured, type RedisCache } from './cache/redis-provider'
 import { cachePluginRoutes } from './cache/routes';
 import { configureAccountMail } from './bootstrap/auth-mail';
 import { ensureLocales } from './bootstrap/locales';
+import { ensureQueryIndexes } from './bootstrap/query-indexes';
 import { configureOAuthProviders, registerYandexProvider } from './bootstrap/oauth-providers';
 import { applyPermissionMatrix } from './bootstrap/roles';
 import { fillMissingSlugs } from './content/slugs';
@@ -24,6 +25,7 @@ export default {
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
     redisCache = useRedisWhenConfigured(strapi);
     purgeCacheOnWrites(strapi);
+    await ensureQueryIndexes(strapi);
     await ensureLocales(strapi);
     await applyPermissionMatrix(strapi);
     await configureAccountMail(strapi);
