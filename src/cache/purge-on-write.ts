@@ -65,14 +65,29 @@ export function purgeCacheOnWrites(strapi: Core.Strapi): void {
     }
   };
 
+  // One write is many row events (a publish rewrites every locale): each cached type is purged once per transaction.
+  const purgedIn = new WeakMap<object, Set<string>>();
+
   strapi.db.lifecycles.subscribe(async (event: { action: string; model: { uid: string } }) => {
     if (!WRITES.has(event.action)) return;
     const cachedUids = changedBy.get(event.model.uid);
     if (!cachedUids) return;
-    await purge(cachedUids);
-    if (strapi.db.inTransaction()) {
-      // A nested transaction call joins the current one; its onCommit runs when the outer one commits.
-      await strapi.db.transaction(async ({ onCommit }) => onCommit(() => void purge(cachedUids)));
+    if (!strapi.db.inTransaction()) {
+      await purge(cachedUids);
+      return;
     }
+    // A nested transaction call joins the current one; its onCommit runs when the outer one commits.
+    await strapi.db.transaction(async ({ trx, onCommit }) => {
+      let purged = purgedIn.get(trx);
+      if (!purged) {
+        const all = new Set<string>();
+        purged = all;
+        purgedIn.set(trx, all);
+        onCommit(() => void purge([...all]));
+      }
+      const fresh = cachedUids.filter((uid) => !purged!.has(uid));
+      for (const uid of fresh) purged.add(uid);
+      if (fresh.length > 0) await purge(fresh);
+    });
   });
 }
