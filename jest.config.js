@@ -2,7 +2,12 @@
 module.exports = {
   rootDir: __dirname,
   testMatch: ['<rootDir>/tests/**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tests/tsconfig.json', isolatedModules: true }] },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tests/tsconfig.json', isolatedModules: true }],
+    // ESM-only dependency of the REST cache's memory provider: Node 20 requires it natively, jest cannot.
+    '/node_modules/quick-lru/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs' }, isolatedModules: true }],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!quick-lru/)'],
   testEnvironment: 'node',
   setupFiles: ['<rootDir>/tests/helpers/env.ts'],
   globalSetup: '<rootDir>/tests/helpers/global-setup.ts',

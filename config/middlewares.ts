@@ -1,20 +1,20 @@
 import type { Core } from '@strapi/strapi';
-import { env } from '@strapi/utils';
+import { env as readEnv } from '@strapi/utils';
 
 /**
  * Where uploaded files are served from when they live in a bucket: the admin panel shows them in <img> and
  * <video>, which the default Content-Security-Policy allows from this server only.
  */
 function uploadOrigins(): string[] {
-  if (env('UPLOAD_PROVIDER', 'local') !== 's3') return [];
-  const bucket = env('S3_BUCKET', '');
-  const endpoint = env('S3_ENDPOINT', '');
-  const urls = [env('S3_PUBLIC_URL', '')];
-  if (!endpoint) urls.push(`https://${bucket}.s3.${env('S3_REGION', 'us-east-1')}.amazonaws.com`, `https://${bucket}.s3.amazonaws.com`);
+  if (readEnv('UPLOAD_PROVIDER', 'local') !== 's3') return [];
+  const bucket = readEnv('S3_BUCKET', '');
+  const endpoint = readEnv('S3_ENDPOINT', '');
+  const urls = [readEnv('S3_PUBLIC_URL', '')];
+  if (!endpoint) urls.push(`https://${bucket}.s3.${readEnv('S3_REGION', 'us-east-1')}.amazonaws.com`, `https://${bucket}.s3.amazonaws.com`);
   else {
     urls.push(endpoint);
     // Without path-style addressing the bucket is a subdomain of the endpoint.
-    if (!env.bool('S3_FORCE_PATH_STYLE', false)) urls.push(endpoint.replace('://', `://${bucket}.`));
+    if (!readEnv.bool('S3_FORCE_PATH_STYLE', false)) urls.push(endpoint.replace('://', `://${bucket}.`));
   }
   const origins = urls.flatMap((url) => {
     try {
@@ -26,33 +26,63 @@ function uploadOrigins(): string[] {
   return [...new Set(origins)];
 }
 
-const uploadsSecurity = () => ({
-  name: 'strapi::security',
-  config: {
-    contentSecurityPolicy: {
-      useDefaults: true,
-      directives: {
-        'img-src': ["'self'", 'data:', 'blob:', 'https://market-assets.strapi.io', ...uploadOrigins()],
-        'media-src': ["'self'", 'data:', 'blob:', ...uploadOrigins()],
+// The frontends a developer runs next to the API (Next.js, Vite, Nuxt) when CORS_ORIGINS is not set.
+const DEV_FRONTENDS = ['http://localhost:3000', 'http://127.0.0.1:3000', 'http://localhost:5173', 'http://127.0.0.1:5173'];
+
+const list = (value: string | undefined) => (value ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
+
+const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewares => {
+  const origins = list(env('CORS_ORIGINS'));
+  // Where uploaded media is served from (an S3 bucket or a CDN): the admin panel shows it, so CSP must allow it.
+  const mediaHosts = [...new Set([...list(env('CSP_MEDIA_HOSTS')), ...uploadOrigins()])];
+  const bodyLimit = `${env.int('BODY_LIMIT_MB', 1)}mb`;
+  return [
+    'strapi::logger',
+    'strapi::errors',
+    'global::unauthenticated-as-401',
+    {
+      name: 'strapi::security',
+      config: {
+        // Strapi's defaults (what the admin panel is built for) plus the media hosts; nothing loosened.
+        contentSecurityPolicy: {
+          useDefaults: true,
+          directives: {
+            'connect-src': ["'self'", 'https:'],
+            'img-src': ["'self'", 'data:', 'blob:', 'https://market-assets.strapi.io', ...mediaHosts],
+            'media-src': ["'self'", 'data:', 'blob:', ...mediaHosts],
+            upgradeInsecureRequests: null,
+          },
+        },
+        referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
       },
     },
-  },
-});
-
-const config: Core.Config.Middlewares = [
-  'strapi::logger',
-  'strapi::errors',
-  'global::unauthenticated-as-401',
-  uploadsSecurity(),
-  'strapi::cors',
-  'strapi::poweredBy',
-  'strapi::query',
-  'global::openapi-document',
-  'strapi::body',
-  'global::auth-guard',
-  'strapi::session',
-  'strapi::favicon',
-  'strapi::public',
-];
+    {
+      name: 'strapi::cors',
+      config: {
+        origin: origins.length > 0 ? origins : DEV_FRONTENDS,
+        credentials: true,
+        methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'],
+        headers: ['Content-Type', 'Authorization', 'Origin', 'Accept'],
+        keepHeadersOnError: true,
+      },
+    },
+    'strapi::poweredBy',
+    'strapi::query',
+    'global::openapi-document',
+    {
+      name: 'strapi::body',
+      config: {
+        // koa-body answers 413 past these; strapi::errors gives it Strapi's error shape.
+        jsonLimit: bodyLimit,
+        formLimit: bodyLimit,
+        textLimit: bodyLimit,
+      },
+    },
+    'global::auth-guard',
+    'strapi::session',
+    'strapi::favicon',
+    'strapi::public',
+  ];
+};
 
 export default config;

@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { restCacheConfig } from '../src/cache/config';
 
 const allowedMediaTypes = [
   'image/*',
@@ -118,6 +119,7 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
   certificates: { enabled: true, resolve: './src/plugins/certificates' },
   community: { enabled: true, resolve: './src/plugins/community' },
   messaging: { enabled: true, resolve: './src/plugins/messaging' },
+  'rest-cache': restCacheConfig(env),
   upload: {
     config: {
       ...uploadProvider(env),

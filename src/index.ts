@@ -2,8 +2,12 @@ import type { Core } from '@strapi/strapi';
 import { guardTeacherAuthoring } from './access/admin-teacher-guard';
 import { registerApiDescription } from './api-description/openapi';
 import { ensureAdminRoles, registerCourseTeacherCondition } from './bootstrap/admin-roles';
+import { purgeCacheOnWrites } from './cache/purge-on-write';
+import { useRedisWhenConfigured, type RedisCache } from './cache/redis-provider';
+import { cachePluginRoutes } from './cache/routes';
 import { configureAccountMail } from './bootstrap/auth-mail';
 import { ensureLocales } from './bootstrap/locales';
+import { ensureQueryIndexes } from './bootstrap/query-indexes';
 import { configureOAuthProviders, registerYandexProvider } from './bootstrap/oauth-providers';
 import { applyPermissionMatrix } from './bootstrap/roles';
 import { registerGraphql } from './graphql';
@@ -14,8 +18,11 @@ import { DEMO_PASSWORD, DEMO_USERS } from './demo/accounts';
 import { guardMediaFields } from './uploads/media-fields';
 import { isDemoDataWanted, seedDemoDataOnce } from './demo/seed';
 
+let redisCache: RedisCache | undefined;
+
 export default {
   register({ strapi }: { strapi: Core.Strapi }) {
+    cachePluginRoutes(strapi);
     fillMissingSlugs(strapi);
     registerYandexProvider(strapi);
     registerApiDescription(strapi);
@@ -26,6 +33,9 @@ export default {
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
+    redisCache = useRedisWhenConfigured(strapi);
+    purgeCacheOnWrites(strapi);
+    await ensureQueryIndexes(strapi);
     await ensureLocales(strapi);
     await applyPermissionMatrix(strapi);
     await configureAccountMail(strapi);
@@ -47,5 +57,10 @@ export default {
       ];
       console.log(lines.join('\n'));
     });
+  },
+
+  async destroy() {
+    await redisCache?.close();
+    redisCache = undefined;
   },
 };

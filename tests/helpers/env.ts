@@ -22,3 +22,5 @@ if (process.env.DATABASE_CLIENT === 'postgres') {
   process.env.DATABASE_USERNAME ??= 'postgres';
   process.env.DATABASE_PASSWORD ??= '';
 }
+// Each test file its own REST cache key prefix: with REDIS_URL set, files running side by side share one Redis.
+process.env.REST_CACHE_KEYS_PREFIX = `lyceum-test-${process.pid}-${Math.random().toString(36).slice(2, 10)}:`;

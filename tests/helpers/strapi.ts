@@ -3,6 +3,7 @@ import path from 'path';
 import { createStrapi, type Core } from '@strapi/strapi';
 import supertest from 'supertest';
 import { createThrowawayDatabase, type ThrowawayDatabase } from './database';
+import { flushRestCachePrefix } from './rest-cache';
 
 export interface TestApp {
   strapi: Core.Strapi;
@@ -38,6 +39,7 @@ export async function stopLyceum(): Promise<void> {
   instance = undefined;
   if (database) await database.drop();
   database = undefined;
+  await flushRestCachePrefix(process.env.REST_CACHE_KEYS_PREFIX ?? '');
   for (const [name, value] of Object.entries(replacedEnv)) {
     if (value === undefined) delete process.env[name];
     else process.env[name] = value;

@@ -80,7 +80,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   async listStudents(courseDocumentId: string, options: { page: number; pageSize: number; now: Date }) {
-    const where = { key: { $endsWith: `:${courseDocumentId}` }, status: { $ne: 'cancelled' } };
+    // By the course relation (indexed link table), not by the key's suffix, which no index can serve.
+    const where = { course: { documentId: courseDocumentId }, status: { $ne: 'cancelled' } };
     const [rows, total] = await Promise.all([
       strapi.db.query(ENROLLMENT).findMany({
         where,

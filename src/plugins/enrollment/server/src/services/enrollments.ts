@@ -163,7 +163,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async ensureSeatRow(courseDocumentId: string) {
     const seat = await strapi.db.query(SEAT).findOne({ where: { courseDocumentId }, select: ['id'] });
     if (seat) return;
-    const taken = await strapi.db.query(ENROLLMENT).count({ where: { key: { $endsWith: `:${courseDocumentId}` }, status: { $ne: 'cancelled' } } });
+    const taken = await strapi.db.query(ENROLLMENT).count({ where: { course: { documentId: courseDocumentId }, status: { $ne: 'cancelled' } } });
     try {
       await strapi.db.query(SEAT).create({ data: { courseDocumentId, taken } });
     } catch (error) {

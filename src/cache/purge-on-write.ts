@@ -1,0 +1,93 @@
+import type { Core } from '@strapi/strapi';
+import { notePurge } from './generation';
+
+const WRITES = new Set(['afterCreate', 'afterCreateMany', 'afterUpdate', 'afterUpdateMany', 'afterDelete', 'afterDeleteMany']);
+
+type Attributes = Record<string, { type: string; target?: string; component?: string; components?: string[] }>;
+
+/** Content types an attribute set points at, through components and dynamic zones; media is upload.file. */
+function targetsOf(strapi: Core.Strapi, attributes: Attributes, seen = new Set<string>()): Set<string> {
+  const targets = new Set<string>();
+  for (const attribute of Object.values(attributes)) {
+    if (attribute.type === 'relation' && attribute.target) targets.add(attribute.target);
+    if (attribute.type === 'media') targets.add('plugin::upload.file');
+    const components = attribute.type === 'component' ? [attribute.component!] : attribute.type === 'dynamiczone' ? attribute.components ?? [] : [];
+    for (const uid of components) {
+      if (seen.has(uid)) continue;
+      seen.add(uid);
+      const component = strapi.components[uid as keyof typeof strapi.components] as unknown as { attributes: Attributes } | undefined;
+      if (component) for (const target of targetsOf(strapi, component.attributes, seen)) targets.add(target);
+    }
+  }
+  return targets;
+}
+
+/**
+ * For each content type, the cached types whose answers a write to it can change: itself, what it points
+ * at, what points at it. One relation away, not the plugin's transitive closure, which through the user
+ * type would make every lesson completion empty the catalog cache.
+ */
+export function cachedTypesChangedBy(strapi: Core.Strapi, cachedUids: string[]): Map<string, string[]> {
+  const contentTypes = Object.values(strapi.contentTypes) as unknown as Array<{ uid: string; attributes: Attributes }>;
+  const outgoing = new Map(contentTypes.map((contentType) => [contentType.uid, targetsOf(strapi, contentType.attributes)]));
+  const changedBy = new Map<string, string[]>();
+  const add = (writtenUid: string, cachedUid: string) => {
+    const list = changedBy.get(writtenUid) ?? [];
+    if (!list.includes(cachedUid)) list.push(cachedUid);
+    changedBy.set(writtenUid, list);
+  };
+  for (const cachedUid of cachedUids) {
+    add(cachedUid, cachedUid);
+    for (const target of outgoing.get(cachedUid) ?? []) add(target, cachedUid);
+    for (const [uid, targets] of outgoing) if (targets.has(cachedUid)) add(uid, cachedUid);
+  }
+  return changedBy;
+}
+
+/**
+ * Every write, whatever its path (REST, admin panel, document service, a plugin's db.query), passes through
+ * the query engine's lifecycles; a global subscriber sees them all. The purge runs at once and again after
+ * the surrounding transaction commits, so a read racing the write cannot leave the old answer cached.
+ */
+export function purgeCacheOnWrites(strapi: Core.Strapi): void {
+  if (!strapi.plugin('rest-cache')) return;
+  const cacheConfig = strapi.plugin('rest-cache').service('cacheConfig');
+  const cacheStore = strapi.plugin('rest-cache').service('cacheStore');
+  const changedBy = cachedTypesChangedBy(strapi, cacheConfig.getUids());
+
+  const purge = async (cachedUids: string[]) => {
+    notePurge();
+    try {
+      await Promise.all(cachedUids.map((uid) => cacheStore.clearByUid(uid, {}, true)));
+    } catch (error) {
+      // A purge that cannot reach the cache must not fail the write; maxAge bounds what stays stale.
+      strapi.log.warn(`REST cache purge failed: ${(error as Error).message}`);
+    }
+  };
+
+  // One write is many row events (a publish rewrites every locale): each cached type is purged once per transaction.
+  const purgedIn = new WeakMap<object, Set<string>>();
+
+  strapi.db.lifecycles.subscribe(async (event: { action: string; model: { uid: string } }) => {
+    if (!WRITES.has(event.action)) return;
+    const cachedUids = changedBy.get(event.model.uid);
+    if (!cachedUids) return;
+    if (!strapi.db.inTransaction()) {
+      await purge(cachedUids);
+      return;
+    }
+    // A nested transaction call joins the current one; its onCommit runs when the outer one commits.
+    await strapi.db.transaction(async ({ trx, onCommit }) => {
+      let purged = purgedIn.get(trx);
+      if (!purged) {
+        const all = new Set<string>();
+        purged = all;
+        purgedIn.set(trx, all);
+        onCommit(() => void purge([...all]));
+      }
+      const fresh = cachedUids.filter((uid) => !purged!.has(uid));
+      for (const uid of fresh) purged.add(uid);
+      if (fresh.length > 0) await purge(fresh);
+    });
+  });
+}

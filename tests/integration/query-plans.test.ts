@@ -1,0 +1,208 @@
+import path from 'path';
+import { Client } from 'pg';
+import { factories } from '../helpers/factories';
+import { startLyceum, stopLyceum, type TestApp } from '../helpers/strapi';
+
+/**
+ * The hot per-user and per-code reads must be served by indexes once tables are big. PostgreSQL only:
+ * SQLite's planner says little about production, and the migrations' indexes are PostgreSQL's concern.
+ */
+const isPostgres = process.env.DATABASE_CLIENT === 'postgres';
+if (!isPostgres) {
+  // eslint-disable-next-line no-console
+  console.info('query-plans.test.ts: skipped on SQLite; run with DATABASE_CLIENT=postgres to check the query plans.');
+}
+const describeOnPostgres = isPostgres ? describe : describe.skip;
+
+// Tables whose sequential scan would grow with the number of students.
+const WATCHED = [
+  'enrollments',
+  'enrollments_user_lnk',
+  'enrollments_course_lnk',
+  'lesson_progresses',
+  'lesson_progresses_user_lnk',
+  'quiz_attempts',
+  'quiz_attempts_user_lnk',
+  'certificates',
+  'certificates_user_lnk',
+];
+
+let app: TestApp;
+let client: Client;
+
+interface CapturedQuery {
+  sql: string;
+  bindings: unknown[];
+}
+
+/** The SQL a service call really sends, captured from knex. */
+async function capture(run: () => Promise<unknown>): Promise<CapturedQuery[]> {
+  const queries: CapturedQuery[] = [];
+  const listener = (query: { sql: string; bindings?: unknown[] }) => {
+    if (/^\s*select/i.test(query.sql)) queries.push({ sql: query.sql, bindings: query.bindings ?? [] });
+  };
+  app.strapi.db.connection.on('query', listener);
+  try {
+    await run();
+  } finally {
+    app.strapi.db.connection.off('query', listener);
+  }
+  return queries;
+}
+
+const toNumbered = (sql: string) => {
+  if (/\$\d/.test(sql)) return sql;
+  let index = 0;
+  return sql.replace(/\?/g, () => `$${(index += 1)}`);
+};
+
+async function seqScansIn(queries: CapturedQuery[]): Promise<string[]> {
+  const found: string[] = [];
+  for (const query of queries) {
+    const plan = await client.query(`EXPLAIN ${toNumbered(query.sql)}`, query.bindings as unknown[]);
+    const text = plan.rows.map((row: Record<string, string>) => row['QUERY PLAN']).join('\n');
+    for (const table of WATCHED) {
+      if (new RegExp(`Seq Scan on ${table}\\b`).test(text)) found.push(`${table} in: ${query.sql}\n${text}`);
+    }
+  }
+  return found;
+}
+
+beforeAll(async () => {
+  app = await startLyceum();
+});
+afterAll(async () => {
+  await client?.end();
+  await stopLyceum();
+});
+
+describe('index migration', () => {
+  const migration = require(path.resolve('database/migrations/2026.11.25T00.00.00.query-indexes.js'));
+  const { INDEXES } = require(path.resolve('database/migrations/lib/query-indexes.js'));
+
+  test('runs any number of times and leaves every index of this database kind in place', async () => {
+    const knex = app.strapi.db.connection;
+    await migration.up(knex);
+    await migration.up(knex);
+    const expected = INDEXES.filter((index: { postgres?: string }) => isPostgres || !index.postgres).map((index: { name: string }) => index.name);
+    const present: string[] = isPostgres
+      ? (await knex.raw(`SELECT indexname AS name FROM pg_indexes WHERE indexname LIKE 'lyceum_%'`)).rows.map((row: { name: string }) => row.name)
+      : (await knex.raw(`SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'lyceum_%'`)).map((row: { name: string }) => row.name);
+    expect(present.sort()).toEqual(expected.sort());
+  });
+
+  test('skips tables that do not exist yet (a fresh database, before schema sync)', async () => {
+    const knex = app.strapi.db.connection;
+    const { createQueryIndexes } = require(path.resolve('database/migrations/lib/query-indexes.js'));
+    const hasTable = knex.schema.hasTable.bind(knex.schema);
+    const spy = jest.spyOn(knex.schema.constructor.prototype, 'hasTable').mockResolvedValue(false as never);
+    try {
+      await expect(createQueryIndexes(knex)).resolves.toEqual([]);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await hasTable('courses')).toBe(true);
+  });
+});
+
+describeOnPostgres('query plans on PostgreSQL with thousands of rows', () => {
+  let student: { id: number };
+  let course: { documentId: string };
+  let certificateCode: string;
+
+  beforeAll(async () => {
+    const make = factories(app.strapi);
+    const teacher = await make.createUser('teacher');
+    course = await make.createCourse({ teacher, lessons: 2 });
+    const created = await make.createUser('student');
+    student = created;
+    expect((await app.request.post(`/api/courses/${course.documentId}/enrollments`).set(created.auth)).status).toBe(201);
+    expect((await app.request.post(`/api/lessons/${(course as any).lessons[0].documentId}/complete`).set(created.auth)).status).toBe(200);
+    const issued = await app.request.post(`/api/courses/${course.documentId}/certificates`).set(teacher.auth).send({ user: created.id });
+    expect(issued.status).toBe(201);
+    certificateCode = issued.body.data.code;
+
+    client = new Client({
+      host: process.env.DATABASE_HOST,
+      port: Number(process.env.DATABASE_PORT),
+      user: process.env.DATABASE_USERNAME,
+      password: process.env.DATABASE_PASSWORD || undefined,
+      database: process.env.DATABASE_NAME,
+    });
+    await client.connect();
+    // Set-based seed: 3,000 users, 60 courses, 6,000 enrollments, 12,000 progress rows, 6,000 attempts, 3,000 certificates.
+    await client.query(`
+      INSERT INTO up_users (document_id, username, email, provider, confirmed, blocked, created_at, updated_at)
+        SELECT 'seeduser' || n, 'seed_user_' || n, 'seed' || n || '@example.test', 'local', true, false, now(), now() FROM generate_series(1, 3000) n;
+      INSERT INTO courses (document_id, title, locale, published_at, created_at, updated_at)
+        SELECT 'seedcourse' || n, 'Seed course ' || n, 'en', now(), now(), now() FROM generate_series(1, 60) n;
+      INSERT INTO enrollments (document_id, key, status, enrolled_at, created_at, updated_at)
+        SELECT 'seedenr' || u.id || '_' || c.n, u.id || ':seedcourse' || ((u.id + c.n * 7) % 60 + 1), 'active', now(), now(), now()
+        FROM (SELECT id FROM up_users WHERE username LIKE 'seed_user_%') u CROSS JOIN generate_series(1, 2) c(n);
+      INSERT INTO enrollments_user_lnk (enrollment_id, user_id)
+        SELECT e.id, split_part(e.key, ':', 1)::int FROM enrollments e WHERE e.document_id LIKE 'seedenr%';
+      INSERT INTO enrollments_course_lnk (enrollment_id, course_id)
+        SELECT e.id, c.id FROM enrollments e JOIN courses c ON c.document_id = split_part(e.key, ':', 2) WHERE e.document_id LIKE 'seedenr%';
+      INSERT INTO lesson_progresses (document_id, key, lesson_document_id, course_document_id, completed_at, created_at, updated_at)
+        SELECT 'seedprog' || u.id || '_' || l.n, u.id || ':seedlesson' || l.n, 'seedlesson' || l.n, 'seedcourse' || (l.n % 60 + 1), now(), now(), now()
+        FROM (SELECT id FROM up_users WHERE username LIKE 'seed_user_%') u CROSS JOIN generate_series(1, 4) l(n);
+      INSERT INTO lesson_progresses_user_lnk (lesson_progress_id, user_id)
+        SELECT p.id, split_part(p.key, ':', 1)::int FROM lesson_progresses p WHERE p.document_id LIKE 'seedprog%';
+      INSERT INTO quiz_attempts (document_id, key, quiz_document_id, attempt_number, status, started_at, created_at, updated_at)
+        SELECT 'seedatt' || u.id || '_' || q.n, u.id || ':seedquiz' || q.n || ':1', 'seedquiz' || q.n, 1, 'submitted', now(), now(), now()
+        FROM (SELECT id FROM up_users WHERE username LIKE 'seed_user_%') u CROSS JOIN generate_series(1, 2) q(n);
+      INSERT INTO quiz_attempts_user_lnk (quiz_attempt_id, user_id)
+        SELECT a.id, split_part(a.key, ':', 1)::int FROM quiz_attempts a WHERE a.document_id LIKE 'seedatt%';
+      INSERT INTO certificates (document_id, key, code, status, issued_at, created_at, updated_at)
+        SELECT 'seedcert' || u.id, u.id || ':seedcourse' || (u.id % 60 + 1), 'seedcode' || lpad(u.id::text, 14, '0'), 'issued', now(), now(), now()
+        FROM (SELECT id FROM up_users WHERE username LIKE 'seed_user_%') u;
+      INSERT INTO certificates_user_lnk (certificate_id, user_id)
+        SELECT c.id, split_part(c.key, ':', 1)::int FROM certificates c WHERE c.document_id LIKE 'seedcert%';
+      ANALYZE;
+    `);
+  });
+
+  const expectIndexed = async (run: () => Promise<unknown>) => {
+    const queries = await capture(run);
+    expect(queries.length).toBeGreaterThan(0);
+    expect(await seqScansIn(queries)).toEqual([]);
+  };
+
+  test("a student's enrollments", async () => {
+    await expectIndexed(() => app.strapi.plugin('enrollment').service('enrollment-views').listForStudent(student.id, { now: new Date() }));
+  });
+
+  test("a course's students", async () => {
+    const views = app.strapi.plugin('enrollment').service('enrollment-views');
+    let listed: any;
+    await expectIndexed(async () => {
+      listed = await views.listStudents(course.documentId, { page: 1, pageSize: 20, now: new Date() });
+    });
+    expect(listed.total).toBe(1);
+    expect(listed.data[0].student.id).toBe(student.id);
+  });
+
+  test("a student's lesson progress in a course", async () => {
+    let completed: Set<string> | undefined;
+    await expectIndexed(async () => {
+      completed = await app.strapi.plugin('progress').service('progress').completedLessonIds(student.id, course.documentId);
+    });
+    expect(completed?.size).toBe(1);
+  });
+
+  test("a student's quiz attempts", async () => {
+    await expectIndexed(() => app.strapi.plugin('grading').service('quiz-attempts').mine({ userId: student.id, role: 'student' }, undefined, new Date()));
+  });
+
+  test("a student's attempts at one quiz (found by key prefix)", async () => {
+    await expectIndexed(() => app.strapi.plugin('grading').service('quiz-attempts').attemptsOf(17, 'seedquiz1'));
+  });
+
+  test('a certificate by its code', async () => {
+    let verified: any;
+    await expectIndexed(async () => {
+      verified = await app.strapi.plugin('certificates').service('certificates').verify(certificateCode);
+    });
+    expect(verified.valid).toBe(true);
+  });
+});
