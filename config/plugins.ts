@@ -107,7 +107,7 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
       shadowCRUD: true,
       // Bounded queries: no deep relation walks or huge pages from one request.
       depthLimit: env.int('GRAPHQL_DEPTH_LIMIT', 7),
-      amountLimit: env.int('GRAPHQL_AMOUNT_LIMIT', 100),
+      maxLimit: env.int('GRAPHQL_MAX_LIMIT', 100),
       defaultLimit: 25,
       landingPage: env('NODE_ENV') !== 'production',
       apolloServer: { introspection: env.bool('GRAPHQL_INTROSPECTION', env('NODE_ENV') !== 'production') },

@@ -6,6 +6,10 @@ import { callerFrom } from '../access/roles';
 import { attachTeacherProfiles } from '../api/course/services/teacher-profiles';
 import { assertLessonOpen, lessonContent, managesLessonCourse } from '../api/lesson/services/lesson-content';
 import { presentCertificate } from '../plugins/certificates/server/src/services/certificates';
+import { parseReviewInput } from '../plugins/community/server/src/rules/review-input';
+
+/** As REST's hand-in limit; files are handed in through REST's multipart route. */
+const MAX_SUBMISSION_TEXT = 50_000;
 
 /**
  * Lyceum's GraphQL operations: the student's own data and actions, each a call to the same plugin service
@@ -47,6 +51,8 @@ const typeDefs = `
     completeLesson(lesson: ID!): JSON!
     startQuizAttempt(quiz: ID!, locale: I18NLocaleCode): JSON!
     submitQuizAttempt(attempt: ID!, answers: [QuizAnswerInput!]!): JSON!
+    submitAssignment(assignment: ID!, text: String!): JSON!
+    createReview(course: ID!, rating: Int!, body: String!): JSON!
   }
 `;
 
@@ -135,6 +141,16 @@ export const learningOperations = ({ strapi }: { strapi: Core.Strapi }) => ({
       submitQuizAttempt: resolver(strapi, ({ attempt, answers }, caller) =>
         strapi.plugin('grading').service('quiz-attempts').submit(caller, positiveIntegerParam(attempt, 'attempt'), answers, new Date())
       ),
+      submitAssignment: resolver(strapi, ({ assignment, text }, caller) => {
+        if (!text.trim() || text.length > MAX_SUBMISSION_TEXT) {
+          const message = `text must be 1 to ${MAX_SUBMISSION_TEXT} characters`;
+          throw new errors.ValidationError(message, { errors: [{ path: ['text'], message, name: 'ValidationError' }] });
+        }
+        return strapi.plugin('grading').service('submissions').submit(caller, documentIdParam(assignment, 'assignment'), { text, files: [] }, new Date());
+      }),
+      createReview: resolver(strapi, ({ course, rating, body }, caller) =>
+        strapi.plugin('community').service('reviews').create(caller, documentIdParam(course, 'course'), parseReviewInput({ rating, body }, { partial: false }), new Date())
+      ),
     },
   },
   resolversConfig: {
@@ -150,5 +166,7 @@ export const learningOperations = ({ strapi }: { strapi: Core.Strapi }) => ({
     'Mutation.completeLesson': { auth: { scope: ['plugin::progress.progress.complete'] } },
     'Mutation.startQuizAttempt': { auth: { scope: ['plugin::grading.quiz-attempts.start'] } },
     'Mutation.submitQuizAttempt': { auth: { scope: ['plugin::grading.quiz-attempts.submit'] } },
+    'Mutation.submitAssignment': { auth: { scope: ['plugin::grading.submissions.submit'] } },
+    'Mutation.createReview': { auth: { scope: ['plugin::community.reviews.create'] } },
   },
 });

@@ -48,22 +48,23 @@ function assertOnlyFileInfo(body: unknown) {
  */
 export async function assertFilesUploadable(strapi: Core.Strapi, files: IncomingFile[], field = 'files'): Promise<void> {
   const sizeLimit = Number(strapi.config.get('plugin::upload.sizeLimit')) || Infinity;
-  const oversized = files.map((file, index) => ({ file, index })).filter(({ file }) => file.size > sizeLimit);
+  // Errors name files by name: the body parser lists them in the order they finish writing, not the order sent.
+  const oversized = files.filter((file) => file.size > sizeLimit);
   if (oversized.length) {
     const limitMb = Math.round((sizeLimit / bytesInMb) * 100) / 100;
     throw new errors.PayloadTooLargeError(`Files may be at most ${limitMb} MB`, {
       reason: 'file_too_large',
       maxFileMb: limitMb,
-      errors: oversized.map(({ file, index }) => ({ path: [field, String(index)], message: `${file.originalFilename} is larger than ${limitMb} MB`, name: 'PayloadTooLargeError' })),
+      errors: oversized.map((file) => ({ path: [field], message: `${file.originalFilename} is larger than ${limitMb} MB`, name: 'PayloadTooLargeError' })),
     });
   }
   const verdicts = await Promise.all(files.map(inspectUploadedFile));
-  const refusals = verdicts.flatMap((verdict, index) => (verdict.accepted ? [] : [{ verdict, index }]));
+  const refusals = verdicts.filter((verdict) => !verdict.accepted);
   if (refusals.length) {
-    const dangerous = refusals.some(({ verdict }) => verdict.reason === 'dangerous_content');
-    throw new errors.ValidationError(refusals.map(({ verdict }) => verdict.message).join('; '), {
+    const dangerous = refusals.some((verdict) => verdict.reason === 'dangerous_content');
+    throw new errors.ValidationError(refusals.map((verdict) => verdict.message).join('; '), {
       reason: dangerous ? 'dangerous_content' : 'file_type_not_allowed',
-      errors: refusals.map(({ verdict, index }) => ({ path: [field, String(index)], message: verdict.message, name: 'ValidationError' })),
+      errors: refusals.map((verdict) => ({ path: [field], message: verdict.message, name: 'ValidationError' })),
     });
   }
   verdicts.forEach((verdict, index) => {

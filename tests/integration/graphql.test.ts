@@ -177,3 +177,34 @@ describe("a student's learning through GraphQL", () => {
     expect(mine.body.data.myQuizAttempts).toHaveLength(1);
   });
 });
+
+describe('hand-ins and reviews through GraphQL', () => {
+  test('a student hands in text and reviews the course; the same refusals as REST', async () => {
+    const student = await make.createUser('student');
+    const assignment = await make.createAssignment(course);
+    const handIn = `mutation($assignment: ID!, $text: String!) { submitAssignment(assignment: $assignment, text: $text) }`;
+
+    const outsider = await graphql(handIn, { assignment: assignment.documentId, text: 'Моё эссе' }, student);
+    expect(errorOf(outsider.body).extensions).toMatchObject({ code: 'FORBIDDEN', error: { details: { reason: 'not_enrolled' } } });
+
+    await make.enroll(student, course);
+    const handed = await graphql(handIn, { assignment: assignment.documentId, text: 'Моё эссе' }, student);
+    expect(handed.body.errors).toBeUndefined();
+    expect(handed.body.data.submitAssignment).toMatchObject({ status: 'submitted', attempt: 1, text: 'Моё эссе' });
+    const blank = await graphql(handIn, { assignment: assignment.documentId, text: '   ' }, student);
+    expect(errorOf(blank.body).extensions).toMatchObject({ code: 'BAD_USER_INPUT', error: { details: { errors: [expect.objectContaining({ path: ['text'] })] } } });
+
+    const review = `mutation($course: ID!, $rating: Int!, $body: String!) { createReview(course: $course, rating: $rating, body: $body) }`;
+    const outOfRange = await graphql(review, { course: course.documentId, rating: 7, body: 'Great' }, student);
+    expect(errorOf(outOfRange.body).extensions.code).toBe('BAD_USER_INPUT');
+    const reviewed = await graphql(review, { course: course.documentId, rating: 5, body: 'Great course' }, student);
+    expect(reviewed.body.errors).toBeUndefined();
+    expect(reviewed.body.data.createReview).toMatchObject({ rating: 5 });
+    const twice = await graphql(review, { course: course.documentId, rating: 4, body: 'Again' }, student);
+    expect(errorOf(twice.body).extensions).toMatchObject({ code: 'STRAPI_CONFLICT_ERROR', error: { details: { reason: 'already_reviewed' } } });
+
+    const stranger = await make.createUser('student');
+    const notEnrolled = await graphql(review, { course: course.documentId, rating: 1, body: 'Never took it' }, stranger);
+    expect(errorOf(notEnrolled.body).extensions).toMatchObject({ code: 'FORBIDDEN', error: { details: { reason: 'not_enrolled' } } });
+  });
+});

@@ -345,6 +345,7 @@ describe('real answers match the document', () => {
     expectMatchesSpec(await app.request.delete(`/api/comments/${top.body.data.documentId}`).set(outsider.auth), 'DELETE', '/comments/:documentId');
     expectMatchesSpec(await app.request.delete(`/api/comments/${top.body.data.documentId}`).set(student.auth), 'DELETE', '/comments/:documentId');
     expectMatchesSpec(await app.request.get(`/api/lessons/${lessonId}/comments`).set(student.auth), 'GET', lessonPath);
+  });
 
   // --- blog (api::article custom routes) ---
   test('blog routes', async () => {

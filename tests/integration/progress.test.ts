@@ -30,7 +30,7 @@ beforeAll(async () => {
   app = await startLyceum();
   make = factories(app.strapi);
   owner = await make.createUser('teacher');
-  app.strapi.eventHub.on('lyceum.course.completed', (payload: any) => {
+  app.strapi.eventHub.on('lyceum.course.completed', async (payload: any) => {
     completions.push(payload);
   });
 });
