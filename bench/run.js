@@ -151,14 +151,6 @@ async function signInAll(plan) {
   return { students, teacher: await signIn(plan.gradebook.teacher, plan.password) };
 }
 
-async function routeExists(scenario) {
-  if (!scenario.needsRoute) return true;
-  const first = scenario.requests[0];
-  const probe = first.setupRequest ? first.setupRequest({ ...first }, {}) : first;
-  const response = await fetch(`http://127.0.0.1:${options.port}${probe.path}`, { method: probe.method, headers: probe.headers, body: probe.body });
-  return response.status !== 404 && response.status !== 405;
-}
-
 function runAutocannon(scenario) {
   return new Promise((resolve, reject) => {
     const statuses = {};
@@ -227,11 +219,6 @@ async function runPass(label, extraEnv, plan, list) {
     const sessions = await signInAll(plan);
     for (const scenario of list(sessions)) {
       if (options.only && !options.only.includes(scenario.name)) continue;
-      if (!(await routeExists(scenario))) {
-        log(`  ${scenario.name}: route not present in this build, skipped`);
-        results.push({ name: scenario.name, title: scenario.title, skipped: 'route not present' });
-        continue;
-      }
       const measured = await measure(scenario, server.pid);
       if (scenario.name === 'enroll') measured.duplicateEnrollments = await countDuplicateEnrollments();
       results.push(measured);
@@ -265,10 +252,6 @@ function markdown(report) {
     lines.push(`## ${pass.label}`, '', `Server RSS before ${mb(pass.rss.before)}, after ${mb(pass.rss.after)}.`, '');
     lines.push('| scenario | req/s | × /_health | p50 ms | p95 ms | p99 ms | non-2xx | unexpected |', '|---|---:|---:|---:|---:|---:|---:|---:|');
     for (const row of pass.scenarios) {
-      if (row.skipped) {
-        lines.push(`| ${row.title} | ${row.skipped} | | | | | | |`);
-        continue;
-      }
       const extra = row.duplicateEnrollments !== undefined ? ` (duplicates: ${row.duplicateEnrollments})` : '';
       lines.push(`| ${row.title}${extra} | ${row.requestsPerSecond} | ${row.ratioToHealth ?? ''} | ${row.latency.p50} | ${row.latency.p95} | ${row.latency.p99} | ${row.non2xx} | ${row.unexpected} |`);
     }

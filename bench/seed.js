@@ -188,7 +188,7 @@ async function main() {
     slug: `bench-article-${index}`,
     excerpt: `Why article ${index} matters.`,
     body: 'A paragraph of an article about learning. '.repeat(120),
-    readingTimeMinutes: 4,
+    readingMinutes: 4,
   }));
   await insert(ARTICLE, articles.flatMap(bothStates));
   const articleIds = await idsByDocument(ARTICLE);
@@ -300,6 +300,21 @@ async function main() {
   };
   await Promise.all(Array.from({ length: 4 }, makeQuizzes));
   const quizIds = await idsByDocument(QUIZ);
+  // An assignment on each of those courses too, for the hand-in scenario.
+  const ASSIGNMENT = 'api::assignment.assignment';
+  const assignments = [];
+  for (const part of chunk(quizCourseIndexes, 4)) {
+    await Promise.all(
+      part.map(async (courseIndex) => {
+        const assignment = await strapi.documents(ASSIGNMENT).create({
+          data: { title: `Essay for course ${courseIndex}`, instructions: 'Write a page.', maxPoints: 10, allowLate: true, course: courses[courseIndex].documentId },
+          locale: 'en',
+          status: 'published',
+        });
+        assignments.push({ documentId: assignment.documentId, courseIndex });
+      })
+    );
+  }
   // Past attempts for volume: submitted ones spread over the seeded students of the quiz courses.
   const ATTEMPT = 'plugin::grading.quiz-attempt';
   const attempts = [];
@@ -347,6 +362,7 @@ async function main() {
       if (reviews.length >= scale.reviews) break;
       reviews.push({
         key: `${studentIds[index]}:${courses[courseIndex].documentId}`,
+        courseDocumentId: courses[courseIndex].documentId,
         rating: 1 + ((index + courseIndex) % 5),
         body: `Review by student ${index} of course ${courseIndex}: clear lessons, fair quizzes.`,
         documentId: documentId(),
@@ -437,6 +453,72 @@ async function main() {
   const totalTaken = (seats.get(gradebookCourseIndex) ?? 0) + gradebookStudents.length;
   await knex(table('plugin::enrollment.course-seat')).where('course_document_id', gradebookCourse.documentId).update({ taken: totalTaken });
   await knex(table(COURSE)).where('document_id', gradebookCourse.documentId).update({ students_count: totalTaken });
+  // Its gradebook has a scored quiz and a graded assignment for every one of those students.
+  const gradebookQuiz = await strapi.documents(QUIZ).create({
+    data: {
+      title: 'Final test',
+      course: gradebookCourse.documentId,
+      isFinal: true,
+      passingPercent: 60,
+      questions: [{ type: 'true_false', prompt: 'Ready?', points: 1, options: [{ text: 'True', correct: true }, { text: 'False', correct: false }] }],
+    },
+    locale: 'en',
+    status: 'published',
+  });
+  const gradebookQuizRow = (await idsByDocument(QUIZ, { document_id: gradebookQuiz.documentId })).get(`${gradebookQuiz.documentId}:published`);
+  const gradebookAttempts = gradebookStudents.map(({ id }, index) => ({
+    key: `${id}:${gradebookQuiz.documentId}:1`,
+    quizDocumentId: gradebookQuiz.documentId,
+    attemptNumber: 1,
+    status: 'submitted',
+    startedAt: now,
+    submittedAt: now,
+    courseDocumentId: gradebookCourse.documentId,
+    locale: 'en',
+    questions: [],
+    answers: [],
+    score: index % 2,
+    maxScore: 1,
+    percent: (index % 2) * 100,
+    passed: index % 2 === 1,
+    documentId: documentId(),
+    ...stamps,
+    publishedAt: now,
+    user: id,
+  }));
+  await insert(ATTEMPT, gradebookAttempts.map(({ user, ...values }) => values));
+  const gradebookAttemptIds = new Map((await knex(table(ATTEMPT)).select('id', 'key').whereIn('key', gradebookAttempts.map((row) => row.key))).map((row) => [row.key, row.id]));
+  await link(ATTEMPT, 'user', gradebookAttempts.map((row) => [gradebookAttemptIds.get(row.key), row.user]));
+  await link(ATTEMPT, 'quiz', gradebookAttempts.map((row) => [gradebookAttemptIds.get(row.key), gradebookQuizRow]));
+  const gradebookAssignment = await strapi.documents(ASSIGNMENT).create({
+    data: { title: 'Final essay', instructions: 'Write two pages.', maxPoints: 10, course: gradebookCourse.documentId },
+    locale: 'en',
+    status: 'published',
+  });
+  const SUBMISSION = 'api::submission.submission';
+  const gradebookAssignmentRow = (await idsByDocument(ASSIGNMENT, { document_id: gradebookAssignment.documentId })).get(`${gradebookAssignment.documentId}:published`);
+  const submissions = gradebookStudents.map(({ id }, index) => ({
+    key: `${id}:${gradebookAssignment.documentId}`,
+    text: 'My essay.',
+    attempt: 1,
+    status: 'graded',
+    isLate: false,
+    latePenaltyPercent: 0,
+    grade: index % 11,
+    finalGrade: index % 11,
+    feedback: 'Fine.',
+    submittedAt: now,
+    gradedAt: now,
+    documentId: documentId(),
+    ...stamps,
+    publishedAt: now,
+    student: id,
+  }));
+  await insert(SUBMISSION, submissions.map(({ student, ...values }) => values));
+  const submissionIds = new Map((await knex(table(SUBMISSION)).select('id', 'key').whereIn('key', submissions.map((row) => row.key))).map((row) => [row.key, row.id]));
+  await link(SUBMISSION, 'student', submissions.map((row) => [submissionIds.get(row.key), row.student]));
+  await link(SUBMISSION, 'assignment', submissions.map((row) => [submissionIds.get(row.key), gradebookAssignmentRow]));
+  console.log(`[bench] gradebook course: ${gradebookStudents.length} students with a quiz attempt and a graded submission each (${elapsed()})`);
 
   if (knex.client.config.client === 'postgres' || knex.client.config.client === 'pg') await knex.raw('ANALYZE');
   const seedSeconds = (Date.now() - started) / 1000;
@@ -452,6 +534,7 @@ async function main() {
       enrolledCourses: enrolled.map((courseIndex) => courses[courseIndex].documentId),
       lessons: enrolled.flatMap((courseIndex) => lessons.slice(courseIndex * LESSONS_PER_COURSE, (courseIndex + 1) * LESSONS_PER_COURSE).map((lesson) => lesson.documentId)),
       quiz: quizzes.find((quiz) => quiz.courseIndex === enrolled[0])?.documentId ?? null,
+      assignment: assignments.find((assignment) => assignment.courseIndex === enrolled[0])?.documentId ?? null,
       certificate: certificate ? { documentId: certificate.documentId, code: certificate.code } : null,
       // Courses this student is not in, for the enroll scenario: far from the enrolled ones.
       openCourses: Array.from({ length: 50 }, (_, j) => courses[(index + (ENROLLMENTS_PER_STUDENT + 1) * stride + j * 7 + 1) % scale.courses])
@@ -475,7 +558,6 @@ async function main() {
     },
     password: PASSWORD,
     courseSlugs: courses.slice(0, 500).map((course) => course.slug),
-    courses: courses.slice(0, 500).map((course) => course.documentId),
     reviewedCourses: [...new Set(reviews.slice(0, 500).map((review) => review.key.split(':')[1]))],
     gradebook: { courseDocumentId: gradebookCourse.documentId, teacher: `teacher${gradebookCourseIndex % teacherIds.length}@bench.lyceum.local`, students: gradebookStudents.length },
     certificateCodes: certificates.slice(0, 1000).map((row) => row.code),
