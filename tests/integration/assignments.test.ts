@@ -212,6 +212,26 @@ describe('files are checked against the assignment', () => {
     expect(await submissionCount(assignment)).toBe(0);
   });
 
+  test('content decides, not the name: HTML or a program named as a PDF is 400 and nothing is stored', async () => {
+    const course = await make.createCourse({ teacher: owner });
+    const assignment = await createAssignment(course, { allowedFileTypes: ['pdf'] });
+    const student = await enrolled(course);
+    const filesBefore = await fileCount();
+    for (const [content, reason] of [
+      [Buffer.from('<html><body><script>alert(document.cookie)</script></body></html>'), 'dangerous_content'],
+      [Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), Buffer.alloc(64)]), 'dangerous_content'],
+    ] as const) {
+      const response = await app.request
+        .post(`/api/assignments/${assignment.documentId}/submissions`)
+        .set(student.auth)
+        .attach('files', content, { filename: 'essay.pdf', contentType: 'application/pdf' });
+      expect(response.status).toBe(400);
+      expect(response.body.error.details).toMatchObject({ reason, errors: [expect.objectContaining({ path: ['files'], message: expect.stringContaining('essay.pdf') })] });
+    }
+    expect(await fileCount()).toBe(filesBefore);
+    expect(await submissionCount(assignment)).toBe(0);
+  });
+
   test('a file over maxFileSizeMb is 400 and nothing is stored', async () => {
     const course = await make.createCourse({ teacher: owner });
     const assignment = await createAssignment(course, { allowedFileTypes: ['application/pdf'], maxFileSizeMb: 1 });

@@ -3,7 +3,8 @@ import { errors } from '@strapi/utils';
 import { assertCanManageCourse, canManageCourse, findCourseOfContent } from '../../../../../access/ownership';
 import { conflict, Refusal } from '../../../../../access/refusal';
 import type { Caller } from '../../../../../access/roles';
-import { fileProblem, MAX_FILES_PER_SUBMISSION, mimeOf, normaliseAllowedTypes } from '../rules/submission-files';
+import { assertFilesUploadable } from '../../../../../uploads/upload-guard';
+import { fileProblem, MAX_FILES_PER_SUBMISSION, normaliseAllowedTypes } from '../rules/submission-files';
 import { decideSubmission, gradeAfterPenalty, gradeProblem, type GradeStatus, type SubmissionStatus } from '../rules/submission-rules';
 
 const ASSIGNMENT = 'api::assignment.assignment';
@@ -184,6 +185,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const assignment = await this.loadAssignment(assignmentDocumentId, { publishedOnly: true });
     await this.assertMaySubmit(caller, assignment, now);
     this.assertFilesAccepted(work.files, assignment);
+    // What the bytes are, not what the name says: HTML or a program named essay.pdf would be served from
+    // this site's own origin to the teacher who opens it.
+    await assertFilesUploadable(strapi, work.files, 'files');
     const userId = caller.userId!;
     const key = submissionKey(userId, assignmentDocumentId);
     const policy = { dueAt: assignment.dueAt, allowLate: assignment.allowLate, latePenaltyPercent: assignment.latePenaltyPercent };
@@ -250,9 +254,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
 
   async storeFiles(files: UploadedFile[]): Promise<StoredFile[]> {
     if (files.length === 0) return [];
-    // The type the rules judged (from the extension) is the type stored, not whatever the client declared.
-    const judged = files.map((file) => Object.assign(file, { mimetype: mimeOf({ name: file.originalFilename ?? '', declaredMime: file.mimetype ?? null }) ?? file.mimetype }));
-    return strapi.plugin('upload').service('upload').upload({ data: { fileInfo: judged.map(() => ({})) }, files: judged });
+    // assertFilesUploadable has set each file's type to the one its content shows.
+    return strapi.plugin('upload').service('upload').upload({ data: { fileInfo: files.map(() => ({})) }, files });
   },
 
   async removeFiles(files: StoredFile[]) {
