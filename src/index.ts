@@ -9,6 +9,7 @@ import { configureAccountMail } from './bootstrap/auth-mail';
 import { ensureLocales } from './bootstrap/locales';
 import { ensureQueryIndexes } from './bootstrap/query-indexes';
 import { configureOAuthProviders, registerYandexProvider } from './bootstrap/oauth-providers';
+import { rememberContentApiAbilities } from './access/permission-cache';
 import { applyPermissionMatrix } from './bootstrap/roles';
 import { registerGraphql } from './graphql';
 import { computeReadingMinutesOnSave } from './blog/reading-minutes';
@@ -38,6 +39,7 @@ export default {
     await ensureQueryIndexes(strapi);
     await ensureLocales(strapi);
     await applyPermissionMatrix(strapi);
+    rememberContentApiAbilities(strapi);
     await configureAccountMail(strapi);
     await configureOAuthProviders(strapi);
     schedulePublishing(strapi);

@@ -1,5 +1,6 @@
 import { errors, validateYupSchema, yup } from '@strapi/utils';
 import { passwordMinLength, passwordProblem, type PasswordOwner } from '../../access/password-policy';
+import { withRememberedPermissions } from '../../access/permission-cache';
 import { isRoleType } from '../../access/roles';
 import { assertMediaFitsFields } from '../../uploads/media-fields';
 
@@ -51,6 +52,9 @@ function assertPasswordAllowed(password: unknown, owner: PasswordOwner) {
 const bodyOf = (ctx: any): Record<string, any> => (ctx.request.body && typeof ctx.request.body === 'object' ? ctx.request.body : {});
 
 export default (plugin: any) => {
+  const permissionFactory = plugin.services.permission;
+  plugin.services.permission = (deps: unknown) => withRememberedPermissions(permissionFactory(deps));
+
   // The auth controller is a factory: wrap what it builds.
   const authFactory = plugin.controllers.auth;
   plugin.controllers.auth = (deps: unknown) => {

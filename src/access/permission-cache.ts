@@ -1,0 +1,70 @@
+import type { Core } from '@strapi/strapi';
+
+/**
+ * users-permissions reads the caller's role permissions from the database and builds a CASL ability from
+ * them on every request, anonymous ones included. Both only change when a role is edited, so they are kept
+ * here: dropped at once on any write to roles or permissions in this instance, and after
+ * PERMISSION_CACHE_TTL_MS at the latest for edits made through another instance.
+ */
+const PERMISSION_CACHE_TTL_MS = 10_000;
+const MAX_ABILITIES = 64;
+
+const PERMISSION = 'plugin::users-permissions.permission';
+const ROLE = 'plugin::users-permissions.role';
+
+const permissionsByRole = new Map<string, { permissions: Promise<unknown[]>; expiresAt: number }>();
+const abilities = new Map<string, { ability: Promise<unknown>; expiresAt: number }>();
+
+export function forgetCachedPermissions() {
+  permissionsByRole.clear();
+  abilities.clear();
+}
+
+function remembered(key: string, load: () => Promise<unknown[]>): Promise<unknown[]> {
+  const now = Date.now();
+  const cached = permissionsByRole.get(key);
+  if (cached && cached.expiresAt > now) return cached.permissions;
+  const permissions = load();
+  permissionsByRole.set(key, { permissions, expiresAt: now + PERMISSION_CACHE_TTL_MS });
+  // A failed read is not kept: the next request asks the database again.
+  permissions.catch(() => permissionsByRole.delete(key));
+  return permissions;
+}
+
+type PermissionService = { findRolePermissions(roleId: number): Promise<unknown[]>; findPublicPermissions(): Promise<unknown[]>; [name: string]: unknown };
+
+/** The users-permissions permission service with its two per-request reads remembered. */
+export function withRememberedPermissions<Service extends PermissionService>(service: Service): Service {
+  return {
+    ...service,
+    findRolePermissions: (roleId: number) => remembered(`role:${roleId}`, () => service.findRolePermissions(roleId)),
+    findPublicPermissions: () => remembered('public', () => service.findPublicPermissions()),
+  };
+}
+
+/** Abilities built from the same permissions are the same: build each once (content API, no conditions). */
+export function rememberContentApiAbilities(strapi: Core.Strapi) {
+  const engine = strapi.contentAPI.permissions.engine as { generateAbility: (permissions: unknown[], options?: object) => Promise<unknown> };
+  const generate = engine.generateAbility.bind(engine);
+  engine.generateAbility = (permissions: unknown[], options?: object) => {
+    if (options && Object.keys(options).length > 0) return generate(permissions, options);
+    const key = JSON.stringify(permissions);
+    const now = Date.now();
+    const cached = abilities.get(key);
+    if (cached && cached.expiresAt > now) return cached.ability;
+    if (abilities.size >= MAX_ABILITIES) abilities.clear();
+    const ability = generate(permissions);
+    abilities.set(key, { ability, expiresAt: now + PERMISSION_CACHE_TTL_MS });
+    ability.catch(() => abilities.delete(key));
+    return ability;
+  };
+  strapi.db.lifecycles.subscribe({
+    models: [PERMISSION, ROLE],
+    afterCreate: forgetCachedPermissions,
+    afterCreateMany: forgetCachedPermissions,
+    afterUpdate: forgetCachedPermissions,
+    afterUpdateMany: forgetCachedPermissions,
+    afterDelete: forgetCachedPermissions,
+    afterDeleteMany: forgetCachedPermissions,
+  });
+}
