@@ -165,7 +165,7 @@ function scenarios(plan, sessions, pass) {
     },
     {
       name: 'gradebook',
-      title: `gradebook of a ${plan.gradebook.students}-student course`,
+      title: `gradebook of a ${plan.gradebook.students}-student course, ${plan.gradebook.items} items`,
       requests: [{ method: 'GET', path: `/api/courses/${plan.gradebook.courseDocumentId}/gradebook`, headers: json(sessions.teacher) }],
       expect: [200],
     },

@@ -17,6 +17,7 @@ const COMPLETED_LESSONS_PER_ENROLLMENT = 5;
 const BENCH_STUDENTS = 200;
 const QUIZ_QUESTIONS = 20;
 const GRADEBOOK_STUDENTS = 1000;
+const GRADEBOOK_ITEMS = 20;
 const PASSWORD = 'Bench-pass-1';
 
 const SCALES = {
@@ -453,72 +454,75 @@ async function main() {
   const totalTaken = (seats.get(gradebookCourseIndex) ?? 0) + gradebookStudents.length;
   await knex(table('plugin::enrollment.course-seat')).where('course_document_id', gradebookCourse.documentId).update({ taken: totalTaken });
   await knex(table(COURSE)).where('document_id', gradebookCourse.documentId).update({ students_count: totalTaken });
-  // Its gradebook has a scored quiz and a graded assignment for every one of those students.
-  const gradebookQuiz = await strapi.documents(QUIZ).create({
-    data: {
-      title: 'Final test',
-      course: gradebookCourse.documentId,
-      isFinal: true,
-      passingPercent: 60,
-      questions: [{ type: 'true_false', prompt: 'Ready?', points: 1, options: [{ text: 'True', correct: true }, { text: 'False', correct: false }] }],
-    },
-    locale: 'en',
-    status: 'published',
-  });
-  const gradebookQuizRow = (await idsByDocument(QUIZ, { document_id: gradebookQuiz.documentId })).get(`${gradebookQuiz.documentId}:published`);
-  const gradebookAttempts = gradebookStudents.map(({ id }, index) => ({
-    key: `${id}:${gradebookQuiz.documentId}:1`,
-    quizDocumentId: gradebookQuiz.documentId,
-    attemptNumber: 1,
-    status: 'submitted',
-    startedAt: now,
-    submittedAt: now,
-    courseDocumentId: gradebookCourse.documentId,
-    locale: 'en',
-    questions: [],
-    answers: [],
-    score: index % 2,
-    maxScore: 1,
-    percent: (index % 2) * 100,
-    passed: index % 2 === 1,
-    documentId: documentId(),
-    ...stamps,
-    publishedAt: now,
-    user: id,
-  }));
-  await insert(ATTEMPT, gradebookAttempts.map(({ user, ...values }) => values));
-  const gradebookAttemptIds = new Map((await knex(table(ATTEMPT)).select('id', 'key').whereIn('key', gradebookAttempts.map((row) => row.key))).map((row) => [row.key, row.id]));
-  await link(ATTEMPT, 'user', gradebookAttempts.map((row) => [gradebookAttemptIds.get(row.key), row.user]));
-  await link(ATTEMPT, 'quiz', gradebookAttempts.map((row) => [gradebookAttemptIds.get(row.key), gradebookQuizRow]));
-  const gradebookAssignment = await strapi.documents(ASSIGNMENT).create({
-    data: { title: 'Final essay', instructions: 'Write two pages.', maxPoints: 10, course: gradebookCourse.documentId },
-    locale: 'en',
-    status: 'published',
-  });
+  // Its gradebook has 20 items, 10 quizzes and 10 assignments, each scored for every one of those students.
   const SUBMISSION = 'api::submission.submission';
-  const gradebookAssignmentRow = (await idsByDocument(ASSIGNMENT, { document_id: gradebookAssignment.documentId })).get(`${gradebookAssignment.documentId}:published`);
-  const submissions = gradebookStudents.map(({ id }, index) => ({
-    key: `${id}:${gradebookAssignment.documentId}`,
-    text: 'My essay.',
-    attempt: 1,
-    status: 'graded',
-    isLate: false,
-    latePenaltyPercent: 0,
-    grade: index % 11,
-    finalGrade: index % 11,
-    feedback: 'Fine.',
-    submittedAt: now,
-    gradedAt: now,
-    documentId: documentId(),
-    ...stamps,
-    publishedAt: now,
-    student: id,
-  }));
-  await insert(SUBMISSION, submissions.map(({ student, ...values }) => values));
-  const submissionIds = new Map((await knex(table(SUBMISSION)).select('id', 'key').whereIn('key', submissions.map((row) => row.key))).map((row) => [row.key, row.id]));
-  await link(SUBMISSION, 'student', submissions.map((row) => [submissionIds.get(row.key), row.student]));
-  await link(SUBMISSION, 'assignment', submissions.map((row) => [submissionIds.get(row.key), gradebookAssignmentRow]));
-  console.log(`[bench] gradebook course: ${gradebookStudents.length} students with a quiz attempt and a graded submission each (${elapsed()})`);
+  for (let item = 0; item < GRADEBOOK_ITEMS / 2; item += 1) {
+    const quiz = await strapi.documents(QUIZ).create({
+      data: {
+        title: `Test ${item + 1}`,
+        course: gradebookCourse.documentId,
+        isFinal: item === 0,
+        passingPercent: 60,
+        questions: [{ type: 'true_false', prompt: 'Ready?', points: 1, options: [{ text: 'True', correct: true }, { text: 'False', correct: false }] }],
+      },
+      locale: 'en',
+      status: 'published',
+    });
+    const quizRow = (await idsByDocument(QUIZ, { document_id: quiz.documentId })).get(`${quiz.documentId}:published`);
+    const scored = gradebookStudents.map(({ id }, index) => ({
+      key: `${id}:${quiz.documentId}:1`,
+      quizDocumentId: quiz.documentId,
+      attemptNumber: 1,
+      status: 'submitted',
+      startedAt: now,
+      submittedAt: now,
+      courseDocumentId: gradebookCourse.documentId,
+      locale: 'en',
+      questions: [],
+      answers: [],
+      score: (index + item) % 2,
+      maxScore: 1,
+      percent: ((index + item) % 2) * 100,
+      passed: (index + item) % 2 === 1,
+      documentId: documentId(),
+      ...stamps,
+      publishedAt: now,
+      user: id,
+    }));
+    await insert(ATTEMPT, scored.map(({ user, ...values }) => values));
+    const scoredIds = new Map((await knex(table(ATTEMPT)).select('id', 'key').whereIn('key', scored.map((row) => row.key))).map((row) => [row.key, row.id]));
+    await link(ATTEMPT, 'user', scored.map((row) => [scoredIds.get(row.key), row.user]));
+    await link(ATTEMPT, 'quiz', scored.map((row) => [scoredIds.get(row.key), quizRow]));
+
+    const assignment = await strapi.documents(ASSIGNMENT).create({
+      data: { title: `Essay ${item + 1}`, instructions: 'Write two pages.', maxPoints: 10, course: gradebookCourse.documentId },
+      locale: 'en',
+      status: 'published',
+    });
+    const assignmentRow = (await idsByDocument(ASSIGNMENT, { document_id: assignment.documentId })).get(`${assignment.documentId}:published`);
+    const graded = gradebookStudents.map(({ id }, index) => ({
+      key: `${id}:${assignment.documentId}`,
+      text: 'My essay.',
+      attempt: 1,
+      status: 'graded',
+      isLate: false,
+      latePenaltyPercent: 0,
+      grade: (index + item) % 11,
+      finalGrade: (index + item) % 11,
+      feedback: 'Fine.',
+      submittedAt: now,
+      gradedAt: now,
+      documentId: documentId(),
+      ...stamps,
+      publishedAt: now,
+      student: id,
+    }));
+    await insert(SUBMISSION, graded.map(({ student, ...values }) => values));
+    const gradedIds = new Map((await knex(table(SUBMISSION)).select('id', 'key').whereIn('key', graded.map((row) => row.key))).map((row) => [row.key, row.id]));
+    await link(SUBMISSION, 'student', graded.map((row) => [gradedIds.get(row.key), row.student]));
+    await link(SUBMISSION, 'assignment', graded.map((row) => [gradedIds.get(row.key), assignmentRow]));
+  }
+  console.log(`[bench] gradebook course: ${gradebookStudents.length} students × ${GRADEBOOK_ITEMS} scored items (${elapsed()})`);
 
   if (knex.client.config.client === 'postgres' || knex.client.config.client === 'pg') await knex.raw('ANALYZE');
   const seedSeconds = (Date.now() - started) / 1000;
@@ -559,7 +563,7 @@ async function main() {
     password: PASSWORD,
     courseSlugs: courses.slice(0, 500).map((course) => course.slug),
     reviewedCourses: [...new Set(reviews.slice(0, 500).map((review) => review.key.split(':')[1]))],
-    gradebook: { courseDocumentId: gradebookCourse.documentId, teacher: `teacher${gradebookCourseIndex % teacherIds.length}@bench.lyceum.local`, students: gradebookStudents.length },
+    gradebook: { courseDocumentId: gradebookCourse.documentId, teacher: `teacher${gradebookCourseIndex % teacherIds.length}@bench.lyceum.local`, students: gradebookStudents.length, items: GRADEBOOK_ITEMS },
     certificateCodes: certificates.slice(0, 1000).map((row) => row.code),
     benchStudents,
   };
