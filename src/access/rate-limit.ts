@@ -1,6 +1,12 @@
 import { errors } from '@strapi/utils';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 
+/** A limit read from the environment: a positive whole number, else the default. */
+export function limitSetting(value: string | undefined, fallback: number): number {
+  const number = Number(value);
+  return Number.isInteger(number) && number > 0 ? number : fallback;
+}
+
 /**
  * A route middleware allowing `points` requests per `durationSeconds` from one IP (with `server.proxy`
  * on, the client's real address), answering 429 beyond it. In memory: per instance.

@@ -1,5 +1,6 @@
 import { errors } from '@strapi/utils';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { limitSetting } from '../access/rate-limit';
 
 /**
  * Rate limits on the sign-in routes, per identifier (the account being tried) and per IP (the machine
@@ -20,14 +21,9 @@ const GUARDED: GuardedRoute[] = [
   { path: '/api/auth/change-password' },
 ];
 
-const positive = (value: string | undefined, fallback: number) => {
-  const number = Number(value);
-  return Number.isInteger(number) && number > 0 ? number : fallback;
-};
-
 export default () => {
-  const perIdentifier = new RateLimiterMemory({ points: positive(process.env.RATE_LIMIT_AUTH_PER_IDENTIFIER, 10), duration: 60 });
-  const perIp = new RateLimiterMemory({ points: positive(process.env.RATE_LIMIT_AUTH_PER_IP, 100), duration: 60 });
+  const perIdentifier = new RateLimiterMemory({ points: limitSetting(process.env.RATE_LIMIT_AUTH_PER_IDENTIFIER, 10), duration: 60 });
+  const perIp = new RateLimiterMemory({ points: limitSetting(process.env.RATE_LIMIT_AUTH_PER_IP, 100), duration: 60 });
 
   return async (ctx: any, next: () => Promise<unknown>) => {
     if (ctx.method !== 'POST') return next();

@@ -1,12 +1,7 @@
-import { limitPerIp } from '../../../../../access/rate-limit';
-
-const positive = (value: string | undefined, fallback: number) => {
-  const number = Number(value);
-  return Number.isInteger(number) && number > 0 ? number : fallback;
-};
+import { limitPerIp, limitSetting } from '../../../../../access/rate-limit';
 
 // The contact form is public and emails every admin: a few messages per visitor per ten minutes.
-const feedbackLimit = limitPerIp(positive(process.env.RATE_LIMIT_FEEDBACK_PER_IP, 5), 10 * 60);
+const feedbackLimit = limitPerIp(limitSetting(process.env.RATE_LIMIT_FEEDBACK_PER_IP, 5), 10 * 60);
 
 // Served at the contract's paths rather than under /api/community.
 const route = (method: string, path: string, handler: string, middlewares: unknown[] = []) => ({
