@@ -214,11 +214,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         const fileIds = stored.map((file) => file.id);
         if (!existing) {
           try {
-            const created = await strapi.db.query(SUBMISSION).create({
-              data: { ...content, key, student: userId, assignment: assignment.id, files: fileIds },
-              select: ROW_FIELDS,
-              populate: ROW_POPULATE,
-            });
+            // In a transaction so the row read back is this hand-in's: a racer replacing it waits for the commit.
+            const created = await strapi.db.transaction(() =>
+              strapi.db.query(SUBMISSION).create({
+                data: { ...content, key, student: userId, assignment: assignment.id, files: fileIds },
+                select: ROW_FIELDS,
+                populate: ROW_POPULATE,
+              })
+            );
             return presentSubmission(created, assignmentDocumentId);
           } catch (error) {
             // Another hand-in of the same student created the row first: replace it instead.
@@ -231,13 +234,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
             where: { id: existing.id, attempt: existing.attempt, status: existing.status },
             data: content,
           });
-          if (count === 0) return false;
+          if (count === 0) return null;
           await strapi.db.query(SUBMISSION).update({ where: { id: existing.id }, data: { files: fileIds } });
-          return true;
+          // Read while the row is still locked: after the commit a racer may already have replaced it.
+          return this.findByKey(key);
         });
         if (!replaced) continue;
         await this.removeFiles(existing.files ?? []);
-        return presentSubmission((await this.findByKey(key))!, assignmentDocumentId);
+        return presentSubmission(replaced, assignmentDocumentId);
       }
       throw new errors.ApplicationError('Could not save the submission; try again');
     } catch (error) {
