@@ -5,6 +5,7 @@ import { conflict } from '../../../../../access/refusal';
 import type { Caller } from '../../../../../access/roles';
 import { isWellFormedCode, newCertificateCode, verificationUrl } from '../rules/certificate-code';
 import { renderCertificatePdf } from './certificate-pdf';
+import { isUniqueViolation } from '../../../../../access/database-errors';
 
 const CERTIFICATE = 'plugin::certificates.certificate';
 const COURSE = 'api::course.course';
@@ -12,8 +13,6 @@ const USER = 'plugin::users-permissions.user';
 
 const certificateKey = (userId: number, courseDocumentId: string) => `${userId}:${courseDocumentId}`;
 const courseOfKey = (key: string) => key.slice(key.indexOf(':') + 1);
-const isUniqueViolation = (error: unknown) => /23505|SQLITE_CONSTRAINT|UNIQUE constraint|duplicate key/i.test(`${(error as any)?.code ?? ''} ${(error as Error)?.message ?? ''}`);
-
 const PUBLIC_FIELDS = ['documentId', 'code', 'status', 'issuedAt', 'studentName', 'courseTitle', 'teacherNames', 'finalPercent', 'revokedAt'];
 
 /** What the holder (and the course's staff) see of a certificate. */

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { publishedLessonRow } from './public-views';
+import { isUniqueViolation } from '../../../../../access/database-errors';
 
 const FAVORITE = 'api::favorite.favorite';
 const LESSON = 'api::lesson.lesson';
@@ -8,8 +9,6 @@ const LESSON = 'api::lesson.lesson';
 /** The database-unique key of "this user's bookmark on this lesson". */
 export const favoriteKey = (userId: number, lessonDocumentId: string) => `${userId}:${lessonDocumentId}`;
 const lessonOfKey = (key: string) => key.slice(key.indexOf(':') + 1);
-const isUniqueViolation = (error: unknown) => /23505|SQLITE_CONSTRAINT|UNIQUE constraint|duplicate key/i.test(`${(error as any)?.code ?? ''} ${(error as Error)?.message ?? ''}`);
-
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** PUT /lessons/:documentId/favorite: idempotent; a second or concurrent PUT finds the one bookmark. */
   async add(userId: number, lessonDocumentId: string) {

@@ -6,6 +6,7 @@ import type { Page } from '../rules/listing';
 import { mayReview, type ReviewInput } from '../rules/review-input';
 import { lockCourseRows, recomputeCourseRating } from './course-rating';
 import { publicName, publishedCourseRow } from './public-views';
+import { isUniqueViolation } from '../../../../../access/database-errors';
 
 const REVIEW = 'api::review.review';
 
@@ -19,8 +20,6 @@ const ORDERS: Record<ReviewOrder, Array<Record<string, 'asc' | 'desc'>>> = {
 /** The database-unique key of "this student's review of this course". */
 export const reviewKey = (userId: number, courseDocumentId: string) => `${userId}:${courseDocumentId}`;
 const courseOfKey = (key: string) => key.slice(key.indexOf(':') + 1);
-const isUniqueViolation = (error: unknown) => /23505|SQLITE_CONSTRAINT|UNIQUE constraint|duplicate key/i.test(`${(error as any)?.code ?? ''} ${(error as Error)?.message ?? ''}`);
-
 /** What anyone sees of a review: the reviewer by public name only. */
 export const presentReview = (row: any, callerId: number | null = null) => ({
   documentId: row.documentId,

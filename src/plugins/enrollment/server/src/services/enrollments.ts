@@ -10,6 +10,7 @@ import {
   type CourseTerms,
   type EnrollmentStatus,
 } from '../rules/enrollment-rules';
+import { isUniqueViolation } from '../../../../../access/database-errors';
 
 const ENROLLMENT = 'plugin::enrollment.enrollment';
 const SEAT = 'plugin::enrollment.course-seat';
@@ -31,11 +32,6 @@ const RECORD_FIELDS = ['id', 'documentId', 'status', 'enrolledAt', 'completedAt'
 
 /** The database-unique key of "this student in this course": one enrollment each, whatever races. */
 export const enrollmentKey = (userId: number, courseDocumentId: string) => `${userId}:${courseDocumentId}`;
-
-const isUniqueViolation = (error: unknown) => {
-  const text = `${(error as { code?: string })?.code ?? ''} ${(error as Error)?.message ?? ''}`;
-  return /23505|SQLITE_CONSTRAINT|UNIQUE constraint|duplicate key/i.test(text);
-};
 
 const toDate = (value: unknown): Date | null => (value ? new Date(value as string) : null);
 

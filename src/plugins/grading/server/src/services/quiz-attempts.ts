@@ -5,6 +5,7 @@ import { conflict, Refusal } from '../../../../../access/refusal';
 import type { Caller } from '../../../../../access/roles';
 import { attemptQuestions, mayReview, questionsForStudent, resultsWithAnswers, type QuestionComponent, type ReviewPolicy } from '../rules/attempt-questions';
 import { AnswerError, parseAnswers, scoreQuiz, type AttemptQuestion } from '../rules/score-quiz';
+import { isUniqueViolation } from '../../../../../access/database-errors';
 
 const QUIZ = 'api::quiz.quiz';
 const ATTEMPT = 'plugin::grading.quiz-attempt';
@@ -49,8 +50,6 @@ interface AttemptRow {
 const ATTEMPT_FIELDS = ['id', 'key', 'quizDocumentId', 'courseDocumentId', 'locale', 'attemptNumber', 'status', 'startedAt', 'expiresAt', 'submittedAt', 'questions', 'answers', 'score', 'maxScore', 'percent', 'passed'];
 const attemptKey = (userId: number, quizDocumentId: string, attemptNumber: number) => `${userId}:${quizDocumentId}:${attemptNumber}`;
 const toNumber = (value: unknown) => (value === null || value === undefined ? null : Number(value));
-const isUniqueViolation = (error: unknown) => /23505|SQLITE_CONSTRAINT|UNIQUE constraint|duplicate key/i.test(`${(error as any)?.code ?? ''} ${(error as Error)?.message ?? ''}`);
-
 /** An attempt past its time limit is over, whether or not anyone has marked it yet. */
 const hasRunOut = (attempt: Pick<AttemptRow, 'expiresAt'>, now: Date, graceMs = 0) =>
   attempt.expiresAt !== null && now.getTime() > new Date(attempt.expiresAt).getTime() + graceMs;

@@ -6,6 +6,7 @@ import type { Caller } from '../../../../../access/roles';
 import { assertFilesUploadable } from '../../../../../uploads/upload-guard';
 import { fileProblem, MAX_FILES_PER_SUBMISSION, normaliseAllowedTypes } from '../rules/submission-files';
 import { decideSubmission, gradeAfterPenalty, gradeProblem, type GradeStatus, type SubmissionStatus } from '../rules/submission-rules';
+import { isUniqueViolation } from '../../../../../access/database-errors';
 
 const ASSIGNMENT = 'api::assignment.assignment';
 const SUBMISSION = 'api::submission.submission';
@@ -76,7 +77,6 @@ const assignmentOfKey = (key: string) => key.slice(key.indexOf(':') + 1);
 
 const toNumber = (value: unknown) => (value === null || value === undefined ? null : Number(value));
 const toIso = (value: unknown) => (value ? new Date(value as string).toISOString() : null);
-const isUniqueViolation = (error: unknown) => /23505|SQLITE_CONSTRAINT|UNIQUE constraint|duplicate key/i.test(`${(error as any)?.code ?? ''} ${(error as Error)?.message ?? ''}`);
 const fieldError = (path: string[], message: string) => new errors.ValidationError(message, { errors: [{ path, message, name: 'ValidationError' }] });
 
 const enrollments = (strapi: Core.Strapi) => strapi.plugin('enrollment').service('enrollments');

@@ -4,6 +4,7 @@ import { canManageCourse } from '../../../../../access/ownership';
 import { Refusal } from '../../../../../access/refusal';
 import type { Caller } from '../../../../../access/roles';
 import { compareLessons, courseProgress, decideLessonAccess, type Learner, type LessonDecision, type OutlineLesson } from '../rules/lesson-access';
+import { isUniqueViolation } from '../../../../../access/database-errors';
 
 const LESSON = 'api::lesson.lesson';
 const COURSE = 'api::course.course';
@@ -11,8 +12,6 @@ const PROGRESS = 'plugin::progress.lesson-progress';
 
 const progressKey = (userId: number, lessonDocumentId: string) => `${userId}:${lessonDocumentId}`;
 const toDate = (value: unknown): Date | null => (value ? new Date(value as string) : null);
-const isUniqueViolation = (error: unknown) => /23505|SQLITE_CONSTRAINT|UNIQUE constraint|duplicate key/i.test(`${(error as any)?.code ?? ''} ${(error as Error)?.message ?? ''}`);
-
 export interface CourseLessons {
   courseDocumentId: string;
   sequential: boolean;
