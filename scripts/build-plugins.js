@@ -13,7 +13,29 @@ const projects = fs
   .filter((entry) => entry.isDirectory() && fs.existsSync(path.join(pluginsDir, entry.name, 'tsconfig.json')))
   .map((entry) => path.join('src', 'plugins', entry.name));
 
-execFileSync(process.execPath, [require.resolve('typescript/bin/tsc', { paths: [root] }), '-b', ...projects], {
+/** Newest modification time of the TypeScript files under `dir`, skipping the plugins themselves and builds. */
+function newestSource(dir) {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (!['plugins', 'dist', 'node_modules', 'admin'].includes(entry.name)) newest = Math.max(newest, newestSource(full));
+    } else if (entry.name.endsWith('.ts')) newest = Math.max(newest, fs.statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+// tsc -b judges a project up to date by the files its `include` names, not by the app's shared helpers
+// (src/access, src/uploads…) that the plugins import: when one of those changed, rebuild everything.
+const builtAt = Math.min(
+  ...projects.map((project) => {
+    const info = path.join(root, project, 'dist', '.tsbuildinfo');
+    return fs.existsSync(info) ? fs.statSync(info).mtimeMs : 0;
+  })
+);
+const force = newestSource(path.join(root, 'src')) > builtAt ? ['--force'] : [];
+
+execFileSync(process.execPath, [require.resolve('typescript/bin/tsc', { paths: [root] }), '-b', ...force, ...projects], {
   cwd: root,
   stdio: 'inherit',
 });
