@@ -9,6 +9,7 @@ import { configureAccountMail } from './bootstrap/auth-mail';
 import { ensureLocales } from './bootstrap/locales';
 import { ensureQueryIndexes } from './bootstrap/query-indexes';
 import { configureOAuthProviders, registerYandexProvider } from './bootstrap/oauth-providers';
+import { forgetAuthenticatedUsersOnWrites, rememberAdvancedSettings } from './access/authenticated-user-cache';
 import { rememberContentApiAbilities } from './access/permission-cache';
 import { applyPermissionMatrix } from './bootstrap/roles';
 import { registerGraphql } from './graphql';
@@ -40,6 +41,8 @@ export default {
     await ensureLocales(strapi);
     await applyPermissionMatrix(strapi);
     rememberContentApiAbilities(strapi);
+    forgetAuthenticatedUsersOnWrites(strapi);
+    rememberAdvancedSettings(strapi);
     await configureAccountMail(strapi);
     await configureOAuthProviders(strapi);
     schedulePublishing(strapi);

@@ -1,5 +1,6 @@
 import { errors, validateYupSchema, yup } from '@strapi/utils';
 import { passwordMinLength, passwordProblem, type PasswordOwner } from '../../access/password-policy';
+import { withRememberedAuthenticatedUser, withRememberedTokenUser } from '../../access/authenticated-user-cache';
 import { withRememberedPermissions } from '../../access/permission-cache';
 import { isRoleType } from '../../access/roles';
 import { assertMediaFitsFields } from '../../uploads/media-fields';
@@ -54,6 +55,10 @@ const bodyOf = (ctx: any): Record<string, any> => (ctx.request.body && typeof ct
 export default (plugin: any) => {
   const permissionFactory = plugin.services.permission;
   plugin.services.permission = (deps: unknown) => withRememberedPermissions(permissionFactory(deps));
+  const userFactory = plugin.services.user;
+  plugin.services.user = (deps: unknown) => withRememberedAuthenticatedUser(userFactory(deps));
+  const jwtFactory = plugin.services.jwt;
+  plugin.services.jwt = (deps: { strapi: any }) => withRememberedTokenUser(deps.strapi, jwtFactory(deps));
 
   // The auth controller is a factory: wrap what it builds.
   const authFactory = plugin.controllers.auth;

@@ -17,7 +17,7 @@ const LESSON_REFUSALS = {
 export async function managesLessonCourse(strapi: Core.Strapi, caller: Caller, lessonDocumentId: string): Promise<boolean> {
   const courseDocumentId = await findCourseOfContent(strapi, LESSON, lessonDocumentId);
   if (courseDocumentId === undefined) throw new errors.NotFoundError('Lesson not found');
-  return caller.role === 'admin' || (courseDocumentId !== null && (await canManageCourse(strapi, caller, courseDocumentId)));
+  return caller.role === 'admin' || (caller.role === 'teacher' && courseDocumentId !== null && (await canManageCourse(strapi, caller, courseDocumentId)));
 }
 
 /** A learner reads a published lesson only as the progress rules allow: enrolled, released, unlocked, not expired. */

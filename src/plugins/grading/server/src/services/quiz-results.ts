@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { rememberCourseStructure } from '../../../../../access/course-structure-cache';
 
 const QUIZ = 'api::quiz.quiz';
 const ATTEMPT = 'plugin::grading.quiz-attempt';
@@ -9,24 +10,28 @@ const ATTEMPT = 'plugin::grading.quiz-attempt';
  */
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** Published required quizzes of a course: on its lessons, or on the course itself (final tests). */
-  async requiredQuizDocumentIds(courseDocumentId: string): Promise<string[]> {
-    const rows = await strapi.db.query(QUIZ).findMany({
-      where: {
-        required: true,
-        publishedAt: { $notNull: true },
-        $or: [{ course: { documentId: courseDocumentId } }, { lesson: { course: { documentId: courseDocumentId } } }],
-      },
-      select: ['documentId'],
+  requiredQuizDocumentIds(courseDocumentId: string): Promise<string[]> {
+    return rememberCourseStructure(strapi, `required-quizzes-of-course:${courseDocumentId}`, async () => {
+      const rows = await strapi.db.query(QUIZ).findMany({
+        where: {
+          required: true,
+          publishedAt: { $notNull: true },
+          $or: [{ course: { documentId: courseDocumentId } }, { lesson: { course: { documentId: courseDocumentId } } }],
+        },
+        select: ['documentId'],
+      });
+      return [...new Set<string>(rows.map((row: { documentId: string }) => row.documentId))];
     });
-    return [...new Set<string>(rows.map((row: { documentId: string }) => row.documentId))];
   },
 
-  async requiredQuizzesOfLesson(lessonDocumentId: string): Promise<string[]> {
-    const rows = await strapi.db.query(QUIZ).findMany({
-      where: { required: true, publishedAt: { $notNull: true }, lesson: { documentId: lessonDocumentId } },
-      select: ['documentId'],
+  requiredQuizzesOfLesson(lessonDocumentId: string): Promise<string[]> {
+    return rememberCourseStructure(strapi, `required-quizzes-of-lesson:${lessonDocumentId}`, async () => {
+      const rows = await strapi.db.query(QUIZ).findMany({
+        where: { required: true, publishedAt: { $notNull: true }, lesson: { documentId: lessonDocumentId } },
+        select: ['documentId'],
+      });
+      return [...new Set<string>(rows.map((row: { documentId: string }) => row.documentId))];
     });
-    return [...new Set<string>(rows.map((row: { documentId: string }) => row.documentId))];
   },
 
   async passedQuizDocumentIds(userId: number, quizDocumentIds: string[]): Promise<Set<string>> {

@@ -4,6 +4,7 @@ import { canManageCourse } from '../../../../../access/ownership';
 import { Refusal } from '../../../../../access/refusal';
 import type { Caller } from '../../../../../access/roles';
 import { compareLessons, courseProgress, decideLessonAccess, type Learner, type LessonDecision, type OutlineLesson } from '../rules/lesson-access';
+import { rememberCourseStructure } from '../../../../../access/course-structure-cache';
 import { isUniqueViolation } from '../../../../../access/database-errors';
 
 const LESSON = 'api::lesson.lesson';
@@ -24,7 +25,11 @@ const quizResults = (strapi: Core.Strapi) => strapi.plugin('grading').service('q
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** The course a published lesson belongs to; null when the lesson is unknown or unpublished. */
-  async courseOfLesson(lessonDocumentId: string): Promise<string | null> {
+  courseOfLesson(lessonDocumentId: string): Promise<string | null> {
+    return rememberCourseStructure(strapi, `course-of-lesson:${lessonDocumentId}`, () => this.readCourseOfLesson(lessonDocumentId));
+  },
+
+  async readCourseOfLesson(lessonDocumentId: string): Promise<string | null> {
     const rows = await strapi.db.query(LESSON).findMany({
       where: { documentId: lessonDocumentId, publishedAt: { $notNull: true } },
       select: ['id'],
@@ -34,7 +39,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   /** The published lessons of a course in order, with their titles per locale. Null for an unknown course. */
-  async courseLessons(courseDocumentId: string): Promise<CourseLessons | null> {
+  courseLessons(courseDocumentId: string): Promise<CourseLessons | null> {
+    return rememberCourseStructure(strapi, `course-lessons:${courseDocumentId}`, () => this.readCourseLessons(courseDocumentId));
+  },
+
+  async readCourseLessons(courseDocumentId: string): Promise<CourseLessons | null> {
     const [course, linked] = await Promise.all([
       strapi.db.query(COURSE).findOne({ where: { documentId: courseDocumentId }, select: ['sequential'], orderBy: { publishedAt: 'asc' } }),
       strapi.db.query(LESSON).findMany({ where: { course: { documentId: courseDocumentId }, publishedAt: { $notNull: true } }, select: ['documentId'] }),
@@ -78,7 +87,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
 
   /** Everything the lesson rules need to know about the caller in this course. */
   async learner(caller: Caller, courseDocumentId: string, now: Date): Promise<Learner & { enrollmentId: number | null }> {
-    const managesCourse = caller.role === 'admin' || (caller.userId !== null && (await canManageCourse(strapi, caller, courseDocumentId)));
+    // Only a teacher can be one of the course's teachers: a student's request skips the lookup.
+    const managesCourse = caller.role === 'admin' || (caller.role === 'teacher' && caller.userId !== null && (await canManageCourse(strapi, caller, courseDocumentId)));
     if (caller.userId === null) return { managesCourse, enrollment: null, completedLessonIds: new Set(), enrollmentId: null };
     const [enrollment, completedLessonIds] = await Promise.all([
       enrollments(strapi).findEnrollment(caller.userId, courseDocumentId),

@@ -1,0 +1,111 @@
+import type { Core } from '@strapi/strapi';
+
+/**
+ * users-permissions reads the caller and their role from the database on every authenticated request (three
+ * queries), though both change rarely. The row is kept here briefly: dropped at once on any write to users or
+ * roles in this instance, and after AUTHENTICATED_USER_TTL_MS at the latest for changes made through another
+ * instance (a user blocked there keeps access for at most that long, well inside an access token's lifetime).
+ */
+const AUTHENTICATED_USER_TTL_MS = 5_000;
+const MAX_USERS = 10_000;
+
+const USER = 'plugin::users-permissions.user';
+const ROLE = 'plugin::users-permissions.role';
+
+const users = new Map<string, { user: Promise<unknown>; expiresAt: number }>();
+
+export function forgetAuthenticatedUsers() {
+  users.clear();
+}
+
+/** The caller's user row with its role, from this cache or from `load`; each request gets its own copy. */
+async function rememberedUser(id: unknown, load: () => Promise<unknown>): Promise<unknown> {
+  const key = String(id);
+  const now = Date.now();
+  let cached = users.get(key);
+  if (!cached || cached.expiresAt <= now) {
+    if (users.size >= MAX_USERS) users.clear();
+    cached = { user: load(), expiresAt: now + AUTHENTICATED_USER_TTL_MS };
+    users.set(key, cached);
+    // A failed or empty read is not kept: the next request asks the database again.
+    cached.user.then((user) => (user ? undefined : users.delete(key)), () => users.delete(key));
+  }
+  const user = await cached.user;
+  // Code that decorates ctx.state.user must not reach another request.
+  return user ? structuredClone(user) : user;
+}
+
+type UserService = { fetchAuthenticatedUser(id: unknown): Promise<unknown>; [name: string]: unknown };
+
+/** The users-permissions user service with the per-request read of the caller remembered. */
+export function withRememberedAuthenticatedUser<Service extends UserService>(service: Service): Service {
+  return { ...service, fetchAuthenticatedUser: (id: unknown) => rememberedUser(id, () => service.fetchAuthenticatedUser(id)) };
+}
+
+type JwtService = { verify(token: string): Promise<unknown>; [name: string]: unknown };
+
+/**
+ * In refresh mode users-permissions checks, for every access token, that its user still exists: a second read
+ * of the same row the strategy then fetches with its role. Both go through the one remembered row. The token
+ * checks are the stock ones (signature, expiry, `type: 'access'`).
+ */
+export function withRememberedTokenUser<Service extends JwtService>(strapi: Core.Strapi, service: Service): Service {
+  return {
+    ...service,
+    async verify(token: string) {
+      if (strapi.config.get<string>('plugin::users-permissions.jwtManagement', 'legacy-support') !== 'refresh') return service.verify(token);
+      const result = strapi.sessionManager('users-permissions').validateAccessToken(token) as { isValid: boolean; payload: { type?: string; userId?: unknown; sessionId?: string } };
+      if (!result.isValid || result.payload.type !== 'access') throw new Error('Invalid token.');
+      const id = Number(result.payload.userId) || result.payload.userId;
+      const user = (await rememberedUser(id, () => strapi.plugin('users-permissions').service('user').fetchAuthenticatedUser(id))) as { id: number } | null;
+      if (!user) throw new Error('Invalid token.');
+      return { id: user.id, sessionId: result.payload.sessionId };
+    },
+  };
+}
+
+export function forgetAuthenticatedUsersOnWrites(strapi: Core.Strapi) {
+  strapi.db.lifecycles.subscribe({
+    models: [USER, ROLE],
+    afterCreate: forgetAuthenticatedUsers,
+    afterCreateMany: forgetAuthenticatedUsers,
+    afterUpdate: forgetAuthenticatedUsers,
+    afterUpdateMany: forgetAuthenticatedUsers,
+    afterDelete: forgetAuthenticatedUsers,
+    afterDeleteMany: forgetAuthenticatedUsers,
+  });
+}
+
+const ADVANCED_SETTINGS_TTL_MS = 5_000;
+let advancedSettings: { value: Promise<unknown>; expiresAt: number } | null = null;
+
+type StoreParams = { type?: string; name?: string; key?: string; [other: string]: unknown };
+const isAdvancedSettings = (params: StoreParams) => params?.type === 'plugin' && params?.name === 'users-permissions' && params?.key === 'advanced';
+
+/**
+ * The strategy also reads the users-permissions "advanced" settings (is email confirmation required?) on every
+ * authenticated request. Scoped stores call the core store's own get/set/delete, so wrapping those three keeps
+ * the value for a few seconds and drops it on any write to it in this instance.
+ */
+export function rememberAdvancedSettings(strapi: Core.Strapi) {
+  const store = strapi.store as unknown as { get(params: StoreParams): Promise<unknown>; set(params: StoreParams): Promise<unknown>; delete(params: StoreParams): Promise<unknown> };
+  const { get, set, delete: remove } = store;
+  store.get = (params) => {
+    if (!isAdvancedSettings(params)) return get(params);
+    const now = Date.now();
+    if (!advancedSettings || advancedSettings.expiresAt <= now) {
+      const value = get(params);
+      advancedSettings = { value, expiresAt: now + ADVANCED_SETTINGS_TTL_MS };
+      value.catch(() => (advancedSettings = null));
+    }
+    return advancedSettings.value.then((value) => structuredClone(value));
+  };
+  store.set = (params) => {
+    if (isAdvancedSettings(params)) advancedSettings = null;
+    return set(params);
+  };
+  store.delete = (params) => {
+    if (isAdvancedSettings(params)) advancedSettings = null;
+    return remove(params);
+  };
+}
