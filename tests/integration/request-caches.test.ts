@@ -105,4 +105,24 @@ describe('the remembered course structure', () => {
     // Two lessons and one required final test: two of three steps done.
     expect(last.body.data).toMatchObject({ percent: 66, courseCompleted: false });
   });
+  test("a quiz's new passing mark applies to the next submission", async () => {
+    const teacher = await make.createUser('teacher');
+    const course = await make.createCourse({ teacher, lessons: 1 });
+    const quiz = await make.createQuiz(course, { onLesson: true, lessonIndex: 0, data: { passingPercent: 70 } });
+    const student = await make.createUser('student');
+    await make.enroll(student, course);
+    const started = await app.request.post(`/api/quizzes/${quiz.documentId}/attempts`).set(student.auth);
+    expect(started.status).toBe(201);
+    await app.strapi.documents('api::quiz.quiz').update({ documentId: quiz.documentId, locale: 'en', data: { passingPercent: 30 } as any });
+    await app.strapi.documents('api::quiz.quiz').publish({ documentId: quiz.documentId, locale: 'en' });
+    // One right answer of three: 33.33 %, a pass only under the new mark.
+    const answers = started.body.data.questions.map((question: { id: number; type: string; options?: Array<{ id: number; text: string }> }) => {
+      if (question.type === 'single') return { question: question.id, choices: [question.options!.find((option) => option.text === 'Right')!.id] };
+      if (question.type === 'short_text') return { question: question.id, text: 'bye' };
+      return { question: question.id, number: 2 };
+    });
+    const submitted = await app.request.post(`/api/quiz-attempts/${started.body.data.id}/submit`).set(student.auth).send({ answers });
+    expect(submitted.status).toBe(200);
+    expect(submitted.body.data).toMatchObject({ percent: 33.33, passingPercent: 30, passed: true });
+  });
 });

@@ -192,7 +192,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     if (activity.lastLessonDocumentId !== undefined) data.lastLessonDocumentId = activity.lastLessonDocumentId;
     if (activity.lastPositionSeconds !== undefined) data.lastPositionSeconds = activity.lastPositionSeconds;
     if (activity.progressPercent !== undefined) data.progressPercent = activity.progressPercent;
-    await strapi.db.query(ENROLLMENT).update({ where: { id: enrollmentId }, data });
+    // One UPDATE: `update` would also read the row before and after and open a transaction for relations.
+    await strapi.db.query(ENROLLMENT).updateMany({ where: { id: enrollmentId }, data });
   },
 
   /**

@@ -5,6 +5,7 @@ import { conflict, Refusal } from '../../../../../access/refusal';
 import type { Caller } from '../../../../../access/roles';
 import { attemptQuestions, mayReview, questionsForStudent, resultsWithAnswers, type QuestionComponent, type ReviewPolicy } from '../rules/attempt-questions';
 import { AnswerError, parseAnswers, scoreQuiz, type AttemptQuestion } from '../rules/score-quiz';
+import { rememberCourseStructure } from '../../../../../access/course-structure-cache';
 import { isUniqueViolation } from '../../../../../access/database-errors';
 
 const QUIZ = 'api::quiz.quiz';
@@ -60,8 +61,12 @@ const enrollments = (strapi: Core.Strapi) => strapi.plugin('enrollment').service
 const progress = (strapi: Core.Strapi) => strapi.plugin('progress').service('progress');
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
-  /** The published quiz in the wanted locale (English, then any, when it has no such translation). */
-  async loadQuiz(quizDocumentId: string, locale?: string): Promise<QuizSettings> {
+  /** The published quiz in the wanted locale (English, then any, when it has no such translation); shared, never mutated. */
+  loadQuiz(quizDocumentId: string, locale?: string): Promise<QuizSettings> {
+    return rememberCourseStructure(strapi, `quiz:${quizDocumentId}:${locale ?? 'en'}`, () => this.readQuiz(quizDocumentId, locale));
+  },
+
+  async readQuiz(quizDocumentId: string, locale?: string): Promise<QuizSettings> {
     const rows = await strapi.db.query(QUIZ).findMany({
       where: { documentId: quizDocumentId, publishedAt: { $notNull: true } },
       select: ['id', 'locale'],
