@@ -181,9 +181,14 @@ describe('Enrollments page', () => {
     expectStatus(await app.request.post(url).set(marketer.auth).send({ email: student.email }), 403);
     expectStatus(await app.request.post('/enrollment/courses/nosuchcourse000000000000/enrollments').set(superAdmin.auth).send({ email: student.email }), 404);
     expectStatus(await app.request.delete(`/enrollment/courses/${courseA.documentId}/enrollments/abc`).set(adminA.auth), 400);
+    // Enrolled by its teacher, the student still cannot be removed by another course's teacher or a Marketer.
+    expectStatus(await app.request.post(url).set(adminA.auth).send({ email: student.email }), 201);
+    expectStatus(await app.request.delete(`/enrollment/courses/${courseA.documentId}/enrollments/${student.id}`).set(adminB.auth), 403);
+    expectStatus(await app.request.delete(`/enrollment/courses/${courseA.documentId}/enrollments/${student.id}`).set(marketer.auth), 403);
+    expectStatus(await app.request.delete(`/enrollment/courses/${courseA.documentId}/enrollments/${student.id}`).set(superAdmin.auth), 200);
     expectStatus(await app.request.delete(`/enrollment/courses/${courseA.documentId}/enrollments/${student.id}`).set(adminA.auth), 404);
     const mine = await app.request.get('/api/me/enrollments').set(student.auth);
-    expect(mine.body.data).toEqual([]);
+    expect(mine.body.data).toEqual([expect.objectContaining({ status: 'cancelled' })]);
   });
 
   test('a Super Admin enrolls in any course', async () => {

@@ -25,7 +25,8 @@ const BUCKET_SQL = `CASE ${Array.from({ length: 9 }, (_, index) => `WHEN best >=
 
 /**
  * The first day of the period an enrollment falls in, as YYYY-MM-DD (weeks start on Monday). SQLite keeps
- * datetimes as epoch milliseconds (text in databases written by other tools); PostgreSQL as timestamps in UTC.
+ * datetimes as epoch milliseconds (text in databases written by other tools); PostgreSQL as timestamps without
+ * time zone, as written. Lyceum runs on these two (no MySQL branch).
  */
 function periodSql(client: string, period: InsightsPeriod, column: string): string {
   if (client === 'postgres') return period === 'day' ? `to_char(${column}, 'YYYY-MM-DD')` : `to_char(date_trunc('week', ${column}), 'YYYY-MM-DD')`;
