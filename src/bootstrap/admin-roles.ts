@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { LMS_PAGE_ACTIONS } from '../access/admin-route';
 
 /**
  * Admin-panel roles for people who work in the Strapi admin, not through the API (contract, "Roles"): marketers
@@ -48,7 +49,8 @@ export const ADMIN_ROLES: AdminRoleSpec[] = [
     description: 'Edits the courses they teach (matched by email to the course teachers) and their content',
     contentTypes: COURSE_TYPES,
     conditions: [IS_COURSE_TEACHER_UID],
-    otherActions: [],
+    // The LMS pages; which courses they show is decided per request by the course's teachers, not here.
+    otherActions: [LMS_PAGE_ACTIONS.enrollments.id, LMS_PAGE_ACTIONS.insights.id, LMS_PAGE_ACTIONS.certificates.id],
   },
 ];
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'crypto';
+import { LMS_PAGE_ACTIONS } from '../../src/access/admin-route';
 import { ADMIN_ROLES, IS_COURSE_TEACHER_UID, ensureAdminRoles } from '../../src/bootstrap/admin-roles';
 import { factories, type TestCourse, type TestUser } from '../helpers/factories';
 import { startLyceum, stopLyceum, type TestApp } from '../helpers/strapi';
@@ -62,8 +63,12 @@ describe('roles at bootstrap', () => {
   test('the teacher condition is registered and every Teacher content permission carries it', async () => {
     expect(app.strapi.service('admin::permission').conditionProvider.has(IS_COURSE_TEACHER_UID)).toBe(true);
     const teacher = await app.strapi.db.query('admin::role').findOne({ where: { name: 'Teacher' }, populate: ['permissions'] });
-    expect(teacher.permissions.length).toBeGreaterThan(0);
-    for (const permission of teacher.permissions) expect(permission.conditions).toEqual([IS_COURSE_TEACHER_UID]);
+    const contentPermissions = teacher.permissions.filter((permission: { subject: string | null }) => permission.subject !== null);
+    expect(contentPermissions.length).toBeGreaterThan(0);
+    for (const permission of contentPermissions) expect(permission.conditions).toEqual([IS_COURSE_TEACHER_UID]);
+    // The LMS pages' actions carry no condition: the pages' services scope each request to the courses taught.
+    const pageActions = teacher.permissions.filter((permission: { subject: string | null }) => permission.subject === null).map((permission: { action: string }) => permission.action);
+    expect(pageActions).toEqual(expect.arrayContaining(Object.values(LMS_PAGE_ACTIONS).map((action) => action.id)));
   });
 });
 

@@ -1,18 +1,24 @@
 import type { Core } from '@strapi/strapi';
+import { LMS_PAGE_ACTIONS } from '../../../../access/admin-route';
 import seatSchema from './content-types/course-seat/schema.json';
 import enrollmentSchema from './content-types/enrollment/schema.json';
+import adminEnrollmentsController from './controllers/admin-enrollments';
 import enrollmentsController from './controllers/enrollments';
 import routes from './routes';
 import enrollmentMail from './services/enrollment-mail';
 import enrollmentViews from './services/enrollment-views';
 import enrollments from './services/enrollments';
 import payments from './services/payments';
+import staffEnrollments from './services/staff-enrollments';
 
 export default {
   contentTypes: { enrollment: { schema: enrollmentSchema }, 'course-seat': { schema: seatSchema } },
-  services: { enrollments, 'enrollment-views': enrollmentViews, 'enrollment-mail': enrollmentMail, payments },
-  controllers: { enrollments: enrollmentsController },
+  services: { enrollments, 'enrollment-views': enrollmentViews, 'enrollment-mail': enrollmentMail, payments, 'staff-enrollments': staffEnrollments },
+  controllers: { enrollments: enrollmentsController, 'admin-enrollments': adminEnrollmentsController },
   routes,
+  async register({ strapi }: { strapi: Core.Strapi }) {
+    await strapi.service('admin::permission').actionProvider.registerMany([LMS_PAGE_ACTIONS.enrollments.registration]);
+  },
   bootstrap({ strapi }: { strapi: Core.Strapi }) {
     strapi.eventHub.on('lyceum.enrollment.created', async (event: { userId: number; courseDocumentId: string }) => {
       await strapi.plugin('enrollment').service('enrollment-mail').sendEnrollmentConfirmation(event.userId, event.courseDocumentId);

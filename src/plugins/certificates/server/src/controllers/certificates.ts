@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
-import { errors } from '@strapi/utils';
 import { bodyWithOnly, documentIdParam, positiveIntegerParam } from '../../../../../access/params';
 import { callerFrom } from '../../../../../access/roles';
+import { revokeReason } from '../rules/revoke-reason';
 import { presentCertificate } from '../services/certificates';
 
 const certificates = (strapi: Core.Strapi) => strapi.plugin('certificates').service('certificates');
@@ -41,13 +41,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** POST /certificates/:documentId/revoke { reason } */
   async revoke(ctx: any) {
     const documentId = documentIdParam(ctx.params.documentId);
-    const { reason } = bodyWithOnly(ctx.request.body, ['reason']);
-    if (typeof reason !== 'string' || reason.trim().length === 0 || reason.length > 2000) {
-      throw new errors.ValidationError('Give a reason (1 to 2000 characters)', {
-        errors: [{ path: ['reason'], message: 'reason must be text of 1 to 2000 characters', name: 'ValidationError' }],
-      });
-    }
-    const certificate = await certificates(strapi).revoke(callerFrom(ctx.state), documentId, reason.trim(), new Date());
+    const reason = revokeReason(bodyWithOnly(ctx.request.body, ['reason']).reason);
+    const certificate = await certificates(strapi).revoke(callerFrom(ctx.state), documentId, reason, new Date());
     ctx.body = { data: { ...presentCertificate(certificate), revokeReason: certificate.revokeReason }, meta: {} };
   },
 });

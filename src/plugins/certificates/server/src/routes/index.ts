@@ -1,3 +1,4 @@
+import { LMS_PAGE_ACTIONS, lmsAdminRoutes } from '../../../../../access/admin-route';
 import { limitPerIp, limitSetting } from '../../../../../access/rate-limit';
 
 // Against enumeration of codes; generous enough for a page that verifies a few certificates.
@@ -11,6 +12,8 @@ const route = (method: string, path: string, handler: string, middlewares: unkno
   config: { prefix: '', middlewares },
 });
 
+const adminRoute = lmsAdminRoutes(LMS_PAGE_ACTIONS.certificates.id);
+
 export default {
   'content-api': {
     type: 'content-api',
@@ -20,6 +23,15 @@ export default {
       route('POST', '/certificates/:documentId/revoke', 'revoke'),
       route('POST', '/courses/:documentId/certificates', 'issue'),
       route('GET', '/me/certificates', 'mine'),
+    ],
+  },
+  // The admin panel's Certificates page, served under /certificates.
+  admin: {
+    type: 'admin',
+    routes: [
+      adminRoute('GET', '/search', 'admin-certificates.search'),
+      adminRoute('GET', '/:documentId/pdf', 'admin-certificates.pdf'),
+      adminRoute('POST', '/:documentId/revoke', 'admin-certificates.revoke'),
     ],
   },
 };

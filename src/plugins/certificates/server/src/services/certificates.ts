@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { assertCanManageCourse } from '../../../../../access/ownership';
+import { assertCanManageCourse, teachingCourseDocumentIds } from '../../../../../access/ownership';
 import { conflict } from '../../../../../access/refusal';
 import type { Caller } from '../../../../../access/roles';
 import { isWellFormedCode, newCertificateCode, verificationUrl } from '../rules/certificate-code';
@@ -28,6 +28,12 @@ export const presentCertificate = (row: any) => ({
   revokedAt: row.revokedAt ?? null,
   course: { documentId: courseOfKey(row.key) },
 });
+
+export interface CertificateSearch {
+  student?: string;
+  course?: string;
+  code?: string;
+}
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   verificationUrlFor(code: string): string {
@@ -157,6 +163,42 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     });
     if (count !== 1) throw conflict('This certificate is already revoked', 'already_revoked');
     return strapi.db.query(CERTIFICATE).findOne({ where: { id: certificate.id } });
+  },
+
+  /**
+   * The admin panel's certificate search: by student (name or email), course title or code, each a
+   * case-insensitive part, all given ones together. A teacher finds only the certificates of courses they teach.
+   */
+  async search(caller: Caller, criteria: CertificateSearch, page: { page: number; pageSize: number }) {
+    const filters: Array<Record<string, unknown>> = [];
+    if (caller.role !== 'admin') {
+      const taught = caller.role === 'teacher' && caller.userId !== null ? await teachingCourseDocumentIds(strapi, caller.userId) : [];
+      if (taught.length === 0) return { data: [], total: 0 };
+      filters.push({ $or: taught.map((courseDocumentId) => ({ key: { $endsWith: `:${courseDocumentId}` } })) });
+    }
+    if (criteria.student) {
+      filters.push({ $or: [{ studentName: { $containsi: criteria.student } }, { user: { email: { $containsi: criteria.student } } }, { user: { username: { $containsi: criteria.student } } }] });
+    }
+    if (criteria.course) filters.push({ courseTitle: { $containsi: criteria.course } });
+    if (criteria.code) filters.push({ code: { $containsi: criteria.code } });
+    const where = filters.length ? { $and: filters } : {};
+    const [rows, total] = await Promise.all([
+      strapi.db.query(CERTIFICATE).findMany({
+        where,
+        populate: { user: { select: ['id', 'username', 'email'] } },
+        orderBy: [{ issuedAt: 'desc' }, { id: 'desc' }],
+        offset: (page.page - 1) * page.pageSize,
+        limit: page.pageSize,
+      }),
+      strapi.db.query(CERTIFICATE).count({ where }),
+    ]);
+    const data = rows.map((row: any) => ({
+      ...presentCertificate(row),
+      revokeReason: row.revokeReason ?? null,
+      // Staff see whose certificate it is, as on the course's students list; nothing else of the account.
+      student: row.user ? { id: row.user.id, username: row.user.username, email: row.user.email } : null,
+    }));
+    return { data, total };
   },
 
   /** Public verification: names, course and dates; no email, no user id. Unknown and malformed codes are alike 404. */

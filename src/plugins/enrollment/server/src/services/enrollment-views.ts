@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import type { Caller } from '../../../../../access/roles';
 import { effectiveStatus, type EnrollmentStatus } from '../rules/enrollment-rules';
 
 const ENROLLMENT = 'plugin::enrollment.enrollment';
@@ -39,6 +40,24 @@ async function lessonTitles(strapi: Core.Strapi, documentIds: string[], locale?:
 
 const courseOfKey = (key: string) => key.slice(key.indexOf(':') + 1);
 
+export const MANAGEABLE_COURSES_LIMIT = 500;
+
+/** One entry per course from its rows (locales, draft and published): the asked locale's title, published if any row is. */
+function summarizeCourses(rows: any[], locale?: string) {
+  const byDocument = new Map<string, any>();
+  for (const row of rows) {
+    const entry = byDocument.get(row.documentId) ?? { documentId: row.documentId, isPublished: false, locales: [] as string[] };
+    entry.isPublished ||= Boolean(row.publishedAt);
+    if (!entry.locales.includes(row.locale)) entry.locales.push(row.locale);
+    if (!entry.title || row.locale === (locale ?? 'en')) Object.assign(entry, { title: row.title, slug: row.slug });
+    entry.studentsCount = row.studentsCount ?? 0;
+    byDocument.set(row.documentId, entry);
+  }
+  return [...byDocument.values()].map((entry) => ({ ...entry, status: entry.isPublished ? 'published' : 'draft' }));
+}
+
+const sortByTitle = <T extends { title?: string }>(courses: T[]) => courses.sort((a, b) => (a.title ?? '').localeCompare(b.title ?? ''));
+
 /** How enrollments are shown: the contract's fields, the effective status, never another user's data. */
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async present(enrollment: any, courseDocumentId: string, now: Date, locale?: string) {
@@ -67,16 +86,24 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       where: { teachers: { id: userId } },
       select: ['documentId', 'title', 'slug', 'locale', 'publishedAt', 'studentsCount', 'updatedAt'],
     });
-    const byDocument = new Map<string, any>();
-    for (const row of rows) {
-      const entry = byDocument.get(row.documentId) ?? { documentId: row.documentId, isPublished: false, locales: [] as string[] };
-      entry.isPublished ||= Boolean(row.publishedAt);
-      if (!entry.locales.includes(row.locale)) entry.locales.push(row.locale);
-      if (!entry.title || row.locale === (locale ?? 'en')) Object.assign(entry, { title: row.title, slug: row.slug });
-      entry.studentsCount = row.studentsCount ?? 0;
-      byDocument.set(row.documentId, entry);
-    }
-    return [...byDocument.values()].map((entry) => ({ ...entry, status: entry.isPublished ? 'published' : 'draft' }));
+    return summarizeCourses(rows, locale);
+  },
+
+  /**
+   * The courses an admin-panel page offers to pick from: a teacher's own, every course for an admin (at most
+   * MANAGEABLE_COURSES_LIMIT, by title: a picker, not a catalogue).
+   */
+  async listManageable(caller: Caller, locale?: string) {
+    if (caller.role !== 'admin') return caller.userId === null ? [] : sortByTitle(await this.listTeaching(caller.userId, locale));
+    const documents = await strapi.db.query(COURSE).findMany({ select: ['documentId'], orderBy: [{ title: 'asc' }, { id: 'asc' }], limit: MANAGEABLE_COURSES_LIMIT * 4 });
+    const documentIds = [...new Set<string>(documents.map((row: { documentId: string }) => row.documentId))].slice(0, MANAGEABLE_COURSES_LIMIT);
+    const rows = documentIds.length
+      ? await strapi.db.query(COURSE).findMany({
+          where: { documentId: { $in: documentIds } },
+          select: ['documentId', 'title', 'slug', 'locale', 'publishedAt', 'studentsCount', 'updatedAt'],
+        })
+      : [];
+    return sortByTitle(summarizeCourses(rows, locale));
   },
 
   async listStudents(courseDocumentId: string, options: { page: number; pageSize: number; now: Date }) {

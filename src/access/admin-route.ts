@@ -1,0 +1,23 @@
+/**
+ * Routes of the LMS pages in the admin panel. Strapi's own policies let through only a logged-in admin-panel
+ * user holding the page's action (Super Admin holds every action; the Teacher role is given these in
+ * src/bootstrap/admin-roles.ts). Which courses that user may touch is decided later, by the services, through
+ * adminCaller and the same ownership rules the REST API uses.
+ */
+export function lmsAdminRoutes(action: string) {
+  const policies = ['admin::isAuthenticatedAdmin', { name: 'admin::hasPermissions', config: { actions: [action] } }];
+  return (method: string, path: string, handler: string) => ({ method, path, handler, config: { policies } });
+}
+
+/** An admin action of a local plugin: its id (`plugin::<pluginName>.<uid>`) and what the action provider registers. */
+const pluginAction = (pluginName: string, uid: string, displayName: string) => ({
+  id: `plugin::${pluginName}.${uid}`,
+  registration: { section: 'plugins', pluginName, uid, displayName },
+});
+
+/** The LMS page actions, one per page, registered by the owning plugin; the Teacher admin role holds them all. */
+export const LMS_PAGE_ACTIONS = {
+  enrollments: pluginAction('enrollment', 'manage-enrollments', 'Enrollments page: list, enroll and cancel students'),
+  insights: pluginAction('progress', 'read-insights', 'Course insights page'),
+  certificates: pluginAction('certificates', 'manage-certificates', 'Certificates page: search, open and revoke'),
+};
