@@ -43,6 +43,8 @@ function cachePublicResponse(strapi: Core.Strapi, route: CacheRoute) {
     if (cached) {
       ctx.set('X-Cache', 'HIT');
       ctx.status = 200;
+      // Kept as the JSON text itself: a hit then costs no parse into objects and no stringify back.
+      if (typeof cached === 'string') ctx.type = 'application/json; charset=utf-8';
       ctx.body = cached;
       return;
     }
@@ -51,7 +53,7 @@ function cachePublicResponse(strapi: Core.Strapi, route: CacheRoute) {
     ctx.set('X-Cache', 'MISS');
     const isStorable = ctx.status === 200 && ctx.body && typeof ctx.body === 'object' && !Buffer.isBuffer(ctx.body);
     // Awaited, unlike the plugin's own recv: once a reader has its answer, a following write's purge finds the entry.
-    if (isStorable && generation === purgeGeneration()) await store.set(key, ctx.body, route.maxAge);
+    if (isStorable && generation === purgeGeneration()) await store.set(key, JSON.stringify(ctx.body), route.maxAge);
   };
 }
 

@@ -37,6 +37,9 @@ describe('public catalog', () => {
     expect(first.headers['x-cache']).toBe('MISS');
     const second = await untilCached('/api/courses?sort=title');
     expect(second.body).toEqual(first.body);
+    // Served as the same JSON document, with the same type, not as text.
+    expect(second.headers['content-type']).toBe(first.headers['content-type']);
+    expect(second.text).toBe(first.text);
     // Each query string is its own entry.
     expect((await app.request.get('/api/courses?sort=title&pagination[pageSize]=5')).headers['x-cache']).toBe('MISS');
   });
