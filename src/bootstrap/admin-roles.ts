@@ -33,6 +33,12 @@ interface AdminRoleSpec {
 
 export const TEACHER_ROLE_CODE = 'lyceum-teacher';
 
+/**
+ * The grading plugin's admin-panel pages (src/plugins/grading/server/src/admin-actions.ts): the grading queue and
+ * the quiz preview. Which courses they show is the plugin's own check (the courses the admin user teaches).
+ */
+export const GRADING_ACTIONS = ['plugin::grading.queue.grade', 'plugin::grading.quiz.preview'];
+
 export const ADMIN_ROLES: AdminRoleSpec[] = [
   {
     name: 'Marketer',
@@ -45,10 +51,10 @@ export const ADMIN_ROLES: AdminRoleSpec[] = [
   {
     name: 'Teacher',
     code: TEACHER_ROLE_CODE,
-    description: 'Edits the courses they teach (matched by email to the course teachers) and their content',
+    description: 'Edits the courses they teach (matched by email to the course teachers) and their content; grades their work',
     contentTypes: COURSE_TYPES,
     conditions: [IS_COURSE_TEACHER_UID],
-    otherActions: [],
+    otherActions: GRADING_ACTIONS,
   },
 ];
 
