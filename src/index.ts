@@ -8,6 +8,7 @@ import { cachePluginRoutes } from './cache/routes';
 import { configureAccountMail } from './bootstrap/auth-mail';
 import { ensureLocales } from './bootstrap/locales';
 import { ensureQueryIndexes } from './bootstrap/query-indexes';
+import { applyQuizLayouts } from './bootstrap/quiz-layout';
 import { configureOAuthProviders, registerYandexProvider } from './bootstrap/oauth-providers';
 import { rememberContentApiAbilities } from './access/permission-cache';
 import { applyPermissionMatrix } from './bootstrap/roles';
@@ -45,6 +46,7 @@ export default {
     schedulePublishing(strapi);
     await registerCourseTeacherCondition(strapi);
     await ensureAdminRoles(strapi);
+    await applyQuizLayouts(strapi);
     if (!isDemoDataWanted(process.env)) return;
     if (await seedDemoDataOnce(strapi)) strapi.log.info('Lyceum: demo data loaded');
     strapi.server.httpServer.once('listening', () => {

@@ -357,3 +357,33 @@ describe('quiz preview', () => {
     expectStatus(await preview(teacher, theirQuiz.documentId, { locale: '<script>' }), 400);
   });
 });
+
+describe('quiz layouts in the content manager', () => {
+  const configuration = (session: AdminSession) => app.request.get('/content-manager/content-types/api::quiz.quiz/configuration').set(session.auth);
+
+  test('questions show their prompt when collapsed, and fields say what they do', async () => {
+    const response = await configuration(teacher);
+    expectStatus(response, 200);
+    const { contentType, components } = response.body.data;
+    expect(contentType.metadatas.timeLimitSeconds.edit).toMatchObject({ label: 'Time limit (seconds)', description: 'Empty: no time limit' });
+    expect(contentType.layouts.list).toEqual(['id', 'title', 'lesson', 'course', 'isFinal', 'timeLimitSeconds']);
+    // Every field is still on the edit view.
+    const placed = contentType.layouts.edit.flat().map((field: { name: string }) => field.name).sort();
+    expect(placed).toEqual(Object.keys(contentType.metadatas).filter((name) => contentType.metadatas[name].edit.visible !== false && !['id', 'documentId', 'createdAt', 'updatedAt', 'publishedAt', 'createdBy', 'updatedBy', 'locale', 'localizations'].includes(name)).sort());
+    expect(components['quiz.question'].settings.mainField).toBe('prompt');
+    expect(components['quiz.question'].layouts.edit[0]).toEqual([{ name: 'prompt', size: 12 }]);
+    expect(components['quiz.question'].metadatas.acceptedAnswers.edit.label).toBe('Accepted answers');
+    expect(components['quiz.option'].metadatas.correct.edit.label).toBe('Correct answer');
+  });
+
+  test('applied once: a label changed by hand later stays', async () => {
+    const { applyQuizLayouts } = await import('../../src/bootstrap/quiz-layout');
+    const contentTypes = app.strapi.plugin('content-manager').service('content-types');
+    const model = contentTypes.findContentType('api::quiz.quiz');
+    const current = await contentTypes.findConfiguration(model);
+    current.metadatas.title.edit.label = 'Quiz name';
+    await contentTypes.updateConfiguration(model, { settings: current.settings, metadatas: current.metadatas, layouts: current.layouts });
+    await applyQuizLayouts(app.strapi);
+    expect((await configuration(superAdmin)).body.data.contentType.metadatas.title.edit.label).toBe('Quiz name');
+  });
+});
