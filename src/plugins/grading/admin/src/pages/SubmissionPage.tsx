@@ -217,7 +217,17 @@ export const SubmissionPage = () => {
             </Flex>
           </Box>
 
-          <Box background="neutral0" padding={6} shadow="tableShadow" hasRadius tag="form" aria-label="Grade this submission" onSubmit={(event: React.FormEvent) => { event.preventDefault(); void send('graded'); }}>
+          <Box
+            background="neutral0"
+            padding={6}
+            shadow="tableShadow"
+            hasRadius
+            tag="form"
+            onSubmit={(event: React.FormEvent) => {
+              event.preventDefault();
+              void send('graded');
+            }}
+          >
             <Flex direction="column" alignItems="stretch" gap={4}>
               <Typography variant="delta" tag="h2">
                 Your grade
