@@ -8,6 +8,7 @@ import { cachePluginRoutes } from './cache/routes';
 import { configureAccountMail } from './bootstrap/auth-mail';
 import { ensureLocales } from './bootstrap/locales';
 import { ensureQueryIndexes } from './bootstrap/query-indexes';
+import { applyQuizLayouts } from './bootstrap/quiz-layout';
 import { configureOAuthProviders, registerYandexProvider } from './bootstrap/oauth-providers';
 import { forgetAuthenticatedUsersOnWrites, rememberAdvancedSettings } from './access/authenticated-user-cache';
 import { rememberContentApiAbilities } from './access/permission-cache';
@@ -48,6 +49,7 @@ export default {
     schedulePublishing(strapi);
     await registerCourseTeacherCondition(strapi);
     await ensureAdminRoles(strapi);
+    await applyQuizLayouts(strapi);
     if (!isDemoDataWanted(process.env)) return;
     if (await seedDemoDataOnce(strapi)) strapi.log.info('Lyceum: demo data loaded');
     strapi.server.httpServer.once('listening', () => {

@@ -15,9 +15,11 @@ const pluginAction = (pluginName: string, uid: string, displayName: string) => (
   registration: { section: 'plugins', pluginName, uid, displayName },
 });
 
-/** The LMS page actions, one per page, registered by the owning plugin; the Teacher admin role holds them all. */
+/** The LMS page actions, registered by the owning plugin; the Teacher admin role holds them all. */
 export const LMS_PAGE_ACTIONS = {
   enrollments: pluginAction('enrollment', 'manage-enrollments', 'Enrollments page: list, enroll and cancel students'),
   insights: pluginAction('progress', 'read-insights', 'Course insights page'),
   certificates: pluginAction('certificates', 'manage-certificates', 'Certificates page: search, open and revoke'),
+  gradingQueue: pluginAction('grading', 'queue.grade', 'Grade submissions'),
+  quizPreview: pluginAction('grading', 'quiz.preview', 'Preview quizzes'),
 };

@@ -46,11 +46,11 @@ export const ADMIN_ROLES: AdminRoleSpec[] = [
   {
     name: 'Teacher',
     code: TEACHER_ROLE_CODE,
-    description: 'Edits the courses they teach (matched by email to the course teachers) and their content',
+    description: 'Edits the courses they teach (matched by email to the course teachers) and their content; grades their work',
     contentTypes: COURSE_TYPES,
     conditions: [IS_COURSE_TEACHER_UID],
     // The LMS pages; which courses they show is decided per request by the course's teachers, not here.
-    otherActions: [LMS_PAGE_ACTIONS.enrollments.id, LMS_PAGE_ACTIONS.insights.id, LMS_PAGE_ACTIONS.certificates.id],
+    otherActions: Object.values(LMS_PAGE_ACTIONS).map((action) => action.id),
   },
 ];
 

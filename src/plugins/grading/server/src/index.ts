@@ -1,16 +1,29 @@
+import type { Core } from '@strapi/strapi';
+import { registerAdminActions } from './admin-actions';
 import schema from './content-types/quiz-attempt/schema.json';
+import adminGradingController from './controllers/admin-grading';
 import gradebookController from './controllers/gradebook';
 import quizAttemptsController from './controllers/quiz-attempts';
 import submissionsController from './controllers/submissions';
 import routes from './routes';
 import gradebook from './services/gradebook';
+import gradingQueue from './services/grading-queue';
 import quizAttempts from './services/quiz-attempts';
+import quizPreview from './services/quiz-preview';
 import quizResults from './services/quiz-results';
 import submissions from './services/submissions';
 
 export default {
+  async bootstrap({ strapi }: { strapi: Core.Strapi }) {
+    await registerAdminActions(strapi);
+  },
   contentTypes: { 'quiz-attempt': { schema } },
-  services: { 'quiz-results': quizResults, 'quiz-attempts': quizAttempts, submissions, gradebook },
-  controllers: { 'quiz-attempts': quizAttemptsController, submissions: submissionsController, gradebook: gradebookController },
+  services: { 'quiz-results': quizResults, 'quiz-attempts': quizAttempts, submissions, gradebook, 'grading-queue': gradingQueue, 'quiz-preview': quizPreview },
+  controllers: {
+    'quiz-attempts': quizAttemptsController,
+    submissions: submissionsController,
+    gradebook: gradebookController,
+    'admin-grading': adminGradingController,
+  },
   routes,
 };

@@ -1,3 +1,4 @@
+import { adminRoutes } from './admin-routes';
 import { assignmentRoutes } from './assignment-routes';
 import { quizRoutes } from './quiz-routes';
 
@@ -5,5 +6,9 @@ export default {
   'content-api': {
     type: 'content-api',
     routes: [...quizRoutes, ...assignmentRoutes],
+  },
+  admin: {
+    type: 'admin',
+    routes: adminRoutes,
   },
 };

@@ -47,7 +47,7 @@ interface StoredFile {
   formats?: unknown;
 }
 
-interface SubmissionRow {
+export interface SubmissionRow {
   id: number;
   documentId: string;
   key: string;
@@ -73,7 +73,7 @@ const ROW_POPULATE = {
 
 /** The database-unique key of "this student's work for this assignment": one active submission, whatever races. */
 export const submissionKey = (userId: number, assignmentDocumentId: string) => `${userId}:${assignmentDocumentId}`;
-const assignmentOfKey = (key: string) => key.slice(key.indexOf(':') + 1);
+export const assignmentOfKey = (key: string) => key.slice(key.indexOf(':') + 1);
 
 const toNumber = (value: unknown) => (value === null || value === undefined ? null : Number(value));
 const toIso = (value: unknown) => (value ? new Date(value as string).toISOString() : null);
@@ -305,6 +305,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     return { data: own ? [presentSubmission(own, assignmentDocumentId)] : [], total: own ? 1 : 0 };
   },
 
+  async findByDocumentId(submissionDocumentId: string): Promise<SubmissionRow | null> {
+    return strapi.db.query(SUBMISSION).findOne({ where: { documentId: submissionDocumentId }, select: ROW_FIELDS, populate: ROW_POPULATE });
+  },
+
+  /** A submission with its assignment, for a caller who teaches its course (404 unknown, 403 `not_course_owner`). */
+  async findManaged(caller: Caller, submissionDocumentId: string): Promise<{ submission: SubmissionRow; assignment: AssignmentSettings }> {
+    const submission = await this.findByDocumentId(submissionDocumentId);
+    if (!submission) throw new errors.NotFoundError('Submission not found');
+    const assignment = await this.loadAssignment(assignmentOfKey(submission.key), { publishedOnly: false });
+    await assertCanManageCourse(strapi, caller, assignment.courseDocumentId);
+    return { submission, assignment };
+  },
+
   async isManagerOfAssignment(caller: Caller, assignmentDocumentId: string) {
     const assignment = await this.loadAssignment(assignmentDocumentId, { publishedOnly: false });
     return canManageCourse(strapi, caller, assignment.courseDocumentId);
@@ -315,12 +328,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
    * since the teacher opened it (409 `submission_changed`), and the student is told in the same
    * transaction: a posted grade is never silent.
    */
-  async grade(caller: Caller, submissionDocumentId: string, input: { grade?: number | null; feedback?: string | null; status: GradeStatus }, now: Date) {
-    const submission: SubmissionRow | null = await strapi.db.query(SUBMISSION).findOne({ where: { documentId: submissionDocumentId }, select: ROW_FIELDS, populate: ROW_POPULATE });
-    if (!submission) throw new errors.NotFoundError('Submission not found');
-    const assignmentDocumentId = assignmentOfKey(submission.key);
-    const assignment = await this.loadAssignment(assignmentDocumentId, { publishedOnly: false });
-    await assertCanManageCourse(strapi, caller, assignment.courseDocumentId);
+  async grade(
+    caller: Caller,
+    submissionDocumentId: string,
+    input: { grade?: number | null; feedback?: string | null; status: GradeStatus; attempt?: number },
+    now: Date
+  ) {
+    const { submission, assignment } = await this.findManaged(caller, submissionDocumentId);
+    const assignmentDocumentId = assignment.documentId;
+    // The attempt the teacher was shown (the admin panel sends it): grading it must not land on a newer one.
+    if (input.attempt !== undefined && input.attempt !== submission.attempt) {
+      throw conflict('The student handed in a new version meanwhile; open it again', 'submission_changed');
+    }
 
     const grade = input.grade === undefined ? toNumber(submission.grade) : input.grade;
     const problem = gradeProblem(grade, input.status, assignment.maxPoints);

@@ -1,0 +1,113 @@
+import { isFetchError } from '@strapi/admin/strapi-admin';
+
+/** What the admin routes under /grading answer (src/plugins/grading/server/src/controllers/admin-grading.ts). */
+export interface Student {
+  id: number;
+  username: string;
+  fullName: string | null;
+  email: string;
+}
+
+export interface CourseRef {
+  documentId: string;
+  title: string;
+}
+
+export interface QueueRow {
+  documentId: string;
+  student: Student | null;
+  course: CourseRef | null;
+  assignment: { documentId: string; title: string; maxPoints: number } | null;
+  attempt: number;
+  status: string;
+  isLate: boolean;
+  latePenaltyPercent: number;
+  submittedAt: string | null;
+}
+
+export interface Pagination {
+  page: number;
+  pageSize: number;
+  pageCount: number;
+  total: number;
+}
+
+export type GradeStatus = 'graded' | 'returned' | 'resubmit_requested';
+
+export interface SubmissionDetail {
+  documentId: string;
+  student: Student | null;
+  text: string | null;
+  files: Array<{ id: number; name: string; url: string; mime: string; size: number }>;
+  attempt: number;
+  status: 'submitted' | GradeStatus;
+  isLate: boolean;
+  latePenaltyPercent: number;
+  grade: number | null;
+  finalGrade: number | null;
+  feedback: string | null;
+  submittedAt: string | null;
+  gradedAt: string | null;
+  assignment: { documentId: string; title: string; maxPoints: number; latePenaltyPercent: number; dueAt: string | null; allowLate: boolean };
+  course: CourseRef;
+}
+
+export interface PreviewQuestion {
+  id: number;
+  type: 'single' | 'multiple' | 'true_false' | 'short_text' | 'numeric';
+  prompt: string;
+  points: number;
+  partialCredit: boolean;
+  explanation: string | null;
+  options?: Array<{ id: number; text: string; correct: boolean }>;
+  acceptedAnswers?: string[];
+  numericAnswer?: number | null;
+  tolerance?: number;
+}
+
+export interface QuizPreview {
+  documentId: string;
+  locale: string;
+  status: 'draft' | 'published';
+  title: string;
+  description: string | null;
+  course: CourseRef | null;
+  lesson: { documentId: string; title: string } | null;
+  isFinal: boolean;
+  timeLimitSeconds: number | null;
+  passingPercent: number;
+  maxAttempts: number | null;
+  shuffleQuestions: boolean;
+  shuffleOptions: boolean;
+  reviewPolicy: string;
+  totalPoints: number;
+  questions: PreviewQuestion[];
+}
+
+export const studentName = (student: Student | null) => (student ? student.fullName || student.username : 'Deleted account');
+
+/** The server's own message (and the field it names, for a 400), or a generic one. */
+export function errorOf(error: unknown): { message: string; status?: number; field?: string; reason?: string } {
+  if (isFetchError(error)) {
+    const apiError = error.response?.data?.error as { message?: string; status?: number; details?: any } | undefined;
+    const field = apiError?.details?.errors?.[0]?.path?.[0];
+    return { message: apiError?.message || error.message, status: apiError?.status ?? error.status, field, reason: apiError?.details?.reason };
+  }
+  return { message: error instanceof Error ? error.message : 'Something went wrong' };
+}
+
+/** Files on the local provider have a path on this server; elsewhere (S3, a CDN) a full URL. */
+export function fileUrl(url: string): string {
+  if (/^https?:\/\//i.test(url)) return url;
+  const backend = (window as unknown as { strapi?: { backendURL?: string } }).strapi?.backendURL ?? '';
+  return `${backend}${url}`;
+}
+
+export const formatDate = (value: string | null) => (value ? new Date(value).toLocaleString() : '—');
+
+export const STATUS_LABELS: Record<string, string> = {
+  submitted: 'Awaiting grade',
+  graded: 'Graded',
+  returned: 'Returned',
+  resubmit_requested: 'Resubmission requested',
+};

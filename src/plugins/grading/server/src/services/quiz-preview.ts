@@ -1,0 +1,84 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import { assertCanManageCourse, findCourseOfContent } from '../../../../../access/ownership';
+import { Refusal } from '../../../../../access/refusal';
+import type { Caller } from '../../../../../access/roles';
+import { attemptQuestions, type QuestionComponent } from '../rules/attempt-questions';
+
+const QUIZ = 'api::quiz.quiz';
+const COURSE = 'api::course.course';
+
+export type PreviewStatus = 'draft' | 'published';
+
+/**
+ * The admin panel's quiz preview: the quiz as a student is given it (questions in order, options,
+ * points, time limit), with what only staff see marked: correct options, accepted answers, the numeric
+ * answer and its tolerance, explanations. Questions go through the same rule an attempt uses, so the
+ * points shown are the points scored.
+ */
+export default ({ strapi }: { strapi: Core.Strapi }) => ({
+  async preview(caller: Caller, quizDocumentId: string, options: { locale?: string; status: PreviewStatus }) {
+    const courseDocumentId = await findCourseOfContent(strapi, QUIZ, quizDocumentId);
+    if (courseDocumentId === undefined) throw new errors.NotFoundError('Quiz not found');
+    if (courseDocumentId === null) {
+      // A quiz attached to no course yet belongs to nobody's teaching: only admins see it.
+      if (caller.role !== 'admin') throw new Refusal('Only the teachers of this course may do this', 'not_course_owner');
+    } else {
+      await assertCanManageCourse(strapi, caller, courseDocumentId);
+    }
+
+    const versions = await strapi.db.query(QUIZ).findMany({ where: { documentId: quizDocumentId }, select: ['locale', 'publishedAt'] });
+    const locales: string[] = versions
+      .filter((row: { publishedAt: unknown }) => (options.status === 'published' ? row.publishedAt : !row.publishedAt))
+      .map((row: { locale: string }) => row.locale);
+    if (locales.length === 0) throw new errors.NotFoundError(options.status === 'published' ? 'This quiz is not published' : 'Quiz not found');
+    const locale = [options.locale, 'en', ...locales].find((candidate) => candidate && locales.includes(candidate))!;
+
+    const quiz: any = await strapi.documents(QUIZ).findOne({
+      documentId: quizDocumentId,
+      locale,
+      status: options.status,
+      populate: { questions: { populate: { options: true } }, lesson: { fields: ['title'] } },
+    });
+    if (!quiz) throw new errors.NotFoundError('Quiz not found');
+    const questions = attemptQuestions((quiz.questions ?? []) as QuestionComponent[], { shuffleQuestions: false, shuffleOptions: false });
+    const course = courseDocumentId ? await this.courseTitle(courseDocumentId) : null;
+
+    return {
+      documentId: quizDocumentId,
+      locale,
+      status: options.status,
+      title: quiz.title,
+      description: quiz.description ?? null,
+      course: courseDocumentId ? { documentId: courseDocumentId, title: course } : null,
+      lesson: quiz.lesson ? { documentId: quiz.lesson.documentId, title: quiz.lesson.title } : null,
+      isFinal: Boolean(quiz.isFinal),
+      timeLimitSeconds: quiz.timeLimitSeconds ?? null,
+      passingPercent: quiz.passingPercent ?? 70,
+      maxAttempts: quiz.maxAttempts ?? null,
+      shuffleQuestions: Boolean(quiz.shuffleQuestions),
+      shuffleOptions: Boolean(quiz.shuffleOptions),
+      reviewPolicy: quiz.reviewPolicy ?? 'after_submit',
+      totalPoints: questions.reduce((sum, question) => sum + question.points, 0),
+      questions: questions.map((question) => ({
+        id: question.id,
+        type: question.type,
+        prompt: question.prompt,
+        points: question.points,
+        partialCredit: question.partialCredit,
+        explanation: question.explanation,
+        ...(question.type === 'short_text'
+          ? { acceptedAnswers: question.acceptedAnswers }
+          : question.type === 'numeric'
+          ? { numericAnswer: question.numericAnswer, tolerance: question.tolerance }
+          : { options: question.options.map((option) => ({ id: option.id, text: option.text, correct: option.correct })) }),
+      })),
+    };
+  },
+
+  async courseTitle(courseDocumentId: string): Promise<string | null> {
+    const rows = await strapi.db.query(COURSE).findMany({ where: { documentId: courseDocumentId }, select: ['title', 'locale', 'publishedAt'] });
+    const shown = rows.find((row: any) => row.locale === 'en' && row.publishedAt) ?? rows.find((row: any) => row.locale === 'en') ?? rows[0];
+    return shown?.title ?? null;
+  },
+});
