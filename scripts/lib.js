@@ -60,10 +60,14 @@ const strapiBin = path.join(root, 'node_modules', '.bin', 'strapi');
 /** A fingerprint of everything `strapi build` reads, so an unchanged tree is not rebuilt. */
 function sourceFingerprint() {
   const hash = crypto.createHash('sha256');
+  // The documentation plugin rewrites its spec (with a generation date) under src/ at every boot: counting it would
+  // make each test run or start rebuild the admin panel for nothing.
+  const generated = new Set([path.join(root, 'src', 'extensions', 'documentation')]);
   const walk = (dir) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       if (['node_modules', 'dist', '.tmp'].includes(entry.name)) continue;
       const full = path.join(dir, entry.name);
+      if (generated.has(full)) continue;
       if (entry.isDirectory()) walk(full);
       else hash.update(full).update(fs.readFileSync(full));
     }
