@@ -1,5 +1,5 @@
 import { createAdminUser } from '../helpers/admin-users';
-import { describeInBrowser, logInToAdmin, openBrowser, screenshot, type BrowserSession } from '../helpers/browser';
+import { describeInBrowser, logInToAdmin, openBrowser, screenshot, withFailureScreenshot, type BrowserSession } from '../helpers/browser';
 import { factories, type TestCourse } from '../helpers/factories';
 import { startLyceum, stopLyceum, type TestApp } from '../helpers/strapi';
 
@@ -30,16 +30,18 @@ describeInBrowser('Teacher in the admin panel', () => {
 
   test('logs in through the form and lists only the course they teach', async () => {
     const { page } = browser;
-    await logInToAdmin(page, app.baseUrl, teacherEmail, password);
+    await withFailureScreenshot(page, 'teacher-course-list', async () => {
+      await logInToAdmin(page, app.baseUrl, teacherEmail, password);
 
-    await page.goto(`${app.baseUrl}/admin/content-manager/collection-types/api::course.course?page=1&pageSize=10&plugins[i18n][locale]=en`);
-    const rows = page.getByRole('row');
-    const myRow = rows.filter({ hasText: mine.title });
-    await myRow.waitFor({ state: 'visible' });
-    // Both rows would come from the same list response: once one is drawn, an absent other is really absent.
-    expect(await rows.filter({ hasText: theirs.title }).count()).toBe(0);
-    await page.getByText('1 entry found').waitFor({ state: 'visible' });
-    expect(await page.getByText(theirs.title).count()).toBe(0);
-    await screenshot(page, 'teacher-course-list');
+      await page.goto(`${app.baseUrl}/admin/content-manager/collection-types/api::course.course?page=1&pageSize=10&plugins[i18n][locale]=en`);
+      const rows = page.getByRole('row');
+      const myRow = rows.filter({ hasText: mine.title });
+      await myRow.waitFor({ state: 'visible' });
+      // Both rows would come from the same list response: once one is drawn, an absent other is really absent.
+      expect(await rows.filter({ hasText: theirs.title }).count()).toBe(0);
+      await page.getByText('1 entry found').waitFor({ state: 'visible' });
+      expect(await page.getByText(theirs.title).count()).toBe(0);
+      await screenshot(page, 'teacher-course-list');
+    });
   });
 });

@@ -94,3 +94,15 @@ export async function logInToAdmin(page: Page, baseUrl: string, email: string, p
   // The login page is left only when the server accepted the credentials.
   await page.waitForURL((url) => !url.pathname.startsWith('/admin/auth/'));
 }
+
+/** Runs a browser test body; when it fails, what the page showed is kept as <name>-failure.png before the error. */
+export async function withFailureScreenshot(page: Page, name: string, body: () => Promise<void>): Promise<void> {
+  // A failure picture from an earlier run would otherwise sit beside this run's pictures as if it were current.
+  fs.rmSync(path.join(SCREENSHOT_DIR, `${name}-failure.png`), { force: true });
+  try {
+    await body();
+  } catch (error) {
+    await screenshot(page, `${name}-failure`).catch(() => undefined);
+    throw error;
+  }
+}
