@@ -134,7 +134,9 @@ function ensureChromium() {
     log('installing chromium failed: browser tests will be skipped');
     return undefined;
   }
-  return findChromium();
+  const installed = findChromium();
+  if (!installed) log('the chromium package installed, yet no chromium binary was found: browser tests will be skipped');
+  return installed;
 }
 
 module.exports = { root, log, installDependencies, ensureEnvFile, buildPlugins, buildApp, strapiBin, findChromium, ensureChromium };
