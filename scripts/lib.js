@@ -60,10 +60,14 @@ const strapiBin = path.join(root, 'node_modules', '.bin', 'strapi');
 /** A fingerprint of everything `strapi build` reads, so an unchanged tree is not rebuilt. */
 function sourceFingerprint() {
   const hash = crypto.createHash('sha256');
+  // The documentation plugin rewrites its spec (with a generation date) under src/ at every boot: counting it would
+  // make each test run or start rebuild the admin panel for nothing.
+  const generated = new Set([path.join(root, 'src', 'extensions', 'documentation')]);
   const walk = (dir) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       if (['node_modules', 'dist', '.tmp'].includes(entry.name)) continue;
       const full = path.join(dir, entry.name);
+      if (generated.has(full)) continue;
       if (entry.isDirectory()) walk(full);
       else hash.update(full).update(fs.readFileSync(full));
     }
@@ -87,4 +91,52 @@ function buildApp(env) {
   fs.writeFileSync(stamp, fingerprint);
 }
 
-module.exports = { root, log, installDependencies, ensureEnvFile, buildPlugins, buildApp, strapiBin };
+/** The first of `which <name>`, or undefined. */
+function which(name) {
+  const found = spawnSync('which', [name], { encoding: 'utf8' });
+  return found.status === 0 ? found.stdout.trim() : undefined;
+}
+
+/** Chromium for the browser tests: CHROMIUM_PATH, else `chromium` on PATH, else Debian's path. */
+function findChromium() {
+  return [process.env.CHROMIUM_PATH, which('chromium'), '/usr/bin/chromium'].find((file) => file && fs.existsSync(file));
+}
+
+/**
+ * Finds Chromium, installing Debian's `chromium` package first when it is missing and this process may (root, or
+ * sudo without a password). Playwright's own browser download cannot work here: the network is closed to it.
+ * Returns the binary's path, or undefined after saying why there is none.
+ */
+function ensureChromium() {
+  const found = findChromium();
+  if (found) return found;
+  if (!which('apt-get')) {
+    log('Chromium not found and apt-get is not available: browser tests will be skipped (set CHROMIUM_PATH to use one)');
+    return undefined;
+  }
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const canSudo = !isRoot && which('sudo') && spawnSync('sudo', ['-n', 'true']).status === 0;
+  if (!isRoot && !canSudo) {
+    log('Chromium not found, and installing it needs root: `sudo apt-get install chromium`; browser tests will be skipped');
+    return undefined;
+  }
+  const aptGet = (...args) => {
+    const command = isRoot ? ['apt-get', ...args] : ['sudo', '-n', 'apt-get', ...args];
+    return spawnSync(command[0], command.slice(1), {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    }).status === 0;
+  };
+  log("installing Debian's chromium package for the browser tests…");
+  const install = () => aptGet('install', '-y', '--no-install-recommends', 'chromium');
+  // The package lists are refreshed only when needed: an update is slow and the lists are usually current.
+  if (!install() && !(aptGet('update') && install())) {
+    log('installing chromium failed: browser tests will be skipped');
+    return undefined;
+  }
+  const installed = findChromium();
+  if (!installed) log('the chromium package installed, yet no chromium binary was found: browser tests will be skipped');
+  return installed;
+}
+
+module.exports = { root, log, installDependencies, ensureEnvFile, buildPlugins, buildApp, strapiBin, findChromium, ensureChromium };

@@ -8,6 +8,8 @@ import { flushRestCachePrefix } from './rest-cache';
 export interface TestApp {
   strapi: Core.Strapi;
   request: ReturnType<typeof supertest>;
+  /** Where the server listens (http://127.0.0.1:<port>), for a browser. */
+  baseUrl: string;
 }
 
 let database: ThrowawayDatabase | undefined;
@@ -31,7 +33,8 @@ export async function startLyceum(env: Record<string, string> = {}): Promise<Tes
   const httpServer = instance.server.httpServer;
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   const { port } = httpServer.address() as AddressInfo;
-  return { strapi: instance, request: supertest(`http://127.0.0.1:${port}`) };
+  const baseUrl = `http://127.0.0.1:${port}`;
+  return { strapi: instance, request: supertest(baseUrl), baseUrl };
 }
 
 export async function stopLyceum(): Promise<void> {
