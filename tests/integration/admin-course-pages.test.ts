@@ -1,6 +1,6 @@
-import { randomBytes } from 'crypto';
 import { factories, type TestCourse, type TestUser } from '../helpers/factories';
 import { pdfText } from '../helpers/pdf';
+import { adminSession, expectStatus, type AdminSession } from '../helpers/admin-users';
 import { startLyceum, stopLyceum, type TestApp } from '../helpers/strapi';
 
 /**
@@ -11,29 +11,11 @@ import { startLyceum, stopLyceum, type TestApp } from '../helpers/strapi';
 let app: TestApp;
 let make: ReturnType<typeof factories>;
 
-const PASSWORD = 'Admin-pass-1';
 const ENROLLMENT = 'plugin::enrollment.enrollment';
 const PROGRESS = 'plugin::progress.lesson-progress';
 const ATTEMPT = 'plugin::grading.quiz-attempt';
 
-interface AdminSession {
-  email: string;
-  auth: { Authorization: string };
-}
-
-async function adminUser(roleName: string, email = `${roleName.replace(/\W/g, '').toLowerCase()}_${randomBytes(4).toString('hex')}@example.test`): Promise<AdminSession> {
-  const role = await app.strapi.db.query('admin::role').findOne({ where: { name: roleName } });
-  await app.strapi.service('admin::user').create({
-    email, firstname: roleName, lastname: 'Tester', password: PASSWORD, registrationToken: null, isActive: true, roles: [role.id],
-  });
-  const login = await app.request.post('/admin/login').send({ email, password: PASSWORD });
-  expect(login.status).toBe(200);
-  return { email, auth: { Authorization: `Bearer ${login.body.data.token}` } };
-}
-
-const expectStatus = (response: { status: number; body: unknown }, status: number) => {
-  if (response.status !== status) throw new Error(`expected ${status}, got ${response.status}: ${JSON.stringify(response.body).slice(0, 500)}`);
-};
+const adminUser = (roleName: string, email?: string) => adminSession(app, roleName, email);
 
 const binary = (request: any) => request.buffer(true).parse((response: any, done: (error: Error | null, body: Buffer) => void) => {
   const chunks: Buffer[] = [];

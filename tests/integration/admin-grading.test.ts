@@ -1,5 +1,6 @@
 import { randomBytes } from 'crypto';
 import { factories, type TestCourse, type TestUser } from '../helpers/factories';
+import { adminSession, expectStatus, type AdminSession } from '../helpers/admin-users';
 import { startLyceum, stopLyceum, type TestApp } from '../helpers/strapi';
 
 /**
@@ -9,30 +10,13 @@ import { startLyceum, stopLyceum, type TestApp } from '../helpers/strapi';
 let app: TestApp;
 let make: ReturnType<typeof factories>;
 
-const PASSWORD = 'Admin-pass-1';
 const HOUR = 3_600_000;
 const FILE = 'plugin::upload.file';
 const NOTIFICATION = 'api::notification.notification';
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
 
-interface AdminSession {
-  email: string;
-  auth: { Authorization: string };
-}
+const adminUser = (roleName: string, email?: string) => adminSession(app, roleName, email);
 
-async function adminUser(roleName: string, email = `${roleName.replace(/\s/g, '').toLowerCase()}_${randomBytes(4).toString('hex')}@example.test`): Promise<AdminSession> {
-  const role = await app.strapi.db.query('admin::role').findOne({ where: { name: roleName } });
-  await app.strapi.service('admin::user').create({
-    email, firstname: roleName, lastname: 'Tester', password: PASSWORD, registrationToken: null, isActive: true, roles: [role.id],
-  });
-  const login = await app.request.post('/admin/login').send({ email, password: PASSWORD });
-  expect(login.status).toBe(200);
-  return { email, auth: { Authorization: `Bearer ${login.body.data.token}` } };
-}
-
-const expectStatus = (response: { status: number; body: unknown }, status: number) => {
-  if (response.status !== status) throw new Error(`expected ${status}, got ${response.status}: ${JSON.stringify(response.body).slice(0, 500)}`);
-};
 const expectRefusal = (response: { status: number; body: any }, status: number, reason: string) => {
   expect([response.status, response.body.error?.details?.reason]).toEqual([status, reason]);
 };

@@ -2,6 +2,7 @@ import { randomBytes } from 'crypto';
 import { LMS_PAGE_ACTIONS } from '../../src/access/admin-route';
 import { ADMIN_ROLES, IS_COURSE_TEACHER_UID, ensureAdminRoles } from '../../src/bootstrap/admin-roles';
 import { factories, type TestCourse, type TestUser } from '../helpers/factories';
+import { adminSession, expectStatus, type AdminSession } from '../helpers/admin-users';
 import { startLyceum, stopLyceum, type TestApp } from '../helpers/strapi';
 
 /**
@@ -12,26 +13,7 @@ let app: TestApp;
 let make: ReturnType<typeof factories>;
 
 const CM = '/content-manager/collection-types';
-const PASSWORD = 'Admin-pass-1';
-
-interface AdminSession {
-  email: string;
-  auth: { Authorization: string };
-}
-
-async function adminUser(roleName: string, email = `${roleName.toLowerCase()}_${randomBytes(4).toString('hex')}@example.test`): Promise<AdminSession> {
-  const role = await app.strapi.db.query('admin::role').findOne({ where: { name: roleName } });
-  await app.strapi.service('admin::user').create({
-    email, firstname: roleName, lastname: 'Tester', password: PASSWORD, registrationToken: null, isActive: true, roles: [role.id],
-  });
-  const login = await app.request.post('/admin/login').send({ email, password: PASSWORD });
-  expect(login.status).toBe(200);
-  return { email, auth: { Authorization: `Bearer ${login.body.data.token}` } };
-}
-
-const expectStatus = (response: { status: number; body: unknown }, status: number) => {
-  if (response.status !== status) throw new Error(`expected ${status}, got ${response.status}: ${JSON.stringify(response.body).slice(0, 500)}`);
-};
+const adminUser = (roleName: string, email?: string) => adminSession(app, roleName, email);
 
 beforeAll(async () => {
   app = await startLyceum();
