@@ -20,6 +20,14 @@ const MEDIA_LIBRARY_ACTIONS = [
   'plugin::upload.assets.copy-link',
 ];
 
+/**
+ * The REST cache plugin's admin part reads the cache strategy on every content-manager page, whoever is logged
+ * in, and its error path is broken (it calls Strapi 5's useNotification() as a function): refused that read,
+ * every Teacher and Marketer page threw a TypeError. Which types are cached is no secret; purging stays with
+ * Super Admins.
+ */
+const REST_CACHE_STRATEGY_READ = 'plugin::rest-cache.cache.read-strategy';
+
 export const BLOG_TYPES = ['api::article.article', 'api::article-category.article-category', 'api::tag.tag'];
 export const COURSE_TYPES = ['api::course.course', 'api::lesson.lesson', 'api::quiz.quiz', 'api::assignment.assignment', 'api::announcement.announcement'];
 
@@ -41,7 +49,7 @@ export const ADMIN_ROLES: AdminRoleSpec[] = [
     description: 'Writes and publishes the blog; uses the media library',
     contentTypes: BLOG_TYPES,
     conditions: [],
-    otherActions: MEDIA_LIBRARY_ACTIONS,
+    otherActions: [...MEDIA_LIBRARY_ACTIONS, REST_CACHE_STRATEGY_READ],
   },
   {
     name: 'Teacher',
@@ -50,7 +58,7 @@ export const ADMIN_ROLES: AdminRoleSpec[] = [
     contentTypes: COURSE_TYPES,
     conditions: [IS_COURSE_TEACHER_UID],
     // The LMS pages; which courses they show is decided per request by the course's teachers, not here.
-    otherActions: Object.values(LMS_PAGE_ACTIONS).map((action) => action.id),
+    otherActions: [...Object.values(LMS_PAGE_ACTIONS).map((action) => action.id), REST_CACHE_STRATEGY_READ],
   },
 ];
 
@@ -108,7 +116,8 @@ async function permissionsFor(strapi: Core.Strapi, spec: AdminRoleSpec) {
       permissions.push({ action: actionId, subject, properties, conditions: spec.conditions });
     }
   }
-  for (const actionId of spec.otherActions) permissions.push({ action: actionId, subject: null, properties: {}, conditions: [] });
+  // An action whose plugin is off (the REST cache with REST_CACHE_ENABLED=false) is not registered: nothing to give.
+  for (const actionId of spec.otherActions.filter((id) => actionProvider.get(id))) permissions.push({ action: actionId, subject: null, properties: {}, conditions: [] });
   return permissions;
 }
 

@@ -57,6 +57,8 @@ describeInBrowser('Grading queue in the admin panel', () => {
       await logInToAdmin(page, app.baseUrl, teacherAdmin.email, teacherAdmin.password);
 
       await page.getByRole('link', { name: 'Grading queue' }).click();
+      // The home page just left lists recently edited entries, this assignment among them: read rows once the queue is up.
+      await page.getByRole('heading', { name: 'Grading queue', level: 1 }).waitFor({ state: 'visible' });
       const rows = page.getByRole('row');
       const myRow = rows.filter({ hasText: mine.title });
       await myRow.waitFor({ state: 'visible' });
@@ -85,6 +87,7 @@ describeInBrowser('Grading queue in the admin panel', () => {
       ]);
       const untouched = await app.request.get(`/api/assignments/${theirs.documentId}/submissions`).set(student.auth);
       expect(untouched.body.data).toEqual([expect.objectContaining({ grade: null, status: 'submitted' })]);
+      expect(browser.pageErrors).toEqual([]);
     });
   });
 });

@@ -57,6 +57,7 @@ describeInBrowser('Marketer in the admin panel', () => {
       });
       const bySlug = await app.request.get('/api/articles').query({ locale: 'en', 'filters[slug][$eq]': article.slug as string });
       expect(bySlug.body.data.map((entry: { title: string }) => entry.title)).toEqual([title]);
+      expect(browser.pageErrors).toEqual([]);
     });
   });
 });

@@ -41,6 +41,8 @@ export const STEP_TIMEOUT_MS = 30_000;
 export interface BrowserSession {
   context: BrowserContext;
   page: Page;
+  /** Uncaught errors of the admin panel's own code (a broken plugin page), not failed network requests. */
+  pageErrors: string[];
   close(): Promise<void>;
 }
 
@@ -65,9 +67,12 @@ export async function openBrowser(): Promise<BrowserSession> {
   context.setDefaultTimeout(STEP_TIMEOUT_MS);
   context.setDefaultNavigationTimeout(STEP_TIMEOUT_MS);
   const page = context.pages()[0] ?? (await context.newPage());
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
   return {
     context,
     page,
+    pageErrors,
     async close() {
       await context.close();
       fs.rmSync(userDataDir, { recursive: true, force: true });

@@ -50,7 +50,8 @@ describe('roles at bootstrap', () => {
     for (const permission of content) expect(permission.conditions).toEqual([IS_COURSE_TEACHER_UID]);
     // The LMS pages scope by course themselves: their actions carry no condition.
     const others = teacher.permissions.filter((permission: { action: string }) => !permission.action.startsWith('plugin::content-manager.'));
-    expect(others.map((permission: { action: string }) => permission.action).sort()).toEqual(Object.values(LMS_PAGE_ACTIONS).map((action) => action.id).sort());
+    const expected = [...Object.values(LMS_PAGE_ACTIONS).map((action) => action.id), 'plugin::rest-cache.cache.read-strategy'];
+    expect(others.map((permission: { action: string }) => permission.action).sort()).toEqual(expected.sort());
     for (const permission of others) expect(permission.conditions).toEqual([]);
   });
 });
