@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { forgetOnWrites } from './forget-on-writes';
 
 /**
  * users-permissions reads the caller and their role from the database on every authenticated request (three
@@ -65,15 +66,7 @@ export function withRememberedTokenUser<Service extends JwtService>(strapi: Core
 }
 
 export function forgetAuthenticatedUsersOnWrites(strapi: Core.Strapi) {
-  strapi.db.lifecycles.subscribe({
-    models: [USER, ROLE],
-    afterCreate: forgetAuthenticatedUsers,
-    afterCreateMany: forgetAuthenticatedUsers,
-    afterUpdate: forgetAuthenticatedUsers,
-    afterUpdateMany: forgetAuthenticatedUsers,
-    afterDelete: forgetAuthenticatedUsers,
-    afterDeleteMany: forgetAuthenticatedUsers,
-  });
+  forgetOnWrites(strapi, [USER, ROLE], forgetAuthenticatedUsers);
 }
 
 const ADVANCED_SETTINGS_TTL_MS = 5_000;

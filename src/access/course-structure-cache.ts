@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { forgetOnWrites } from './forget-on-writes';
 
 /**
  * Which lessons a course has, in what order, which quizzes are required: read by every completion, lesson
@@ -20,15 +21,7 @@ export function forgetCourseStructure() {
 function watchStructureWrites(strapi: Core.Strapi) {
   if (watching) return;
   watching = true;
-  strapi.db.lifecycles.subscribe({
-    models: STRUCTURE_TYPES,
-    afterCreate: forgetCourseStructure,
-    afterCreateMany: forgetCourseStructure,
-    afterUpdate: forgetCourseStructure,
-    afterUpdateMany: forgetCourseStructure,
-    afterDelete: forgetCourseStructure,
-    afterDeleteMany: forgetCourseStructure,
-  });
+  forgetOnWrites(strapi, STRUCTURE_TYPES, forgetCourseStructure);
 }
 
 /** `load()`'s answer for `key`, shared until course content changes; callers must not mutate it. */

@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { forgetOnWrites } from './forget-on-writes';
 
 /**
  * users-permissions reads the caller's role permissions from the database and builds a CASL ability from
@@ -58,13 +59,5 @@ export function rememberContentApiAbilities(strapi: Core.Strapi) {
     ability.catch(() => abilities.delete(key));
     return ability;
   };
-  strapi.db.lifecycles.subscribe({
-    models: [PERMISSION, ROLE],
-    afterCreate: forgetCachedPermissions,
-    afterCreateMany: forgetCachedPermissions,
-    afterUpdate: forgetCachedPermissions,
-    afterUpdateMany: forgetCachedPermissions,
-    afterDelete: forgetCachedPermissions,
-    afterDeleteMany: forgetCachedPermissions,
-  });
+  forgetOnWrites(strapi, [PERMISSION, ROLE], forgetCachedPermissions);
 }
