@@ -17,7 +17,7 @@ import { registerGraphql } from './graphql';
 import { computeReadingMinutesOnSave } from './blog/reading-minutes';
 import { schedulePublishing } from './blog/scheduled-publishing';
 import { fillMissingSlugs } from './content/slugs';
-import { DEMO_PASSWORD, DEMO_USERS } from './demo/accounts';
+import { DEMO_ADMIN_PANEL_USERS, DEMO_PASSWORD, DEMO_USERS } from './demo/accounts';
 import { guardMediaFields } from './uploads/media-fields';
 import { isDemoDataWanted, seedDemoDataOnce } from './demo/seed';
 
@@ -59,7 +59,7 @@ export default {
         `Lyceum is running. Admin panel: ${url}/admin   API: ${url}/api`,
         `Demo accounts (password ${DEMO_PASSWORD}):`,
         ...DEMO_USERS.map((user) => `  ${user.role.padEnd(8)} ${user.email}`),
-        `  admin panel super admin: ${DEMO_USERS[0].email}`,
+        `Admin panel (same password): ${DEMO_ADMIN_PANEL_USERS.map((user) => `${user.email} (${user.role})`).join(', ')}`,
         '',
       ];
       console.log(lines.join('\n'));

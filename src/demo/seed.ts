@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { DEMO_PASSWORD, DEMO_SUPER_ADMIN, DEMO_USERS } from './accounts';
+import { DEMO_ADMIN_PANEL_USERS, DEMO_PASSWORD, DEMO_USERS } from './accounts';
 import { demoArticles, demoCategories, demoCourses } from './content';
 
 const USER = 'plugin::users-permissions.user';
@@ -14,7 +14,7 @@ export async function seedDemoDataOnce(strapi: Core.Strapi): Promise<boolean> {
   if (await flag.get({})) return false;
   await strapi.db.transaction(async () => {
     const users = await seedUsers(strapi);
-    await seedSuperAdmin(strapi);
+    await seedAdminPanelUsers(strapi);
     const categories = await seedCategories(strapi);
     await seedCourses(strapi, users, categories);
     await seedArticles(strapi);
@@ -45,11 +45,18 @@ async function seedUsers(strapi: Core.Strapi): Promise<Record<string, number>> {
   return ids;
 }
 
-async function seedSuperAdmin(strapi: Core.Strapi): Promise<void> {
+/** Made after ensureAdminRoles, which creates the Teacher and Marketer roles at every boot. */
+async function seedAdminPanelUsers(strapi: Core.Strapi): Promise<void> {
   const users = strapi.service('admin::user');
-  if (await users.exists({ email: DEMO_SUPER_ADMIN.email })) return;
-  const superAdminRole = await strapi.service('admin::role').getSuperAdmin();
-  await users.create({ ...DEMO_SUPER_ADMIN, password: DEMO_PASSWORD, registered: true, isActive: true, roles: [superAdminRole.id] });
+  for (const account of DEMO_ADMIN_PANEL_USERS) {
+    if (await users.exists({ email: account.email })) continue;
+    const role =
+      account.role === 'Super Admin'
+        ? await strapi.service('admin::role').getSuperAdmin()
+        : await strapi.db.query('admin::role').findOne({ where: { name: account.role } });
+    const { role: _roleName, ...profile } = account;
+    await users.create({ ...profile, password: DEMO_PASSWORD, registered: true, isActive: true, roles: [role.id] });
+  }
 }
 
 async function seedCategories(strapi: Core.Strapi): Promise<Record<string, string>> {

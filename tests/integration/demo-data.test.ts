@@ -25,6 +25,24 @@ test('the admin panel super admin logs in', async () => {
   expect(response.body.data.token).toEqual(expect.any(String));
 });
 
+const adminLogin = async (email: string) => {
+  const response = await app.request.post('/admin/login').send({ email, password: DEMO_PASSWORD });
+  expect(response.status).toBe(200);
+  return { Authorization: `Bearer ${response.body.data.token}` };
+};
+
+test('the admin panel Teacher is the demo teacher: the LMS pages list the demo courses', async () => {
+  const courses = await app.request.get('/grading/courses').set(await adminLogin('teacher@example.com'));
+  expect(courses.status).toBe(200);
+  expect(courses.body.data.map((course: { title: string }) => course.title)).toEqual(expect.arrayContaining(['TypeScript from Zero']));
+});
+
+test('the admin panel Marketer writes the blog and nothing else', async () => {
+  const auth = await adminLogin('marketer@example.com');
+  expect((await app.request.get('/content-manager/collection-types/api::article.article').set(auth)).status).toBe(200);
+  expect((await app.request.get('/content-manager/collection-types/api::course.course').set(auth)).status).toBe(403);
+});
+
 test('published courses exist in English and Russian, with lessons, a quiz, an assignment and a review', async () => {
   const english = await app.request.get('/api/courses?populate[lessons]=true&sort=title');
   const russian = await app.request.get('/api/courses?locale=ru');
