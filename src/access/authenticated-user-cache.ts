@@ -19,28 +19,38 @@ export function forgetAuthenticatedUsers() {
   users.clear();
 }
 
-/** The caller's user row with its role, from this cache or from `load`; each request gets its own copy. */
-async function rememberedUser(id: unknown, load: () => Promise<unknown>): Promise<unknown> {
+/** The caller's user row with its role, shared: from this cache, or read once by `load` for all who ask meanwhile. */
+function sharedUser(id: unknown, load: (id: unknown) => Promise<unknown>): Promise<unknown> {
   const key = String(id);
   const now = Date.now();
   let cached = users.get(key);
   if (!cached || cached.expiresAt <= now) {
     if (users.size >= MAX_USERS) users.clear();
-    cached = { user: load(), expiresAt: now + AUTHENTICATED_USER_TTL_MS };
+    cached = { user: load(id), expiresAt: now + AUTHENTICATED_USER_TTL_MS };
     users.set(key, cached);
     // A failed or empty read is not kept: the next request asks the database again.
     cached.user.then((user) => (user ? undefined : users.delete(key)), () => users.delete(key));
   }
-  const user = await cached.user;
-  // Code that decorates ctx.state.user must not reach another request.
-  return user ? structuredClone(user) : user;
+  return cached.user;
 }
+
+/** The stock read of users-permissions, kept by the user-service wrapper for the token check below. */
+let readAuthenticatedUser: ((id: unknown) => Promise<unknown>) | null = null;
 
 type UserService = { fetchAuthenticatedUser(id: unknown): Promise<unknown>; [name: string]: unknown };
 
 /** The users-permissions user service with the per-request read of the caller remembered. */
 export function withRememberedAuthenticatedUser<Service extends UserService>(service: Service): Service {
-  return { ...service, fetchAuthenticatedUser: (id: unknown) => rememberedUser(id, () => service.fetchAuthenticatedUser(id)) };
+  const read = (id: unknown) => service.fetchAuthenticatedUser(id);
+  readAuthenticatedUser = read;
+  return {
+    ...service,
+    async fetchAuthenticatedUser(id: unknown) {
+      const user = await sharedUser(id, read);
+      // This row becomes ctx.state.user: code that decorates it must not reach another request.
+      return user ? structuredClone(user) : user;
+    },
+  };
 }
 
 type JwtService = { verify(token: string): Promise<unknown>; [name: string]: unknown };
@@ -58,7 +68,9 @@ export function withRememberedTokenUser<Service extends JwtService>(strapi: Core
       const result = strapi.sessionManager('users-permissions').validateAccessToken(token) as { isValid: boolean; payload: { type?: string; userId?: unknown; sessionId?: string } };
       if (!result.isValid || result.payload.type !== 'access') throw new Error('Invalid token.');
       const id = Number(result.payload.userId) || result.payload.userId;
-      const user = (await rememberedUser(id, () => strapi.plugin('users-permissions').service('user').fetchAuthenticatedUser(id))) as { id: number } | null;
+      // Only the id is read here, so the shared row needs no copy.
+      const read = readAuthenticatedUser ?? ((userId: unknown) => strapi.plugin('users-permissions').service('user').fetchAuthenticatedUser(userId));
+      const user = (await sharedUser(id, read)) as { id: number } | null;
       if (!user) throw new Error('Invalid token.');
       return { id: user.id, sessionId: result.payload.sessionId };
     },
