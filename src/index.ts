@@ -5,6 +5,7 @@ import { ensureAdminRoles, registerCourseTeacherCondition } from './bootstrap/ad
 import { purgeCacheOnWrites } from './cache/purge-on-write';
 import { useRedisWhenConfigured, type RedisCache } from './cache/redis-provider';
 import { cachePluginRoutes } from './cache/routes';
+import { useLocalProvider } from './cache/response-store';
 import { configureAccountMail } from './bootstrap/auth-mail';
 import { ensureLocales } from './bootstrap/locales';
 import { ensureQueryIndexes } from './bootstrap/query-indexes';
@@ -12,6 +13,7 @@ import { applyQuizLayouts } from './bootstrap/quiz-layout';
 import { configureOAuthProviders, registerYandexProvider } from './bootstrap/oauth-providers';
 import { forgetAuthenticatedUsersOnWrites, rememberAdvancedSettings } from './access/authenticated-user-cache';
 import { rememberContentApiAbilities } from './access/permission-cache';
+import { rememberApiTokenMisses } from './access/api-token-misses';
 import { applyPermissionMatrix } from './bootstrap/roles';
 import { registerGraphql } from './graphql';
 import { computeReadingMinutesOnSave } from './blog/reading-minutes';
@@ -37,11 +39,13 @@ export default {
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
     redisCache = useRedisWhenConfigured(strapi);
+    if (!redisCache) useLocalProvider(strapi);
     purgeCacheOnWrites(strapi);
     await ensureQueryIndexes(strapi);
     await ensureLocales(strapi);
     await applyPermissionMatrix(strapi);
     rememberContentApiAbilities(strapi);
+    rememberApiTokenMisses(strapi);
     forgetAuthenticatedUsersOnWrites(strapi);
     rememberAdvancedSettings(strapi);
     await configureAccountMail(strapi);

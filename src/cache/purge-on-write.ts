@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { notePurge } from './generation';
 
+const ACCESS_TYPES = ['plugin::users-permissions.permission', 'plugin::users-permissions.role'];
 const WRITES = new Set(['afterCreate', 'afterCreateMany', 'afterUpdate', 'afterUpdateMany', 'afterDelete', 'afterDeleteMany']);
 
 type Attributes = Record<string, { type: string; target?: string; component?: string; components?: string[] }>;
@@ -54,6 +55,9 @@ export function purgeCacheOnWrites(strapi: Core.Strapi): void {
   const cacheConfig = strapi.plugin('rest-cache').service('cacheConfig');
   const cacheStore = strapi.plugin('rest-cache').service('cacheStore');
   const changedBy = cachedTypesChangedBy(strapi, cacheConfig.getUids());
+  // Cached answers are served before the permission check (src/middlewares/public-cache.ts): a change to
+  // what the public role may read empties them all.
+  for (const uid of ACCESS_TYPES) changedBy.set(uid, cacheConfig.getUids());
 
   const purge = async (cachedUids: string[]) => {
     notePurge();

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import Redis from 'ioredis';
+import { useSharedProvider } from './response-store';
 // The provider package's own init() needs @strapi-community/plugin-redis and refuses to boot while Redis is
 // down; its provider class, given our client, keeps the plugin's storage format.
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -92,6 +93,7 @@ export function useRedisWhenConfigured(strapi: Core.Strapi): RedisCache | undefi
   const provider = new ForgivingRedisProvider(client, strapi, {});
   client.on('error', (error) => provider.onError(error));
   void strapi.plugin('rest-cache').service('cacheStore').init(provider);
+  useSharedProvider(strapi, provider);
   strapi.log.info('REST cache: Redis provider');
   return {
     async close() {

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { isPrivateRequest } from './config';
 import { purgeGeneration } from './generation';
+import { responseStoreOf } from './response-store';
 
 interface CacheRoute {
   path: string;
@@ -11,23 +12,50 @@ interface CacheRoute {
 interface PluginRoute {
   method: string;
   path: string;
-  config?: { prefix?: string; middlewares?: unknown[] };
+  config?: { prefix?: string; middlewares?: unknown[]; policies?: unknown[] };
 }
 
 /**
- * The key the REST cache plugin would build (path, then sorted query), without its lower-casing of the
- * path: certificate codes are case-sensitive, and `…/verify/ABC` must never be answered from `…/verify/abc`.
- * Same shape, so the plugin's purge patterns match these keys too.
+ * Paths whose cached answers the public-cache middleware serves before routing: cached GET routes with
+ * nothing of their own to run first (no policy, no rate limit). A hit then skips body parsing, the session,
+ * routing and the permission check: an entry exists only because an anonymous caller was allowed this
+ * answer, and a change to roles or permissions purges every entry (src/cache/purge-on-write.ts).
  */
-export function cacheKey(ctx: { request: { path: string }; query: Record<string, unknown> }): string {
-  const query = Object.keys(ctx.query)
-    .sort()
-    .map((name) => {
-      const value = ctx.query[name];
-      return `${name}=${typeof value === 'object' ? JSON.stringify(value) : value}`;
-    })
-    .join(',');
-  return `${ctx.request.path.replace(/\/$/, '')}?${query}&`;
+const earlyPaths = new WeakMap<Core.Strapi, RegExp[]>();
+
+function lookUpEarly(strapi: Core.Strapi, routePath: string) {
+  const pattern = routePath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z0-9_]+/g, '[^/]+');
+  earlyPaths.set(strapi, [...(earlyPaths.get(strapi) ?? []), new RegExp(`^${pattern}/?$`)]);
+}
+
+export const isLookedUpEarly = (strapi: Core.Strapi, path: string) => (earlyPaths.get(strapi) ?? []).some((pattern) => pattern.test(path));
+
+/**
+ * The key of an answer: its path and its query string exactly as sent (the original URL: controllers may
+ * rewrite ctx.query, which rewrites ctx.querystring). Same shape as the plugin's keys (`<path>?…`), so its
+ * purge patterns match them. The path keeps its case: certificate codes are case-sensitive, and
+ * `…/verify/ABC` must never be answered from `…/verify/abc`. Parameters are not reordered:
+ * `sort=a&sort=b` and `sort=b&sort=a` are different answers.
+ */
+export function cacheKey(ctx: { originalUrl: string }): string {
+  const url = ctx.originalUrl;
+  const queryStart = url.indexOf('?');
+  const path = queryStart === -1 ? url : url.slice(0, queryStart);
+  return `${path.replace(/\/$/, '')}?${queryStart === -1 ? '' : url.slice(queryStart + 1)}`;
+}
+
+/** Answers a request from a stored entry; false when there is none. */
+export async function answerFromCache(strapi: Core.Strapi, ctx: any): Promise<boolean> {
+  const store = responseStoreOf(strapi);
+  if (!store) return false;
+  const cached = await store.read(cacheKey(ctx));
+  if (cached === undefined) return false;
+  ctx.set('X-Cache', 'HIT');
+  ctx.status = 200;
+  ctx.type = 'application/json; charset=utf-8';
+  // Kept as the JSON itself: a hit costs no parse into objects and no stringify back.
+  ctx.body = cached;
+  return true;
 }
 
 /** Route middleware: anonymous GETs answered from the shared cache, successful answers stored. */
@@ -37,23 +65,15 @@ function cachePublicResponse(strapi: Core.Strapi, route: CacheRoute) {
       ctx.set('X-Cache', 'HITPASS');
       return next();
     }
-    const store = strapi.plugin('rest-cache').service('cacheStore');
-    const key = cacheKey(ctx);
-    const cached = await store.get(key);
-    if (cached) {
-      ctx.set('X-Cache', 'HIT');
-      ctx.status = 200;
-      // Kept as the JSON text itself: a hit then costs no parse into objects and no stringify back.
-      if (typeof cached === 'string') ctx.type = 'application/json; charset=utf-8';
-      ctx.body = cached;
-      return;
-    }
+    // The public-cache middleware already looked this key up before routing and found nothing.
+    if (!ctx.state.publicCacheMissed && (await answerFromCache(strapi, ctx))) return;
     const generation = purgeGeneration();
     await next();
     ctx.set('X-Cache', 'MISS');
+    const store = responseStoreOf(strapi);
     const isStorable = ctx.status === 200 && ctx.body && typeof ctx.body === 'object' && !Buffer.isBuffer(ctx.body);
-    // Awaited, unlike the plugin's own recv: once a reader has its answer, a following write's purge finds the entry.
-    if (isStorable && generation === purgeGeneration()) await store.set(key, JSON.stringify(ctx.body), route.maxAge);
+    // Awaited: once a reader has its answer, a following write's purge finds the entry.
+    if (store && isStorable && generation === purgeGeneration()) await store.write(cacheKey(ctx), JSON.stringify(ctx.body), route.maxAge);
   };
 }
 
@@ -82,6 +102,7 @@ export function cachePluginRoutes(strapi: Core.Strapi): void {
     if (route.method !== 'GET' || route.config?.prefix !== '') continue;
     const cacheRoute = wanted.find((candidate) => candidate.path === `${apiPrefix}${route.path}`);
     if (!cacheRoute) continue;
+    if (!route.config.middlewares?.length && !route.config.policies?.length) lookUpEarly(strapi, cacheRoute.path);
     route.config.middlewares = [...(route.config.middlewares ?? []), cachePublicResponse(strapi, cacheRoute)];
   }
 }
@@ -93,9 +114,10 @@ function useOwnLookupOnApiRoutes(strapi: Core.Strapi): void {
       for (const route of router.routes ?? []) {
         const middlewares = route.config?.middlewares;
         if (!middlewares) continue;
-        route.config!.middlewares = middlewares.map((middleware: any) =>
-          middleware?.name === 'plugin::rest-cache.recv' ? cachePublicResponse(strapi, middleware.config.cacheRouteConfig) : middleware
-        );
+        const recv = middlewares.find((middleware: any) => middleware?.name === 'plugin::rest-cache.recv') as any;
+        if (!recv) continue;
+        if (middlewares.length === 1 && !route.config!.policies?.length) lookUpEarly(strapi, recv.config.cacheRouteConfig.path);
+        route.config!.middlewares = middlewares.map((middleware: any) => (middleware === recv ? cachePublicResponse(strapi, recv.config.cacheRouteConfig) : middleware));
       }
     }
   }

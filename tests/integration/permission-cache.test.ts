@@ -41,3 +41,26 @@ describe('remembered role permissions', () => {
     expect((await app.request.get('/api/me/enrollments').set(student.auth)).status).toBe(200);
   });
 });
+
+describe('API tokens next to remembered misses', () => {
+  const tokens = () => app.strapi.service('admin::api-token-content-api') as any;
+
+  test('a token created after signed-in requests works at once, and a revoked one stops at once', async () => {
+    const student = await factories(app.strapi).createUser('student');
+    // Signed-in requests make the API-token strategy miss (a JWT is no API token); the misses are remembered.
+    for (let request = 0; request < 3; request += 1) expect((await app.request.get('/api/me/enrollments').set(student.auth)).status).toBe(200);
+
+    const created = await tokens().create({ name: `reader-${Date.now()}`, type: 'read-only', lifespan: null, kind: 'content-api' });
+    const withToken = { Authorization: `Bearer ${created.accessKey}` };
+    expect((await app.request.get('/api/categories').set(withToken)).status).toBe(200);
+
+    await tokens().revoke(created.id);
+    expect((await app.request.get('/api/categories').set(withToken)).status).toBe(401);
+    // The student's token is still accepted after all of it.
+    expect((await app.request.get('/api/me/enrollments').set(student.auth)).status).toBe(200);
+  });
+
+  test('an unknown bearer token is refused every time', async () => {
+    for (let request = 0; request < 3; request += 1) expect((await app.request.get('/api/categories').set({ Authorization: 'Bearer 0123abcd' })).status).toBe(401);
+  });
+});

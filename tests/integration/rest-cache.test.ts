@@ -109,6 +109,51 @@ describe('public catalog', () => {
   });
 });
 
+describe('answers served before routing', () => {
+  const PERMISSION = 'plugin::users-permissions.permission';
+  const ROLE = 'plugin::users-permissions.role';
+
+  test('a cached answer stops being served once the public role may no longer read it, and comes back with the permission', async () => {
+    const path = '/api/tags?sort=name:asc&pagination[pageSize]=3';
+    await app.request.get(path);
+    await untilCached(path);
+
+    const publicRole = await app.strapi.db.query(ROLE).findOne({ where: { type: 'public' } });
+    const action = 'api::tag.tag.find';
+    await app.strapi.db.query(PERMISSION).delete({ where: { action, role: publicRole.id } });
+    try {
+      const refused = await app.request.get(path);
+      expect(refused.status).toBe(401);
+      expect(refused.headers['x-cache']).not.toBe('HIT');
+    } finally {
+      await app.strapi.db.query(PERMISSION).create({ data: { action, role: publicRole.id } });
+    }
+    expect((await app.request.get(path)).headers['x-cache']).toBe('MISS');
+    expect((await untilCached(path)).status).toBe(200);
+  });
+
+  test('a hit carries the same security and CORS headers as a miss', async () => {
+    const path = '/api/categories?sort=name:desc';
+    const origin = 'http://localhost:3000';
+    const miss = await app.request.get(path).set('Origin', origin);
+    const hit = await untilCached(path);
+    const again = await app.request.get(path).set('Origin', origin);
+    expect(miss.headers['x-cache']).toBe('MISS');
+    expect(again.headers['x-cache']).toBe('HIT');
+    for (const header of ['content-security-policy', 'x-content-type-options', 'access-control-allow-origin', 'x-powered-by', 'content-type']) {
+      expect(again.headers[header]).toBe(miss.headers[header]);
+    }
+    expect(hit.text).toBe(miss.text);
+  });
+
+  test('the same parameters in another order are another entry, never a wrong answer', async () => {
+    const ascending = await app.request.get('/api/courses?sort[0]=title:asc&sort[1]=createdAt:desc');
+    const swapped = await app.request.get('/api/courses?sort[1]=createdAt:desc&sort[0]=title:asc');
+    expect(swapped.headers['x-cache']).toBe('MISS');
+    expect(swapped.body).toEqual(ascending.body);
+  });
+});
+
 describe('private answers never reach another caller', () => {
   let course: TestCourse;
   let alice: TestUser;
@@ -192,6 +237,23 @@ describe('certificate verification', () => {
     const again = await app.request.get(`/api/certificates/verify/${unknown}`);
     expect(again.status).toBe(404);
     expect(again.headers['x-cache']).not.toBe('HIT');
+  });
+});
+
+describe('certificate verification under its rate limit', () => {
+  test('answers from the cache still count against the per-address limit', async () => {
+    const course = await make.createCourse({ teacher: owner, lessons: 1 });
+    const student = await make.createUser('student');
+    await make.enroll(student, course);
+    const issued = await app.request.post(`/api/courses/${course.documentId}/certificates`).set(owner.auth).send({ user: student.id });
+    const path = `/api/certificates/verify/${issued.body.data.code}`;
+    await untilCached(path);
+    let limited: any;
+    for (let attempt = 0; attempt < 70 && !limited; attempt += 1) {
+      const response = await app.request.get(path);
+      if (response.status === 429) limited = response;
+    }
+    expect(limited?.body.error.details.reason).toBe('rate_limited');
   });
 });
 
