@@ -54,25 +54,47 @@ export function withRememberedAuthenticatedUser<Service extends UserService>(ser
 }
 
 type JwtService = { verify(token: string): Promise<unknown>; [name: string]: unknown };
+type AccessTokenPayload = { type?: string; userId?: unknown; sessionId?: string; exp?: number };
+
+const VERIFIED_TOKEN_TTL_MS = 60_000;
+const MAX_VERIFIED_TOKENS = 10_000;
+const verifiedTokens = new Map<string, { payload: AccessTokenPayload; validUntil: number }>();
+
+/**
+ * An access token's signature check gives the same answer every time until the token expires, and costs
+ * more than the rest of a cached request (jsonwebtoken first tries the HMAC secret as a public key, and
+ * fails). Valid tokens are remembered for a minute, never past their own `exp`; invalid ones are not.
+ */
+function validAccessToken(strapi: Core.Strapi, token: string): AccessTokenPayload | null {
+  const now = Date.now();
+  const known = verifiedTokens.get(token);
+  if (known && known.validUntil > now) return known.payload;
+  const result = strapi.sessionManager('users-permissions').validateAccessToken(token) as { isValid: boolean; payload: AccessTokenPayload };
+  if (!result.isValid || result.payload.type !== 'access') return null;
+  const expiresAt = typeof result.payload.exp === 'number' ? result.payload.exp * 1000 : now;
+  if (verifiedTokens.size >= MAX_VERIFIED_TOKENS) verifiedTokens.clear();
+  verifiedTokens.set(token, { payload: result.payload, validUntil: Math.min(expiresAt, now + VERIFIED_TOKEN_TTL_MS) });
+  return result.payload;
+}
 
 /**
  * In refresh mode users-permissions checks, for every access token, that its user still exists: a second read
  * of the same row the strategy then fetches with its role. Both go through the one remembered row. The token
- * checks are the stock ones (signature, expiry, `type: 'access'`).
+ * checks are the stock ones (signature, expiry, `type: 'access'`), their outcome remembered as above.
  */
 export function withRememberedTokenUser<Service extends JwtService>(strapi: Core.Strapi, service: Service): Service {
   return {
     ...service,
     async verify(token: string) {
       if (strapi.config.get<string>('plugin::users-permissions.jwtManagement', 'legacy-support') !== 'refresh') return service.verify(token);
-      const result = strapi.sessionManager('users-permissions').validateAccessToken(token) as { isValid: boolean; payload: { type?: string; userId?: unknown; sessionId?: string } };
-      if (!result.isValid || result.payload.type !== 'access') throw new Error('Invalid token.');
-      const id = Number(result.payload.userId) || result.payload.userId;
+      const payload = validAccessToken(strapi, token);
+      if (!payload) throw new Error('Invalid token.');
+      const id = Number(payload.userId) || payload.userId;
       // Only the id is read here, so the shared row needs no copy.
       const read = readAuthenticatedUser ?? ((userId: unknown) => strapi.plugin('users-permissions').service('user').fetchAuthenticatedUser(userId));
       const user = (await sharedUser(id, read)) as { id: number } | null;
       if (!user) throw new Error('Invalid token.');
-      return { id: user.id, sessionId: result.payload.sessionId };
+      return { id: user.id, sessionId: payload.sessionId };
     },
   };
 }

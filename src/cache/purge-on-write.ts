@@ -2,6 +2,22 @@ import type { Core } from '@strapi/strapi';
 import { notePurge } from './generation';
 
 const ACCESS_TYPES = ['plugin::users-permissions.permission', 'plugin::users-permissions.role'];
+/**
+ * Fields no cached answer shows: where a student is in a course. Every lesson completion and saved position
+ * writes them, and purging the catalog for each would leave it cached for no one under load.
+ */
+const FIELDS_NO_CACHED_ANSWER_SHOWS: Record<string, Set<string>> = {
+  'plugin::enrollment.enrollment': new Set(['lastActivityAt', 'lastLessonDocumentId', 'lastPositionSeconds', 'progressPercent', 'updatedAt']),
+};
+
+function isInvisibleToCachedAnswers(event: { action: string; model: { uid: string }; params?: { data?: unknown } }): boolean {
+  const invisible = FIELDS_NO_CACHED_ANSWER_SHOWS[event.model.uid];
+  const data = event.params?.data;
+  if (!invisible || event.action !== 'afterUpdateMany' || !data || typeof data !== 'object') return false;
+  const fields = Object.keys(data);
+  return fields.length > 0 && fields.every((field) => invisible.has(field));
+}
+
 const WRITES = new Set(['afterCreate', 'afterCreateMany', 'afterUpdate', 'afterUpdateMany', 'afterDelete', 'afterDeleteMany']);
 
 type Attributes = Record<string, { type: string; target?: string; component?: string; components?: string[] }>;
@@ -72,8 +88,8 @@ export function purgeCacheOnWrites(strapi: Core.Strapi): void {
   // One write is many row events (a publish rewrites every locale): each cached type is purged once per transaction.
   const purgedIn = new WeakMap<object, Set<string>>();
 
-  strapi.db.lifecycles.subscribe(async (event: { action: string; model: { uid: string } }) => {
-    if (!WRITES.has(event.action)) return;
+  strapi.db.lifecycles.subscribe(async (event: { action: string; model: { uid: string }; params?: { data?: unknown } }) => {
+    if (!WRITES.has(event.action) || isInvisibleToCachedAnswers(event)) return;
     const cachedUids = changedBy.get(event.model.uid);
     if (!cachedUids) return;
     if (!strapi.db.inTransaction()) {

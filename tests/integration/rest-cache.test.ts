@@ -86,6 +86,22 @@ describe('public catalog', () => {
     expect(after.body.data.studentsCount).toBe(1);
   });
 
+  test('a completed lesson leaves the cached course in place: where a student is shows in no cached answer', async () => {
+    const course = await make.createCourse({ teacher: owner, lessons: 2 });
+    const student = await make.createUser('student');
+    expect((await app.request.post(`/api/courses/${course.documentId}/enrollments`).set(student.auth)).status).toBe(201);
+    const cached = await untilCached(`/api/courses/${course.documentId}`);
+    expect((await app.request.post(`/api/lessons/${course.lessons[0].documentId}/complete`).set(student.auth)).status).toBe(200);
+    const after = await app.request.get(`/api/courses/${course.documentId}`);
+    expect(after.headers['x-cache']).toBe('HIT');
+    expect(after.body).toEqual(cached.body);
+    // Leaving the course changes studentsCount: that write purges.
+    expect((await app.request.delete(`/api/courses/${course.documentId}/enrollments/me`).set(student.auth)).status).toBeLessThan(300);
+    const left = await app.request.get(`/api/courses/${course.documentId}`);
+    expect(left.headers['x-cache']).toBe('MISS');
+    expect(left.body.data.studentsCount).toBe(cached.body.data.studentsCount - 1);
+  });
+
   test('categories, tags and articles are cached and purged by their own writes', async () => {
     for (const path of ['/api/categories', '/api/tags', '/api/articles']) {
       expect((await app.request.get(path)).status).toBe(200);

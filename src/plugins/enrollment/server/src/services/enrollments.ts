@@ -11,6 +11,7 @@ import {
   type EnrollmentStatus,
 } from '../rules/enrollment-rules';
 import { isUniqueViolation } from '../../../../../access/database-errors';
+import { rememberCourseStructure } from '../../../../../access/course-structure-cache';
 
 const ENROLLMENT = 'plugin::enrollment.enrollment';
 const SEAT = 'plugin::enrollment.course-seat';
@@ -59,8 +60,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       .map((row: { key: string }) => row.key.slice(row.key.indexOf(':') + 1));
   },
 
-  /** The enrollment-relevant facts of a course, from its published version when there is one. */
-  async loadCourseTerms(courseDocumentId: string): Promise<CourseTerms | null> {
+  /**
+   * The enrollment-relevant facts of a course, from its published version when there is one. Remembered
+   * with the course structure: dropped on any course write in this instance.
+   */
+  loadCourseTerms(courseDocumentId: string): Promise<(CourseTerms & { publishedRowId: number | null }) | null> {
+    return rememberCourseStructure(strapi, `course-terms:${courseDocumentId}`, () => this.readCourseTerms(courseDocumentId));
+  },
+
+  async readCourseTerms(courseDocumentId: string): Promise<(CourseTerms & { publishedRowId: number | null }) | null> {
     const rows = await strapi.db.query(COURSE).findMany({
       where: { documentId: courseDocumentId },
       select: ['id', 'publishedAt', 'enrollmentOpensAt', 'enrollmentClosesAt', 'price', 'capacity', 'accessDaysAfterCompletion'],
@@ -68,8 +76,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     });
     if (rows.length === 0) return null;
     const row = rows.find((candidate: { publishedAt: unknown }) => candidate.publishedAt) ?? rows[0];
+    const published = rows.filter((candidate: { publishedAt: unknown }) => candidate.publishedAt).sort((a: { id: number }, b: { id: number }) => a.id - b.id);
     return {
       documentId: courseDocumentId,
+      publishedRowId: published[0]?.id ?? null,
       isPublished: Boolean(row.publishedAt),
       enrollmentOpensAt: toDate(row.enrollmentOpensAt),
       enrollmentClosesAt: toDate(row.enrollmentClosesAt),
@@ -126,13 +136,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   /** Creates the enrollment, or brings a cancelled or expired one back with its progress. */
-  async placeStudent(userId: number, courseDocumentId: string, course: CourseTerms, existing: EnrollmentRecord | null, now: Date) {
+  async placeStudent(userId: number, courseDocumentId: string, course: CourseTerms & { publishedRowId: number | null }, existing: EnrollmentRecord | null, now: Date) {
     if (!existing) {
       return strapi.db.query(ENROLLMENT).create({
         data: {
           key: enrollmentKey(userId, courseDocumentId),
           user: userId,
-          course: await publishedCourseRowId(strapi, courseDocumentId),
+          course: course.publishedRowId ?? undefined,
           status: 'active',
           enrolledAt: now,
           lastActivityAt: now,
@@ -157,8 +167,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   async ensureSeatRow(courseDocumentId: string) {
+    // Seat rows are never deleted: once seen, a course's row need not be looked up again.
+    if (coursesWithSeatRow.has(courseDocumentId)) return;
     const seat = await strapi.db.query(SEAT).findOne({ where: { courseDocumentId }, select: ['id'] });
-    if (seat) return;
+    if (seat) {
+      rememberSeatRow(courseDocumentId);
+      return;
+    }
     const taken = await strapi.db.query(ENROLLMENT).count({ where: { course: { documentId: courseDocumentId }, status: { $ne: 'cancelled' } } });
     try {
       await strapi.db.query(SEAT).create({ data: { courseDocumentId, taken } });
@@ -166,6 +181,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       // Two first enrollments at once: the unique index kept one seat row, which is all we need.
       if (!isUniqueViolation(error)) throw error;
     }
+    rememberSeatRow(courseDocumentId);
   },
 
   /** Cancels an enrollment; progress rows stay so a return picks up where the student left. */
@@ -221,9 +237,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 });
 
-async function publishedCourseRowId(strapi: Core.Strapi, courseDocumentId: string): Promise<number | undefined> {
-  const row = await strapi.db.query(COURSE).findOne({ where: { documentId: courseDocumentId, publishedAt: { $notNull: true } }, select: ['id'], orderBy: { id: 'asc' } });
-  return row?.id;
+const coursesWithSeatRow = new Set<string>();
+const MAX_REMEMBERED_SEAT_ROWS = 100_000;
+function rememberSeatRow(courseDocumentId: string) {
+  if (coursesWithSeatRow.size >= MAX_REMEMBERED_SEAT_ROWS) coursesWithSeatRow.clear();
+  coursesWithSeatRow.add(courseDocumentId);
 }
 
 /** One atomic statement: the increment happens only while a seat is free, whoever else is enrolling. */
@@ -234,8 +252,8 @@ async function takeSeat(strapi: Core.Strapi, trx: any, courseDocumentId: string,
   return Number(updated) === 1;
 }
 
-/** studentsCount on every row of the course (each locale and state) equals its taken seats. */
+/** studentsCount on every row of the course (each locale and state) equals its taken seats: one statement. */
 async function syncStudentsCount(trx: any, courseDocumentId: string) {
-  const seat = await trx('course_seats').select('taken').where({ course_document_id: courseDocumentId }).first();
-  await trx('courses').where({ document_id: courseDocumentId }).update({ students_count: seat?.taken ?? 0 });
+  const taken = trx('course_seats').select('taken').where({ course_document_id: courseDocumentId });
+  await trx('courses').where({ document_id: courseDocumentId }).update({ students_count: trx.raw('coalesce((?), 0)', [taken]) });
 }

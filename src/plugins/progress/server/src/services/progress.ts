@@ -155,7 +155,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       if (passed.size < lessonQuizzes.length) throw new Refusal("This lesson completes when its quiz is passed", 'quiz_not_passed');
     }
 
-    await this.recordLesson(userId, lessonDocumentId, courseDocumentId, { completedAt: now });
+    // Completing again writes nothing: the lesson keeps its first completion date.
+    if (!learner.completedLessonIds.has(lessonDocumentId)) await this.recordLesson(userId, lessonDocumentId, courseDocumentId, { completedAt: now });
     learner.completedLessonIds = new Set([...learner.completedLessonIds, lessonDocumentId]);
     return this.updateCourseProgress(userId, learner.enrollmentId!, course, learner.completedLessonIds, now, { lastLessonDocumentId: lessonDocumentId });
   },
