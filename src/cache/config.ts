@@ -26,7 +26,6 @@ export const restCacheConfig = (env: Env) => ({
     // Redis, when REDIS_URL is set, replaces this provider in bootstrap (src/cache/redis-provider.ts).
     provider: {
       name: 'memory',
-      getTimeout: env.int('REST_CACHE_GET_TIMEOUT_MS', 500),
       options: { maxSize: env.int('REST_CACHE_MAX_ENTRIES', 10_000) },
     },
     strategy: {
