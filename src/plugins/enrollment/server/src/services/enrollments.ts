@@ -216,10 +216,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
    * Completes the enrollment once: only an active one moves, so concurrent completions yield one true.
    * Access then lasts the course's accessDaysAfterCompletion.
    */
-  async markCompleted(enrollmentId: number, now: Date): Promise<boolean> {
-    const enrollment = await strapi.db.query(ENROLLMENT).findOne({ where: { id: enrollmentId }, select: ['key'] });
-    if (!enrollment) return false;
-    const course = await this.loadCourseTerms(enrollment.key.slice(enrollment.key.indexOf(':') + 1));
+  async markCompleted(enrollmentId: number, courseDocumentId: string, now: Date): Promise<boolean> {
+    const course = await this.loadCourseTerms(courseDocumentId);
     const { count } = await strapi.db.query(ENROLLMENT).updateMany({
       where: { id: enrollmentId, status: 'active' },
       data: { status: 'completed', completedAt: now, progressPercent: 100, accessExpiresAt: accessExpiryAfterCompletion(now, course?.accessDaysAfterCompletion ?? null) },

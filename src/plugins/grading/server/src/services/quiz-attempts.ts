@@ -50,6 +50,7 @@ interface AttemptRow {
 
 const ATTEMPT_FIELDS = ['id', 'key', 'quizDocumentId', 'courseDocumentId', 'locale', 'attemptNumber', 'status', 'startedAt', 'expiresAt', 'submittedAt', 'questions', 'answers', 'score', 'maxScore', 'percent', 'passed'];
 const attemptKey = (userId: number, quizDocumentId: string, attemptNumber: number) => `${userId}:${quizDocumentId}:${attemptNumber}`;
+const attemptOwner = (attempt: { key?: string | null }): number | null => (attempt.key ? Number(attempt.key.slice(0, attempt.key.indexOf(':'))) : null);
 const toNumber = (value: unknown) => (value === null || value === undefined ? null : Number(value));
 /** An attempt past its time limit is over, whether or not anyone has marked it yet. */
 const hasRunOut = (attempt: Pick<AttemptRow, 'expiresAt'>, now: Date, graceMs = 0) =>
@@ -102,12 +103,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
 
   /** A student may take a quiz of a course they are a member of, once its lesson is open to them. */
   async assertMayTake(caller: Caller, quiz: QuizSettings, now: Date) {
-    const enrollment = await enrollments(strapi).findEnrollment(caller.userId!, quiz.courseDocumentId);
-    const status = enrollment ? enrollments(strapi).effectiveStatus(enrollment, now) : null;
+    // A lesson's quiz: the lesson check reads the enrollment too, once for both.
+    const lessonAccess = quiz.lessonDocumentId ? await progress(strapi).checkLessonAccess(caller, quiz.lessonDocumentId, now) : null;
+    const status = lessonAccess
+      ? lessonAccess.learner.enrollment?.status ?? null
+      : await enrollments(strapi)
+          .findEnrollment(caller.userId!, quiz.courseDocumentId)
+          .then((enrollment: object | null) => (enrollment ? enrollments(strapi).effectiveStatus(enrollment, now) : null));
     if (!status || status === 'cancelled') throw new Refusal('Enroll in the course to take its quizzes', 'not_enrolled');
     if (status === 'expired') throw new Refusal('Your access to this course has ended', 'access_expired');
-    if (quiz.lessonDocumentId) {
-      const { decision } = await progress(strapi).checkLessonAccess(caller, quiz.lessonDocumentId, now);
+    if (lessonAccess) {
+      const { decision } = lessonAccess;
       if (!decision.allowed) {
         throw new Refusal(decision.reason === 'not_released' ? 'The lesson of this quiz is not released yet' : 'Complete the earlier lessons first', decision.reason);
       }
@@ -182,13 +188,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   async findOwnAttempt(caller: Caller, attemptId: number): Promise<AttemptRow> {
-    const attempt: AttemptRow | null = await strapi.db.query(ATTEMPT).findOne({
-      where: { id: attemptId },
-      select: ATTEMPT_FIELDS,
-      populate: { user: { select: ['id'] } },
-    });
+    const attempt: AttemptRow | null = await strapi.db.query(ATTEMPT).findOne({ where: { id: attemptId }, select: ATTEMPT_FIELDS });
     if (!attempt) throw new errors.NotFoundError('Attempt not found');
-    if (attempt.user?.id !== caller.userId) throw new Refusal("This is another student's attempt", 'not_your_attempt');
+    // The key starts with the student's id, set once by start (and what attemptsOf lists by): no link read.
+    if (attemptOwner(attempt) !== caller.userId) throw new Refusal("This is another student's attempt", 'not_your_attempt');
     return attempt;
   },
 
@@ -229,12 +232,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
 
     if (score.passed) await progress(strapi).onQuizPassed(caller.userId!, quiz.lessonDocumentId, quiz.courseDocumentId, now);
 
-    const attempts = await this.attemptsOf(caller.userId!, attempt.quizDocumentId);
-    const review = mayReview(quiz.reviewPolicy, {
-      passed: attempts.some((candidate) => candidate.passed),
-      attemptsUsed: attempts.length,
-      maxAttempts: quiz.maxAttempts,
-    });
+    // Earlier attempts matter only to "after a pass" when this one failed. No attempt can follow this one
+    // while it was open (start hands the open one back), so its number is the count of attempts used.
+    const passedBefore =
+      quiz.reviewPolicy === 'after_pass' && !score.passed && (await this.attemptsOf(caller.userId!, attempt.quizDocumentId)).some((candidate) => candidate.passed);
+    const review = mayReview(quiz.reviewPolicy, { passed: score.passed || passedBefore, attemptsUsed: attempt.attemptNumber, maxAttempts: quiz.maxAttempts });
     return {
       attempt: attempt.id,
       attemptNumber: attempt.attemptNumber,

@@ -158,7 +158,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     // Completing again writes nothing: the lesson keeps its first completion date.
     if (!learner.completedLessonIds.has(lessonDocumentId)) await this.recordLesson(userId, lessonDocumentId, courseDocumentId, { completedAt: now });
     learner.completedLessonIds = new Set([...learner.completedLessonIds, lessonDocumentId]);
-    return this.updateCourseProgress(userId, learner.enrollmentId!, course, learner.completedLessonIds, now, { lastLessonDocumentId: lessonDocumentId });
+    return this.updateCourseProgress(userId, { id: learner.enrollmentId!, status: learner.enrollment.status }, course, learner.completedLessonIds, now, { lastLessonDocumentId: lessonDocumentId });
   },
 
   /** PUT /lessons/:documentId/position: where the student stopped, to resume there. */
@@ -188,13 +188,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   /** Recomputes the enrollment's percent and, the first time everything is done, completes the course. */
-  async updateCourseProgress(userId: number, enrollmentId: number, course: CourseLessons, completedLessonIds: ReadonlySet<string>, now: Date, activity: { lastLessonDocumentId?: string }) {
+  async updateCourseProgress(userId: number, enrollment: { id: number; status: string }, course: CourseLessons, completedLessonIds: ReadonlySet<string>, now: Date, activity: { lastLessonDocumentId?: string }) {
     const requiredQuizzes: string[] = await quizResults(strapi).requiredQuizDocumentIds(course.courseDocumentId);
     const passedQuizzes: Set<string> = requiredQuizzes.length ? await quizResults(strapi).passedQuizDocumentIds(userId, requiredQuizzes) : new Set();
     const progress = courseProgress(course.lessons, completedLessonIds, requiredQuizzes.length, passedQuizzes.size);
-    await enrollments(strapi).recordActivity(enrollmentId, { ...activity, progressPercent: progress.percent, now });
-    if (progress.courseCompleted) {
-      const isFirstCompletion = await enrollments(strapi).markCompleted(enrollmentId, now);
+    await enrollments(strapi).recordActivity(enrollment.id, { ...activity, progressPercent: progress.percent, now });
+    // Only an active enrollment completes: a course completed before (or since expired) stays as it is.
+    if (progress.courseCompleted && enrollment.status === 'active') {
+      const isFirstCompletion = await enrollments(strapi).markCompleted(enrollment.id, course.courseDocumentId, now);
       if (isFirstCompletion) {
         // One event; certificates and notifications subscribe to it rather than being called from here.
         // Awaited so the certificate exists when the completing request answers.
@@ -217,7 +218,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const course = await this.courseLessons(courseDocumentId);
     const enrollment = await enrollments(strapi).findEnrollment(userId, courseDocumentId);
     if (!course || !enrollment) return null;
-    return this.updateCourseProgress(userId, enrollment.id, course, await this.completedLessonIds(userId, courseDocumentId), now, {});
+    const status = enrollments(strapi).effectiveStatus(enrollment, now);
+    return this.updateCourseProgress(userId, { id: enrollment.id, status }, course, await this.completedLessonIds(userId, courseDocumentId), now, {});
   },
 });
 
