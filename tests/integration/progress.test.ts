@@ -37,6 +37,34 @@ beforeAll(async () => {
 afterAll(stopLyceum);
 
 describe('completing lessons', () => {
+  test('last activity is kept to the minute: a completion sent again within it writes nothing, a later one or another lesson does', async () => {
+    const { course, student } = await enrolledStudent();
+    const progress = app.strapi.plugin('progress').service('progress');
+    const caller = { userId: student.id, role: 'student' };
+    const [first, second] = course.lessons;
+    const start = new Date(Date.now() + 1_000);
+    const activityAt = async () => new Date((await enrollment(student, course)).lastActivityAt).getTime();
+
+    await progress.completeLesson(caller, first.documentId, start);
+    expect(await activityAt()).toBe(start.getTime());
+    await progress.completeLesson(caller, first.documentId, new Date(start.getTime() + 30_000));
+    expect(await activityAt()).toBe(start.getTime());
+
+    const later = new Date(start.getTime() + 61_000);
+    await progress.completeLesson(caller, first.documentId, later);
+    expect(await activityAt()).toBe(later.getTime());
+
+    // Another lesson within the minute still moves the last lesson and the percent.
+    const next = new Date(later.getTime() + 5_000);
+    await progress.completeLesson(caller, second.documentId, next);
+    const row = await enrollment(student, course);
+    expect(new Date(row.lastActivityAt).getTime()).toBe(next.getTime());
+    expect(row.lastLessonDocumentId).toBe(second.documentId);
+    // Going back to the first lesson within the minute moves the last lesson back.
+    await progress.completeLesson(caller, first.documentId, new Date(next.getTime() + 1_000));
+    expect((await enrollment(student, course)).lastLessonDocumentId).toBe(first.documentId);
+  });
+
   test('completion is idempotent and reports the course percentage', async () => {
     const { course, student } = await enrolledStudent();
     const first = await complete(student, course.lessons[0].documentId);

@@ -27,9 +27,18 @@ export interface EnrollmentRecord {
   cancelledAt: string | null;
   progressPercent: number;
   lastActivityAt: string | null;
+  lastLessonDocumentId?: string | null;
 }
 
 const RECORD_FIELDS = ['id', 'documentId', 'status', 'enrolledAt', 'completedAt', 'accessExpiresAt', 'cancelledAt', 'progressPercent', 'lastActivityAt'];
+// What the rules and the activity update need to know; never answered as such.
+const LOOKUP_FIELDS = [...RECORD_FIELDS, 'lastLessonDocumentId'];
+
+/**
+ * Last activity is kept to the minute: a request that changes neither the percent nor the last lesson
+ * within a minute of the recorded activity (a completion sent again, a page reloaded) writes nothing.
+ */
+const ACTIVITY_RESOLUTION_MS = 60_000;
 
 /** The database-unique key of "this student in this course": one enrollment each, whatever races. */
 export const enrollmentKey = (userId: number, courseDocumentId: string) => `${userId}:${courseDocumentId}`;
@@ -41,7 +50,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   effectiveStatus,
 
   async findEnrollment(userId: number, courseDocumentId: string): Promise<EnrollmentRecord | null> {
-    return strapi.db.query(ENROLLMENT).findOne({ where: { key: enrollmentKey(userId, courseDocumentId) }, select: RECORD_FIELDS });
+    return strapi.db.query(ENROLLMENT).findOne({ where: { key: enrollmentKey(userId, courseDocumentId) }, select: LOOKUP_FIELDS });
   },
 
   async isMember(userId: number, courseDocumentId: string, now = new Date()): Promise<boolean> {
@@ -203,7 +212,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   /** Progress reports where the student is; fields left undefined stay as they are. */
-  async recordActivity(enrollmentId: number, activity: { lastLessonDocumentId?: string; lastPositionSeconds?: number; progressPercent?: number; now: Date }) {
+  async recordActivity(
+    enrollmentId: number,
+    activity: { lastLessonDocumentId?: string; lastPositionSeconds?: number; progressPercent?: number; now: Date },
+    recorded?: Pick<EnrollmentRecord, 'progressPercent' | 'lastActivityAt' | 'lastLessonDocumentId'>
+  ) {
+    if (recorded && isSameActivity(activity, recorded)) return;
     const data: Record<string, unknown> = { lastActivityAt: activity.now };
     if (activity.lastLessonDocumentId !== undefined) data.lastLessonDocumentId = activity.lastLessonDocumentId;
     if (activity.lastPositionSeconds !== undefined) data.lastPositionSeconds = activity.lastPositionSeconds;
@@ -234,6 +248,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     return count;
   },
 });
+
+function isSameActivity(
+  activity: { lastLessonDocumentId?: string; lastPositionSeconds?: number; progressPercent?: number; now: Date },
+  recorded: Pick<EnrollmentRecord, 'progressPercent' | 'lastActivityAt' | 'lastLessonDocumentId'>
+): boolean {
+  if (activity.lastPositionSeconds !== undefined || !recorded.lastActivityAt) return false;
+  if (activity.progressPercent !== undefined && activity.progressPercent !== recorded.progressPercent) return false;
+  if (activity.lastLessonDocumentId !== undefined && activity.lastLessonDocumentId !== recorded.lastLessonDocumentId) return false;
+  return activity.now.getTime() - new Date(recorded.lastActivityAt).getTime() < ACTIVITY_RESOLUTION_MS;
+}
 
 const coursesWithSeatRow = new Set<string>();
 const MAX_REMEMBERED_SEAT_ROWS = 100_000;

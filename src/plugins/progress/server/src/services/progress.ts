@@ -13,6 +13,9 @@ const PROGRESS = 'plugin::progress.lesson-progress';
 
 const progressKey = (userId: number, lessonDocumentId: string) => `${userId}:${lessonDocumentId}`;
 const toDate = (value: unknown): Date | null => (value ? new Date(value as string) : null);
+/** The enrollment's activity as last written, to skip a write that would change nothing. */
+type RecordedActivity = { progressPercent: number; lastActivityAt: string | null; lastLessonDocumentId?: string | null };
+
 export interface CourseLessons {
   courseDocumentId: string;
   sequential: boolean;
@@ -86,7 +89,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   /** Everything the lesson rules need to know about the caller in this course. */
-  async learner(caller: Caller, courseDocumentId: string, now: Date): Promise<Learner & { enrollmentId: number | null }> {
+  async learner(caller: Caller, courseDocumentId: string, now: Date): Promise<Learner & { enrollmentId: number | null; recorded?: RecordedActivity }> {
     // Only a teacher can be one of the course's teachers: a student's request skips the lookup.
     const managesCourse = caller.role === 'admin' || (caller.role === 'teacher' && caller.userId !== null && (await canManageCourse(strapi, caller, courseDocumentId)));
     if (caller.userId === null) return { managesCourse, enrollment: null, completedLessonIds: new Set(), enrollmentId: null };
@@ -99,6 +102,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       enrollment: enrollment ? { status: enrollments(strapi).effectiveStatus(enrollment, now), enrolledAt: toDate(enrollment.enrolledAt) } : null,
       completedLessonIds,
       enrollmentId: enrollment?.id ?? null,
+      recorded: enrollment ?? undefined,
     };
   },
 
@@ -158,7 +162,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     // Completing again writes nothing: the lesson keeps its first completion date.
     if (!learner.completedLessonIds.has(lessonDocumentId)) await this.recordLesson(userId, lessonDocumentId, courseDocumentId, { completedAt: now });
     learner.completedLessonIds = new Set([...learner.completedLessonIds, lessonDocumentId]);
-    return this.updateCourseProgress(userId, { id: learner.enrollmentId!, status: learner.enrollment.status }, course, learner.completedLessonIds, now, { lastLessonDocumentId: lessonDocumentId });
+    return this.updateCourseProgress(userId, { id: learner.enrollmentId!, status: learner.enrollment.status, recorded: learner.recorded }, course, learner.completedLessonIds, now, {
+      lastLessonDocumentId: lessonDocumentId,
+    });
   },
 
   /** PUT /lessons/:documentId/position: where the student stopped, to resume there. */
@@ -188,11 +194,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   /** Recomputes the enrollment's percent and, the first time everything is done, completes the course. */
-  async updateCourseProgress(userId: number, enrollment: { id: number; status: string }, course: CourseLessons, completedLessonIds: ReadonlySet<string>, now: Date, activity: { lastLessonDocumentId?: string }) {
+  async updateCourseProgress(
+    userId: number,
+    enrollment: { id: number; status: string; recorded?: RecordedActivity },
+    course: CourseLessons,
+    completedLessonIds: ReadonlySet<string>,
+    now: Date,
+    activity: { lastLessonDocumentId?: string }
+  ) {
     const requiredQuizzes: string[] = await quizResults(strapi).requiredQuizDocumentIds(course.courseDocumentId);
     const passedQuizzes: Set<string> = requiredQuizzes.length ? await quizResults(strapi).passedQuizDocumentIds(userId, requiredQuizzes) : new Set();
     const progress = courseProgress(course.lessons, completedLessonIds, requiredQuizzes.length, passedQuizzes.size);
-    await enrollments(strapi).recordActivity(enrollment.id, { ...activity, progressPercent: progress.percent, now });
+    await enrollments(strapi).recordActivity(enrollment.id, { ...activity, progressPercent: progress.percent, now }, enrollment.recorded);
     // Only an active enrollment completes: a course completed before (or since expired) stays as it is.
     if (progress.courseCompleted && enrollment.status === 'active') {
       const isFirstCompletion = await enrollments(strapi).markCompleted(enrollment.id, course.courseDocumentId, now);
@@ -219,7 +232,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const enrollment = await enrollments(strapi).findEnrollment(userId, courseDocumentId);
     if (!course || !enrollment) return null;
     const status = enrollments(strapi).effectiveStatus(enrollment, now);
-    return this.updateCourseProgress(userId, { id: enrollment.id, status }, course, await this.completedLessonIds(userId, courseDocumentId), now, {});
+    return this.updateCourseProgress(userId, { id: enrollment.id, status, recorded: enrollment }, course, await this.completedLessonIds(userId, courseDocumentId), now, {});
   },
 });
 
