@@ -49,12 +49,14 @@ function scenarios(plan, sessions, pass) {
       title: 'course detail by slug',
       requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: `/api/courses?filters[slug][$eq]=${nextSlug()}&populate[0]=category&populate[1]=teachers` }) }],
       expect: [200],
+      warmUp: plan.courseSlugs.map((slug) => `/api/courses?filters[slug][$eq]=${slug}&populate[0]=category&populate[1]=teachers`),
     },
     {
       name: 'reviews',
       title: "a course's public reviews page",
       requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: `/api/courses/${nextReviewedCourse()}/reviews` }) }],
       expect: [200],
+      warmUp: plan.reviewedCourses.map((course) => `/api/courses/${course}/reviews`),
     },
     {
       name: 'articles',
@@ -192,6 +194,7 @@ function scenarios(plan, sessions, pass) {
       title: 'certificate verification (public)',
       requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: `/api/certificates/verify/${nextCode()}` }) }],
       expect: [200],
+      warmUp: plan.certificateCodes.map((code) => `/api/certificates/verify/${code}`),
     },
     {
       name: 'graphql-catalog',
