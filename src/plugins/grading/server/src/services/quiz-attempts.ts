@@ -45,7 +45,6 @@ interface AttemptRow {
   maxScore: number | string | null;
   percent: number | string | null;
   passed: boolean;
-  user?: { id: number } | null;
 }
 
 const ATTEMPT_FIELDS = ['id', 'key', 'quizDocumentId', 'courseDocumentId', 'locale', 'attemptNumber', 'status', 'startedAt', 'expiresAt', 'submittedAt', 'questions', 'answers', 'score', 'maxScore', 'percent', 'passed'];
