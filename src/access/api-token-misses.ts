@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { LRUCache } from 'lru-cache';
 
 const MISS_TTL_MS = 10_000;
 const MAX_MISSES = 10_000;
@@ -14,17 +15,12 @@ export function rememberApiTokenMisses(strapi: Core.Strapi): void {
   const service = strapi.service('admin::api-token-content-api') as { getByAccessKey?: (hash: string, options?: object) => Promise<unknown> } | undefined;
   if (!service?.getByAccessKey) return;
   const lookUp = service.getByAccessKey.bind(service);
-  const misses = new Map<string, number>();
+  const misses = new LRUCache<string, true>({ max: MAX_MISSES, ttl: MISS_TTL_MS });
   service.getByAccessKey = async (hash: string, options?: object) => {
-    const now = Date.now();
-    const missedUntil = misses.get(hash);
-    if (missedUntil !== undefined && missedUntil > now) return null;
+    if (misses.get(hash)) return null;
     const token = await lookUp(hash, options);
     if (token) misses.delete(hash);
-    else {
-      if (misses.size >= MAX_MISSES) misses.clear();
-      misses.set(hash, now + MISS_TTL_MS);
-    }
+    else misses.set(hash, true);
     return token;
   };
 }

@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { LRUCache } from 'lru-cache';
 import { forgetOnWrites } from './forget-on-writes';
 
 /**
@@ -58,7 +59,7 @@ type AccessTokenPayload = { type?: string; userId?: unknown; sessionId?: string;
 
 const VERIFIED_TOKEN_TTL_MS = 60_000;
 const MAX_VERIFIED_TOKENS = 10_000;
-const verifiedTokens = new Map<string, { payload: AccessTokenPayload; validUntil: number }>();
+const verifiedTokens = new LRUCache<string, AccessTokenPayload>({ max: MAX_VERIFIED_TOKENS });
 
 /**
  * An access token's signature check gives the same answer every time until the token expires, and costs
@@ -66,14 +67,13 @@ const verifiedTokens = new Map<string, { payload: AccessTokenPayload; validUntil
  * fails). Valid tokens are remembered for a minute, never past their own `exp`; invalid ones are not.
  */
 function validAccessToken(strapi: Core.Strapi, token: string): AccessTokenPayload | null {
-  const now = Date.now();
   const known = verifiedTokens.get(token);
-  if (known && known.validUntil > now) return known.payload;
+  if (known) return known;
   const result = strapi.sessionManager('users-permissions').validateAccessToken(token) as { isValid: boolean; payload: AccessTokenPayload };
   if (!result.isValid || result.payload.type !== 'access') return null;
-  const expiresAt = typeof result.payload.exp === 'number' ? result.payload.exp * 1000 : now;
-  if (verifiedTokens.size >= MAX_VERIFIED_TOKENS) verifiedTokens.clear();
-  verifiedTokens.set(token, { payload: result.payload, validUntil: Math.min(expiresAt, now + VERIFIED_TOKEN_TTL_MS) });
+  const now = Date.now();
+  const lifetime = typeof result.payload.exp === 'number' ? result.payload.exp * 1000 - now : 0;
+  if (lifetime > 0) verifiedTokens.set(token, result.payload, { ttl: Math.min(lifetime, VERIFIED_TOKEN_TTL_MS) });
   return result.payload;
 }
 
