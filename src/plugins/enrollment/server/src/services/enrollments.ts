@@ -12,6 +12,7 @@ import {
 } from '../rules/enrollment-rules';
 import { isUniqueViolation } from '../../../../../access/database-errors';
 import { rememberCourseStructure } from '../../../../../access/course-structure-cache';
+import { runSql, tableOf, toDateOrNull } from '../../../../../access/raw-sql';
 
 const ENROLLMENT = 'plugin::enrollment.enrollment';
 const SEAT = 'plugin::enrollment.course-seat';
@@ -31,8 +32,23 @@ export interface EnrollmentRecord {
 }
 
 const RECORD_FIELDS = ['id', 'documentId', 'status', 'enrolledAt', 'completedAt', 'accessExpiresAt', 'cancelledAt', 'progressPercent', 'lastActivityAt'];
-// What the rules and the activity update need to know; never answered as such.
-const LOOKUP_FIELDS = [...RECORD_FIELDS, 'lastLessonDocumentId'];
+
+/** An enrollment row read raw, in the shape the query engine answers (datetimes as ISO text). */
+function enrollmentFromRow(row: Record<string, unknown>): EnrollmentRecord {
+  const iso = (value: unknown) => toDateOrNull(value)?.toISOString() ?? null;
+  return {
+    id: Number(row.id),
+    documentId: row.document_id as string,
+    status: row.status as EnrollmentStatus,
+    enrolledAt: iso(row.enrolled_at),
+    completedAt: iso(row.completed_at),
+    accessExpiresAt: iso(row.access_expires_at),
+    cancelledAt: iso(row.cancelled_at),
+    progressPercent: Number(row.progress_percent ?? 0),
+    lastActivityAt: iso(row.last_activity_at),
+    lastLessonDocumentId: (row.last_lesson_document_id as string | null) ?? null,
+  };
+}
 
 /**
  * Last activity is kept to the minute: a request that changes neither the percent nor the last lesson
@@ -49,8 +65,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   enrollmentKey,
   effectiveStatus,
 
+  /** Read by every lesson request, completion and quiz start: one fixed statement on the unique key. */
   async findEnrollment(userId: number, courseDocumentId: string): Promise<EnrollmentRecord | null> {
-    return strapi.db.query(ENROLLMENT).findOne({ where: { key: enrollmentKey(userId, courseDocumentId) }, select: LOOKUP_FIELDS });
+    const { rows } = await runSql<Record<string, unknown>>(
+      strapi,
+      `SELECT id, document_id, status, enrolled_at, completed_at, access_expires_at, cancelled_at, progress_percent, last_activity_at, last_lesson_document_id
+       FROM ?? WHERE "key" = ?`,
+      [tableOf(strapi, ENROLLMENT), enrollmentKey(userId, courseDocumentId)]
+    );
+    return rows.length ? enrollmentFromRow(rows[0]) : null;
   },
 
   async isMember(userId: number, courseDocumentId: string, now = new Date()): Promise<boolean> {
@@ -218,12 +241,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     recorded?: Pick<EnrollmentRecord, 'progressPercent' | 'lastActivityAt' | 'lastLessonDocumentId'>
   ) {
     if (recorded && isSameActivity(activity, recorded)) return;
-    const data: Record<string, unknown> = { lastActivityAt: activity.now };
-    if (activity.lastLessonDocumentId !== undefined) data.lastLessonDocumentId = activity.lastLessonDocumentId;
-    if (activity.lastPositionSeconds !== undefined) data.lastPositionSeconds = activity.lastPositionSeconds;
-    if (activity.progressPercent !== undefined) data.progressPercent = activity.progressPercent;
-    // One UPDATE: `update` would also read the row before and after and open a transaction for relations.
-    await strapi.db.query(ENROLLMENT).updateMany({ where: { id: enrollmentId }, data });
+    // Only where the student is: no cached answer shows these columns, so nothing is purged.
+    const columns: Array<[string, unknown]> = [['last_activity_at', activity.now]];
+    if (activity.lastLessonDocumentId !== undefined) columns.push(['last_lesson_document_id', activity.lastLessonDocumentId]);
+    if (activity.lastPositionSeconds !== undefined) columns.push(['last_position_seconds', activity.lastPositionSeconds]);
+    if (activity.progressPercent !== undefined) columns.push(['progress_percent', activity.progressPercent]);
+    await runSql(strapi, `UPDATE ?? SET ${columns.map(() => '?? = ?').join(', ')} WHERE id = ?`, [
+      tableOf(strapi, ENROLLMENT),
+      ...columns.flat(),
+      enrollmentId,
+    ]);
   },
 
   /**

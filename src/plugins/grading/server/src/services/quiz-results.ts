@@ -1,7 +1,10 @@
 import type { Core } from '@strapi/strapi';
 import { rememberCourseStructure } from '../../../../../access/course-structure-cache';
+import { linkOf, runSql, tableOf } from '../../../../../access/raw-sql';
 
 const QUIZ = 'api::quiz.quiz';
+const LESSON = 'api::lesson.lesson';
+const COURSE = 'api::course.course';
 const ATTEMPT = 'plugin::grading.quiz-attempt';
 
 /**
@@ -10,27 +13,49 @@ const ATTEMPT = 'plugin::grading.quiz-attempt';
  */
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** Published required quizzes of a course: on its lessons, or on the course itself (final tests). */
-  requiredQuizDocumentIds(courseDocumentId: string): Promise<string[]> {
-    return rememberCourseStructure(strapi, `required-quizzes-of-course:${courseDocumentId}`, async () => {
-      const rows = await strapi.db.query(QUIZ).findMany({
-        where: {
-          required: true,
-          publishedAt: { $notNull: true },
-          $or: [{ course: { documentId: courseDocumentId } }, { lesson: { course: { documentId: courseDocumentId } } }],
-        },
-        select: ['documentId'],
-      });
-      return [...new Set<string>(rows.map((row: { documentId: string }) => row.documentId))];
-    });
+  async requiredQuizDocumentIds(courseDocumentId: string): Promise<string[]> {
+    return (await this.requiredQuizzesOfCourse(courseDocumentId)).all;
   },
 
-  requiredQuizzesOfLesson(lessonDocumentId: string): Promise<string[]> {
-    return rememberCourseStructure(strapi, `required-quizzes-of-lesson:${lessonDocumentId}`, async () => {
-      const rows = await strapi.db.query(QUIZ).findMany({
-        where: { required: true, publishedAt: { $notNull: true }, lesson: { documentId: lessonDocumentId } },
-        select: ['documentId'],
-      });
-      return [...new Set<string>(rows.map((row: { documentId: string }) => row.documentId))];
+  /** The published required quizzes on one lesson of the course: the lesson completes when they are passed. */
+  async requiredQuizzesOfLesson(lessonDocumentId: string, courseDocumentId: string): Promise<string[]> {
+    return (await this.requiredQuizzesOfCourse(courseDocumentId)).byLesson.get(lessonDocumentId) ?? [];
+  },
+
+  /**
+   * Every required quiz of a course and the lesson each is on, read once per course: a completion asks about
+   * its lesson, and the next completion in the course is usually of another lesson.
+   */
+  requiredQuizzesOfCourse(courseDocumentId: string): Promise<{ all: string[]; byLesson: Map<string, string[]> }> {
+    return rememberCourseStructure(strapi, `required-quizzes-of-course:${courseDocumentId}`, async () => {
+      const onLesson = linkOf(strapi, QUIZ, 'lesson');
+      const onCourse = linkOf(strapi, QUIZ, 'course');
+      const lessonInCourse = linkOf(strapi, LESSON, 'course');
+      const courses = tableOf(strapi, COURSE);
+      // A quiz counts for the course through its own course link (final tests) or through its lesson's.
+      const { rows } = await runSql<{ document_id: string; lesson_document_id: string | null }>(
+        strapi,
+        `SELECT q.document_id, l.document_id AS lesson_document_id FROM ?? q
+         LEFT JOIN ?? ql ON ql.?? = q.id LEFT JOIN ?? l ON l.id = ql.??
+         LEFT JOIN ?? qc ON qc.?? = q.id LEFT JOIN ?? c ON c.id = qc.??
+         LEFT JOIN ?? lc ON lc.?? = l.id LEFT JOIN ?? lcourse ON lcourse.id = lc.??
+         WHERE q.required = ? AND q.published_at IS NOT NULL AND (c.document_id = ? OR lcourse.document_id = ?)`,
+        [
+          tableOf(strapi, QUIZ),
+          onLesson.table, onLesson.ownColumn, tableOf(strapi, LESSON), onLesson.targetColumn,
+          onCourse.table, onCourse.ownColumn, courses, onCourse.targetColumn,
+          lessonInCourse.table, lessonInCourse.ownColumn, courses, lessonInCourse.targetColumn,
+          true, courseDocumentId, courseDocumentId,
+        ]
+      );
+      const byLesson = new Map<string, string[]>();
+      for (const row of rows) {
+        if (!row.lesson_document_id) continue;
+        const quizzes = byLesson.get(row.lesson_document_id) ?? [];
+        if (!quizzes.includes(row.document_id)) quizzes.push(row.document_id);
+        byLesson.set(row.lesson_document_id, quizzes);
+      }
+      return { all: [...new Set(rows.map((row) => row.document_id))], byLesson };
     });
   },
 

@@ -5,7 +5,8 @@ import { Refusal } from '../../../../../access/refusal';
 import type { Caller } from '../../../../../access/roles';
 import { compareLessons, courseProgress, decideLessonAccess, type Learner, type LessonDecision, type OutlineLesson } from '../rules/lesson-access';
 import { rememberCourseStructure } from '../../../../../access/course-structure-cache';
-import { isUniqueViolation } from '../../../../../access/database-errors';
+import { isPostgres, linkOf, runSql, tableOf } from '../../../../../access/raw-sql';
+import { createId } from '@paralleldrive/cuid2';
 
 const LESSON = 'api::lesson.lesson';
 const COURSE = 'api::course.course';
@@ -16,8 +17,22 @@ const toDate = (value: unknown): Date | null => (value ? new Date(value as strin
 /** The enrollment's activity as last written, to skip a write that would change nothing. */
 type RecordedActivity = { progressPercent: number; lastActivityAt: string | null; lastLessonDocumentId?: string | null };
 
+interface LessonRow {
+  document_id: string;
+  title: string;
+  position: number | null;
+  free_preview: unknown;
+  release_at: unknown;
+  release_after_days: number | null;
+  locale: string;
+  kind: string;
+  duration_minutes: number | null;
+}
+
 export interface CourseLessons {
   courseDocumentId: string;
+  /** Whether the course has a published version: only then has it an outline. */
+  isPublished: boolean;
   sequential: boolean;
   lessons: OutlineLesson[];
   titles: Map<string, Map<string, { title: string; kind: string; durationMinutes: number | null }>>;
@@ -33,12 +48,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   async readCourseOfLesson(lessonDocumentId: string): Promise<string | null> {
-    const rows = await strapi.db.query(LESSON).findMany({
-      where: { documentId: lessonDocumentId, publishedAt: { $notNull: true } },
-      select: ['id'],
-      populate: { course: { select: ['documentId'] } },
-    });
-    return rows.find((row: { course?: { documentId: string } }) => row.course)?.course?.documentId ?? null;
+    const link = linkOf(strapi, LESSON, 'course');
+    const { rows } = await runSql<{ document_id: string }>(
+      strapi,
+      `SELECT c.document_id FROM ?? l JOIN ?? lc ON lc.?? = l.id JOIN ?? c ON c.id = lc.??
+       WHERE l.document_id = ? AND l.published_at IS NOT NULL LIMIT 1`,
+      [tableOf(strapi, LESSON), link.table, link.ownColumn, tableOf(strapi, COURSE), link.targetColumn, lessonDocumentId]
+    );
+    return rows[0]?.document_id ?? null;
   },
 
   /** The published lessons of a course in order, with their titles per locale. Null for an unknown course. */
@@ -46,46 +63,65 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     return rememberCourseStructure(strapi, `course-lessons:${courseDocumentId}`, () => this.readCourseLessons(courseDocumentId));
   },
 
+  /**
+   * Read once per course and kept with the course structure; fixed statements, as a busy hour opens many
+   * courses' lessons for the first time. Relations are per locale: a translation of a lesson may not link to
+   * the course itself, so every published locale of the lessons that do is read by documentId.
+   */
   async readCourseLessons(courseDocumentId: string): Promise<CourseLessons | null> {
-    const [course, linked] = await Promise.all([
-      strapi.db.query(COURSE).findOne({ where: { documentId: courseDocumentId }, select: ['sequential'], orderBy: { publishedAt: 'asc' } }),
-      strapi.db.query(LESSON).findMany({ where: { course: { documentId: courseDocumentId }, publishedAt: { $notNull: true } }, select: ['documentId'] }),
+    const link = linkOf(strapi, LESSON, 'course');
+    const lessonTable = tableOf(strapi, LESSON);
+    const [{ rows: courseRows }, { rows }] = await Promise.all([
+      runSql<{ sequential: unknown; published_at: unknown }>(strapi, 'SELECT sequential, published_at FROM ?? WHERE document_id = ?', [tableOf(strapi, COURSE), courseDocumentId]),
+      runSql<LessonRow>(
+        strapi,
+        `SELECT document_id, title, position, free_preview, release_at, release_after_days, locale, kind, duration_minutes FROM ??
+         WHERE published_at IS NOT NULL AND document_id IN (
+           SELECT l.document_id FROM ?? l JOIN ?? lc ON lc.?? = l.id JOIN ?? c ON c.id = lc.??
+           WHERE c.document_id = ? AND l.published_at IS NOT NULL)`,
+        [lessonTable, lessonTable, link.table, link.ownColumn, tableOf(strapi, COURSE), link.targetColumn, courseDocumentId]
+      ),
     ]);
-    if (!course) return null;
-    // Relations are per locale: a translation of a lesson may not link to the course itself, so every
-    // published locale of the lessons that do is read by documentId.
-    const lessonDocumentIds = [...new Set<string>(linked.map((row: { documentId: string }) => row.documentId))];
-    const rows = lessonDocumentIds.length
-      ? await strapi.db.query(LESSON).findMany({
-          where: { documentId: { $in: lessonDocumentIds }, publishedAt: { $notNull: true } },
-          select: ['documentId', 'title', 'position', 'freePreview', 'releaseAt', 'releaseAfterDays', 'locale', 'kind', 'durationMinutes'],
-        })
-      : [];
+    if (courseRows.length === 0) return null;
+    const course = courseRows.find((row) => row.published_at) ?? courseRows[0];
     const lessons = new Map<string, OutlineLesson>();
     const titles = new Map<string, Map<string, { title: string; kind: string; durationMinutes: number | null }>>();
     for (const row of rows) {
-      if (!lessons.has(row.documentId)) {
-        lessons.set(row.documentId, {
-          documentId: row.documentId,
+      if (!lessons.has(row.document_id)) {
+        lessons.set(row.document_id, {
+          documentId: row.document_id,
           position: row.position ?? 0,
-          freePreview: Boolean(row.freePreview),
-          releaseAt: toDate(row.releaseAt),
-          releaseAfterDays: row.releaseAfterDays ?? null,
+          freePreview: Boolean(row.free_preview),
+          releaseAt: toDate(row.release_at),
+          releaseAfterDays: row.release_after_days ?? null,
         });
       }
-      const byLocale = titles.get(row.documentId) ?? new Map();
-      byLocale.set(row.locale, { title: row.title, kind: row.kind, durationMinutes: row.durationMinutes ?? null });
-      titles.set(row.documentId, byLocale);
+      const byLocale = titles.get(row.document_id) ?? new Map();
+      byLocale.set(row.locale, { title: row.title, kind: row.kind, durationMinutes: row.duration_minutes ?? null });
+      titles.set(row.document_id, byLocale);
     }
-    return { courseDocumentId, sequential: Boolean(course.sequential), lessons: [...lessons.values()].sort(compareLessons), titles };
+    // The next request is usually for another lesson of this course: its course is known from here on.
+    for (const lesson of lessons.keys()) rememberCourseStructure(strapi, `course-of-lesson:${lesson}`, async () => courseDocumentId);
+    return {
+      courseDocumentId,
+      isPublished: Boolean(course.published_at),
+      sequential: Boolean(course.sequential),
+      lessons: [...lessons.values()].sort(compareLessons),
+      titles,
+    };
   },
 
+  /**
+   * Read by every lesson request: one fixed statement. The key starts with the student's id (set once, by
+   * recordLesson), so no link table is joined.
+   */
   async completedLessonIds(userId: number, courseDocumentId: string): Promise<Set<string>> {
-    const rows = await strapi.db.query(PROGRESS).findMany({
-      where: { courseDocumentId, user: { id: userId }, completedAt: { $notNull: true } },
-      select: ['lessonDocumentId'],
-    });
-    return new Set(rows.map((row: { lessonDocumentId: string }) => row.lessonDocumentId));
+    const { rows } = await runSql<{ lesson_document_id: string }>(
+      strapi,
+      'SELECT lesson_document_id FROM ?? WHERE course_document_id = ? AND "key" LIKE ? AND completed_at IS NOT NULL',
+      [tableOf(strapi, PROGRESS), courseDocumentId, `${userId}:%`]
+    );
+    return new Set(rows.map((row) => row.lesson_document_id));
   },
 
   /** Everything the lesson rules need to know about the caller in this course. */
@@ -120,8 +156,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** GET /courses/:documentId/outline: lessons in order, and for the caller `completed` and `locked`. */
   async outline(caller: Caller, courseDocumentId: string, locale: string | undefined, now: Date) {
     const course = await this.courseLessons(courseDocumentId);
-    const isPublished = course && (await strapi.db.query(COURSE).count({ where: { documentId: courseDocumentId, publishedAt: { $notNull: true } } })) > 0;
-    if (!course || !isPublished) throw new errors.NotFoundError('Course not found');
+    if (!course || !course.isPublished) throw new errors.NotFoundError('Course not found');
     const learner = await this.learner(caller, courseDocumentId, now);
     return course.lessons.map((lesson) => {
       const byLocale = course.titles.get(lesson.documentId)!;
@@ -153,7 +188,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     if (!decision.allowed) throw new Refusal(refusalMessage(decision.reason), decision.reason);
     if (learner.enrollment.status === 'expired') throw new Refusal('Your access to this course has ended', 'access_expired');
 
-    const lessonQuizzes = await quizResults(strapi).requiredQuizzesOfLesson(lessonDocumentId);
+    const lessonQuizzes: string[] = await quizResults(strapi).requiredQuizzesOfLesson(lessonDocumentId, courseDocumentId);
     if (lessonQuizzes.length) {
       const passed = await quizResults(strapi).passedQuizDocumentIds(userId, lessonQuizzes);
       if (passed.size < lessonQuizzes.length) throw new Refusal("This lesson completes when its quiz is passed", 'quiz_not_passed');
@@ -177,20 +212,32 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     return { lessonDocumentId, positionSeconds };
   },
 
+  /**
+   * The student's row for the lesson: created with its user link when absent, else updated. A completion
+   * keeps its first date: completing again changes nothing. Fixed statements, as every first completion
+   * writes here; the unique key settles two requests racing to create the row.
+   */
   async recordLesson(userId: number, lessonDocumentId: string, courseDocumentId: string, change: { completedAt?: Date; positionSeconds?: number }) {
     const key = progressKey(userId, lessonDocumentId);
-    const existing = await strapi.db.query(PROGRESS).findOne({ where: { key }, select: ['id', 'completedAt'] });
-    if (!existing) {
-      try {
-        await strapi.db.query(PROGRESS).create({ data: { key, user: userId, lessonDocumentId, courseDocumentId, positionSeconds: 0, ...change } });
-        return;
-      } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
-      }
-    }
-    // A completion keeps its first date: completing again changes nothing.
-    const where = change.completedAt ? { key, completedAt: { $null: true } } : { key };
-    await strapi.db.query(PROGRESS).updateMany({ where, data: change });
+    const now = new Date();
+    const isCreated = await createLessonProgress(strapi, {
+      key,
+      userId,
+      lessonDocumentId,
+      courseDocumentId,
+      completedAt: change.completedAt ?? null,
+      positionSeconds: change.positionSeconds ?? 0,
+      now,
+    });
+    if (isCreated) return;
+    const columns: Array<[string, unknown]> = [['updated_at', now]];
+    if (change.completedAt) columns.push(['completed_at', change.completedAt]);
+    if (change.positionSeconds !== undefined) columns.push(['position_seconds', change.positionSeconds]);
+    await runSql(strapi, `UPDATE ?? SET ${columns.map(() => '?? = ?').join(', ')} WHERE "key" = ?${change.completedAt ? ' AND completed_at IS NULL' : ''}`, [
+      tableOf(strapi, PROGRESS),
+      ...columns.flat(),
+      key,
+    ]);
   },
 
   /** Recomputes the enrollment's percent and, the first time everything is done, completes the course. */
@@ -247,4 +294,34 @@ function refusalMessage(reason: string): string {
     default:
       return 'Enroll in the course to open this lesson';
   }
+}
+
+/**
+ * Inserts the progress row and its user link unless the key exists; true when it did. On PostgreSQL one
+ * statement; on SQLite two in one transaction (in-process, so the second statement costs no round trip).
+ */
+async function createLessonProgress(
+  strapi: Core.Strapi,
+  row: { key: string; userId: number; lessonDocumentId: string; courseDocumentId: string; completedAt: Date | null; positionSeconds: number; now: Date }
+): Promise<boolean> {
+  const link = linkOf(strapi, PROGRESS, 'user');
+  const insertRow = `INSERT INTO ?? (document_id, "key", lesson_document_id, course_document_id, completed_at, position_seconds, created_at, updated_at, published_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT ("key") DO NOTHING RETURNING id`;
+  const values = [tableOf(strapi, PROGRESS), createId(), row.key, row.lessonDocumentId, row.courseDocumentId, row.completedAt, row.positionSeconds, row.now, row.now, row.now];
+  if (isPostgres(strapi)) {
+    const { rows } = await runSql(strapi, `WITH created AS (${insertRow}) INSERT INTO ?? (??, ??) SELECT id, CAST(? AS integer) FROM created RETURNING id`, [
+      ...values,
+      link.table,
+      link.ownColumn,
+      link.targetColumn,
+      row.userId,
+    ]);
+    return rows.length > 0;
+  }
+  return strapi.db.transaction(async () => {
+    const { rows } = await runSql<{ id: number }>(strapi, insertRow, values);
+    if (rows.length === 0) return false;
+    await runSql(strapi, 'INSERT INTO ?? (??, ??) VALUES (?, ?)', [link.table, link.ownColumn, link.targetColumn, rows[0].id, row.userId]);
+    return true;
+  });
 }
