@@ -6,7 +6,8 @@ import type { Caller } from '../../../../../access/roles';
 import { attemptQuestions, mayReview, questionsForStudent, resultsWithAnswers, type QuestionComponent, type ReviewPolicy } from '../rules/attempt-questions';
 import { AnswerError, parseAnswers, scoreQuiz, type AttemptQuestion } from '../rules/score-quiz';
 import { rememberCourseStructure } from '../../../../../access/course-structure-cache';
-import { isUniqueViolation } from '../../../../../access/database-errors';
+import { isPostgres, linkOf, runSql, tableOf, toDateOrNull } from '../../../../../access/raw-sql';
+import { createId } from '@paralleldrive/cuid2';
 
 const QUIZ = 'api::quiz.quiz';
 const ATTEMPT = 'plugin::grading.quiz-attempt';
@@ -47,8 +48,41 @@ interface AttemptRow {
   passed: boolean;
 }
 
-const ATTEMPT_FIELDS = ['id', 'key', 'quizDocumentId', 'courseDocumentId', 'locale', 'attemptNumber', 'status', 'startedAt', 'expiresAt', 'submittedAt', 'questions', 'answers', 'score', 'maxScore', 'percent', 'passed'];
 const attemptKey = (userId: number, quizDocumentId: string, attemptNumber: number) => `${userId}:${quizDocumentId}:${attemptNumber}`;
+/** What counting and reviewing earlier attempts needs: no questions or answers, which grow with every attempt. */
+type AttemptSummary = Pick<AttemptRow, 'id' | 'attemptNumber' | 'status' | 'expiresAt' | 'passed'>;
+const ATTEMPT_COLUMNS = 'id, "key", quiz_document_id, course_document_id, locale, attempt_number, status, started_at, expires_at, submitted_at, questions, answers, score, max_score, percent, passed';
+const SUMMARY_COLUMNS = 'id, attempt_number, status, expires_at, passed';
+const isoOrNull = (value: unknown) => toDateOrNull(value)?.toISOString() ?? null;
+/** JSON columns read raw: parsed by pg (jsonb), text on SQLite. */
+const fromJson = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value ?? null);
+
+function summaryFromRow(row: Record<string, unknown>): AttemptSummary {
+  return {
+    id: Number(row.id),
+    attemptNumber: Number(row.attempt_number),
+    status: row.status as AttemptRow['status'],
+    expiresAt: isoOrNull(row.expires_at),
+    passed: Boolean(row.passed),
+  };
+}
+
+function attemptFromRow(row: Record<string, unknown>): AttemptRow {
+  return {
+    ...summaryFromRow(row),
+    key: row.key as string,
+    quizDocumentId: row.quiz_document_id as string,
+    courseDocumentId: (row.course_document_id as string | null) ?? null,
+    locale: (row.locale as string | null) ?? null,
+    startedAt: isoOrNull(row.started_at)!,
+    submittedAt: isoOrNull(row.submitted_at),
+    questions: fromJson(row.questions),
+    answers: fromJson(row.answers),
+    score: row.score as AttemptRow['score'],
+    maxScore: row.max_score as AttemptRow['maxScore'],
+    percent: row.percent as AttemptRow['percent'],
+  };
+}
 const attemptOwner = (attempt: { key?: string | null }): number | null => (attempt.key ? Number(attempt.key.slice(0, attempt.key.indexOf(':'))) : null);
 const toNumber = (value: unknown) => (value === null || value === undefined ? null : Number(value));
 /** An attempt past its time limit is over, whether or not anyone has marked it yet. */
@@ -120,15 +154,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   /**
-   * Found by the key rather than through the user relation: the link row is written after the attempt
-   * row, so a racing start would otherwise miss an attempt whose link is not there yet.
+   * A student's attempts at a quiz, oldest first, found by the key rather than through the user relation: the
+   * link row is written with the attempt row, but the key is what the unique index settles races on.
    */
-  async attemptsOf(userId: number, quizDocumentId: string): Promise<AttemptRow[]> {
-    return strapi.db.query(ATTEMPT).findMany({
-      where: { key: { $startsWith: `${userId}:${quizDocumentId}:` } },
-      select: ATTEMPT_FIELDS,
-      orderBy: { attemptNumber: 'asc' },
-    });
+  async attemptsOf(userId: number, quizDocumentId: string): Promise<AttemptSummary[]> {
+    const { rows } = await runSql(strapi, `SELECT ${SUMMARY_COLUMNS} FROM ?? WHERE "key" LIKE ? ORDER BY attempt_number`, [
+      tableOf(strapi, ATTEMPT),
+      `${userId}:${quizDocumentId}:%`,
+    ]);
+    return rows.map(summaryFromRow);
+  },
+
+  async findAttempt(attemptId: number): Promise<AttemptRow | null> {
+    const { rows } = await runSql(strapi, `SELECT ${ATTEMPT_COLUMNS} FROM ?? WHERE id = ?`, [tableOf(strapi, ATTEMPT), attemptId]);
+    return rows.length ? attemptFromRow(rows[0]) : null;
   },
 
   /**
@@ -143,38 +182,39 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     for (let tries = 0; tries < 5; tries += 1) {
       const attempts = await this.attemptsOf(userId, quizDocumentId);
       const open = attempts.find((attempt) => attempt.status === 'in_progress');
-      if (open && !hasRunOut(open, now)) return { created: false, attempt: this.present(open, quiz, attempts, now) };
+      if (open && !hasRunOut(open, now)) {
+        const openAttempt = await this.findAttempt(open.id);
+        if (openAttempt) return { created: false, attempt: this.present(openAttempt, quiz, attempts, now) };
+        continue;
+      }
       if (open) await this.closeAsExpired(open.id);
       if (quiz.maxAttempts !== null && attempts.length >= quiz.maxAttempts) {
         throw new Refusal(`All ${quiz.maxAttempts} attempts of this quiz are used`, 'attempts_exhausted');
       }
       if (quiz.questions.length === 0) throw new errors.ApplicationError('This quiz has no questions yet');
 
-      const attemptNumber = attempts.length + 1;
       const questions = attemptQuestions(quiz.questions, quiz);
-      try {
-        const created: AttemptRow = await strapi.db.query(ATTEMPT).create({
-          data: {
-            key: attemptKey(userId, quizDocumentId, attemptNumber),
-            user: userId,
-            quizDocumentId,
-            courseDocumentId: quiz.courseDocumentId,
-            locale: quiz.locale,
-            attemptNumber,
-            status: 'in_progress',
-            startedAt: now,
-            expiresAt: quiz.timeLimitSeconds ? new Date(now.getTime() + quiz.timeLimitSeconds * 1000) : null,
-            questions,
-            maxScore: questions.reduce((sum, question) => sum + question.points, 0),
-            passed: false,
-          },
-          select: ATTEMPT_FIELDS,
-        });
-        return { created: true, attempt: this.present(created, quiz, [...attempts, created], now) };
-      } catch (error) {
-        // Another request started this attempt number first: look again and hand that one back.
-        if (!isUniqueViolation(error)) throw error;
-      }
+      const attempt: AttemptRow = {
+        id: 0,
+        key: attemptKey(userId, quizDocumentId, attempts.length + 1),
+        quizDocumentId,
+        courseDocumentId: quiz.courseDocumentId,
+        locale: quiz.locale,
+        attemptNumber: attempts.length + 1,
+        status: 'in_progress',
+        startedAt: now.toISOString(),
+        expiresAt: quiz.timeLimitSeconds ? new Date(now.getTime() + quiz.timeLimitSeconds * 1000).toISOString() : null,
+        submittedAt: null,
+        questions,
+        answers: null,
+        score: null,
+        maxScore: questions.reduce((sum, question) => sum + question.points, 0),
+        percent: null,
+        passed: false,
+      };
+      const id = await createAttempt(strapi, userId, attempt, now);
+      // Null: another request started this attempt number first; look again and hand that one back.
+      if (id !== null) return { created: true, attempt: this.present({ ...attempt, id }, quiz, [...attempts, { ...attempt, id }], now) };
     }
     throw new errors.ApplicationError('Could not start an attempt; try again');
   },
@@ -187,7 +227,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   async findOwnAttempt(caller: Caller, attemptId: number): Promise<AttemptRow> {
-    const attempt: AttemptRow | null = await strapi.db.query(ATTEMPT).findOne({ where: { id: attemptId }, select: ATTEMPT_FIELDS });
+    const attempt = await this.findAttempt(attemptId);
     if (!attempt) throw new errors.NotFoundError('Attempt not found');
     // The key starts with the student's id, set once by start (and what attemptsOf lists by): no link read.
     if (attemptOwner(attempt) !== caller.userId) throw new Refusal("This is another student's attempt", 'not_your_attempt');
@@ -219,10 +259,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
 
     const quiz = await this.loadQuizForAttempt(attempt);
     const score = scoreQuiz(questions, answers, quiz.passingPercent);
-    const changed = await strapi.db.query(ATTEMPT).updateMany({
-      where: { id: attempt.id, status: 'in_progress' },
-      data: { status: 'submitted', submittedAt: now, answers, score: score.score, maxScore: score.maxScore, percent: score.percent, passed: score.passed },
-    });
+    const changed = await runSql(
+      strapi,
+      `UPDATE ?? SET status = 'submitted', submitted_at = ?, answers = ?, score = ?, max_score = ?, percent = ?, passed = ?, updated_at = ?
+       WHERE id = ? AND status = 'in_progress'`,
+      [tableOf(strapi, ATTEMPT), now, JSON.stringify(answers), score.score, score.maxScore, score.percent, score.passed, now, attempt.id]
+    );
     if (changed.count === 0) {
       const current = await this.findOwnAttempt(caller, attemptId);
       if (current.status === 'expired') throw conflict('The time limit of this attempt has passed', 'attempt_expired');
@@ -267,7 +309,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   /** An attempt as its student may see it. */
-  present(attempt: AttemptRow, quiz: QuizSettings, attempts: AttemptRow[], now: Date) {
+  present(attempt: AttemptRow, quiz: QuizSettings, attempts: AttemptSummary[], now: Date) {
     const status = effectiveStatus(attempt, now);
     const questions = attempt.questions ?? [];
     const base = {
@@ -322,3 +364,46 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     });
   },
 });
+
+/**
+ * Writes a started attempt and its user link; null when the key exists (another start won). On PostgreSQL one
+ * statement; on SQLite two in one transaction.
+ */
+async function createAttempt(strapi: Core.Strapi, userId: number, attempt: AttemptRow, now: Date): Promise<number | null> {
+  const link = linkOf(strapi, ATTEMPT, 'user');
+  const insertAttempt = `INSERT INTO ?? (document_id, "key", quiz_document_id, course_document_id, locale, attempt_number, status, started_at, expires_at,
+      questions, max_score, passed, created_at, updated_at, published_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT ("key") DO NOTHING RETURNING id`;
+  const values = [
+    tableOf(strapi, ATTEMPT),
+    createId(),
+    attempt.key,
+    attempt.quizDocumentId,
+    attempt.courseDocumentId,
+    attempt.locale,
+    attempt.attemptNumber,
+    attempt.status,
+    now,
+    attempt.expiresAt ? new Date(attempt.expiresAt) : null,
+    JSON.stringify(attempt.questions),
+    attempt.maxScore,
+    false,
+    now,
+    now,
+    now,
+  ];
+  if (isPostgres(strapi)) {
+    const { rows } = await runSql<{ id: number }>(
+      strapi,
+      `WITH created AS (${insertAttempt}) INSERT INTO ?? (??, ??) SELECT id, CAST(? AS integer) FROM created RETURNING ?? AS id`,
+      [...values, link.table, link.ownColumn, link.targetColumn, userId, link.ownColumn]
+    );
+    return rows.length ? Number(rows[0].id) : null;
+  }
+  return strapi.db.transaction(async () => {
+    const { rows } = await runSql<{ id: number }>(strapi, insertAttempt, values);
+    if (rows.length === 0) return null;
+    await runSql(strapi, 'INSERT INTO ?? (??, ??) VALUES (?, ?)', [link.table, link.ownColumn, link.targetColumn, rows[0].id, userId]);
+    return Number(rows[0].id);
+  });
+}
