@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import type { Core } from '@strapi/strapi';
 
 /**
@@ -16,18 +17,60 @@ export interface SqlResult<Row> {
 
 /**
  * Runs one statement (`?` for values, `??` for identifiers), in the caller's transaction when there is one:
- * SQLite has one connection, so a statement beside the transaction would wait for it to end.
+ * SQLite has one connection, so a statement beside the transaction would wait for it to end. On PostgreSQL,
+ * outside a transaction, it runs as a named prepared statement: parsed and planned once per connection, where
+ * an unnamed one costs PostgreSQL more to parse and plan than to execute.
  */
 export async function runSql<Row = Record<string, unknown>>(strapi: Core.Strapi, sql: string, bindings: readonly unknown[] = []): Promise<SqlResult<Row>> {
-  const run = async (knex: any): Promise<SqlResult<Row>> => {
-    const result = await knex.raw(sql, bindings);
-    // PostgreSQL answers a pg Result; better-sqlite3 rows for a reader, run info ({ changes }) otherwise.
-    if (Array.isArray(result)) return { rows: result, count: result.length };
-    if (Array.isArray(result?.rows)) return { rows: result.rows, count: result.rowCount ?? result.rows.length };
-    return { rows: [], count: Number(result?.changes ?? 0) };
-  };
-  if (strapi.db.inTransaction()) return strapi.db.transaction(({ trx }) => run(trx));
-  return run(strapi.db.connection);
+  if (strapi.db.inTransaction()) return strapi.db.transaction(({ trx }) => viaKnex<Row>(trx, sql, bindings));
+  if (!isPostgres(strapi)) return viaKnex<Row>(strapi.db.connection, sql, bindings);
+  const { text, values } = toPostgres(sql, bindings);
+  const client = (strapi.db.connection as any).client;
+  const connection = await client.acquireConnection();
+  try {
+    const result = await connection.query({ name: statementName(text), text, values });
+    return { rows: result.rows, count: result.rowCount ?? result.rows.length };
+  } finally {
+    await client.releaseConnection(connection);
+  }
+}
+
+async function viaKnex<Row>(knex: any, sql: string, bindings: readonly unknown[]): Promise<SqlResult<Row>> {
+  const result = await knex.raw(sql, bindings);
+  // PostgreSQL answers a pg Result; better-sqlite3 rows for a reader, run info ({ changes }) otherwise.
+  if (Array.isArray(result)) return { rows: result, count: result.length };
+  if (Array.isArray(result?.rows)) return { rows: result.rows, count: result.rowCount ?? result.rows.length };
+  return { rows: [], count: Number(result?.changes ?? 0) };
+}
+
+/**
+ * Statement texts are fixed per call site (a handful of column lists at most), so the names stay few. A name is
+ * the text's hash: each plugin loads its own copy of this module, and one connection must never see one name
+ * for two texts.
+ */
+const statementNames = new Map<string, string>();
+const MAX_NAMED_STATEMENTS = 500;
+function statementName(text: string): string | undefined {
+  let name = statementNames.get(text);
+  if (!name && statementNames.size < MAX_NAMED_STATEMENTS) {
+    name = `lyceum_${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
+/** `??` becomes a quoted identifier (schema.table split), `?` becomes `$n`; values stay bound. */
+function toPostgres(sql: string, bindings: readonly unknown[]): { text: string; values: unknown[] } {
+  const values: unknown[] = [];
+  let next = 0;
+  const text = sql.replace(/\?\??/g, (marker) => {
+    const binding = bindings[next++];
+    if (marker === '??') return String(binding).split('.').map((part) => `"${part.replace(/"/g, '""')}"`).join('.');
+    values.push(binding);
+    return `$${values.length}`;
+  });
+  if (next !== bindings.length) throw new Error(`runSql: ${bindings.length} bindings for ${next} placeholders`);
+  return { text, values };
 }
 
 export const isPostgres = (strapi: Core.Strapi) => strapi.db.dialect.client === 'postgres';
