@@ -9,6 +9,12 @@ import type { Core } from '@strapi/strapi';
  * They bypass database lifecycles: a caller whose write changes a cached answer purges it itself.
  */
 
+/**
+ * Emitted (with `{ uid }`) once a write made by fixed statements is committed, so cached answers showing that
+ * content type are purged as a lifecycle would have.
+ */
+export const WRITTEN_BY_STATEMENT = 'lyceum.content.written-by-statement';
+
 export interface SqlResult<Row> {
   rows: Row[];
   /** Rows written by an INSERT, UPDATE or DELETE without RETURNING. */

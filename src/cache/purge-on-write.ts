@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { notePurge } from './generation';
+import { WRITTEN_BY_STATEMENT } from '../access/raw-sql';
 
 const ACCESS_TYPES = ['plugin::users-permissions.permission', 'plugin::users-permissions.role'];
 /**
@@ -87,6 +88,12 @@ export function purgeCacheOnWrites(strapi: Core.Strapi): void {
 
   // One write is many row events (a publish rewrites every locale): each cached type is purged once per transaction.
   const purgedIn = new WeakMap<object, Set<string>>();
+
+  // Fixed statements (src/access/raw-sql.ts) bypass lifecycles: their callers announce committed writes here.
+  strapi.eventHub.on(WRITTEN_BY_STATEMENT, async (event: { uid: string }) => {
+    const cachedUids = changedBy.get(event.uid);
+    if (cachedUids) await purge(cachedUids);
+  });
 
   strapi.db.lifecycles.subscribe(async (event: { action: string; model: { uid: string }; params?: { data?: unknown } }) => {
     if (!WRITES.has(event.action) || isInvisibleToCachedAnswers(event)) return;

@@ -12,7 +12,8 @@ import {
 } from '../rules/enrollment-rules';
 import { isUniqueViolation } from '../../../../../access/database-errors';
 import { rememberCourseStructure } from '../../../../../access/course-structure-cache';
-import { runSql, tableOf, toDateOrNull } from '../../../../../access/raw-sql';
+import { isPostgres, linkOf, runSql, tableOf, toDateOrNull, WRITTEN_BY_STATEMENT } from '../../../../../access/raw-sql';
+import { createId } from '@paralleldrive/cuid2';
 
 const ENROLLMENT = 'plugin::enrollment.enrollment';
 const SEAT = 'plugin::enrollment.course-seat';
@@ -151,6 +152,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
 
     await this.ensureSeatRow(courseDocumentId);
     try {
+      if (!existing) {
+        const enrollment = await enrollNewStudent(strapi, { userId, courseDocumentId, publishedRowId: course.publishedRowId, capacity: course.capacity, now });
+        if (!enrollment) throw new Refusal('This course is full', 'course_full');
+        // The course's studentsCount changed: cached course answers go.
+        await strapi.eventHub.emit(WRITTEN_BY_STATEMENT, { uid: ENROLLMENT });
+        void strapi.eventHub.emit('lyceum.enrollment.created', { userId, courseDocumentId });
+        return enrollment;
+      }
       const enrollment = await strapi.db.transaction(async ({ trx }) => {
         const seatTaken = await takeSeat(strapi, trx, courseDocumentId, course.capacity);
         if (!seatTaken) throw new Refusal('This course is full', 'course_full');
@@ -167,22 +176,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     }
   },
 
-  /** Creates the enrollment, or brings a cancelled or expired one back with its progress. */
-  async placeStudent(userId: number, courseDocumentId: string, course: CourseTerms & { publishedRowId: number | null }, existing: EnrollmentRecord | null, now: Date) {
-    if (!existing) {
-      return strapi.db.query(ENROLLMENT).create({
-        data: {
-          key: enrollmentKey(userId, courseDocumentId),
-          user: userId,
-          course: course.publishedRowId ?? undefined,
-          status: 'active',
-          enrolledAt: now,
-          lastActivityAt: now,
-          progressPercent: 0,
-        },
-        select: RECORD_FIELDS,
-      });
-    }
+  /** Brings a cancelled or expired enrollment back with its progress. */
+  async placeStudent(userId: number, courseDocumentId: string, course: CourseTerms & { publishedRowId: number | null }, existing: EnrollmentRecord, now: Date) {
     const status = statusOnReturn(existing.completedAt);
     // Only a row still in the state we read may come back: a concurrent return loses here and answers 409.
     const updated = await strapi.db.query(ENROLLMENT).updateMany({
@@ -305,4 +300,70 @@ async function takeSeat(strapi: Core.Strapi, trx: any, courseDocumentId: string,
 async function syncStudentsCount(trx: any, courseDocumentId: string) {
   const taken = trx('course_seats').select('taken').where({ course_document_id: courseDocumentId });
   await trx('courses').where({ document_id: courseDocumentId }).update({ students_count: trx.raw('coalesce((?), 0)', [taken]) });
+}
+
+/**
+ * A first enrollment: takes a seat (only while one is free, whoever else is enrolling), writes the enrollment
+ * and its user and course links, and sets studentsCount to the seats taken. Null when the course is full. On
+ * PostgreSQL one statement, so all of it or none: a second enrollment of the same student fails on the unique
+ * key and takes back its seat. On SQLite the same statements in one transaction.
+ */
+async function enrollNewStudent(
+  strapi: Core.Strapi,
+  params: { userId: number; courseDocumentId: string; publishedRowId: number | null; capacity: number | null; now: Date }
+): Promise<EnrollmentRecord | null> {
+  const { userId, courseDocumentId, publishedRowId, capacity, now } = params;
+  const documentId = createId();
+  const seats = tableOf(strapi, SEAT);
+  const courses = tableOf(strapi, COURSE);
+  const userLink = linkOf(strapi, ENROLLMENT, 'user');
+  const courseLink = linkOf(strapi, ENROLLMENT, 'course');
+  const takeSeatSql = `UPDATE ?? SET taken = taken + 1 WHERE course_document_id = ?${capacity === null ? '' : ' AND taken < ?'} RETURNING taken`;
+  const takeSeatValues = [seats, courseDocumentId, ...(capacity === null ? [] : [capacity])];
+  const columns = 'document_id, "key", status, enrolled_at, last_activity_at, progress_percent, created_at, updated_at, published_at';
+  const rowValues = [documentId, enrollmentKey(userId, courseDocumentId), 'active', now, now, 0, now, now, now];
+  const record: Omit<EnrollmentRecord, 'id'> = {
+    documentId,
+    status: 'active',
+    enrolledAt: now.toISOString(),
+    completedAt: null,
+    accessExpiresAt: null,
+    cancelledAt: null,
+    progressPercent: 0,
+    lastActivityAt: now.toISOString(),
+  };
+
+  if (isPostgres(strapi)) {
+    const { rows } = await runSql<{ id: number }>(
+      strapi,
+      `WITH seat AS (${takeSeatSql}),
+       created AS (INSERT INTO ?? (${columns}) SELECT ?, ?, ?, CAST(? AS timestamp), CAST(? AS timestamp), CAST(? AS integer), CAST(? AS timestamp), CAST(? AS timestamp), CAST(? AS timestamp) FROM seat RETURNING id),
+       user_link AS (INSERT INTO ?? (??, ??) SELECT id, CAST(? AS integer) FROM created),
+       course_link AS (INSERT INTO ?? (??, ??) SELECT id, CAST(? AS integer) FROM created WHERE CAST(? AS integer) IS NOT NULL),
+       counted AS (UPDATE ?? SET students_count = (SELECT taken FROM seat) WHERE document_id = ? AND EXISTS (SELECT 1 FROM created))
+       SELECT id FROM created`,
+      [
+        ...takeSeatValues,
+        tableOf(strapi, ENROLLMENT),
+        ...rowValues,
+        userLink.table, userLink.ownColumn, userLink.targetColumn, userId,
+        courseLink.table, courseLink.ownColumn, courseLink.targetColumn, publishedRowId, publishedRowId,
+        courses, courseDocumentId,
+      ]
+    );
+    return rows.length ? { id: Number(rows[0].id), ...record } : null;
+  }
+  return strapi.db.transaction(async () => {
+    const { rows: seat } = await runSql<{ taken: number }>(strapi, takeSeatSql, takeSeatValues);
+    if (seat.length === 0) return null;
+    const { rows } = await runSql<{ id: number }>(strapi, `INSERT INTO ?? (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, [
+      tableOf(strapi, ENROLLMENT),
+      ...rowValues,
+    ]);
+    const id = Number(rows[0].id);
+    await runSql(strapi, 'INSERT INTO ?? (??, ??) VALUES (?, ?)', [userLink.table, userLink.ownColumn, userLink.targetColumn, id, userId]);
+    if (publishedRowId !== null) await runSql(strapi, 'INSERT INTO ?? (??, ??) VALUES (?, ?)', [courseLink.table, courseLink.ownColumn, courseLink.targetColumn, id, publishedRowId]);
+    await runSql(strapi, 'UPDATE ?? SET students_count = ? WHERE document_id = ?', [courses, seat[0].taken, courseDocumentId]);
+    return { id, ...record };
+  });
 }
