@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { rememberCourseStructure } from '../../../../../access/course-structure-cache';
 
 const COURSE = 'api::course.course';
 const USER = 'plugin::users-permissions.user';
@@ -9,7 +10,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     try {
       const [user, course] = await Promise.all([
         strapi.db.query(USER).findOne({ where: { id: userId }, select: ['email', 'username', 'fullName', 'preferredLocale'] }),
-        strapi.db.query(COURSE).findOne({ where: { documentId: courseDocumentId, publishedAt: { $notNull: true } }, select: ['title', 'slug'], orderBy: { locale: 'asc' } }),
+        // Kept with the course structure: a popular course is joined many times a minute.
+        rememberCourseStructure(strapi, `course-title-for-mail:${courseDocumentId}`, () =>
+          strapi.db.query(COURSE).findOne({ where: { documentId: courseDocumentId, publishedAt: { $notNull: true } }, select: ['title', 'slug'], orderBy: { locale: 'asc' } })
+        ),
       ]);
       if (!user?.email || !course) return;
       const publicUrl = (strapi.config.get('server.url') as string) || '';

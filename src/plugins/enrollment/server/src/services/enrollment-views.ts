@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { Caller } from '../../../../../access/roles';
 import { effectiveStatus, type EnrollmentStatus } from '../rules/enrollment-rules';
+import { rememberCourseStructure } from '../../../../../access/course-structure-cache';
 
 const ENROLLMENT = 'plugin::enrollment.enrollment';
 const COURSE = 'api::course.course';
@@ -62,7 +63,8 @@ const sortByTitle = <T extends { title?: string }>(courses: T[]) => courses.sort
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async present(enrollment: any, courseDocumentId: string, now: Date, locale?: string) {
     const [courses, lessons] = await Promise.all([
-      courseSummaries(strapi, [courseDocumentId], locale),
+      // Every enrollment answers with its course's title: kept with the course structure, dropped on course writes.
+      rememberCourseStructure(strapi, `course-summary:${courseDocumentId}:${locale ?? 'en'}`, () => courseSummaries(strapi, [courseDocumentId], locale)),
       lessonTitles(strapi, enrollment.lastLessonDocumentId ? [enrollment.lastLessonDocumentId] : [], locale),
     ]);
     return shape(enrollment, courses.get(courseDocumentId) ?? null, lessons, now);
