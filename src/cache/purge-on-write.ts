@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { notePurge } from './generation';
+import { responseStoreOf } from './response-store';
 import { WRITTEN_BY_STATEMENT } from '../access/raw-sql';
 
 const ACCESS_TYPES = ['plugin::users-permissions.permission', 'plugin::users-permissions.role'];
@@ -79,7 +80,9 @@ export function purgeCacheOnWrites(strapi: Core.Strapi): void {
   const purge = async (cachedUids: string[]) => {
     notePurge();
     try {
-      await Promise.all(cachedUids.map((uid) => cacheStore.clearByUid(uid, {}, true)));
+      const store = responseStoreOf(strapi);
+      // The local store finds a content type's answers by itself; a shared one is searched by key pattern.
+      await Promise.all(cachedUids.map((uid) => (store?.purgeContentType(uid) ? undefined : cacheStore.clearByUid(uid, {}, true))));
     } catch (error) {
       // A purge that cannot reach the cache must not fail the write; maxAge bounds what stays stale.
       strapi.log.warn(`REST cache purge failed: ${(error as Error).message}`);

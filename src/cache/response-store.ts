@@ -10,7 +10,13 @@ import { LRUCache } from 'lru-cache';
  */
 export interface ResponseStore {
   read(key: string): Promise<string | Buffer | undefined> | string | Buffer | undefined;
-  write(key: string, json: string, maxAgeSeconds: number): Promise<void>;
+  /** `uid`: the content type whose cached routes the answer belongs to, for purgeContentType. */
+  write(key: string, json: string, maxAgeSeconds: number, uid?: string): Promise<void>;
+  /**
+   * Drops every answer written for a content type, when the store can find them without listing every key;
+   * false when it cannot (the caller then purges through the plugin's key patterns).
+   */
+  purgeContentType(uid: string): boolean;
 }
 
 interface PluginProvider {
@@ -25,9 +31,36 @@ interface PluginProvider {
  */
 export class LocalCacheProvider {
   private readonly entries: LRUCache<string, string | Buffer>;
+  /**
+   * The keys written for each content type and the reverse: a write purges its content type's answers
+   * without testing every key against the plugin's route patterns (a few thousand keys on every enrollment).
+   */
+  private readonly keysByContentType = new Map<string, Set<string>>();
+  private readonly contentTypeOfKey = new Map<string, string>();
 
   constructor(maxEntries: number) {
-    this.entries = new LRUCache({ max: maxEntries });
+    this.entries = new LRUCache({
+      max: maxEntries,
+      dispose: (_value, key) => {
+        const uid = this.contentTypeOfKey.get(key);
+        if (uid === undefined) return;
+        this.contentTypeOfKey.delete(key);
+        this.keysByContentType.get(uid)?.delete(key);
+      },
+    });
+  }
+
+  /** Stores an answer of a content type's route. */
+  setFor(uid: string, key: string, value: string | Buffer, maxAgeSeconds: number) {
+    this.entries.set(key, value, { ttl: maxAgeSeconds * 1000 });
+    this.contentTypeOfKey.set(key, uid);
+    const keys = this.keysByContentType.get(uid) ?? new Set<string>();
+    keys.add(key);
+    this.keysByContentType.set(uid, keys);
+  }
+
+  deleteContentType(uid: string) {
+    for (const key of [...(this.keysByContentType.get(uid) ?? [])]) this.entries.delete(key);
   }
 
   peek(key: string): string | Buffer | undefined {
@@ -74,7 +107,14 @@ export function useLocalProvider(strapi: Core.Strapi): void {
   stores.set(strapi, {
     read: (key) => provider.peek(prefix + key),
     // Bytes, not text: a hit then writes them to the socket without encoding the text again.
-    write: (key, json, maxAgeSeconds) => provider.set(prefix + key, Buffer.from(json), maxAgeSeconds),
+    write: async (key, json, maxAgeSeconds, uid) => {
+      if (uid) provider.setFor(uid, prefix + key, Buffer.from(json), maxAgeSeconds);
+      else await provider.set(prefix + key, Buffer.from(json), maxAgeSeconds);
+    },
+    purgeContentType: (uid) => {
+      provider.deleteContentType(uid);
+      return true;
+    },
   });
 }
 
@@ -89,5 +129,6 @@ export function useSharedProvider(strapi: Core.Strapi, provider: PluginProvider)
     write: async (key, json, maxAgeSeconds) => {
       await provider.set(prefix + key, json, maxAgeSeconds);
     },
+    purgeContentType: () => false,
   });
 }

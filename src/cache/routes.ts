@@ -58,8 +58,16 @@ export async function answerFromCache(strapi: Core.Strapi, ctx: any): Promise<bo
   return true;
 }
 
+/** The content type whose cache settings list this route: its writes purge the route's answers. */
+function contentTypeOfRoute(strapi: Core.Strapi, route: CacheRoute): string | undefined {
+  const { strategy } = strapi.config.get('plugin::rest-cache') as { strategy: { contentTypes: Array<{ contentType: string; routes: CacheRoute[] }> } };
+  return strategy.contentTypes.find((contentType) => contentType.routes.some((candidate) => candidate.method === route.method && candidate.path === route.path))
+    ?.contentType;
+}
+
 /** Route middleware: anonymous GETs answered from the shared cache, successful answers stored. */
 function cachePublicResponse(strapi: Core.Strapi, route: CacheRoute) {
+  const uid = contentTypeOfRoute(strapi, route);
   return async (ctx: any, next: () => Promise<unknown>) => {
     if (isPrivateRequest(ctx)) {
       ctx.set('X-Cache', 'HITPASS');
@@ -73,7 +81,7 @@ function cachePublicResponse(strapi: Core.Strapi, route: CacheRoute) {
     const store = responseStoreOf(strapi);
     const isStorable = ctx.status === 200 && ctx.body && typeof ctx.body === 'object' && !Buffer.isBuffer(ctx.body);
     // Awaited: once a reader has its answer, a following write's purge finds the entry.
-    if (store && isStorable && generation === purgeGeneration()) await store.write(cacheKey(ctx), JSON.stringify(ctx.body), route.maxAge);
+    if (store && isStorable && generation === purgeGeneration()) await store.write(cacheKey(ctx), JSON.stringify(ctx.body), route.maxAge, uid);
   };
 }
 

@@ -6,6 +6,7 @@ import type { Caller } from '../../../../../access/roles';
 import { isWellFormedCode, newCertificateCode, verificationUrl } from '../rules/certificate-code';
 import { renderCertificatePdf } from './certificate-pdf';
 import { isUniqueViolation } from '../../../../../access/database-errors';
+import { rememberCourseStructure } from '../../../../../access/course-structure-cache';
 
 const CERTIFICATE = 'plugin::certificates.certificate';
 const COURSE = 'api::course.course';
@@ -53,11 +54,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
 
     const [user, courseRows, enrollment] = await Promise.all([
       strapi.db.query(USER).findOne({ where: { id: params.userId }, select: ['id', 'username', 'fullName', 'email'] }),
-      strapi.db.query(COURSE).findMany({
-        where: { documentId: params.courseDocumentId },
-        select: ['id', 'title', 'locale', 'publishedAt'],
-        populate: { teachers: { select: ['username', 'fullName'] } },
-      }),
+      // Kept with the course structure: a change of title or teachers is a course write and drops it; a teacher
+      // renaming their own account shows on certificates issued from COURSE_STRUCTURE_TTL_MS later.
+      rememberCourseStructure(strapi, `certificate-course:${params.courseDocumentId}`, () =>
+        strapi.db.query(COURSE).findMany({
+          where: { documentId: params.courseDocumentId },
+          select: ['id', 'title', 'locale', 'publishedAt'],
+          populate: { teachers: { select: ['username', 'fullName'] } },
+        })
+      ),
       strapi.plugin('enrollment').service('enrollments').findEnrollment(params.userId, params.courseDocumentId),
     ]);
     if (!user) throw new errors.NotFoundError('No user has this id');

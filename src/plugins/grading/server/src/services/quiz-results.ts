@@ -59,13 +59,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     });
   },
 
+  /** Asked by every completion in a course with required quizzes: one fixed statement, the student read from the key. */
   async passedQuizDocumentIds(userId: number, quizDocumentIds: string[]): Promise<Set<string>> {
     if (quizDocumentIds.length === 0) return new Set();
-    const rows = await strapi.db.query(ATTEMPT).findMany({
-      where: { user: { id: userId }, quizDocumentId: { $in: quizDocumentIds }, passed: true },
-      select: ['quizDocumentId'],
-    });
-    return new Set(rows.map((row: { quizDocumentId: string }) => row.quizDocumentId));
+    const { rows } = await runSql<{ quiz_document_id: string }>(
+      strapi,
+      `SELECT DISTINCT quiz_document_id FROM ?? WHERE "key" LIKE ? AND passed = ? AND quiz_document_id IN (${quizDocumentIds.map(() => '?').join(', ')})`,
+      [tableOf(strapi, ATTEMPT), `${userId}:%`, true, ...quizDocumentIds]
+    );
+    return new Set(rows.map((row) => row.quiz_document_id));
   },
 
   /**
