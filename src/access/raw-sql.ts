@@ -31,8 +31,11 @@ export async function runSql<Row = Record<string, unknown>>(strapi: Core.Strapi,
   if (strapi.db.inTransaction()) return strapi.db.transaction(({ trx }) => viaKnex<Row>(trx, sql, bindings));
   if (!isPostgres(strapi)) return viaKnex<Row>(strapi.db.connection, sql, bindings);
   const { text, values } = toPostgres(sql, bindings);
-  const client = (strapi.db.connection as any).client;
+  const knex = strapi.db.connection as any;
+  const client = knex.client;
   const connection = await client.acquireConnection();
+  // Whoever watches knex's queries (debug logging, the query-plan tests) sees these too.
+  if (knex.listenerCount('query') > 0) client.emit('query', { sql: text, bindings: values, method: 'raw', __knexUid: connection.__knexUid });
   try {
     const result = await connection.query({ name: statementName(text), text, values });
     return { rows: result.rows, count: result.rowCount ?? result.rows.length };
