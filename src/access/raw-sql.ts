@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
 import type { Core } from '@strapi/strapi';
+import { createId } from '@paralleldrive/cuid2';
 
 /**
  * Hand-written statements for the few paths every student request takes (the enrollment and completed lessons
@@ -104,3 +105,34 @@ function qualified(strapi: Core.Strapi, table: string): string {
 
 /** A datetime column's value as read back raw: a Date (PostgreSQL), milliseconds or ISO text (SQLite). */
 export const toDateOrNull = (value: unknown): Date | null => (value === null || value === undefined ? null : new Date(value as string));
+
+/** The same as ISO text, the shape the query engine answers datetimes in. */
+export const toIsoOrNull = (value: unknown): string | null => toDateOrNull(value)?.toISOString() ?? null;
+
+/**
+ * Inserts a record of a content type keyed by its unique `key` column, with its link to its user, unless the
+ * key exists: the new row's id, or null (another request wrote that key first). `columns` are column names
+ * and values; the document id and the timestamps are added here as the query engine would. On PostgreSQL one
+ * statement; on SQLite two in one transaction (in-process, so no round trip between them).
+ */
+export async function insertOnceWithUser(strapi: Core.Strapi, uid: string, columns: Record<string, unknown>, userId: number, now: Date): Promise<number | null> {
+  const link = linkOf(strapi, uid, 'user');
+  const row: Record<string, unknown> = { document_id: createId(), ...columns, created_at: now, updated_at: now, published_at: now };
+  const names = Object.keys(row);
+  const insertRow = `INSERT INTO ?? (${names.map(() => '??').join(', ')}) VALUES (${names.map(() => '?').join(', ')}) ON CONFLICT ("key") DO NOTHING RETURNING id`;
+  const values = [tableOf(strapi, uid), ...names, ...Object.values(row)];
+  if (isPostgres(strapi)) {
+    const { rows } = await runSql<{ id: number }>(
+      strapi,
+      `WITH created AS (${insertRow}) INSERT INTO ?? (??, ??) SELECT id, CAST(? AS integer) FROM created RETURNING ?? AS id`,
+      [...values, link.table, link.ownColumn, link.targetColumn, userId, link.ownColumn]
+    );
+    return rows.length ? Number(rows[0].id) : null;
+  }
+  return strapi.db.transaction(async () => {
+    const { rows } = await runSql<{ id: number }>(strapi, insertRow, values);
+    if (rows.length === 0) return null;
+    await runSql(strapi, 'INSERT INTO ?? (??, ??) VALUES (?, ?)', [link.table, link.ownColumn, link.targetColumn, rows[0].id, userId]);
+    return Number(rows[0].id);
+  });
+}

@@ -12,7 +12,7 @@ import {
 } from '../rules/enrollment-rules';
 import { isUniqueViolation } from '../../../../../access/database-errors';
 import { rememberCourseStructure } from '../../../../../access/course-structure-cache';
-import { isPostgres, linkOf, runSql, tableOf, toDateOrNull, WRITTEN_BY_STATEMENT } from '../../../../../access/raw-sql';
+import { isPostgres, linkOf, runSql, tableOf, toIsoOrNull, WRITTEN_BY_STATEMENT } from '../../../../../access/raw-sql';
 import { createId } from '@paralleldrive/cuid2';
 
 const ENROLLMENT = 'plugin::enrollment.enrollment';
@@ -36,17 +36,16 @@ const RECORD_FIELDS = ['id', 'documentId', 'status', 'enrolledAt', 'completedAt'
 
 /** An enrollment row read raw, in the shape the query engine answers (datetimes as ISO text). */
 function enrollmentFromRow(row: Record<string, unknown>): EnrollmentRecord {
-  const iso = (value: unknown) => toDateOrNull(value)?.toISOString() ?? null;
   return {
     id: Number(row.id),
     documentId: row.document_id as string,
     status: row.status as EnrollmentStatus,
-    enrolledAt: iso(row.enrolled_at),
-    completedAt: iso(row.completed_at),
-    accessExpiresAt: iso(row.access_expires_at),
-    cancelledAt: iso(row.cancelled_at),
+    enrolledAt: toIsoOrNull(row.enrolled_at),
+    completedAt: toIsoOrNull(row.completed_at),
+    accessExpiresAt: toIsoOrNull(row.access_expires_at),
+    cancelledAt: toIsoOrNull(row.cancelled_at),
     progressPercent: Number(row.progress_percent ?? 0),
-    lastActivityAt: iso(row.last_activity_at),
+    lastActivityAt: toIsoOrNull(row.last_activity_at),
     lastLessonDocumentId: (row.last_lesson_document_id as string | null) ?? null,
   };
 }

@@ -6,8 +6,7 @@ import type { Caller } from '../../../../../access/roles';
 import { attemptQuestions, mayReview, questionsForStudent, resultsWithAnswers, type QuestionComponent, type ReviewPolicy } from '../rules/attempt-questions';
 import { AnswerError, parseAnswers, scoreQuiz, type AttemptQuestion } from '../rules/score-quiz';
 import { rememberCourseStructure } from '../../../../../access/course-structure-cache';
-import { isPostgres, linkOf, runSql, tableOf, toDateOrNull } from '../../../../../access/raw-sql';
-import { createId } from '@paralleldrive/cuid2';
+import { insertOnceWithUser, runSql, tableOf, toIsoOrNull } from '../../../../../access/raw-sql';
 
 const QUIZ = 'api::quiz.quiz';
 const ATTEMPT = 'plugin::grading.quiz-attempt';
@@ -53,7 +52,6 @@ const attemptKey = (userId: number, quizDocumentId: string, attemptNumber: numbe
 type AttemptSummary = Pick<AttemptRow, 'id' | 'attemptNumber' | 'status' | 'expiresAt' | 'passed'>;
 const ATTEMPT_COLUMNS = 'id, "key", quiz_document_id, course_document_id, locale, attempt_number, status, started_at, expires_at, submitted_at, questions, answers, score, max_score, percent, passed';
 const SUMMARY_COLUMNS = 'id, attempt_number, status, expires_at, passed';
-const isoOrNull = (value: unknown) => toDateOrNull(value)?.toISOString() ?? null;
 /** JSON columns read raw: parsed by pg (jsonb), text on SQLite. */
 const fromJson = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value ?? null);
 
@@ -62,7 +60,7 @@ function summaryFromRow(row: Record<string, unknown>): AttemptSummary {
     id: Number(row.id),
     attemptNumber: Number(row.attempt_number),
     status: row.status as AttemptRow['status'],
-    expiresAt: isoOrNull(row.expires_at),
+    expiresAt: toIsoOrNull(row.expires_at),
     passed: Boolean(row.passed),
   };
 }
@@ -74,8 +72,8 @@ function attemptFromRow(row: Record<string, unknown>): AttemptRow {
     quizDocumentId: row.quiz_document_id as string,
     courseDocumentId: (row.course_document_id as string | null) ?? null,
     locale: (row.locale as string | null) ?? null,
-    startedAt: isoOrNull(row.started_at)!,
-    submittedAt: isoOrNull(row.submitted_at),
+    startedAt: toIsoOrNull(row.started_at)!,
+    submittedAt: toIsoOrNull(row.submitted_at),
     questions: fromJson(row.questions),
     answers: fromJson(row.answers),
     score: row.score as AttemptRow['score'],
@@ -212,7 +210,25 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         percent: null,
         passed: false,
       };
-      const id = await createAttempt(strapi, userId, attempt, now);
+      const id = await insertOnceWithUser(
+        strapi,
+        ATTEMPT,
+        {
+          key: attempt.key,
+          quiz_document_id: attempt.quizDocumentId,
+          course_document_id: attempt.courseDocumentId,
+          locale: attempt.locale,
+          attempt_number: attempt.attemptNumber,
+          status: attempt.status,
+          started_at: now,
+          expires_at: attempt.expiresAt ? new Date(attempt.expiresAt) : null,
+          questions: JSON.stringify(attempt.questions),
+          max_score: attempt.maxScore,
+          passed: false,
+        },
+        userId,
+        now
+      );
       // Null: another request started this attempt number first; look again and hand that one back.
       if (id !== null) return { created: true, attempt: this.present({ ...attempt, id }, quiz, [...attempts, { ...attempt, id }], now) };
     }
@@ -364,46 +380,3 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     });
   },
 });
-
-/**
- * Writes a started attempt and its user link; null when the key exists (another start won). On PostgreSQL one
- * statement; on SQLite two in one transaction.
- */
-async function createAttempt(strapi: Core.Strapi, userId: number, attempt: AttemptRow, now: Date): Promise<number | null> {
-  const link = linkOf(strapi, ATTEMPT, 'user');
-  const insertAttempt = `INSERT INTO ?? (document_id, "key", quiz_document_id, course_document_id, locale, attempt_number, status, started_at, expires_at,
-      questions, max_score, passed, created_at, updated_at, published_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT ("key") DO NOTHING RETURNING id`;
-  const values = [
-    tableOf(strapi, ATTEMPT),
-    createId(),
-    attempt.key,
-    attempt.quizDocumentId,
-    attempt.courseDocumentId,
-    attempt.locale,
-    attempt.attemptNumber,
-    attempt.status,
-    now,
-    attempt.expiresAt ? new Date(attempt.expiresAt) : null,
-    JSON.stringify(attempt.questions),
-    attempt.maxScore,
-    false,
-    now,
-    now,
-    now,
-  ];
-  if (isPostgres(strapi)) {
-    const { rows } = await runSql<{ id: number }>(
-      strapi,
-      `WITH created AS (${insertAttempt}) INSERT INTO ?? (??, ??) SELECT id, CAST(? AS integer) FROM created RETURNING ?? AS id`,
-      [...values, link.table, link.ownColumn, link.targetColumn, userId, link.ownColumn]
-    );
-    return rows.length ? Number(rows[0].id) : null;
-  }
-  return strapi.db.transaction(async () => {
-    const { rows } = await runSql<{ id: number }>(strapi, insertAttempt, values);
-    if (rows.length === 0) return null;
-    await runSql(strapi, 'INSERT INTO ?? (??, ??) VALUES (?, ?)', [link.table, link.ownColumn, link.targetColumn, rows[0].id, userId]);
-    return Number(rows[0].id);
-  });
-}

@@ -5,8 +5,7 @@ import { Refusal } from '../../../../../access/refusal';
 import type { Caller } from '../../../../../access/roles';
 import { compareLessons, courseProgress, decideLessonAccess, type Learner, type LessonDecision, type OutlineLesson } from '../rules/lesson-access';
 import { rememberCourseStructure } from '../../../../../access/course-structure-cache';
-import { isPostgres, linkOf, runSql, tableOf } from '../../../../../access/raw-sql';
-import { createId } from '@paralleldrive/cuid2';
+import { insertOnceWithUser, linkOf, runSql, tableOf } from '../../../../../access/raw-sql';
 
 const LESSON = 'api::lesson.lesson';
 const COURSE = 'api::course.course';
@@ -220,16 +219,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async recordLesson(userId: number, lessonDocumentId: string, courseDocumentId: string, change: { completedAt?: Date; positionSeconds?: number }) {
     const key = progressKey(userId, lessonDocumentId);
     const now = new Date();
-    const isCreated = await createLessonProgress(strapi, {
-      key,
+    const created = await insertOnceWithUser(
+      strapi,
+      PROGRESS,
+      { key, lesson_document_id: lessonDocumentId, course_document_id: courseDocumentId, completed_at: change.completedAt ?? null, position_seconds: change.positionSeconds ?? 0 },
       userId,
-      lessonDocumentId,
-      courseDocumentId,
-      completedAt: change.completedAt ?? null,
-      positionSeconds: change.positionSeconds ?? 0,
-      now,
-    });
-    if (isCreated) return;
+      now
+    );
+    if (created !== null) return;
     const columns: Array<[string, unknown]> = [['updated_at', now]];
     if (change.completedAt) columns.push(['completed_at', change.completedAt]);
     if (change.positionSeconds !== undefined) columns.push(['position_seconds', change.positionSeconds]);
@@ -294,34 +291,4 @@ function refusalMessage(reason: string): string {
     default:
       return 'Enroll in the course to open this lesson';
   }
-}
-
-/**
- * Inserts the progress row and its user link unless the key exists; true when it did. On PostgreSQL one
- * statement; on SQLite two in one transaction (in-process, so the second statement costs no round trip).
- */
-async function createLessonProgress(
-  strapi: Core.Strapi,
-  row: { key: string; userId: number; lessonDocumentId: string; courseDocumentId: string; completedAt: Date | null; positionSeconds: number; now: Date }
-): Promise<boolean> {
-  const link = linkOf(strapi, PROGRESS, 'user');
-  const insertRow = `INSERT INTO ?? (document_id, "key", lesson_document_id, course_document_id, completed_at, position_seconds, created_at, updated_at, published_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT ("key") DO NOTHING RETURNING id`;
-  const values = [tableOf(strapi, PROGRESS), createId(), row.key, row.lessonDocumentId, row.courseDocumentId, row.completedAt, row.positionSeconds, row.now, row.now, row.now];
-  if (isPostgres(strapi)) {
-    const { rows } = await runSql(strapi, `WITH created AS (${insertRow}) INSERT INTO ?? (??, ??) SELECT id, CAST(? AS integer) FROM created RETURNING id`, [
-      ...values,
-      link.table,
-      link.ownColumn,
-      link.targetColumn,
-      row.userId,
-    ]);
-    return rows.length > 0;
-  }
-  return strapi.db.transaction(async () => {
-    const { rows } = await runSql<{ id: number }>(strapi, insertRow, values);
-    if (rows.length === 0) return false;
-    await runSql(strapi, 'INSERT INTO ?? (??, ??) VALUES (?, ?)', [link.table, link.ownColumn, link.targetColumn, rows[0].id, row.userId]);
-    return true;
-  });
 }
