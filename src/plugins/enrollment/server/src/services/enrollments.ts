@@ -236,7 +236,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   ) {
     if (recorded && isSameActivity(activity, recorded)) return;
     // Only where the student is: no cached answer shows these columns, so nothing is purged.
-    const columns: Array<[string, unknown]> = [['last_activity_at', activity.now]];
+    const columns: Array<[string, unknown]> = [['last_activity_at', activity.now], ['updated_at', activity.now]];
     if (activity.lastLessonDocumentId !== undefined) columns.push(['last_lesson_document_id', activity.lastLessonDocumentId]);
     if (activity.lastPositionSeconds !== undefined) columns.push(['last_position_seconds', activity.lastPositionSeconds]);
     if (activity.progressPercent !== undefined) columns.push(['progress_percent', activity.progressPercent]);
