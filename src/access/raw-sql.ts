@@ -103,6 +103,19 @@ function qualified(strapi: Core.Strapi, table: string): string {
   return schema && isPostgres(strapi) ? `${schema}.${table}` : table;
 }
 
+/**
+ * A condition for rows whose `key` starts with `prefix` (the student's keys: `user:…`), with its two values.
+ * A range, not LIKE 'prefix%': in a prepared statement's generic plan a LIKE pattern bound as a value is never
+ * an index condition, so PostgreSQL scanned the table. Byte order on both databases: PostgreSQL's pattern
+ * operators, served by the `varchar_pattern_ops` key indexes whatever the collation; SQLite compares text
+ * bytewise by default.
+ */
+export function keyStartsWith(strapi: Core.Strapi, prefix: string): { condition: string; bindings: [string, string] } {
+  const afterPrefix = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+  const condition = isPostgres(strapi) ? '"key" ~>=~ ? AND "key" ~<~ ?' : '"key" >= ? AND "key" < ?';
+  return { condition, bindings: [prefix, afterPrefix] };
+}
+
 /** A datetime column's value as read back raw: a Date (PostgreSQL), milliseconds or ISO text (SQLite). */
 export const toDateOrNull = (value: unknown): Date | null => (value === null || value === undefined ? null : new Date(value as string));
 

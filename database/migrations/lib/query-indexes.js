@@ -12,9 +12,10 @@ const INDEXES = [
   { name: 'lyceum_articles_catalog_idx', table: 'articles', columns: ['published_at', 'locale', 'created_at'] },
   // The expiry job: completed enrollments whose access has run out.
   { name: 'lyceum_enrollments_expiry_idx', table: 'enrollments', columns: ['status', 'access_expires_at'] },
-  // Attempts of one student at one quiz are found by key prefix (`user:quiz:`); a plain btree on a
-  // non-C collation cannot serve LIKE 'prefix%', a pattern-ops one can. PostgreSQL only.
+  // A student's attempts and lesson progress are found by key prefix (`user:`, `user:quiz:`) as a byte range
+  // (~>=~, ~<~), which only a pattern-ops btree serves. PostgreSQL only: SQLite's key index compares bytes.
   { name: 'lyceum_quiz_attempts_key_prefix_idx', table: 'quiz_attempts', columns: ['key'], postgres: 'varchar_pattern_ops' },
+  { name: 'lyceum_lesson_progresses_key_prefix_idx', table: 'lesson_progresses', columns: ['key'], postgres: 'varchar_pattern_ops' },
 ];
 
 const isPostgres = (knex) => ['pg', 'postgres', 'postgresql'].includes(knex.client.config.client);

@@ -6,7 +6,7 @@ import type { Caller } from '../../../../../access/roles';
 import { attemptQuestions, mayReview, questionsForStudent, resultsWithAnswers, type QuestionComponent, type ReviewPolicy } from '../rules/attempt-questions';
 import { AnswerError, parseAnswers, scoreQuiz, type AttemptQuestion } from '../rules/score-quiz';
 import { rememberCourseStructure } from '../../../../../access/course-structure-cache';
-import { insertOnceWithUser, runSql, tableOf, toIsoOrNull } from '../../../../../access/raw-sql';
+import { insertOnceWithUser, keyStartsWith, runSql, tableOf, toIsoOrNull } from '../../../../../access/raw-sql';
 
 const QUIZ = 'api::quiz.quiz';
 const ATTEMPT = 'plugin::grading.quiz-attempt';
@@ -156,9 +156,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
    * link row is written with the attempt row, but the key is what the unique index settles races on.
    */
   async attemptsOf(userId: number, quizDocumentId: string): Promise<AttemptSummary[]> {
-    const { rows } = await runSql(strapi, `SELECT ${SUMMARY_COLUMNS} FROM ?? WHERE "key" LIKE ? ORDER BY attempt_number`, [
+    const ofStudentAndQuiz = keyStartsWith(strapi, `${userId}:${quizDocumentId}:`);
+    const { rows } = await runSql(strapi, `SELECT ${SUMMARY_COLUMNS} FROM ?? WHERE ${ofStudentAndQuiz.condition} ORDER BY attempt_number`, [
       tableOf(strapi, ATTEMPT),
-      `${userId}:${quizDocumentId}:%`,
+      ...ofStudentAndQuiz.bindings,
     ]);
     return rows.map(summaryFromRow);
   },

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { rememberCourseStructure } from '../../../../../access/course-structure-cache';
-import { linkOf, runSql, tableOf } from '../../../../../access/raw-sql';
+import { keyStartsWith, linkOf, runSql, tableOf } from '../../../../../access/raw-sql';
 
 const QUIZ = 'api::quiz.quiz';
 const LESSON = 'api::lesson.lesson';
@@ -62,10 +62,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** Asked by every completion in a course with required quizzes: one fixed statement, the student read from the key. */
   async passedQuizDocumentIds(userId: number, quizDocumentIds: string[]): Promise<Set<string>> {
     if (quizDocumentIds.length === 0) return new Set();
+    const ofStudent = keyStartsWith(strapi, `${userId}:`);
     const { rows } = await runSql<{ quiz_document_id: string }>(
       strapi,
-      `SELECT DISTINCT quiz_document_id FROM ?? WHERE "key" LIKE ? AND passed = ? AND quiz_document_id IN (${quizDocumentIds.map(() => '?').join(', ')})`,
-      [tableOf(strapi, ATTEMPT), `${userId}:%`, true, ...quizDocumentIds]
+      `SELECT DISTINCT quiz_document_id FROM ?? WHERE ${ofStudent.condition} AND passed = ? AND quiz_document_id IN (${quizDocumentIds.map(() => '?').join(', ')})`,
+      [tableOf(strapi, ATTEMPT), ...ofStudent.bindings, true, ...quizDocumentIds]
     );
     return new Set(rows.map((row) => row.quiz_document_id));
   },

@@ -5,7 +5,7 @@ import { Refusal } from '../../../../../access/refusal';
 import type { Caller } from '../../../../../access/roles';
 import { compareLessons, courseProgress, decideLessonAccess, type Learner, type LessonDecision, type OutlineLesson } from '../rules/lesson-access';
 import { rememberCourseStructure } from '../../../../../access/course-structure-cache';
-import { insertOnceWithUser, linkOf, runSql, tableOf } from '../../../../../access/raw-sql';
+import { insertOnceWithUser, keyStartsWith, linkOf, runSql, tableOf } from '../../../../../access/raw-sql';
 
 const LESSON = 'api::lesson.lesson';
 const COURSE = 'api::course.course';
@@ -115,10 +115,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
    * recordLesson), so no link table is joined.
    */
   async completedLessonIds(userId: number, courseDocumentId: string): Promise<Set<string>> {
+    const ofStudent = keyStartsWith(strapi, `${userId}:`);
     const { rows } = await runSql<{ lesson_document_id: string }>(
       strapi,
-      'SELECT lesson_document_id FROM ?? WHERE course_document_id = ? AND "key" LIKE ? AND completed_at IS NOT NULL',
-      [tableOf(strapi, PROGRESS), courseDocumentId, `${userId}:%`]
+      `SELECT lesson_document_id FROM ?? WHERE ${ofStudent.condition} AND course_document_id = ? AND completed_at IS NOT NULL`,
+      [tableOf(strapi, PROGRESS), ...ofStudent.bindings, courseDocumentId]
     );
     return new Set(rows.map((row) => row.lesson_document_id));
   },
