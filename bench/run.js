@@ -3,7 +3,7 @@
 // `npm run bench`: seeds a throwaway PostgreSQL database, starts the production build on it (REST cache on,
 // then off), drives each scenario with autocannon on loopback, and writes bench/results.json and
 // bench/RESULTS.md. Options: --scale=tiny|small|large, --duration=<seconds>, --warm-up=<seconds> (unmeasured run
-// before each timed scenario, default 3), --connections=<n>, --compare,
+// before each timed scenario, default 3; one unmeasured round for round-based ones), --connections=<n>, --compare,
 // --only=<scenario,…>, --keep (leave the database and its plan for a look or a rerun),
 // --database=<name> (rerun on a database kept by --keep, without seeding again).
 const { spawn, spawnSync } = require('child_process');
@@ -157,6 +157,10 @@ function runAutocannon(scenario, length = scenario.amount ? { amount: scenario.a
   return new Promise((resolve, reject) => {
     const statuses = {};
     const latencies = [];
+    // autocannon ends a fixed-count run on its next one-second tick and averages whole-second samples, so
+    // for those runs the rate is taken from the clock: first request sent to last answer received.
+    const startedAt = performance.now();
+    let lastAnswerAt = startedAt;
     const instance = autocannon(
       {
         url: `http://127.0.0.1:${options.port}`,
@@ -164,9 +168,15 @@ function runAutocannon(scenario, length = scenario.amount ? { amount: scenario.a
         ...length,
         requests: scenario.requests,
       },
-      (error, result) => (error ? reject(error) : resolve({ result, statuses, latencies }))
+      (error, result) => {
+        if (error) return reject(error);
+        const seconds = (lastAnswerAt - startedAt) / 1000;
+        if (length.amount && seconds > 0) result.requests.average = result.requests.total / seconds;
+        resolve({ result, statuses, latencies, seconds });
+      }
     );
     instance.on('response', (client, statusCode, bytes, responseTime) => {
+      lastAnswerAt = performance.now();
       statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
       latencies.push(responseTime);
     });
@@ -186,13 +196,42 @@ async function warmUp(paths) {
   await Promise.all(Array.from({ length: 4 }, worker));
 }
 
+/**
+ * A scenario whose requests need data made just before (quiz submits need started attempts): each round
+ * prepares unmeasured, then sends exactly that many requests; the rounds' counts and times add up.
+ */
+async function measureRounds(scenario) {
+  if (options.warmUpSeconds > 0) await runAutocannon(scenario, { amount: await scenario.prepare(request) });
+  const statuses = {};
+  const latencies = [];
+  let requests = 0;
+  let seconds = 0;
+  let non2xx = 0;
+  let errors = 0;
+  for (let round = 0; round < scenario.rounds; round++) {
+    const amount = await scenario.prepare(request);
+    const run = await runAutocannon(scenario, { amount });
+    for (const [status, count] of Object.entries(run.statuses)) statuses[status] = (statuses[status] ?? 0) + count;
+    latencies.push(...run.latencies);
+    requests += run.result.requests.total;
+    seconds += run.seconds;
+    non2xx += run.result.non2xx;
+    errors += run.result.errors + run.result.timeouts;
+  }
+  return { result: { requests: { average: requests / seconds, total: requests }, non2xx, errors, timeouts: 0 }, statuses, latencies };
+}
+
 async function measure(scenario, serverPid) {
+  if (scenario.rounds) return summarize(scenario, await measureRounds(scenario), serverPid);
   if (scenario.warmUp) await warmUp(scenario.warmUp);
   // Steady state, not the first seconds after a start: the same rotation runs unmeasured first (fixed-count
   // writes excepted: their requests are the data), so per-course and per-quiz structure is read as it is in
   // a server that has been up for a while.
   if (!scenario.amount && options.warmUpSeconds > 0) await runAutocannon(scenario, { duration: options.warmUpSeconds });
-  const { result, statuses, latencies } = await runAutocannon(scenario);
+  return summarize(scenario, await runAutocannon(scenario), serverPid);
+}
+
+function summarize(scenario, { result, statuses, latencies }, serverPid) {
   const unexpected = Object.entries(statuses)
     .filter(([status]) => !scenario.expect.includes(Number(status)))
     .reduce((sum, [, count]) => sum + count, 0);
@@ -266,7 +305,7 @@ function markdown(report) {
     '',
     `Run ${report.date} on ${report.machine.cores} cores (${report.machine.cpu}), Node ${report.machine.node}, PostgreSQL, scale \`${report.scale}\`` +
       ` (${Object.entries(report.counts).map(([name, count]) => `${count.toLocaleString('en')} ${name}`).join(', ')}); seeded in ${report.seedSeconds.toFixed(1)} s.`,
-    `Each scenario: ${report.options.duration} s (writes with a fixed request count), ${report.options.connections} connections (fewer where the row says: one student per connection for quizzes and hand-ins, one for the latency targets), loopback. Rotating public reads (course by slug, reviews, verification) request each of their paths once first; every timed scenario first runs ${report.options.warmUpSeconds} s unmeasured on the same rotation.`,
+    `Each scenario: ${report.options.duration} s (writes with a fixed request count, timed from the first request to the last answer), ${report.options.connections} connections (fewer where the row says: one student per connection for quizzes and hand-ins, one for the latency targets), loopback. Rotating public reads (course by slug, reviews, verification) request each of their paths once first; every timed scenario first runs ${report.options.warmUpSeconds} s unmeasured on the same rotation. Quiz submits run in rounds: each round starts one attempt per quiz taker unmeasured, then measures their submits (one round is unmeasured warm-up).`,
     '',
   ];
   for (const pass of report.passes) {

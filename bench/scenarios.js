@@ -33,6 +33,7 @@ function scenarios(plan, sessions, pass) {
   const nextHolder = rotate(holders);
   const quizTakers = students.filter((student) => student.quiz);
   let quizTakerIndex = 0;
+  let submits = []; // the quiz-submit round's started attempts, each submitted once
   const writers = students.filter((student) => student.assignment);
   let writerIndex = 0;
 
@@ -148,6 +149,39 @@ function scenarios(plan, sessions, pass) {
         },
       ],
       expect: [200, 201],
+    },
+    {
+      name: 'quiz-submit',
+      title: 'submit a 20-question quiz (attempts started unmeasured)',
+      // #5's target counts submits. A student holds one open attempt per quiz, so each round first starts one
+      // attempt per quiz taker without measuring, then measures their submits; the rounds add up.
+      rounds: 10,
+      prepare: async (request) => {
+        const queue = [...quizTakers];
+        const started = [];
+        const worker = async () => {
+          for (let student = queue.shift(); student; student = queue.shift()) {
+            const response = await request('POST', `/api/quizzes/${student.quiz}/attempts`, {}, student.token);
+            if (response.status !== 200 && response.status !== 201) throw new Error(`starting an attempt answered ${response.status}: ${JSON.stringify(response.body)}`);
+            const attempt = response.body.data;
+            const answers = attempt.questions.map((question) => ({ question: question.id, choices: [question.options[0].id] }));
+            started.push({ token: student.token, attempt: attempt.id, body: JSON.stringify({ answers }) });
+          }
+        };
+        await Promise.all(Array.from({ length: 4 }, worker));
+        submits = started;
+        return started.length;
+      },
+      requests: [
+        {
+          method: 'POST',
+          setupRequest: (request) => {
+            const submit = submits.pop();
+            return { ...request, path: `/api/quiz-attempts/${submit?.attempt ?? 0}/submit`, headers: json(submit?.token), body: submit?.body ?? '{}' };
+          },
+        },
+      ],
+      expect: [200],
     },
     {
       name: 'submit-assignment',
