@@ -3,6 +3,11 @@
 // (or a sequence of requests) rotated over many distinct users, and the statuses it is expected to return.
 
 const json = (token) => ({ 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) });
+/** Round-robin over lists: consecutive requests come from different students, as they do from real ones. */
+const interleave = (lists) => {
+  const longest = Math.max(0, ...lists.map((list) => list.length));
+  return Array.from({ length: longest }, (_, index) => lists.filter((list) => index < list.length).map((list) => list[index])).flat();
+};
 const rotate = (items) => {
   let next = 0;
   return () => items[next++ % items.length];
@@ -22,11 +27,12 @@ function scenarios(plan, sessions, pass) {
   const nextSlug = rotate(plan.courseSlugs);
   const nextReviewedCourse = rotate(plan.reviewedCourses);
   const nextCode = rotate(plan.certificateCodes);
-  const lessonsOfStudents = students.flatMap((student) => student.lessons.map((lesson) => ({ token: student.token, lesson })));
+  // A student's own requests never overlap here: ten at once from one student would queue on their enrollment row.
+  const lessonsOfStudents = interleave(students.map((student) => student.lessons.map((lesson) => ({ token: student.token, lesson }))));
   const nextLesson = rotate(lessonsOfStudents);
   // Enroll: every request a pair never enrolled before; each pass takes its own half of the open courses.
-  const enrollPairs = students.flatMap((student) =>
-    student.openCourses.filter((_, index) => index % 2 === pass).map((course) => ({ token: student.token, course }))
+  const enrollPairs = interleave(
+    students.map((student) => student.openCourses.filter((_, index) => index % 2 === pass).map((course) => ({ token: student.token, course })))
   );
   const nextEnrollPair = rotate(enrollPairs);
   const holders = students.filter((student) => student.certificate);
