@@ -219,6 +219,14 @@ describeOnPostgres('query plans on PostgreSQL with thousands of rows', () => {
     expect(completed?.size).toBe(1);
   });
 
+  test("a course outline for a student (enrollment and completed lessons in one statement)", async () => {
+    let outline: Array<{ completed: boolean }> | undefined;
+    await expectIndexed(async () => {
+      outline = await app.strapi.plugin('progress').service('progress').outline({ userId: student.id, role: 'student' }, course.documentId, 'en', new Date());
+    });
+    expect(outline?.filter((lesson) => lesson.completed)).toHaveLength(1);
+  });
+
   test("a student's quiz attempts", async () => {
     await expectIndexed(() => app.strapi.plugin('grading').service('quiz-attempts').mine({ userId: student.id, role: 'student' }, undefined, new Date()));
   });

@@ -5,13 +5,15 @@ import { Refusal } from '../../../../../access/refusal';
 import type { Caller } from '../../../../../access/roles';
 import { compareLessons, courseProgress, decideLessonAccess, type Learner, type LessonDecision, type OutlineLesson } from '../rules/lesson-access';
 import { rememberCourseStructure } from '../../../../../access/course-structure-cache';
-import { insertOnceWithUser, keyStartsWith, linkOf, runSql, tableOf } from '../../../../../access/raw-sql';
+import { insertOnceWithUser, isPostgres, keyStartsWith, linkOf, runSql, tableOf } from '../../../../../access/raw-sql';
 
 const LESSON = 'api::lesson.lesson';
 const COURSE = 'api::course.course';
 const PROGRESS = 'plugin::progress.lesson-progress';
 
 const progressKey = (userId: number, lessonDocumentId: string) => `${userId}:${lessonDocumentId}`;
+/** Lesson ids aggregated by the database: an array (PostgreSQL, null for none) or JSON text (SQLite). */
+const lessonIdSet = (value: unknown): Set<string> => new Set<string>(Array.isArray(value) ? value : typeof value === 'string' ? JSON.parse(value) : []);
 const toDate = (value: unknown): Date | null => (value ? new Date(value as string) : null);
 /** The enrollment's activity as last written, to skip a write that would change nothing. */
 type RecordedActivity = { progressPercent: number; lastActivityAt: string | null; lastLessonDocumentId?: string | null };
@@ -115,13 +117,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
    * recordLesson), so no link table is joined.
    */
   async completedLessonIds(userId: number, courseDocumentId: string): Promise<Set<string>> {
+    const completed = this.completedLessonsQuery(userId, courseDocumentId);
+    const { rows } = await runSql<{ completed: unknown }>(strapi, `SELECT (${completed.select}) AS completed`, completed.bindings);
+    return lessonIdSet(rows[0].completed);
+  },
+
+  /** The student's completed lessons of a course as one value (an array; JSON text on SQLite), for a subquery. */
+  completedLessonsQuery(userId: number, courseDocumentId: string): { select: string; bindings: unknown[] } {
     const ofStudent = keyStartsWith(strapi, `${userId}:`);
-    const { rows } = await runSql<{ lesson_document_id: string }>(
-      strapi,
-      `SELECT lesson_document_id FROM ?? WHERE ${ofStudent.condition} AND course_document_id = ? AND completed_at IS NOT NULL`,
-      [tableOf(strapi, PROGRESS), ...ofStudent.bindings, courseDocumentId]
-    );
-    return new Set(rows.map((row) => row.lesson_document_id));
+    const aggregate = isPostgres(strapi) ? 'array_agg(lesson_document_id)' : 'json_group_array(lesson_document_id)';
+    return {
+      select: `SELECT ${aggregate} FROM ?? WHERE ${ofStudent.condition} AND course_document_id = ? AND completed_at IS NOT NULL`,
+      bindings: [tableOf(strapi, PROGRESS), ...ofStudent.bindings, courseDocumentId],
+    };
   },
 
   /** Everything the lesson rules need to know about the caller in this course. */
@@ -129,10 +137,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     // Only a teacher can be one of the course's teachers: a student's request skips the lookup.
     const managesCourse = caller.role === 'admin' || (caller.role === 'teacher' && caller.userId !== null && (await canManageCourse(strapi, caller, courseDocumentId)));
     if (caller.userId === null) return { managesCourse, enrollment: null, completedLessonIds: new Set(), enrollmentId: null };
-    const [enrollment, completedLessonIds] = await Promise.all([
-      enrollments(strapi).findEnrollment(caller.userId, courseDocumentId),
-      this.completedLessonIds(caller.userId, courseDocumentId),
-    ]);
+    const read = await enrollments(strapi).findEnrollmentAlong(caller.userId, courseDocumentId, this.completedLessonsQuery(caller.userId, courseDocumentId));
+    const enrollment = read.enrollment;
+    const completedLessonIds = lessonIdSet(read.alongside);
     return {
       managesCourse,
       enrollment: enrollment ? { status: enrollments(strapi).effectiveStatus(enrollment, now), enrolledAt: toDate(enrollment.enrolledAt) } : null,
