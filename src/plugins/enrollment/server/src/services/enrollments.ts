@@ -79,7 +79,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   enrollmentKey,
   effectiveStatus,
 
-  /** Read by every lesson request, completion and quiz start: one fixed statement on the unique key. */
+  /** One fixed statement on the unique key (lesson requests read it with their completed lessons: findEnrollmentAlong). */
   async findEnrollment(userId: number, courseDocumentId: string): Promise<EnrollmentRecord | null> {
     const { rows } = await runSql<Record<string, unknown>>(strapi, `SELECT ${RECORD_COLUMNS.join(', ')} FROM ?? WHERE "key" = ?`, [
       tableOf(strapi, ENROLLMENT),

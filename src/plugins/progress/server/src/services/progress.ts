@@ -113,8 +113,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   /**
-   * Read by every lesson request: one fixed statement. The key starts with the student's id (set once, by
-   * recordLesson), so no link table is joined.
+   * The completed lessons alone (a lesson request reads them with the enrollment, in `learner`). Found by the
+   * key, which starts with the student's id (set once, by recordLesson), so no link table is joined.
    */
   async completedLessonIds(userId: number, courseDocumentId: string): Promise<Set<string>> {
     const completed = this.completedLessonsQuery(userId, courseDocumentId);
