@@ -8,6 +8,9 @@ const interleave = (lists) => {
   const longest = Math.max(0, ...lists.map((list) => list.length));
   return Array.from({ length: longest }, (_, index) => lists.filter((list) => index < list.length).map((list) => list[index])).flat();
 };
+/** A submit body answering every question of a started attempt with its first option. */
+const firstOptionAnswers = (attempt) =>
+  JSON.stringify({ answers: (attempt?.questions ?? []).map((question) => ({ question: question.id, choices: [question.options[0].id] })) });
 const rotate = (items) => {
   let next = 0;
   return () => items[next++ % items.length];
@@ -149,8 +152,7 @@ function scenarios(plan, sessions, pass) {
           method: 'POST',
           setupRequest: (request, context) => {
             const attempt = context.attempt;
-            const answers = (attempt?.questions ?? []).map((question) => ({ question: question.id, choices: [question.options[0].id] }));
-            return { ...request, path: `/api/quiz-attempts/${attempt?.id ?? 0}/submit`, headers: json(context.student.token), body: JSON.stringify({ answers }) };
+            return { ...request, path: `/api/quiz-attempts/${attempt?.id ?? 0}/submit`, headers: json(context.student.token), body: firstOptionAnswers(attempt) };
           },
         },
       ],
@@ -170,8 +172,7 @@ function scenarios(plan, sessions, pass) {
             const response = await request('POST', `/api/quizzes/${student.quiz}/attempts`, {}, student.token);
             if (response.status !== 200 && response.status !== 201) throw new Error(`starting an attempt answered ${response.status}: ${JSON.stringify(response.body)}`);
             const attempt = response.body.data;
-            const answers = attempt.questions.map((question) => ({ question: question.id, choices: [question.options[0].id] }));
-            started.push({ token: student.token, attempt: attempt.id, body: JSON.stringify({ answers }) });
+            started.push({ token: student.token, attempt: attempt.id, body: firstOptionAnswers(attempt) });
           }
         };
         await Promise.all(Array.from({ length: 4 }, worker));
