@@ -22,8 +22,8 @@ const PASSWORD = 'Bench-pass-1';
 
 const SCALES = {
   tiny: { courses: 100, students: 2000, attempts: 2000, reviews: 5000, certificates: 500 },
-  small: { courses: 2000, students: 20000, attempts: 50000, reviews: 100000, certificates: 5000 },
-  large: { courses: 20000, students: 200000, attempts: 500000, reviews: 1000000, certificates: 50000 },
+  small: { courses: 10000, students: 20000, attempts: 50000, reviews: 100000, certificates: 5000 },
+  large: { courses: 100000, students: 200000, attempts: 500000, reviews: 1000000, certificates: 50000 },
 };
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
