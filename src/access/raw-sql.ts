@@ -16,6 +16,12 @@ import { createId } from '@paralleldrive/cuid2';
  */
 export const WRITTEN_BY_STATEMENT = 'lyceum.content.written-by-statement';
 
+/** A statement with its values, built by one service and run by another (alone, or inside a larger one). */
+export interface SqlStatement {
+  sql: string;
+  bindings: readonly unknown[];
+}
+
 export interface SqlResult<Row> {
   rows: Row[];
   /** Rows written by an INSERT, UPDATE or DELETE without RETURNING. */
@@ -90,12 +96,20 @@ export function tableOf(strapi: Core.Strapi, uid: string): string {
   return qualified(strapi, strapi.db.metadata.get(uid as any).tableName);
 }
 
-/** The link table of a relation attribute and its two columns (this side's id, the target's id). */
-export function linkOf(strapi: Core.Strapi, uid: string, attribute: string): { table: string; ownColumn: string; targetColumn: string } {
+/**
+ * The link table of a relation attribute and its columns: this side's id, the target's id, and for a to-many
+ * relation the targets' order as staff arranged them (null when the relation keeps none).
+ */
+export function linkOf(strapi: Core.Strapi, uid: string, attribute: string): { table: string; ownColumn: string; targetColumn: string; orderColumn: string | null } {
   const { joinTable } = strapi.db.metadata.get(uid as any).attributes[attribute] as unknown as {
-    joinTable: { name: string; joinColumn: { name: string }; inverseJoinColumn: { name: string } };
+    joinTable: { name: string; joinColumn: { name: string }; inverseJoinColumn: { name: string }; orderColumnName?: string };
   };
-  return { table: qualified(strapi, joinTable.name), ownColumn: joinTable.joinColumn.name, targetColumn: joinTable.inverseJoinColumn.name };
+  return {
+    table: qualified(strapi, joinTable.name),
+    ownColumn: joinTable.joinColumn.name,
+    targetColumn: joinTable.inverseJoinColumn.name,
+    orderColumn: joinTable.orderColumnName ?? null,
+  };
 }
 
 function qualified(strapi: Core.Strapi, table: string): string {
@@ -129,23 +143,53 @@ export const toIsoOrNull = (value: unknown): string | null => toDateOrNull(value
  * statement; on SQLite two in one transaction (in-process, so no round trip between them).
  */
 export async function insertOnceWithUser(strapi: Core.Strapi, uid: string, columns: Record<string, unknown>, userId: number, now: Date): Promise<number | null> {
-  const link = linkOf(strapi, uid, 'user');
+  const { row } = await insertOnceWithLinks(strapi, uid, columns, { user: userId }, now);
+  return row === null ? null : Number(row.id);
+}
+
+/**
+ * insertOnceWithUser for any many-to-one links (attribute name to target id; null links nothing): the new
+ * row as written (every column), or null when the key exists. Links get no order columns: only many-to-one
+ * relations without an inverse side are written here, and those have none.
+ *
+ * `alongside` is another write (an UPDATE … RETURNING) that runs with the insert whether or not the key
+ * existed, in the same statement on PostgreSQL (one round trip and one commit), in the same transaction on
+ * SQLite; `alongsideRows` counts the rows it answered.
+ */
+export async function insertOnceWithLinks(
+  strapi: Core.Strapi,
+  uid: string,
+  columns: Record<string, unknown>,
+  links: Record<string, number | null>,
+  now: Date,
+  alongside?: SqlStatement | null
+): Promise<{ row: Record<string, unknown> | null; alongsideRows: number }> {
   const row: Record<string, unknown> = { document_id: createId(), ...columns, created_at: now, updated_at: now, published_at: now };
   const names = Object.keys(row);
-  const insertRow = `INSERT INTO ?? (${names.map(() => '??').join(', ')}) VALUES (${names.map(() => '?').join(', ')}) ON CONFLICT ("key") DO NOTHING RETURNING id`;
+  const insertRow = `INSERT INTO ?? (${names.map(() => '??').join(', ')}) VALUES (${names.map(() => '?').join(', ')}) ON CONFLICT ("key") DO NOTHING RETURNING *`;
   const values = [tableOf(strapi, uid), ...names, ...Object.values(row)];
+  const linked = Object.entries(links)
+    .filter((entry): entry is [string, number] => entry[1] !== null)
+    .map(([attribute, targetId]) => ({ link: linkOf(strapi, uid, attribute), targetId }));
   if (isPostgres(strapi)) {
-    const { rows } = await runSql<{ id: number }>(
+    const linkInserts = linked.map((_, index) => `, link${index} AS (INSERT INTO ?? (??, ??) SELECT id, CAST(? AS integer) FROM created)`);
+    const { rows } = await runSql<Record<string, unknown>>(
       strapi,
-      `WITH created AS (${insertRow}) INSERT INTO ?? (??, ??) SELECT id, CAST(? AS integer) FROM created RETURNING ?? AS id`,
-      [...values, link.table, link.ownColumn, link.targetColumn, userId, link.ownColumn]
+      `WITH created AS (${insertRow})${linkInserts.join('')}${alongside ? `, alongside AS (${alongside.sql})` : ''}
+       SELECT created.*, ${alongside ? '(SELECT count(*) FROM alongside)' : '0'} AS lyceum_alongside_rows FROM (SELECT 1 AS lyceum_one) one LEFT JOIN created ON true`,
+      [...values, ...linked.flatMap(({ link, targetId }) => [link.table, link.ownColumn, link.targetColumn, targetId]), ...(alongside?.bindings ?? [])]
     );
-    return rows.length ? Number(rows[0].id) : null;
+    const { lyceum_one: _one, lyceum_alongside_rows: alongsideRows, ...written } = rows[0];
+    return { row: written.id === null || written.id === undefined ? null : written, alongsideRows: Number(alongsideRows) };
   }
   return strapi.db.transaction(async () => {
-    const { rows } = await runSql<{ id: number }>(strapi, insertRow, values);
-    if (rows.length === 0) return null;
-    await runSql(strapi, 'INSERT INTO ?? (??, ??) VALUES (?, ?)', [link.table, link.ownColumn, link.targetColumn, rows[0].id, userId]);
-    return Number(rows[0].id);
+    const { rows } = await runSql<Record<string, unknown>>(strapi, insertRow, values);
+    if (rows.length > 0) {
+      for (const { link, targetId } of linked) {
+        await runSql(strapi, 'INSERT INTO ?? (??, ??) VALUES (?, ?)', [link.table, link.ownColumn, link.targetColumn, rows[0].id, targetId]);
+      }
+    }
+    const alongsideRows = alongside ? (await runSql(strapi, alongside.sql, alongside.bindings)).rows.length : 0;
+    return { row: rows[0] ?? null, alongsideRows };
   });
 }

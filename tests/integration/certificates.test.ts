@@ -67,6 +67,24 @@ describe('issuing', () => {
     expect((await waitForCertificate(student)).studentName).toBe('Анна Каренина');
   });
 
+  test('a certificate names every teacher of the course once, in the order the course lists them', async () => {
+    const service = app.strapi.plugin('certificates').service('certificates');
+    const student = await make.createUser('student');
+    const listed = await make.createCourse({ lessons: 1, data: { teachers: [otherTeacher.documentId, owner.documentId] } });
+    const reversed = await make.createCourse({ lessons: 1, data: { teachers: [owner.documentId, otherTeacher.documentId] } });
+    const other = await app.strapi.db.query('plugin::users-permissions.user').findOne({ where: { id: otherTeacher.id }, select: ['username', 'fullName'] });
+    const otherName = other.fullName || other.username;
+    const issued = await service.issue({ userId: student.id, courseDocumentId: listed.documentId, now: new Date() });
+    expect(issued.certificate.teacherNames).toBe(`${otherName}, Лев Толстой`);
+    expect((await service.issue({ userId: student.id, courseDocumentId: reversed.documentId, now: new Date() })).certificate.teacherNames).toBe(`Лев Толстой, ${otherName}`);
+    // The certificate links its holder and the published course, as one made through the query engine would.
+    const stored = await app.strapi.db.query('plugin::certificates.certificate').findOne({
+      where: { id: issued.certificate.id },
+      populate: { user: { select: ['id'] }, course: { select: ['documentId', 'publishedAt'] } },
+    });
+    expect(stored).toMatchObject({ user: { id: student.id }, course: { documentId: listed.documentId, publishedAt: expect.anything() } });
+  });
+
   test('twenty simultaneous issues for one student and course leave one certificate', async () => {
     const course = await make.createCourse({ teacher: owner, lessons: 1 });
     const student = await make.createUser('student');

@@ -5,7 +5,7 @@ import { conflict } from '../../../../../access/refusal';
 import type { Caller } from '../../../../../access/roles';
 import { isWellFormedCode, newCertificateCode, verificationUrl } from '../rules/certificate-code';
 import { renderCertificatePdf } from './certificate-pdf';
-import { isUniqueViolation } from '../../../../../access/database-errors';
+import { insertOnceWithLinks, linkOf, runSql, tableOf, toIsoOrNull } from '../../../../../access/raw-sql';
 import { rememberCourseStructure } from '../../../../../access/course-structure-cache';
 
 const CERTIFICATE = 'plugin::certificates.certificate';
@@ -30,6 +30,21 @@ export const presentCertificate = (row: any) => ({
   course: { documentId: courseOfKey(row.key) },
 });
 
+/** A certificate row as written by a fixed statement, in the shape the query engine answers. */
+const certificateFromRow = (row: Record<string, unknown>) => ({
+  id: Number(row.id),
+  documentId: row.document_id as string,
+  key: row.key as string,
+  code: row.code as string,
+  status: row.status as string,
+  issuedAt: toIsoOrNull(row.issued_at),
+  studentName: row.student_name as string,
+  courseTitle: row.course_title as string,
+  teacherNames: row.teacher_names as string,
+  finalPercent: row.final_percent === null || row.final_percent === undefined ? null : Number(row.final_percent),
+  revokedAt: toIsoOrNull(row.revoked_at),
+});
+
 export interface CertificateSearch {
   student?: string;
   course?: string;
@@ -49,59 +64,72 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
    */
   async issue(params: { userId: number; courseDocumentId: string; now: Date; finalPercent?: number | null }): Promise<{ certificate: any; created: boolean }> {
     const key = certificateKey(params.userId, params.courseDocumentId);
-    const existing = await strapi.db.query(CERTIFICATE).findOne({ where: { key } });
-    if (existing) return { certificate: existing, created: false };
-
-    const [user, courseRows, enrollment] = await Promise.all([
-      strapi.db.query(USER).findOne({ where: { id: params.userId }, select: ['id', 'username', 'fullName', 'email'] }),
+    const [users, course, finalPercent] = await Promise.all([
+      runSql<{ username: string; full_name: string | null; email: string }>(strapi, 'SELECT username, full_name, email FROM ?? WHERE id = ?', [tableOf(strapi, USER), params.userId]),
       // Kept with the course structure: a change of title or teachers is a course write and drops it; a teacher
       // renaming their own account shows on certificates issued from COURSE_STRUCTURE_TTL_MS later.
-      rememberCourseStructure(strapi, `certificate-course:${params.courseDocumentId}`, () =>
-        strapi.db.query(COURSE).findMany({
-          where: { documentId: params.courseDocumentId },
-          select: ['id', 'title', 'locale', 'publishedAt'],
-          populate: { teachers: { select: ['username', 'fullName'] } },
-        })
-      ),
-      strapi.plugin('enrollment').service('enrollments').findEnrollment(params.userId, params.courseDocumentId),
+      rememberCourseStructure(strapi, `certificate-course:${params.courseDocumentId}`, () => this.readCertifiedCourse(params.courseDocumentId)),
+      params.finalPercent ?? strapi.plugin('enrollment').service('enrollments').findEnrollment(params.userId, params.courseDocumentId).then((enrollment: any) => enrollment?.progressPercent ?? null),
     ]);
+    const user = users.rows[0];
     if (!user) throw new errors.NotFoundError('No user has this id');
-    if (courseRows.length === 0) throw new errors.NotFoundError('Course not found');
-    const course = courseRows.find((row: any) => row.locale === 'en' && row.publishedAt) ?? courseRows.find((row: any) => row.publishedAt) ?? courseRows[0];
-    const teacherNames = [...new Set<string>(courseRows.flatMap((row: any) => (row.teachers ?? []).map((teacher: any) => teacher.fullName || teacher.username)))];
+    if (!course) throw new errors.NotFoundError('Course not found');
 
-    try {
-      const certificate = await strapi.db.query(CERTIFICATE).create({
-        data: {
-          key,
-          code: newCertificateCode(),
-          user: params.userId,
-          course: course.publishedAt ? course.id : undefined,
-          status: 'issued',
-          issuedAt: params.now,
-          studentName: user.fullName || user.username,
-          courseTitle: course.title,
-          teacherNames: teacherNames.join(', '),
-          finalPercent: params.finalPercent ?? enrollment?.progressPercent ?? null,
-        },
-      });
-      await this.notifyHolder(user, certificate);
-      // Others (in-app notifications) subscribe; certificates does not reach into them.
-      await strapi.eventHub.emit('lyceum.certificate.issued', {
-        userId: params.userId,
-        courseDocumentId: params.courseDocumentId,
-        certificateDocumentId: certificate.documentId,
-        courseTitle: certificate.courseTitle,
-      });
-      return { certificate, created: true };
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-      return { certificate: await strapi.db.query(CERTIFICATE).findOne({ where: { key } }), created: false };
-    }
+    // A fixed statement: every course completion issues one. A new certificate changes no cached answer (an
+    // unknown code's 404 is never cached), so nothing is purged; a second issue finds the key taken.
+    const { row } = await insertOnceWithLinks(
+      strapi,
+      CERTIFICATE,
+      {
+        key,
+        code: newCertificateCode(),
+        status: 'issued',
+        issued_at: params.now,
+        student_name: user.full_name || user.username,
+        course_title: course.title,
+        teacher_names: course.teacherNames.join(', '),
+        final_percent: finalPercent,
+      },
+      { user: params.userId, course: course.publishedRowId },
+      params.now
+    );
+    if (!row) return { certificate: await strapi.db.query(CERTIFICATE).findOne({ where: { key } }), created: false };
+    const certificate = certificateFromRow(row);
+    // The mail goes out after the answer (notifyHolder logs its own failures): SMTP must not hold up the
+    // request that completed the course.
+    void this.notifyHolder({ email: user.email }, certificate);
+    // Others (in-app notifications) subscribe; certificates does not reach into them.
+    await strapi.eventHub.emit('lyceum.certificate.issued', {
+      userId: params.userId,
+      courseDocumentId: params.courseDocumentId,
+      certificateDocumentId: certificate.documentId,
+      courseTitle: certificate.courseTitle,
+    });
+    return { certificate, created: true };
+  },
+
+  /**
+   * What a certificate names of its course: the title (English where there is one, of the published version)
+   * and the teachers of all its versions, in their order. Null for an unknown course. One fixed statement.
+   */
+  async readCertifiedCourse(courseDocumentId: string): Promise<{ title: string; publishedRowId: number | null; teacherNames: string[] } | null> {
+    const teachers = linkOf(strapi, COURSE, 'teachers');
+    const { rows } = await runSql<{ id: number; title: string; locale: string | null; published_at: unknown; username: string | null; full_name: string | null }>(
+      strapi,
+      `SELECT c.id, c.title, c.locale, c.published_at, u.username, u.full_name
+       FROM ?? c LEFT JOIN ?? t ON t.?? = c.id LEFT JOIN ?? u ON u.id = t.??
+       WHERE c.document_id = ? ORDER BY c.id, t.??, t.id`,
+      [tableOf(strapi, COURSE), teachers.table, teachers.ownColumn, tableOf(strapi, USER), teachers.targetColumn, courseDocumentId, teachers.orderColumn ?? 'id']
+    );
+    if (rows.length === 0) return null;
+    const published = rows.filter((row) => row.published_at);
+    const course = published.find((row) => row.locale === 'en') ?? published[0] ?? rows[0];
+    const teacherNames = [...new Set(rows.filter((row) => row.username !== null).map((row) => row.full_name || row.username!))];
+    return { title: course.title, publishedRowId: published.length ? Number(course.id) : null, teacherNames };
   },
 
   /** The holder hears about it by email; a mail failure never undoes the certificate. */
-  async notifyHolder(user: { email: string; fullName?: string; username: string }, certificate: any) {
+  async notifyHolder(user: { email: string }, certificate: any) {
     try {
       await strapi.plugin('email').service('email').send({
         to: user.email,
