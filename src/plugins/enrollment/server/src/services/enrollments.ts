@@ -12,7 +12,7 @@ import {
 } from '../rules/enrollment-rules';
 import { isUniqueViolation } from '../../../../../access/database-errors';
 import { rememberCourseStructure } from '../../../../../access/course-structure-cache';
-import { isPostgres, linkOf, runSql, tableOf, toIsoOrNull, WRITTEN_BY_STATEMENT } from '../../../../../access/raw-sql';
+import { isPostgres, linkOf, runSql, tableOf, toIsoOrNull, WRITTEN_BY_STATEMENT, type SqlStatement } from '../../../../../access/raw-sql';
 import { createId } from '@paralleldrive/cuid2';
 
 const ENROLLMENT = 'plugin::enrollment.enrollment';
@@ -74,6 +74,11 @@ const ACTIVITY_RESOLUTION_MS = 60_000;
 export const enrollmentKey = (userId: number, courseDocumentId: string) => `${userId}:${courseDocumentId}`;
 
 const toDate = (value: unknown): Date | null => (value ? new Date(value as string) : null);
+/** Ids aggregated by the database: an array (PostgreSQL, [null] or null for none) or JSON text (SQLite). */
+const aggregatedIds = (value: unknown): string[] => {
+  const ids: unknown[] = Array.isArray(value) ? value : typeof value === 'string' ? JSON.parse(value) : [];
+  return ids.filter((id): id is string => typeof id === 'string');
+};
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   enrollmentKey,
@@ -132,25 +137,34 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     return rememberCourseStructure(strapi, `course-terms:${courseDocumentId}`, () => this.readCourseTerms(courseDocumentId));
   },
 
+  /**
+   * One fixed statement, prerequisites aggregated per row: enrolling and completing meet many courses for the
+   * first time (a busy hour's enrollments spread over the catalog).
+   */
   async readCourseTerms(courseDocumentId: string): Promise<(CourseTerms & { publishedRowId: number | null }) | null> {
-    const rows = await strapi.db.query(COURSE).findMany({
-      where: { documentId: courseDocumentId },
-      select: ['id', 'publishedAt', 'enrollmentOpensAt', 'enrollmentClosesAt', 'price', 'capacity', 'accessDaysAfterCompletion'],
-      populate: { prerequisites: { select: ['documentId'] } },
-    });
+    const link = linkOf(strapi, COURSE, 'prerequisites');
+    const courseTable = tableOf(strapi, COURSE);
+    const aggregate = isPostgres(strapi) ? 'array_agg(DISTINCT p.document_id)' : 'json_group_array(DISTINCT p.document_id)';
+    const { rows } = await runSql<Record<string, unknown>>(
+      strapi,
+      `SELECT c.id, c.published_at, c.enrollment_opens_at, c.enrollment_closes_at, c.price, c.capacity, c.access_days_after_completion,
+         (SELECT ${aggregate} FROM ?? l JOIN ?? p ON p.id = l.?? WHERE l.?? = c.id) AS prerequisites
+       FROM ?? c WHERE c.document_id = ? ORDER BY c.id`,
+      [link.table, courseTable, link.targetColumn, link.ownColumn, courseTable, courseDocumentId]
+    );
     if (rows.length === 0) return null;
-    const row = rows.find((candidate: { publishedAt: unknown }) => candidate.publishedAt) ?? rows[0];
-    const published = rows.filter((candidate: { publishedAt: unknown }) => candidate.publishedAt).sort((a: { id: number }, b: { id: number }) => a.id - b.id);
+    const published = rows.filter((candidate) => candidate.published_at);
+    const row = published[0] ?? rows[0];
     return {
       documentId: courseDocumentId,
-      publishedRowId: published[0]?.id ?? null,
-      isPublished: Boolean(row.publishedAt),
-      enrollmentOpensAt: toDate(row.enrollmentOpensAt),
-      enrollmentClosesAt: toDate(row.enrollmentClosesAt),
+      publishedRowId: published.length ? Number(published[0].id) : null,
+      isPublished: Boolean(row.published_at),
+      enrollmentOpensAt: toDate(row.enrollment_opens_at),
+      enrollmentClosesAt: toDate(row.enrollment_closes_at),
       price: Number(row.price ?? 0),
-      capacity: row.capacity ?? null,
-      accessDaysAfterCompletion: row.accessDaysAfterCompletion ?? null,
-      prerequisiteDocumentIds: [...new Set<string>((row.prerequisites ?? []).map((course: { documentId: string }) => course.documentId))],
+      capacity: row.capacity === null || row.capacity === undefined ? null : Number(row.capacity),
+      accessDaysAfterCompletion: row.access_days_after_completion === null || row.access_days_after_completion === undefined ? null : Number(row.access_days_after_completion),
+      prerequisiteDocumentIds: aggregatedIds(row.prerequisites),
     };
   },
 
@@ -266,30 +280,57 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     activity: { lastLessonDocumentId?: string; lastPositionSeconds?: number; progressPercent?: number; now: Date },
     recorded?: Pick<EnrollmentRecord, 'progressPercent' | 'lastActivityAt' | 'lastLessonDocumentId'>
   ) {
-    if (recorded && isSameActivity(activity, recorded)) return;
+    const write = this.activityWrite(enrollmentId, activity, recorded);
+    if (write) await runSql(strapi, write.sql, write.bindings);
+  },
+
+  /**
+   * recordActivity's statement, for a caller that runs it with its own write (a first completion writes the
+   * lesson's progress and this in one statement); null when it would change nothing. Answers the row's id.
+   */
+  activityWrite(
+    enrollmentId: number,
+    activity: { lastLessonDocumentId?: string; lastPositionSeconds?: number; progressPercent?: number; now: Date },
+    recorded?: Pick<EnrollmentRecord, 'progressPercent' | 'lastActivityAt' | 'lastLessonDocumentId'>
+  ): SqlStatement | null {
+    if (recorded && isSameActivity(activity, recorded)) return null;
     // Only where the student is: no cached answer shows these columns, so nothing is purged.
     const columns: Array<[string, unknown]> = [['last_activity_at', activity.now], ['updated_at', activity.now]];
     if (activity.lastLessonDocumentId !== undefined) columns.push(['last_lesson_document_id', activity.lastLessonDocumentId]);
     if (activity.lastPositionSeconds !== undefined) columns.push(['last_position_seconds', activity.lastPositionSeconds]);
     if (activity.progressPercent !== undefined) columns.push(['progress_percent', activity.progressPercent]);
-    await runSql(strapi, `UPDATE ?? SET ${columns.map(() => '?? = ?').join(', ')} WHERE id = ?`, [
-      tableOf(strapi, ENROLLMENT),
-      ...columns.flat(),
-      enrollmentId,
-    ]);
+    return updateEnrollment(strapi, enrollmentId, columns, '');
   },
 
   /**
-   * Completes the enrollment once: only an active one moves, so concurrent completions yield one true.
-   * Access then lasts the course's accessDaysAfterCompletion.
+   * Completes the enrollment once, with the activity that completed it: only an active one moves, so
+   * concurrent completions yield one true. Access then lasts the course's accessDaysAfterCompletion. False
+   * when the enrollment was not active, and then nothing is written: the caller records the activity alone.
    */
-  async markCompleted(enrollmentId: number, courseDocumentId: string, now: Date): Promise<boolean> {
+  async markCompleted(enrollmentId: number, courseDocumentId: string, activity: { lastLessonDocumentId?: string; now: Date }): Promise<boolean> {
+    const write = await this.completionWrite(enrollmentId, courseDocumentId, activity);
+    const { rows } = await runSql(strapi, write.sql, write.bindings);
+    return rows.length === 1;
+  },
+
+  /**
+   * markCompleted's statement, for a caller that runs it with its own write: it answers the row's id only
+   * when this statement completed the enrollment. No cached answer shows an enrollment's status
+   * (studentsCount counts seats, which a completion keeps), so nothing is purged.
+   */
+  async completionWrite(enrollmentId: number, courseDocumentId: string, activity: { lastLessonDocumentId?: string; now: Date }): Promise<SqlStatement> {
     const course = await this.loadCourseTerms(courseDocumentId);
-    const { count } = await strapi.db.query(ENROLLMENT).updateMany({
-      where: { id: enrollmentId, status: 'active' },
-      data: { status: 'completed', completedAt: now, progressPercent: 100, accessExpiresAt: accessExpiryAfterCompletion(now, course?.accessDaysAfterCompletion ?? null) },
-    });
-    return count === 1;
+    const { now } = activity;
+    const columns: Array<[string, unknown]> = [
+      ['status', 'completed'],
+      ['completed_at', now],
+      ['progress_percent', 100],
+      ['access_expires_at', accessExpiryAfterCompletion(now, course?.accessDaysAfterCompletion ?? null)],
+      ['last_activity_at', now],
+      ['updated_at', now],
+    ];
+    if (activity.lastLessonDocumentId !== undefined) columns.push(['last_lesson_document_id', activity.lastLessonDocumentId]);
+    return updateEnrollment(strapi, enrollmentId, columns, " AND status = 'active'");
   },
 
   /** Marks finished access as expired: idempotent, safe to run as often as the scheduler likes. */
@@ -310,6 +351,14 @@ function isSameActivity(
   if (activity.progressPercent !== undefined && activity.progressPercent !== recorded.progressPercent) return false;
   if (activity.lastLessonDocumentId !== undefined && activity.lastLessonDocumentId !== recorded.lastLessonDocumentId) return false;
   return activity.now.getTime() - new Date(recorded.lastActivityAt).getTime() < ACTIVITY_RESOLUTION_MS;
+}
+
+/** An UPDATE of one enrollment, answering its id when written: run alone, or inside another statement. */
+function updateEnrollment(strapi: Core.Strapi, enrollmentId: number, columns: Array<[string, unknown]>, condition: string): SqlStatement {
+  return {
+    sql: `UPDATE ?? SET ${columns.map(() => '?? = ?').join(', ')} WHERE id = ?${condition} RETURNING id`,
+    bindings: [tableOf(strapi, ENROLLMENT), ...columns.flat(), enrollmentId],
+  };
 }
 
 const coursesWithSeatRow = new Set<string>();

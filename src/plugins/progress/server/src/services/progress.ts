@@ -5,7 +5,7 @@ import { Refusal } from '../../../../../access/refusal';
 import type { Caller } from '../../../../../access/roles';
 import { compareLessons, courseProgress, decideLessonAccess, type Learner, type LessonDecision, type OutlineLesson } from '../rules/lesson-access';
 import { rememberCourseStructure } from '../../../../../access/course-structure-cache';
-import { insertOnceWithUser, isPostgres, keyStartsWith, linkOf, runSql, tableOf } from '../../../../../access/raw-sql';
+import { insertOnceWithLinks, isPostgres, keyStartsWith, linkOf, runSql, tableOf, type SqlStatement } from '../../../../../access/raw-sql';
 
 const LESSON = 'api::lesson.lesson';
 const COURSE = 'api::course.course';
@@ -202,11 +202,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     }
 
     // Completing again writes nothing: the lesson keeps its first completion date.
-    if (!learner.completedLessonIds.has(lessonDocumentId)) await this.recordLesson(userId, lessonDocumentId, courseDocumentId, { completedAt: now });
+    const isNewCompletion = !learner.completedLessonIds.has(lessonDocumentId);
     learner.completedLessonIds = new Set([...learner.completedLessonIds, lessonDocumentId]);
-    return this.updateCourseProgress(userId, { id: learner.enrollmentId!, status: learner.enrollment.status, recorded: learner.recorded }, course, learner.completedLessonIds, now, {
-      lastLessonDocumentId: lessonDocumentId,
-    });
+    return this.updateCourseProgress(
+      userId,
+      { id: learner.enrollmentId!, status: learner.enrollment.status, recorded: learner.recorded },
+      course,
+      learner.completedLessonIds,
+      now,
+      { lastLessonDocumentId: lessonDocumentId },
+      isNewCompletion ? lessonDocumentId : undefined
+    );
   },
 
   /** PUT /lessons/:documentId/position: where the student stopped, to resume there. */
@@ -222,19 +228,27 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /**
    * The student's row for the lesson: created with its user link when absent, else updated. A completion
    * keeps its first date: completing again changes nothing. Fixed statements, as every first completion
-   * writes here; the unique key settles two requests racing to create the row.
+   * writes here; the unique key settles two requests racing to create the row. `alongside` (the enrollment's
+   * write) runs in the same statement, one round trip and one commit: the rows it answered are returned.
    */
-  async recordLesson(userId: number, lessonDocumentId: string, courseDocumentId: string, change: { completedAt?: Date; positionSeconds?: number }) {
+  async recordLesson(
+    userId: number,
+    lessonDocumentId: string,
+    courseDocumentId: string,
+    change: { completedAt?: Date; positionSeconds?: number },
+    alongside?: SqlStatement | null
+  ): Promise<number> {
     const key = progressKey(userId, lessonDocumentId);
     const now = new Date();
-    const created = await insertOnceWithUser(
+    const { row, alongsideRows } = await insertOnceWithLinks(
       strapi,
       PROGRESS,
       { key, lesson_document_id: lessonDocumentId, course_document_id: courseDocumentId, completed_at: change.completedAt ?? null, position_seconds: change.positionSeconds ?? 0 },
-      userId,
-      now
+      { user: userId },
+      now,
+      alongside
     );
-    if (created !== null) return;
+    if (row !== null) return alongsideRows;
     const columns: Array<[string, unknown]> = [['updated_at', now]];
     if (change.completedAt) columns.push(['completed_at', change.completedAt]);
     if (change.positionSeconds !== undefined) columns.push(['position_seconds', change.positionSeconds]);
@@ -243,30 +257,45 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       ...columns.flat(),
       key,
     ]);
+    return alongsideRows;
   },
 
-  /** Recomputes the enrollment's percent and, the first time everything is done, completes the course. */
+  /**
+   * Recomputes the enrollment's percent and, the first time everything is done, completes the course.
+   * `newlyCompletedLesson` is a lesson completed by this request: its progress row is written with the
+   * enrollment's write, in one statement.
+   */
   async updateCourseProgress(
     userId: number,
     enrollment: { id: number; status: string; recorded?: RecordedActivity },
     course: CourseLessons,
     completedLessonIds: ReadonlySet<string>,
     now: Date,
-    activity: { lastLessonDocumentId?: string }
+    activity: { lastLessonDocumentId?: string },
+    newlyCompletedLesson?: string
   ) {
     const requiredQuizzes: string[] = await quizResults(strapi).requiredQuizDocumentIds(course.courseDocumentId);
     const passedQuizzes: Set<string> = requiredQuizzes.length ? await quizResults(strapi).passedQuizDocumentIds(userId, requiredQuizzes) : new Set();
     const progress = courseProgress(course.lessons, completedLessonIds, requiredQuizzes.length, passedQuizzes.size);
-    await enrollments(strapi).recordActivity(enrollment.id, { ...activity, progressPercent: progress.percent, now }, enrollment.recorded);
     // Only an active enrollment completes: a course completed before (or since expired) stays as it is.
-    if (progress.courseCompleted && enrollment.status === 'active') {
-      const isFirstCompletion = await enrollments(strapi).markCompleted(enrollment.id, course.courseDocumentId, now);
-      if (isFirstCompletion) {
-        // One event; certificates and notifications subscribe to it rather than being called from here.
-        // Awaited so the certificate exists when the completing request answers.
-        await strapi.eventHub.emit('lyceum.course.completed', { userId, courseDocumentId: course.courseDocumentId, completedAt: now.toISOString(), progressPercent: progress.percent });
-      }
+    const completes = progress.courseCompleted && enrollment.status === 'active';
+    const write: SqlStatement | null = completes
+      ? await enrollments(strapi).completionWrite(enrollment.id, course.courseDocumentId, { ...activity, now })
+      : enrollments(strapi).activityWrite(enrollment.id, { ...activity, progressPercent: progress.percent, now }, enrollment.recorded);
+    const written = newlyCompletedLesson
+      ? await this.recordLesson(userId, newlyCompletedLesson, course.courseDocumentId, { completedAt: now }, write)
+      : write
+        ? (await runSql(strapi, write.sql, write.bindings)).rows.length
+        : 0;
+    if (!completes) return progress;
+    if (written !== 1) {
+      // Completed (or cancelled) meanwhile by another request: only the activity is this one's to record.
+      await enrollments(strapi).recordActivity(enrollment.id, { ...activity, progressPercent: progress.percent, now }, enrollment.recorded);
+      return progress;
     }
+    // One event; certificates and notifications subscribe to it rather than being called from here.
+    // Awaited so the certificate exists when the completing request answers.
+    await strapi.eventHub.emit('lyceum.course.completed', { userId, courseDocumentId: course.courseDocumentId, completedAt: now.toISOString(), progressPercent: progress.percent });
     return progress;
   },
 
