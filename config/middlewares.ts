@@ -37,7 +37,7 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
   const mediaHosts = [...new Set([...list(env('CSP_MEDIA_HOSTS')), ...uploadOrigins()])];
   const bodyLimit = `${env.int('BODY_LIMIT_MB', 1)}mb`;
   return [
-    'strapi::logger',
+    'global::request-log',
     'strapi::errors',
     'global::unauthenticated-as-401',
     {

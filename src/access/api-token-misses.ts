@@ -12,8 +12,21 @@ const MAX_MISSES = 10_000;
  * found tokens are not remembered, so a revoked one stops working at once.
  */
 export function rememberApiTokenMisses(strapi: Core.Strapi): void {
-  const service = strapi.service('admin::api-token-content-api') as { getByAccessKey?: (hash: string, options?: object) => Promise<unknown> } | undefined;
+  const service = strapi.service('admin::api-token-content-api') as
+    | { getByAccessKey?: (hash: string, options?: object) => Promise<unknown>; hash?: (accessKey: string) => string }
+    | undefined;
   if (!service?.getByAccessKey) return;
+  // The strategy hashes the bearer first (HMAC-SHA512 with the configured salt): the same bearer gives the
+  // same hash, so a student's requests hash their token once, not on every request.
+  if (service.hash) {
+    const hash = service.hash.bind(service);
+    const hashes = new LRUCache<string, string>({ max: MAX_MISSES });
+    service.hash = (accessKey: string) => {
+      let hashed = hashes.get(accessKey);
+      if (hashed === undefined) hashes.set(accessKey, (hashed = hash(accessKey)));
+      return hashed;
+    };
+  }
   const lookUp = service.getByAccessKey.bind(service);
   const misses = new LRUCache<string, true>({ max: MAX_MISSES, ttl: MISS_TTL_MS });
   service.getByAccessKey = async (hash: string, options?: object) => {
