@@ -95,6 +95,18 @@ describe('completing lessons', () => {
     expect(mine.body.data[0]).toMatchObject({ status: 'completed', progressPercent: 100, completedAt: expect.any(String), accessExpiresAt: expect.any(String) });
   });
 
+  test('the last two lessons completed at the same moment still complete the course', async () => {
+    for (let round = 0; round < 3; round += 1) {
+      const { course, student } = await enrolledStudent();
+      await complete(student, course.lessons[0].documentId);
+      // Each request reads the other's lesson as not done yet; whichever writes last must see both.
+      const [second, third] = await Promise.all([complete(student, course.lessons[1].documentId), complete(student, course.lessons[2].documentId)]);
+      expect([second.status, third.status]).toEqual([200, 200]);
+      expect(second.body.data.courseCompleted || third.body.data.courseCompleted).toBe(true);
+      expect(await enrollment(student, course)).toMatchObject({ status: 'completed', progressPercent: 100 });
+    }
+  });
+
   test('refusals: not enrolled 403, unknown lesson 404, malformed id or body 400, no token 401', async () => {
     const course = await make.createCourse({ teacher: owner, lessons: 1, freePreviewLessons: 1 });
     const outsider = await make.createUser('student');

@@ -203,16 +203,23 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
 
     // Completing again writes nothing: the lesson keeps its first completion date.
     const isNewCompletion = !learner.completedLessonIds.has(lessonDocumentId);
-    learner.completedLessonIds = new Set([...learner.completedLessonIds, lessonDocumentId]);
-    return this.updateCourseProgress(
+    const enrollment = { id: learner.enrollmentId!, status: learner.enrollment.status };
+    const activity = { lastLessonDocumentId: lessonDocumentId };
+    const progress = await this.updateCourseProgress(
       userId,
-      { id: learner.enrollmentId!, status: learner.enrollment.status, recorded: learner.recorded },
+      { ...enrollment, recorded: learner.recorded },
       course,
-      learner.completedLessonIds,
+      new Set([...learner.completedLessonIds, lessonDocumentId]),
       now,
-      { lastLessonDocumentId: lessonDocumentId },
+      activity,
       isNewCompletion ? lessonDocumentId : undefined
     );
+    // The last two lessons completed at once: each request read the other's lesson as not done. Once written,
+    // a request that saw one lesson left reads again; the later of the two sees both and completes the course.
+    if (!isNewCompletion || progress.courseCompleted || progress.completedLessons !== progress.totalLessons - 1) return progress;
+    const completedNow = await this.completedLessonIds(userId, courseDocumentId);
+    if (completedNow.size <= progress.completedLessons) return progress;
+    return this.updateCourseProgress(userId, enrollment, course, completedNow, now, activity);
   },
 
   /** PUT /lessons/:documentId/position: where the student stopped, to resume there. */
