@@ -218,7 +218,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     // a request that saw one lesson left reads again; the later of the two sees both and completes the course.
     if (!isNewCompletion || progress.courseCompleted || progress.completedLessons !== progress.totalLessons - 1) return progress;
     const completedNow = await this.completedLessonIds(userId, courseDocumentId);
-    if (completedNow.size <= progress.completedLessons) return progress;
+    if (course.lessons.filter((lesson) => completedNow.has(lesson.documentId)).length <= progress.completedLessons) return progress;
     return this.updateCourseProgress(userId, enrollment, course, completedNow, now, activity);
   },
 
