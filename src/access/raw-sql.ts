@@ -176,10 +176,10 @@ export async function insertOnceWithLinks(
     const { rows } = await runSql<Record<string, unknown>>(
       strapi,
       `WITH created AS (${insertRow})${linkInserts.join('')}${alongside ? `, alongside AS (${alongside.sql})` : ''}
-       SELECT created.*, ${alongside ? '(SELECT count(*) FROM alongside)' : '0'} AS lyceum_alongside_rows FROM (SELECT 1 AS lyceum_one) one LEFT JOIN created ON true`,
+       SELECT created.*, ${alongside ? '(SELECT count(*) FROM alongside)' : '0'} AS lyceum_alongside_rows FROM (SELECT 1) AS one LEFT JOIN created ON true`,
       [...values, ...linked.flatMap(({ link, targetId }) => [link.table, link.ownColumn, link.targetColumn, targetId]), ...(alongside?.bindings ?? [])]
     );
-    const { lyceum_one: _one, lyceum_alongside_rows: alongsideRows, ...written } = rows[0];
+    const { lyceum_alongside_rows: alongsideRows, ...written } = rows[0];
     return { row: written.id === null || written.id === undefined ? null : written, alongsideRows: Number(alongsideRows) };
   }
   return strapi.db.transaction(async () => {
