@@ -130,6 +130,15 @@ export function keyStartsWith(strapi: Core.Strapi, prefix: string): { condition:
   return { condition, bindings: [prefix, afterPrefix] };
 }
 
+/**
+ * Ids aggregated by the database (`array_agg` on PostgreSQL: an array, or null for none; `json_group_array` on
+ * SQLite: JSON text), without the nulls an outer join leaves.
+ */
+export function aggregatedIds(value: unknown): string[] {
+  const ids: unknown[] = Array.isArray(value) ? value : typeof value === 'string' ? JSON.parse(value) : [];
+  return ids.filter((id): id is string => typeof id === 'string');
+}
+
 /** A datetime column's value as read back raw: a Date (PostgreSQL), milliseconds or ISO text (SQLite). */
 export const toDateOrNull = (value: unknown): Date | null => (value === null || value === undefined ? null : new Date(value as string));
 

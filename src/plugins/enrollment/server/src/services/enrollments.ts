@@ -12,7 +12,7 @@ import {
 } from '../rules/enrollment-rules';
 import { isUniqueViolation } from '../../../../../access/database-errors';
 import { rememberCourseStructure } from '../../../../../access/course-structure-cache';
-import { isPostgres, linkOf, runSql, tableOf, toIsoOrNull, WRITTEN_BY_STATEMENT, type SqlStatement } from '../../../../../access/raw-sql';
+import { aggregatedIds, isPostgres, linkOf, runSql, tableOf, toIsoOrNull, WRITTEN_BY_STATEMENT, type SqlStatement } from '../../../../../access/raw-sql';
 import { createId } from '@paralleldrive/cuid2';
 
 const ENROLLMENT = 'plugin::enrollment.enrollment';
@@ -74,11 +74,6 @@ const ACTIVITY_RESOLUTION_MS = 60_000;
 export const enrollmentKey = (userId: number, courseDocumentId: string) => `${userId}:${courseDocumentId}`;
 
 const toDate = (value: unknown): Date | null => (value ? new Date(value as string) : null);
-/** Ids aggregated by the database: an array (PostgreSQL, [null] or null for none) or JSON text (SQLite). */
-const aggregatedIds = (value: unknown): string[] => {
-  const ids: unknown[] = Array.isArray(value) ? value : typeof value === 'string' ? JSON.parse(value) : [];
-  return ids.filter((id): id is string => typeof id === 'string');
-};
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   enrollmentKey,
@@ -303,20 +298,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   /**
-   * Completes the enrollment once, with the activity that completed it: only an active one moves, so
-   * concurrent completions yield one true. Access then lasts the course's accessDaysAfterCompletion. False
-   * when the enrollment was not active, and then nothing is written: the caller records the activity alone.
-   */
-  async markCompleted(enrollmentId: number, courseDocumentId: string, activity: { lastLessonDocumentId?: string; now: Date }): Promise<boolean> {
-    const write = await this.completionWrite(enrollmentId, courseDocumentId, activity);
-    const { rows } = await runSql(strapi, write.sql, write.bindings);
-    return rows.length === 1;
-  },
-
-  /**
-   * markCompleted's statement, for a caller that runs it with its own write: it answers the row's id only
-   * when this statement completed the enrollment. No cached answer shows an enrollment's status
-   * (studentsCount counts seats, which a completion keeps), so nothing is purged.
+   * The statement that completes the enrollment once, with the activity that completed it, for the caller to
+   * run with its own write: only an active enrollment moves, so of concurrent completions one gets the row's
+   * id back; the others get nothing and record the activity alone. Access then lasts the course's
+   * accessDaysAfterCompletion. No cached answer shows an enrollment's status (studentsCount counts seats,
+   * which a completion keeps), so nothing is purged.
    */
   async completionWrite(enrollmentId: number, courseDocumentId: string, activity: { lastLessonDocumentId?: string; now: Date }): Promise<SqlStatement> {
     const course = await this.loadCourseTerms(courseDocumentId);

@@ -5,15 +5,13 @@ import { Refusal } from '../../../../../access/refusal';
 import type { Caller } from '../../../../../access/roles';
 import { compareLessons, courseProgress, decideLessonAccess, type Learner, type LessonDecision, type OutlineLesson } from '../rules/lesson-access';
 import { rememberCourseStructure } from '../../../../../access/course-structure-cache';
-import { insertOnceWithLinks, isPostgres, keyStartsWith, linkOf, runSql, tableOf, type SqlStatement } from '../../../../../access/raw-sql';
+import { aggregatedIds, insertOnceWithLinks, isPostgres, keyStartsWith, linkOf, runSql, tableOf, type SqlStatement } from '../../../../../access/raw-sql';
 
 const LESSON = 'api::lesson.lesson';
 const COURSE = 'api::course.course';
 const PROGRESS = 'plugin::progress.lesson-progress';
 
 const progressKey = (userId: number, lessonDocumentId: string) => `${userId}:${lessonDocumentId}`;
-/** Lesson ids aggregated by the database: an array (PostgreSQL, null for none) or JSON text (SQLite). */
-const lessonIdSet = (value: unknown): Set<string> => new Set<string>(Array.isArray(value) ? value : typeof value === 'string' ? JSON.parse(value) : []);
 const toDate = (value: unknown): Date | null => (value ? new Date(value as string) : null);
 /** The enrollment's activity as last written, to skip a write that would change nothing. */
 type RecordedActivity = { progressPercent: number; lastActivityAt: string | null; lastLessonDocumentId?: string | null };
@@ -119,7 +117,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async completedLessonIds(userId: number, courseDocumentId: string): Promise<Set<string>> {
     const completed = this.completedLessonsQuery(userId, courseDocumentId);
     const { rows } = await runSql<{ completed: unknown }>(strapi, `SELECT (${completed.select}) AS completed`, completed.bindings);
-    return lessonIdSet(rows[0].completed);
+    return new Set(aggregatedIds(rows[0].completed));
   },
 
   /** The student's completed lessons of a course as one value (an array; JSON text on SQLite), for a subquery. */
@@ -139,7 +137,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     if (caller.userId === null) return { managesCourse, enrollment: null, completedLessonIds: new Set(), enrollmentId: null };
     const read = await enrollments(strapi).findEnrollmentAlong(caller.userId, courseDocumentId, this.completedLessonsQuery(caller.userId, courseDocumentId));
     const enrollment = read.enrollment;
-    const completedLessonIds = lessonIdSet(read.alongside);
+    const completedLessonIds = new Set(aggregatedIds(read.alongside));
     return {
       managesCourse,
       enrollment: enrollment ? { status: enrollments(strapi).effectiveStatus(enrollment, now), enrolledAt: toDate(enrollment.enrolledAt) } : null,
