@@ -17,7 +17,7 @@ const toDate = (value: unknown): Date | null => (value ? new Date(value as strin
 type RecordedActivity = { progressPercent: number; lastActivityAt: string | null; lastLessonDocumentId?: string | null };
 
 interface LessonRow {
-  document_id: string;
+  document_id: string | null;
   title: string;
   position: number | null;
   free_preview: unknown;
@@ -43,49 +43,61 @@ const quizResults = (strapi: Core.Strapi) => strapi.plugin('grading').service('q
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** The course a published lesson belongs to; null when the lesson is unknown or unpublished. */
   courseOfLesson(lessonDocumentId: string): Promise<string | null> {
-    return rememberCourseStructure(strapi, `course-of-lesson:${lessonDocumentId}`, () => this.readCourseOfLesson(lessonDocumentId));
-  },
-
-  async readCourseOfLesson(lessonDocumentId: string): Promise<string | null> {
-    const link = linkOf(strapi, LESSON, 'course');
-    const { rows } = await runSql<{ document_id: string }>(
-      strapi,
-      `SELECT c.document_id FROM ?? l JOIN ?? lc ON lc.?? = l.id JOIN ?? c ON c.id = lc.??
-       WHERE l.document_id = ? AND l.published_at IS NOT NULL LIMIT 1`,
-      [tableOf(strapi, LESSON), link.table, link.ownColumn, tableOf(strapi, COURSE), link.targetColumn, lessonDocumentId]
-    );
-    return rows[0]?.document_id ?? null;
+    return rememberCourseStructure(strapi, `course-of-lesson:${lessonDocumentId}`, async () => {
+      // A lesson not seen before is usually of a course not seen before: its lessons come in the same statement.
+      const course = await this.readCourseLessons({ lessonDocumentId });
+      if (!course) return null;
+      rememberCourseStructure(strapi, `course-lessons:${course.courseDocumentId}`, async () => course);
+      return course.courseDocumentId;
+    });
   },
 
   /** The published lessons of a course in order, with their titles per locale. Null for an unknown course. */
   courseLessons(courseDocumentId: string): Promise<CourseLessons | null> {
-    return rememberCourseStructure(strapi, `course-lessons:${courseDocumentId}`, () => this.readCourseLessons(courseDocumentId));
+    return rememberCourseStructure(strapi, `course-lessons:${courseDocumentId}`, () => this.readCourseLessons({ courseDocumentId }));
   },
 
   /**
-   * Read once per course and kept with the course structure; fixed statements, as a busy hour opens many
-   * courses' lessons for the first time. Relations are per locale: a translation of a lesson may not link to
-   * the course itself, so every published locale of the lessons that do is read by documentId.
+   * Read once per course and kept with the course structure; one fixed statement, as a busy hour opens many
+   * courses' lessons for the first time. The course is given, or found as the course of a published lesson.
+   * Relations are per locale: a translation of a lesson may not link to the course itself, so every published
+   * locale of the lessons that do is read by documentId.
    */
-  async readCourseLessons(courseDocumentId: string): Promise<CourseLessons | null> {
+  async readCourseLessons(of: { courseDocumentId: string } | { lessonDocumentId: string }): Promise<CourseLessons | null> {
     const link = linkOf(strapi, LESSON, 'course');
     const lessonTable = tableOf(strapi, LESSON);
-    const [{ rows: courseRows }, { rows }] = await Promise.all([
-      runSql<{ sequential: unknown; published_at: unknown }>(strapi, 'SELECT sequential, published_at FROM ?? WHERE document_id = ?', [tableOf(strapi, COURSE), courseDocumentId]),
-      runSql<LessonRow>(
-        strapi,
-        `SELECT document_id, title, position, free_preview, release_at, release_after_days, locale, kind, duration_minutes FROM ??
-         WHERE published_at IS NOT NULL AND document_id IN (
-           SELECT l.document_id FROM ?? l JOIN ?? lc ON lc.?? = l.id JOIN ?? c ON c.id = lc.??
-           WHERE c.document_id = ? AND l.published_at IS NOT NULL)`,
-        [lessonTable, lessonTable, link.table, link.ownColumn, tableOf(strapi, COURSE), link.targetColumn, courseDocumentId]
-      ),
-    ]);
-    if (courseRows.length === 0) return null;
-    const course = courseRows.find((row) => row.published_at) ?? courseRows[0];
+    const courseTable = tableOf(strapi, COURSE);
+    const course =
+      'courseDocumentId' in of
+        ? { sql: '?', bindings: [of.courseDocumentId] }
+        : {
+            sql: `(SELECT c.document_id FROM ?? l JOIN ?? lc ON lc.?? = l.id JOIN ?? c ON c.id = lc.??
+                   WHERE l.document_id = ? AND l.published_at IS NOT NULL LIMIT 1)`,
+            bindings: [lessonTable, link.table, link.ownColumn, courseTable, link.targetColumn, of.lessonDocumentId],
+          };
+    // The course's published version decides, else its draft; one row per lesson locale, or one without a lesson.
+    // Joins, not a correlated subquery: PostgreSQL would run that once per published lesson of every course.
+    const { rows } = await runSql<LessonRow & { course_document_id: string; sequential: unknown; course_published_at: unknown }>(
+      strapi,
+      `WITH course AS (
+         SELECT document_id, sequential, published_at FROM ?? WHERE document_id = ${course.sql}
+         ORDER BY CASE WHEN published_at IS NULL THEN 1 ELSE 0 END, id LIMIT 1),
+       linked AS (
+         SELECT DISTINCT l.document_id FROM ?? c JOIN ?? lc ON lc.?? = c.id JOIN ?? l ON l.id = lc.??
+         WHERE c.document_id = (SELECT document_id FROM course) AND l.published_at IS NOT NULL)
+       SELECT course.document_id AS course_document_id, course.sequential, course.published_at AS course_published_at,
+              ls.document_id, ls.title, ls.position, ls.free_preview, ls.release_at, ls.release_after_days, ls.locale, ls.kind, ls.duration_minutes
+       FROM course LEFT JOIN (
+         SELECT lesson.* FROM ?? lesson JOIN linked ON linked.document_id = lesson.document_id WHERE lesson.published_at IS NOT NULL
+       ) AS ls ON 1 = 1`,
+      [courseTable, ...course.bindings, courseTable, link.table, link.targetColumn, lessonTable, link.ownColumn, lessonTable]
+    );
+    if (rows.length === 0) return null;
+    const courseDocumentId = rows[0].course_document_id;
     const lessons = new Map<string, OutlineLesson>();
     const titles = new Map<string, Map<string, { title: string; kind: string; durationMinutes: number | null }>>();
     for (const row of rows) {
+      if (row.document_id === null) continue; // the course has no published lesson
       if (!lessons.has(row.document_id)) {
         lessons.set(row.document_id, {
           documentId: row.document_id,
@@ -103,8 +115,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     for (const lesson of lessons.keys()) rememberCourseStructure(strapi, `course-of-lesson:${lesson}`, async () => courseDocumentId);
     return {
       courseDocumentId,
-      isPublished: Boolean(course.published_at),
-      sequential: Boolean(course.sequential),
+      isPublished: Boolean(rows[0].course_published_at),
+      sequential: Boolean(rows[0].sequential),
       lessons: [...lessons.values()].sort(compareLessons),
       titles,
     };
