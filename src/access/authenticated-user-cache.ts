@@ -7,8 +7,10 @@ import { forgetOnWrites } from './forget-on-writes';
  * queries), though both change rarely. The row is kept here briefly: dropped at once on any write to users or
  * roles in this instance, and after AUTHENTICATED_USER_TTL_MS at the latest for changes made through another
  * instance (a user blocked there keeps access for at most that long, well inside an access token's lifetime).
+ * As long as the course structure is kept: a student's requests come seconds apart, so a shorter life would
+ * read the row again on most of them.
  */
-const AUTHENTICATED_USER_TTL_MS = 5_000;
+const AUTHENTICATED_USER_TTL_MS = 30_000;
 const MAX_USERS = 10_000;
 
 const USER = 'plugin::users-permissions.user';
