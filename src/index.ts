@@ -21,12 +21,14 @@ import { schedulePublishing } from './blog/scheduled-publishing';
 import { fillMissingSlugs } from './content/slugs';
 import { DEMO_ADMIN_PANEL_USERS, DEMO_PASSWORD, DEMO_USERS } from './demo/accounts';
 import { guardMediaFields } from './uploads/media-fields';
+import { buildStockMiddlewaresOnce } from './http/stock-middlewares';
 import { isDemoDataWanted, seedDemoDataOnce } from './demo/seed';
 
 let redisCache: RedisCache | undefined;
 
 export default {
   register({ strapi }: { strapi: Core.Strapi }) {
+    buildStockMiddlewaresOnce(strapi);
     cachePluginRoutes(strapi);
     fillMissingSlugs(strapi);
     registerYandexProvider(strapi);
