@@ -32,15 +32,45 @@ function remembered(key: string, load: () => Promise<unknown[]>): Promise<unknow
   return permissions;
 }
 
-type PermissionService = { findRolePermissions(roleId: number): Promise<unknown[]>; findPublicPermissions(): Promise<unknown[]>; [name: string]: unknown };
+type PermissionService = {
+  findRolePermissions(roleId: number): Promise<unknown[]>;
+  findPublicPermissions(): Promise<unknown[]>;
+  toContentAPIPermission(permission: { action: string }): { action: string };
+  [name: string]: unknown;
+};
 
-/** The users-permissions permission service with its two per-request reads remembered. */
+/** Content-API permissions made from remembered rows: `{ action }` alone, so their actions are their identity. */
+const contentApiPermissions = new WeakMap<object, { action: string }>();
+const madeHere = new WeakSet<object>();
+
+/**
+ * The users-permissions permission service with its two per-request reads remembered, and the `{ action }`
+ * made from each remembered row kept with it, so the ability below is found by the actions alone.
+ */
 export function withRememberedPermissions<Service extends PermissionService>(service: Service): Service {
   return {
     ...service,
     findRolePermissions: (roleId: number) => remembered(`role:${roleId}`, () => service.findRolePermissions(roleId)),
     findPublicPermissions: () => remembered('public', () => service.findPublicPermissions()),
+    toContentAPIPermission: (permission: { action: string }) => {
+      let made = contentApiPermissions.get(permission);
+      if (!made) {
+        made = service.toContentAPIPermission(permission);
+        // Only the stock shape can be told apart by its action.
+        if (Object.keys(made).length === 1) madeHere.add(made);
+        contentApiPermissions.set(permission, made);
+      }
+      return made;
+    },
   };
+}
+
+/** What tells two permission lists apart: their actions when every one is `{ action }`, else everything. */
+function abilityKey(permissions: unknown[]): string {
+  if (permissions.every((permission) => typeof permission === 'object' && permission !== null && madeHere.has(permission))) {
+    return `actions:${permissions.map((permission) => (permission as { action: string }).action).join('\n')}`;
+  }
+  return `json:${JSON.stringify(permissions)}`;
 }
 
 /** Abilities built from the same permissions are the same: build each once (content API, no conditions). */
@@ -49,7 +79,7 @@ export function rememberContentApiAbilities(strapi: Core.Strapi) {
   const generate = engine.generateAbility.bind(engine);
   engine.generateAbility = (permissions: unknown[], options?: object) => {
     if (options && Object.keys(options).length > 0) return generate(permissions, options);
-    const key = JSON.stringify(permissions);
+    const key = abilityKey(permissions);
     const now = Date.now();
     const cached = abilities.get(key);
     if (cached && cached.expiresAt > now) return cached.ability;
