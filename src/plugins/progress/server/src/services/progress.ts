@@ -33,6 +33,8 @@ export interface CourseLessons {
   /** Whether the course has a published version: only then has it an outline. */
   isPublished: boolean;
   sequential: boolean;
+  /** The course's term after completion (the enrollment's completion needs it), null for the default. */
+  accessDaysAfterCompletion: number | null;
   lessons: OutlineLesson[];
   titles: Map<string, Map<string, { title: string; kind: string; durationMinutes: number | null }>>;
 }
@@ -77,15 +79,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
           };
     // The course's published version decides, else its draft; one row per lesson locale, or one without a lesson.
     // Joins, not a correlated subquery: PostgreSQL would run that once per published lesson of every course.
-    const { rows } = await runSql<LessonRow & { course_document_id: string; sequential: unknown; course_published_at: unknown }>(
+    const { rows } = await runSql<LessonRow & { course_document_id: string; sequential: unknown; course_published_at: unknown; access_days_after_completion: number | null }>(
       strapi,
       `WITH course AS (
-         SELECT document_id, sequential, published_at FROM ?? WHERE document_id = ${course.sql}
+         SELECT document_id, sequential, published_at, access_days_after_completion FROM ?? WHERE document_id = ${course.sql}
          ORDER BY CASE WHEN published_at IS NULL THEN 1 ELSE 0 END, id LIMIT 1),
        linked AS (
          SELECT DISTINCT l.document_id FROM ?? c JOIN ?? lc ON lc.?? = c.id JOIN ?? l ON l.id = lc.??
          WHERE c.document_id = (SELECT document_id FROM course) AND l.published_at IS NOT NULL)
-       SELECT course.document_id AS course_document_id, course.sequential, course.published_at AS course_published_at,
+       SELECT course.document_id AS course_document_id, course.sequential, course.published_at AS course_published_at, course.access_days_after_completion,
               ls.document_id, ls.title, ls.position, ls.free_preview, ls.release_at, ls.release_after_days, ls.locale, ls.kind, ls.duration_minutes
        FROM course LEFT JOIN (
          SELECT lesson.* FROM ?? lesson JOIN linked ON linked.document_id = lesson.document_id WHERE lesson.published_at IS NOT NULL
@@ -117,6 +119,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       courseDocumentId,
       isPublished: Boolean(rows[0].course_published_at),
       sequential: Boolean(rows[0].sequential),
+      accessDaysAfterCompletion: rows[0].access_days_after_completion === null ? null : Number(rows[0].access_days_after_completion),
       lessons: [...lessons.values()].sort(compareLessons),
       titles,
     };
@@ -297,7 +300,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     // Only an active enrollment completes: a course completed before (or since expired) stays as it is.
     const completes = progress.courseCompleted && enrollment.status === 'active';
     const write: SqlStatement | null = completes
-      ? await enrollments(strapi).completionWrite(enrollment.id, course.courseDocumentId, { ...activity, now })
+      ? await enrollments(strapi).completionWrite(enrollment.id, course.courseDocumentId, { ...activity, now }, course.accessDaysAfterCompletion)
       : enrollments(strapi).activityWrite(enrollment.id, { ...activity, progressPercent: progress.percent, now }, enrollment.recorded);
     const written = newlyCompletedLesson
       ? await this.recordLesson(userId, newlyCompletedLesson, course.courseDocumentId, { completedAt: now }, write)
