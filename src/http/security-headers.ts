@@ -5,9 +5,10 @@ import { defaultsDeep, mergeWith } from 'lodash/fp';
 
 /**
  * Strapi's security headers (`strapi::security`, helmet) with one difference: the stock middleware merges its
- * configuration and builds a new helmet on every request, about 3% of a signed-in request's time. The
- * configuration depends only on which of a few kinds of path a request is for, so one helmet is built per kind
- * and kept. The merging below is the stock one (Strapi 5.54), so the headers are the same.
+ * configuration and builds a new helmet on every request. The configuration depends only on which of a few
+ * kinds of path a request is for, so one helmet is built per kind and kept. The merging below is the stock one
+ * (Strapi 5.54), so the headers are the same. With this and body-parser.ts, `/_health` went from about 2,400
+ * to about 5,500 requests/s on the bench machine.
  */
 const DEFAULTS = {
   crossOriginEmbedderPolicy: false,
