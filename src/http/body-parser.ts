@@ -5,8 +5,9 @@ import mime from 'mime-types';
 
 /**
  * Strapi's body parser (`strapi::body`, koa-body) with one difference: the stock middleware builds a new
- * koa-body on every request, which validates its options anew (with zod). Here it is built once. The rest is the stock behaviour (Strapi 5.54): GraphQL parses its own body, files get a
- * MIME type from their name when the client sent none, an oversized file is a 413, temporary files are removed.
+ * koa-body on every request, which validates its options anew (with zod). Here it is built once. The rest is
+ * the stock behaviour (Strapi 5.54): GraphQL parses its own body, files get a MIME type from their name when
+ * the client sent none, an oversized file is a 413, temporary files are removed.
  */
 type UploadedFile = { type?: string; name?: string; filepath?: string };
 

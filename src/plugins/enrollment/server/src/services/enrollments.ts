@@ -301,23 +301,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
    * The statement that completes the enrollment once, with the activity that completed it, for the caller to
    * run with its own write: only an active enrollment moves, so of concurrent completions one gets the row's
    * id back; the others get nothing and record the activity alone. Access then lasts the course's
-   * accessDaysAfterCompletion: given by a caller that has just read the course (progress reads it with the
-   * lessons), else read with the course's terms. No cached answer shows an enrollment's status (studentsCount
-   * counts seats, which a completion keeps), so nothing is purged.
+   * accessDaysAfterCompletion, which the caller has just read with the course (progress reads it with the
+   * lessons). No cached answer shows an enrollment's status (studentsCount counts seats, which a completion
+   * keeps), so nothing is purged.
    */
-  async completionWrite(
-    enrollmentId: number,
-    courseDocumentId: string,
-    activity: { lastLessonDocumentId?: string; now: Date },
-    accessDaysAfterCompletion?: number | null
-  ): Promise<SqlStatement> {
-    const accessDays = accessDaysAfterCompletion !== undefined ? accessDaysAfterCompletion : ((await this.loadCourseTerms(courseDocumentId))?.accessDaysAfterCompletion ?? null);
+  completionWrite(enrollmentId: number, activity: { lastLessonDocumentId?: string; now: Date }, accessDaysAfterCompletion: number | null): SqlStatement {
     const { now } = activity;
     const columns: Array<[string, unknown]> = [
       ['status', 'completed'],
       ['completed_at', now],
       ['progress_percent', 100],
-      ['access_expires_at', accessExpiryAfterCompletion(now, accessDays)],
+      ['access_expires_at', accessExpiryAfterCompletion(now, accessDaysAfterCompletion)],
       ['last_activity_at', now],
       ['updated_at', now],
     ];

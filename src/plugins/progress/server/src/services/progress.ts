@@ -300,7 +300,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     // Only an active enrollment completes: a course completed before (or since expired) stays as it is.
     const completes = progress.courseCompleted && enrollment.status === 'active';
     const write: SqlStatement | null = completes
-      ? await enrollments(strapi).completionWrite(enrollment.id, course.courseDocumentId, { ...activity, now }, course.accessDaysAfterCompletion)
+      ? enrollments(strapi).completionWrite(enrollment.id, { ...activity, now }, course.accessDaysAfterCompletion)
       : enrollments(strapi).activityWrite(enrollment.id, { ...activity, progressPercent: progress.percent, now }, enrollment.recorded);
     const written = newlyCompletedLesson
       ? await this.recordLesson(userId, newlyCompletedLesson, course.courseDocumentId, { completedAt: now }, write)
