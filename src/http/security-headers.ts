@@ -53,11 +53,19 @@ export default (config: object, { strapi }: { strapi: Core.Strapi }) => {
     return helmetConfig;
   };
 
-  return (ctx: any, next: () => Promise<unknown>) => {
+  // Whether the GraphQL playground is served follows the configuration: read once, at the first request (the
+  // plugins are loaded by then), where the stock middleware asks on every one.
+  let paths: { playground: boolean; special: string[] } | undefined;
+  const pathsOfThisServer = () => {
     const graphql = strapi.plugin('graphql');
     const playground = Boolean(graphql?.service('utils').playground.isEnabled());
-    const specialPaths = ['/documentation', ...(playground ? [graphql.config('endpoint') as string] : [])];
-    const documentation = ctx.method === 'GET' && specialPaths.some((path) => ctx.path.startsWith(path));
+    return { playground, special: ['/documentation', ...(playground ? [graphql.config('endpoint') as string] : [])] };
+  };
+
+  return (ctx: any, next: () => Promise<unknown>) => {
+    paths ??= pathsOfThisServer();
+    const { playground } = paths;
+    const documentation = ctx.method === 'GET' && paths.special.some((path) => ctx.path.startsWith(path));
     const adminInDevelopment =
       ['development', 'test'].includes(process.env.NODE_ENV ?? '') && ctx.method === 'GET' && ctx.path.startsWith(strapi.config.get<string>('admin.path'));
     const kind = `${playground}:${documentation}:${adminInDevelopment}`;
