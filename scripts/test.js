@@ -8,12 +8,13 @@ const fs = require('fs');
 const path = require('path');
 const { root, log, installDependencies, buildPlugins, buildApp, ensureChromium } = require('./lib');
 
-const jestBin = require.resolve('jest/bin/jest', { paths: [root] });
 const jestArgs = process.argv.slice(2);
 const env = { STRAPI_TELEMETRY_DISABLED: 'true', ...process.env };
 
 installDependencies();
 buildPlugins();
+// Resolved only after the install: on a fresh clone jest is not there before it.
+const jestBin = require.resolve('jest/bin/jest', { paths: [root] });
 
 /** Whether this run includes a browser test: jest itself resolves the arguments to files. */
 function selectsBrowserTests() {
