@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
 import fs from 'fs/promises';
 import { koaBody } from 'koa-body';
 import mime from 'mime-types';
@@ -14,6 +15,16 @@ type UploadedFile = { type?: string; name?: string; filepath?: string };
 const ensureFileMimeType = (file: UploadedFile) => {
   if (!file.type) file.type = (file.name && mime.lookup(file.name)) || 'application/octet-stream';
 };
+/**
+ * A multipart body the parser (formidable) refuses: no boundary, a stream that ends mid-part, too many fields.
+ * Formidable marks these with an `httpCode` but not the `status` Strapi's error middleware reads, so unhandled
+ * they would be 500s (contract, "Bad input": nothing a client sends gives a 500).
+ */
+const clientErrorCodeOf = (error: unknown): number | undefined => {
+  const code = (error as { httpCode?: unknown })?.httpCode;
+  return typeof code === 'number' && code >= 400 && code < 500 ? code : undefined;
+};
+
 const filesOf = (ctx: any): UploadedFile | UploadedFile[] | undefined => ctx?.request?.files?.files;
 
 export default (config: object, { strapi }: { strapi: Core.Strapi }) => {
@@ -28,6 +39,13 @@ export default (config: object, { strapi }: { strapi: Core.Strapi }) => {
       await next();
     } catch (error) {
       if (error instanceof Error && error.message?.includes('maxFileSize') && error.message.includes('exceeded')) return ctx.payloadTooLarge('FileTooBig');
+      const clientErrorCode = clientErrorCodeOf(error);
+      if (clientErrorCode === 413) return ctx.payloadTooLarge('BodyTooLarge');
+      if (clientErrorCode) {
+        throw new errors.ValidationError('Malformed multipart body', {
+          errors: [{ path: ['body'], message: 'The multipart body cannot be read (a boundary is missing or a part is cut short)', name: 'ValidationError' }],
+        });
+      }
       throw error;
     }
     const files = filesOf(ctx);

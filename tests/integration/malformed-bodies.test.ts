@@ -1,0 +1,72 @@
+import fs from 'fs';
+import path from 'path';
+import { factories, type TestUser } from '../helpers/factories';
+import { startLyceum, stopLyceum, type TestApp } from '../helpers/strapi';
+
+/**
+ * Bodies the fuzz suite (tests/fuzz) found answered with 500: a multipart body the parser cannot read, and the
+ * sign-in routes posted with no body at all. Contract, "Bad input": 400, never 500.
+ */
+let app: TestApp;
+let student: TestUser;
+let course: { documentId: string };
+
+beforeAll(async () => {
+  app = await startLyceum();
+  const make = factories(app.strapi);
+  student = await make.createUser('student');
+  course = await make.createCourse({ lessons: 1 });
+});
+afterAll(async () => {
+  const files: Array<{ url: string }> = await app.strapi.db.query('plugin::upload.file').findMany({});
+  for (const file of files) fs.rmSync(path.join(process.cwd(), 'public', file.url), { force: true });
+  await stopLyceum();
+});
+
+const expectMalformedBody = (response: { status: number; body: any }) => {
+  expect(response.status).toBe(400);
+  expect(response.body.error).toMatchObject({ name: 'ValidationError', message: 'Malformed multipart body' });
+  expect(response.body.error.details.errors).toEqual([expect.objectContaining({ path: ['body'], name: 'ValidationError' })]);
+};
+
+describe('a multipart body the parser cannot read', () => {
+  test.each([
+    ['/api/feedback', null],
+    ['/api/auth/local/register', null],
+    ['/api/upload', 'student'],
+    ['/api/courses/:course/reviews', 'student'],
+  ])('without a boundary, POST %s answers 400 naming the body', async (url, who) => {
+    const request = app.request.post(url.replace(':course', course.documentId)).set('Content-Type', 'multipart/form-data');
+    if (who) request.set(student.auth);
+    expectMalformedBody(await request.send('{"a":1}'));
+  });
+
+  test('cut short in the middle of a part, it answers 400 naming the body', async () => {
+    const response = await app.request
+      .post('/api/upload')
+      .set(student.auth)
+      .set('Content-Type', 'multipart/form-data; boundary=fuzz')
+      .send('--fuzz\r\nContent-Disposition: form-data; name="files"; filename="a.txt"\r\nContent-Type: text/plain\r\n\r\nhalf a file');
+    expectMalformedBody(response);
+  });
+
+  test('a well-formed multipart body still reaches the route', async () => {
+    const response = await app.request.post('/api/upload').set(student.auth).attach('files', Buffer.from('Reading list\n'), { filename: 'list.txt', contentType: 'text/plain' });
+    expect(response.status).toBe(201);
+  });
+});
+
+describe('the sign-in routes posted with no body', () => {
+  test('change-password answers 400 naming the required fields', async () => {
+    const response = await app.request.post('/api/auth/change-password').set(student.auth);
+    expect(response.status).toBe(400);
+    const paths = response.body.error.details.errors.map((error: { path: string[] }) => error.path.join('.'));
+    expect(paths).toEqual(expect.arrayContaining(['currentPassword', 'password', 'passwordConfirmation']));
+  });
+
+  test.each(['/api/auth/local/register', '/api/auth/reset-password'])('%s answers 400', async (url) => {
+    const response = await app.request.post(url);
+    expect(response.status).toBe(400);
+    expect(response.body.error.name).toBe('ValidationError');
+  });
+});
