@@ -34,6 +34,10 @@ export default (config: object, { strapi }: { strapi: Core.Strapi }) => {
     if (graphqlEndpoint && ctx.url === graphqlEndpoint) return next();
     try {
       await parse(ctx, async () => undefined);
+      // koa-body leaves no body at all on a POST/PUT without a Content-Type (it gives {} to the methods it does not
+      // parse). Stock users-permissions actions (login, forgot-password, change-password, create user…) then
+      // destructure undefined and answer 500; an empty object lets their validation answer 400.
+      if (ctx.request.body === undefined) ctx.request.body = {};
       const files = filesOf(ctx);
       if (files) [files].flat().forEach(ensureFileMimeType);
       await next();

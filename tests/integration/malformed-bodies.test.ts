@@ -56,7 +56,7 @@ describe('a multipart body the parser cannot read', () => {
   });
 });
 
-describe('the sign-in routes posted with no body', () => {
+describe('routes posted with no body at all (no Content-Type)', () => {
   test('change-password answers 400 naming the required fields', async () => {
     const response = await app.request.post('/api/auth/change-password').set(student.auth);
     expect(response.status).toBe(400);
@@ -64,9 +64,18 @@ describe('the sign-in routes posted with no body', () => {
     expect(paths).toEqual(expect.arrayContaining(['currentPassword', 'password', 'passwordConfirmation']));
   });
 
-  test.each(['/api/auth/local/register', '/api/auth/reset-password'])('%s answers 400', async (url) => {
-    const response = await app.request.post(url);
+  test.each(['/api/auth/local', '/api/auth/local/register', '/api/auth/reset-password', '/api/auth/forgot-password', '/api/auth/send-email-confirmation'])(
+    '%s answers 400',
+    async (url) => {
+      const response = await app.request.post(url);
+      expect(response.status).toBe(400);
+      expect(response.body.error.name).toBe('ValidationError');
+    },
+  );
+
+  test('an admin creating a user with no body gets 400', async () => {
+    const admin = await factories(app.strapi).createUser('admin');
+    const response = await app.request.post('/api/users').set(admin.auth);
     expect(response.status).toBe(400);
-    expect(response.body.error.name).toBe('ValidationError');
   });
 });

@@ -67,9 +67,6 @@ export default (plugin: any) => {
     const withPasswordPolicy = (action: string, ownerOf: (ctx: any) => Promise<PasswordOwner>) => {
       const stock = authController[action];
       authController[action] = async (ctx: any) => {
-        // A POST with no body at all: the stock action destructures the validated body and would answer 500;
-        // validating an empty object instead answers 400 naming the required fields.
-        if (ctx.request.body === undefined || ctx.request.body === null) ctx.request.body = {};
         const body = bodyOf(ctx);
         if (typeof body.password === 'string') assertPasswordAllowed(body.password, await ownerOf(ctx));
         return stock(ctx);
