@@ -114,6 +114,7 @@ async function fuzz(group: string, runs: number, arbitrary: (world: World) => fc
   const seeded = (Date.now() - seeding) / 1000;
   if (world.seedProblems.length) console.warn(`fuzz ${group}: seeding steps that failed (the fuzzer reaches less):\n${world.seedProblems.join('\n')}`);
   let sent = 0;
+  const statuses = new Map<string, number>();
   const started = Date.now();
   const property = fc.asyncProperty(arbitrary(world), async (request) => {
     sent += 1;
@@ -125,6 +126,8 @@ async function fuzz(group: string, runs: number, arbitrary: (world: World) => fc
       // (Status 599 is this suite's mark for "no answer", never a server's own.)
       answer = { status: 599, text: `no answer: ${String(error)}`, body: `no answer: ${String(error)}` };
     }
+    const statusClass = answer.status < 300 ? '2xx' : String(answer.status);
+    statuses.set(statusClass, (statuses.get(statusClass) ?? 0) + 1);
     const finding = judge(answer, sentStrings(request));
     if (!finding) return;
     const failure = { group, request, answer, finding };
@@ -136,13 +139,16 @@ async function fuzz(group: string, runs: number, arbitrary: (world: World) => fc
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const pathFound = /path: "([^"]*)"/.exec(message)?.[1];
+    // fast-check 4 keeps the predicate's own error (status, body excerpt) as the cause, out of its message.
+    const cause = (error as { cause?: unknown })?.cause;
+    const answer = cause instanceof FuzzFailure ? `\nAnswer: ${cause.message}\n` : '';
     throw new Error(
       `The fuzzer found an answer that breaks the contract (a 5xx, or SQL/stack/path text) in "${group}".\n` +
-        `Replay: FUZZ_SEED=${SEED}${pathFound ? ` FUZZ_PATH=${pathFound}` : ''} node scripts/test.js tests/fuzz -t '${group}'\n\n${message}`,
+        `Replay: FUZZ_SEED=${SEED}${pathFound ? ` FUZZ_PATH=${pathFound}` : ''} node scripts/test.js tests/fuzz -t '${group}'\n${answer}\n${message}`,
     );
   } finally {
     const seconds = (Date.now() - started) / 1000;
-    timings.push(`  ${group}: ${sent} requests in ${seconds.toFixed(1)} s (${(sent / seconds).toFixed(0)}/s), after seeding its data in ${seeded.toFixed(1)} s`);
+    timings.push(`  ${group}: ${sent} requests in ${seconds.toFixed(1)} s (${(sent / seconds).toFixed(0)}/s), after seeding its data in ${seeded.toFixed(1)} s; answers ${[...statuses.entries()].sort().map(([status, count]) => `${status}×${count}`).join(' ')}`);
   }
   const mine = failures.filter((failure) => failure.group === group);
   if (mine.length) {
