@@ -67,6 +67,7 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
       },
     },
     'strapi::poweredBy',
+    'global::nul-bytes',
     'global::public-cache',
     'strapi::query',
     'global::openapi-document',

@@ -4,8 +4,8 @@ import { factories, type TestUser } from '../helpers/factories';
 import { startLyceum, stopLyceum, type TestApp } from '../helpers/strapi';
 
 /**
- * Bodies the fuzz suite (tests/fuzz) found answered with 500: a multipart body the parser cannot read, and the
- * sign-in routes posted with no body at all. Contract, "Bad input": 400, never 500.
+ * Requests the fuzz suite (tests/fuzz) found answered with 500: a multipart body the parser cannot read, routes
+ * posted with no body at all, a NUL byte in the path or query (PostgreSQL). Contract, "Bad input": 400, never 500.
  */
 let app: TestApp;
 let student: TestUser;
@@ -77,5 +77,29 @@ describe('routes posted with no body at all (no Content-Type)', () => {
     const admin = await factories(app.strapi).createUser('admin');
     const response = await app.request.post('/api/users').set(admin.auth);
     expect(response.status).toBe(400);
+  });
+});
+
+describe('a NUL byte in the path or the query string', () => {
+  test.each(['/api/articles/%00', '/api/courses/%00/outline', '/api/lessons/a%00b'])('GET %s answers 400 naming the path', async (url) => {
+    const response = await app.request.get(url).set(student.auth);
+    expect(response.status).toBe(400);
+    expect(response.body.error.details.errors).toEqual([expect.objectContaining({ path: ['path'], name: 'ValidationError' })]);
+  });
+
+  test('PUT on a core entry with a NUL id answers 400, not a database error', async () => {
+    const response = await app.request.put('/api/lessons/%00').set(student.auth).send({ data: { title: 'x' } });
+    expect(response.status).toBe(400);
+  });
+
+  test('a filter value with a NUL byte answers 400 naming the query', async () => {
+    const response = await app.request.get('/api/courses?filters[title][$eq]=a%00');
+    expect(response.status).toBe(400);
+    expect(response.body.error.details.errors).toEqual([expect.objectContaining({ path: ['query'] })]);
+  });
+
+  test('an escaped percent sign followed by 00 is not a NUL byte', async () => {
+    const response = await app.request.get('/api/courses?filters[title][$eq]=100%2500');
+    expect(response.status).toBe(200);
   });
 });
