@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { CATALOG, restrictShadowCrud } from './shadow-crud';
 import { learningOperations } from './learning';
+import { uploadOwnership } from './uploads';
 
 // Signing in and account changes go through REST, where the rate limits and the password policy run.
 const ACCOUNT_MUTATIONS = ['login', 'register', 'forgotPassword', 'resetPassword', 'changePassword', 'emailConfirmation'];
@@ -21,6 +22,7 @@ export function registerGraphql(strapi: Core.Strapi) {
   if (!extension) return;
   restrictShadowCrud(strapi, extension);
   extension.use(learningOperations);
+  extension.use(uploadOwnership);
   extension.use(() => ({
     resolversConfig: {
       // Drafts belong to their editors (admin panel, REST with ownership checks): GraphQL readers get published entries.
