@@ -59,19 +59,30 @@ describe('filter bounds: at most 100 items in or, and, in, notIn', () => {
   test('10,000 items written in the query are refused at parse time, fast', async () => {
     const started = Date.now();
     const response = await graphql(`{ courses(filters: { or: [${titles(10_000)}] }) { title } }`);
-    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(Date.now() - started).toBeLessThan(3_000);
     expect(response.status).toBe(400);
     expect(errorOf(response.body).message).toMatch(/tokens/);
     expectNothingInternal(response.body);
   });
 
-  test('10,000 items as a variable, from an anonymous caller, are refused in well under a second', async () => {
+  test('10,000 items as a variable, from an anonymous caller, are refused quickly and without a database query', async () => {
+    const statements: string[] = [];
+    const record = (query: { sql: string }) => statements.push(query.sql);
+    app.strapi.db.connection.on('query', record);
     const started = Date.now();
-    const response = await graphql(`query($filters: CourseFiltersInput) { courses(filters: $filters) { title } }`, {
-      filters: { or: Array.from({ length: 10_000 }, (_, index) => ({ title: { eq: `t${index}` } })) },
-    });
-    expect(Date.now() - started).toBeLessThan(1_000);
+    const response = await Promise.resolve(
+      graphql(`query($filters: CourseFiltersInput) { courses(filters: $filters) { title } }`, {
+        filters: { or: Array.from({ length: 10_000 }, (_, index) => ({ title: { eq: `t${index}` } })) },
+      })
+    ).finally(() => app.strapi.db.connection.off('query', record));
+    // The probe measured 15 s; the refusal is milliseconds of work (the bound is loose for a loaded CI machine).
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(statements.filter((sql) => /courses/.test(sql))).toEqual([]);
     expectRefused(response);
+    // The listener does see the statements of a query that runs.
+    app.strapi.db.connection.on('query', record);
+    await Promise.resolve(graphql(`{ courses(filters: { or: [${titles(2)}] }) { title } }`)).finally(() => app.strapi.db.connection.off('query', record));
+    expect(statements.filter((sql) => /courses/.test(sql)).length).toBeGreaterThan(0);
     const smaller = await graphql(`query($filters: CourseFiltersInput) { courses(filters: $filters) { title } }`, {
       filters: { or: Array.from({ length: 1_000 }, (_, index) => ({ title: { eq: `t${index}` } })) },
     });
@@ -132,7 +143,7 @@ describe('pages, size, depth and cost', () => {
   test('a query that would resolve too many fields is refused before it runs', async () => {
     const started = Date.now();
     const costly = await graphql(`{ courses(pagination: { pageSize: 100 }) { lessons(pagination: { pageSize: 100 }) { title position kind } } }`);
-    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(Date.now() - started).toBeLessThan(3_000);
     expectRefused(costly, 'query');
     expect(errorOf(costly.body).message).toMatch(/at most 10000/);
     // Aliases multiply the work: each counts.
@@ -188,6 +199,15 @@ describe('no SQL, stack trace or server path in any GraphQL answer', () => {
         expect(error.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
       }
     }
+  });
+
+  test('a body that is not JSON, or a query that is not text, is a 400 without server detail', async () => {
+    const broken = await app.request.post('/graphql').set('Content-Type', 'application/json').send('{"query": "{ courses { title } }"');
+    expect(broken.status).toBe(400);
+    expectNothingInternal(broken.body);
+    const notText = await app.request.post('/graphql').send({ query: { nested: true } });
+    expect(notText.status).toBe(400);
+    expectNothingInternal(notText.body);
   });
 
   test('malformed REST query parameters never answer SQL or a stack trace either', async () => {

@@ -261,6 +261,24 @@ describe('privacy and the catalog through GraphQL', () => {
   });
 });
 
+describe('drafts stay out of relations and probes', () => {
+  test('relations under a root status: DRAFT are the published ones; publicationFilter is ignored as on REST', async () => {
+    const owned = await make.createCourse({ teacher, lessons: 1 });
+    const draftCourse = await make.createCourse({ teacher, lessons: 1, published: false });
+    await app.strapi.documents('api::lesson.lesson').create({ locale: 'en', data: { title: 'Unreleased draft lesson', position: 9, kind: 'text', content: 'x', course: owned.documentId } as any });
+
+    const courses = await graphql(`query($id: ID!) { courses(status: DRAFT, filters: { documentId: { eq: $id } }) { lessons { title publishedAt } } }`, { id: owned.documentId }, student);
+    expect(courses.body.errors).toBeUndefined();
+    expect(courses.body.data.courses[0].lessons).toEqual([{ title: 'Lesson 1', publishedAt: expect.any(String) }]);
+    const lessons = await graphql(`query($id: ID!) { lessons(status: DRAFT, filters: { documentId: { eq: $id } }) { course { documentId } } }`, { id: owned.lessons[0].documentId }, student);
+    expect(lessons.body.data.lessons).toEqual([{ course: { documentId: owned.documentId } }]);
+
+    const probe = await graphql(`query($ids: [ID]) { courses(publicationFilter: NEVER_PUBLISHED_DOCUMENT, filters: { documentId: { in: $ids } }) { documentId } }`, { ids: [owned.documentId, draftCourse.documentId] });
+    expect(probe.body.errors).toBeUndefined();
+    expect(probe.body.data.courses).toEqual([{ documentId: owned.documentId }]);
+  });
+});
+
 describe('learning through GraphQL: the REST rules', () => {
   test('cancelEnrollment cancels only the caller’s own enrollment; anonymous is refused', async () => {
     const learner = await make.createUser('student');
