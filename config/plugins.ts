@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { restCacheConfig } from '../src/cache/config';
+import { apolloServerOptions } from '../src/graphql/apollo';
 
 const allowedMediaTypes = [
   'image/*',
@@ -110,7 +111,8 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
       maxLimit: env.int('GRAPHQL_MAX_LIMIT', 100),
       defaultLimit: 25,
       landingPage: env('NODE_ENV') !== 'production',
-      apolloServer: { introspection: env.bool('GRAPHQL_INTROSPECTION', env('NODE_ENV') !== 'production') },
+      // Introspection outside production only, no stack traces, filter/page/size/cost bounds: src/graphql/apollo.ts.
+      apolloServer: apolloServerOptions(env),
     },
   },
   enrollment: { enabled: true, resolve: './src/plugins/enrollment' },
