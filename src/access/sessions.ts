@@ -13,6 +13,8 @@ import createHttpError from 'http-errors';
  */
 const SESSION = 'admin::session';
 export const ORIGIN = 'users-permissions';
+/** The sessions table's `device_id` is a varchar(255): a longer id sent at login would fail the insert (500). */
+export const MAX_DEVICE_ID_LENGTH = 255;
 
 export interface SessionRow {
   sessionId: string;

@@ -235,7 +235,34 @@ describe('password change and reset end the other sessions', () => {
   });
 });
 
+describe('password reset ends every session', () => {
+  test('after reset-password the old access and refresh tokens are refused at once', async () => {
+    const student = await make.createUser('student');
+    const session = await signIn(student);
+    expect((await me(session.jwt)).status).toBe(200);
+    await app.strapi.db.query(USER).update({ where: { id: student.id }, data: { resetPasswordToken: `reset-${student.id}` } });
+    const reset = await app.request
+      .post('/api/auth/reset-password')
+      .send({ code: `reset-${student.id}`, password: 'Another-pass-42', passwordConfirmation: 'Another-pass-42' });
+    expect(reset.status).toBe(200);
+    expect((await me(session.jwt)).status).toBe(401);
+    expect((await refresh(session.refreshToken)).status).toBe(401);
+    expect((await me(reset.body.jwt)).status).toBe(200);
+  });
+});
+
 describe('malformed refresh and logout bodies', () => {
+  test('a device id longer than the sessions table holds is 400 naming deviceId, at most that long is fine', async () => {
+    const student = await make.createUser('student');
+    const tooLong = await app.request.post('/api/auth/local').send({ identifier: student.email, password: 'Secret-pass-1', deviceId: 'd'.repeat(256) });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.error.details.errors[0].path).toEqual(['deviceId']);
+    const session = await signIn(student, { deviceId: 'd'.repeat(255) });
+    expect((await me(session.jwt)).status).toBe(200);
+    expect((await logout(session.jwt, { deviceId: 'e'.repeat(10_000) })).status).toBe(200);
+  });
+
+
   test('refresh answers 400 or 401, never 500', async () => {
     const student = await make.createUser('student');
     const session = await signIn(student);

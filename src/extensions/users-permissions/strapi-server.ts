@@ -3,7 +3,7 @@ import { passwordMinLength, passwordProblem, type PasswordOwner } from '../../ac
 import { withRememberedAuthenticatedUser, withRememberedTokenUser } from '../../access/authenticated-user-cache';
 import { withRememberedPermissions } from '../../access/permission-cache';
 import { isRoleType } from '../../access/roles';
-import { assertRefreshAllowed, endCallerSessions, endSessionFamily, findSession, verifyRefreshToken } from '../../access/sessions';
+import { assertRefreshAllowed, endCallerSessions, endSessionFamily, findSession, MAX_DEVICE_ID_LENGTH, verifyRefreshToken } from '../../access/sessions';
 import { assertMediaFitsFields } from '../../uploads/media-fields';
 
 const USER = 'plugin::users-permissions.user';
@@ -67,7 +67,15 @@ function presentedRefreshToken(ctx: any): unknown {
  * access token of it is refused on its next request.
  */
 function withSessionRules(authController: Record<string, (ctx: any, ...rest: any[]) => Promise<unknown>>) {
-  const { refresh, logout, revokeSession } = authController;
+  const { callback, refresh, logout, revokeSession } = authController;
+  authController.callback = async (ctx: any) => {
+    const { deviceId } = bodyOf(ctx);
+    if (typeof deviceId === 'string' && deviceId.length > MAX_DEVICE_ID_LENGTH) {
+      const message = `deviceId must be at most ${MAX_DEVICE_ID_LENGTH} characters`;
+      throw new errors.ValidationError(message, { errors: [{ path: ['deviceId'], message, name: 'ValidationError' }] });
+    }
+    return callback(ctx);
+  };
   authController.refresh = async (ctx: any) => {
     const token = presentedRefreshToken(ctx);
     if (isRefreshMode() && typeof token === 'string' && token) await assertRefreshAllowed(strapi, token);
