@@ -116,6 +116,8 @@ export function isSessionLive(strapi: Core.Strapi, sessionId: string, userId: st
 /** What a write to sessions may have changed: one session, one user's, or (not knowing) all. */
 function forgetSessions(where: Record<string, unknown> | undefined) {
   const conditions = where && typeof where === 'object' ? where : {};
+  // Admin panel sessions share the table; their writes change nothing kept here.
+  if (typeof conditions.origin === 'string' && conditions.origin !== ORIGIN) return;
   const keys = Object.keys(conditions);
   // Expired rows are swept by date alone; a kept answer never outlives SESSION_TTL_MS, and access tokens
   // carry their own expiry, so nothing kept is made wrong by the sweep.
