@@ -14,6 +14,7 @@ import { configureOAuthProviders, registerYandexProvider } from './bootstrap/oau
 import { forgetAuthenticatedUsersOnWrites, rememberAdvancedSettings } from './access/authenticated-user-cache';
 import { rememberContentApiAbilities } from './access/permission-cache';
 import { rememberApiTokenMisses } from './access/api-token-misses';
+import { watchSessions } from './access/sessions';
 import { applyPermissionMatrix } from './bootstrap/roles';
 import { registerGraphql } from './graphql';
 import { computeReadingMinutesOnSave } from './blog/reading-minutes';
@@ -49,6 +50,7 @@ export default {
     rememberContentApiAbilities(strapi);
     rememberApiTokenMisses(strapi);
     forgetAuthenticatedUsersOnWrites(strapi);
+    watchSessions(strapi);
     rememberAdvancedSettings(strapi);
     await configureAccountMail(strapi);
     await configureOAuthProviders(strapi);
