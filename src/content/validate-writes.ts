@@ -48,6 +48,20 @@ async function storedRow(strapi: Core.Strapi, uid: string, params: WriteParams, 
   return (await strapi.db.query(uid as any).count({ where: { documentId: params.documentId } })) > 0 ? null : undefined;
 }
 
+const pointsSomewhere = (fields: string[], rows: Array<Record<string, unknown>>) =>
+  Object.fromEntries(fields.map((field) => [field, rows.some((row) => Boolean(row[field]))]));
+
+/**
+ * For an update that adds a locale: the document's relations in its other locales. Ownership and the outline
+ * follow a lesson's course at the document level (src/access/ownership.ts reads every row), so a new locale of
+ * a lesson that has its course elsewhere is not an orphan; one that names no course on a document of none is.
+ */
+async function documentRelations(strapi: Core.Strapi, uid: string, params: WriteParams, fields: string[]) {
+  const populate = Object.fromEntries(fields.map((field) => [field, { select: ['id'] }]));
+  const rows: Array<Record<string, unknown>> = await strapi.db.query(uid as any).findMany({ where: { documentId: params.documentId }, select: ['id'], populate });
+  return pointsSomewhere(fields, rows);
+}
+
 /** All the problems of one write, scalar fields and required relations together. */
 async function writeProblems(strapi: Core.Strapi, uid: string, action: string, params: WriteParams): Promise<FieldError[]> {
   const data = params.data as Record<string, unknown>;
@@ -72,11 +86,9 @@ async function writeProblems(strapi: Core.Strapi, uid: string, action: string, p
   if (rule && action !== 'clone') {
     const changes: Record<string, RelationChange> = {};
     for (const field of rule.anyOf) changes[field] = relationChange(data[field], TO_ONE.has((attributes[field] as FieldAttribute)?.relation ?? ''));
-    problems.push(
-      ...(await requiredRelationErrors(rule, changes, mode, async (fields) =>
-        row ? Object.fromEntries(fields.map((field) => [field, Boolean(row?.[field])])) : null
-      ))
-    );
+    // A new locale's row is judged with its document: what the write leaves out is read from the other locales.
+    const relationMode: WriteMode = action === 'create' ? 'create' : 'update';
+    problems.push(...(await requiredRelationErrors(rule, changes, relationMode, async (fields) => (row ? pointsSomewhere(fields, [row]) : documentRelations(strapi, uid, params, fields)))));
   }
   return problems;
 }

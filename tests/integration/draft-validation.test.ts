@@ -262,15 +262,18 @@ describe('GraphQL and the document service', () => {
     });
     await expect(documents('api::lesson.lesson').create({ locale: 'en', data: { title: 'Script lesson', position: 1 } as any })).rejects.toMatchObject({ name: 'ValidationError' });
     await expect(documents('api::quiz.quiz').update({ documentId: 'nosuchquiz000', locale: 'en', data: { maxAttempts: 0 } as any })).rejects.toMatchObject({ name: 'ValidationError' });
-    // A new locale is a new row: a course's needs its title, a lesson's its course.
+    // A new locale is a new row: a course's needs its title. A lesson's keeps the course its document has
+    // (ownership reads every locale), but may not be given none.
     await expect(documents('api::course.course').update({ documentId: course.documentId, locale: 'ru', data: { summary: 'Без названия' } as any })).rejects.toMatchObject({
       details: { errors: [expect.objectContaining({ path: ['title'] })] },
     });
-    await documents('api::course.course').update({ documentId: course.documentId, locale: 'ru', data: { title: 'Курс' } as any });
-    await expect(documents('api::lesson.lesson').update({ documentId: course.lessons[0].documentId, locale: 'ru', data: { title: 'Урок' } as any })).rejects.toMatchObject({
+    await expect(documents('api::lesson.lesson').update({ documentId: course.lessons[0].documentId, locale: 'ru', data: { title: 'Урок', course: null } as any })).rejects.toMatchObject({
       details: { errors: [expect.objectContaining({ path: ['course'] })] },
     });
-    const ru = await documents('api::lesson.lesson').update({ documentId: course.lessons[0].documentId, locale: 'ru', data: { title: 'Урок', course: course.documentId } as any });
+    await expect(documents('api::lesson.lesson').update({ documentId: course.lessons[0].documentId, locale: 'ru', data: { title: null } as any })).rejects.toMatchObject({
+      details: { errors: [expect.objectContaining({ path: ['title'] })] },
+    });
+    const ru = await documents('api::lesson.lesson').update({ documentId: course.lessons[0].documentId, locale: 'ru', data: { title: 'Урок' } as any });
     expect(ru?.title).toBe('Урок');
   });
 });

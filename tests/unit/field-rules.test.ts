@@ -159,7 +159,7 @@ describe('required relations', () => {
     await expect(requiredRelationErrors(lesson, { course: 'cleared' }, 'update', nothingStored)).resolves.toHaveLength(1);
     // A stored lesson of no course (made before this rule) must be given one by its next write.
     await expect(requiredRelationErrors(lesson, { course: 'untouched' }, 'update', stored({ course: false }))).resolves.toHaveLength(1);
-    // An update that adds a locale creates the row: nothing is stored for it yet.
+    // Nothing stored to fall back on.
     await expect(requiredRelationErrors(lesson, { course: 'untouched' }, 'update', stored(null))).resolves.toHaveLength(1);
     // A quiz may drop its lesson while it keeps its course.
     await expect(requiredRelationErrors(quiz, { lesson: 'cleared', course: 'untouched' }, 'update', stored({ course: true }))).resolves.toEqual([]);
