@@ -20,6 +20,8 @@ import { registerGraphql } from './graphql';
 import { computeReadingMinutesOnSave } from './blog/reading-minutes';
 import { schedulePublishing } from './blog/scheduled-publishing';
 import { fillMissingSlugs } from './content/slugs';
+import { validateWrites } from './content/validate-writes';
+import { refuseRelationsWithoutReadAccess } from './access/content-manager-relations';
 import { DEMO_ADMIN_PANEL_USERS, DEMO_PASSWORD, DEMO_USERS } from './demo/accounts';
 import { guardMediaFields } from './uploads/media-fields';
 import { buildStockMiddlewaresOnce } from './http/stock-middlewares';
@@ -29,6 +31,9 @@ let redisCache: RedisCache | undefined;
 
 export default {
   register({ strapi }: { strapi: Core.Strapi }) {
+    // First of the document middlewares: the others (slugs, media, reading time) read data it has checked.
+    validateWrites(strapi);
+    refuseRelationsWithoutReadAccess(strapi);
     buildStockMiddlewaresOnce(strapi);
     cachePluginRoutes(strapi);
     fillMissingSlugs(strapi);
