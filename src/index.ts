@@ -19,6 +19,7 @@ import { registerGraphql } from './graphql';
 import { computeReadingMinutesOnSave } from './blog/reading-minutes';
 import { schedulePublishing } from './blog/scheduled-publishing';
 import { fillMissingSlugs } from './content/slugs';
+import { applyTextPolicy } from './content/text-policy';
 import { DEMO_ADMIN_PANEL_USERS, DEMO_PASSWORD, DEMO_USERS } from './demo/accounts';
 import { guardMediaFields } from './uploads/media-fields';
 import { buildStockMiddlewaresOnce } from './http/stock-middlewares';
@@ -30,6 +31,8 @@ export default {
   register({ strapi }: { strapi: Core.Strapi }) {
     buildStockMiddlewaresOnce(strapi);
     cachePluginRoutes(strapi);
+    // Before the slug middleware, so slugs are made from cleaned titles.
+    applyTextPolicy(strapi);
     fillMissingSlugs(strapi);
     registerYandexProvider(strapi);
     registerApiDescription(strapi);
