@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
 import { cleanText, type TextProfile } from './rich-text';
 
 /**
@@ -53,29 +54,49 @@ interface Attribute {
   components?: string[];
 }
 
+interface TextProblem {
+  path: string[];
+  message: string;
+  name: 'ValidationError';
+}
+
 /**
  * Cleans, in place, every policy field of `data` for the model `uid`, and of the components it holds
- * (single, repeatable, dynamic zones), as the document service receives them.
+ * (single, repeatable, dynamic zones), as the document service receives them. A value that said something
+ * and is only markup is refused (400 naming it) rather than stored empty.
  */
 export function cleanTextFields(strapi: Core.Strapi, uid: string, data: unknown): void {
-  if (!data || typeof data !== 'object' || Array.isArray(data)) return;
+  const problems = collectTextProblems(strapi, uid, data, []);
+  if (problems.length) throw new errors.ValidationError(problems.map((problem) => problem.message).join('; '), { errors: problems });
+}
+
+function collectTextProblems(strapi: Core.Strapi, uid: string, data: unknown, path: string[]): TextProblem[] {
+  if (!data || typeof data !== 'object' || Array.isArray(data)) return [];
   const record = data as Record<string, unknown>;
+  const problems: TextProblem[] = [];
   for (const field of Object.keys(TEXT_POLICY[uid] ?? {})) {
-    if (typeof record[field] === 'string') record[field] = cleanTextField(uid, field, record[field]);
+    const value = record[field];
+    if (typeof value !== 'string') continue;
+    record[field] = cleanTextField(uid, field, value);
+    if (value.trim() && !(record[field] as string).trim()) {
+      problems.push({ path: [...path, field], message: `${field} has no text left once markup is removed`, name: 'ValidationError' });
+    }
   }
   const attributes = (strapi.getModel(uid as any)?.attributes ?? {}) as Record<string, Attribute>;
   for (const [field, attribute] of Object.entries(attributes)) {
     const value = record[field];
     if (value == null) continue;
     if (attribute.type === 'component' && attribute.component) {
-      for (const item of Array.isArray(value) ? value : [value]) cleanTextFields(strapi, attribute.component, item);
+      const items = Array.isArray(value) ? value : [value];
+      items.forEach((item, index) => problems.push(...collectTextProblems(strapi, attribute.component!, item, Array.isArray(value) ? [...path, field, String(index)] : [...path, field])));
     } else if (attribute.type === 'dynamiczone' && Array.isArray(value)) {
-      for (const item of value) {
+      value.forEach((item, index) => {
         const component = (item as { __component?: unknown })?.__component;
-        if (typeof component === 'string' && attribute.components?.includes(component)) cleanTextFields(strapi, component, item);
-      }
+        if (typeof component === 'string' && attribute.components?.includes(component)) problems.push(...collectTextProblems(strapi, component, item, [...path, field, String(index)]));
+      });
     }
   }
+  return problems;
 }
 
 type WriteEvent = { model: { uid: string }; params: { data?: unknown } };
