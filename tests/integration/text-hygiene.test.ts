@@ -1,5 +1,6 @@
 import { cleanText, type TextProfile } from '../../src/content/rich-text';
 import { TEXT_POLICY } from '../../src/content/text-policy';
+import { adminSession } from '../helpers/admin-users';
 import { factories, type TestCourse, type TestUser } from '../helpers/factories';
 import { forbiddenIn, HOSTILE_TEXT, ORDINARY } from '../helpers/hostile-text';
 import { startLyceum, stopLyceum, type TestApp } from '../helpers/strapi';
@@ -312,5 +313,26 @@ describe('markup-only values', () => {
     expect(response.status).toBe(201);
     const [stored] = await rows('api::lesson.lesson', { documentId: response.body.data.documentId }, 'content');
     expect(stored).toBe('**Bold** and `code`, a < b.\n\n```html\n<div onclick="x()">sample</div>\n```\n\n> quoted');
+  });
+});
+
+describe('admin panel (content manager)', () => {
+  test('a Marketer’s article and a Teacher’s lesson are cleaned by the same policy', async () => {
+    const marketer = await adminSession(app, 'Marketer');
+    const title = hostileValues(200)[0];
+    const body = hostileValues(5000)[0];
+    const article = await app.request.post('/content-manager/collection-types/api::article.article').query({ locale: 'en' }).set(marketer.auth).send({ title, body });
+    expect(article.status).toBe(201);
+    expect(forbiddenIn(article.body)).toBeNull();
+    expect(await rows('api::article.article', { documentId: article.body.data.documentId }, 'title')).toEqual([cleanText(title, 'plain')]);
+    expect(await rows('api::article.article', { documentId: article.body.data.documentId }, 'body')).toEqual([cleanText(body, 'markdown')]);
+
+    const panelTeacher = await adminSession(app, 'Teacher', teacher.email);
+    const lesson = course.lessons[0].documentId;
+    const updated = await app.request.put(`/content-manager/collection-types/api::lesson.lesson/${lesson}`).query({ locale: 'en' }).set(panelTeacher.auth).send({ title, content: body });
+    expect(updated.status).toBe(200);
+    expect(forbiddenIn(updated.body)).toBeNull();
+    const stored = await app.strapi.db.query('api::lesson.lesson').findOne({ where: { documentId: lesson, publishedAt: null }, select: ['title', 'content'] });
+    expect(stored).toEqual({ title: cleanText(title, 'plain'), content: cleanText(body, 'markdown') });
   });
 });
