@@ -22,6 +22,7 @@ import { schedulePublishing } from './blog/scheduled-publishing';
 import { fillMissingSlugs } from './content/slugs';
 import { validateWrites } from './content/validate-writes';
 import { refuseRelationsWithoutReadAccess } from './access/content-manager-relations';
+import { applyTextPolicy } from './content/text-policy';
 import { DEMO_ADMIN_PANEL_USERS, DEMO_PASSWORD, DEMO_USERS } from './demo/accounts';
 import { guardMediaFields } from './uploads/media-fields';
 import { buildStockMiddlewaresOnce } from './http/stock-middlewares';
@@ -31,7 +32,10 @@ let redisCache: RedisCache | undefined;
 
 export default {
   register({ strapi }: { strapi: Core.Strapi }) {
-    // First of the document middlewares: the others (slugs, media, reading time) read data it has checked.
+    // The first document middlewares, in this order: text is cleaned (markup removed or sanitised), then the field
+    // rules judge the cleaned values (so `<b></b>` cannot pass a required title); slugs, media and reading time
+    // after them read data both have passed.
+    applyTextPolicy(strapi);
     validateWrites(strapi);
     refuseRelationsWithoutReadAccess(strapi);
     buildStockMiddlewaresOnce(strapi);

@@ -4,7 +4,7 @@ import { withRememberedAuthenticatedUser, withRememberedTokenUser } from '../../
 import { withRememberedPermissions } from '../../access/permission-cache';
 import { isRoleType } from '../../access/roles';
 import { assertRefreshAllowed, endCallerSessions, endSessionFamily, findSession, MAX_DEVICE_ID_LENGTH, verifyRefreshToken } from '../../access/sessions';
-import { assertMediaFitsFields } from '../../uploads/media-fields';
+import { assertFilesAttachable, attachingCallerFrom, mediaUsesIn } from '../../uploads/media-fields';
 
 const USER = 'plugin::users-permissions.user';
 const ROLE = 'plugin::users-permissions.role';
@@ -191,9 +191,14 @@ export default (plugin: any) => {
           errors: [{ path: ['avatar'], message: 'No uploaded file has this id', name: 'ValidationError' }],
         });
       }
-      // The user row is written by the query engine, past the document service's media check: same rule here.
-      await assertMediaFitsFields(strapi, USER, { avatar: profile.avatar });
+      // The user row is written by the query engine, past the document service's media checks: the same
+      // function here. Keeping the avatar one has (whoever put it there) is not attaching it anew.
+      await assertFilesAttachable(strapi, attachingCallerFrom(ctx.state), mediaUsesIn(strapi, USER, { avatar: profile.avatar }), async () => {
+        const current = await strapi.db.query(USER).findOne({ where: { id: ctx.state.user.id }, select: ['id'], populate: { avatar: { select: ['id'] } } });
+        return new Set(current?.avatar?.id ? [current.avatar.id] : []);
+      });
     }
+    // fullName and bio lose any markup in the write itself (src/content/text-policy.ts, database lifecycle).
     await strapi.db.query(USER).update({ where: { id: ctx.state.user.id }, data: profile });
     ctx.body = await profileOf(ctx, ctx.state.user.id);
   };
