@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { restCacheConfig } from '../src/cache/config';
+import { fixStockDocument } from '../src/api-description/stock-fixes';
 
 const allowedMediaTypes = [
   'image/*',
@@ -97,6 +98,7 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
           delete draft.info.termsOfService;
           delete draft.info.contact;
           delete draft.info.license;
+          fixStockDocument(draft);
         },
       },
     },
