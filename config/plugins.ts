@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
-import { restCacheConfig } from '../src/cache/config';
 import { fixStockDocument } from '../src/api-description/stock-fixes';
+import { restCacheConfig } from '../src/cache/config';
 
 const allowedMediaTypes = [
   'image/*',
