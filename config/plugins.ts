@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { fixStockDocument } from '../src/api-description/stock-fixes';
 import { restCacheConfig } from '../src/cache/config';
 import { apolloServerOptions } from '../src/graphql/apollo';
 
@@ -98,6 +99,7 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
           delete draft.info.termsOfService;
           delete draft.info.contact;
           delete draft.info.license;
+          fixStockDocument(draft);
         },
       },
     },
