@@ -18,7 +18,13 @@ export function checkFields(walk: Walk, fields: unknown, model: Model, path: rea
 }
 
 function checkFieldNames(walk: Walk, names: string, model: Model, path: readonly string[]): void {
-  for (const name of names.split(',').map((part) => part.trim()).filter(Boolean)) {
+  const list = names.split(',').map((part) => part.trim());
+  // An empty name (`fields=`, `fields=title,`) would be selected as a column named '' (a 500 for `fields=`).
+  if (list.includes('')) {
+    walk.issues.add(path, `${paramName(path)} names an empty field`);
+    return;
+  }
+  for (const name of list) {
     const attribute = usableAttribute(walk, model, name, path, 'selected');
     if (attribute && !isScalar(attribute)) walk.issues.add(path, `${paramName(path)}: ${name} is not a plain field (populate it instead)`);
   }

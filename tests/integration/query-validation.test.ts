@@ -40,6 +40,7 @@ const PROBE: Array<[string, string[]]> = [
   ['sort=documentId:up', ['sort']],
   ['sort[0][documentId]=x', ['sort', '0', 'documentId']],
   ['fields[0][x]=1', ['fields']],
+  ['fields=', ['fields']],
   ['populate=*&populate[x]=1', ['populate']],
   ['pagination[page]=1e20', ['pagination', 'page']],
   ['pagination[page]=-1', ['pagination', 'page']],

@@ -229,6 +229,10 @@ describe('malformed queries are refused, naming the parameter', () => {
     ['fields=category', ['fields']],
     ['fields=secretNote', ['fields']],
     ['fields[0][x]=1', ['fields']],
+    ['fields=', ['fields']],
+    ['fields=title,', ['fields']],
+    ['fields[0]=', ['fields', '0']],
+    ['populate[lessons][fields]=', ['populate', 'lessons', 'fields']],
     // Populate.
     ['populate[x]=true', ['populate', 'x']],
     ['populate=nosuchrelation', ['populate']],
