@@ -4,10 +4,11 @@ module.exports = {
   testMatch: ['<rootDir>/tests/**/*.test.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tests/tsconfig.json', isolatedModules: true }],
-    // ESM-only dependency of the REST cache's memory provider: Node 20 requires it natively, jest cannot.
-    '/node_modules/quick-lru/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs' }, isolatedModules: true }],
+    // ESM-only dependencies Node 20 requires natively and jest cannot: the REST cache's memory provider, and
+    // the $ref resolver of @apidevtools/swagger-parser (the OpenAPI document's validator in the tests).
+    '/node_modules/(quick-lru|@apidevtools/json-schema-ref-parser)/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs' }, isolatedModules: true }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!quick-lru/)'],
+  transformIgnorePatterns: ['/node_modules/(?!quick-lru/|@apidevtools/json-schema-ref-parser/)'],
   testEnvironment: 'node',
   setupFiles: ['<rootDir>/tests/helpers/env.ts'],
   globalSetup: '<rootDir>/tests/helpers/global-setup.ts',

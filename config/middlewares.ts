@@ -70,6 +70,8 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
     'global::nul-bytes',
     'global::public-cache',
     'strapi::query',
+    // Refuses malformed REST query parameters with 400 before routing (src/query-validation).
+    'global::query-guard',
     'global::openapi-document',
     {
       name: 'strapi::body',

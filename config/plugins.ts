@@ -1,5 +1,7 @@
 import type { Core } from '@strapi/strapi';
+import { fixStockDocument } from '../src/api-description/stock-fixes';
 import { restCacheConfig } from '../src/cache/config';
+import { apolloServerOptions } from '../src/graphql/apollo';
 
 const allowedMediaTypes = [
   'image/*',
@@ -97,6 +99,7 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
           delete draft.info.termsOfService;
           delete draft.info.contact;
           delete draft.info.license;
+          fixStockDocument(draft);
         },
       },
     },
@@ -110,7 +113,8 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
       maxLimit: env.int('GRAPHQL_MAX_LIMIT', 100),
       defaultLimit: 25,
       landingPage: env('NODE_ENV') !== 'production',
-      apolloServer: { introspection: env.bool('GRAPHQL_INTROSPECTION', env('NODE_ENV') !== 'production') },
+      // Introspection outside production only, no stack traces, filter/page/size/cost bounds: src/graphql/apollo.ts.
+      apolloServer: apolloServerOptions(env),
     },
   },
   enrollment: { enabled: true, resolve: './src/plugins/enrollment' },

@@ -14,11 +14,15 @@ import { configureOAuthProviders, registerYandexProvider } from './bootstrap/oau
 import { forgetAuthenticatedUsersOnWrites, rememberAdvancedSettings } from './access/authenticated-user-cache';
 import { rememberContentApiAbilities } from './access/permission-cache';
 import { rememberApiTokenMisses } from './access/api-token-misses';
+import { watchSessions } from './access/sessions';
 import { applyPermissionMatrix } from './bootstrap/roles';
 import { registerGraphql } from './graphql';
 import { computeReadingMinutesOnSave } from './blog/reading-minutes';
 import { schedulePublishing } from './blog/scheduled-publishing';
 import { fillMissingSlugs } from './content/slugs';
+import { validateWrites } from './content/validate-writes';
+import { refuseRelationsWithoutReadAccess } from './access/content-manager-relations';
+import { applyTextPolicy } from './content/text-policy';
 import { DEMO_ADMIN_PANEL_USERS, DEMO_PASSWORD, DEMO_USERS } from './demo/accounts';
 import { guardMediaFields } from './uploads/media-fields';
 import { buildStockMiddlewaresOnce } from './http/stock-middlewares';
@@ -28,6 +32,12 @@ let redisCache: RedisCache | undefined;
 
 export default {
   register({ strapi }: { strapi: Core.Strapi }) {
+    // The first document middlewares, in this order: text is cleaned (markup removed or sanitised), then the field
+    // rules judge the cleaned values (so `<b></b>` cannot pass a required title); slugs, media and reading time
+    // after them read data both have passed.
+    applyTextPolicy(strapi);
+    validateWrites(strapi);
+    refuseRelationsWithoutReadAccess(strapi);
     buildStockMiddlewaresOnce(strapi);
     cachePluginRoutes(strapi);
     fillMissingSlugs(strapi);
@@ -49,6 +59,7 @@ export default {
     rememberContentApiAbilities(strapi);
     rememberApiTokenMisses(strapi);
     forgetAuthenticatedUsersOnWrites(strapi);
+    watchSessions(strapi);
     rememberAdvancedSettings(strapi);
     await configureAccountMail(strapi);
     await configureOAuthProviders(strapi);

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { LRUCache } from 'lru-cache';
 import { forgetOnWrites } from './forget-on-writes';
+import { isSessionLive } from './sessions';
 
 /**
  * users-permissions reads the caller and their role from the database on every authenticated request (three
@@ -85,7 +86,8 @@ function validAccessToken(strapi: Core.Strapi, token: string): AccessTokenPayloa
 /**
  * In refresh mode users-permissions checks, for every access token, that its user still exists: a second read
  * of the same row the strategy then fetches with its role. Both go through the one remembered row. The token
- * checks are the stock ones (signature, expiry, `type: 'access'`), their outcome remembered as above.
+ * checks are the stock ones (signature, expiry, `type: 'access'`), their outcome remembered as above, plus one
+ * stock Strapi lacks: the token's session still exists, so logout and revocation end access at once.
  */
 export function withRememberedTokenUser<Service extends JwtService>(strapi: Core.Strapi, service: Service): Service {
   return {
@@ -94,11 +96,14 @@ export function withRememberedTokenUser<Service extends JwtService>(strapi: Core
       if (strapi.config.get<string>('plugin::users-permissions.jwtManagement', 'legacy-support') !== 'refresh') return service.verify(token);
       const payload = validAccessToken(strapi, token);
       if (!payload) throw new Error('Invalid token.');
+      // Every access token the session manager mints names its session: one without is not ours.
+      if (typeof payload.sessionId !== 'string') throw new Error('Invalid token.');
       const id = Number(payload.userId) || payload.userId;
       // Only the id is read here, so the shared row needs no copy.
       const read = readAuthenticatedUser ?? ((userId: unknown) => strapi.plugin('users-permissions').service('user').fetchAuthenticatedUser(userId));
-      const user = (await sharedUser(id, read)) as { id: number } | null;
-      if (!user) throw new Error('Invalid token.');
+      // The session must still exist (not logged out, not revoked): both answers are usually kept, so no query.
+      const [user, isLive] = await Promise.all([sharedUser(id, read) as Promise<{ id: number } | null>, isSessionLive(strapi, payload.sessionId, String(payload.userId))]);
+      if (!user || !isLive) throw new Error('Invalid token.');
       return { id: user.id, sessionId: payload.sessionId };
     },
   };

@@ -1,10 +1,26 @@
 import { errors } from '@strapi/utils';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 
 /** A limit read from the environment: a positive whole number, else the default. */
 export function limitSetting(value: string | undefined, fallback: number): number {
   const number = Number(value);
   return Number.isInteger(number) && number > 0 ? number : fallback;
+}
+
+export interface LimiterOptions {
+  /** Names the counters, so limiters sharing one store never mix their keys. */
+  keyPrefix: string;
+  points: number;
+  durationSeconds: number;
+}
+
+/**
+ * The one place that decides where counters live: in this instance's memory for now. Every limiter is built here
+ * and used only through rate-limiter-flexible's common interface (consume, reward, get, delete), so a shared store
+ * (its RateLimiterRedis takes the same options plus a client) replaces this body alone.
+ */
+export function createLimiter({ keyPrefix, points, durationSeconds }: LimiterOptions): RateLimiterAbstract {
+  return new RateLimiterMemory({ keyPrefix, points, duration: durationSeconds });
 }
 
 /**

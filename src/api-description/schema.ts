@@ -14,12 +14,14 @@ export const nullable = (schema: Schema): Schema => ({ ...schema, nullable: true
 export const array = (items: Schema): Schema => ({ type: 'array', items });
 export const anyObject = (): Schema => ({ type: 'object' });
 
-/** An object whose listed properties are all required unless named in `optional`. */
-export const object = (properties: Record<string, Schema>, optional: string[] = []): Schema => ({
-  type: 'object',
-  properties,
-  required: Object.keys(properties).filter((name) => !optional.includes(name)),
-});
+/**
+ * An object whose listed properties are all required unless named in `optional`. OpenAPI 3.0 forbids an empty
+ * `required` array (validating code generators reject the whole document), so it is left out when all are optional.
+ */
+export const object = (properties: Record<string, Schema>, optional: string[] = []): Schema => {
+  const required = Object.keys(properties).filter((name) => !optional.includes(name));
+  return { type: 'object', properties, ...(required.length ? { required } : {}) };
+};
 
 /** A request body that takes exactly these fields: Lyceum's custom routes refuse unknown ones with 400. */
 export const body = (properties: Record<string, Schema>, optional: string[] = []): Schema => ({

@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { CATALOG, restrictShadowCrud } from './shadow-crud';
 import { learningOperations } from './learning';
+import { uploadOwnership } from './uploads';
 
 // Signing in and account changes go through REST, where the rate limits and the password policy run.
 const ACCOUNT_MUTATIONS = ['login', 'register', 'forgotPassword', 'resetPassword', 'changePassword', 'emailConfirmation'];
@@ -21,6 +22,7 @@ export function registerGraphql(strapi: Core.Strapi) {
   if (!extension) return;
   restrictShadowCrud(strapi, extension);
   extension.use(learningOperations);
+  extension.use(uploadOwnership);
   extension.use(() => ({
     resolversConfig: {
       // Drafts belong to their editors (admin panel, REST with ownership checks): GraphQL readers get published entries.
@@ -30,8 +32,18 @@ export function registerGraphql(strapi: Core.Strapi) {
   }));
 }
 
-async function publishedOnly(resolve: (...args: unknown[]) => unknown, parent: unknown, args: Record<string, unknown>, context: unknown, info: unknown) {
-  return resolve(parent, { ...args, status: 'published' }, context, info);
+/**
+ * As REST's readPublishedOnly (src/access/publication.ts): the published version, and no publicationFilter
+ * or hasPublishedVersion to probe for drafts with. The plugin also keeps each root query's arguments for its
+ * relation resolvers, which take their status from there: those are set to the same published read.
+ */
+async function publishedOnly(resolve: (...args: unknown[]) => unknown, parent: unknown, args: Record<string, unknown>, context: any, info: any) {
+  const { publicationFilter: _filter, hasPublishedVersion: _hasPublished, ...rest } = args;
+  const published = { ...rest, status: 'published' };
+  const rootArgs: Map<string, Record<string, unknown>> | undefined = context?.rootQueryArgsByPath;
+  const key = info?.path?.key;
+  if (rootArgs?.has(key)) rootArgs.set(key, { ...published, _originField: rootArgs.get(key)!._originField });
+  return resolve(parent, published, context, info);
 }
 
 function refuseAccountMutation(): never {

@@ -31,4 +31,7 @@ export function restrictShadowCrud(strapi: Core.Strapi, extension: any) {
   extension.shadowCRUD('api::course.course').field('teachers').disable();
   for (const field of ['quizzes', 'assignments']) extension.shadowCRUD('api::course.course').field(field).disable();
   extension.shadowCRUD('api::lesson.lesson').field('quizzes').disable();
+  // A file's `related` entries are of any type (a submission, a user's avatar): from a public course cover it
+  // would reach records the catalog never shows.
+  extension.shadowCRUD('plugin::upload.file').field('related').disable();
 }

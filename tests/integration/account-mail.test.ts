@@ -156,12 +156,14 @@ describe('sessions: short access tokens renewed by refresh tokens, revoked by lo
     expect(renewed.status).toBe(200);
     expect(renewed.body.jwt).toEqual(expect.any(String));
     expect((await app.request.get('/api/users/me').set({ Authorization: `Bearer ${renewed.body.jwt}` })).status).toBe(200);
-    // Refresh tokens rotate: the one just used is spent.
+    // Refresh tokens rotate: the one just used is spent, and showing it again ends the session (tests/integration/sessions.test.ts).
     expect((await app.request.post('/api/auth/refresh').send({ refreshToken })).status).toBe(401);
+    expect((await app.request.get('/api/users/me').set({ Authorization: `Bearer ${renewed.body.jwt}` })).status).toBe(401);
 
-    const loggedOut = await app.request.post('/api/auth/logout').set({ Authorization: `Bearer ${renewed.body.jwt}` }).send({});
+    const again = await login(user.email, 'Secret-pass-1');
+    const loggedOut = await app.request.post('/api/auth/logout').set({ Authorization: `Bearer ${again.body.jwt}` }).send({});
     expect(loggedOut.status).toBe(200);
-    expect((await app.request.post('/api/auth/refresh').send({ refreshToken: renewed.body.refreshToken })).status).toBe(401);
+    expect((await app.request.post('/api/auth/refresh').send({ refreshToken: again.body.refreshToken })).status).toBe(401);
     expect((await app.request.post('/api/auth/refresh').send({})).status).toBe(400);
   });
 });

@@ -96,6 +96,27 @@ describe('Marketer', () => {
     expectStatus(await app.request.get('/admin/roles').set(marketer.auth), 403);
     expectStatus(await app.request.get('/users-permissions/roles').set(marketer.auth), 403);
   });
+
+  test('gets 403, never 500, on the content manager relation routes of courses and lessons; reads those of articles', async () => {
+    const teacher = await make.createUser('teacher');
+    const course = await make.createCourse({ teacher, lessons: 1 });
+    const refused = [
+      `/content-manager/relations/api::course.course/${course.documentId}/teachers`,
+      `/content-manager/relations/api::course.course/${course.documentId}/lessons`,
+      `/content-manager/relations/api::course.course/${course.documentId}/category`,
+      '/content-manager/relations/api::course.course/teachers',
+      '/content-manager/relations/api::course.course/prerequisites',
+      `/content-manager/relations/api::lesson.lesson/${course.lessons[0].documentId}/course`,
+      '/content-manager/relations/api::quiz.quiz/lesson',
+    ];
+    for (const route of refused) {
+      const response = await app.request.get(route).query({ locale: 'en' }).set(marketer.auth);
+      expect([route, response.status, response.body.error?.name]).toEqual([route, 403, 'ForbiddenError']);
+    }
+    for (const route of ['/content-manager/relations/api::article.article/tags', '/content-manager/relations/api::article.article/category']) {
+      expectStatus(await app.request.get(route).query({ locale: 'en' }).set(marketer.auth), 200);
+    }
+  });
 });
 
 describe('Teacher', () => {
@@ -187,6 +208,14 @@ describe('Teacher', () => {
     const plantedAssignment = await app.request.post(`${CM}/api::assignment.assignment`).set(teacher.auth).send({ title: 'Planted work', maxPoints: 5, course: { connect: [{ documentId: theirs.documentId }] } });
     expectStatus(plantedAssignment, 403);
     expectStatus(await app.request.post(`${CM}/api::assignment.assignment`).set(teacher.auth).send({ title: 'Own work', maxPoints: 5, course: { connect: [{ documentId: mine.documentId }] } }), 201);
+  });
+
+  test('reads the relations of their own lessons in the panel; 403 on another teacher’s', async () => {
+    const own = await app.request.get(`/content-manager/relations/api::lesson.lesson/${mine.lessons[0].documentId}/course`).query({ locale: 'en' }).set(teacher.auth);
+    expectStatus(own, 200);
+    expect(own.body.results.map((entry: any) => entry.documentId)).toEqual([mine.documentId]);
+    expectStatus(await app.request.get('/content-manager/relations/api::lesson.lesson/course').query({ locale: 'en' }).set(teacher.auth), 200);
+    expectStatus(await app.request.get(`/content-manager/relations/api::lesson.lesson/${theirs.lessons[0].documentId}/course`).query({ locale: 'en' }).set(teacher.auth), 403);
   });
 
   test('cannot touch articles, tags, users or the media library', async () => {

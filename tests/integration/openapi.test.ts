@@ -1,10 +1,12 @@
 import fs from 'fs';
 import path from 'path';
+import SwaggerParser from '@apidevtools/swagger-parser';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import type { Response } from 'supertest';
 import { LYCEUM_ROUTES, openApiPath } from '../../src/api-description/openapi';
 import { factories, type TestCourse, type TestUser } from '../helpers/factories';
+import { openApiSpecProblems } from '../helpers/openapi-rules';
 import { startLyceum, stopLyceum, type TestApp } from '../helpers/strapi';
 
 /**
@@ -78,6 +80,55 @@ describe('the OpenAPI document', () => {
       expect(spec.paths[stockPath]).toBeDefined();
     }
     expect(spec.components.schemas.Error).toBeDefined();
+  });
+
+  test('passes a strict outside validator: OpenAPI 3.0 schema, every $ref resolved, and the spec rules', async () => {
+    // swagger-parser checks the JSON Schema of OpenAPI 3.0 and resolves every $ref, but runs its spec rules
+    // (unique operationIds, declared path parameters, …) for Swagger 2.0 only: those are openApiSpecProblems.
+    // It dereferences in place, so it gets a copy and the other tests read the document as served.
+    let problems: string[] = [];
+    try {
+      problems = openApiSpecProblems(await SwaggerParser.validate(structuredClone(spec)));
+    } catch (error) {
+      problems = [(error as Error).message];
+    }
+    expect(problems).toEqual([]);
+  });
+
+  test('the check is strict: an empty `required`, a duplicate operationId, an undeclared path parameter are refused', async () => {
+    const emptyRequired = structuredClone(spec);
+    emptyRequired.paths['/users/me'].put.requestBody.content['application/json'].schema.required = [];
+    await expect(SwaggerParser.validate(emptyRequired)).rejects.toThrow(/required must NOT have fewer than 1 items/);
+
+    const broken = structuredClone(spec);
+    broken.paths['/users/me'].put.operationId = broken.paths['/users/me'].get.operationId;
+    broken.paths['/courses/{documentId}/outline'].get.parameters = [];
+    const problems = openApiSpecProblems(await SwaggerParser.validate(broken));
+    expect(problems).toEqual([
+      expect.stringMatching(/^PUT \/users\/me: operationId ".+" is also GET \/users\/me's$/),
+      'GET /courses/{documentId}/outline: {documentId} is not declared as a path parameter',
+    ]);
+  });
+
+  test('describes POST /upload once, `?id=` as an optional query parameter, 201 for new files', () => {
+    expect(Object.keys(spec.paths).filter((key) => key.includes('?'))).toEqual([]);
+    const upload = spec.paths['/upload'].post;
+    expect(upload.parameters).toEqual([expect.objectContaining({ name: 'id', in: 'query', required: false })]);
+    expect(upload.requestBody.content['multipart/form-data'].schema.properties).toEqual(expect.objectContaining({ files: expect.anything(), fileInfo: expect.anything() }));
+    expect(Object.keys(upload.responses).sort()).toEqual(['200', '201']);
+  });
+
+  test('has no empty `required` array anywhere (OpenAPI 3.0 forbids them)', () => {
+    const empty: string[] = [];
+    const walk = (node: unknown, at: string) => {
+      if (!node || typeof node !== 'object') return;
+      if (Array.isArray(node)) return node.forEach((item, index) => walk(item, `${at}/${index}`));
+      const required = (node as { required?: unknown }).required;
+      if (Array.isArray(required) && required.length === 0) empty.push(at);
+      for (const [key, value] of Object.entries(node)) walk(value, `${at}/${key}`);
+    };
+    walk(spec, '#');
+    expect(empty).toEqual([]);
   });
 
   test('has a Swagger UI page', async () => {

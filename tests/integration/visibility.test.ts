@@ -176,10 +176,10 @@ describe('locales and bad ids', () => {
     expect((await app.request.get(path).set(student.auth)).status).toBe(404);
   });
 
-  test('a malformed page size is clamped instead of failing', async () => {
+  test('a malformed page size is a 400 naming it (issue #19: refused, no longer clamped)', async () => {
     const response = await app.request.get('/api/courses?pagination[pageSize]=abc');
-    expect(response.status).toBe(200);
-    expect(response.body.meta.pagination.pageSize).toBeLessThanOrEqual(100);
+    expect(response.status).toBe(400);
+    expect(response.body.error.details.errors[0].path).toEqual(['pagination', 'pageSize']);
   });
 
   test.each(['/api/courses?sort=nosuchfield', '/api/courses?filters[nosuchfield][$eq]=1', '/api/courses?populate=nosuchrelation'])(

@@ -16,6 +16,10 @@ const INDEXES = [
   // (~>=~, ~<~), which only a pattern-ops btree serves. PostgreSQL only: SQLite's key index compares bytes.
   { name: 'lyceum_quiz_attempts_key_prefix_idx', table: 'quiz_attempts', columns: ['key'], postgres: 'varchar_pattern_ops' },
   { name: 'lyceum_lesson_progresses_key_prefix_idx', table: 'lesson_progresses', columns: ['key'], postgres: 'varchar_pattern_ops' },
+  // Sign-in sessions (core's session manager): a token's row by its session id (refresh, logout, and the
+  // per-request session check when not remembered), and a whole session (one user's device) when it ends.
+  { name: 'lyceum_strapi_sessions_session_id_idx', table: 'strapi_sessions', columns: ['session_id'] },
+  { name: 'lyceum_strapi_sessions_family_idx', table: 'strapi_sessions', columns: ['user_id', 'origin', 'device_id'] },
 ];
 
 const isPostgres = (knex) => ['pg', 'postgres', 'postgresql'].includes(knex.client.config.client);

@@ -3,7 +3,8 @@ import { passwordMinLength, passwordProblem, type PasswordOwner } from '../../ac
 import { withRememberedAuthenticatedUser, withRememberedTokenUser } from '../../access/authenticated-user-cache';
 import { withRememberedPermissions } from '../../access/permission-cache';
 import { isRoleType } from '../../access/roles';
-import { assertMediaFitsFields } from '../../uploads/media-fields';
+import { assertRefreshAllowed, endCallerSessions, endSessionFamily, findSession, MAX_DEVICE_ID_LENGTH, verifyRefreshToken } from '../../access/sessions';
+import { assertFilesAttachable, attachingCallerFrom, mediaUsesIn } from '../../uploads/media-fields';
 
 const USER = 'plugin::users-permissions.user';
 const ROLE = 'plugin::users-permissions.role';
@@ -52,6 +53,57 @@ function assertPasswordAllowed(password: unknown, owner: PasswordOwner) {
 
 const bodyOf = (ctx: any): Record<string, any> => (ctx.request.body && typeof ctx.request.body === 'object' ? ctx.request.body : {});
 
+const isRefreshMode = () => strapi.config.get<string>('plugin::users-permissions.jwtManagement', 'legacy-support') === 'refresh';
+
+/** The refresh token a request carries, where the stock actions look for it: the refresh cookie, else the body. */
+function presentedRefreshToken(ctx: any): unknown {
+  const cookieName = strapi.config.get<{ cookie?: { name?: string } }>('plugin::users-permissions.sessions', {})?.cookie?.name || 'strapi_up_refresh';
+  return ctx.cookies.get(cookieName) || bodyOf(ctx).refreshToken;
+}
+
+/**
+ * Session rules the stock auth actions lack (src/access/sessions.ts): a refresh is refused to blocked users and
+ * ends the session when its token was already used; logout and revoking a session end the whole session, so every
+ * access token of it is refused on its next request.
+ */
+function withSessionRules(authController: Record<string, (ctx: any, ...rest: any[]) => Promise<unknown>>) {
+  const { callback, refresh, logout, revokeSession } = authController;
+  authController.callback = async (ctx: any) => {
+    const { deviceId } = bodyOf(ctx);
+    if (typeof deviceId === 'string' && deviceId.length > MAX_DEVICE_ID_LENGTH) {
+      const message = `deviceId must be at most ${MAX_DEVICE_ID_LENGTH} characters`;
+      throw new errors.ValidationError(message, { errors: [{ path: ['deviceId'], message, name: 'ValidationError' }] });
+    }
+    return callback(ctx);
+  };
+  authController.refresh = async (ctx: any) => {
+    const token = presentedRefreshToken(ctx);
+    if (isRefreshMode() && typeof token === 'string' && token) await assertRefreshAllowed(strapi, token);
+    return refresh(ctx);
+  };
+  authController.logout = async (ctx: any) => {
+    const body = bodyOf(ctx);
+    const isWholeDeviceOrAccount = body.scope === 'all' || (typeof body.deviceId === 'string' && body.deviceId.length > 0);
+    if (isRefreshMode() && ctx.state.user && !isWholeDeviceOrAccount) {
+      const token = presentedRefreshToken(ctx);
+      const claim = typeof token === 'string' && token ? verifyRefreshToken(strapi, token) : null;
+      await endCallerSessions(strapi, String(ctx.state.user.id), [ctx.state.session?.id, claim?.sessionId]);
+    }
+    return logout(ctx);
+  };
+  authController.revokeSession = async (ctx: any) => {
+    const sessionId = ctx.params?.sessionId;
+    if (isRefreshMode() && ctx.state.user && typeof sessionId === 'string') {
+      const row = await findSession(strapi, sessionId);
+      if (row && String(row.userId) === String(ctx.state.user.id)) {
+        await endSessionFamily(strapi, row);
+        return ctx.send({ data: {} });
+      }
+    }
+    return revokeSession(ctx);
+  };
+}
+
 export default (plugin: any) => {
   const permissionFactory = plugin.services.permission;
   plugin.services.permission = (deps: unknown) => withRememberedPermissions(permissionFactory(deps));
@@ -79,6 +131,7 @@ export default (plugin: any) => {
       return (await strapi.db.query(USER).findOne({ where: { resetPasswordToken: code }, select: ['email', 'username'] })) ?? {};
     });
     withPasswordPolicy('changePassword', async (ctx) => ({ email: ctx.state.user?.email, username: ctx.state.user?.username }));
+    withSessionRules(authController);
     return authController;
   };
 
@@ -138,9 +191,14 @@ export default (plugin: any) => {
           errors: [{ path: ['avatar'], message: 'No uploaded file has this id', name: 'ValidationError' }],
         });
       }
-      // The user row is written by the query engine, past the document service's media check: same rule here.
-      await assertMediaFitsFields(strapi, USER, { avatar: profile.avatar });
+      // The user row is written by the query engine, past the document service's media checks: the same
+      // function here. Keeping the avatar one has (whoever put it there) is not attaching it anew.
+      await assertFilesAttachable(strapi, attachingCallerFrom(ctx.state), mediaUsesIn(strapi, USER, { avatar: profile.avatar }), async () => {
+        const current = await strapi.db.query(USER).findOne({ where: { id: ctx.state.user.id }, select: ['id'], populate: { avatar: { select: ['id'] } } });
+        return new Set(current?.avatar?.id ? [current.avatar.id] : []);
+      });
     }
+    // fullName and bio lose any markup in the write itself (src/content/text-policy.ts, database lifecycle).
     await strapi.db.query(USER).update({ where: { id: ctx.state.user.id }, data: profile });
     ctx.body = await profileOf(ctx, ctx.state.user.id);
   };

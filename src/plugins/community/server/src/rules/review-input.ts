@@ -1,3 +1,4 @@
+import { cleanTextField } from '../../../../../content/text-policy';
 import { fieldError, readBody, readText, throwIfInvalid, type FieldError } from './field-errors';
 import type { EnrollmentStatus } from '../../../../enrollment/server/src/rules/enrollment-rules';
 
@@ -26,7 +27,11 @@ export function parseReviewInput(body: unknown, options: { partial: boolean }): 
     input.rating = fields.rating;
   }
   const text = readText(fields, 'body', { min: 1, max: REVIEW_BODY_MAX, required: !options.partial }, problems);
-  if (text !== undefined) input.body = text;
+  if (text !== undefined) {
+    // Plain text (src/content/text-policy.ts): markup goes, and a body that was only markup says nothing.
+    input.body = cleanTextField('api::review.review', 'body', text);
+    if (!input.body.trim()) problems.push(fieldError('body', 'body has no text left once markup is removed'));
+  }
   if (options.partial && problems.length === 0 && input.rating === undefined && input.body === undefined) {
     problems.push(fieldError('rating', 'Give a new rating or body'));
   }

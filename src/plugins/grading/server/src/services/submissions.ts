@@ -4,6 +4,7 @@ import { assertCanManageCourse, canManageCourse, findCourseOfContent } from '../
 import { conflict, Refusal } from '../../../../../access/refusal';
 import type { Caller } from '../../../../../access/roles';
 import { assertFilesUploadable } from '../../../../../uploads/upload-guard';
+import { assertFilesAttachable } from '../../../../../uploads/media-fields';
 import { fileProblem, MAX_FILES_PER_SUBMISSION, normaliseAllowedTypes } from '../rules/submission-files';
 import { decideSubmission, gradeAfterPenalty, gradeProblem, type GradeStatus, type SubmissionStatus } from '../rules/submission-rules';
 import { isUniqueViolation } from '../../../../../access/database-errors';
@@ -194,8 +195,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
 
     // Refuse before storing anything: the decision is taken again on the row actually replaced below.
     this.assertDecision(decideSubmission(policy, await this.findByKey(key), now));
-    const stored = await this.storeFiles(work.files);
+    const stored = await this.storeFiles(work.files, userId);
     try {
+      // The same attach rule as every media field (src/uploads/media-fields.ts): here the files are the ones just
+      // uploaded by this student, so it holds by construction; kinds are the assignment's call (assertFilesAccepted).
+      await assertFilesAttachable(strapi, { kind: 'api-user', userId }, stored.length ? [{ path: ['files'], ids: stored.map((file) => file.id), documentIds: [] }] : []);
       for (let tries = 0; tries < 5; tries += 1) {
         const existing = await this.findByKey(key);
         const decision = this.assertDecision(decideSubmission(policy, existing, now));
@@ -256,10 +260,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     throw new Refusal(decision.message, decision.reason);
   },
 
-  async storeFiles(files: UploadedFile[]): Promise<StoredFile[]> {
+  async storeFiles(files: UploadedFile[], uploaderId: number): Promise<StoredFile[]> {
     if (files.length === 0) return [];
     // assertFilesUploadable has set each file's type to the one its content shows.
-    return strapi.plugin('upload').service('upload').upload({ data: { fileInfo: files.map(() => ({})) }, files });
+    const stored: StoredFile[] = await strapi.plugin('upload').service('upload').upload({ data: { fileInfo: files.map(() => ({})) }, files });
+    // Recorded like a POST /upload: the student may replace or delete their own file, and nobody else may attach it.
+    for (const file of stored) await strapi.db.query('plugin::upload.file').update({ where: { id: file.id }, data: { uploadedBy: uploaderId } });
+    return stored;
   },
 
   async removeFiles(files: StoredFile[]) {

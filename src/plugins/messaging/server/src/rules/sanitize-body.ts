@@ -1,35 +1,14 @@
 import { errors } from '@strapi/utils';
-import sanitizeHtml from 'sanitize-html';
+import { sanitizeRichText, toPlainText } from '../../../../../content/rich-text';
 
-/**
- * What user-written HTML may keep: light formatting and links. Scripts, styles, event handlers and any
- * attribute not listed are dropped; links keep only http(s) and mailto, so `javascript:` cannot survive
- * in a stored body that a frontend later renders as HTML.
- */
-const RICH_TEXT: sanitizeHtml.IOptions = {
-  allowedTags: ['b', 'strong', 'i', 'em', 'u', 's', 'code', 'pre', 'p', 'br', 'ul', 'ol', 'li', 'blockquote', 'a'],
-  // rel is always the one transformTags sets (it overrides what the author wrote).
-  allowedAttributes: { a: ['href', 'rel'] },
-  allowedSchemes: ['http', 'https', 'mailto'],
-  allowedSchemesAppliedToAttributes: ['href'],
-  allowProtocolRelative: false,
-  disallowedTagsMode: 'discard',
-  // rel on every link: a comment must not hand the opener window to the linked page, nor pass on ranking.
-  transformTags: { a: sanitizeHtml.simpleTransform('a', { rel: 'nofollow noopener noreferrer' }) },
-};
-
-const PLAIN_TEXT: sanitizeHtml.IOptions = { allowedTags: [], allowedAttributes: {}, disallowedTagsMode: 'discard' };
+// The profiles are the app's one text module (src/content/rich-text.ts); this file adds the body checks.
+export { sanitizeRichText };
+export const sanitizePlainText = toPlainText;
 
 export const DEFAULT_BODY_LIMIT = 5000;
 
 const invalid = (field: string, message: string) =>
   new errors.ValidationError(message, { errors: [{ path: [field], message, name: 'ValidationError' }] });
-
-/** Safe HTML for a body of a comment or message. */
-export const sanitizeRichText = (value: string): string => sanitizeHtml(value, RICH_TEXT).trim();
-
-/** Text with every tag removed (titles). */
-export const sanitizePlainText = (value: string): string => sanitizeHtml(value, PLAIN_TEXT).trim();
 
 /**
  * A user-written body, checked and made safe: a string of 1..limit characters before cleaning that still

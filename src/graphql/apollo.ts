@@ -1,0 +1,69 @@
+import { GraphQLError } from 'graphql';
+import { graphqlLimits, operationProblem, type GraphqlLimits } from './limits';
+import { safeGraphqlError, type FormattedError } from './safe-errors';
+
+type Env = {
+  (name: string, fallback?: string): string;
+  int: (name: string, fallback: number) => number;
+  bool: (name: string, fallback: boolean) => boolean;
+};
+
+/** A refusal before execution, shaped as Strapi's ValidationError is in GraphQL (BAD_USER_INPUT, 400). */
+function refusal(problem: { path: string[]; message: string }): GraphQLError {
+  return new GraphQLError(problem.message, {
+    extensions: {
+      code: 'BAD_USER_INPUT',
+      http: { status: 400 },
+      error: { name: 'ValidationError', message: problem.message, details: { errors: [{ path: problem.path, message: problem.message, name: 'ValidationError' }] } },
+    },
+  });
+}
+
+/** Refuses an operation past the bounds (src/graphql/limits.ts) once it is parsed and validated, before it runs. */
+export const operationBounds = (limits: GraphqlLimits) => ({
+  async requestDidStart() {
+    return {
+      async didResolveOperation(context: any) {
+        if (!context.operation) return;
+        const problem = operationProblem(
+          { schema: context.schema, document: context.document, operation: context.operation, variables: context.request.variables, source: context.source },
+          limits
+        );
+        if (problem) throw refusal(problem);
+      },
+    };
+  },
+});
+
+/**
+ * Runs over every error of every answer, after Strapi's formatter gave it its code (FORBIDDEN,
+ * BAD_USER_INPUT, STRAPI_*): see safe-errors.ts. A response hook rather than a second `formatError`, so
+ * Strapi's own formatter stays as it ships.
+ */
+export const safeErrors = {
+  async requestDidStart() {
+    return {
+      async willSendResponse(context: any) {
+        const body = context.response?.body;
+        if (body?.kind === 'single' && Array.isArray(body.singleResult?.errors)) {
+          body.singleResult.errors = body.singleResult.errors.map((error: FormattedError) => safeGraphqlError(error));
+        }
+      },
+    };
+  },
+};
+
+/**
+ * Apollo options for config/plugins.ts. The graphql plugin merges them with its own (arrays are joined, so
+ * its depth limit and landing page stay). Introspection is on outside production unless
+ * GRAPHQL_INTROSPECTION says otherwise; stack traces are never sent.
+ */
+export function apolloServerOptions(env: Env) {
+  const limits = graphqlLimits(env);
+  return {
+    introspection: env.bool('GRAPHQL_INTROSPECTION', env('NODE_ENV') !== 'production'),
+    includeStacktraceInErrorResponses: false,
+    parseOptions: { maxTokens: limits.maxTokens },
+    plugins: [operationBounds(limits), safeErrors],
+  };
+}
