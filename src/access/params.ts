@@ -18,6 +18,16 @@ export function positiveIntegerParam(value: unknown, name: string): number {
   return number;
 }
 
+/**
+ * The numeric id of a row in a stock route (`/users/:id`, `/upload/files/:id`): PostgreSQL refuses a non-integer or
+ * one past its integer type with a driver error (a 500), SQLite just finds nothing, so both get the same 400.
+ */
+export function recordIdParam(value: unknown, name = 'id'): number {
+  const id = positiveIntegerParam(value, name);
+  if (id > 2_147_483_647) throw invalid(name, `${name} is not a valid id`);
+  return id;
+}
+
 /** Custom routes take exactly the fields they name: anything else is a 400 naming it. */
 export function bodyWithOnly(body: unknown, allowed: readonly string[]): Record<string, unknown> {
   if (body === undefined || body === null || body === '') return {};

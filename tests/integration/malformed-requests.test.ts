@@ -103,3 +103,37 @@ describe('a NUL byte in the path or the query string', () => {
     expect(response.status).toBe(200);
   });
 });
+
+describe('a malformed numeric id on the stock users and upload routes (PostgreSQL answered 500)', () => {
+  let admin: TestUser;
+  beforeAll(async () => {
+    admin = await factories(app.strapi).createUser('admin');
+  });
+
+  test.each([
+    ['get', '/api/users/abc'],
+    ['put', '/api/users/%E0%A8%87'],
+    ['delete', '/api/users/p7rxndqqwlveo16gsz9lbqv0'],
+    ['delete', '/api/users/99999999999'],
+    ['get', '/api/upload/files/9%5De'],
+    ['delete', '/api/upload/files/1.5'],
+  ])('as an admin, %s %s answers 400 naming the id', async (method, url) => {
+    const response = await (app.request as any)[method](url).set(admin.auth).send({});
+    expect(response.status).toBe(400);
+    expect(response.body.error.details.errors).toEqual([expect.objectContaining({ path: ['id'], name: 'ValidationError' })]);
+  });
+
+  test('a student deleting /api/upload/files/6W gets 400, not a database error', async () => {
+    const response = await app.request.delete('/api/upload/files/6W').set(student.auth);
+    expect(response.status).toBe(400);
+  });
+
+  test('replacing a file with a blank id (POST /api/upload?id=%20) answers 400', async () => {
+    const response = await app.request.post('/api/upload?id=%20').set(student.auth).attach('files', Buffer.from('notes\n'), { filename: 'a.txt', contentType: 'text/plain' });
+    expect(response.status).toBe(400);
+  });
+
+  test('a well-formed unknown id is still 404', async () => {
+    expect((await app.request.get('/api/users/999999').set(admin.auth)).status).toBe(404);
+  });
+});

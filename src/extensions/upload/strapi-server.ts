@@ -1,3 +1,4 @@
+import { recordIdParam } from '../../access/params';
 import { assertMayChangeFile, recordUploader, vetUpload } from '../../uploads/upload-guard';
 
 /**
@@ -20,13 +21,21 @@ export default (plugin: any) => {
     const { strapi } = deps;
     const stockUpload = controller.upload;
     const stockDestroy = controller.destroy;
+    const stockFindOne = controller.findOne;
     controller.upload = async function upload(this: unknown, ctx: any) {
+      if (ctx.query?.id !== undefined) recordIdParam(ctx.query.id);
       if (ctx.query?.id !== undefined) await assertMayChangeFile(strapi, ctx, ctx.query.id);
       await vetUpload(strapi, ctx);
       await stockUpload.call(this, ctx);
       if (ctx.query?.id === undefined) await recordUploader(strapi, ctx);
     };
+    // A malformed id is a 400 before any query (on PostgreSQL the stock lookup would fail in the driver: a 500).
+    controller.findOne = async function findOne(this: unknown, ctx: any) {
+      recordIdParam(ctx.params.id);
+      return stockFindOne.call(this, ctx);
+    };
     controller.destroy = async function destroy(this: unknown, ctx: any) {
+      recordIdParam(ctx.params.id);
       await assertMayChangeFile(strapi, ctx, ctx.params.id);
       return stockDestroy.call(this, ctx);
     };

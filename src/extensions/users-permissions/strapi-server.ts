@@ -2,6 +2,7 @@ import { errors, validateYupSchema, yup } from '@strapi/utils';
 import { passwordMinLength, passwordProblem, type PasswordOwner } from '../../access/password-policy';
 import { withRememberedAuthenticatedUser, withRememberedTokenUser } from '../../access/authenticated-user-cache';
 import { withRememberedPermissions } from '../../access/permission-cache';
+import { recordIdParam } from '../../access/params';
 import { isRoleType } from '../../access/roles';
 import { assertRefreshAllowed, endCallerSessions, endSessionFamily, findSession, MAX_DEVICE_ID_LENGTH, verifyRefreshToken } from '../../access/sessions';
 import { assertFilesAttachable, attachingCallerFrom, mediaUsesIn } from '../../uploads/media-fields';
@@ -154,11 +155,13 @@ export default (plugin: any) => {
   });
   const stockFindOne = userController.findOne;
   userController.findOne = async (ctx: any) => {
+    recordIdParam(ctx.params.id);
     await stockFindOne(ctx);
     // The stock action answers an unknown id with an empty 204; the contract says 404.
     if (ctx.body == null) throw new errors.NotFoundError('User not found');
   };
   userController.update = roleByTypeName(async (ctx: any) => {
+    recordIdParam(ctx.params.id);
     const body = bodyOf(ctx);
     if (body.password !== undefined && /^\d+$/.test(String(ctx.params.id))) {
       const user = await strapi.db.query(USER).findOne({ where: { id: Number(ctx.params.id) }, select: ['email', 'username'] });
@@ -166,6 +169,13 @@ export default (plugin: any) => {
     }
     return stockUpdate(ctx);
   });
+
+  // A malformed id is a 400 before any query: on PostgreSQL the stock lookup fails in the driver (a 500).
+  const stockDestroy = userController.destroy;
+  userController.destroy = async (ctx: any) => {
+    recordIdParam(ctx.params.id);
+    return stockDestroy(ctx);
+  };
 
   userController.me = async (ctx: any) => {
     if (!ctx.state.user) throw new errors.UnauthorizedError('Missing or invalid credentials');
