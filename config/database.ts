@@ -1,36 +1,23 @@
 import path from 'path';
 import type { Core } from '@strapi/strapi';
-import { isDatabaseClientKind } from '@strapi/database';
+
+/**
+ * SQLite (the embedded default) or PostgreSQL. Not MySQL, though Strapi offers it: Lyceum's hand-written
+ * statements (src/access/raw-sql.ts and its callers) use `INSERT … ON CONFLICT … RETURNING`, data-modifying CTEs
+ * and PostgreSQL's pattern operators, which MySQL does not have.
+ */
+const SUPPORTED_CLIENTS = ['sqlite', 'postgres'] as const;
+type SupportedClient = (typeof SUPPORTED_CLIENTS)[number];
+const isSupportedClient = (client: string): client is SupportedClient => (SUPPORTED_CLIENTS as readonly string[]).includes(client);
 
 const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Database => {
   const client = env('DATABASE_CLIENT', 'sqlite');
 
-  if (!isDatabaseClientKind(client)) {
-    throw new Error(
-      `Unsupported DATABASE_CLIENT: ${client}. Use "postgres", "mysql", or "sqlite".`
-    );
+  if (!isSupportedClient(client)) {
+    throw new Error(`Unsupported DATABASE_CLIENT: ${client}. Lyceum runs on "sqlite" (the default) or "postgres"; MySQL is not supported.`);
   }
 
-  const connections: Record<Core.Config.Database.ClientKind, Core.Config.Database['connection']> = {
-    mysql: {
-      client: 'mysql',
-      connection: {
-        host: env('DATABASE_HOST', 'localhost'),
-        port: env.int('DATABASE_PORT', 3306),
-        database: env('DATABASE_NAME', 'strapi'),
-        user: env('DATABASE_USERNAME', 'strapi'),
-        password: env('DATABASE_PASSWORD', 'strapi'),
-        ssl: env.bool('DATABASE_SSL', false) && {
-          key: env('DATABASE_SSL_KEY', undefined),
-          cert: env('DATABASE_SSL_CERT', undefined),
-          ca: env('DATABASE_SSL_CA', undefined),
-          capath: env('DATABASE_SSL_CAPATH', undefined),
-          cipher: env('DATABASE_SSL_CIPHER', undefined),
-          rejectUnauthorized: env.bool('DATABASE_SSL_REJECT_UNAUTHORIZED', true),
-        },
-      },
-      pool: { min: env.int('DATABASE_POOL_MIN', 2), max: env.int('DATABASE_POOL_MAX', 10) },
-    },
+  const connections: Record<SupportedClient, Core.Config.Database['connection']> = {
     postgres: {
       client: 'postgres',
       connection: {

@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import type { Core } from '@strapi/strapi';
 import { createId } from '@paralleldrive/cuid2';
+import { linkOf, tableOf } from '../database/tables';
 
 /**
  * Hand-written statements for the few paths every student request takes (the enrollment and completed lessons
@@ -90,32 +91,6 @@ function toPostgres(sql: string, bindings: readonly unknown[]): { text: string; 
 }
 
 export const isPostgres = (strapi: Core.Strapi) => strapi.db.dialect.client === 'postgres';
-
-/** A content type's table, with the PostgreSQL schema when one is set, for a `??` binding. */
-export function tableOf(strapi: Core.Strapi, uid: string): string {
-  return qualified(strapi, strapi.db.metadata.get(uid as any).tableName);
-}
-
-/**
- * The link table of a relation attribute and its columns: this side's id, the target's id, and for a to-many
- * relation the targets' order as staff arranged them (null when the relation keeps none).
- */
-export function linkOf(strapi: Core.Strapi, uid: string, attribute: string): { table: string; ownColumn: string; targetColumn: string; orderColumn: string | null } {
-  const { joinTable } = strapi.db.metadata.get(uid as any).attributes[attribute] as unknown as {
-    joinTable: { name: string; joinColumn: { name: string }; inverseJoinColumn: { name: string }; orderColumnName?: string };
-  };
-  return {
-    table: qualified(strapi, joinTable.name),
-    ownColumn: joinTable.joinColumn.name,
-    targetColumn: joinTable.inverseJoinColumn.name,
-    orderColumn: joinTable.orderColumnName ?? null,
-  };
-}
-
-function qualified(strapi: Core.Strapi, table: string): string {
-  const schema = strapi.db.getSchemaName();
-  return schema && isPostgres(strapi) ? `${schema}.${table}` : table;
-}
 
 /**
  * A condition for rows whose `key` starts with `prefix` (the student's keys: `user:…`), with its two values.

@@ -1,5 +1,6 @@
 import path from 'path';
 import type { Core } from '@strapi/strapi';
+import { tableLocation } from '../database/tables';
 
 /**
  * The indexes of database/migrations/lib/query-indexes.js, after schema sync: CREATE INDEX IF NOT EXISTS,
@@ -8,5 +9,5 @@ import type { Core } from '@strapi/strapi';
 export async function ensureQueryIndexes(strapi: Core.Strapi): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { createQueryIndexes } = require(path.join(strapi.dirs.app.root, 'database', 'migrations', 'lib', 'query-indexes.js'));
-  await createQueryIndexes(strapi.db.connection);
+  await createQueryIndexes(strapi.db.connection, (uid: string) => tableLocation(strapi.db, uid));
 }

@@ -1,5 +1,6 @@
 import path from 'path';
 import { Client } from 'pg';
+import { tableLocation } from '../../src/database/tables';
 import { factories } from '../helpers/factories';
 import { startLyceum, stopLyceum, type TestApp } from '../helpers/strapi';
 
@@ -111,8 +112,8 @@ describe('index migration', () => {
 
   test('runs any number of times and leaves every index of this database kind in place', async () => {
     const knex = app.strapi.db.connection;
-    await migration.up(knex);
-    await migration.up(knex);
+    await migration.up(knex, app.strapi.db);
+    await migration.up(knex, app.strapi.db);
     const expected = INDEXES.filter((index: { postgres?: string }) => isPostgres || !index.postgres).map((index: { name: string }) => index.name);
     const present: string[] = isPostgres
       ? (await knex.raw(`SELECT indexname AS name FROM pg_indexes WHERE indexname LIKE 'lyceum_%'`)).rows.map((row: { name: string }) => row.name)
@@ -123,14 +124,14 @@ describe('index migration', () => {
   test('skips tables that do not exist yet (a fresh database, before schema sync)', async () => {
     const knex = app.strapi.db.connection;
     const { createQueryIndexes } = require(path.resolve('database/migrations/lib/query-indexes.js'));
-    const hasTable = knex.schema.hasTable.bind(knex.schema);
     const spy = jest.spyOn(knex.schema.constructor.prototype, 'hasTable').mockResolvedValue(false as never);
     try {
-      await expect(createQueryIndexes(knex)).resolves.toEqual([]);
+      await expect(createQueryIndexes(knex, (uid: string) => tableLocation(app.strapi.db, uid))).resolves.toEqual([]);
     } finally {
       spy.mockRestore();
     }
-    expect(await hasTable('courses')).toBe(true);
+    const courses = tableLocation(app.strapi.db, 'api::course.course');
+    expect(await (courses.schema ? knex.schema.withSchema(courses.schema) : knex.schema).hasTable(courses.name)).toBe(true);
   });
 });
 
@@ -157,6 +158,8 @@ describeOnPostgres('query plans on PostgreSQL with thousands of rows', () => {
       user: process.env.DATABASE_USERNAME,
       password: process.env.DATABASE_PASSWORD || undefined,
       database: process.env.DATABASE_NAME,
+      // The seed and the EXPLAINs name tables unqualified: look in the schema the app uses (DATABASE_SCHEMA).
+      options: `-c search_path=${process.env.DATABASE_SCHEMA || 'public'}`,
     });
     await client.connect();
     // Set-based seed: 3,000 users, 60 courses, 6,000 enrollments, 12,000 progress rows, 6,000 attempts, 3,000 certificates.

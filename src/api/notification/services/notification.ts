@@ -1,6 +1,7 @@
 import { createId } from '@paralleldrive/cuid2';
 import { factories } from '@strapi/strapi';
-import { isPostgres, linkOf, runSql, tableOf } from '../../../access/raw-sql';
+import { isPostgres, runSql } from '../../../access/raw-sql';
+import { linkOf, tableOf } from '../../../database/tables';
 
 const NOTIFICATION = 'api::notification.notification';
 const USER = 'plugin::users-permissions.user';

@@ -5,7 +5,8 @@ import { conflict } from '../../../../../access/refusal';
 import type { Caller } from '../../../../../access/roles';
 import { isWellFormedCode, newCertificateCode, verificationUrl } from '../rules/certificate-code';
 import { renderCertificatePdf } from './certificate-pdf';
-import { insertOnceWithLinks, linkOf, runSql, tableOf, toIsoOrNull } from '../../../../../access/raw-sql';
+import { insertOnceWithLinks, runSql, toIsoOrNull } from '../../../../../access/raw-sql';
+import { linkOf, tableOf } from '../../../../../database/tables';
 import { rememberCourseStructure } from '../../../../../access/course-structure-cache';
 
 const CERTIFICATE = 'plugin::certificates.certificate';

@@ -1,4 +1,8 @@
 import type { Core } from '@strapi/strapi';
+import { columnOf, tableOf } from '../../../../../database/tables';
+
+const COURSE = 'api::course.course';
+const REVIEW = 'api::review.review';
 
 /**
  * The course's ratingAverage and ratingCount as one aggregate of its reviews, written to every row of the
@@ -7,8 +11,8 @@ import type { Core } from '@strapi/strapi';
  * reviews removed in the admin panel).
  */
 export async function recomputeCourseRating(strapi: Core.Strapi, trx: any, courseDocumentId: string): Promise<void> {
-  const course = tableOf(strapi, 'api::course.course', ['ratingAverage', 'ratingCount', 'documentId']);
-  const review = tableOf(strapi, 'api::review.review', ['rating', 'courseDocumentId']);
+  const course = tableWithColumns(strapi, COURSE, ['ratingAverage', 'ratingCount', 'documentId']);
+  const review = tableWithColumns(strapi, REVIEW, ['rating', 'courseDocumentId']);
   await trx.raw(
     `UPDATE ?? SET ?? = COALESCE((SELECT ROUND(AVG(??), 2) FROM ?? WHERE ?? = ?), 0), ?? = (SELECT COUNT(*) FROM ?? WHERE ?? = ?) WHERE ?? = ?`,
     [
@@ -29,12 +33,11 @@ export async function recomputeCourseRating(strapi: Core.Strapi, trx: any, cours
  */
 export async function lockCourseRows(strapi: Core.Strapi, trx: any, courseDocumentId: string): Promise<void> {
   if (strapi.db.dialect.client === 'sqlite') return;
-  const course = tableOf(strapi, 'api::course.course', ['documentId']);
+  const course = tableWithColumns(strapi, COURSE, ['documentId']);
   await trx(course.table).select('id').where(course.columns.documentId, courseDocumentId).orderBy('id').forUpdate();
 }
 
-function tableOf<F extends string>(strapi: Core.Strapi, uid: string, fields: F[]) {
-  const meta = strapi.db.metadata.get(uid as any) as any;
-  const columns = Object.fromEntries(fields.map((field) => [field, meta.attributes[field].columnName ?? field])) as Record<F, string>;
-  return { table: meta.tableName as string, columns };
+function tableWithColumns<F extends string>(strapi: Core.Strapi, uid: string, fields: F[]) {
+  const columns = Object.fromEntries(fields.map((field) => [field, columnOf(strapi, uid, field)])) as Record<F, string>;
+  return { table: tableOf(strapi, uid), columns };
 }

@@ -2,9 +2,11 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { TEACHER_PROFILE_FIELDS } from '../../../../../api/course/services/teacher-profiles';
 import type { Page } from '../rules/listing';
+import { columnOf, tableOf } from '../../../../../database/tables';
 
 const USER = 'plugin::users-permissions.user';
 const COURSE = 'api::course.course';
+const REVIEW = 'api::review.review';
 const DEFAULT_LOCALE = 'en';
 
 interface CourseCard {
@@ -124,11 +126,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async reviewTotals(courseDocumentIds: string[]): Promise<Map<string, { count: number; sum: number }>> {
     const totals = new Map<string, { count: number; sum: number }>();
     if (courseDocumentIds.length === 0) return totals;
-    const meta = strapi.db.metadata.get('api::review.review' as any) as any;
-    const courseColumn = meta.attributes.courseDocumentId.columnName;
-    const ratingColumn = meta.attributes.rating.columnName;
+    const courseColumn = columnOf(strapi, REVIEW, 'courseDocumentId');
+    const ratingColumn = columnOf(strapi, REVIEW, 'rating');
     const rows = await strapi.db
-      .connection(meta.tableName)
+      .connection(tableOf(strapi, REVIEW))
       .select({ course: courseColumn })
       .count({ count: '*' })
       .sum({ sum: ratingColumn })

@@ -12,7 +12,8 @@ import {
 } from '../rules/enrollment-rules';
 import { isUniqueViolation } from '../../../../../access/database-errors';
 import { rememberCourseStructure } from '../../../../../access/course-structure-cache';
-import { aggregatedIds, isPostgres, linkOf, runSql, tableOf, toIsoOrNull, WRITTEN_BY_STATEMENT, type SqlStatement } from '../../../../../access/raw-sql';
+import { aggregatedIds, isPostgres, runSql, toIsoOrNull, WRITTEN_BY_STATEMENT, type SqlStatement } from '../../../../../access/raw-sql';
+import { linkOf, tableOf } from '../../../../../database/tables';
 import { createId } from '@paralleldrive/cuid2';
 
 const ENROLLMENT = 'plugin::enrollment.enrollment';
@@ -204,7 +205,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         const seatTaken = await takeSeat(strapi, trx, courseDocumentId, course.capacity);
         if (!seatTaken) throw new Refusal('This course is full', 'course_full');
         const record = await this.placeStudent(userId, courseDocumentId, course, existing, now);
-        await syncStudentsCount(trx, courseDocumentId);
+        await syncStudentsCount(strapi, trx, courseDocumentId);
         return record;
       });
       // Not awaited: the confirmation mail must not hold up (or fail) the enrollment itself.
@@ -263,8 +264,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         data: { status: 'cancelled', cancelledAt: now },
       });
       if (count !== 1) throw new errors.NotFoundError('No enrollment in this course', { reason: 'not_enrolled' });
-      await trx('course_seats').where({ course_document_id: courseDocumentId }).andWhere('taken', '>', 0).decrement('taken', 1);
-      await syncStudentsCount(trx, courseDocumentId);
+      await trx(tableOf(strapi, SEAT)).where({ course_document_id: courseDocumentId }).andWhere('taken', '>', 0).decrement('taken', 1);
+      await syncStudentsCount(strapi, trx, courseDocumentId);
       return strapi.db.query(ENROLLMENT).findOne({ where: { id: existing.id }, select: RECORD_FIELDS });
     });
   },
@@ -356,16 +357,16 @@ function rememberSeatRow(courseDocumentId: string) {
 
 /** One atomic statement: the increment happens only while a seat is free, whoever else is enrolling. */
 async function takeSeat(strapi: Core.Strapi, trx: any, courseDocumentId: string, capacity: number | null): Promise<boolean> {
-  const query = trx('course_seats').where({ course_document_id: courseDocumentId });
+  const query = trx(tableOf(strapi, SEAT)).where({ course_document_id: courseDocumentId });
   if (capacity !== null) query.andWhere('taken', '<', capacity);
   const updated = await query.increment('taken', 1);
   return Number(updated) === 1;
 }
 
 /** studentsCount on every row of the course (each locale and state) equals its taken seats: one statement. */
-async function syncStudentsCount(trx: any, courseDocumentId: string) {
-  const taken = trx('course_seats').select('taken').where({ course_document_id: courseDocumentId });
-  await trx('courses').where({ document_id: courseDocumentId }).update({ students_count: trx.raw('coalesce((?), 0)', [taken]) });
+async function syncStudentsCount(strapi: Core.Strapi, trx: any, courseDocumentId: string) {
+  const taken = trx(tableOf(strapi, SEAT)).select('taken').where({ course_document_id: courseDocumentId });
+  await trx(tableOf(strapi, COURSE)).where({ document_id: courseDocumentId }).update({ students_count: trx.raw('coalesce((?), 0)', [taken]) });
 }
 
 /**

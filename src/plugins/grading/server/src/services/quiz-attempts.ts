@@ -6,7 +6,8 @@ import type { Caller } from '../../../../../access/roles';
 import { attemptQuestions, mayReview, questionsForStudent, resultsWithAnswers, type QuestionComponent, type ReviewPolicy } from '../rules/attempt-questions';
 import { AnswerError, parseAnswers, scoreQuiz, type AttemptQuestion } from '../rules/score-quiz';
 import { rememberCourseStructure } from '../../../../../access/course-structure-cache';
-import { insertOnceWithUser, keyStartsWith, runSql, tableOf, toIsoOrNull } from '../../../../../access/raw-sql';
+import { insertOnceWithUser, keyStartsWith, runSql, toIsoOrNull } from '../../../../../access/raw-sql';
+import { tableOf } from '../../../../../database/tables';
 
 const QUIZ = 'api::quiz.quiz';
 const ATTEMPT = 'plugin::grading.quiz-attempt';

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { rememberCourseStructure } from '../../../../../access/course-structure-cache';
-import { keyStartsWith, linkOf, runSql, tableOf } from '../../../../../access/raw-sql';
+import { keyStartsWith, runSql } from '../../../../../access/raw-sql';
+import { linkOf, tableOf } from '../../../../../database/tables';
 
 const QUIZ = 'api::quiz.quiz';
 const LESSON = 'api::lesson.lesson';

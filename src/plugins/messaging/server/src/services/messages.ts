@@ -3,6 +3,7 @@ import { errors } from '@strapi/utils';
 import { teachingCourseDocumentIds } from '../../../../../access/ownership';
 import { Refusal } from '../../../../../access/refusal';
 import type { Caller } from '../../../../../access/roles';
+import { columnOf, linkOf, tableOf } from '../../../../../database/tables';
 import { mayMessage } from '../rules/messaging-rules';
 
 const MESSAGE = 'api::message.message';
@@ -126,17 +127,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
    * then the last messages themselves by id.
    */
   async conversations(callerId: number, options: { page: number; pageSize: number }) {
-    const attributes = strapi.db.metadata.get(MESSAGE).attributes as any;
-    const senderLink = attributes.sender.joinTable;
-    const recipientLink = attributes.recipient.joinTable;
-    const messagesTable = strapi.db.metadata.get(MESSAGE).tableName;
-    const readAtColumn = attributes.readAt.columnName ?? 'read_at';
+    const senderLink = linkOf(strapi, MESSAGE, 'sender');
+    const recipientLink = linkOf(strapi, MESSAGE, 'recipient');
+    const readAtColumn = columnOf(strapi, MESSAGE, 'readAt');
     const knex = strapi.db.connection;
-    // Raw knex skips Strapi's schema setting: name it where PostgreSQL is told to use one.
-    const schema = strapi.db.getSchemaName();
-    const table = (name: string) => (schema ? `${schema}.${name}` : name);
-    const senderColumn = `s.${senderLink.inverseJoinColumn.name}`;
-    const recipientColumn = `r.${recipientLink.inverseJoinColumn.name}`;
+    const senderColumn = `s.${senderLink.targetColumn}`;
+    const recipientColumn = `r.${recipientLink.targetColumn}`;
     // One row per message of the caller's, naming the other person and whether it waits unread for the caller.
     const pairs = knex
       .select({
@@ -144,9 +140,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         otherId: knex.raw('case when ?? = ? then ?? else ?? end', [senderColumn, callerId, recipientColumn, senderColumn]),
         isUnread: knex.raw(`case when ?? = ? and ?? is null then 1 else 0 end`, [recipientColumn, callerId, `m.${readAtColumn}`]),
       })
-      .from({ m: table(messagesTable) })
-      .join({ s: table(senderLink.name) }, `s.${senderLink.joinColumn.name}`, 'm.id')
-      .join({ r: table(recipientLink.name) }, `r.${recipientLink.joinColumn.name}`, 'm.id')
+      .from({ m: tableOf(strapi, MESSAGE) })
+      .join({ s: senderLink.table }, `s.${senderLink.ownColumn}`, 'm.id')
+      .join({ r: recipientLink.table }, `r.${recipientLink.ownColumn}`, 'm.id')
       .where((where) => where.where(senderColumn, callerId).orWhere(recipientColumn, callerId))
       .as('pairs');
     const grouped = knex

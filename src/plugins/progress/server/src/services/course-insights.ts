@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { assertCanManageCourse } from '../../../../../access/ownership';
 import type { Caller } from '../../../../../access/roles';
+import { linkOf, tableOf } from '../../../../../database/tables';
 import { dropOff, percentOf, roundToOneDecimal, scoreBuckets, type InsightsPeriod } from '../rules/insights';
 import type { CourseLessons } from './progress';
 
@@ -10,12 +11,6 @@ const COURSE = 'api::course.course';
 const QUIZ = 'api::quiz.quiz';
 const QUIZ_ATTEMPT = 'plugin::grading.quiz-attempt';
 const PROGRESS = 'plugin::progress.lesson-progress';
-
-interface JoinTable {
-  name: string;
-  joinColumn: { name: string };
-  inverseJoinColumn: { name: string };
-}
 
 /** Keys of enrollments, progress and attempts all start with the student's user id. */
 const userIdOfKey = (key: string) => Number(key.slice(0, key.indexOf(':')));
@@ -37,15 +32,13 @@ function periodSql(client: string, period: InsightsPeriod, column: string): stri
 /** The numbers behind the Course insights page, each from one aggregate query over the whole course. */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const knex = () => strapi.db.connection;
-  const tableOf = (uid: string) => strapi.db.metadata.get(uid as any).tableName;
-  const joinTableOf = (uid: string, attribute: string) => (strapi.db.metadata.get(uid as any).attributes[attribute] as unknown as { joinTable: JoinTable }).joinTable;
 
   /** The course's enrollments (by its course relation, as the students list reads them). */
   function enrollmentsOf(courseDocumentId: string) {
-    const link = joinTableOf(ENROLLMENT, 'course');
-    return knex()(`${tableOf(ENROLLMENT)} as e`)
-      .join(`${link.name} as l`, `l.${link.joinColumn.name}`, 'e.id')
-      .join(`${tableOf(COURSE)} as c`, 'c.id', `l.${link.inverseJoinColumn.name}`)
+    const link = linkOf(strapi, ENROLLMENT, 'course');
+    return knex()(`${tableOf(strapi, ENROLLMENT)} as e`)
+      .join(`${link.table} as l`, `l.${link.ownColumn}`, 'e.id')
+      .join(`${tableOf(strapi, COURSE)} as c`, 'c.id', `l.${link.targetColumn}`)
       .where('c.document_id', courseDocumentId);
   }
 
@@ -117,14 +110,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       for (const row of quizRows) if (!titles.has(row.documentId) || row.locale === 'en') titles.set(row.documentId, row.title);
       if (titles.size === 0) return [];
 
-      const userLink = joinTableOf(QUIZ_ATTEMPT, 'user');
-      const best = knex()(`${tableOf(QUIZ_ATTEMPT)} as a`)
-        .join(`${userLink.name} as u`, `u.${userLink.joinColumn.name}`, 'a.id')
+      const userLink = linkOf(strapi, QUIZ_ATTEMPT, 'user');
+      const best = knex()(`${tableOf(strapi, QUIZ_ATTEMPT)} as a`)
+        .join(`${userLink.table} as u`, `u.${userLink.ownColumn}`, 'a.id')
         .where('a.course_document_id', courseDocumentId)
         .whereIn('a.quiz_document_id', [...titles.keys()])
         .whereIn('a.status', ['submitted', 'expired'])
         .whereNotNull('a.percent')
-        .groupBy('a.quiz_document_id', `u.${userLink.inverseJoinColumn.name}`)
+        .groupBy('a.quiz_document_id', `u.${userLink.targetColumn}`)
         .select('a.quiz_document_id as quiz')
         .max({ best: 'a.percent' });
       const rows = await knex()
@@ -152,7 +145,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const order = lessons?.lessons.map((lesson) => lesson.documentId) ?? [];
       const [activeRows, completedRows] = await Promise.all([
         enrollmentsOf(courseDocumentId).where('e.status', 'active').select('e.key'),
-        knex()(tableOf(PROGRESS)).where('course_document_id', courseDocumentId).whereNotNull('completed_at').select('key', 'lesson_document_id'),
+        knex()(tableOf(strapi, PROGRESS)).where('course_document_id', courseDocumentId).whereNotNull('completed_at').select('key', 'lesson_document_id'),
       ]);
       const active = new Set<number>((activeRows as Array<{ key: string }>).map((row) => userIdOfKey(row.key)));
       const completed = new Map<number, Set<string>>();

@@ -5,7 +5,8 @@ import { Refusal } from '../../../../../access/refusal';
 import type { Caller } from '../../../../../access/roles';
 import { compareLessons, courseProgress, decideLessonAccess, type Learner, type LessonDecision, type OutlineLesson } from '../rules/lesson-access';
 import { rememberCourseStructure } from '../../../../../access/course-structure-cache';
-import { aggregatedIds, insertOnceWithLinks, isPostgres, keyStartsWith, linkOf, runSql, tableOf, type SqlStatement } from '../../../../../access/raw-sql';
+import { aggregatedIds, insertOnceWithLinks, isPostgres, keyStartsWith, runSql, type SqlStatement } from '../../../../../access/raw-sql';
+import { linkOf, tableOf } from '../../../../../database/tables';
 
 const LESSON = 'api::lesson.lesson';
 const COURSE = 'api::course.course';
