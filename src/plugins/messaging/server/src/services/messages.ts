@@ -147,7 +147,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       .from({ m: table(messagesTable) })
       .join({ s: table(senderLink.name) }, `s.${senderLink.joinColumn.name}`, 'm.id')
       .join({ r: table(recipientLink.name) }, `r.${recipientLink.joinColumn.name}`, 'm.id')
-      .where((where) => where.where(senderColumn, callerId).orWhere(recipientColumn, callerId))
+      .where((where) => {
+        where.where(senderColumn, callerId).orWhere(recipientColumn, callerId);
+      })
       .as('pairs');
     const grouped = knex
       .select('pairs.otherId')
