@@ -25,6 +25,13 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
+    rules: {
+      // Prettier owns the layout and breaks `(expr)[key](...)` chains after the parenthesis; TypeScript already
+      // rejects the mistakes this rule is after. (eslint-config-prettier turns it off for the same reason.)
+      'no-unexpected-multiline': 'off',
+    },
+  },
+  {
     languageOptions: {
       globals: { ...globals.node },
       parserOptions: {
