@@ -106,5 +106,5 @@ export default tseslint.config(
       // Tests load modules by computed path (Strapi's internals, migrations) or afresh inside jest.isolateModules.
       '@typescript-eslint/no-require-imports': 'off',
     },
-  },
+  }
 );
