@@ -125,7 +125,7 @@ const isAdvancedSettings = (params: StoreParams) => params?.type === 'plugin' &&
  * the value for a few seconds and drops it on any write to it in this instance.
  */
 export function rememberAdvancedSettings(strapi: Core.Strapi) {
-  const store = strapi.store as unknown as { get(params: StoreParams): Promise<unknown>; set(params: StoreParams): Promise<unknown>; delete(params: StoreParams): Promise<unknown> };
+  const store = strapi.store as unknown as { get: (params: StoreParams) => Promise<unknown>; set: (params: StoreParams) => Promise<unknown>; delete: (params: StoreParams) => Promise<unknown> };
   const { get, set, delete: remove } = store;
   store.get = (params) => {
     if (!isAdvancedSettings(params)) return get(params);

@@ -3,7 +3,7 @@ import Redis from 'ioredis';
 import { useSharedProvider } from './response-store';
 // The provider package's own init() needs @strapi-community/plugin-redis and refuses to boot while Redis is
 // down; its provider class, given our client, keeps the plugin's storage format.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { RedisCacheProvider } = require('@strapi-community/provider-rest-cache-redis/lib/RedisCacheProvider');
 
 const WARNING_INTERVAL_MS = 60_000;

@@ -6,6 +6,7 @@ import { errors } from '@strapi/utils';
  * (contract, "Bad input"). SQLite would store it, so the answer is the same on both databases. Found by the fuzz
  * suite (`GET /api/articles/%00`).
  */
+// eslint-disable-next-line no-control-regex -- the NUL byte is what this middleware looks for
 const NUL = /%00|\u0000/i;
 
 export default () => async (ctx: any, next: () => Promise<unknown>) => {

@@ -9,8 +9,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
  */
 
 // One lookup for `npm test` (which installs Chromium when missing) and the tests, so both agree on the binary.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { findChromium } = require('../../scripts/lib') as { findChromium(): string | undefined };
+const { findChromium } = require('../../scripts/lib') as { findChromium: () => string | undefined };
 
 const chromiumPath = findChromium();
 

@@ -3,7 +3,6 @@ import os from 'os';
 import path from 'path';
 import type { AddressInfo } from 'net';
 // s3rver ships no types; the little used here is typed below.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const S3rver = require('s3rver') as new (options: Record<string, unknown>) => {
   run(): Promise<AddressInfo>;
   close(): Promise<void>;

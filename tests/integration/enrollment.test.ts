@@ -1,4 +1,4 @@
-import { factories, type TestCourse, type TestUser } from '../helpers/factories';
+import { factories, type TestUser } from '../helpers/factories';
 import { startLyceum, stopLyceum, type TestApp } from '../helpers/strapi';
 
 let app: TestApp;

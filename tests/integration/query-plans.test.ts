@@ -10,7 +10,6 @@ import { startLyceum, stopLyceum, type TestApp } from '../helpers/strapi';
  */
 const isPostgres = process.env.DATABASE_CLIENT === 'postgres';
 if (!isPostgres) {
-  // eslint-disable-next-line no-console
   console.info('query-plans.test.ts: skipped on SQLite; run with DATABASE_CLIENT=postgres to check the query plans.');
 }
 const describeOnPostgres = isPostgres ? describe : describe.skip;

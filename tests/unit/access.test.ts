@@ -2,7 +2,6 @@ import { takePopulatedRelation } from '../../src/access/populate';
 import { relationDocumentIds } from '../../src/access/relation-input';
 import { callerFrom } from '../../src/access/roles';
 import { PERMISSION_MATRIX } from '../../src/access/permission-matrix';
-import { decideLessonAccess } from '../../src/plugins/progress/server/src/rules/lesson-access';
 
 describe('callerFrom', () => {
   test.each([

@@ -106,7 +106,7 @@ export default function EnrollmentsPage() {
 
           {courseDocumentId && (
             <Box background="neutral0" padding={6} shadow="tableShadow" hasRadius>
-              <form onSubmit={enroll} aria-label="Enroll a student">
+              <form onSubmit={(event) => void enroll(event)} aria-label="Enroll a student">
                 <Flex gap={4} alignItems="flex-end">
                   <Box flex="1">
                     <Field.Root name="email" hint="The student's account must already exist.">

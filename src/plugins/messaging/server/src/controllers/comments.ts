@@ -10,12 +10,12 @@ const comments = (strapi: Core.Strapi) => strapi.plugin('messaging').service('co
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   /** One pair of actions per target: GET and POST /<target>s/:documentId/comments. */
   const threadActions = (type: CommentTargetType) => ({
-    async list(ctx: any) {
+    list: async (ctx: any) => {
       const documentId = documentIdParam(ctx.params.documentId);
       const { tree, total } = await comments(strapi).thread(callerFrom(ctx.state), type, documentId);
       ctx.body = { data: tree, meta: { total } };
     },
-    async create(ctx: any) {
+    create: async (ctx: any) => {
       const documentId = documentIdParam(ctx.params.documentId);
       const input = bodyWithOnly(ctx.request.body, ['body', 'parent']);
       const body = cleanBody(input.body);

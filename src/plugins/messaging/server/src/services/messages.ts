@@ -143,7 +143,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       .from({ m: tableOf(strapi, MESSAGE) })
       .join({ s: senderLink.table }, `s.${senderLink.ownColumn}`, 'm.id')
       .join({ r: recipientLink.table }, `r.${recipientLink.ownColumn}`, 'm.id')
-      .where((where) => where.where(senderColumn, callerId).orWhere(recipientColumn, callerId))
+      .where((where) => {
+        where.where(senderColumn, callerId).orWhere(recipientColumn, callerId);
+      })
       .as('pairs');
     const grouped = knex
       .select('pairs.otherId')

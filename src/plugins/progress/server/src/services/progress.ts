@@ -50,7 +50,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       // A lesson not seen before is usually of a course not seen before: its lessons come in the same statement.
       const course = await this.readCourseLessons({ lessonDocumentId });
       if (!course) return null;
-      rememberCourseStructure(strapi, `course-lessons:${course.courseDocumentId}`, async () => course);
+      void rememberCourseStructure(strapi, `course-lessons:${course.courseDocumentId}`, async () => course);
       return course.courseDocumentId;
     });
   },
@@ -115,7 +115,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       titles.set(row.document_id, byLocale);
     }
     // The next request is usually for another lesson of this course: its course is known from here on.
-    for (const lesson of lessons.keys()) rememberCourseStructure(strapi, `course-of-lesson:${lesson}`, async () => courseDocumentId);
+    for (const lesson of lessons.keys()) void rememberCourseStructure(strapi, `course-of-lesson:${lesson}`, async () => courseDocumentId);
     return {
       courseDocumentId,
       isPublished: Boolean(rows[0].course_published_at),
