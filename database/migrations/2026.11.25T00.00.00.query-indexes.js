@@ -1,4 +1,5 @@
 'use strict';
+/* global strapi -- Strapi's migration runner runs this file inside the app, where `strapi` is a global */
 
 const path = require('path');
 const { createQueryIndexes } = require('./lib/query-indexes');
