@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { cleanText, type TextProfile } from './rich-text';
+import { nestedEntries, type NestedAttribute } from './nested-entries';
 
 /**
  * Every user-written text field and the one profile it gets (rich-text.ts says what each keeps):
@@ -48,11 +49,7 @@ export function cleanTextField<T>(uid: string, field: string, value: T): T {
   return profile ? cleanText(value, profile) : value;
 }
 
-interface Attribute {
-  type: string;
-  component?: string;
-  components?: string[];
-}
+type Attribute = NestedAttribute;
 
 interface TextProblem {
   path: string[];
@@ -86,15 +83,7 @@ function collectTextProblems(strapi: Core.Strapi, uid: string, data: unknown, pa
   for (const [field, attribute] of Object.entries(attributes)) {
     const value = record[field];
     if (value == null) continue;
-    if (attribute.type === 'component' && attribute.component) {
-      const items = Array.isArray(value) ? value : [value];
-      items.forEach((item, index) => problems.push(...collectTextProblems(strapi, attribute.component!, item, Array.isArray(value) ? [...path, field, String(index)] : [...path, field])));
-    } else if (attribute.type === 'dynamiczone' && Array.isArray(value)) {
-      value.forEach((item, index) => {
-        const component = (item as { __component?: unknown })?.__component;
-        if (typeof component === 'string' && attribute.components?.includes(component)) problems.push(...collectTextProblems(strapi, component, item, [...path, field, String(index)]));
-      });
-    }
+    for (const entry of nestedEntries(attribute, value, [...path, field])) problems.push(...collectTextProblems(strapi, entry.uid, entry.data, entry.path));
   }
   return problems;
 }

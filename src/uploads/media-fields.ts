@@ -3,6 +3,7 @@ import { errors } from '@strapi/utils';
 import { callerFrom, isAdmin } from '../access/roles';
 import { Refusal } from '../access/refusal';
 import { mediaKindOf, type MediaKind } from './content-type';
+import { nestedEntries, type NestedAttribute } from '../content/nested-entries';
 
 /**
  * Rules for attaching files to media fields (avatar, course cover, lesson video and materials, submission
@@ -22,11 +23,8 @@ const FILE = 'plugin::upload.file';
 /** Admin-panel roles that act for the site: they may attach any file. Other panel roles attach their own uploads. */
 export const STAFF_ADMIN_ROLE_CODES = ['strapi-super-admin', 'strapi-editor'];
 
-interface MediaAttribute {
-  type: string;
+interface MediaAttribute extends NestedAttribute {
   allowedTypes?: MediaKind[];
-  component?: string;
-  components?: string[];
 }
 
 /** Who is attaching: staff, an API user, an admin-panel user (not staff), or a caller with no account. */
@@ -115,14 +113,8 @@ export function mediaUsesIn(strapi: Core.Strapi, uid: string, data: unknown, pat
       const ids = fileIdsIn(value);
       const documentIds = fileDocumentIdsIn(value);
       if (ids.length || documentIds.length) uses.push({ path: [...path, field], allowedTypes: attribute.allowedTypes, ids, documentIds });
-    } else if (attribute.type === 'component' && attribute.component) {
-      const items = Array.isArray(value) ? value : [value];
-      items.forEach((item, index) => uses.push(...mediaUsesIn(strapi, attribute.component!, item, Array.isArray(value) ? [...path, field, String(index)] : [...path, field])));
-    } else if (attribute.type === 'dynamiczone' && Array.isArray(value)) {
-      value.forEach((item, index) => {
-        const component = (item as { __component?: unknown })?.__component;
-        if (typeof component === 'string' && attribute.components?.includes(component)) uses.push(...mediaUsesIn(strapi, component, item, [...path, field, String(index)]));
-      });
+    } else {
+      for (const entry of nestedEntries(attribute, value, [...path, field])) uses.push(...mediaUsesIn(strapi, entry.uid, entry.data, entry.path));
     }
   }
   return uses;
