@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { TEACHER_PROFILE_FIELDS } from '../../../../../api/course/services/teacher-profiles';
+import { TEACHER_PROFILE_FIELDS } from '../../../../../api/course/profiles/teacher-profiles';
 import type { Page } from '../rules/listing';
 import { columnOf, tableOf } from '../../../../../database/tables';
 
