@@ -29,6 +29,9 @@ export const LOCALE_CODE = /^([A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}|\*)$/;
  */
 export const SHORT_LOCALE_CODE = /^[a-z]{2}(-[A-Za-z]{2,4})?$/;
 
+/** The shape the admin quiz preview accepts (lower-case language, any number of subtags): en, en-US, sr-Latn-RS. */
+export const PREVIEW_LOCALE_CODE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
+
 /**
  * An optional `locale` parameter that must be one of SUPPORTED_LOCALES: undefined when absent, else the code;
  * a 400 naming `locale` otherwise. `message` keeps each route's wording.

@@ -1,6 +1,6 @@
 import { errors } from '@strapi/utils';
 import { LOCALES } from '../../src/bootstrap/locales';
-import { DEFAULT_LOCALE, isSupportedLocale, LOCALE_CODE, SHORT_LOCALE_CODE, SUPPORTED_LOCALES, supportedLocaleParam } from '../../src/content/locales';
+import { DEFAULT_LOCALE, isSupportedLocale, LOCALE_CODE, PREVIEW_LOCALE_CODE, SHORT_LOCALE_CODE, SUPPORTED_LOCALES, supportedLocaleParam } from '../../src/content/locales';
 
 describe('supported locales', () => {
   it('are English (the default) and Russian, and the i18n bootstrap lists exactly them', () => {
@@ -38,5 +38,7 @@ describe('supported locales', () => {
     for (const code of ['', 'e', 'en_US', 'en-', "en'"]) expect(LOCALE_CODE.test(code)).toBe(false);
     for (const code of ['en', 'en-US', 'pt-BR']) expect(SHORT_LOCALE_CODE.test(code)).toBe(true);
     for (const code of ['EN', '*', 'zh-Hans-CN', 'eng']) expect(SHORT_LOCALE_CODE.test(code)).toBe(false);
+    for (const code of ['en', 'eng', 'sr-Latn-RS']) expect(PREVIEW_LOCALE_CODE.test(code)).toBe(true);
+    for (const code of ['EN', '*', 'e', 'en_US']) expect(PREVIEW_LOCALE_CODE.test(code)).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
+import { DEFAULT_LOCALE } from '../../../../../content/locales';
 import { TEACHER_PROFILE_FIELDS } from '../../../../../api/course/profiles/teacher-profiles';
 import type { Page } from '../rules/listing';
 import { columnOf, tableOf } from '../../../../../database/tables';
@@ -7,7 +8,6 @@ import { columnOf, tableOf } from '../../../../../database/tables';
 const USER = 'plugin::users-permissions.user';
 const COURSE = 'api::course.course';
 const REVIEW = 'api::review.review';
-const DEFAULT_LOCALE = 'en';
 
 interface CourseCard {
   documentId: string;
