@@ -1,9 +1,8 @@
 import type { Core } from '@strapi/strapi';
 
-export const LOCALES = [
-  { code: 'en', name: 'English (en)' },
-  { code: 'ru', name: 'Russian (ru)' },
-] as const;
+import { LOCALE_NAMES, SUPPORTED_LOCALES } from '../content/locales';
+
+export const LOCALES = SUPPORTED_LOCALES.map((code) => ({ code, name: LOCALE_NAMES[code] }));
 
 /** Lyceum speaks English (the default) and Russian; the i18n plugin only ships English. */
 export async function ensureLocales(strapi: Core.Strapi): Promise<void> {

@@ -3,8 +3,8 @@ import { errors } from '@strapi/utils';
 import createHttpError from 'http-errors';
 import { documentIdParam, positiveIntegerParam } from '../access/params';
 import { callerFrom } from '../access/roles';
-import { attachTeacherProfiles } from '../api/course/services/teacher-profiles';
-import { assertLessonOpen, lessonContent, managesLessonCourse } from '../api/lesson/services/lesson-content';
+import { attachTeacherProfiles } from '../api/course/profiles/teacher-profiles';
+import { assertLessonOpen, lessonContent, managesLessonCourse } from '../api/lesson/content/lesson-content';
 import { presentCertificate } from '../plugins/certificates/server/src/services/certificates';
 import { parseReviewInput } from '../plugins/community/server/src/rules/review-input';
 

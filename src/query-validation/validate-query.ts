@@ -1,3 +1,4 @@
+import { LOCALE_CODE } from '../content/locales';
 import { checkShape } from './bounds';
 import { checkFields } from './fields';
 import { checkFilters } from './filters';
@@ -9,8 +10,6 @@ import type { Model, Schemas } from './schema';
 import { checkSort } from './sort';
 import type { Walk } from './walk';
 
-// BCP 47 as Strapi's i18n accepts it (en, en-US, zh-Hans), or '*' for every locale.
-const LOCALE = /^([A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}|\*)$/;
 const STATUSES = ['draft', 'published'];
 const NO_MODELS: Schemas = { model: () => undefined, isPrivate: () => true };
 
@@ -31,7 +30,7 @@ export function contentQueryIssues(query: Record<string, unknown>, model: Model,
   if (has('pagination')) checkPagination(walk, query.pagination, ['pagination']);
   for (const key of ['page', 'pageSize', 'start', 'limit']) if (has(key)) checkPagingValue(walk, key, query[key], [key]);
   if (has('status') && !STATUSES.includes(query.status as string)) walk.issues.add(['status'], 'status must be draft or published');
-  if (has('locale') && (typeof query.locale !== 'string' || !LOCALE.test(query.locale))) walk.issues.add(['locale'], 'locale must be a locale code such as en or ru');
+  if (has('locale') && (typeof query.locale !== 'string' || !LOCALE_CODE.test(query.locale))) walk.issues.add(['locale'], 'locale must be a locale code such as en or ru');
   if (has('_q') && typeof query._q !== 'string') walk.issues.add(['_q'], '_q must be a single search string');
   return walk.issues.issues;
 }

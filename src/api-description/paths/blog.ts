@@ -1,7 +1,8 @@
 import type { RouteDescription } from '../route-description';
 import { anyObject, array, dateTime, documentId, envelope, integer, nullable, object, oneOf, string } from '../schema';
+import { SUPPORTED_LOCALES } from '../../content/locales';
 
-const LOCALE = oneOf('en', 'ru');
+const LOCALE = oneOf(...SUPPORTED_LOCALES);
 
 const media = nullable(object({ url: string(), mime: string() }, ['mime']));
 

@@ -1,5 +1,6 @@
 import type { RouteDescription } from '../route-description';
 import { array, body, boolean, dateTime, documentId, envelope, integer, listEnvelope, nullable, number, object, oneOf, pagedEnvelope, string } from '../schema';
+import { SUPPORTED_LOCALES } from '../../content/locales';
 
 const courseSummary = object({ documentId: documentId(), title: string(), slug: nullable(string()), locale: string() });
 
@@ -60,11 +61,11 @@ export const enrollmentRoutes: RouteDescription[] = [
   },
   {
     method: 'GET', path: '/me/enrollments', tag: 'Enrollment', audience: 'signed in', summary: "The caller's enrollments",
-    query: { status: oneOf('active', 'completed', 'expired', 'cancelled'), locale: oneOf('en', 'ru') },
+    query: { status: oneOf('active', 'completed', 'expired', 'cancelled'), locale: oneOf(...SUPPORTED_LOCALES) },
     status: 200, response: listEnvelope(enrollmentSchema),
   },
   {
     method: 'GET', path: '/me/teaching', tag: 'Enrollment', audience: 'owner or admin', summary: 'Courses the caller teaches, drafts included',
-    query: { locale: oneOf('en', 'ru') }, status: 200, response: listEnvelope(teachingRow),
+    query: { locale: oneOf(...SUPPORTED_LOCALES) }, status: 200, response: listEnvelope(teachingRow),
   },
 ];

@@ -1,5 +1,6 @@
 import type { RouteDescription } from '../route-description';
 import { body, boolean, documentId, envelope, integer, listEnvelope, nullable, number, object, oneOf, string } from '../schema';
+import { SUPPORTED_LOCALES } from '../../content/locales';
 
 const outlineLesson = object(
   {
@@ -31,7 +32,7 @@ export const progressRoutes: RouteDescription[] = [
   },
   {
     method: 'GET', path: '/courses/:documentId/outline', tag: 'Progress', audience: 'public',
-    summary: 'Lessons in order, with completed and locked for the caller', query: { locale: oneOf('en', 'ru') },
+    summary: 'Lessons in order, with completed and locked for the caller', query: { locale: oneOf(...SUPPORTED_LOCALES) },
     status: 200, response: listEnvelope(outlineLesson),
   },
 ];

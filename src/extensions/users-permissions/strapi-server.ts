@@ -4,6 +4,7 @@ import { withRememberedAuthenticatedUser, withRememberedTokenUser } from '../../
 import { withRememberedPermissions } from '../../access/permission-cache';
 import { recordIdParam } from '../../access/params';
 import { isRoleType } from '../../access/roles';
+import { SUPPORTED_LOCALES } from '../../content/locales';
 import { assertRefreshAllowed, endCallerSessions, endSessionFamily, findSession, MAX_DEVICE_ID_LENGTH, verifyRefreshToken } from '../../access/sessions';
 import { assertFilesAttachable, attachingCallerFrom, mediaUsesIn } from '../../uploads/media-fields';
 
@@ -18,7 +19,7 @@ const validateProfileUpdate = validateYupSchema(
       fullName: yup.string().trim().max(120).nullable(),
       bio: yup.string().max(2000).nullable(),
       avatar: yup.number().integer().positive().nullable(),
-      locale: yup.string().oneOf(['en', 'ru']),
+      locale: yup.string().oneOf([...SUPPORTED_LOCALES]),
       // An email copy of each in-app notification; off unless the user asks for it.
       emailNotifications: yup.boolean(),
     })

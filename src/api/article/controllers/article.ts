@@ -3,7 +3,7 @@ import { errors } from '@strapi/utils';
 import { documentIdParam } from '../../../access/params';
 import { readPublishedOnly } from '../../../access/publication';
 import { callerFrom } from '../../../access/roles';
-import { LOCALES } from '../../../bootstrap/locales';
+import { DEFAULT_LOCALE, SUPPORTED_LOCALES, supportedLocaleParam } from '../../../content/locales';
 import { ARTICLE_POPULATE, findPublishedBySlug, findRelated } from '../../../blog/article-reads';
 
 const ARTICLE = 'api::article.article';
@@ -15,9 +15,7 @@ const invalid = (name: string, message: string) =>
   new errors.ValidationError(message, { errors: [{ path: [name], message, name: 'ValidationError' }] });
 
 function localeParam(value: unknown): string {
-  if (value === undefined) return 'en';
-  if (typeof value !== 'string' || !LOCALES.some((locale) => locale.code === value)) throw invalid('locale', `locale must be one of ${LOCALES.map((locale) => locale.code).join(', ')}`);
-  return value;
+  return supportedLocaleParam(value, `locale must be one of ${SUPPORTED_LOCALES.join(', ')}`) ?? DEFAULT_LOCALE;
 }
 
 function limitParam(value: unknown): number {

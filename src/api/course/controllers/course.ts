@@ -4,7 +4,7 @@ import { takePopulatedRelation } from '../../../access/populate';
 import { asksForDraft, readPublishedOnly } from '../../../access/publication';
 import { callerFrom } from '../../../access/roles';
 import { createWithServerFields } from '../../../access/create-with-server-fields';
-import { attachTeacherProfiles } from '../services/teacher-profiles';
+import { attachTeacherProfiles } from '../profiles/teacher-profiles';
 
 const COURSE = 'api::course.course';
 

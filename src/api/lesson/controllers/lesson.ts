@@ -2,7 +2,7 @@ import { factories } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { asksForDraft, readPublishedOnly } from '../../../access/publication';
 import { callerFrom } from '../../../access/roles';
-import { assertLessonOpen, lessonContent, managesLessonCourse } from '../services/lesson-content';
+import { assertLessonOpen, lessonContent, managesLessonCourse } from '../content/lesson-content';
 
 const LESSON = 'api::lesson.lesson';
 

@@ -4,7 +4,7 @@ import { assertCanManageCourse, teachingCourseDocumentIds } from '../../../../..
 import { conflict } from '../../../../../access/refusal';
 import type { Caller } from '../../../../../access/roles';
 import { isWellFormedCode, newCertificateCode, verificationUrl } from '../rules/certificate-code';
-import { renderCertificatePdf } from './certificate-pdf';
+import { renderCertificatePdf } from '../pdf/certificate-pdf';
 import { insertOnceWithLinks, runSql, toIsoOrNull } from '../../../../../access/raw-sql';
 import { linkOf, tableOf } from '../../../../../database/tables';
 import { rememberCourseStructure } from '../../../../../access/course-structure-cache';

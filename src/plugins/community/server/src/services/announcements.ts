@@ -4,7 +4,7 @@ import { assertCanManageCourse, canManageCourse } from '../../../../../access/ow
 import type { Caller } from '../../../../../access/roles';
 import { plainText } from '../../../../../content/rich-text';
 import type { Page } from '../rules/listing';
-import { publicName, publishedCourseRow } from './public-views';
+import { publicName, publishedCourseRow } from '../queries/public-views';
 
 const ANNOUNCEMENT = 'api::announcement.announcement';
 const ENROLLMENT = 'plugin::enrollment.enrollment';

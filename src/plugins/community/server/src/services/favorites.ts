@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { publishedLessonRow } from './public-views';
+import { publishedLessonRow } from '../queries/public-views';
 import { isUniqueViolation } from '../../../../../access/database-errors';
 
 const FAVORITE = 'api::favorite.favorite';

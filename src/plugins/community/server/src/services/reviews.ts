@@ -4,8 +4,8 @@ import { conflict, Refusal } from '../../../../../access/refusal';
 import type { Caller } from '../../../../../access/roles';
 import type { Page } from '../rules/listing';
 import { mayReview, type ReviewInput } from '../rules/review-input';
-import { lockCourseRows, recomputeCourseRating } from './course-rating';
-import { publicName, publishedCourseRow } from './public-views';
+import { lockCourseRows, recomputeCourseRating } from '../queries/course-rating';
+import { publicName, publishedCourseRow } from '../queries/public-views';
 import { isUniqueViolation } from '../../../../../access/database-errors';
 
 const REVIEW = 'api::review.review';

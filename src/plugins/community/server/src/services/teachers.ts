@@ -1,13 +1,13 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { TEACHER_PROFILE_FIELDS } from '../../../../../api/course/services/teacher-profiles';
+import { DEFAULT_LOCALE } from '../../../../../content/locales';
+import { TEACHER_PROFILE_FIELDS } from '../../../../../api/course/profiles/teacher-profiles';
 import type { Page } from '../rules/listing';
 import { columnOf, tableOf } from '../../../../../database/tables';
 
 const USER = 'plugin::users-permissions.user';
 const COURSE = 'api::course.course';
 const REVIEW = 'api::review.review';
-const DEFAULT_LOCALE = 'en';
 
 interface CourseCard {
   documentId: string;

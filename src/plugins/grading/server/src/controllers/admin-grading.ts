@@ -2,13 +2,13 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { adminCaller } from '../../../../../access/admin-caller';
 import { documentIdParam, positiveIntegerParam } from '../../../../../access/params';
+import { PREVIEW_LOCALE_CODE } from '../../../../../content/locales';
 import { parseGradeBody } from '../rules/grade-input';
 
 const queue = (strapi: Core.Strapi) => strapi.plugin('grading').service('grading-queue');
 const preview = (strapi: Core.Strapi) => strapi.plugin('grading').service('quiz-preview');
 
 const MAX_PAGE_SIZE = 100;
-const LOCALE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 
 const invalid = (field: string, message: string) => new errors.ValidationError(message, { errors: [{ path: [field], message, name: 'ValidationError' }] });
 
@@ -66,7 +66,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const documentId = documentIdParam(ctx.params.documentId);
     const query = (ctx.query ?? {}) as Record<string, unknown>;
     const locale = single(query, 'locale');
-    if (locale !== undefined && !LOCALE.test(locale)) throw invalid('locale', 'locale is not a locale code');
+    if (locale !== undefined && !PREVIEW_LOCALE_CODE.test(locale)) throw invalid('locale', 'locale is not a locale code');
     const status = single(query, 'status') ?? 'draft';
     if (status !== 'draft' && status !== 'published') throw invalid('status', 'status must be draft or published');
     ctx.body = { data: await preview(strapi).preview(caller, documentId, { locale, status }) };

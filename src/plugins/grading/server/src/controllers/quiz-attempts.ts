@@ -2,16 +2,11 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { bodyWithOnly, documentIdParam, positiveIntegerParam } from '../../../../../access/params';
 import { callerFrom } from '../../../../../access/roles';
+import { supportedLocaleParam } from '../../../../../content/locales';
 
 const quizAttempts = (strapi: Core.Strapi) => strapi.plugin('grading').service('quiz-attempts');
 
-function localeParam(value: unknown): string | undefined {
-  if (value === undefined) return undefined;
-  if (value !== 'en' && value !== 'ru') {
-    throw new errors.ValidationError('locale must be en or ru', { errors: [{ path: ['locale'], message: 'locale must be en or ru', name: 'ValidationError' }] });
-  }
-  return value;
-}
+const localeParam = (value: unknown) => supportedLocaleParam(value);
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** POST /quizzes/:documentId/attempts?locale= */

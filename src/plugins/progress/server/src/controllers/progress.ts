@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { bodyWithOnly, documentIdParam } from '../../../../../access/params';
 import { callerFrom } from '../../../../../access/roles';
+import { supportedLocaleParam } from '../../../../../content/locales';
 
 const progress = (strapi: Core.Strapi) => strapi.plugin('progress').service('progress');
 
@@ -30,10 +31,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** GET /courses/:documentId/outline?locale= */
   async outline(ctx: any) {
     const courseDocumentId = documentIdParam(ctx.params.documentId);
-    const locale = ctx.query.locale;
-    if (locale !== undefined && !['en', 'ru'].includes(locale)) {
-      throw new errors.ValidationError('locale must be en or ru', { errors: [{ path: ['locale'], message: 'locale must be en or ru', name: 'ValidationError' }] });
-    }
+    const locale = supportedLocaleParam(ctx.query.locale);
     const lessons = await progress(strapi).outline(callerFrom(ctx.state), courseDocumentId, locale, new Date());
     ctx.body = { data: lessons, meta: { total: lessons.length } };
   },
