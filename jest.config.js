@@ -6,7 +6,10 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tests/tsconfig.json', isolatedModules: true }],
     // ESM-only dependencies Node 20 requires natively and jest cannot: the REST cache's memory provider, and
     // the $ref resolver of @apidevtools/swagger-parser (the OpenAPI document's validator in the tests).
-    '/node_modules/(quick-lru|@apidevtools/json-schema-ref-parser)/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs' }, isolatedModules: true }],
+    '/node_modules/(quick-lru|@apidevtools/json-schema-ref-parser)/.+\\.js$': [
+      'ts-jest',
+      { tsconfig: { allowJs: true, module: 'commonjs' }, isolatedModules: true },
+    ],
   },
   transformIgnorePatterns: ['/node_modules/(?!quick-lru/|@apidevtools/json-schema-ref-parser/)'],
   testEnvironment: 'node',

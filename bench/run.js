@@ -73,13 +73,25 @@ const serverEnv = {
 };
 
 const adminClient = async () => {
-  const client = new Client({ host: database.host, port: database.port, user: database.user, password: database.password, database: 'postgres' });
+  const client = new Client({
+    host: database.host,
+    port: database.port,
+    user: database.user,
+    password: database.password,
+    database: 'postgres',
+  });
   await client.connect();
   return client;
 };
 
 async function withDatabase(run) {
-  const client = new Client({ host: database.host, port: database.port, user: database.user, password: database.password, database: database.name });
+  const client = new Client({
+    host: database.host,
+    port: database.port,
+    user: database.user,
+    password: database.password,
+    database: database.name,
+  });
   await client.connect();
   try {
     return await run(client);
@@ -90,7 +102,10 @@ async function withDatabase(run) {
 
 const rssOf = (pid) => {
   try {
-    const line = fs.readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((row) => row.startsWith('VmRSS:'));
+    const line = fs
+      .readFileSync(`/proc/${pid}/status`, 'utf8')
+      .split('\n')
+      .find((row) => row.startsWith('VmRSS:'));
     return line ? Number(line.replace(/\D+/g, '')) * 1024 : null;
   } catch {
     return null;
@@ -98,7 +113,11 @@ const rssOf = (pid) => {
 };
 
 async function startServer(extraEnv) {
-  const server = spawn(strapiBin, ['start'], { cwd: root, env: { ...serverEnv, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const server = spawn(strapiBin, ['start'], {
+    cwd: root,
+    env: { ...serverEnv, ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   server.stdout.on('data', (chunk) => (output += chunk));
   server.stderr.on('data', (chunk) => (output += chunk));
@@ -138,7 +157,8 @@ async function request(method, pathname, body, token) {
 
 async function signIn(identifier, password) {
   const response = await request('POST', '/api/auth/local', { identifier, password });
-  if (response.status !== 200) throw new Error(`sign-in of ${identifier} answered ${response.status}: ${JSON.stringify(response.body)}`);
+  if (response.status !== 200)
+    throw new Error(`sign-in of ${identifier} answered ${response.status}: ${JSON.stringify(response.body)}`);
   return response.body.jwt;
 }
 
@@ -147,13 +167,17 @@ async function signInAll(plan) {
   const students = [];
   const queue = [...plan.benchStudents];
   const worker = async () => {
-    for (let student = queue.shift(); student; student = queue.shift()) students.push({ ...student, token: await signIn(student.email, plan.password) });
+    for (let student = queue.shift(); student; student = queue.shift())
+      students.push({ ...student, token: await signIn(student.email, plan.password) });
   };
   await Promise.all(Array.from({ length: 4 }, worker));
   return { students, teacher: await signIn(plan.gradebook.teacher, plan.password) };
 }
 
-function runAutocannon(scenario, length = scenario.amount ? { amount: scenario.amount } : { duration: options.duration }) {
+function runAutocannon(
+  scenario,
+  length = scenario.amount ? { amount: scenario.amount } : { duration: options.duration }
+) {
   return new Promise((resolve, reject) => {
     const statuses = {};
     const latencies = [];
@@ -191,7 +215,8 @@ function runAutocannon(scenario, length = scenario.amount ? { amount: scenario.a
 async function warmUp(paths) {
   const queue = [...paths];
   const worker = async () => {
-    for (let next = queue.shift(); next; next = queue.shift()) await (await fetch(`http://127.0.0.1:${options.port}${next}`)).arrayBuffer();
+    for (let next = queue.shift(); next; next = queue.shift())
+      await (await fetch(`http://127.0.0.1:${options.port}${next}`)).arrayBuffer();
   };
   await Promise.all(Array.from({ length: 4 }, worker));
 }
@@ -218,7 +243,11 @@ async function measureRounds(scenario) {
     non2xx += run.result.non2xx;
     errors += run.result.errors + run.result.timeouts;
   }
-  return { result: { requests: { average: requests / seconds, total: requests }, non2xx, errors, timeouts: 0 }, statuses, latencies };
+  return {
+    result: { requests: { average: requests / seconds, total: requests }, non2xx, errors, timeouts: 0 },
+    statuses,
+    latencies,
+  };
 }
 
 async function measure(scenario, serverPid) {
@@ -296,7 +325,9 @@ async function runPass(label, extraEnv, plan, list) {
       const measured = await measure(scenario, server.pid);
       if (scenario.name === 'enroll') measured.duplicateEnrollments = await countDuplicateEnrollments();
       results.push(measured);
-      log(`  ${scenario.name}: ${measured.requestsPerSecond} req/s, p50 ${measured.latency.p50} ms, p99 ${measured.latency.p99} ms, unexpected ${measured.unexpected}`);
+      log(
+        `  ${scenario.name}: ${measured.requestsPerSecond} req/s, p50 ${measured.latency.p50} ms, p99 ${measured.latency.p99} ms, unexpected ${measured.unexpected}`
+      );
     }
   } catch (error) {
     error.message += `\n--- server output ---\n${output().slice(-3000)}`;
@@ -307,7 +338,9 @@ async function runPass(label, extraEnv, plan, list) {
     results.rss = { before: rssBefore, after: rssAfter };
   }
   const health = results.find((row) => row.name === 'health');
-  for (const row of results) if (health && row.requestsPerSecond !== undefined) row.ratioToHealth = Math.round((row.requestsPerSecond / health.requestsPerSecond) * 100) / 100;
+  for (const row of results)
+    if (health && row.requestsPerSecond !== undefined)
+      row.ratioToHealth = Math.round((row.requestsPerSecond / health.requestsPerSecond) * 100) / 100;
   return { label, env: extraEnv, rss: results.rss, scenarios: [...results] };
 }
 
@@ -318,16 +351,23 @@ function markdown(report) {
     '# Lyceum bench results',
     '',
     `Run ${report.date} on ${report.machine.cores} cores (${report.machine.cpu}), Node ${report.machine.node}, PostgreSQL, scale \`${report.scale}\`` +
-      ` (${Object.entries(report.counts).map(([name, count]) => `${count.toLocaleString('en')} ${name}`).join(', ')}); seeded in ${report.seedSeconds.toFixed(1)} s.`,
+      ` (${Object.entries(report.counts)
+        .map(([name, count]) => `${count.toLocaleString('en')} ${name}`)
+        .join(', ')}); seeded in ${report.seedSeconds.toFixed(1)} s.`,
     `Each scenario: ${report.options.duration} s (writes with a fixed request count, timed from the first request to the last answer), ${report.options.connections} connections (fewer where the row says: one student per connection for quizzes and hand-ins, one for the latency targets), loopback. Rotating public reads (course by slug, reviews, verification) request each of their paths once first; every timed scenario first runs ${report.options.warmUpSeconds} s unmeasured on the same rotation. Quiz submits run in rounds: each round starts one attempt per quiz taker unmeasured, then measures their submits (one round is unmeasured warm-up).`,
     '',
   ];
   for (const pass of report.passes) {
     lines.push(`## ${pass.label}`, '', `Server RSS before ${mb(pass.rss.before)}, after ${mb(pass.rss.after)}.`, '');
-    lines.push('| scenario | connections | req/s | × /_health | p50 ms | p95 ms | p99 ms | non-2xx | unexpected |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+    lines.push(
+      '| scenario | connections | req/s | × /_health | p50 ms | p95 ms | p99 ms | non-2xx | unexpected |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|'
+    );
     for (const row of pass.scenarios) {
       const extra = row.duplicateEnrollments !== undefined ? ` (duplicates: ${row.duplicateEnrollments})` : '';
-      lines.push(`| ${row.title}${extra} | ${row.connections} | ${row.requestsPerSecond} | ${row.ratioToHealth ?? ''} | ${row.latency.p50} | ${row.latency.p95} | ${row.latency.p99} | ${row.non2xx} | ${row.unexpected} |`);
+      lines.push(
+        `| ${row.title}${extra} | ${row.connections} | ${row.requestsPerSecond} | ${row.ratioToHealth ?? ''} | ${row.latency.p50} | ${row.latency.p95} | ${row.latency.p99} | ${row.non2xx} | ${row.unexpected} |`
+      );
     }
     lines.push('');
   }
@@ -340,7 +380,8 @@ async function main() {
 
   const planFile = path.join(root, '.tmp', `${database.name}-plan.json`);
   const isRerun = Boolean(args.database);
-  if (isRerun && !fs.existsSync(planFile)) throw new Error(`no plan for ${database.name}: only a database kept with --keep can be reused`);
+  if (isRerun && !fs.existsSync(planFile))
+    throw new Error(`no plan for ${database.name}: only a database kept with --keep can be reused`);
   let failed = false;
   try {
     if (!isRerun) {
@@ -360,32 +401,54 @@ async function main() {
 
     const passes = [];
     if (options.compare) {
-      passes.push(await runPass('compare: Lyceum controller vs stock core controller (cache off)', { REST_CACHE_ENABLED: 'false', LYCEUM_BENCH_STOCK_CATALOG: 'true' }, plan, () => [
-        scenarios(plan, { students: [], teacher: null }, 0)[0],
-        ...compareScenarios(),
-      ]));
+      passes.push(
+        await runPass(
+          'compare: Lyceum controller vs stock core controller (cache off)',
+          { REST_CACHE_ENABLED: 'false', LYCEUM_BENCH_STOCK_CATALOG: 'true' },
+          plan,
+          () => [scenarios(plan, { students: [], teacher: null }, 0)[0], ...compareScenarios()]
+        )
+      );
     } else {
       const cached = { REST_CACHE_ENABLED: 'true', ...(redisUrl ? { REDIS_URL: redisUrl } : {}) };
-      passes.push(await runPass(`REST cache on${redisUrl ? ' (Redis)' : ' (memory)'}`, cached, plan, (sessions) => scenarios(plan, sessions, 0)));
-      passes.push(await runPass('REST cache off', { REST_CACHE_ENABLED: 'false' }, plan, (sessions) => scenarios(plan, sessions, 1)));
+      passes.push(
+        await runPass(`REST cache on${redisUrl ? ' (Redis)' : ' (memory)'}`, cached, plan, (sessions) =>
+          scenarios(plan, sessions, 0)
+        )
+      );
+      passes.push(
+        await runPass('REST cache off', { REST_CACHE_ENABLED: 'false' }, plan, (sessions) =>
+          scenarios(plan, sessions, 1)
+        )
+      );
     }
 
     const report = {
       date: new Date().toISOString(),
-      machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version, memoryGb: Math.round(os.totalmem() / 2 ** 30) },
+      machine: {
+        cores: os.cpus().length,
+        cpu: os.cpus()[0]?.model ?? 'unknown',
+        node: process.version,
+        memoryGb: Math.round(os.totalmem() / 2 ** 30),
+      },
       scale: plan.scale,
       counts: plan.counts,
       seedSeconds: plan.seedSeconds,
       options: { duration: options.duration, warmUpSeconds: options.warmUpSeconds, connections: options.connections },
       passes,
     };
-    const unexpected = passes.flatMap((pass) => pass.scenarios).filter((row) => row.unexpected || row.errors || row.duplicateEnrollments);
+    const unexpected = passes
+      .flatMap((pass) => pass.scenarios)
+      .filter((row) => row.unexpected || row.errors || row.duplicateEnrollments);
     failed = unexpected.length > 0;
     const suffix = options.compare ? '-compare' : options.only ? '-partial' : '';
     fs.writeFileSync(path.join(__dirname, `results${suffix}.json`), JSON.stringify(report, null, 2) + '\n');
     fs.writeFileSync(path.join(__dirname, `RESULTS${suffix}.md`), markdown(report) + '\n');
     log(`wrote bench/results${suffix}.json and bench/RESULTS${suffix}.md`);
-    if (failed) log(`unexpected statuses or errors in: ${unexpected.map((row) => `${row.name} ${JSON.stringify(row.statuses)}`).join('; ')}`);
+    if (failed)
+      log(
+        `unexpected statuses or errors in: ${unexpected.map((row) => `${row.name} ${JSON.stringify(row.statuses)}`).join('; ')}`
+      );
   } finally {
     if (!options.keep) {
       fs.rmSync(planFile, { force: true });

@@ -2,15 +2,25 @@
 // What `npm run bench` measures. Each scenario is an autocannon run against the production build: a path
 // (or a sequence of requests) rotated over many distinct users, and the statuses it is expected to return.
 
-const json = (token) => ({ 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) });
+const json = (token) => ({
+  'content-type': 'application/json',
+  ...(token ? { authorization: `Bearer ${token}` } : {}),
+});
 /** Round-robin over lists: consecutive requests come from different students, as they do from real ones. */
 const interleave = (lists) => {
   const longest = Math.max(0, ...lists.map((list) => list.length));
-  return Array.from({ length: longest }, (_, index) => lists.filter((list) => index < list.length).map((list) => list[index])).flat();
+  return Array.from({ length: longest }, (_, index) =>
+    lists.filter((list) => index < list.length).map((list) => list[index])
+  ).flat();
 };
 /** A submit body answering every question of a started attempt with its first option. */
 const firstOptionAnswers = (attempt) =>
-  JSON.stringify({ answers: (attempt?.questions ?? []).map((question) => ({ question: question.id, choices: [question.options[0].id] })) });
+  JSON.stringify({
+    answers: (attempt?.questions ?? []).map((question) => ({
+      question: question.id,
+      choices: [question.options[0].id],
+    })),
+  });
 const rotate = (items) => {
   let next = 0;
   return () => items[next++ % items.length];
@@ -31,11 +41,15 @@ function scenarios(plan, sessions, pass) {
   const nextReviewedCourse = rotate(plan.reviewedCourses);
   const nextCode = rotate(plan.certificateCodes);
   // A student's own requests never overlap here: ten at once from one student would queue on their enrollment row.
-  const lessonsOfStudents = interleave(students.map((student) => student.lessons.map((lesson) => ({ token: student.token, lesson }))));
+  const lessonsOfStudents = interleave(
+    students.map((student) => student.lessons.map((lesson) => ({ token: student.token, lesson })))
+  );
   const nextLesson = rotate(lessonsOfStudents);
   // Enroll: every request a pair never enrolled before; each pass takes its own half of the open courses.
   const enrollPairs = interleave(
-    students.map((student) => student.openCourses.filter((_, index) => index % 2 === pass).map((course) => ({ token: student.token, course })))
+    students.map((student) =>
+      student.openCourses.filter((_, index) => index % 2 === pass).map((course) => ({ token: student.token, course }))
+    )
   );
   const nextEnrollPair = rotate(enrollPairs);
   const holders = students.filter((student) => student.certificate);
@@ -47,7 +61,12 @@ function scenarios(plan, sessions, pass) {
   let writerIndex = 0;
 
   const list = [
-    { name: 'health', title: '`/_health` (ceiling)', requests: [{ method: 'GET', path: '/_health' }], expect: [204, 200] },
+    {
+      name: 'health',
+      title: '`/_health` (ceiling)',
+      requests: [{ method: 'GET', path: '/_health' }],
+      expect: [204, 200],
+    },
     {
       name: 'catalog',
       title: 'catalog list: filter + sort + populate category, teachers, cover',
@@ -57,14 +76,29 @@ function scenarios(plan, sessions, pass) {
     {
       name: 'course-by-slug',
       title: 'course detail by slug',
-      requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: `/api/courses?filters[slug][$eq]=${nextSlug()}&populate[0]=category&populate[1]=teachers` }) }],
+      requests: [
+        {
+          method: 'GET',
+          setupRequest: (request) => ({
+            ...request,
+            path: `/api/courses?filters[slug][$eq]=${nextSlug()}&populate[0]=category&populate[1]=teachers`,
+          }),
+        },
+      ],
       expect: [200],
-      warmUp: plan.courseSlugs.map((slug) => `/api/courses?filters[slug][$eq]=${slug}&populate[0]=category&populate[1]=teachers`),
+      warmUp: plan.courseSlugs.map(
+        (slug) => `/api/courses?filters[slug][$eq]=${slug}&populate[0]=category&populate[1]=teachers`
+      ),
     },
     {
       name: 'reviews',
       title: "a course's public reviews page",
-      requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: `/api/courses/${nextReviewedCourse()}/reviews` }) }],
+      requests: [
+        {
+          method: 'GET',
+          setupRequest: (request) => ({ ...request, path: `/api/courses/${nextReviewedCourse()}/reviews` }),
+        },
+      ],
       expect: [200],
       warmUp: plan.reviewedCourses.map((course) => `/api/courses/${course}/reviews`),
     },
@@ -82,7 +116,11 @@ function scenarios(plan, sessions, pass) {
           method: 'GET',
           setupRequest: (request) => {
             const student = nextStudent();
-            return { ...request, path: `/api/courses/${student.enrolledCourses[0]}/outline`, headers: json(student.token) };
+            return {
+              ...request,
+              path: `/api/courses/${student.enrolledCourses[0]}/outline`,
+              headers: json(student.token),
+            };
           },
         },
       ],
@@ -142,7 +180,12 @@ function scenarios(plan, sessions, pass) {
           method: 'POST',
           setupRequest: (request, context) => {
             context.student ??= quizTakers[quizTakerIndex++ % quizTakers.length];
-            return { ...request, path: `/api/quizzes/${context.student.quiz}/attempts`, headers: json(context.student.token), body: '{}' };
+            return {
+              ...request,
+              path: `/api/quizzes/${context.student.quiz}/attempts`,
+              headers: json(context.student.token),
+              body: '{}',
+            };
           },
           onResponse: (status, body, context) => {
             context.attempt = status === 200 || status === 201 ? JSON.parse(body).data : null;
@@ -152,7 +195,12 @@ function scenarios(plan, sessions, pass) {
           method: 'POST',
           setupRequest: (request, context) => {
             const attempt = context.attempt;
-            return { ...request, path: `/api/quiz-attempts/${attempt?.id ?? 0}/submit`, headers: json(context.student.token), body: firstOptionAnswers(attempt) };
+            return {
+              ...request,
+              path: `/api/quiz-attempts/${attempt?.id ?? 0}/submit`,
+              headers: json(context.student.token),
+              body: firstOptionAnswers(attempt),
+            };
           },
         },
       ],
@@ -170,7 +218,8 @@ function scenarios(plan, sessions, pass) {
         const worker = async () => {
           for (let student = queue.shift(); student; student = queue.shift()) {
             const response = await request('POST', `/api/quizzes/${student.quiz}/attempts`, {}, student.token);
-            if (response.status !== 200 && response.status !== 201) throw new Error(`starting an attempt answered ${response.status}: ${JSON.stringify(response.body)}`);
+            if (response.status !== 200 && response.status !== 201)
+              throw new Error(`starting an attempt answered ${response.status}: ${JSON.stringify(response.body)}`);
             const attempt = response.body.data;
             started.push({ token: student.token, attempt: attempt.id, body: firstOptionAnswers(attempt) });
           }
@@ -184,7 +233,12 @@ function scenarios(plan, sessions, pass) {
           method: 'POST',
           setupRequest: (request) => {
             const submit = submits.pop();
-            return { ...request, path: `/api/quiz-attempts/${submit?.attempt ?? 0}/submit`, headers: json(submit?.token), body: submit?.body ?? '{}' };
+            return {
+              ...request,
+              path: `/api/quiz-attempts/${submit?.attempt ?? 0}/submit`,
+              headers: json(submit?.token),
+              body: submit?.body ?? '{}',
+            };
           },
         },
       ],
@@ -200,7 +254,12 @@ function scenarios(plan, sessions, pass) {
           method: 'POST',
           setupRequest: (request, context) => {
             context.student ??= writers[writerIndex++ % writers.length];
-            return { ...request, path: `/api/assignments/${context.student.assignment}/submissions`, headers: json(context.student.token), body: JSON.stringify({ text: 'My essay, revised once more.' }) };
+            return {
+              ...request,
+              path: `/api/assignments/${context.student.assignment}/submissions`,
+              headers: json(context.student.token),
+              body: JSON.stringify({ text: 'My essay, revised once more.' }),
+            };
           },
         },
       ],
@@ -209,7 +268,13 @@ function scenarios(plan, sessions, pass) {
     {
       name: 'gradebook',
       title: `gradebook of a ${plan.gradebook.students}-student course, ${plan.gradebook.items} items`,
-      requests: [{ method: 'GET', path: `/api/courses/${plan.gradebook.courseDocumentId}/gradebook`, headers: json(sessions.teacher) }],
+      requests: [
+        {
+          method: 'GET',
+          path: `/api/courses/${plan.gradebook.courseDocumentId}/gradebook`,
+          headers: json(sessions.teacher),
+        },
+      ],
       expect: [200],
       // Its target is the time of one request (a teacher opening the gradebook), not throughput under load.
       maxConnections: 1,
@@ -224,7 +289,11 @@ function scenarios(plan, sessions, pass) {
           method: 'GET',
           setupRequest: (request) => {
             const holder = nextHolder();
-            return { ...request, path: `/api/certificates/${holder.certificate.documentId}/pdf`, headers: json(holder.token) };
+            return {
+              ...request,
+              path: `/api/certificates/${holder.certificate.documentId}/pdf`,
+              headers: json(holder.token),
+            };
           },
         },
       ],
@@ -233,7 +302,9 @@ function scenarios(plan, sessions, pass) {
     {
       name: 'certificate-verify',
       title: 'certificate verification (public)',
-      requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: `/api/certificates/verify/${nextCode()}` }) }],
+      requests: [
+        { method: 'GET', setupRequest: (request) => ({ ...request, path: `/api/certificates/verify/${nextCode()}` }) },
+      ],
       expect: [200],
       warmUp: plan.certificateCodes.map((code) => `/api/certificates/verify/${code}`),
     },
@@ -245,7 +316,10 @@ function scenarios(plan, sessions, pass) {
           method: 'POST',
           path: '/graphql',
           headers: json(),
-          body: JSON.stringify({ query: '{ courses(pagination: { pageSize: 20 }, sort: "title:asc") { documentId title slug level category { name } } }' }),
+          body: JSON.stringify({
+            query:
+              '{ courses(pagination: { pageSize: 20 }, sort: "title:asc") { documentId title slug level category { name } } }',
+          }),
         },
       ],
       expect: [200],
@@ -256,8 +330,23 @@ function scenarios(plan, sessions, pass) {
 
 /** The stock core controller next to Lyceum's own catalog route (`--compare`). */
 const compareScenarios = () => [
-  { name: 'catalog-lyceum', title: "catalog list through Lyceum's course controller", requests: [{ method: 'GET', path: CATALOG_QUERY.replace('&populate[1]=teachers', '') }], expect: [200] },
-  { name: 'catalog-stock', title: "catalog list through Strapi's stock core controller", requests: [{ method: 'GET', path: CATALOG_QUERY.replace('/api/courses', '/api/bench-stock/courses').replace('&populate[1]=teachers', '') }], expect: [200] },
+  {
+    name: 'catalog-lyceum',
+    title: "catalog list through Lyceum's course controller",
+    requests: [{ method: 'GET', path: CATALOG_QUERY.replace('&populate[1]=teachers', '') }],
+    expect: [200],
+  },
+  {
+    name: 'catalog-stock',
+    title: "catalog list through Strapi's stock core controller",
+    requests: [
+      {
+        method: 'GET',
+        path: CATALOG_QUERY.replace('/api/courses', '/api/bench-stock/courses').replace('&populate[1]=teachers', ''),
+      },
+    ],
+    expect: [200],
+  },
 ];
 
 module.exports = { scenarios, compareScenarios };

@@ -34,7 +34,8 @@ const documentId = () => {
   for (let index = 1; index < 24; index += 1) id += ALPHABET[bytes[index] % 36];
   return id;
 };
-const chunk = (items, size) => Array.from({ length: Math.ceil(items.length / size) }, (_, index) => items.slice(index * size, (index + 1) * size));
+const chunk = (items, size) =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, index) => items.slice(index * size, (index + 1) * size));
 
 async function main() {
   const scaleName = process.env.BENCH_SCALE || 'small';
@@ -113,7 +114,11 @@ async function main() {
   );
   const userRows = await knex(table(USER)).select('id', 'username').where('email', 'like', '%@bench.lyceum.local');
   const userId = new Map(userRows.map((row) => [row.username, row.id]));
-  await link(USER, 'role', people.map(({ kind, index }) => [userId.get(`${kind}${index}`), roleId[kind]]));
+  await link(
+    USER,
+    'role',
+    people.map(({ kind, index }) => [userId.get(`${kind}${index}`), roleId[kind]])
+  );
   const teacherIds = Array.from({ length: teacherCount }, (_, index) => userId.get(`teacher${index}`));
   const studentIds = Array.from({ length: scale.students }, (_, index) => userId.get(`student${index}`));
   console.log(`[bench] users: ${people.length} (${elapsed()})`);
@@ -123,13 +128,20 @@ async function main() {
   const CATEGORY = 'api::category.category';
   const COURSE = 'api::course.course';
   const LESSON = 'api::lesson.lesson';
-  const categories = Array.from({ length: 20 }, (_, index) => ({ documentId: documentId(), name: `Category ${index}`, slug: `bench-category-${index}` }));
+  const categories = Array.from({ length: 20 }, (_, index) => ({
+    documentId: documentId(),
+    name: `Category ${index}`,
+    slug: `bench-category-${index}`,
+  }));
   const bothStates = (values) => [
     { ...values, ...stamps, locale: 'en', publishedAt: null },
     { ...values, ...stamps, locale: 'en', publishedAt: now },
   ];
   // Categories have no draft & publish: one row each, which drafts and published courses both link to.
-  await insert(CATEGORY, categories.map((values) => ({ ...values, ...stamps, locale: 'en', publishedAt: now })));
+  await insert(
+    CATEGORY,
+    categories.map((values) => ({ ...values, ...stamps, locale: 'en', publishedAt: now }))
+  );
   const categoryIds = await idsByDocument(CATEGORY);
   const levels = ['beginner', 'intermediate', 'advanced'];
   const courses = Array.from({ length: scale.courses }, (_, index) => ({
@@ -152,8 +164,19 @@ async function main() {
   const courseIds = await idsByDocument(COURSE);
   const courseRow = (course, state = 'published') => courseIds.get(`${course.documentId}:${state}`);
   for (const state of ['draft', 'published']) {
-    await link(COURSE, 'category', courses.map((course, index) => [courseRow(course, state), categoryIds.get(`${categories[index % categories.length].documentId}:published`)]));
-    await link(COURSE, 'teachers', courses.map((course, index) => [courseRow(course, state), teacherIds[index % teacherIds.length]]));
+    await link(
+      COURSE,
+      'category',
+      courses.map((course, index) => [
+        courseRow(course, state),
+        categoryIds.get(`${categories[index % categories.length].documentId}:published`),
+      ])
+    );
+    await link(
+      COURSE,
+      'teachers',
+      courses.map((course, index) => [courseRow(course, state), teacherIds[index % teacherIds.length]])
+    );
   }
   const lessons = courses.flatMap((course, courseIndex) =>
     Array.from({ length: LESSONS_PER_COURSE }, (_, position) => ({
@@ -164,23 +187,37 @@ async function main() {
         title: `Lesson ${position + 1} of course ${courseIndex}`,
         position: position + 1,
         kind: 'text',
-        content: `## Lesson ${position + 1}\n\n` + 'A paragraph of lesson text with enough words to look real. '.repeat(40),
+        content:
+          `## Lesson ${position + 1}\n\n` + 'A paragraph of lesson text with enough words to look real. '.repeat(40),
         freePreview: position === 0,
         durationMinutes: 10,
       },
     }))
   );
-  await insert(LESSON, lessons.flatMap((lesson) => bothStates({ documentId: lesson.documentId, ...lesson.values })));
+  await insert(
+    LESSON,
+    lessons.flatMap((lesson) => bothStates({ documentId: lesson.documentId, ...lesson.values }))
+  );
   const lessonIds = await idsByDocument(LESSON);
   for (const state of ['draft', 'published']) {
-    await link(LESSON, 'course', lessons.map((lesson) => [lessonIds.get(`${lesson.documentId}:${state}`), courseRow(lesson.course, state)]));
+    await link(
+      LESSON,
+      'course',
+      lessons.map((lesson) => [lessonIds.get(`${lesson.documentId}:${state}`), courseRow(lesson.course, state)])
+    );
   }
   console.log(`[bench] catalog: ${courses.length} courses, ${lessons.length} lessons (${elapsed()})`);
 
   // The blog: published articles with tags, for the article list.
   const TAG = 'api::tag.tag';
   const ARTICLE = 'api::article.article';
-  const tags = Array.from({ length: 30 }, (_, index) => ({ documentId: documentId(), name: `Tag ${index}`, slug: `bench-tag-${index}`, ...stamps, publishedAt: now }));
+  const tags = Array.from({ length: 30 }, (_, index) => ({
+    documentId: documentId(),
+    name: `Tag ${index}`,
+    slug: `bench-tag-${index}`,
+    ...stamps,
+    publishedAt: now,
+  }));
   await insert(TAG, tags);
   const tagIds = await idsByDocument(TAG);
   const articles = Array.from({ length: 300 }, (_, index) => ({
@@ -194,7 +231,16 @@ async function main() {
   await insert(ARTICLE, articles.flatMap(bothStates));
   const articleIds = await idsByDocument(ARTICLE);
   for (const state of ['draft', 'published']) {
-    await link(ARTICLE, 'tags', articles.flatMap((article, index) => [0, 1].map((offset) => [articleIds.get(`${article.documentId}:${state}`), tagIds.get(`${tags[(index + offset * 7) % tags.length].documentId}:published`)])));
+    await link(
+      ARTICLE,
+      'tags',
+      articles.flatMap((article, index) =>
+        [0, 1].map((offset) => [
+          articleIds.get(`${article.documentId}:${state}`),
+          tagIds.get(`${tags[(index + offset * 7) % tags.length].documentId}:published`),
+        ])
+      )
+    );
   }
   console.log(`[bench] articles: ${articles.length} (${elapsed()})`);
 
@@ -205,7 +251,10 @@ async function main() {
   const enrolledCourseIndexes = (studentIndex) =>
     Array.from({ length: ENROLLMENTS_PER_STUDENT }, (_, k) => (studentIndex + k * stride) % scale.courses);
   const seats = new Map();
-  for (const part of chunk(studentIds.map((id, index) => ({ id, index })), 2000)) {
+  for (const part of chunk(
+    studentIds.map((id, index) => ({ id, index })),
+    2000
+  )) {
     const enrollments = [];
     const progress = [];
     for (const { id, index } of part) {
@@ -240,32 +289,76 @@ async function main() {
         }
       }
     }
-    await insert(ENROLLMENT, enrollments.map(({ user, courseId, ...values }) => values));
+    await insert(
+      ENROLLMENT,
+      enrollments.map(({ user, courseId, ...values }) => values)
+    );
     const enrollmentIds = new Map(
-      (await knex(table(ENROLLMENT)).select('id', 'key').whereIn('key', enrollments.map((row) => row.key))).map((row) => [row.key, row.id])
+      (
+        await knex(table(ENROLLMENT))
+          .select('id', 'key')
+          .whereIn(
+            'key',
+            enrollments.map((row) => row.key)
+          )
+      ).map((row) => [row.key, row.id])
     );
-    await link(ENROLLMENT, 'user', enrollments.map((row) => [enrollmentIds.get(row.key), row.user]));
-    await link(ENROLLMENT, 'course', enrollments.map((row) => [enrollmentIds.get(row.key), row.courseId]));
-    await insert(PROGRESS, progress.map(({ user, ...values }) => values));
+    await link(
+      ENROLLMENT,
+      'user',
+      enrollments.map((row) => [enrollmentIds.get(row.key), row.user])
+    );
+    await link(
+      ENROLLMENT,
+      'course',
+      enrollments.map((row) => [enrollmentIds.get(row.key), row.courseId])
+    );
+    await insert(
+      PROGRESS,
+      progress.map(({ user, ...values }) => values)
+    );
     const progressIds = new Map(
-      (await knex(table(PROGRESS)).select('id', 'key').whereIn('key', progress.map((row) => row.key))).map((row) => [row.key, row.id])
+      (
+        await knex(table(PROGRESS))
+          .select('id', 'key')
+          .whereIn(
+            'key',
+            progress.map((row) => row.key)
+          )
+      ).map((row) => [row.key, row.id])
     );
-    await link(PROGRESS, 'user', progress.map((row) => [progressIds.get(row.key), row.user]));
+    await link(
+      PROGRESS,
+      'user',
+      progress.map((row) => [progressIds.get(row.key), row.user])
+    );
   }
   // Seats and studentsCount as the enrollment plugin keeps them, so enrolling never has to count.
   await insert(
     'plugin::enrollment.course-seat',
-    courses.map((course, index) => ({ courseDocumentId: course.documentId, taken: seats.get(index) ?? 0, documentId: documentId(), ...stamps, publishedAt: now }))
+    courses.map((course, index) => ({
+      courseDocumentId: course.documentId,
+      taken: seats.get(index) ?? 0,
+      documentId: documentId(),
+      ...stamps,
+      publishedAt: now,
+    }))
   );
   for (const [courseIndex, taken] of seats) {
     await knex(table(COURSE)).where('document_id', courses[courseIndex].documentId).update({ students_count: taken });
   }
-  console.log(`[bench] enrollments: ${scale.students * ENROLLMENTS_PER_STUDENT}, lesson progress: ${scale.students * ENROLLMENTS_PER_STUDENT * COMPLETED_LESSONS_PER_ENROLLMENT} (${elapsed()})`);
+  console.log(
+    `[bench] enrollments: ${scale.students * ENROLLMENTS_PER_STUDENT}, lesson progress: ${scale.students * ENROLLMENTS_PER_STUDENT * COMPLETED_LESSONS_PER_ENROLLMENT} (${elapsed()})`
+  );
 
   // Quizzes: a 20-question test on the first lesson of each bench student's first course, made through the
   // document service so the question components are stored exactly as the admin panel would store them.
   const QUIZ = 'api::quiz.quiz';
-  const quizCourseIndexes = [...new Set(Array.from({ length: Math.min(BENCH_STUDENTS, scale.students) }, (_, index) => enrolledCourseIndexes(index)[0]))];
+  const quizCourseIndexes = [
+    ...new Set(
+      Array.from({ length: Math.min(BENCH_STUDENTS, scale.students) }, (_, index) => enrolledCourseIndexes(index)[0])
+    ),
+  ];
   const quizzes = [];
   // A few at a time: each is a hundred components written twice (draft and published).
   const quizQueue = [...quizCourseIndexes];
@@ -308,7 +401,13 @@ async function main() {
     await Promise.all(
       part.map(async (courseIndex) => {
         const assignment = await strapi.documents(ASSIGNMENT).create({
-          data: { title: `Essay for course ${courseIndex}`, instructions: 'Write a page.', maxPoints: 10, allowLate: true, course: courses[courseIndex].documentId },
+          data: {
+            title: `Essay for course ${courseIndex}`,
+            instructions: 'Write a page.',
+            maxPoints: 10,
+            allowLate: true,
+            course: courses[courseIndex].documentId,
+          },
           locale: 'en',
           status: 'published',
         });
@@ -348,12 +447,34 @@ async function main() {
     });
   }
   for (const part of chunk(attempts, 5000)) {
-    await insert(ATTEMPT, part.map(({ user, quizId, ...values }) => values));
-    const attemptIds = new Map((await knex(table(ATTEMPT)).select('id', 'key').whereIn('key', part.map((row) => row.key))).map((row) => [row.key, row.id]));
-    await link(ATTEMPT, 'user', part.map((row) => [attemptIds.get(row.key), row.user]));
-    await link(ATTEMPT, 'quiz', part.map((row) => [attemptIds.get(row.key), row.quizId]));
+    await insert(
+      ATTEMPT,
+      part.map(({ user, quizId, ...values }) => values)
+    );
+    const attemptIds = new Map(
+      (
+        await knex(table(ATTEMPT))
+          .select('id', 'key')
+          .whereIn(
+            'key',
+            part.map((row) => row.key)
+          )
+      ).map((row) => [row.key, row.id])
+    );
+    await link(
+      ATTEMPT,
+      'user',
+      part.map((row) => [attemptIds.get(row.key), row.user])
+    );
+    await link(
+      ATTEMPT,
+      'quiz',
+      part.map((row) => [attemptIds.get(row.key), row.quizId])
+    );
   }
-  console.log(`[bench] quizzes: ${quizzes.length} of ${QUIZ_QUESTIONS} questions, attempts: ${attempts.length} (${elapsed()})`);
+  console.log(
+    `[bench] quizzes: ${quizzes.length} of ${QUIZ_QUESTIONS} questions, attempts: ${attempts.length} (${elapsed()})`
+  );
 
   // Reviews: one per enrollment, for as many as the scale asks.
   const REVIEW = 'api::review.review';
@@ -375,10 +496,30 @@ async function main() {
     }
   }
   for (const part of chunk(reviews, 5000)) {
-    await insert(REVIEW, part.map(({ author, courseId, ...values }) => values));
-    const reviewIds = new Map((await knex(table(REVIEW)).select('id', 'key').whereIn('key', part.map((row) => row.key))).map((row) => [row.key, row.id]));
-    await link(REVIEW, 'author', part.map((row) => [reviewIds.get(row.key), row.author]));
-    await link(REVIEW, 'course', part.map((row) => [reviewIds.get(row.key), row.courseId]));
+    await insert(
+      REVIEW,
+      part.map(({ author, courseId, ...values }) => values)
+    );
+    const reviewIds = new Map(
+      (
+        await knex(table(REVIEW))
+          .select('id', 'key')
+          .whereIn(
+            'key',
+            part.map((row) => row.key)
+          )
+      ).map((row) => [row.key, row.id])
+    );
+    await link(
+      REVIEW,
+      'author',
+      part.map((row) => [reviewIds.get(row.key), row.author])
+    );
+    await link(
+      REVIEW,
+      'course',
+      part.map((row) => [reviewIds.get(row.key), row.courseId])
+    );
   }
   // Ratings as the community rules keep them: equal to the reviews.
   const ratingLink = meta(REVIEW).attributes.course.joinTable;
@@ -394,7 +535,10 @@ async function main() {
       for (const rating of part) {
         await trx(table(COURSE))
           .where('document_id', courseById.get(rating.course_id))
-          .update({ rating_average: Math.round(Number(rating.average) * 100) / 100, rating_count: Number(rating.count) });
+          .update({
+            rating_average: Math.round(Number(rating.average) * 100) / 100,
+            rating_count: Number(rating.count),
+          });
       }
     });
   }
@@ -424,10 +568,30 @@ async function main() {
     });
   }
   for (const part of chunk(certificates, 5000)) {
-    await insert(CERTIFICATE, part.map(({ user, courseId, studentIndex, ...values }) => values));
-    const certificateIds = new Map((await knex(table(CERTIFICATE)).select('id', 'key').whereIn('key', part.map((row) => row.key))).map((row) => [row.key, row.id]));
-    await link(CERTIFICATE, 'user', part.map((row) => [certificateIds.get(row.key), row.user]));
-    await link(CERTIFICATE, 'course', part.map((row) => [certificateIds.get(row.key), row.courseId]));
+    await insert(
+      CERTIFICATE,
+      part.map(({ user, courseId, studentIndex, ...values }) => values)
+    );
+    const certificateIds = new Map(
+      (
+        await knex(table(CERTIFICATE))
+          .select('id', 'key')
+          .whereIn(
+            'key',
+            part.map((row) => row.key)
+          )
+      ).map((row) => [row.key, row.id])
+    );
+    await link(
+      CERTIFICATE,
+      'user',
+      part.map((row) => [certificateIds.get(row.key), row.user])
+    );
+    await link(
+      CERTIFICATE,
+      'course',
+      part.map((row) => [certificateIds.get(row.key), row.courseId])
+    );
   }
   console.log(`[bench] certificates: ${certificates.length} (${elapsed()})`);
 
@@ -448,11 +612,33 @@ async function main() {
     publishedAt: now,
   }));
   await insert(ENROLLMENT, gradebookEnrollments);
-  const gradebookIds = new Map((await knex(table(ENROLLMENT)).select('id', 'key').whereIn('key', gradebookEnrollments.map((row) => row.key))).map((row) => [row.key, row.id]));
-  await link(ENROLLMENT, 'user', gradebookStudents.map(({ id }) => [gradebookIds.get(`${id}:${gradebookCourse.documentId}`), id]));
-  await link(ENROLLMENT, 'course', gradebookStudents.map(({ id }) => [gradebookIds.get(`${id}:${gradebookCourse.documentId}`), courseRow(gradebookCourse)]));
+  const gradebookIds = new Map(
+    (
+      await knex(table(ENROLLMENT))
+        .select('id', 'key')
+        .whereIn(
+          'key',
+          gradebookEnrollments.map((row) => row.key)
+        )
+    ).map((row) => [row.key, row.id])
+  );
+  await link(
+    ENROLLMENT,
+    'user',
+    gradebookStudents.map(({ id }) => [gradebookIds.get(`${id}:${gradebookCourse.documentId}`), id])
+  );
+  await link(
+    ENROLLMENT,
+    'course',
+    gradebookStudents.map(({ id }) => [
+      gradebookIds.get(`${id}:${gradebookCourse.documentId}`),
+      courseRow(gradebookCourse),
+    ])
+  );
   const totalTaken = (seats.get(gradebookCourseIndex) ?? 0) + gradebookStudents.length;
-  await knex(table('plugin::enrollment.course-seat')).where('course_document_id', gradebookCourse.documentId).update({ taken: totalTaken });
+  await knex(table('plugin::enrollment.course-seat'))
+    .where('course_document_id', gradebookCourse.documentId)
+    .update({ taken: totalTaken });
   await knex(table(COURSE)).where('document_id', gradebookCourse.documentId).update({ students_count: totalTaken });
   // Its gradebook has 20 items, 10 quizzes and 10 assignments, each scored for every one of those students.
   const SUBMISSION = 'api::submission.submission';
@@ -463,7 +649,17 @@ async function main() {
         course: gradebookCourse.documentId,
         isFinal: item === 0,
         passingPercent: 60,
-        questions: [{ type: 'true_false', prompt: 'Ready?', points: 1, options: [{ text: 'True', correct: true }, { text: 'False', correct: false }] }],
+        questions: [
+          {
+            type: 'true_false',
+            prompt: 'Ready?',
+            points: 1,
+            options: [
+              { text: 'True', correct: true },
+              { text: 'False', correct: false },
+            ],
+          },
+        ],
       },
       locale: 'en',
       status: 'published',
@@ -489,17 +685,44 @@ async function main() {
       publishedAt: now,
       user: id,
     }));
-    await insert(ATTEMPT, scored.map(({ user, ...values }) => values));
-    const scoredIds = new Map((await knex(table(ATTEMPT)).select('id', 'key').whereIn('key', scored.map((row) => row.key))).map((row) => [row.key, row.id]));
-    await link(ATTEMPT, 'user', scored.map((row) => [scoredIds.get(row.key), row.user]));
-    await link(ATTEMPT, 'quiz', scored.map((row) => [scoredIds.get(row.key), quizRow]));
+    await insert(
+      ATTEMPT,
+      scored.map(({ user, ...values }) => values)
+    );
+    const scoredIds = new Map(
+      (
+        await knex(table(ATTEMPT))
+          .select('id', 'key')
+          .whereIn(
+            'key',
+            scored.map((row) => row.key)
+          )
+      ).map((row) => [row.key, row.id])
+    );
+    await link(
+      ATTEMPT,
+      'user',
+      scored.map((row) => [scoredIds.get(row.key), row.user])
+    );
+    await link(
+      ATTEMPT,
+      'quiz',
+      scored.map((row) => [scoredIds.get(row.key), quizRow])
+    );
 
     const assignment = await strapi.documents(ASSIGNMENT).create({
-      data: { title: `Essay ${item + 1}`, instructions: 'Write two pages.', maxPoints: 10, course: gradebookCourse.documentId },
+      data: {
+        title: `Essay ${item + 1}`,
+        instructions: 'Write two pages.',
+        maxPoints: 10,
+        course: gradebookCourse.documentId,
+      },
       locale: 'en',
       status: 'published',
     });
-    const assignmentRow = (await idsByDocument(ASSIGNMENT, { document_id: assignment.documentId })).get(`${assignment.documentId}:published`);
+    const assignmentRow = (await idsByDocument(ASSIGNMENT, { document_id: assignment.documentId })).get(
+      `${assignment.documentId}:published`
+    );
     const graded = gradebookStudents.map(({ id }, index) => ({
       key: `${id}:${assignment.documentId}`,
       text: 'My essay.',
@@ -517,12 +740,34 @@ async function main() {
       publishedAt: now,
       student: id,
     }));
-    await insert(SUBMISSION, graded.map(({ student, ...values }) => values));
-    const gradedIds = new Map((await knex(table(SUBMISSION)).select('id', 'key').whereIn('key', graded.map((row) => row.key))).map((row) => [row.key, row.id]));
-    await link(SUBMISSION, 'student', graded.map((row) => [gradedIds.get(row.key), row.student]));
-    await link(SUBMISSION, 'assignment', graded.map((row) => [gradedIds.get(row.key), assignmentRow]));
+    await insert(
+      SUBMISSION,
+      graded.map(({ student, ...values }) => values)
+    );
+    const gradedIds = new Map(
+      (
+        await knex(table(SUBMISSION))
+          .select('id', 'key')
+          .whereIn(
+            'key',
+            graded.map((row) => row.key)
+          )
+      ).map((row) => [row.key, row.id])
+    );
+    await link(
+      SUBMISSION,
+      'student',
+      graded.map((row) => [gradedIds.get(row.key), row.student])
+    );
+    await link(
+      SUBMISSION,
+      'assignment',
+      graded.map((row) => [gradedIds.get(row.key), assignmentRow])
+    );
   }
-  console.log(`[bench] gradebook course: ${gradebookStudents.length} students × ${GRADEBOOK_ITEMS} scored items (${elapsed()})`);
+  console.log(
+    `[bench] gradebook course: ${gradebookStudents.length} students × ${GRADEBOOK_ITEMS} scored items (${elapsed()})`
+  );
 
   // What autovacuum would have done to a live database since these rows arrived (statistics, hint bits, the
   // visibility map), so the first scenarios do not pay for the bulk load.
@@ -538,14 +783,25 @@ async function main() {
       username: `student${index}`,
       email: `student${index}@bench.lyceum.local`,
       enrolledCourses: enrolled.map((courseIndex) => courses[courseIndex].documentId),
-      lessons: enrolled.flatMap((courseIndex) => lessons.slice(courseIndex * LESSONS_PER_COURSE, (courseIndex + 1) * LESSONS_PER_COURSE).map((lesson) => lesson.documentId)),
+      lessons: enrolled.flatMap((courseIndex) =>
+        lessons
+          .slice(courseIndex * LESSONS_PER_COURSE, (courseIndex + 1) * LESSONS_PER_COURSE)
+          .map((lesson) => lesson.documentId)
+      ),
       quiz: quizzes.find((quiz) => quiz.courseIndex === enrolled[0])?.documentId ?? null,
       assignment: assignments.find((assignment) => assignment.courseIndex === enrolled[0])?.documentId ?? null,
       certificate: certificate ? { documentId: certificate.documentId, code: certificate.code } : null,
       // Courses this student is not in, for the enroll scenario: far from the enrolled ones.
-      openCourses: Array.from({ length: 50 }, (_, j) => courses[(index + (ENROLLMENTS_PER_STUDENT + 1) * stride + j * 7 + 1) % scale.courses])
+      openCourses: Array.from(
+        { length: 50 },
+        (_, j) => courses[(index + (ENROLLMENTS_PER_STUDENT + 1) * stride + j * 7 + 1) % scale.courses]
+      )
         .map((course) => course.documentId)
-        .filter((courseDocumentId) => !enrolled.some((courseIndex) => courses[courseIndex].documentId === courseDocumentId) && courseDocumentId !== gradebookCourse.documentId),
+        .filter(
+          (courseDocumentId) =>
+            !enrolled.some((courseIndex) => courses[courseIndex].documentId === courseDocumentId) &&
+            courseDocumentId !== gradebookCourse.documentId
+        ),
     };
   });
   const plan = {
@@ -565,7 +821,12 @@ async function main() {
     password: PASSWORD,
     courseSlugs: courses.slice(0, 500).map((course) => course.slug),
     reviewedCourses: [...new Set(reviews.slice(0, 500).map((review) => review.key.split(':')[1]))],
-    gradebook: { courseDocumentId: gradebookCourse.documentId, teacher: `teacher${gradebookCourseIndex % teacherIds.length}@bench.lyceum.local`, students: gradebookStudents.length, items: GRADEBOOK_ITEMS },
+    gradebook: {
+      courseDocumentId: gradebookCourse.documentId,
+      teacher: `teacher${gradebookCourseIndex % teacherIds.length}@bench.lyceum.local`,
+      students: gradebookStudents.length,
+      items: GRADEBOOK_ITEMS,
+    },
     certificateCodes: certificates.slice(0, 1000).map((row) => row.code),
     benchStudents,
   };

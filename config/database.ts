@@ -8,13 +8,16 @@ import type { Core } from '@strapi/strapi';
  */
 const SUPPORTED_CLIENTS = ['sqlite', 'postgres'] as const;
 type SupportedClient = (typeof SUPPORTED_CLIENTS)[number];
-const isSupportedClient = (client: string): client is SupportedClient => (SUPPORTED_CLIENTS as readonly string[]).includes(client);
+const isSupportedClient = (client: string): client is SupportedClient =>
+  (SUPPORTED_CLIENTS as readonly string[]).includes(client);
 
 const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Database => {
   const client = env('DATABASE_CLIENT', 'sqlite');
 
   if (!isSupportedClient(client)) {
-    throw new Error(`Unsupported DATABASE_CLIENT: ${client}. Lyceum runs on "sqlite" (the default) or "postgres"; MySQL is not supported.`);
+    throw new Error(
+      `Unsupported DATABASE_CLIENT: ${client}. Lyceum runs on "sqlite" (the default) or "postgres"; MySQL is not supported.`
+    );
   }
 
   const connections: Record<SupportedClient, Core.Config.Database['connection']> = {

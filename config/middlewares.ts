@@ -10,7 +10,11 @@ function uploadOrigins(): string[] {
   const bucket = readEnv('S3_BUCKET', '');
   const endpoint = readEnv('S3_ENDPOINT', '');
   const urls = [readEnv('S3_PUBLIC_URL', '')];
-  if (!endpoint) urls.push(`https://${bucket}.s3.${readEnv('S3_REGION', 'us-east-1')}.amazonaws.com`, `https://${bucket}.s3.amazonaws.com`);
+  if (!endpoint)
+    urls.push(
+      `https://${bucket}.s3.${readEnv('S3_REGION', 'us-east-1')}.amazonaws.com`,
+      `https://${bucket}.s3.amazonaws.com`
+    );
   else {
     urls.push(endpoint);
     // Without path-style addressing the bucket is a subdomain of the endpoint.
@@ -27,9 +31,18 @@ function uploadOrigins(): string[] {
 }
 
 // The frontends a developer runs next to the API (Next.js, Vite, Nuxt) when CORS_ORIGINS is not set.
-const DEV_FRONTENDS = ['http://localhost:3000', 'http://127.0.0.1:3000', 'http://localhost:5173', 'http://127.0.0.1:5173'];
+const DEV_FRONTENDS = [
+  'http://localhost:3000',
+  'http://127.0.0.1:3000',
+  'http://localhost:5173',
+  'http://127.0.0.1:5173',
+];
 
-const list = (value: string | undefined) => (value ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
+const list = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
 
 const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewares => {
   const origins = list(env('CORS_ORIGINS'));

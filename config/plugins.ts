@@ -90,7 +90,8 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
       info: {
         version: '1.0.0',
         title: 'Lyceum API',
-        description: 'Headless LMS: catalog, enrollment, progress, quizzes, assignments, certificates, community. JSON at /documentation/v1.0.0/openapi.json.',
+        description:
+          'Headless LMS: catalog, enrollment, progress, quizzes, assignments, certificates, community. JSON at /documentation/v1.0.0/openapi.json.',
       },
       'x-strapi-config': {
         plugins: ['users-permissions', 'upload'],

@@ -19,7 +19,8 @@ function newestSource(dir) {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (!['plugins', 'dist', 'node_modules', 'admin'].includes(entry.name)) newest = Math.max(newest, newestSource(full));
+      if (!['plugins', 'dist', 'node_modules', 'admin'].includes(entry.name))
+        newest = Math.max(newest, newestSource(full));
     } else if (entry.name.endsWith('.ts')) newest = Math.max(newest, fs.statSync(full).mtimeMs);
   }
   return newest;
@@ -42,6 +43,14 @@ execFileSync(process.execPath, [tsc, '-b', ...force, ...projects], { cwd: root, 
 fs.mkdirSync(path.join(root, '.tmp'), { recursive: true });
 execFileSync(
   process.execPath,
-  [tsc, '-p', path.join('src', 'admin', 'tsconfig.json'), '--noEmit', '--incremental', '--tsBuildInfoFile', path.join('.tmp', 'admin-typecheck.tsbuildinfo')],
+  [
+    tsc,
+    '-p',
+    path.join('src', 'admin', 'tsconfig.json'),
+    '--noEmit',
+    '--incremental',
+    '--tsBuildInfoFile',
+    path.join('.tmp', 'admin-typecheck.tsbuildinfo'),
+  ],
   { cwd: root, stdio: 'inherit' }
 );

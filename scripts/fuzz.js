@@ -16,5 +16,7 @@ const run = spawnSync(process.execPath, [path.join(__dirname, 'test.js'), 'tests
   // Each group may take much longer than in npm test: jest's per-test timeout grows with the run count.
   env: { ...process.env, FUZZ_SEED: seed, FUZZ_RUNS: runs },
 });
-console.log(`[lyceum] fuzzed with FUZZ_SEED=${seed} FUZZ_RUNS=${runs}: ${run.status === 0 ? 'no failure' : 'failures above; replay with the same FUZZ_SEED'}`);
+console.log(
+  `[lyceum] fuzzed with FUZZ_SEED=${seed} FUZZ_RUNS=${runs}: ${run.status === 0 ? 'no failure' : 'failures above; replay with the same FUZZ_SEED'}`
+);
 process.exit(run.status ?? 1);

@@ -21,7 +21,10 @@ function installDependencies() {
   if (isCurrent) return;
   log('installing dependencies (first run takes a few minutes)…');
   // `npm ci` cannot be used: the registry lacks some optional platform packages the lockfile would need to list.
-  const result = spawnSync(npm, ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: root, stdio: 'inherit' });
+  const result = spawnSync(npm, ['install', '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   if (result.status !== 0) throw new Error('npm install failed');
   fs.writeFileSync(stamp, new Date().toISOString());
 }
@@ -99,7 +102,9 @@ function which(name) {
 
 /** Chromium for the browser tests: CHROMIUM_PATH, else `chromium` on PATH, else Debian's path. */
 function findChromium() {
-  return [process.env.CHROMIUM_PATH, which('chromium'), '/usr/bin/chromium'].find((file) => file && fs.existsSync(file));
+  return [process.env.CHROMIUM_PATH, which('chromium'), '/usr/bin/chromium'].find(
+    (file) => file && fs.existsSync(file)
+  );
 }
 
 /**
@@ -111,21 +116,27 @@ function ensureChromium() {
   const found = findChromium();
   if (found) return found;
   if (!which('apt-get')) {
-    log('Chromium not found and apt-get is not available: browser tests will be skipped (set CHROMIUM_PATH to use one)');
+    log(
+      'Chromium not found and apt-get is not available: browser tests will be skipped (set CHROMIUM_PATH to use one)'
+    );
     return undefined;
   }
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const canSudo = !isRoot && which('sudo') && spawnSync('sudo', ['-n', 'true']).status === 0;
   if (!isRoot && !canSudo) {
-    log('Chromium not found, and installing it needs root: `sudo apt-get install chromium`; browser tests will be skipped');
+    log(
+      'Chromium not found, and installing it needs root: `sudo apt-get install chromium`; browser tests will be skipped'
+    );
     return undefined;
   }
   const aptGet = (...args) => {
     const command = isRoot ? ['apt-get', ...args] : ['sudo', '-n', 'apt-get', ...args];
-    return spawnSync(command[0], command.slice(1), {
-      stdio: 'inherit',
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    }).status === 0;
+    return (
+      spawnSync(command[0], command.slice(1), {
+        stdio: 'inherit',
+        env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+      }).status === 0
+    );
   };
   log("installing Debian's chromium package for the browser tests…");
   const install = () => aptGet('install', '-y', '--no-install-recommends', 'chromium');
@@ -135,8 +146,19 @@ function ensureChromium() {
     return undefined;
   }
   const installed = findChromium();
-  if (!installed) log('the chromium package installed, yet no chromium binary was found: browser tests will be skipped');
+  if (!installed)
+    log('the chromium package installed, yet no chromium binary was found: browser tests will be skipped');
   return installed;
 }
 
-module.exports = { root, log, installDependencies, ensureEnvFile, buildPlugins, buildApp, strapiBin, findChromium, ensureChromium };
+module.exports = {
+  root,
+  log,
+  installDependencies,
+  ensureEnvFile,
+  buildPlugins,
+  buildApp,
+  strapiBin,
+  findChromium,
+  ensureChromium,
+};

@@ -18,7 +18,11 @@ const jestBin = require.resolve('jest/bin/jest', { paths: [root] });
 
 /** Whether this run includes a browser test: jest itself resolves the arguments to files. */
 function selectsBrowserTests() {
-  const listed = spawnSync(process.execPath, [jestBin, '--listTests', ...jestArgs], { cwd: root, env, encoding: 'utf8' });
+  const listed = spawnSync(process.execPath, [jestBin, '--listTests', ...jestArgs], {
+    cwd: root,
+    env,
+    encoding: 'utf8',
+  });
   if (listed.status !== 0) return true;
   return listed.stdout.split('\n').some((file) => file.includes(`${path.sep}tests${path.sep}e2e${path.sep}`));
 }

@@ -70,7 +70,9 @@ export default {
     if (!isDemoDataWanted(process.env)) return;
     if (await seedDemoDataOnce(strapi)) strapi.log.info('Lyceum: demo data loaded');
     strapi.server.httpServer.once('listening', () => {
-      const url = strapi.config.get<string | undefined>('server.absoluteUrl') ?? `http://localhost:${strapi.config.get<number>('server.port')}`;
+      const url =
+        strapi.config.get<string | undefined>('server.absoluteUrl') ??
+        `http://localhost:${strapi.config.get<number>('server.port')}`;
       const lines = [
         '',
         `Lyceum is running. Admin panel: ${url}/admin   API: ${url}/api`,

@@ -29,8 +29,12 @@ export async function adminCaller(strapi: Core.Strapi, user: AdminPanelUser | nu
       select: ['id', 'blocked'],
       populate: { role: { select: ['type'] } },
     });
-    if (account && !account.blocked && (account.role?.type === 'teacher' || account.role?.type === 'admin')) return { userId: account.id, role: account.role.type };
-    throw new Refusal(`No teacher account uses ${user.email}: the courses you teach are found through it`, 'no_teacher_account');
+    if (account && !account.blocked && (account.role?.type === 'teacher' || account.role?.type === 'admin'))
+      return { userId: account.id, role: account.role.type };
+    throw new Refusal(
+      `No teacher account uses ${user.email}: the courses you teach are found through it`,
+      'no_teacher_account'
+    );
   }
   throw new Refusal('Only teachers and administrators use the LMS pages', 'not_course_staff');
 }

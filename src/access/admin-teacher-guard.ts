@@ -4,7 +4,12 @@ import { findCourseOfLesson } from './ownership';
 import { Refusal } from './refusal';
 import { relationDocumentIds } from './relation-input';
 
-const COURSE_CONTENT = ['api::lesson.lesson', 'api::quiz.quiz', 'api::assignment.assignment', 'api::announcement.announcement'];
+const COURSE_CONTENT = [
+  'api::lesson.lesson',
+  'api::quiz.quiz',
+  'api::assignment.assignment',
+  'api::announcement.announcement',
+];
 
 interface AdminRequestState {
   auth?: { strategy?: { name?: string } };
@@ -16,7 +21,9 @@ function teacherOnlyEmail(strapi: Core.Strapi): string | null {
   const state = (strapi.requestContext.get() as { state?: AdminRequestState } | undefined)?.state;
   if (state?.auth?.strategy?.name !== 'admin' || !state.user?.email) return null;
   const roles = state.user.roles ?? [];
-  return roles.length > 0 && roles.every((role) => role.code === TEACHER_ROLE_CODE) ? state.user.email.toLowerCase() : null;
+  return roles.length > 0 && roles.every((role) => role.code === TEACHER_ROLE_CODE)
+    ? state.user.email.toLowerCase()
+    : null;
 }
 
 async function teaches(strapi: Core.Strapi, courseDocumentId: string, email: string): Promise<boolean> {
@@ -25,7 +32,9 @@ async function teaches(strapi: Core.Strapi, courseDocumentId: string, email: str
     select: ['id'],
     populate: { teachers: { select: ['email'] } },
   });
-  return rows.some((row: { teachers?: Array<{ email?: string }> }) => (row.teachers ?? []).some((teacher) => teacher.email?.toLowerCase() === email));
+  return rows.some((row: { teachers?: Array<{ email?: string }> }) =>
+    (row.teachers ?? []).some((teacher) => teacher.email?.toLowerCase() === email)
+  );
 }
 
 /**
@@ -49,7 +58,8 @@ export function guardTeacherAuthoring(strapi: Core.Strapi): void {
       }
     }
     for (const course of courses) {
-      if (!(await teaches(strapi, course, email))) throw new Refusal('Only the teachers of this course may add content to it', 'not_course_owner');
+      if (!(await teaches(strapi, course, email)))
+        throw new Refusal('Only the teachers of this course may add content to it', 'not_course_owner');
     }
     return next();
   });

@@ -33,7 +33,10 @@ function sharedUser(id: unknown, load: (id: unknown) => Promise<unknown>): Promi
     cached = { user: load(id), expiresAt: now + AUTHENTICATED_USER_TTL_MS };
     users.set(key, cached);
     // A failed or empty read is not kept: the next request asks the database again.
-    cached.user.then((user) => (user ? undefined : users.delete(key)), () => users.delete(key));
+    cached.user.then(
+      (user) => (user ? undefined : users.delete(key)),
+      () => users.delete(key)
+    );
   }
   return cached.user;
 }
@@ -75,7 +78,10 @@ const verifiedTokens = new LRUCache<string, AccessTokenPayload>({ max: MAX_VERIF
 function validAccessToken(strapi: Core.Strapi, token: string): AccessTokenPayload | null {
   const known = verifiedTokens.get(token);
   if (known) return known;
-  const result = strapi.sessionManager('users-permissions').validateAccessToken(token) as { isValid: boolean; payload: AccessTokenPayload };
+  const result = strapi.sessionManager('users-permissions').validateAccessToken(token) as {
+    isValid: boolean;
+    payload: AccessTokenPayload;
+  };
   if (!result.isValid || result.payload.type !== 'access') return null;
   const now = Date.now();
   const lifetime = typeof result.payload.exp === 'number' ? result.payload.exp * 1000 - now : 0;
@@ -93,16 +99,22 @@ export function withRememberedTokenUser<Service extends JwtService>(strapi: Core
   return {
     ...service,
     async verify(token: string) {
-      if (strapi.config.get<string>('plugin::users-permissions.jwtManagement', 'legacy-support') !== 'refresh') return service.verify(token);
+      if (strapi.config.get<string>('plugin::users-permissions.jwtManagement', 'legacy-support') !== 'refresh')
+        return service.verify(token);
       const payload = validAccessToken(strapi, token);
       if (!payload) throw new Error('Invalid token.');
       // Every access token the session manager mints names its session: one without is not ours.
       if (typeof payload.sessionId !== 'string') throw new Error('Invalid token.');
       const id = Number(payload.userId) || payload.userId;
       // Only the id is read here, so the shared row needs no copy.
-      const read = readAuthenticatedUser ?? ((userId: unknown) => strapi.plugin('users-permissions').service('user').fetchAuthenticatedUser(userId));
+      const read =
+        readAuthenticatedUser ??
+        ((userId: unknown) => strapi.plugin('users-permissions').service('user').fetchAuthenticatedUser(userId));
       // The session must still exist (not logged out, not revoked): both answers are usually kept, so no query.
-      const [user, isLive] = await Promise.all([sharedUser(id, read) as Promise<{ id: number } | null>, isSessionLive(strapi, payload.sessionId, String(payload.userId))]);
+      const [user, isLive] = await Promise.all([
+        sharedUser(id, read) as Promise<{ id: number } | null>,
+        isSessionLive(strapi, payload.sessionId, String(payload.userId)),
+      ]);
       if (!user || !isLive) throw new Error('Invalid token.');
       return { id: user.id, sessionId: payload.sessionId };
     },
@@ -117,7 +129,8 @@ const ADVANCED_SETTINGS_TTL_MS = 5_000;
 let advancedSettings: { value: Promise<unknown>; expiresAt: number } | null = null;
 
 type StoreParams = { type?: string; name?: string; key?: string; [other: string]: unknown };
-const isAdvancedSettings = (params: StoreParams) => params?.type === 'plugin' && params?.name === 'users-permissions' && params?.key === 'advanced';
+const isAdvancedSettings = (params: StoreParams) =>
+  params?.type === 'plugin' && params?.name === 'users-permissions' && params?.key === 'advanced';
 
 /**
  * The strategy also reads the users-permissions "advanced" settings (is email confirmation required?) on every
@@ -125,7 +138,11 @@ const isAdvancedSettings = (params: StoreParams) => params?.type === 'plugin' &&
  * the value for a few seconds and drops it on any write to it in this instance.
  */
 export function rememberAdvancedSettings(strapi: Core.Strapi) {
-  const store = strapi.store as unknown as { get: (params: StoreParams) => Promise<unknown>; set: (params: StoreParams) => Promise<unknown>; delete: (params: StoreParams) => Promise<unknown> };
+  const store = strapi.store as unknown as {
+    get: (params: StoreParams) => Promise<unknown>;
+    set: (params: StoreParams) => Promise<unknown>;
+    delete: (params: StoreParams) => Promise<unknown>;
+  };
   const { get, set, delete: remove } = store;
   store.get = (params) => {
     if (!isAdvancedSettings(params)) return get(params);

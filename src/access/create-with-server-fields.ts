@@ -29,7 +29,9 @@ export async function createWithServerFields(
   }
   await controller.validateInput!(data, ctx);
   const input = (await controller.sanitizeInput!(data, ctx)) as Record<string, unknown>;
-  const entry = await strapi.service(uid as any).create({ ...sanitizedQuery, data: { ...input, ...serverFields } } as any);
+  const entry = await strapi
+    .service(uid as any)
+    .create({ ...sanitizedQuery, data: { ...input, ...serverFields } } as any);
   ctx.status = 201;
   return controller.transformResponse!(await controller.sanitizeOutput!(entry, ctx));
 }

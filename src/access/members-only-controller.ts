@@ -18,8 +18,13 @@ export function createMembersOnlyController(uid: MembersOnlyUid) {
     courseIds.length === 0
       ? { id: { $null: true } }
       : uid === 'api::quiz.quiz'
-      ? { $or: [{ course: { documentId: { $in: courseIds } } }, { lesson: { course: { documentId: { $in: courseIds } } } }] }
-      : { course: { documentId: { $in: courseIds } } };
+        ? {
+            $or: [
+              { course: { documentId: { $in: courseIds } } },
+              { lesson: { course: { documentId: { $in: courseIds } } } },
+            ],
+          }
+        : { course: { documentId: { $in: courseIds } } };
 
   return factories.createCoreController(uid, ({ strapi }) => ({
     async find(ctx) {

@@ -6,10 +6,7 @@ import type { Caller } from './roles';
 const COURSE = 'api::course.course';
 
 export type CourseContentUid =
-  | 'api::lesson.lesson'
-  | 'api::quiz.quiz'
-  | 'api::assignment.assignment'
-  | 'api::announcement.announcement';
+  'api::lesson.lesson' | 'api::quiz.quiz' | 'api::assignment.assignment' | 'api::announcement.announcement';
 
 /**
  * Teacher ids of a course across all its rows (each locale and draft/published state is a row, and
@@ -35,7 +32,11 @@ export async function canManageCourse(strapi: Core.Strapi, caller: Caller, cours
   return caller.role === 'teacher' && caller.userId !== null && teacherIds.has(caller.userId);
 }
 
-export async function assertCanManageCourse(strapi: Core.Strapi, caller: Caller, courseDocumentId: string): Promise<void> {
+export async function assertCanManageCourse(
+  strapi: Core.Strapi,
+  caller: Caller,
+  courseDocumentId: string
+): Promise<void> {
   if (!(await canManageCourse(strapi, caller, courseDocumentId))) {
     throw new Refusal('Only the teachers of this course may do this', 'not_course_owner');
   }
@@ -51,7 +52,8 @@ export async function findCourseOfContent(
   documentId: string
 ): Promise<string | null | undefined> {
   const populate: Record<string, unknown> = { course: { select: ['documentId'] } };
-  if (uid === 'api::quiz.quiz') populate.lesson = { select: ['documentId'], populate: { course: { select: ['documentId'] } } };
+  if (uid === 'api::quiz.quiz')
+    populate.lesson = { select: ['documentId'], populate: { course: { select: ['documentId'] } } };
   const rows = await strapi.db.query(uid).findMany({ where: { documentId }, select: ['id'], populate });
   if (rows.length === 0) return undefined;
   for (const row of rows) {
@@ -76,7 +78,11 @@ export async function teachingCourseDocumentIds(strapi: Core.Strapi, userId: num
  * May the caller read what is private to a course's members (lesson content, quizzes, assignments)?
  * Admins and the course's teachers always; students while enrolled.
  */
-export async function isCourseMemberOrManager(strapi: Core.Strapi, caller: Caller, courseDocumentId: string): Promise<boolean> {
+export async function isCourseMemberOrManager(
+  strapi: Core.Strapi,
+  caller: Caller,
+  courseDocumentId: string
+): Promise<boolean> {
   if (caller.role === 'admin') return true;
   if (caller.userId === null) return false;
   if (await canManageCourse(strapi, caller, courseDocumentId)) return true;

@@ -13,7 +13,8 @@ export function documentIdParam(value: unknown, name = 'documentId'): string {
 
 /** A positive integer id (users are addressed by id in users-permissions). */
 export function positiveIntegerParam(value: unknown, name: string): number {
-  const number = typeof value === 'number' ? value : typeof value === 'string' && /^\d{1,12}$/.test(value) ? Number(value) : NaN;
+  const number =
+    typeof value === 'number' ? value : typeof value === 'string' && /^\d{1,12}$/.test(value) ? Number(value) : NaN;
   if (!Number.isSafeInteger(number) || number < 1) throw invalid(name, `${name} must be a positive integer`);
   return number;
 }
@@ -31,11 +32,16 @@ export function recordIdParam(value: unknown, name = 'id'): number {
 /** Custom routes take exactly the fields they name: anything else is a 400 naming it. */
 export function bodyWithOnly(body: unknown, allowed: readonly string[]): Record<string, unknown> {
   if (body === undefined || body === null || body === '') return {};
-  if (typeof body !== 'object' || Array.isArray(body)) throw new errors.ValidationError('The body must be a JSON object');
+  if (typeof body !== 'object' || Array.isArray(body))
+    throw new errors.ValidationError('The body must be a JSON object');
   const unknown = Object.keys(body).filter((field) => !allowed.includes(field));
   if (unknown.length) {
     throw new errors.ValidationError(`Unknown field${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`, {
-      errors: unknown.map((field) => ({ path: [field], message: `${field} is not accepted here`, name: 'ValidationError' })),
+      errors: unknown.map((field) => ({
+        path: [field],
+        message: `${field} is not accepted here`,
+        name: 'ValidationError',
+      })),
     });
   }
   return body as Record<string, unknown>;
@@ -45,7 +51,9 @@ export function bodyWithOnly(body: unknown, allowed: readonly string[]): Record<
 export function paginationParams(query: Record<string, unknown>, maxPageSize = 100) {
   const pagination = (query.pagination ?? {}) as Record<string, unknown>;
   const page = pagination.page === undefined ? 1 : positiveIntegerParam(pagination.page, 'pagination.page');
-  const pageSize = pagination.pageSize === undefined ? 25 : positiveIntegerParam(pagination.pageSize, 'pagination.pageSize');
-  if (pageSize > maxPageSize) throw invalid('pagination.pageSize', `pagination.pageSize must be at most ${maxPageSize}`);
+  const pageSize =
+    pagination.pageSize === undefined ? 25 : positiveIntegerParam(pagination.pageSize, 'pagination.pageSize');
+  if (pageSize > maxPageSize)
+    throw invalid('pagination.pageSize', `pagination.pageSize must be at most ${maxPageSize}`);
   return { page, pageSize };
 }

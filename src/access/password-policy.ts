@@ -12,7 +12,8 @@ export interface PasswordOwner {
 export function passwordProblem(password: unknown, owner: PasswordOwner, minLength: number): string | null {
   if (typeof password !== 'string') return 'password must be a string';
   if ([...password].length < minLength) return `password must be at least ${minLength} characters`;
-  if (Buffer.byteLength(password, 'utf8') > MAX_PASSWORD_BYTES) return `password must be at most ${MAX_PASSWORD_BYTES} bytes`;
+  if (Buffer.byteLength(password, 'utf8') > MAX_PASSWORD_BYTES)
+    return `password must be at most ${MAX_PASSWORD_BYTES} bytes`;
   const lower = password.toLocaleLowerCase();
   const email = owner.email?.toLocaleLowerCase().trim();
   const localPart = email?.split('@')[0];

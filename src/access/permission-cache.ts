@@ -67,7 +67,9 @@ export function withRememberedPermissions<Service extends PermissionService>(ser
 
 /** What tells two permission lists apart: their actions when every one is `{ action }`, else everything. */
 function abilityKey(permissions: unknown[]): string {
-  if (permissions.every((permission) => typeof permission === 'object' && permission !== null && madeHere.has(permission))) {
+  if (
+    permissions.every((permission) => typeof permission === 'object' && permission !== null && madeHere.has(permission))
+  ) {
     return `actions:${permissions.map((permission) => (permission as { action: string }).action).join('\n')}`;
   }
   return `json:${JSON.stringify(permissions)}`;
@@ -75,7 +77,9 @@ function abilityKey(permissions: unknown[]): string {
 
 /** Abilities built from the same permissions are the same: build each once (content API, no conditions). */
 export function rememberContentApiAbilities(strapi: Core.Strapi) {
-  const engine = strapi.contentAPI.permissions.engine as { generateAbility: (permissions: unknown[], options?: object) => Promise<unknown> };
+  const engine = strapi.contentAPI.permissions.engine as {
+    generateAbility: (permissions: unknown[], options?: object) => Promise<unknown>;
+  };
   const generate = engine.generateAbility.bind(engine);
   engine.generateAbility = (permissions: unknown[], options?: object) => {
     if (options && Object.keys(options).length > 0) return generate(permissions, options);

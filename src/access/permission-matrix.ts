@@ -9,18 +9,37 @@ const write = (uid: string) => [`${uid}.create`, `${uid}.update`, `${uid}.delete
 const up = (action: string) => `plugin::users-permissions.${action}`;
 
 const AUTH_FOR_EVERYONE = [
-  'auth.callback', 'auth.connect', 'auth.forgotPassword', 'auth.resetPassword', 'auth.register',
-  'auth.emailConfirmation', 'auth.sendEmailConfirmation', 'auth.refresh',
+  'auth.callback',
+  'auth.connect',
+  'auth.forgotPassword',
+  'auth.resetPassword',
+  'auth.register',
+  'auth.emailConfirmation',
+  'auth.sendEmailConfirmation',
+  'auth.refresh',
 ].map(up);
-const AUTH_SIGNED_IN = ['auth.logout', 'auth.getSessions', 'auth.revokeSession', 'auth.changePassword', 'user.me', 'user.updateMe'].map(up);
+const AUTH_SIGNED_IN = [
+  'auth.logout',
+  'auth.getSessions',
+  'auth.revokeSession',
+  'auth.changePassword',
+  'user.me',
+  'user.updateMe',
+].map(up);
 
 const CATALOG = ['course', 'category', 'tag', 'lesson', 'announcement', 'article', 'article-category'].flatMap((name) =>
   read(`api::${name}.${name}`)
 );
 const COURSE_MEMBER_READS = [...read('api::quiz.quiz'), ...read('api::assignment.assignment')];
-const COURSE_AUTHORING = ['course', 'lesson', 'quiz', 'assignment', 'announcement'].flatMap((name) => write(`api::${name}.${name}`));
-const SITE_EDITING = ['category', 'tag', 'article', 'article-category'].flatMap((name) => write(`api::${name}.${name}`));
-const USER_MANAGEMENT = ['user.find', 'user.findOne', 'user.count', 'user.create', 'user.update', 'user.destroy'].map(up);
+const COURSE_AUTHORING = ['course', 'lesson', 'quiz', 'assignment', 'announcement'].flatMap((name) =>
+  write(`api::${name}.${name}`)
+);
+const SITE_EDITING = ['category', 'tag', 'article', 'article-category'].flatMap((name) =>
+  write(`api::${name}.${name}`)
+);
+const USER_MANAGEMENT = ['user.find', 'user.findOne', 'user.count', 'user.create', 'user.update', 'user.destroy'].map(
+  up
+);
 
 // Public reads served by the plugins: course outlines and certificate verification.
 const PUBLIC_PLUGIN_READS = ['plugin::progress.progress.outline', 'plugin::certificates.certificates.verify'];
@@ -58,7 +77,6 @@ const COURSE_STAFF = [
 // students' submissions, so that stays with admins.
 const UPLOADING = ['plugin::upload.content-api.upload', 'plugin::upload.content-api.destroy'];
 const FILE_LIBRARY = ['plugin::upload.content-api.find', 'plugin::upload.content-api.findOne'];
-
 
 // Community: reviews, teacher profiles and course news are public reads; the contact form is public too
 // (its action is `submit`: the public creates nothing through the content API).
@@ -100,8 +118,16 @@ const MESSAGING = [
 const NOTIFICATION_BROADCAST = ['plugin::messaging.notifications.broadcast'];
 
 const student = [
-  ...AUTH_FOR_EVERYONE, ...AUTH_SIGNED_IN, ...CATALOG, ...PUBLIC_PLUGIN_READS, ...COURSE_MEMBER_READS, ...LEARNING,
-  ...UPLOADING, ...COMMUNITY_PUBLIC, ...COMMUNITY_SIGNED_IN, ...MESSAGING,
+  ...AUTH_FOR_EVERYONE,
+  ...AUTH_SIGNED_IN,
+  ...CATALOG,
+  ...PUBLIC_PLUGIN_READS,
+  ...COURSE_MEMBER_READS,
+  ...LEARNING,
+  ...UPLOADING,
+  ...COMMUNITY_PUBLIC,
+  ...COMMUNITY_SIGNED_IN,
+  ...MESSAGING,
 ];
 const teacher = [...student, ...COURSE_AUTHORING, ...COURSE_STAFF, ...COMMUNITY_STAFF];
 

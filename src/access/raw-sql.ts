@@ -35,7 +35,11 @@ export interface SqlResult<Row> {
  * outside a transaction, it runs as a named prepared statement: parsed and planned once per connection, where
  * an unnamed one costs PostgreSQL more to parse and plan than to execute.
  */
-export async function runSql<Row = Record<string, unknown>>(strapi: Core.Strapi, sql: string, bindings: readonly unknown[] = []): Promise<SqlResult<Row>> {
+export async function runSql<Row = Record<string, unknown>>(
+  strapi: Core.Strapi,
+  sql: string,
+  bindings: readonly unknown[] = []
+): Promise<SqlResult<Row>> {
   if (strapi.db.inTransaction()) return strapi.db.transaction(({ trx }) => viaKnex<Row>(trx, sql, bindings));
   if (!isPostgres(strapi)) return viaKnex<Row>(strapi.db.connection, sql, bindings);
   const { text, values } = toPostgres(sql, bindings);
@@ -43,7 +47,8 @@ export async function runSql<Row = Record<string, unknown>>(strapi: Core.Strapi,
   const client = knex.client;
   const connection = await client.acquireConnection();
   // Whoever watches knex's queries (debug logging, the query-plan tests) sees these too.
-  if (knex.listenerCount('query') > 0) client.emit('query', { sql: text, bindings: values, method: 'raw', __knexUid: connection.__knexUid });
+  if (knex.listenerCount('query') > 0)
+    client.emit('query', { sql: text, bindings: values, method: 'raw', __knexUid: connection.__knexUid });
   try {
     const result = await connection.query({ name: statementName(text), text, values });
     return { rows: result.rows, count: result.rowCount ?? result.rows.length };
@@ -82,7 +87,11 @@ function toPostgres(sql: string, bindings: readonly unknown[]): { text: string; 
   let next = 0;
   const text = sql.replace(/\?\??/g, (marker) => {
     const binding = bindings[next++];
-    if (marker === '??') return String(binding).split('.').map((part) => `"${part.replace(/"/g, '""')}"`).join('.');
+    if (marker === '??')
+      return String(binding)
+        .split('.')
+        .map((part) => `"${part.replace(/"/g, '""')}"`)
+        .join('.');
     values.push(binding);
     return `$${values.length}`;
   });
@@ -115,7 +124,8 @@ export function aggregatedIds(value: unknown): string[] {
 }
 
 /** A datetime column's value as read back raw: a Date (PostgreSQL), milliseconds or ISO text (SQLite). */
-export const toDateOrNull = (value: unknown): Date | null => (value === null || value === undefined ? null : new Date(value as string));
+export const toDateOrNull = (value: unknown): Date | null =>
+  value === null || value === undefined ? null : new Date(value as string);
 
 /** The same as ISO text, the shape the query engine answers datetimes in. */
 export const toIsoOrNull = (value: unknown): string | null => toDateOrNull(value)?.toISOString() ?? null;
@@ -126,7 +136,13 @@ export const toIsoOrNull = (value: unknown): string | null => toDateOrNull(value
  * and values; the document id and the timestamps are added here as the query engine would. On PostgreSQL one
  * statement; on SQLite two in one transaction (in-process, so no round trip between them).
  */
-export async function insertOnceWithUser(strapi: Core.Strapi, uid: string, columns: Record<string, unknown>, userId: number, now: Date): Promise<number | null> {
+export async function insertOnceWithUser(
+  strapi: Core.Strapi,
+  uid: string,
+  columns: Record<string, unknown>,
+  userId: number,
+  now: Date
+): Promise<number | null> {
   const { row } = await insertOnceWithLinks(strapi, uid, columns, { user: userId }, now);
   return row === null ? null : Number(row.id);
 }
@@ -148,7 +164,13 @@ export async function insertOnceWithLinks(
   now: Date,
   alongside?: SqlStatement | null
 ): Promise<{ row: Record<string, unknown> | null; alongsideRows: number }> {
-  const row: Record<string, unknown> = { document_id: createId(), ...columns, created_at: now, updated_at: now, published_at: now };
+  const row: Record<string, unknown> = {
+    document_id: createId(),
+    ...columns,
+    created_at: now,
+    updated_at: now,
+    published_at: now,
+  };
   const names = Object.keys(row);
   const insertRow = `INSERT INTO ?? (${names.map(() => '??').join(', ')}) VALUES (${names.map(() => '?').join(', ')}) ON CONFLICT ("key") DO NOTHING RETURNING *`;
   const values = [tableOf(strapi, uid), ...names, ...Object.values(row)];
@@ -156,21 +178,36 @@ export async function insertOnceWithLinks(
     .filter((entry): entry is [string, number] => entry[1] !== null)
     .map(([attribute, targetId]) => ({ link: linkOf(strapi, uid, attribute), targetId }));
   if (isPostgres(strapi)) {
-    const linkInserts = linked.map((_, index) => `, link${index} AS (INSERT INTO ?? (??, ??) SELECT id, CAST(? AS integer) FROM created)`);
+    const linkInserts = linked.map(
+      (_, index) => `, link${index} AS (INSERT INTO ?? (??, ??) SELECT id, CAST(? AS integer) FROM created)`
+    );
     const { rows } = await runSql<Record<string, unknown>>(
       strapi,
       `WITH created AS (${insertRow})${linkInserts.join('')}${alongside ? `, alongside AS (${alongside.sql})` : ''}
        SELECT created.*, ${alongside ? '(SELECT count(*) FROM alongside)' : '0'} AS lyceum_alongside_rows FROM (SELECT 1) AS one LEFT JOIN created ON true`,
-      [...values, ...linked.flatMap(({ link, targetId }) => [link.table, link.ownColumn, link.targetColumn, targetId]), ...(alongside?.bindings ?? [])]
+      [
+        ...values,
+        ...linked.flatMap(({ link, targetId }) => [link.table, link.ownColumn, link.targetColumn, targetId]),
+        ...(alongside?.bindings ?? []),
+      ]
     );
     const { lyceum_alongside_rows: alongsideRows, ...written } = rows[0];
-    return { row: written.id === null || written.id === undefined ? null : written, alongsideRows: Number(alongsideRows) };
+    return {
+      row: written.id === null || written.id === undefined ? null : written,
+      alongsideRows: Number(alongsideRows),
+    };
   }
   return strapi.db.transaction(async () => {
     const { rows } = await runSql<Record<string, unknown>>(strapi, insertRow, values);
     if (rows.length > 0) {
       for (const { link, targetId } of linked) {
-        await runSql(strapi, 'INSERT INTO ?? (??, ??) VALUES (?, ?)', [link.table, link.ownColumn, link.targetColumn, rows[0].id, targetId]);
+        await runSql(strapi, 'INSERT INTO ?? (??, ??) VALUES (?, ?)', [
+          link.table,
+          link.ownColumn,
+          link.targetColumn,
+          rows[0].id,
+          targetId,
+        ]);
       }
     }
     const alongsideRows = alongside ? (await runSql(strapi, alongside.sql, alongside.bindings)).rows.length : 0;

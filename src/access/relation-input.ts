@@ -6,7 +6,13 @@ const refToDocumentId = (ref: unknown, field: string): string => {
   const documentId = typeof ref === 'string' ? ref : (ref as { documentId?: unknown } | null)?.documentId;
   if (typeof documentId !== 'string' || documentId.length === 0 || documentId.length > 64) {
     throw new errors.ValidationError(`${field} must name entries by documentId`, {
-      errors: [{ path: [field], message: 'Expected a documentId, { documentId }, or { connect | set: [...] }', name: 'ValidationError' }],
+      errors: [
+        {
+          path: [field],
+          message: 'Expected a documentId, { documentId }, or { connect | set: [...] }',
+          name: 'ValidationError',
+        },
+      ],
     });
   }
   return documentId;

@@ -63,13 +63,15 @@ export async function findSession(strapi: Core.Strapi, sessionId: string): Promi
 const MAX_CHAIN = 1_000;
 async function chainOf(strapi: Core.Strapi, row: SessionRow): Promise<string[]> {
   const ids = [row.sessionId];
-  for (let child = row.childId; child && ids.length < MAX_CHAIN; ) {
+  for (let child = row.childId; child && ids.length < MAX_CHAIN;) {
     ids.push(child);
     const next: SessionRow | null = await findSession(strapi, child);
     child = next?.childId;
   }
-  for (let current = row.sessionId; ids.length < MAX_CHAIN; ) {
-    const parent: SessionRow | null = await strapi.db.query(SESSION).findOne({ where: { childId: current, origin: ORIGIN }, select: ['sessionId'] });
+  for (let current = row.sessionId; ids.length < MAX_CHAIN;) {
+    const parent: SessionRow | null = await strapi.db
+      .query(SESSION)
+      .findOne({ where: { childId: current, origin: ORIGIN }, select: ['sessionId'] });
     if (!parent) break;
     ids.push(parent.sessionId);
     current = parent.sessionId;
@@ -94,7 +96,8 @@ const SESSION_TTL_MS = 30_000;
 const MAX_SESSIONS = 10_000;
 const sessions = new Map<string, { live: Promise<boolean>; userId: string; expiresAt: number }>();
 
-const isLiveRow = (row: SessionRow | null, now: number) => !!row && (!row.absoluteExpiresAt || new Date(row.absoluteExpiresAt).getTime() > now);
+const isLiveRow = (row: SessionRow | null, now: number) =>
+  !!row && (!row.absoluteExpiresAt || new Date(row.absoluteExpiresAt).getTime() > now);
 
 export function isSessionLive(strapi: Core.Strapi, sessionId: string, userId: string): Promise<boolean> {
   const now = Date.now();
@@ -164,7 +167,10 @@ const refusedRefresh = (message: string, reason: string) => createHttpError(401,
 
 type AuthenticatedUser = { id: number | string; blocked?: boolean | null } | null;
 const fetchUser = (strapi: Core.Strapi, userId: string): Promise<AuthenticatedUser> =>
-  strapi.plugin('users-permissions').service('user').fetchAuthenticatedUser(Number(userId) || userId);
+  strapi
+    .plugin('users-permissions')
+    .service('user')
+    .fetchAuthenticatedUser(Number(userId) || userId);
 
 /**
  * Refuses a refresh the stock action would grant or merely refuse: a rotated (already used) refresh token ends its
@@ -178,7 +184,10 @@ export async function assertRefreshAllowed(strapi: Core.Strapi, token: string): 
   if (!row || String(row.userId) !== claim.userId) return;
   if (row.status !== 'active') {
     await endSessionFamily(strapi, row);
-    throw refusedRefresh('This refresh token was already used: the session has ended, sign in again', 'refresh_token_reused');
+    throw refusedRefresh(
+      'This refresh token was already used: the session has ended, sign in again',
+      'refresh_token_reused'
+    );
   }
   const user = await fetchUser(strapi, claim.userId);
   if (!user || user.blocked) throw refusedRefresh('Invalid refresh token', 'account_blocked');
@@ -189,7 +198,11 @@ export async function assertRefreshAllowed(strapi: Core.Strapi, token: string): 
  * (usually one and the same), each only if it is the caller's. The stock action runs after, for its answer and
  * for `scope: 'all'` and `deviceId`, which already remove whole families.
  */
-export async function endCallerSessions(strapi: Core.Strapi, userId: string, sessionIds: Array<string | undefined>): Promise<void> {
+export async function endCallerSessions(
+  strapi: Core.Strapi,
+  userId: string,
+  sessionIds: Array<string | undefined>
+): Promise<void> {
   for (const sessionId of new Set(sessionIds)) {
     if (!sessionId) continue;
     const row = await findSession(strapi, sessionId);

@@ -14,7 +14,14 @@ import type { RouteDescription } from './route-description';
 
 /** Every custom route of the contract. A test fails when a registered custom route is missing here. */
 export const LYCEUM_ROUTES: RouteDescription[] = [
-  ...profileRoutes, ...enrollmentRoutes, ...progressRoutes, ...quizRoutes, ...certificateRoutes, ...assignmentRoutes, ...communityRoutes, ...messagingRoutes,
+  ...profileRoutes,
+  ...enrollmentRoutes,
+  ...progressRoutes,
+  ...quizRoutes,
+  ...certificateRoutes,
+  ...assignmentRoutes,
+  ...communityRoutes,
+  ...messagingRoutes,
   ...blogRoutes,
 ];
 
@@ -30,31 +37,44 @@ export const openApiPath = (koaPath: string) => koaPath.replace(/:(\w+)/g, '{$1}
 function operation(route: RouteDescription) {
   const parameters = [
     ...[...route.path.matchAll(/:(\w+)/g)].map(([, name]) => ({
-      name, in: 'path', required: true,
+      name,
+      in: 'path',
+      required: true,
       schema: name === 'id' || name === 'userId' ? { type: 'integer', minimum: 1 } : { type: 'string' },
     })),
     ...Object.entries(route.query ?? {}).map(([name, schema]) => ({ name, in: 'query', required: false, schema })),
   ];
   const success = route.response
     ? { description: 'Success', content: { 'application/json': { schema: route.response } } }
-    : { description: 'Success', content: { [route.contentType ?? 'application/octet-stream']: { schema: { type: 'string', format: 'binary' } } } };
-  for (const type of route.alternativeContentTypes ?? []) (success.content as Record<string, unknown>)[type] = { schema: { type: 'string' } };
+    : {
+        description: 'Success',
+        content: {
+          [route.contentType ?? 'application/octet-stream']: { schema: { type: 'string', format: 'binary' } },
+        },
+      };
+  for (const type of route.alternativeContentTypes ?? [])
+    (success.content as Record<string, unknown>)[type] = { schema: { type: 'string' } };
   const responses: Record<string, unknown> = {
     [route.status]: success,
     400: errorResponse('Malformed request: `error.details.errors` names the fields'),
     404: errorResponse('Unknown id'),
   };
   if (route.audience !== 'public') responses[401] = errorResponse('No or expired token');
-  if (route.audience !== 'public') responses[403] = errorResponse('Not allowed for this role, not the owner, or refused by a rule (`details.reason`)');
+  if (route.audience !== 'public')
+    responses[403] = errorResponse('Not allowed for this role, not the owner, or refused by a rule (`details.reason`)');
   for (const refusal of route.refusals ?? []) {
-    const reasons = refusal.reasons.length ? `: \`details.reason\` is one of ${refusal.reasons.map((reason) => `\`${reason}\``).join(', ')}` : '';
+    const reasons = refusal.reasons.length
+      ? `: \`details.reason\` is one of ${refusal.reasons.map((reason) => `\`${reason}\``).join(', ')}`
+      : '';
     responses[refusal.status] = errorResponse(`Refused${reasons}`);
   }
   return {
     tags: [route.tag],
     summary: route.summary,
     description: `Who: ${route.audience}.`,
-    operationId: `${route.method.toLowerCase()}${openApiPath(route.path).replace(/[{}]/g, '').replace(/(^|[/-])(\w)/g, (_, __, letter: string) => letter.toUpperCase())}`,
+    operationId: `${route.method.toLowerCase()}${openApiPath(route.path)
+      .replace(/[{}]/g, '')
+      .replace(/(^|[/-])(\w)/g, (_, __, letter: string) => letter.toUpperCase())}`,
     ...(route.audience === 'public' ? { security: [] } : {}),
     parameters,
     // A route may take JSON and multipart alike (a submission's text, with or without files).
@@ -117,8 +137,10 @@ async function openApiDocument(strapi: Core.Strapi): Promise<string> {
 }
 
 /** A global middleware: `GET /documentation/v1.0.0/openapi.json`. */
-export const serveOpenApiDocument = (_config: unknown, { strapi }: { strapi: Core.Strapi }) => async (ctx: any, next: () => Promise<void>) => {
-  if (ctx.method !== 'GET' || ctx.path !== OPENAPI_JSON_PATH || !strapi.plugin('documentation')) return next();
-  ctx.type = 'application/json';
-  ctx.body = await openApiDocument(strapi);
-};
+export const serveOpenApiDocument =
+  (_config: unknown, { strapi }: { strapi: Core.Strapi }) =>
+  async (ctx: any, next: () => Promise<void>) => {
+    if (ctx.method !== 'GET' || ctx.path !== OPENAPI_JSON_PATH || !strapi.plugin('documentation')) return next();
+    ctx.type = 'application/json';
+    ctx.body = await openApiDocument(strapi);
+  };

@@ -35,4 +35,7 @@ export const documentId = (): Schema => string({ minLength: 1, maxLength: 64 });
 export const envelope = (data: Schema, meta: Schema = anyObject()): Schema => object({ data, meta });
 export const listEnvelope = (item: Schema): Schema => envelope(array(item), anyObject());
 export const pagedEnvelope = (item: Schema): Schema =>
-  envelope(array(item), object({ pagination: object({ page: integer(), pageSize: integer(), pageCount: integer(), total: integer() }) }));
+  envelope(
+    array(item),
+    object({ pagination: object({ page: integer(), pageSize: integer(), pageCount: integer(), total: integer() }) })
+  );

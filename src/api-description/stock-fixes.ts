@@ -19,7 +19,9 @@ export function describeUploadAsOneOperation(document: Node): void {
   if (!variant || !upload) return;
   delete document.paths[UPLOAD_WITH_ID];
 
-  const idParameter = (variant.parameters ?? []).find((parameter: Node) => parameter.name === 'id' && parameter.in === 'query');
+  const idParameter = (variant.parameters ?? []).find(
+    (parameter: Node) => parameter.name === 'id' && parameter.in === 'query'
+  );
   upload.parameters = [
     ...(upload.parameters ?? []),
     {
@@ -39,7 +41,9 @@ export function describeUploadAsOneOperation(document: Node): void {
   }
 
   const stored = upload.responses?.['200'];
-  const one = variant.responses?.['200']?.content?.['application/json']?.schema?.items ?? { $ref: '#/components/schemas/UploadFile' };
+  const one = variant.responses?.['200']?.content?.['application/json']?.schema?.items ?? {
+    $ref: '#/components/schemas/UploadFile',
+  };
   upload.responses = {
     ...upload.responses,
     ...(stored ? { 201: { ...stored, description: 'The stored files' } } : {}),

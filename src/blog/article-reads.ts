@@ -12,7 +12,11 @@ export const ARTICLE_POPULATE = {
   seo: { populate: { shareImage: true } },
 } as const;
 
-type Article = Record<string, unknown> & { documentId: string; tags?: Array<{ documentId: string }>; publishedAt?: string };
+type Article = Record<string, unknown> & {
+  documentId: string;
+  tags?: Array<{ documentId: string }>;
+  publishedAt?: string;
+};
 
 /** The published article with this slug in this locale, or 404. */
 export async function findPublishedBySlug(strapi: Core.Strapi, slug: string, locale: string): Promise<Article> {
@@ -33,9 +37,14 @@ export function rankBySharedTags<T extends { tags?: Array<{ documentId: string }
 ): Array<T & { sharedTags: number }> {
   const wanted = new Set(sourceTagIds);
   return candidates
-    .map((candidate) => ({ ...candidate, sharedTags: (candidate.tags ?? []).filter((tag) => wanted.has(tag.documentId)).length }))
+    .map((candidate) => ({
+      ...candidate,
+      sharedTags: (candidate.tags ?? []).filter((tag) => wanted.has(tag.documentId)).length,
+    }))
     .filter((candidate) => candidate.sharedTags > 0)
-    .sort((a, b) => b.sharedTags - a.sharedTags || String(b.publishedAt ?? '').localeCompare(String(a.publishedAt ?? '')));
+    .sort(
+      (a, b) => b.sharedTags - a.sharedTags || String(b.publishedAt ?? '').localeCompare(String(a.publishedAt ?? ''))
+    );
 }
 
 /** Published articles of the same locale sharing tags with a published article, itself excluded; 404 if it is not published. */

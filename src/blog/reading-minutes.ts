@@ -23,14 +23,22 @@ export function computeReadingMinutesOnSave(strapi: Core.Strapi): void {
     delete data.readingMinutes;
     const params = context.params as { documentId?: string; locale?: string };
     // An update that adds a locale without a body still creates that locale's row: it gets its minute too.
-    if (context.action === 'create' || 'body' in data || !(await localeExists(strapi, params.documentId, params.locale))) {
+    if (
+      context.action === 'create' ||
+      'body' in data ||
+      !(await localeExists(strapi, params.documentId, params.locale))
+    ) {
       data.readingMinutes = readingMinutes(data.body);
     }
     return next();
   });
 }
 
-async function localeExists(strapi: Core.Strapi, documentId: string | undefined, locale: string | undefined): Promise<boolean> {
+async function localeExists(
+  strapi: Core.Strapi,
+  documentId: string | undefined,
+  locale: string | undefined
+): Promise<boolean> {
   if (!documentId) return true;
   const where: Record<string, unknown> = { documentId };
   if (locale) where.locale = locale;

@@ -29,7 +29,13 @@ const MEDIA_LIBRARY_ACTIONS = [
 const REST_CACHE_STRATEGY_READ = 'plugin::rest-cache.cache.read-strategy';
 
 export const BLOG_TYPES = ['api::article.article', 'api::article-category.article-category', 'api::tag.tag'];
-export const COURSE_TYPES = ['api::course.course', 'api::lesson.lesson', 'api::quiz.quiz', 'api::assignment.assignment', 'api::announcement.announcement'];
+export const COURSE_TYPES = [
+  'api::course.course',
+  'api::lesson.lesson',
+  'api::quiz.quiz',
+  'api::assignment.assignment',
+  'api::announcement.announcement',
+];
 
 interface AdminRoleSpec {
   name: string;
@@ -54,7 +60,8 @@ export const ADMIN_ROLES: AdminRoleSpec[] = [
   {
     name: 'Teacher',
     code: TEACHER_ROLE_CODE,
-    description: 'Edits the courses they teach (matched by email to the course teachers) and their content; grades their work',
+    description:
+      'Edits the courses they teach (matched by email to the course teachers) and their content; grades their work',
     contentTypes: COURSE_TYPES,
     conditions: [IS_COURSE_TEACHER_UID],
     // The LMS pages; which courses they show is decided per request by the course's teachers, not here.
@@ -102,7 +109,9 @@ interface Action {
 async function permissionsFor(strapi: Core.Strapi, spec: AdminRoleSpec) {
   const { actionProvider } = strapi.service('admin::permission');
   const contentTypeService = strapi.service('admin::content-type');
-  const locales: string[] = (await strapi.plugin('i18n').service('locales').find()).map((locale: { code: string }) => locale.code);
+  const locales: string[] = (await strapi.plugin('i18n').service('locales').find()).map(
+    (locale: { code: string }) => locale.code
+  );
   const permissions: Array<Record<string, unknown>> = [];
   for (const actionId of CONTENT_ACTIONS) {
     const action = actionProvider.get(actionId) as Action;
@@ -111,13 +120,15 @@ async function permissionsFor(strapi: Core.Strapi, spec: AdminRoleSpec) {
     for (const subject of spec.contentTypes.filter((uid) => action.subjects?.includes(uid))) {
       const model = strapi.contentTypes[subject as keyof typeof strapi.contentTypes] as any;
       const properties: Record<string, unknown> = {};
-      if (applies.includes('fields')) properties.fields = contentTypeService.getNestedFields(model, { components: strapi.components });
+      if (applies.includes('fields'))
+        properties.fields = contentTypeService.getNestedFields(model, { components: strapi.components });
       if (applies.includes('locales') && model.pluginOptions?.i18n?.localized) properties.locales = locales;
       permissions.push({ action: actionId, subject, properties, conditions: spec.conditions });
     }
   }
   // An action whose plugin is off (the REST cache with REST_CACHE_ENABLED=false) is not registered: nothing to give.
-  for (const actionId of spec.otherActions.filter((id) => actionProvider.get(id))) permissions.push({ action: actionId, subject: null, properties: {}, conditions: [] });
+  for (const actionId of spec.otherActions.filter((id) => actionProvider.get(id)))
+    permissions.push({ action: actionId, subject: null, properties: {}, conditions: [] });
   return permissions;
 }
 
@@ -126,9 +137,12 @@ export async function ensureAdminRoles(strapi: Core.Strapi): Promise<void> {
   const roleService = strapi.service('admin::role');
   for (const spec of ADMIN_ROLES) {
     // By name too: a role of that name made by hand is taken over rather than duplicated (names are unique).
-    let role = await strapi.db.query('admin::role').findOne({ where: { $or: [{ code: spec.code }, { name: spec.name }] } });
+    let role = await strapi.db
+      .query('admin::role')
+      .findOne({ where: { $or: [{ code: spec.code }, { name: spec.name }] } });
     if (!role) role = await roleService.create({ name: spec.name, code: spec.code, description: spec.description });
-    else if (role.code !== spec.code) await strapi.db.query('admin::role').update({ where: { id: role.id }, data: { code: spec.code } });
+    else if (role.code !== spec.code)
+      await strapi.db.query('admin::role').update({ where: { id: role.id }, data: { code: spec.code } });
     await roleService.assignPermissions(role.id, await permissionsFor(strapi, spec));
   }
 }

@@ -20,13 +20,22 @@ export async function configureAccountMail(strapi: Core.Strapi, env: NodeJS.Proc
   const advanced = ((await store('advanced').get({})) ?? {}) as Record<string, unknown>;
   const wanted = {
     ...advanced,
-    email_reset_password: env.FRONTEND_URL || !advanced.email_reset_password ? `${frontend}/reset-password` : advanced.email_reset_password,
-    email_confirmation_redirection: env.FRONTEND_URL || !advanced.email_confirmation_redirection ? `${frontend}/email-confirmed` : advanced.email_confirmation_redirection,
-    ...(env.AUTH_EMAIL_CONFIRMATION !== undefined ? { email_confirmation: env.AUTH_EMAIL_CONFIRMATION === 'true' } : {}),
+    email_reset_password:
+      env.FRONTEND_URL || !advanced.email_reset_password ? `${frontend}/reset-password` : advanced.email_reset_password,
+    email_confirmation_redirection:
+      env.FRONTEND_URL || !advanced.email_confirmation_redirection
+        ? `${frontend}/email-confirmed`
+        : advanced.email_confirmation_redirection,
+    ...(env.AUTH_EMAIL_CONFIRMATION !== undefined
+      ? { email_confirmation: env.AUTH_EMAIL_CONFIRMATION === 'true' }
+      : {}),
   };
   if (JSON.stringify(wanted) !== JSON.stringify(advanced)) await store('advanced').set({ value: wanted });
 
-  const templates = ((await store('email').get({})) ?? {}) as Record<string, { options?: { from?: { name: string; email: string } } }>;
+  const templates = ((await store('email').get({})) ?? {}) as Record<
+    string,
+    { options?: { from?: { name: string; email: string } } }
+  >;
   const from = sender(env.EMAIL_FROM || 'Lyceum <no-reply@lyceum.local>');
   let changed = false;
   for (const template of Object.values(templates)) {

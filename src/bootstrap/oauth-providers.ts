@@ -54,7 +54,9 @@ const envName = (provider: OAuthProvider, suffix: string) => `OAUTH_${provider.t
 
 /** Where the provider sends the browser back once the API has the token: a page of the frontend. */
 export function frontendCallbackUrl(provider: OAuthProvider, env: NodeJS.ProcessEnv = process.env) {
-  const template = env.OAUTH_REDIRECT_URL || `${(env.FRONTEND_URL || 'http://localhost:3000').replace(/\/$/, '')}/connect/:provider/redirect`;
+  const template =
+    env.OAUTH_REDIRECT_URL ||
+    `${(env.FRONTEND_URL || 'http://localhost:3000').replace(/\/$/, '')}/connect/:provider/redirect`;
   return template.replace(':provider', provider);
 }
 

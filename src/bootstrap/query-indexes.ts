@@ -8,6 +8,8 @@ import { tableLocation } from '../database/tables';
  */
 export async function ensureQueryIndexes(strapi: Core.Strapi): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { createQueryIndexes } = require(path.join(strapi.dirs.app.root, 'database', 'migrations', 'lib', 'query-indexes.js'));
+  const { createQueryIndexes } = require(
+    path.join(strapi.dirs.app.root, 'database', 'migrations', 'lib', 'query-indexes.js')
+  );
   await createQueryIndexes(strapi.db.connection, (uid: string) => tableLocation(strapi.db, uid));
 }

@@ -29,7 +29,10 @@ export const QUIZ_LAYOUTS: LayoutSpec[] = [
     labels: {
       title: { label: 'Title' },
       description: { label: 'Description', description: 'Shown to students before they start' },
-      lesson: { label: 'Lesson', description: 'The lesson this quiz follows; leave it empty for a final test and pick the course' },
+      lesson: {
+        label: 'Lesson',
+        description: 'The lesson this quiz follows; leave it empty for a final test and pick the course',
+      },
       course: { label: 'Course (final test)', description: 'Only for a final test of the whole course' },
       questions: { label: 'Questions' },
       passingPercent: { label: 'Pass mark (%)', description: 'The score needed to pass, 0 to 100' },
@@ -37,9 +40,16 @@ export const QUIZ_LAYOUTS: LayoutSpec[] = [
       timeLimitSeconds: { label: 'Time limit (seconds)', description: 'Empty: no time limit' },
       shuffleQuestions: { label: 'Shuffle questions', description: 'Each attempt gets its own order' },
       shuffleOptions: { label: 'Shuffle options', description: 'True/false questions keep True, False' },
-      reviewPolicy: { label: 'Show answers', description: 'When students see the correct answers: never, after each attempt, once passed, or after the last attempt' },
+      reviewPolicy: {
+        label: 'Show answers',
+        description:
+          'When students see the correct answers: never, after each attempt, once passed, or after the last attempt',
+      },
       scoringPolicy: { label: 'Score that counts', description: 'The best or the last finished attempt' },
-      required: { label: 'Required', description: 'The lesson (or, for a final test, the course) completes only once it is passed' },
+      required: {
+        label: 'Required',
+        description: 'The lesson (or, for a final test, the course) completes only once it is passed',
+      },
       isFinal: { label: 'Final test' },
       weight: { label: 'Gradebook weight', description: '0 leaves the quiz out of the total' },
     },
@@ -51,29 +61,57 @@ export const QUIZ_LAYOUTS: LayoutSpec[] = [
     list: ['id', 'type', 'prompt', 'points'],
     edit: [
       [{ name: 'prompt', size: 12 }],
-      [{ name: 'type', size: 4 }, { name: 'points', size: 4 }, { name: 'partialCredit', size: 4 }],
+      [
+        { name: 'type', size: 4 },
+        { name: 'points', size: 4 },
+        { name: 'partialCredit', size: 4 },
+      ],
       [{ name: 'options', size: 12 }],
       [{ name: 'acceptedAnswers', size: 12 }],
-      [{ name: 'numericAnswer', size: 4 }, { name: 'tolerance', size: 4 }],
+      [
+        { name: 'numericAnswer', size: 4 },
+        { name: 'tolerance', size: 4 },
+      ],
       [{ name: 'explanation', size: 12 }],
     ],
     labels: {
       prompt: { label: 'Question' },
-      type: { label: 'Kind', description: 'single, multiple, true_false: options below; short_text: accepted answers; numeric: the correct number' },
+      type: {
+        label: 'Kind',
+        description:
+          'single, multiple, true_false: options below; short_text: accepted answers; numeric: the correct number',
+      },
       points: { label: 'Points' },
-      partialCredit: { label: 'Partial credit', description: 'Multiple choice: each right choice earns a share, each wrong one takes a share back' },
-      options: { label: 'Options', description: 'Choice questions: tick the correct ones (true/false: True first, then False)' },
-      acceptedAnswers: { label: 'Accepted answers', description: 'Short text: a JSON list such as ["Paris"]; case and extra spaces are ignored' },
+      partialCredit: {
+        label: 'Partial credit',
+        description: 'Multiple choice: each right choice earns a share, each wrong one takes a share back',
+      },
+      options: {
+        label: 'Options',
+        description: 'Choice questions: tick the correct ones (true/false: True first, then False)',
+      },
+      acceptedAnswers: {
+        label: 'Accepted answers',
+        description: 'Short text: a JSON list such as ["Paris"]; case and extra spaces are ignored',
+      },
       numericAnswer: { label: 'Correct number', description: 'Numeric questions' },
       tolerance: { label: 'Tolerance', description: 'Numeric: how far an answer may be from the correct number' },
-      explanation: { label: 'Explanation', description: 'Shown with the correct answers, when the quiz’s "Show answers" allows' },
+      explanation: {
+        label: 'Explanation',
+        description: 'Shown with the correct answers, when the quiz’s "Show answers" allows',
+      },
     },
   },
   {
     uid: 'quiz.option',
     kind: 'components',
     mainField: 'text',
-    edit: [[{ name: 'text', size: 8 }, { name: 'correct', size: 4 }]],
+    edit: [
+      [
+        { name: 'text', size: 8 },
+        { name: 'correct', size: 4 },
+      ],
+    ],
     labels: {
       text: { label: 'Option' },
       correct: { label: 'Correct answer' },
@@ -105,7 +143,8 @@ export function mergeConfiguration(current: any, spec: LayoutSpec) {
     layouts.edit = rows;
   }
   const settings = { ...(current.settings ?? {}) };
-  if (spec.mainField && metadatas[spec.mainField]) Object.assign(settings, { mainField: spec.mainField, defaultSortBy: spec.mainField });
+  if (spec.mainField && metadatas[spec.mainField])
+    Object.assign(settings, { mainField: spec.mainField, defaultSortBy: spec.mainField });
   return { settings, metadatas, layouts };
 }
 

@@ -11,7 +11,10 @@ const PERMISSION = 'plugin::users-permissions.permission';
  * open a route. The stock "authenticated" role is treated as a student.
  */
 export async function applyPermissionMatrix(strapi: Core.Strapi): Promise<void> {
-  const roles: Array<{ type: string; permissions: string[] }> = ROLE_TYPES.map((type) => ({ type, permissions: PERMISSION_MATRIX[type] }));
+  const roles: Array<{ type: string; permissions: string[] }> = ROLE_TYPES.map((type) => ({
+    type,
+    permissions: PERMISSION_MATRIX[type],
+  }));
   roles.push({ type: 'authenticated', permissions: PERMISSION_MATRIX.student });
 
   for (const { type, permissions } of roles) {
@@ -34,5 +37,6 @@ export async function applyPermissionMatrix(strapi: Core.Strapi): Promise<void> 
 
   const advancedSettings = strapi.store({ type: 'plugin', name: 'users-permissions', key: 'advanced' });
   const advanced = ((await advancedSettings.get({})) ?? {}) as Record<string, unknown>;
-  if (advanced.default_role !== 'student') await advancedSettings.set({ value: { ...advanced, default_role: 'student' } });
+  if (advanced.default_role !== 'student')
+    await advancedSettings.set({ value: { ...advanced, default_role: 'student' } });
 }

@@ -12,7 +12,8 @@ export const PLUGIN_ROUTES = {
 } as const;
 
 /** True when the request carries credentials: never served from or stored into the shared cache. */
-export const isPrivateRequest = (ctx: { request: { headers: Record<string, unknown> } }) => Boolean(ctx.request.headers.authorization);
+export const isPrivateRequest = (ctx: { request: { headers: Record<string, unknown> } }) =>
+  Boolean(ctx.request.headers.authorization);
 
 interface Env {
   (name: string, fallback?: string): string;
@@ -45,7 +46,11 @@ export const restCacheConfig = (env: Env) => ({
         'api::category.category',
         'api::tag.tag',
         'api::article.article',
-        { contentType: 'plugin::certificates.certificate', injectDefaultRoutes: false, routes: [PLUGIN_ROUTES.certificateVerification] },
+        {
+          contentType: 'plugin::certificates.certificate',
+          injectDefaultRoutes: false,
+          routes: [PLUGIN_ROUTES.certificateVerification],
+        },
       ],
     },
   },

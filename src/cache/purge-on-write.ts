@@ -9,10 +9,20 @@ const ACCESS_TYPES = ['plugin::users-permissions.permission', 'plugin::users-per
  * writes them, and purging the catalog for each would leave it cached for no one under load.
  */
 const FIELDS_NO_CACHED_ANSWER_SHOWS: Record<string, Set<string>> = {
-  'plugin::enrollment.enrollment': new Set(['lastActivityAt', 'lastLessonDocumentId', 'lastPositionSeconds', 'progressPercent', 'updatedAt']),
+  'plugin::enrollment.enrollment': new Set([
+    'lastActivityAt',
+    'lastLessonDocumentId',
+    'lastPositionSeconds',
+    'progressPercent',
+    'updatedAt',
+  ]),
 };
 
-function isInvisibleToCachedAnswers(event: { action: string; model: { uid: string }; params?: { data?: unknown } }): boolean {
+function isInvisibleToCachedAnswers(event: {
+  action: string;
+  model: { uid: string };
+  params?: { data?: unknown };
+}): boolean {
   const invisible = FIELDS_NO_CACHED_ANSWER_SHOWS[event.model.uid];
   const data = event.params?.data;
   if (!invisible || event.action !== 'afterUpdateMany' || !data || typeof data !== 'object') return false;
@@ -20,7 +30,14 @@ function isInvisibleToCachedAnswers(event: { action: string; model: { uid: strin
   return fields.length > 0 && fields.every((field) => invisible.has(field));
 }
 
-const WRITES = new Set(['afterCreate', 'afterCreateMany', 'afterUpdate', 'afterUpdateMany', 'afterDelete', 'afterDeleteMany']);
+const WRITES = new Set([
+  'afterCreate',
+  'afterCreateMany',
+  'afterUpdate',
+  'afterUpdateMany',
+  'afterDelete',
+  'afterDeleteMany',
+]);
 
 type Attributes = Record<string, { type: string; target?: string; component?: string; components?: string[] }>;
 
@@ -30,11 +47,17 @@ function targetsOf(strapi: Core.Strapi, attributes: Attributes, seen = new Set<s
   for (const attribute of Object.values(attributes)) {
     if (attribute.type === 'relation' && attribute.target) targets.add(attribute.target);
     if (attribute.type === 'media') targets.add('plugin::upload.file');
-    const components = attribute.type === 'component' ? [attribute.component!] : attribute.type === 'dynamiczone' ? attribute.components ?? [] : [];
+    const components =
+      attribute.type === 'component'
+        ? [attribute.component!]
+        : attribute.type === 'dynamiczone'
+          ? (attribute.components ?? [])
+          : [];
     for (const uid of components) {
       if (seen.has(uid)) continue;
       seen.add(uid);
-      const component = strapi.components[uid as keyof typeof strapi.components] as unknown as { attributes: Attributes } | undefined;
+      const component = strapi.components[uid as keyof typeof strapi.components] as unknown as
+        { attributes: Attributes } | undefined;
       if (component) for (const target of targetsOf(strapi, component.attributes, seen)) targets.add(target);
     }
   }
@@ -48,7 +71,9 @@ function targetsOf(strapi: Core.Strapi, attributes: Attributes, seen = new Set<s
  */
 export function cachedTypesChangedBy(strapi: Core.Strapi, cachedUids: string[]): Map<string, string[]> {
   const contentTypes = Object.values(strapi.contentTypes) as unknown as Array<{ uid: string; attributes: Attributes }>;
-  const outgoing = new Map(contentTypes.map((contentType) => [contentType.uid, targetsOf(strapi, contentType.attributes)]));
+  const outgoing = new Map(
+    contentTypes.map((contentType) => [contentType.uid, targetsOf(strapi, contentType.attributes)])
+  );
   const changedBy = new Map<string, string[]>();
   const add = (writtenUid: string, cachedUid: string) => {
     const list = changedBy.get(writtenUid) ?? [];
@@ -82,7 +107,9 @@ export function purgeCacheOnWrites(strapi: Core.Strapi): void {
     try {
       const store = responseStoreOf(strapi);
       // The local store finds a content type's answers by itself; a shared one is searched by key pattern.
-      await Promise.all(cachedUids.map((uid) => (store?.purgeContentType(uid) ? undefined : cacheStore.clearByUid(uid, {}, true))));
+      await Promise.all(
+        cachedUids.map((uid) => (store?.purgeContentType(uid) ? undefined : cacheStore.clearByUid(uid, {}, true)))
+      );
     } catch (error) {
       // A purge that cannot reach the cache must not fail the write; maxAge bounds what stays stale.
       strapi.log.warn(`REST cache purge failed: ${(error as Error).message}`);
@@ -98,26 +125,28 @@ export function purgeCacheOnWrites(strapi: Core.Strapi): void {
     if (cachedUids) await purge(cachedUids);
   });
 
-  strapi.db.lifecycles.subscribe(async (event: { action: string; model: { uid: string }; params?: { data?: unknown } }) => {
-    if (!WRITES.has(event.action) || isInvisibleToCachedAnswers(event)) return;
-    const cachedUids = changedBy.get(event.model.uid);
-    if (!cachedUids) return;
-    if (!strapi.db.inTransaction()) {
-      await purge(cachedUids);
-      return;
-    }
-    // A nested transaction call joins the current one; its onCommit runs when the outer one commits.
-    await strapi.db.transaction(async ({ trx, onCommit }) => {
-      let purged = purgedIn.get(trx);
-      if (!purged) {
-        const all = new Set<string>();
-        purged = all;
-        purgedIn.set(trx, all);
-        onCommit(() => void purge([...all]));
+  strapi.db.lifecycles.subscribe(
+    async (event: { action: string; model: { uid: string }; params?: { data?: unknown } }) => {
+      if (!WRITES.has(event.action) || isInvisibleToCachedAnswers(event)) return;
+      const cachedUids = changedBy.get(event.model.uid);
+      if (!cachedUids) return;
+      if (!strapi.db.inTransaction()) {
+        await purge(cachedUids);
+        return;
       }
-      const fresh = cachedUids.filter((uid) => !purged!.has(uid));
-      for (const uid of fresh) purged.add(uid);
-      if (fresh.length > 0) await purge(fresh);
-    });
-  });
+      // A nested transaction call joins the current one; its onCommit runs when the outer one commits.
+      await strapi.db.transaction(async ({ trx, onCommit }) => {
+        let purged = purgedIn.get(trx);
+        if (!purged) {
+          const all = new Set<string>();
+          purged = all;
+          purgedIn.set(trx, all);
+          onCommit(() => void purge([...all]));
+        }
+        const fresh = cachedUids.filter((uid) => !purged!.has(uid));
+        for (const uid of fresh) purged.add(uid);
+        if (fresh.length > 0) await purge(fresh);
+      });
+    }
+  );
 }

@@ -17,14 +17,20 @@ const KEYV_NAMESPACE = 'keyv';
 class ForgivingRedisProvider extends RedisCacheProvider {
   private lastWarning = 0;
 
-  constructor(private readonly redis: Redis, private readonly strapi: Core.Strapi, options: Record<string, unknown>) {
+  constructor(
+    private readonly redis: Redis,
+    private readonly strapi: Core.Strapi,
+    options: Record<string, unknown>
+  ) {
     super(redis, options);
   }
 
   private warn(error: unknown) {
     if (Date.now() - this.lastWarning < WARNING_INTERVAL_MS) return;
     this.lastWarning = Date.now();
-    this.strapi.log.warn(`REST cache: Redis unavailable, serving from the database (${(error as Error)?.message ?? error})`);
+    this.strapi.log.warn(
+      `REST cache: Redis unavailable, serving from the database (${(error as Error)?.message ?? error})`
+    );
   }
 
   private async quietly<T>(operation: () => Promise<T>, fallback: T): Promise<T> {

@@ -100,7 +100,9 @@ function keyPrefix(strapi: Core.Strapi): string {
 /** Keeps answers in this process (the default, one instance). */
 export function useLocalProvider(strapi: Core.Strapi): void {
   if (!strapi.plugin('rest-cache')) return;
-  const { provider: settings } = strapi.config.get('plugin::rest-cache') as { provider: { options?: { maxSize?: number } } };
+  const { provider: settings } = strapi.config.get('plugin::rest-cache') as {
+    provider: { options?: { maxSize?: number } };
+  };
   const provider = new LocalCacheProvider(settings.options?.maxSize ?? 10_000);
   void strapi.plugin('rest-cache').service('cacheStore').init(provider);
   const prefix = keyPrefix(strapi);

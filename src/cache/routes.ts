@@ -28,7 +28,8 @@ function lookUpEarly(strapi: Core.Strapi, routePath: string) {
   earlyPaths.set(strapi, [...(earlyPaths.get(strapi) ?? []), new RegExp(`^${pattern}/?$`)]);
 }
 
-export const isLookedUpEarly = (strapi: Core.Strapi, path: string) => (earlyPaths.get(strapi) ?? []).some((pattern) => pattern.test(path));
+export const isLookedUpEarly = (strapi: Core.Strapi, path: string) =>
+  (earlyPaths.get(strapi) ?? []).some((pattern) => pattern.test(path));
 
 /**
  * The key of an answer: its path and its query string exactly as sent (the original URL: controllers may
@@ -60,9 +61,12 @@ export async function answerFromCache(strapi: Core.Strapi, ctx: any): Promise<bo
 
 /** The content type whose cache settings list this route: its writes purge the route's answers. */
 function contentTypeOfRoute(strapi: Core.Strapi, route: CacheRoute): string | undefined {
-  const { strategy } = strapi.config.get('plugin::rest-cache') as { strategy: { contentTypes: Array<{ contentType: string; routes: CacheRoute[] }> } };
-  return strategy.contentTypes.find((contentType) => contentType.routes.some((candidate) => candidate.method === route.method && candidate.path === route.path))
-    ?.contentType;
+  const { strategy } = strapi.config.get('plugin::rest-cache') as {
+    strategy: { contentTypes: Array<{ contentType: string; routes: CacheRoute[] }> };
+  };
+  return strategy.contentTypes.find((contentType) =>
+    contentType.routes.some((candidate) => candidate.method === route.method && candidate.path === route.path)
+  )?.contentType;
 }
 
 /** Route middleware: anonymous GETs answered from the shared cache, successful answers stored. */
@@ -81,7 +85,8 @@ function cachePublicResponse(strapi: Core.Strapi, route: CacheRoute) {
     const store = responseStoreOf(strapi);
     const isStorable = ctx.status === 200 && ctx.body && typeof ctx.body === 'object' && !Buffer.isBuffer(ctx.body);
     // Awaited: once a reader has its answer, a following write's purge finds the entry.
-    if (store && isStorable && generation === purgeGeneration()) await store.write(cacheKey(ctx), JSON.stringify(ctx.body), route.maxAge, uid);
+    if (store && isStorable && generation === purgeGeneration())
+      await store.write(cacheKey(ctx), JSON.stringify(ctx.body), route.maxAge, uid);
   };
 }
 
@@ -104,8 +109,12 @@ export function cachePluginRoutes(strapi: Core.Strapi): void {
   if (!strapi.plugin('rest-cache')) return;
   useOwnLookupOnApiRoutes(strapi);
   const apiPrefix = strapi.config.get('api.rest.prefix', '/api') as string;
-  const { strategy } = strapi.config.get('plugin::rest-cache') as { strategy: { contentTypes: Array<{ routes: CacheRoute[] }> } };
-  const wanted = strategy.contentTypes.flatMap((contentType) => contentType.routes).filter((route) => route.method === 'GET');
+  const { strategy } = strapi.config.get('plugin::rest-cache') as {
+    strategy: { contentTypes: Array<{ routes: CacheRoute[] }> };
+  };
+  const wanted = strategy.contentTypes
+    .flatMap((contentType) => contentType.routes)
+    .filter((route) => route.method === 'GET');
   for (const route of pluginContentApiRoutes(strapi)) {
     if (route.method !== 'GET' || route.config?.prefix !== '') continue;
     const cacheRoute = wanted.find((candidate) => candidate.path === `${apiPrefix}${route.path}`);
@@ -124,8 +133,11 @@ function useOwnLookupOnApiRoutes(strapi: Core.Strapi): void {
         if (!middlewares) continue;
         const recv = middlewares.find((middleware: any) => middleware?.name === 'plugin::rest-cache.recv') as any;
         if (!recv) continue;
-        if (middlewares.length === 1 && !route.config!.policies?.length) lookUpEarly(strapi, recv.config.cacheRouteConfig.path);
-        route.config!.middlewares = middlewares.map((middleware: any) => (middleware === recv ? cachePublicResponse(strapi, recv.config.cacheRouteConfig) : middleware));
+        if (middlewares.length === 1 && !route.config!.policies?.length)
+          lookUpEarly(strapi, recv.config.cacheRouteConfig.path);
+        route.config!.middlewares = middlewares.map((middleware: any) =>
+          middleware === recv ? cachePublicResponse(strapi, recv.config.cacheRouteConfig) : middleware
+        );
       }
     }
   }

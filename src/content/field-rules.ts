@@ -43,9 +43,23 @@ const STRING_MAX_LENGTH = 255;
 /** What Strapi accepts in a `uid` when the schema names no regex. */
 const UID_CHARACTERS = /^[A-Za-z0-9\-_.~]*$/;
 /** Fields Strapi manages itself: never the client's to break. */
-const SYSTEM_FIELDS = new Set(['id', 'documentId', 'createdAt', 'updatedAt', 'publishedAt', 'createdBy', 'updatedBy', 'locale', 'localizations']);
+const SYSTEM_FIELDS = new Set([
+  'id',
+  'documentId',
+  'createdAt',
+  'updatedAt',
+  'publishedAt',
+  'createdBy',
+  'updatedBy',
+  'locale',
+  'localizations',
+]);
 
-const problem = (path: Array<string | number>, message: string): FieldError => ({ path, message, name: 'ValidationError' });
+const problem = (path: Array<string | number>, message: string): FieldError => ({
+  path,
+  message,
+  name: 'ValidationError',
+});
 
 const finiteNumber = (value: unknown): number | undefined => {
   if (value === undefined || value === null || value === '') return undefined;
@@ -63,15 +77,27 @@ function numberFrom(value: unknown): number | undefined {
   return undefined;
 }
 
-function textErrors(name: string, attribute: FieldAttribute, value: unknown, path: Array<string | number>): FieldError[] {
+function textErrors(
+  name: string,
+  attribute: FieldAttribute,
+  value: unknown,
+  path: Array<string | number>
+): FieldError[] {
   if (typeof value !== 'string') return [problem(path, `${name} must be a string`)];
   if (attribute.type === 'enumeration') {
-    return (attribute.enum ?? []).includes(value) ? [] : [problem(path, `${name} must be one of: ${(attribute.enum ?? []).join(', ')}`)];
+    return (attribute.enum ?? []).includes(value)
+      ? []
+      : [problem(path, `${name} must be one of: ${(attribute.enum ?? []).join(', ')}`)];
   }
   // A required text is there to be read: whitespace alone does not fill it.
   if (attribute.required && value.trim() === '') return [problem(path, `${name} must not be empty`)];
-  const maxLength = Number.isInteger(attribute.maxLength) ? (attribute.maxLength as number) : attribute.type === 'string' ? STRING_MAX_LENGTH : undefined;
-  if (maxLength !== undefined && value.length > maxLength) return [problem(path, `${name} must be at most ${maxLength} characters`)];
+  const maxLength = Number.isInteger(attribute.maxLength)
+    ? (attribute.maxLength as number)
+    : attribute.type === 'string'
+      ? STRING_MAX_LENGTH
+      : undefined;
+  if (maxLength !== undefined && value.length > maxLength)
+    return [problem(path, `${name} must be at most ${maxLength} characters`)];
   if (Number.isInteger(attribute.minLength) && value.length < (attribute.minLength as number)) {
     return [problem(path, `${name} must be at least ${attribute.minLength} characters`)];
   }
@@ -82,10 +108,16 @@ function textErrors(name: string, attribute: FieldAttribute, value: unknown, pat
   return [];
 }
 
-function numberErrors(name: string, attribute: FieldAttribute, value: unknown, path: Array<string | number>): FieldError[] {
+function numberErrors(
+  name: string,
+  attribute: FieldAttribute,
+  value: unknown,
+  path: Array<string | number>
+): FieldError[] {
   const number = numberFrom(value);
   if (number === undefined) return [problem(path, `${name} must be a number`)];
-  if (attribute.type === 'integer' && !Number.isInteger(number)) return [problem(path, `${name} must be a whole number`)];
+  if (attribute.type === 'integer' && !Number.isInteger(number))
+    return [problem(path, `${name} must be a whole number`)];
   const min = finiteNumber(attribute.min);
   const max = finiteNumber(attribute.max);
   if (min !== undefined && number < min) return [problem(path, `${name} must be at least ${min}`)];
@@ -103,7 +135,8 @@ function componentErrors(
   const nested = attribute.component ? componentAttributes(attribute.component) : undefined;
   if (!nested) return [];
   const itemErrors = (item: unknown, itemPath: Array<string | number>) => {
-    if (item === null || typeof item !== 'object' || Array.isArray(item)) return [problem(itemPath, `${name} must be an object`)];
+    if (item === null || typeof item !== 'object' || Array.isArray(item))
+      return [problem(itemPath, `${name} must be an object`)];
     // An item that names its id updates that stored component in place; one without is created whole.
     const mode: WriteMode = 'id' in item && (item as { id?: unknown }).id != null ? 'update' : 'create';
     return fieldErrors(nested, item as Record<string, unknown>, mode, componentAttributes, itemPath);
@@ -129,20 +162,29 @@ export function fieldErrors(
 ): FieldError[] {
   const errors: FieldError[] = [];
   for (const [name, attribute] of Object.entries(attributes)) {
-    if (SYSTEM_FIELDS.has(name) || attribute.type === 'relation' || attribute.type === 'media' || attribute.type === 'dynamiczone') continue;
+    if (
+      SYSTEM_FIELDS.has(name) ||
+      attribute.type === 'relation' ||
+      attribute.type === 'media' ||
+      attribute.type === 'dynamiczone'
+    )
+      continue;
     const path = [...basePath, name];
     const value = data[name];
     if (value === undefined) {
-      if (mode === 'create' && attribute.required && attribute.default === undefined) errors.push(problem(path, `${name} is required`));
+      if (mode === 'create' && attribute.required && attribute.default === undefined)
+        errors.push(problem(path, `${name} is required`));
       continue;
     }
     if (value === null) {
       if (attribute.required) errors.push(problem(path, `${name} must not be empty`));
       continue;
     }
-    if (TEXT_TYPES.has(attribute.type) || attribute.type === 'enumeration') errors.push(...textErrors(name, attribute, value, path));
+    if (TEXT_TYPES.has(attribute.type) || attribute.type === 'enumeration')
+      errors.push(...textErrors(name, attribute, value, path));
     else if (NUMBER_TYPES.has(attribute.type)) errors.push(...numberErrors(name, attribute, value, path));
-    else if (attribute.type === 'component') errors.push(...componentErrors(name, attribute, value, path, componentAttributes));
+    else if (attribute.type === 'component')
+      errors.push(...componentErrors(name, attribute, value, path, componentAttributes));
   }
   return errors;
 }
@@ -156,8 +198,14 @@ export function fieldErrors(
 export const REQUIRED_RELATIONS: Record<string, { anyOf: string[]; message: string }> = {
   'api::lesson.lesson': { anyOf: ['course'], message: 'A lesson belongs to a course: name it by documentId' },
   'api::quiz.quiz': { anyOf: ['lesson', 'course'], message: 'A quiz names its lesson or, as a final test, its course' },
-  'api::assignment.assignment': { anyOf: ['course'], message: 'An assignment belongs to a course: name it by documentId' },
-  'api::announcement.announcement': { anyOf: ['course'], message: 'An announcement belongs to a course: name it by documentId' },
+  'api::assignment.assignment': {
+    anyOf: ['course'],
+    message: 'An assignment belongs to a course: name it by documentId',
+  },
+  'api::announcement.announcement': {
+    anyOf: ['course'],
+    message: 'An announcement belongs to a course: name it by documentId',
+  },
   'api::review.review': { anyOf: ['course'], message: 'A review is of a course: name it by documentId' },
 };
 

@@ -36,7 +36,10 @@ export const PREVIEW_LOCALE_CODE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
  * An optional `locale` parameter that must be one of SUPPORTED_LOCALES: undefined when absent, else the code;
  * a 400 naming `locale` otherwise. `message` keeps each route's wording.
  */
-export function supportedLocaleParam(value: unknown, message = `locale must be ${SUPPORTED_LOCALES.join(' or ')}`): SupportedLocale | undefined {
+export function supportedLocaleParam(
+  value: unknown,
+  message = `locale must be ${SUPPORTED_LOCALES.join(' or ')}`
+): SupportedLocale | undefined {
   if (value === undefined) return undefined;
   if (!isSupportedLocale(value)) {
     throw new errors.ValidationError(message, { errors: [{ path: ['locale'], message, name: 'ValidationError' }] });

@@ -25,7 +25,9 @@ export function nestedEntries(attribute: NestedAttribute, value: unknown, path: 
   if (attribute.type === 'dynamiczone' && Array.isArray(value)) {
     return value.flatMap((item, index) => {
       const uid = (item as { __component?: unknown } | null)?.__component;
-      return typeof uid === 'string' && attribute.components?.includes(uid) ? [{ uid, data: item, path: [...path, String(index)] }] : [];
+      return typeof uid === 'string' && attribute.components?.includes(uid)
+        ? [{ uid, data: item, path: [...path, String(index)] }]
+        : [];
     });
   }
   return [];

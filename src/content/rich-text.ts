@@ -18,10 +18,44 @@ import sanitizeHtml from 'sanitize-html';
  */
 export type TextProfile = 'plain' | 'html' | 'markdown';
 
-const ALLOWED_TAGS = ['p', 'br', 'strong', 'b', 'em', 'i', 'u', 's', 'ul', 'ol', 'li', 'a', 'blockquote', 'code', 'pre', 'h2', 'h3', 'h4', 'hr'];
+const ALLOWED_TAGS = [
+  'p',
+  'br',
+  'strong',
+  'b',
+  'em',
+  'i',
+  'u',
+  's',
+  'ul',
+  'ol',
+  'li',
+  'a',
+  'blockquote',
+  'code',
+  'pre',
+  'h2',
+  'h3',
+  'h4',
+  'hr',
+];
 const ALLOWED_SCHEMES = ['http', 'https', 'mailto'];
 // Dropped with everything inside them, not just their tags: their content is code or hidden text, not prose.
-const NON_TEXT_TAGS = ['script', 'style', 'textarea', 'option', 'noscript', 'iframe', 'object', 'embed', 'template', 'xmp', 'noembed', 'noframes', 'title'];
+const NON_TEXT_TAGS = [
+  'script',
+  'style',
+  'textarea',
+  'option',
+  'noscript',
+  'iframe',
+  'object',
+  'embed',
+  'template',
+  'xmp',
+  'noembed',
+  'noframes',
+  'title',
+];
 
 const HTML_POLICY: sanitizeHtml.IOptions = {
   allowedTags: ALLOWED_TAGS,
@@ -38,9 +72,17 @@ const HTML_POLICY: sanitizeHtml.IOptions = {
 
 // In Markdown a raw <pre> would open an HTML block that runs past blank lines and could swallow a fence
 // that this module keeps verbatim; Markdown has fences for that.
-const MARKDOWN_HTML_POLICY: sanitizeHtml.IOptions = { ...HTML_POLICY, allowedTags: ALLOWED_TAGS.filter((tag) => tag !== 'pre') };
+const MARKDOWN_HTML_POLICY: sanitizeHtml.IOptions = {
+  ...HTML_POLICY,
+  allowedTags: ALLOWED_TAGS.filter((tag) => tag !== 'pre'),
+};
 
-const STRIP_ALL: sanitizeHtml.IOptions = { allowedTags: [], allowedAttributes: {}, disallowedTagsMode: 'discard', nonTextTags: NON_TEXT_TAGS };
+const STRIP_ALL: sanitizeHtml.IOptions = {
+  allowedTags: [],
+  allowedAttributes: {},
+  disallowedTagsMode: 'discard',
+  nonTextTags: NON_TEXT_TAGS,
+};
 
 // Private-use characters mark protected spans while the sanitiser runs; they are removed from input first.
 const MARK_OPEN = '\uE000';
@@ -61,7 +103,10 @@ function unescapeText(text: string): string {
 
 /** Unescapes the text between the tags of sanitised HTML, never inside a tag (an href keeps its escaping). */
 function unescapeOutsideTags(html: string): string {
-  return html.split(/(<\/?[a-z][a-z0-9]*(?:\s[^>]*)?>)/).map((part, index) => (index % 2 === 1 ? part : unescapeText(part))).join('');
+  return html
+    .split(/(<\/?[a-z][a-z0-9]*(?:\s[^>]*)?>)/)
+    .map((part, index) => (index % 2 === 1 ? part : unescapeText(part)))
+    .join('');
 }
 
 /** Text with every tag removed; ordinary characters kept as typed. */
@@ -113,9 +158,15 @@ function neutraliseMarkdownLinks(markdown: string): string {
 function sanitizeMarkdownProse(prose: string): string {
   const autolinks: string[] = [];
   // `<https://…>` and `<mailto:…>` are Markdown autolinks, not tags: kept aside so the HTML pass leaves them.
-  const marked = prose.replace(/<(?:https?:\/\/|mailto:)[^\s<>"'`]*>/gi, (autolink) => `${MARK_OPEN}${autolinks.push(autolink) - 1}${MARK_CLOSE}`);
+  const marked = prose.replace(
+    /<(?:https?:\/\/|mailto:)[^\s<>"'`]*>/gi,
+    (autolink) => `${MARK_OPEN}${autolinks.push(autolink) - 1}${MARK_CLOSE}`
+  );
   const sanitised = unescapeOutsideTags(sanitizeHtml(marked, MARKDOWN_HTML_POLICY));
-  const restored = sanitised.replace(new RegExp(`${MARK_OPEN}(\\d+)${MARK_CLOSE}`, 'g'), (_mark, index: string) => autolinks[Number(index)] ?? '');
+  const restored = sanitised.replace(
+    new RegExp(`${MARK_OPEN}(\\d+)${MARK_CLOSE}`, 'g'),
+    (_mark, index: string) => autolinks[Number(index)] ?? ''
+  );
   return neutraliseMarkdownLinks(restored);
 }
 
@@ -166,7 +217,10 @@ export function sanitizeMarkdown(markdown: string): string {
     return index < parts.length - 1 ? `${clean.replace(/\s+$/, '')}\n\n` : clean;
   });
   // A fence's own line break: parts are joined by the newline the split consumed after a code block.
-  return out.map((text, index) => (parts[index].code && index < out.length - 1 ? `${text}\n` : text)).join('').trim();
+  return out
+    .map((text, index) => (parts[index].code && index < out.length - 1 ? `${text}\n` : text))
+    .join('')
+    .trim();
 }
 
 /** Applies a profile to a value; anything that is not a string is left for validation to judge. */

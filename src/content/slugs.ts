@@ -11,9 +11,12 @@ export function fillMissingSlugs(strapi: Core.Strapi): void {
     const data = params.data;
     if (!data) return next();
     const { attributes } = strapi.getModel(context.uid);
-    for (const [field, attribute] of Object.entries(attributes) as Array<[string, { type: string; targetField?: string }]>) {
+    for (const [field, attribute] of Object.entries(attributes) as Array<
+      [string, { type: string; targetField?: string }]
+    >) {
       if (attribute.type !== 'uid' || !attribute.targetField || data[field]) continue;
-      if (context.action === 'update' && !(field in data) && (await hasSlug(strapi, context.uid, field, params))) continue;
+      if (context.action === 'update' && !(field in data) && (await hasSlug(strapi, context.uid, field, params)))
+        continue;
       data[field] = await strapi.plugin('content-manager').service('uid').generateUIDField({
         contentTypeUID: context.uid,
         field,
@@ -26,7 +29,12 @@ export function fillMissingSlugs(strapi: Core.Strapi): void {
 }
 
 /** An update that adds a new locale to a document creates a row with no slug yet. */
-async function hasSlug(strapi: Core.Strapi, uid: string, field: string, params: { documentId?: string; locale?: string }) {
+async function hasSlug(
+  strapi: Core.Strapi,
+  uid: string,
+  field: string,
+  params: { documentId?: string; locale?: string }
+) {
   const where: Record<string, unknown> = { documentId: params.documentId };
   if (params.locale) where.locale = params.locale;
   const row = await strapi.db.query(uid as any).findOne({ where, select: [field] });

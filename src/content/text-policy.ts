@@ -37,7 +37,12 @@ export const TEXT_POLICY: Record<string, Record<string, TextProfile>> = {
   'blog.author': { name: 'plain', bio: 'plain' },
   'shared.seo': { metaTitle: 'plain', metaDescription: 'plain', keywords: 'plain' },
   'plugin::users-permissions.user': { fullName: 'plain', bio: 'plain' },
-  'plugin::certificates.certificate': { studentName: 'plain', courseTitle: 'plain', teacherNames: 'plain', revokeReason: 'plain' },
+  'plugin::certificates.certificate': {
+    studentName: 'plain',
+    courseTitle: 'plain',
+    teacherNames: 'plain',
+    revokeReason: 'plain',
+  },
 };
 
 /** The profile of one field, or undefined when the field is not user-written text. */
@@ -64,7 +69,8 @@ interface TextProblem {
  */
 export function cleanTextFields(strapi: Core.Strapi, uid: string, data: unknown): void {
   const problems = collectTextProblems(strapi, uid, data, []);
-  if (problems.length) throw new errors.ValidationError(problems.map((problem) => problem.message).join('; '), { errors: problems });
+  if (problems.length)
+    throw new errors.ValidationError(problems.map((problem) => problem.message).join('; '), { errors: problems });
 }
 
 function collectTextProblems(strapi: Core.Strapi, uid: string, data: unknown, path: string[]): TextProblem[] {
@@ -76,14 +82,19 @@ function collectTextProblems(strapi: Core.Strapi, uid: string, data: unknown, pa
     if (typeof value !== 'string') continue;
     record[field] = cleanTextField(uid, field, value);
     if (value.trim() && !(record[field] as string).trim()) {
-      problems.push({ path: [...path, field], message: `${field} has no text left once markup is removed`, name: 'ValidationError' });
+      problems.push({
+        path: [...path, field],
+        message: `${field} has no text left once markup is removed`,
+        name: 'ValidationError',
+      });
     }
   }
   const attributes = (strapi.getModel(uid as any)?.attributes ?? {}) as Record<string, Attribute>;
   for (const [field, attribute] of Object.entries(attributes)) {
     const value = record[field];
     if (value == null) continue;
-    for (const entry of nestedEntries(attribute, value, [...path, field])) problems.push(...collectTextProblems(strapi, entry.uid, entry.data, entry.path));
+    for (const entry of nestedEntries(attribute, value, [...path, field]))
+      problems.push(...collectTextProblems(strapi, entry.uid, entry.data, entry.path));
   }
   return problems;
 }

@@ -16,7 +16,8 @@ import {
 const LOCAL_PLUGINS = ['enrollment', 'progress', 'grading', 'certificates', 'community', 'messaging'];
 const TO_ONE = new Set(['oneToOne', 'manyToOne', 'morphToOne', 'oneWay']);
 
-const isLyceumType = (uid: string) => uid.startsWith('api::') || LOCAL_PLUGINS.some((plugin) => uid.startsWith(`plugin::${plugin}.`));
+const isLyceumType = (uid: string) =>
+  uid.startsWith('api::') || LOCAL_PLUGINS.some((plugin) => uid.startsWith(`plugin::${plugin}.`));
 
 interface WriteParams {
   data?: unknown;
@@ -40,10 +41,15 @@ async function storedRow(strapi: Core.Strapi, uid: string, params: WriteParams, 
   // Updates write the draft of a draft-and-publish document, and one locale of a localized one.
   if (model.options?.draftAndPublish) where.publishedAt = null;
   if (model.pluginOptions?.i18n?.localized) {
-    where.locale = typeof params.locale === 'string' ? params.locale : await strapi.plugin('i18n').service('locales').getDefaultLocale();
+    where.locale =
+      typeof params.locale === 'string'
+        ? params.locale
+        : await strapi.plugin('i18n').service('locales').getDefaultLocale();
   }
   const populate = Object.fromEntries(relations.map((field) => [field, { select: ['id'] }]));
-  const row: Record<string, unknown> | null = await strapi.db.query(uid as any).findOne({ where, select: ['id'], populate });
+  const row: Record<string, unknown> | null = await strapi.db
+    .query(uid as any)
+    .findOne({ where, select: ['id'], populate });
   if (row) return row;
   return (await strapi.db.query(uid as any).count({ where: { documentId: params.documentId } })) > 0 ? null : undefined;
 }
@@ -58,16 +64,24 @@ const pointsSomewhere = (fields: string[], rows: Array<Record<string, unknown>>)
  */
 async function documentRelations(strapi: Core.Strapi, uid: string, params: WriteParams, fields: string[]) {
   const populate = Object.fromEntries(fields.map((field) => [field, { select: ['id'] }]));
-  const rows: Array<Record<string, unknown>> = await strapi.db.query(uid as any).findMany({ where: { documentId: params.documentId }, select: ['id'], populate });
+  const rows: Array<Record<string, unknown>> = await strapi.db
+    .query(uid as any)
+    .findMany({ where: { documentId: params.documentId }, select: ['id'], populate });
   return pointsSomewhere(fields, rows);
 }
 
 /** All the problems of one write, scalar fields and required relations together. */
-async function writeProblems(strapi: Core.Strapi, uid: string, action: string, params: WriteParams): Promise<FieldError[]> {
+async function writeProblems(
+  strapi: Core.Strapi,
+  uid: string,
+  action: string,
+  params: WriteParams
+): Promise<FieldError[]> {
   const data = params.data as Record<string, unknown>;
   const model = strapi.getModel(uid as any) as any;
   const attributes = (model?.attributes ?? {}) as Attributes;
-  const componentAttributes = (componentUid: string) => (strapi.getModel(componentUid as any)?.attributes as unknown as Attributes | undefined) ?? undefined;
+  const componentAttributes = (componentUid: string) =>
+    (strapi.getModel(componentUid as any)?.attributes as unknown as Attributes | undefined) ?? undefined;
   let rule: (typeof REQUIRED_RELATIONS)[string] | undefined = REQUIRED_RELATIONS[uid];
 
   let mode: WriteMode = action === 'create' ? 'create' : 'update';
@@ -85,10 +99,15 @@ async function writeProblems(strapi: Core.Strapi, uid: string, action: string, p
   // A clone copies the source's relations; only its scalar fields come from the write.
   if (rule && action !== 'clone') {
     const changes: Record<string, RelationChange> = {};
-    for (const field of rule.anyOf) changes[field] = relationChange(data[field], TO_ONE.has((attributes[field] as FieldAttribute)?.relation ?? ''));
+    for (const field of rule.anyOf)
+      changes[field] = relationChange(data[field], TO_ONE.has((attributes[field] as FieldAttribute)?.relation ?? ''));
     // A new locale's row is judged with its document: what the write leaves out is read from the other locales.
     const relationMode: WriteMode = action === 'create' ? 'create' : 'update';
-    problems.push(...(await requiredRelationErrors(rule, changes, relationMode, async (fields) => (row ? pointsSomewhere(fields, [row]) : documentRelations(strapi, uid, params, fields)))));
+    problems.push(
+      ...(await requiredRelationErrors(rule, changes, relationMode, async (fields) =>
+        row ? pointsSomewhere(fields, [row]) : documentRelations(strapi, uid, params, fields)
+      ))
+    );
   }
   return problems;
 }

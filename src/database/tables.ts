@@ -60,7 +60,8 @@ export function columnOf(strapi: Core.Strapi, uid: string, attribute: string): s
 
 /** The link table of a relation attribute, qualified like tableOf, with its columns. */
 export function linkOf(strapi: Core.Strapi, uid: string, attribute: string): LinkTable {
-  const field = metadataOf(strapi.db, uid).attributes[attribute] as unknown as { joinTable?: JoinTableMetadata } | undefined;
+  const field = metadataOf(strapi.db, uid).attributes[attribute] as unknown as
+    { joinTable?: JoinTableMetadata } | undefined;
   const joinTable = field?.joinTable;
   if (!joinTable) throw new Error(`${uid}.${attribute} is not a relation kept in a link table`);
   return {

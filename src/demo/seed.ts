@@ -62,8 +62,14 @@ async function seedAdminPanelUsers(strapi: Core.Strapi): Promise<void> {
 async function seedCategories(strapi: Core.Strapi): Promise<Record<string, string>> {
   const documentIds: Record<string, string> = {};
   for (const category of demoCategories) {
-    const created = await strapi.documents('api::category.category').create({ locale: 'en', data: { name: category.en, description: category.descriptionEn } });
-    await strapi.documents('api::category.category').update({ documentId: created.documentId, locale: 'ru', data: { name: category.ru, description: category.descriptionRu } });
+    const created = await strapi
+      .documents('api::category.category')
+      .create({ locale: 'en', data: { name: category.en, description: category.descriptionEn } });
+    await strapi.documents('api::category.category').update({
+      documentId: created.documentId,
+      locale: 'ru',
+      data: { name: category.ru, description: category.descriptionRu },
+    });
     documentIds[category.key] = created.documentId;
   }
   return documentIds;
@@ -86,14 +92,29 @@ async function seedCourses(strapi: Core.Strapi, users: Record<string, number>, c
       tags: course.tags.map((tag) => tagIds[tag]),
       teachers: [users.teacher],
     };
-    const created = await strapi.documents('api::course.course').create({ locale: 'en', data: { ...shared, ...course.en } });
-    await strapi.documents('api::course.course').update({ documentId: created.documentId, locale: 'ru', data: { ...shared, ...course.ru } });
+    const created = await strapi
+      .documents('api::course.course')
+      .create({ locale: 'en', data: { ...shared, ...course.en } });
+    await strapi
+      .documents('api::course.course')
+      .update({ documentId: created.documentId, locale: 'ru', data: { ...shared, ...course.ru } });
 
     const lessonIds: string[] = [];
     for (const [index, lesson] of course.lessons.entries()) {
-      const sharedLesson = { position: index + 1, kind: lesson.kind, freePreview: index === 0, durationMinutes: lesson.minutes, videoUrl: lesson.videoUrl, course: created.documentId };
-      const createdLesson = await strapi.documents('api::lesson.lesson').create({ locale: 'en', data: { ...sharedLesson, ...lesson.en } });
-      await strapi.documents('api::lesson.lesson').update({ documentId: createdLesson.documentId, locale: 'ru', data: { ...sharedLesson, ...lesson.ru } });
+      const sharedLesson = {
+        position: index + 1,
+        kind: lesson.kind,
+        freePreview: index === 0,
+        durationMinutes: lesson.minutes,
+        videoUrl: lesson.videoUrl,
+        course: created.documentId,
+      };
+      const createdLesson = await strapi
+        .documents('api::lesson.lesson')
+        .create({ locale: 'en', data: { ...sharedLesson, ...lesson.en } });
+      await strapi
+        .documents('api::lesson.lesson')
+        .update({ documentId: createdLesson.documentId, locale: 'ru', data: { ...sharedLesson, ...lesson.ru } });
       await strapi.documents('api::lesson.lesson').publish({ documentId: createdLesson.documentId, locale: '*' });
       lessonIds.push(createdLesson.documentId);
     }
@@ -101,19 +122,37 @@ async function seedCourses(strapi: Core.Strapi, users: Record<string, number>, c
     if (course.quiz) {
       const quiz = await strapi.documents('api::quiz.quiz').create({
         locale: 'en',
-        data: { ...course.quiz.en, lesson: lessonIds[lessonIds.length - 1], passingPercent: 60, maxAttempts: 3, reviewPolicy: 'after_submit', required: true },
+        data: {
+          ...course.quiz.en,
+          lesson: lessonIds[lessonIds.length - 1],
+          passingPercent: 60,
+          maxAttempts: 3,
+          reviewPolicy: 'after_submit',
+          required: true,
+        },
       });
       await strapi.documents('api::quiz.quiz').update({
         documentId: quiz.documentId,
         locale: 'ru',
-        data: { ...course.quiz.ru, lesson: lessonIds[lessonIds.length - 1], passingPercent: 60, maxAttempts: 3, reviewPolicy: 'after_submit', required: true },
+        data: {
+          ...course.quiz.ru,
+          lesson: lessonIds[lessonIds.length - 1],
+          passingPercent: 60,
+          maxAttempts: 3,
+          reviewPolicy: 'after_submit',
+          required: true,
+        },
       });
       await strapi.documents('api::quiz.quiz').publish({ documentId: quiz.documentId, locale: '*' });
     }
 
     if (course.assignment) {
       const assignment = await strapi.documents('api::assignment.assignment').create({
-        data: { ...course.assignment, course: created.documentId, dueAt: new Date(Date.now() + 14 * 86_400_000).toISOString() },
+        data: {
+          ...course.assignment,
+          course: created.documentId,
+          dueAt: new Date(Date.now() + 14 * 86_400_000).toISOString(),
+        },
       });
       await strapi.documents('api::assignment.assignment').publish({ documentId: assignment.documentId });
     }
@@ -126,33 +165,55 @@ async function seedCourses(strapi: Core.Strapi, users: Record<string, number>, c
         data: {
           key: enrollments.enrollmentKey(users.student, created.documentId),
           user: users.student,
-          course: (await strapi.db.query('api::course.course').findOne({ where: { documentId: created.documentId, locale: 'en', publishedAt: { $notNull: true } } })).id,
+          course: (
+            await strapi.db
+              .query('api::course.course')
+              .findOne({ where: { documentId: created.documentId, locale: 'en', publishedAt: { $notNull: true } } })
+          ).id,
           status: 'active',
           enrolledAt: new Date().toISOString(),
           lastActivityAt: new Date().toISOString(),
         },
       });
-      await strapi.db.query('api::course.course').updateMany({ where: { documentId: created.documentId }, data: { studentsCount: 1 } });
+      await strapi.db
+        .query('api::course.course')
+        .updateMany({ where: { documentId: created.documentId }, data: { studentsCount: 1 } });
     }
 
     if (course.review) {
       await strapi.documents('api::review.review').create({
-        data: { key: `${users.student}:${created.documentId}`, courseDocumentId: created.documentId, rating: course.review.rating, body: course.review.body, course: created.documentId, author: users.student },
+        data: {
+          key: `${users.student}:${created.documentId}`,
+          courseDocumentId: created.documentId,
+          rating: course.review.rating,
+          body: course.review.body,
+          course: created.documentId,
+          author: users.student,
+        },
       });
-      await strapi.db
-        .query('api::course.course')
-        .updateMany({ where: { documentId: created.documentId }, data: { ratingAverage: course.review.rating, ratingCount: 1 } });
+      await strapi.db.query('api::course.course').updateMany({
+        where: { documentId: created.documentId },
+        data: { ratingAverage: course.review.rating, ratingCount: 1 },
+      });
     }
   }
 }
 
 async function seedArticles(strapi: Core.Strapi) {
-  const blogCategory = await strapi.documents('api::article-category.article-category').create({ locale: 'en', data: { name: 'Learning' } });
-  await strapi.documents('api::article-category.article-category').update({ documentId: blogCategory.documentId, locale: 'ru', data: { name: 'Обучение' } });
+  const blogCategory = await strapi
+    .documents('api::article-category.article-category')
+    .create({ locale: 'en', data: { name: 'Learning' } });
+  await strapi
+    .documents('api::article-category.article-category')
+    .update({ documentId: blogCategory.documentId, locale: 'ru', data: { name: 'Обучение' } });
   for (const article of demoArticles) {
     const shared = { category: blogCategory.documentId, author: { name: 'Lyceum team' } };
-    const created = await strapi.documents('api::article.article').create({ locale: 'en', data: { ...shared, ...article.en } });
-    await strapi.documents('api::article.article').update({ documentId: created.documentId, locale: 'ru', data: { ...shared, ...article.ru } });
+    const created = await strapi
+      .documents('api::article.article')
+      .create({ locale: 'en', data: { ...shared, ...article.en } });
+    await strapi
+      .documents('api::article.article')
+      .update({ documentId: created.documentId, locale: 'ru', data: { ...shared, ...article.ru } });
     await strapi.documents('api::article.article').publish({ documentId: created.documentId, locale: '*' });
   }
 }

@@ -14,7 +14,11 @@ function refusal(problem: { path: string[]; message: string }): GraphQLError {
     extensions: {
       code: 'BAD_USER_INPUT',
       http: { status: 400 },
-      error: { name: 'ValidationError', message: problem.message, details: { errors: [{ path: problem.path, message: problem.message, name: 'ValidationError' }] } },
+      error: {
+        name: 'ValidationError',
+        message: problem.message,
+        details: { errors: [{ path: problem.path, message: problem.message, name: 'ValidationError' }] },
+      },
     },
   });
 }
@@ -26,7 +30,13 @@ export const operationBounds = (limits: GraphqlLimits) => ({
       async didResolveOperation(context: any) {
         if (!context.operation) return;
         const problem = operationProblem(
-          { schema: context.schema, document: context.document, operation: context.operation, variables: context.request.variables, source: context.source },
+          {
+            schema: context.schema,
+            document: context.document,
+            operation: context.operation,
+            variables: context.request.variables,
+            source: context.source,
+          },
           limits
         );
         if (problem) throw refusal(problem);

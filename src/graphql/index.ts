@@ -5,13 +5,22 @@ import { learningOperations } from './learning';
 import { uploadOwnership } from './uploads';
 
 // Signing in and account changes go through REST, where the rate limits and the password policy run.
-const ACCOUNT_MUTATIONS = ['login', 'register', 'forgotPassword', 'resetPassword', 'changePassword', 'emailConfirmation'];
+const ACCOUNT_MUTATIONS = [
+  'login',
+  'register',
+  'forgotPassword',
+  'resetPassword',
+  'changePassword',
+  'emailConfirmation',
+];
 
 const camelCase = (name: string) => name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
 
 /** The generated queries of the catalog's draft & publish types: `courses`, `course`, `courses_connection`, … */
 function publishableQueries(strapi: Core.Strapi): string[] {
-  return CATALOG.filter((uid) => strapi.contentTypes[uid as keyof typeof strapi.contentTypes]?.options?.draftAndPublish).flatMap((uid) => {
+  return CATALOG.filter(
+    (uid) => strapi.contentTypes[uid as keyof typeof strapi.contentTypes]?.options?.draftAndPublish
+  ).flatMap((uid) => {
     const { singularName, pluralName } = strapi.contentTypes[uid as keyof typeof strapi.contentTypes].info;
     return [camelCase(singularName), camelCase(pluralName), `${camelCase(pluralName)}_connection`];
   });
@@ -26,8 +35,12 @@ export function registerGraphql(strapi: Core.Strapi) {
   extension.use(() => ({
     resolversConfig: {
       // Drafts belong to their editors (admin panel, REST with ownership checks): GraphQL readers get published entries.
-      ...Object.fromEntries(publishableQueries(strapi).map((name) => [`Query.${name}`, { middlewares: [publishedOnly] }])),
-      ...Object.fromEntries(ACCOUNT_MUTATIONS.map((name) => [`Mutation.${name}`, { middlewares: [refuseAccountMutation] }])),
+      ...Object.fromEntries(
+        publishableQueries(strapi).map((name) => [`Query.${name}`, { middlewares: [publishedOnly] }])
+      ),
+      ...Object.fromEntries(
+        ACCOUNT_MUTATIONS.map((name) => [`Mutation.${name}`, { middlewares: [refuseAccountMutation] }])
+      ),
     },
   }));
 }
@@ -37,7 +50,13 @@ export function registerGraphql(strapi: Core.Strapi) {
  * or hasPublishedVersion to probe for drafts with. The plugin also keeps each root query's arguments for its
  * relation resolvers, which take their status from there: those are set to the same published read.
  */
-async function publishedOnly(resolve: (...args: unknown[]) => unknown, parent: unknown, args: Record<string, unknown>, context: any, info: any) {
+async function publishedOnly(
+  resolve: (...args: unknown[]) => unknown,
+  parent: unknown,
+  args: Record<string, unknown>,
+  context: any,
+  info: any
+) {
   const { publicationFilter: _filter, hasPublishedVersion: _hasPublished, ...rest } = args;
   const published = { ...rest, status: 'published' };
   const rootArgs: Map<string, Record<string, unknown>> | undefined = context?.rootQueryArgsByPath;
@@ -47,5 +66,7 @@ async function publishedOnly(resolve: (...args: unknown[]) => unknown, parent: u
 }
 
 function refuseAccountMutation(): never {
-  throw new errors.PolicyError('Sign in and manage accounts through the REST routes under /api/auth', { reason: 'use_rest_auth' });
+  throw new errors.PolicyError('Sign in and manage accounts through the REST routes under /api/auth', {
+    reason: 'use_rest_auth',
+  });
 }

@@ -65,14 +65,18 @@ class ConflictError extends errors.ApplicationError {
 }
 
 const asGraphqlError = (error: unknown): never => {
-  if (createHttpError.isHttpError(error) && error.status === 409) throw new ConflictError(error.message, (error as any).details ?? {});
+  if (createHttpError.isHttpError(error) && error.status === 409)
+    throw new ConflictError(error.message, (error as any).details ?? {});
   throw error;
 };
 
 type Resolver = (parent: unknown, args: any, context: any) => Promise<unknown>;
 /** Every resolver: the caller from the request state, and conflicts turned into typed errors. */
 const resolver =
-  (strapi: Core.Strapi, run: (args: any, caller: ReturnType<typeof callerFrom>, strapi: Core.Strapi) => Promise<unknown>): Resolver =>
+  (
+    strapi: Core.Strapi,
+    run: (args: any, caller: ReturnType<typeof callerFrom>, strapi: Core.Strapi) => Promise<unknown>
+  ): Resolver =>
   async (_parent, args, context) => {
     try {
       return await run(args, callerFrom(context.state), strapi);
@@ -90,66 +94,127 @@ export const learningOperations = ({ strapi }: { strapi: Core.Strapi }) => ({
       async teacherProfiles(course: Record<string, unknown>) {
         const copy = { documentId: course.documentId };
         await attachTeacherProfiles(strapi, [copy]);
-        return ((copy as any).teachers ?? []).map((teacher: any) => ({ ...teacher, avatarUrl: teacher.avatar?.url ?? null }));
+        return ((copy as any).teachers ?? []).map((teacher: any) => ({
+          ...teacher,
+          avatarUrl: teacher.avatar?.url ?? null,
+        }));
       },
     },
     Query: {
       courseOutline: resolver(strapi, ({ documentId, locale: wanted }, caller) =>
-        strapi.plugin('progress').service('progress').outline(caller, documentIdParam(documentId), locale(wanted), new Date())
+        strapi
+          .plugin('progress')
+          .service('progress')
+          .outline(caller, documentIdParam(documentId), locale(wanted), new Date())
       ),
       lessonContent: resolver(strapi, async ({ documentId, locale: wanted }, caller) => {
         const lessonDocumentId = documentIdParam(documentId);
         const managesCourse = await managesLessonCourse(strapi, caller, lessonDocumentId);
-        const lesson = await strapi.documents('api::lesson.lesson').findOne({ documentId: lessonDocumentId, locale: locale(wanted), status: 'published' });
+        const lesson = await strapi
+          .documents('api::lesson.lesson')
+          .findOne({ documentId: lessonDocumentId, locale: locale(wanted), status: 'published' });
         if (!lesson) throw new errors.NotFoundError('Lesson not found');
         if (!managesCourse) await assertLessonOpen(strapi, caller, lessonDocumentId);
-        return { ...lesson, ...(await lessonContent(strapi, lessonDocumentId, lesson.locale ?? undefined, 'published')) };
+        return {
+          ...lesson,
+          ...(await lessonContent(strapi, lessonDocumentId, lesson.locale ?? undefined, 'published')),
+        };
       }),
       myEnrollments: resolver(strapi, ({ status, locale: wanted }, caller) => {
-        if (status !== undefined && status !== null && !['active', 'completed', 'expired', 'cancelled'].includes(status)) {
+        if (
+          status !== undefined &&
+          status !== null &&
+          !['active', 'completed', 'expired', 'cancelled'].includes(status)
+        ) {
           throw new errors.ValidationError('status must be one of active, completed, expired, cancelled', {
-            errors: [{ path: ['status'], message: 'status must be one of active, completed, expired, cancelled', name: 'ValidationError' }],
+            errors: [
+              {
+                path: ['status'],
+                message: 'status must be one of active, completed, expired, cancelled',
+                name: 'ValidationError',
+              },
+            ],
           });
         }
-        return strapi.plugin('enrollment').service('enrollment-views').listForStudent(caller.userId!, { status: status ?? undefined, locale: locale(wanted), now: new Date() });
+        return strapi
+          .plugin('enrollment')
+          .service('enrollment-views')
+          .listForStudent(caller.userId!, { status: status ?? undefined, locale: locale(wanted), now: new Date() });
       }),
       myCertificates: resolver(strapi, async (_args, caller) =>
-        (await strapi.plugin('certificates').service('certificates').listForHolder(caller.userId!)).map(presentCertificate)
+        (await strapi.plugin('certificates').service('certificates').listForHolder(caller.userId!)).map(
+          presentCertificate
+        )
       ),
       myQuizAttempts: resolver(strapi, ({ quiz }, caller) =>
-        strapi.plugin('grading').service('quiz-attempts').mine(caller, quiz ? documentIdParam(quiz, 'quiz') : undefined, new Date())
+        strapi
+          .plugin('grading')
+          .service('quiz-attempts')
+          .mine(caller, quiz ? documentIdParam(quiz, 'quiz') : undefined, new Date())
       ),
     },
     Mutation: {
       enroll: resolver(strapi, async ({ course }, caller) => {
         const courseDocumentId = documentIdParam(course, 'course');
-        const enrollment = await strapi.plugin('enrollment').service('enrollments').enroll({ userId: caller.userId!, courseDocumentId, now: new Date(), isPlacedByStaff: false });
-        return strapi.plugin('enrollment').service('enrollment-views').present(enrollment, courseDocumentId, new Date());
+        const enrollment = await strapi
+          .plugin('enrollment')
+          .service('enrollments')
+          .enroll({ userId: caller.userId!, courseDocumentId, now: new Date(), isPlacedByStaff: false });
+        return strapi
+          .plugin('enrollment')
+          .service('enrollment-views')
+          .present(enrollment, courseDocumentId, new Date());
       }),
       cancelEnrollment: resolver(strapi, async ({ course }, caller) => {
         const courseDocumentId = documentIdParam(course, 'course');
-        const enrollment = await strapi.plugin('enrollment').service('enrollments').cancel({ userId: caller.userId!, courseDocumentId, now: new Date() });
-        return strapi.plugin('enrollment').service('enrollment-views').present(enrollment, courseDocumentId, new Date());
+        const enrollment = await strapi
+          .plugin('enrollment')
+          .service('enrollments')
+          .cancel({ userId: caller.userId!, courseDocumentId, now: new Date() });
+        return strapi
+          .plugin('enrollment')
+          .service('enrollment-views')
+          .present(enrollment, courseDocumentId, new Date());
       }),
       completeLesson: resolver(strapi, ({ lesson }, caller) =>
-        strapi.plugin('progress').service('progress').completeLesson(caller, documentIdParam(lesson, 'lesson'), new Date())
+        strapi
+          .plugin('progress')
+          .service('progress')
+          .completeLesson(caller, documentIdParam(lesson, 'lesson'), new Date())
       ),
       startQuizAttempt: resolver(strapi, async ({ quiz, locale: wanted }, caller) => {
-        const { attempt } = await strapi.plugin('grading').service('quiz-attempts').start(caller, documentIdParam(quiz, 'quiz'), locale(wanted), new Date());
+        const { attempt } = await strapi
+          .plugin('grading')
+          .service('quiz-attempts')
+          .start(caller, documentIdParam(quiz, 'quiz'), locale(wanted), new Date());
         return attempt;
       }),
       submitQuizAttempt: resolver(strapi, ({ attempt, answers }, caller) =>
-        strapi.plugin('grading').service('quiz-attempts').submit(caller, positiveIntegerParam(attempt, 'attempt'), answers, new Date())
+        strapi
+          .plugin('grading')
+          .service('quiz-attempts')
+          .submit(caller, positiveIntegerParam(attempt, 'attempt'), answers, new Date())
       ),
       submitAssignment: resolver(strapi, ({ assignment, text }, caller) => {
         if (!text.trim() || text.length > MAX_SUBMISSION_TEXT) {
           const message = `text must be 1 to ${MAX_SUBMISSION_TEXT} characters`;
           throw new errors.ValidationError(message, { errors: [{ path: ['text'], message, name: 'ValidationError' }] });
         }
-        return strapi.plugin('grading').service('submissions').submit(caller, documentIdParam(assignment, 'assignment'), { text, files: [] }, new Date());
+        return strapi
+          .plugin('grading')
+          .service('submissions')
+          .submit(caller, documentIdParam(assignment, 'assignment'), { text, files: [] }, new Date());
       }),
       createReview: resolver(strapi, ({ course, rating, body }, caller) =>
-        strapi.plugin('community').service('reviews').create(caller, documentIdParam(course, 'course'), parseReviewInput({ rating, body }, { partial: false }), new Date())
+        strapi
+          .plugin('community')
+          .service('reviews')
+          .create(
+            caller,
+            documentIdParam(course, 'course'),
+            parseReviewInput({ rating, body }, { partial: false }),
+            new Date()
+          )
       ),
     },
   },

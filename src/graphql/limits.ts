@@ -70,7 +70,8 @@ export function argumentProblem(value: unknown, path: string[], limits: GraphqlL
     const bound = LIST_OPERATORS.has(key) ? limits.listItems : limits.anyListItems;
     if (value.length > bound) return { path, message: `${path.join('.')} may hold at most ${bound} items` };
     // A range has two ends; any other count reaches the database as a malformed statement.
-    if ((key === 'between' || key === '$between') && value.length !== 2) return { path, message: `${path.join('.')} takes exactly two values` };
+    if ((key === 'between' || key === '$between') && value.length !== 2)
+      return { path, message: `${path.join('.')} takes exactly two values` };
     for (let index = 0; index < value.length; index += 1) {
       const problem = argumentProblem(value[index], [...path, String(index)], limits, depth);
       if (problem) return problem;
@@ -78,7 +79,8 @@ export function argumentProblem(value: unknown, path: string[], limits: GraphqlL
     return null;
   }
   if (value === null || typeof value !== 'object') return null;
-  if (depth + 1 > limits.argumentDepth) return { path, message: `${path[0]} is nested deeper than ${limits.argumentDepth} levels` };
+  if (depth + 1 > limits.argumentDepth)
+    return { path, message: `${path[0]} is nested deeper than ${limits.argumentDepth} levels` };
   if (path.length === 1 && path[0] === 'pagination') {
     const problem = paginationProblem(value as Record<string, unknown>, limits);
     if (problem) return problem;
@@ -115,7 +117,9 @@ interface Walk {
 }
 
 const argumentsOf = (field: FieldNode, variables: Record<string, unknown>): Record<string, unknown> =>
-  Object.fromEntries((field.arguments ?? []).map((argument) => [argument.name.value, valueFromASTUntyped(argument.value, variables)]));
+  Object.fromEntries(
+    (field.arguments ?? []).map((argument) => [argument.name.value, valueFromASTUntyped(argument.value, variables)])
+  );
 
 /** How many rows a field stands for: its own page size, the default for an unpaged list, else one. */
 function rowsOf(args: Record<string, unknown>, returnsList: boolean, walk: Walk): number {
@@ -125,7 +129,12 @@ function rowsOf(args: Record<string, unknown>, returnsList: boolean, walk: Walk)
   return returnsList || 'pagination' in args ? walk.limits.defaultListSize : 1;
 }
 
-function selectionCost(selectionSet: SelectionSetNode, parentType: GraphQLNamedType, multiplier: number, walk: Walk): number {
+function selectionCost(
+  selectionSet: SelectionSetNode,
+  parentType: GraphQLNamedType,
+  multiplier: number,
+  walk: Walk
+): number {
   let cost = 0;
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FRAGMENT_SPREAD) {
@@ -155,7 +164,11 @@ function selectionCost(selectionSet: SelectionSetNode, parentType: GraphQLNamedT
 }
 
 /** Every field node of the operation, fragments included (validation has already refused fragment cycles). */
-function* fieldsOf(selectionSet: SelectionSetNode, fragments: Record<string, FragmentDefinitionNode>, seen = new Set<string>()): Generator<FieldNode> {
+function* fieldsOf(
+  selectionSet: SelectionSetNode,
+  fragments: Record<string, FragmentDefinitionNode>,
+  seen = new Set<string>()
+): Generator<FieldNode> {
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) {
       yield selection;
@@ -182,7 +195,10 @@ export function operationProblem(input: OperationInput, limits: GraphqlLimits): 
   const variables = input.variables ?? {};
   const bytes = Buffer.byteLength(input.source ?? '') + Buffer.byteLength(JSON.stringify(variables));
   if (bytes > limits.maxRequestBytes) {
-    return { path: ['query'], message: `The query and its variables may be at most ${Math.floor(limits.maxRequestBytes / 1024)} KB` };
+    return {
+      path: ['query'],
+      message: `The query and its variables may be at most ${Math.floor(limits.maxRequestBytes / 1024)} KB`,
+    };
   }
   const fragments = Object.fromEntries(
     input.document.definitions
@@ -192,14 +208,27 @@ export function operationProblem(input: OperationInput, limits: GraphqlLimits): 
   for (const field of fieldsOf(input.operation.selectionSet, fragments)) {
     for (const [name, value] of Object.entries(argumentsOf(field, variables))) {
       const problem = argumentProblem(value, [name], limits);
-      if (problem) return { ...problem, path: [field.name.value, ...problem.path], message: `${field.name.value}: ${problem.message}` };
+      if (problem)
+        return {
+          ...problem,
+          path: [field.name.value, ...problem.path],
+          message: `${field.name.value}: ${problem.message}`,
+        };
     }
   }
   const rootType = input.schema.getRootType(input.operation.operation);
   if (!rootType) return null;
-  const cost = selectionCost(input.operation.selectionSet, rootType, 1, { schema: input.schema, fragments, variables, limits });
+  const cost = selectionCost(input.operation.selectionSet, rootType, 1, {
+    schema: input.schema,
+    fragments,
+    variables,
+    limits,
+  });
   if (cost > limits.maxCost) {
-    return { path: ['query'], message: `The query would resolve about ${cost} fields; at most ${limits.maxCost} are allowed. Ask for fewer fields or smaller pages` };
+    return {
+      path: ['query'],
+      message: `The query would resolve about ${cost} fields; at most ${limits.maxCost} are allowed. Ask for fewer fields or smaller pages`,
+    };
   }
   return null;
 }

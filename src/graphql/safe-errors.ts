@@ -40,7 +40,10 @@ export function leaksServerDetail(text: unknown): boolean {
 export function safeGraphqlError(error: FormattedError): FormattedError {
   const { stacktrace: _stacktrace, exception: _exception, ...extensions } = error.extensions ?? {};
   const code = typeof extensions.code === 'string' ? extensions.code : 'INTERNAL_SERVER_ERROR';
-  const where = { ...(error.locations ? { locations: error.locations } : {}), ...(error.path ? { path: error.path } : {}) };
+  const where = {
+    ...(error.locations ? { locations: error.locations } : {}),
+    ...(error.path ? { path: error.path } : {}),
+  };
   if (code === 'INTERNAL_SERVER_ERROR') return { message: INTERNAL_MESSAGE, ...where, extensions: { code } };
   if (leaksServerDetail(error.message) || leaksServerDetail(extensions.error)) {
     return { message: WITHHELD_MESSAGE, ...where, extensions: { code } };

@@ -23,7 +23,10 @@ export function restrictShadowCrud(strapi: Core.Strapi, extension: any) {
   for (const uid of Object.keys(strapi.contentTypes)) {
     if (CATALOG.includes(uid)) {
       extension.shadowCRUD(uid).disableMutations();
-    } else if (uid.startsWith('api::') || (uid.startsWith('plugin::') && !OWN_GRAPHQL.some((prefix) => uid.startsWith(prefix)))) {
+    } else if (
+      uid.startsWith('api::') ||
+      (uid.startsWith('plugin::') && !OWN_GRAPHQL.some((prefix) => uid.startsWith(prefix)))
+    ) {
       extension.shadowCRUD(uid).disable();
     }
   }

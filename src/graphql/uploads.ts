@@ -10,7 +10,13 @@ type Resolve = (parent: unknown, args: Record<string, unknown>, context: any, in
  * before the stock resolver reads or returns anything: a stranger learns neither the file's name nor its URL.
  */
 export const uploadOwnership = ({ strapi }: { strapi: Core.Strapi }) => {
-  const fileOwnerOnly = async (resolve: Resolve, parent: unknown, args: Record<string, unknown>, context: any, info: unknown) => {
+  const fileOwnerOnly = async (
+    resolve: Resolve,
+    parent: unknown,
+    args: Record<string, unknown>,
+    context: any,
+    info: unknown
+  ) => {
     // A malformed id is the caller's mistake (400), not a database error on PostgreSQL's integer column.
     const id = positiveIntegerParam(args.id, 'id');
     await assertMayChangeFile(strapi, context, id);

@@ -42,12 +42,19 @@ export default (config: object, { strapi }: { strapi: Core.Strapi }) => {
       if (files) [files].flat().forEach(ensureFileMimeType);
       await next();
     } catch (error) {
-      if (error instanceof Error && error.message?.includes('maxFileSize') && error.message.includes('exceeded')) return ctx.payloadTooLarge('FileTooBig');
+      if (error instanceof Error && error.message?.includes('maxFileSize') && error.message.includes('exceeded'))
+        return ctx.payloadTooLarge('FileTooBig');
       const clientErrorCode = clientErrorCodeOf(error);
       if (clientErrorCode === 413) return ctx.payloadTooLarge('BodyTooLarge');
       if (clientErrorCode) {
         throw new errors.ValidationError('Malformed multipart body', {
-          errors: [{ path: ['body'], message: 'The multipart body cannot be read (a boundary is missing or a part is cut short)', name: 'ValidationError' }],
+          errors: [
+            {
+              path: ['body'],
+              message: 'The multipart body cannot be read (a boundary is missing or a part is cut short)',
+              name: 'ValidationError',
+            },
+          ],
         });
       }
       throw error;
@@ -55,7 +62,8 @@ export default (config: object, { strapi }: { strapi: Core.Strapi }) => {
     const files = filesOf(ctx);
     if (files) {
       // Not awaited, as in the stock middleware: the answer need not wait for the clean-up.
-      for (const file of [files].flat()) if (file.filepath) fs.rm(file.filepath, { force: true }).catch(() => undefined);
+      for (const file of [files].flat())
+        if (file.filepath) fs.rm(file.filepath, { force: true }).catch(() => undefined);
       delete ctx.request.files;
     }
   };

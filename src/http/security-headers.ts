@@ -22,7 +22,12 @@ const DEFAULTS = {
 };
 
 const mergeConfig = (existing: object, added: object) =>
-  mergeWith((target: unknown, source: unknown) => (Array.isArray(target) && Array.isArray(source) ? target.concat(source) : undefined), existing, added);
+  mergeWith(
+    (target: unknown, source: unknown) =>
+      Array.isArray(target) && Array.isArray(source) ? target.concat(source) : undefined,
+    existing,
+    added
+  );
 
 type Middleware = (ctx: any, next: () => Promise<unknown>) => Promise<unknown>;
 
@@ -44,10 +49,19 @@ export default (config: object, { strapi }: { strapi: Core.Strapi }) => {
       directives['manifest-src'].push(`'self'`, 'apollo-server-landing-page.cdn.apollographql.com');
       directives['frame-src'].push(`'self'`, 'sandbox.embed.apollographql.com');
     }
-    if (documentation) helmetConfig = mergeConfig(helmetConfig, { crossOriginEmbedderPolicy: false, contentSecurityPolicy: { directives } });
+    if (documentation)
+      helmetConfig = mergeConfig(helmetConfig, {
+        crossOriginEmbedderPolicy: false,
+        contentSecurityPolicy: { directives },
+      });
     if (adminInDevelopment) {
       helmetConfig = mergeConfig(helmetConfig, {
-        contentSecurityPolicy: { directives: { 'script-src': ["'self'", "'unsafe-inline'"], 'connect-src': ["'self'", 'http:', 'https:', 'ws:'] } },
+        contentSecurityPolicy: {
+          directives: {
+            'script-src': ["'self'", "'unsafe-inline'"],
+            'connect-src': ["'self'", 'http:', 'https:', 'ws:'],
+          },
+        },
       });
     }
     return helmetConfig;
@@ -67,11 +81,15 @@ export default (config: object, { strapi }: { strapi: Core.Strapi }) => {
     const { playground } = paths;
     const documentation = ctx.method === 'GET' && paths.special.some((path) => ctx.path.startsWith(path));
     const adminInDevelopment =
-      ['development', 'test'].includes(process.env.NODE_ENV ?? '') && ctx.method === 'GET' && ctx.path.startsWith(strapi.config.get<string>('admin.path'));
+      ['development', 'test'].includes(process.env.NODE_ENV ?? '') &&
+      ctx.method === 'GET' &&
+      ctx.path.startsWith(strapi.config.get<string>('admin.path'));
     const kind = `${playground}:${documentation}:${adminInDevelopment}`;
     let middleware = helmets.get(kind);
     if (!middleware) {
-      middleware = helmet(configFor(playground, documentation, adminInDevelopment) as Parameters<typeof helmet>[0]) as unknown as Middleware;
+      middleware = helmet(
+        configFor(playground, documentation, adminInDevelopment) as Parameters<typeof helmet>[0]
+      ) as unknown as Middleware;
       helmets.set(kind, middleware);
     }
     return middleware(ctx, next);

@@ -37,10 +37,22 @@ async function consumeOrRefuse(ctx: any, limiter: RateLimiterAbstract, key: stri
 
 export default (_config: unknown, { strapi }: { strapi: Core.Strapi }) => {
   const perIdentifierPoints = limitSetting(process.env.RATE_LIMIT_AUTH_PER_IDENTIFIER, 10);
-  const perIdentifier = createLimiter({ keyPrefix: 'auth-identifier', points: perIdentifierPoints, durationSeconds: 60 });
+  const perIdentifier = createLimiter({
+    keyPrefix: 'auth-identifier',
+    points: perIdentifierPoints,
+    durationSeconds: 60,
+  });
   // Failed sign-ins per account (or per unknown identifier); the same setting as the other identifier limits.
-  const failedSignIns = createLimiter({ keyPrefix: 'auth-sign-in-failures', points: perIdentifierPoints, durationSeconds: 60 });
-  const perIp = createLimiter({ keyPrefix: 'auth-ip', points: limitSetting(process.env.RATE_LIMIT_AUTH_PER_IP, 100), durationSeconds: 60 });
+  const failedSignIns = createLimiter({
+    keyPrefix: 'auth-sign-in-failures',
+    points: perIdentifierPoints,
+    durationSeconds: 60,
+  });
+  const perIp = createLimiter({
+    keyPrefix: 'auth-ip',
+    points: limitSetting(process.env.RATE_LIMIT_AUTH_PER_IP, 100),
+    durationSeconds: 60,
+  });
 
   return async (ctx: any, next: () => Promise<unknown>) => {
     if (ctx.method !== 'POST') return next();

@@ -1,6 +1,11 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { assertCanManageCourse, findCourseOfContent, findCourseOfLesson, type CourseContentUid } from '../access/ownership';
+import {
+  assertCanManageCourse,
+  findCourseOfContent,
+  findCourseOfLesson,
+  type CourseContentUid,
+} from '../access/ownership';
 import { fieldError, relationDocumentIds } from '../access/relation-input';
 import { Refusal } from '../access/refusal';
 import { callerFrom } from '../access/roles';
@@ -62,7 +67,10 @@ export default async (policyContext: any, config: Config, { strapi }: { strapi: 
   if (data !== null && typeof data === 'object' && !Array.isArray(data)) {
     const targets = await coursesNamedByBody(strapi, config.uid, data);
     if (targets === undefined && id === undefined) {
-      throw fieldError(config.uid === 'api::quiz.quiz' ? 'lesson' : 'course', 'Name the course (or, for a quiz, the lesson) by documentId');
+      throw fieldError(
+        config.uid === 'api::quiz.quiz' ? 'lesson' : 'course',
+        'Name the course (or, for a quiz, the lesson) by documentId'
+      );
     }
     for (const courseDocumentId of targets ?? []) {
       try {

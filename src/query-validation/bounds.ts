@@ -14,7 +14,11 @@ export function queryStringProblem(querystring: string, maxBytes: number): strin
 export function checkShape(walk: Walk, query: Record<string, unknown>, maxNesting?: number): void {
   const visit = (value: unknown, path: string[], depth: number): void => {
     if (walk.issues.isFull) return;
-    const entries = Array.isArray(value) ? value.map((item, index) => [String(index), item] as const) : isPlainObject(value) ? Object.entries(value) : undefined;
+    const entries = Array.isArray(value)
+      ? value.map((item, index) => [String(index), item] as const)
+      : isPlainObject(value)
+        ? Object.entries(value)
+        : undefined;
     if (!entries) return;
     if (path.length > 0 && entries.length > walk.limits.maxItems) {
       walk.issues.add(path, `${paramName(path)} takes at most ${walk.limits.maxItems} items`);

@@ -26,6 +26,7 @@ function checkFieldNames(walk: Walk, names: string, model: Model, path: readonly
   }
   for (const name of list) {
     const attribute = usableAttribute(walk, model, name, path, 'selected');
-    if (attribute && !isScalar(attribute)) walk.issues.add(path, `${paramName(path)}: ${name} is not a plain field (populate it instead)`);
+    if (attribute && !isScalar(attribute))
+      walk.issues.add(path, `${paramName(path)}: ${name} is not a plain field (populate it instead)`);
   }
 }

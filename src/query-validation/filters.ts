@@ -53,7 +53,13 @@ function checkGroup(walk: Walk, value: unknown, model: Model, path: readonly str
   items?.forEach((item, index) => checkFilterObject(walk, item, model, [...path, String(index)], depth + 1));
 }
 
-function checkAttributeFilter(walk: Walk, value: unknown, attribute: Attribute, path: readonly string[], depth: number): void {
+function checkAttributeFilter(
+  walk: Walk,
+  value: unknown,
+  attribute: Attribute,
+  path: readonly string[],
+  depth: number
+): void {
   const target = targetOf(attribute);
   if (attribute.type === 'dynamiczone' || isMorphRelation(attribute)) {
     walk.issues.add(path, `${paramName(path)}: this field cannot be filtered on`);
@@ -72,7 +78,13 @@ const ID: Attribute = { type: 'id' };
  * A relation (or component, or media) filter: either conditions on the target's fields, or one operator applied to
  * the target's id (the database layer throws on a mix, or on two operators).
  */
-function checkRelationFilter(walk: Walk, value: unknown, targetUid: string, path: readonly string[], depth: number): void {
+function checkRelationFilter(
+  walk: Walk,
+  value: unknown,
+  targetUid: string,
+  path: readonly string[],
+  depth: number
+): void {
   const target = walk.schemas.model(targetUid);
   if (!target) {
     walk.issues.add(path, `${paramName(path)}: this field cannot be filtered on`);
@@ -94,7 +106,8 @@ function checkRelationFilter(walk: Walk, value: unknown, targetUid: string, path
     const [operator] = operators;
     const at = [...path, operator];
     if (operator === '$and' || operator === '$or') checkGroup(walk, value[operator], target, at, depth);
-    else if (operator === '$not' && isPlainObject(value[operator])) walk.issues.add(at, `${paramName(at)} takes an id here`);
+    else if (operator === '$not' && isPlainObject(value[operator]))
+      walk.issues.add(at, `${paramName(at)} takes an id here`);
     else checkOperator(walk, operator, value[operator], ID, at);
   }
 }
@@ -109,14 +122,23 @@ function checkCondition(walk: Walk, value: unknown, attribute: Attribute, path: 
     if (walk.issues.isFull) return;
     const at = [...path, operator];
     if (!ATTRIBUTE_OPERATORS.includes(operator)) {
-      walk.issues.add(at, `${paramName(at)}: ${operator} is not a filter operator${isOperatorKey(operator) ? '' : ' (the field is not a relation)'}`);
+      walk.issues.add(
+        at,
+        `${paramName(at)}: ${operator} is not a filter operator${isOperatorKey(operator) ? '' : ' (the field is not a relation)'}`
+      );
     } else {
       checkOperator(walk, operator, operand, attribute, at);
     }
   }
 }
 
-function checkOperator(walk: Walk, operator: string, operand: unknown, attribute: Attribute, path: readonly string[]): void {
+function checkOperator(
+  walk: Walk,
+  operator: string,
+  operand: unknown,
+  attribute: Attribute,
+  path: readonly string[]
+): void {
   const name = paramName(path);
   if (operator === '$not') {
     if (isPlainObject(operand)) checkCondition(walk, operand, attribute, path);
@@ -155,7 +177,13 @@ function checkOperator(walk: Walk, operator: string, operand: unknown, attribute
 const NULL_COMPARABLE = ['$eq', '$ne', '$eqi', '$nei'];
 const ENUM_EXACT = ['$eq', '$ne', '$in', '$notIn'];
 
-function checkOperand(walk: Walk, operator: string, operand: unknown, attribute: Attribute, path: readonly string[]): void {
+function checkOperand(
+  walk: Walk,
+  operator: string,
+  operand: unknown,
+  attribute: Attribute,
+  path: readonly string[]
+): void {
   const name = paramName(path);
   if (operand === null || operand === undefined) {
     if (!NULL_COMPARABLE.includes(operator)) walk.issues.add(path, `${name} needs a value`);
@@ -170,7 +198,12 @@ function checkOperand(walk: Walk, operator: string, operand: unknown, attribute:
     walk.issues.add(path, `${name} ${problem}`);
     return;
   }
-  if (attribute.type === 'enumeration' && ENUM_EXACT.includes(operator) && attribute.enum && !attribute.enum.includes(operand)) {
+  if (
+    attribute.type === 'enumeration' &&
+    ENUM_EXACT.includes(operator) &&
+    attribute.enum &&
+    !attribute.enum.includes(operand)
+  ) {
     walk.issues.add(path, `${name} must be one of ${attribute.enum.join(', ')}`);
   }
 }

@@ -58,7 +58,8 @@ function isWhole(value: string, max: number | bigint): boolean {
   return number <= limit && number >= -limit - BigInt(1);
 }
 
-const isDecimal = (value: string) => /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,3})?$/.test(value) && Number.isFinite(Number(value));
+const isDecimal = (value: string) =>
+  /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,3})?$/.test(value) && Number.isFinite(Number(value));
 
 const daysIn = (year: number, month: number) => new Date(Date.UTC(year, month, 0)).getUTCDate();
 
@@ -71,7 +72,8 @@ function isCalendarDate(value: string): boolean {
 
 const TIME = /^([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,3})?$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?)?$/;
+const DATE_TIME =
+  /^\d{4}-\d{2}-\d{2}([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?)?$/;
 
 /** Why `value` cannot be compared with an attribute of this type; undefined when it can. */
 export function operandProblem(attribute: Attribute, value: string): string | undefined {
@@ -88,7 +90,9 @@ export function operandProblem(attribute: Attribute, value: string): string | un
     case 'boolean':
       return isBooleanWord(value) ? undefined : 'must be true or false';
     case 'date':
-      return (DATE.test(value) || DATE_TIME.test(value)) && isCalendarDate(value) ? undefined : 'must be an ISO date (YYYY-MM-DD)';
+      return (DATE.test(value) || DATE_TIME.test(value)) && isCalendarDate(value)
+        ? undefined
+        : 'must be an ISO date (YYYY-MM-DD)';
     case 'datetime':
     case 'timestamp':
       if (/^\d{1,15}$/.test(value)) return undefined; // a millisecond timestamp, as Strapi accepts

@@ -13,10 +13,14 @@ export function checkPagingValue(walk: Walk, key: string, value: unknown, path: 
   const { maxPage, maxPageSize, maxStart } = walk.limits;
   const number = wholeNumber(value);
   const name = paramName(path);
-  if (key === 'page' && (number === undefined || number < 1 || number > maxPage)) walk.issues.add(path, `${name} must be a whole number from 1 to ${maxPage}`);
-  if (key === 'pageSize' && (number === undefined || number < 1 || number > maxPageSize)) walk.issues.add(path, `${name} must be a whole number from 1 to ${maxPageSize}`);
-  if (key === 'start' && (number === undefined || number > maxStart)) walk.issues.add(path, `${name} must be a whole number from 0 to ${maxStart}`);
-  if (key === 'limit' && value !== '-1' && (number === undefined || number < 1 || number > maxPageSize)) walk.issues.add(path, `${name} must be a whole number from 1 to ${maxPageSize}, or -1`);
+  if (key === 'page' && (number === undefined || number < 1 || number > maxPage))
+    walk.issues.add(path, `${name} must be a whole number from 1 to ${maxPage}`);
+  if (key === 'pageSize' && (number === undefined || number < 1 || number > maxPageSize))
+    walk.issues.add(path, `${name} must be a whole number from 1 to ${maxPageSize}`);
+  if (key === 'start' && (number === undefined || number > maxStart))
+    walk.issues.add(path, `${name} must be a whole number from 0 to ${maxStart}`);
+  if (key === 'limit' && value !== '-1' && (number === undefined || number < 1 || number > maxPageSize))
+    walk.issues.add(path, `${name} must be a whole number from 1 to ${maxPageSize}, or -1`);
   if (key === 'withCount' && !isBooleanWord(value)) walk.issues.add(path, `${name} must be true or false`);
 }
 
@@ -28,7 +32,8 @@ export function checkPagination(walk: Walk, pagination: unknown, path: readonly 
   }
   for (const [key, value] of Object.entries(pagination)) {
     const at = [...path, key];
-    if (!PAGINATION_KEYS.includes(key)) walk.issues.add(at, `${paramName(at)}: ${key} is not a pagination parameter (${PAGINATION_KEYS.join(', ')})`);
+    if (!PAGINATION_KEYS.includes(key))
+      walk.issues.add(at, `${paramName(at)}: ${key} is not a pagination parameter (${PAGINATION_KEYS.join(', ')})`);
     else checkPagingValue(walk, key, value, at);
   }
   const isPaged = 'page' in pagination || 'pageSize' in pagination;
@@ -48,6 +53,7 @@ export function checkPageBound(walk: Walk, query: Record<string, unknown>): void
   ] as Array<[unknown, string[]]>) {
     if (typeof value !== 'string' || !/^\s*[+-]?\d/.test(value)) continue;
     const number = Number(value);
-    if (!Number.isFinite(number) || number > walk.limits.maxPage) walk.issues.add(path, `${paramName(path)} must be at most ${walk.limits.maxPage}`);
+    if (!Number.isFinite(number) || number > walk.limits.maxPage)
+      walk.issues.add(path, `${paramName(path)} must be at most ${walk.limits.maxPage}`);
   }
 }

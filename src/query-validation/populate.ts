@@ -33,13 +33,26 @@ export function checkPopulate(walk: Walk, populate: unknown, model: Model, path:
   }
   const items = listItems(walk, populate, path, 'relation names');
   if (!items) return;
-  if (!items.every((item) => typeof item === 'string')) walk.issues.add(path, `${paramName(path)} must be a relation name, a list of them, or an object`);
+  if (!items.every((item) => typeof item === 'string'))
+    walk.issues.add(path, `${paramName(path)} must be a relation name, a list of them, or an object`);
   else items.forEach((item, index) => checkDottedPaths(walk, item as string, model, [...path, String(index)], depth));
 }
 
 function checkDottedPaths(walk: Walk, paths: string, model: Model, path: readonly string[], depth: number): void {
-  for (const dotted of paths.split(',').map((part) => part.trim()).filter(Boolean)) {
-    checkDottedPath(walk, dotted.split('.').map((part) => part.trim()).filter(Boolean), model, path, depth);
+  for (const dotted of paths
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
+    checkDottedPath(
+      walk,
+      dotted
+        .split('.')
+        .map((part) => part.trim())
+        .filter(Boolean),
+      model,
+      path,
+      depth
+    );
   }
 }
 
@@ -58,8 +71,11 @@ function checkDottedPath(walk: Walk, names: string[], model: Model, path: readon
   const attribute = populatable(walk, model, name, path);
   if (!attribute || rest.length === 0) return;
   if (attribute.type === 'dynamiczone') {
-    const candidates = (attribute.components ?? []).map((uid) => walk.schemas.model(uid)).filter((component): component is Model => !!component?.attributes[rest[0]]);
-    if (candidates.length === 0) walk.issues.add(path, `${paramName(path)}: ${rest[0]} is not in the components of ${name}`);
+    const candidates = (attribute.components ?? [])
+      .map((uid) => walk.schemas.model(uid))
+      .filter((component): component is Model => !!component?.attributes[rest[0]]);
+    if (candidates.length === 0)
+      walk.issues.add(path, `${paramName(path)}: ${rest[0]} is not in the components of ${name}`);
     else if (rest.length > 1) checkDottedPath(walk, rest, candidates[0], path, depth + 1);
     return;
   }
@@ -69,7 +85,14 @@ function checkDottedPath(walk: Walk, names: string[], model: Model, path: readon
   else checkDottedPath(walk, rest, targetModel, path, depth + 1);
 }
 
-function checkPopulateEntry(walk: Walk, key: string, value: unknown, model: Model, path: readonly string[], depth: number): void {
+function checkPopulateEntry(
+  walk: Walk,
+  key: string,
+  value: unknown,
+  model: Model,
+  path: readonly string[],
+  depth: number
+): void {
   const attribute = populatable(walk, model, key, path);
   if (!attribute) return;
   if (value === '*' || value === true || value === false || isBooleanWord(value)) return;
@@ -90,10 +113,17 @@ function checkPopulateEntry(walk: Walk, key: string, value: unknown, model: Mode
   checkOptions(walk, value, targetModel, path, depth);
 }
 
-function checkOptions(walk: Walk, options: Record<string, unknown>, model: Model, path: readonly string[], depth: number): void {
+function checkOptions(
+  walk: Walk,
+  options: Record<string, unknown>,
+  model: Model,
+  path: readonly string[],
+  depth: number
+): void {
   for (const [option, value] of Object.entries(options)) {
     const at = [...path, option];
-    if (!OPTIONS.includes(option)) walk.issues.add(at, `${paramName(at)}: ${option} is not a populate option (${OPTIONS.join(', ')})`);
+    if (!OPTIONS.includes(option))
+      walk.issues.add(at, `${paramName(at)}: ${option} is not a populate option (${OPTIONS.join(', ')})`);
     else if (option === 'fields') checkFields(walk, value, model, at);
     else if (option === 'filters') checkFilters(walk, value, model, at);
     else if (option === 'sort') checkSort(walk, value, model, at);
@@ -102,7 +132,13 @@ function checkOptions(walk: Walk, options: Record<string, unknown>, model: Model
   }
 }
 
-function checkMorphOptions(walk: Walk, options: Record<string, unknown>, attribute: Attribute, path: readonly string[], depth: number): void {
+function checkMorphOptions(
+  walk: Walk,
+  options: Record<string, unknown>,
+  attribute: Attribute,
+  path: readonly string[],
+  depth: number
+): void {
   for (const [option, value] of Object.entries(options)) {
     const at = [...path, option];
     if (!MORPH_OPTIONS.includes(option)) {
@@ -118,10 +154,13 @@ function checkMorphOptions(walk: Walk, options: Record<string, unknown>, attribu
         const fragmentPath = [...at, uid];
         const allowed = attribute.type !== 'dynamiczone' || (attribute.components ?? []).includes(uid);
         const fragmentModel = allowed ? walk.schemas.model(uid) : undefined;
-        if (!fragmentModel) walk.issues.add(fragmentPath, `${paramName(fragmentPath)}: ${uid} is not a type this field holds`);
+        if (!fragmentModel)
+          walk.issues.add(fragmentPath, `${paramName(fragmentPath)}: ${uid} is not a type this field holds`);
         else if (fragment === '*' || fragment === true || isBooleanWord(fragment)) continue;
-        else if (!isPlainObject(fragment)) walk.issues.add(fragmentPath, `${paramName(fragmentPath)} must be true or an object of options`);
-        else if (!tooDeep(walk, depth + 1, fragmentPath)) checkOptions(walk, fragment, fragmentModel, fragmentPath, depth + 1);
+        else if (!isPlainObject(fragment))
+          walk.issues.add(fragmentPath, `${paramName(fragmentPath)} must be true or an object of options`);
+        else if (!tooDeep(walk, depth + 1, fragmentPath))
+          checkOptions(walk, fragment, fragmentModel, fragmentPath, depth + 1);
       }
     }
   }

@@ -34,9 +34,14 @@ export function targetOf(attribute: Attribute): string | undefined {
   return undefined;
 }
 
-export const isMorphRelation = (attribute: Attribute) => attribute.type === 'relation' && (attribute.relation ?? '').toLowerCase().startsWith('morph');
+export const isMorphRelation = (attribute: Attribute) =>
+  attribute.type === 'relation' && (attribute.relation ?? '').toLowerCase().startsWith('morph');
 
-export const isScalar = (attribute: Attribute) => !['relation', 'component', 'media', 'dynamiczone'].includes(attribute.type);
+export const isScalar = (attribute: Attribute) =>
+  !['relation', 'component', 'media', 'dynamiczone'].includes(attribute.type);
 
 export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) && [Object.prototype, null].includes(Object.getPrototypeOf(value));
+  typeof value === 'object' &&
+  value !== null &&
+  !Array.isArray(value) &&
+  [Object.prototype, null].includes(Object.getPrototypeOf(value));

@@ -14,8 +14,10 @@ export function checkSort(walk: Walk, sort: unknown, model: Model, path: readonl
   } else if (Array.isArray(sort)) {
     const items = listItems(walk, sort, path, 'sort fields');
     if (!items || items.every((item) => item === null)) return; // `sort[]` alone: Strapi ignores it
-    if (items.every((item) => typeof item === 'string')) items.forEach((item, index) => checkSortString(walk, item as string, model, [...path, String(index)]));
-    else if (items.every(isPlainObject)) items.forEach((item, index) => checkSortObject(walk, item, model, [...path, String(index)], 1));
+    if (items.every((item) => typeof item === 'string'))
+      items.forEach((item, index) => checkSortString(walk, item as string, model, [...path, String(index)]));
+    else if (items.every(isPlainObject))
+      items.forEach((item, index) => checkSortObject(walk, item, model, [...path, String(index)], 1));
     else walk.issues.add(path, `${paramName(path)} must be a list of field names or a list of objects`);
   } else if (isPlainObject(sort)) {
     checkSortObject(walk, sort, model, path, 1);
@@ -51,7 +53,13 @@ function checkSortPath(walk: Walk, names: string[], model: Model, path: readonly
   else checkSortPath(walk, rest, target, path, depth + 1);
 }
 
-function checkSortObject(walk: Walk, sort: Record<string, unknown>, model: Model, path: readonly string[], depth: number): void {
+function checkSortObject(
+  walk: Walk,
+  sort: Record<string, unknown>,
+  model: Model,
+  path: readonly string[],
+  depth: number
+): void {
   if (tooDeep(walk, depth, path)) return;
   for (const [key, value] of Object.entries(sort)) {
     if (walk.issues.isFull) return;

@@ -31,8 +31,13 @@ export function modelOfRoute(template: string, prefix: string, names: ReadonlyMa
   if (!template.startsWith(base)) return undefined;
   const segments = template.slice(base.length).split('/').filter(Boolean);
   const [first, second, third] = segments;
-  if (first === 'upload' && second === 'files' && (segments.length === 2 || (segments.length === 3 && isParam(third)))) return UPLOAD_FILE;
-  if (first === 'users' && (segments.length === 1 || (segments.length === 2 && (isParam(second) || second === 'me' || second === 'count')))) return USER;
+  if (first === 'upload' && second === 'files' && (segments.length === 2 || (segments.length === 3 && isParam(third))))
+    return UPLOAD_FILE;
+  if (
+    first === 'users' &&
+    (segments.length === 1 || (segments.length === 2 && (isParam(second) || second === 'me' || second === 'count')))
+  )
+    return USER;
   const uid = names.get(first);
   if (uid && (segments.length === 1 || (segments.length === 2 && isParam(second)))) return uid;
   return undefined;

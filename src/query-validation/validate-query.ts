@@ -18,7 +18,12 @@ const NO_MODELS: Schemas = { model: () => undefined, isPrivate: () => true };
  * parameter Strapi's parser reads, checked against the model. Keys Strapi does not know are left to its own strict
  * check (config/api.ts `strictParams`), which already answers 400.
  */
-export function contentQueryIssues(query: Record<string, unknown>, model: Model, schemas: Schemas, limits: QueryLimits): QueryIssue[] {
+export function contentQueryIssues(
+  query: Record<string, unknown>,
+  model: Model,
+  schemas: Schemas,
+  limits: QueryLimits
+): QueryIssue[] {
   const walk: Walk = { schemas, limits, issues: new IssueList() };
   checkShape(walk, query);
   if (!walk.issues.isEmpty) return walk.issues.issues;
@@ -28,9 +33,12 @@ export function contentQueryIssues(query: Record<string, unknown>, model: Model,
   if (has('fields')) checkFields(walk, query.fields, model, ['fields']);
   if (has('populate')) checkPopulate(walk, query.populate, model, ['populate']);
   if (has('pagination')) checkPagination(walk, query.pagination, ['pagination']);
-  for (const key of ['page', 'pageSize', 'start', 'limit']) if (has(key)) checkPagingValue(walk, key, query[key], [key]);
-  if (has('status') && !STATUSES.includes(query.status as string)) walk.issues.add(['status'], 'status must be draft or published');
-  if (has('locale') && (typeof query.locale !== 'string' || !LOCALE_CODE.test(query.locale))) walk.issues.add(['locale'], 'locale must be a locale code such as en or ru');
+  for (const key of ['page', 'pageSize', 'start', 'limit'])
+    if (has(key)) checkPagingValue(walk, key, query[key], [key]);
+  if (has('status') && !STATUSES.includes(query.status as string))
+    walk.issues.add(['status'], 'status must be draft or published');
+  if (has('locale') && (typeof query.locale !== 'string' || !LOCALE_CODE.test(query.locale)))
+    walk.issues.add(['locale'], 'locale must be a locale code such as en or ru');
   if (has('_q') && typeof query._q !== 'string') walk.issues.add(['_q'], '_q must be a single search string');
   return walk.issues.issues;
 }

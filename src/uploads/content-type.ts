@@ -46,7 +46,8 @@ const EXECUTABLE_MIMES = [
 ];
 
 // Markup that makes a text file a web page (or an SVG image) once a browser guesses its type.
-const ACTIVE_MARKUP = /<\s*(!doctype\s+html|html|head|body|script|iframe|svg|object|embed|frameset|\?xml|meta\s+http-equiv)\b/i;
+const ACTIVE_MARKUP =
+  /<\s*(!doctype\s+html|html|head|body|script|iframe|svg|object|embed|frameset|\?xml|meta\s+http-equiv)\b/i;
 
 // Detection names Office and OpenDocument files by their container; the extension tells which document it is.
 const CONTAINER_DOCUMENTS: Record<string, Record<string, string>> = {
@@ -73,7 +74,8 @@ export function mediaKindOf(mime: string): MediaKind {
 }
 
 export const isAcceptedMime = (mime: string): boolean =>
-  !ACTIVE_MIMES.includes(mime) && (['images', 'videos', 'audios'].includes(mediaKindOf(mime)) || DOCUMENT_MIMES.includes(mime));
+  !ACTIVE_MIMES.includes(mime) &&
+  (['images', 'videos', 'audios'].includes(mediaKindOf(mime)) || DOCUMENT_MIMES.includes(mime));
 
 function hasExecutableSignature(head: Buffer): boolean {
   const text = head.subarray(0, 4).toString('latin1');
@@ -90,20 +92,35 @@ const looksLikeText = (head: Buffer): boolean => !head.includes(0);
  * The decision for one file. Pure: `head` is the start of the file, `detectedMime` what signature detection
  * found (undefined for plain text and unknown formats).
  */
-export function judgeContent(input: { head: Buffer; detectedMime?: string; fileName: string; declaredMime?: string }): ContentVerdict {
+export function judgeContent(input: {
+  head: Buffer;
+  detectedMime?: string;
+  fileName: string;
+  declaredMime?: string;
+}): ContentVerdict {
   const { head, detectedMime, fileName, declaredMime } = input;
   const extension = path.extname(fileName).toLowerCase();
   if (hasExecutableSignature(head) || (detectedMime && EXECUTABLE_MIMES.includes(detectedMime))) {
     return { accepted: false, reason: 'dangerous_content', message: `${fileName} is a program or script` };
   }
   if (detectedMime) {
-    if (ACTIVE_MIMES.includes(detectedMime)) return { accepted: false, reason: 'dangerous_content', message: `${fileName} is markup a browser would run` };
+    if (ACTIVE_MIMES.includes(detectedMime))
+      return { accepted: false, reason: 'dangerous_content', message: `${fileName} is markup a browser would run` };
     const mime = CONTAINER_DOCUMENTS[detectedMime]?.[extension] ?? detectedMime;
-    if (!isAcceptedMime(mime)) return { accepted: false, reason: 'file_type_not_allowed', message: `${fileName}: files of type ${mime} are not accepted` };
+    if (!isAcceptedMime(mime))
+      return {
+        accepted: false,
+        reason: 'file_type_not_allowed',
+        message: `${fileName}: files of type ${mime} are not accepted`,
+      };
     return { accepted: true, mime };
   }
   if (!looksLikeText(head)) {
-    return { accepted: false, reason: 'file_type_not_allowed', message: `${fileName}: the file's content is of no accepted type` };
+    return {
+      accepted: false,
+      reason: 'file_type_not_allowed',
+      message: `${fileName}: the file's content is of no accepted type`,
+    };
   }
   if (ACTIVE_MARKUP.test(head.toString('utf8'))) {
     return { accepted: false, reason: 'dangerous_content', message: `${fileName} holds HTML or SVG markup` };
@@ -139,7 +156,16 @@ function loadFileType(): FileTypeModule {
   return nodeModule.createRequire(__filename)('file-type') as FileTypeModule;
 }
 
-export async function inspectUploadedFile(file: { filepath: string; originalFilename?: string | null; mimetype?: string | null }): Promise<ContentVerdict> {
+export async function inspectUploadedFile(file: {
+  filepath: string;
+  originalFilename?: string | null;
+  mimetype?: string | null;
+}): Promise<ContentVerdict> {
   const [head, detected] = await Promise.all([readHead(file.filepath), loadFileType().fileTypeFromFile(file.filepath)]);
-  return judgeContent({ head, detectedMime: detected?.mime, fileName: file.originalFilename || 'file', declaredMime: file.mimetype ?? undefined });
+  return judgeContent({
+    head,
+    detectedMime: detected?.mime,
+    fileName: file.originalFilename || 'file',
+    declaredMime: file.mimetype ?? undefined,
+  });
 }

@@ -44,7 +44,9 @@ export function attachingCallerFrom(state: RequestState): AttachingCaller {
   if (state.auth?.strategy?.name === 'admin') {
     if (!state.user) return { kind: 'anonymous' };
     const roles = state.user.roles ?? [];
-    return roles.some((role) => role.code && STAFF_ADMIN_ROLE_CODES.includes(role.code)) ? { kind: 'staff' } : { kind: 'panel-user', adminUserId: state.user.id };
+    return roles.some((role) => role.code && STAFF_ADMIN_ROLE_CODES.includes(role.code))
+      ? { kind: 'staff' }
+      : { kind: 'panel-user', adminUserId: state.user.id };
   }
   const caller = callerFrom(state);
   if (isAdmin(caller)) return { kind: 'staff' };
@@ -112,9 +114,11 @@ export function mediaUsesIn(strapi: Core.Strapi, uid: string, data: unknown, pat
     if (attribute.type === 'media') {
       const ids = fileIdsIn(value);
       const documentIds = fileDocumentIdsIn(value);
-      if (ids.length || documentIds.length) uses.push({ path: [...path, field], allowedTypes: attribute.allowedTypes, ids, documentIds });
+      if (ids.length || documentIds.length)
+        uses.push({ path: [...path, field], allowedTypes: attribute.allowedTypes, ids, documentIds });
     } else {
-      for (const entry of nestedEntries(attribute, value, [...path, field])) uses.push(...mediaUsesIn(strapi, entry.uid, entry.data, entry.path));
+      for (const entry of nestedEntries(attribute, value, [...path, field]))
+        uses.push(...mediaUsesIn(strapi, entry.uid, entry.data, entry.path));
     }
   }
   return uses;
@@ -143,7 +147,8 @@ async function filesNamedBy(strapi: Core.Strapi, uses: MediaUse[]): Promise<File
   });
 }
 
-const filesOf = (files: FileRow[], use: MediaUse) => files.filter((file) => use.ids.includes(file.id) || use.documentIds.includes(file.documentId));
+const filesOf = (files: FileRow[], use: MediaUse) =>
+  files.filter((file) => use.ids.includes(file.id) || use.documentIds.includes(file.documentId));
 
 export function isOwnFile(caller: AttachingCaller, file: Pick<FileRow, 'uploadedBy' | 'createdBy'>): boolean {
   switch (caller.kind) {
@@ -179,22 +184,31 @@ export async function assertFilesAttachable(
     const refused = uses.filter((use) => filesOf(foreign, use).some((file) => !attached!.has(file.id)));
     if (refused.length) {
       throw new Refusal('A file may be attached only by its uploader or by staff', 'not_file_owner', {
-        errors: refused.map((use) => ({ path: use.path, message: `${use.path.join('.')} names a file you did not upload`, name: 'ForbiddenError' })),
+        errors: refused.map((use) => ({
+          path: use.path,
+          message: `${use.path.join('.')} names a file you did not upload`,
+          name: 'ForbiddenError',
+        })),
       });
     }
   }
   const problems = uses.flatMap((use) => {
     const misfits = filesOf(files, use).filter((file) => !fitsKinds(file.mime, use.allowedTypes));
     return misfits.length
-      ? [{
-          path: use.path,
-          message: `${use.path.join('.')} takes ${use.allowedTypes?.join(' or ')} only; ${misfits.map((file) => `${file.name} is ${file.mime}`).join(', ')}`,
-          name: 'ValidationError',
-        }]
+      ? [
+          {
+            path: use.path,
+            message: `${use.path.join('.')} takes ${use.allowedTypes?.join(' or ')} only; ${misfits.map((file) => `${file.name} is ${file.mime}`).join(', ')}`,
+            name: 'ValidationError',
+          },
+        ]
       : [];
   });
   if (problems.length) {
-    throw new errors.ValidationError(problems.map((problem) => problem.message).join('; '), { reason: 'file_type_not_allowed', errors: problems });
+    throw new errors.ValidationError(problems.map((problem) => problem.message).join('; '), {
+      reason: 'file_type_not_allowed',
+      errors: problems,
+    });
   }
 }
 
@@ -221,7 +235,9 @@ function collectFileIds(row: unknown, populate: Record<string, unknown>, into: S
       const value = (item as Record<string, unknown>)[field];
       const inner = (spec as { populate?: Record<string, unknown> }).populate;
       if (inner) collectFileIds(value, inner, into);
-      else for (const file of Array.isArray(value) ? value : [value]) if (file && typeof (file as { id?: unknown }).id === 'number') into.add((file as { id: number }).id);
+      else
+        for (const file of Array.isArray(value) ? value : [value])
+          if (file && typeof (file as { id?: unknown }).id === 'number') into.add((file as { id: number }).id);
     }
   }
 }
@@ -245,7 +261,11 @@ export function guardMediaFields(strapi: Core.Strapi): void {
     const uses = mediaUsesIn(strapi, context.uid, params.data);
     if (uses.length) {
       const caller = requestAttachingCaller(strapi);
-      await assertFilesAttachable(strapi, caller, uses, () => (context.action === 'create' ? Promise.resolve(new Set<number>()) : attachedFileIds(strapi, context.uid, params.documentId)));
+      await assertFilesAttachable(strapi, caller, uses, () =>
+        context.action === 'create'
+          ? Promise.resolve(new Set<number>())
+          : attachedFileIds(strapi, context.uid, params.documentId)
+      );
     }
     return next();
   });

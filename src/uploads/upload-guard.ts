@@ -35,9 +35,16 @@ function assertOnlyFileInfo(body: unknown) {
   const fields = body && typeof body === 'object' ? Object.keys(body) : [];
   const refused = fields.filter((field) => !UPLOAD_BODY_FIELDS.includes(field));
   if (refused.length) {
-    throw new errors.ValidationError('Only fileInfo may accompany files; attach a file by updating the entry that uses it', {
-      errors: refused.map((field) => ({ path: [field], message: `${field} is not accepted here`, name: 'ValidationError' })),
-    });
+    throw new errors.ValidationError(
+      'Only fileInfo may accompany files; attach a file by updating the entry that uses it',
+      {
+        errors: refused.map((field) => ({
+          path: [field],
+          message: `${field} is not accepted here`,
+          name: 'ValidationError',
+        })),
+      }
+    );
   }
 }
 
@@ -46,7 +53,11 @@ function assertOnlyFileInfo(body: unknown) {
  * stamps each with the MIME type its content showed so the stored record and the bucket's Content-Type
  * tell the truth. For any route that takes multipart files; `field` names them in the errors.
  */
-export async function assertFilesUploadable(strapi: Core.Strapi, files: IncomingFile[], field = 'files'): Promise<void> {
+export async function assertFilesUploadable(
+  strapi: Core.Strapi,
+  files: IncomingFile[],
+  field = 'files'
+): Promise<void> {
   const sizeLimit = Number(strapi.config.get('plugin::upload.sizeLimit')) || Infinity;
   // Errors name files by name: the body parser lists them in the order they finish writing, not the order sent.
   const oversized = files.filter((file) => file.size > sizeLimit);
@@ -55,7 +66,11 @@ export async function assertFilesUploadable(strapi: Core.Strapi, files: Incoming
     throw new errors.PayloadTooLargeError(`Files may be at most ${limitMb} MB`, {
       reason: 'file_too_large',
       maxFileMb: limitMb,
-      errors: oversized.map((file) => ({ path: [field], message: `${file.originalFilename} is larger than ${limitMb} MB`, name: 'PayloadTooLargeError' })),
+      errors: oversized.map((file) => ({
+        path: [field],
+        message: `${file.originalFilename} is larger than ${limitMb} MB`,
+        name: 'PayloadTooLargeError',
+      })),
     });
   }
   const verdicts = await Promise.all(files.map(inspectUploadedFile));
@@ -86,7 +101,8 @@ export async function recordUploader(strapi: Core.Strapi, ctx: any): Promise<voi
   const uploaded: Array<{ id: number }> = Array.isArray(body) ? body : body ? [body] : [];
   if (!userId || !uploaded.length) return;
   // One by one: the uploader is a relation, which a bulk update does not write.
-  for (const file of uploaded) await strapi.db.query(FILE).update({ where: { id: file.id }, data: { uploadedBy: userId } });
+  for (const file of uploaded)
+    await strapi.db.query(FILE).update({ where: { id: file.id }, data: { uploadedBy: userId } });
 }
 
 /** Replacing or deleting a file is its uploader's or an admin's business; anyone else sees 403. */
@@ -95,7 +111,10 @@ export async function assertMayChangeFile(strapi: Core.Strapi, ctx: any, fileId:
   if (isAdmin(caller)) return;
   if (typeof fileId !== 'string' && typeof fileId !== 'number') return; // Strapi's own validation answers malformed ids
   if (!/^\d+$/.test(String(fileId))) return;
-  const file = await strapi.db.query(FILE).findOne({ where: { id: Number(fileId) }, select: ['id'], populate: { uploadedBy: { select: ['id'] } } });
+  const file = await strapi.db
+    .query(FILE)
+    .findOne({ where: { id: Number(fileId) }, select: ['id'], populate: { uploadedBy: { select: ['id'] } } });
   if (!file) throw new errors.NotFoundError('File not found');
-  if (file.uploadedBy?.id !== caller.userId) throw new Refusal('Only the uploader or an admin may change this file', 'not_file_owner');
+  if (file.uploadedBy?.id !== caller.userId)
+    throw new Refusal('Only the uploader or an admin may change this file', 'not_file_owner');
 }

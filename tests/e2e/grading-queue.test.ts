@@ -1,6 +1,13 @@
 import { randomBytes } from 'crypto';
 import { createAdminUser, type TestAdminUser } from '../helpers/admin-users';
-import { describeInBrowser, logInToAdmin, openBrowser, screenshot, withFailureScreenshot, type BrowserSession } from '../helpers/browser';
+import {
+  describeInBrowser,
+  logInToAdmin,
+  openBrowser,
+  screenshot,
+  withFailureScreenshot,
+  type BrowserSession,
+} from '../helpers/browser';
 import { factories, type TestCourse, type TestUser } from '../helpers/factories';
 import { startLyceum, stopLyceum, type TestApp } from '../helpers/strapi';
 
@@ -25,7 +32,10 @@ describeInBrowser('Grading queue in the admin panel', () => {
     return { documentId: assignment.documentId as string, title };
   };
   const handIn = async (assignment: { documentId: string }, text: string) => {
-    const response = await app.request.post(`/api/assignments/${assignment.documentId}/submissions`).set(student.auth).send({ text });
+    const response = await app.request
+      .post(`/api/assignments/${assignment.documentId}/submissions`)
+      .set(student.auth)
+      .send({ text });
     expect(response.status).toBe(201);
   };
   const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -67,7 +77,9 @@ describeInBrowser('Grading queue in the admin panel', () => {
       expect(await myRow.textContent()).toContain(student.email);
       await screenshot(page, 'grading-queue');
 
-      await myRow.getByRole('link', { name: new RegExp(`^Open the submission of .+ for ${escape(mine.title)}$`) }).click();
+      await myRow
+        .getByRole('link', { name: new RegExp(`^Open the submission of .+ for ${escape(mine.title)}$`) })
+        .click();
       await page.getByRole('heading', { name: mine.title }).waitFor({ state: 'visible' });
       await page.getByText('My essay on the causes of the war.').waitFor({ state: 'visible' });
       await page.getByLabel('Grade', { exact: true }).fill('8.5');
@@ -83,7 +95,12 @@ describeInBrowser('Grading queue in the admin panel', () => {
       const seen = await app.request.get(`/api/assignments/${mine.documentId}/submissions`).set(student.auth);
       expect(seen.status).toBe(200);
       expect(seen.body.data).toEqual([
-        expect.objectContaining({ grade: 8.5, finalGrade: 8.5, feedback: 'Clear argument; cite your sources.', status: 'graded' }),
+        expect.objectContaining({
+          grade: 8.5,
+          finalGrade: 8.5,
+          feedback: 'Clear argument; cite your sources.',
+          status: 'graded',
+        }),
       ]);
       const untouched = await app.request.get(`/api/assignments/${theirs.documentId}/submissions`).set(student.auth);
       expect(untouched.body.data).toEqual([expect.objectContaining({ grade: null, status: 'submitted' })]);

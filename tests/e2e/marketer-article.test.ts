@@ -1,6 +1,13 @@
 import { randomBytes } from 'crypto';
 import { createAdminUser, type TestAdminUser } from '../helpers/admin-users';
-import { describeInBrowser, logInToAdmin, openBrowser, screenshot, withFailureScreenshot, type BrowserSession } from '../helpers/browser';
+import {
+  describeInBrowser,
+  logInToAdmin,
+  openBrowser,
+  screenshot,
+  withFailureScreenshot,
+  type BrowserSession,
+} from '../helpers/browser';
 import { startLyceum, stopLyceum, type TestApp } from '../helpers/strapi';
 
 /** A Marketer writes an article in the admin panel and publishes it; the public API then serves it. */
@@ -31,7 +38,9 @@ describeInBrowser('Marketer in the admin panel', () => {
       const title = `Spring courses ${randomBytes(3).toString('hex')}`;
       await logInToAdmin(page, app.baseUrl, marketer.email, marketer.password);
 
-      await page.goto(`${app.baseUrl}/admin/content-manager/collection-types/api::article.article/create?plugins[i18n][locale]=en`);
+      await page.goto(
+        `${app.baseUrl}/admin/content-manager/collection-types/api::article.article/create?plugins[i18n][locale]=en`
+      );
       await page.getByRole('textbox', { name: 'title' }).fill(title);
       await page.getByRole('textbox', { name: 'excerpt' }).fill('Three new courses start in March.');
       // The body is a Markdown editor (CodeMirror), typed into like a person would, not a plain input.
@@ -55,7 +64,9 @@ describeInBrowser('Marketer in the admin panel', () => {
         slug: expect.stringMatching(/^spring-courses-[0-9a-f]{6}$/),
         publishedAt: expect.any(String),
       });
-      const bySlug = await app.request.get('/api/articles').query({ locale: 'en', 'filters[slug][$eq]': article.slug as string });
+      const bySlug = await app.request
+        .get('/api/articles')
+        .query({ locale: 'en', 'filters[slug][$eq]': article.slug as string });
       expect(bySlug.body.data.map((entry: { title: string }) => entry.title)).toEqual([title]);
       expect(browser.pageErrors).toEqual([]);
     });

@@ -1,5 +1,12 @@
 import { createAdminUser } from '../helpers/admin-users';
-import { describeInBrowser, logInToAdmin, openBrowser, screenshot, withFailureScreenshot, type BrowserSession } from '../helpers/browser';
+import {
+  describeInBrowser,
+  logInToAdmin,
+  openBrowser,
+  screenshot,
+  withFailureScreenshot,
+  type BrowserSession,
+} from '../helpers/browser';
 import { factories, type TestCourse } from '../helpers/factories';
 import { startLyceum, stopLyceum, type TestApp } from '../helpers/strapi';
 
@@ -33,7 +40,9 @@ describeInBrowser('Teacher in the admin panel', () => {
     await withFailureScreenshot(page, 'teacher-course-list', async () => {
       await logInToAdmin(page, app.baseUrl, teacherEmail, password);
 
-      await page.goto(`${app.baseUrl}/admin/content-manager/collection-types/api::course.course?page=1&pageSize=10&plugins[i18n][locale]=en`);
+      await page.goto(
+        `${app.baseUrl}/admin/content-manager/collection-types/api::course.course?page=1&pageSize=10&plugins[i18n][locale]=en`
+      );
       const rows = page.getByRole('row');
       const myRow = rows.filter({ hasText: mine.title });
       await myRow.waitFor({ state: 'visible' });

@@ -3,7 +3,14 @@ import path from 'path';
 import fc from 'fast-check';
 import { startLyceum, stopLyceum, type TestApp } from '../helpers/strapi';
 import { graphqlRequestArb, type GraphqlSchema } from './generators/graphql';
-import { bodyContext, describeRequest, operationsOf, requestFor, type FuzzRequest, type Operation } from './generators/requests';
+import {
+  bodyContext,
+  describeRequest,
+  operationsOf,
+  requestFor,
+  type FuzzRequest,
+  type Operation,
+} from './generators/requests';
 import { typeModelsOf, type TypeModels } from './generators/strapi-query';
 import { judge, type Answer, type Finding } from './oracle';
 import { closeConnections, send, sentStrings } from './send';
@@ -67,7 +74,9 @@ beforeAll(async () => {
   const introspection = await app.request.post('/graphql').send({ query: INTROSPECTION });
   graphqlSchema = introspection.body?.data?.__schema;
   timings.push(`  boot, OpenAPI document and GraphQL schema: ${((Date.now() - booting) / 1000).toFixed(1)} s`);
-  console.log(`fuzz: FUZZ_SEED=${SEED}, FUZZ_RUNS=${TOTAL_RUNS}, ${operations.length} REST operations${REPLAY_PATH ? `, replaying FUZZ_PATH=${REPLAY_PATH}` : ''}`);
+  console.log(
+    `fuzz: FUZZ_SEED=${SEED}, FUZZ_RUNS=${TOTAL_RUNS}, ${operations.length} REST operations${REPLAY_PATH ? `, replaying FUZZ_PATH=${REPLAY_PATH}` : ''}`
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -75,11 +84,20 @@ afterAll(async () => {
   if (failures.length) {
     const file = path.join('.tmp', `fuzz-failures-${process.env.DATABASE_CLIENT ?? 'sqlite'}-${SEED}.json`);
     fs.mkdirSync('.tmp', { recursive: true });
-    fs.writeFileSync(file, JSON.stringify(failures.map((failure) => ({ group: failure.group, cause: causeOf(failure), line: failureLine(failure) })), null, 2));
+    fs.writeFileSync(
+      file,
+      JSON.stringify(
+        failures.map((failure) => ({ group: failure.group, cause: causeOf(failure), line: failureLine(failure) })),
+        null,
+        2
+      )
+    );
   }
   if (app) {
     // The database is thrown away; the bytes the fuzzer uploaded to public/uploads go with it.
-    const files: Array<{ url: string; formats?: Record<string, { url: string }> | null }> = await app.strapi.db.query('plugin::upload.file').findMany({});
+    const files: Array<{ url: string; formats?: Record<string, { url: string }> | null }> = await app.strapi.db
+      .query('plugin::upload.file')
+      .findMany({});
     for (const file of files) {
       for (const url of [file.url, ...Object.values(file.formats ?? {}).map((format) => format.url)]) {
         if (url?.startsWith('/uploads/')) fs.rmSync(path.join(process.cwd(), 'public', url), { force: true });
@@ -99,7 +117,13 @@ const INTROSPECTION = `{ __schema { queryType { name } mutationType { name } typ
  * Seeding takes seconds, so groups share a world where the first leaves it whole: the lists only read, so the custom
  * routes use their world after them; the accounts group blocks and deletes users, so it has its own.
  */
-const WORLD_OF_GROUP: Record<string, string> = { lists: 'a', 'custom routes': 'a', 'core entries': 'b', graphql: 'b', accounts: 'c' };
+const WORLD_OF_GROUP: Record<string, string> = {
+  lists: 'a',
+  'custom routes': 'a',
+  'core entries': 'b',
+  graphql: 'b',
+  accounts: 'c',
+};
 const worlds = new Map<string, Promise<World>>();
 function worldFor(group: string): Promise<World> {
   const key = WORLD_OF_GROUP[group] ?? group;
@@ -108,11 +132,19 @@ function worldFor(group: string): Promise<World> {
 }
 
 /** Runs one group's property: `runs` generated requests, each sent once, judged by the oracle. */
-async function fuzz(group: string, runs: number, arbitrary: (world: World) => fc.Arbitrary<FuzzRequest>, prefix = '/api') {
+async function fuzz(
+  group: string,
+  runs: number,
+  arbitrary: (world: World) => fc.Arbitrary<FuzzRequest>,
+  prefix = '/api'
+) {
   const seeding = Date.now();
   const world = await worldFor(group);
   const seeded = (Date.now() - seeding) / 1000;
-  if (world.seedProblems.length) console.warn(`fuzz ${group}: seeding steps that failed (the fuzzer reaches less):\n${world.seedProblems.join('\n')}`);
+  if (world.seedProblems.length)
+    console.warn(
+      `fuzz ${group}: seeding steps that failed (the fuzzer reaches less):\n${world.seedProblems.join('\n')}`
+    );
   let sent = 0;
   const statuses = new Map<string, number>();
   const started = Date.now();
@@ -144,11 +176,18 @@ async function fuzz(group: string, runs: number, arbitrary: (world: World) => fc
     const answer = cause instanceof FuzzFailure ? `\nAnswer: ${cause.message}\n` : '';
     throw new Error(
       `The fuzzer found an answer that breaks the contract (a 5xx, or SQL/stack/path text) in "${group}".\n` +
-        `Replay: FUZZ_SEED=${SEED}${pathFound ? ` FUZZ_PATH=${pathFound}` : ''} node scripts/test.js tests/fuzz -t '${group}'\n${answer}\n${message}`,
+        `Replay: FUZZ_SEED=${SEED}${pathFound ? ` FUZZ_PATH=${pathFound}` : ''} node scripts/test.js tests/fuzz -t '${group}'\n${answer}\n${message}`
     );
   } finally {
     const seconds = (Date.now() - started) / 1000;
-    timings.push(`  ${group}: ${sent} requests in ${seconds.toFixed(1)} s (${(sent / seconds).toFixed(0)}/s), after seeding its data in ${seeded.toFixed(1)} s; answers ${[...statuses.entries()].sort().map(([status, count]) => `${status}×${count}`).join(' ')}`);
+    timings.push(
+      `  ${group}: ${sent} requests in ${seconds.toFixed(1)} s (${(sent / seconds).toFixed(0)}/s), after seeding its data in ${seeded.toFixed(1)} s; answers ${[
+        ...statuses.entries(),
+      ]
+        .sort()
+        .map(([status, count]) => `${status}×${count}`)
+        .join(' ')}`
+    );
   }
   const mine = failures.filter((failure) => failure.group === group);
   if (mine.length) {
@@ -158,7 +197,9 @@ async function fuzz(group: string, runs: number, arbitrary: (world: World) => fc
       const shortest = list.reduce((best, next) => (failureLine(next).length < failureLine(best).length ? next : best));
       return `- ${cause} (${list.length}×)\n    ${failureLine(shortest)}`;
     });
-    throw new Error(`The fuzzer found ${mine.length} failing answers in "${group}" (FUZZ_SEED=${SEED}), ${byCause.size} causes:\n${lines.join('\n')}`);
+    throw new Error(
+      `The fuzzer found ${mine.length} failing answers in "${group}" (FUZZ_SEED=${SEED}), ${byCause.size} causes:\n${lines.join('\n')}`
+    );
   }
 }
 
@@ -170,29 +211,59 @@ const restRequests = (select: (operation: Operation) => boolean) => (world: Worl
   return fc.constantFrom(...chosen).chain((operation) => requestFor(operation, world, models, context));
 };
 
-const isAccountRoute = (operation: Operation) => /^\/(users|auth|connect|upload|users-permissions)(\/|$)/.test(operation.template);
-const isCoreEntry = (operation: Operation) => !operation.listOf && /^\/[a-z-]+(\/\{id\})?$/.test(operation.template) && !isAccountRoute(operation);
+const isAccountRoute = (operation: Operation) =>
+  /^\/(users|auth|connect|upload|users-permissions)(\/|$)/.test(operation.template);
+const isCoreEntry = (operation: Operation) =>
+  !operation.listOf && /^\/[a-z-]+(\/\{id\})?$/.test(operation.template) && !isAccountRoute(operation);
 const share = (part: number) => Math.max(1, Math.round(TOTAL_RUNS * part));
 
 describe('fuzzing the API: no 5xx, no SQL, stack or path in any answer', () => {
-  test('lists with generated filters, sort, populate, fields and pagination', async () => {
-    await fuzz('lists', share(0.3), restRequests((operation) => Boolean(operation.listOf) && !isAccountRoute(operation)));
-  }, GROUP_TIMEOUT_MS);
+  test(
+    'lists with generated filters, sort, populate, fields and pagination',
+    async () => {
+      await fuzz(
+        'lists',
+        share(0.3),
+        restRequests((operation) => Boolean(operation.listOf) && !isAccountRoute(operation))
+      );
+    },
+    GROUP_TIMEOUT_MS
+  );
 
-  test('core entries: read, create, update, delete with generated and mutated bodies', async () => {
-    await fuzz('core entries', share(0.2), restRequests(isCoreEntry));
-  }, GROUP_TIMEOUT_MS);
+  test(
+    'core entries: read, create, update, delete with generated and mutated bodies',
+    async () => {
+      await fuzz('core entries', share(0.2), restRequests(isCoreEntry));
+    },
+    GROUP_TIMEOUT_MS
+  );
 
-  test('custom routes of the plugins and APIs', async () => {
-    await fuzz('custom routes', share(0.3), restRequests((operation) => !operation.listOf && !isCoreEntry(operation) && !isAccountRoute(operation)));
-  }, GROUP_TIMEOUT_MS);
+  test(
+    'custom routes of the plugins and APIs',
+    async () => {
+      await fuzz(
+        'custom routes',
+        share(0.3),
+        restRequests((operation) => !operation.listOf && !isCoreEntry(operation) && !isAccountRoute(operation))
+      );
+    },
+    GROUP_TIMEOUT_MS
+  );
 
-  test('users, auth and uploads', async () => {
-    await fuzz('accounts', share(0.12), restRequests(isAccountRoute));
-  }, GROUP_TIMEOUT_MS);
+  test(
+    'users, auth and uploads',
+    async () => {
+      await fuzz('accounts', share(0.12), restRequests(isAccountRoute));
+    },
+    GROUP_TIMEOUT_MS
+  );
 
-  test('GraphQL queries and mutations', async () => {
-    expect(graphqlSchema?.types?.length).toBeGreaterThan(0);
-    await fuzz('graphql', share(0.08), (world) => graphqlRequestArb(graphqlSchema, world, models), '');
-  }, GROUP_TIMEOUT_MS);
+  test(
+    'GraphQL queries and mutations',
+    async () => {
+      expect(graphqlSchema?.types?.length).toBeGreaterThan(0);
+      await fuzz('graphql', share(0.08), (world) => graphqlRequestArb(graphqlSchema, world, models), '');
+    },
+    GROUP_TIMEOUT_MS
+  );
 });

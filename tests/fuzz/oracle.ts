@@ -8,7 +8,10 @@ export const LEAK_PATTERNS: Array<[string, RegExp]> = [
   ['SQL statement', /\bupdate\s+[\w"`.]+\s+set\s+[\w"`]/i],
   ['SQL statement', /\bdelete\s+from\s+[\w"`]/i],
   ['SQLite error', /SQLITE_[A-Z]+/],
-  ['PostgreSQL error', /syntax error at (?:or near|end of input)|relation "[^"]*" does not exist|column "[^"]*" (?:does not exist|of relation)|invalid input syntax for type|violates (?:foreign key|unique|not-null|check) constraint|out of range for type|operator does not exist/i],
+  [
+    'PostgreSQL error',
+    /syntax error at (?:or near|end of input)|relation "[^"]*" does not exist|column "[^"]*" (?:does not exist|of relation)|invalid input syntax for type|violates (?:foreign key|unique|not-null|check) constraint|out of range for type|operator does not exist/i,
+  ],
   ['query builder', /\bknex\b/i],
   ['stack trace', /\n\s+at [^\n]*(?:\(|:\d+:\d+)/],
   ['stack trace', /^\s*at (?:async )?[\w.<>$]+ \(/m],
@@ -34,10 +37,11 @@ function stringsIn(value: unknown, into: string[] = [], depth = 0): string[] {
   if (depth > 40) return into;
   if (typeof value === 'string') into.push(value);
   else if (Array.isArray(value)) for (const item of value) stringsIn(item, into, depth + 1);
-  else if (value && typeof value === 'object') for (const [key, item] of Object.entries(value)) {
-    into.push(key);
-    stringsIn(item, into, depth + 1);
-  }
+  else if (value && typeof value === 'object')
+    for (const [key, item] of Object.entries(value)) {
+      into.push(key);
+      stringsIn(item, into, depth + 1);
+    }
   return into;
 }
 
@@ -53,7 +57,8 @@ export function judge(answer: Answer, sent: string[]): Finding | undefined {
   for (const text of texts) {
     for (const [kind, pattern] of LEAK_PATTERNS) {
       const found = pattern.exec(text);
-      if (found && !sent.some((piece) => piece.includes(found[0].trim()))) return { kind: `${kind} in the answer`, evidence: found[0] };
+      if (found && !sent.some((piece) => piece.includes(found[0].trim())))
+        return { kind: `${kind} in the answer`, evidence: found[0] };
     }
   }
   return undefined;

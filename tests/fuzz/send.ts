@@ -18,17 +18,31 @@ export const closeConnections = () => agent.destroy();
 function encodeBody(request: FuzzRequest): { contentType?: string; payload?: Buffer } {
   const body = request.body;
   if (!body) return {};
-  if (body.kind === 'json') return body.value === undefined ? {} : { contentType: 'application/json', payload: Buffer.from(JSON.stringify(body.value)) };
+  if (body.kind === 'json')
+    return body.value === undefined
+      ? {}
+      : { contentType: 'application/json', payload: Buffer.from(JSON.stringify(body.value)) };
   if (body.kind === 'raw') return { contentType: body.contentType, payload: Buffer.from(body.text) };
   const boundary = 'fuzzboundary7MA4YWxkTrZu0gW';
   const parts: Buffer[] = [];
   for (const [name, value] of Object.entries(body.fields)) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name.replace(/"/g, '%22')}"\r\n\r\n${value}\r\n`));
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${name.replace(/"/g, '%22')}"\r\n\r\n${value}\r\n`
+      )
+    );
   }
   if (body.file) {
-    const bytes = body.file.bytes === 'png' ? PNG : body.file.bytes === 'text' ? Buffer.from('Some notes\n') : Buffer.alloc(0);
+    const bytes =
+      body.file.bytes === 'png' ? PNG : body.file.bytes === 'text' ? Buffer.from('Some notes\n') : Buffer.alloc(0);
     const filename = body.file.filename.replace(/["\r\n]/g, '_');
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${filename}"\r\nContent-Type: ${body.file.contentType}\r\n\r\n`), bytes, Buffer.from('\r\n'));
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${filename}"\r\nContent-Type: ${body.file.contentType}\r\n\r\n`
+      ),
+      bytes,
+      Buffer.from('\r\n')
+    );
   }
   parts.push(Buffer.from(`--${boundary}--\r\n`));
   return { contentType: `multipart/form-data; boundary=${boundary}`, payload: Buffer.concat(parts) };
@@ -41,24 +55,35 @@ export async function send(baseUrl: string, world: World, request: FuzzRequest, 
   if (contentType) headers['Content-Type'] = contentType;
   if (payload) headers['Content-Length'] = payload.length;
   return new Promise<Answer>((resolve, reject) => {
-    const outgoing = http.request({ agent, hostname, port, method: request.method, path: prefix + request.url, headers, timeout: REQUEST_TIMEOUT_MS }, (incoming) => {
-      const chunks: Buffer[] = [];
-      incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-      incoming.on('end', () => {
-        const type = String(incoming.headers['content-type'] ?? '');
-        const text = /json|text|xml|html|csv/.test(type) || !type ? Buffer.concat(chunks).toString('utf8') : '';
-        let body: unknown = text;
-        if (/json/.test(type)) {
-          try {
-            body = JSON.parse(text);
-          } catch {
-            body = text;
+    const outgoing = http.request(
+      {
+        agent,
+        hostname,
+        port,
+        method: request.method,
+        path: prefix + request.url,
+        headers,
+        timeout: REQUEST_TIMEOUT_MS,
+      },
+      (incoming) => {
+        const chunks: Buffer[] = [];
+        incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+        incoming.on('end', () => {
+          const type = String(incoming.headers['content-type'] ?? '');
+          const text = /json|text|xml|html|csv/.test(type) || !type ? Buffer.concat(chunks).toString('utf8') : '';
+          let body: unknown = text;
+          if (/json/.test(type)) {
+            try {
+              body = JSON.parse(text);
+            } catch {
+              body = text;
+            }
           }
-        }
-        resolve({ status: incoming.statusCode ?? 0, text, body });
-      });
-      incoming.on('error', reject);
-    });
+          resolve({ status: incoming.statusCode ?? 0, text, body });
+        });
+        incoming.on('error', reject);
+      }
+    );
     outgoing.on('timeout', () => outgoing.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS / 1000} s`)));
     outgoing.on('error', reject);
     if (payload) outgoing.write(payload);

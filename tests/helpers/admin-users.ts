@@ -13,7 +13,8 @@ export interface TestAdminUser {
 export async function createAdminUser(strapi: Core.Strapi, roleName: string, email?: string): Promise<TestAdminUser> {
   const role = await strapi.db.query('admin::role').findOne({ where: { name: roleName } });
   if (!role) throw new Error(`no admin role named ${roleName}`);
-  const address = email ?? `${roleName.replace(/\W/g, '').toLowerCase()}_${randomBytes(4).toString('hex')}@example.test`;
+  const address =
+    email ?? `${roleName.replace(/\W/g, '').toLowerCase()}_${randomBytes(4).toString('hex')}@example.test`;
   await strapi.service('admin::user').create({
     email: address,
     firstname: roleName,
@@ -41,5 +42,6 @@ export async function adminSession(app: TestApp, roleName: string, email?: strin
 
 /** Fails with the answer's body in the message, which a bare toBe(status) would hide. */
 export function expectStatus(response: { status: number; body: unknown }, status: number) {
-  if (response.status !== status) throw new Error(`expected ${status}, got ${response.status}: ${JSON.stringify(response.body).slice(0, 500)}`);
+  if (response.status !== status)
+    throw new Error(`expected ${status}, got ${response.status}: ${JSON.stringify(response.body).slice(0, 500)}`);
 }

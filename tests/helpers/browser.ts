@@ -19,7 +19,9 @@ const chromiumPath = findChromium();
  */
 export const describeInBrowser: jest.Describe = (() => {
   if (chromiumPath) return describe;
-  console.warn('[lyceum] browser tests skipped: Chromium not found (install Debian\'s `chromium` package, or set CHROMIUM_PATH)');
+  console.warn(
+    "[lyceum] browser tests skipped: Chromium not found (install Debian's `chromium` package, or set CHROMIUM_PATH)"
+  );
   return describe.skip;
 })();
 
@@ -48,7 +50,8 @@ export interface BrowserSession {
 /** Strapi serves the admin panel from dist/build, which `strapi build` writes and the test compile leaves alone. */
 export function assertAdminPanelBuilt(): void {
   const index = path.resolve(__dirname, '..', '..', 'dist', 'build', 'index.html');
-  if (!fs.existsSync(index)) throw new Error(`admin panel not built (${index} missing): \`npm test\` builds it when Chromium is present`);
+  if (!fs.existsSync(index))
+    throw new Error(`admin panel not built (${index} missing): \`npm test\` builds it when Chromium is present`);
 }
 
 /** A fresh profile each time, so no login or local storage leaks from one test file (or run) into the next. */

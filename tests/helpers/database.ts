@@ -30,7 +30,8 @@ export async function createThrowawayDatabase(): Promise<ThrowawayDatabase> {
     await client.query(`CREATE DATABASE "${name}"`);
     await client.end();
     const schema = process.env.TEST_DATABASE_SCHEMA || 'public';
-    if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`TEST_DATABASE_SCHEMA must be a plain lower-case name, not ${schema}`);
+    if (!/^[a-z_][a-z0-9_]*$/.test(schema))
+      throw new Error(`TEST_DATABASE_SCHEMA must be a plain lower-case name, not ${schema}`);
     if (schema !== 'public') {
       const creator = new Client({ ...adminSettings(), database: name });
       await creator.connect();
@@ -53,7 +54,8 @@ export async function createThrowawayDatabase(): Promise<ThrowawayDatabase> {
   process.env.DATABASE_FILENAME = relative;
   return {
     async drop() {
-      for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(path.resolve(relative + suffix), { force: true });
+      for (const suffix of ['', '-wal', '-shm', '-journal'])
+        fs.rmSync(path.resolve(relative + suffix), { force: true });
     },
   };
 }

@@ -22,7 +22,20 @@ export const HOSTILE_TEXT = [
 export const HOSTILE_MIX = `Hello ${HOSTILE_TEXT.join(' and ')} bye`;
 
 /** What no stored or served value may contain, whatever the field's profile. */
-export const FORBIDDEN = [/<script/i, /<img/i, /<svg/i, /<iframe/i, /<body/i, /<math/i, /<style/i, /onerror\s*=/i, /onload\s*=/i, /javascript:/i, /java&#115;cript/i, /style\s*=/i];
+export const FORBIDDEN = [
+  /<script/i,
+  /<img/i,
+  /<svg/i,
+  /<iframe/i,
+  /<body/i,
+  /<math/i,
+  /<style/i,
+  /onerror\s*=/i,
+  /onload\s*=/i,
+  /javascript:/i,
+  /java&#115;cript/i,
+  /style\s*=/i,
+];
 
 /** Ordinary text that every profile keeps as typed. */
 export const ORDINARY = ['Tom & Jerry', '2 < 3 and 5 > 4', 'Привет, мир', 'café — «quotes» "double" \'single\''];

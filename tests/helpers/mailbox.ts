@@ -46,7 +46,10 @@ export async function startMailbox(): Promise<Mailbox> {
       for (;;) {
         const found = to(address).find((mail) => subject.test(mail.subject ?? ''));
         if (found) return found;
-        if (Date.now() > deadline) throw new Error(`No mail to ${address} matching ${subject} (have: ${messages.map((mail) => `${recipients(mail)}: ${mail.subject}`).join('; ')})`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `No mail to ${address} matching ${subject} (have: ${messages.map((mail) => `${recipients(mail)}: ${mail.subject}`).join('; ')})`
+          );
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
     },

@@ -16,11 +16,14 @@ function pathParameterProblems(template: string, parameters: Node[], where: stri
   }
   const declared = parameters.filter((parameter) => parameter.in === 'path');
   for (const parameter of declared) {
-    if (parameter.required !== true) problems.push(`${where}: path parameter "${parameter.name}" must have required: true`);
-    if (!placeholders.includes(parameter.name)) problems.push(`${where}: path parameter "${parameter.name}" has no {${parameter.name}} in the path`);
+    if (parameter.required !== true)
+      problems.push(`${where}: path parameter "${parameter.name}" must have required: true`);
+    if (!placeholders.includes(parameter.name))
+      problems.push(`${where}: path parameter "${parameter.name}" has no {${parameter.name}} in the path`);
   }
   for (const name of placeholders) {
-    if (!declared.some((parameter) => parameter.name === name)) problems.push(`${where}: {${name}} is not declared as a path parameter`);
+    if (!declared.some((parameter) => parameter.name === name))
+      problems.push(`${where}: {${name}} is not declared as a path parameter`);
   }
   return problems;
 }
@@ -56,7 +59,8 @@ function schemaProblems(node: unknown, where: string, seen: Set<object>, problem
   if (schema.type === 'object' && Array.isArray(schema.required) && (schema.properties || schema.allOf)) {
     const properties = declaredProperties(schema);
     for (const name of schema.required) {
-      if (typeof name === 'string' && !properties.has(name)) problems.push(`${where}: "${name}" is required but not among the properties`);
+      if (typeof name === 'string' && !properties.has(name))
+        problems.push(`${where}: "${name}" is required but not among the properties`);
     }
   }
   if (schema.type === 'array' && !schema.items) problems.push(`${where}: an array schema must have items`);
@@ -70,13 +74,15 @@ export function openApiSpecProblems(document: Node): string[] {
   const securityProblems = (requirements: unknown, where: string) => {
     for (const requirement of Array.isArray(requirements) ? requirements : []) {
       for (const name of Object.keys(requirement ?? {})) {
-        if (!schemes.has(name)) problems.push(`${where}: security scheme "${name}" is not in components.securitySchemes`);
+        if (!schemes.has(name))
+          problems.push(`${where}: security scheme "${name}" is not in components.securitySchemes`);
       }
     }
   };
   securityProblems(document.security, '#/security');
   const tagNames: unknown[] = (document.tags ?? []).map((tag: Node) => tag?.name);
-  for (const name of new Set(tagNames.filter((name, index) => tagNames.indexOf(name) !== index))) problems.push(`#/tags: "${String(name)}" is listed more than once`);
+  for (const name of new Set(tagNames.filter((name, index) => tagNames.indexOf(name) !== index)))
+    problems.push(`#/tags: "${String(name)}" is listed more than once`);
 
   for (const [template, item] of Object.entries<Node>(document.paths ?? {})) {
     // A path is a template of the path alone: a query string or fragment in it is a different operation no client can name.
@@ -95,7 +101,9 @@ export function openApiSpecProblems(document: Node): string[] {
       const ownParameters: Node[] = operation.parameters ?? [];
       problems.push(...duplicateParameterProblems(ownParameters, where));
       // An operation's parameter overrides the path item's one of the same name and location.
-      const inherited = pathParameters.filter((parameter) => !ownParameters.some((own) => own.name === parameter.name && own.in === parameter.in));
+      const inherited = pathParameters.filter(
+        (parameter) => !ownParameters.some((own) => own.name === parameter.name && own.in === parameter.in)
+      );
       problems.push(...pathParameterProblems(template, [...ownParameters, ...inherited], where));
       securityProblems(operation.security, where);
     }

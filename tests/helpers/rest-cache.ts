@@ -12,7 +12,12 @@ export function restCacheTestEnv(): Record<string, string> {
 /** Deletes this run's keys from Redis (no-op on the memory provider). */
 export async function flushRestCachePrefix(prefix: string): Promise<void> {
   if (!process.env.REDIS_URL || !prefix) return;
-  const client = new Redis(process.env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 1000, retryStrategy: () => null });
+  const client = new Redis(process.env.REDIS_URL, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 1000,
+    retryStrategy: () => null,
+  });
   client.on('error', () => undefined);
   try {
     try {

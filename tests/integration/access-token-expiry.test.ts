@@ -11,10 +11,13 @@ afterAll(stopLyceum);
 
 test('a token checked and remembered is still refused once it expires', async () => {
   const student = await factories(app.strapi).createUser('student');
-  const login = await app.request.post('/api/auth/local').send({ identifier: student.email, password: 'Secret-pass-1' });
+  const login = await app.request
+    .post('/api/auth/local')
+    .send({ identifier: student.email, password: 'Secret-pass-1' });
   expect(login.status).toBe(200);
   const auth = { Authorization: `Bearer ${login.body.jwt}` };
-  for (let request = 0; request < 3; request += 1) expect((await app.request.get('/api/users/me').set(auth)).status).toBe(200);
+  for (let request = 0; request < 3; request += 1)
+    expect((await app.request.get('/api/users/me').set(auth)).status).toBe(200);
 
   await new Promise((resolve) => setTimeout(resolve, 3_100));
   const expired = await app.request.get('/api/users/me').set(auth);
@@ -24,7 +27,9 @@ test('a token checked and remembered is still refused once it expires', async ()
 
 test('a token with a forged signature is refused, also after the genuine one was remembered', async () => {
   const student = await factories(app.strapi).createUser('student');
-  const login = await app.request.post('/api/auth/local').send({ identifier: student.email, password: 'Secret-pass-1' });
+  const login = await app.request
+    .post('/api/auth/local')
+    .send({ identifier: student.email, password: 'Secret-pass-1' });
   const token: string = login.body.jwt;
   expect((await app.request.get('/api/users/me').set({ Authorization: `Bearer ${token}` })).status).toBe(200);
   const [header, payload] = token.split('.');

@@ -28,7 +28,8 @@ afterAll(async () => {
 });
 
 const register = (body: Record<string, unknown>) => app.request.post('/api/auth/local/register').send(body);
-const login = (identifier: string, password: string) => app.request.post('/api/auth/local').send({ identifier, password });
+const login = (identifier: string, password: string) =>
+  app.request.post('/api/auth/local').send({ identifier, password });
 
 describe('password reset by mail', () => {
   test('forgot-password mails a link to the frontend; the code sets a new password that must follow the policy', async () => {
@@ -37,14 +38,20 @@ describe('password reset by mail', () => {
     expect(asked.status).toBe(200);
     const mail = await mailbox.waitFor(user.email, /reset password/i);
     expect(mail.from?.value[0]).toMatchObject({ address: 'school@lyceum.test', name: 'Lyceum School' });
-    const link = /https:\/\/learn\.example\.test\/reset-password\?code=([A-Za-z0-9]+)/.exec(String(mail.html || mail.text));
+    const link = /https:\/\/learn\.example\.test\/reset-password\?code=([A-Za-z0-9]+)/.exec(
+      String(mail.html || mail.text)
+    );
     expect(link).not.toBeNull();
     const code = link![1];
 
-    const weak = await app.request.post('/api/auth/reset-password').send({ code, password: 'short', passwordConfirmation: 'short' });
+    const weak = await app.request
+      .post('/api/auth/reset-password')
+      .send({ code, password: 'short', passwordConfirmation: 'short' });
     expect(weak.status).toBe(400);
     expect(weak.body.error.details.errors[0].path).toEqual(['password']);
-    const reset = await app.request.post('/api/auth/reset-password').send({ code, password: 'A-new-pass-42', passwordConfirmation: 'A-new-pass-42' });
+    const reset = await app.request
+      .post('/api/auth/reset-password')
+      .send({ code, password: 'A-new-pass-42', passwordConfirmation: 'A-new-pass-42' });
     expect(reset.status).toBe(200);
     expect((await login(user.email, 'A-new-pass-42')).status).toBe(200);
     expect((await login(user.email, 'Secret-pass-1')).status).toBe(400);
@@ -61,11 +68,15 @@ describe('password reset by mail', () => {
 
 describe('email confirmation, when the setting asks for it', () => {
   afterAll(async () => {
-    await advancedSettings().set({ value: { ...((await advancedSettings().get({})) as object), email_confirmation: false } });
+    await advancedSettings().set({
+      value: { ...((await advancedSettings().get({})) as object), email_confirmation: false },
+    });
   });
 
   test('registration mails a confirmation link; login waits for it', async () => {
-    await advancedSettings().set({ value: { ...((await advancedSettings().get({})) as object), email_confirmation: true } });
+    await advancedSettings().set({
+      value: { ...((await advancedSettings().get({})) as object), email_confirmation: true },
+    });
     const email = `confirm_${Date.now()}@example.test`;
     const registered = await register({ username: `confirm_${Date.now()}`, email, password: 'Good-pass-123' });
     expect(registered.status).toBe(200);
@@ -92,7 +103,9 @@ describe('mail from the learning rules', () => {
   test('enrolling mails a confirmation naming the course', async () => {
     const course = await make.createCourse({ teacher, lessons: 1 });
     const student = await make.createUser('student');
-    expect((await app.request.post(`/api/courses/${course.documentId}/enrollments`).set(student.auth)).status).toBe(201);
+    expect((await app.request.post(`/api/courses/${course.documentId}/enrollments`).set(student.auth)).status).toBe(
+      201
+    );
     const mail = await mailbox.waitFor(student.email, /enrolled/i);
     expect(mail.subject).toContain(course.title);
   });
@@ -101,7 +114,10 @@ describe('mail from the learning rules', () => {
     const course = await make.createCourse({ teacher, lessons: 1 });
     const student = await make.createUser('student', { fullName: 'Анна Каренина' });
     await app.request.post(`/api/courses/${course.documentId}/enrollments`).set(student.auth);
-    expect((await app.request.post(`/api/lessons/${course.lessons[0].documentId}/complete`).set(student.auth)).body.data.courseCompleted).toBe(true);
+    expect(
+      (await app.request.post(`/api/lessons/${course.lessons[0].documentId}/complete`).set(student.auth)).body.data
+        .courseCompleted
+    ).toBe(true);
     const mail = await mailbox.waitFor(student.email, /certificate/i);
     expect(mail.subject).toContain(course.title);
     expect(mail.text).toContain('Анна Каренина');
@@ -127,7 +143,10 @@ describe('password policy', () => {
 
   test('admins creating users are held to it too', async () => {
     const admin = await make.createUser('admin');
-    const weak = await app.request.post('/api/users').set(admin.auth).send({ username: 'weakling', email: 'weakling@example.test', password: 'weakling-1', role: 'student' });
+    const weak = await app.request
+      .post('/api/users')
+      .set(admin.auth)
+      .send({ username: 'weakling', email: 'weakling@example.test', password: 'weakling-1', role: 'student' });
     expect(weak.status).toBe(400);
     expect(weak.body.error.details.errors[0].path).toEqual(['password']);
   });
@@ -155,15 +174,24 @@ describe('sessions: short access tokens renewed by refresh tokens, revoked by lo
     const renewed = await app.request.post('/api/auth/refresh').send({ refreshToken });
     expect(renewed.status).toBe(200);
     expect(renewed.body.jwt).toEqual(expect.any(String));
-    expect((await app.request.get('/api/users/me').set({ Authorization: `Bearer ${renewed.body.jwt}` })).status).toBe(200);
+    expect((await app.request.get('/api/users/me').set({ Authorization: `Bearer ${renewed.body.jwt}` })).status).toBe(
+      200
+    );
     // Refresh tokens rotate: the one just used is spent, and showing it again ends the session (tests/integration/sessions.test.ts).
     expect((await app.request.post('/api/auth/refresh').send({ refreshToken })).status).toBe(401);
-    expect((await app.request.get('/api/users/me').set({ Authorization: `Bearer ${renewed.body.jwt}` })).status).toBe(401);
+    expect((await app.request.get('/api/users/me').set({ Authorization: `Bearer ${renewed.body.jwt}` })).status).toBe(
+      401
+    );
 
     const again = await login(user.email, 'Secret-pass-1');
-    const loggedOut = await app.request.post('/api/auth/logout').set({ Authorization: `Bearer ${again.body.jwt}` }).send({});
+    const loggedOut = await app.request
+      .post('/api/auth/logout')
+      .set({ Authorization: `Bearer ${again.body.jwt}` })
+      .send({});
     expect(loggedOut.status).toBe(200);
-    expect((await app.request.post('/api/auth/refresh').send({ refreshToken: again.body.refreshToken })).status).toBe(401);
+    expect((await app.request.post('/api/auth/refresh').send({ refreshToken: again.body.refreshToken })).status).toBe(
+      401
+    );
     expect((await app.request.post('/api/auth/refresh').send({})).status).toBe(400);
   });
 });

@@ -17,11 +17,12 @@ const ATTEMPT = 'plugin::grading.quiz-attempt';
 
 const adminUser = (roleName: string, email?: string) => adminSession(app, roleName, email);
 
-const binary = (request: any) => request.buffer(true).parse((response: any, done: (error: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  response.on('data', (chunk: Buffer) => chunks.push(chunk));
-  response.on('end', () => done(null, Buffer.concat(chunks)));
-});
+const binary = (request: any) =>
+  request.buffer(true).parse((response: any, done: (error: Error | null, body: Buffer) => void) => {
+    const chunks: Buffer[] = [];
+    response.on('data', (chunk: Buffer) => chunks.push(chunk));
+    response.on('end', () => done(null, Buffer.concat(chunks)));
+  });
 
 let teacherA: TestUser;
 let teacherB: TestUser;
@@ -50,7 +51,9 @@ beforeAll(async () => {
 afterAll(stopLyceum);
 
 async function publishedCourseRowId(courseDocumentId: string): Promise<number> {
-  const row = await app.strapi.db.query('api::course.course').findOne({ where: { documentId: courseDocumentId, publishedAt: { $notNull: true } }, select: ['id'] });
+  const row = await app.strapi.db
+    .query('api::course.course')
+    .findOne({ where: { documentId: courseDocumentId, publishedAt: { $notNull: true } }, select: ['id'] });
   return row.id;
 }
 
@@ -87,7 +90,9 @@ describe('who may use the pages', () => {
       expect(mine.body.data[0]).toMatchObject({ title: courseA.title, status: 'published' });
       const all = await app.request.get(path).set(superAdmin.auth);
       expectStatus(all, 200);
-      expect(all.body.data.map((course: any) => course.documentId)).toEqual(expect.arrayContaining([courseA.documentId, courseB.documentId]));
+      expect(all.body.data.map((course: any) => course.documentId)).toEqual(
+        expect.arrayContaining([courseA.documentId, courseB.documentId])
+      );
     }
   });
 });
@@ -97,8 +102,13 @@ describe('Enrollments page', () => {
     const student = await make.createUser('student');
     await app.strapi.db.query(ENROLLMENT).create({
       data: {
-        key: `${student.id}:${courseA.documentId}`, user: student.id, course: await publishedCourseRowId(courseA.documentId),
-        status: 'active', enrolledAt: new Date('2026-11-02T12:00:00Z'), lastActivityAt: new Date('2026-11-03T12:00:00Z'), progressPercent: 40,
+        key: `${student.id}:${courseA.documentId}`,
+        user: student.id,
+        course: await publishedCourseRowId(courseA.documentId),
+        status: 'active',
+        enrolledAt: new Date('2026-11-02T12:00:00Z'),
+        lastActivityAt: new Date('2026-11-03T12:00:00Z'),
+        progressPercent: 40,
       },
     });
     const list = await app.request.get(`/enrollment/courses/${courseA.documentId}/students`).set(adminA.auth);
@@ -116,36 +126,67 @@ describe('Enrollments page', () => {
     expect(other.body.error.details.reason).toBe('not_course_owner');
     expectStatus(await app.request.get('/enrollment/courses/nosuchcourse000000000000/students').set(adminA.auth), 404);
     expectStatus(await app.request.get('/enrollment/courses/not-a-document-id/students').set(adminA.auth), 400);
-    expectStatus(await app.request.get(`/enrollment/courses/${courseA.documentId}/students`).query({ 'pagination[pageSize]': 1000 }).set(adminA.auth), 400);
+    expectStatus(
+      await app.request
+        .get(`/enrollment/courses/${courseA.documentId}/students`)
+        .query({ 'pagination[pageSize]': 1000 })
+        .set(adminA.auth),
+      400
+    );
   });
 
   test('enrolling by email shows in the student\u2019s own enrollments; twice is 409; cancelling shows as cancelled', async () => {
     const student = await make.createUser('student');
-    const enrolled = await app.request.post(`/enrollment/courses/${courseA.documentId}/enrollments`).set(adminA.auth).send({ email: student.email.toUpperCase() });
+    const enrolled = await app.request
+      .post(`/enrollment/courses/${courseA.documentId}/enrollments`)
+      .set(adminA.auth)
+      .send({ email: student.email.toUpperCase() });
     expectStatus(enrolled, 201);
     expect(enrolled.body.data).toMatchObject({ status: 'active', course: { documentId: courseA.documentId } });
     const mine = await app.request.get('/api/me/enrollments').set(student.auth);
-    expect(mine.body.data).toEqual([expect.objectContaining({ status: 'active', course: expect.objectContaining({ documentId: courseA.documentId }) })]);
+    expect(mine.body.data).toEqual([
+      expect.objectContaining({
+        status: 'active',
+        course: expect.objectContaining({ documentId: courseA.documentId }),
+      }),
+    ]);
 
-    const again = await app.request.post(`/enrollment/courses/${courseA.documentId}/enrollments`).set(adminA.auth).send({ email: student.email });
+    const again = await app.request
+      .post(`/enrollment/courses/${courseA.documentId}/enrollments`)
+      .set(adminA.auth)
+      .send({ email: student.email });
     expectStatus(again, 409);
     expect(again.body.error.details.reason).toBe('already_enrolled');
 
-    const cancelled = await app.request.delete(`/enrollment/courses/${courseA.documentId}/enrollments/${student.id}`).set(adminA.auth);
+    const cancelled = await app.request
+      .delete(`/enrollment/courses/${courseA.documentId}/enrollments/${student.id}`)
+      .set(adminA.auth);
     expectStatus(cancelled, 200);
     expect(cancelled.body.data.status).toBe('cancelled');
     const after = await app.request.get('/api/me/enrollments').set(student.auth);
     expect(after.body.data).toEqual([expect.objectContaining({ status: 'cancelled' })]);
     const list = await app.request.get(`/enrollment/courses/${courseA.documentId}/students`).set(adminA.auth);
     expect(list.body.data.map((entry: any) => entry.student.id)).not.toContain(student.id);
-    expectStatus(await app.request.delete(`/enrollment/courses/${courseA.documentId}/enrollments/${student.id}`).set(adminA.auth), 404);
+    expectStatus(
+      await app.request.delete(`/enrollment/courses/${courseA.documentId}/enrollments/${student.id}`).set(adminA.auth),
+      404
+    );
   });
 
   test('a full course refuses the next student placed by staff (403 course_full)', async () => {
     const small = await make.createCourse({ teacher: teacherA, lessons: 1, data: { capacity: 1 } });
     const [first, second] = await Promise.all([make.createUser('student'), make.createUser('student')]);
-    expectStatus(await app.request.post(`/enrollment/courses/${small.documentId}/enrollments`).set(adminA.auth).send({ email: first.email }), 201);
-    const full = await app.request.post(`/enrollment/courses/${small.documentId}/enrollments`).set(adminA.auth).send({ email: second.email });
+    expectStatus(
+      await app.request
+        .post(`/enrollment/courses/${small.documentId}/enrollments`)
+        .set(adminA.auth)
+        .send({ email: first.email }),
+      201
+    );
+    const full = await app.request
+      .post(`/enrollment/courses/${small.documentId}/enrollments`)
+      .set(adminA.auth)
+      .send({ email: second.email });
     expectStatus(full, 403);
     expect(full.body.error.details.reason).toBe('course_full');
   });
@@ -161,21 +202,52 @@ describe('Enrollments page', () => {
     expect(unknown.body.error.details.reason).toBe('user_not_found');
     expectStatus(await app.request.post(url).set(adminB.auth).send({ email: student.email }), 403);
     expectStatus(await app.request.post(url).set(marketer.auth).send({ email: student.email }), 403);
-    expectStatus(await app.request.post('/enrollment/courses/nosuchcourse000000000000/enrollments').set(superAdmin.auth).send({ email: student.email }), 404);
-    expectStatus(await app.request.delete(`/enrollment/courses/${courseA.documentId}/enrollments/abc`).set(adminA.auth), 400);
+    expectStatus(
+      await app.request
+        .post('/enrollment/courses/nosuchcourse000000000000/enrollments')
+        .set(superAdmin.auth)
+        .send({ email: student.email }),
+      404
+    );
+    expectStatus(
+      await app.request.delete(`/enrollment/courses/${courseA.documentId}/enrollments/abc`).set(adminA.auth),
+      400
+    );
     // Enrolled by its teacher, the student still cannot be removed by another course's teacher or a Marketer.
     expectStatus(await app.request.post(url).set(adminA.auth).send({ email: student.email }), 201);
-    expectStatus(await app.request.delete(`/enrollment/courses/${courseA.documentId}/enrollments/${student.id}`).set(adminB.auth), 403);
-    expectStatus(await app.request.delete(`/enrollment/courses/${courseA.documentId}/enrollments/${student.id}`).set(marketer.auth), 403);
-    expectStatus(await app.request.delete(`/enrollment/courses/${courseA.documentId}/enrollments/${student.id}`).set(superAdmin.auth), 200);
-    expectStatus(await app.request.delete(`/enrollment/courses/${courseA.documentId}/enrollments/${student.id}`).set(adminA.auth), 404);
+    expectStatus(
+      await app.request.delete(`/enrollment/courses/${courseA.documentId}/enrollments/${student.id}`).set(adminB.auth),
+      403
+    );
+    expectStatus(
+      await app.request
+        .delete(`/enrollment/courses/${courseA.documentId}/enrollments/${student.id}`)
+        .set(marketer.auth),
+      403
+    );
+    expectStatus(
+      await app.request
+        .delete(`/enrollment/courses/${courseA.documentId}/enrollments/${student.id}`)
+        .set(superAdmin.auth),
+      200
+    );
+    expectStatus(
+      await app.request.delete(`/enrollment/courses/${courseA.documentId}/enrollments/${student.id}`).set(adminA.auth),
+      404
+    );
     const mine = await app.request.get('/api/me/enrollments').set(student.auth);
     expect(mine.body.data).toEqual([expect.objectContaining({ status: 'cancelled' })]);
   });
 
   test('a Super Admin enrolls in any course', async () => {
     const student = await make.createUser('student');
-    expectStatus(await app.request.post(`/enrollment/courses/${courseB.documentId}/enrollments`).set(superAdmin.auth).send({ email: student.email }), 201);
+    expectStatus(
+      await app.request
+        .post(`/enrollment/courses/${courseB.documentId}/enrollments`)
+        .set(superAdmin.auth)
+        .send({ email: student.email }),
+      201
+    );
   });
 });
 
@@ -211,21 +283,53 @@ describe('Course insights page', () => {
     for (const [student, day, status, progressPercent] of enrollments) {
       await app.strapi.db.query(ENROLLMENT).create({
         data: {
-          key: `${student.id}:${course.documentId}`, user: student.id, course: courseRowId, status, enrolledAt: noon(day), progressPercent,
-          completedAt: status === 'completed' ? noon('2026-11-20') : null, cancelledAt: status === 'cancelled' ? noon('2026-11-21') : null,
+          key: `${student.id}:${course.documentId}`,
+          user: student.id,
+          course: courseRowId,
+          status,
+          enrolledAt: noon(day),
+          progressPercent,
+          completedAt: status === 'completed' ? noon('2026-11-20') : null,
+          cancelledAt: status === 'cancelled' ? noon('2026-11-21') : null,
         },
       });
     }
     const [l1, l2, l3] = course.lessons.map((lesson) => lesson.documentId);
-    const done: Array<[TestUser, string[]]> = [[s1, [l1, l2, l3]], [s3, [l1]], [s4, [l1]], [s5, [l1, l2]], [s6, [l1, l3]], [s7, [l1, l2, l3]]];
+    const done: Array<[TestUser, string[]]> = [
+      [s1, [l1, l2, l3]],
+      [s3, [l1]],
+      [s4, [l1]],
+      [s5, [l1, l2]],
+      [s6, [l1, l3]],
+      [s7, [l1, l2, l3]],
+    ];
     const progress = (student: TestUser, lesson: string, completedAt: Date | null) =>
-      app.strapi.db.query(PROGRESS).create({ data: { key: `${student.id}:${lesson}`, user: student.id, lessonDocumentId: lesson, courseDocumentId: course.documentId, completedAt, positionSeconds: 10 } });
-    for (const [student, lessons] of done) for (const lesson of lessons) await progress(student, lesson, noon('2026-11-15'));
+      app.strapi.db.query(PROGRESS).create({
+        data: {
+          key: `${student.id}:${lesson}`,
+          user: student.id,
+          lessonDocumentId: lesson,
+          courseDocumentId: course.documentId,
+          completedAt,
+          positionSeconds: 10,
+        },
+      });
+    for (const [student, lessons] of done)
+      for (const lesson of lessons) await progress(student, lesson, noon('2026-11-15'));
     await progress(s2, l1, null);
 
     const attempt = (student: TestUser, quiz: string, attemptNumber: number, status: string, percent: number | null) =>
       app.strapi.db.query(ATTEMPT).create({
-        data: { key: `${student.id}:${quiz}:${attemptNumber}`, user: student.id, quizDocumentId: quiz, courseDocumentId: course.documentId, attemptNumber, status, percent, startedAt: noon('2026-11-15') },
+        data: {
+          key: `${student.id}:${quiz}:${attemptNumber}`,
+          user: student.id,
+          quizDocumentId: quiz,
+          courseDocumentId: course.documentId,
+          attemptNumber,
+          status,
+          percent,
+          startedAt: noon('2026-11-15'),
+        },
       });
     // Lesson quiz, best attempts: s1 100, s2 85 (after 45), s3 9.5, s4 10, s7 90 (after an expired 0); s6 only has one in progress.
     await attempt(s1, lessonQuiz, 1, 'submitted', 100);
@@ -242,7 +346,13 @@ describe('Course insights page', () => {
     // Another course's attempts and enrollments never count here.
     const elsewhere = await make.createUser('student');
     await app.strapi.db.query(ENROLLMENT).create({
-      data: { key: `${elsewhere.id}:${courseB.documentId}`, user: elsewhere.id, course: await publishedCourseRowId(courseB.documentId), status: 'active', enrolledAt: noon('2026-11-02') },
+      data: {
+        key: `${elsewhere.id}:${courseB.documentId}`,
+        user: elsewhere.id,
+        course: await publishedCourseRowId(courseB.documentId),
+        status: 'active',
+        enrolledAt: noon('2026-11-02'),
+      },
     });
   });
 
@@ -256,7 +366,12 @@ describe('Course insights page', () => {
     completionRatePercent: 16.7,
     averageProgressPercent: 53.8,
     quizzes: [
-      { documentId: lessonQuiz, title: expect.any(String), students: 5, buckets: bucketsWith({ 0: 1, 1: 1, 8: 1, 9: 2 }) },
+      {
+        documentId: lessonQuiz,
+        title: expect.any(String),
+        students: 5,
+        buckets: bucketsWith({ 0: 1, 1: 1, 8: 1, 9: 2 }),
+      },
       { documentId: finalQuiz, title: expect.any(String), students: 2, buckets: bucketsWith({ 6: 1, 7: 1 }) },
     ],
     // Active s2 s3 s4 s6 s7: s2 stopped at L1; s3, s4, s6 at L2 (s6 skipped it); s7 has done every lesson.
@@ -296,7 +411,10 @@ describe('Course insights page', () => {
 
   test('GET /progress/insights/:courseDocumentId gives the same numbers to its teacher and to a Super Admin', async () => {
     for (const session of [adminA, superAdmin]) {
-      const response = await app.request.get(`/progress/insights/${course.documentId}`).query({ period: 'week' }).set(session.auth);
+      const response = await app.request
+        .get(`/progress/insights/${course.documentId}`)
+        .query({ period: 'week' })
+        .set(session.auth);
       expectStatus(response, 200);
       expect(response.body.data).toEqual({
         ...expected(),
@@ -330,7 +448,10 @@ describe('Course insights page', () => {
     expect(other.body.error.details.reason).toBe('not_course_owner');
     expectStatus(await app.request.get('/progress/insights/nosuchcourse000000000000').set(superAdmin.auth), 404);
     expectStatus(await app.request.get('/progress/insights/not-a-document-id').set(superAdmin.auth), 400);
-    expectStatus(await app.request.get(`/progress/insights/${course.documentId}`).query({ period: 'month' }).set(adminA.auth), 400);
+    expectStatus(
+      await app.request.get(`/progress/insights/${course.documentId}`).query({ period: 'month' }).set(adminA.auth),
+      400
+    );
   });
 });
 
@@ -344,18 +465,36 @@ describe('Certificates page', () => {
     const certificates = app.strapi.plugin('certificates').service('certificates');
     anna = await make.createUser('student', { fullName: 'Анна Каренина' });
     boris = await make.createUser('student', { fullName: 'Boris Godunov' });
-    annaCertificate = (await certificates.issue({ userId: anna.id, courseDocumentId: courseA.documentId, now: new Date('2026-11-20T12:00:00Z') })).certificate;
-    borisCertificate = (await certificates.issue({ userId: boris.id, courseDocumentId: courseB.documentId, now: new Date('2026-11-21T12:00:00Z') })).certificate;
+    annaCertificate = (
+      await certificates.issue({
+        userId: anna.id,
+        courseDocumentId: courseA.documentId,
+        now: new Date('2026-11-20T12:00:00Z'),
+      })
+    ).certificate;
+    borisCertificate = (
+      await certificates.issue({
+        userId: boris.id,
+        courseDocumentId: courseB.documentId,
+        now: new Date('2026-11-21T12:00:00Z'),
+      })
+    ).certificate;
   });
 
-  const search = (session: AdminSession, query: Record<string, unknown> = {}) => app.request.get('/certificates/search').query(query).set(session.auth);
+  const search = (session: AdminSession, query: Record<string, unknown> = {}) =>
+    app.request.get('/certificates/search').query(query).set(session.auth);
   const codesOf = (response: any) => response.body.data.map((certificate: any) => certificate.code);
 
   test('a teacher finds only the certificates of the courses they teach', async () => {
     const mine = await search(adminA);
     expectStatus(mine, 200);
     expect(codesOf(mine)).toEqual([annaCertificate.code]);
-    expect(mine.body.data[0]).toMatchObject({ studentName: 'Анна Каренина', courseTitle: courseA.title, status: 'issued', student: { id: anna.id, email: anna.email } });
+    expect(mine.body.data[0]).toMatchObject({
+      studentName: 'Анна Каренина',
+      courseTitle: courseA.title,
+      status: 'issued',
+      student: { id: anna.id, email: anna.email },
+    });
     expect(codesOf(await search(adminA, { course: courseB.title }))).toEqual([]);
     expect(codesOf(await search(adminB))).toEqual([borisCertificate.code]);
     const all = await search(superAdmin, { 'pagination[pageSize]': 100 });
@@ -366,10 +505,14 @@ describe('Certificates page', () => {
     // SQLite folds the case of ASCII letters only, so a Cyrillic name is searched as written.
     expect(codesOf(await search(superAdmin, { student: 'Каренина' }))).toEqual([annaCertificate.code]);
     expect(codesOf(await search(superAdmin, { student: 'godunov' }))).toEqual([borisCertificate.code]);
-    expect(codesOf(await search(superAdmin, { student: boris.email.slice(0, 14).toUpperCase() }))).toEqual([borisCertificate.code]);
+    expect(codesOf(await search(superAdmin, { student: boris.email.slice(0, 14).toUpperCase() }))).toEqual([
+      borisCertificate.code,
+    ]);
     expect(codesOf(await search(superAdmin, { course: courseA.title.toLowerCase() }))).toEqual([annaCertificate.code]);
     expect(codesOf(await search(superAdmin, { code: annaCertificate.code }))).toEqual([annaCertificate.code]);
-    expect(codesOf(await search(superAdmin, { code: borisCertificate.code.slice(3, 12) }))).toEqual([borisCertificate.code]);
+    expect(codesOf(await search(superAdmin, { code: borisCertificate.code.slice(3, 12) }))).toEqual([
+      borisCertificate.code,
+    ]);
     expect(codesOf(await search(superAdmin, { student: 'Анна', course: courseB.title }))).toEqual([]);
   });
 
@@ -410,11 +553,23 @@ describe('Certificates page', () => {
     const url = `/certificates/${annaCertificate.documentId}/revoke`;
     expectStatus(await app.request.post(url).set(adminA.auth).send({ reason: '   ' }), 400);
     expectStatus(await app.request.post(url).set(adminA.auth).send({}), 400);
-    expectStatus(await app.request.post(url).set(adminA.auth).send({ reason: 'x'.repeat(2001) }), 400);
+    expectStatus(
+      await app.request
+        .post(url)
+        .set(adminA.auth)
+        .send({ reason: 'x'.repeat(2001) }),
+      400
+    );
     expectStatus(await app.request.post(url).set(adminA.auth).send({ reason: 'Plagiarism', extra: true }), 400);
     expectStatus(await app.request.post(url).set(adminB.auth).send({ reason: 'Not mine to revoke' }), 403);
     expectStatus(await app.request.post(url).set(marketer.auth).send({ reason: 'Not mine to revoke' }), 403);
-    expectStatus(await app.request.post('/certificates/nosuchcertificate0000000/revoke').set(superAdmin.auth).send({ reason: 'Gone' }), 404);
+    expectStatus(
+      await app.request
+        .post('/certificates/nosuchcertificate0000000/revoke')
+        .set(superAdmin.auth)
+        .send({ reason: 'Gone' }),
+      404
+    );
 
     const revoked = await app.request.post(url).set(adminA.auth).send({ reason: ' Plagiarism in the final project ' });
     expectStatus(revoked, 200);

@@ -23,7 +23,13 @@ const expectRefusal = (response: { status: number; body: any }, status: number, 
 
 async function createAssignment(course: TestCourse, data: Record<string, unknown> = {}) {
   const assignment = await app.strapi.documents('api::assignment.assignment').create({
-    data: { title: `Essay ${randomBytes(3).toString('hex')}`, instructions: 'Write it', maxPoints: 10, course: course.documentId, ...data } as any,
+    data: {
+      title: `Essay ${randomBytes(3).toString('hex')}`,
+      instructions: 'Write it',
+      maxPoints: 10,
+      course: course.documentId,
+      ...data,
+    } as any,
   });
   await app.strapi.documents('api::assignment.assignment').publish({ documentId: assignment.documentId });
   return { documentId: assignment.documentId as string, title: (data.title as string) ?? assignment.title };
@@ -36,14 +42,23 @@ async function enrolled(course: TestCourse, fullName: string) {
 }
 
 async function submit(student: TestUser, assignment: { documentId: string }, text: string) {
-  const response = await app.request.post(`/api/assignments/${assignment.documentId}/submissions`).set(student.auth).send({ text });
+  const response = await app.request
+    .post(`/api/assignments/${assignment.documentId}/submissions`)
+    .set(student.auth)
+    .send({ text });
   expectStatus(response, 201);
   return response.body.data as { documentId: string; attempt: number };
 }
 
-const queue = (session: AdminSession, query: Record<string, string | number> = {}) => app.request.get('/grading/queue').query(query).set(session.auth);
-const open = (session: AdminSession, documentId: string) => app.request.get(`/grading/queue/${documentId}`).set(session.auth);
-const gradeIt = (session: AdminSession, documentId: string, body: unknown) => app.request.post(`/grading/queue/${documentId}/grade`).set(session.auth).send(body as object);
+const queue = (session: AdminSession, query: Record<string, string | number> = {}) =>
+  app.request.get('/grading/queue').query(query).set(session.auth);
+const open = (session: AdminSession, documentId: string) =>
+  app.request.get(`/grading/queue/${documentId}`).set(session.auth);
+const gradeIt = (session: AdminSession, documentId: string, body: unknown) =>
+  app.request
+    .post(`/grading/queue/${documentId}/grade`)
+    .set(session.auth)
+    .send(body as object);
 const ownSubmission = async (student: TestUser, assignment: { documentId: string }) => {
   const response = await app.request.get(`/api/assignments/${assignment.documentId}/submissions`).set(student.auth);
   expectStatus(response, 200);
@@ -84,8 +99,16 @@ beforeAll(async () => {
   ]);
   mine = await make.createCourse({ teacher: teacherUser, lessons: 1 });
   theirs = await make.createCourse({ teacher: otherTeacherUser, lessons: 1 });
-  essay = await createAssignment(mine, { title: 'Essay on Pushkin', dueAt: new Date(Date.now() + 24 * HOUR).toISOString() });
-  lateWork = await createAssignment(mine, { title: 'Late lab report', dueAt: new Date(Date.now() - HOUR).toISOString(), allowLate: true, latePenaltyPercent: 20 });
+  essay = await createAssignment(mine, {
+    title: 'Essay on Pushkin',
+    dueAt: new Date(Date.now() + 24 * HOUR).toISOString(),
+  });
+  lateWork = await createAssignment(mine, {
+    title: 'Late lab report',
+    dueAt: new Date(Date.now() - HOUR).toISOString(),
+    allowLate: true,
+    latePenaltyPercent: 20,
+  });
   theirEssay = await createAssignment(theirs, { title: 'Their essay' });
   alice = await enrolled(mine, 'Alice Archer');
   boris = await enrolled(mine, 'Борис Бойко');
@@ -106,7 +129,11 @@ describe('grading queue', () => {
   test('a Teacher sees only the work of the courses they teach, oldest first, with what a row shows', async () => {
     const response = await queue(teacher);
     expectStatus(response, 200);
-    expect(response.body.data.map((row: any) => row.documentId)).toEqual([aliceWork.documentId, borisWork.documentId, borisLate.documentId]);
+    expect(response.body.data.map((row: any) => row.documentId)).toEqual([
+      aliceWork.documentId,
+      borisWork.documentId,
+      borisLate.documentId,
+    ]);
     expect(response.body.meta.pagination).toEqual({ page: 1, pageSize: 25, pageCount: 1, total: 3 });
     expect(response.body.data[0]).toMatchObject({
       student: { id: alice.id, fullName: 'Alice Archer', username: alice.username },
@@ -117,7 +144,12 @@ describe('grading queue', () => {
       isLate: false,
     });
     expect(response.body.data[0].submittedAt).toEqual(expect.any(String));
-    expect(response.body.data[2]).toMatchObject({ student: { fullName: 'Борис Бойко' }, assignment: { title: 'Late lab report' }, isLate: true, latePenaltyPercent: 20 });
+    expect(response.body.data[2]).toMatchObject({
+      student: { fullName: 'Борис Бойко' },
+      assignment: { title: 'Late lab report' },
+      isLate: true,
+      latePenaltyPercent: 20,
+    });
     // The list carries no submission text: that is for the page of one submission.
     expect(response.body.data[0].text).toBeUndefined();
 
@@ -132,7 +164,9 @@ describe('grading queue', () => {
     expect(courses.body.data).toEqual([{ documentId: mine.documentId, title: mine.title }]);
     const all = await app.request.get('/grading/courses').set(superAdmin.auth);
     expectStatus(all, 200);
-    expect(all.body.data.map((course: any) => course.documentId)).toEqual(expect.arrayContaining([mine.documentId, theirs.documentId]));
+    expect(all.body.data.map((course: any) => course.documentId)).toEqual(
+      expect.arrayContaining([mine.documentId, theirs.documentId])
+    );
 
     const everything = await queue(superAdmin, { pageSize: 100 });
     expectStatus(everything, 200);
@@ -177,27 +211,52 @@ describe('grading queue', () => {
       assignment: { documentId: withFile.documentId, title: 'Upload a PDF', maxPoints: 10, latePenaltyPercent: 0 },
       course: { documentId: mine.documentId, title: mine.title },
     });
-    expect(response.body.data.files).toEqual([expect.objectContaining({ name: 'essay.pdf', mime: 'application/pdf', url: expect.stringMatching(/\.pdf$/) })]);
+    expect(response.body.data.files).toEqual([
+      expect.objectContaining({ name: 'essay.pdf', mime: 'application/pdf', url: expect.stringMatching(/\.pdf$/) }),
+    ]);
     // The link opens the file.
     const file = await app.request.get(response.body.data.files[0].url);
     expectStatus(file, 200);
 
     const late = await open(teacher, borisLate.documentId);
     expectStatus(late, 200);
-    expect(late.body.data).toMatchObject({ isLate: true, latePenaltyPercent: 20, assignment: { latePenaltyPercent: 20, allowLate: true } });
+    expect(late.body.data).toMatchObject({
+      isLate: true,
+      latePenaltyPercent: 20,
+      assignment: { latePenaltyPercent: 20, allowLate: true },
+    });
     // Submission text is Markdown-sanitised on write (src/content/text-policy.ts): the script is gone, basic
     // formatting stays; the page still shows it as text, never as markup.
     expect((await open(teacher, aliceWork.documentId)).body.data.text).toBe('Alice <b>writes</b>');
   });
 
   test('grading: the student sees the grade through the REST API and is notified; the work leaves the queue', async () => {
-    const graded = await gradeIt(teacher, aliceWork.documentId, { grade: 9, feedback: 'Well argued', status: 'graded', attempt: 1 });
+    const graded = await gradeIt(teacher, aliceWork.documentId, {
+      grade: 9,
+      feedback: 'Well argued',
+      status: 'graded',
+      attempt: 1,
+    });
     expectStatus(graded, 200);
-    expect(graded.body.data).toMatchObject({ status: 'graded', grade: 9, finalGrade: 9, feedback: 'Well argued', assignment: { maxPoints: 10 } });
+    expect(graded.body.data).toMatchObject({
+      status: 'graded',
+      grade: 9,
+      finalGrade: 9,
+      feedback: 'Well argued',
+      assignment: { maxPoints: 10 },
+    });
 
     const seen = await ownSubmission(alice, essay);
-    expect(seen).toMatchObject({ documentId: aliceWork.documentId, status: 'graded', grade: 9, finalGrade: 9, feedback: 'Well argued' });
-    const notices = await app.strapi.db.query(NOTIFICATION).findMany({ where: { user: { id: alice.id }, type: 'grade_posted' } });
+    expect(seen).toMatchObject({
+      documentId: aliceWork.documentId,
+      status: 'graded',
+      grade: 9,
+      finalGrade: 9,
+      feedback: 'Well argued',
+    });
+    const notices = await app.strapi.db
+      .query(NOTIFICATION)
+      .findMany({ where: { user: { id: alice.id }, type: 'grade_posted' } });
     expect(notices.map((notice: any) => notice.title)).toContain('Grade posted: Essay on Pushkin');
 
     const left = await queue(teacher);
@@ -212,24 +271,48 @@ describe('grading queue', () => {
   });
 
   test('return and resubmission requested: the student hands in again and the new attempt is back in the queue', async () => {
-    const returned = await gradeIt(teacher, borisWork.documentId, { feedback: 'Look at chapter 2 again', status: 'returned' });
+    const returned = await gradeIt(teacher, borisWork.documentId, {
+      feedback: 'Look at chapter 2 again',
+      status: 'returned',
+    });
     expectStatus(returned, 200);
     expect(returned.body.data).toMatchObject({ status: 'returned', grade: null, feedback: 'Look at chapter 2 again' });
-    expect(await ownSubmission(boris, essay)).toMatchObject({ status: 'returned', feedback: 'Look at chapter 2 again' });
+    expect(await ownSubmission(boris, essay)).toMatchObject({
+      status: 'returned',
+      feedback: 'Look at chapter 2 again',
+    });
 
     const second = await submit(boris, essay, 'Boris writes, better');
     expect(second).toMatchObject({ documentId: borisWork.documentId, attempt: 2 });
     const back = await queue(teacher);
-    expect(back.body.data.find((row: any) => row.documentId === borisWork.documentId)).toMatchObject({ attempt: 2, status: 'submitted' });
+    expect(back.body.data.find((row: any) => row.documentId === borisWork.documentId)).toMatchObject({
+      attempt: 2,
+      status: 'submitted',
+    });
 
     // The page showed attempt 1: grading it now would grade work the teacher has not read.
-    expectRefusal(await gradeIt(teacher, borisWork.documentId, { grade: 5, status: 'graded', attempt: 1 }), 409, 'submission_changed');
+    expectRefusal(
+      await gradeIt(teacher, borisWork.documentId, { grade: 5, status: 'graded', attempt: 1 }),
+      409,
+      'submission_changed'
+    );
 
-    const requested = await gradeIt(teacher, borisWork.documentId, { grade: 4, feedback: 'Needs sources', status: 'resubmit_requested', attempt: 2 });
+    const requested = await gradeIt(teacher, borisWork.documentId, {
+      grade: 4,
+      feedback: 'Needs sources',
+      status: 'resubmit_requested',
+      attempt: 2,
+    });
     expectStatus(requested, 200);
     expect(requested.body.data).toMatchObject({ status: 'resubmit_requested', grade: 4, attempt: 2 });
-    expect(await ownSubmission(boris, essay)).toMatchObject({ status: 'resubmit_requested', grade: 4, feedback: 'Needs sources' });
-    const notices = await app.strapi.db.query(NOTIFICATION).findMany({ where: { user: { id: boris.id }, type: 'grade_posted' } });
+    expect(await ownSubmission(boris, essay)).toMatchObject({
+      status: 'resubmit_requested',
+      grade: 4,
+      feedback: 'Needs sources',
+    });
+    const notices = await app.strapi.db
+      .query(NOTIFICATION)
+      .findMany({ where: { user: { id: boris.id }, type: 'grade_posted' } });
     expect(notices.map((notice: any) => notice.title)).toEqual(
       expect.arrayContaining(['Returned with feedback: Essay on Pushkin', 'Resubmission requested: Essay on Pushkin'])
     );
@@ -256,7 +339,11 @@ describe('grading queue', () => {
     expect((await open(teacher, fresh.documentId)).body.data).toMatchObject({ status: 'submitted', grade: null });
 
     expectRefusal(await open(teacher, carolWork.documentId), 403, 'not_course_owner');
-    expectRefusal(await gradeIt(teacher, carolWork.documentId, { grade: 1, status: 'graded' }), 403, 'not_course_owner');
+    expectRefusal(
+      await gradeIt(teacher, carolWork.documentId, { grade: 1, status: 'graded' }),
+      403,
+      'not_course_owner'
+    );
     expect(await ownSubmission(carol, theirEssay)).toMatchObject({ status: 'submitted', grade: null });
   });
 
@@ -291,7 +378,9 @@ describe('quiz preview', () => {
     app.request.get(`/grading/quiz-preview/${documentId}`).query(query).set(session.auth);
 
   test('a Teacher previews their own quiz as a student gets it, with the answers marked', async () => {
-    const quiz = await make.createQuiz(mine, { data: { timeLimitSeconds: 600, passingPercent: 60, maxAttempts: 3, description: 'A warm-up' } });
+    const quiz = await make.createQuiz(mine, {
+      data: { timeLimitSeconds: 600, passingPercent: 60, maxAttempts: 3, description: 'A warm-up' },
+    });
     const response = await preview(teacher, quiz.documentId);
     expectStatus(response, 200);
     expect(response.body.data).toMatchObject({
@@ -312,7 +401,10 @@ describe('quiz preview', () => {
         prompt: 'Pick the right one',
         points: 1,
         explanation: 'Because it is right',
-        options: [expect.objectContaining({ text: 'Right', correct: true }), expect.objectContaining({ text: 'Wrong', correct: false })],
+        options: [
+          expect.objectContaining({ text: 'Right', correct: true }),
+          expect.objectContaining({ text: 'Wrong', correct: false }),
+        ],
       }),
       expect.objectContaining({ type: 'short_text', prompt: 'Say hello', acceptedAnswers: ['hello'] }),
       expect.objectContaining({ type: 'numeric', prompt: 'Pi to two places', numericAnswer: 3.14, tolerance: 0.01 }),
@@ -344,17 +436,42 @@ describe('quiz preview', () => {
 });
 
 describe('quiz layouts in the content manager', () => {
-  const configuration = (session: AdminSession) => app.request.get('/content-manager/content-types/api::quiz.quiz/configuration').set(session.auth);
+  const configuration = (session: AdminSession) =>
+    app.request.get('/content-manager/content-types/api::quiz.quiz/configuration').set(session.auth);
 
   test('questions show their prompt when collapsed, and fields say what they do', async () => {
     const response = await configuration(teacher);
     expectStatus(response, 200);
     const { contentType, components } = response.body.data;
-    expect(contentType.metadatas.timeLimitSeconds.edit).toMatchObject({ label: 'Time limit (seconds)', description: 'Empty: no time limit' });
+    expect(contentType.metadatas.timeLimitSeconds.edit).toMatchObject({
+      label: 'Time limit (seconds)',
+      description: 'Empty: no time limit',
+    });
     expect(contentType.layouts.list).toEqual(['id', 'title', 'lesson', 'course', 'isFinal', 'timeLimitSeconds']);
     // Every field is still on the edit view.
-    const placed = contentType.layouts.edit.flat().map((field: { name: string }) => field.name).sort();
-    expect(placed).toEqual(Object.keys(contentType.metadatas).filter((name) => contentType.metadatas[name].edit.visible !== false && !['id', 'documentId', 'createdAt', 'updatedAt', 'publishedAt', 'createdBy', 'updatedBy', 'locale', 'localizations'].includes(name)).sort());
+    const placed = contentType.layouts.edit
+      .flat()
+      .map((field: { name: string }) => field.name)
+      .sort();
+    expect(placed).toEqual(
+      Object.keys(contentType.metadatas)
+        .filter(
+          (name) =>
+            contentType.metadatas[name].edit.visible !== false &&
+            ![
+              'id',
+              'documentId',
+              'createdAt',
+              'updatedAt',
+              'publishedAt',
+              'createdBy',
+              'updatedBy',
+              'locale',
+              'localizations',
+            ].includes(name)
+        )
+        .sort()
+    );
     expect(components['quiz.question'].settings.mainField).toBe('prompt');
     expect(components['quiz.question'].layouts.edit[0]).toEqual([{ name: 'prompt', size: 12 }]);
     expect(components['quiz.question'].metadatas.acceptedAnswers.edit.label).toBe('Accepted answers');
@@ -367,7 +484,11 @@ describe('quiz layouts in the content manager', () => {
     const model = contentTypes.findContentType('api::quiz.quiz');
     const current = await contentTypes.findConfiguration(model);
     current.metadatas.title.edit.label = 'Quiz name';
-    await contentTypes.updateConfiguration(model, { settings: current.settings, metadatas: current.metadatas, layouts: current.layouts });
+    await contentTypes.updateConfiguration(model, {
+      settings: current.settings,
+      metadatas: current.metadatas,
+      layouts: current.layouts,
+    });
     await applyQuizLayouts(app.strapi);
     expect((await configuration(superAdmin)).body.data.contentType.metadatas.title.edit.label).toBe('Quiz name');
   });

@@ -17,19 +17,34 @@ const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
 
 async function createAssignment(course: TestCourse, data: Record<string, unknown> = {}, published = true) {
   const assignment = await app.strapi.documents('api::assignment.assignment').create({
-    data: { title: `Essay ${Math.random().toString(36).slice(2, 8)}`, instructions: 'Write it', maxPoints: 10, course: course.documentId, ...data } as any,
+    data: {
+      title: `Essay ${Math.random().toString(36).slice(2, 8)}`,
+      instructions: 'Write it',
+      maxPoints: 10,
+      course: course.documentId,
+      ...data,
+    } as any,
   });
-  if (published) await app.strapi.documents('api::assignment.assignment').publish({ documentId: assignment.documentId });
+  if (published)
+    await app.strapi.documents('api::assignment.assignment').publish({ documentId: assignment.documentId });
   return { documentId: assignment.documentId as string };
 }
 
 const submitJson = (user: TestUser | null, assignment: { documentId: string }, body: unknown) =>
-  app.request.post(`/api/assignments/${assignment.documentId}/submissions`).set(user ? user.auth : {}).send(body as object);
-const listSubmissions = (user: TestUser, assignment: { documentId: string }) => app.request.get(`/api/assignments/${assignment.documentId}/submissions`).set(user.auth);
+  app.request
+    .post(`/api/assignments/${assignment.documentId}/submissions`)
+    .set(user ? user.auth : {})
+    .send(body as object);
+const listSubmissions = (user: TestUser, assignment: { documentId: string }) =>
+  app.request.get(`/api/assignments/${assignment.documentId}/submissions`).set(user.auth);
 const grade = (user: TestUser, submission: { documentId: string }, body: unknown) =>
-  app.request.put(`/api/submissions/${submission.documentId}/grade`).set(user.auth).send(body as object);
+  app.request
+    .put(`/api/submissions/${submission.documentId}/grade`)
+    .set(user.auth)
+    .send(body as object);
 
-const submissionCount = (assignment: { documentId: string }) => app.strapi.db.query(SUBMISSION).count({ where: { key: { $endsWith: `:${assignment.documentId}` } } });
+const submissionCount = (assignment: { documentId: string }) =>
+  app.strapi.db.query(SUBMISSION).count({ where: { key: { $endsWith: `:${assignment.documentId}` } } });
 const fileCount = () => app.strapi.db.query(FILE).count({});
 
 const enrolled = async (course: TestCourse, overrides: Record<string, unknown> = {}) => {
@@ -45,7 +60,11 @@ const expectRefusal = (response: { status: number; body: any }, status: number, 
 beforeAll(async () => {
   app = await startLyceum();
   make = factories(app.strapi);
-  [owner, otherTeacher, admin] = await Promise.all([make.createUser('teacher'), make.createUser('teacher'), make.createUser('admin')]);
+  [owner, otherTeacher, admin] = await Promise.all([
+    make.createUser('teacher'),
+    make.createUser('teacher'),
+    make.createUser('admin'),
+  ]);
 });
 afterAll(async () => {
   // Uploaded test files live in public/uploads: leave the working tree as it was.
@@ -102,7 +121,12 @@ describe('handing work in', () => {
       .set(student.auth)
       .attach('files', PDF, { filename: 'essay-v2.pdf', contentType: 'application/pdf' });
     expect(second.status).toBe(201);
-    expect(second.body.data).toMatchObject({ documentId: first.body.data.documentId, attempt: 2, text: null, status: 'submitted' });
+    expect(second.body.data).toMatchObject({
+      documentId: first.body.data.documentId,
+      attempt: 2,
+      text: null,
+      status: 'submitted',
+    });
     expect(second.body.data.files.map((file: any) => file.name)).toEqual(['essay-v2.pdf']);
     // The replaced files are gone, not orphaned.
     expect(await fileCount()).toBe(filesBefore + 1);
@@ -113,11 +137,16 @@ describe('handing work in', () => {
     const course = await make.createCourse({ teacher: owner });
     const assignment = await createAssignment(course);
     const student = await enrolled(course);
-    const responses = await Promise.all([submitJson(student, assignment, { text: 'one' }), submitJson(student, assignment, { text: 'two' })]);
+    const responses = await Promise.all([
+      submitJson(student, assignment, { text: 'one' }),
+      submitJson(student, assignment, { text: 'two' }),
+    ]);
     expect(responses.map((response) => response.status)).toEqual([201, 201]);
     expect(await submissionCount(assignment)).toBe(1);
     expect(responses.map((response) => response.body.data.attempt).sort()).toEqual([1, 2]);
-    const stored = await app.strapi.db.query(SUBMISSION).findOne({ where: { key: `${student.id}:${assignment.documentId}` } });
+    const stored = await app.strapi.db
+      .query(SUBMISSION)
+      .findOne({ where: { key: `${student.id}:${assignment.documentId}` } });
     expect(stored.attempt).toBe(2);
   });
 
@@ -125,7 +154,9 @@ describe('handing work in', () => {
     const course = await make.createCourse({ teacher: owner });
     const assignment = await createAssignment(course);
     const student = await enrolled(course);
-    const responses = await Promise.all(Array.from({ length: 5 }, (_, index) => submitJson(student, assignment, { text: `version ${index}` })));
+    const responses = await Promise.all(
+      Array.from({ length: 5 }, (_, index) => submitJson(student, assignment, { text: `version ${index}` }))
+    );
     expect(responses.map((response) => response.status)).toEqual([201, 201, 201, 201, 201]);
     expect(await submissionCount(assignment)).toBe(1);
     expect(responses.map((response) => response.body.data.attempt).sort()).toEqual([1, 2, 3, 4, 5]);
@@ -160,7 +191,9 @@ describe('handing work in', () => {
     const student = await enrolled(course);
     expectRefusal(await submitJson(student, assignment, { text: 'too early' }), 403, 'lesson_locked');
     expect(await submissionCount(assignment)).toBe(0);
-    expect((await app.request.post(`/api/lessons/${course.lessons[0].documentId}/complete`).set(student.auth)).status).toBe(200);
+    expect(
+      (await app.request.post(`/api/lessons/${course.lessons[0].documentId}/complete`).set(student.auth)).status
+    ).toBe(200);
     expect((await submitJson(student, assignment, { text: 'now' })).status).toBe(201);
   });
 
@@ -200,14 +233,20 @@ describe('files are checked against the assignment', () => {
       .attach('files', PDF, { filename: 'essay.pdf', contentType: 'application/pdf' })
       .attach('files', Buffer.from('notes'), { filename: 'notes.txt', contentType: 'text/plain' });
     expect(response.status).toBe(400);
-    expect(response.body.error.details.errors[0]).toMatchObject({ path: ['files'], message: expect.stringContaining('notes.txt') });
+    expect(response.body.error.details.errors[0]).toMatchObject({
+      path: ['files'],
+      message: expect.stringContaining('notes.txt'),
+    });
     // A declared type cannot pass off a file whose name says otherwise.
     const disguised = await app.request
       .post(`/api/assignments/${assignment.documentId}/submissions`)
       .set(student.auth)
       .attach('files', Buffer.from('MZ'), { filename: 'essay.exe', contentType: 'application/pdf' });
     expect(disguised.status).toBe(400);
-    expect(disguised.body.error.details.errors[0]).toMatchObject({ path: ['files'], message: expect.stringContaining('essay.exe') });
+    expect(disguised.body.error.details.errors[0]).toMatchObject({
+      path: ['files'],
+      message: expect.stringContaining('essay.exe'),
+    });
     expect(await fileCount()).toBe(filesBefore);
     expect(await submissionCount(assignment)).toBe(0);
   });
@@ -226,7 +265,10 @@ describe('files are checked against the assignment', () => {
         .set(student.auth)
         .attach('files', content, { filename: 'essay.pdf', contentType: 'application/pdf' });
       expect(response.status).toBe(400);
-      expect(response.body.error.details).toMatchObject({ reason, errors: [expect.objectContaining({ path: ['files'], message: expect.stringContaining('essay.pdf') })] });
+      expect(response.body.error.details).toMatchObject({
+        reason,
+        errors: [expect.objectContaining({ path: ['files'], message: expect.stringContaining('essay.pdf') })],
+      });
     }
     expect(await fileCount()).toBe(filesBefore);
     expect(await submissionCount(assignment)).toBe(0);
@@ -243,7 +285,10 @@ describe('files are checked against the assignment', () => {
       .set(student.auth)
       .attach('files', big, { filename: 'essay.pdf', contentType: 'application/pdf' });
     expect(response.status).toBe(400);
-    expect(response.body.error.details.errors[0]).toMatchObject({ path: ['files'], message: expect.stringContaining('1 MB') });
+    expect(response.body.error.details.errors[0]).toMatchObject({
+      path: ['files'],
+      message: expect.stringContaining('1 MB'),
+    });
     expect(await fileCount()).toBe(filesBefore);
     expect(await submissionCount(assignment)).toBe(0);
   });
@@ -255,7 +300,10 @@ describe('files are checked against the assignment', () => {
     const response = await app.request
       .post(`/api/assignments/${assignment.documentId}/submissions`)
       .set(student.auth)
-      .attach('files', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'), { filename: 'drawing.svg', contentType: 'image/svg+xml' });
+      .attach('files', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'), {
+        filename: 'drawing.svg',
+        contentType: 'image/svg+xml',
+      });
     expect([response.status, response.body.error.details.errors[0].path]).toEqual([400, ['files']]);
     expect(await submissionCount(assignment)).toBe(0);
   });
@@ -264,7 +312,10 @@ describe('files are checked against the assignment', () => {
 describe('due dates', () => {
   test('past the due date without allowLate: 403 past_due, nothing stored', async () => {
     const course = await make.createCourse({ teacher: owner });
-    const assignment = await createAssignment(course, { dueAt: new Date(Date.now() - HOUR).toISOString(), allowLate: false });
+    const assignment = await createAssignment(course, {
+      dueAt: new Date(Date.now() - HOUR).toISOString(),
+      allowLate: false,
+    });
     const student = await enrolled(course);
     const filesBefore = await fileCount();
     const response = await app.request
@@ -278,7 +329,11 @@ describe('due dates', () => {
 
   test('late work with allowLate is marked late and its grade loses latePenaltyPercent', async () => {
     const course = await make.createCourse({ teacher: owner });
-    const assignment = await createAssignment(course, { dueAt: new Date(Date.now() - HOUR).toISOString(), allowLate: true, latePenaltyPercent: 20 });
+    const assignment = await createAssignment(course, {
+      dueAt: new Date(Date.now() - HOUR).toISOString(),
+      allowLate: true,
+      latePenaltyPercent: 20,
+    });
     const student = await enrolled(course);
     const response = await submitJson(student, assignment, { text: 'sorry, late' });
     expect(response.status).toBe(201);
@@ -290,16 +345,31 @@ describe('due dates', () => {
 
   test('a resubmission the teacher asked for is taken after the due date, keeping its lateness', async () => {
     const course = await make.createCourse({ teacher: owner });
-    const assignment = await createAssignment(course, { dueAt: new Date(Date.now() + HOUR).toISOString(), allowLate: false, latePenaltyPercent: 50 });
+    const assignment = await createAssignment(course, {
+      dueAt: new Date(Date.now() + HOUR).toISOString(),
+      allowLate: false,
+      latePenaltyPercent: 50,
+    });
     const student = await enrolled(course);
     const first = await submitJson(student, assignment, { text: 'on time' });
     expect(first.status).toBe(201);
-    await app.strapi.db.query('api::assignment.assignment').updateMany({ where: { documentId: assignment.documentId }, data: { dueAt: new Date(Date.now() - HOUR) } });
+    await app.strapi.db
+      .query('api::assignment.assignment')
+      .updateMany({ where: { documentId: assignment.documentId }, data: { dueAt: new Date(Date.now() - HOUR) } });
     expectRefusal(await submitJson(student, assignment, { text: 'a late change' }), 403, 'past_due');
-    expect((await grade(owner, first.body.data, { status: 'resubmit_requested', feedback: 'Add sources' })).status).toBe(200);
+    expect(
+      (await grade(owner, first.body.data, { status: 'resubmit_requested', feedback: 'Add sources' })).status
+    ).toBe(200);
     const again = await submitJson(student, assignment, { text: 'with sources' });
     expect(again.status).toBe(201);
-    expect(again.body.data).toMatchObject({ attempt: 2, isLate: false, latePenaltyPercent: 0, status: 'submitted', grade: null, feedback: null });
+    expect(again.body.data).toMatchObject({
+      attempt: 2,
+      isLate: false,
+      latePenaltyPercent: 0,
+      status: 'submitted',
+      grade: null,
+      feedback: null,
+    });
   });
 });
 
@@ -311,7 +381,13 @@ describe('grading', () => {
     const submitted = (await submitJson(student, assignment, { text: 'done' })).body.data;
     const response = await grade(owner, submitted, { grade: 9.5, feedback: 'Отлично', status: 'graded' });
     expect(response.status).toBe(200);
-    expect(response.body.data).toMatchObject({ grade: 9.5, finalGrade: 9.5, feedback: 'Отлично', status: 'graded', attempt: 1 });
+    expect(response.body.data).toMatchObject({
+      grade: 9.5,
+      finalGrade: 9.5,
+      feedback: 'Отлично',
+      status: 'graded',
+      attempt: 1,
+    });
     expect(response.body.data.gradedAt).toEqual(expect.any(String));
 
     const notifications = await app.strapi.db.query(NOTIFICATION).findMany({ where: { user: { id: student.id } } });
@@ -342,7 +418,11 @@ describe('grading', () => {
       [{ grade: 5, score: 5 }, 'score'],
     ] as const) {
       const response = await grade(owner, submitted, body);
-      expect([JSON.stringify(body), response.status, response.body.error?.details?.errors?.[0]?.path]).toEqual([JSON.stringify(body), 400, [field]]);
+      expect([JSON.stringify(body), response.status, response.body.error?.details?.errors?.[0]?.path]).toEqual([
+        JSON.stringify(body),
+        400,
+        [field],
+      ]);
     }
     const stored = await app.strapi.db.query(SUBMISSION).findOne({ where: { documentId: submitted.documentId } });
     expect([stored.status, stored.grade]).toEqual(['submitted', null]);
@@ -359,7 +439,9 @@ describe('grading', () => {
     // A student cannot grade anyone's work, their own or a classmate's.
     expect((await grade(classmate, submitted, { grade: 10 })).status).toBe(403);
     expect((await grade(student, submitted, { grade: 10 })).status).toBe(403);
-    expect((await app.request.put(`/api/submissions/${submitted.documentId}/grade`).send({ grade: 10 })).status).toBe(401);
+    expect((await app.request.put(`/api/submissions/${submitted.documentId}/grade`).send({ grade: 10 })).status).toBe(
+      401
+    );
     expect((await grade(owner, { documentId: 'abcdefghijklmnopqrstuvwx' }, { grade: 1 })).status).toBe(404);
     expect((await grade(owner, { documentId: 'bad id!' }, { grade: 1 })).status).toBe(400);
     const stored = await app.strapi.db.query(SUBMISSION).findOne({ where: { documentId: submitted.documentId } });
@@ -373,10 +455,19 @@ describe('grading', () => {
     const submitted = (await submitJson(student, assignment, { text: 'v1' })).body.data;
     expect((await grade(owner, submitted, { grade: 6 })).status).toBe(200);
     expectRefusal(await submitJson(student, assignment, { text: 'v2' }), 409, 'already_graded');
-    expect((await grade(owner, submitted, { grade: 6, status: 'returned', feedback: 'Improve part 2' })).body.data.status).toBe('returned');
+    expect(
+      (await grade(owner, submitted, { grade: 6, status: 'returned', feedback: 'Improve part 2' })).body.data.status
+    ).toBe('returned');
     const again = await submitJson(student, assignment, { text: 'v2' });
     expect(again.status).toBe(201);
-    expect(again.body.data).toMatchObject({ documentId: submitted.documentId, attempt: 2, text: 'v2', status: 'submitted', grade: null, finalGrade: null });
+    expect(again.body.data).toMatchObject({
+      documentId: submitted.documentId,
+      attempt: 2,
+      text: 'v2',
+      status: 'submitted',
+      grade: null,
+      finalGrade: null,
+    });
   });
 });
 
@@ -393,7 +484,9 @@ describe('listing submissions', () => {
     for (const manager of [owner, admin]) {
       const all = await listSubmissions(manager, assignment);
       expect(all.status).toBe(200);
-      expect(all.body.data.map((submission: any) => submission.student.email).sort()).toEqual([anna.email, boris.email].sort());
+      expect(all.body.data.map((submission: any) => submission.student.email).sort()).toEqual(
+        [anna.email, boris.email].sort()
+      );
       expect(all.body.meta.pagination).toMatchObject({ page: 1, total: 2 });
     }
     const own = await listSubmissions(boris, assignment);
@@ -406,7 +499,10 @@ describe('listing submissions', () => {
     expectRefusal(await listSubmissions(otherTeacher, assignment), 403, 'not_enrolled');
     expect((await listSubmissions(anna, { documentId: 'abcdefghijklmnopqrstuvwx' })).status).toBe(404);
     expect((await app.request.get(`/api/assignments/${assignment.documentId}/submissions`)).status).toBe(401);
-    const pageTooBig = await app.request.get(`/api/assignments/${assignment.documentId}/submissions`).query({ pagination: { pageSize: 1000 } }).set(owner.auth);
+    const pageTooBig = await app.request
+      .get(`/api/assignments/${assignment.documentId}/submissions`)
+      .query({ pagination: { pageSize: 1000 } })
+      .set(owner.auth);
     expect([pageTooBig.status, pageTooBig.body.error.details.errors[0].path]).toEqual([400, ['pagination.pageSize']]);
   });
 });

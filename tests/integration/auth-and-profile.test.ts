@@ -14,33 +14,54 @@ afterAll(stopLyceum);
 
 describe('registration and login', () => {
   test('registration gives the student role and keeps fullName', async () => {
-    const registration = await app.request
-      .post('/api/auth/local/register')
-      .send({ username: 'new_learner', email: 'new.learner@example.test', password: 'Secret-pass-1', fullName: 'Новый Ученик' });
+    const registration = await app.request.post('/api/auth/local/register').send({
+      username: 'new_learner',
+      email: 'new.learner@example.test',
+      password: 'Secret-pass-1',
+      fullName: 'Новый Ученик',
+    });
     expect(registration.status).toBe(200);
     expect(registration.body.jwt).toEqual(expect.any(String));
     expect(registration.body.user).not.toHaveProperty('password');
 
     const me = await app.request.get('/api/users/me').set('Authorization', `Bearer ${registration.body.jwt}`);
     expect(me.status).toBe(200);
-    expect(me.body).toMatchObject({ username: 'new_learner', email: 'new.learner@example.test', fullName: 'Новый Ученик', role: { type: 'student' } });
+    expect(me.body).toMatchObject({
+      username: 'new_learner',
+      email: 'new.learner@example.test',
+      fullName: 'Новый Ученик',
+      role: { type: 'student' },
+    });
   });
 
   test('registration cannot pick a role or other privileged fields', async () => {
-    const registration = await app.request
-      .post('/api/auth/local/register')
-      .send({ username: 'sneaky_one', email: 'sneaky@example.test', password: 'Secret-pass-1', role: 'admin', confirmed: true, blocked: false });
+    const registration = await app.request.post('/api/auth/local/register').send({
+      username: 'sneaky_one',
+      email: 'sneaky@example.test',
+      password: 'Secret-pass-1',
+      role: 'admin',
+      confirmed: true,
+      blocked: false,
+    });
     // Users-permissions refuses unknown fields outright rather than dropping them.
     expect(registration.status).toBe(400);
-    const stored = await app.strapi.db.query('plugin::users-permissions.user').findOne({ where: { username: 'sneaky_one' } });
+    const stored = await app.strapi.db
+      .query('plugin::users-permissions.user')
+      .findOne({ where: { username: 'sneaky_one' } });
     expect(stored).toBeNull();
   });
 
   test('login returns an access token and a refresh token', async () => {
     const student = await make.createUser('student');
-    const login = await app.request.post('/api/auth/local').send({ identifier: student.email, password: 'Secret-pass-1' });
+    const login = await app.request
+      .post('/api/auth/local')
+      .send({ identifier: student.email, password: 'Secret-pass-1' });
     expect(login.status).toBe(200);
-    expect(login.body).toMatchObject({ jwt: expect.any(String), refreshToken: expect.any(String), user: { email: student.email } });
+    expect(login.body).toMatchObject({
+      jwt: expect.any(String),
+      refreshToken: expect.any(String),
+      user: { email: student.email },
+    });
     const refreshed = await app.request.post('/api/auth/refresh').send({ refreshToken: login.body.refreshToken });
     expect(refreshed.status).toBe(200);
     expect(refreshed.body.jwt).toEqual(expect.any(String));
@@ -48,7 +69,9 @@ describe('registration and login', () => {
 
   test('a wrong password is 400 and no token', async () => {
     const student = await make.createUser('student');
-    const login = await app.request.post('/api/auth/local').send({ identifier: student.email, password: 'wrong-password' });
+    const login = await app.request
+      .post('/api/auth/local')
+      .send({ identifier: student.email, password: 'wrong-password' });
     expect(login.status).toBe(400);
     expect(login.body.jwt).toBeUndefined();
   });
@@ -66,10 +89,19 @@ describe('GET and PUT /users/me', () => {
 
   test('updates profile fields and returns the profile without secrets', async () => {
     const student = await make.createUser('student');
-    const response = await app.request.put('/api/users/me').set(student.auth).send({ fullName: 'Ada Lovelace', bio: 'Counts things', locale: 'ru' });
+    const response = await app.request
+      .put('/api/users/me')
+      .set(student.auth)
+      .send({ fullName: 'Ada Lovelace', bio: 'Counts things', locale: 'ru' });
     expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ fullName: 'Ada Lovelace', bio: 'Counts things', locale: 'ru', role: { type: 'student' } });
-    for (const secret of ['password', 'resetPasswordToken', 'confirmationToken']) expect(response.body).not.toHaveProperty(secret);
+    expect(response.body).toMatchObject({
+      fullName: 'Ada Lovelace',
+      bio: 'Counts things',
+      locale: 'ru',
+      role: { type: 'student' },
+    });
+    for (const secret of ['password', 'resetPasswordToken', 'confirmationToken'])
+      expect(response.body).not.toHaveProperty(secret);
   });
 
   test.each([
@@ -81,11 +113,24 @@ describe('GET and PUT /users/me', () => {
     ['username', { username: 'renamed' }],
   ])('refuses %s with 400 naming the field and changes nothing', async (field, body) => {
     const student = await make.createUser('student');
-    const response = await app.request.put('/api/users/me').set(student.auth).send({ fullName: 'Should not stick', ...body });
+    const response = await app.request
+      .put('/api/users/me')
+      .set(student.auth)
+      .send({ fullName: 'Should not stick', ...body });
     expect(response.status).toBe(400);
-    expect(response.body.error.details.errors).toEqual(expect.arrayContaining([expect.objectContaining({ path: [field] })]));
-    const stored = await app.strapi.db.query('plugin::users-permissions.user').findOne({ where: { id: student.id }, populate: { role: true } });
-    expect(stored).toMatchObject({ email: student.email, blocked: false, confirmed: true, username: student.username, role: { type: 'student' } });
+    expect(response.body.error.details.errors).toEqual(
+      expect.arrayContaining([expect.objectContaining({ path: [field] })])
+    );
+    const stored = await app.strapi.db
+      .query('plugin::users-permissions.user')
+      .findOne({ where: { id: student.id }, populate: { role: true } });
+    expect(stored).toMatchObject({
+      email: student.email,
+      blocked: false,
+      confirmed: true,
+      username: student.username,
+      role: { type: 'student' },
+    });
     expect(stored.fullName).not.toBe('Should not stick');
   });
 
@@ -104,24 +149,34 @@ describe('GET and PUT /users/me', () => {
 
   test('a body that is not an object is 400', async () => {
     const student = await make.createUser('student');
-    const response = await app.request.put('/api/users/me').set(student.auth).set('Content-Type', 'application/json').send('[1,2]');
+    const response = await app.request
+      .put('/api/users/me')
+      .set(student.auth)
+      .set('Content-Type', 'application/json')
+      .send('[1,2]');
     expect(response.status).toBe(400);
   });
 });
 
 describe('admin user management', () => {
   test('admin creates a teacher by role name and changes the role later', async () => {
-    const created = await app.request
-      .post('/api/users')
-      .set(admin.auth)
-      .send({ username: 'fresh_teacher', email: 'fresh.teacher@example.test', password: 'Secret-pass-1', role: 'teacher' });
+    const created = await app.request.post('/api/users').set(admin.auth).send({
+      username: 'fresh_teacher',
+      email: 'fresh.teacher@example.test',
+      password: 'Secret-pass-1',
+      role: 'teacher',
+    });
     expect(created.status).toBe(201);
-    const stored = await app.strapi.db.query('plugin::users-permissions.user').findOne({ where: { id: created.body.id }, populate: { role: true } });
+    const stored = await app.strapi.db
+      .query('plugin::users-permissions.user')
+      .findOne({ where: { id: created.body.id }, populate: { role: true } });
     expect(stored.role.type).toBe('teacher');
 
     const promoted = await app.request.put(`/api/users/${created.body.id}`).set(admin.auth).send({ role: 'admin' });
     expect(promoted.status).toBe(200);
-    const again = await app.strapi.db.query('plugin::users-permissions.user').findOne({ where: { id: created.body.id }, populate: { role: true } });
+    const again = await app.strapi.db
+      .query('plugin::users-permissions.user')
+      .findOne({ where: { id: created.body.id }, populate: { role: true } });
     expect(again.role.type).toBe('admin');
   });
 
@@ -132,7 +187,9 @@ describe('admin user management', () => {
       .send({ username: 'ghost_user', email: 'ghost@example.test', password: 'Secret-pass-1', role: 'superuser' });
     expect(response.status).toBe(400);
     expect(response.body.error.details.errors[0].path).toEqual(['role']);
-    expect(await app.strapi.db.query('plugin::users-permissions.user').findOne({ where: { username: 'ghost_user' } })).toBeNull();
+    expect(
+      await app.strapi.db.query('plugin::users-permissions.user').findOne({ where: { username: 'ghost_user' } })
+    ).toBeNull();
   });
 
   test('admins see emails; a teacher cannot list users', async () => {

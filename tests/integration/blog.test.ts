@@ -13,12 +13,14 @@ const words = (count: number, word = 'word') => Array.from({ length: count }, ()
 const unique = (prefix: string) => `${prefix}-${process.pid}-${(seq += 1)}`;
 
 /** An article document through the document service, in en and optionally ru. */
-async function createArticle(options: {
-  en?: Record<string, unknown>;
-  ru?: Record<string, unknown>;
-  tags?: string[];
-  publish?: boolean;
-} = {}) {
+async function createArticle(
+  options: {
+    en?: Record<string, unknown>;
+    ru?: Record<string, unknown>;
+    tags?: string[];
+    publish?: boolean;
+  } = {}
+) {
   const { en = {}, ru, tags = [], publish = true } = options;
   const slug = unique('article');
   const created = await app.strapi.documents(ARTICLE).create({
@@ -41,7 +43,9 @@ async function createTag(name = unique('tag')) {
 }
 
 async function rows(documentId: string) {
-  return app.strapi.db.query(ARTICLE).findMany({ where: { documentId }, select: ['locale', 'publishedAt', 'publishAt', 'readingMinutes'] });
+  return app.strapi.db
+    .query(ARTICLE)
+    .findMany({ where: { documentId }, select: ['locale', 'publishedAt', 'publishAt', 'readingMinutes'] });
 }
 const isPublished = async (documentId: string, locale: string) =>
   (await rows(documentId)).some((row: any) => row.locale === locale && row.publishedAt !== null);
@@ -82,9 +86,15 @@ describe('reading time', () => {
   });
 
   test('a locale added without a body reads in one minute; each locale counts its own body', async () => {
-    const created = await app.strapi.documents(ARTICLE).create({ locale: 'en', data: { title: 'Only English body', body: words(600) } as any });
-    await app.strapi.documents(ARTICLE).update({ documentId: created.documentId, locale: 'ru', data: { title: 'Без текста' } as any });
-    const byLocale = Object.fromEntries((await rows(created.documentId)).map((row: any) => [row.locale, row.readingMinutes]));
+    const created = await app.strapi
+      .documents(ARTICLE)
+      .create({ locale: 'en', data: { title: 'Only English body', body: words(600) } as any });
+    await app.strapi
+      .documents(ARTICLE)
+      .update({ documentId: created.documentId, locale: 'ru', data: { title: 'Без текста' } as any });
+    const byLocale = Object.fromEntries(
+      (await rows(created.documentId)).map((row: any) => [row.locale, row.readingMinutes])
+    );
     expect(byLocale).toEqual({ en: 3, ru: 1 });
   });
 });
@@ -94,7 +104,11 @@ describe('scheduled publishing', () => {
     const now = Date.now();
     const enAt = new Date(now + 10 * DAY);
     const ruAt = new Date(now + 12 * DAY);
-    const article = await createArticle({ publish: false, en: { publishAt: enAt.toISOString() }, ru: { publishAt: ruAt.toISOString() } });
+    const article = await createArticle({
+      publish: false,
+      en: { publishAt: enAt.toISOString() },
+      ru: { publishAt: ruAt.toISOString() },
+    });
 
     expect(await publishDueArticles(app.strapi, new Date(enAt.getTime() - 1000))).toEqual([]);
     expect(await isPublished(article.documentId, 'en')).toBe(false);
@@ -129,9 +143,17 @@ describe('scheduled publishing', () => {
 
   test('two runs at once publish a due locale exactly once', async () => {
     const at = new Date(Date.now() + 40 * DAY);
-    const article = await createArticle({ publish: false, en: { publishAt: at.toISOString() }, ru: { publishAt: at.toISOString() } });
+    const article = await createArticle({
+      publish: false,
+      en: { publishAt: at.toISOString() },
+      ru: { publishAt: at.toISOString() },
+    });
     const later = new Date(at.getTime() + 1000);
-    const runs = await Promise.all([publishDueArticles(app.strapi, later), publishDueArticles(app.strapi, later), publishDueArticles(app.strapi, later)]);
+    const runs = await Promise.all([
+      publishDueArticles(app.strapi, later),
+      publishDueArticles(app.strapi, later),
+      publishDueArticles(app.strapi, later),
+    ]);
     const mine = runs.flat().filter((entry) => entry.documentId === article.documentId);
     expect(mine.map((entry) => entry.locale).sort()).toEqual(['en', 'ru']);
     const published = (await rows(article.documentId)).filter((row: any) => row.publishedAt !== null);
@@ -139,7 +161,10 @@ describe('scheduled publishing', () => {
   });
 
   test('a scheduled draft stays invisible to the public until then, even when asked for drafts', async () => {
-    const article = await createArticle({ publish: false, en: { publishAt: new Date(Date.now() + 30 * DAY).toISOString() } });
+    const article = await createArticle({
+      publish: false,
+      en: { publishAt: new Date(Date.now() + 30 * DAY).toISOString() },
+    });
     const list = await app.request.get('/api/articles').query({ status: 'draft', 'pagination[pageSize]': 100 });
     expect(list.status).toBe(200);
     expect(list.body.data.map((entry: any) => entry.documentId)).not.toContain(article.documentId);
@@ -149,7 +174,10 @@ describe('scheduled publishing', () => {
   test('the cron job is registered and publishes what is due when it runs', async () => {
     const job = (app.strapi.cron as any).jobs.find((spec: { name: string }) => spec.name === SCHEDULED_PUBLISHING_JOB);
     expect(job).toBeDefined();
-    const article = await createArticle({ publish: false, en: { publishAt: new Date(Date.now() - 60_000).toISOString() } });
+    const article = await createArticle({
+      publish: false,
+      en: { publishAt: new Date(Date.now() - 60_000).toISOString() },
+    });
     await job.job.invoke();
     expect(await isPublished(article.documentId, 'en')).toBe(true);
     expect((await rows(article.documentId)).every((row: any) => row.publishAt === null)).toBe(true);
@@ -160,7 +188,17 @@ describe('public reads', () => {
   let shareImageId: number;
   beforeAll(async () => {
     const file = await app.strapi.db.query('plugin::upload.file').create({
-      data: { name: 'share.png', hash: unique('share'), ext: '.png', mime: 'image/png', size: 1.2, url: '/uploads/share.png', provider: 'local', width: 1200, height: 630 },
+      data: {
+        name: 'share.png',
+        hash: unique('share'),
+        ext: '.png',
+        mime: 'image/png',
+        size: 1.2,
+        url: '/uploads/share.png',
+        provider: 'local',
+        width: 1200,
+        height: 630,
+      },
     });
     shareImageId = file.id;
   });
@@ -180,11 +218,19 @@ describe('public reads', () => {
       documentId: article.documentId,
       locale: 'en',
       readingMinutes: 1,
-      seo: { metaTitle: 'english', metaDescription: 'About english', canonicalURL: 'https://lyceum.example/blog/english', shareImage: { url: '/uploads/share.png', mime: 'image/png' } },
+      seo: {
+        metaTitle: 'english',
+        metaDescription: 'About english',
+        canonicalURL: 'https://lyceum.example/blog/english',
+        shareImage: { url: '/uploads/share.png', mime: 'image/png' },
+      },
     });
     const ru = await app.request.get(`/api/articles/by-slug/${article.ruSlug}`).query({ locale: 'ru' });
     expect(ru.status).toBe(200);
-    expect(ru.body.data).toMatchObject({ locale: 'ru', seo: { metaTitle: 'russian', shareImage: { url: '/uploads/share.png' } } });
+    expect(ru.body.data).toMatchObject({
+      locale: 'ru',
+      seo: { metaTitle: 'russian', shareImage: { url: '/uploads/share.png' } },
+    });
     // A slug belongs to its locale.
     expect((await app.request.get(`/api/articles/by-slug/${article.ruSlug}`).query({ locale: 'en' })).status).toBe(404);
   });
@@ -211,7 +257,10 @@ describe('public reads', () => {
     const ids = list.body.data.map((entry: any) => entry.documentId);
     expect(ids).toContain(published.documentId);
     expect(ids).not.toContain(draft.documentId);
-    expect(list.body.data.find((entry: any) => entry.documentId === published.documentId).seo).toMatchObject({ metaTitle: 'listed', metaDescription: 'listed too' });
+    expect(list.body.data.find((entry: any) => entry.documentId === published.documentId).seo).toMatchObject({
+      metaTitle: 'listed',
+      metaDescription: 'listed too',
+    });
     const ru = await app.request.get('/api/articles').query({ locale: 'ru', 'pagination[pageSize]': 100 });
     expect(ru.body.data.every((entry: any) => entry.locale === 'ru')).toBe(true);
   });

@@ -11,18 +11,22 @@ let sentMail: jest.SpyInstance;
 
 const CODE = /^[A-Za-z0-9_-]{22}$/;
 
-const binary = (request: any) => request.buffer(true).parse((response: any, done: (error: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  response.on('data', (chunk: Buffer) => chunks.push(chunk));
-  response.on('end', () => done(null, Buffer.concat(chunks)));
-});
+const binary = (request: any) =>
+  request.buffer(true).parse((response: any, done: (error: Error | null, body: Buffer) => void) => {
+    const chunks: Buffer[] = [];
+    response.on('data', (chunk: Buffer) => chunks.push(chunk));
+    response.on('end', () => done(null, Buffer.concat(chunks)));
+  });
 
 /** A student who completed a one-lesson course through the API. */
 async function graduate(studentOverrides: Record<string, unknown> = {}) {
   const course = await make.createCourse({ teacher: owner, lessons: 1 });
   const student = await make.createUser('student', studentOverrides);
   expect((await app.request.post(`/api/courses/${course.documentId}/enrollments`).set(student.auth)).status).toBe(201);
-  expect((await app.request.post(`/api/lessons/${course.lessons[0].documentId}/complete`).set(student.auth)).body.data.courseCompleted).toBe(true);
+  expect(
+    (await app.request.post(`/api/lessons/${course.lessons[0].documentId}/complete`).set(student.auth)).body.data
+      .courseCompleted
+  ).toBe(true);
   const certificate = await waitForCertificate(student);
   return { course, student, certificate };
 }
@@ -61,7 +65,9 @@ describe('issuing', () => {
       finalPercent: 100,
       course: { documentId: course.documentId },
     });
-    expect(sentMail).toHaveBeenCalledWith(expect.objectContaining({ to: student.email, subject: expect.stringContaining(course.title) }));
+    expect(sentMail).toHaveBeenCalledWith(
+      expect.objectContaining({ to: student.email, subject: expect.stringContaining(course.title) })
+    );
     // The snapshot stays when the student renames themself later.
     await app.request.put('/api/users/me').set(student.auth).send({ fullName: 'Anna K.' });
     expect((await waitForCertificate(student)).studentName).toBe('Анна Каренина');
@@ -70,36 +76,61 @@ describe('issuing', () => {
   test('a certificate names every teacher of the course once, in the order the course lists them', async () => {
     const service = app.strapi.plugin('certificates').service('certificates');
     const student = await make.createUser('student');
-    const listed = await make.createCourse({ lessons: 1, data: { teachers: [otherTeacher.documentId, owner.documentId] } });
-    const reversed = await make.createCourse({ lessons: 1, data: { teachers: [owner.documentId, otherTeacher.documentId] } });
-    const other = await app.strapi.db.query('plugin::users-permissions.user').findOne({ where: { id: otherTeacher.id }, select: ['username', 'fullName'] });
+    const listed = await make.createCourse({
+      lessons: 1,
+      data: { teachers: [otherTeacher.documentId, owner.documentId] },
+    });
+    const reversed = await make.createCourse({
+      lessons: 1,
+      data: { teachers: [owner.documentId, otherTeacher.documentId] },
+    });
+    const other = await app.strapi.db
+      .query('plugin::users-permissions.user')
+      .findOne({ where: { id: otherTeacher.id }, select: ['username', 'fullName'] });
     const otherName = other.fullName || other.username;
     const issued = await service.issue({ userId: student.id, courseDocumentId: listed.documentId, now: new Date() });
     expect(issued.certificate.teacherNames).toBe(`${otherName}, Лев Толстой`);
-    expect((await service.issue({ userId: student.id, courseDocumentId: reversed.documentId, now: new Date() })).certificate.teacherNames).toBe(`Лев Толстой, ${otherName}`);
+    expect(
+      (await service.issue({ userId: student.id, courseDocumentId: reversed.documentId, now: new Date() })).certificate
+        .teacherNames
+    ).toBe(`Лев Толстой, ${otherName}`);
     // The certificate links its holder and the published course, as one made through the query engine would.
     const stored = await app.strapi.db.query('plugin::certificates.certificate').findOne({
       where: { id: issued.certificate.id },
       populate: { user: { select: ['id'] }, course: { select: ['documentId', 'publishedAt'] } },
     });
-    expect(stored).toMatchObject({ user: { id: student.id }, course: { documentId: listed.documentId, publishedAt: expect.anything() } });
+    expect(stored).toMatchObject({
+      user: { id: student.id },
+      course: { documentId: listed.documentId, publishedAt: expect.anything() },
+    });
   });
 
   test('twenty simultaneous issues for one student and course leave one certificate', async () => {
     const course = await make.createCourse({ teacher: owner, lessons: 1 });
     const student = await make.createUser('student');
     const service = app.strapi.plugin('certificates').service('certificates');
-    const results = await Promise.all(Array.from({ length: 20 }, () => service.issue({ userId: student.id, courseDocumentId: course.documentId, now: new Date() })));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        service.issue({ userId: student.id, courseDocumentId: course.documentId, now: new Date() })
+      )
+    );
     expect(results.filter((result: { created: boolean }) => result.created)).toHaveLength(1);
     expect(new Set(results.map((result: { certificate: { code: string } }) => result.certificate.code)).size).toBe(1);
-    expect(await app.strapi.db.query('plugin::certificates.certificate').count({ where: { key: `${student.id}:${course.documentId}` } })).toBe(1);
+    expect(
+      await app.strapi.db
+        .query('plugin::certificates.certificate')
+        .count({ where: { key: `${student.id}:${course.documentId}` } })
+    ).toBe(1);
   });
 
   test('owners and admins issue by hand once; others are refused', async () => {
     const course = await make.createCourse({ teacher: owner, lessons: 1 });
     const [student, peer] = await Promise.all([make.createUser('student'), make.createUser('student')]);
     const issue = (caller: TestUser | null, body: unknown) =>
-      app.request.post(`/api/courses/${course.documentId}/certificates`).set(caller ? caller.auth : {}).send(body as object);
+      app.request
+        .post(`/api/courses/${course.documentId}/certificates`)
+        .set(caller ? caller.auth : {})
+        .send(body as object);
     expect((await issue(null, { user: student.id })).status).toBe(401);
     expect((await issue(peer, { user: student.id })).status).toBe(403);
     expect((await issue(otherTeacher, { user: student.id })).status).toBe(403);
@@ -113,7 +144,10 @@ describe('issuing', () => {
     const again = await issue(admin, { user: student.id });
     expect(again.status).toBe(409);
     expect(again.body.error.details.reason).toBe('already_issued');
-    expect((await app.request.post('/api/courses/nosuchcourse0000/certificates').set(admin.auth).send({ user: student.id })).status).toBe(404);
+    expect(
+      (await app.request.post('/api/courses/nosuchcourse0000/certificates').set(admin.auth).send({ user: student.id }))
+        .status
+    ).toBe(404);
   });
 });
 
@@ -121,7 +155,9 @@ describe('the PDF', () => {
   test('holder, owner and admin download an A4 PDF with the Cyrillic name, the verification URL and a QR code', async () => {
     const { student, certificate } = await graduate({ fullName: 'Фёдор Достоевский' });
     for (const caller of [student, owner, admin]) {
-      const response = await binary(app.request.get(`/api/certificates/${certificate.documentId}/pdf`).set(caller.auth));
+      const response = await binary(
+        app.request.get(`/api/certificates/${certificate.documentId}/pdf`).set(caller.auth)
+      );
       expect(response.status).toBe(200);
       expect(response.headers['content-type']).toBe('application/pdf');
       const text = pdfText(response.body);
@@ -142,8 +178,12 @@ describe('the PDF', () => {
   test("someone else's certificate is 403, unknown 404, malformed 400, no token 401", async () => {
     const { certificate } = await graduate();
     const stranger = await make.createUser('student');
-    expect((await app.request.get(`/api/certificates/${certificate.documentId}/pdf`).set(stranger.auth)).status).toBe(403);
-    expect((await app.request.get(`/api/certificates/${certificate.documentId}/pdf`).set(otherTeacher.auth)).status).toBe(403);
+    expect((await app.request.get(`/api/certificates/${certificate.documentId}/pdf`).set(stranger.auth)).status).toBe(
+      403
+    );
+    expect(
+      (await app.request.get(`/api/certificates/${certificate.documentId}/pdf`).set(otherTeacher.auth)).status
+    ).toBe(403);
     expect((await app.request.get('/api/certificates/nosuchcertificate/pdf').set(stranger.auth)).status).toBe(404);
     expect((await app.request.get(`/api/certificates/${'x'.repeat(65)}/pdf`).set(stranger.auth)).status).toBe(400);
     expect((await app.request.get(`/api/certificates/${certificate.documentId}/pdf`)).status).toBe(401);
@@ -169,13 +209,17 @@ describe('verification and revocation', () => {
     expect(JSON.stringify(response.body)).not.toMatch(/"(user|userId|email|id)"/);
   });
 
-  test.each(['AAAAAAAAAAAAAAAAAAAAAA', 'short', 'x'.repeat(200), 'bad%20code!!', '%27%20OR%201%3D1'])('code %s is 404', async (code) => {
-    expect((await app.request.get(`/api/certificates/verify/${code}`)).status).toBe(404);
-  });
+  test.each(['AAAAAAAAAAAAAAAAAAAAAA', 'short', 'x'.repeat(200), 'bad%20code!!', '%27%20OR%201%3D1'])(
+    'code %s is 404',
+    async (code) => {
+      expect((await app.request.get(`/api/certificates/verify/${code}`)).status).toBe(404);
+    }
+  );
 
   test('an owner revokes with a reason; the code then verifies as revoked, once', async () => {
     const { certificate, student } = await graduate();
-    const revoke = (caller: TestUser, body: object) => app.request.post(`/api/certificates/${certificate.documentId}/revoke`).set(caller.auth).send(body);
+    const revoke = (caller: TestUser, body: object) =>
+      app.request.post(`/api/certificates/${certificate.documentId}/revoke`).set(caller.auth).send(body);
     expect((await revoke(student, { reason: 'I want to' })).status).toBe(403);
     expect((await revoke(otherTeacher, { reason: 'Not mine' })).status).toBe(403);
     expect((await revoke(owner, {})).status).toBe(400);
@@ -183,7 +227,11 @@ describe('verification and revocation', () => {
     expect((await revoke(owner, { reason: 'x'.repeat(2001) })).status).toBe(400);
     const revoked = await revoke(owner, { reason: 'Plagiarism in the final project' });
     expect(revoked.status).toBe(200);
-    expect(revoked.body.data).toMatchObject({ status: 'revoked', revokedAt: expect.any(String), revokeReason: 'Plagiarism in the final project' });
+    expect(revoked.body.data).toMatchObject({
+      status: 'revoked',
+      revokedAt: expect.any(String),
+      revokeReason: 'Plagiarism in the final project',
+    });
     const again = await revoke(admin, { reason: 'Again' });
     expect(again.status).toBe(409);
     expect(again.body.error.details.reason).toBe('already_revoked');
@@ -194,11 +242,15 @@ describe('verification and revocation', () => {
 
   test('certificates survive access expiry and the course being unpublished', async () => {
     const { course, student, certificate } = await graduate();
-    await app.strapi.db.query('plugin::enrollment.enrollment').updateMany({ where: { key: `${student.id}:${course.documentId}` }, data: { status: 'expired' } });
+    await app.strapi.db
+      .query('plugin::enrollment.enrollment')
+      .updateMany({ where: { key: `${student.id}:${course.documentId}` }, data: { status: 'expired' } });
     await app.strapi.documents('api::course.course').unpublish({ documentId: course.documentId });
     expect((await app.request.get(`/api/certificates/verify/${certificate.code}`)).body.data.valid).toBe(true);
     expect((await app.request.get('/api/me/certificates').set(student.auth)).body.data).toHaveLength(1);
-    expect((await binary(app.request.get(`/api/certificates/${certificate.documentId}/pdf`).set(student.auth))).status).toBe(200);
+    expect(
+      (await binary(app.request.get(`/api/certificates/${certificate.documentId}/pdf`).set(student.auth))).status
+    ).toBe(200);
   });
 
   test('verification is rate-limited per address against enumeration', async () => {

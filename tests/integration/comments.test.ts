@@ -16,8 +16,12 @@ let submissionId: string;
 
 const COMMENT = 'api::comment.comment';
 const post = (user: TestUser | null, path: string, body: unknown) =>
-  app.request.post(`/api${path}/comments`).set(user ? user.auth : {}).send(body as object);
-const list = (user: TestUser | null, path: string) => app.request.get(`/api${path}/comments`).set(user ? user.auth : {});
+  app.request
+    .post(`/api${path}/comments`)
+    .set(user ? user.auth : {})
+    .send(body as object);
+const list = (user: TestUser | null, path: string) =>
+  app.request.get(`/api${path}/comments`).set(user ? user.auth : {});
 
 beforeAll(async () => {
   app = await startLyceum();
@@ -37,7 +41,14 @@ beforeAll(async () => {
   await make.enroll(classmate, course);
   assignmentId = (await make.createAssignment(course)).documentId;
   const submission = await app.strapi.documents('api::submission.submission').create({
-    data: { key: `${student.id}:${assignmentId}`, assignment: assignmentId, student: student.documentId, text: 'My work', status: 'submitted', submittedAt: new Date().toISOString() } as any,
+    data: {
+      key: `${student.id}:${assignmentId}`,
+      assignment: assignmentId,
+      student: student.documentId,
+      text: 'My work',
+      status: 'submitted',
+      submittedAt: new Date().toISOString(),
+    } as any,
   });
   submissionId = submission.documentId;
 });
@@ -48,7 +59,14 @@ describe('lesson and assignment discussions', () => {
     const path = `/lessons/${lessonId}`;
     const top = await post(student, path, { body: 'First question' });
     expect(top.status).toBe(201);
-    expect(top.body.data).toMatchObject({ body: 'First question', parent: null, author: { id: student.id, fullName: 'Sam Student' }, isHidden: false, isDeleted: false, replies: [] });
+    expect(top.body.data).toMatchObject({
+      body: 'First question',
+      parent: null,
+      author: { id: student.id, fullName: 'Sam Student' },
+      isHidden: false,
+      isDeleted: false,
+      replies: [],
+    });
     const second = await post(classmate, path, { body: 'Second topic' });
     const reply = await post(owner, path, { body: 'An answer', parent: top.body.data.documentId });
     expect(reply.status).toBe(201);
@@ -62,8 +80,14 @@ describe('lesson and assignment discussions', () => {
     expect(thread.status).toBe(200);
     expect(thread.body.meta.total).toBe(6);
     const [first, secondTop] = thread.body.data;
-    expect(thread.body.data.map((node: any) => node.documentId)).toEqual([top.body.data.documentId, second.body.data.documentId]);
-    expect(first.replies.map((node: any) => node.documentId)).toEqual([reply.body.data.documentId, laterReply.body.data.documentId]);
+    expect(thread.body.data.map((node: any) => node.documentId)).toEqual([
+      top.body.data.documentId,
+      second.body.data.documentId,
+    ]);
+    expect(first.replies.map((node: any) => node.documentId)).toEqual([
+      reply.body.data.documentId,
+      laterReply.body.data.documentId,
+    ]);
     expect(first.replies[0].replies[0].replies[0]).toMatchObject({ body: 'Admin note', author: { id: admin.id } });
     expect(secondTop.replies).toEqual([]);
     expect(JSON.stringify(thread.body)).not.toContain('@example.test');
@@ -100,7 +124,9 @@ describe('lesson and assignment discussions', () => {
   });
 
   test('a draft lesson has no discussion for students (404) but its teachers see it', async () => {
-    const draft = await app.strapi.documents('api::lesson.lesson').create({ locale: 'en', data: { title: 'Draft', position: 9, course: course.documentId } as any });
+    const draft = await app.strapi
+      .documents('api::lesson.lesson')
+      .create({ locale: 'en', data: { title: 'Draft', position: 9, course: course.documentId } as any });
     expect((await list(student, `/lessons/${draft.documentId}`)).status).toBe(404);
     expect((await list(owner, `/lessons/${draft.documentId}`)).status).toBe(200);
   });
@@ -139,7 +165,14 @@ describe('bad input', () => {
     const otherCourse = await make.createCourse({ teacher: owner, lessons: 1 });
     await make.enroll(student, otherCourse);
     const lessonComment = await post(student, `/lessons/${lessonId}`, { body: 'Here' });
-    expect((await post(student, `/lessons/${otherCourse.lessons[0].documentId}`, { body: 'Reply', parent: lessonComment.body.data.documentId })).status).toBe(400);
+    expect(
+      (
+        await post(student, `/lessons/${otherCourse.lessons[0].documentId}`, {
+          body: 'Reply',
+          parent: lessonComment.body.data.documentId,
+        })
+      ).status
+    ).toBe(400);
     expect(await app.strapi.db.query(COMMENT).count()).toBe(before + 1);
   });
 
@@ -162,7 +195,10 @@ describe('submission discussions', () => {
     const path = `/submissions/${submissionId}`;
     expect((await post(student, path, { body: 'Did I get it right?' })).status).toBe(201);
     expect((await post(owner, path, { body: 'Mostly' })).status).toBe(201);
-    expect((await list(admin, path)).body.data.map((node: any) => node.body)).toEqual(['Did I get it right?', 'Mostly']);
+    expect((await list(admin, path)).body.data.map((node: any) => node.body)).toEqual([
+      'Did I get it right?',
+      'Mostly',
+    ]);
     for (const user of [classmate, outsider, otherTeacher]) {
       const reading = await list(user, path);
       expect(reading.status).toBe(403);
@@ -182,13 +218,19 @@ describe('deleting and moderating', () => {
     const refused = await app.request.delete(`/api/comments/${parent.body.data.documentId}`).set(classmate.auth);
     expect(refused.status).toBe(403);
     expect(refused.body.error.details.reason).toBe('not_comment_author');
-    expect((await app.request.delete(`/api/comments/${parent.body.data.documentId}`).set(otherTeacher.auth)).status).toBe(403);
+    expect(
+      (await app.request.delete(`/api/comments/${parent.body.data.documentId}`).set(otherTeacher.auth)).status
+    ).toBe(403);
 
     const deleted = await app.request.delete(`/api/comments/${parent.body.data.documentId}`).set(student.auth);
     expect(deleted.status).toBe(200);
     expect(deleted.body.data).toEqual({ documentId: parent.body.data.documentId, isDeleted: true });
-    expect((await app.request.delete(`/api/comments/${lonely.body.data.documentId}`).set(student.auth)).status).toBe(200);
-    expect((await app.request.delete(`/api/comments/${lonely.body.data.documentId}`).set(student.auth)).status).toBe(404);
+    expect((await app.request.delete(`/api/comments/${lonely.body.data.documentId}`).set(student.auth)).status).toBe(
+      200
+    );
+    expect((await app.request.delete(`/api/comments/${lonely.body.data.documentId}`).set(student.auth)).status).toBe(
+      404
+    );
 
     const thread = (await list(classmate, path)).body.data;
     const placeholder = thread.find((node: any) => node.documentId === parent.body.data.documentId);
@@ -208,7 +250,9 @@ describe('deleting and moderating', () => {
     expect(byStudent.status).toBe(403);
     expect(byStudent.body.error.details.reason).toBe('not_course_owner');
     expect((await app.request.post(`/api/comments/${id}/hide`).set(otherTeacher.auth)).status).toBe(403);
-    expect((await app.request.post(`/api/comments/${id}/hide`).set(owner.auth).send({ hidden: 'yes' })).status).toBe(400);
+    expect((await app.request.post(`/api/comments/${id}/hide`).set(owner.auth).send({ hidden: 'yes' })).status).toBe(
+      400
+    );
 
     const hidden = await app.request.post(`/api/comments/${id}/hide`).set(owner.auth);
     expect(hidden.status).toBe(200);
@@ -218,15 +262,20 @@ describe('deleting and moderating', () => {
     const asOwner = (await list(owner, path)).body.data.find((node: any) => node.documentId === id);
     expect(asOwner).toMatchObject({ isHidden: true, body: 'Something rude' });
 
-    expect((await app.request.post(`/api/comments/${id}/hide`).set(admin.auth).send({ hidden: false })).body.data.isHidden).toBe(false);
+    expect(
+      (await app.request.post(`/api/comments/${id}/hide`).set(admin.auth).send({ hidden: false })).body.data.isHidden
+    ).toBe(false);
     expect((await app.request.delete(`/api/comments/${id}`).set(owner.auth)).status).toBe(200);
     expect((await app.request.post('/api/comments/nosuchcomment00000000000/hide').set(owner.auth)).status).toBe(404);
   });
 });
 
 describe('notifications', () => {
-  test('a reply notifies the parent\'s author, not a self-reply', async () => {
-    const [asker, helper] = [await make.createUser('student'), await make.createUser('student', { fullName: 'Helpful Hannah' })];
+  test("a reply notifies the parent's author, not a self-reply", async () => {
+    const [asker, helper] = [
+      await make.createUser('student'),
+      await make.createUser('student', { fullName: 'Helpful Hannah' }),
+    ];
     await make.enroll(asker, course);
     await make.enroll(helper, course);
     const question = await post(asker, `/lessons/${lessonId}`, { body: 'Anyone?' });
@@ -234,6 +283,12 @@ describe('notifications', () => {
     expect((await app.request.get('/api/me/notifications').set(asker.auth)).body.data).toEqual([]);
     await post(helper, `/lessons/${lessonId}`, { body: 'Yes!', parent: question.body.data.documentId });
     const notices = (await app.request.get('/api/me/notifications').set(asker.auth)).body.data;
-    expect(notices).toEqual([expect.objectContaining({ type: 'comment_reply', title: 'Helpful Hannah replied to your comment', link: expect.stringContaining(lessonId) })]);
+    expect(notices).toEqual([
+      expect.objectContaining({
+        type: 'comment_reply',
+        title: 'Helpful Hannah replied to your comment',
+        link: expect.stringContaining(lessonId),
+      }),
+    ]);
   });
 });

@@ -17,9 +17,13 @@ let make: ReturnType<typeof factories>;
 /** Every table Strapi's metadata knows: content types' tables and relations' link tables. */
 function knownTables(): Set<string> {
   const tables = new Set<string>();
-  for (const [, meta] of app.strapi.db.metadata as unknown as Map<string, { tableName: string; attributes: Record<string, { joinTable?: { name: string } }> }>) {
+  for (const [, meta] of app.strapi.db.metadata as unknown as Map<
+    string,
+    { tableName: string; attributes: Record<string, { joinTable?: { name: string } }> }
+  >) {
     tables.add(meta.tableName);
-    for (const attribute of Object.values(meta.attributes)) if (attribute.joinTable) tables.add(attribute.joinTable.name);
+    for (const attribute of Object.values(meta.attributes))
+      if (attribute.joinTable) tables.add(attribute.joinTable.name);
   }
   return tables;
 }
@@ -49,7 +53,7 @@ async function statementsOutsideSchema(flow: () => Promise<void>): Promise<strin
   }
   expect(sent.length).toBeGreaterThan(0);
   const tables = knownTables();
-  const schema = isPostgres ? process.env.DATABASE_SCHEMA ?? 'public' : null;
+  const schema = isPostgres ? (process.env.DATABASE_SCHEMA ?? 'public') : null;
   return sent.flatMap((sql) => misplacedTables(sql, tables, schema).map((reference) => `${reference}  in: ${sql}`));
 }
 
@@ -60,7 +64,7 @@ beforeAll(async () => {
 afterAll(stopLyceum);
 
 describe('the table helper', () => {
-  test('names tables and link tables from Strapi\'s metadata, in the configured schema on PostgreSQL only', () => {
+  test("names tables and link tables from Strapi's metadata, in the configured schema on PostgreSQL only", () => {
     const prefix = isPostgres ? `${process.env.DATABASE_SCHEMA ?? 'public'}.` : '';
     expect(tableOf(app.strapi, 'plugin::enrollment.course-seat')).toBe(`${prefix}course_seats`);
     expect(tableOf(app.strapi, 'api::course.course')).toBe(`${prefix}courses`);
@@ -85,8 +89,16 @@ describe('the check itself', () => {
     expect(misplacedTables('update "course_seats" set "taken" = "taken" + 1', tables, 'lyceum')).toHaveLength(1);
     expect(misplacedTables('UPDATE courses SET students_count = 1', tables, 'lyceum')).toHaveLength(1);
     expect(misplacedTables('select * from "public"."courses" as "c"', tables, 'lyceum')).toHaveLength(1);
-    expect(misplacedTables('select * from "lyceum"."courses" as "c" join "lyceum"."course_seats" s on true', tables, 'lyceum')).toEqual([]);
-    expect(misplacedTables('WITH seat AS (SELECT 1) SELECT taken FROM seat, information_schema.tables', tables, 'lyceum')).toEqual([]);
+    expect(
+      misplacedTables(
+        'select * from "lyceum"."courses" as "c" join "lyceum"."course_seats" s on true',
+        tables,
+        'lyceum'
+      )
+    ).toEqual([]);
+    expect(
+      misplacedTables('WITH seat AS (SELECT 1) SELECT taken FROM seat, information_schema.tables', tables, 'lyceum')
+    ).toEqual([]);
     expect(misplacedTables('select * from "courses"', tables, null)).toEqual([]);
     expect(misplacedTables('select * from "main"."courses"', tables, null)).toHaveLength(1);
   });
@@ -107,15 +119,38 @@ describe(`statements name their tables in the app's schema (${isPostgres ? `Post
     const misplaced = await statementsOutsideSchema(async () => {
       const enrollments = `/api/courses/${course.documentId}/enrollments`;
       expect((await app.request.post(enrollments).set(student.auth)).status).toBe(201);
-      expect((await app.request.post(`/api/lessons/${course.lessons[0].documentId}/complete`).set(student.auth)).status).toBe(200);
+      expect(
+        (await app.request.post(`/api/lessons/${course.lessons[0].documentId}/complete`).set(student.auth)).status
+      ).toBe(200);
       // Cancelling gives the seat back (course_seats, courses); returning takes one again.
       expect((await app.request.delete(`${enrollments}/me`).set(student.auth)).status).toBe(200);
       expect((await app.request.post(enrollments).set(student.auth)).status).toBe(201);
-      expect((await app.request.post(`/api/courses/${course.documentId}/reviews`).set(student.auth).send({ rating: 4, body: 'Clear' })).status).toBe(201);
+      expect(
+        (
+          await app.request
+            .post(`/api/courses/${course.documentId}/reviews`)
+            .set(student.auth)
+            .send({ rating: 4, body: 'Clear' })
+        ).status
+      ).toBe(201);
       expect((await app.request.get(`/api/teachers/${teacher.id}`)).status).toBe(200);
-      expect((await app.request.post(`/api/conversations/${teacher.id}/messages`).set(student.auth).send({ body: 'A question' })).status).toBe(201);
+      expect(
+        (
+          await app.request
+            .post(`/api/conversations/${teacher.id}/messages`)
+            .set(student.auth)
+            .send({ body: 'A question' })
+        ).status
+      ).toBe(201);
       expect((await app.request.get('/api/me/conversations').set(teacher.auth)).status).toBe(200);
-      expect((await app.request.post(`/api/courses/${course.documentId}/certificates`).set(teacher.auth).send({ user: student.id })).status).toBe(201);
+      expect(
+        (
+          await app.request
+            .post(`/api/courses/${course.documentId}/certificates`)
+            .set(teacher.auth)
+            .send({ user: student.id })
+        ).status
+      ).toBe(201);
       expect((await app.request.get('/api/me/certificates').set(student.auth)).status).toBe(200);
       await app.strapi.plugin('progress').service('course-insights').compute(course.documentId, 'week');
     });
@@ -128,12 +163,22 @@ describe(`statements name their tables in the app's schema (${isPostgres ? `Post
       const started = await app.request.post(`/api/quizzes/${quiz.documentId}/attempts`).set(student.auth);
       expect(started.status).toBe(201);
       // The factory quiz's questions (single choice, short text, numeric), answered right.
-      const answers = (started.body.data.questions as Array<{ id: number; type: string; options?: Array<{ id: number; text: string }> }>).map((question) => {
-        if (question.type === 'single') return { question: question.id, choices: [question.options!.find((option) => option.text === 'Right')!.id] };
+      const answers = (
+        started.body.data.questions as Array<{
+          id: number;
+          type: string;
+          options?: Array<{ id: number; text: string }>;
+        }>
+      ).map((question) => {
+        if (question.type === 'single')
+          return { question: question.id, choices: [question.options!.find((option) => option.text === 'Right')!.id] };
         if (question.type === 'short_text') return { question: question.id, text: 'hello' };
         return { question: question.id, number: 3.145 };
       });
-      const submitted = await app.request.post(`/api/quiz-attempts/${started.body.data.id}/submit`).set(student.auth).send({ answers });
+      const submitted = await app.request
+        .post(`/api/quiz-attempts/${started.body.data.id}/submit`)
+        .set(student.auth)
+        .send({ answers });
       expect(submitted.status).toBe(200);
     });
     expect(misplaced).toEqual([]);
@@ -142,7 +187,10 @@ describe(`statements name their tables in the app's schema (${isPostgres ? `Post
   test('an admin broadcast reaches a role, and the query indexes are ensured, in the same schema', async () => {
     const admin = await make.createUser('admin');
     const misplaced = await statementsOutsideSchema(async () => {
-      const response = await app.request.post('/api/notifications/broadcast').set(admin.auth).send({ title: 'Hello', body: 'Staff', audience: { role: 'teacher' } });
+      const response = await app.request
+        .post('/api/notifications/broadcast')
+        .set(admin.auth)
+        .send({ title: 'Hello', body: 'Staff', audience: { role: 'teacher' } });
       expect(response.status).toBeLessThan(300);
       await ensureQueryIndexes(app.strapi);
     });

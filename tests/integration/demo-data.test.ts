@@ -14,10 +14,13 @@ const login = async (email: string) => {
   return { Authorization: `Bearer ${response.body.jwt}` };
 };
 
-test.each(DEMO_USERS.map((user) => [user.email, user.role]))('%s logs in with the demo password and has role %s', async (email, role) => {
-  const me = await app.request.get('/api/users/me').set(await login(email));
-  expect(me.body.role.type).toBe(role);
-});
+test.each(DEMO_USERS.map((user) => [user.email, user.role]))(
+  '%s logs in with the demo password and has role %s',
+  async (email, role) => {
+    const me = await app.request.get('/api/users/me').set(await login(email));
+    expect(me.body.role.type).toBe(role);
+  }
+);
 
 test('the admin panel super admin logs in', async () => {
   const response = await app.request.post('/admin/login').send({ email: 'admin@example.com', password: DEMO_PASSWORD });
@@ -34,7 +37,9 @@ const adminLogin = async (email: string) => {
 test('the admin panel Teacher is the demo teacher: the LMS pages list the demo courses', async () => {
   const courses = await app.request.get('/grading/courses').set(await adminLogin('teacher@example.com'));
   expect(courses.status).toBe(200);
-  expect(courses.body.data.map((course: { title: string }) => course.title)).toEqual(expect.arrayContaining(['TypeScript from Zero']));
+  expect(courses.body.data.map((course: { title: string }) => course.title)).toEqual(
+    expect.arrayContaining(['TypeScript from Zero'])
+  );
 });
 
 test('the admin panel Marketer writes the blog and nothing else', async () => {
@@ -50,8 +55,12 @@ test('published courses exist in English and Russian, with lessons, a quiz, an a
   expect(russian.body.data.length).toBe(english.body.data.length);
   expect(russian.body.data.map((course: { title: string }) => course.title)).toContain('TypeScript с нуля');
   expect(english.body.data.every((course: { lessons: unknown[] }) => course.lessons.length > 0)).toBe(true);
-  expect(await app.strapi.db.query('api::quiz.quiz').count({ where: { publishedAt: { $notNull: true } } })).toBeGreaterThan(0);
-  expect(await app.strapi.db.query('api::assignment.assignment').count({ where: { publishedAt: { $notNull: true } } })).toBeGreaterThan(0);
+  expect(
+    await app.strapi.db.query('api::quiz.quiz').count({ where: { publishedAt: { $notNull: true } } })
+  ).toBeGreaterThan(0);
+  expect(
+    await app.strapi.db.query('api::assignment.assignment').count({ where: { publishedAt: { $notNull: true } } })
+  ).toBeGreaterThan(0);
   expect(await app.strapi.db.query('api::review.review').count()).toBeGreaterThan(0);
   const articles = await app.request.get('/api/articles?locale=ru');
   expect(articles.body.data.length).toBeGreaterThanOrEqual(2);
@@ -60,10 +69,20 @@ test('published courses exist in English and Russian, with lessons, a quiz, an a
 
 test('the demo teacher owns the demo courses and the demo student is enrolled in one', async () => {
   const teacher = await login('teacher@example.com');
-  const [course] = (await app.request.get('/api/courses?filters[title][$eq]=TypeScript from Zero&populate=lessons')).body.data;
-  expect((await app.request.put(`/api/courses/${course.documentId}`).set(teacher).send({ data: { summary: 'Edited' } })).status).toBe(200);
+  const [course] = (await app.request.get('/api/courses?filters[title][$eq]=TypeScript from Zero&populate=lessons'))
+    .body.data;
+  expect(
+    (
+      await app.request
+        .put(`/api/courses/${course.documentId}`)
+        .set(teacher)
+        .send({ data: { summary: 'Edited' } })
+    ).status
+  ).toBe(200);
   const student = await login('student@example.com');
-  const [first, second] = [...course.lessons].sort((a: { position: number }, b: { position: number }) => a.position - b.position);
+  const [first, second] = [...course.lessons].sort(
+    (a: { position: number }, b: { position: number }) => a.position - b.position
+  );
   // The demo course is sequential: the second lesson opens once the first is complete.
   const locked = await app.request.get(`/api/lessons/${second.documentId}`).set(student);
   expect(locked.status).toBe(403);
@@ -83,7 +102,11 @@ describe('?locale=ru on every public read', () => {
   const cyrillic = /[А-Яа-яЁё]/;
 
   test('courses, their lessons and outline, categories and articles come in Russian', async () => {
-    const [course] = (await app.request.get('/api/courses?locale=ru&filters[title][$eq]=TypeScript с нуля&populate[lessons]=true&populate[category]=true')).body.data;
+    const [course] = (
+      await app.request.get(
+        '/api/courses?locale=ru&filters[title][$eq]=TypeScript с нуля&populate[lessons]=true&populate[category]=true'
+      )
+    ).body.data;
     expect(course.locale).toBe('ru');
     expect(course.category?.name ?? '').toMatch(cyrillic);
     const detail = await app.request.get(`/api/courses/${course.documentId}?locale=ru`);
@@ -95,7 +118,11 @@ describe('?locale=ru on every public read', () => {
 
     const lessons = (await app.request.get('/api/lessons?locale=ru')).body.data;
     expect(lessons.length).toBeGreaterThan(0);
-    expect(lessons.every((lesson: { locale: string; title: string }) => lesson.locale === 'ru' && cyrillic.test(lesson.title))).toBe(true);
+    expect(
+      lessons.every(
+        (lesson: { locale: string; title: string }) => lesson.locale === 'ru' && cyrillic.test(lesson.title)
+      )
+    ).toBe(true);
     const preview = outline.body.data.find((lesson: { freePreview: boolean }) => lesson.freePreview);
     expect(preview).toBeDefined();
     const lesson = await app.request.get(`/api/lessons/${preview.documentId}?locale=ru`);

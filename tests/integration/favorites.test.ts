@@ -8,7 +8,8 @@ let student: TestUser;
 let other: TestUser;
 
 const favoritePath = (lesson: { documentId: string }) => `/api/lessons/${lesson.documentId}/favorite`;
-const countFor = (user: TestUser) => app.strapi.db.query('api::favorite.favorite').count({ where: { user: { id: user.id } } });
+const countFor = (user: TestUser) =>
+  app.strapi.db.query('api::favorite.favorite').count({ where: { user: { id: user.id } } });
 
 beforeAll(async () => {
   app = await startLyceum();
@@ -22,7 +23,10 @@ afterAll(stopLyceum);
 test('PUT marks a lesson favorite, and again changes nothing', async () => {
   const first = await app.request.put(favoritePath(course.lessons[0])).set(student.auth);
   expect(first.status).toBe(200);
-  expect(first.body.data).toMatchObject({ lesson: { documentId: course.lessons[0].documentId, title: 'Lesson 1' }, favorite: true });
+  expect(first.body.data).toMatchObject({
+    lesson: { documentId: course.lessons[0].documentId, title: 'Lesson 1' },
+    favorite: true,
+  });
   const second = await app.request.put(favoritePath(course.lessons[0])).set(student.auth);
   expect(second.status).toBe(200);
   expect(second.body.data.createdAt).toBe(first.body.data.createdAt);
@@ -30,16 +34,25 @@ test('PUT marks a lesson favorite, and again changes nothing', async () => {
 });
 
 test('ten PUTs at once leave one favorite', async () => {
-  const responses = await Promise.all(Array.from({ length: 10 }, () => app.request.put(favoritePath(course.lessons[1])).set(student.auth)));
+  const responses = await Promise.all(
+    Array.from({ length: 10 }, () => app.request.put(favoritePath(course.lessons[1])).set(student.auth))
+  );
   expect(responses.map((response) => response.status)).toEqual(Array(10).fill(200));
-  expect(await app.strapi.db.query('api::favorite.favorite').count({ where: { key: `${student.id}:${course.lessons[1].documentId}` } })).toBe(1);
+  expect(
+    await app.strapi.db
+      .query('api::favorite.favorite')
+      .count({ where: { key: `${student.id}:${course.lessons[1].documentId}` } })
+  ).toBe(1);
 });
 
-test('GET /me/favorites lists only the caller\'s own, newest first, with the course', async () => {
+test("GET /me/favorites lists only the caller's own, newest first, with the course", async () => {
   await app.request.put(favoritePath(course.lessons[2])).set(other.auth);
   const mine = await app.request.get('/api/me/favorites').set(student.auth);
   expect(mine.status).toBe(200);
-  expect(mine.body.data.map((favorite: any) => favorite.lesson.documentId)).toEqual([course.lessons[1].documentId, course.lessons[0].documentId]);
+  expect(mine.body.data.map((favorite: any) => favorite.lesson.documentId)).toEqual([
+    course.lessons[1].documentId,
+    course.lessons[0].documentId,
+  ]);
   expect(mine.body.data[0].lesson.course).toEqual({ documentId: course.documentId, title: course.title });
   expect(mine.body.meta.total).toBe(2);
   const theirs = await app.request.get('/api/me/favorites').set(other.auth);

@@ -36,12 +36,19 @@ afterAll(async () => {
   await mailbox.close();
 });
 
-test('a visitor\'s message is stored and emailed to every admin, replying to the visitor', async () => {
+test("a visitor's message is stored and emailed to every admin, replying to the visitor", async () => {
   const response = await post({ name: 'Ада Лавлейс', email: 'ada@example.org', message: 'Do you teach engines?' });
   expect(response.status).toBe(201);
   expect(response.body.data).toEqual({ documentId: expect.any(String), createdAt: expect.any(String) });
-  const stored = await app.strapi.db.query('api::feedback.feedback').findOne({ where: { documentId: response.body.data.documentId } });
-  expect(stored).toMatchObject({ name: 'Ада Лавлейс', email: 'ada@example.org', message: 'Do you teach engines?', handled: false });
+  const stored = await app.strapi.db
+    .query('api::feedback.feedback')
+    .findOne({ where: { documentId: response.body.data.documentId } });
+  expect(stored).toMatchObject({
+    name: 'Ада Лавлейс',
+    email: 'ada@example.org',
+    message: 'Do you teach engines?',
+    handled: false,
+  });
 
   for (const admin of admins) {
     const mail = await mailbox.waitFor(admin.email, /Feedback from Ада Лавлейс/);
@@ -70,7 +77,8 @@ test.each([
 });
 
 test(`the ${LIMIT + 1}th message from one address in ten minutes is 429`, async () => {
-  while (sent < LIMIT) expect((await post({ name: 'Filler', email: 'f@example.org', message: `Message ${sent}` })).status).toBe(201);
+  while (sent < LIMIT)
+    expect((await post({ name: 'Filler', email: 'f@example.org', message: `Message ${sent}` })).status).toBe(201);
   const before = await feedbackCount();
   const refused = await post({ name: 'One more', email: 'f@example.org', message: 'Again' });
   expect(refused.status).toBe(429);
@@ -79,7 +87,8 @@ test(`the ${LIMIT + 1}th message from one address in ten minutes is 429`, async 
   expect(await feedbackCount()).toBe(before);
   // Every stored message reaches both admins (and no mail is left in flight when the file ends).
   const deadline = Date.now() + 10_000;
-  while (mailbox.messages.length < before * admins.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  while (mailbox.messages.length < before * admins.length && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 50));
   expect(mailbox.messages).toHaveLength(before * admins.length);
 });
 

@@ -58,7 +58,9 @@ function parseCsv(text: string): string[][] {
 }
 
 async function createAssignment(data: Record<string, unknown>, published = true) {
-  const assignment = await app.strapi.documents(ASSIGNMENT).create({ data: { instructions: 'Do it', course: course.documentId, ...data } as any });
+  const assignment = await app.strapi
+    .documents(ASSIGNMENT)
+    .create({ data: { instructions: 'Do it', course: course.documentId, ...data } as any });
   if (published) await app.strapi.documents(ASSIGNMENT).publish({ documentId: assignment.documentId });
   return { documentId: assignment.documentId as string };
 }
@@ -88,31 +90,51 @@ async function takeQuiz(student: TestUser, quiz: { documentId: string }, right: 
   const started = await app.request.post(`/api/quizzes/${quiz.documentId}/attempts`).set(student.auth);
   expect(started.status).toBe(201);
   const answers = started.body.data.questions.map((question: any) => {
-    if (question.type === 'single') return { question: question.id, choices: [question.options.find((option: any) => option.text === (right ? 'Right' : 'Wrong')).id] };
+    if (question.type === 'single')
+      return {
+        question: question.id,
+        choices: [question.options.find((option: any) => option.text === (right ? 'Right' : 'Wrong')).id],
+      };
     if (question.type === 'short_text') return { question: question.id, text: right ? 'hello' : 'bye' };
     return { question: question.id, number: right ? 3.14 : 2 };
   });
-  const submitted = await app.request.post(`/api/quiz-attempts/${started.body.data.id}/submit`).set(student.auth).send({ answers });
+  const submitted = await app.request
+    .post(`/api/quiz-attempts/${started.body.data.id}/submit`)
+    .set(student.auth)
+    .send({ answers });
   expect(submitted.body.data.percent).toBe(right ? 100 : 0);
 }
 
 async function handIn(student: TestUser, assignment: { documentId: string }) {
-  const response = await app.request.post(`/api/assignments/${assignment.documentId}/submissions`).set(student.auth).send({ text: 'my work' });
+  const response = await app.request
+    .post(`/api/assignments/${assignment.documentId}/submissions`)
+    .set(student.auth)
+    .send({ text: 'my work' });
   expect(response.status).toBe(201);
   return response.body.data;
 }
 
 async function gradeIt(submission: { documentId: string }, points: number) {
-  expect((await app.request.put(`/api/submissions/${submission.documentId}/grade`).set(owner.auth).send({ grade: points })).status).toBe(200);
+  expect(
+    (await app.request.put(`/api/submissions/${submission.documentId}/grade`).set(owner.auth).send({ grade: points }))
+      .status
+  ).toBe(200);
 }
 
 const gradebook = (user: TestUser | null, query: Record<string, string> = {}, courseDocumentId = course.documentId) =>
-  app.request.get(`/api/courses/${courseDocumentId}/gradebook`).query(query).set(user ? user.auth : {});
+  app.request
+    .get(`/api/courses/${courseDocumentId}/gradebook`)
+    .query(query)
+    .set(user ? user.auth : {});
 
 beforeAll(async () => {
   app = await startLyceum();
   make = factories(app.strapi);
-  [owner, otherTeacher, admin] = await Promise.all([make.createUser('teacher'), make.createUser('teacher'), make.createUser('admin')]);
+  [owner, otherTeacher, admin] = await Promise.all([
+    make.createUser('teacher'),
+    make.createUser('teacher'),
+    make.createUser('admin'),
+  ]);
   course = await make.createCourse({ teacher: owner, lessons: 2 });
   [anna, boris, smith, cancelled] = await Promise.all([
     make.createUser('student', { fullName: 'Анна Каренина' }),
@@ -124,10 +146,27 @@ beforeAll(async () => {
   await make.enroll(cancelled, course, 'cancelled');
 
   // Weights: lesson quiz 1, final test 2, essay 1, project 1 (5 in all); a weight-0 draft never shows.
-  quizOnLesson = await make.createQuiz(course, { onLesson: true, lessonIndex: 0, data: { title: 'Тест 1', scoringPolicy: 'best' } });
-  finalTest = await make.createQuiz(course, { onLesson: false, data: { title: 'Final', scoringPolicy: 'last', weight: 2 } });
-  essay = await createAssignment({ title: 'Essay, short', maxPoints: 10, dueAt: new Date(Date.now() + HOUR).toISOString(), allowLate: true, latePenaltyPercent: 50 });
-  project = await createAssignment({ title: 'Проект', maxPoints: 20, dueAt: new Date(Date.now() + 48 * HOUR).toISOString() });
+  quizOnLesson = await make.createQuiz(course, {
+    onLesson: true,
+    lessonIndex: 0,
+    data: { title: 'Тест 1', scoringPolicy: 'best' },
+  });
+  finalTest = await make.createQuiz(course, {
+    onLesson: false,
+    data: { title: 'Final', scoringPolicy: 'last', weight: 2 },
+  });
+  essay = await createAssignment({
+    title: 'Essay, short',
+    maxPoints: 10,
+    dueAt: new Date(Date.now() + HOUR).toISOString(),
+    allowLate: true,
+    latePenaltyPercent: 50,
+  });
+  project = await createAssignment({
+    title: 'Проект',
+    maxPoints: 20,
+    dueAt: new Date(Date.now() + 48 * HOUR).toISOString(),
+  });
   await createAssignment({ title: 'Unpublished', maxPoints: 5 }, false);
 
   // Anna: lesson quiz wrong then right (best: 100), final 100 then 0 (last: 0), essay 8/10 on time, no project.
@@ -139,7 +178,9 @@ beforeAll(async () => {
 
   // Boris: no lesson quiz, final 3/3, essay 10/10 but late (50% off), project 20/20.
   await finishedAttempt(boris, finalTest, 1, 3);
-  await app.strapi.db.query(ASSIGNMENT).updateMany({ where: { documentId: essay.documentId }, data: { dueAt: new Date(Date.now() - HOUR) } });
+  await app.strapi.db
+    .query(ASSIGNMENT)
+    .updateMany({ where: { documentId: essay.documentId }, data: { dueAt: new Date(Date.now() - HOUR) } });
   await gradeIt(await handIn(boris, essay), 10);
   await gradeIt(await handIn(boris, project), 20);
   // Smith has done nothing yet; an ungraded hand-in does not count.
@@ -153,10 +194,38 @@ describe('the gradebook as JSON', () => {
     expect(response.status).toBe(200);
     expect(response.body.data.course).toEqual({ documentId: course.documentId, title: course.title });
     expect(response.body.data.items).toEqual([
-      { id: `quiz:${quizOnLesson.documentId}`, kind: 'quiz', documentId: quizOnLesson.documentId, title: 'Тест 1', maxPoints: 3, weight: 1 },
-      { id: `quiz:${finalTest.documentId}`, kind: 'quiz', documentId: finalTest.documentId, title: 'Final', maxPoints: 3, weight: 2 },
-      { id: `assignment:${essay.documentId}`, kind: 'assignment', documentId: essay.documentId, title: 'Essay, short', maxPoints: 10, weight: 1 },
-      { id: `assignment:${project.documentId}`, kind: 'assignment', documentId: project.documentId, title: 'Проект', maxPoints: 20, weight: 1 },
+      {
+        id: `quiz:${quizOnLesson.documentId}`,
+        kind: 'quiz',
+        documentId: quizOnLesson.documentId,
+        title: 'Тест 1',
+        maxPoints: 3,
+        weight: 1,
+      },
+      {
+        id: `quiz:${finalTest.documentId}`,
+        kind: 'quiz',
+        documentId: finalTest.documentId,
+        title: 'Final',
+        maxPoints: 3,
+        weight: 2,
+      },
+      {
+        id: `assignment:${essay.documentId}`,
+        kind: 'assignment',
+        documentId: essay.documentId,
+        title: 'Essay, short',
+        maxPoints: 10,
+        weight: 1,
+      },
+      {
+        id: `assignment:${project.documentId}`,
+        kind: 'assignment',
+        documentId: project.documentId,
+        title: 'Проект',
+        maxPoints: 20,
+        weight: 1,
+      },
     ]);
     expect(response.body.meta).toEqual({ students: 3, items: 4 });
   });
@@ -184,7 +253,11 @@ describe('the gradebook as JSON', () => {
       totalPercent: 70,
       gradedPercent: 87.5,
     });
-    expect(rowOf(smith)).toMatchObject({ grades: [{ score: null }, { score: null }, { score: null }, { score: null }], totalPercent: 0, gradedPercent: null });
+    expect(rowOf(smith)).toMatchObject({
+      grades: [{ score: null }, { score: null }, { score: null }, { score: null }],
+      totalPercent: 0,
+      gradedPercent: null,
+    });
   });
 
   test('admins see it too; students, other teachers and anonymous callers do not', async () => {

@@ -12,14 +12,28 @@ let student: TestUser;
 let course: TestCourse;
 
 const graphql = (query: string, variables: Record<string, unknown> = {}, user: TestUser | null = null) =>
-  app.request.post('/graphql').set(user ? user.auth : {}).send({ query, variables });
+  app.request
+    .post('/graphql')
+    .set(user ? user.auth : {})
+    .send({ query, variables });
 const errorOf = (body: any) => body.errors?.[0];
 
-const SERVER_DETAIL = [/select\s/i, /\bfrom\s+[`"]/i, /sqlite/i, /knex/i, /node_modules/, /\/work\//, /\/home\//, /\.js:\d+/, /\bat\s.+:\d+:\d+/];
+const SERVER_DETAIL = [
+  /select\s/i,
+  /\bfrom\s+[`"]/i,
+  /sqlite/i,
+  /knex/i,
+  /node_modules/,
+  /\/work\//,
+  /\/home\//,
+  /\.js:\d+/,
+  /\bat\s.+:\d+:\d+/,
+];
 /** No SQL, no driver words, no paths, no stack frames, no stacktrace or exception keys. */
 function expectNothingInternal(body: unknown) {
   const text = JSON.stringify(body);
-  for (const pattern of SERVER_DETAIL) expect([pattern.source, text.slice(0, 300)]).toEqual([pattern.source, expect.not.stringMatching(pattern)]);
+  for (const pattern of SERVER_DETAIL)
+    expect([pattern.source, text.slice(0, 300)]).toEqual([pattern.source, expect.not.stringMatching(pattern)]);
   expect(text).not.toContain('"stacktrace"');
   expect(text).not.toContain('"exception"');
 }
@@ -33,7 +47,8 @@ function expectRefused(response: any, pathStart?: string) {
   expectNothingInternal(response.body);
 }
 
-const titles = (count: number) => Array.from({ length: count }, (_, index) => `{ title: { eq: "t${index}" } }`).join(', ');
+const titles = (count: number) =>
+  Array.from({ length: count }, (_, index) => `{ title: { eq: "t${index}" } }`).join(', ');
 
 beforeAll(async () => {
   app = await startLyceum();
@@ -45,7 +60,9 @@ afterAll(stopLyceum);
 
 describe('filter bounds: at most 100 items in or, and, in, notIn', () => {
   test('100 items in or still run', async () => {
-    const response = await graphql(`{ courses(filters: { or: [${titles(99)}, { title: { eq: "${course.title}" } }] }) { documentId } }`);
+    const response = await graphql(
+      `{ courses(filters: { or: [${titles(99)}, { title: { eq: "${course.title}" } }] }) { documentId } }`
+    );
     expect(response.body.errors).toBeUndefined();
     expect(response.body.data.courses).toEqual([{ documentId: course.documentId }]);
   });
@@ -71,9 +88,18 @@ describe('filter bounds: at most 100 items in or, and, in, notIn', () => {
     app.strapi.db.connection.on('query', record);
     const started = Date.now();
     const response = await Promise.resolve(
-      graphql(`query($filters: CourseFiltersInput) { courses(filters: $filters) { title } }`, {
-        filters: { or: Array.from({ length: 10_000 }, (_, index) => ({ title: { eq: `t${index}` } })) },
-      })
+      graphql(
+        `
+          query ($filters: CourseFiltersInput) {
+            courses(filters: $filters) {
+              title
+            }
+          }
+        `,
+        {
+          filters: { or: Array.from({ length: 10_000 }, (_, index) => ({ title: { eq: `t${index}` } })) },
+        }
+      )
     ).finally(() => app.strapi.db.connection.off('query', record));
     // The probe measured 15 s; the refusal is milliseconds of work (the bound is loose for a loaded CI machine).
     expect(Date.now() - started).toBeLessThan(3_000);
@@ -81,27 +107,70 @@ describe('filter bounds: at most 100 items in or, and, in, notIn', () => {
     expectRefused(response);
     // The listener does see the statements of a query that runs.
     app.strapi.db.connection.on('query', record);
-    await Promise.resolve(graphql(`{ courses(filters: { or: [${titles(2)}] }) { title } }`)).finally(() => app.strapi.db.connection.off('query', record));
+    await Promise.resolve(graphql(`{ courses(filters: { or: [${titles(2)}] }) { title } }`)).finally(() =>
+      app.strapi.db.connection.off('query', record)
+    );
     expect(statements.filter((sql) => /courses/.test(sql)).length).toBeGreaterThan(0);
-    const smaller = await graphql(`query($filters: CourseFiltersInput) { courses(filters: $filters) { title } }`, {
-      filters: { or: Array.from({ length: 1_000 }, (_, index) => ({ title: { eq: `t${index}` } })) },
-    });
+    const smaller = await graphql(
+      `
+        query ($filters: CourseFiltersInput) {
+          courses(filters: $filters) {
+            title
+          }
+        }
+      `,
+      {
+        filters: { or: Array.from({ length: 1_000 }, (_, index) => ({ title: { eq: `t${index}` } })) },
+      }
+    );
     expectRefused(smaller, 'courses');
   });
 
   test.each([
     ['and', () => `{ courses(filters: { and: [${titles(101)}] }) { title } }`],
-    ['in', () => `{ courses(filters: { title: { in: [${Array.from({ length: 101 }, (_, index) => `"t${index}"`).join(',')}] } }) { title } }`],
-    ['notIn', () => `{ lessons(filters: { documentId: { notIn: [${Array.from({ length: 101 }, (_, index) => `"d${index}"`).join(',')}] } }) { title } }`],
+    [
+      'in',
+      () =>
+        `{ courses(filters: { title: { in: [${Array.from({ length: 101 }, (_, index) => `"t${index}"`).join(',')}] } }) { title } }`,
+    ],
+    [
+      'notIn',
+      () =>
+        `{ lessons(filters: { documentId: { notIn: [${Array.from({ length: 101 }, (_, index) => `"d${index}"`).join(',')}] } }) { title } }`,
+    ],
     ['nested or in a relation', () => `{ courses { lessons(filters: { or: [${titles(101)}] }) { title } } }`],
   ])('%s past 100 items is refused', async (_name, query) => {
     expectRefused(await graphql(query()));
   });
 
   test('between takes exactly two values', async () => {
-    expectRefused(await graphql(`{ courses(filters: { price: { between: [1] } }) { title } }`), 'courses');
-    expectRefused(await graphql(`{ courses(filters: { title: { between: ["a", "b", "c"] } }) { title } }`), 'courses');
-    const range = await graphql(`{ courses(filters: { price: { between: [0, 1000000] } }) { documentId } }`);
+    expectRefused(
+      await graphql(`
+        {
+          courses(filters: { price: { between: [1] } }) {
+            title
+          }
+        }
+      `),
+      'courses'
+    );
+    expectRefused(
+      await graphql(`
+        {
+          courses(filters: { title: { between: ["a", "b", "c"] } }) {
+            title
+          }
+        }
+      `),
+      'courses'
+    );
+    const range = await graphql(`
+      {
+        courses(filters: { price: { between: [0, 1000000] } }) {
+          documentId
+        }
+      }
+    `);
     expect(range.body.errors).toBeUndefined();
   });
 
@@ -129,38 +198,117 @@ describe('pages, size, depth and cost', () => {
   });
 
   test('page 10,000 and pageSize 100 are accepted', async () => {
-    const response = await graphql(`{ courses(pagination: { page: 10000, pageSize: 100 }) { title } }`);
+    const response = await graphql(`
+      {
+        courses(pagination: { page: 10000, pageSize: 100 }) {
+          title
+        }
+      }
+    `);
     expect(response.body.errors).toBeUndefined();
     expect(response.body.data.courses).toEqual([]);
   });
 
   test('a page number of 1e20 is refused before it reaches the database', async () => {
-    const response = await graphql(`query($p: PaginationArg) { courses(pagination: $p) { title } }`, { p: { page: 1e20 } });
+    const response = await graphql(
+      `
+        query ($p: PaginationArg) {
+          courses(pagination: $p) {
+            title
+          }
+        }
+      `,
+      { p: { page: 1e20 } }
+    );
     expect(response.status).toBe(400);
     expectNothingInternal(response.body);
   });
 
   test('a query that would resolve too many fields is refused before it runs', async () => {
     const started = Date.now();
-    const costly = await graphql(`{ courses(pagination: { pageSize: 100 }) { lessons(pagination: { pageSize: 100 }) { title position kind } } }`);
+    const costly = await graphql(`
+      {
+        courses(pagination: { pageSize: 100 }) {
+          lessons(pagination: { pageSize: 100 }) {
+            title
+            position
+            kind
+          }
+        }
+      }
+    `);
     expect(Date.now() - started).toBeLessThan(3_000);
     expectRefused(costly, 'query');
     expect(errorOf(costly.body).message).toMatch(/at most 10000/);
     // Aliases multiply the work: each counts.
-    const aliases = Array.from({ length: 30 }, (_, index) => `c${index}: courses(pagination: { pageSize: 100 }) { title summary lessons { title } }`).join(' ');
+    const aliases = Array.from(
+      { length: 30 },
+      (_, index) => `c${index}: courses(pagination: { pageSize: 100 }) { title summary lessons { title } }`
+    ).join(' ');
     expectRefused(await graphql(`{ ${aliases} }`), 'query');
     // Fragments count as if written out.
-    const fragment = await graphql(`query { courses(pagination: { pageSize: 100 }) { ...C } } fragment C on Course { lessons(pagination: { pageSize: 100 }) { title position } }`);
+    const fragment = await graphql(`
+      query {
+        courses(pagination: { pageSize: 100 }) {
+          ...C
+        }
+      }
+      fragment C on Course {
+        lessons(pagination: { pageSize: 100 }) {
+          title
+          position
+        }
+      }
+    `);
     expectRefused(fragment, 'query');
   });
 
   test('an ordinary catalog query stays within the cost bound', async () => {
-    const response = await graphql(`{ courses { title category { name } tags { name } lessons { title position } teacherProfiles { username } } }`);
+    const response = await graphql(`
+      {
+        courses {
+          title
+          category {
+            name
+          }
+          tags {
+            name
+          }
+          lessons {
+            title
+            position
+          }
+          teacherProfiles {
+            username
+          }
+        }
+      }
+    `);
     expect(response.body.errors).toBeUndefined();
   });
 
   test('a query deeper than the depth limit is refused', async () => {
-    const response = await graphql(`{ courses { category { courses { category { courses { category { courses { category { name } } } } } } } } }`);
+    const response = await graphql(`
+      {
+        courses {
+          category {
+            courses {
+              category {
+                courses {
+                  category {
+                    courses {
+                      category {
+                        name
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    `);
     expect(response.status).toBe(400);
     expect(errorOf(response.body).message).toMatch(/depth/i);
     expectNothingInternal(response.body);
@@ -172,7 +320,16 @@ describe('pages, size, depth and cost', () => {
     expect(tokens.status).toBe(400);
     expect(errorOf(tokens.body).message).toMatch(/tokens/);
     expectNothingInternal(tokens.body);
-    const big = await graphql(`query($text: String!) { courses(filters: { title: { eq: $text } }) { title } }`, { text: 'x'.repeat(200 * 1024) });
+    const big = await graphql(
+      `
+        query ($text: String!) {
+          courses(filters: { title: { eq: $text } }) {
+            title
+          }
+        }
+      `,
+      { text: 'x'.repeat(200 * 1024) }
+    );
     expectRefused(big, 'query');
   });
 });
@@ -202,7 +359,10 @@ describe('no SQL, stack trace or server path in any GraphQL answer', () => {
   });
 
   test('a body that is not JSON, or a query that is not text, is a 400 without server detail', async () => {
-    const broken = await app.request.post('/graphql').set('Content-Type', 'application/json').send('{"query": "{ courses { title } }"');
+    const broken = await app.request
+      .post('/graphql')
+      .set('Content-Type', 'application/json')
+      .send('{"query": "{ courses { title } }"');
     expect(broken.status).toBe(400);
     expectNothingInternal(broken.body);
     const notText = await app.request.post('/graphql').send({ query: { nested: true } });
@@ -211,10 +371,21 @@ describe('no SQL, stack trace or server path in any GraphQL answer', () => {
   });
 
   test('malformed REST query parameters never answer SQL or a stack trace either', async () => {
-    for (const query of ['filters[$and]=x', 'filters[price][$gt]=abc', 'filters[id][$between]=1', 'sort[title][x]=asc', 'populate[lessons][filters][$and]=x']) {
+    for (const query of [
+      'filters[$and]=x',
+      'filters[price][$gt]=abc',
+      'filters[id][$between]=1',
+      'sort[title][x]=asc',
+      'populate[lessons][filters][$and]=x',
+    ]) {
       const response = await app.request.get(`/api/courses?${query}`);
       expectNothingInternal(response.body);
-      if (response.status >= 500) expect(response.body.error).toEqual({ status: 500, name: 'InternalServerError', message: 'Internal Server Error' });
+      if (response.status >= 500)
+        expect(response.body.error).toEqual({
+          status: 500,
+          name: 'InternalServerError',
+          message: 'Internal Server Error',
+        });
     }
   });
 });

@@ -19,15 +19,32 @@ let course: TestCourse;
 
 const FILE = 'plugin::upload.file';
 const USER = 'plugin::users-permissions.user';
-const ANSWER_WORDS = ['"correct"', 'acceptedAnswers', 'numericAnswer', 'tolerance', 'explanation', 'Because it is right', 'correctChoices'];
+const ANSWER_WORDS = [
+  '"correct"',
+  'acceptedAnswers',
+  'numericAnswer',
+  'tolerance',
+  'explanation',
+  'Because it is right',
+  'correctChoices',
+];
 const PRIVATE_USER_WORDS = ['password', 'resetPasswordToken', 'confirmationToken', 'provider', '$2a$', '$2b$'];
 
 const graphql = (query: string, variables: Record<string, unknown> = {}, user: TestUser | null = null) =>
-  app.request.post('/graphql').set(user ? user.auth : {}).send({ query, variables });
+  app.request
+    .post('/graphql')
+    .set(user ? user.auth : {})
+    .send({ query, variables });
 const errorOf = (body: any) => body.errors?.[0];
 
-async function uploadAs(user: TestUser, name = `notes-${Date.now()}-${Math.random()}.png`): Promise<{ id: number; name: string; url: string }> {
-  const response = await app.request.post('/api/upload').set(user.auth).attach('files', PNG, { filename: name, contentType: 'image/png' });
+async function uploadAs(
+  user: TestUser,
+  name = `notes-${Date.now()}-${Math.random()}.png`
+): Promise<{ id: number; name: string; url: string }> {
+  const response = await app.request
+    .post('/api/upload')
+    .set(user.auth)
+    .attach('files', PNG, { filename: name, contentType: 'image/png' });
   if (response.status !== 201) throw new Error(`upload failed: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body[0];
 }
@@ -64,7 +81,10 @@ describe('uploaded files through GraphQL: only the uploader or an admin changes 
       [DELETE, { id: file.id }],
     ] as const) {
       const response = await graphql(query, variables, otherStudent);
-      expect(errorOf(response.body).extensions).toMatchObject({ code: 'FORBIDDEN', error: { details: { reason: 'not_file_owner' } } });
+      expect(errorOf(response.body).extensions).toMatchObject({
+        code: 'FORBIDDEN',
+        error: { details: { reason: 'not_file_owner' } },
+      });
       // Neither the file's name nor its URL comes back to a stranger.
       expect(JSON.stringify(response.body)).not.toContain(file.url);
       expect(JSON.stringify(response.body)).not.toContain(file.name);
@@ -77,7 +97,10 @@ describe('uploaded files through GraphQL: only the uploader or an admin changes 
   test('a teacher is refused on a student file too; anonymous callers are refused before any lookup', async () => {
     const file = await uploadAs(student);
     const asTeacher = await graphql(DELETE, { id: file.id }, teacher);
-    expect(errorOf(asTeacher.body).extensions).toMatchObject({ code: 'FORBIDDEN', error: { details: { reason: 'not_file_owner' } } });
+    expect(errorOf(asTeacher.body).extensions).toMatchObject({
+      code: 'FORBIDDEN',
+      error: { details: { reason: 'not_file_owner' } },
+    });
     const anonymous = await graphql(RENAME, { id: file.id, info: { name: 'x.png' } });
     expect(errorOf(anonymous.body).extensions.code).toBe('FORBIDDEN');
     expect(JSON.stringify(anonymous.body)).not.toContain(file.url);
@@ -86,7 +109,11 @@ describe('uploaded files through GraphQL: only the uploader or an admin changes 
 
   test('the uploader renames and deletes their own file', async () => {
     const file = await uploadAs(student);
-    const renamed = await graphql(RENAME, { id: file.id, info: { name: 'essay.png', alternativeText: 'My essay' } }, student);
+    const renamed = await graphql(
+      RENAME,
+      { id: file.id, info: { name: 'essay.png', alternativeText: 'My essay' } },
+      student
+    );
     expect(renamed.body.errors).toBeUndefined();
     expect(renamed.body.data.updateUploadFile).toMatchObject({ name: 'essay.png', url: file.url });
     expect(await storedFile(file.id)).toMatchObject({ name: 'essay.png', alternativeText: 'My essay' });
@@ -110,7 +137,10 @@ describe('uploaded files through GraphQL: only the uploader or an admin changes 
   test('a malformed id is a 400 naming id; an unknown id is not found', async () => {
     for (const id of ['abc', '-1', '0', '1 or 1=1']) {
       const response = await graphql(DELETE, { id }, student);
-      expect(errorOf(response.body).extensions).toMatchObject({ code: 'BAD_USER_INPUT', error: { details: { errors: [expect.objectContaining({ path: ['id'] })] } } });
+      expect(errorOf(response.body).extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        error: { details: { errors: [expect.objectContaining({ path: ['id'] })] } },
+      });
     }
     const unknown = await graphql(DELETE, { id: '987654321' }, student);
     expect(errorOf(unknown.body).extensions.code).toBe('STRAPI_NOT_FOUND_ERROR');
@@ -119,20 +149,47 @@ describe('uploaded files through GraphQL: only the uploader or an admin changes 
   test('file records are listed and read by admins only, as on REST', async () => {
     const file = await uploadAs(student);
     for (const user of [null, student, teacher]) {
-      for (const query of [`{ uploadFiles { name url } }`, `{ uploadFiles_connection { nodes { name } } }`, `{ uploadFile(documentId: "x") { name } }`]) {
+      for (const query of [
+        `{ uploadFiles { name url } }`,
+        `{ uploadFiles_connection { nodes { name } } }`,
+        `{ uploadFile(documentId: "x") { name } }`,
+      ]) {
         const response = await graphql(query, {}, user);
         expect(errorOf(response.body).extensions.code).toBe('FORBIDDEN');
         expect(JSON.stringify(response.body)).not.toContain(file.url);
       }
-      expect((await app.request.get('/api/upload/files').set(user ? user.auth : {})).status).toBeGreaterThanOrEqual(401);
+      expect((await app.request.get('/api/upload/files').set(user ? user.auth : {})).status).toBeGreaterThanOrEqual(
+        401
+      );
     }
-    const listed = await graphql(`{ uploadFiles(pagination: { pageSize: 100 }) { name url } }`, {}, admin);
+    const listed = await graphql(
+      `
+        {
+          uploadFiles(pagination: { pageSize: 100 }) {
+            name
+            url
+          }
+        }
+      `,
+      {},
+      admin
+    );
     expect(listed.body.errors).toBeUndefined();
     expect(listed.body.data.uploadFiles.map((found: { url: string }) => found.url)).toContain(file.url);
   });
 
   test("a file's related entries cannot be reached from a public cover", async () => {
-    const response = await graphql(`{ courses { cover { related { __typename } } } }`);
+    const response = await graphql(`
+      {
+        courses {
+          cover {
+            related {
+              __typename
+            }
+          }
+        }
+      }
+    `);
     expect(response.status).toBe(400);
     expect(errorOf(response.body).message).toMatch(/Cannot query field "related"/);
   });
@@ -149,7 +206,17 @@ describe('users and roles through GraphQL, as on REST', () => {
         [`{ usersPermissionsUsers { username email } }`, {}],
         [`{ usersPermissionsUsers_connection { nodes { email } } }`, {}],
         [`query($id: ID!) { usersPermissionsUser(documentId: $id) { email } }`, { id: otherStudent.documentId }],
-        [CREATE_USER, { data: { username: `intruder${Date.now()}`, email: `intruder${Date.now()}@example.com`, password: 'Strong-pass-123', role: '3' } }],
+        [
+          CREATE_USER,
+          {
+            data: {
+              username: `intruder${Date.now()}`,
+              email: `intruder${Date.now()}@example.com`,
+              password: 'Strong-pass-123',
+              role: '3',
+            },
+          },
+        ],
         [UPDATE_USER, { id: String(otherStudent.id), data: { username: 'renamed-by-stranger', blocked: true } }],
         [DELETE_USER, { id: String(otherStudent.id) }],
       ] as const) {
@@ -164,16 +231,33 @@ describe('users and roles through GraphQL, as on REST', () => {
 
   test('an API admin manages users; role by type name as on REST; no password hash or token comes back', async () => {
     const username = `made${Date.now()}`;
-    const created = await graphql(CREATE_USER, { data: { username, email: `${username}@example.com`, password: 'Strong-pass-123', role: 'teacher' } }, admin);
+    const created = await graphql(
+      CREATE_USER,
+      { data: { username, email: `${username}@example.com`, password: 'Strong-pass-123', role: 'teacher' } },
+      admin
+    );
     expect(created.body.errors).toBeUndefined();
     const stored = await app.strapi.db.query(USER).findOne({ where: { username }, populate: { role: true } });
     expect(stored.role.type).toBe('teacher');
-    const weak = await graphql(CREATE_USER, { data: { username: `${username}x`, email: `${username}x@example.com`, password: 'short', role: 'student' } }, admin);
-    expect(errorOf(weak.body).extensions).toMatchObject({ code: 'BAD_USER_INPUT', error: { details: { errors: [expect.objectContaining({ path: ['password'] })] } } });
+    const weak = await graphql(
+      CREATE_USER,
+      { data: { username: `${username}x`, email: `${username}x@example.com`, password: 'short', role: 'student' } },
+      admin
+    );
+    expect(errorOf(weak.body).extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      error: { details: { errors: [expect.objectContaining({ path: ['password'] })] } },
+    });
 
-    const listed = await graphql(`{ usersPermissionsUsers(filters: { username: { eq: "${username}" } }) { username email confirmed blocked } }`, {}, admin);
+    const listed = await graphql(
+      `{ usersPermissionsUsers(filters: { username: { eq: "${username}" } }) { username email confirmed blocked } }`,
+      {},
+      admin
+    );
     expect(listed.body.errors).toBeUndefined();
-    expect(listed.body.data.usersPermissionsUsers).toEqual([expect.objectContaining({ username, email: `${username}@example.com`, blocked: false })]);
+    expect(listed.body.data.usersPermissionsUsers).toEqual([
+      expect.objectContaining({ username, email: `${username}@example.com`, blocked: false }),
+    ]);
     for (const word of PRIVATE_USER_WORDS) expect(JSON.stringify(listed.body)).not.toContain(word);
 
     const updated = await graphql(UPDATE_USER, { id: String(stored.id), data: { fullName: 'Made By Admin' } }, admin);
@@ -216,15 +300,46 @@ describe('users and roles through GraphQL, as on REST', () => {
       `mutation { emailConfirmation(confirmation: "x") { jwt } }`,
     ]) {
       const response = await graphql(query, {}, student);
-      expect([query, errorOf(response.body)?.extensions]).toEqual([query, expect.objectContaining({ code: 'FORBIDDEN', error: expect.objectContaining({ details: { reason: 'use_rest_auth' } }) })]);
+      expect([query, errorOf(response.body)?.extensions]).toEqual([
+        query,
+        expect.objectContaining({
+          code: 'FORBIDDEN',
+          error: expect.objectContaining({ details: { reason: 'use_rest_auth' } }),
+        }),
+      ]);
     }
   });
 
   test("me shows the caller's own account and nothing private; anonymous is refused", async () => {
-    const mine = await graphql(`{ me { id username email role { type } } }`, {}, student);
-    expect(mine.body.data.me).toMatchObject({ id: String(student.id), email: student.email, role: { type: 'student' } });
+    const mine = await graphql(
+      `
+        {
+          me {
+            id
+            username
+            email
+            role {
+              type
+            }
+          }
+        }
+      `,
+      {},
+      student
+    );
+    expect(mine.body.data.me).toMatchObject({
+      id: String(student.id),
+      email: student.email,
+      role: { type: 'student' },
+    });
     for (const word of PRIVATE_USER_WORDS) expect(JSON.stringify(mine.body)).not.toContain(word);
-    const anonymous = await graphql(`{ me { id } }`);
+    const anonymous = await graphql(`
+      {
+        me {
+          id
+        }
+      }
+    `);
     expect(errorOf(anonymous.body).extensions.code).toBe('FORBIDDEN');
   });
 });
@@ -233,7 +348,31 @@ describe('privacy and the catalog through GraphQL', () => {
   test('announcement authors and catalog relations never show an email or a password to non-admins', async () => {
     await make.createAnnouncement(course, teacher);
     for (const user of [null, student, teacher]) {
-      const response = await graphql(`{ announcements { title author { username email } course { title } } courses { announcements { author { email } } } }`, {}, user);
+      const response = await graphql(
+        `
+          {
+            announcements {
+              title
+              author {
+                username
+                email
+              }
+              course {
+                title
+              }
+            }
+            courses {
+              announcements {
+                author {
+                  email
+                }
+              }
+            }
+          }
+        `,
+        {},
+        user
+      );
       expect(JSON.stringify(response.body)).not.toContain(teacher.email);
       for (const word of PRIVATE_USER_WORDS) expect(JSON.stringify(response.body)).not.toContain(word);
     }
@@ -242,11 +381,15 @@ describe('privacy and the catalog through GraphQL', () => {
   test('every catalog query answers with published entries only, whatever status is asked', async () => {
     const draft = await make.createCourse({ teacher, lessons: 1, published: false });
     for (const name of ['courses', 'lessons', 'categories', 'tags', 'articles', 'articleCategories', 'announcements']) {
-      for (const query of [`{ ${name}(status: DRAFT) { documentId publishedAt } }`, `{ ${name}_connection(status: DRAFT) { nodes { documentId publishedAt } } }`]) {
+      for (const query of [
+        `{ ${name}(status: DRAFT) { documentId publishedAt } }`,
+        `{ ${name}_connection(status: DRAFT) { nodes { documentId publishedAt } } }`,
+      ]) {
         const response = await graphql(query);
         expect([query, response.body.errors]).toEqual([query, undefined]);
         const rows = response.body.data[Object.keys(response.body.data)[0]];
-        for (const row of Array.isArray(rows) ? rows : rows.nodes) expect([query, row.publishedAt]).toEqual([query, expect.any(String)]);
+        for (const row of Array.isArray(rows) ? rows : rows.nodes)
+          expect([query, row.publishedAt]).toEqual([query, expect.any(String)]);
       }
     }
     for (const [query, id] of [
@@ -256,7 +399,16 @@ describe('privacy and the catalog through GraphQL', () => {
       const response = await graphql(query, { id }, student);
       expect(Object.values(response.body.data ?? {})[0] ?? null).toBeNull();
     }
-    const single = await graphql(`query($id: ID!) { course(documentId: $id) { title } }`, { id: course.documentId });
+    const single = await graphql(
+      `
+        query ($id: ID!) {
+          course(documentId: $id) {
+            title
+          }
+        }
+      `,
+      { id: course.documentId }
+    );
     expect(single.body.data.course).toMatchObject({ title: course.title });
   });
 });
@@ -265,15 +417,58 @@ describe('drafts stay out of relations and probes', () => {
   test('relations under a root status: DRAFT are the published ones; publicationFilter is ignored as on REST', async () => {
     const owned = await make.createCourse({ teacher, lessons: 1 });
     const draftCourse = await make.createCourse({ teacher, lessons: 1, published: false });
-    await app.strapi.documents('api::lesson.lesson').create({ locale: 'en', data: { title: 'Unreleased draft lesson', position: 9, kind: 'text', content: 'x', course: owned.documentId } as any });
+    await app.strapi.documents('api::lesson.lesson').create({
+      locale: 'en',
+      data: {
+        title: 'Unreleased draft lesson',
+        position: 9,
+        kind: 'text',
+        content: 'x',
+        course: owned.documentId,
+      } as any,
+    });
 
-    const courses = await graphql(`query($id: ID!) { courses(status: DRAFT, filters: { documentId: { eq: $id } }) { lessons { title publishedAt } } }`, { id: owned.documentId }, student);
+    const courses = await graphql(
+      `
+        query ($id: ID!) {
+          courses(status: DRAFT, filters: { documentId: { eq: $id } }) {
+            lessons {
+              title
+              publishedAt
+            }
+          }
+        }
+      `,
+      { id: owned.documentId },
+      student
+    );
     expect(courses.body.errors).toBeUndefined();
     expect(courses.body.data.courses[0].lessons).toEqual([{ title: 'Lesson 1', publishedAt: expect.any(String) }]);
-    const lessons = await graphql(`query($id: ID!) { lessons(status: DRAFT, filters: { documentId: { eq: $id } }) { course { documentId } } }`, { id: owned.lessons[0].documentId }, student);
+    const lessons = await graphql(
+      `
+        query ($id: ID!) {
+          lessons(status: DRAFT, filters: { documentId: { eq: $id } }) {
+            course {
+              documentId
+            }
+          }
+        }
+      `,
+      { id: owned.lessons[0].documentId },
+      student
+    );
     expect(lessons.body.data.lessons).toEqual([{ course: { documentId: owned.documentId } }]);
 
-    const probe = await graphql(`query($ids: [ID]) { courses(publicationFilter: NEVER_PUBLISHED_DOCUMENT, filters: { documentId: { in: $ids } }) { documentId } }`, { ids: [owned.documentId, draftCourse.documentId] });
+    const probe = await graphql(
+      `
+        query ($ids: [ID]) {
+          courses(publicationFilter: NEVER_PUBLISHED_DOCUMENT, filters: { documentId: { in: $ids } }) {
+            documentId
+          }
+        }
+      `,
+      { ids: [owned.documentId, draftCourse.documentId] }
+    );
     expect(probe.body.errors).toBeUndefined();
     expect(probe.body.data.courses).toEqual([{ documentId: owned.documentId }]);
   });
@@ -282,20 +477,55 @@ describe('drafts stay out of relations and probes', () => {
 describe('learning through GraphQL: the REST rules', () => {
   test('cancelEnrollment cancels only the caller’s own enrollment; anonymous is refused', async () => {
     const learner = await make.createUser('student');
-    const anonymous = await graphql(`mutation($course: ID!) { cancelEnrollment(course: $course) }`, { course: course.documentId });
+    const anonymous = await graphql(
+      `
+        mutation ($course: ID!) {
+          cancelEnrollment(course: $course)
+        }
+      `,
+      { course: course.documentId }
+    );
     expect(errorOf(anonymous.body).extensions.code).toBe('FORBIDDEN');
-    const notEnrolled = await graphql(`mutation($course: ID!) { cancelEnrollment(course: $course) }`, { course: course.documentId }, learner);
+    const notEnrolled = await graphql(
+      `
+        mutation ($course: ID!) {
+          cancelEnrollment(course: $course)
+        }
+      `,
+      { course: course.documentId },
+      learner
+    );
     expect(errorOf(notEnrolled.body)).toBeDefined();
     await make.enroll(learner, course);
-    const cancelled = await graphql(`mutation($course: ID!) { cancelEnrollment(course: $course) }`, { course: course.documentId }, learner);
+    const cancelled = await graphql(
+      `
+        mutation ($course: ID!) {
+          cancelEnrollment(course: $course)
+        }
+      `,
+      { course: course.documentId },
+      learner
+    );
     expect(cancelled.body.errors).toBeUndefined();
     expect(cancelled.body.data.cancelEnrollment).toMatchObject({ status: 'cancelled' });
   });
 
   test('myCertificates lists the caller’s own certificates; anonymous is refused', async () => {
-    const anonymous = await graphql(`{ myCertificates }`);
+    const anonymous = await graphql(`
+      {
+        myCertificates
+      }
+    `);
     expect(errorOf(anonymous.body).extensions.code).toBe('FORBIDDEN');
-    const mine = await graphql(`{ myCertificates }`, {}, otherStudent);
+    const mine = await graphql(
+      `
+        {
+          myCertificates
+        }
+      `,
+      {},
+      otherStudent
+    );
     expect(mine.body.errors).toBeUndefined();
     expect(mine.body.data.myCertificates).toEqual([]);
   });
@@ -307,7 +537,11 @@ describe('quiz answers through GraphQL follow the review policy', () => {
   const SUBMIT = `mutation($attempt: ID!, $answers: [QuizAnswerInput!]!) { submitQuizAttempt(attempt: $attempt, answers: $answers) }`;
   const answersFor = (questions: Shown[], right: boolean) =>
     questions.map((question) => {
-      if (question.type === 'single') return { question: question.id, choices: [question.options!.find((option) => option.text === (right ? 'Right' : 'Wrong'))!.id] };
+      if (question.type === 'single')
+        return {
+          question: question.id,
+          choices: [question.options!.find((option) => option.text === (right ? 'Right' : 'Wrong'))!.id],
+        };
       if (question.type === 'short_text') return { question: question.id, text: right ? 'hello' : 'bye' };
       return { question: question.id, number: right ? 3.14 : 2 };
     });
@@ -321,15 +555,37 @@ describe('quiz answers through GraphQL follow the review policy', () => {
     const quiz = await make.createQuiz(course, { data: { reviewPolicy: 'after_pass', passingPercent: 70 } });
     const first = await graphql(START, { quiz: quiz.documentId }, learner);
     expectNoAnswers(first.body);
-    const failed = await graphql(SUBMIT, { attempt: first.body.data.startQuizAttempt.id, answers: answersFor(first.body.data.startQuizAttempt.questions, false) }, learner);
+    const failed = await graphql(
+      SUBMIT,
+      {
+        attempt: first.body.data.startQuizAttempt.id,
+        answers: answersFor(first.body.data.startQuizAttempt.questions, false),
+      },
+      learner
+    );
     expect(failed.body.data.submitQuizAttempt).toMatchObject({ passed: false });
     expectNoAnswers(failed.body);
-    const attempts = await graphql(`query($quiz: ID) { myQuizAttempts(quiz: $quiz) }`, { quiz: quiz.documentId }, learner);
+    const attempts = await graphql(
+      `
+        query ($quiz: ID) {
+          myQuizAttempts(quiz: $quiz)
+        }
+      `,
+      { quiz: quiz.documentId },
+      learner
+    );
     expectNoAnswers(attempts.body);
 
     const second = await graphql(START, { quiz: quiz.documentId }, learner);
     expectNoAnswers(second.body);
-    const passed = await graphql(SUBMIT, { attempt: second.body.data.startQuizAttempt.id, answers: answersFor(second.body.data.startQuizAttempt.questions, true) }, learner);
+    const passed = await graphql(
+      SUBMIT,
+      {
+        attempt: second.body.data.startQuizAttempt.id,
+        answers: answersFor(second.body.data.startQuizAttempt.questions, true),
+      },
+      learner
+    );
     expect(passed.body.data.submitQuizAttempt).toMatchObject({ passed: true });
     expect(passed.body.data.submitQuizAttempt.results).toHaveLength(3);
     expect(JSON.stringify(passed.body)).toContain('Because it is right');
@@ -343,14 +599,38 @@ describe('quiz answers through GraphQL follow the review policy', () => {
     expectNoAnswers(started.body);
     const again = await graphql(START, { quiz: quiz.documentId }, learner);
     expectNoAnswers(again.body);
-    const submitted = await graphql(SUBMIT, { attempt: started.body.data.startQuizAttempt.id, answers: answersFor(started.body.data.startQuizAttempt.questions, false) }, learner);
+    const submitted = await graphql(
+      SUBMIT,
+      {
+        attempt: started.body.data.startQuizAttempt.id,
+        answers: answersFor(started.body.data.startQuizAttempt.questions, false),
+      },
+      learner
+    );
     expect(submitted.body.data.submitQuizAttempt.results).toHaveLength(3);
   });
 
   test('quiz and option types carry no answer fields to select or filter on', async () => {
-    const schema = await graphql(`{ __schema { types { name fields { name } inputFields { name } } } }`);
-    const text = JSON.stringify(schema.body.data.__schema.types.filter((type: { name: string }) => /Quiz|Option|Question/i.test(type.name)));
-    for (const word of ['"correct"', '"acceptedAnswers"', '"numericAnswer"', '"tolerance"', '"explanation"']) expect(text).not.toContain(word);
+    const schema = await graphql(`
+      {
+        __schema {
+          types {
+            name
+            fields {
+              name
+            }
+            inputFields {
+              name
+            }
+          }
+        }
+      }
+    `);
+    const text = JSON.stringify(
+      schema.body.data.__schema.types.filter((type: { name: string }) => /Quiz|Option|Question/i.test(type.name))
+    );
+    for (const word of ['"correct"', '"acceptedAnswers"', '"numericAnswer"', '"tolerance"', '"explanation"'])
+      expect(text).not.toContain(word);
   });
 });
 
@@ -377,7 +657,10 @@ const FIELD_RULES: Record<string, [file: string, test: string]> = {
   'Query.usersPermissionsRoles_connection': [THIS_FILE, 'roles are neither read nor changed through GraphQL by anyone'],
   'Query.usersPermissionsUser': [THIS_FILE, 'students and teachers cannot list, create, change or delete users'],
   'Query.usersPermissionsUsers': [THIS_FILE, 'an API admin manages users'],
-  'Query.usersPermissionsUsers_connection': [THIS_FILE, 'students and teachers cannot list, create, change or delete users'],
+  'Query.usersPermissionsUsers_connection': [
+    THIS_FILE,
+    'students and teachers cannot list, create, change or delete users',
+  ],
   ...catalogReads('announcement', 'announcements'),
   ...catalogReads('article', 'articles'),
   ...catalogReads('articleCategory', 'articleCategories'),
@@ -386,9 +669,18 @@ const FIELD_RULES: Record<string, [file: string, test: string]> = {
   ...catalogReads('lesson', 'lessons'),
   ...catalogReads('tag', 'tags'),
   'Query.me': [THIS_FILE, "me shows the caller's own account and nothing private"],
-  'Query.courseOutline': [GRAPHQL_TEST, 'enrolls, reads a lesson, completes it and sees the enrollment, with the REST rules'],
-  'Query.lessonContent': [GRAPHQL_TEST, 'enrolls, reads a lesson, completes it and sees the enrollment, with the REST rules'],
-  'Query.myEnrollments': [GRAPHQL_TEST, 'refuses what REST refuses: unpublished courses, anonymous callers, malformed ids'],
+  'Query.courseOutline': [
+    GRAPHQL_TEST,
+    'enrolls, reads a lesson, completes it and sees the enrollment, with the REST rules',
+  ],
+  'Query.lessonContent': [
+    GRAPHQL_TEST,
+    'enrolls, reads a lesson, completes it and sees the enrollment, with the REST rules',
+  ],
+  'Query.myEnrollments': [
+    GRAPHQL_TEST,
+    'refuses what REST refuses: unpublished courses, anonymous callers, malformed ids',
+  ],
   'Query.myCertificates': [THIS_FILE, 'myCertificates lists the caller’s own certificates'],
   'Query.myQuizAttempts': [THIS_FILE, 'after_pass: a failed attempt shows no answers, a passed one shows them'],
   'Mutation.updateUploadFile': [THIS_FILE, "a student cannot rename, delete or read another's file"],
@@ -397,8 +689,14 @@ const FIELD_RULES: Record<string, [file: string, test: string]> = {
   'Mutation.updateUsersPermissionsRole': [THIS_FILE, 'roles are neither read nor changed through GraphQL by anyone'],
   'Mutation.deleteUsersPermissionsRole': [THIS_FILE, 'roles are neither read nor changed through GraphQL by anyone'],
   'Mutation.createUsersPermissionsUser': [THIS_FILE, 'an API admin manages users'],
-  'Mutation.updateUsersPermissionsUser': [THIS_FILE, 'students and teachers cannot list, create, change or delete users'],
-  'Mutation.deleteUsersPermissionsUser': [THIS_FILE, 'students and teachers cannot list, create, change or delete users'],
+  'Mutation.updateUsersPermissionsUser': [
+    THIS_FILE,
+    'students and teachers cannot list, create, change or delete users',
+  ],
+  'Mutation.deleteUsersPermissionsUser': [
+    THIS_FILE,
+    'students and teachers cannot list, create, change or delete users',
+  ],
   'Mutation.login': [THIS_FILE, 'account mutations are refused'],
   'Mutation.register': [THIS_FILE, 'account mutations are refused'],
   'Mutation.forgotPassword': [THIS_FILE, 'account mutations are refused'],
@@ -407,20 +705,50 @@ const FIELD_RULES: Record<string, [file: string, test: string]> = {
   'Mutation.emailConfirmation': [THIS_FILE, 'account mutations are refused'],
   'Mutation.enroll': [GRAPHQL_TEST, 'refuses what REST refuses: unpublished courses, anonymous callers, malformed ids'],
   'Mutation.cancelEnrollment': [THIS_FILE, 'cancelEnrollment cancels only the caller’s own enrollment'],
-  'Mutation.completeLesson': [GRAPHQL_TEST, 'enrolls, reads a lesson, completes it and sees the enrollment, with the REST rules'],
+  'Mutation.completeLesson': [
+    GRAPHQL_TEST,
+    'enrolls, reads a lesson, completes it and sees the enrollment, with the REST rules',
+  ],
   'Mutation.startQuizAttempt': [THIS_FILE, 'after_submit: the attempt shows no answers until it is submitted'],
-  'Mutation.submitQuizAttempt': [GRAPHQL_TEST, 'takes a quiz: questions without answers, one submit, results as the review policy allows'],
-  'Mutation.submitAssignment': [GRAPHQL_TEST, 'a student hands in text and reviews the course; the same refusals as REST'],
+  'Mutation.submitQuizAttempt': [
+    GRAPHQL_TEST,
+    'takes a quiz: questions without answers, one submit, results as the review policy allows',
+  ],
+  'Mutation.submitAssignment': [
+    GRAPHQL_TEST,
+    'a student hands in text and reviews the course; the same refusals as REST',
+  ],
   'Mutation.createReview': [GRAPHQL_TEST, 'a student hands in text and reviews the course; the same refusals as REST'],
 };
 
 describe('the schema walk', () => {
   test('every Query and Mutation field has a rule test (or is disabled)', async () => {
-    const response = await graphql(`{ __schema { queryType { fields { name } } mutationType { fields { name } } subscriptionType { name } } }`);
+    const response = await graphql(`
+      {
+        __schema {
+          queryType {
+            fields {
+              name
+            }
+          }
+          mutationType {
+            fields {
+              name
+            }
+          }
+          subscriptionType {
+            name
+          }
+        }
+      }
+    `);
     expect(response.body.errors).toBeUndefined();
     const { queryType, mutationType, subscriptionType } = response.body.data.__schema;
     expect(subscriptionType).toBeNull();
-    const fields = [...queryType.fields.map((field: { name: string }) => `Query.${field.name}`), ...mutationType.fields.map((field: { name: string }) => `Mutation.${field.name}`)];
+    const fields = [
+      ...queryType.fields.map((field: { name: string }) => `Query.${field.name}`),
+      ...mutationType.fields.map((field: { name: string }) => `Mutation.${field.name}`),
+    ];
     expect(fields.filter((field) => !FIELD_RULES[field])).toEqual([]);
     // A rule for a field that is gone is stale: remove it with the field.
     expect(Object.keys(FIELD_RULES).filter((field) => !fields.includes(field))).toEqual([]);
@@ -428,8 +756,11 @@ describe('the schema walk', () => {
 
   test('each rule names a test that exists', () => {
     // The title must open a test(...) call: a mention in this table alone does not count.
-    const opensTest = (source: string, name: string) => ["'", '"', '`'].some((quote) => source.includes(`test(${quote}${name}`));
-    const missing = Object.entries(FIELD_RULES).filter(([, [file, name]]) => !opensTest(fs.readFileSync(path.join(__dirname, file), 'utf8'), name));
+    const opensTest = (source: string, name: string) =>
+      ["'", '"', '`'].some((quote) => source.includes(`test(${quote}${name}`));
+    const missing = Object.entries(FIELD_RULES).filter(
+      ([, [file, name]]) => !opensTest(fs.readFileSync(path.join(__dirname, file), 'utf8'), name)
+    );
     expect(missing).toEqual([]);
   });
 });

@@ -6,7 +6,11 @@ const ALLOWED = 'https://app.lyceum.test';
 const OTHER = 'https://evil.example';
 
 beforeAll(async () => {
-  app = await startLyceum({ CORS_ORIGINS: `${ALLOWED}, https://admin.lyceum.test`, BODY_LIMIT_MB: '1', CSP_MEDIA_HOSTS: 'https://media.lyceum.test' });
+  app = await startLyceum({
+    CORS_ORIGINS: `${ALLOWED}, https://admin.lyceum.test`,
+    BODY_LIMIT_MB: '1',
+    CSP_MEDIA_HOSTS: 'https://media.lyceum.test',
+  });
 });
 afterAll(stopLyceum);
 
@@ -33,7 +37,10 @@ describe('CORS from CORS_ORIGINS', () => {
   test('another origin gets no Access-Control-Allow-Origin, on requests and preflights', async () => {
     const response = await app.request.get('/api/courses').set('Origin', OTHER);
     expect(response.headers['access-control-allow-origin']).toBeUndefined();
-    const preflight = await app.request.options('/api/courses').set('Origin', OTHER).set('Access-Control-Request-Method', 'POST');
+    const preflight = await app.request
+      .options('/api/courses')
+      .set('Origin', OTHER)
+      .set('Access-Control-Request-Method', 'POST');
     expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
     // Never a wildcard, which would let any site read answers.
     expect(JSON.stringify(response.headers)).not.toContain('"access-control-allow-origin":"*"');
@@ -57,21 +64,29 @@ describe('security headers', () => {
 });
 
 describe('body size limit', () => {
-  test('a JSON body over BODY_LIMIT_MB is 413 in Strapi\'s error shape, never 500', async () => {
+  test("a JSON body over BODY_LIMIT_MB is 413 in Strapi's error shape, never 500", async () => {
     const big = JSON.stringify({ data: { title: 'x'.repeat(1024 * 1024 + 10) } });
     const response = await app.request.post('/api/auth/local').set('Content-Type', 'application/json').send(big);
     expect(response.status).toBe(413);
-    expect(response.body).toMatchObject({ data: null, error: { status: 413, name: expect.any(String), message: expect.any(String) } });
+    expect(response.body).toMatchObject({
+      data: null,
+      error: { status: 413, name: expect.any(String), message: expect.any(String) },
+    });
   });
 
   test('a body under the limit is read as usual', async () => {
-    const response = await app.request.post('/api/auth/local').send({ identifier: 'nobody@example.test', password: 'y'.repeat(2000) });
+    const response = await app.request
+      .post('/api/auth/local')
+      .send({ identifier: 'nobody@example.test', password: 'y'.repeat(2000) });
     expect(response.status).toBe(400);
     expect(response.body.error.status).toBe(400);
   });
 
   test('malformed JSON is a 400, not a 500', async () => {
-    const response = await app.request.post('/api/auth/local').set('Content-Type', 'application/json').send('{"identifier": ');
+    const response = await app.request
+      .post('/api/auth/local')
+      .set('Content-Type', 'application/json')
+      .send('{"identifier": ');
     expect(response.status).toBe(400);
     expect(response.body).toMatchObject({ data: null, error: { status: 400 } });
   });

@@ -26,7 +26,9 @@ afterAll(async () => {
 const expectMalformedBody = (response: { status: number; body: any }) => {
   expect(response.status).toBe(400);
   expect(response.body.error).toMatchObject({ name: 'ValidationError', message: 'Malformed multipart body' });
-  expect(response.body.error.details.errors).toEqual([expect.objectContaining({ path: ['body'], name: 'ValidationError' })]);
+  expect(response.body.error.details.errors).toEqual([
+    expect.objectContaining({ path: ['body'], name: 'ValidationError' }),
+  ]);
 };
 
 describe('a multipart body the parser cannot read', () => {
@@ -36,7 +38,9 @@ describe('a multipart body the parser cannot read', () => {
     ['/api/upload', 'student'],
     ['/api/courses/:course/reviews', 'student'],
   ])('without a boundary, POST %s answers 400 naming the body', async (url, who) => {
-    const request = app.request.post(url.replace(':course', course.documentId)).set('Content-Type', 'multipart/form-data');
+    const request = app.request
+      .post(url.replace(':course', course.documentId))
+      .set('Content-Type', 'multipart/form-data');
     if (who) request.set(student.auth);
     expectMalformedBody(await request.send('{"a":1}'));
   });
@@ -46,12 +50,17 @@ describe('a multipart body the parser cannot read', () => {
       .post('/api/upload')
       .set(student.auth)
       .set('Content-Type', 'multipart/form-data; boundary=fuzz')
-      .send('--fuzz\r\nContent-Disposition: form-data; name="files"; filename="a.txt"\r\nContent-Type: text/plain\r\n\r\nhalf a file');
+      .send(
+        '--fuzz\r\nContent-Disposition: form-data; name="files"; filename="a.txt"\r\nContent-Type: text/plain\r\n\r\nhalf a file'
+      );
     expectMalformedBody(response);
   });
 
   test('a well-formed multipart body still reaches the route', async () => {
-    const response = await app.request.post('/api/upload').set(student.auth).attach('files', Buffer.from('Reading list\n'), { filename: 'list.txt', contentType: 'text/plain' });
+    const response = await app.request
+      .post('/api/upload')
+      .set(student.auth)
+      .attach('files', Buffer.from('Reading list\n'), { filename: 'list.txt', contentType: 'text/plain' });
     expect(response.status).toBe(201);
   });
 });
@@ -64,14 +73,17 @@ describe('routes posted with no body at all (no Content-Type)', () => {
     expect(paths).toEqual(expect.arrayContaining(['currentPassword', 'password', 'passwordConfirmation']));
   });
 
-  test.each(['/api/auth/local', '/api/auth/local/register', '/api/auth/reset-password', '/api/auth/forgot-password', '/api/auth/send-email-confirmation'])(
-    '%s answers 400',
-    async (url) => {
-      const response = await app.request.post(url);
-      expect(response.status).toBe(400);
-      expect(response.body.error.name).toBe('ValidationError');
-    },
-  );
+  test.each([
+    '/api/auth/local',
+    '/api/auth/local/register',
+    '/api/auth/reset-password',
+    '/api/auth/forgot-password',
+    '/api/auth/send-email-confirmation',
+  ])('%s answers 400', async (url) => {
+    const response = await app.request.post(url);
+    expect(response.status).toBe(400);
+    expect(response.body.error.name).toBe('ValidationError');
+  });
 
   test('an admin creating a user with no body gets 400', async () => {
     const admin = await factories(app.strapi).createUser('admin');
@@ -81,14 +93,22 @@ describe('routes posted with no body at all (no Content-Type)', () => {
 });
 
 describe('a NUL byte in the path or the query string', () => {
-  test.each(['/api/articles/%00', '/api/courses/%00/outline', '/api/lessons/a%00b'])('GET %s answers 400 naming the path', async (url) => {
-    const response = await app.request.get(url).set(student.auth);
-    expect(response.status).toBe(400);
-    expect(response.body.error.details.errors).toEqual([expect.objectContaining({ path: ['path'], name: 'ValidationError' })]);
-  });
+  test.each(['/api/articles/%00', '/api/courses/%00/outline', '/api/lessons/a%00b'])(
+    'GET %s answers 400 naming the path',
+    async (url) => {
+      const response = await app.request.get(url).set(student.auth);
+      expect(response.status).toBe(400);
+      expect(response.body.error.details.errors).toEqual([
+        expect.objectContaining({ path: ['path'], name: 'ValidationError' }),
+      ]);
+    }
+  );
 
   test('PUT on a core entry with a NUL id answers 400, not a database error', async () => {
-    const response = await app.request.put('/api/lessons/%00').set(student.auth).send({ data: { title: 'x' } });
+    const response = await app.request
+      .put('/api/lessons/%00')
+      .set(student.auth)
+      .send({ data: { title: 'x' } });
     expect(response.status).toBe(400);
   });
 
@@ -120,7 +140,9 @@ describe('a malformed numeric id on the stock users and upload routes (PostgreSQ
   ])('as an admin, %s %s answers 400 naming the id', async (method, url) => {
     const response = await (app.request as any)[method](url).set(admin.auth).send({});
     expect(response.status).toBe(400);
-    expect(response.body.error.details.errors).toEqual([expect.objectContaining({ path: ['id'], name: 'ValidationError' })]);
+    expect(response.body.error.details.errors).toEqual([
+      expect.objectContaining({ path: ['id'], name: 'ValidationError' }),
+    ]);
   });
 
   test('a student deleting /api/upload/files/6W gets 400, not a database error', async () => {
@@ -129,7 +151,10 @@ describe('a malformed numeric id on the stock users and upload routes (PostgreSQ
   });
 
   test('replacing a file with a blank id (POST /api/upload?id=%20) answers 400', async () => {
-    const response = await app.request.post('/api/upload?id=%20').set(student.auth).attach('files', Buffer.from('notes\n'), { filename: 'a.txt', contentType: 'text/plain' });
+    const response = await app.request
+      .post('/api/upload?id=%20')
+      .set(student.auth)
+      .attach('files', Buffer.from('notes\n'), { filename: 'a.txt', contentType: 'text/plain' });
     expect(response.status).toBe(400);
   });
 

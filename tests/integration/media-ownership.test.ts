@@ -22,8 +22,16 @@ let course: TestCourse;
 const FILE = 'plugin::upload.file';
 const CM = '/content-manager/collection-types';
 
-async function uploaded(user: TestUser, content: Buffer, filename: string, contentType: string): Promise<{ id: number }> {
-  const response = await app.request.post('/api/upload').set(user.auth).attach('files', content, { filename, contentType });
+async function uploaded(
+  user: TestUser,
+  content: Buffer,
+  filename: string,
+  contentType: string
+): Promise<{ id: number }> {
+  const response = await app.request
+    .post('/api/upload')
+    .set(user.auth)
+    .attach('files', content, { filename, contentType });
   if (response.status !== 201) throw new Error(`upload failed: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body[0];
 }
@@ -32,19 +40,29 @@ const image = (user: TestUser) => uploaded(user, PNG, 'picture.png', 'image/png'
 const expectNotOwner = (response: { status: number; body: any }, field: string | string[]) => {
   expectStatus(response, 403);
   expect(response.body.error).toMatchObject({ name: 'ForbiddenError', details: { reason: 'not_file_owner' } });
-  expect(response.body.error.details.errors.map((error: { path: string[] }) => error.path)).toContainEqual(Array.isArray(field) ? field : [field]);
+  expect(response.body.error.details.errors.map((error: { path: string[] }) => error.path)).toContainEqual(
+    Array.isArray(field) ? field : [field]
+  );
 };
 
 const coverOf = async (documentId: string) => {
-  const rows = await app.strapi.db.query('api::course.course').findMany({ where: { documentId }, populate: { cover: { select: ['id'] } } });
+  const rows = await app.strapi.db
+    .query('api::course.course')
+    .findMany({ where: { documentId }, populate: { cover: { select: ['id'] } } });
   return rows.map((row: { cover?: { id: number } | null }) => row.cover?.id ?? null);
 };
 const materialsOf = async (documentId: string) => {
-  const rows = await app.strapi.db.query('api::lesson.lesson').findMany({ where: { documentId }, populate: { materials: { select: ['id'] } } });
+  const rows = await app.strapi.db
+    .query('api::lesson.lesson')
+    .findMany({ where: { documentId }, populate: { materials: { select: ['id'] } } });
   return rows.flatMap((row: { materials?: Array<{ id: number }> }) => (row.materials ?? []).map((file) => file.id));
 };
 const avatarOf = async (user: TestUser) =>
-  (await app.strapi.db.query('plugin::users-permissions.user').findOne({ where: { id: user.id }, populate: { avatar: { select: ['id'] } } }))?.avatar?.id ?? null;
+  (
+    await app.strapi.db
+      .query('plugin::users-permissions.user')
+      .findOne({ where: { id: user.id }, populate: { avatar: { select: ['id'] } } })
+  )?.avatar?.id ?? null;
 
 beforeAll(async () => {
   app = await startLyceum();
@@ -58,12 +76,19 @@ beforeAll(async () => {
     make.createUser('admin'),
   ]);
   course = await make.createCourse({ teacher, lessons: 1 });
-  await app.strapi.documents('api::course.course').update({ documentId: course.documentId, locale: 'en', data: { teachers: [teacher.documentId, coTeacher.documentId] } as any });
+  await app.strapi.documents('api::course.course').update({
+    documentId: course.documentId,
+    locale: 'en',
+    data: { teachers: [teacher.documentId, coTeacher.documentId] } as any,
+  });
 });
 afterAll(async () => {
-  const files: Array<{ url: string; formats?: Record<string, { url: string }> | null }> = await app.strapi.db.query(FILE).findMany({});
+  const files: Array<{ url: string; formats?: Record<string, { url: string }> | null }> = await app.strapi.db
+    .query(FILE)
+    .findMany({});
   for (const file of files) {
-    for (const url of [file.url, ...Object.values(file.formats ?? {}).map((format) => format.url)]) fs.rmSync(path.join(process.cwd(), 'public', url), { force: true });
+    for (const url of [file.url, ...Object.values(file.formats ?? {}).map((format) => format.url)])
+      fs.rmSync(path.join(process.cwd(), 'public', url), { force: true });
   }
   await stopLyceum();
 });
@@ -77,7 +102,15 @@ describe('avatar (PUT /users/me)', () => {
 
   test('a file with no uploader on record (made by the server, or in the admin panel) is refused too', async () => {
     const orphan = await app.strapi.db.query(FILE).create({
-      data: { name: 'x.png', hash: `orphan_${Date.now()}`, ext: '.png', mime: 'image/png', size: 1, url: '/uploads/orphan.png', provider: 'local' },
+      data: {
+        name: 'x.png',
+        hash: `orphan_${Date.now()}`,
+        ext: '.png',
+        mime: 'image/png',
+        size: 1,
+        url: '/uploads/orphan.png',
+        provider: 'local',
+      },
     });
     expectNotOwner(await app.request.put('/api/users/me').set(student.auth).send({ avatar: orphan.id }), 'avatar');
   });
@@ -86,7 +119,10 @@ describe('avatar (PUT /users/me)', () => {
     const mine = await image(student);
     expectStatus(await app.request.put('/api/users/me').set(student.auth).send({ avatar: mine.id }), 200);
     expect(await avatarOf(student)).toBe(mine.id);
-    expectStatus(await app.request.put('/api/users/me').set(student.auth).send({ avatar: mine.id, bio: 'Same picture' }), 200);
+    expectStatus(
+      await app.request.put('/api/users/me').set(student.auth).send({ avatar: mine.id, bio: 'Same picture' }),
+      200
+    );
   });
 
   test('an API admin may set any user’s avatar through PUT /users/:id', async () => {
@@ -97,7 +133,8 @@ describe('avatar (PUT /users/me)', () => {
 });
 
 describe('course cover and lesson media (REST)', () => {
-  const updateCourse = (user: TestUser, data: Record<string, unknown>) => app.request.put(`/api/courses/${course.documentId}`).set(user.auth).send({ data });
+  const updateCourse = (user: TestUser, data: Record<string, unknown>) =>
+    app.request.put(`/api/courses/${course.documentId}`).set(user.auth).send({ data });
   const updateLesson = (user: TestUser, data: Record<string, unknown>) =>
     app.request.put(`/api/lessons/${course.lessons[0].documentId}`).set(user.auth).send({ data });
 
@@ -114,7 +151,13 @@ describe('course cover and lesson media (REST)', () => {
   test('a teacher cannot create a course with someone else’s file as its cover', async () => {
     const theirs = await image(student);
     const before = await app.strapi.db.query('api::course.course').count({});
-    expectNotOwner(await app.request.post('/api/courses').set(otherTeacher.auth).send({ data: { title: 'Borrowed cover', cover: theirs.id } }), 'cover');
+    expectNotOwner(
+      await app.request
+        .post('/api/courses')
+        .set(otherTeacher.auth)
+        .send({ data: { title: 'Borrowed cover', cover: theirs.id } }),
+      'cover'
+    );
     expect(await app.strapi.db.query('api::course.course').count({})).toBe(before);
   });
 
@@ -162,31 +205,62 @@ describe('admin panel (content manager)', () => {
   });
 
   const panelUpload = async (session: AdminSession) => {
-    const response = await app.request.post('/upload').set(session.auth).attach('files', PNG, { filename: 'panel.png', contentType: 'image/png' });
+    const response = await app.request
+      .post('/upload')
+      .set(session.auth)
+      .attach('files', PNG, { filename: 'panel.png', contentType: 'image/png' });
     expectStatus(response, 201);
     return response.body[0] as { id: number };
   };
 
   test('a panel Teacher cannot attach an API user’s upload to the course they teach', async () => {
     const theirs = await image(student);
-    const response = await app.request.put(`${CM}/api::course.course/${course.documentId}`).query({ locale: 'en' }).set(panelTeacher.auth).send({ cover: theirs.id });
+    const response = await app.request
+      .put(`${CM}/api::course.course/${course.documentId}`)
+      .query({ locale: 'en' })
+      .set(panelTeacher.auth)
+      .send({ cover: theirs.id });
     expectNotOwner(response, 'cover');
   });
 
   test('a panel Teacher attaches a file uploaded in the panel under their own account', async () => {
     const adminUser = await app.strapi.db.query('admin::user').findOne({ where: { email: teacher.email } });
     const own = await app.strapi.db.query(FILE).create({
-      data: { name: 'own.png', hash: `own_${Date.now()}`, ext: '.png', mime: 'image/png', size: 1, url: '/uploads/own.png', provider: 'local', createdBy: adminUser.id },
+      data: {
+        name: 'own.png',
+        hash: `own_${Date.now()}`,
+        ext: '.png',
+        mime: 'image/png',
+        size: 1,
+        url: '/uploads/own.png',
+        provider: 'local',
+        createdBy: adminUser.id,
+      },
     });
-    expectStatus(await app.request.put(`${CM}/api::course.course/${course.documentId}`).query({ locale: 'en' }).set(panelTeacher.auth).send({ cover: own.id }), 200);
+    expectStatus(
+      await app.request
+        .put(`${CM}/api::course.course/${course.documentId}`)
+        .query({ locale: 'en' })
+        .set(panelTeacher.auth)
+        .send({ cover: own.id }),
+      200
+    );
   });
 
   test('a Marketer attaches their own panel upload to an article, not a student’s file', async () => {
     const own = await panelUpload(marketer);
-    const created = await app.request.post(`${CM}/api::article.article`).query({ locale: 'en' }).set(marketer.auth).send({ title: 'With a cover', body: 'Text', cover: own.id });
+    const created = await app.request
+      .post(`${CM}/api::article.article`)
+      .query({ locale: 'en' })
+      .set(marketer.auth)
+      .send({ title: 'With a cover', body: 'Text', cover: own.id });
     expectStatus(created, 201);
     const theirs = await image(student);
-    const refused = await app.request.put(`${CM}/api::article.article/${created.body.data.documentId}`).query({ locale: 'en' }).set(marketer.auth).send({ cover: theirs.id });
+    const refused = await app.request
+      .put(`${CM}/api::article.article/${created.body.data.documentId}`)
+      .query({ locale: 'en' })
+      .set(marketer.auth)
+      .send({ cover: theirs.id });
     expectNotOwner(refused, 'cover');
     // Media inside components are fields too.
     const inComponent = await app.request
@@ -199,7 +273,14 @@ describe('admin panel (content manager)', () => {
 
   test('a Super Admin attaches any file', async () => {
     const theirs = await image(student);
-    expectStatus(await app.request.put(`${CM}/api::course.course/${course.documentId}`).query({ locale: 'en' }).set(superAdmin.auth).send({ cover: theirs.id }), 200);
+    expectStatus(
+      await app.request
+        .put(`${CM}/api::course.course/${course.documentId}`)
+        .query({ locale: 'en' })
+        .set(superAdmin.auth)
+        .send({ cover: theirs.id }),
+      200
+    );
   });
 });
 
@@ -213,9 +294,17 @@ describe('submissions', () => {
       .attach('files', PDF, { filename: 'essay.pdf', contentType: 'application/pdf' });
     expectStatus(response, 201);
     const fileId = response.body.data.files[0].id;
-    const file = await app.strapi.db.query(FILE).findOne({ where: { id: fileId }, populate: { uploadedBy: { select: ['id'] } } });
+    const file = await app.strapi.db
+      .query(FILE)
+      .findOne({ where: { id: fileId }, populate: { uploadedBy: { select: ['id'] } } });
     expect(file.uploadedBy?.id).toBe(student.id);
     // So nobody else can publish it as a cover.
-    expectNotOwner(await app.request.put(`/api/courses/${course.documentId}`).set(teacher.auth).send({ data: { cover: fileId } }), 'cover');
+    expectNotOwner(
+      await app.request
+        .put(`/api/courses/${course.documentId}`)
+        .set(teacher.auth)
+        .send({ data: { cover: fileId } }),
+      'cover'
+    );
   });
 });

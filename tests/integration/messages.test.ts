@@ -13,7 +13,10 @@ let course: TestCourse;
 
 const MESSAGE = 'api::message.message';
 const send = (from: TestUser, to: number | string, body: unknown) =>
-  app.request.post(`/api/conversations/${to}/messages`).set(from.auth).send(body as object);
+  app.request
+    .post(`/api/conversations/${to}/messages`)
+    .set(from.auth)
+    .send(body as object);
 const read = (reader: TestUser, other: number | string, query: Record<string, unknown> = {}) =>
   app.request.get(`/api/conversations/${other}/messages`).query(query).set(reader.auth);
 const conversations = (user: TestUser) => app.request.get('/api/me/conversations').set(user.auth);
@@ -52,7 +55,12 @@ describe('who may write to whom', () => {
 
   test('students of one course, a teacher of another course and strangers are refused with 403 not_a_contact; nothing is stored', async () => {
     const before = await app.strapi.db.query(MESSAGE).count();
-    for (const [from, to] of [[student, classmate], [student, otherTeacher], [stranger, teacher], [otherTeacher, student]] as const) {
+    for (const [from, to] of [
+      [student, classmate],
+      [student, otherTeacher],
+      [stranger, teacher],
+      [otherTeacher, student],
+    ] as const) {
       const response = await send(from, to.id, { body: 'Hi' });
       expect(response.status).toBe(403);
       expect(response.body.error.details.reason).toBe('not_a_contact');
@@ -83,7 +91,14 @@ describe('bad input', () => {
     expect(self.body.error.details.errors[0].path).toEqual(['userId']);
     expect((await send(student, 99999999, { body: 'Anyone?' })).status).toBe(404);
     expect((await send(student, 'abc', { body: 'x' })).status).toBe(400);
-    for (const body of [{}, { body: '' }, { body: '   ' }, { body: '<script>alert(1)</script>' }, { body: 42 }, { body: 'x'.repeat(5001) }]) {
+    for (const body of [
+      {},
+      { body: '' },
+      { body: '   ' },
+      { body: '<script>alert(1)</script>' },
+      { body: 42 },
+      { body: 'x'.repeat(5001) },
+    ]) {
       const response = await send(student, teacher.id, body);
       expect(response.status).toBe(400);
       expect(response.body.error.details.errors[0].path).toEqual(['body']);
@@ -125,24 +140,35 @@ describe('reading conversations', () => {
     expect(seenByPupil.body.data.map((row: any) => row.body)).toEqual(['one', 'two', 'three']);
     expect(seenByPupil.body.meta.pagination).toMatchObject({ page: 1, total: 3 });
     // The pupil's own messages stay unread until the tutor reads them.
-    const rows = await app.strapi.db.query(MESSAGE).findMany({ where: { body: { $in: ['one', 'two', 'three'] } }, populate: { sender: { select: ['id'] } } });
-    const readAt = (body: string) => rows.find((row: any) => row.body === body && (body === 'three' ? row.sender.id === tutor.id : row.sender.id === pupil.id))?.readAt;
+    const rows = await app.strapi.db
+      .query(MESSAGE)
+      .findMany({ where: { body: { $in: ['one', 'two', 'three'] } }, populate: { sender: { select: ['id'] } } });
+    const readAt = (body: string) =>
+      rows.find(
+        (row: any) => row.body === body && (body === 'three' ? row.sender.id === tutor.id : row.sender.id === pupil.id)
+      )?.readAt;
     expect(readAt('three')).not.toBeNull();
     expect(readAt('one')).toBeNull();
 
     const tutorList = await conversations(tutor);
     expect(tutorList.body.data).toEqual([
-      expect.objectContaining({ user: { id: pupil.id, username: pupil.username, fullName: expect.any(String) }, unreadCount: 2, lastMessage: expect.objectContaining({ body: 'three' }) }),
+      expect.objectContaining({
+        user: { id: pupil.id, username: pupil.username, fullName: expect.any(String) },
+        unreadCount: 2,
+        lastMessage: expect.objectContaining({ body: 'three' }),
+      }),
     ]);
     const seenByTutor = await read(tutor, pupil.id);
-    expect(seenByTutor.body.data.filter((row: any) => row.sender.id === pupil.id).every((row: any) => row.readAt)).toBe(true);
+    expect(seenByTutor.body.data.filter((row: any) => row.sender.id === pupil.id).every((row: any) => row.readAt)).toBe(
+      true
+    );
     expect((await conversations(tutor)).body.data[0].unreadCount).toBe(0);
     // Read receipts: the pupil now sees when the tutor read their messages.
     const receipts = await read(pupil, tutor.id);
     expect(receipts.body.data.slice(0, 2).every((row: any) => typeof row.readAt === 'string')).toBe(true);
   });
 
-  test('nobody reads other people\'s conversations: a third party sees only their own (empty) one', async () => {
+  test("nobody reads other people's conversations: a third party sees only their own (empty) one", async () => {
     const [pupil, tutor] = [await make.createUser('student'), await make.createUser('teacher')];
     const small = await make.createCourse({ teacher: tutor, lessons: 1 });
     await make.enroll(pupil, small);
@@ -171,7 +197,11 @@ describe('reading conversations', () => {
   test('conversations come latest first with exact unread counts, and paginate', async () => {
     const tutor = await make.createUser('teacher');
     const small = await make.createCourse({ teacher: tutor, lessons: 1 });
-    const pupils = [await make.createUser('student'), await make.createUser('student'), await make.createUser('student')];
+    const pupils = [
+      await make.createUser('student'),
+      await make.createUser('student'),
+      await make.createUser('student'),
+    ];
     for (const pupil of pupils) await make.enroll(pupil, small);
     await send(pupils[0], tutor.id, { body: 'from 0, first' });
     await send(pupils[1], tutor.id, { body: 'from 1' });
@@ -186,19 +216,26 @@ describe('reading conversations', () => {
       [pupils[1].id, 'from 1 again', 2],
     ]);
     expect(list.body.meta.pagination).toEqual({ page: 1, pageSize: 25, pageCount: 1, total: 3 });
-    const second = await app.request.get('/api/me/conversations').query({ 'pagination[page]': 2, 'pagination[pageSize]': 2 }).set(tutor.auth);
+    const second = await app.request
+      .get('/api/me/conversations')
+      .query({ 'pagination[page]': 2, 'pagination[pageSize]': 2 })
+      .set(tutor.auth);
     expect(second.body.data.map((row: any) => row.user.id)).toEqual([pupils[1].id]);
     expect(second.body.meta.pagination).toEqual({ page: 2, pageSize: 2, pageCount: 2, total: 3 });
     // The pupil's side of the same conversation.
     const pupilSide = (await conversations(pupils[2])).body.data;
-    expect(pupilSide).toEqual([expect.objectContaining({ user: expect.objectContaining({ id: tutor.id }), unreadCount: 1 })]);
+    expect(pupilSide).toEqual([
+      expect.objectContaining({ user: expect.objectContaining({ id: tutor.id }), unreadCount: 1 }),
+    ]);
   });
 
   test('twenty messages sent at once are all stored and all counted unread; one read marks them all', async () => {
     const [pupil, tutor] = [await make.createUser('student'), await make.createUser('teacher')];
     const small = await make.createCourse({ teacher: tutor, lessons: 1 });
     await make.enroll(pupil, small);
-    const responses = await Promise.all(Array.from({ length: 20 }, (_, index) => send(pupil, tutor.id, { body: `burst ${index}` })));
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, (_, index) => send(pupil, tutor.id, { body: `burst ${index}` }))
+    );
     expect(responses.map((response) => response.status)).toEqual(Array(20).fill(201));
     expect((await conversations(tutor)).body.data[0]).toMatchObject({ user: { id: pupil.id }, unreadCount: 20 });
     await Promise.all([read(tutor, pupil.id), read(tutor, pupil.id)]);
@@ -210,19 +247,29 @@ describe('reading conversations', () => {
     const [pupil, tutor] = [await make.createUser('student'), await make.createUser('teacher')];
     const small = await make.createCourse({ teacher: tutor, lessons: 1 });
     await make.enroll(pupil, small);
-    for (let index = 1; index <= 5; index += 1) expect((await send(pupil, tutor.id, { body: `m${index}` })).status).toBe(201);
+    for (let index = 1; index <= 5; index += 1)
+      expect((await send(pupil, tutor.id, { body: `m${index}` })).status).toBe(201);
     const page = await read(tutor, pupil.id, { 'pagination[page]': 2, 'pagination[pageSize]': 2 });
     expect(page.body.data.map((row: any) => row.body)).toEqual(['m3', 'm4']);
     expect(page.body.meta.pagination).toEqual({ page: 2, pageSize: 2, pageCount: 3, total: 5 });
   });
 
   test('a new message notifies the recipient', async () => {
-    const [pupil, tutor] = [await make.createUser('student', { fullName: 'Nina Pupil' }), await make.createUser('teacher')];
+    const [pupil, tutor] = [
+      await make.createUser('student', { fullName: 'Nina Pupil' }),
+      await make.createUser('teacher'),
+    ];
     const small = await make.createCourse({ teacher: tutor, lessons: 1 });
     await make.enroll(pupil, small);
     await send(pupil, tutor.id, { body: 'ping' });
     const notices = (await app.request.get('/api/me/notifications').set(tutor.auth)).body.data;
-    expect(notices).toEqual([expect.objectContaining({ type: 'new_message', title: 'New message from Nina Pupil', link: `/conversations/${pupil.id}` })]);
+    expect(notices).toEqual([
+      expect.objectContaining({
+        type: 'new_message',
+        title: 'New message from Nina Pupil',
+        link: `/conversations/${pupil.id}`,
+      }),
+    ]);
     expect((await app.request.get('/api/me/notifications').set(pupil.auth)).body.data).toEqual([]);
   });
 });

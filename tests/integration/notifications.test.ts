@@ -13,8 +13,13 @@ const NOTIFICATION = 'api::notification.notification';
 const USER = 'plugin::users-permissions.user';
 const notify = (user: TestUser, title: string, type = 'grade_posted') =>
   (app.strapi.service(NOTIFICATION) as any).notify(user.id, { type, title, body: `About ${title}` });
-const mine = (user: TestUser, query: Record<string, unknown> = {}) => app.request.get('/api/me/notifications').query(query).set(user.auth);
-const broadcast = (user: TestUser, body: unknown) => app.request.post('/api/notifications/broadcast').set(user.auth).send(body as object);
+const mine = (user: TestUser, query: Record<string, unknown> = {}) =>
+  app.request.get('/api/me/notifications').query(query).set(user.auth);
+const broadcast = (user: TestUser, body: unknown) =>
+  app.request
+    .post('/api/notifications/broadcast')
+    .set(user.auth)
+    .send(body as object);
 
 async function eventually<T>(probe: () => Promise<T | undefined | null | false>): Promise<T> {
   for (let attempt = 0; attempt < 100; attempt += 1) {
@@ -27,7 +32,12 @@ async function eventually<T>(probe: () => Promise<T | undefined | null | false>)
 
 beforeAll(async () => {
   mailbox = await startMailbox();
-  app = await startLyceum({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(mailbox.port), SMTP_IGNORE_TLS: 'true', SMTP_POOL: 'false' });
+  app = await startLyceum({
+    SMTP_HOST: '127.0.0.1',
+    SMTP_PORT: String(mailbox.port),
+    SMTP_IGNORE_TLS: 'true',
+    SMTP_POOL: 'false',
+  });
   make = factories(app.strapi);
   [admin, teacher] = await Promise.all([make.createUser('admin'), make.createUser('teacher')]);
 });
@@ -36,8 +46,8 @@ afterAll(async () => {
   await mailbox.close();
 });
 
-describe('reading one\'s notifications', () => {
-  test('lists only the caller\'s own, newest first, with the unread count; ?unread=true filters', async () => {
+describe("reading one's notifications", () => {
+  test("lists only the caller's own, newest first, with the unread count; ?unread=true filters", async () => {
     const [student, other] = await Promise.all([make.createUser('student'), make.createUser('student')]);
     await notify(student, 'first');
     await notify(student, 'second');
@@ -46,8 +56,17 @@ describe('reading one\'s notifications', () => {
     const listed = await mine(student);
     expect(listed.status).toBe(200);
     expect(listed.body.data.map((row: any) => row.title)).toEqual(['third', 'second', 'first']);
-    expect(listed.body.data[0]).toMatchObject({ id: expect.any(Number), documentId: expect.any(String), type: 'grade_posted', body: 'About third', readAt: null });
-    expect(listed.body.meta).toMatchObject({ unreadCount: 3, pagination: { page: 1, pageSize: 25, pageCount: 1, total: 3 } });
+    expect(listed.body.data[0]).toMatchObject({
+      id: expect.any(Number),
+      documentId: expect.any(String),
+      type: 'grade_posted',
+      body: 'About third',
+      readAt: null,
+    });
+    expect(listed.body.meta).toMatchObject({
+      unreadCount: 3,
+      pagination: { page: 1, pageSize: 25, pageCount: 1, total: 3 },
+    });
 
     const read = await app.request.post(`/api/notifications/${listed.body.data[1].id}/read`).set(student.auth);
     expect(read.status).toBe(200);
@@ -74,7 +93,7 @@ describe('reading one\'s notifications', () => {
     expect(badUnread.body.error.details.errors[0].path).toEqual(['unread']);
   });
 
-  test('someone else\'s notification cannot be marked read (404) and stays unread', async () => {
+  test("someone else's notification cannot be marked read (404) and stays unread", async () => {
     const [owner, intruder] = await Promise.all([make.createUser('student'), make.createUser('student')]);
     await notify(owner, 'private');
     const [row] = (await mine(owner)).body.data;
@@ -85,7 +104,7 @@ describe('reading one\'s notifications', () => {
     expect((await app.request.post('/api/notifications/abc/read').set(owner.auth)).status).toBe(400);
   });
 
-  test('read-all marks every own unread notification, nobody else\'s', async () => {
+  test("read-all marks every own unread notification, nobody else's", async () => {
     const [student, other] = await Promise.all([make.createUser('student'), make.createUser('student')]);
     await notify(student, 'a');
     await notify(student, 'b');
@@ -111,7 +130,14 @@ describe('reading one\'s notifications', () => {
         expect([403, 404, 405]).toContain(response.status);
         expect(JSON.stringify(response.body)).not.toContain('"title"');
       }
-      expect([403, 404, 405]).toContain((await app.request.post(path).set(admin.auth).send({ data: { title: 'x', body: 'y' } })).status);
+      expect([403, 404, 405]).toContain(
+        (
+          await app.request
+            .post(path)
+            .set(admin.auth)
+            .send({ data: { title: 'x', body: 'y' } })
+        ).status
+      );
     }
   });
 });
@@ -123,24 +149,42 @@ describe('broadcasts', () => {
       const response = await broadcast(caller, { title: 'Hello', body: 'Everyone', audience: { all: true } });
       expect(response.status).toBe(403);
     }
-    expect((await app.request.post('/api/notifications/broadcast').send({ title: 'x', audience: { all: true } })).status).toBe(401);
+    expect(
+      (await app.request.post('/api/notifications/broadcast').send({ title: 'x', audience: { all: true } })).status
+    ).toBe(401);
   });
 
   test('reaches every user of a role, a few hundred made in bulk, in a handful of statements', async () => {
     const role = await app.strapi.db.query('plugin::users-permissions.role').findOne({ where: { type: 'teacher' } });
     const { ids } = await app.strapi.db.query(USER).createMany({
-      data: Array.from({ length: 300 }, (_, index) => ({ documentId: createId(), username: `bulk_${index}_${createId().slice(0, 6)}`, email: `bulk_${index}_${createId().slice(0, 6)}@example.test`, provider: 'local', confirmed: true, blocked: false, publishedAt: new Date() })),
+      data: Array.from({ length: 300 }, (_, index) => ({
+        documentId: createId(),
+        username: `bulk_${index}_${createId().slice(0, 6)}`,
+        email: `bulk_${index}_${createId().slice(0, 6)}@example.test`,
+        provider: 'local',
+        confirmed: true,
+        blocked: false,
+        publishedAt: new Date(),
+      })),
     });
     // createMany does not link relations: put the bulk users in the teacher role with one insert.
     const link = (app.strapi.db.metadata.get(USER).attributes as any).role.joinTable;
-    await app.strapi.db.connection(link.name).insert(ids.map((id) => ({ [link.joinColumn.name]: id, [link.inverseJoinColumn.name]: role.id })));
+    await app.strapi.db
+      .connection(link.name)
+      .insert(ids.map((id) => ({ [link.joinColumn.name]: id, [link.inverseJoinColumn.name]: role.id })));
 
     let queries = 0;
-    const count = () => { queries += 1; };
+    const count = () => {
+      queries += 1;
+    };
     app.strapi.db.connection.on('query', count);
     let response;
     try {
-      response = await broadcast(admin, { title: 'Staff meeting', body: 'Room <b>4</b><script>alert(1)</script>', audience: { role: 'teacher' } });
+      response = await broadcast(admin, {
+        title: 'Staff meeting',
+        body: 'Room <b>4</b><script>alert(1)</script>',
+        audience: { role: 'teacher' },
+      });
     } finally {
       app.strapi.db.connection.removeListener('query', count);
     }
@@ -152,7 +196,9 @@ describe('broadcasts', () => {
     expect(queries).toBeGreaterThan(0);
     expect(queries).toBeLessThan(40);
     expect(await app.strapi.db.query(NOTIFICATION).count({ where: { title: 'Staff meeting' } })).toBe(teacherCount);
-    const sample = await app.strapi.db.query(NOTIFICATION).findOne({ where: { title: 'Staff meeting', user: { id: ids[150] } } });
+    const sample = await app.strapi.db
+      .query(NOTIFICATION)
+      .findOne({ where: { title: 'Staff meeting', user: { id: ids[150] } } });
     expect(sample).toMatchObject({ type: 'broadcast', body: 'Room <b>4</b>', readAt: null });
     const student = await make.createUser('student');
     expect((await mine(student)).body.data).toEqual([]);
@@ -161,7 +207,11 @@ describe('broadcasts', () => {
 
   test('to all users and to the enrolled students of a course', async () => {
     const course = await make.createCourse({ teacher, lessons: 1 });
-    const [inCourse, cancelled, outside] = await Promise.all([make.createUser('student'), make.createUser('student'), make.createUser('student')]);
+    const [inCourse, cancelled, outside] = await Promise.all([
+      make.createUser('student'),
+      make.createUser('student'),
+      make.createUser('student'),
+    ]);
     await make.enroll(inCourse, course);
     await make.enroll(cancelled, course, 'cancelled');
     const toCourse = await broadcast(admin, { title: 'Course news', audience: { course: course.documentId } });
@@ -196,7 +246,9 @@ describe('broadcasts', () => {
       expect(response.status).toBe(400);
       expect(response.body.error.details.errors.map((error: any) => error.path.join('.'))).toContain(field);
     }
-    expect((await broadcast(admin, { title: 'Hi', audience: { course: 'nosuchcourse000000000000' } })).status).toBe(404);
+    expect((await broadcast(admin, { title: 'Hi', audience: { course: 'nosuchcourse000000000000' } })).status).toBe(
+      404
+    );
     expect(await app.strapi.db.query(NOTIFICATION).count()).toBe(before);
   });
 });
@@ -211,7 +263,12 @@ describe('email copies', () => {
     const wrong = await app.request.put('/api/users/me').set(keen.auth).send({ emailNotifications: 'yes' });
     expect(wrong.status).toBe(400);
 
-    await (app.strapi.service(NOTIFICATION) as any).notifyMany([keen.id, quiet.id], { type: 'broadcast', title: 'Mail copy test', body: 'Body of the notice', link: '/somewhere' });
+    await (app.strapi.service(NOTIFICATION) as any).notifyMany([keen.id, quiet.id], {
+      type: 'broadcast',
+      title: 'Mail copy test',
+      body: 'Body of the notice',
+      link: '/somewhere',
+    });
     const mail = await mailbox.waitFor(keen.email, /Mail copy test/);
     expect(mail.text).toContain('Body of the notice');
     expect(mailbox.to(quiet.email)).toEqual([]);
@@ -231,20 +288,36 @@ describe('events that notify', () => {
   });
 
   test('a lesson published in an enrolled course tells its students once; re-publishing does not', async () => {
-    const created = await app.request.post('/api/lessons').query({ status: 'published' }).set(teacher.auth).send({ data: { title: 'Fresh lesson', position: 2, course: course.documentId } });
+    const created = await app.request
+      .post('/api/lessons')
+      .query({ status: 'published' })
+      .set(teacher.auth)
+      .send({ data: { title: 'Fresh lesson', position: 2, course: course.documentId } });
     expect(created.status).toBe(201);
     const lessonId = created.body.data.documentId;
-    const [notice] = await eventually(async () => (await mine(student)).body.data.filter((row: any) => row.type === 'new_lesson'));
-    expect(notice).toMatchObject({ title: expect.stringContaining(course.title), body: 'Fresh lesson', link: `/lessons/${lessonId}` });
+    const [notice] = await eventually(async () =>
+      (await mine(student)).body.data.filter((row: any) => row.type === 'new_lesson')
+    );
+    expect(notice).toMatchObject({
+      title: expect.stringContaining(course.title),
+      body: 'Fresh lesson',
+      link: `/lessons/${lessonId}`,
+    });
     expect((await mine(outsider)).body.data).toEqual([]);
 
-    const republished = await app.request.put(`/api/lessons/${lessonId}`).query({ status: 'published' }).set(teacher.auth).send({ data: { title: 'Fresh lesson, edited' } });
+    const republished = await app.request
+      .put(`/api/lessons/${lessonId}`)
+      .query({ status: 'published' })
+      .set(teacher.auth)
+      .send({ data: { title: 'Fresh lesson, edited' } });
     expect(republished.status).toBe(200);
     expect((await mine(student)).body.data.filter((row: any) => row.type === 'new_lesson')).toHaveLength(1);
   });
 
   test('a draft lesson tells nobody until it is published', async () => {
-    const draft = await app.strapi.documents('api::lesson.lesson').create({ locale: 'en', data: { title: 'Later lesson', position: 3, course: course.documentId } as any });
+    const draft = await app.strapi
+      .documents('api::lesson.lesson')
+      .create({ locale: 'en', data: { title: 'Later lesson', position: 3, course: course.documentId } as any });
     expect((await mine(student)).body.data.filter((row: any) => row.body === 'Later lesson')).toEqual([]);
     await app.strapi.documents('api::lesson.lesson').publish({ documentId: draft.documentId });
     expect((await mine(student)).body.data.filter((row: any) => row.body === 'Later lesson')).toHaveLength(1);
@@ -253,9 +326,15 @@ describe('events that notify', () => {
   test('an issued certificate tells its holder', async () => {
     const graduate = await make.createUser('student');
     await make.enroll(graduate, course);
-    const issued = await app.request.post(`/api/courses/${course.documentId}/certificates`).set(teacher.auth).send({ user: graduate.id });
+    const issued = await app.request
+      .post(`/api/courses/${course.documentId}/certificates`)
+      .set(teacher.auth)
+      .send({ user: graduate.id });
     expect(issued.status).toBe(201);
     const [notice] = (await mine(graduate)).body.data.filter((row: any) => row.type === 'certificate_issued');
-    expect(notice).toMatchObject({ title: expect.stringContaining(course.title), link: `/certificates/${issued.body.data.documentId}` });
+    expect(notice).toMatchObject({
+      title: expect.stringContaining(course.title),
+      link: `/certificates/${issued.body.data.documentId}`,
+    });
   });
 });

@@ -55,17 +55,21 @@ function playProviders(request: http.IncomingMessage, response: http.ServerRespo
       const form = new URLSearchParams(body);
       tokenRequests.push({ host, path, form });
       const token = codes[form.get('code') ?? ''];
-      if (!token || !form.get('client_secret')?.startsWith('secret-')) return json(400, { error: 'invalid_grant', error_description: 'Bad code' });
+      if (!token || !form.get('client_secret')?.startsWith('secret-'))
+        return json(400, { error: 'invalid_grant', error_description: 'Bad code' });
       const vkExtras = host === 'oauth.vk.com' ? { email: profiles[token].email, user_id: 42 } : {};
       return json(200, { access_token: token, token_type: 'bearer', expires_in: 3600, ...vkExtras });
     }
     const bearer = (request.headers.authorization ?? '').replace(/^(Bearer|OAuth) /, '');
-    const token = host === 'oauth2.googleapis.com' ? url.searchParams.get('access_token') ?? '' : bearer;
+    const token = host === 'oauth2.googleapis.com' ? (url.searchParams.get('access_token') ?? '') : bearer;
     const profile = profiles[token];
     if (!profile) return json(401, { error: 'invalid_token' });
-    if (host === 'oauth2.googleapis.com' && path === '/tokeninfo') return json(200, { email: profile.email, email_verified: String(profile.verified) });
-    if (host === 'api.vk.com' && path === '/method/users.get') return json(200, { response: [{ id: 42, first_name: profile.name, last_name: 'Petrov' }] });
-    if (host === 'login.yandex.ru' && path === '/info') return json(200, { login: profile.name, default_email: profile.email });
+    if (host === 'oauth2.googleapis.com' && path === '/tokeninfo')
+      return json(200, { email: profile.email, email_verified: String(profile.verified) });
+    if (host === 'api.vk.com' && path === '/method/users.get')
+      return json(200, { response: [{ id: 42, first_name: profile.name, last_name: 'Petrov' }] });
+    if (host === 'login.yandex.ru' && path === '/info')
+      return json(200, { login: profile.name, default_email: profile.email });
     return json(404, { error: 'not_found' });
   });
 }
@@ -103,7 +107,8 @@ beforeEach(() => {
 });
 
 /** A browser: keeps the API's session cookie between the redirects. */
-const browser = () => supertest.agent(`http://127.0.0.1:${(app.strapi.server.httpServer.address() as AddressInfo).port}`);
+const browser = () =>
+  supertest.agent(`http://127.0.0.1:${(app.strapi.server.httpServer.address() as AddressInfo).port}`);
 
 async function signIn(provider: string, code: string) {
   const agent = browser();
@@ -140,7 +145,10 @@ describe('OAuth sign-in', () => {
     expect(tokens.body.user.email).toBe('ada.google@example.com');
     expect(tokens.body.jwt).toEqual(expect.any(String));
 
-    const me = await app.request.get('/api/users/me').query({ populate: 'role' }).set('Authorization', `Bearer ${tokens.body.jwt}`);
+    const me = await app.request
+      .get('/api/users/me')
+      .query({ populate: 'role' })
+      .set('Authorization', `Bearer ${tokens.body.jwt}`);
     expect(me.status).toBe(200);
     expect(me.body.role.type).toBe('student');
     expect(me.body.confirmed).toBe(true);
@@ -151,7 +159,9 @@ describe('OAuth sign-in', () => {
     const second = await signIn('google', 'google-code');
     expect(second.tokens.status).toBe(200);
     expect(second.tokens.body.user.id).toBe(first.tokens.body.user.id);
-    const count = await app.strapi.db.query('plugin::users-permissions.user').count({ where: { email: 'ada.google@example.com' } });
+    const count = await app.strapi.db
+      .query('plugin::users-permissions.user')
+      .count({ where: { email: 'ada.google@example.com' } });
     expect(count).toBe(1);
   });
 
@@ -175,16 +185,22 @@ describe('OAuth sign-in', () => {
     const { tokens } = await signIn('google', 'google-unverified-code');
     expect(tokens.status).toBe(400);
     expect(tokens.body.error.message).toMatch(/not verified/i);
-    expect(await app.strapi.db.query('plugin::users-permissions.user').count({ where: { email: 'unverified@example.com' } })).toBe(0);
+    expect(
+      await app.strapi.db.query('plugin::users-permissions.user').count({ where: { email: 'unverified@example.com' } })
+    ).toBe(0);
   });
 
   it('refuses to take over an account registered with a password under the same email', async () => {
-    const registered = await app.request.post('/api/auth/local/register').send({ username: 'taken', email: 'taken@example.com', password: 'Correct-horse-9' });
+    const registered = await app.request
+      .post('/api/auth/local/register')
+      .send({ username: 'taken', email: 'taken@example.com', password: 'Correct-horse-9' });
     expect(registered.status).toBe(200);
     const { tokens } = await signIn('google', 'taken-code');
     expect(tokens.status).toBe(400);
     expect(tokens.body.error.message).toMatch(/already taken/i);
-    expect(await app.strapi.db.query('plugin::users-permissions.user').count({ where: { email: 'taken@example.com' } })).toBe(1);
+    expect(
+      await app.strapi.db.query('plugin::users-permissions.user').count({ where: { email: 'taken@example.com' } })
+    ).toBe(1);
   });
 
   it('refuses a callback whose state does not match the one the browser was sent with', async () => {

@@ -28,7 +28,11 @@ function asJsonSchema(schema: any): any {
   const converted = Object.fromEntries(Object.entries(rest).map(([key, value]) => [key, asJsonSchema(value)]));
   if (!nullable) return converted;
   if (typeof converted.type === 'string') {
-    return { ...converted, type: [converted.type, 'null'], ...(converted.enum ? { enum: [...converted.enum, null] } : {}) };
+    return {
+      ...converted,
+      type: [converted.type, 'null'],
+      ...(converted.enum ? { enum: [...converted.enum, null] } : {}),
+    };
   }
   return { anyOf: [{ type: 'null' }, converted] };
 }
@@ -40,14 +44,19 @@ function expectMatchesSpec(response: Response, method: string, koaPath: string) 
   const operation = spec.paths[openApiPath(koaPath)]?.[method.toLowerCase()];
   expect(operation).toBeDefined();
   const described = operation.responses[String(response.status)];
-  if (!described) throw new Error(`${method} ${koaPath} answered ${response.status}, which the document does not list: ${JSON.stringify(response.body)}`);
+  if (!described)
+    throw new Error(
+      `${method} ${koaPath} answered ${response.status}, which the document does not list: ${JSON.stringify(response.body)}`
+    );
   const [contentType, media] = Object.entries(described.content ?? {})[0] as [string, any];
   expect(response.headers['content-type']).toContain(contentType);
   if (contentType === 'application/json') {
     const schema = media.schema.$ref ? spec.components.schemas[media.schema.$ref.split('/').pop()] : media.schema;
     const validate = ajv.compile(asJsonSchema(schema));
     if (!validate(response.body)) {
-      throw new Error(`${method} ${koaPath} ${response.status} does not match the document: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(response.body).slice(0, 800)}`);
+      throw new Error(
+        `${method} ${koaPath} ${response.status} does not match the document: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(response.body).slice(0, 800)}`
+      );
     }
   }
   checked.add(routeKey(method, koaPath));
@@ -57,7 +66,10 @@ function expectMatchesSpec(response: Response, method: string, koaPath: string) 
 function expectBodyAllowed(method: string, koaPath: string, body: unknown) {
   const schema = spec.paths[openApiPath(koaPath)][method.toLowerCase()].requestBody?.content['application/json'].schema;
   const validate = ajv.compile(asJsonSchema(schema ?? { type: 'object', maxProperties: 0 }));
-  if (!validate(body)) throw new Error(`request body for ${method} ${koaPath} is not what the document allows: ${ajv.errorsText(validate.errors)}`);
+  if (!validate(body))
+    throw new Error(
+      `request body for ${method} ${koaPath} is not what the document allows: ${ajv.errorsText(validate.errors)}`
+    );
 }
 
 beforeAll(async () => {
@@ -76,7 +88,13 @@ describe('the OpenAPI document', () => {
     expect(spec.info.title).toBe('Lyceum API');
     expect(spec.info.termsOfService).toBeUndefined();
     expect(spec.paths['/courses']).toBeDefined();
-    for (const stockPath of ['/auth/local', '/auth/local/register', '/auth/forgot-password', '/connect/{provider}', '/users/me']) {
+    for (const stockPath of [
+      '/auth/local',
+      '/auth/local/register',
+      '/auth/forgot-password',
+      '/connect/{provider}',
+      '/users/me',
+    ]) {
       expect(spec.paths[stockPath]).toBeDefined();
     }
     expect(spec.components.schemas.Error).toBeDefined();
@@ -114,7 +132,9 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(spec.paths).filter((key) => key.includes('?'))).toEqual([]);
     const upload = spec.paths['/upload'].post;
     expect(upload.parameters).toEqual([expect.objectContaining({ name: 'id', in: 'query', required: false })]);
-    expect(upload.requestBody.content['multipart/form-data'].schema.properties).toEqual(expect.objectContaining({ files: expect.anything(), fileInfo: expect.anything() }));
+    expect(upload.requestBody.content['multipart/form-data'].schema.properties).toEqual(
+      expect.objectContaining({ files: expect.anything(), fileInfo: expect.anything() })
+    );
     expect(Object.keys(upload.responses).sort()).toEqual(['200', '201']);
   });
 
@@ -139,10 +159,13 @@ describe('the OpenAPI document', () => {
 
   test('describes every custom route the running app serves, with request and response schemas', () => {
     // Lyceum's own routes: every local plugin's, and the profile route its users-permissions extension adds.
-    const localPlugins = fs.readdirSync(path.join(process.cwd(), 'src', 'plugins')).filter((name) => fs.existsSync(path.join(process.cwd(), 'src', 'plugins', name, 'tsconfig.json')));
+    const localPlugins = fs
+      .readdirSync(path.join(process.cwd(), 'src', 'plugins'))
+      .filter((name) => fs.existsSync(path.join(process.cwd(), 'src', 'plugins', name, 'tsconfig.json')));
     const served: string[] = ['PUT /users/me'];
     for (const name of localPlugins) {
-      for (const route of (app.strapi.plugins as any)[name].routes?.['content-api']?.routes ?? []) served.push(routeKey(route.method, route.path));
+      for (const route of (app.strapi.plugins as any)[name].routes?.['content-api']?.routes ?? [])
+        served.push(routeKey(route.method, route.path));
     }
     expect(served.length).toBeGreaterThan(10);
     const described = new Set(LYCEUM_ROUTES.map((route) => routeKey(route.method, route.path)));
@@ -163,12 +186,19 @@ describe('the OpenAPI document', () => {
     const user = await make.createUser('student', { fullName: 'Анна' });
     expectMatchesSpec(await app.request.get('/api/users/me').set(user.auth), 'GET', '/users/me');
     expectBodyAllowed('PUT', '/users/me', { bio: 'Учусь', locale: 'ru' });
-    expectMatchesSpec(await app.request.put('/api/users/me').set(user.auth).send({ bio: 'Учусь', locale: 'ru' }), 'PUT', '/users/me');
+    expectMatchesSpec(
+      await app.request.put('/api/users/me').set(user.auth).send({ bio: 'Учусь', locale: 'ru' }),
+      'PUT',
+      '/users/me'
+    );
     expectMatchesSpec(await app.request.put('/api/users/me').set(user.auth).send({ role: 3 }), 'PUT', '/users/me');
   });
 
   test('the error shape of a refusal matches the Error schema', async () => {
-    const response = await app.request.get('/api/me/enrollments').query({ status: 'lost' }).set((await make.createUser('student')).auth);
+    const response = await app.request
+      .get('/api/me/enrollments')
+      .query({ status: 'lost' })
+      .set((await make.createUser('student')).auth);
     expect(response.status).toBe(400);
     expectMatchesSpec(response, 'GET', '/me/enrollments');
   });
@@ -188,29 +218,79 @@ describe('real answers match the document', () => {
   test('enrollment, progress and teaching routes', async () => {
     const enrollPath = '/courses/:documentId/enrollments';
     expectBodyAllowed('POST', enrollPath, {});
-    expectMatchesSpec(await app.request.post(`/api/courses/${course.documentId}/enrollments`).set(student.auth), 'POST', enrollPath);
-    expectMatchesSpec(await app.request.post(`/api/courses/${course.documentId}/enrollments`).set(student.auth), 'POST', enrollPath);
+    expectMatchesSpec(
+      await app.request.post(`/api/courses/${course.documentId}/enrollments`).set(student.auth),
+      'POST',
+      enrollPath
+    );
+    expectMatchesSpec(
+      await app.request.post(`/api/courses/${course.documentId}/enrollments`).set(student.auth),
+      'POST',
+      enrollPath
+    );
 
-    expectMatchesSpec(await app.request.get(`/api/courses/${course.documentId}/outline`), 'GET', '/courses/:documentId/outline');
-    expectMatchesSpec(await app.request.get(`/api/courses/${course.documentId}/outline`).set(student.auth), 'GET', '/courses/:documentId/outline');
+    expectMatchesSpec(
+      await app.request.get(`/api/courses/${course.documentId}/outline`),
+      'GET',
+      '/courses/:documentId/outline'
+    );
+    expectMatchesSpec(
+      await app.request.get(`/api/courses/${course.documentId}/outline`).set(student.auth),
+      'GET',
+      '/courses/:documentId/outline'
+    );
 
     const positionPath = '/lessons/:documentId/position';
     expectBodyAllowed('PUT', positionPath, { positionSeconds: 42 });
-    expectMatchesSpec(await app.request.put(`/api/lessons/${course.lessons[0].documentId}/position`).set(student.auth).send({ positionSeconds: 42 }), 'PUT', positionPath);
-    expectMatchesSpec(await app.request.put(`/api/lessons/${course.lessons[0].documentId}/position`).set(student.auth).send({ positionSeconds: -1 }), 'PUT', positionPath);
+    expectMatchesSpec(
+      await app.request
+        .put(`/api/lessons/${course.lessons[0].documentId}/position`)
+        .set(student.auth)
+        .send({ positionSeconds: 42 }),
+      'PUT',
+      positionPath
+    );
+    expectMatchesSpec(
+      await app.request
+        .put(`/api/lessons/${course.lessons[0].documentId}/position`)
+        .set(student.auth)
+        .send({ positionSeconds: -1 }),
+      'PUT',
+      positionPath
+    );
 
-    expectMatchesSpec(await app.request.post(`/api/lessons/${course.lessons[0].documentId}/complete`).set(student.auth), 'POST', '/lessons/:documentId/complete');
+    expectMatchesSpec(
+      await app.request.post(`/api/lessons/${course.lessons[0].documentId}/complete`).set(student.auth),
+      'POST',
+      '/lessons/:documentId/complete'
+    );
     expectMatchesSpec(await app.request.get('/api/me/enrollments').set(student.auth), 'GET', '/me/enrollments');
     expectMatchesSpec(await app.request.get('/api/me/teaching').set(teacher.auth), 'GET', '/me/teaching');
-    expectMatchesSpec(await app.request.get(`/api/courses/${course.documentId}/students`).set(teacher.auth), 'GET', '/courses/:documentId/students');
-    expectMatchesSpec(await app.request.get(`/api/courses/${course.documentId}/students`).set(student.auth), 'GET', '/courses/:documentId/students');
+    expectMatchesSpec(
+      await app.request.get(`/api/courses/${course.documentId}/students`).set(teacher.auth),
+      'GET',
+      '/courses/:documentId/students'
+    );
+    expectMatchesSpec(
+      await app.request.get(`/api/courses/${course.documentId}/students`).set(student.auth),
+      'GET',
+      '/courses/:documentId/students'
+    );
 
     const other = await make.createUser('student');
     await make.enroll(other, course);
-    expectMatchesSpec(await app.request.delete(`/api/courses/${course.documentId}/enrollments/${other.id}`).set(teacher.auth), 'DELETE', '/courses/:documentId/enrollments/:userId');
+    expectMatchesSpec(
+      await app.request.delete(`/api/courses/${course.documentId}/enrollments/${other.id}`).set(teacher.auth),
+      'DELETE',
+      '/courses/:documentId/enrollments/:userId'
+    );
     const leaver = await make.createUser('student');
     await make.enroll(leaver, course);
-    expectMatchesSpec(await app.request.delete(`/api/courses/${course.documentId}/enrollments/me`).set(leaver.auth), 'DELETE', '/courses/:documentId/enrollments/me');
+    expectMatchesSpec(
+      await app.request.delete(`/api/courses/${course.documentId}/enrollments/me`).set(leaver.auth),
+      'DELETE',
+      '/courses/:documentId/enrollments/me'
+    );
   });
 
   test('quiz routes', async () => {
@@ -219,16 +299,36 @@ describe('real answers match the document', () => {
     const started = await app.request.post(`/api/quizzes/${quiz.documentId}/attempts`).set(student.auth);
     expectMatchesSpec(started, 'POST', startPath);
     const attempt = started.body.data;
-    expectMatchesSpec(await app.request.get(`/api/quiz-attempts/${attempt.id}`).set(student.auth), 'GET', '/quiz-attempts/:id');
+    expectMatchesSpec(
+      await app.request.get(`/api/quiz-attempts/${attempt.id}`).set(student.auth),
+      'GET',
+      '/quiz-attempts/:id'
+    );
 
     const answers = attempt.questions.map((question: any) =>
-      question.options?.length ? { question: question.id, choices: [question.options[0].id] } : question.type === 'numeric' ? { question: question.id, number: 3 } : { question: question.id, text: 'hello' }
+      question.options?.length
+        ? { question: question.id, choices: [question.options[0].id] }
+        : question.type === 'numeric'
+          ? { question: question.id, number: 3 }
+          : { question: question.id, text: 'hello' }
     );
     const submitPath = '/quiz-attempts/:id/submit';
     expectBodyAllowed('POST', submitPath, { answers });
-    expectMatchesSpec(await app.request.post(`/api/quiz-attempts/${attempt.id}/submit`).set(student.auth).send({ answers }), 'POST', submitPath);
-    expectMatchesSpec(await app.request.post(`/api/quiz-attempts/${attempt.id}/submit`).set(student.auth).send({ answers }), 'POST', submitPath);
-    expectMatchesSpec(await app.request.get('/api/me/quiz-attempts').query({ quiz: quiz.documentId }).set(student.auth), 'GET', '/me/quiz-attempts');
+    expectMatchesSpec(
+      await app.request.post(`/api/quiz-attempts/${attempt.id}/submit`).set(student.auth).send({ answers }),
+      'POST',
+      submitPath
+    );
+    expectMatchesSpec(
+      await app.request.post(`/api/quiz-attempts/${attempt.id}/submit`).set(student.auth).send({ answers }),
+      'POST',
+      submitPath
+    );
+    expectMatchesSpec(
+      await app.request.get('/api/me/quiz-attempts').query({ quiz: quiz.documentId }).set(student.auth),
+      'GET',
+      '/me/quiz-attempts'
+    );
   });
 
   test('certificate routes', async () => {
@@ -236,21 +336,50 @@ describe('real answers match the document', () => {
     await make.enroll(graduate, course);
     const issuePath = '/courses/:documentId/certificates';
     expectBodyAllowed('POST', issuePath, { user: graduate.id });
-    const issued = await app.request.post(`/api/courses/${course.documentId}/certificates`).set(teacher.auth).send({ user: graduate.id });
+    const issued = await app.request
+      .post(`/api/courses/${course.documentId}/certificates`)
+      .set(teacher.auth)
+      .send({ user: graduate.id });
     expectMatchesSpec(issued, 'POST', issuePath);
     const certificate = issued.body.data;
 
     expectMatchesSpec(await app.request.get('/api/me/certificates').set(graduate.auth), 'GET', '/me/certificates');
-    expectMatchesSpec(await app.request.get(`/api/certificates/verify/${certificate.code}`), 'GET', '/certificates/verify/:code');
-    expectMatchesSpec(await app.request.get('/api/certificates/verify/AAAAAAAAAAAAAAAAAAAAAA'), 'GET', '/certificates/verify/:code');
-    const pdf = await app.request.get(`/api/certificates/${certificate.documentId}/pdf`).set(graduate.auth).buffer(true);
+    expectMatchesSpec(
+      await app.request.get(`/api/certificates/verify/${certificate.code}`),
+      'GET',
+      '/certificates/verify/:code'
+    );
+    expectMatchesSpec(
+      await app.request.get('/api/certificates/verify/AAAAAAAAAAAAAAAAAAAAAA'),
+      'GET',
+      '/certificates/verify/:code'
+    );
+    const pdf = await app.request
+      .get(`/api/certificates/${certificate.documentId}/pdf`)
+      .set(graduate.auth)
+      .buffer(true);
     expectMatchesSpec(pdf, 'GET', '/certificates/:documentId/pdf');
-    expectMatchesSpec(await app.request.get(`/api/certificates/${certificate.documentId}/pdf`).set(student.auth), 'GET', '/certificates/:documentId/pdf');
+    expectMatchesSpec(
+      await app.request.get(`/api/certificates/${certificate.documentId}/pdf`).set(student.auth),
+      'GET',
+      '/certificates/:documentId/pdf'
+    );
 
     const revokePath = '/certificates/:documentId/revoke';
     expectBodyAllowed('POST', revokePath, { reason: 'Issued by mistake' });
-    expectMatchesSpec(await app.request.post(`/api/certificates/${certificate.documentId}/revoke`).set(teacher.auth).send({ reason: 'Issued by mistake' }), 'POST', revokePath);
-    expectMatchesSpec(await app.request.get(`/api/certificates/verify/${certificate.code}`), 'GET', '/certificates/verify/:code');
+    expectMatchesSpec(
+      await app.request
+        .post(`/api/certificates/${certificate.documentId}/revoke`)
+        .set(teacher.auth)
+        .send({ reason: 'Issued by mistake' }),
+      'POST',
+      revokePath
+    );
+    expectMatchesSpec(
+      await app.request.get(`/api/certificates/verify/${certificate.code}`),
+      'GET',
+      '/certificates/verify/:code'
+    );
   });
 
   // --- Assignments, grading and the gradebook (issue #5) ---
@@ -260,7 +389,10 @@ describe('real answers match the document', () => {
     await make.enroll(writer, course);
     const submitPath = '/assignments/:documentId/submissions';
     expectBodyAllowed('POST', submitPath, { text: 'Моё эссе' });
-    const submitted = await app.request.post(`/api/assignments/${assignment.documentId}/submissions`).set(writer.auth).send({ text: 'Моё эссе' });
+    const submitted = await app.request
+      .post(`/api/assignments/${assignment.documentId}/submissions`)
+      .set(writer.auth)
+      .send({ text: 'Моё эссе' });
     expectMatchesSpec(submitted, 'POST', submitPath);
     const withFile = await app.request
       .post(`/api/assignments/${assignment.documentId}/submissions`)
@@ -269,29 +401,77 @@ describe('real answers match the document', () => {
       .attach('files', Buffer.from('notes'), { filename: 'notes.txt', contentType: 'text/plain' });
     expectMatchesSpec(withFile, 'POST', submitPath);
     expect(spec.paths[openApiPath(submitPath)].post.requestBody.content['multipart/form-data']).toBeDefined();
-    expectMatchesSpec(await app.request.post(`/api/assignments/${assignment.documentId}/submissions`).set(writer.auth).send({}), 'POST', submitPath);
+    expectMatchesSpec(
+      await app.request.post(`/api/assignments/${assignment.documentId}/submissions`).set(writer.auth).send({}),
+      'POST',
+      submitPath
+    );
 
     const listPath = '/assignments/:documentId/submissions';
-    expectMatchesSpec(await app.request.get(`/api/assignments/${assignment.documentId}/submissions`).set(teacher.auth), 'GET', listPath);
-    expectMatchesSpec(await app.request.get(`/api/assignments/${assignment.documentId}/submissions`).set(writer.auth), 'GET', listPath);
+    expectMatchesSpec(
+      await app.request.get(`/api/assignments/${assignment.documentId}/submissions`).set(teacher.auth),
+      'GET',
+      listPath
+    );
+    expectMatchesSpec(
+      await app.request.get(`/api/assignments/${assignment.documentId}/submissions`).set(writer.auth),
+      'GET',
+      listPath
+    );
 
     const gradePath = '/submissions/:documentId/grade';
     expectBodyAllowed('PUT', gradePath, { grade: 9, feedback: 'Хорошо', status: 'graded' });
-    expectMatchesSpec(await app.request.put(`/api/submissions/${submitted.body.data.documentId}/grade`).set(teacher.auth).send({ grade: 9, feedback: 'Хорошо', status: 'graded' }), 'PUT', gradePath);
-    expectMatchesSpec(await app.request.put(`/api/submissions/${submitted.body.data.documentId}/grade`).set(teacher.auth).send({ grade: 11 }), 'PUT', gradePath);
-    expectMatchesSpec(await app.request.post(`/api/assignments/${assignment.documentId}/submissions`).set(writer.auth).send({ text: 'v3' }), 'POST', submitPath);
+    expectMatchesSpec(
+      await app.request
+        .put(`/api/submissions/${submitted.body.data.documentId}/grade`)
+        .set(teacher.auth)
+        .send({ grade: 9, feedback: 'Хорошо', status: 'graded' }),
+      'PUT',
+      gradePath
+    );
+    expectMatchesSpec(
+      await app.request
+        .put(`/api/submissions/${submitted.body.data.documentId}/grade`)
+        .set(teacher.auth)
+        .send({ grade: 11 }),
+      'PUT',
+      gradePath
+    );
+    expectMatchesSpec(
+      await app.request
+        .post(`/api/assignments/${assignment.documentId}/submissions`)
+        .set(writer.auth)
+        .send({ text: 'v3' }),
+      'POST',
+      submitPath
+    );
 
     const gradebookPath = '/courses/:documentId/gradebook';
-    expectMatchesSpec(await app.request.get(`/api/courses/${course.documentId}/gradebook`).set(teacher.auth), 'GET', gradebookPath);
-    expectMatchesSpec(await app.request.get(`/api/courses/${course.documentId}/gradebook`).query({ format: 'xml' }).set(teacher.auth), 'GET', gradebookPath);
-    const csv = await app.request.get(`/api/courses/${course.documentId}/gradebook`).query({ format: 'csv' }).set(teacher.auth);
+    expectMatchesSpec(
+      await app.request.get(`/api/courses/${course.documentId}/gradebook`).set(teacher.auth),
+      'GET',
+      gradebookPath
+    );
+    expectMatchesSpec(
+      await app.request.get(`/api/courses/${course.documentId}/gradebook`).query({ format: 'xml' }).set(teacher.auth),
+      'GET',
+      gradebookPath
+    );
+    const csv = await app.request
+      .get(`/api/courses/${course.documentId}/gradebook`)
+      .query({ format: 'csv' })
+      .set(teacher.auth);
     expect(csv.status).toBe(200);
     expect(csv.headers['content-type']).toContain('text/csv');
-    expect(Object.keys(spec.paths[openApiPath(gradebookPath)].get.responses['200'].content)).toEqual(['application/json', 'text/csv']);
+    expect(Object.keys(spec.paths[openApiPath(gradebookPath)].get.responses['200'].content)).toEqual([
+      'application/json',
+      'text/csv',
+    ]);
 
     // Uploaded test files live in public/uploads: leave the working tree as it was.
     const upload = app.strapi.plugin('upload').service('upload');
-    for (const file of withFile.body.data.files) await upload.remove(await app.strapi.db.query('plugin::upload.file').findOne({ where: { id: file.id } }));
+    for (const file of withFile.body.data.files)
+      await upload.remove(await app.strapi.db.query('plugin::upload.file').findOne({ where: { id: file.id } }));
   });
 
   // ---- community plugin: reviews, teachers, announcements, favorites, feedback ----
@@ -300,18 +480,59 @@ describe('real answers match the document', () => {
     await make.enroll(reviewer, course);
     const reviewsPath = '/courses/:documentId/reviews';
     expectBodyAllowed('POST', reviewsPath, { rating: 5, body: 'Превосходно' });
-    const posted = await app.request.post(`/api/courses/${course.documentId}/reviews`).set(reviewer.auth).send({ rating: 5, body: 'Превосходно' });
+    const posted = await app.request
+      .post(`/api/courses/${course.documentId}/reviews`)
+      .set(reviewer.auth)
+      .send({ rating: 5, body: 'Превосходно' });
     expectMatchesSpec(posted, 'POST', reviewsPath);
-    expectMatchesSpec(await app.request.post(`/api/courses/${course.documentId}/reviews`).set(reviewer.auth).send({ rating: 5, body: 'Again' }), 'POST', reviewsPath);
-    expectMatchesSpec(await app.request.post(`/api/courses/${course.documentId}/reviews`).set(teacher.auth).send({ rating: 5, body: 'Mine' }), 'POST', reviewsPath);
-    expectMatchesSpec(await app.request.get(`/api/courses/${course.documentId}/reviews`).query({ sort: 'rating', pageSize: 5 }), 'GET', reviewsPath);
-    expectMatchesSpec(await app.request.get(`/api/courses/${course.documentId}/reviews`).query({ sort: 'best' }), 'GET', reviewsPath);
+    expectMatchesSpec(
+      await app.request
+        .post(`/api/courses/${course.documentId}/reviews`)
+        .set(reviewer.auth)
+        .send({ rating: 5, body: 'Again' }),
+      'POST',
+      reviewsPath
+    );
+    expectMatchesSpec(
+      await app.request
+        .post(`/api/courses/${course.documentId}/reviews`)
+        .set(teacher.auth)
+        .send({ rating: 5, body: 'Mine' }),
+      'POST',
+      reviewsPath
+    );
+    expectMatchesSpec(
+      await app.request.get(`/api/courses/${course.documentId}/reviews`).query({ sort: 'rating', pageSize: 5 }),
+      'GET',
+      reviewsPath
+    );
+    expectMatchesSpec(
+      await app.request.get(`/api/courses/${course.documentId}/reviews`).query({ sort: 'best' }),
+      'GET',
+      reviewsPath
+    );
     const reviewPath = '/reviews/:documentId';
     expectBodyAllowed('PUT', reviewPath, { rating: 4 });
-    expectMatchesSpec(await app.request.put(`/api/reviews/${posted.body.data.documentId}`).set(reviewer.auth).send({ rating: 4 }), 'PUT', reviewPath);
-    expectMatchesSpec(await app.request.put(`/api/reviews/${posted.body.data.documentId}`).set(student.auth).send({ rating: 1 }), 'PUT', reviewPath);
-    expectMatchesSpec(await app.request.delete(`/api/reviews/${posted.body.data.documentId}`).set(reviewer.auth), 'DELETE', reviewPath);
-    expectMatchesSpec(await app.request.delete(`/api/reviews/${posted.body.data.documentId}`).set(reviewer.auth), 'DELETE', reviewPath);
+    expectMatchesSpec(
+      await app.request.put(`/api/reviews/${posted.body.data.documentId}`).set(reviewer.auth).send({ rating: 4 }),
+      'PUT',
+      reviewPath
+    );
+    expectMatchesSpec(
+      await app.request.put(`/api/reviews/${posted.body.data.documentId}`).set(student.auth).send({ rating: 1 }),
+      'PUT',
+      reviewPath
+    );
+    expectMatchesSpec(
+      await app.request.delete(`/api/reviews/${posted.body.data.documentId}`).set(reviewer.auth),
+      'DELETE',
+      reviewPath
+    );
+    expectMatchesSpec(
+      await app.request.delete(`/api/reviews/${posted.body.data.documentId}`).set(reviewer.auth),
+      'DELETE',
+      reviewPath
+    );
 
     expectMatchesSpec(await app.request.get('/api/teachers').query({ pageSize: 10 }), 'GET', '/teachers');
     expectMatchesSpec(await app.request.get(`/api/teachers/${teacher.id}`), 'GET', '/teachers/:id');
@@ -319,82 +540,233 @@ describe('real answers match the document', () => {
 
     const newsPath = '/courses/:documentId/announcements';
     expectBodyAllowed('POST', newsPath, { title: 'Новости', body: '<p>Экзамен <strong>в пятницу</strong></p>' });
-    expectMatchesSpec(await app.request.post(`/api/courses/${course.documentId}/announcements`).set(teacher.auth).send({ title: 'Новости', body: '<p>Экзамен <strong>в пятницу</strong></p>' }), 'POST', newsPath);
-    expectMatchesSpec(await app.request.post(`/api/courses/${course.documentId}/announcements`).set(student.auth).send({ title: 'x', body: 'y' }), 'POST', newsPath);
+    expectMatchesSpec(
+      await app.request
+        .post(`/api/courses/${course.documentId}/announcements`)
+        .set(teacher.auth)
+        .send({ title: 'Новости', body: '<p>Экзамен <strong>в пятницу</strong></p>' }),
+      'POST',
+      newsPath
+    );
+    expectMatchesSpec(
+      await app.request
+        .post(`/api/courses/${course.documentId}/announcements`)
+        .set(student.auth)
+        .send({ title: 'x', body: 'y' }),
+      'POST',
+      newsPath
+    );
     expectMatchesSpec(await app.request.get(`/api/courses/${course.documentId}/announcements`), 'GET', newsPath);
 
     const favoritePath = '/lessons/:documentId/favorite';
-    expectMatchesSpec(await app.request.put(`/api/lessons/${course.lessons[0].documentId}/favorite`).set(student.auth), 'PUT', favoritePath);
+    expectMatchesSpec(
+      await app.request.put(`/api/lessons/${course.lessons[0].documentId}/favorite`).set(student.auth),
+      'PUT',
+      favoritePath
+    );
     expectMatchesSpec(await app.request.get('/api/me/favorites').set(student.auth), 'GET', '/me/favorites');
-    expectMatchesSpec(await app.request.delete(`/api/lessons/${course.lessons[0].documentId}/favorite`).set(student.auth), 'DELETE', favoritePath);
-    expectMatchesSpec(await app.request.delete('/api/lessons/nosuchlesson00/favorite').set(student.auth), 'DELETE', favoritePath);
+    expectMatchesSpec(
+      await app.request.delete(`/api/lessons/${course.lessons[0].documentId}/favorite`).set(student.auth),
+      'DELETE',
+      favoritePath
+    );
+    expectMatchesSpec(
+      await app.request.delete('/api/lessons/nosuchlesson00/favorite').set(student.auth),
+      'DELETE',
+      favoritePath
+    );
 
     expectBodyAllowed('POST', '/feedback', { name: 'Гость', email: 'guest@example.org', message: 'Здравствуйте' });
-    expectMatchesSpec(await app.request.post('/api/feedback').send({ name: 'Гость', email: 'guest@example.org', message: 'Здравствуйте' }), 'POST', '/feedback');
-    expectMatchesSpec(await app.request.post('/api/feedback').send({ name: 'Гость', email: 'nope' }), 'POST', '/feedback');
+    expectMatchesSpec(
+      await app.request
+        .post('/api/feedback')
+        .send({ name: 'Гость', email: 'guest@example.org', message: 'Здравствуйте' }),
+      'POST',
+      '/feedback'
+    );
+    expectMatchesSpec(
+      await app.request.post('/api/feedback').send({ name: 'Гость', email: 'nope' }),
+      'POST',
+      '/feedback'
+    );
   });
   // ---- end of community routes ----
-
 
   // --- messaging plugin: notifications, direct messages, comments ---
   test('notification, message and comment routes', async () => {
     const admin = await make.createUser('admin');
     await make.enroll(student, course).catch(() => undefined);
-    await app.strapi.service('api::notification.notification').notify(student.id, { type: 'broadcast', title: 'Hello' });
+    await app.strapi
+      .service('api::notification.notification')
+      .notify(student.id, { type: 'broadcast', title: 'Hello' });
 
-    expectMatchesSpec(await app.request.get('/api/me/notifications').query({ unread: 'true' }).set(student.auth), 'GET', '/me/notifications');
-    expectMatchesSpec(await app.request.get('/api/me/notifications').query({ unread: 'maybe' }).set(student.auth), 'GET', '/me/notifications');
+    expectMatchesSpec(
+      await app.request.get('/api/me/notifications').query({ unread: 'true' }).set(student.auth),
+      'GET',
+      '/me/notifications'
+    );
+    expectMatchesSpec(
+      await app.request.get('/api/me/notifications').query({ unread: 'maybe' }).set(student.auth),
+      'GET',
+      '/me/notifications'
+    );
     const [notice] = (await app.request.get('/api/me/notifications').set(student.auth)).body.data;
-    expectMatchesSpec(await app.request.post(`/api/notifications/${notice.id}/read`).set(student.auth), 'POST', '/notifications/:id/read');
-    expectMatchesSpec(await app.request.post(`/api/notifications/${notice.id}/read`).set(teacher.auth), 'POST', '/notifications/:id/read');
-    expectMatchesSpec(await app.request.post('/api/notifications/read-all').set(student.auth), 'POST', '/notifications/read-all');
+    expectMatchesSpec(
+      await app.request.post(`/api/notifications/${notice.id}/read`).set(student.auth),
+      'POST',
+      '/notifications/:id/read'
+    );
+    expectMatchesSpec(
+      await app.request.post(`/api/notifications/${notice.id}/read`).set(teacher.auth),
+      'POST',
+      '/notifications/:id/read'
+    );
+    expectMatchesSpec(
+      await app.request.post('/api/notifications/read-all').set(student.auth),
+      'POST',
+      '/notifications/read-all'
+    );
     const broadcastPath = '/notifications/broadcast';
     const broadcast = { title: 'School news', body: 'Open day on Friday', audience: { course: course.documentId } };
     expectBodyAllowed('POST', broadcastPath, broadcast);
-    expectMatchesSpec(await app.request.post('/api/notifications/broadcast').set(admin.auth).send(broadcast), 'POST', broadcastPath);
-    expectMatchesSpec(await app.request.post('/api/notifications/broadcast').set(student.auth).send(broadcast), 'POST', broadcastPath);
-    expectMatchesSpec(await app.request.post('/api/notifications/broadcast').set(admin.auth).send({ title: 'x', audience: {} }), 'POST', broadcastPath);
+    expectMatchesSpec(
+      await app.request.post('/api/notifications/broadcast').set(admin.auth).send(broadcast),
+      'POST',
+      broadcastPath
+    );
+    expectMatchesSpec(
+      await app.request.post('/api/notifications/broadcast').set(student.auth).send(broadcast),
+      'POST',
+      broadcastPath
+    );
+    expectMatchesSpec(
+      await app.request.post('/api/notifications/broadcast').set(admin.auth).send({ title: 'x', audience: {} }),
+      'POST',
+      broadcastPath
+    );
 
     const sendPath = '/conversations/:userId/messages';
     expectBodyAllowed('POST', sendPath, { body: 'A question about lesson 1' });
-    expectMatchesSpec(await app.request.post(`/api/conversations/${teacher.id}/messages`).set(student.auth).send({ body: 'A question about lesson 1' }), 'POST', sendPath);
-    expectMatchesSpec(await app.request.post(`/api/conversations/${admin.id}/messages`).set(student.auth).send({ body: 'Hi' }), 'POST', sendPath);
-    expectMatchesSpec(await app.request.post(`/api/conversations/${student.id}/messages`).set(student.auth).send({ body: 'Me' }), 'POST', sendPath);
-    expectMatchesSpec(await app.request.get(`/api/conversations/${student.id}/messages`).set(teacher.auth), 'GET', sendPath);
+    expectMatchesSpec(
+      await app.request
+        .post(`/api/conversations/${teacher.id}/messages`)
+        .set(student.auth)
+        .send({ body: 'A question about lesson 1' }),
+      'POST',
+      sendPath
+    );
+    expectMatchesSpec(
+      await app.request.post(`/api/conversations/${admin.id}/messages`).set(student.auth).send({ body: 'Hi' }),
+      'POST',
+      sendPath
+    );
+    expectMatchesSpec(
+      await app.request.post(`/api/conversations/${student.id}/messages`).set(student.auth).send({ body: 'Me' }),
+      'POST',
+      sendPath
+    );
+    expectMatchesSpec(
+      await app.request.get(`/api/conversations/${student.id}/messages`).set(teacher.auth),
+      'GET',
+      sendPath
+    );
     expectMatchesSpec(await app.request.get('/api/conversations/99999999/messages').set(teacher.auth), 'GET', sendPath);
     expectMatchesSpec(await app.request.get('/api/me/conversations').set(teacher.auth), 'GET', '/me/conversations');
 
     const lessonPath = '/lessons/:documentId/comments';
     const lessonId = course.lessons[0].documentId;
     expectBodyAllowed('POST', lessonPath, { body: 'Nice <b>lesson</b>' });
-    const top = await app.request.post(`/api/lessons/${lessonId}/comments`).set(student.auth).send({ body: 'Nice <b>lesson</b>' });
+    const top = await app.request
+      .post(`/api/lessons/${lessonId}/comments`)
+      .set(student.auth)
+      .send({ body: 'Nice <b>lesson</b>' });
     expectMatchesSpec(top, 'POST', lessonPath);
     expectBodyAllowed('POST', lessonPath, { body: 'Thanks', parent: top.body.data.documentId });
-    expectMatchesSpec(await app.request.post(`/api/lessons/${lessonId}/comments`).set(teacher.auth).send({ body: 'Thanks', parent: top.body.data.documentId }), 'POST', lessonPath);
-    expectMatchesSpec(await app.request.post(`/api/lessons/${lessonId}/comments`).set(student.auth).send({ body: '' }), 'POST', lessonPath);
+    expectMatchesSpec(
+      await app.request
+        .post(`/api/lessons/${lessonId}/comments`)
+        .set(teacher.auth)
+        .send({ body: 'Thanks', parent: top.body.data.documentId }),
+      'POST',
+      lessonPath
+    );
+    expectMatchesSpec(
+      await app.request.post(`/api/lessons/${lessonId}/comments`).set(student.auth).send({ body: '' }),
+      'POST',
+      lessonPath
+    );
     expectMatchesSpec(await app.request.get(`/api/lessons/${lessonId}/comments`).set(student.auth), 'GET', lessonPath);
     const outsider = await make.createUser('student');
     expectMatchesSpec(await app.request.get(`/api/lessons/${lessonId}/comments`).set(outsider.auth), 'GET', lessonPath);
 
     const assignment = await make.createAssignment(course);
     const assignmentPath = '/assignments/:documentId/comments';
-    expectMatchesSpec(await app.request.post(`/api/assignments/${assignment.documentId}/comments`).set(student.auth).send({ body: 'Due when?' }), 'POST', assignmentPath);
-    expectMatchesSpec(await app.request.get(`/api/assignments/${assignment.documentId}/comments`).set(teacher.auth), 'GET', assignmentPath);
+    expectMatchesSpec(
+      await app.request
+        .post(`/api/assignments/${assignment.documentId}/comments`)
+        .set(student.auth)
+        .send({ body: 'Due when?' }),
+      'POST',
+      assignmentPath
+    );
+    expectMatchesSpec(
+      await app.request.get(`/api/assignments/${assignment.documentId}/comments`).set(teacher.auth),
+      'GET',
+      assignmentPath
+    );
 
     const submission = await app.strapi.documents('api::submission.submission').create({
-      data: { key: `${student.id}:${assignment.documentId}`, assignment: assignment.documentId, student: student.documentId, text: 'Done', status: 'submitted', submittedAt: new Date().toISOString() } as any,
+      data: {
+        key: `${student.id}:${assignment.documentId}`,
+        assignment: assignment.documentId,
+        student: student.documentId,
+        text: 'Done',
+        status: 'submitted',
+        submittedAt: new Date().toISOString(),
+      } as any,
     });
     const submissionPath = '/submissions/:documentId/comments';
-    expectMatchesSpec(await app.request.post(`/api/submissions/${submission.documentId}/comments`).set(teacher.auth).send({ body: 'Well done' }), 'POST', submissionPath);
-    expectMatchesSpec(await app.request.get(`/api/submissions/${submission.documentId}/comments`).set(student.auth), 'GET', submissionPath);
-    expectMatchesSpec(await app.request.get(`/api/submissions/${submission.documentId}/comments`).set(outsider.auth), 'GET', submissionPath);
+    expectMatchesSpec(
+      await app.request
+        .post(`/api/submissions/${submission.documentId}/comments`)
+        .set(teacher.auth)
+        .send({ body: 'Well done' }),
+      'POST',
+      submissionPath
+    );
+    expectMatchesSpec(
+      await app.request.get(`/api/submissions/${submission.documentId}/comments`).set(student.auth),
+      'GET',
+      submissionPath
+    );
+    expectMatchesSpec(
+      await app.request.get(`/api/submissions/${submission.documentId}/comments`).set(outsider.auth),
+      'GET',
+      submissionPath
+    );
 
     const hidePath = '/comments/:documentId/hide';
     expectBodyAllowed('POST', hidePath, { hidden: true });
-    expectMatchesSpec(await app.request.post(`/api/comments/${top.body.data.documentId}/hide`).set(teacher.auth).send({ hidden: true }), 'POST', hidePath);
-    expectMatchesSpec(await app.request.post(`/api/comments/${top.body.data.documentId}/hide`).set(student.auth).send({}), 'POST', hidePath);
-    expectMatchesSpec(await app.request.delete(`/api/comments/${top.body.data.documentId}`).set(outsider.auth), 'DELETE', '/comments/:documentId');
-    expectMatchesSpec(await app.request.delete(`/api/comments/${top.body.data.documentId}`).set(student.auth), 'DELETE', '/comments/:documentId');
+    expectMatchesSpec(
+      await app.request.post(`/api/comments/${top.body.data.documentId}/hide`).set(teacher.auth).send({ hidden: true }),
+      'POST',
+      hidePath
+    );
+    expectMatchesSpec(
+      await app.request.post(`/api/comments/${top.body.data.documentId}/hide`).set(student.auth).send({}),
+      'POST',
+      hidePath
+    );
+    expectMatchesSpec(
+      await app.request.delete(`/api/comments/${top.body.data.documentId}`).set(outsider.auth),
+      'DELETE',
+      '/comments/:documentId'
+    );
+    expectMatchesSpec(
+      await app.request.delete(`/api/comments/${top.body.data.documentId}`).set(student.auth),
+      'DELETE',
+      '/comments/:documentId'
+    );
     expectMatchesSpec(await app.request.get(`/api/lessons/${lessonId}/comments`).set(student.auth), 'GET', lessonPath);
   });
 
@@ -405,25 +777,45 @@ describe('real answers match the document', () => {
     for (const title of ['OpenAPI first', 'OpenAPI second']) {
       const created = await app.strapi.documents('api::article.article').create({
         locale: 'en',
-        data: { title, body: 'Words to read', tags: [tag.documentId], author: { name: 'Lyceum team' }, seo: { metaTitle: title, metaDescription: 'About it' } } as any,
+        data: {
+          title,
+          body: 'Words to read',
+          tags: [tag.documentId],
+          author: { name: 'Lyceum team' },
+          seo: { metaTitle: title, metaDescription: 'About it' },
+        } as any,
       });
       await app.strapi.documents('api::article.article').publish({ documentId: created.documentId, locale: 'en' });
-      articles.push(await app.strapi.documents('api::article.article').findOne({ documentId: created.documentId, locale: 'en', status: 'published' }));
+      articles.push(
+        await app.strapi
+          .documents('api::article.article')
+          .findOne({ documentId: created.documentId, locale: 'en', status: 'published' })
+      );
     }
     const slugPath = '/articles/by-slug/:slug';
     expectMatchesSpec(await app.request.get(`/api/articles/by-slug/${articles[0]!.slug}`), 'GET', slugPath);
     expectMatchesSpec(await app.request.get('/api/articles/by-slug/no-such-article'), 'GET', slugPath);
-    expectMatchesSpec(await app.request.get(`/api/articles/by-slug/${articles[0]!.slug}`).query({ locale: 'xx' }), 'GET', slugPath);
+    expectMatchesSpec(
+      await app.request.get(`/api/articles/by-slug/${articles[0]!.slug}`).query({ locale: 'xx' }),
+      'GET',
+      slugPath
+    );
     const relatedPath = '/articles/:documentId/related';
     const related = await app.request.get(`/api/articles/${articles[0]!.documentId}/related`).query({ limit: 5 });
     expect(related.body.data).toHaveLength(1);
     expectMatchesSpec(related, 'GET', relatedPath);
-    expectMatchesSpec(await app.request.get(`/api/articles/${articles[0]!.documentId}/related`).query({ limit: 0 }), 'GET', relatedPath);
+    expectMatchesSpec(
+      await app.request.get(`/api/articles/${articles[0]!.documentId}/related`).query({ limit: 0 }),
+      'GET',
+      relatedPath
+    );
     expectMatchesSpec(await app.request.get('/api/articles/nosucharticle0000000000/related'), 'GET', relatedPath);
   });
 
   test('every described route was called and matched', () => {
-    const unchecked = LYCEUM_ROUTES.map((route) => routeKey(route.method, route.path)).filter((route) => !checked.has(route));
+    const unchecked = LYCEUM_ROUTES.map((route) => routeKey(route.method, route.path)).filter(
+      (route) => !checked.has(route)
+    );
     expect(unchecked).toEqual([]);
   });
 });

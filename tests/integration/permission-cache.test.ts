@@ -48,9 +48,15 @@ describe('API tokens next to remembered misses', () => {
   test('a token created after signed-in requests works at once, and a revoked one stops at once', async () => {
     const student = await factories(app.strapi).createUser('student');
     // Signed-in requests make the API-token strategy miss (a JWT is no API token); the misses are remembered.
-    for (let request = 0; request < 3; request += 1) expect((await app.request.get('/api/me/enrollments').set(student.auth)).status).toBe(200);
+    for (let request = 0; request < 3; request += 1)
+      expect((await app.request.get('/api/me/enrollments').set(student.auth)).status).toBe(200);
 
-    const created = await tokens().create({ name: `reader-${Date.now()}`, type: 'read-only', lifespan: null, kind: 'content-api' });
+    const created = await tokens().create({
+      name: `reader-${Date.now()}`,
+      type: 'read-only',
+      lifespan: null,
+      kind: 'content-api',
+    });
     const withToken = { Authorization: `Bearer ${created.accessKey}` };
     expect((await app.request.get('/api/categories').set(withToken)).status).toBe(200);
 
@@ -61,6 +67,7 @@ describe('API tokens next to remembered misses', () => {
   });
 
   test('an unknown bearer token is refused every time', async () => {
-    for (let request = 0; request < 3; request += 1) expect((await app.request.get('/api/categories').set({ Authorization: 'Bearer 0123abcd' })).status).toBe(401);
+    for (let request = 0; request < 3; request += 1)
+      expect((await app.request.get('/api/categories').set({ Authorization: 'Bearer 0123abcd' })).status).toBe(401);
   });
 });

@@ -39,16 +39,39 @@ beforeAll(async () => {
 afterAll(stopLyceum);
 
 const expectStatus = (response: { status: number; body: any }, expected: number) => {
-  if (response.status !== expected) throw new Error(`expected ${expected}, got ${response.status}: ${JSON.stringify(response.body)}`);
-  if (expected === 401 || expected === 403) expect(response.body).toMatchObject({ data: null, error: { status: expected } });
+  if (response.status !== expected)
+    throw new Error(`expected ${expected}, got ${response.status}: ${JSON.stringify(response.body)}`);
+  if (expected === 401 || expected === 403)
+    expect(response.body).toMatchObject({ data: null, error: { status: expected } });
 };
 
 type Cells = Record<Actor, number>;
-const everyone = (status: number): Cells => ({ public: status, student: status, outsider: status, owner: status, teacher: status, admin: status });
+const everyone = (status: number): Cells => ({
+  public: status,
+  student: status,
+  outsider: status,
+  owner: status,
+  teacher: status,
+  admin: status,
+});
 const SIGNED_IN_READ: Cells = { public: 401, student: 200, outsider: 200, owner: 200, teacher: 200, admin: 200 };
 const COURSE_MEMBER_READ: Cells = { public: 401, student: 200, outsider: 403, owner: 200, teacher: 403, admin: 200 };
-const COURSE_AUTHOR_WRITE = (success: number): Cells => ({ public: 401, student: 403, outsider: 403, owner: success, teacher: 403, admin: success });
-const ADMIN_WRITE = (success: number): Cells => ({ public: 401, student: 403, outsider: 403, owner: 403, teacher: 403, admin: success });
+const COURSE_AUTHOR_WRITE = (success: number): Cells => ({
+  public: 401,
+  student: 403,
+  outsider: 403,
+  owner: success,
+  teacher: 403,
+  admin: success,
+});
+const ADMIN_WRITE = (success: number): Cells => ({
+  public: 401,
+  student: 403,
+  outsider: 403,
+  owner: 403,
+  teacher: 403,
+  admin: success,
+});
 
 describe('catalog reads are public', () => {
   const paths = () => [
@@ -102,11 +125,17 @@ describe.each([
 
 describe('course writes: teachers create, owners and admins change', () => {
   test.each(ACTORS)('%s creates a course', async (actor) => {
-    const response = await app.request.post('/api/courses').set(headersOf(actor)).send({ data: { title: `By ${actor}` } });
+    const response = await app.request
+      .post('/api/courses')
+      .set(headersOf(actor))
+      .send({ data: { title: `By ${actor}` } });
     expectStatus(response, COURSE_AUTHOR_WRITE(201)[actor === 'teacher' ? 'owner' : actor]);
   });
   test.each(ACTORS)('%s updates the course', async (actor) => {
-    const response = await app.request.put(`/api/courses/${course.documentId}`).set(headersOf(actor)).send({ data: { summary: `Edited by ${actor}` } });
+    const response = await app.request
+      .put(`/api/courses/${course.documentId}`)
+      .set(headersOf(actor))
+      .send({ data: { summary: `Edited by ${actor}` } });
     expectStatus(response, COURSE_AUTHOR_WRITE(200)[actor]);
     if (actor === 'teacher') expect(response.body.error.details.reason).toBe('not_course_owner');
   });
@@ -114,27 +143,54 @@ describe('course writes: teachers create, owners and admins change', () => {
     const doomed = await make.createCourse({ teacher: users.owner, lessons: 0 });
     const response = await app.request.delete(`/api/courses/${doomed.documentId}`).set(headersOf(actor));
     expectStatus(response, COURSE_AUTHOR_WRITE(204)[actor]);
-    const stillThere = await app.strapi.db.query('api::course.course').count({ where: { documentId: doomed.documentId } });
+    const stillThere = await app.strapi.db
+      .query('api::course.course')
+      .count({ where: { documentId: doomed.documentId } });
     expect(stillThere > 0).toBe(COURSE_AUTHOR_WRITE(204)[actor] !== 204);
   });
 });
 
 describe.each([
-  ['lessons', 'api::lesson.lesson', () => ({ title: 'New lesson', position: 9, course: course.documentId }), () => course.lessons[0].documentId],
-  ['quizzes', 'api::quiz.quiz', () => ({ title: 'New quiz', lesson: course.lessons[0].documentId }), () => quiz.documentId],
-  ['assignments', 'api::assignment.assignment', () => ({ title: 'New assignment', maxPoints: 5, course: course.documentId }), () => assignment.documentId],
-  ['announcements', 'api::announcement.announcement', () => ({ title: 'News', body: 'Hello', course: course.documentId }), () => announcement.documentId],
+  [
+    'lessons',
+    'api::lesson.lesson',
+    () => ({ title: 'New lesson', position: 9, course: course.documentId }),
+    () => course.lessons[0].documentId,
+  ],
+  [
+    'quizzes',
+    'api::quiz.quiz',
+    () => ({ title: 'New quiz', lesson: course.lessons[0].documentId }),
+    () => quiz.documentId,
+  ],
+  [
+    'assignments',
+    'api::assignment.assignment',
+    () => ({ title: 'New assignment', maxPoints: 5, course: course.documentId }),
+    () => assignment.documentId,
+  ],
+  [
+    'announcements',
+    'api::announcement.announcement',
+    () => ({ title: 'News', body: 'Hello', course: course.documentId }),
+    () => announcement.documentId,
+  ],
 ] as const)('%s are written by the course owner and admins', (collection, uid, body, existing) => {
   test.each(ACTORS)(`%s creates one of the ${collection}`, async (actor) => {
     const response = await app.request.post(`/api/${collection}`).set(headersOf(actor)).send({ data: body() });
     expectStatus(response, COURSE_AUTHOR_WRITE(201)[actor]);
   });
   test.each(ACTORS)(`%s updates one of the ${collection}`, async (actor) => {
-    const response = await app.request.put(`/api/${collection}/${existing()}`).set(headersOf(actor)).send({ data: { title: `Edited by ${actor}` } });
+    const response = await app.request
+      .put(`/api/${collection}/${existing()}`)
+      .set(headersOf(actor))
+      .send({ data: { title: `Edited by ${actor}` } });
     expectStatus(response, COURSE_AUTHOR_WRITE(200)[actor]);
   });
   test.each(ACTORS)(`%s deletes one of the ${collection}`, async (actor) => {
-    const created = (await app.strapi.documents(uid).create({ locale: 'en', data: body() as any })) as { documentId: string };
+    const created = (await app.strapi.documents(uid).create({ locale: 'en', data: body() as any })) as {
+      documentId: string;
+    };
     const response = await app.request.delete(`/api/${collection}/${created.documentId}`).set(headersOf(actor));
     expectStatus(response, COURSE_AUTHOR_WRITE(204)[actor]);
   });
@@ -147,12 +203,22 @@ describe.each([
   ['article-categories', 'api::article-category.article-category', { name: 'Updates' }],
 ] as const)('%s are written by admins only', (collection, uid, body) => {
   test.each(ACTORS)(`%s creates one of the ${collection}`, async (actor) => {
-    const response = await app.request.post(`/api/${collection}`).set(headersOf(actor)).send({ data: { ...body, ...('name' in body ? { name: `${body.name} ${actor}` } : {}) } });
+    const response = await app.request
+      .post(`/api/${collection}`)
+      .set(headersOf(actor))
+      .send({ data: { ...body, ...('name' in body ? { name: `${body.name} ${actor}` } : {}) } });
     expectStatus(response, ADMIN_WRITE(201)[actor]);
   });
   test.each(ACTORS)(`%s updates and deletes one of the ${collection}`, async (actor) => {
-    const created = (await app.strapi.documents(uid).create({ data: { ...body, ...('name' in body ? { name: `${body.name} x ${actor}` } : {}) } as any })) as { documentId: string };
-    const update = await app.request.put(`/api/${collection}/${created.documentId}`).set(headersOf(actor)).send({ data: body });
+    const created = (await app.strapi
+      .documents(uid)
+      .create({ data: { ...body, ...('name' in body ? { name: `${body.name} x ${actor}` } : {}) } as any })) as {
+      documentId: string;
+    };
+    const update = await app.request
+      .put(`/api/${collection}/${created.documentId}`)
+      .set(headersOf(actor))
+      .send({ data: body });
     expectStatus(update, ADMIN_WRITE(200)[actor]);
     const removal = await app.request.delete(`/api/${collection}/${created.documentId}`).set(headersOf(actor));
     expectStatus(removal, ADMIN_WRITE(204)[actor]);
@@ -162,20 +228,41 @@ describe.each([
 describe('users are managed by admins only', () => {
   test.each(ACTORS)('%s lists and reads users', async (actor) => {
     expectStatus(await app.request.get('/api/users').set(headersOf(actor)), ADMIN_WRITE(200)[actor]);
-    expectStatus(await app.request.get(`/api/users/${users.student.id}`).set(headersOf(actor)), ADMIN_WRITE(200)[actor]);
+    expectStatus(
+      await app.request.get(`/api/users/${users.student.id}`).set(headersOf(actor)),
+      ADMIN_WRITE(200)[actor]
+    );
   });
   test.each(ACTORS)('%s creates, updates and deletes a user', async (actor) => {
     const name = `made_by_${actor}_${Date.now()}`;
-    const creation = await app.request.post('/api/users').set(headersOf(actor)).send({ username: name, email: `${name}@example.test`, password: 'Secret-pass-1', role: 'teacher' });
+    const creation = await app.request
+      .post('/api/users')
+      .set(headersOf(actor))
+      .send({ username: name, email: `${name}@example.test`, password: 'Secret-pass-1', role: 'teacher' });
     expectStatus(creation, ADMIN_WRITE(201)[actor]);
     const victim = await make.createUser('student');
-    expectStatus(await app.request.put(`/api/users/${victim.id}`).set(headersOf(actor)).send({ fullName: 'Changed' }), ADMIN_WRITE(200)[actor]);
+    expectStatus(
+      await app.request.put(`/api/users/${victim.id}`).set(headersOf(actor)).send({ fullName: 'Changed' }),
+      ADMIN_WRITE(200)[actor]
+    );
     expectStatus(await app.request.delete(`/api/users/${victim.id}`).set(headersOf(actor)), ADMIN_WRITE(200)[actor]);
   });
 });
 
 describe('private records have no public routes', () => {
-  const closed = ['enrollments', 'lesson-progresses', 'quiz-attempts', 'certificates', 'submissions', 'reviews', 'comments', 'favorites', 'notifications', 'messages', 'feedbacks'];
+  const closed = [
+    'enrollments',
+    'lesson-progresses',
+    'quiz-attempts',
+    'certificates',
+    'submissions',
+    'reviews',
+    'comments',
+    'favorites',
+    'notifications',
+    'messages',
+    'feedbacks',
+  ];
   test.each(ACTORS)('%s finds no core route for private records', async (actor) => {
     for (const collection of closed) {
       const response = await app.request.get(`/api/${collection}`).set(headersOf(actor));
@@ -187,7 +274,9 @@ describe('private records have no public routes', () => {
 test('the stored matrix equals the contract, role by role', async () => {
   const { PERMISSION_MATRIX } = await import('../../src/access/permission-matrix');
   for (const [type, actions] of Object.entries(PERMISSION_MATRIX)) {
-    const rows = await app.strapi.db.query('plugin::users-permissions.permission').findMany({ where: { role: { type } }, select: ['action'] });
+    const rows = await app.strapi.db
+      .query('plugin::users-permissions.permission')
+      .findMany({ where: { role: { type } }, select: ['action'] });
     expect(rows.map((row: { action: string }) => row.action).sort()).toEqual([...actions].sort());
   }
   expect(everyone(200)).toBeDefined();

@@ -8,7 +8,8 @@ const completions: Array<{ userId: number; courseDocumentId: string }> = [];
 
 const complete = (user: TestUser | null, lessonDocumentId: string) =>
   app.request.post(`/api/lessons/${lessonDocumentId}/complete`).set(user ? user.auth : {});
-const enroll = (user: TestUser, course: TestCourse) => app.request.post(`/api/courses/${course.documentId}/enrollments`).set(user.auth);
+const enroll = (user: TestUser, course: TestCourse) =>
+  app.request.post(`/api/courses/${course.documentId}/enrollments`).set(user.auth);
 const enrollment = (user: TestUser, course: TestCourse) =>
   app.strapi.db.query('plugin::enrollment.enrollment').findOne({ where: { key: `${user.id}:${course.documentId}` } });
 
@@ -23,7 +24,15 @@ const enrolledStudent = async (options: Parameters<ReturnType<typeof factories>[
 /** What the grading plugin stores when a student passes a quiz. */
 const passQuiz = (student: TestUser, quiz: { documentId: string }) =>
   app.strapi.db.query('plugin::grading.quiz-attempt').create({
-    data: { key: `${student.id}:${quiz.documentId}:1`, user: student.id, quizDocumentId: quiz.documentId, attemptNumber: 1, status: 'submitted', passed: true, percent: 100 },
+    data: {
+      key: `${student.id}:${quiz.documentId}:1`,
+      user: student.id,
+      quizDocumentId: quiz.documentId,
+      attemptNumber: 1,
+      status: 'submitted',
+      passed: true,
+      percent: 100,
+    },
   });
 
 beforeAll(async () => {
@@ -72,7 +81,11 @@ describe('completing lessons', () => {
     expect(first.body.data).toEqual({ completedLessons: 1, totalLessons: 3, percent: 33, courseCompleted: false });
     const again = await complete(student, course.lessons[0].documentId);
     expect(again.body.data).toEqual(first.body.data);
-    expect(await app.strapi.db.query('plugin::progress.lesson-progress').count({ where: { key: `${student.id}:${course.lessons[0].documentId}` } })).toBe(1);
+    expect(
+      await app.strapi.db
+        .query('plugin::progress.lesson-progress')
+        .count({ where: { key: `${student.id}:${course.lessons[0].documentId}` } })
+    ).toBe(1);
     expect((await enrollment(student, course)).progressPercent).toBe(33);
   });
 
@@ -88,11 +101,18 @@ describe('completing lessons', () => {
     const days = (new Date(stored.accessExpiresAt).getTime() - new Date(stored.completedAt).getTime()) / 86_400_000;
     expect(days).toBeCloseTo(10);
     // Listeners run one after another after the answer (certificates first): wait for ours.
-    const mineOnly = () => completions.filter((event) => event.userId === student.id && event.courseDocumentId === course.documentId);
-    for (let attempt = 0; attempt < 100 && mineOnly().length === 0; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    const mineOnly = () =>
+      completions.filter((event) => event.userId === student.id && event.courseDocumentId === course.documentId);
+    for (let attempt = 0; attempt < 100 && mineOnly().length === 0; attempt += 1)
+      await new Promise((resolve) => setTimeout(resolve, 20));
     expect(mineOnly()).toHaveLength(1);
     const mine = await app.request.get('/api/me/enrollments').set(student.auth);
-    expect(mine.body.data[0]).toMatchObject({ status: 'completed', progressPercent: 100, completedAt: expect.any(String), accessExpiresAt: expect.any(String) });
+    expect(mine.body.data[0]).toMatchObject({
+      status: 'completed',
+      progressPercent: 100,
+      completedAt: expect.any(String),
+      accessExpiresAt: expect.any(String),
+    });
   });
 
   test('the last two lessons completed at the same moment still complete the course', async () => {
@@ -100,7 +120,10 @@ describe('completing lessons', () => {
       const { course, student } = await enrolledStudent();
       await complete(student, course.lessons[0].documentId);
       // Each request reads the other's lesson as not done yet; whichever writes last must see both.
-      const [second, third] = await Promise.all([complete(student, course.lessons[1].documentId), complete(student, course.lessons[2].documentId)]);
+      const [second, third] = await Promise.all([
+        complete(student, course.lessons[1].documentId),
+        complete(student, course.lessons[2].documentId),
+      ]);
       expect([second.status, third.status]).toEqual([200, 200]);
       expect(second.body.data.courseCompleted || third.body.data.courseCompleted).toBe(true);
       expect(await enrollment(student, course)).toMatchObject({ status: 'completed', progressPercent: 100 });
@@ -115,14 +138,25 @@ describe('completing lessons', () => {
     expect(notEnrolled.body.error.details.reason).toBe('not_enrolled');
     expect((await complete(outsider, 'nosuchlesson0000')).status).toBe(404);
     expect((await complete(outsider, 'x'.repeat(65))).status).toBe(400);
-    expect((await app.request.post(`/api/lessons/${course.lessons[0].documentId}/complete`).set(outsider.auth).send({ force: true })).status).toBe(400);
+    expect(
+      (
+        await app.request
+          .post(`/api/lessons/${course.lessons[0].documentId}/complete`)
+          .set(outsider.auth)
+          .send({ force: true })
+      ).status
+    ).toBe(400);
     expect((await complete(null, course.lessons[0].documentId)).status).toBe(401);
-    expect(await app.strapi.db.query('plugin::progress.lesson-progress').count({ where: { user: { id: outsider.id } } })).toBe(0);
+    expect(
+      await app.strapi.db.query('plugin::progress.lesson-progress').count({ where: { user: { id: outsider.id } } })
+    ).toBe(0);
   });
 
   test('a draft lesson cannot be completed', async () => {
     const { course, student } = await enrolledStudent();
-    const draft = await app.strapi.documents('api::lesson.lesson').create({ locale: 'en', data: { title: 'Soon', position: 9, course: course.documentId } as any });
+    const draft = await app.strapi
+      .documents('api::lesson.lesson')
+      .create({ locale: 'en', data: { title: 'Soon', position: 9, course: course.documentId } as any });
     expect((await complete(student, draft.documentId)).status).toBe(404);
   });
 });
@@ -136,19 +170,36 @@ describe('sequential courses and drip release', () => {
     expect((await complete(student, course.lessons[1].documentId)).body.error.details.reason).toBe('lesson_locked');
     await complete(student, course.lessons[0].documentId);
     expect((await app.request.get(`/api/lessons/${course.lessons[1].documentId}`).set(student.auth)).status).toBe(200);
-    expect((await app.request.get(`/api/lessons/${course.lessons[2].documentId}`).set(student.auth)).body.error.details.reason).toBe('lesson_locked');
+    expect(
+      (await app.request.get(`/api/lessons/${course.lessons[2].documentId}`).set(student.auth)).body.error.details
+        .reason
+    ).toBe('lesson_locked');
   });
 
   test('a lesson released tomorrow, or 3 days after enrolling, is not_released', async () => {
     const { course, student } = await enrolledStudent();
-    await app.strapi.db.query('api::lesson.lesson').updateMany({ where: { documentId: course.lessons[1].documentId }, data: { releaseAt: new Date(Date.now() + 86_400_000) } });
-    await app.strapi.db.query('api::lesson.lesson').updateMany({ where: { documentId: course.lessons[2].documentId }, data: { releaseAfterDays: 3 } });
+    await app.strapi.db.query('api::lesson.lesson').updateMany({
+      where: { documentId: course.lessons[1].documentId },
+      data: { releaseAt: new Date(Date.now() + 86_400_000) },
+    });
+    await app.strapi.db
+      .query('api::lesson.lesson')
+      .updateMany({ where: { documentId: course.lessons[2].documentId }, data: { releaseAfterDays: 3 } });
     for (const lesson of course.lessons.slice(1)) {
       const response = await app.request.get(`/api/lessons/${lesson.documentId}`).set(student.auth);
-      expect([lesson.documentId, response.status, response.body.error?.details?.reason]).toEqual([lesson.documentId, 403, 'not_released']);
+      expect([lesson.documentId, response.status, response.body.error?.details?.reason]).toEqual([
+        lesson.documentId,
+        403,
+        'not_released',
+      ]);
     }
     const outline = await app.request.get(`/api/courses/${course.documentId}/outline`).set(student.auth);
-    expect(outline.body.data.map((lesson: { locked: boolean; lockedReason?: string }) => [lesson.locked, lesson.lockedReason])).toEqual([
+    expect(
+      outline.body.data.map((lesson: { locked: boolean; lockedReason?: string }) => [
+        lesson.locked,
+        lesson.lockedReason,
+      ])
+    ).toEqual([
       [false, undefined],
       [true, 'not_released'],
       [true, 'not_released'],
@@ -166,7 +217,10 @@ describe('required quizzes', () => {
     expect(refused.status).toBe(403);
     expect(refused.body.error.details.reason).toBe('quiz_not_passed');
     await passQuiz(student, quiz);
-    expect((await complete(student, course.lessons[0].documentId)).body.data).toMatchObject({ completedLessons: 1, courseCompleted: true });
+    expect((await complete(student, course.lessons[0].documentId)).body.data).toMatchObject({
+      completedLessons: 1,
+      courseCompleted: true,
+    });
   });
 
   test('a required final test keeps the course open until it is passed', async () => {
@@ -174,9 +228,17 @@ describe('required quizzes', () => {
     const finalTest = await make.createQuiz(course, { onLesson: false });
     await complete(student, course.lessons[0].documentId);
     const lessonsDone = await complete(student, course.lessons[1].documentId);
-    expect(lessonsDone.body.data).toEqual({ completedLessons: 2, totalLessons: 2, percent: 66, courseCompleted: false });
+    expect(lessonsDone.body.data).toEqual({
+      completedLessons: 2,
+      totalLessons: 2,
+      percent: 66,
+      courseCompleted: false,
+    });
     await passQuiz(student, finalTest);
-    const result = await app.strapi.plugin('progress').service('progress').onQuizPassed(student.id, null, course.documentId, new Date());
+    const result = await app.strapi
+      .plugin('progress')
+      .service('progress')
+      .onQuizPassed(student.id, null, course.documentId, new Date());
     expect(result).toMatchObject({ percent: 100, courseCompleted: true });
     expect((await enrollment(student, course)).status).toBe('completed');
   });
@@ -187,7 +249,9 @@ describe('access after completion', () => {
     const { course, student } = await enrolledStudent({ lessons: 1 });
     await complete(student, course.lessons[0].documentId);
     const expiry = new Date(Date.now() - 60_000);
-    await app.strapi.db.query('plugin::enrollment.enrollment').update({ where: { key: `${student.id}:${course.documentId}` }, data: { accessExpiresAt: expiry } });
+    await app.strapi.db
+      .query('plugin::enrollment.enrollment')
+      .update({ where: { key: `${student.id}:${course.documentId}` }, data: { accessExpiresAt: expiry } });
 
     const content = await app.request.get(`/api/lessons/${course.lessons[0].documentId}`).set(student.auth);
     expect(content.status).toBe(403);
@@ -205,7 +269,10 @@ describe('access after completion', () => {
   test('re-enrolling after expiry renews access and keeps the completion', async () => {
     const { course, student } = await enrolledStudent({ lessons: 1 });
     await complete(student, course.lessons[0].documentId);
-    await app.strapi.db.query('plugin::enrollment.enrollment').update({ where: { key: `${student.id}:${course.documentId}` }, data: { status: 'expired', accessExpiresAt: new Date(Date.now() - 1000) } });
+    await app.strapi.db.query('plugin::enrollment.enrollment').update({
+      where: { key: `${student.id}:${course.documentId}` },
+      data: { status: 'expired', accessExpiresAt: new Date(Date.now() - 1000) },
+    });
     const back = await enroll(student, course);
     expect(back.status).toBe(201);
     expect(back.body.data).toMatchObject({ status: 'completed', progressPercent: 100 });
@@ -220,7 +287,15 @@ describe('outline and resume position', () => {
     await complete(student, course.lessons[1].documentId);
     const mine = await app.request.get(`/api/courses/${course.documentId}/outline`).set(student.auth);
     expect(mine.status).toBe(200);
-    expect(mine.body.data.map((lesson: any) => [lesson.title, lesson.position, lesson.freePreview, lesson.completed, lesson.locked])).toEqual([
+    expect(
+      mine.body.data.map((lesson: any) => [
+        lesson.title,
+        lesson.position,
+        lesson.freePreview,
+        lesson.completed,
+        lesson.locked,
+      ])
+    ).toEqual([
       ['Lesson 1', 1, true, false, false],
       ['Lesson 2', 2, false, true, false],
       ['Lesson 3', 3, false, false, false],
@@ -243,23 +318,52 @@ describe('outline and resume position', () => {
 
   test('the outline speaks the asked locale', async () => {
     const course = await make.createCourse({ teacher: owner, lessons: 1 });
-    await app.strapi.documents('api::lesson.lesson').update({ documentId: course.lessons[0].documentId, locale: 'ru', data: { title: 'Урок 1', position: 1 } as any });
-    await app.strapi.documents('api::lesson.lesson').publish({ documentId: course.lessons[0].documentId, locale: 'ru' });
+    await app.strapi.documents('api::lesson.lesson').update({
+      documentId: course.lessons[0].documentId,
+      locale: 'ru',
+      data: { title: 'Урок 1', position: 1 } as any,
+    });
+    await app.strapi
+      .documents('api::lesson.lesson')
+      .publish({ documentId: course.lessons[0].documentId, locale: 'ru' });
     const outline = await app.request.get(`/api/courses/${course.documentId}/outline?locale=ru`);
     expect(outline.body.data[0].title).toBe('Урок 1');
   });
 
   test('the resume position is saved and shown on the enrollment', async () => {
     const { course, student } = await enrolledStudent();
-    const saved = await app.request.put(`/api/lessons/${course.lessons[1].documentId}/position`).set(student.auth).send({ positionSeconds: 125 });
+    const saved = await app.request
+      .put(`/api/lessons/${course.lessons[1].documentId}/position`)
+      .set(student.auth)
+      .send({ positionSeconds: 125 });
     expect(saved.status).toBe(200);
     const mine = await app.request.get('/api/me/enrollments').set(student.auth);
-    expect(mine.body.data[0].lastLesson).toEqual({ documentId: course.lessons[1].documentId, title: 'Lesson 2', positionSeconds: 125 });
-    for (const body of [{}, { positionSeconds: -1 }, { positionSeconds: 'ten' }, { positionSeconds: 1.5 }, { positionSeconds: 5, extra: 1 }]) {
-      const response = await app.request.put(`/api/lessons/${course.lessons[1].documentId}/position`).set(student.auth).send(body);
+    expect(mine.body.data[0].lastLesson).toEqual({
+      documentId: course.lessons[1].documentId,
+      title: 'Lesson 2',
+      positionSeconds: 125,
+    });
+    for (const body of [
+      {},
+      { positionSeconds: -1 },
+      { positionSeconds: 'ten' },
+      { positionSeconds: 1.5 },
+      { positionSeconds: 5, extra: 1 },
+    ]) {
+      const response = await app.request
+        .put(`/api/lessons/${course.lessons[1].documentId}/position`)
+        .set(student.auth)
+        .send(body);
       expect([JSON.stringify(body), response.status]).toEqual([JSON.stringify(body), 400]);
     }
     const outsider = await make.createUser('student');
-    expect((await app.request.put(`/api/lessons/${course.lessons[1].documentId}/position`).set(outsider.auth).send({ positionSeconds: 5 })).status).toBe(403);
+    expect(
+      (
+        await app.request
+          .put(`/api/lessons/${course.lessons[1].documentId}/position`)
+          .set(outsider.auth)
+          .send({ positionSeconds: 5 })
+      ).status
+    ).toBe(403);
   });
 });

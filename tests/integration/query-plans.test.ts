@@ -113,10 +113,16 @@ describe('index migration', () => {
     const knex = app.strapi.db.connection;
     await migration.up(knex, app.strapi.db);
     await migration.up(knex, app.strapi.db);
-    const expected = INDEXES.filter((index: { postgres?: string }) => isPostgres || !index.postgres).map((index: { name: string }) => index.name);
+    const expected = INDEXES.filter((index: { postgres?: string }) => isPostgres || !index.postgres).map(
+      (index: { name: string }) => index.name
+    );
     const present: string[] = isPostgres
-      ? (await knex.raw(`SELECT indexname AS name FROM pg_indexes WHERE indexname LIKE 'lyceum_%'`)).rows.map((row: { name: string }) => row.name)
-      : (await knex.raw(`SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'lyceum_%'`)).map((row: { name: string }) => row.name);
+      ? (await knex.raw(`SELECT indexname AS name FROM pg_indexes WHERE indexname LIKE 'lyceum_%'`)).rows.map(
+          (row: { name: string }) => row.name
+        )
+      : (await knex.raw(`SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'lyceum_%'`)).map(
+          (row: { name: string }) => row.name
+        );
     expect(present.sort()).toEqual(expected.sort());
   });
 
@@ -130,7 +136,9 @@ describe('index migration', () => {
       spy.mockRestore();
     }
     const courses = tableLocation(app.strapi.db, 'api::course.course');
-    expect(await (courses.schema ? knex.schema.withSchema(courses.schema) : knex.schema).hasTable(courses.name)).toBe(true);
+    expect(await (courses.schema ? knex.schema.withSchema(courses.schema) : knex.schema).hasTable(courses.name)).toBe(
+      true
+    );
   });
 });
 
@@ -145,9 +153,17 @@ describeOnPostgres('query plans on PostgreSQL with thousands of rows', () => {
     course = await make.createCourse({ teacher, lessons: 2 });
     const created = await make.createUser('student');
     student = created;
-    expect((await app.request.post(`/api/courses/${course.documentId}/enrollments`).set(created.auth)).status).toBe(201);
-    expect((await app.request.post(`/api/lessons/${(course as any).lessons[0].documentId}/complete`).set(created.auth)).status).toBe(200);
-    const issued = await app.request.post(`/api/courses/${course.documentId}/certificates`).set(teacher.auth).send({ user: created.id });
+    expect((await app.request.post(`/api/courses/${course.documentId}/enrollments`).set(created.auth)).status).toBe(
+      201
+    );
+    expect(
+      (await app.request.post(`/api/lessons/${(course as any).lessons[0].documentId}/complete`).set(created.auth))
+        .status
+    ).toBe(200);
+    const issued = await app.request
+      .post(`/api/courses/${course.documentId}/certificates`)
+      .set(teacher.auth)
+      .send({ user: created.id });
     expect(issued.status).toBe(201);
     certificateCode = issued.body.data.code;
 
@@ -200,7 +216,9 @@ describeOnPostgres('query plans on PostgreSQL with thousands of rows', () => {
   };
 
   test("a student's enrollments", async () => {
-    await expectIndexed(() => app.strapi.plugin('enrollment').service('enrollment-views').listForStudent(student.id, { now: new Date() }));
+    await expectIndexed(() =>
+      app.strapi.plugin('enrollment').service('enrollment-views').listForStudent(student.id, { now: new Date() })
+    );
   });
 
   test("a course's students", async () => {
@@ -216,21 +234,32 @@ describeOnPostgres('query plans on PostgreSQL with thousands of rows', () => {
   test("a student's lesson progress in a course", async () => {
     let completed: Set<string> | undefined;
     await expectIndexed(async () => {
-      completed = await app.strapi.plugin('progress').service('progress').completedLessonIds(student.id, course.documentId);
+      completed = await app.strapi
+        .plugin('progress')
+        .service('progress')
+        .completedLessonIds(student.id, course.documentId);
     });
     expect(completed?.size).toBe(1);
   });
 
-  test("a course outline for a student (enrollment and completed lessons in one statement)", async () => {
+  test('a course outline for a student (enrollment and completed lessons in one statement)', async () => {
     let outline: Array<{ completed: boolean }> | undefined;
     await expectIndexed(async () => {
-      outline = await app.strapi.plugin('progress').service('progress').outline({ userId: student.id, role: 'student' }, course.documentId, 'en', new Date());
+      outline = await app.strapi
+        .plugin('progress')
+        .service('progress')
+        .outline({ userId: student.id, role: 'student' }, course.documentId, 'en', new Date());
     });
     expect(outline?.filter((lesson) => lesson.completed)).toHaveLength(1);
   });
 
   test("a student's quiz attempts", async () => {
-    await expectIndexed(() => app.strapi.plugin('grading').service('quiz-attempts').mine({ userId: student.id, role: 'student' }, undefined, new Date()));
+    await expectIndexed(() =>
+      app.strapi
+        .plugin('grading')
+        .service('quiz-attempts')
+        .mine({ userId: student.id, role: 'student' }, undefined, new Date())
+    );
   });
 
   test("a student's attempts at one quiz (found by key prefix)", async () => {
@@ -240,7 +269,10 @@ describeOnPostgres('query plans on PostgreSQL with thousands of rows', () => {
   test("a student's passed quizzes (found by key prefix)", async () => {
     let passed: Set<string> | undefined;
     await expectIndexed(async () => {
-      passed = await app.strapi.plugin('grading').service('quiz-results').passedQuizDocumentIds(17, ['seedquiz1', 'seedquiz2']);
+      passed = await app.strapi
+        .plugin('grading')
+        .service('quiz-results')
+        .passedQuizDocumentIds(17, ['seedquiz1', 'seedquiz2']);
     });
     expect(passed?.size).toBe(0);
   });

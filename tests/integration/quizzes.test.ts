@@ -23,7 +23,11 @@ interface ShownQuestion {
 /** Answers to the factory quiz (single, short text, numeric) from the questions an attempt returned. */
 function answersFor(questions: ShownQuestion[], right: boolean) {
   return questions.map((question) => {
-    if (question.type === 'single') return { question: question.id, choices: [question.options!.find((option) => option.text === (right ? 'Right' : 'Wrong'))!.id] };
+    if (question.type === 'single')
+      return {
+        question: question.id,
+        choices: [question.options!.find((option) => option.text === (right ? 'Right' : 'Wrong'))!.id],
+      };
     if (question.type === 'short_text') return { question: question.id, text: right ? '  HELLO ' : 'bye' };
     return { question: question.id, number: right ? 3.145 : 2 };
   });
@@ -59,7 +63,10 @@ describe('starting an attempt', () => {
     const attempt = first.body.data;
     expect(attempt).toMatchObject({ quiz: quiz.documentId, attemptNumber: 1, status: 'in_progress', attemptsUsed: 1 });
     expect(attempt.questions).toHaveLength(3);
-    expect(attempt.questions[0].options.map((option: { text: string }) => option.text).sort()).toEqual(['Right', 'Wrong']);
+    expect(attempt.questions[0].options.map((option: { text: string }) => option.text).sort()).toEqual([
+      'Right',
+      'Wrong',
+    ]);
     expectNoAnswerFields(first.body);
     const limit = new Date(attempt.expiresAt).getTime() - new Date(attempt.startedAt).getTime();
     expect(limit).toBe(600_000);
@@ -96,7 +103,9 @@ describe('starting an attempt', () => {
     const student = await enrolled(course);
     const locked = await start(student, onSecondLesson);
     expect([locked.status, locked.body.error.details.reason]).toEqual([403, 'lesson_locked']);
-    expect((await app.request.post(`/api/lessons/${course.lessons[0].documentId}/complete`).set(student.auth)).status).toBe(200);
+    expect(
+      (await app.request.post(`/api/lessons/${course.lessons[0].documentId}/complete`).set(student.auth)).status
+    ).toBe(200);
     expect((await start(student, onSecondLesson)).status).toBe(201);
 
     const expired = await make.createUser('student');
@@ -114,7 +123,10 @@ describe('starting an attempt', () => {
     expect((await start(student, { documentId: 'abcdefghijklmnopqrstuvwx' })).status).toBe(404);
     const malformed = await start(student, { documentId: 'not-a-valid-id!' });
     expect(malformed.status).toBe(400);
-    const withBody = await app.request.post(`/api/quizzes/${draft.documentId}/attempts`).set(student.auth).send({ score: 100 });
+    const withBody = await app.request
+      .post(`/api/quizzes/${draft.documentId}/attempts`)
+      .set(student.auth)
+      .send({ score: 100 });
     expect(withBody.status).toBe(400);
     expect(withBody.body.error.details.errors[0].path).toEqual(['score']);
   });
@@ -131,7 +143,12 @@ describe('submitting an attempt', () => {
     expect(response.body.data).toMatchObject({ score: 3, maxScore: 3, percent: 100, passed: true, attemptNumber: 1 });
     const single = attempt.questions.find((question: ShownQuestion) => question.type === 'single');
     const result = response.body.data.results.find((entry: { question: number }) => entry.question === single.id);
-    expect(result).toMatchObject({ correct: true, earned: 1, explanation: 'Because it is right', correctChoices: [single.options.find((option: { text: string }) => option.text === 'Right').id] });
+    expect(result).toMatchObject({
+      correct: true,
+      earned: 1,
+      explanation: 'Because it is right',
+      correctChoices: [single.options.find((option: { text: string }) => option.text === 'Right').id],
+    });
 
     const second = await submit(student, attempt.id, answersFor(attempt.questions, false));
     expect([second.status, second.body.error.details.reason]).toEqual([409, 'already_submitted']);
@@ -145,7 +162,11 @@ describe('submitting an attempt', () => {
     const quiz = await make.createQuiz(course);
     const student = await enrolled(course);
     const attempt = (await start(student, quiz)).body.data;
-    const responses = await Promise.all(Array.from({ length: 10 }, (_, index) => submit(student, attempt.id, answersFor(attempt.questions, index % 2 === 0))));
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, (_, index) =>
+        submit(student, attempt.id, answersFor(attempt.questions, index % 2 === 0))
+      )
+    );
     const statuses = responses.map((response) => response.status);
     expect(statuses.filter((status) => status === 200)).toHaveLength(1);
     expect(statuses.filter((status) => status === 409)).toHaveLength(9);
@@ -159,7 +180,9 @@ describe('submitting an attempt', () => {
     const quiz = await make.createQuiz(course, { data: { reviewPolicy: 'after_pass', passingPercent: 70 } });
     const student = await enrolled(course);
     const attempt = (await start(student, quiz)).body.data;
-    const answers = answersFor(attempt.questions, true).map((answer) => ('number' in answer ? { ...answer, number: 10 } : answer));
+    const answers = answersFor(attempt.questions, true).map((answer) =>
+      'number' in answer ? { ...answer, number: 10 } : answer
+    );
     const response = await submit(student, attempt.id, answers);
     expect(response.body.data).toMatchObject({ score: 2, maxScore: 3, percent: 66.67, passed: false });
     expect(response.body.data.results).toBeUndefined();
@@ -196,7 +219,9 @@ describe('submitting an attempt', () => {
     expect(second.attemptNumber).toBe(2);
     expect((await submit(student, second.id, answersFor(second.questions, false))).body.data.results).toHaveLength(3);
     // The first attempt may now be reviewed too.
-    expect((await app.request.get(`/api/quiz-attempts/${first.id}`).set(student.auth)).body.data.results).toHaveLength(3);
+    expect((await app.request.get(`/api/quiz-attempts/${first.id}`).set(student.auth)).body.data.results).toHaveLength(
+      3
+    );
     const third = await start(student, quiz);
     expect([third.status, third.body.error.details.reason]).toEqual([403, 'attempts_exhausted']);
   });
@@ -208,10 +233,16 @@ describe('submitting an attempt', () => {
     const attempt = (await start(student, quiz)).body.data;
     // The clock moves on: the attempt started two minutes ago.
     const twoMinutesAgo = Date.now() - 120_000;
-    await app.strapi.db.query(ATTEMPT).update({ where: { id: attempt.id }, data: { startedAt: new Date(twoMinutesAgo), expiresAt: new Date(twoMinutesAgo + 60_000) } });
+    await app.strapi.db.query(ATTEMPT).update({
+      where: { id: attempt.id },
+      data: { startedAt: new Date(twoMinutesAgo), expiresAt: new Date(twoMinutesAgo + 60_000) },
+    });
     const late = await submit(student, attempt.id, answersFor(attempt.questions, true));
     expect([late.status, late.body.error.details.reason]).toEqual([409, 'attempt_expired']);
-    expect(await app.strapi.db.query(ATTEMPT).findOne({ where: { id: attempt.id } })).toMatchObject({ status: 'expired', passed: false });
+    expect(await app.strapi.db.query(ATTEMPT).findOne({ where: { id: attempt.id } })).toMatchObject({
+      status: 'expired',
+      passed: false,
+    });
     const again = await submit(student, attempt.id, answersFor(attempt.questions, true));
     expect(again.body.error.details.reason).toBe('attempt_expired');
 
@@ -227,7 +258,9 @@ describe('submitting an attempt', () => {
     const quiz = await make.createQuiz(course, { data: { timeLimitSeconds: 30, maxAttempts: 1 } });
     const student = await enrolled(course);
     const attempt = (await start(student, quiz)).body.data;
-    await app.strapi.db.query(ATTEMPT).update({ where: { id: attempt.id }, data: { expiresAt: new Date(Date.now() - 60_000) } });
+    await app.strapi.db
+      .query(ATTEMPT)
+      .update({ where: { id: attempt.id }, data: { expiresAt: new Date(Date.now() - 60_000) } });
     const next = await start(student, quiz);
     expect([next.status, next.body.error.details.reason]).toEqual([403, 'attempts_exhausted']);
     expect((await app.strapi.db.query(ATTEMPT).findOne({ where: { id: attempt.id } })).status).toBe('expired');
@@ -247,7 +280,13 @@ describe('submitting an attempt', () => {
       [[{ question: 999999, choices: [] }], ['answers', '0', 'question']],
       [[{ question: single.id, choices: [foreignOption] }], ['answers', '0', 'choices']],
       [[{ question: single.id, choices: [single.options[0].id, single.options[0].id] }], ['answers', '0', 'choices']],
-      [[{ question: single.id, choices: [single.options[0].id] }, { question: single.id, choices: [] }], ['answers', '1', 'question']],
+      [
+        [
+          { question: single.id, choices: [single.options[0].id] },
+          { question: single.id, choices: [] },
+        ],
+        ['answers', '1', 'question'],
+      ],
     ];
     for (const [answers, path] of cases) {
       const response = await submit(student, attempt.id, answers);
@@ -256,9 +295,15 @@ describe('submitting an attempt', () => {
     }
     const noAnswers = await app.request.post(`/api/quiz-attempts/${attempt.id}/submit`).set(student.auth).send({});
     expect(noAnswers.status).toBe(400);
-    const extraField = await app.request.post(`/api/quiz-attempts/${attempt.id}/submit`).set(student.auth).send({ answers: [], score: 3 });
+    const extraField = await app.request
+      .post(`/api/quiz-attempts/${attempt.id}/submit`)
+      .set(student.auth)
+      .send({ answers: [], score: 3 });
     expect(extraField.status).toBe(400);
-    expect(await app.strapi.db.query(ATTEMPT).findOne({ where: { id: attempt.id } })).toMatchObject({ status: 'in_progress', submittedAt: null });
+    expect(await app.strapi.db.query(ATTEMPT).findOne({ where: { id: attempt.id } })).toMatchObject({
+      status: 'in_progress',
+      submittedAt: null,
+    });
     // An empty list is a valid, if poor, submission.
     const empty = await submit(student, attempt.id, []);
     expect(empty.body.data).toMatchObject({ score: 0, passed: false });
@@ -276,7 +321,9 @@ describe('submitting an attempt', () => {
     expect((await app.request.get(`/api/quiz-attempts/${attempt.id}`).set(owner.auth)).status).toBe(403);
     expect((await app.strapi.db.query(ATTEMPT).findOne({ where: { id: attempt.id } })).status).toBe('in_progress');
     expect((await submit(student, 99_999_999, [])).status).toBe(404);
-    expect((await app.request.post('/api/quiz-attempts/abc/submit').set(student.auth).send({ answers: [] })).status).toBe(400);
+    expect(
+      (await app.request.post('/api/quiz-attempts/abc/submit').set(student.auth).send({ answers: [] })).status
+    ).toBe(400);
     expect((await app.request.post(`/api/quiz-attempts/${attempt.id}/submit`).send({ answers: [] })).status).toBe(401);
   });
 });
@@ -286,13 +333,17 @@ describe('passing quizzes drives progress', () => {
     const course = await make.createCourse({ teacher: owner, lessons: 2 });
     const quiz = await make.createQuiz(course, { lessonIndex: 1 });
     const student = await enrolled(course);
-    expect((await app.request.post(`/api/lessons/${course.lessons[0].documentId}/complete`).set(student.auth)).status).toBe(200);
+    expect(
+      (await app.request.post(`/api/lessons/${course.lessons[0].documentId}/complete`).set(student.auth)).status
+    ).toBe(200);
     const gated = await app.request.post(`/api/lessons/${course.lessons[1].documentId}/complete`).set(student.auth);
     expect([gated.status, gated.body.error.details.reason]).toEqual([403, 'quiz_not_passed']);
 
     const attempt = (await start(student, quiz)).body.data;
     expect((await submit(student, attempt.id, answersFor(attempt.questions, true))).body.data.passed).toBe(true);
-    const enrollment = await app.strapi.db.query('plugin::enrollment.enrollment').findOne({ where: { key: `${student.id}:${course.documentId}` } });
+    const enrollment = await app.strapi.db
+      .query('plugin::enrollment.enrollment')
+      .findOne({ where: { key: `${student.id}:${course.documentId}` } });
     expect(enrollment).toMatchObject({ status: 'completed', progressPercent: 100 });
     const certificates = await app.request.get('/api/me/certificates').set(student.auth);
     expect(certificates.body.data).toHaveLength(1);
@@ -307,11 +358,15 @@ describe('passing quizzes drives progress', () => {
     const attempt = (await start(student, finalTest)).body.data;
     const failed = await submit(student, attempt.id, answersFor(attempt.questions, false));
     expect(failed.body.data.passed).toBe(false);
-    let enrollment = await app.strapi.db.query('plugin::enrollment.enrollment').findOne({ where: { key: `${student.id}:${course.documentId}` } });
+    let enrollment = await app.strapi.db
+      .query('plugin::enrollment.enrollment')
+      .findOne({ where: { key: `${student.id}:${course.documentId}` } });
     expect(enrollment.status).toBe('active');
     const retry = (await start(student, finalTest)).body.data;
     expect((await submit(student, retry.id, answersFor(retry.questions, true))).body.data.passed).toBe(true);
-    enrollment = await app.strapi.db.query('plugin::enrollment.enrollment').findOne({ where: { key: `${student.id}:${course.documentId}` } });
+    enrollment = await app.strapi.db
+      .query('plugin::enrollment.enrollment')
+      .findOne({ where: { key: `${student.id}:${course.documentId}` } });
     expect(enrollment.status).toBe('completed');
   });
 });
@@ -332,7 +387,9 @@ describe('my attempts', () => {
     expect(all.status).toBe(200);
     expect(all.body.data.map((entry: { quiz: string }) => entry.quiz)).toEqual([otherQuiz.documentId, quiz.documentId]);
     const one = await app.request.get(`/api/me/quiz-attempts?quiz=${quiz.documentId}`).set(student.auth);
-    expect(one.body.data).toEqual([expect.objectContaining({ id: attempt.id, status: 'submitted', score: 3, percent: 100, passed: true })]);
+    expect(one.body.data).toEqual([
+      expect.objectContaining({ id: attempt.id, status: 'submitted', score: 3, percent: 100, passed: true }),
+    ]);
     expectNoAnswerFields(all.body);
     expect((await app.request.get('/api/me/quiz-attempts?quiz=bad!id').set(student.auth)).status).toBe(400);
     expect((await app.request.get('/api/me/quiz-attempts')).status).toBe(401);

@@ -46,7 +46,10 @@ describe('the remembered caller', () => {
 
   test('requests of one user do not share a mutable copy of the account', async () => {
     const student = await make.createUser('student', { fullName: 'Ada Lovelace' });
-    const [first, second] = await Promise.all([app.request.get('/api/users/me').set(student.auth), app.request.get('/api/users/me').set(student.auth)]);
+    const [first, second] = await Promise.all([
+      app.request.get('/api/users/me').set(student.auth),
+      app.request.get('/api/users/me').set(student.auth),
+    ]);
     expect(first.body.fullName).toBe('Ada Lovelace');
     expect(second.body.fullName).toBe('Ada Lovelace');
     expect(first.body.password).toBeUndefined();
@@ -75,13 +78,21 @@ describe('the remembered course structure', () => {
     const teacher = await make.createUser('teacher');
     const course = await make.createCourse({ teacher, lessons: 2, data: { sequential: true } });
     const student = await make.createUser('student');
-    expect((await app.request.post(`/api/courses/${course.documentId}/enrollments`).set(student.auth)).status).toBe(201);
+    expect((await app.request.post(`/api/courses/${course.documentId}/enrollments`).set(student.auth)).status).toBe(
+      201
+    );
     const outline = () => app.request.get(`/api/courses/${course.documentId}/outline`).set(student.auth);
     expect((await outline()).body.data).toHaveLength(2);
 
     const lesson = await app.strapi.documents('api::lesson.lesson').create({
       locale: 'en',
-      data: { title: 'Lesson 0', position: 0, kind: 'text', content: 'First things first', course: course.documentId } as any,
+      data: {
+        title: 'Lesson 0',
+        position: 0,
+        kind: 'text',
+        content: 'First things first',
+        course: course.documentId,
+      } as any,
     });
     await app.strapi.documents('api::lesson.lesson').publish({ documentId: lesson.documentId });
     const titles = (await outline()).body.data.map((entry: { title: string }) => entry.title);
@@ -96,7 +107,9 @@ describe('the remembered course structure', () => {
     const teacher = await make.createUser('teacher');
     const course = await make.createCourse({ teacher, lessons: 2 });
     const student = await make.createUser('student');
-    expect((await app.request.post(`/api/courses/${course.documentId}/enrollments`).set(student.auth)).status).toBe(201);
+    expect((await app.request.post(`/api/courses/${course.documentId}/enrollments`).set(student.auth)).status).toBe(
+      201
+    );
     const first = await app.request.post(`/api/lessons/${course.lessons[0].documentId}/complete`).set(student.auth);
     expect(first.body.data).toMatchObject({ percent: 50, courseCompleted: false });
     await make.createQuiz(course, { onLesson: false, data: { required: true } });
@@ -113,15 +126,23 @@ describe('the remembered course structure', () => {
     await make.enroll(student, course);
     const started = await app.request.post(`/api/quizzes/${quiz.documentId}/attempts`).set(student.auth);
     expect(started.status).toBe(201);
-    await app.strapi.documents('api::quiz.quiz').update({ documentId: quiz.documentId, locale: 'en', data: { passingPercent: 30 } as any });
+    await app.strapi
+      .documents('api::quiz.quiz')
+      .update({ documentId: quiz.documentId, locale: 'en', data: { passingPercent: 30 } as any });
     await app.strapi.documents('api::quiz.quiz').publish({ documentId: quiz.documentId, locale: 'en' });
     // One right answer of three: 33.33 %, a pass only under the new mark.
-    const answers = started.body.data.questions.map((question: { id: number; type: string; options?: Array<{ id: number; text: string }> }) => {
-      if (question.type === 'single') return { question: question.id, choices: [question.options!.find((option) => option.text === 'Right')!.id] };
-      if (question.type === 'short_text') return { question: question.id, text: 'bye' };
-      return { question: question.id, number: 2 };
-    });
-    const submitted = await app.request.post(`/api/quiz-attempts/${started.body.data.id}/submit`).set(student.auth).send({ answers });
+    const answers = started.body.data.questions.map(
+      (question: { id: number; type: string; options?: Array<{ id: number; text: string }> }) => {
+        if (question.type === 'single')
+          return { question: question.id, choices: [question.options!.find((option) => option.text === 'Right')!.id] };
+        if (question.type === 'short_text') return { question: question.id, text: 'bye' };
+        return { question: question.id, number: 2 };
+      }
+    );
+    const submitted = await app.request
+      .post(`/api/quiz-attempts/${started.body.data.id}/submit`)
+      .set(student.auth)
+      .send({ answers });
     expect(submitted.status).toBe(200);
     expect(submitted.body.data).toMatchObject({ percent: 33.33, passingPercent: 30, passed: true });
   });

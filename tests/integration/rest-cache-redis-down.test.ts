@@ -25,7 +25,13 @@ describe('REST cache with Redis unreachable', () => {
     const owner = await make.createUser('teacher');
     const course = await make.createCourse({ teacher: owner, lessons: 1 });
 
-    for (const path of ['/api/courses', `/api/courses/${course.documentId}`, `/api/courses/${course.documentId}/outline`, '/api/categories', '/api/tags']) {
+    for (const path of [
+      '/api/courses',
+      `/api/courses/${course.documentId}`,
+      `/api/courses/${course.documentId}/outline`,
+      '/api/categories',
+      '/api/tags',
+    ]) {
       for (let attempt = 0; attempt < 2; attempt += 1) {
         const started = Date.now();
         const response = await app.request.get(path);
@@ -36,9 +42,14 @@ describe('REST cache with Redis unreachable', () => {
     }
 
     const started = Date.now();
-    const updated = await app.request.put(`/api/courses/${course.documentId}?status=published`).set(owner.auth).send({ data: { summary: 'Written while Redis is away' } });
+    const updated = await app.request
+      .put(`/api/courses/${course.documentId}?status=published`)
+      .set(owner.auth)
+      .send({ data: { summary: 'Written while Redis is away' } });
     expect(updated.status).toBe(200);
     expect(Date.now() - started).toBeLessThan(1500);
-    expect((await app.request.get(`/api/courses/${course.documentId}`)).body.data.summary).toBe('Written while Redis is away');
+    expect((await app.request.get(`/api/courses/${course.documentId}`)).body.data.summary).toBe(
+      'Written while Redis is away'
+    );
   });
 });

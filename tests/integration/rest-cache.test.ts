@@ -50,7 +50,9 @@ describe('public catalog', () => {
     expect((await untilCached(`/api/courses/${course.documentId}`)).body.data.title).toBe(course.title);
     await untilCached('/api/courses');
 
-    await app.strapi.documents('api::course.course').update({ documentId: course.documentId, locale: 'en', data: { title: `${course.title} v2` } as any });
+    await app.strapi
+      .documents('api::course.course')
+      .update({ documentId: course.documentId, locale: 'en', data: { title: `${course.title} v2` } as any });
     await app.strapi.documents('api::course.course').publish({ documentId: course.documentId, locale: 'en' });
 
     const one = await app.request.get(`/api/courses/${course.documentId}`);
@@ -67,13 +69,17 @@ describe('public catalog', () => {
       .set(owner.auth)
       .send({ data: { summary: 'Rewritten by its owner' } });
     expect(updated.status).toBe(200);
-    expect((await app.request.get(`/api/courses/${course.documentId}`)).body.data.summary).toBe('Rewritten by its owner');
+    expect((await app.request.get(`/api/courses/${course.documentId}`)).body.data.summary).toBe(
+      'Rewritten by its owner'
+    );
   });
 
   test('a write made with the query engine (as plugins do) purges too', async () => {
     const course = await make.createCourse({ teacher: owner, lessons: 0 });
     await untilCached(`/api/courses/${course.documentId}`);
-    await app.strapi.db.query('api::course.course').updateMany({ where: { documentId: course.documentId }, data: { summary: 'Changed underneath' } });
+    await app.strapi.db
+      .query('api::course.course')
+      .updateMany({ where: { documentId: course.documentId }, data: { summary: 'Changed underneath' } });
     expect((await app.request.get(`/api/courses/${course.documentId}`)).body.data.summary).toBe('Changed underneath');
   });
 
@@ -81,7 +87,9 @@ describe('public catalog', () => {
     const course = await make.createCourse({ teacher: owner, lessons: 1 });
     expect((await untilCached(`/api/courses/${course.documentId}`)).body.data.studentsCount).toBe(0);
     const student = await make.createUser('student');
-    expect((await app.request.post(`/api/courses/${course.documentId}/enrollments`).set(student.auth)).status).toBe(201);
+    expect((await app.request.post(`/api/courses/${course.documentId}/enrollments`).set(student.auth)).status).toBe(
+      201
+    );
     const after = await app.request.get(`/api/courses/${course.documentId}`);
     expect(after.body.data.studentsCount).toBe(1);
   });
@@ -89,14 +97,20 @@ describe('public catalog', () => {
   test('a completed lesson leaves the cached course in place: where a student is shows in no cached answer', async () => {
     const course = await make.createCourse({ teacher: owner, lessons: 2 });
     const student = await make.createUser('student');
-    expect((await app.request.post(`/api/courses/${course.documentId}/enrollments`).set(student.auth)).status).toBe(201);
+    expect((await app.request.post(`/api/courses/${course.documentId}/enrollments`).set(student.auth)).status).toBe(
+      201
+    );
     const cached = await untilCached(`/api/courses/${course.documentId}`);
-    expect((await app.request.post(`/api/lessons/${course.lessons[0].documentId}/complete`).set(student.auth)).status).toBe(200);
+    expect(
+      (await app.request.post(`/api/lessons/${course.lessons[0].documentId}/complete`).set(student.auth)).status
+    ).toBe(200);
     const after = await app.request.get(`/api/courses/${course.documentId}`);
     expect(after.headers['x-cache']).toBe('HIT');
     expect(after.body).toEqual(cached.body);
     // Leaving the course changes studentsCount: that write purges.
-    expect((await app.request.delete(`/api/courses/${course.documentId}/enrollments/me`).set(student.auth)).status).toBeLessThan(300);
+    expect(
+      (await app.request.delete(`/api/courses/${course.documentId}/enrollments/me`).set(student.auth)).status
+    ).toBeLessThan(300);
     const left = await app.request.get(`/api/courses/${course.documentId}`);
     expect(left.headers['x-cache']).toBe('MISS');
     expect(left.body.data.studentsCount).toBe(cached.body.data.studentsCount - 1);
@@ -107,9 +121,13 @@ describe('public catalog', () => {
       expect((await app.request.get(path)).status).toBe(200);
       await untilCached(path);
     }
-    await app.strapi.documents('api::category.category').create({ locale: 'en', data: { name: 'Cached category', slug: 'cached-category' } as any });
+    await app.strapi
+      .documents('api::category.category')
+      .create({ locale: 'en', data: { name: 'Cached category', slug: 'cached-category' } as any });
     await app.strapi.documents('api::tag.tag').create({ data: { name: 'cached-tag', slug: 'cached-tag' } as any });
-    const article = await app.strapi.documents('api::article.article').create({ locale: 'en', data: { title: 'Cached article', slug: 'cached-article' } as any });
+    const article = await app.strapi
+      .documents('api::article.article')
+      .create({ locale: 'en', data: { title: 'Cached article', slug: 'cached-article' } as any });
     await app.strapi.documents('api::article.article').publish({ documentId: article.documentId, locale: 'en' });
     expect(titles(await app.request.get('/api/categories'))).toContain('Cached category');
     expect(titles(await app.request.get('/api/tags'))).toContain('cached-tag');
@@ -156,7 +174,13 @@ describe('answers served before routing', () => {
     const again = await app.request.get(path).set('Origin', origin);
     expect(miss.headers['x-cache']).toBe('MISS');
     expect(again.headers['x-cache']).toBe('HIT');
-    for (const header of ['content-security-policy', 'x-content-type-options', 'access-control-allow-origin', 'x-powered-by', 'content-type']) {
+    for (const header of [
+      'content-security-policy',
+      'x-content-type-options',
+      'access-control-allow-origin',
+      'x-powered-by',
+      'content-type',
+    ]) {
       expect(again.headers[header]).toBe(miss.headers[header]);
     }
     expect(hit.text).toBe(miss.text);
@@ -179,9 +203,13 @@ describe('private answers never reach another caller', () => {
     course = await make.createCourse({ teacher: owner, lessons: 2 });
     [alice, bob] = await Promise.all([make.createUser('student'), make.createUser('student')]);
     for (const student of [alice, bob]) {
-      expect((await app.request.post(`/api/courses/${course.documentId}/enrollments`).set(student.auth)).status).toBe(201);
+      expect((await app.request.post(`/api/courses/${course.documentId}/enrollments`).set(student.auth)).status).toBe(
+        201
+      );
     }
-    expect((await app.request.post(`/api/lessons/${course.lessons[0].documentId}/complete`).set(alice.auth)).status).toBe(200);
+    expect(
+      (await app.request.post(`/api/lessons/${course.lessons[0].documentId}/complete`).set(alice.auth)).status
+    ).toBe(200);
   });
 
   test('the outline is cached for anonymous callers only; each student gets their own completed/locked', async () => {
@@ -229,7 +257,10 @@ describe('certificate verification', () => {
     const course = await make.createCourse({ teacher: owner, lessons: 1 });
     const student = await make.createUser('student', { fullName: 'Cached Holder' });
     await make.enroll(student, course);
-    const issued = await app.request.post(`/api/courses/${course.documentId}/certificates`).set(owner.auth).send({ user: student.id });
+    const issued = await app.request
+      .post(`/api/courses/${course.documentId}/certificates`)
+      .set(owner.auth)
+      .send({ user: student.id });
     expect(issued.status).toBe(201);
     const { code, documentId } = issued.body.data;
 
@@ -238,10 +269,15 @@ describe('certificate verification', () => {
     expect(first.body.data ?? first.body).toMatchObject({ valid: true });
     await untilCached(`/api/certificates/verify/${code}`);
 
-    const swapped = code.replace(/[a-zA-Z]/, (letter: string) => (letter === letter.toLowerCase() ? letter.toUpperCase() : letter.toLowerCase()));
+    const swapped = code.replace(/[a-zA-Z]/, (letter: string) =>
+      letter === letter.toLowerCase() ? letter.toUpperCase() : letter.toLowerCase()
+    );
     if (swapped !== code) expect((await app.request.get(`/api/certificates/verify/${swapped}`)).status).toBe(404);
 
-    const revoked = await app.request.post(`/api/certificates/${documentId}/revoke`).set(owner.auth).send({ reason: 'Issued by mistake' });
+    const revoked = await app.request
+      .post(`/api/certificates/${documentId}/revoke`)
+      .set(owner.auth)
+      .send({ reason: 'Issued by mistake' });
     expect(revoked.status).toBe(200);
     const after = await app.request.get(`/api/certificates/verify/${code}`);
     expect(after.body.data ?? after.body).toMatchObject({ valid: false, status: 'revoked' });
@@ -261,7 +297,10 @@ describe('certificate verification under its rate limit', () => {
     const course = await make.createCourse({ teacher: owner, lessons: 1 });
     const student = await make.createUser('student');
     await make.enroll(student, course);
-    const issued = await app.request.post(`/api/courses/${course.documentId}/certificates`).set(owner.auth).send({ user: student.id });
+    const issued = await app.request
+      .post(`/api/courses/${course.documentId}/certificates`)
+      .set(owner.auth)
+      .send({ user: student.id });
     const path = `/api/certificates/verify/${issued.body.data.code}`;
     await untilCached(path);
     let limited: any;

@@ -22,14 +22,20 @@ interface Pair {
 }
 
 async function signIn(user: TestUser, body: Record<string, unknown> = {}): Promise<Pair> {
-  const response = await app.request.post('/api/auth/local').send({ identifier: user.email, password: 'Secret-pass-1', ...body });
+  const response = await app.request
+    .post('/api/auth/local')
+    .send({ identifier: user.email, password: 'Secret-pass-1', ...body });
   expect(response.status).toBe(200);
   return { jwt: response.body.jwt, refreshToken: response.body.refreshToken };
 }
 
 const me = (jwt: string) => app.request.get('/api/users/me').set({ Authorization: `Bearer ${jwt}` });
 const refresh = (refreshToken: unknown) => app.request.post('/api/auth/refresh').send({ refreshToken });
-const logout = (jwt: string, body: unknown = {}) => app.request.post('/api/auth/logout').set({ Authorization: `Bearer ${jwt}` }).send(body as object);
+const logout = (jwt: string, body: unknown = {}) =>
+  app.request
+    .post('/api/auth/logout')
+    .set({ Authorization: `Bearer ${jwt}` })
+    .send(body as object);
 
 async function renew(refreshToken: string): Promise<Pair> {
   const response = await refresh(refreshToken);
@@ -120,7 +126,9 @@ describe('logout ends the session', () => {
     const listed = await app.request.get('/api/auth/sessions').set({ Authorization: `Bearer ${phone.jwt}` });
     expect(listed.status).toBe(200);
     const laptopClaims = JSON.parse(Buffer.from(laptopLater.jwt.split('.')[1], 'base64url').toString());
-    const revoked = await app.request.delete(`/api/auth/sessions/${laptopClaims.sessionId}`).set({ Authorization: `Bearer ${phone.jwt}` });
+    const revoked = await app.request
+      .delete(`/api/auth/sessions/${laptopClaims.sessionId}`)
+      .set({ Authorization: `Bearer ${phone.jwt}` });
     expect(revoked.status).toBe(200);
     expect((await me(laptop.jwt)).status).toBe(401);
     expect((await me(laptopLater.jwt)).status).toBe(401);
@@ -211,7 +219,9 @@ describe('blocked users', () => {
     const admin = await make.createUser('admin');
     const student = await make.createUser('student');
     const session = await signIn(student);
-    expect((await app.request.put(`/api/users/${student.id}`).set(admin.auth).send({ blocked: true })).status).toBe(200);
+    expect((await app.request.put(`/api/users/${student.id}`).set(admin.auth).send({ blocked: true })).status).toBe(
+      200
+    );
     expect((await me(session.jwt)).status).toBe(401);
     expect((await refresh(session.refreshToken)).status).toBe(401);
   });
@@ -240,7 +250,9 @@ describe('password reset ends every session', () => {
     const student = await make.createUser('student');
     const session = await signIn(student);
     expect((await me(session.jwt)).status).toBe(200);
-    await app.strapi.db.query(USER).update({ where: { id: student.id }, data: { resetPasswordToken: `reset-${student.id}` } });
+    await app.strapi.db
+      .query(USER)
+      .update({ where: { id: student.id }, data: { resetPasswordToken: `reset-${student.id}` } });
     const reset = await app.request
       .post('/api/auth/reset-password')
       .send({ code: `reset-${student.id}`, password: 'Another-pass-42', passwordConfirmation: 'Another-pass-42' });
@@ -254,7 +266,9 @@ describe('password reset ends every session', () => {
 describe('malformed refresh and logout bodies', () => {
   test('a device id longer than the sessions table holds is 400 naming deviceId, at most that long is fine', async () => {
     const student = await make.createUser('student');
-    const tooLong = await app.request.post('/api/auth/local').send({ identifier: student.email, password: 'Secret-pass-1', deviceId: 'd'.repeat(256) });
+    const tooLong = await app.request
+      .post('/api/auth/local')
+      .send({ identifier: student.email, password: 'Secret-pass-1', deviceId: 'd'.repeat(256) });
     expect(tooLong.status).toBe(400);
     expect(tooLong.body.error.details.errors[0].path).toEqual(['deviceId']);
     const session = await signIn(student, { deviceId: 'd'.repeat(255) });
@@ -262,11 +276,22 @@ describe('malformed refresh and logout bodies', () => {
     expect((await logout(session.jwt, { deviceId: 'e'.repeat(10_000) })).status).toBe(200);
   });
 
-
   test('refresh answers 400 or 401, never 500', async () => {
     const student = await make.createUser('student');
     const session = await signIn(student);
-    const bodies: unknown[] = [{}, { refreshToken: 5 }, { refreshToken: {} }, { refreshToken: [session.refreshToken] }, { refreshToken: null }, { refreshToken: '' }, { refreshToken: 'not.a.jwt' }, { refreshToken: session.jwt }, { refreshToken: 'x'.repeat(20_000) }, [], ['x']];
+    const bodies: unknown[] = [
+      {},
+      { refreshToken: 5 },
+      { refreshToken: {} },
+      { refreshToken: [session.refreshToken] },
+      { refreshToken: null },
+      { refreshToken: '' },
+      { refreshToken: 'not.a.jwt' },
+      { refreshToken: session.jwt },
+      { refreshToken: 'x'.repeat(20_000) },
+      [],
+      ['x'],
+    ];
     for (const body of bodies) {
       const response = await app.request.post('/api/auth/refresh').send(body as object);
       expect([400, 401]).toContain(response.status);
@@ -282,7 +307,16 @@ describe('malformed refresh and logout bodies', () => {
 
   test('logout answers 200 or 4xx, never 500, and without a token 401', async () => {
     expect((await app.request.post('/api/auth/logout').send({})).status).toBe(401);
-    const bodies: unknown[] = [{ refreshToken: 5 }, { refreshToken: {} }, { refreshToken: 'not.a.jwt' }, { scope: 7 }, { scope: ['all'] }, { deviceId: {} }, [], ['x']];
+    const bodies: unknown[] = [
+      { refreshToken: 5 },
+      { refreshToken: {} },
+      { refreshToken: 'not.a.jwt' },
+      { scope: 7 },
+      { scope: ['all'] },
+      { deviceId: {} },
+      [],
+      ['x'],
+    ];
     for (const body of bodies) {
       const student = await make.createUser('student');
       const session = await signIn(student);
@@ -293,7 +327,10 @@ describe('malformed refresh and logout bodies', () => {
     const student = await make.createUser('student');
     const session = await signIn(student);
     for (const raw of ['{', '"just a string"', 'null']) {
-      const response = await app.request.post('/api/auth/logout').set({ Authorization: `Bearer ${session.jwt}`, 'Content-Type': 'application/json' }).send(raw);
+      const response = await app.request
+        .post('/api/auth/logout')
+        .set({ Authorization: `Bearer ${session.jwt}`, 'Content-Type': 'application/json' })
+        .send(raw);
       expect(response.status).toBeLessThan(500);
     }
   });

@@ -14,7 +14,10 @@ let draft: { documentId: string; title: string };
 async function review(course: { documentId: string }, rating: number) {
   const reviewer = await make.createUser('student');
   await make.enroll(reviewer, course as any);
-  const response = await app.request.post(`/api/courses/${course.documentId}/reviews`).set(reviewer.auth).send({ rating, body: `Rated ${rating}` });
+  const response = await app.request
+    .post(`/api/courses/${course.documentId}/reviews`)
+    .set(reviewer.auth)
+    .send({ rating, body: `Rated ${rating}` });
   expect(response.status).toBe(201);
 }
 
@@ -51,12 +54,27 @@ describe('GET /teachers/:id', () => {
       ratingCount: 3,
     });
     const courses = response.body.data.courses;
-    expect(courses.map((course: any) => course.documentId).sort()).toEqual([published.documentId, second.documentId].sort());
-    expect(courses.find((course: any) => course.documentId === published.documentId)).toMatchObject({ title: published.title, ratingAverage: 4.5, ratingCount: 2 });
+    expect(courses.map((course: any) => course.documentId).sort()).toEqual(
+      [published.documentId, second.documentId].sort()
+    );
+    expect(courses.find((course: any) => course.documentId === published.documentId)).toMatchObject({
+      title: published.title,
+      ratingAverage: 4.5,
+      ratingCount: 2,
+    });
     expect(courses.map((course: any) => course.documentId)).not.toContain(draft.documentId);
     const text = JSON.stringify(response.body);
     expect(text).not.toContain(curie.email);
-    for (const secret of ['email', 'password', 'provider', 'resetPasswordToken', 'confirmationToken', 'blocked', 'role']) expect(response.body.data).not.toHaveProperty(secret);
+    for (const secret of [
+      'email',
+      'password',
+      'provider',
+      'resetPasswordToken',
+      'confirmationToken',
+      'blocked',
+      'role',
+    ])
+      expect(response.body.data).not.toHaveProperty(secret);
   });
 
   test('follows reviews as they change', async () => {
@@ -68,7 +86,13 @@ describe('GET /teachers/:id', () => {
   test('a teacher with no course has an empty list and no rating', async () => {
     const response = await app.request.get(`/api/teachers/${newcomer.id}`).set(student.auth);
     expect(response.status).toBe(200);
-    expect(response.body.data).toMatchObject({ username: newcomer.username, fullName: null, courses: [], ratingAverage: 0, ratingCount: 0 });
+    expect(response.body.data).toMatchObject({
+      username: newcomer.username,
+      fullName: null,
+      courses: [],
+      ratingAverage: 0,
+      ratingCount: 0,
+    });
   });
 
   test('a student, an admin or an unknown id is 404; a malformed id is 400', async () => {
@@ -92,11 +116,19 @@ describe('GET /teachers', () => {
     expect(ids).not.toContain(admin.id);
     expect(response.body.meta.pagination).toMatchObject({ page: 1, pageSize: 100, total: ids.length });
     expect(JSON.stringify(response.body)).not.toMatch(/@example\.test/);
-    expect(response.body.data.find((teacher: any) => teacher.id === curie.id)).toMatchObject({ ratingCount: 4, courses: expect.any(Array) });
+    expect(response.body.data.find((teacher: any) => teacher.id === curie.id)).toMatchObject({
+      ratingCount: 4,
+      courses: expect.any(Array),
+    });
 
     const firstPage = await app.request.get('/api/teachers').query({ page: 1, pageSize: 1 });
     expect(firstPage.body.data).toHaveLength(1);
-    expect(firstPage.body.meta.pagination).toMatchObject({ page: 1, pageSize: 1, pageCount: ids.length, total: ids.length });
+    expect(firstPage.body.meta.pagination).toMatchObject({
+      page: 1,
+      pageSize: 1,
+      pageCount: ids.length,
+      total: ids.length,
+    });
   });
 
   test('a blocked teacher is not shown', async () => {

@@ -13,7 +13,11 @@ let publicUrl: string;
 /** Fetches a URL outside the app (the bucket serves it, not Strapi). */
 async function download(url: string): Promise<{ status: number; type: string | null; body: Buffer }> {
   const response = await fetch(url);
-  return { status: response.status, type: response.headers.get('content-type'), body: Buffer.from(await response.arrayBuffer()) };
+  return {
+    status: response.status,
+    type: response.headers.get('content-type'),
+    body: Buffer.from(await response.arrayBuffer()),
+  };
 }
 
 beforeAll(async () => {
@@ -41,14 +45,25 @@ afterAll(async () => {
 
 test('the upload plugin runs the aws-s3 provider from the environment', () => {
   expect(app.strapi.config.get('plugin::upload.provider')).toBe('aws-s3');
-  expect(app.strapi.config.get('plugin::upload.providerOptions.s3Options')).toMatchObject({ endpoint: s3.endpoint, forcePathStyle: true, params: { Bucket: s3.bucket } });
+  expect(app.strapi.config.get('plugin::upload.providerOptions.s3Options')).toMatchObject({
+    endpoint: s3.endpoint,
+    forcePathStyle: true,
+    params: { Bucket: s3.bucket },
+  });
 });
 
 test('a teacher uploads through POST /api/upload: the bytes land in the bucket and come back from the returned URL', async () => {
-  const response = await app.request.post('/api/upload').set(teacher.auth).attach('files', PDF, { filename: 'syllabus.pdf', contentType: 'application/pdf' });
+  const response = await app.request
+    .post('/api/upload')
+    .set(teacher.auth)
+    .attach('files', PDF, { filename: 'syllabus.pdf', contentType: 'application/pdf' });
   expect(response.status).toBe(201);
   const [file] = response.body;
-  expect(file).toMatchObject({ provider: 'aws-s3', mime: 'application/pdf', url: expect.stringMatching(new RegExp(`^${publicUrl}/.+\\.pdf$`)) });
+  expect(file).toMatchObject({
+    provider: 'aws-s3',
+    mime: 'application/pdf',
+    url: expect.stringMatching(new RegExp(`^${publicUrl}/.+\\.pdf$`)),
+  });
   const key = file.url.slice(publicUrl.length + 1);
   expect(s3.keys()).toContain(key);
   const served = await download(file.url);
@@ -58,7 +73,10 @@ test('a teacher uploads through POST /api/upload: the bytes land in the bucket a
 });
 
 test('deleting the file through the API removes it from the bucket', async () => {
-  const response = await app.request.post('/api/upload').set(teacher.auth).attach('files', PDF, { filename: 'draft.pdf', contentType: 'application/pdf' });
+  const response = await app.request
+    .post('/api/upload')
+    .set(teacher.auth)
+    .attach('files', PDF, { filename: 'draft.pdf', contentType: 'application/pdf' });
   expect(response.status).toBe(201);
   const [file] = response.body;
   const key = file.url.slice(publicUrl.length + 1);
@@ -71,7 +89,10 @@ test('deleting the file through the API removes it from the bucket', async () =>
 });
 
 test('an image and its generated formats go to the bucket, and deleting removes them all', async () => {
-  const response = await app.request.post('/api/upload').set(student.auth).attach('files', PNG, { filename: 'avatar.png', contentType: 'image/png' });
+  const response = await app.request
+    .post('/api/upload')
+    .set(student.auth)
+    .attach('files', PNG, { filename: 'avatar.png', contentType: 'image/png' });
   expect(response.status).toBe(201);
   const [file] = response.body;
   expect(file.mime).toBe('image/png');
@@ -85,16 +106,25 @@ test('an image and its generated formats go to the bucket, and deleting removes 
 
 test('refused files never reach the bucket: dangerous content (400) and oversized files (413)', async () => {
   const before = s3.keys();
-  const dangerous = await app.request.post('/api/upload').set(student.auth).attach('files', HTML, { filename: 'cover.png', contentType: 'image/png' });
+  const dangerous = await app.request
+    .post('/api/upload')
+    .set(student.auth)
+    .attach('files', HTML, { filename: 'cover.png', contentType: 'image/png' });
   expect(dangerous.status).toBe(400);
   expect(dangerous.body.error.details.reason).toBe('dangerous_content');
-  const oversized = await app.request.post('/api/upload').set(student.auth).attach('files', Buffer.alloc(1024 * 1024 + 1, 'a'), { filename: 'big.txt', contentType: 'text/plain' });
+  const oversized = await app.request
+    .post('/api/upload')
+    .set(student.auth)
+    .attach('files', Buffer.alloc(1024 * 1024 + 1, 'a'), { filename: 'big.txt', contentType: 'text/plain' });
   expect(oversized.status).toBe(413);
   expect(s3.keys()).toEqual(before);
 });
 
 test('another student cannot delete a file from the bucket', async () => {
-  const response = await app.request.post('/api/upload').set(teacher.auth).attach('files', PDF, { filename: 'keep.pdf', contentType: 'application/pdf' });
+  const response = await app.request
+    .post('/api/upload')
+    .set(teacher.auth)
+    .attach('files', PDF, { filename: 'keep.pdf', contentType: 'application/pdf' });
   const [file] = response.body;
   const removal = await app.request.delete(`/api/upload/files/${file.id}`).set(student.auth);
   expect(removal.status).toBe(403);
@@ -105,7 +135,11 @@ test("the admin panel's Content-Security-Policy lets it show images and videos f
   // The policy is the same on every response; tests run without the admin build, so ask the API.
   const response = await app.request.get('/api/courses');
   const policy = String(response.headers['content-security-policy']);
-  const directive = (name: string) => policy.split(';').map((part) => part.trim()).find((part) => part.startsWith(`${name} `)) ?? '';
+  const directive = (name: string) =>
+    policy
+      .split(';')
+      .map((part) => part.trim())
+      .find((part) => part.startsWith(`${name} `)) ?? '';
   for (const name of ['img-src', 'media-src']) {
     expect(directive(name)).toContain(new URL(publicUrl).origin);
     expect(directive(name)).toContain(s3.endpoint);

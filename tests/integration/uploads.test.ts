@@ -1,7 +1,19 @@
 import fs from 'fs';
 import path from 'path';
 import { factories, type TestCourse, type TestUser } from '../helpers/factories';
-import { ELF, HTML, HTML_AFTER_TEXT, MP4, PDF, PE, PNG, SHELL, SVG_PLAIN, SVG_WITH_SCRIPT, TEXT } from '../helpers/sample-files';
+import {
+  ELF,
+  HTML,
+  HTML_AFTER_TEXT,
+  MP4,
+  PDF,
+  PE,
+  PNG,
+  SHELL,
+  SVG_PLAIN,
+  SVG_WITH_SCRIPT,
+  TEXT,
+} from '../helpers/sample-files';
 import { startLyceum, stopLyceum, type TestApp } from '../helpers/strapi';
 
 /** Uploads on the local provider: who may upload, size limit, content sniffing, per-field kinds, ownership. */
@@ -26,7 +38,8 @@ interface Attachment {
 function upload(user: TestUser | null, attachments: Attachment[], fields: Record<string, string> = {}, query = '') {
   let request = app.request.post(`/api/upload${query}`).set(user ? user.auth : {});
   for (const [name, value] of Object.entries(fields)) request = request.field(name, value);
-  for (const { content, filename, contentType } of attachments) request = request.attach('files', content, { filename, contentType });
+  for (const { content, filename, contentType } of attachments)
+    request = request.attach('files', content, { filename, contentType });
   return request;
 }
 
@@ -59,9 +72,12 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   // The database is thrown away; the bytes this file stored in public/uploads go with it.
-  const files: Array<{ url: string; formats?: Record<string, { url: string }> | null }> = await app.strapi.db.query(FILE).findMany({});
+  const files: Array<{ url: string; formats?: Record<string, { url: string }> | null }> = await app.strapi.db
+    .query(FILE)
+    .findMany({});
   for (const file of files) {
-    for (const url of [file.url, ...Object.values(file.formats ?? {}).map((format) => format.url)]) fs.rmSync(publicFile(url), { force: true });
+    for (const url of [file.url, ...Object.values(file.formats ?? {}).map((format) => format.url)])
+      fs.rmSync(publicFile(url), { force: true });
   }
   await stopLyceum();
 });
@@ -75,14 +91,17 @@ describe('who may upload', () => {
     expect(await fileCount()).toBe(before);
   });
 
-  test.each(['student', 'teacher', 'admin'] as const)('a %s uploads a document and reads the same bytes back from the returned URL', async (role) => {
-    const user = { student, teacher, admin }[role];
-    const file = await uploaded(user, { content: PDF, filename: 'syllabus.pdf', contentType: 'application/pdf' });
-    expect(file).toMatchObject({ mime: 'application/pdf', url: expect.stringMatching(/^\/uploads\/.+\.pdf$/) });
-    const served = await app.request.get(file.url).buffer(true).parse(binary);
-    expect(served.status).toBe(200);
-    expect(served.body).toEqual(PDF);
-  });
+  test.each(['student', 'teacher', 'admin'] as const)(
+    'a %s uploads a document and reads the same bytes back from the returned URL',
+    async (role) => {
+      const user = { student, teacher, admin }[role];
+      const file = await uploaded(user, { content: PDF, filename: 'syllabus.pdf', contentType: 'application/pdf' });
+      expect(file).toMatchObject({ mime: 'application/pdf', url: expect.stringMatching(/^\/uploads\/.+\.pdf$/) });
+      const served = await app.request.get(file.url).buffer(true).parse(binary);
+      expect(served.status).toBe(200);
+      expect(served.body).toEqual(PDF);
+    }
+  );
 
   test('an uploaded image is served back as an image', async () => {
     const file = await uploaded(student, { content: PNG, filename: 'picture.png', contentType: 'image/png' });
@@ -110,7 +129,9 @@ describe('who may upload', () => {
   });
 
   test('attaching to an entry by ref/refId/field or choosing the storage path is refused with 400 naming the field', async () => {
-    const lessonRow = await app.strapi.db.query('api::lesson.lesson').findOne({ where: { documentId: course.lessons[0].documentId } });
+    const lessonRow = await app.strapi.db
+      .query('api::lesson.lesson')
+      .findOne({ where: { documentId: course.lessons[0].documentId } });
     const response = await upload(student, [{ content: PNG, filename: 'x.png', contentType: 'image/png' }], {
       ref: 'api::lesson.lesson',
       refId: String(lessonRow.id),
@@ -119,7 +140,12 @@ describe('who may upload', () => {
     });
     expect(response.status).toBe(400);
     expect(response.body.error.name).toBe('ValidationError');
-    expect(response.body.error.details.errors.map((error: { path: string[] }) => error.path[0]).sort()).toEqual(['field', 'path', 'ref', 'refId']);
+    expect(response.body.error.details.errors.map((error: { path: string[] }) => error.path[0]).sort()).toEqual([
+      'field',
+      'path',
+      'ref',
+      'refId',
+    ]);
   });
 });
 
@@ -129,13 +155,24 @@ describe('size limit', () => {
     const big = Buffer.alloc(MAX_FILE_MB * 1024 * 1024 + 10, 'a');
     const response = await upload(teacher, [{ content: big, filename: 'big.txt', contentType: 'text/plain' }]);
     expect(response.status).toBe(413);
-    expect(response.body).toMatchObject({ data: null, error: { status: 413, name: 'PayloadTooLargeError', details: { reason: 'file_too_large', maxFileMb: MAX_FILE_MB } } });
+    expect(response.body).toMatchObject({
+      data: null,
+      error: {
+        status: 413,
+        name: 'PayloadTooLargeError',
+        details: { reason: 'file_too_large', maxFileMb: MAX_FILE_MB },
+      },
+    });
     expect(response.body.error.details.errors[0].path).toEqual(['files']);
     expect(await fileCount()).toBe(before);
   });
 
   test('a file just under the limit is accepted', async () => {
-    const file = await uploaded(teacher, { content: Buffer.alloc(MAX_FILE_MB * 1024 * 1024 - 10, 'a'), filename: 'fits.txt', contentType: 'text/plain' });
+    const file = await uploaded(teacher, {
+      content: Buffer.alloc(MAX_FILE_MB * 1024 * 1024 - 10, 'a'),
+      filename: 'fits.txt',
+      contentType: 'text/plain',
+    });
     expect(file.mime).toBe('text/plain');
   });
 });
@@ -159,13 +196,18 @@ describe('content is sniffed, whatever name and type the client claims', () => {
     const before = await fileCount();
     const response = await upload(student, [{ content, filename, contentType }]);
     expect(response.status).toBe(400);
-    expect(response.body).toMatchObject({ data: null, error: { status: 400, name: 'ValidationError', details: { reason: 'dangerous_content' } } });
+    expect(response.body).toMatchObject({
+      data: null,
+      error: { status: 400, name: 'ValidationError', details: { reason: 'dangerous_content' } },
+    });
     expect(response.body.error.details.errors[0].path).toEqual(['files']);
     expect(await fileCount()).toBe(before);
   });
 
   test('unknown binary content is refused as a type not accepted', async () => {
-    const response = await upload(student, [{ content: Buffer.from([0, 1, 2, 3, 0, 255, 0, 7]), filename: 'data.txt', contentType: 'text/plain' }]);
+    const response = await upload(student, [
+      { content: Buffer.from([0, 1, 2, 3, 0, 255, 0, 7]), filename: 'data.txt', contentType: 'text/plain' },
+    ]);
     expect(response.status).toBe(400);
     expect(response.body.error.details.reason).toBe('file_type_not_allowed');
   });
@@ -177,14 +219,24 @@ describe('content is sniffed, whatever name and type the client claims', () => {
       { content: HTML, filename: 'evil.png', contentType: 'image/png' },
     ]);
     expect(response.status).toBe(400);
-    expect(response.body.error.details.errors).toEqual([expect.objectContaining({ path: ['files'], message: expect.stringContaining('evil.png') })]);
+    expect(response.body.error.details.errors).toEqual([
+      expect.objectContaining({ path: ['files'], message: expect.stringContaining('evil.png') }),
+    ]);
     expect(await fileCount()).toBe(before);
   });
 
   test('the stored type is the one the content shows', async () => {
-    const file = await uploaded(teacher, { content: MP4, filename: 'lecture.mp4', contentType: 'application/octet-stream' });
+    const file = await uploaded(teacher, {
+      content: MP4,
+      filename: 'lecture.mp4',
+      contentType: 'application/octet-stream',
+    });
     expect(file.mime).toBe('video/mp4');
-    const text = await uploaded(student, { content: TEXT, filename: 'reading.txt', contentType: 'application/octet-stream' });
+    const text = await uploaded(student, {
+      content: TEXT,
+      filename: 'reading.txt',
+      contentType: 'application/octet-stream',
+    });
     expect(text.mime).toBe('text/plain');
   });
 });
@@ -199,13 +251,17 @@ describe('each media field takes its own kinds', () => {
     pdf = await uploaded(teacher, { content: PDF, filename: 'handout.pdf', contentType: 'application/pdf' });
   });
 
-  const updateCourse = (data: Record<string, unknown>) => app.request.put(`/api/courses/${course.documentId}`).set(teacher.auth).send({ data });
+  const updateCourse = (data: Record<string, unknown>) =>
+    app.request.put(`/api/courses/${course.documentId}`).set(teacher.auth).send({ data });
   const updateLesson = (data: Record<string, unknown>) =>
     app.request.put(`/api/lessons/${course.lessons[0].documentId}`).set(teacher.auth).send({ data });
 
   const expectFieldRefused = (response: { status: number; body: any }, field: string) => {
     expect(response.status).toBe(400);
-    expect(response.body.error).toMatchObject({ name: 'ValidationError', details: { reason: 'file_type_not_allowed' } });
+    expect(response.body.error).toMatchObject({
+      name: 'ValidationError',
+      details: { reason: 'file_type_not_allowed' },
+    });
     expect(response.body.error.details.errors.map((error: { path: string[] }) => error.path)).toEqual([[field]]);
   };
 
@@ -231,9 +287,17 @@ describe('each media field takes its own kinds', () => {
     const assignment = await make.createAssignment(course);
     const create = (files: number[]) =>
       app.strapi.documents('api::submission.submission').create({
-        data: { key: `${student.id}:${assignment.documentId}:${files.join(',')}`, assignment: assignment.documentId, student: student.documentId, files } as any,
+        data: {
+          key: `${student.id}:${assignment.documentId}:${files.join(',')}`,
+          assignment: assignment.documentId,
+          student: student.documentId,
+          files,
+        } as any,
       });
-    await expect(create([video.id])).rejects.toMatchObject({ name: 'ValidationError', details: { reason: 'file_type_not_allowed' } });
+    await expect(create([video.id])).rejects.toMatchObject({
+      name: 'ValidationError',
+      details: { reason: 'file_type_not_allowed' },
+    });
     await expect(create([pdf.id, image.id])).resolves.toMatchObject({ documentId: expect.any(String) });
   });
 
@@ -254,10 +318,17 @@ describe('changing and deleting files', () => {
       const removal = await app.request.delete(`/api/upload/files/${file.id}`).set(intruder.auth);
       expect(removal.status).toBe(403);
       expect(removal.body.error.details.reason).toBe('not_file_owner');
-      const replacement = await upload(intruder, [{ content: PNG, filename: 'x.png', contentType: 'image/png' }], {}, `?id=${file.id}`);
+      const replacement = await upload(
+        intruder,
+        [{ content: PNG, filename: 'x.png', contentType: 'image/png' }],
+        {},
+        `?id=${file.id}`
+      );
       expect(replacement.status).toBe(403);
     }
-    expect(await app.strapi.db.query(FILE).findOne({ where: { id: file.id } })).toMatchObject({ mime: 'application/pdf' });
+    expect(await app.strapi.db.query(FILE).findOne({ where: { id: file.id } })).toMatchObject({
+      mime: 'application/pdf',
+    });
     expect(fs.existsSync(publicFile(file.url))).toBe(true);
   });
 
@@ -280,10 +351,20 @@ describe('changing and deleting files', () => {
 
   test('replacing one’s own file still goes through the content checks', async () => {
     const file = await uploaded(teacher, { content: PNG, filename: 'logo.png', contentType: 'image/png' });
-    const refused = await upload(teacher, [{ content: HTML, filename: 'logo.png', contentType: 'image/png' }], {}, `?id=${file.id}`);
+    const refused = await upload(
+      teacher,
+      [{ content: HTML, filename: 'logo.png', contentType: 'image/png' }],
+      {},
+      `?id=${file.id}`
+    );
     expect(refused.status).toBe(400);
     expect(refused.body.error.details.reason).toBe('dangerous_content');
-    const replaced = await upload(teacher, [{ content: PNG, filename: 'logo2.png', contentType: 'image/png' }], {}, `?id=${file.id}`);
+    const replaced = await upload(
+      teacher,
+      [{ content: PNG, filename: 'logo2.png', contentType: 'image/png' }],
+      {},
+      `?id=${file.id}`
+    );
     expect(replaced.status).toBe(200);
   });
 });

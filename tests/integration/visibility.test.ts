@@ -32,7 +32,11 @@ const expectNoKeys = (body: unknown, names: string[]) => {
 beforeAll(async () => {
   app = await startLyceum();
   make = factories(app.strapi);
-  [owner, student, admin] = await Promise.all([make.createUser('teacher'), make.createUser('student'), make.createUser('admin')]);
+  [owner, student, admin] = await Promise.all([
+    make.createUser('teacher'),
+    make.createUser('student'),
+    make.createUser('admin'),
+  ]);
   published = await make.createCourse({ teacher: owner, lessons: 2, freePreviewLessons: 1 });
   draft = await make.createCourse({ teacher: owner, lessons: 1, published: false });
   await make.enroll(student, published);
@@ -41,19 +45,23 @@ beforeAll(async () => {
 afterAll(stopLyceum);
 
 describe('drafts are invisible outside their authors', () => {
-  test.each(['public', 'student', 'teacher'] as const)('%s cannot see a draft course, even asking ?status=draft', async (who) => {
-    const headers = who === 'public' ? {} : who === 'student' ? student.auth : (await make.createUser('teacher')).auth;
-    expect((await app.request.get(`/api/courses/${draft.documentId}`).set(headers)).status).toBe(404);
-    expect((await app.request.get(`/api/courses/${draft.documentId}?status=draft`).set(headers)).status).toBe(404);
-    const list = await app.request.get('/api/courses?status=draft&pagination[pageSize]=100').set(headers);
-    expect(list.status).toBe(200);
-    const ids = list.body.data.map((course: { documentId: string }) => course.documentId);
-    expect(ids).toContain(published.documentId);
-    expect(ids).not.toContain(draft.documentId);
-    expect(list.body.data.every((course: { publishedAt: string | null }) => course.publishedAt)).toBe(true);
-    const lessons = await app.request.get(`/api/lessons/${draft.lessons[0].documentId}`).set(headers);
-    expect(lessons.status).toBe(404);
-  });
+  test.each(['public', 'student', 'teacher'] as const)(
+    '%s cannot see a draft course, even asking ?status=draft',
+    async (who) => {
+      const headers =
+        who === 'public' ? {} : who === 'student' ? student.auth : (await make.createUser('teacher')).auth;
+      expect((await app.request.get(`/api/courses/${draft.documentId}`).set(headers)).status).toBe(404);
+      expect((await app.request.get(`/api/courses/${draft.documentId}?status=draft`).set(headers)).status).toBe(404);
+      const list = await app.request.get('/api/courses?status=draft&pagination[pageSize]=100').set(headers);
+      expect(list.status).toBe(200);
+      const ids = list.body.data.map((course: { documentId: string }) => course.documentId);
+      expect(ids).toContain(published.documentId);
+      expect(ids).not.toContain(draft.documentId);
+      expect(list.body.data.every((course: { publishedAt: string | null }) => course.publishedAt)).toBe(true);
+      const lessons = await app.request.get(`/api/lessons/${draft.lessons[0].documentId}`).set(headers);
+      expect(lessons.status).toBe(404);
+    }
+  );
 
   test('the owner reads their draft with ?status=draft; an admin lists drafts', async () => {
     expect((await app.request.get(`/api/courses/${draft.documentId}?status=draft`).set(owner.auth)).status).toBe(200);
@@ -64,7 +72,9 @@ describe('drafts are invisible outside their authors', () => {
   test('publicationFilter cannot be used to probe for drafts', async () => {
     const response = await app.request.get('/api/courses?publicationFilter=never-published-document');
     expect(response.status).toBe(200);
-    expect(response.body.data.map((course: { documentId: string }) => course.documentId)).not.toContain(draft.documentId);
+    expect(response.body.data.map((course: { documentId: string }) => course.documentId)).not.toContain(
+      draft.documentId
+    );
   });
 });
 
@@ -81,7 +91,11 @@ describe('lesson content never leaks through lists, populate or filters', () => 
   });
 
   test('filtering or sorting on lesson content is refused', async () => {
-    for (const path of ['/api/lessons?filters[content][$contains]=Secret', '/api/lessons?sort=content', '/api/courses?filters[lessons][content][$contains]=Secret']) {
+    for (const path of [
+      '/api/lessons?filters[content][$contains]=Secret',
+      '/api/lessons?sort=content',
+      '/api/courses?filters[lessons][content][$contains]=Secret',
+    ]) {
       const response = await app.request.get(path);
       expect([path, response.status]).toEqual([path, 400]);
     }
@@ -116,9 +130,14 @@ describe('quiz answers are hidden on every path', () => {
   });
 
   test('the questions themselves are returned, without their answers', async () => {
-    const response = await app.request.get(`/api/quizzes/${quiz.documentId}?populate[questions][populate]=*`).set(student.auth);
+    const response = await app.request
+      .get(`/api/quizzes/${quiz.documentId}?populate[questions][populate]=*`)
+      .set(student.auth);
     expect(response.body.data.questions).toHaveLength(3);
-    expect(response.body.data.questions[0].options.map((option: { text: string }) => option.text)).toEqual(['Right', 'Wrong']);
+    expect(response.body.data.questions[0].options.map((option: { text: string }) => option.text)).toEqual([
+      'Right',
+      'Wrong',
+    ]);
   });
 
   test.each([
@@ -135,17 +154,34 @@ describe('quiz answers are hidden on every path', () => {
 
 describe('users are shown as public profiles only', () => {
   test('course teachers come as profiles without email, to everyone but admins', async () => {
-    for (const path of [`/api/courses/${published.documentId}?populate=teachers`, '/api/courses?populate[teachers][fields][0]=email', '/api/courses?populate=*']) {
+    for (const path of [
+      `/api/courses/${published.documentId}?populate=teachers`,
+      '/api/courses?populate[teachers][fields][0]=email',
+      '/api/courses?populate=*',
+    ]) {
       const response = await app.request.get(path);
       expect([path, response.status]).toEqual([path, 200]);
-      expectNoKeys(response.body.data, ['email', 'password', 'provider', 'resetPasswordToken', 'confirmationToken', 'blocked', 'confirmed']);
+      expectNoKeys(response.body.data, [
+        'email',
+        'password',
+        'provider',
+        'resetPasswordToken',
+        'confirmationToken',
+        'blocked',
+        'confirmed',
+      ]);
     }
     const profile = await app.request.get(`/api/courses/${published.documentId}?populate=teachers`);
-    expect(profile.body.data.teachers).toEqual([expect.objectContaining({ username: owner.username, fullName: expect.any(String) })]);
+    expect(profile.body.data.teachers).toEqual([
+      expect.objectContaining({ username: owner.username, fullName: expect.any(String) }),
+    ]);
   });
 
   test("filtering courses on a teacher's email or password is refused", async () => {
-    for (const query of [`filters[teachers][email][$eq]=${encodeURIComponent(owner.email)}`, 'filters[teachers][password][$notNull]=true']) {
+    for (const query of [
+      `filters[teachers][email][$eq]=${encodeURIComponent(owner.email)}`,
+      'filters[teachers][password][$notNull]=true',
+    ]) {
       const response = await app.request.get(`/api/courses?${query}`).set(student.auth);
       expect([query, response.status]).toEqual([query, 400]);
     }
@@ -161,20 +197,30 @@ describe('users are shown as public profiles only', () => {
 
 describe('locales and bad ids', () => {
   test('?locale=ru returns the Russian version', async () => {
-    await app.strapi.documents('api::course.course').update({ documentId: published.documentId, locale: 'ru', data: { title: 'Курс по-русски' } as any });
+    await app.strapi
+      .documents('api::course.course')
+      .update({ documentId: published.documentId, locale: 'ru', data: { title: 'Курс по-русски' } as any });
     await app.strapi.documents('api::course.course').publish({ documentId: published.documentId, locale: 'ru' });
     const response = await app.request.get(`/api/courses/${published.documentId}?locale=ru`);
     expect(response.status).toBe(200);
     expect(response.body.data).toMatchObject({ title: 'Курс по-русски', locale: 'ru', slug: 'kurs-po-russki' });
   });
 
-  test.each(['/api/courses/nosuchthing', '/api/lessons/nosuchthing', '/api/announcements/nosuchthing', "/api/courses/'%20OR%201=1"])('GET %s is 404', async (path) => {
+  test.each([
+    '/api/courses/nosuchthing',
+    '/api/lessons/nosuchthing',
+    '/api/announcements/nosuchthing',
+    "/api/courses/'%20OR%201=1",
+  ])('GET %s is 404', async (path) => {
     expect((await app.request.get(path).set(student.auth)).status).toBe(404);
   });
 
-  test.each(['/api/quizzes/nosuchthing', '/api/assignments/nosuchthing'])('GET %s is 404 for a signed-in user', async (path) => {
-    expect((await app.request.get(path).set(student.auth)).status).toBe(404);
-  });
+  test.each(['/api/quizzes/nosuchthing', '/api/assignments/nosuchthing'])(
+    'GET %s is 404 for a signed-in user',
+    async (path) => {
+      expect((await app.request.get(path).set(student.auth)).status).toBe(404);
+    }
+  );
 
   test('a malformed page size is a 400 naming it (issue #19: refused, no longer clamped)', async () => {
     const response = await app.request.get('/api/courses?pagination[pageSize]=abc');
@@ -182,10 +228,11 @@ describe('locales and bad ids', () => {
     expect(response.body.error.details.errors[0].path).toEqual(['pagination', 'pageSize']);
   });
 
-  test.each(['/api/courses?sort=nosuchfield', '/api/courses?filters[nosuchfield][$eq]=1', '/api/courses?populate=nosuchrelation'])(
-    'GET %s is 400, not 500',
-    async (path) => {
-      expect((await app.request.get(path)).status).toBe(400);
-    }
-  );
+  test.each([
+    '/api/courses?sort=nosuchfield',
+    '/api/courses?filters[nosuchfield][$eq]=1',
+    '/api/courses?populate=nosuchrelation',
+  ])('GET %s is 400, not 500', async (path) => {
+    expect((await app.request.get(path)).status).toBe(400);
+  });
 });

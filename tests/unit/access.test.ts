@@ -38,7 +38,10 @@ describe('relationDocumentIds', () => {
     [null, []],
     ['abc', ['abc']],
     [{ documentId: 'abc' }, ['abc']],
-    [['a', { documentId: 'b' }], ['a', 'b']],
+    [
+      ['a', { documentId: 'b' }],
+      ['a', 'b'],
+    ],
     [{ connect: ['a'] }, ['a']],
     [{ set: [{ documentId: 'a' }] }, ['a']],
     [{ disconnect: ['a'] }, []],
@@ -46,9 +49,17 @@ describe('relationDocumentIds', () => {
     expect(relationDocumentIds(value, 'course')).toEqual(ids);
   });
 
-  test.each([42, true, { documentId: 7 }, [{}], { connect: [1] }, '', 'x'.repeat(65)])('%j is a 400 naming the field', (value) => {
-    expect(() => relationDocumentIds(value, 'course')).toThrow(expect.objectContaining({ name: 'ValidationError', details: { errors: [expect.objectContaining({ path: ['course'] })] } }));
-  });
+  test.each([42, true, { documentId: 7 }, [{}], { connect: [1] }, '', 'x'.repeat(65)])(
+    '%j is a 400 naming the field',
+    (value) => {
+      expect(() => relationDocumentIds(value, 'course')).toThrow(
+        expect.objectContaining({
+          name: 'ValidationError',
+          details: { errors: [expect.objectContaining({ path: ['course'] })] },
+        })
+      );
+    }
+  );
 });
 
 describe('permission matrix', () => {
@@ -60,8 +71,16 @@ describe('permission matrix', () => {
   });
   test('only admins manage users and site content; the public writes nothing', () => {
     for (const role of ['public', 'student', 'teacher'] as const) {
-      expect(PERMISSION_MATRIX[role].filter((action) => /users-permissions\.user\.(find|findOne|create|update|destroy|count)$/.test(action))).toEqual([]);
-      expect(PERMISSION_MATRIX[role].filter((action) => /api::(category|tag|article|article-category)\.\w[\w-]*\.(create|update|delete)$/.test(action))).toEqual([]);
+      expect(
+        PERMISSION_MATRIX[role].filter((action) =>
+          /users-permissions\.user\.(find|findOne|create|update|destroy|count)$/.test(action)
+        )
+      ).toEqual([]);
+      expect(
+        PERMISSION_MATRIX[role].filter((action) =>
+          /api::(category|tag|article|article-category)\.\w[\w-]*\.(create|update|delete)$/.test(action)
+        )
+      ).toEqual([]);
     }
     expect(PERMISSION_MATRIX.public.filter((action) => /\.(create|update|delete)$/.test(action))).toEqual([]);
   });

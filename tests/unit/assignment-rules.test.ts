@@ -8,38 +8,113 @@ import {
   weightedTotals,
   type GradebookItem,
 } from '../../src/plugins/grading/server/src/rules/gradebook';
-import { fileProblem, matchesAllowedType, mimeOf, normaliseAllowedTypes } from '../../src/plugins/grading/server/src/rules/submission-files';
-import { decideSubmission, gradeAfterPenalty, gradeProblem, type ActiveSubmission, type LatePolicy } from '../../src/plugins/grading/server/src/rules/submission-rules';
+import {
+  fileProblem,
+  matchesAllowedType,
+  mimeOf,
+  normaliseAllowedTypes,
+} from '../../src/plugins/grading/server/src/rules/submission-files';
+import {
+  decideSubmission,
+  gradeAfterPenalty,
+  gradeProblem,
+  type ActiveSubmission,
+  type LatePolicy,
+} from '../../src/plugins/grading/server/src/rules/submission-rules';
 
 const NOW = new Date('2026-03-10T12:00:00Z');
 const BEFORE = new Date('2026-03-10T11:00:00Z');
 const AFTER = new Date('2026-03-10T13:00:00Z');
 
 describe('decideSubmission', () => {
-  const policy = (overrides: Partial<LatePolicy> = {}): LatePolicy => ({ dueAt: AFTER, allowLate: true, latePenaltyPercent: 10, ...overrides });
-  const active = (overrides: Partial<ActiveSubmission> = {}): ActiveSubmission => ({ status: 'submitted', attempt: 1, isLate: false, ...overrides });
+  const policy = (overrides: Partial<LatePolicy> = {}): LatePolicy => ({
+    dueAt: AFTER,
+    allowLate: true,
+    latePenaltyPercent: 10,
+    ...overrides,
+  });
+  const active = (overrides: Partial<ActiveSubmission> = {}): ActiveSubmission => ({
+    status: 'submitted',
+    attempt: 1,
+    isLate: false,
+    ...overrides,
+  });
 
   test.each([
     ['first, on time', policy(), null, { allowed: true, attempt: 1, isLate: false, latePenaltyPercent: 0 }],
-    ['first, no due date', policy({ dueAt: null, allowLate: false }), null, { allowed: true, attempt: 1, isLate: false, latePenaltyPercent: 0 }],
-    ['first, exactly at the due time', policy({ dueAt: NOW, allowLate: false }), null, { allowed: true, attempt: 1, isLate: false, latePenaltyPercent: 0 }],
-    ['first, late and allowed', policy({ dueAt: BEFORE }), null, { allowed: true, attempt: 1, isLate: true, latePenaltyPercent: 10 }],
-    ['first, late and refused', policy({ dueAt: BEFORE, allowLate: false }), null, { allowed: false, reason: 'past_due' }],
+    [
+      'first, no due date',
+      policy({ dueAt: null, allowLate: false }),
+      null,
+      { allowed: true, attempt: 1, isLate: false, latePenaltyPercent: 0 },
+    ],
+    [
+      'first, exactly at the due time',
+      policy({ dueAt: NOW, allowLate: false }),
+      null,
+      { allowed: true, attempt: 1, isLate: false, latePenaltyPercent: 0 },
+    ],
+    [
+      'first, late and allowed',
+      policy({ dueAt: BEFORE }),
+      null,
+      { allowed: true, attempt: 1, isLate: true, latePenaltyPercent: 10 },
+    ],
+    [
+      'first, late and refused',
+      policy({ dueAt: BEFORE, allowLate: false }),
+      null,
+      { allowed: false, reason: 'past_due' },
+    ],
     ['replacing ungraded work', policy(), active({ attempt: 3 }), { allowed: true, attempt: 4, isLate: false }],
-    ['replacing ungraded work late', policy({ dueAt: BEFORE, latePenaltyPercent: 25 }), active(), { allowed: true, attempt: 2, isLate: true, latePenaltyPercent: 25 }],
-    ['replacing ungraded work late, refused', policy({ dueAt: BEFORE, allowLate: false }), active(), { allowed: false, reason: 'past_due' }],
+    [
+      'replacing ungraded work late',
+      policy({ dueAt: BEFORE, latePenaltyPercent: 25 }),
+      active(),
+      { allowed: true, attempt: 2, isLate: true, latePenaltyPercent: 25 },
+    ],
+    [
+      'replacing ungraded work late, refused',
+      policy({ dueAt: BEFORE, allowLate: false }),
+      active(),
+      { allowed: false, reason: 'past_due' },
+    ],
     ['graded work is final', policy(), active({ status: 'graded' }), { allowed: false, reason: 'already_graded' }],
-    ['returned work may be revised', policy(), active({ status: 'returned' }), { allowed: true, attempt: 2, isLate: false }],
-    ['returned work after the due date follows the late policy', policy({ dueAt: BEFORE, allowLate: false }), active({ status: 'returned' }), { allowed: false, reason: 'past_due' }],
-    ['a requested resubmission ignores the due date', policy({ dueAt: BEFORE, allowLate: false }), active({ status: 'resubmit_requested' }), { allowed: true, attempt: 2, isLate: false, latePenaltyPercent: 0 }],
-    ['a requested resubmission keeps the lateness it replaces', policy({ dueAt: BEFORE }), active({ status: 'resubmit_requested', isLate: true }), { allowed: true, isLate: true, latePenaltyPercent: 10 }],
+    [
+      'returned work may be revised',
+      policy(),
+      active({ status: 'returned' }),
+      { allowed: true, attempt: 2, isLate: false },
+    ],
+    [
+      'returned work after the due date follows the late policy',
+      policy({ dueAt: BEFORE, allowLate: false }),
+      active({ status: 'returned' }),
+      { allowed: false, reason: 'past_due' },
+    ],
+    [
+      'a requested resubmission ignores the due date',
+      policy({ dueAt: BEFORE, allowLate: false }),
+      active({ status: 'resubmit_requested' }),
+      { allowed: true, attempt: 2, isLate: false, latePenaltyPercent: 0 },
+    ],
+    [
+      'a requested resubmission keeps the lateness it replaces',
+      policy({ dueAt: BEFORE }),
+      active({ status: 'resubmit_requested', isLate: true }),
+      { allowed: true, isLate: true, latePenaltyPercent: 10 },
+    ],
   ] as const)('%s', (_name, latePolicy, existing, expected) => {
     expect(decideSubmission(latePolicy, existing, NOW)).toMatchObject(expected);
   });
 
   test('a penalty outside 0..100 is clamped', () => {
-    expect(decideSubmission(policy({ dueAt: BEFORE, latePenaltyPercent: 150 }), null, NOW)).toMatchObject({ latePenaltyPercent: 100 });
-    expect(decideSubmission(policy({ dueAt: BEFORE, latePenaltyPercent: -5 }), null, NOW)).toMatchObject({ latePenaltyPercent: 0 });
+    expect(decideSubmission(policy({ dueAt: BEFORE, latePenaltyPercent: 150 }), null, NOW)).toMatchObject({
+      latePenaltyPercent: 100,
+    });
+    expect(decideSubmission(policy({ dueAt: BEFORE, latePenaltyPercent: -5 }), null, NOW)).toMatchObject({
+      latePenaltyPercent: 0,
+    });
   });
 });
 
@@ -104,7 +179,12 @@ describe('submission files', () => {
   });
 
   test("the site's upload lists apply on top of the assignment's", () => {
-    const site = { allowedFileTypes: null, maxFileSizeMb: 5, uploadAllowedTypes: ['image/*', 'application/pdf'], uploadDeniedTypes: ['image/svg+xml'] };
+    const site = {
+      allowedFileTypes: null,
+      maxFileSizeMb: 5,
+      uploadAllowedTypes: ['image/*', 'application/pdf'],
+      uploadDeniedTypes: ['image/svg+xml'],
+    };
     expect(fileProblem(file('a.pdf'), site)).toBeNull();
     expect(fileProblem(file('a.svg'), site)).toContain('does not accept');
     expect(fileProblem(file('a.zip'), site)).toContain('does not accept');
@@ -118,7 +198,10 @@ describe('submission files', () => {
   });
 
   test.each([
-    [['.pdf', ' docx ', '', 3], ['.pdf', 'docx']],
+    [
+      ['.pdf', ' docx ', '', 3],
+      ['.pdf', 'docx'],
+    ],
     ['.pdf, .docx', ['.pdf', '.docx']],
     [null, []],
     [{ pdf: true }, []],
@@ -141,7 +224,10 @@ describe('quiz scores and totals', () => {
   });
 
   test('on a tie, best keeps the earlier attempt', () => {
-    const tie = [{ attemptNumber: 2, score: 2, maxScore: 4, percent: 50 }, { attemptNumber: 1, score: 1, maxScore: 2, percent: 50 }];
+    const tie = [
+      { attemptNumber: 2, score: 2, maxScore: 4, percent: 50 },
+      { attemptNumber: 1, score: 1, maxScore: 2, percent: 50 },
+    ];
     expect(pickQuizScore(tie, 'best')).toEqual({ score: 1, maxPoints: 2, percent: 50 });
   });
 
@@ -152,13 +238,49 @@ describe('quiz scores and totals', () => {
   });
 
   test.each([
-    ['equal weights', [{ weight: 1, percent: 100 }, { weight: 1, percent: 50 }], { totalPercent: 75, gradedPercent: 75 }],
-    ['weighted', [{ weight: 3, percent: 100 }, { weight: 1, percent: 0 }], { totalPercent: 75, gradedPercent: 75 }],
-    ['missing counts as zero in the total only', [{ weight: 1, percent: 80 }, { weight: 1, percent: null }], { totalPercent: 40, gradedPercent: 80 }],
-    ['weight 0 does not count', [{ weight: 0, percent: 0 }, { weight: 2, percent: 90 }], { totalPercent: 90, gradedPercent: 90 }],
+    [
+      'equal weights',
+      [
+        { weight: 1, percent: 100 },
+        { weight: 1, percent: 50 },
+      ],
+      { totalPercent: 75, gradedPercent: 75 },
+    ],
+    [
+      'weighted',
+      [
+        { weight: 3, percent: 100 },
+        { weight: 1, percent: 0 },
+      ],
+      { totalPercent: 75, gradedPercent: 75 },
+    ],
+    [
+      'missing counts as zero in the total only',
+      [
+        { weight: 1, percent: 80 },
+        { weight: 1, percent: null },
+      ],
+      { totalPercent: 40, gradedPercent: 80 },
+    ],
+    [
+      'weight 0 does not count',
+      [
+        { weight: 0, percent: 0 },
+        { weight: 2, percent: 90 },
+      ],
+      { totalPercent: 90, gradedPercent: 90 },
+    ],
     ['nothing graded', [{ weight: 1, percent: null }], { totalPercent: 0, gradedPercent: null }],
     ['no items', [], { totalPercent: null, gradedPercent: null }],
-    ['thirds round to two places', [{ weight: 1, percent: 100 }, { weight: 1, percent: 0 }, { weight: 1, percent: 0 }], { totalPercent: 33.33, gradedPercent: 33.33 }],
+    [
+      'thirds round to two places',
+      [
+        { weight: 1, percent: 100 },
+        { weight: 1, percent: 0 },
+        { weight: 1, percent: 0 },
+      ],
+      { totalPercent: 33.33, gradedPercent: 33.33 },
+    ],
   ])('%s', (_name, cells, expected) => {
     expect(weightedTotals(cells)).toEqual(expected);
   });
@@ -188,21 +310,37 @@ describe('gradebook table and CSV', () => {
 
   test('rows hold a cell per item in order and the weighted totals', () => {
     const rows = gradebookRows(items, students, (studentId, item) =>
-      studentId === 1 ? (item.kind === 'quiz' ? { score: 2, maxPoints: 4, percent: 50 } : { score: 8, maxPoints: 10, percent: 80 }) : null
+      studentId === 1
+        ? item.kind === 'quiz'
+          ? { score: 2, maxPoints: 4, percent: 50 }
+          : { score: 8, maxPoints: 10, percent: 80 }
+        : null
     );
     expect(rows[0]).toMatchObject({
-      grades: [{ item: 'quiz:q1', score: 2, percent: 50 }, { item: 'assignment:a1', score: 8, percent: 80 }],
+      grades: [
+        { item: 'quiz:q1', score: 2, percent: 50 },
+        { item: 'assignment:a1', score: 8, percent: 80 },
+      ],
       totalPercent: 70,
       gradedPercent: 70,
     });
-    expect(rows[1]).toMatchObject({ grades: [{ score: null, maxPoints: 4, percent: null }, { score: null, maxPoints: 10 }], totalPercent: 0, gradedPercent: null });
+    expect(rows[1]).toMatchObject({
+      grades: [
+        { score: null, maxPoints: 4, percent: null },
+        { score: null, maxPoints: 10 },
+      ],
+      totalPercent: 0,
+      gradedPercent: null,
+    });
 
     const csv = toCsv(gradebookTable(items, rows));
     expect(csv.startsWith(UTF8_BOM)).toBe(true);
     const lines = csv.slice(1).split('\r\n');
     expect(lines).toHaveLength(4);
     expect(lines[3]).toBe('');
-    expect(lines[0]).toBe('Student,Username,Email,"Quiz, part ""1"" (quiz, 4 pts, weight 1)","Эссе (assignment, 10 pts, weight 2)",Total %,Graded %');
+    expect(lines[0]).toBe(
+      'Student,Username,Email,"Quiz, part ""1"" (quiz, 4 pts, weight 1)","Эссе (assignment, 10 pts, weight 2)",Total %,Graded %'
+    );
     expect(lines[1]).toBe('Анна Каренина,anna,anna@example.test,2,8,70,70');
     expect(lines[2]).toBe(`"'=HYPERLINK(""http://x"")",evil,evil@example.test,,,0,`);
   });

@@ -33,14 +33,21 @@ describe('verifyRefreshToken agrees with core’s session manager', () => {
         rows.push(row);
         return row;
       },
-      findOne: async ({ where }: { where: { sessionId: string } }) => rows.find((row) => row.sessionId === where.sessionId) ?? null,
-      update: async ({ where, data }: { where: { sessionId: string }; data: Record<string, any> }) => Object.assign(rows.find((row) => row.sessionId === where.sessionId)!, data),
+      findOne: async ({ where }: { where: { sessionId: string } }) =>
+        rows.find((row) => row.sessionId === where.sessionId) ?? null,
+      update: async ({ where, data }: { where: { sessionId: string }; data: Record<string, any> }) =>
+        Object.assign(
+          rows.find((row) => row.sessionId === where.sessionId)!,
+          data
+        ),
       deleteMany: async () => undefined,
     }),
   };
   const secret = 'unit-test-secret';
   const upConfig = { jwtSecret: secret, jwt: { expiresIn: '30d' } };
-  const strapi = { config: { get: (key: string, fallback?: unknown) => (key === 'plugin::users-permissions' ? upConfig : fallback) } } as any;
+  const strapi = {
+    config: { get: (key: string, fallback?: unknown) => (key === 'plugin::users-permissions' ? upConfig : fallback) },
+  } as any;
   const sessionManager = createSessionManager({ db });
   sessionManager.defineOrigin('users-permissions', {
     jwtSecret: secret,
@@ -73,8 +80,14 @@ describe('verifyRefreshToken agrees with core’s session manager', () => {
     const payload = { userId: '42', sessionId: issued.sessionId, type: 'refresh' };
     expect(verifyRefreshToken(strapi, jwt.sign(payload, 'another-secret'))).toBeNull();
     expect(verifyRefreshToken(strapi, jwt.sign(payload, secret, { algorithm: 'HS512' }))).toBeNull();
-    expect(verifyRefreshToken(strapi, jwt.sign({ ...payload, exp: Math.floor(Date.now() / 1000) - 10 }, secret))).toBeNull();
-    expect(verifyRefreshToken(strapi, jwt.sign(payload, secret))).toEqual({ userId: '42', sessionId: issued.sessionId });
-    for (const token of ['', 'not.a.jwt', `${issued.token}x`, 'x'.repeat(5_000)]) expect(verifyRefreshToken(strapi, token)).toBeNull();
+    expect(
+      verifyRefreshToken(strapi, jwt.sign({ ...payload, exp: Math.floor(Date.now() / 1000) - 10 }, secret))
+    ).toBeNull();
+    expect(verifyRefreshToken(strapi, jwt.sign(payload, secret))).toEqual({
+      userId: '42',
+      sessionId: issued.sessionId,
+    });
+    for (const token of ['', 'not.a.jwt', `${issued.token}x`, 'x'.repeat(5_000)])
+      expect(verifyRefreshToken(strapi, token)).toBeNull();
   });
 });

@@ -19,7 +19,8 @@ describe('bench-only routes', () => {
   it('are absent without LYCEUM_BENCH_STOCK_CATALOG, in production as elsewhere', () => {
     expect(routesWith({ LYCEUM_BENCH_STOCK_CATALOG: undefined, NODE_ENV: 'production' })).toEqual([]);
     expect(routesWith({ LYCEUM_BENCH_STOCK_CATALOG: undefined, NODE_ENV: 'development' })).toEqual([]);
-    for (const value of ['', 'false', '1', 'TRUE', 'yes']) expect(routesWith({ LYCEUM_BENCH_STOCK_CATALOG: value, NODE_ENV: 'production' })).toEqual([]);
+    for (const value of ['', 'false', '1', 'TRUE', 'yes'])
+      expect(routesWith({ LYCEUM_BENCH_STOCK_CATALOG: value, NODE_ENV: 'production' })).toEqual([]);
   });
 
   it('are served only when the bench sets the switch', () => {

@@ -1,4 +1,8 @@
-import { isWellFormedCode, newCertificateCode, verificationUrl } from '../../src/plugins/certificates/server/src/rules/certificate-code';
+import {
+  isWellFormedCode,
+  newCertificateCode,
+  verificationUrl,
+} from '../../src/plugins/certificates/server/src/rules/certificate-code';
 
 test('codes are 128 random bits, URL-safe, and do not repeat', () => {
   const codes = Array.from({ length: 2000 }, newCertificateCode);
@@ -21,6 +25,8 @@ test.each([
 });
 
 test('the verification URL fills {code} or appends it', () => {
-  expect(verificationUrl('abc', 'https://school.example/verify?code={code}')).toBe('https://school.example/verify?code=abc');
+  expect(verificationUrl('abc', 'https://school.example/verify?code={code}')).toBe(
+    'https://school.example/verify?code=abc'
+  );
   expect(verificationUrl('abc', 'https://school.example/verify/')).toBe('https://school.example/verify/abc');
 });

@@ -17,7 +17,9 @@ function refusedFields(action: () => unknown): string[] {
 
 describe('ratings', () => {
   test.each([1, 2, 3, 4, 5])('%p stars is a rating', (value) => expect(isValidRating(value)).toBe(true));
-  test.each([0, 6, -1, 4.5, '5', null, undefined, NaN, Infinity, true])('%p is not', (value) => expect(isValidRating(value)).toBe(false));
+  test.each([0, 6, -1, 4.5, '5', null, undefined, NaN, Infinity, true])('%p is not', (value) =>
+    expect(isValidRating(value)).toBe(false)
+  );
 });
 
 describe('who may review', () => {
@@ -42,8 +44,12 @@ describe('review input', () => {
     expect(refusedFields(() => parseReviewInput({}, { partial: true }))).toEqual(['rating']);
   });
   test('unknown fields, wrong types and lengths are each named', () => {
-    expect(refusedFields(() => parseReviewInput({ rating: 9, body: '', course: 'x' }, { partial: false })).sort()).toEqual(['body', 'course', 'rating']);
-    expect(refusedFields(() => parseReviewInput({ rating: 5, body: 'x'.repeat(5001) }, { partial: false }))).toEqual(['body']);
+    expect(
+      refusedFields(() => parseReviewInput({ rating: 9, body: '', course: 'x' }, { partial: false })).sort()
+    ).toEqual(['body', 'course', 'rating']);
+    expect(refusedFields(() => parseReviewInput({ rating: 5, body: 'x'.repeat(5001) }, { partial: false }))).toEqual([
+      'body',
+    ]);
     expect(refusedFields(() => parseReviewInput([1], { partial: false }))).toEqual([undefined]);
     expect(refusedFields(() => parseReviewInput('5 stars', { partial: false }))).toEqual([undefined]);
   });
@@ -74,29 +80,46 @@ describe('rich text', () => {
     ['<a href="javascript:alert(1)">x</a>', '<a rel="noopener noreferrer nofollow">x</a>'],
     ['<a href="JaVaScRiPt:alert(1)">x</a>', '<a rel="noopener noreferrer nofollow">x</a>'],
     ['<a href="//evil.example/x">x</a>', '<a rel="noopener noreferrer nofollow">x</a>'],
-    ['<a href="https://ok.example/" target="_blank">x</a>', '<a href="https://ok.example/" rel="noopener noreferrer nofollow">x</a>'],
+    [
+      '<a href="https://ok.example/" target="_blank">x</a>',
+      '<a href="https://ok.example/" rel="noopener noreferrer nofollow">x</a>',
+    ],
     ['<img src=x onerror=alert(1)>text', 'text'],
     ['<svg><script>alert(1)</script></svg>', ''],
     ['<h2>Title</h2><ul><li><strong>a</strong></li></ul>', '<h2>Title</h2><ul><li><strong>a</strong></li></ul>'],
   ])('%s becomes %s', (input, expected) => expect(sanitizeRichText(input)).toBe(expected));
 
-  test('plain text for notifications keeps words only', () => expect(plainText('<p>Exam <b>Friday</b></p>\n<p>Room 5</p>')).toBe('Exam Friday Room 5'));
+  test('plain text for notifications keeps words only', () =>
+    expect(plainText('<p>Exam <b>Friday</b></p>\n<p>Room 5</p>')).toBe('Exam Friday Room 5'));
 
   test('announcement input: sanitised body must keep content', () => {
-    expect(parseAnnouncementInput({ title: ' News ', body: '<p>Hi<script>x</script></p>' })).toEqual({ title: 'News', body: '<p>Hi</p>' });
-    expect(refusedFields(() => parseAnnouncementInput({ title: 'News', body: '<script>x</script>' }))).toEqual(['body']);
-    expect(refusedFields(() => parseAnnouncementInput({ title: 'x'.repeat(201), body: 'ok', extra: 1 })).sort()).toEqual(['extra', 'title']);
+    expect(parseAnnouncementInput({ title: ' News ', body: '<p>Hi<script>x</script></p>' })).toEqual({
+      title: 'News',
+      body: '<p>Hi</p>',
+    });
+    expect(refusedFields(() => parseAnnouncementInput({ title: 'News', body: '<script>x</script>' }))).toEqual([
+      'body',
+    ]);
+    expect(
+      refusedFields(() => parseAnnouncementInput({ title: 'x'.repeat(201), body: 'ok', extra: 1 })).sort()
+    ).toEqual(['extra', 'title']);
   });
 });
 
 describe('feedback input', () => {
   test('valid input is trimmed and the email lower-cased', () => {
-    expect(parseFeedbackInput({ name: ' Ada ', email: 'Ada@Example.org', message: ' Hi ' })).toEqual({ name: 'Ada', email: 'ada@example.org', message: 'Hi' });
+    expect(parseFeedbackInput({ name: ' Ada ', email: 'Ada@Example.org', message: ' Hi ' })).toEqual({
+      name: 'Ada',
+      email: 'ada@example.org',
+      message: 'Hi',
+    });
   });
   test.each([
     [{ name: 'A', email: 'a@b', message: 'm' }, ['email']],
     [{ name: 'A\nB', email: 'a@b.org', message: 'm' }, ['name']],
     [{ name: '', email: '', message: '' }, ['email', 'message', 'name']],
     [{ name: 'A', email: 'a@b.org', message: 'm', phone: '1' }, ['phone']],
-  ])('%j is refused naming %j', (body, fields) => expect(refusedFields(() => parseFeedbackInput(body)).sort()).toEqual(fields));
+  ])('%j is refused naming %j', (body, fields) =>
+    expect(refusedFields(() => parseFeedbackInput(body)).sort()).toEqual(fields)
+  );
 });

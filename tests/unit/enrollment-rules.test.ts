@@ -30,15 +30,42 @@ describe('decideEnrollment', () => {
   test.each([
     ['a free published course', request(), null],
     ['a draft course', request({ isPublished: false }), 'not_published'],
-    ['a draft course, even placed by staff', request({ isPublished: false }, { isPlacedByStaff: true }), 'not_published'],
+    [
+      'a draft course, even placed by staff',
+      request({ isPublished: false }, { isPlacedByStaff: true }),
+      'not_published',
+    ],
     ['before the window opens', request({ enrollmentOpensAt: new Date('2026-06-02T00:00:00Z') }), 'enrollment_closed'],
     ['after the window closes', request({ enrollmentClosesAt: new Date('2026-05-31T00:00:00Z') }), 'enrollment_closed'],
-    ['inside the window', request({ enrollmentOpensAt: new Date('2026-05-01'), enrollmentClosesAt: new Date('2026-07-01') }), null],
-    ['a closed window, placed by staff', request({ enrollmentClosesAt: new Date('2026-05-31') }, { isPlacedByStaff: true }), null],
+    [
+      'inside the window',
+      request({ enrollmentOpensAt: new Date('2026-05-01'), enrollmentClosesAt: new Date('2026-07-01') }),
+      null,
+    ],
+    [
+      'a closed window, placed by staff',
+      request({ enrollmentClosesAt: new Date('2026-05-31') }, { isPlacedByStaff: true }),
+      null,
+    ],
     ['a missing prerequisite', request({ prerequisiteDocumentIds: ['basics'] }), 'prerequisites_missing'],
-    ['a missing prerequisite, placed by staff', request({ prerequisiteDocumentIds: ['basics'] }, { isPlacedByStaff: true }), 'prerequisites_missing'],
-    ['completed prerequisites', request({ prerequisiteDocumentIds: ['basics', 'more'] }, { completedCourseDocumentIds: new Set(['basics', 'more']) }), null],
-    ['one of two prerequisites', request({ prerequisiteDocumentIds: ['basics', 'more'] }, { completedCourseDocumentIds: new Set(['basics']) }), 'prerequisites_missing'],
+    [
+      'a missing prerequisite, placed by staff',
+      request({ prerequisiteDocumentIds: ['basics'] }, { isPlacedByStaff: true }),
+      'prerequisites_missing',
+    ],
+    [
+      'completed prerequisites',
+      request(
+        { prerequisiteDocumentIds: ['basics', 'more'] },
+        { completedCourseDocumentIds: new Set(['basics', 'more']) }
+      ),
+      null,
+    ],
+    [
+      'one of two prerequisites',
+      request({ prerequisiteDocumentIds: ['basics', 'more'] }, { completedCourseDocumentIds: new Set(['basics']) }),
+      'prerequisites_missing',
+    ],
     ['a paid course without an order', request({ price: 10 }), 'payment_required'],
     ['a paid course with a paid order', request({ price: 10 }, { hasPaidOrder: true }), null],
     ['a paid course, placed by staff', request({ price: 10 }, { isPlacedByStaff: true }), null],

@@ -10,7 +10,8 @@ import {
 } from '../../src/content/field-rules';
 
 /** The real schemas, so a rule changed in a schema.json is a rule changed here. */
-const schema = (file: string): Attributes => JSON.parse(readFileSync(path.join(__dirname, '../../src', file), 'utf8')).attributes;
+const schema = (file: string): Attributes =>
+  JSON.parse(readFileSync(path.join(__dirname, '../../src', file), 'utf8')).attributes;
 const COURSE = schema('api/course/content-types/course/schema.json');
 const QUIZ = schema('api/quiz/content-types/quiz/schema.json');
 const LESSON = schema('api/lesson/content-types/lesson/schema.json');
@@ -79,9 +80,17 @@ describe('quiz fields and their questions', () => {
     ['maxAttempts of 0', { maxAttempts: 0 }, ['maxAttempts']],
     ['a zero time limit', { timeLimitSeconds: 0 }, ['timeLimitSeconds']],
     ['an unknown review policy', { reviewPolicy: 'always' }, ['reviewPolicy']],
-    ['a question worth less than nothing', { questions: [{ type: 'single', prompt: 'Q', points: -1 }] }, ['questions.0.points']],
+    [
+      'a question worth less than nothing',
+      { questions: [{ type: 'single', prompt: 'Q', points: -1 }] },
+      ['questions.0.points'],
+    ],
     ['a question without a prompt', { questions: [{ type: 'single', prompt: ' ' }] }, ['questions.0.prompt']],
-    ['an option without text', { questions: [{ type: 'single', prompt: 'Q', options: [{ text: 'A' }, { correct: true }] }] }, ['questions.0.options.1.text']],
+    [
+      'an option without text',
+      { questions: [{ type: 'single', prompt: 'Q', options: [{ text: 'A' }, { correct: true }] }] },
+      ['questions.0.options.1.text'],
+    ],
     ['questions that are not a list', { questions: 'all of them' }, ['questions']],
     ['a question that is not an object', { questions: [42] }, ['questions.0']],
   ])('refuses %s', (_label, data, expected) => {
@@ -99,7 +108,11 @@ describe('quiz fields and their questions', () => {
   });
 
   test('assignment points and penalties', () => {
-    expect(paths(ASSIGNMENT, { title: 'Essay', maxPoints: -1, latePenaltyPercent: 101, maxFileSizeMb: 0 })).toEqual(['maxPoints', 'latePenaltyPercent', 'maxFileSizeMb']);
+    expect(paths(ASSIGNMENT, { title: 'Essay', maxPoints: -1, latePenaltyPercent: 101, maxFileSizeMb: 0 })).toEqual([
+      'maxPoints',
+      'latePenaltyPercent',
+      'maxFileSizeMb',
+    ]);
     expect(paths(ASSIGNMENT, { title: 'Essay', maxPoints: null }, 'update')).toEqual(['maxPoints']);
   });
 
@@ -146,23 +159,44 @@ describe('required relations', () => {
   });
 
   test('a quiz needs its lesson or its course, either one', async () => {
-    await expect(requiredRelationErrors(quiz, { lesson: 'set', course: 'untouched' }, 'create', nothingStored)).resolves.toEqual([]);
-    await expect(requiredRelationErrors(quiz, { lesson: 'cleared', course: 'set' }, 'create', nothingStored)).resolves.toEqual([]);
-    const errors = await requiredRelationErrors(quiz, { lesson: 'cleared', course: 'cleared' }, 'create', nothingStored);
+    await expect(
+      requiredRelationErrors(quiz, { lesson: 'set', course: 'untouched' }, 'create', nothingStored)
+    ).resolves.toEqual([]);
+    await expect(
+      requiredRelationErrors(quiz, { lesson: 'cleared', course: 'set' }, 'create', nothingStored)
+    ).resolves.toEqual([]);
+    const errors = await requiredRelationErrors(
+      quiz,
+      { lesson: 'cleared', course: 'cleared' },
+      'create',
+      nothingStored
+    );
     expect(errors.map((error) => error.path)).toEqual([['lesson'], ['course']]);
   });
 
   test('an update is judged on the merged result: what it leaves untouched is read from the stored row', async () => {
     const stored = (values: Record<string, boolean> | null) => async () => values;
     // Untouched and stored: fine. Cleared: refused, without reading anything.
-    await expect(requiredRelationErrors(lesson, { course: 'untouched' }, 'update', stored({ course: true }))).resolves.toEqual([]);
-    await expect(requiredRelationErrors(lesson, { course: 'cleared' }, 'update', nothingStored)).resolves.toHaveLength(1);
+    await expect(
+      requiredRelationErrors(lesson, { course: 'untouched' }, 'update', stored({ course: true }))
+    ).resolves.toEqual([]);
+    await expect(requiredRelationErrors(lesson, { course: 'cleared' }, 'update', nothingStored)).resolves.toHaveLength(
+      1
+    );
     // A stored lesson of no course (made before this rule) must be given one by its next write.
-    await expect(requiredRelationErrors(lesson, { course: 'untouched' }, 'update', stored({ course: false }))).resolves.toHaveLength(1);
+    await expect(
+      requiredRelationErrors(lesson, { course: 'untouched' }, 'update', stored({ course: false }))
+    ).resolves.toHaveLength(1);
     // Nothing stored to fall back on.
-    await expect(requiredRelationErrors(lesson, { course: 'untouched' }, 'update', stored(null))).resolves.toHaveLength(1);
+    await expect(requiredRelationErrors(lesson, { course: 'untouched' }, 'update', stored(null))).resolves.toHaveLength(
+      1
+    );
     // A quiz may drop its lesson while it keeps its course.
-    await expect(requiredRelationErrors(quiz, { lesson: 'cleared', course: 'untouched' }, 'update', stored({ course: true }))).resolves.toEqual([]);
-    await expect(requiredRelationErrors(quiz, { lesson: 'cleared', course: 'untouched' }, 'update', stored({ course: false }))).resolves.toHaveLength(2);
+    await expect(
+      requiredRelationErrors(quiz, { lesson: 'cleared', course: 'untouched' }, 'update', stored({ course: true }))
+    ).resolves.toEqual([]);
+    await expect(
+      requiredRelationErrors(quiz, { lesson: 'cleared', course: 'untouched' }, 'update', stored({ course: false }))
+    ).resolves.toHaveLength(2);
   });
 });

@@ -17,7 +17,9 @@ const schema = buildSchema(`
 
 function problemOf(query: string, variables: Record<string, unknown> = {}) {
   const document = parse(query);
-  const operation = document.definitions.find((definition) => definition.kind === 'OperationDefinition') as OperationDefinitionNode;
+  const operation = document.definitions.find(
+    (definition) => definition.kind === 'OperationDefinition'
+  ) as OperationDefinitionNode;
   return operationProblem({ schema, document, operation, variables, source: query }, limits);
 }
 
@@ -41,7 +43,9 @@ describe('argument bounds', () => {
       return value;
     };
     expect(argumentProblem(nested(limits.argumentDepth), ['filters'], limits)).toBeNull();
-    expect(argumentProblem(nested(limits.argumentDepth + 1), ['filters'], limits)?.message).toMatch(/nested deeper than 10/);
+    expect(argumentProblem(nested(limits.argumentDepth + 1), ['filters'], limits)?.message).toMatch(
+      /nested deeper than 10/
+    );
   });
 
   test.each([
@@ -60,27 +64,43 @@ describe('argument bounds', () => {
 
 describe('operation problems: variables, fragments, cost, size', () => {
   test('a list in a variable counts as if it were written in the query', () => {
-    expect(problemOf('query($f: Filters) { courses(filters: $f) { title } }', { f: { or: Array(101).fill({ title: 'x' }) } })).toMatchObject({
+    expect(
+      problemOf('query($f: Filters) { courses(filters: $f) { title } }', { f: { or: Array(101).fill({ title: 'x' }) } })
+    ).toMatchObject({
       path: ['courses', 'filters', 'or'],
     });
-    expect(problemOf('query($f: Filters) { courses(filters: $f) { title } }', { f: { or: Array(100).fill({ title: 'x' }) } })).toBeNull();
+    expect(
+      problemOf('query($f: Filters) { courses(filters: $f) { title } }', { f: { or: Array(100).fill({ title: 'x' }) } })
+    ).toBeNull();
   });
 
   test('arguments of nested fields and fragments are checked too', () => {
-    expect(problemOf('{ courses { lessons(pagination: { pageSize: 500 }) { title } } }')).toMatchObject({ path: ['lessons', 'pagination', 'pageSize'] });
-    expect(problemOf('{ courses { ...F } } fragment F on Course { lessons(pagination: { page: 0 }) { title } }')).toMatchObject({ path: ['lessons', 'pagination', 'page'] });
+    expect(problemOf('{ courses { lessons(pagination: { pageSize: 500 }) { title } } }')).toMatchObject({
+      path: ['lessons', 'pagination', 'pageSize'],
+    });
+    expect(
+      problemOf('{ courses { ...F } } fragment F on Course { lessons(pagination: { page: 0 }) { title } }')
+    ).toMatchObject({ path: ['lessons', 'pagination', 'page'] });
   });
 
   test('cost: fields times the rows their parents stand for', () => {
     // 1 (courses) + 100 × (1 lessons + 100 × 2 fields) = 20,101
-    expect(problemOf('{ courses(pagination: { pageSize: 100 }) { lessons(pagination: { pageSize: 100 }) { title position } } }')?.message).toMatch(/about 20101 fields/);
+    expect(
+      problemOf(
+        '{ courses(pagination: { pageSize: 100 }) { lessons(pagination: { pageSize: 100 }) { title position } } }'
+      )?.message
+    ).toMatch(/about 20101 fields/);
     // 1 + 25 × (1 + 1 + 25 × 2) = 1,301
     expect(problemOf('{ courses { title lessons { title position } } }')).toBeNull();
     expect(problemOf('{ course { title } __schema { types { name fields { name } } } }')).toBeNull();
   });
 
   test('size: the query text and its variables together', () => {
-    expect(problemOf('query($t: String) { courses(filters: { title: $t }) { title } }', { t: 'x'.repeat(limits.maxRequestBytes) })).toMatchObject({ path: ['query'] });
+    expect(
+      problemOf('query($t: String) { courses(filters: { title: $t }) { title } }', {
+        t: 'x'.repeat(limits.maxRequestBytes),
+      })
+    ).toMatchObject({ path: ['query'] });
   });
 });
 
@@ -96,13 +116,22 @@ describe('errors a caller may see', () => {
   };
 
   test('an internal error keeps only its code and a generic message', () => {
-    expect(safeGraphqlError(sqlError)).toEqual({ message: 'Internal Server Error', path: ['courses'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(safeGraphqlError(sqlError)).toEqual({
+      message: 'Internal Server Error',
+      path: ['courses'],
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
   });
 
   test('a typed error keeps its code, message and details; stacktrace and exception are dropped', () => {
     const forbidden = {
       message: 'Only the uploader or an admin may change this file',
-      extensions: { code: 'FORBIDDEN', error: { name: 'ForbiddenError', details: { reason: 'not_file_owner' } }, stacktrace: ['at x (/srv/a.js:1:1)'], exception: { stacktrace: [] } },
+      extensions: {
+        code: 'FORBIDDEN',
+        error: { name: 'ForbiddenError', details: { reason: 'not_file_owner' } },
+        stacktrace: ['at x (/srv/a.js:1:1)'],
+        exception: { stacktrace: [] },
+      },
     };
     expect(safeGraphqlError(forbidden)).toEqual({
       message: forbidden.message,
@@ -111,8 +140,14 @@ describe('errors a caller may see', () => {
   });
 
   test('a non-internal error whose text shows SQL or a path keeps its code, loses the detail', () => {
-    const leaky = { message: 'insert into "enrollments" ("key") values ($1) - duplicate key', extensions: { code: 'STRAPI_APPLICATION_ERROR', error: { message: 'x' } } };
-    expect(safeGraphqlError(leaky)).toEqual({ message: 'The request could not be completed', extensions: { code: 'STRAPI_APPLICATION_ERROR' } });
+    const leaky = {
+      message: 'insert into "enrollments" ("key") values ($1) - duplicate key',
+      extensions: { code: 'STRAPI_APPLICATION_ERROR', error: { message: 'x' } },
+    };
+    expect(safeGraphqlError(leaky)).toEqual({
+      message: 'The request could not be completed',
+      extensions: { code: 'STRAPI_APPLICATION_ERROR' },
+    });
     expect(safeGraphqlError({ message: 'x', extensions: {} }).extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
   });
 
@@ -163,8 +198,19 @@ describe('production settings', () => {
   test('the response hook scrubs every error of an answer', async () => {
     const options = apolloServerOptions(env as any);
     const scrubber = await (options.plugins[1] as any).requestDidStart();
-    const response = { body: { kind: 'single', singleResult: { errors: [{ message: 'x', extensions: { code: 'INTERNAL_SERVER_ERROR', error: { message: 'select * from users' } } }] } } };
+    const response = {
+      body: {
+        kind: 'single',
+        singleResult: {
+          errors: [
+            { message: 'x', extensions: { code: 'INTERNAL_SERVER_ERROR', error: { message: 'select * from users' } } },
+          ],
+        },
+      },
+    };
     await scrubber.willSendResponse({ response });
-    expect(response.body.singleResult.errors).toEqual([{ message: 'Internal Server Error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);
+    expect(response.body.singleResult.errors).toEqual([
+      { message: 'Internal Server Error', extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+    ]);
   });
 });

@@ -11,7 +11,12 @@ describe('course insights arithmetic', () => {
   });
 
   test('score buckets are ten tenths, empty ones included', () => {
-    const buckets = scoreBuckets(new Map([[0, 2], [9, 1]]));
+    const buckets = scoreBuckets(
+      new Map([
+        [0, 2],
+        [9, 1],
+      ])
+    );
     expect(buckets).toHaveLength(10);
     expect(buckets[0]).toEqual({ from: 0, to: 10, students: 2 });
     expect(buckets[9]).toEqual({ from: 90, to: 100, students: 1 });

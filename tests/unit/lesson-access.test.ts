@@ -1,4 +1,10 @@
-import { courseProgress, decideLessonAccess, releaseDate, type Learner, type OutlineLesson } from '../../src/plugins/progress/server/src/rules/lesson-access';
+import {
+  courseProgress,
+  decideLessonAccess,
+  releaseDate,
+  type Learner,
+  type OutlineLesson,
+} from '../../src/plugins/progress/server/src/rules/lesson-access';
 
 const now = new Date('2026-06-10T00:00:00Z');
 const lesson = (documentId: string, position: number, extra: Partial<OutlineLesson> = {}): OutlineLesson => ({
@@ -24,12 +30,42 @@ const reasonOf = (target: OutlineLesson, sequential: boolean, who: Learner, list
 test.each([
   ['a free preview, to a visitor', lessons[0], false, learner({ enrollment: null }), null],
   ['a paid lesson, to a visitor', lessons[1], false, learner({ enrollment: null }), 'not_enrolled'],
-  ['a paid lesson, after cancelling', lessons[1], false, learner({ enrollment: { status: 'cancelled', enrolledAt: null } }), 'not_enrolled'],
-  ['a paid lesson, after access expired', lessons[1], false, learner({ enrollment: { status: 'expired', enrolledAt: null } }), 'access_expired'],
-  ['a paid lesson, completed course with access left', lessons[1], false, learner({ enrollment: { status: 'completed', enrolledAt: null } }), null],
+  [
+    'a paid lesson, after cancelling',
+    lessons[1],
+    false,
+    learner({ enrollment: { status: 'cancelled', enrolledAt: null } }),
+    'not_enrolled',
+  ],
+  [
+    'a paid lesson, after access expired',
+    lessons[1],
+    false,
+    learner({ enrollment: { status: 'expired', enrolledAt: null } }),
+    'access_expired',
+  ],
+  [
+    'a paid lesson, completed course with access left',
+    lessons[1],
+    false,
+    learner({ enrollment: { status: 'completed', enrolledAt: null } }),
+    null,
+  ],
   ['the 2nd lesson of a sequential course, 1st not done', lessons[1], true, learner(), 'lesson_locked'],
-  ['the 2nd lesson of a sequential course, 1st done', lessons[1], true, learner({ completedLessonIds: new Set(['a']) }), null],
-  ['the 3rd lesson of a sequential course, only 1st done', lessons[2], true, learner({ completedLessonIds: new Set(['a']) }), 'lesson_locked'],
+  [
+    'the 2nd lesson of a sequential course, 1st done',
+    lessons[1],
+    true,
+    learner({ completedLessonIds: new Set(['a']) }),
+    null,
+  ],
+  [
+    'the 3rd lesson of a sequential course, only 1st done',
+    lessons[2],
+    true,
+    learner({ completedLessonIds: new Set(['a']) }),
+    'lesson_locked',
+  ],
   ['the 3rd lesson of a free-order course', lessons[2], false, learner(), null],
   ['any lesson, to a course manager', lessons[2], true, learner({ managesCourse: true, enrollment: null }), null],
 ])('%s → %s', (_case, target, sequential, who, reason) => {
@@ -42,15 +78,27 @@ describe('drip release', () => {
     ['a release date passed', lesson('d', 4, { releaseAt: new Date('2026-06-09') }), null],
     ['10 days after an enrollment 9 days ago', lesson('d', 4, { releaseAfterDays: 10 }), 'not_released'],
     ['9 days after an enrollment 9 days ago', lesson('d', 4, { releaseAfterDays: 9 }), null],
-    ['the later of a passed date and an unreached offset', lesson('d', 4, { releaseAt: new Date('2026-06-01'), releaseAfterDays: 10 }), 'not_released'],
+    [
+      'the later of a passed date and an unreached offset',
+      lesson('d', 4, { releaseAt: new Date('2026-06-01'), releaseAfterDays: 10 }),
+      'not_released',
+    ],
   ])('%s → %s', (_case, target, reason) => {
     expect(reasonOf(target, false, learner(), [...lessons, target])).toBe(reason);
   });
   test('a drip date does not apply to a free preview', () => {
-    expect(reasonOf(lesson('d', 4, { freePreview: true, releaseAt: new Date('2027-01-01') }), false, learner({ enrollment: null }))).toBeNull();
+    expect(
+      reasonOf(
+        lesson('d', 4, { freePreview: true, releaseAt: new Date('2027-01-01') }),
+        false,
+        learner({ enrollment: null })
+      )
+    ).toBeNull();
   });
   test('releaseDate is the later of both rules', () => {
-    expect(releaseDate(lesson('d', 1, { releaseAfterDays: 2 }), new Date('2026-06-01T00:00:00Z'))?.toISOString()).toBe('2026-06-03T00:00:00.000Z');
+    expect(releaseDate(lesson('d', 1, { releaseAfterDays: 2 }), new Date('2026-06-01T00:00:00Z'))?.toISOString()).toBe(
+      '2026-06-03T00:00:00.000Z'
+    );
     expect(releaseDate(lesson('d', 1), new Date())).toBeNull();
   });
 });

@@ -1,6 +1,14 @@
 import { errors } from '@strapi/utils';
 import { LOCALES } from '../../src/bootstrap/locales';
-import { DEFAULT_LOCALE, isSupportedLocale, LOCALE_CODE, PREVIEW_LOCALE_CODE, SHORT_LOCALE_CODE, SUPPORTED_LOCALES, supportedLocaleParam } from '../../src/content/locales';
+import {
+  DEFAULT_LOCALE,
+  isSupportedLocale,
+  LOCALE_CODE,
+  PREVIEW_LOCALE_CODE,
+  SHORT_LOCALE_CODE,
+  SUPPORTED_LOCALES,
+  supportedLocaleParam,
+} from '../../src/content/locales';
 
 describe('supported locales', () => {
   it('are English (the default) and Russian, and the i18n bootstrap lists exactly them', () => {
@@ -15,7 +23,8 @@ describe('supported locales', () => {
   it('isSupportedLocale accepts only the listed codes', () => {
     expect(isSupportedLocale('en')).toBe(true);
     expect(isSupportedLocale('ru')).toBe(true);
-    for (const value of ['', 'EN', 'en-US', 'fr', '*', ['en'], 1, null, undefined]) expect(isSupportedLocale(value)).toBe(false);
+    for (const value of ['', 'EN', 'en-US', 'fr', '*', ['en'], 1, null, undefined])
+      expect(isSupportedLocale(value)).toBe(false);
   });
 
   it('supportedLocaleParam passes absence through and refuses anything else with 400 naming locale', () => {
@@ -28,7 +37,9 @@ describe('supported locales', () => {
       supportedLocaleParam('fr');
     } catch (error) {
       expect((error as errors.ValidationError).message).toBe('locale must be en or ru');
-      expect((error as errors.ValidationError).details).toEqual({ errors: [{ path: ['locale'], message: 'locale must be en or ru', name: 'ValidationError' }] });
+      expect((error as errors.ValidationError).details).toEqual({
+        errors: [{ path: ['locale'], message: 'locale must be en or ru', name: 'ValidationError' }],
+      });
     }
     expect(() => supportedLocaleParam('fr', 'locale must be one of en, ru')).toThrow('locale must be one of en, ru');
   });

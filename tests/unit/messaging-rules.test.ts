@@ -1,5 +1,9 @@
 import { audienceParam } from '../../src/plugins/messaging/server/src/controllers/notifications';
-import { buildCommentTree, countNodes, type CommentRow } from '../../src/plugins/messaging/server/src/rules/comment-tree';
+import {
+  buildCommentTree,
+  countNodes,
+  type CommentRow,
+} from '../../src/plugins/messaging/server/src/rules/comment-tree';
 import { mayMessage, type MessagingFacts } from '../../src/plugins/messaging/server/src/rules/messaging-rules';
 import { cleanBody } from '../../src/plugins/messaging/server/src/rules/sanitize-body';
 
@@ -20,7 +24,10 @@ describe('cleanBody', () => {
     ['<a href=" javascript:alert(1)">x</a>', '<a rel="noopener noreferrer nofollow">x</a>'],
     ['<a href="data:text/html,<script>alert(1)</script>">x</a>', '<a rel="noopener noreferrer nofollow">x</a>'],
     ['<a href="//evil.example">x</a>', '<a rel="noopener noreferrer nofollow">x</a>'],
-    ['<a href="https://example.org" onmouseover="x">x</a>', '<a href="https://example.org" rel="noopener noreferrer nofollow">x</a>'],
+    [
+      '<a href="https://example.org" onmouseover="x">x</a>',
+      '<a href="https://example.org" rel="noopener noreferrer nofollow">x</a>',
+    ],
     ['<img src=x onerror=alert(1)>text', 'text'],
     ['<svg><script>alert(1)</script></svg>ok', 'ok'],
     ['<style>body{display:none}</style>ok', 'ok'],
@@ -32,8 +39,14 @@ describe('cleanBody', () => {
   });
 
   test.each([
-    ['empty', ''], ['blank', '   '], ['only a script', '<script>x</script>'], ['an empty paragraph', '<p> </p>'], ['a lone &nbsp;', '&nbsp;'],
-    ['a number', 42], ['null', null], ['5001 characters', 'x'.repeat(5001)],
+    ['empty', ''],
+    ['blank', '   '],
+    ['only a script', '<script>x</script>'],
+    ['an empty paragraph', '<p> </p>'],
+    ['a lone &nbsp;', '&nbsp;'],
+    ['a number', 42],
+    ['null', null],
+    ['5001 characters', 'x'.repeat(5001)],
   ])('refuses %s naming the field', (_name, input) => {
     expect(fieldOf(() => cleanBody(input))).toBe('body');
   });
@@ -46,11 +59,21 @@ describe('cleanBody', () => {
 
 describe('mayMessage', () => {
   const facts = (overrides: Partial<MessagingFacts>): MessagingFacts => ({
-    senderRole: 'student', senderTeaches: [], senderEnrolledIn: [], recipientTeaches: [], recipientEnrolledIn: [], recipientHasWrittenToSender: false, ...overrides,
+    senderRole: 'student',
+    senderTeaches: [],
+    senderEnrolledIn: [],
+    recipientTeaches: [],
+    recipientEnrolledIn: [],
+    recipientHasWrittenToSender: false,
+    ...overrides,
   });
   test.each<[string, Partial<MessagingFacts>, boolean]>([
     ['student to a teacher of their course', { senderEnrolledIn: ['c1'], recipientTeaches: ['c1'] }, true],
-    ['teacher to a student of their course', { senderRole: 'teacher', senderTeaches: ['c1'], recipientEnrolledIn: ['c1'] }, true],
+    [
+      'teacher to a student of their course',
+      { senderRole: 'teacher', senderTeaches: ['c1'], recipientEnrolledIn: ['c1'] },
+      true,
+    ],
     ['student to a teacher of another course', { senderEnrolledIn: ['c1'], recipientTeaches: ['c2'] }, false],
     ['classmates', { senderEnrolledIn: ['c1'], recipientEnrolledIn: ['c1'] }, false],
     ['co-teachers', { senderRole: 'teacher', senderTeaches: ['c1'], recipientTeaches: ['c1'] }, false],
@@ -64,12 +87,19 @@ describe('mayMessage', () => {
 
 describe('buildCommentTree', () => {
   const row = (documentId: string, minute: number, parent?: string, extra: Partial<CommentRow> = {}): CommentRow => ({
-    id: minute, documentId, body: `body ${documentId}`, createdAt: new Date(Date.UTC(2026, 0, 1, 0, minute)).toISOString(),
-    author: { id: 1, username: 'u' }, parent: parent ? { documentId: parent } : null, ...extra,
+    id: minute,
+    documentId,
+    body: `body ${documentId}`,
+    createdAt: new Date(Date.UTC(2026, 0, 1, 0, minute)).toISOString(),
+    author: { id: 1, username: 'u' },
+    parent: parent ? { documentId: parent } : null,
+    ...extra,
   });
 
   test('nests replies under parents, each level oldest first, whatever the input order', () => {
-    const tree = buildCommentTree([row('c', 3, 'a'), row('b', 2), row('a', 1), row('d', 4, 'c'), row('e', 0, 'a')], { canSeeHidden: false });
+    const tree = buildCommentTree([row('c', 3, 'a'), row('b', 2), row('a', 1), row('d', 4, 'c'), row('e', 0, 'a')], {
+      canSeeHidden: false,
+    });
     expect(tree.map((node) => node.documentId)).toEqual(['a', 'b']);
     expect(tree[0].replies.map((node) => node.documentId)).toEqual(['e', 'c']);
     expect(tree[0].replies[1].replies[0]).toMatchObject({ documentId: 'd', parent: 'c' });
@@ -77,15 +107,30 @@ describe('buildCommentTree', () => {
   });
 
   test('hidden bodies show only to moderators; deleted leaves vanish, deleted parents stay as placeholders', () => {
-    const rows = [row('a', 1, undefined, { isHidden: true }), row('b', 2, undefined, { deletedAt: new Date() }), row('c', 3, undefined, { deletedAt: new Date() }), row('d', 4, 'c')];
+    const rows = [
+      row('a', 1, undefined, { isHidden: true }),
+      row('b', 2, undefined, { deletedAt: new Date() }),
+      row('c', 3, undefined, { deletedAt: new Date() }),
+      row('d', 4, 'c'),
+    ];
     const forStudent = buildCommentTree(rows, { canSeeHidden: false });
-    expect(forStudent.map((node) => [node.documentId, node.body])).toEqual([['a', null], ['c', null]]);
-    expect(forStudent[1]).toMatchObject({ isDeleted: true, author: null, replies: [expect.objectContaining({ documentId: 'd' })] });
+    expect(forStudent.map((node) => [node.documentId, node.body])).toEqual([
+      ['a', null],
+      ['c', null],
+    ]);
+    expect(forStudent[1]).toMatchObject({
+      isDeleted: true,
+      author: null,
+      replies: [expect.objectContaining({ documentId: 'd' })],
+    });
     expect(buildCommentTree(rows, { canSeeHidden: true })[0].body).toBe('body a');
   });
 
   test('an orphan reply shows at the top, and a cycle cannot loop forever', () => {
-    expect(buildCommentTree([row('x', 1, 'missing')], { canSeeHidden: false })[0]).toMatchObject({ documentId: 'x', parent: null });
+    expect(buildCommentTree([row('x', 1, 'missing')], { canSeeHidden: false })[0]).toMatchObject({
+      documentId: 'x',
+      parent: null,
+    });
     expect(buildCommentTree([row('p', 1, 'q'), row('q', 2, 'p')], { canSeeHidden: false })).toEqual([]);
   });
 });
@@ -97,8 +142,14 @@ describe('audienceParam', () => {
     expect(audienceParam({ course: 'abc123' })).toEqual({ course: 'abc123' });
   });
   test.each<[unknown, string]>([
-    [undefined, 'audience'], [[], 'audience'], [{}, 'audience'], [{ all: true, role: 'admin' }, 'audience'],
-    [{ all: 'yes' }, 'audience.all'], [{ role: 'public' }, 'audience.role'], [{ course: '' }, 'audience.course'], [{ group: 1 }, 'audience.group'],
+    [undefined, 'audience'],
+    [[], 'audience'],
+    [{}, 'audience'],
+    [{ all: true, role: 'admin' }, 'audience'],
+    [{ all: 'yes' }, 'audience.all'],
+    [{ role: 'public' }, 'audience.role'],
+    [{ course: '' }, 'audience.course'],
+    [{ group: 1 }, 'audience.group'],
   ])('refuses %p naming %s', (input, field) => {
     expect(fieldOf(() => audienceParam(input))).toBe(field);
   });

@@ -8,7 +8,8 @@ import { coreRouteNames, modelOfRoute } from '../../src/query-validation/target'
 import { contentQueryIssues, plainQueryIssues } from '../../src/query-validation/validate-query';
 
 /** Parsed exactly as `strapi::query` parses (node_modules/@strapi/core/dist/middlewares/query.js). */
-const parseQuery = (querystring: string) => parse(querystring, { strictNullHandling: true, arrayLimit: 100, depth: 20 }) as Record<string, unknown>;
+const parseQuery = (querystring: string) =>
+  parse(querystring, { strictNullHandling: true, arrayLimit: 100, depth: 20 }) as Record<string, unknown>;
 
 const models: Record<string, Model> = {
   'api::course.course': {
@@ -40,7 +41,10 @@ const models: Record<string, Model> = {
   'api::category.category': {
     uid: 'api::category.category',
     modelType: 'contentType',
-    attributes: { name: { type: 'string' }, courses: { type: 'relation', relation: 'oneToMany', target: 'api::course.course' } },
+    attributes: {
+      name: { type: 'string' },
+      courses: { type: 'relation', relation: 'oneToMany', target: 'api::course.course' },
+    },
   },
   'api::lesson.lesson': {
     uid: 'api::lesson.lesson',
@@ -56,25 +60,36 @@ const models: Record<string, Model> = {
     uid: 'plugin::users-permissions.user',
     modelType: 'contentType',
     options: { privateAttributes: ['resetPasswordToken'] },
-    attributes: { username: { type: 'string' }, password: { type: 'password' }, resetPasswordToken: { type: 'string' } },
+    attributes: {
+      username: { type: 'string' },
+      password: { type: 'password' },
+      resetPasswordToken: { type: 'string' },
+    },
   },
-  'plugin::upload.file': { uid: 'plugin::upload.file', modelType: 'contentType', attributes: { name: { type: 'string' }, url: { type: 'string' } } },
+  'plugin::upload.file': {
+    uid: 'plugin::upload.file',
+    modelType: 'contentType',
+    attributes: { name: { type: 'string' }, url: { type: 'string' } },
+  },
   'shared.seo': { uid: 'shared.seo', modelType: 'component', attributes: { metaTitle: { type: 'string' } } },
 };
 
 const schemas: Schemas = {
   model: (uid) => models[uid],
-  isPrivate: (model, key) => model.attributes[key]?.private === true || (model.options?.privateAttributes ?? []).includes(key),
+  isPrivate: (model, key) =>
+    model.attributes[key]?.private === true || (model.options?.privateAttributes ?? []).includes(key),
 };
 
 const course = models['api::course.course'];
-const issuesOf = (querystring: string) => contentQueryIssues(parseQuery(querystring), course, schemas, DEFAULT_QUERY_LIMITS);
+const issuesOf = (querystring: string) =>
+  contentQueryIssues(parseQuery(querystring), course, schemas, DEFAULT_QUERY_LIMITS);
 const firstPath = (querystring: string) => issuesOf(querystring)[0]?.path;
 
 const list = (name: string, count: number, value: (index: number) => string) =>
   Array.from({ length: count }, (_, index) => `${name}[${index}]=${value(index)}`).join('&');
 const nestedAnd = (levels: number) => `filters${'[$and][0]'.repeat(levels)}[title][$eq]=x`;
-const nestedPopulate = (levels: number) => `populate${'[lessons][populate][course][populate]'.repeat(levels / 2)}=*`.replace(/\[populate\]=\*$/, '=true');
+const nestedPopulate = (levels: number) =>
+  `populate${'[lessons][populate][course][populate]'.repeat(levels / 2)}=*`.replace(/\[populate\]=\*$/, '=true');
 
 describe('queries Strapi accepts pass', () => {
   test.each([
@@ -165,7 +180,10 @@ describe('malformed queries are refused, naming the parameter', () => {
     ['sort[title][x]=asc', ['sort', 'title']],
     ['populate[lessons][filters][$and]=x', ['populate', 'lessons', 'filters', '$and']],
     ['populate[lessons][sort][title][x]=asc', ['populate', 'lessons', 'sort', 'title']],
-    ['populate[lessons][populate][course][filters][id][$gt]=abc', ['populate', 'lessons', 'populate', 'course', 'filters', 'id', '$gt']],
+    [
+      'populate[lessons][populate][course][filters][id][$gt]=abc',
+      ['populate', 'lessons', 'populate', 'course', 'filters', 'id', '$gt'],
+    ],
     ['pagination[page]=1e20', ['pagination', 'page']],
     ['pagination[start]=1e20', ['pagination', 'start']],
     ['pagination[limit]=1e20', ['pagination', 'limit']],
@@ -274,12 +292,28 @@ describe('malformed queries are refused, naming the parameter', () => {
 
 describe('bounds', () => {
   test.each([
-    ['101 items in $or', `filters[$or]=x&${list('filters[$or]', 101, (index) => `x${index}`)}`.replace('filters[$or]=x&', ''), ['filters', '$or']],
+    [
+      '101 items in $or',
+      `filters[$or]=x&${list('filters[$or]', 101, (index) => `x${index}`)}`.replace('filters[$or]=x&', ''),
+      ['filters', '$or'],
+    ],
     ['101 items in $and', list('filters[$and]', 101, () => 'x').replace(/=x/g, '[title][$eq]=x'), ['filters', '$and']],
     ['101 items in $in', list('filters[id][$in]', 101, (index) => String(index + 1)), ['filters', 'id', '$in']],
-    ['101 items in $notIn', list('filters[id][$notIn]', 101, (index) => String(index + 1)), ['filters', 'id', '$notIn']],
-    ['101 repeated values', Array.from({ length: 101 }, (_, index) => `filters[title][$in]=${index}`).join('&'), ['filters', 'title', '$in']],
-    ['filters nested 7 levels deep', nestedAnd(6), ['filters', '$and', '0', '$and', '0', '$and', '0', '$and', '0', '$and', '0', '$and', '0']],
+    [
+      '101 items in $notIn',
+      list('filters[id][$notIn]', 101, (index) => String(index + 1)),
+      ['filters', 'id', '$notIn'],
+    ],
+    [
+      '101 repeated values',
+      Array.from({ length: 101 }, (_, index) => `filters[title][$in]=${index}`).join('&'),
+      ['filters', 'title', '$in'],
+    ],
+    [
+      'filters nested 7 levels deep',
+      nestedAnd(6),
+      ['filters', '$and', '0', '$and', '0', '$and', '0', '$and', '0', '$and', '0', '$and', '0'],
+    ],
     ['populate nested 7 levels deep', nestedPopulate(8), undefined],
   ])('%s is refused', (_label, querystring, path) => {
     const issues = issuesOf(querystring);
@@ -304,14 +338,23 @@ describe('bounds', () => {
 
   test('limits come from the environment when they are positive whole numbers', () => {
     expect(queryLimitsFrom({})).toEqual(DEFAULT_QUERY_LIMITS);
-    expect(queryLimitsFrom({ QUERY_MAX_ITEMS: '50', QUERY_MAX_PAGE: '20', QUERY_MAX_DEPTH: 'x', QUERY_MAX_BYTES: '0' })).toMatchObject({
+    expect(
+      queryLimitsFrom({ QUERY_MAX_ITEMS: '50', QUERY_MAX_PAGE: '20', QUERY_MAX_DEPTH: 'x', QUERY_MAX_BYTES: '0' })
+    ).toMatchObject({
       maxItems: 50,
       maxPage: 20,
       maxDepth: DEFAULT_QUERY_LIMITS.maxDepth,
       maxQueryBytes: DEFAULT_QUERY_LIMITS.maxQueryBytes,
     });
     const limits = queryLimitsFrom({ QUERY_MAX_ITEMS: '2' });
-    expect(contentQueryIssues(parseQuery('filters[id][$in][0]=1&filters[id][$in][1]=2&filters[id][$in][2]=3'), course, schemas, limits)[0].path).toEqual(['filters', 'id', '$in']);
+    expect(
+      contentQueryIssues(
+        parseQuery('filters[id][$in][0]=1&filters[id][$in][1]=2&filters[id][$in][2]=3'),
+        course,
+        schemas,
+        limits
+      )[0].path
+    ).toEqual(['filters', 'id', '$in']);
   });
 
   test('at most ten issues are reported, however many there are', () => {
@@ -338,7 +381,10 @@ describe('which model a route reads its query against', () => {
   const names = coreRouteNames({
     'api::course.course': { kind: 'collectionType', info: { pluralName: 'courses', singularName: 'course' } },
     'api::homepage.homepage': { kind: 'singleType', info: { pluralName: 'homepages', singularName: 'homepage' } },
-    'plugin::enrollment.enrollment': { kind: 'collectionType', info: { pluralName: 'enrollments', singularName: 'enrollment' } },
+    'plugin::enrollment.enrollment': {
+      kind: 'collectionType',
+      info: { pluralName: 'enrollments', singularName: 'enrollment' },
+    },
   });
   test.each([
     ['/api/courses', 'api::course.course'],
@@ -365,9 +411,12 @@ test('the rules only read the query: a frozen query is checked as is, so control
     if (value && typeof value === 'object') Object.values(Object.freeze(value)).forEach(deepFreeze);
     return value;
   };
-  const querystring = 'filters[$or][0][title][$eq]=a&filters[price][$gt]=abc&sort=title:desc&fields=title&populate[lessons][fields][0]=title&pagination[page]=2';
+  const querystring =
+    'filters[$or][0][title][$eq]=a&filters[price][$gt]=abc&sort=title:desc&fields=title&populate[lessons][fields][0]=title&pagination[page]=2';
   const query = deepFreeze(parseQuery(querystring)) as Record<string, unknown>;
-  expect(contentQueryIssues(query, course, schemas, DEFAULT_QUERY_LIMITS).map((issue) => issue.path)).toEqual([['filters', 'price', '$gt']]);
+  expect(contentQueryIssues(query, course, schemas, DEFAULT_QUERY_LIMITS).map((issue) => issue.path)).toEqual([
+    ['filters', 'price', '$gt'],
+  ]);
   expect(plainQueryIssues(query, DEFAULT_QUERY_LIMITS)).toEqual([]);
   expect(query).toEqual(parseQuery(querystring));
 });
@@ -390,6 +439,8 @@ test("a refusal is Strapi's ValidationError with details.errors naming each para
   expect(error.details).toEqual({
     source: 'query',
     param: 'filters',
-    errors: [{ path: ['filters', 'price', '$gt'], message: 'filters[price][$gt] must be a number', name: 'ValidationError' }],
+    errors: [
+      { path: ['filters', 'price', '$gt'], message: 'filters[price][$gt] must be a number', name: 'ValidationError' },
+    ],
   });
 });

@@ -1,5 +1,18 @@
-import { attemptQuestions, mayReview, questionsForStudent, resultsWithAnswers, shuffled } from '../../src/plugins/grading/server/src/rules/attempt-questions';
-import { AnswerError, normaliseText, parseAnswers, questionCredit, scoreQuiz, type AttemptQuestion } from '../../src/plugins/grading/server/src/rules/score-quiz';
+import {
+  attemptQuestions,
+  mayReview,
+  questionsForStudent,
+  resultsWithAnswers,
+  shuffled,
+} from '../../src/plugins/grading/server/src/rules/attempt-questions';
+import {
+  AnswerError,
+  normaliseText,
+  parseAnswers,
+  questionCredit,
+  scoreQuiz,
+  type AttemptQuestion,
+} from '../../src/plugins/grading/server/src/rules/score-quiz';
 
 const question = (overrides: Partial<AttemptQuestion> & Pick<AttemptQuestion, 'id' | 'type'>): AttemptQuestion => ({
   prompt: 'Q',
@@ -13,7 +26,14 @@ const question = (overrides: Partial<AttemptQuestion> & Pick<AttemptQuestion, 'i
   ...overrides,
 });
 
-const single = question({ id: 1, type: 'single', options: [{ id: 11, text: 'a', correct: true }, { id: 12, text: 'b', correct: false }] });
+const single = question({
+  id: 1,
+  type: 'single',
+  options: [
+    { id: 11, text: 'a', correct: true },
+    { id: 12, text: 'b', correct: false },
+  ],
+});
 const multiple = question({
   id: 2,
   type: 'multiple',
@@ -25,8 +45,20 @@ const multiple = question({
     { id: 24, text: 'd', correct: false },
   ],
 });
-const partial = { ...multiple, id: 3, partialCredit: true, options: multiple.options.map((option) => ({ ...option, id: option.id + 10 })) };
-const trueFalse = question({ id: 4, type: 'true_false', options: [{ id: 41, text: 'True', correct: false }, { id: 42, text: 'False', correct: true }] });
+const partial = {
+  ...multiple,
+  id: 3,
+  partialCredit: true,
+  options: multiple.options.map((option) => ({ ...option, id: option.id + 10 })),
+};
+const trueFalse = question({
+  id: 4,
+  type: 'true_false',
+  options: [
+    { id: 41, text: 'True', correct: false },
+    { id: 42, text: 'False', correct: true },
+  ],
+});
 const shortText = question({ id: 5, type: 'short_text', points: 2, acceptedAnswers: ['New York', 'NYC'] });
 const numeric = question({ id: 6, type: 'numeric', numericAnswer: 3.14, tolerance: 0.01 });
 const exact = question({ id: 7, type: 'numeric', numericAnswer: 0.3, tolerance: 0 });
@@ -81,7 +113,12 @@ describe('scoring a whole attempt', () => {
     expect(score.percent).toBe(64.29);
     expect(score.passed).toBe(true);
     expect(scoreQuiz(all, answers, 65).passed).toBe(false);
-    expect(score.results.find((result) => result.question === 3)).toEqual({ question: 3, points: 4, earned: 2, correct: false });
+    expect(score.results.find((result) => result.question === 3)).toEqual({
+      question: 3,
+      points: 4,
+      earned: 2,
+      correct: false,
+    });
   });
 
   test('empty answers score zero and fail', () => {
@@ -101,7 +138,14 @@ describe('malformed answers are refused with the field named', () => {
     ['an answer that is not an object', ['x'], ['answers', 0]],
     ['an unknown question id', [{ question: 99, choices: [11] }], ['answers', 0, 'question']],
     ['a question id that is not a number', [{ question: '1', choices: [11] }], ['answers', 0, 'question']],
-    ['the same question twice', [{ question: 1, choices: [11] }, { question: 1, choices: [12] }], ['answers', 1, 'question']],
+    [
+      'the same question twice',
+      [
+        { question: 1, choices: [11] },
+        { question: 1, choices: [12] },
+      ],
+      ['answers', 1, 'question'],
+    ],
     ['an option of another question', [{ question: 1, choices: [21] }], ['answers', 0, 'choices']],
     ['the same choice twice', [{ question: 2, choices: [21, 21] }], ['answers', 0, 'choices']],
     ['two choices on a single-choice question', [{ question: 1, choices: [11, 12] }], ['answers', 0, 'choices']],
@@ -126,8 +170,26 @@ describe('malformed answers are refused with the field named', () => {
 
 describe('the questions of an attempt', () => {
   const components = [
-    { id: 1, type: 'single' as const, prompt: 'P1', points: '2', options: [{ id: 11, text: 'a', correct: true }, { id: 12, text: 'b', correct: null }], explanation: 'why' },
-    { id: 2, type: 'true_false' as const, prompt: 'P2', options: [{ id: 21, text: 'True', correct: true }, { id: 22, text: 'False' }] },
+    {
+      id: 1,
+      type: 'single' as const,
+      prompt: 'P1',
+      points: '2',
+      options: [
+        { id: 11, text: 'a', correct: true },
+        { id: 12, text: 'b', correct: null },
+      ],
+      explanation: 'why',
+    },
+    {
+      id: 2,
+      type: 'true_false' as const,
+      prompt: 'P2',
+      options: [
+        { id: 21, text: 'True', correct: true },
+        { id: 22, text: 'False' },
+      ],
+    },
     { id: 3, type: 'short_text' as const, prompt: 'P3', acceptedAnswers: ['x', 7] },
     { id: 4, type: 'numeric' as const, prompt: 'P4', numericAnswer: '2.5', tolerance: null },
   ];
@@ -135,7 +197,13 @@ describe('the questions of an attempt', () => {
   test('copy the quiz with numbers and answers normalised', () => {
     const questions = attemptQuestions(components, { shuffleQuestions: false, shuffleOptions: false });
     expect(questions.map((entry) => entry.id)).toEqual([1, 2, 3, 4]);
-    expect(questions[0]).toMatchObject({ points: 2, options: [{ id: 11, correct: true }, { id: 12, correct: false }] });
+    expect(questions[0]).toMatchObject({
+      points: 2,
+      options: [
+        { id: 11, correct: true },
+        { id: 12, correct: false },
+      ],
+    });
     expect(questions[2].acceptedAnswers).toEqual(['x']);
     expect(questions[3]).toMatchObject({ numericAnswer: 2.5, tolerance: 0, points: 1 });
   });
@@ -154,8 +222,11 @@ describe('the questions of an attempt', () => {
   });
 
   test('students see prompts and options, never correctness, accepted answers or explanations', () => {
-    const shown = JSON.stringify(questionsForStudent(attemptQuestions(components, { shuffleQuestions: false, shuffleOptions: false })));
-    for (const secret of ['correct', 'acceptedAnswers', 'numericAnswer', 'tolerance', 'explanation', 'why', '2.5']) expect(shown).not.toContain(secret);
+    const shown = JSON.stringify(
+      questionsForStudent(attemptQuestions(components, { shuffleQuestions: false, shuffleOptions: false }))
+    );
+    for (const secret of ['correct', 'acceptedAnswers', 'numericAnswer', 'tolerance', 'explanation', 'why', '2.5'])
+      expect(shown).not.toContain(secret);
     expect(shown).toContain('P1');
   });
 

@@ -6,18 +6,29 @@ import securityHeaders from '../../src/http/security-headers';
 
 // The stock factories these replace, from the pinned @strapi/core (not exported: read from its build): the
 // answers must not differ.
-const stockMiddleware = (file: string) => require(path.join(path.dirname(require.resolve('@strapi/core')), 'middlewares', file));
+const stockMiddleware = (file: string) =>
+  require(path.join(path.dirname(require.resolve('@strapi/core')), 'middlewares', file));
 const { security: stockSecurity } = stockMiddleware('security.js');
 const { body: stockBody } = stockMiddleware('body.js');
 
 const strapiWith = (playground: boolean) =>
   ({
-    plugin: (name: string) => (name === 'graphql' ? { service: () => ({ playground: { isEnabled: () => playground } }), config: () => '/graphql' } : undefined),
+    plugin: (name: string) =>
+      name === 'graphql'
+        ? { service: () => ({ playground: { isEnabled: () => playground } }), config: () => '/graphql' }
+        : undefined,
     config: { get: (key: string) => (key === 'admin.path' ? '/admin' : undefined) },
   }) as any;
 
 const SECURITY_CONFIG = {
-  contentSecurityPolicy: { useDefaults: true, directives: { 'connect-src': ["'self'", 'https:'], 'img-src': ["'self'", 'data:', 'https://media.example'], upgradeInsecureRequests: null } },
+  contentSecurityPolicy: {
+    useDefaults: true,
+    directives: {
+      'connect-src': ["'self'", 'https:'],
+      'img-src': ["'self'", 'data:', 'https://media.example'],
+      upgradeInsecureRequests: null,
+    },
+  },
   referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
 };
 
@@ -85,11 +96,23 @@ describe('body parsing: koa-body built once, the same answers as the stock middl
   const stock = appWith(stockBody);
 
   test.each([
-    ['JSON', (app: any) => request(app).post('/api/x').send({ answers: [1, 2], note: 'привет' })],
+    [
+      'JSON',
+      (app: any) =>
+        request(app)
+          .post('/api/x')
+          .send({ answers: [1, 2], note: 'привет' }),
+    ],
     ['a form', (app: any) => request(app).post('/api/x').type('form').send('a=1&b=two')],
     ['no body', (app: any) => request(app).get('/api/x')],
     ['malformed JSON', (app: any) => request(app).post('/api/x').set('content-type', 'application/json').send('{"a":')],
-    ['JSON over the limit', (app: any) => request(app).post('/api/x').send({ text: 'x'.repeat(2048) })],
+    [
+      'JSON over the limit',
+      (app: any) =>
+        request(app)
+          .post('/api/x')
+          .send({ text: 'x'.repeat(2048) }),
+    ],
     ['a file', (app: any) => request(app).post('/api/upload').attach('files', Buffer.from('hello'), 'hello.txt')],
   ])('%s', async (_label, send) => {
     const [mine, theirs] = [await send(ours), await send(stock)];

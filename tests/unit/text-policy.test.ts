@@ -1,11 +1,20 @@
-import { cleanText, isSafeLinkDestination, plainText, sanitizeMarkdown, sanitizeRichText, toPlainText } from '../../src/content/rich-text';
+import {
+  cleanText,
+  isSafeLinkDestination,
+  plainText,
+  sanitizeMarkdown,
+  sanitizeRichText,
+  toPlainText,
+} from '../../src/content/rich-text';
 import { TEXT_POLICY } from '../../src/content/text-policy';
 import { forbiddenIn, HOSTILE_MIX, HOSTILE_TEXT, ORDINARY } from '../helpers/hostile-text';
 
 const PROFILES = ['plain', 'html', 'markdown'] as const;
 
 describe('every profile removes the hostile payloads and keeps ordinary text', () => {
-  test.each(PROFILES.flatMap((profile) => [...HOSTILE_TEXT, HOSTILE_MIX].map((payload) => [profile, payload] as const)))('%s: %s', (profile, payload) => {
+  test.each(
+    PROFILES.flatMap((profile) => [...HOSTILE_TEXT, HOSTILE_MIX].map((payload) => [profile, payload] as const))
+  )('%s: %s', (profile, payload) => {
     const once = cleanText(payload, profile);
     expect(forbiddenIn(once)).toBeNull();
     // Cleaning twice changes nothing: a value cleaned by the document middleware and the database lifecycle is the same.
@@ -40,12 +49,17 @@ describe('plain', () => {
   ])('%j → %j', (input, expected) => expect(toPlainText(input)).toBe(expected));
 
   test('nothing left can open a tag', () => {
-    for (const payload of [...HOSTILE_TEXT, '&lt;img src=x onerror=alert(1)&gt;', '<<script>script>alert(1)<</script>/script>']) {
+    for (const payload of [
+      ...HOSTILE_TEXT,
+      '&lt;img src=x onerror=alert(1)&gt;',
+      '<<script>script>alert(1)<</script>/script>',
+    ]) {
       expect(toPlainText(payload)).not.toMatch(/<[A-Za-z!/?]/);
     }
   });
 
-  test('notification text collapses whitespace', () => expect(plainText('<p>Exam <b>Friday</b></p>\n<p>Room 5</p>')).toBe('Exam Friday Room 5'));
+  test('notification text collapses whitespace', () =>
+    expect(plainText('<p>Exam <b>Friday</b></p>\n<p>Room 5</p>')).toBe('Exam Friday Room 5'));
 });
 
 describe('markdown', () => {
@@ -54,7 +68,10 @@ describe('markdown', () => {
     ['a < b and c > d', 'a < b and c > d'],
     ['> a quote\n> more', '> a quote\n> more'],
     ['# Title\n\n- one\n- two', '# Title\n\n- one\n- two'],
-    ['[site](https://example.org) and [rel](/lessons/1) and [mail](mailto:a@b.org)', '[site](https://example.org) and [rel](/lessons/1) and [mail](mailto:a@b.org)'],
+    [
+      '[site](https://example.org) and [rel](/lessons/1) and [mail](mailto:a@b.org)',
+      '[site](https://example.org) and [rel](/lessons/1) and [mail](mailto:a@b.org)',
+    ],
     ['<https://example.org/x?a=1&b=2>', '<https://example.org/x?a=1&b=2>'],
     ['Hi <b>there</b><script>alert(1)</script>', 'Hi <b>there</b>'],
     ['[x](javascript:alert(1))', '[x](#))'],
@@ -70,8 +87,11 @@ describe('markdown', () => {
   ])('%j → %j', (input, expected) => expect(sanitizeMarkdown(input)).toBe(expected));
 
   test('a top-level fenced code block is kept byte for byte, HTML samples included', () => {
-    const text = 'Intro <script>x</script>\n\n```html\n<div onclick="go()">Hi</div>\n<script>alert(1)</script>\n```\n\nAfter <img src=x onerror=alert(1)>';
-    expect(sanitizeMarkdown(text)).toBe('Intro\n\n```html\n<div onclick="go()">Hi</div>\n<script>alert(1)</script>\n```\n\nAfter');
+    const text =
+      'Intro <script>x</script>\n\n```html\n<div onclick="go()">Hi</div>\n<script>alert(1)</script>\n```\n\nAfter <img src=x onerror=alert(1)>';
+    expect(sanitizeMarkdown(text)).toBe(
+      'Intro\n\n```html\n<div onclick="go()">Hi</div>\n<script>alert(1)</script>\n```\n\nAfter'
+    );
   });
 
   test('a fence that does not start a top-level block is prose, and sanitised', () => {
@@ -86,8 +106,19 @@ describe('markdown', () => {
   });
 
   test('link destinations', () => {
-    for (const safe of ['https://x.org', 'http://x.org/a:b', '/path', 'page', '#top', 'mailto:a@b.org', '?q=1']) expect(isSafeLinkDestination(safe)).toBe(true);
-    for (const unsafe of ['javascript:x', ' javascript:x', 'JAVASCRIPT:x', 'java\\script:x', 'jav&#x61;script:x', 'javascript&colon;x', 'vbscript:x', 'data:text/html,x', 'java\tscript:x']) {
+    for (const safe of ['https://x.org', 'http://x.org/a:b', '/path', 'page', '#top', 'mailto:a@b.org', '?q=1'])
+      expect(isSafeLinkDestination(safe)).toBe(true);
+    for (const unsafe of [
+      'javascript:x',
+      ' javascript:x',
+      'JAVASCRIPT:x',
+      'java\\script:x',
+      'jav&#x61;script:x',
+      'javascript&colon;x',
+      'vbscript:x',
+      'data:text/html,x',
+      'java\tscript:x',
+    ]) {
       expect(isSafeLinkDestination(unsafe)).toBe(false);
     }
   });

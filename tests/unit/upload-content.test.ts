@@ -10,7 +10,12 @@ describe('judgeContent: the bytes decide, not the name or the declared type', ()
     ['MZ header alone', Buffer.from('MZ\x90\x00'), undefined, 'notes.txt'],
     ['Mach-O', Buffer.from([0xcf, 0xfa, 0xed, 0xfe, 7, 0, 0, 1]), undefined, 'a.png'],
     ['shell script', SHELL, undefined, 'notes.txt'],
-    ['script after a BOM and blank lines', Buffer.from('\ufeff\n\n#!/usr/bin/env python3\nprint(1)\n'), undefined, 'a.csv'],
+    [
+      'script after a BOM and blank lines',
+      Buffer.from('\ufeff\n\n#!/usr/bin/env python3\nprint(1)\n'),
+      undefined,
+      'a.csv',
+    ],
     ['HTML', HTML, undefined, 'cover.png'],
     ['HTML after text', HTML_AFTER_TEXT, undefined, 'notes.txt'],
     ['upper-case markup', Buffer.from('hello\n<SCRIPT src=x></SCRIPT>'), undefined, 'notes.txt'],
@@ -18,7 +23,10 @@ describe('judgeContent: the bytes decide, not the name or the declared type', ()
     ['SVG without script', SVG_PLAIN, undefined, 'logo.svg'],
     ['SVG detected', Buffer.from('x'), 'image/svg+xml', 'logo.png'],
   ])('%s is dangerous', (_name, head, detectedMime, fileName) => {
-    expect(judgeContent({ head, detectedMime, fileName })).toMatchObject({ accepted: false, reason: 'dangerous_content' });
+    expect(judgeContent({ head, detectedMime, fileName })).toMatchObject({
+      accepted: false,
+      reason: 'dangerous_content',
+    });
   });
 
   test.each([
@@ -26,7 +34,10 @@ describe('judgeContent: the bytes decide, not the name or the declared type', ()
     ['an archive', Buffer.from('PK'), 'application/zip', 'files.zip'],
     ['a font', Buffer.from('x'), 'font/woff2', 'a.woff2'],
   ])('%s is not an accepted type', (_name, head, detectedMime, fileName) => {
-    expect(judgeContent({ head, detectedMime, fileName })).toMatchObject({ accepted: false, reason: 'file_type_not_allowed' });
+    expect(judgeContent({ head, detectedMime, fileName })).toMatchObject({
+      accepted: false,
+      reason: 'file_type_not_allowed',
+    });
   });
 
   test.each([
@@ -34,18 +45,34 @@ describe('judgeContent: the bytes decide, not the name or the declared type', ()
     ['MP4', 'video/mp4', 'lecture', 'video/mp4'],
     ['MP3', 'audio/mpeg', 'a.mp3', 'audio/mpeg'],
     ['PDF', 'application/pdf', 'a.pdf', 'application/pdf'],
-    ['DOCX seen as a zip', 'application/zip', 'essay.docx', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'],
+    [
+      'DOCX seen as a zip',
+      'application/zip',
+      'essay.docx',
+      'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    ],
     ['DOC seen as a compound file', 'application/x-cfb', 'essay.doc', 'application/msword'],
   ])('%s is stored with the type its content shows', (_name, detectedMime, fileName, mime) => {
     expect(judgeContent({ head: Buffer.from('binary'), detectedMime, fileName })).toEqual({ accepted: true, mime });
   });
 
   test('plain text is text/plain, or text/csv when named or declared so', () => {
-    expect(judgeContent({ head: TEXT, fileName: 'notes.png', declaredMime: 'image/png' })).toEqual({ accepted: true, mime: 'text/plain' });
-    expect(judgeContent({ head: Buffer.from('a,b\n1,2\n'), fileName: 'marks.csv' })).toEqual({ accepted: true, mime: 'text/csv' });
-    expect(judgeContent({ head: Buffer.from('a,b\n1,2\n'), fileName: 'marks', declaredMime: 'text/csv' })).toEqual({ accepted: true, mime: 'text/csv' });
+    expect(judgeContent({ head: TEXT, fileName: 'notes.png', declaredMime: 'image/png' })).toEqual({
+      accepted: true,
+      mime: 'text/plain',
+    });
+    expect(judgeContent({ head: Buffer.from('a,b\n1,2\n'), fileName: 'marks.csv' })).toEqual({
+      accepted: true,
+      mime: 'text/csv',
+    });
+    expect(judgeContent({ head: Buffer.from('a,b\n1,2\n'), fileName: 'marks', declaredMime: 'text/csv' })).toEqual({
+      accepted: true,
+      mime: 'text/csv',
+    });
     // A word that merely starts like a tag is not markup.
-    expect(judgeContent({ head: Buffer.from('<header> and <headline> are words'), fileName: 'a.txt' })).toMatchObject({ accepted: true });
+    expect(judgeContent({ head: Buffer.from('<header> and <headline> are words'), fileName: 'a.txt' })).toMatchObject({
+      accepted: true,
+    });
   });
 });
 
@@ -70,7 +97,10 @@ describe('media field kinds', () => {
     [7, [7]],
     ['8', [8]],
     [{ id: 9 }, [9]],
-    [[1, { id: 2 }, '3'], [1, 2, 3]],
+    [
+      [1, { id: 2 }, '3'],
+      [1, 2, 3],
+    ],
     [{ connect: [4, { id: 5 }], set: [6] }, [4, 5, 6]],
     [null, []],
     ['abc', []],

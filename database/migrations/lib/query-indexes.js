@@ -9,13 +9,31 @@
 const INDEXES = [
   // Catalog lists: published rows of one locale, newest first (GET /courses, /articles).
   { name: 'lyceum_courses_catalog_idx', uid: 'api::course.course', columns: ['published_at', 'locale', 'created_at'] },
-  { name: 'lyceum_articles_catalog_idx', uid: 'api::article.article', columns: ['published_at', 'locale', 'created_at'] },
+  {
+    name: 'lyceum_articles_catalog_idx',
+    uid: 'api::article.article',
+    columns: ['published_at', 'locale', 'created_at'],
+  },
   // The expiry job: completed enrollments whose access has run out.
-  { name: 'lyceum_enrollments_expiry_idx', uid: 'plugin::enrollment.enrollment', columns: ['status', 'access_expires_at'] },
+  {
+    name: 'lyceum_enrollments_expiry_idx',
+    uid: 'plugin::enrollment.enrollment',
+    columns: ['status', 'access_expires_at'],
+  },
   // A student's attempts and lesson progress are found by key prefix (`user:`, `user:quiz:`) as a byte range
   // (~>=~, ~<~), which only a pattern-ops btree serves. PostgreSQL only: SQLite's key index compares bytes.
-  { name: 'lyceum_quiz_attempts_key_prefix_idx', uid: 'plugin::grading.quiz-attempt', columns: ['key'], postgres: 'varchar_pattern_ops' },
-  { name: 'lyceum_lesson_progresses_key_prefix_idx', uid: 'plugin::progress.lesson-progress', columns: ['key'], postgres: 'varchar_pattern_ops' },
+  {
+    name: 'lyceum_quiz_attempts_key_prefix_idx',
+    uid: 'plugin::grading.quiz-attempt',
+    columns: ['key'],
+    postgres: 'varchar_pattern_ops',
+  },
+  {
+    name: 'lyceum_lesson_progresses_key_prefix_idx',
+    uid: 'plugin::progress.lesson-progress',
+    columns: ['key'],
+    postgres: 'varchar_pattern_ops',
+  },
   // Sign-in sessions (core's session manager): a token's row by its session id (refresh, logout, and the
   // per-request session check when not remembered), and a whole session (one user's device) when it ends.
   { name: 'lyceum_strapi_sessions_session_id_idx', uid: 'admin::session', columns: ['session_id'] },
@@ -40,7 +58,9 @@ async function createQueryIndexes(knex, tableLocation) {
     let hasColumns = true;
     for (const column of index.columns) hasColumns = hasColumns && (await inSchema().hasColumn(table, column));
     if (!hasColumns) continue;
-    const columns = index.columns.map((column) => (index.postgres && postgres ? `"${column}" ${index.postgres}` : `"${column}"`)).join(', ');
+    const columns = index.columns
+      .map((column) => (index.postgres && postgres ? `"${column}" ${index.postgres}` : `"${column}"`))
+      .join(', ');
     const qualified = schema ? `"${schema}"."${table}"` : `"${table}"`;
     await knex.raw(`CREATE INDEX IF NOT EXISTS "${index.name}" ON ${qualified} (${columns})`);
     created.push(index.name);

@@ -41,11 +41,24 @@ export function BarChart({ title, bars, formatValue = String, height = 180 }: Ba
           const y = VALUE_SPACE + plot - barHeight;
           return (
             <g key={`${bar.label}-${index}`} aria-label={`${bar.label}: ${formatValue(bar.value)}`}>
-              <rect x={x} y={y} width={BAR_WIDTH} height={Math.max(barHeight, bar.value > 0 ? 1 : 0)} rx={3} fill="#7b79ff" />
+              <rect
+                x={x}
+                y={y}
+                width={BAR_WIDTH}
+                height={Math.max(barHeight, bar.value > 0 ? 1 : 0)}
+                rx={3}
+                fill="#7b79ff"
+              />
               <text x={x + BAR_WIDTH / 2} y={y - 4} textAnchor="middle" fontSize="11" fill="#32324d">
                 {formatValue(bar.value)}
               </text>
-              <text x={x + BAR_WIDTH / 2} y={height - LABEL_SPACE + 14} textAnchor="middle" fontSize="10" fill="#666687">
+              <text
+                x={x + BAR_WIDTH / 2}
+                y={height - LABEL_SPACE + 14}
+                textAnchor="middle"
+                fontSize="10"
+                fill="#666687"
+              >
                 {bar.label}
               </text>
             </g>

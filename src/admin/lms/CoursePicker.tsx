@@ -32,7 +32,11 @@ export function CoursePicker({ source, value, onChange }: CoursePickerProps) {
   }, [source]);
 
   return (
-    <Field.Root name="course" width="100%" hint={courses?.length === 0 ? 'No course to show: you teach none yet.' : undefined}>
+    <Field.Root
+      name="course"
+      width="100%"
+      hint={courses?.length === 0 ? 'No course to show: you teach none yet.' : undefined}
+    >
       <Field.Label>Course</Field.Label>
       <SingleSelect
         aria-label="Course"

@@ -1,5 +1,19 @@
 import type { RouteDescription } from '../route-description';
-import { array, body, boolean, dateTime, documentId, envelope, integer, nullable, number, object, oneOf, pagedEnvelope, string } from '../schema';
+import {
+  array,
+  body,
+  boolean,
+  dateTime,
+  documentId,
+  envelope,
+  integer,
+  nullable,
+  number,
+  object,
+  oneOf,
+  pagedEnvelope,
+  string,
+} from '../schema';
 
 const submission = object({
   documentId: documentId(),
@@ -29,45 +43,90 @@ const gradebookItem = object({
 
 const gradebookRow = object({
   student: object({ id: integer(), username: string(), fullName: nullable(string()), email: string() }),
-  grades: array(object({ item: string(), score: nullable(number()), maxPoints: number(), percent: nullable(number()) })),
+  grades: array(
+    object({ item: string(), score: nullable(number()), maxPoints: number(), percent: nullable(number()) })
+  ),
   totalPercent: nullable(number()),
   gradedPercent: nullable(number()),
 });
 
 export const assignmentRoutes: RouteDescription[] = [
   {
-    method: 'POST', path: '/assignments/:documentId/submissions', tag: 'Assignments', audience: 'student',
+    method: 'POST',
+    path: '/assignments/:documentId/submissions',
+    tag: 'Assignments',
+    audience: 'student',
     summary:
       'Hand in work: multipart `text` and/or `files` (checked against allowedFileTypes and maxFileSizeMb), or JSON `{ text }`. ' +
       'A resubmission replaces the one active submission and raises `attempt`; graded work is final until returned.',
     requestBody: body({ text: string({ minLength: 1, maxLength: 50000 }) }),
-    multipart: object({ text: string({ maxLength: 50000 }), files: array(string({ format: 'binary' })) }, ['text', 'files']),
-    status: 201, response: envelope(submission),
-    refusals: [{ status: 403, reasons: ['not_enrolled', 'access_expired', 'not_published', 'lesson_locked', 'not_released', 'past_due'] }, { status: 409, reasons: ['already_graded'] }],
+    multipart: object({ text: string({ maxLength: 50000 }), files: array(string({ format: 'binary' })) }, [
+      'text',
+      'files',
+    ]),
+    status: 201,
+    response: envelope(submission),
+    refusals: [
+      {
+        status: 403,
+        reasons: ['not_enrolled', 'access_expired', 'not_published', 'lesson_locked', 'not_released', 'past_due'],
+      },
+      { status: 409, reasons: ['already_graded'] },
+    ],
   },
   {
-    method: 'GET', path: '/assignments/:documentId/submissions', tag: 'Assignments', audience: 'signed in',
+    method: 'GET',
+    path: '/assignments/:documentId/submissions',
+    tag: 'Assignments',
+    audience: 'signed in',
     summary: "Submissions of an assignment: every student's for owners and admins, the caller's own for a student",
-    query: { 'pagination[page]': integer({ minimum: 1 }), 'pagination[pageSize]': integer({ minimum: 1, maximum: 100 }) },
-    status: 200, response: pagedEnvelope(submission),
+    query: {
+      'pagination[page]': integer({ minimum: 1 }),
+      'pagination[pageSize]': integer({ minimum: 1, maximum: 100 }),
+    },
+    status: 200,
+    response: pagedEnvelope(submission),
     refusals: [{ status: 403, reasons: ['not_enrolled'] }],
   },
   {
-    method: 'PUT', path: '/submissions/:documentId/grade', tag: 'Assignments', audience: 'owner or admin',
-    summary: 'Grade (0..maxPoints; the late penalty gives finalGrade), give feedback, return or ask for a resubmission; the student is notified',
+    method: 'PUT',
+    path: '/submissions/:documentId/grade',
+    tag: 'Assignments',
+    audience: 'owner or admin',
+    summary:
+      'Grade (0..maxPoints; the late penalty gives finalGrade), give feedback, return or ask for a resubmission; the student is notified',
     requestBody: body(
-      { grade: nullable(number({ minimum: 0 })), feedback: nullable(string({ maxLength: 20000 })), status: oneOf('graded', 'returned', 'resubmit_requested') },
+      {
+        grade: nullable(number({ minimum: 0 })),
+        feedback: nullable(string({ maxLength: 20000 })),
+        status: oneOf('graded', 'returned', 'resubmit_requested'),
+      },
       ['grade', 'feedback', 'status']
     ),
-    status: 200, response: envelope(submission),
-    refusals: [{ status: 403, reasons: ['not_course_owner'] }, { status: 409, reasons: ['submission_changed'] }],
+    status: 200,
+    response: envelope(submission),
+    refusals: [
+      { status: 403, reasons: ['not_course_owner'] },
+      { status: 409, reasons: ['submission_changed'] },
+    ],
   },
   {
-    method: 'GET', path: '/courses/:documentId/gradebook', tag: 'Assignments', audience: 'owner or admin',
-    summary: 'Students × published quizzes and assignments with weighted totals; `?format=csv` gives a UTF-8 (BOM) RFC 4180 spreadsheet',
+    method: 'GET',
+    path: '/courses/:documentId/gradebook',
+    tag: 'Assignments',
+    audience: 'owner or admin',
+    summary:
+      'Students × published quizzes and assignments with weighted totals; `?format=csv` gives a UTF-8 (BOM) RFC 4180 spreadsheet',
     query: { format: oneOf('json', 'csv') },
     status: 200,
-    response: envelope(object({ course: object({ documentId: documentId(), title: string() }), items: array(gradebookItem), rows: array(gradebookRow) }), object({ students: integer(), items: integer() })),
+    response: envelope(
+      object({
+        course: object({ documentId: documentId(), title: string() }),
+        items: array(gradebookItem),
+        rows: array(gradebookRow),
+      }),
+      object({ students: integer(), items: integer() })
+    ),
     alternativeContentTypes: ['text/csv'],
     refusals: [{ status: 403, reasons: ['not_course_owner'] }],
   },

@@ -41,16 +41,30 @@ const article = object(
 
 export const blogRoutes: RouteDescription[] = [
   {
-    method: 'GET', path: '/articles/by-slug/:slug', tag: 'Blog', audience: 'public',
+    method: 'GET',
+    path: '/articles/by-slug/:slug',
+    tag: 'Blog',
+    audience: 'public',
     summary: 'A published article by its slug in a locale (default en), with SEO block, author, category and tags',
     query: { locale: LOCALE },
-    status: 200, response: envelope(article),
+    status: 200,
+    response: envelope(article),
   },
   {
-    method: 'GET', path: '/articles/:documentId/related', tag: 'Blog', audience: 'public',
+    method: 'GET',
+    path: '/articles/:documentId/related',
+    tag: 'Blog',
+    audience: 'public',
     summary: 'Published articles of the same locale sharing tags with this one, most shared tags first',
     query: { locale: LOCALE, limit: integer({ minimum: 1, maximum: 20, default: 3 }) },
     status: 200,
-    response: envelope(array({ ...article, properties: { ...(article.properties as object), sharedTags: integer({ minimum: 1 }) }, required: [...(article.required as string[]), 'sharedTags'] }), anyObject()),
+    response: envelope(
+      array({
+        ...article,
+        properties: { ...(article.properties as object), sharedTags: integer({ minimum: 1 }) },
+        required: [...(article.required as string[]), 'sharedTags'],
+      }),
+      anyObject()
+    ),
   },
 ];

@@ -1,5 +1,18 @@
 import type { RouteDescription } from '../route-description';
-import { body, boolean, dateTime, documentId, envelope, integer, listEnvelope, nullable, number, object, oneOf, string } from '../schema';
+import {
+  body,
+  boolean,
+  dateTime,
+  documentId,
+  envelope,
+  integer,
+  listEnvelope,
+  nullable,
+  number,
+  object,
+  oneOf,
+  string,
+} from '../schema';
 
 const certificate = object(
   {
@@ -34,26 +47,51 @@ const verification = object(
 
 export const certificateRoutes: RouteDescription[] = [
   {
-    method: 'GET', path: '/certificates/verify/:code', tag: 'Certificates', audience: 'public',
-    summary: 'Check a certificate by its code', status: 200, response: envelope(verification),
+    method: 'GET',
+    path: '/certificates/verify/:code',
+    tag: 'Certificates',
+    audience: 'public',
+    summary: 'Check a certificate by its code',
+    status: 200,
+    response: envelope(verification),
     refusals: [{ status: 429, reasons: [] }],
   },
   {
-    method: 'GET', path: '/certificates/:documentId/pdf', tag: 'Certificates', audience: 'signed in',
-    summary: 'The certificate as a PDF (holder, owners, admins)', status: 200, contentType: 'application/pdf',
+    method: 'GET',
+    path: '/certificates/:documentId/pdf',
+    tag: 'Certificates',
+    audience: 'signed in',
+    summary: 'The certificate as a PDF (holder, owners, admins)',
+    status: 200,
+    contentType: 'application/pdf',
   },
   {
-    method: 'POST', path: '/certificates/:documentId/revoke', tag: 'Certificates', audience: 'owner or admin',
-    summary: 'Revoke with a reason', requestBody: body({ reason: string({ minLength: 1, maxLength: 500 }) }),
-    status: 200, response: envelope(certificate),
+    method: 'POST',
+    path: '/certificates/:documentId/revoke',
+    tag: 'Certificates',
+    audience: 'owner or admin',
+    summary: 'Revoke with a reason',
+    requestBody: body({ reason: string({ minLength: 1, maxLength: 500 }) }),
+    status: 200,
+    response: envelope(certificate),
   },
   {
-    method: 'POST', path: '/courses/:documentId/certificates', tag: 'Certificates', audience: 'owner or admin',
-    summary: 'Issue a certificate by hand to a student of the course', requestBody: body({ user: integer({ minimum: 1 }) }),
-    status: 201, response: envelope(certificate),
+    method: 'POST',
+    path: '/courses/:documentId/certificates',
+    tag: 'Certificates',
+    audience: 'owner or admin',
+    summary: 'Issue a certificate by hand to a student of the course',
+    requestBody: body({ user: integer({ minimum: 1 }) }),
+    status: 201,
+    response: envelope(certificate),
   },
   {
-    method: 'GET', path: '/me/certificates', tag: 'Certificates', audience: 'signed in', summary: "The caller's certificates",
-    status: 200, response: listEnvelope(certificate),
+    method: 'GET',
+    path: '/me/certificates',
+    tag: 'Certificates',
+    audience: 'signed in',
+    summary: "The caller's certificates",
+    status: 200,
+    response: listEnvelope(certificate),
   },
 ];

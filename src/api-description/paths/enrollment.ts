@@ -1,5 +1,20 @@
 import type { RouteDescription } from '../route-description';
-import { array, body, boolean, dateTime, documentId, envelope, integer, listEnvelope, nullable, number, object, oneOf, pagedEnvelope, string } from '../schema';
+import {
+  array,
+  body,
+  boolean,
+  dateTime,
+  documentId,
+  envelope,
+  integer,
+  listEnvelope,
+  nullable,
+  number,
+  object,
+  oneOf,
+  pagedEnvelope,
+  string,
+} from '../schema';
 import { SUPPORTED_LOCALES } from '../../content/locales';
 
 const courseSummary = object({ documentId: documentId(), title: string(), slug: nullable(string()), locale: string() });
@@ -22,7 +37,12 @@ export const enrollmentSchema = object(
 
 const studentRow = object(
   {
-    student: nullable(object({ id: integer(), documentId: documentId(), username: string(), fullName: nullable(string()), email: string() }, ['fullName'])),
+    student: nullable(
+      object(
+        { id: integer(), documentId: documentId(), username: string(), fullName: nullable(string()), email: string() },
+        ['fullName']
+      )
+    ),
     status: oneOf('active', 'completed', 'expired'),
     progressPercent: number(),
     enrolledAt: dateTime(),
@@ -33,39 +53,84 @@ const studentRow = object(
   ['lastActivityAt']
 );
 
-const teachingRow = object({ documentId: documentId(), title: string(), slug: nullable(string()), status: oneOf('published', 'draft'), isPublished: boolean(), locales: array(string()) });
+const teachingRow = object({
+  documentId: documentId(),
+  title: string(),
+  slug: nullable(string()),
+  status: oneOf('published', 'draft'),
+  isPublished: boolean(),
+  locales: array(string()),
+});
 
-const enrollRefusals = ['not_published', 'enrollment_closed', 'course_full', 'prerequisites_missing', 'payment_required'];
+const enrollRefusals = [
+  'not_published',
+  'enrollment_closed',
+  'course_full',
+  'prerequisites_missing',
+  'payment_required',
+];
 
 export const enrollmentRoutes: RouteDescription[] = [
   {
-    method: 'POST', path: '/courses/:documentId/enrollments', tag: 'Enrollment', audience: 'signed in',
+    method: 'POST',
+    path: '/courses/:documentId/enrollments',
+    tag: 'Enrollment',
+    audience: 'signed in',
     summary: 'Enroll yourself, or (owners and admins) the user named in the body',
     requestBody: body({ user: integer({ minimum: 1 }) }, ['user']),
-    status: 201, response: envelope(enrollmentSchema),
-    refusals: [{ status: 403, reasons: enrollRefusals }, { status: 409, reasons: ['already_enrolled'] }],
+    status: 201,
+    response: envelope(enrollmentSchema),
+    refusals: [
+      { status: 403, reasons: enrollRefusals },
+      { status: 409, reasons: ['already_enrolled'] },
+    ],
   },
   {
-    method: 'DELETE', path: '/courses/:documentId/enrollments/me', tag: 'Enrollment', audience: 'student',
-    summary: 'Leave a course; progress is kept for a return', status: 200, response: envelope(enrollmentSchema),
+    method: 'DELETE',
+    path: '/courses/:documentId/enrollments/me',
+    tag: 'Enrollment',
+    audience: 'student',
+    summary: 'Leave a course; progress is kept for a return',
+    status: 200,
+    response: envelope(enrollmentSchema),
   },
   {
-    method: 'DELETE', path: '/courses/:documentId/enrollments/:userId', tag: 'Enrollment', audience: 'owner or admin',
-    summary: "Cancel a student's enrollment", status: 200, response: envelope(enrollmentSchema),
+    method: 'DELETE',
+    path: '/courses/:documentId/enrollments/:userId',
+    tag: 'Enrollment',
+    audience: 'owner or admin',
+    summary: "Cancel a student's enrollment",
+    status: 200,
+    response: envelope(enrollmentSchema),
   },
   {
-    method: 'GET', path: '/courses/:documentId/students', tag: 'Enrollment', audience: 'owner or admin',
+    method: 'GET',
+    path: '/courses/:documentId/students',
+    tag: 'Enrollment',
+    audience: 'owner or admin',
     summary: 'Students of a course with progress and last activity',
     query: { page: integer({ minimum: 1 }), pageSize: integer({ minimum: 1, maximum: 100 }) },
-    status: 200, response: pagedEnvelope(studentRow),
+    status: 200,
+    response: pagedEnvelope(studentRow),
   },
   {
-    method: 'GET', path: '/me/enrollments', tag: 'Enrollment', audience: 'signed in', summary: "The caller's enrollments",
+    method: 'GET',
+    path: '/me/enrollments',
+    tag: 'Enrollment',
+    audience: 'signed in',
+    summary: "The caller's enrollments",
     query: { status: oneOf('active', 'completed', 'expired', 'cancelled'), locale: oneOf(...SUPPORTED_LOCALES) },
-    status: 200, response: listEnvelope(enrollmentSchema),
+    status: 200,
+    response: listEnvelope(enrollmentSchema),
   },
   {
-    method: 'GET', path: '/me/teaching', tag: 'Enrollment', audience: 'owner or admin', summary: 'Courses the caller teaches, drafts included',
-    query: { locale: oneOf(...SUPPORTED_LOCALES) }, status: 200, response: listEnvelope(teachingRow),
+    method: 'GET',
+    path: '/me/teaching',
+    tag: 'Enrollment',
+    audience: 'owner or admin',
+    summary: 'Courses the caller teaches, drafts included',
+    query: { locale: oneOf(...SUPPORTED_LOCALES) },
+    status: 200,
+    response: listEnvelope(teachingRow),
   },
 ];

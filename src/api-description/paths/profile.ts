@@ -20,16 +20,31 @@ const profile = object(
 
 export const profileRoutes: RouteDescription[] = [
   {
-    method: 'GET', path: '/users/me', tag: 'Profile', audience: 'signed in',
-    summary: "The caller's profile with role type", status: 200, response: profile,
+    method: 'GET',
+    path: '/users/me',
+    tag: 'Profile',
+    audience: 'signed in',
+    summary: "The caller's profile with role type",
+    status: 200,
+    response: profile,
   },
   {
-    method: 'PUT', path: '/users/me', tag: 'Profile', audience: 'signed in',
+    method: 'PUT',
+    path: '/users/me',
+    tag: 'Profile',
+    audience: 'signed in',
     summary: 'Update profile fields only; any other field is refused with 400',
     requestBody: body(
-      { fullName: nullable(string({ maxLength: 120 })), bio: nullable(string({ maxLength: 5000 })), avatar: nullable(integer()), locale: oneOf(...SUPPORTED_LOCALES), emailNotifications: boolean() },
+      {
+        fullName: nullable(string({ maxLength: 120 })),
+        bio: nullable(string({ maxLength: 5000 })),
+        avatar: nullable(integer()),
+        locale: oneOf(...SUPPORTED_LOCALES),
+        emailNotifications: boolean(),
+      },
       ['fullName', 'bio', 'avatar', 'locale', 'emailNotifications']
     ),
-    status: 200, response: profile,
+    status: 200,
+    response: profile,
   },
 ];

@@ -1,5 +1,20 @@
 import type { RouteDescription } from '../route-description';
-import { anyObject, array, body, boolean, dateTime, documentId, envelope, integer, listEnvelope, nullable, number, object, oneOf, string } from '../schema';
+import {
+  anyObject,
+  array,
+  body,
+  boolean,
+  dateTime,
+  documentId,
+  envelope,
+  integer,
+  listEnvelope,
+  nullable,
+  number,
+  object,
+  oneOf,
+  string,
+} from '../schema';
 
 const shownQuestion = object(
   {
@@ -40,24 +55,57 @@ const answer = body(
 
 export const quizRoutes: RouteDescription[] = [
   {
-    method: 'POST', path: '/quizzes/:documentId/attempts', tag: 'Quizzes', audience: 'student',
-    summary: 'Start an attempt (an open one is handed back with 200)', status: 201, response: envelope(attempt),
-    refusals: [{ status: 403, reasons: ['attempts_exhausted', 'not_enrolled', 'lesson_locked', 'not_released', 'access_expired'] }],
+    method: 'POST',
+    path: '/quizzes/:documentId/attempts',
+    tag: 'Quizzes',
+    audience: 'student',
+    summary: 'Start an attempt (an open one is handed back with 200)',
+    status: 201,
+    response: envelope(attempt),
+    refusals: [
+      {
+        status: 403,
+        reasons: ['attempts_exhausted', 'not_enrolled', 'lesson_locked', 'not_released', 'access_expired'],
+      },
+    ],
   },
   {
-    method: 'POST', path: '/quiz-attempts/:id/submit', tag: 'Quizzes', audience: 'student',
-    summary: 'Submit the answers once', requestBody: body({ answers: array(answer) }),
+    method: 'POST',
+    path: '/quiz-attempts/:id/submit',
+    tag: 'Quizzes',
+    audience: 'student',
+    summary: 'Submit the answers once',
+    requestBody: body({ answers: array(answer) }),
     status: 200,
-    response: envelope(object({ score: number(), maxScore: number(), percent: number(), passed: boolean(), results: array(anyObject()) }, ['results'])),
-    refusals: [{ status: 403, reasons: ['not_your_attempt'] }, { status: 409, reasons: ['already_submitted', 'attempt_expired'] }],
+    response: envelope(
+      object(
+        { score: number(), maxScore: number(), percent: number(), passed: boolean(), results: array(anyObject()) },
+        ['results']
+      )
+    ),
+    refusals: [
+      { status: 403, reasons: ['not_your_attempt'] },
+      { status: 409, reasons: ['already_submitted', 'attempt_expired'] },
+    ],
   },
   {
-    method: 'GET', path: '/quiz-attempts/:id', tag: 'Quizzes', audience: 'student',
-    summary: 'One of your attempts, with results as the review policy allows', status: 200, response: envelope(attempt),
+    method: 'GET',
+    path: '/quiz-attempts/:id',
+    tag: 'Quizzes',
+    audience: 'student',
+    summary: 'One of your attempts, with results as the review policy allows',
+    status: 200,
+    response: envelope(attempt),
   },
   {
-    method: 'GET', path: '/me/quiz-attempts', tag: 'Quizzes', audience: 'signed in', summary: "The caller's attempts of a quiz",
-    query: { quiz: documentId() }, status: 200, response: listEnvelope(attempt),
+    method: 'GET',
+    path: '/me/quiz-attempts',
+    tag: 'Quizzes',
+    audience: 'signed in',
+    summary: "The caller's attempts of a quiz",
+    query: { quiz: documentId() },
+    status: 200,
+    response: listEnvelope(attempt),
   },
 ];
 

@@ -5,7 +5,14 @@ import { withRememberedPermissions } from '../../access/permission-cache';
 import { recordIdParam } from '../../access/params';
 import { isRoleType } from '../../access/roles';
 import { SUPPORTED_LOCALES } from '../../content/locales';
-import { assertRefreshAllowed, endCallerSessions, endSessionFamily, findSession, MAX_DEVICE_ID_LENGTH, verifyRefreshToken } from '../../access/sessions';
+import {
+  assertRefreshAllowed,
+  endCallerSessions,
+  endSessionFamily,
+  findSession,
+  MAX_DEVICE_ID_LENGTH,
+  verifyRefreshToken,
+} from '../../access/sessions';
 import { assertFilesAttachable, attachingCallerFrom, mediaUsesIn } from '../../uploads/media-fields';
 
 const USER = 'plugin::users-permissions.user';
@@ -27,7 +34,10 @@ const validateProfileUpdate = validateYupSchema(
 );
 
 async function roleIdForType(type: string): Promise<number> {
-  const role = isRoleType(type) && type !== 'public' ? await strapi.db.query(ROLE).findOne({ where: { type }, select: ['id'] }) : null;
+  const role =
+    isRoleType(type) && type !== 'public'
+      ? await strapi.db.query(ROLE).findOne({ where: { type }, select: ['id'] })
+      : null;
   if (!role) {
     throw new errors.ValidationError('Unknown role', {
       errors: [{ path: ['role'], message: 'role must be one of student, teacher, admin', name: 'ValidationError' }],
@@ -42,24 +52,37 @@ async function roleIdForType(type: string): Promise<number> {
  */
 async function profileOf(ctx: any, userId: number) {
   const user = await strapi.db.query(USER).findOne({ where: { id: userId }, populate: { role: true, avatar: true } });
-  const { preferredLocale, ...sanitized } = (await strapi.contentAPI.sanitize.output(user, strapi.getModel(USER), { auth: ctx.state.auth })) as Record<string, unknown>;
-  return { ...sanitized, locale: preferredLocale ?? 'en', role: user.role ? { type: user.role.type, name: user.role.name } : null };
+  const { preferredLocale, ...sanitized } = (await strapi.contentAPI.sanitize.output(user, strapi.getModel(USER), {
+    auth: ctx.state.auth,
+  })) as Record<string, unknown>;
+  return {
+    ...sanitized,
+    locale: preferredLocale ?? 'en',
+    role: user.role ? { type: user.role.type, name: user.role.name } : null,
+  };
 }
 
 /** Refuses a weak new password with a 400 naming `password`, before the stock action stores anything. */
 function assertPasswordAllowed(password: unknown, owner: PasswordOwner) {
   if (password === undefined) return;
   const problem = passwordProblem(password, owner, passwordMinLength());
-  if (problem) throw new errors.ValidationError(problem, { errors: [{ path: ['password'], message: problem, name: 'ValidationError' }] });
+  if (problem)
+    throw new errors.ValidationError(problem, {
+      errors: [{ path: ['password'], message: problem, name: 'ValidationError' }],
+    });
 }
 
-const bodyOf = (ctx: any): Record<string, any> => (ctx.request.body && typeof ctx.request.body === 'object' ? ctx.request.body : {});
+const bodyOf = (ctx: any): Record<string, any> =>
+  ctx.request.body && typeof ctx.request.body === 'object' ? ctx.request.body : {};
 
-const isRefreshMode = () => strapi.config.get<string>('plugin::users-permissions.jwtManagement', 'legacy-support') === 'refresh';
+const isRefreshMode = () =>
+  strapi.config.get<string>('plugin::users-permissions.jwtManagement', 'legacy-support') === 'refresh';
 
 /** The refresh token a request carries, where the stock actions look for it: the refresh cookie, else the body. */
 function presentedRefreshToken(ctx: any): unknown {
-  const cookieName = strapi.config.get<{ cookie?: { name?: string } }>('plugin::users-permissions.sessions', {})?.cookie?.name || 'strapi_up_refresh';
+  const cookieName =
+    strapi.config.get<{ cookie?: { name?: string } }>('plugin::users-permissions.sessions', {})?.cookie?.name ||
+    'strapi_up_refresh';
   return ctx.cookies.get(cookieName) || bodyOf(ctx).refreshToken;
 }
 
@@ -85,7 +108,8 @@ function withSessionRules(authController: Record<string, (ctx: any, ...rest: any
   };
   authController.logout = async (ctx: any) => {
     const body = bodyOf(ctx);
-    const isWholeDeviceOrAccount = body.scope === 'all' || (typeof body.deviceId === 'string' && body.deviceId.length > 0);
+    const isWholeDeviceOrAccount =
+      body.scope === 'all' || (typeof body.deviceId === 'string' && body.deviceId.length > 0);
     if (isRefreshMode() && ctx.state.user && !isWholeDeviceOrAccount) {
       const token = presentedRefreshToken(ctx);
       const claim = typeof token === 'string' && token ? verifyRefreshToken(strapi, token) : null;
@@ -130,9 +154,15 @@ export default (plugin: any) => {
     withPasswordPolicy('resetPassword', async (ctx) => {
       const code = bodyOf(ctx).code;
       if (typeof code !== 'string' || !code) return {};
-      return (await strapi.db.query(USER).findOne({ where: { resetPasswordToken: code }, select: ['email', 'username'] })) ?? {};
+      return (
+        (await strapi.db.query(USER).findOne({ where: { resetPasswordToken: code }, select: ['email', 'username'] })) ??
+        {}
+      );
     });
-    withPasswordPolicy('changePassword', async (ctx) => ({ email: ctx.state.user?.email, username: ctx.state.user?.username }));
+    withPasswordPolicy('changePassword', async (ctx) => ({
+      email: ctx.state.user?.email,
+      username: ctx.state.user?.username,
+    }));
     withSessionRules(authController);
     return authController;
   };
@@ -165,8 +195,13 @@ export default (plugin: any) => {
     recordIdParam(ctx.params.id);
     const body = bodyOf(ctx);
     if (body.password !== undefined && /^\d+$/.test(String(ctx.params.id))) {
-      const user = await strapi.db.query(USER).findOne({ where: { id: Number(ctx.params.id) }, select: ['email', 'username'] });
-      assertPasswordAllowed(body.password, { email: body.email ?? user?.email, username: body.username ?? user?.username });
+      const user = await strapi.db
+        .query(USER)
+        .findOne({ where: { id: Number(ctx.params.id) }, select: ['email', 'username'] });
+      assertPasswordAllowed(body.password, {
+        email: body.email ?? user?.email,
+        username: body.username ?? user?.username,
+      });
     }
     return stockUpdate(ctx);
   });
@@ -186,17 +221,24 @@ export default (plugin: any) => {
   userController.updateMe = async (ctx: any) => {
     if (!ctx.state.user) throw new errors.UnauthorizedError('Missing or invalid credentials');
     const body = ctx.request.body;
-    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new errors.ValidationError('Send the profile fields as a JSON object');
+    if (!body || typeof body !== 'object' || Array.isArray(body))
+      throw new errors.ValidationError('Send the profile fields as a JSON object');
     const notProfile = Object.keys(body).filter((field) => !PROFILE_FIELDS.includes(field));
     if (notProfile.length) {
       throw new errors.ValidationError('Only profile fields can be changed here', {
-        errors: notProfile.map((field) => ({ path: [field], message: `${field} cannot be changed here`, name: 'ValidationError' })),
+        errors: notProfile.map((field) => ({
+          path: [field],
+          message: `${field} cannot be changed here`,
+          name: 'ValidationError',
+        })),
       });
     }
     const { locale, ...profile } = (await validateProfileUpdate(body)) as Record<string, unknown>;
     if (locale !== undefined) profile.preferredLocale = locale;
     if (profile.avatar != null) {
-      const file = await strapi.db.query('plugin::upload.file').findOne({ where: { id: profile.avatar }, select: ['id'] });
+      const file = await strapi.db
+        .query('plugin::upload.file')
+        .findOne({ where: { id: profile.avatar }, select: ['id'] });
       if (!file) {
         throw new errors.ValidationError('Unknown avatar file', {
           errors: [{ path: ['avatar'], message: 'No uploaded file has this id', name: 'ValidationError' }],
@@ -204,10 +246,17 @@ export default (plugin: any) => {
       }
       // The user row is written by the query engine, past the document service's media checks: the same
       // function here. Keeping the avatar one has (whoever put it there) is not attaching it anew.
-      await assertFilesAttachable(strapi, attachingCallerFrom(ctx.state), mediaUsesIn(strapi, USER, { avatar: profile.avatar }), async () => {
-        const current = await strapi.db.query(USER).findOne({ where: { id: ctx.state.user.id }, select: ['id'], populate: { avatar: { select: ['id'] } } });
-        return new Set(current?.avatar?.id ? [current.avatar.id] : []);
-      });
+      await assertFilesAttachable(
+        strapi,
+        attachingCallerFrom(ctx.state),
+        mediaUsesIn(strapi, USER, { avatar: profile.avatar }),
+        async () => {
+          const current = await strapi.db
+            .query(USER)
+            .findOne({ where: { id: ctx.state.user.id }, select: ['id'], populate: { avatar: { select: ['id'] } } });
+          return new Set(current?.avatar?.id ? [current.avatar.id] : []);
+        }
+      );
     }
     // fullName and bio lose any markup in the write itself (src/content/text-policy.ts, database lifecycle).
     await strapi.db.query(USER).update({ where: { id: ctx.state.user.id }, data: profile });

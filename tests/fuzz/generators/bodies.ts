@@ -17,7 +17,8 @@ export interface BodyContext {
 
 function resolve(schema: Schema, context: BodyContext): Schema {
   let resolved = schema;
-  for (let hops = 0; resolved?.$ref && hops < 5; hops += 1) resolved = context.components[String(resolved.$ref).split('/').pop() as string] ?? {};
+  for (let hops = 0; resolved?.$ref && hops < 5; hops += 1)
+    resolved = context.components[String(resolved.$ref).split('/').pop() as string] ?? {};
   return resolved ?? {};
 }
 
@@ -29,24 +30,35 @@ export function fromSchema(raw: Schema, context: BodyContext, property = '', dep
     if (schema.enum) return fc.constantFrom(...schema.enum);
     const choices = schema.oneOf ?? schema.anyOf;
     if (choices) return fc.oneof(...choices.map((choice: Schema) => fromSchema(choice, context, property, depth)));
-    const type = Array.isArray(schema.type) ? schema.type[0] : schema.type ?? (schema.properties ? 'object' : undefined);
+    const type = Array.isArray(schema.type)
+      ? schema.type[0]
+      : (schema.type ?? (schema.properties ? 'object' : undefined));
     switch (type) {
       case 'object': {
         if (depth > 4) return fc.constant({});
         const properties: Record<string, Schema> = schema.properties ?? {};
         const required: string[] = (schema.required ?? []).filter((name: string) => name in properties);
         const record = fc.record(
-          Object.fromEntries(Object.entries(properties).map(([name, child]) => [name, fromSchema(child, context, name, depth + 1)])),
-          { requiredKeys: required },
+          Object.fromEntries(
+            Object.entries(properties).map(([name, child]) => [name, fromSchema(child, context, name, depth + 1)])
+          ),
+          { requiredKeys: required }
         );
         // `{ all: true }` or `{ role }` or `{ course }`: one property exactly, as the schema says.
         if (schema.maxProperties === 1 && Object.keys(properties).length > 1) {
-          return fc.constantFrom(...Object.keys(properties)).chain((name) => fromSchema(properties[name], context, name, depth + 1).map((value) => ({ [name]: value })));
+          return fc
+            .constantFrom(...Object.keys(properties))
+            .chain((name) =>
+              fromSchema(properties[name], context, name, depth + 1).map((value) => ({ [name]: value }))
+            );
         }
         return record;
       }
       case 'array':
-        return fc.array(fromSchema(schema.items ?? {}, context, property, depth + 1), { minLength: schema.minItems ?? 0, maxLength: Math.min(schema.maxItems ?? 3, 3) });
+        return fc.array(fromSchema(schema.items ?? {}, context, property, depth + 1), {
+          minLength: schema.minItems ?? 0,
+          maxLength: Math.min(schema.maxItems ?? 3, 3),
+        });
       case 'integer':
         return fc.integer({ min: schema.minimum ?? -3, max: Math.min(schema.maximum ?? 1_000, 1_000) });
       case 'number':
@@ -54,12 +66,19 @@ export function fromSchema(raw: Schema, context: BodyContext, property = '', dep
       case 'boolean':
         return fc.boolean();
       case 'string': {
-        if (schema.format === 'date-time') return fc.date({ min: new Date('2020-01-01'), max: new Date('2035-01-01'), noInvalidDate: true }).map((date) => date.toISOString());
+        if (schema.format === 'date-time')
+          return fc
+            .date({ min: new Date('2020-01-01'), max: new Date('2035-01-01'), noInvalidDate: true })
+            .map((date) => date.toISOString());
         if (schema.format === 'date') return fc.constantFrom('2026-01-01', '2031-06-30');
         if (schema.format === 'binary') return fc.constant('binary');
         const minLength = schema.minLength ?? 0;
         const maxLength = Math.min(schema.maxLength ?? 40, 40);
-        const words = fc.string({ unit: 'grapheme', minLength: Math.max(minLength, 1), maxLength: Math.max(maxLength, minLength, 1) });
+        const words = fc.string({
+          unit: 'grapheme',
+          minLength: Math.max(minLength, 1),
+          maxLength: Math.max(maxLength, minLength, 1),
+        });
         if (/e-?mail/i.test(property)) return fc.emailAddress();
         if (/password/i.test(property)) return fc.constantFrom('Secret-pass-1', 'Other-pass-2', 'short');
         return minLength > 0 ? words : fc.oneof(words, fc.constant(''));
@@ -68,7 +87,9 @@ export function fromSchema(raw: Schema, context: BodyContext, property = '', dep
         return junkJson();
     }
   })();
-  const nullable = schema.nullable ? fc.oneof({ weight: 5, arbitrary: own }, { weight: 1, arbitrary: fc.constant(null) }) : own;
+  const nullable = schema.nullable
+    ? fc.oneof({ weight: 5, arbitrary: own }, { weight: 1, arbitrary: fc.constant(null) })
+    : own;
   return ids ? fc.oneof({ weight: 3, arbitrary: ids }, { weight: 1, arbitrary: nullable }) : nullable;
 }
 
@@ -77,7 +98,8 @@ type Path = Array<string | number>;
 function pathsOf(value: unknown, path: Path = [], into: Path[] = [], depth = 0): Path[] {
   into.push(path);
   if (depth > 6 || value === null || typeof value !== 'object') return into;
-  for (const [key, child] of Object.entries(value)) pathsOf(child, [...path, Array.isArray(value) ? Number(key) : key], into, depth + 1);
+  for (const [key, child] of Object.entries(value))
+    pathsOf(child, [...path, Array.isArray(value) ? Number(key) : key], into, depth + 1);
   return into;
 }
 
@@ -95,7 +117,11 @@ function apply(value: unknown, path: Path, mutation: Mutation, junk: unknown, ex
       case 'extra':
         return value && typeof value === 'object' && !Array.isArray(value) ? { ...value, [extraKey]: junk } : junk;
       case 'numberAsText':
-        return typeof value === 'number' ? String(value) : typeof value === 'string' && value !== '' && !Number.isNaN(Number(value)) ? Number(value) : junk;
+        return typeof value === 'number'
+          ? String(value)
+          : typeof value === 'string' && value !== '' && !Number.isNaN(Number(value))
+            ? Number(value)
+            : junk;
       default:
         return junk;
     }
@@ -113,16 +139,49 @@ function apply(value: unknown, path: Path, mutation: Mutation, junk: unknown, ex
 
 /** One to three mutations of a value, each at a place in it that exists. */
 export function mutated(valid: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
-  const mutation = fc.constantFrom<Mutation>('replace', 'replace', 'delete', 'extra', 'null', 'wrap', 'huge', 'nested', 'numberAsText');
+  const mutation = fc.constantFrom<Mutation>(
+    'replace',
+    'replace',
+    'delete',
+    'extra',
+    'null',
+    'wrap',
+    'huge',
+    'nested',
+    'numberAsText'
+  );
   const junkFor = (kind: Mutation): fc.Arbitrary<unknown> => {
-    if (kind === 'huge') return fc.oneof(fc.constantFrom(20_000, 200_000).map((length) => 'x'.repeat(length)), junkNumber());
+    if (kind === 'huge')
+      return fc.oneof(
+        fc.constantFrom(20_000, 200_000).map((length) => 'x'.repeat(length)),
+        junkNumber()
+      );
     if (kind === 'nested') return deeplyNested();
     return fc.oneof(junkJson(), junkBodyText());
   };
   const step = (value: unknown) =>
     fc
       .tuple(fc.constantFrom(...pathsOf(value)), mutation)
-      .chain(([path, kind]) => fc.tuple(fc.constant(path), fc.constant(kind), junkFor(kind), fc.constantFrom('unknownField', 'id', 'documentId', 'role', 'blocked', 'confirmed', 'provider', 'password', 'publishedAt', 'createdBy', '__proto__')))
+      .chain(([path, kind]) =>
+        fc.tuple(
+          fc.constant(path),
+          fc.constant(kind),
+          junkFor(kind),
+          fc.constantFrom(
+            'unknownField',
+            'id',
+            'documentId',
+            'role',
+            'blocked',
+            'confirmed',
+            'provider',
+            'password',
+            'publishedAt',
+            'createdBy',
+            '__proto__'
+          )
+        )
+      )
       .map(([path, kind, junk, extraKey]) => apply(value, path, kind, junk, extraKey));
   return fc.tuple(valid, fc.integer({ min: 1, max: 3 })).chain(([value, times]) => {
     let arbitrary: fc.Arbitrary<unknown> = fc.constant(value);
@@ -134,8 +193,28 @@ export function mutated(valid: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
 /** A JSON body for a route: valid, mutated, or junk of any shape. */
 export function bodyArb(schema: Schema | undefined, context: BodyContext): fc.Arbitrary<unknown> {
   const valid = schema ? fromSchema(schema, context) : fc.constant({});
-  return fc.oneof({ weight: 3, arbitrary: valid }, { weight: 4, arbitrary: mutated(valid) }, { weight: 1, arbitrary: junkJson() }, { weight: 1, arbitrary: deeplyNested() });
+  return fc.oneof(
+    { weight: 3, arbitrary: valid },
+    { weight: 4, arbitrary: mutated(valid) },
+    { weight: 1, arbitrary: junkJson() },
+    { weight: 1, arbitrary: deeplyNested() }
+  );
 }
 
 /** Bytes sent as `application/json` that are not JSON, or not the JSON a route expects. */
-export const RAW_BODIES = ['{', '{"data":', 'null', '[]', '"text"', '123', '1e400', 'true', '{"a":1}{"a":2}', '{"__proto__":{"polluted":1}}', '\u0000', '{"data":{"title":"\ud800"}}', '', ' '];
+export const RAW_BODIES = [
+  '{',
+  '{"data":',
+  'null',
+  '[]',
+  '"text"',
+  '123',
+  '1e400',
+  'true',
+  '{"a":1}{"a":2}',
+  '{"__proto__":{"polluted":1}}',
+  '\u0000',
+  '{"data":{"title":"\ud800"}}',
+  '',
+  ' ',
+];

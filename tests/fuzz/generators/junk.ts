@@ -7,7 +7,25 @@ import fc from 'fast-check';
 
 export const EDGE_NUMBERS = [0, -0, -1, 1, 1.5, -2.5, 2 ** 31, 2 ** 53 + 2, 1e20, -1e20, 1e308, 5e-324];
 
-export const EDGE_NUMBER_TEXTS = ['0', '-1', '1.5', '1e20', '-1e20', '1e400', 'NaN', 'Infinity', '-Infinity', '0x10', '1_000', ' 1', '1 ', '+1', '00001', '9007199254740993', '18446744073709551616'];
+export const EDGE_NUMBER_TEXTS = [
+  '0',
+  '-1',
+  '1.5',
+  '1e20',
+  '-1e20',
+  '1e400',
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '0x10',
+  '1_000',
+  ' 1',
+  '1 ',
+  '+1',
+  '00001',
+  '9007199254740993',
+  '18446744073709551616',
+];
 
 export const HOSTILE_TEXTS = [
   '',
@@ -55,7 +73,7 @@ export const junkText = (): fc.Arbitrary<string> =>
     { weight: 2, arbitrary: fc.string({ maxLength: 12 }) },
     { weight: 2, arbitrary: fc.string({ unit: 'grapheme', maxLength: 12 }) },
     // Long, not longer: a URL over 16 KB is refused by Node itself (431) before the app sees it.
-    { weight: 1, arbitrary: fc.constantFrom(200, 1_000, 3_000).map((length) => 'x'.repeat(length)) },
+    { weight: 1, arbitrary: fc.constantFrom(200, 1_000, 3_000).map((length) => 'x'.repeat(length)) }
   );
 
 /** Text that may also hold lone surrogates and control characters: only for JSON bodies, never for URLs. */
@@ -63,11 +81,15 @@ export const junkBodyText = (): fc.Arbitrary<string> =>
   fc.oneof(
     { weight: 4, arbitrary: junkText() },
     { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 16 }) },
-    { weight: 1, arbitrary: fc.constantFrom(20_000, 60_000, 300_000).map((length) => 'é'.repeat(length)) },
+    { weight: 1, arbitrary: fc.constantFrom(20_000, 60_000, 300_000).map((length) => 'é'.repeat(length)) }
   );
 
 export const junkNumber = (): fc.Arbitrary<number> =>
-  fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...EDGE_NUMBERS) }, { weight: 1, arbitrary: fc.integer() }, { weight: 1, arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true }) });
+  fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom(...EDGE_NUMBERS) },
+    { weight: 1, arbitrary: fc.integer() },
+    { weight: 1, arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true }) }
+  );
 
 /** Any JSON value, small, with the hostile scalars mixed in. */
 export const junkJson = (): fc.Arbitrary<unknown> =>
@@ -76,7 +98,14 @@ export const junkJson = (): fc.Arbitrary<unknown> =>
       { depthSize: 'small', withCrossShrink: true },
       { weight: 3, arbitrary: fc.oneof(junkBodyText(), junkNumber(), fc.boolean(), fc.constant(null)) },
       { weight: 1, arbitrary: fc.array(tie('value'), { maxLength: 3 }) },
-      { weight: 1, arbitrary: fc.dictionary(fc.oneof(junkText(), fc.constantFrom('id', 'documentId', 'data', 'connect', 'set', '__proto__')), tie('value'), { maxKeys: 3 }) },
+      {
+        weight: 1,
+        arbitrary: fc.dictionary(
+          fc.oneof(junkText(), fc.constantFrom('id', 'documentId', 'data', 'connect', 'set', '__proto__')),
+          tie('value'),
+          { maxKeys: 3 }
+        ),
+      }
     ),
   })).value;
 

@@ -26,7 +26,11 @@ export interface Operation {
 export type Body =
   | { kind: 'json'; value: unknown }
   | { kind: 'raw'; contentType: string; text: string }
-  | { kind: 'multipart'; fields: Record<string, string>; file?: { bytes: 'png' | 'text' | 'empty'; filename: string; contentType: string } };
+  | {
+      kind: 'multipart';
+      fields: Record<string, string>;
+      file?: { bytes: 'png' | 'text' | 'empty'; filename: string; contentType: string };
+    };
 
 export interface FuzzRequest {
   method: string;
@@ -38,7 +42,7 @@ export interface FuzzRequest {
 }
 
 const preview = (value: unknown, limit = 300) => {
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
   return text.length > limit ? `${text.slice(0, limit)}… (${text.length} chars)` : text;
 };
 
@@ -56,13 +60,17 @@ export function describeRequest(request: FuzzRequest): string {
 
 /** Gives the object a readable form in fast-check's report. */
 export function printable(request: FuzzRequest): FuzzRequest {
-  return Object.defineProperty(request, fc.toStringMethod, { value: () => describeRequest(request), enumerable: false });
+  return Object.defineProperty(request, fc.toStringMethod, {
+    value: () => describeRequest(request),
+    enumerable: false,
+  });
 }
 
 /** The operations of the document, plus the refresh routes it omits. */
 export function operationsOf(spec: any, contentTypes: Record<string, any>): Operation[] {
   const byPlural = new Map<string, string>();
-  for (const [uid, contentType] of Object.entries<any>(contentTypes)) if (uid.startsWith('api::')) byPlural.set(contentType.info.pluralName, uid);
+  for (const [uid, contentType] of Object.entries<any>(contentTypes))
+    if (uid.startsWith('api::')) byPlural.set(contentType.info.pluralName, uid);
   byPlural.set('users', 'plugin::users-permissions.user');
   byPlural.set('upload/files', 'plugin::upload.file');
   const operations: Operation[] = [];
@@ -71,14 +79,22 @@ export function operationsOf(spec: any, contentTypes: Record<string, any>): Oper
       // The document writes a file replacement as `/upload?id={id}`: the id is a query parameter.
       const [template, queryPart] = rawTemplate.split('?');
       const parameters: any[] = operation.parameters ?? [];
-      const listOf = method === 'get' && parameters.some((parameter) => parameter.name === 'filters') ? byPlural.get(template.slice(1)) : undefined;
-      const fixedList = method === 'get' && ['/users', '/upload/files'].includes(template) ? byPlural.get(template.slice(1)) : undefined;
+      const listOf =
+        method === 'get' && parameters.some((parameter) => parameter.name === 'filters')
+          ? byPlural.get(template.slice(1))
+          : undefined;
+      const fixedList =
+        method === 'get' && ['/users', '/upload/files'].includes(template)
+          ? byPlural.get(template.slice(1))
+          : undefined;
       operations.push({
         method: method.toUpperCase(),
         template,
         pathParams: parameters.filter((parameter) => parameter.in === 'path').map((parameter) => parameter.name),
         queryParams: [
-          ...parameters.filter((parameter) => parameter.in === 'query').map((parameter) => ({ name: parameter.name, schema: parameter.schema ?? {} })),
+          ...parameters
+            .filter((parameter) => parameter.in === 'query')
+            .map((parameter) => ({ name: parameter.name, schema: parameter.schema ?? {} })),
           ...(queryPart ? [{ name: 'id', schema: { type: 'integer' } }] : []),
         ],
         jsonSchema: operation.requestBody?.content?.['application/json']?.schema,
@@ -89,8 +105,22 @@ export function operationsOf(spec: any, contentTypes: Record<string, any>): Oper
   }
   const refreshBody = { type: 'object', properties: { refreshToken: { type: 'string' } } };
   operations.push(
-    { method: 'POST', template: '/auth/refresh', pathParams: [], queryParams: [], jsonSchema: refreshBody, multipart: false },
-    { method: 'POST', template: '/auth/logout', pathParams: [], queryParams: [], jsonSchema: refreshBody, multipart: false },
+    {
+      method: 'POST',
+      template: '/auth/refresh',
+      pathParams: [],
+      queryParams: [],
+      jsonSchema: refreshBody,
+      multipart: false,
+    },
+    {
+      method: 'POST',
+      template: '/auth/logout',
+      pathParams: [],
+      queryParams: [],
+      jsonSchema: refreshBody,
+      multipart: false,
+    }
   );
   return operations;
 }
@@ -127,10 +157,33 @@ function poolOfParameter(template: string, name: string): Pool | undefined {
 
 /** Property names in bodies and queries that name an entry, and the pool of real ones. */
 const PROPERTY_POOLS: Record<string, Pool> = {
-  course: 'course', courses: 'course', prerequisites: 'course', lesson: 'lesson', lessons: 'lesson', quiz: 'quiz', quizzes: 'quiz',
-  assignment: 'assignment', assignments: 'assignment', category: 'category', categories: 'category', tags: 'tag', teachers: 'userDocument',
-  author: 'userDocument', user: 'user', avatar: 'file', cover: 'file', video: 'file', materials: 'file', files: 'file', question: 'question',
-  choices: 'option', parent: 'comment', announcements: 'announcement', articles: 'article', role: 'role', refId: 'course',
+  course: 'course',
+  courses: 'course',
+  prerequisites: 'course',
+  lesson: 'lesson',
+  lessons: 'lesson',
+  quiz: 'quiz',
+  quizzes: 'quiz',
+  assignment: 'assignment',
+  assignments: 'assignment',
+  category: 'category',
+  categories: 'category',
+  tags: 'tag',
+  teachers: 'userDocument',
+  author: 'userDocument',
+  user: 'user',
+  avatar: 'file',
+  cover: 'file',
+  video: 'file',
+  materials: 'file',
+  files: 'file',
+  question: 'question',
+  choices: 'option',
+  parent: 'comment',
+  announcements: 'announcement',
+  articles: 'article',
+  role: 'role',
+  refId: 'course',
 };
 
 /** A query object as a query string, brackets left readable (`filters[title][$eq]=a`), everything else escaped. */
@@ -148,12 +201,13 @@ const RAW_SEGMENTS = ['%', '%E0%A4%A', '%zz', '%00', '%2F', '..', '.', '%C0%AE',
 function pathValue(world: World, pool: Pool | undefined): fc.Arbitrary<{ text: string; raw: boolean }> {
   const real = pool && world.pools[pool].length ? fc.constantFrom(...world.pools[pool]) : undefined;
   const allReal = fc.constantFrom(...Object.values(world.pools).flat().concat(['x']));
-  const encoded = (arbitrary: fc.Arbitrary<unknown>) => arbitrary.map((value) => ({ text: encodeURIComponent(String(value)), raw: false }));
+  const encoded = (arbitrary: fc.Arbitrary<unknown>) =>
+    arbitrary.map((value) => ({ text: encodeURIComponent(String(value)), raw: false }));
   return fc.oneof(
     ...(real ? [{ weight: 8, arbitrary: encoded(real) }] : []),
     { weight: 2, arbitrary: encoded(allReal) },
     { weight: 2, arbitrary: encoded(fc.oneof(junkText(), fc.constantFrom(...EDGE_NUMBERS))) },
-    { weight: 1, arbitrary: fc.constantFrom(...RAW_SEGMENTS).map((text) => ({ text, raw: true })) },
+    { weight: 1, arbitrary: fc.constantFrom(...RAW_SEGMENTS).map((text) => ({ text, raw: true })) }
   );
 }
 
@@ -175,20 +229,29 @@ function queryFor(operation: Operation, world: World, models: TypeModels, contex
           Object.fromEntries(
             operation.queryParams.map(({ name, schema }) => [
               name,
-              fc.oneof({ weight: 3, arbitrary: fromSchema(schema, context, name) }, { weight: 1, arbitrary: junkText() }, { weight: 1, arbitrary: fc.array(junkText(), { maxLength: 2 }) }),
-            ]),
+              fc.oneof(
+                { weight: 3, arbitrary: fromSchema(schema, context, name) },
+                { weight: 1, arbitrary: junkText() },
+                { weight: 1, arbitrary: fc.array(junkText(), { maxLength: 2 }) }
+              ),
+            ])
           ),
-          { requiredKeys: [] },
+          { requiredKeys: [] }
         );
   // Declared parameters are written as they are named (`pagination[page]=1`), bracketed names included.
   const declaredText = declared.map((values) =>
     Object.entries(values)
       .flatMap(([name, value]) => (Array.isArray(value) ? value.map((item) => [name, item]) : [[name, value]]))
-      .map(([name, value]) => `${encodeURIComponent(String(name)).replace(/%5B/g, '[').replace(/%5D/g, ']')}=${encodeURIComponent(typeof value === 'object' ? JSON.stringify(value) : String(value))}`)
-      .join('&'),
+      .map(
+        ([name, value]) =>
+          `${encodeURIComponent(String(name)).replace(/%5B/g, '[').replace(/%5D/g, ']')}=${encodeURIComponent(typeof value === 'object' ? JSON.stringify(value) : String(value))}`
+      )
+      .join('&')
   );
   const grammar = operation.listOf ? restQueryArb(models, operation.listOf).map(writeQuery) : undefined;
-  const raw = fc.array(fc.constantFrom(...RAW_QUERY_FRAGMENTS), { minLength: 1, maxLength: 2 }).map((fragments) => fragments.join('&'));
+  const raw = fc
+    .array(fc.constantFrom(...RAW_QUERY_FRAGMENTS), { minLength: 1, maxLength: 2 })
+    .map((fragments) => fragments.join('&'));
   const options: Array<fc.WeightedArbitrary<string>> = [
     { weight: 1, arbitrary: fc.constant('') },
     { weight: operation.listOf ? 1 : 4, arbitrary: declaredText },
@@ -201,34 +264,59 @@ function queryFor(operation: Operation, world: World, models: TypeModels, contex
 function bodyFor(operation: Operation, context: BodyContext): fc.Arbitrary<Body | undefined> {
   const hasBody = ['POST', 'PUT', 'PATCH'].includes(operation.method);
   const json = bodyArb(operation.jsonSchema, context).map((value): Body => ({ kind: 'json', value }));
-  const raw = fc.constantFrom(...RAW_BODIES).chain((text) =>
-    fc.constantFrom('application/json', 'application/x-www-form-urlencoded', 'text/plain', 'multipart/form-data').map((contentType): Body => ({ kind: 'raw', contentType, text })),
-  );
+  const raw = fc
+    .constantFrom(...RAW_BODIES)
+    .chain((text) =>
+      fc
+        .constantFrom('application/json', 'application/x-www-form-urlencoded', 'text/plain', 'multipart/form-data')
+        .map((contentType): Body => ({ kind: 'raw', contentType, text }))
+    );
   const multipart = fc
     .record({
-      fields: fc.dictionary(fc.constantFrom('fileInfo', 'text', 'ref', 'refId', 'field', 'path', 'data', 'files'), fc.oneof(junkText(), fc.constant('{"name":"x","caption":"y"}'), fc.constant('{"alternativeText":1}'))),
+      fields: fc.dictionary(
+        fc.constantFrom('fileInfo', 'text', 'ref', 'refId', 'field', 'path', 'data', 'files'),
+        fc.oneof(junkText(), fc.constant('{"name":"x","caption":"y"}'), fc.constant('{"alternativeText":1}'))
+      ),
       file: fc.option(
         fc.record({
           bytes: fc.constantFrom('png' as const, 'text' as const, 'empty' as const),
-          filename: fc.oneof(fc.constantFrom('a.png', 'notes.txt', '../../x.png', 'a'.repeat(300) + '.png', 'файл.png', '.png', 'x'), junkText()),
+          filename: fc.oneof(
+            fc.constantFrom('a.png', 'notes.txt', '../../x.png', 'a'.repeat(300) + '.png', 'файл.png', '.png', 'x'),
+            junkText()
+          ),
           contentType: fc.constantFrom('image/png', 'text/plain', 'application/octet-stream', 'text/html', 'x/y'),
         }),
-        { nil: undefined },
+        { nil: undefined }
       ),
     })
     .map((parts): Body => ({ kind: 'multipart', ...parts }));
   if (operation.multipart) {
-    const choices: Array<fc.WeightedArbitrary<Body | undefined>> = [{ weight: 4, arbitrary: multipart }, { weight: 1, arbitrary: raw }];
+    const choices: Array<fc.WeightedArbitrary<Body | undefined>> = [
+      { weight: 4, arbitrary: multipart },
+      { weight: 1, arbitrary: raw },
+    ];
     if (operation.jsonSchema) choices.push({ weight: 3, arbitrary: json });
     return fc.oneof(...choices);
   }
   if (!hasBody) return fc.oneof({ weight: 9, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: json });
-  return fc.oneof({ weight: 8, arbitrary: json }, { weight: 1, arbitrary: raw }, { weight: 1, arbitrary: fc.constant(undefined) });
+  return fc.oneof(
+    { weight: 8, arbitrary: json },
+    { weight: 1, arbitrary: raw },
+    { weight: 1, arbitrary: fc.constant(undefined) }
+  );
 }
 
 /** Requests for one operation. */
-export function requestFor(operation: Operation, world: World, models: TypeModels, context: BodyContext, actors: readonly Actor[] = ACTORS): fc.Arbitrary<FuzzRequest> {
-  const params = fc.tuple(...operation.pathParams.map((name) => pathValue(world, poolOfParameter(operation.template, name))));
+export function requestFor(
+  operation: Operation,
+  world: World,
+  models: TypeModels,
+  context: BodyContext,
+  actors: readonly Actor[] = ACTORS
+): fc.Arbitrary<FuzzRequest> {
+  const params = fc.tuple(
+    ...operation.pathParams.map((name) => pathValue(world, poolOfParameter(operation.template, name)))
+  );
   return fc
     .record({
       actor: fc.constantFrom(...actors),
@@ -239,6 +327,12 @@ export function requestFor(operation: Operation, world: World, models: TypeModel
     .map(({ actor, params, query, body }) => {
       let index = 0;
       const path = operation.template.replace(/\{\w+\}/g, () => params[index++].text);
-      return printable({ method: operation.method, template: operation.template, url: query ? `${path}?${query}` : path, actor, ...(body ? { body } : {}) });
+      return printable({
+        method: operation.method,
+        template: operation.template,
+        url: query ? `${path}?${query}` : path,
+        actor,
+        ...(body ? { body } : {}),
+      });
     });
 }

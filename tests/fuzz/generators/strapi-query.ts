@@ -15,11 +15,48 @@ export interface AttributeModel {
 export type TypeModels = Record<string, { attributes: Record<string, AttributeModel> }>;
 
 const OPERATORS = [
-  '$eq', '$eqi', '$ne', '$nei', '$lt', '$lte', '$gt', '$gte', '$in', '$notIn', '$contains', '$notContains', '$containsi',
-  '$notContainsi', '$null', '$notNull', '$between', '$startsWith', '$startsWithi', '$endsWith', '$endsWithi',
+  '$eq',
+  '$eqi',
+  '$ne',
+  '$nei',
+  '$lt',
+  '$lte',
+  '$gt',
+  '$gte',
+  '$in',
+  '$notIn',
+  '$contains',
+  '$notContains',
+  '$containsi',
+  '$notContainsi',
+  '$null',
+  '$notNull',
+  '$between',
+  '$startsWith',
+  '$startsWithi',
+  '$endsWith',
+  '$endsWithi',
 ];
 const JUNK_OPERATORS = ['$regex', '$raw', '$exists', '$where', 'eq', '$EQ', '$', '$$eq', '$in[]', '$jsonSupersetOf'];
-const JUNK_FIELDS = ['unknownField', 'password', 'resetPasswordToken', 'email', 'id', 'documentId', 'createdAt', 'publishedAt', 'locale', 'createdBy', 'updatedBy', '__proto__', 'constructor', 'title.en', '$title', '', 'a'.repeat(300)];
+const JUNK_FIELDS = [
+  'unknownField',
+  'password',
+  'resetPasswordToken',
+  'email',
+  'id',
+  'documentId',
+  'createdAt',
+  'publishedAt',
+  'locale',
+  'createdBy',
+  'updatedBy',
+  '__proto__',
+  'constructor',
+  'title.en',
+  '$title',
+  '',
+  'a'.repeat(300),
+];
 
 /** Builds the models from Strapi's registry: only what the generators need (attribute types, relation targets). */
 export function typeModelsOf(contentTypes: Record<string, any>): TypeModels {
@@ -27,7 +64,10 @@ export function typeModelsOf(contentTypes: Record<string, any>): TypeModels {
   for (const [uid, contentType] of Object.entries(contentTypes)) {
     const attributes: Record<string, AttributeModel> = {};
     for (const [name, attribute] of Object.entries<any>(contentType.attributes ?? {})) {
-      attributes[name] = { type: attribute.type, target: attribute.type === 'media' ? 'plugin::upload.file' : attribute.target };
+      attributes[name] = {
+        type: attribute.type,
+        target: attribute.type === 'media' ? 'plugin::upload.file' : attribute.target,
+      };
     }
     attributes.id = { type: 'integer' };
     attributes.documentId = { type: 'string' };
@@ -60,16 +100,29 @@ function operand(type: string): fc.Arbitrary<unknown> {
     { weight: 1, arbitrary: fc.constantFrom(...EDGE_NUMBERS, ...EDGE_NUMBER_TEXTS) },
     { weight: 1, arbitrary: fc.dictionary(fc.constantFrom('$eq', 'a', '0', '$in'), junkText(), { maxKeys: 2 }) },
     // Just past the contract's bound of 100 items: enough to prove the bound, short enough to fit a URL.
-    { weight: 1, arbitrary: fc.integer({ min: 99, max: 160 }).map((length) => Array.from({ length }, (_, index) => String(index))) },
+    {
+      weight: 1,
+      arbitrary: fc.integer({ min: 99, max: 160 }).map((length) => Array.from({ length }, (_, index) => String(index))),
+    }
   );
 }
 
 function operatorCondition(type: string): fc.Arbitrary<unknown> {
   return fc.oneof(
-    { weight: 6, arbitrary: fc.tuple(fc.constantFrom(...OPERATORS), operand(type)).map(([operator, value]) => ({ [operator]: value })) },
-    { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...JUNK_OPERATORS), operand(type)).map(([operator, value]) => ({ [operator]: value })) },
+    {
+      weight: 6,
+      arbitrary: fc
+        .tuple(fc.constantFrom(...OPERATORS), operand(type))
+        .map(([operator, value]) => ({ [operator]: value })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.constantFrom(...JUNK_OPERATORS), operand(type))
+        .map(([operator, value]) => ({ [operator]: value })),
+    },
     { weight: 2, arbitrary: operand(type) },
-    { weight: 1, arbitrary: fc.constantFrom(...OPERATORS).map((operator) => ({ $not: { [operator]: 'x' } })) },
+    { weight: 1, arbitrary: fc.constantFrom(...OPERATORS).map((operator) => ({ $not: { [operator]: 'x' } })) }
   );
 }
 
@@ -77,17 +130,28 @@ function operatorCondition(type: string): fc.Arbitrary<unknown> {
 export function filterArb(models: TypeModels, uid: string, depth = 3): fc.Arbitrary<unknown> {
   const attributes = models[uid]?.attributes ?? {};
   const names = Object.keys(attributes);
-  const scalarNames = names.filter((name) => !attributes[name].target && attributes[name].type !== 'component' && attributes[name].type !== 'dynamiczone');
+  const scalarNames = names.filter(
+    (name) =>
+      !attributes[name].target && attributes[name].type !== 'component' && attributes[name].type !== 'dynamiczone'
+  );
   const relationNames = names.filter((name) => attributes[name].target);
   const entries: Array<fc.Arbitrary<[string, unknown]>> = [];
   if (scalarNames.length) {
-    entries.push(fc.constantFrom(...scalarNames).chain((name) => operatorCondition(attributes[name].type).map((value): [string, unknown] => [name, value])));
+    entries.push(
+      fc
+        .constantFrom(...scalarNames)
+        .chain((name) => operatorCondition(attributes[name].type).map((value): [string, unknown] => [name, value]))
+    );
   }
   entries.push(fc.tuple(fc.constantFrom(...JUNK_FIELDS), operatorCondition('string')));
   if (depth > 0) {
     const nested = (target: string) => filterArb(models, target, depth - 1);
     if (relationNames.length) {
-      entries.push(fc.constantFrom(...relationNames).chain((name) => nested(attributes[name].target as string).map((value): [string, unknown] => [name, value])));
+      entries.push(
+        fc
+          .constantFrom(...relationNames)
+          .chain((name) => nested(attributes[name].target as string).map((value): [string, unknown] => [name, value]))
+      );
     }
     const same = nested(uid);
     entries.push(
@@ -95,11 +159,16 @@ export function filterArb(models: TypeModels, uid: string, depth = 3): fc.Arbitr
         fc.constantFrom('$or', '$and'),
         fc.oneof(
           { weight: 4, arbitrary: fc.array(same, { minLength: 1, maxLength: 3 }) },
-          { weight: 1, arbitrary: fc.integer({ min: 90, max: 160 }).map((length) => Array.from({ length }, (_, index) => ({ id: index }))) },
-          { weight: 2, arbitrary: fc.oneof(junkText(), same, fc.constant([]), fc.constant(['x', 1])) },
-        ),
+          {
+            weight: 1,
+            arbitrary: fc
+              .integer({ min: 90, max: 160 })
+              .map((length) => Array.from({ length }, (_, index) => ({ id: index }))),
+          },
+          { weight: 2, arbitrary: fc.oneof(junkText(), same, fc.constant([]), fc.constant(['x', 1])) }
+        )
       ),
-      fc.tuple(fc.constant('$not'), fc.oneof(same, junkText(), fc.array(same, { maxLength: 2 }))),
+      fc.tuple(fc.constant('$not'), fc.oneof(same, junkText(), fc.array(same, { maxLength: 2 })))
     );
   }
   return fc.array(fc.oneof(...entries), { minLength: 1, maxLength: 3 }).map((pairs) => Object.fromEntries(pairs));
@@ -111,7 +180,8 @@ function relationPaths(models: TypeModels, uid: string, depth: number): string[]
   for (const [name, attribute] of Object.entries(attributes)) {
     if (!attribute.target && attribute.type !== 'component' && attribute.type !== 'dynamiczone') continue;
     paths.push(name);
-    if (depth > 0 && attribute.target) for (const deeper of relationPaths(models, attribute.target, depth - 1)) paths.push(`${name}.${deeper}`);
+    if (depth > 0 && attribute.target)
+      for (const deeper of relationPaths(models, attribute.target, depth - 1)) paths.push(`${name}.${deeper}`);
   }
   return paths;
 }
@@ -125,11 +195,13 @@ export function populateArb(models: TypeModels, uid: string, depth = 2): fc.Arbi
   const paths = relationPaths(models, uid, 2);
   const names = paths.length ? paths : ['unknown'];
   const attributes = models[uid]?.attributes ?? {};
-  const relations = Object.keys(attributes).filter((name) => attributes[name].target || attributes[name].type === 'component');
+  const relations = Object.keys(attributes).filter(
+    (name) => attributes[name].target || attributes[name].type === 'component'
+  );
   const simple = fc.oneof(
     fc.constantFrom('*', 'true', 'false', '', 'unknownRelation', 'password', ...names),
     fc.array(fc.constantFrom(...names, 'unknownRelation', '*'), { maxLength: 4 }),
-    junkText(),
+    junkText()
   );
   if (depth <= 0 || !relations.length) return simple;
   const objectForm = fc
@@ -146,27 +218,39 @@ export function populateArb(models: TypeModels, uid: string, depth = 2): fc.Arbi
                 count: fc.boolean(),
                 on: fc.dictionary(junkText(), fc.constant(true), { maxKeys: 1 }),
               },
-              { requiredKeys: [] },
+              { requiredKeys: [] }
             )
           : fc.constant({});
-        return fc.oneof(options, fc.constantFrom(true, false, '*', 'x', 1, [])).map((value): [string, unknown] => [name, value]);
+        return fc
+          .oneof(options, fc.constantFrom(true, false, '*', 'x', 1, []))
+          .map((value): [string, unknown] => [name, value]);
       }),
-      { minLength: 1, maxLength: 3 },
+      { minLength: 1, maxLength: 3 }
     )
     .map((pairs) => Object.fromEntries(pairs));
   return fc.oneof({ weight: 2, arbitrary: simple }, { weight: 3, arbitrary: objectForm });
 }
 
 export function sortArb(models: TypeModels, uid: string): fc.Arbitrary<unknown> {
-  const names = [...fieldNames(models, uid), 'unknownField', 'password', ...relationPaths(models, uid, 1).map((path) => `${path}.id`)];
+  const names = [
+    ...fieldNames(models, uid),
+    'unknownField',
+    'password',
+    ...relationPaths(models, uid, 1).map((path) => `${path}.id`),
+  ];
   const direction = fc.constantFrom('asc', 'desc', 'ASC', 'sideways', '', 'asc:desc');
-  const one = fc.oneof(fc.constantFrom(...names), fc.tuple(fc.constantFrom(...names), direction).map(([name, way]) => `${name}:${way}`));
+  const one = fc.oneof(
+    fc.constantFrom(...names),
+    fc.tuple(fc.constantFrom(...names), direction).map(([name, way]) => `${name}:${way}`)
+  );
   return fc.oneof(
     one,
     fc.array(one, { maxLength: 4 }),
     fc.array(one, { maxLength: 3 }).map((list) => list.join(',')),
-    fc.tuple(fc.constantFrom(...names), fc.oneof(direction, fc.dictionary(junkText(), direction, { maxKeys: 1 }))).map(([name, way]) => ({ [name]: way })),
-    junkText(),
+    fc
+      .tuple(fc.constantFrom(...names), fc.oneof(direction, fc.dictionary(junkText(), direction, { maxKeys: 1 })))
+      .map(([name, way]) => ({ [name]: way })),
+    junkText()
   );
 }
 
@@ -176,19 +260,27 @@ export function fieldsArb(models: TypeModels, uid: string): fc.Arbitrary<unknown
     fc.constantFrom(...names),
     fc.array(fc.constantFrom(...names), { maxLength: 4 }),
     fc.array(fc.constantFrom(...names), { maxLength: 3 }).map((list) => list.join(',')),
-    fc.dictionary(fc.constantFrom(...names), junkText(), { maxKeys: 2 }),
+    fc.dictionary(fc.constantFrom(...names), junkText(), { maxKeys: 2 })
   );
 }
 
-const pageNumber = () => fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 0, max: 30 }) }, { weight: 2, arbitrary: fc.constantFrom(...EDGE_NUMBERS, ...EDGE_NUMBER_TEXTS, 'abc', '') }, { weight: 1, arbitrary: fc.array(fc.integer(), { maxLength: 2 }) });
+const pageNumber = () =>
+  fc.oneof(
+    { weight: 3, arbitrary: fc.integer({ min: 0, max: 30 }) },
+    { weight: 2, arbitrary: fc.constantFrom(...EDGE_NUMBERS, ...EDGE_NUMBER_TEXTS, 'abc', '') },
+    { weight: 1, arbitrary: fc.array(fc.integer(), { maxLength: 2 }) }
+  );
 
 export function paginationArb(): fc.Arbitrary<unknown> {
   return fc.oneof(
-    fc.record({ page: pageNumber(), pageSize: pageNumber(), withCount: fc.constantFrom('true', 'false', 'maybe', true) }, { requiredKeys: [] }),
+    fc.record(
+      { page: pageNumber(), pageSize: pageNumber(), withCount: fc.constantFrom('true', 'false', 'maybe', true) },
+      { requiredKeys: [] }
+    ),
     fc.record({ start: pageNumber(), limit: pageNumber() }, { requiredKeys: [] }),
     fc.record({ page: pageNumber(), limit: pageNumber() }, { requiredKeys: [] }),
     junkText(),
-    fc.array(pageNumber(), { maxLength: 2 }),
+    fc.array(pageNumber(), { maxLength: 2 })
   );
 }
 
@@ -196,7 +288,11 @@ export function paginationArb(): fc.Arbitrary<unknown> {
 export function restQueryArb(models: TypeModels, uid: string): fc.Arbitrary<Record<string, unknown>> {
   return fc.record(
     {
-      filters: fc.oneof({ weight: 5, arbitrary: filterArb(models, uid) }, { weight: 1, arbitrary: junkText() }, { weight: 1, arbitrary: fc.array(junkText(), { maxLength: 2 }) }),
+      filters: fc.oneof(
+        { weight: 5, arbitrary: filterArb(models, uid) },
+        { weight: 1, arbitrary: junkText() },
+        { weight: 1, arbitrary: fc.array(junkText(), { maxLength: 2 }) }
+      ),
       sort: sortArb(models, uid),
       populate: populateArb(models, uid),
       fields: fieldsArb(models, uid),
@@ -206,7 +302,7 @@ export function restQueryArb(models: TypeModels, uid: string): fc.Arbitrary<Reco
       _q: junkText(),
       publicationState: fc.constantFrom('preview', 'live'),
     } as Record<string, fc.Arbitrary<unknown>>,
-    { requiredKeys: [] },
+    { requiredKeys: [] }
   );
 }
 

@@ -14,9 +14,14 @@ export default factories.createCoreController(ANNOUNCEMENT, ({ strapi }) => ({
     const response = (await createWithServerFields(strapi, this, ctx, ANNOUNCEMENT, { author: caller.userId })) as any;
     // News posted here reaches the course's students just as through POST /courses/:documentId/announcements.
     const created = response?.data;
-    const courseDocumentId = created?.documentId ? await findCourseOfContent(strapi, ANNOUNCEMENT, created.documentId) : null;
+    const courseDocumentId = created?.documentId
+      ? await findCourseOfContent(strapi, ANNOUNCEMENT, created.documentId)
+      : null;
     if (courseDocumentId) {
-      await strapi.plugin('community')?.service('announcements').notifyStudents(courseDocumentId, { title: created.title, body: created.body }, caller.userId);
+      await strapi
+        .plugin('community')
+        ?.service('announcements')
+        .notifyStudents(courseDocumentId, { title: created.title, body: created.body }, caller.userId);
     }
     return response;
   },

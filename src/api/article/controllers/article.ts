@@ -21,7 +21,8 @@ function localeParam(value: unknown): string {
 function limitParam(value: unknown): number {
   if (value === undefined) return DEFAULT_RELATED;
   const limit = typeof value === 'string' && /^\d{1,3}$/.test(value) ? Number(value) : NaN;
-  if (!(limit >= 1 && limit <= MAX_RELATED)) throw invalid('limit', `limit must be an integer from 1 to ${MAX_RELATED}`);
+  if (!(limit >= 1 && limit <= MAX_RELATED))
+    throw invalid('limit', `limit must be an integer from 1 to ${MAX_RELATED}`);
   return limit;
 }
 

@@ -31,7 +31,8 @@ export default factories.createCoreController(COURSE, ({ strapi }) => ({
 
   async findOne(ctx) {
     const caller = callerFrom(ctx.state);
-    const mayReadDraft = caller.role === 'admin' || (asksForDraft(ctx) && (await canManageCourse(strapi, caller, ctx.params.id)));
+    const mayReadDraft =
+      caller.role === 'admin' || (asksForDraft(ctx) && (await canManageCourse(strapi, caller, ctx.params.id)));
     if (!mayReadDraft) readPublishedOnly(ctx);
     const wantsTeachers = caller.role !== 'admin' && takePopulatedRelation(ctx.query, 'teachers');
     const response = (await super.findOne(ctx)) as { data: Record<string, unknown> | null } | undefined;

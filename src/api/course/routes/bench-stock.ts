@@ -4,6 +4,13 @@ const isComparing = process.env.LYCEUM_BENCH_STOCK_CATALOG === 'true';
 
 export default {
   routes: isComparing
-    ? [{ method: 'GET', path: '/bench-stock/courses', handler: 'api::course.course.stockFind', config: { auth: false } }]
+    ? [
+        {
+          method: 'GET',
+          path: '/bench-stock/courses',
+          handler: 'api::course.course.stockFind',
+          config: { auth: false },
+        },
+      ]
     : [],
 };

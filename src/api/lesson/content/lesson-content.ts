@@ -14,20 +14,38 @@ const LESSON_REFUSALS = {
 };
 
 /** Whether the caller manages the lesson's course (owners and admins read everything in it); 404 for no lesson. */
-export async function managesLessonCourse(strapi: Core.Strapi, caller: Caller, lessonDocumentId: string): Promise<boolean> {
+export async function managesLessonCourse(
+  strapi: Core.Strapi,
+  caller: Caller,
+  lessonDocumentId: string
+): Promise<boolean> {
   const courseDocumentId = await findCourseOfContent(strapi, LESSON, lessonDocumentId);
   if (courseDocumentId === undefined) throw new errors.NotFoundError('Lesson not found');
-  return caller.role === 'admin' || (caller.role === 'teacher' && courseDocumentId !== null && (await canManageCourse(strapi, caller, courseDocumentId)));
+  return (
+    caller.role === 'admin' ||
+    (caller.role === 'teacher' &&
+      courseDocumentId !== null &&
+      (await canManageCourse(strapi, caller, courseDocumentId)))
+  );
 }
 
 /** A learner reads a published lesson only as the progress rules allow: enrolled, released, unlocked, not expired. */
 export async function assertLessonOpen(strapi: Core.Strapi, caller: Caller, lessonDocumentId: string): Promise<void> {
-  const { decision } = await strapi.plugin('progress').service('progress').checkLessonAccess(caller, lessonDocumentId, new Date());
-  if (!decision.allowed) throw new Refusal(LESSON_REFUSALS[decision.reason as keyof typeof LESSON_REFUSALS], decision.reason);
+  const { decision } = await strapi
+    .plugin('progress')
+    .service('progress')
+    .checkLessonAccess(caller, lessonDocumentId, new Date());
+  if (!decision.allowed)
+    throw new Refusal(LESSON_REFUSALS[decision.reason as keyof typeof LESSON_REFUSALS], decision.reason);
 }
 
 /** The private part of a lesson (text, video, files), read only after the checks above. */
-export async function lessonContent(strapi: Core.Strapi, lessonDocumentId: string, locale: string | undefined, status: 'draft' | 'published') {
+export async function lessonContent(
+  strapi: Core.Strapi,
+  lessonDocumentId: string,
+  locale: string | undefined,
+  status: 'draft' | 'published'
+) {
   const content = await strapi.documents(LESSON).findOne({
     documentId: lessonDocumentId,
     locale,
@@ -35,5 +53,10 @@ export async function lessonContent(strapi: Core.Strapi, lessonDocumentId: strin
     fields: ['content', 'videoUrl'],
     populate: { video: true, materials: true },
   });
-  return { content: content?.content ?? null, videoUrl: content?.videoUrl ?? null, video: content?.video ?? null, materials: content?.materials ?? [] };
+  return {
+    content: content?.content ?? null,
+    videoUrl: content?.videoUrl ?? null,
+    video: content?.video ?? null,
+    materials: content?.materials ?? [],
+  };
 }

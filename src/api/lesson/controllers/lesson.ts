@@ -29,7 +29,10 @@ export default factories.createCoreController(LESSON, ({ strapi }) => ({
     if (response.data.publishedAt && !managesCourse) await assertLessonOpen(strapi, caller, documentId);
 
     const status = response.data.publishedAt ? 'published' : 'draft';
-    response.data = { ...response.data, ...(await lessonContent(strapi, documentId, response.data.locale as string | undefined, status)) };
+    response.data = {
+      ...response.data,
+      ...(await lessonContent(strapi, documentId, response.data.locale as string | undefined, status)),
+    };
     return response;
   },
 }));

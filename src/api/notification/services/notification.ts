@@ -33,7 +33,8 @@ type Subscriber = { email: string; blocked: boolean | null };
  * A PostgreSQL array as text ('{"a","b"}'): knex spreads an array value into a list of values, so arrays are
  * bound as text and cast. The elements here are ids (letters and digits), which JSON quotes as PostgreSQL does.
  */
-const arrayLiteral = (values: ReadonlyArray<string | number>) => `{${values.map((value) => JSON.stringify(String(value))).join(',')}}`;
+const arrayLiteral = (values: ReadonlyArray<string | number>) =>
+  `{${values.map((value) => JSON.stringify(String(value))).join(',')}}`;
 
 const clip = (value: string | null | undefined, length: number) => (value ? value.slice(0, length) : null);
 
@@ -63,10 +64,17 @@ export default factories.createCoreService(NOTIFICATION, ({ strapi }) => ({
       body: clip(message.body, 5000),
       link: clip(message.link, 500),
     };
-    const chunks = Array.from({ length: Math.ceil(recipients.length / CHUNK) }, (_, index) => recipients.slice(index * CHUNK, (index + 1) * CHUNK));
+    const chunks = Array.from({ length: Math.ceil(recipients.length / CHUNK) }, (_, index) =>
+      recipients.slice(index * CHUNK, (index + 1) * CHUNK)
+    );
     const subscribers: Subscriber[] = [];
     const deliver = async () => {
-      for (const chunk of chunks) subscribers.push(...(await (isPostgres(strapi) ? this.insertWithStatement(chunk, row, now) : this.insertWithQueryEngine(chunk, row, now))));
+      for (const chunk of chunks)
+        subscribers.push(
+          ...(await (isPostgres(strapi)
+            ? this.insertWithStatement(chunk, row, now)
+            : this.insertWithQueryEngine(chunk, row, now)))
+        );
     };
     // One chunk is one statement on PostgreSQL, atomic by itself.
     if (chunks.length === 1 && isPostgres(strapi)) await deliver();
@@ -117,7 +125,9 @@ export default factories.createCoreService(NOTIFICATION, ({ strapi }) => ({
       link.targetColumn,
       ...userIds.flatMap((userId, index) => [ids[index], userId]),
     ]);
-    return strapi.db.query(USER).findMany({ where: { id: { $in: userIds }, emailNotifications: true }, select: ['email', 'blocked'] });
+    return strapi.db
+      .query(USER)
+      .findMany({ where: { id: { $in: userIds }, emailNotifications: true }, select: ['email', 'blocked'] });
   },
 
   /**

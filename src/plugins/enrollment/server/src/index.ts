@@ -13,7 +13,13 @@ import staffEnrollments from './services/staff-enrollments';
 
 export default {
   contentTypes: { enrollment: { schema: enrollmentSchema }, 'course-seat': { schema: seatSchema } },
-  services: { enrollments, 'enrollment-views': enrollmentViews, 'enrollment-mail': enrollmentMail, payments, 'staff-enrollments': staffEnrollments },
+  services: {
+    enrollments,
+    'enrollment-views': enrollmentViews,
+    'enrollment-mail': enrollmentMail,
+    payments,
+    'staff-enrollments': staffEnrollments,
+  },
   controllers: { enrollments: enrollmentsController, 'admin-enrollments': adminEnrollmentsController },
   routes,
   async register({ strapi }: { strapi: Core.Strapi }) {
@@ -21,7 +27,10 @@ export default {
   },
   bootstrap({ strapi }: { strapi: Core.Strapi }) {
     strapi.eventHub.on('lyceum.enrollment.created', async (event: { userId: number; courseDocumentId: string }) => {
-      await strapi.plugin('enrollment').service('enrollment-mail').sendEnrollmentConfirmation(event.userId, event.courseDocumentId);
+      await strapi
+        .plugin('enrollment')
+        .service('enrollment-mail')
+        .sendEnrollmentConfirmation(event.userId, event.courseDocumentId);
     });
     // Finished access turns into `expired` even when nobody reads it; reads already show it as expired.
     strapi.cron.add({

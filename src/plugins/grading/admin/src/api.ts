@@ -48,7 +48,14 @@ export interface SubmissionDetail {
   feedback: string | null;
   submittedAt: string | null;
   gradedAt: string | null;
-  assignment: { documentId: string; title: string; maxPoints: number; latePenaltyPercent: number; dueAt: string | null; allowLate: boolean };
+  assignment: {
+    documentId: string;
+    title: string;
+    maxPoints: number;
+    latePenaltyPercent: number;
+    dueAt: string | null;
+    allowLate: boolean;
+  };
   course: CourseRef;
 }
 
@@ -84,14 +91,20 @@ export interface QuizPreview {
   questions: PreviewQuestion[];
 }
 
-export const studentName = (student: Student | null) => (student ? student.fullName || student.username : 'Deleted account');
+export const studentName = (student: Student | null) =>
+  student ? student.fullName || student.username : 'Deleted account';
 
 /** The server's own message (and the field it names, for a 400), or a generic one. */
 export function errorOf(error: unknown): { message: string; status?: number; field?: string; reason?: string } {
   if (isFetchError(error)) {
     const apiError = error.response?.data?.error as { message?: string; status?: number; details?: any } | undefined;
     const field = apiError?.details?.errors?.[0]?.path?.[0];
-    return { message: apiError?.message || error.message, status: apiError?.status ?? error.status, field, reason: apiError?.details?.reason };
+    return {
+      message: apiError?.message || error.message,
+      status: apiError?.status ?? error.status,
+      field,
+      reason: apiError?.details?.reason,
+    };
   }
   return { message: error instanceof Error ? error.message : 'Something went wrong' };
 }

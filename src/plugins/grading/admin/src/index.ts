@@ -22,7 +22,8 @@ export default {
 
   bootstrap(app: StrapiApp) {
     const contentManager = app.getPlugin('content-manager');
-    const apis = contentManager?.apis as { addEditViewSidePanel?: (panels: unknown[] | ((panels: unknown[]) => unknown[])) => void } | undefined;
+    const apis = contentManager?.apis as
+      { addEditViewSidePanel?: (panels: unknown[] | ((panels: unknown[]) => unknown[])) => void } | undefined;
     apis?.addEditViewSidePanel?.((panels) => [...panels, QuizPreviewPanel]);
   },
 

@@ -7,5 +7,10 @@ import { LMS_PAGE_ACTIONS } from '../../../../access/admin-route';
  * and before the app's bootstrap gives them to the Teacher role.
  */
 export async function registerAdminActions(strapi: Core.Strapi): Promise<void> {
-  await strapi.service('admin::permission').actionProvider.registerMany([LMS_PAGE_ACTIONS.gradingQueue.registration, LMS_PAGE_ACTIONS.quizPreview.registration]);
+  await strapi
+    .service('admin::permission')
+    .actionProvider.registerMany([
+      LMS_PAGE_ACTIONS.gradingQueue.registration,
+      LMS_PAGE_ACTIONS.quizPreview.registration,
+    ]);
 }

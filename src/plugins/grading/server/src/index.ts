@@ -18,7 +18,14 @@ export default {
     await registerAdminActions(strapi);
   },
   contentTypes: { 'quiz-attempt': { schema } },
-  services: { 'quiz-results': quizResults, 'quiz-attempts': quizAttempts, submissions, gradebook, 'grading-queue': gradingQueue, 'quiz-preview': quizPreview },
+  services: {
+    'quiz-results': quizResults,
+    'quiz-attempts': quizAttempts,
+    submissions,
+    gradebook,
+    'grading-queue': gradingQueue,
+    'quiz-preview': quizPreview,
+  },
   controllers: {
     'quiz-attempts': quizAttemptsController,
     submissions: submissionsController,

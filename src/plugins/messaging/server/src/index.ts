@@ -10,7 +10,8 @@ import notifications from './services/notifications';
 const LESSON = 'api::lesson.lesson';
 
 const hasPublishedRow = async (strapi: Core.Strapi, documentId: string | undefined) =>
-  Boolean(documentId) && (await strapi.db.query(LESSON).count({ where: { documentId, publishedAt: { $notNull: true } } })) > 0;
+  Boolean(documentId) &&
+  (await strapi.db.query(LESSON).count({ where: { documentId, publishedAt: { $notNull: true } } })) > 0;
 
 export default {
   services: { notifications, messages, comments },
@@ -22,8 +23,10 @@ export default {
     // status=published, from REST, the admin panel or code alike): a document middleware sees all of these,
     // where database lifecycles would see the row juggling of every re-publication.
     strapi.documents.use(async (context: any, next: () => Promise<unknown>) => {
-      const isPublishing = context.uid === LESSON
-        && (context.action === 'publish' || (['create', 'update'].includes(context.action) && context.params?.status === 'published'));
+      const isPublishing =
+        context.uid === LESSON &&
+        (context.action === 'publish' ||
+          (['create', 'update'].includes(context.action) && context.params?.status === 'published'));
       if (!isPublishing) return next();
       const wasPublished = context.action !== 'create' && (await hasPublishedRow(strapi, context.params?.documentId));
       const result: any = await next();
@@ -40,12 +43,17 @@ export default {
   },
 
   bootstrap({ strapi }: { strapi: Core.Strapi }) {
-    strapi.eventHub.on('lyceum.certificate.issued', async (event: { userId: number; certificateDocumentId: string; courseTitle: string }) => {
-      try {
-        await strapi.plugin('messaging').service('notifications').certificateIssued(event);
-      } catch (error) {
-        strapi.log.error(`messaging: could not notify certificate ${event.certificateDocumentId}: ${(error as Error).message}`);
+    strapi.eventHub.on(
+      'lyceum.certificate.issued',
+      async (event: { userId: number; certificateDocumentId: string; courseTitle: string }) => {
+        try {
+          await strapi.plugin('messaging').service('notifications').certificateIssued(event);
+        } catch (error) {
+          strapi.log.error(
+            `messaging: could not notify certificate ${event.certificateDocumentId}: ${(error as Error).message}`
+          );
+        }
       }
-    });
+    );
   },
 };

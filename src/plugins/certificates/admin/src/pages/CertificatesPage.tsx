@@ -1,4 +1,19 @@
-import { Badge, Box, Button, Field, Flex, Modal, Table, Tbody, Td, Textarea, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import {
+  Badge,
+  Box,
+  Button,
+  Field,
+  Flex,
+  Modal,
+  Table,
+  Tbody,
+  Td,
+  Textarea,
+  Th,
+  Thead,
+  Tr,
+  Typography,
+} from '@strapi/design-system';
 import { Layouts, Page, useFetchClient, useNotification } from '@strapi/strapi/admin';
 import * as React from 'react';
 import { errorMessage } from '../../../../../admin/lms/errors';
@@ -61,12 +76,16 @@ function RevokeButton({ certificate, onRevoked }: { certificate: CertificateRow;
         </Modal.Header>
         <Modal.Body>
           <Typography tag="p">
-            {certificate.studentName}, {certificate.courseTitle}. Anyone who checks this code will see it revoked, with your reason.
+            {certificate.studentName}, {certificate.courseTitle}. Anyone who checks this code will see it revoked, with
+            your reason.
           </Typography>
           <Box paddingTop={4}>
             <Field.Root name="reason" required hint="1 to 2000 characters.">
               <Field.Label>Reason for revoking</Field.Label>
-              <Textarea value={reason} onChange={(event: React.ChangeEvent<HTMLTextAreaElement>) => setReason(event.target.value)} />
+              <Textarea
+                value={reason}
+                onChange={(event: React.ChangeEvent<HTMLTextAreaElement>) => setReason(event.target.value)}
+              />
               <Field.Hint />
             </Field.Root>
           </Box>
@@ -134,7 +153,10 @@ export default function CertificatesPage() {
     <Box flex="1">
       <Field.Root name={name}>
         <Field.Label>{label}</Field.Label>
-        <Field.Input value={draft[name]} onChange={(event: React.ChangeEvent<HTMLInputElement>) => setDraft({ ...draft, [name]: event.target.value })} />
+        <Field.Input
+          value={draft[name]}
+          onChange={(event: React.ChangeEvent<HTMLInputElement>) => setDraft({ ...draft, [name]: event.target.value })}
+        />
       </Field.Root>
     </Box>
   );
@@ -142,7 +164,10 @@ export default function CertificatesPage() {
   return (
     <Page.Main aria-label="Certificates">
       <Page.Title>Certificates</Page.Title>
-      <Layouts.Header title="Certificates" subtitle="Find a certificate by student, course or code; open its PDF or revoke it." />
+      <Layouts.Header
+        title="Certificates"
+        subtitle="Find a certificate by student, course or code; open its PDF or revoke it."
+      />
       <Layouts.Content>
         <Flex direction="column" alignItems="stretch" gap={6}>
           <Box background="neutral0" padding={6} shadow="tableShadow" hasRadius>
@@ -167,40 +192,73 @@ export default function CertificatesPage() {
               <Table colCount={6} rowCount={certificates.length + 1} aria-label="Certificates found">
                 <Thead>
                   <Tr>
-                    <Th><Typography variant="sigma">Code</Typography></Th>
-                    <Th><Typography variant="sigma">Student</Typography></Th>
-                    <Th><Typography variant="sigma">Course</Typography></Th>
-                    <Th><Typography variant="sigma">Issued</Typography></Th>
-                    <Th><Typography variant="sigma">Status</Typography></Th>
-                    <Th><Typography variant="sigma">Actions</Typography></Th>
+                    <Th>
+                      <Typography variant="sigma">Code</Typography>
+                    </Th>
+                    <Th>
+                      <Typography variant="sigma">Student</Typography>
+                    </Th>
+                    <Th>
+                      <Typography variant="sigma">Course</Typography>
+                    </Th>
+                    <Th>
+                      <Typography variant="sigma">Issued</Typography>
+                    </Th>
+                    <Th>
+                      <Typography variant="sigma">Status</Typography>
+                    </Th>
+                    <Th>
+                      <Typography variant="sigma">Actions</Typography>
+                    </Th>
                   </Tr>
                 </Thead>
                 <Tbody>
                   {certificates.map((certificate) => (
                     <Tr key={certificate.documentId}>
-                      <Td><Typography fontWeight="bold">{certificate.code}</Typography></Td>
+                      <Td>
+                        <Typography fontWeight="bold">{certificate.code}</Typography>
+                      </Td>
                       <Td>
                         <Typography tag="p">{certificate.studentName}</Typography>
-                        <Typography variant="pi" textColor="neutral600" tag="p">{certificate.student?.email ?? ''}</Typography>
+                        <Typography variant="pi" textColor="neutral600" tag="p">
+                          {certificate.student?.email ?? ''}
+                        </Typography>
                       </Td>
-                      <Td><Typography>{certificate.courseTitle}</Typography></Td>
-                      <Td><Typography>{new Date(certificate.issuedAt).toLocaleDateString()}</Typography></Td>
+                      <Td>
+                        <Typography>{certificate.courseTitle}</Typography>
+                      </Td>
+                      <Td>
+                        <Typography>{new Date(certificate.issuedAt).toLocaleDateString()}</Typography>
+                      </Td>
                       <Td>
                         {certificate.status === 'revoked' ? (
                           <Box>
-                            <Badge backgroundColor="danger100" textColor="danger700">revoked</Badge>
-                            <Typography variant="pi" textColor="neutral600" tag="p">{certificate.revokeReason ?? ''}</Typography>
+                            <Badge backgroundColor="danger100" textColor="danger700">
+                              revoked
+                            </Badge>
+                            <Typography variant="pi" textColor="neutral600" tag="p">
+                              {certificate.revokeReason ?? ''}
+                            </Typography>
                           </Box>
                         ) : (
-                          <Badge backgroundColor="success100" textColor="success700">issued</Badge>
+                          <Badge backgroundColor="success100" textColor="success700">
+                            issued
+                          </Badge>
                         )}
                       </Td>
                       <Td>
                         <Flex gap={2}>
-                          <Button variant="secondary" size="S" onClick={() => void openPdf(certificate)} aria-label={`Open PDF of certificate ${certificate.code}`}>
+                          <Button
+                            variant="secondary"
+                            size="S"
+                            onClick={() => void openPdf(certificate)}
+                            aria-label={`Open PDF of certificate ${certificate.code}`}
+                          >
                             Open PDF
                           </Button>
-                          {certificate.status === 'issued' && <RevokeButton certificate={certificate} onRevoked={() => void load()} />}
+                          {certificate.status === 'issued' && (
+                            <RevokeButton certificate={certificate} onRevoked={() => void load()} />
+                          )}
                         </Flex>
                       </Td>
                     </Tr>

@@ -16,7 +16,9 @@ function searchCriteria(query: Record<string, unknown>): CertificateSearch {
     if (value === undefined || value === '') continue;
     if (typeof value !== 'string' || value.length > 200) {
       throw new errors.ValidationError(`${field} must be text of at most 200 characters`, {
-        errors: [{ path: [field], message: `${field} must be text of at most 200 characters`, name: 'ValidationError' }],
+        errors: [
+          { path: [field], message: `${field} must be text of at most 200 characters`, name: 'ValidationError' },
+        ],
       });
     }
     if (value.trim()) criteria[field] = value.trim();

@@ -12,7 +12,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const courseDocumentId = documentIdParam(ctx.params.documentId);
     const { user } = bodyWithOnly(ctx.request.body, ['user']);
     const userId = positiveIntegerParam(user, 'user');
-    const certificate = await certificates(strapi).issueManually(callerFrom(ctx.state), courseDocumentId, userId, new Date());
+    const certificate = await certificates(strapi).issueManually(
+      callerFrom(ctx.state),
+      courseDocumentId,
+      userId,
+      new Date()
+    );
     ctx.status = 201;
     ctx.body = { data: presentCertificate(certificate), meta: {} };
   },

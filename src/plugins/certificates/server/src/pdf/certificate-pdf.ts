@@ -35,7 +35,13 @@ export async function renderCertificatePdf(face: CertificateFace): Promise<Buffe
     size: 'A4',
     layout: 'landscape',
     margin: 56,
-    info: { Title: `Certificate ${face.code}`, Author: 'Lyceum', Subject: face.courseTitle, CreationDate: face.issuedAt, ModDate: face.issuedAt },
+    info: {
+      Title: `Certificate ${face.code}`,
+      Author: 'Lyceum',
+      Subject: face.courseTitle,
+      CreationDate: face.issuedAt,
+      ModDate: face.issuedAt,
+    },
   });
   const chunks: Buffer[] = [];
   doc.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -47,19 +53,39 @@ export async function renderCertificatePdf(face: CertificateFace): Promise<Buffe
   doc.registerFont('regular', REGULAR as unknown as PDFKit.Mixins.PDFFontSource);
   doc.registerFont('bold', BOLD as unknown as PDFKit.Mixins.PDFFontSource);
   const width = doc.page.width - 112;
-  doc.lineWidth(3).rect(28, 28, doc.page.width - 56, doc.page.height - 56).stroke('#1f3a5f');
+  doc
+    .lineWidth(3)
+    .rect(28, 28, doc.page.width - 56, doc.page.height - 56)
+    .stroke('#1f3a5f');
 
-  doc.font('bold').fontSize(34).fillColor('#1f3a5f').text('Certificate of Completion', 56, 90, { width, align: 'center' });
-  doc.font('regular').fontSize(14).fillColor('#333333').text('This certifies that', 56, 160, { width, align: 'center' });
+  doc
+    .font('bold')
+    .fontSize(34)
+    .fillColor('#1f3a5f')
+    .text('Certificate of Completion', 56, 90, { width, align: 'center' });
+  doc
+    .font('regular')
+    .fontSize(14)
+    .fillColor('#333333')
+    .text('This certifies that', 56, 160, { width, align: 'center' });
   doc.font('bold').fontSize(30).fillColor('#000000').text(face.studentName, 56, 190, { width, align: 'center' });
-  doc.font('regular').fontSize(14).fillColor('#333333').text('has completed the course', 56, 245, { width, align: 'center' });
+  doc
+    .font('regular')
+    .fontSize(14)
+    .fillColor('#333333')
+    .text('has completed the course', 56, 245, { width, align: 'center' });
   doc.font('bold').fontSize(22).fillColor('#000000').text(face.courseTitle, 56, 272, { width, align: 'center' });
 
   const details = [`Issued ${formatDate(face.issuedAt)}`];
   if (face.finalPercent !== null) details.push(`Final result ${face.finalPercent}%`);
   if (face.teacherNames) details.push(`Teachers: ${face.teacherNames}`);
-  doc.font('regular').fontSize(12).fillColor('#333333').text(details.join('   ·   '), 56, 340, { width, align: 'center' });
-  if (face.status === 'revoked') doc.font('bold').fontSize(18).fillColor('#b00020').text('REVOKED', 56, 370, { width, align: 'center' });
+  doc
+    .font('regular')
+    .fontSize(12)
+    .fillColor('#333333')
+    .text(details.join('   ·   '), 56, 340, { width, align: 'center' });
+  if (face.status === 'revoked')
+    doc.font('bold').fontSize(18).fillColor('#b00020').text('REVOKED', 56, 370, { width, align: 'center' });
 
   doc.image(qr, doc.page.width - 56 - 110, doc.page.height - 56 - 130, { width: 110 });
   doc.font('regular').fontSize(9).fillColor('#555555');

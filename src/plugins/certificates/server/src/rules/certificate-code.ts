@@ -8,9 +8,12 @@ export const CERTIFICATE_CODE = /^[A-Za-z0-9_-]{22}$/;
 
 export const newCertificateCode = (): string => randomBytes(16).toString('base64url');
 
-export const isWellFormedCode = (code: unknown): code is string => typeof code === 'string' && CERTIFICATE_CODE.test(code);
+export const isWellFormedCode = (code: unknown): code is string =>
+  typeof code === 'string' && CERTIFICATE_CODE.test(code);
 
 /** The public verification address printed on the PDF and encoded in its QR code. */
 export function verificationUrl(code: string, template: string): string {
-  return template.includes('{code}') ? template.replace('{code}', encodeURIComponent(code)) : `${template.replace(/\/$/, '')}/${encodeURIComponent(code)}`;
+  return template.includes('{code}')
+    ? template.replace('{code}', encodeURIComponent(code))
+    : `${template.replace(/\/$/, '')}/${encodeURIComponent(code)}`;
 }

@@ -15,7 +15,17 @@ const USER = 'plugin::users-permissions.user';
 
 const certificateKey = (userId: number, courseDocumentId: string) => `${userId}:${courseDocumentId}`;
 const courseOfKey = (key: string) => key.slice(key.indexOf(':') + 1);
-const PUBLIC_FIELDS = ['documentId', 'code', 'status', 'issuedAt', 'studentName', 'courseTitle', 'teacherNames', 'finalPercent', 'revokedAt'];
+const PUBLIC_FIELDS = [
+  'documentId',
+  'code',
+  'status',
+  'issuedAt',
+  'studentName',
+  'courseTitle',
+  'teacherNames',
+  'finalPercent',
+  'revokedAt',
+];
 
 /** What the holder (and the course's staff) see of a certificate. */
 export const presentCertificate = (row: any) => ({
@@ -55,7 +65,8 @@ export interface CertificateSearch {
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   verificationUrlFor(code: string): string {
     const configured = process.env.CERTIFICATE_VERIFY_URL;
-    const base = strapi.config.get<string>('server.url') || `http://localhost:${strapi.config.get<number>('server.port')}`;
+    const base =
+      strapi.config.get<string>('server.url') || `http://localhost:${strapi.config.get<number>('server.port')}`;
     return verificationUrl(code, configured || `${base.replace(/\/$/, '')}/api/certificates/verify/{code}`);
   },
 
@@ -63,14 +74,30 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
    * Issues the certificate of a student for a course exactly once: the unique key turns a concurrent or
    * repeated issue into the existing certificate. Names and title are a snapshot taken now.
    */
-  async issue(params: { userId: number; courseDocumentId: string; now: Date; finalPercent?: number | null }): Promise<{ certificate: any; created: boolean }> {
+  async issue(params: {
+    userId: number;
+    courseDocumentId: string;
+    now: Date;
+    finalPercent?: number | null;
+  }): Promise<{ certificate: any; created: boolean }> {
     const key = certificateKey(params.userId, params.courseDocumentId);
     const [users, course, finalPercent] = await Promise.all([
-      runSql<{ username: string; full_name: string | null; email: string }>(strapi, 'SELECT username, full_name, email FROM ?? WHERE id = ?', [tableOf(strapi, USER), params.userId]),
+      runSql<{ username: string; full_name: string | null; email: string }>(
+        strapi,
+        'SELECT username, full_name, email FROM ?? WHERE id = ?',
+        [tableOf(strapi, USER), params.userId]
+      ),
       // Kept with the course structure: a change of title or teachers is a course write and drops it; a teacher
       // renaming their own account shows on certificates issued from COURSE_STRUCTURE_TTL_MS later.
-      rememberCourseStructure(strapi, `certificate-course:${params.courseDocumentId}`, () => this.readCertifiedCourse(params.courseDocumentId)),
-      params.finalPercent ?? strapi.plugin('enrollment').service('enrollments').findEnrollment(params.userId, params.courseDocumentId).then((enrollment: any) => enrollment?.progressPercent ?? null),
+      rememberCourseStructure(strapi, `certificate-course:${params.courseDocumentId}`, () =>
+        this.readCertifiedCourse(params.courseDocumentId)
+      ),
+      params.finalPercent ??
+        strapi
+          .plugin('enrollment')
+          .service('enrollments')
+          .findEnrollment(params.userId, params.courseDocumentId)
+          .then((enrollment: any) => enrollment?.progressPercent ?? null),
     ]);
     const user = users.rows[0];
     if (!user) throw new errors.NotFoundError('No user has this id');
@@ -113,36 +140,60 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
    * What a certificate names of its course: the title (English where there is one, of the published version)
    * and the teachers of all its versions, in their order. Null for an unknown course. One fixed statement.
    */
-  async readCertifiedCourse(courseDocumentId: string): Promise<{ title: string; publishedRowId: number | null; teacherNames: string[] } | null> {
+  async readCertifiedCourse(
+    courseDocumentId: string
+  ): Promise<{ title: string; publishedRowId: number | null; teacherNames: string[] } | null> {
     const teachers = linkOf(strapi, COURSE, 'teachers');
-    const { rows } = await runSql<{ id: number; title: string; locale: string | null; published_at: unknown; username: string | null; full_name: string | null }>(
+    const { rows } = await runSql<{
+      id: number;
+      title: string;
+      locale: string | null;
+      published_at: unknown;
+      username: string | null;
+      full_name: string | null;
+    }>(
       strapi,
       `SELECT c.id, c.title, c.locale, c.published_at, u.username, u.full_name
        FROM ?? c LEFT JOIN ?? t ON t.?? = c.id LEFT JOIN ?? u ON u.id = t.??
        WHERE c.document_id = ? ORDER BY c.id, t.??, t.id`,
-      [tableOf(strapi, COURSE), teachers.table, teachers.ownColumn, tableOf(strapi, USER), teachers.targetColumn, courseDocumentId, teachers.orderColumn ?? 'id']
+      [
+        tableOf(strapi, COURSE),
+        teachers.table,
+        teachers.ownColumn,
+        tableOf(strapi, USER),
+        teachers.targetColumn,
+        courseDocumentId,
+        teachers.orderColumn ?? 'id',
+      ]
     );
     if (rows.length === 0) return null;
     const published = rows.filter((row) => row.published_at);
     const course = published.find((row) => row.locale === 'en') ?? published[0] ?? rows[0];
-    const teacherNames = [...new Set(rows.filter((row) => row.username !== null).map((row) => row.full_name || row.username!))];
+    const teacherNames = [
+      ...new Set(rows.filter((row) => row.username !== null).map((row) => row.full_name || row.username!)),
+    ];
     return { title: course.title, publishedRowId: published.length ? Number(course.id) : null, teacherNames };
   },
 
   /** The holder hears about it by email; a mail failure never undoes the certificate. */
   async notifyHolder(user: { email: string }, certificate: any) {
     try {
-      await strapi.plugin('email').service('email').send({
-        to: user.email,
-        subject: `Your certificate: ${certificate.courseTitle}`,
-        text: [
-          `Congratulations, ${certificate.studentName}!`,
-          `You completed "${certificate.courseTitle}".`,
-          `Anyone can check your certificate at ${this.verificationUrlFor(certificate.code)}`,
-        ].join('\n\n'),
-      });
+      await strapi
+        .plugin('email')
+        .service('email')
+        .send({
+          to: user.email,
+          subject: `Your certificate: ${certificate.courseTitle}`,
+          text: [
+            `Congratulations, ${certificate.studentName}!`,
+            `You completed "${certificate.courseTitle}".`,
+            `Anyone can check your certificate at ${this.verificationUrlFor(certificate.code)}`,
+          ].join('\n\n'),
+        });
     } catch (error) {
-      strapi.log.warn(`certificates: could not email certificate ${certificate.documentId}: ${(error as Error).message}`);
+      strapi.log.warn(
+        `certificates: could not email certificate ${certificate.documentId}: ${(error as Error).message}`
+      );
     }
   },
 
@@ -160,14 +211,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
 
   /** The certificate if the caller is its holder, a teacher of its course, or an admin. */
   async findReadable(caller: Caller, documentId: string) {
-    const certificate = await strapi.db.query(CERTIFICATE).findOne({ where: { documentId }, populate: { user: { select: ['id'] } } });
+    const certificate = await strapi.db
+      .query(CERTIFICATE)
+      .findOne({ where: { documentId }, populate: { user: { select: ['id'] } } });
     if (!certificate) throw new errors.NotFoundError('Certificate not found');
     if (caller.userId !== null && certificate.user?.id === caller.userId) return certificate;
     try {
       await assertCanManageCourse(strapi, caller, courseOfKey(certificate.key));
     } catch (error) {
       // A deleted course leaves its certificates to their holders and admins.
-      if (!(error instanceof errors.NotFoundError) || caller.role !== 'admin') throw error instanceof errors.NotFoundError ? new errors.NotFoundError('Certificate not found') : error;
+      if (!(error instanceof errors.NotFoundError) || caller.role !== 'admin')
+        throw error instanceof errors.NotFoundError ? new errors.NotFoundError('Certificate not found') : error;
     }
     return certificate;
   },
@@ -188,7 +242,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   async revoke(caller: Caller, documentId: string, reason: string, now: Date) {
-    const certificate = await strapi.db.query(CERTIFICATE).findOne({ where: { documentId }, select: ['id', 'key', 'status'] });
+    const certificate = await strapi.db
+      .query(CERTIFICATE)
+      .findOne({ where: { documentId }, select: ['id', 'key', 'status'] });
     if (!certificate) throw new errors.NotFoundError('Certificate not found');
     await assertCanManageCourse(strapi, caller, courseOfKey(certificate.key));
     const { count } = await strapi.db.query(CERTIFICATE).updateMany({
@@ -206,12 +262,21 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async search(caller: Caller, criteria: CertificateSearch, page: { page: number; pageSize: number }) {
     const filters: Array<Record<string, unknown>> = [];
     if (caller.role !== 'admin') {
-      const taught = caller.role === 'teacher' && caller.userId !== null ? await teachingCourseDocumentIds(strapi, caller.userId) : [];
+      const taught =
+        caller.role === 'teacher' && caller.userId !== null
+          ? await teachingCourseDocumentIds(strapi, caller.userId)
+          : [];
       if (taught.length === 0) return { data: [], total: 0 };
       filters.push({ $or: taught.map((courseDocumentId) => ({ key: { $endsWith: `:${courseDocumentId}` } })) });
     }
     if (criteria.student) {
-      filters.push({ $or: [{ studentName: { $containsi: criteria.student } }, { user: { email: { $containsi: criteria.student } } }, { user: { username: { $containsi: criteria.student } } }] });
+      filters.push({
+        $or: [
+          { studentName: { $containsi: criteria.student } },
+          { user: { email: { $containsi: criteria.student } } },
+          { user: { username: { $containsi: criteria.student } } },
+        ],
+      });
     }
     if (criteria.course) filters.push({ courseTitle: { $containsi: criteria.course } });
     if (criteria.code) filters.push({ code: { $containsi: criteria.code } });
@@ -237,7 +302,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
 
   /** Public verification: names, course and dates; no email, no user id. Unknown and malformed codes are alike 404. */
   async verify(code: unknown) {
-    const certificate = isWellFormedCode(code) ? await strapi.db.query(CERTIFICATE).findOne({ where: { code }, select: PUBLIC_FIELDS }) : null;
+    const certificate = isWellFormedCode(code)
+      ? await strapi.db.query(CERTIFICATE).findOne({ where: { code }, select: PUBLIC_FIELDS })
+      : null;
     if (!certificate) throw new errors.NotFoundError('No certificate has this code');
     return {
       valid: certificate.status === 'issued',

@@ -14,7 +14,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const courseDocumentId = documentIdParam(ctx.params.documentId);
     const page = readPage(ctx.query);
     const order = readSort(ctx.query, ORDERS);
-    const { data, total, rating } = await reviews(strapi).list(courseDocumentId, { page, order, callerId: callerFrom(ctx.state).userId });
+    const { data, total, rating } = await reviews(strapi).list(courseDocumentId, {
+      page,
+      order,
+      callerId: callerFrom(ctx.state).userId,
+    });
     ctx.body = { data, meta: { pagination: paginationMeta(page, total), ...rating } };
   },
 
@@ -23,7 +27,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const courseDocumentId = documentIdParam(ctx.params.documentId);
     const input = parseReviewInput(ctx.request.body, { partial: false });
     ctx.status = 201;
-    ctx.body = { data: await reviews(strapi).create(callerFrom(ctx.state), courseDocumentId, input, new Date()), meta: {} };
+    ctx.body = {
+      data: await reviews(strapi).create(callerFrom(ctx.state), courseDocumentId, input, new Date()),
+      meta: {},
+    };
   },
 
   /** PUT /reviews/:documentId { rating?, body? } */

@@ -16,11 +16,18 @@ export async function recomputeCourseRating(strapi: Core.Strapi, trx: any, cours
   await trx.raw(
     `UPDATE ?? SET ?? = COALESCE((SELECT ROUND(AVG(??), 2) FROM ?? WHERE ?? = ?), 0), ?? = (SELECT COUNT(*) FROM ?? WHERE ?? = ?) WHERE ?? = ?`,
     [
-      course.table, course.columns.ratingAverage,
-      review.columns.rating, review.table, review.columns.courseDocumentId, courseDocumentId,
+      course.table,
+      course.columns.ratingAverage,
+      review.columns.rating,
+      review.table,
+      review.columns.courseDocumentId,
+      courseDocumentId,
       course.columns.ratingCount,
-      review.table, review.columns.courseDocumentId, courseDocumentId,
-      course.columns.documentId, courseDocumentId,
+      review.table,
+      review.columns.courseDocumentId,
+      courseDocumentId,
+      course.columns.documentId,
+      courseDocumentId,
     ]
   );
 }

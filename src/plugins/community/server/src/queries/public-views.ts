@@ -1,7 +1,8 @@
 import type { Core } from '@strapi/strapi';
 
 /** How a user appears to others: their full name, or their username when they gave none. Never an email. */
-export const publicName = (user: { fullName?: string | null; username?: string | null }) => user.fullName?.trim() || user.username || null;
+export const publicName = (user: { fullName?: string | null; username?: string | null }) =>
+  user.fullName?.trim() || user.username || null;
 
 /** The course's published row (the lowest id, as the enrollment plugin links to), or null when unpublished or unknown. */
 export async function publishedCourseRow(strapi: Core.Strapi, courseDocumentId: string) {

@@ -13,9 +13,11 @@ export function parseAnnouncementInput(body: unknown): { title: string; body: st
   const raw = readText(fields, 'body', { min: 1, max: ANNOUNCEMENT_BODY_MAX, required: true }, problems);
   // Profiles from src/content/text-policy.ts: the title is plain text, the body sanitised HTML.
   const cleanTitle = title === undefined ? undefined : cleanTextField(ANNOUNCEMENT, 'title', title);
-  if (cleanTitle !== undefined && cleanTitle.length === 0) problems.push(fieldError('title', 'title has no text left once markup is removed'));
+  if (cleanTitle !== undefined && cleanTitle.length === 0)
+    problems.push(fieldError('title', 'title has no text left once markup is removed'));
   const clean = raw === undefined ? undefined : cleanTextField(ANNOUNCEMENT, 'body', raw);
-  if (clean !== undefined && clean.length === 0) problems.push(fieldError('body', 'body has no content left once unsafe markup is removed'));
+  if (clean !== undefined && clean.length === 0)
+    problems.push(fieldError('body', 'body has no content left once unsafe markup is removed'));
   throwIfInvalid(problems);
   return { title: cleanTitle!, body: clean! };
 }

@@ -7,7 +7,11 @@ export interface FieldError {
   name: 'ValidationError';
 }
 
-export const fieldError = (field: string, message: string): FieldError => ({ path: [field], message, name: 'ValidationError' });
+export const fieldError = (field: string, message: string): FieldError => ({
+  path: [field],
+  message,
+  name: 'ValidationError',
+});
 
 /** A 400 naming every refused field, or nothing when there are none. */
 export function throwIfInvalid(problems: FieldError[], message = 'The request is not valid'): void {
@@ -16,11 +20,16 @@ export function throwIfInvalid(problems: FieldError[], message = 'The request is
 }
 
 /** Checks an object body: exactly the named fields, no others. Returns the fields and the problems found. */
-export function readBody(body: unknown, allowed: readonly string[]): { fields: Record<string, unknown>; problems: FieldError[] } {
+export function readBody(
+  body: unknown,
+  allowed: readonly string[]
+): { fields: Record<string, unknown>; problems: FieldError[] } {
   if (body === undefined || body === null || body === '') return { fields: {}, problems: [] };
   if (typeof body !== 'object' || Array.isArray(body)) {
     // Not an object at all: no field to name, so the error's path is empty (the whole body).
-    throw new errors.ValidationError('The body must be a JSON object', { errors: [{ path: [], message: 'The body must be a JSON object', name: 'ValidationError' }] });
+    throw new errors.ValidationError('The body must be a JSON object', {
+      errors: [{ path: [], message: 'The body must be a JSON object', name: 'ValidationError' }],
+    });
   }
   const problems = Object.keys(body)
     .filter((field) => !allowed.includes(field))

@@ -7,7 +7,8 @@ export interface Page {
 
 const readPositive = (value: unknown, field: string, problems: FieldError[]): number | undefined => {
   if (value === undefined) return undefined;
-  const number = typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : typeof value === 'number' ? value : NaN;
+  const number =
+    typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : typeof value === 'number' ? value : NaN;
   if (!Number.isSafeInteger(number) || number < 1) {
     problems.push(fieldError(field, `${field} must be a positive integer`));
     return undefined;
@@ -16,9 +17,15 @@ const readPositive = (value: unknown, field: string, problems: FieldError[]): nu
 };
 
 /** `page` and `pageSize` from the query string (Strapi's `pagination[page]` form is understood too). */
-export function readPage(query: Record<string, unknown>, options: { defaultPageSize?: number; maxPageSize?: number } = {}): Page {
+export function readPage(
+  query: Record<string, unknown>,
+  options: { defaultPageSize?: number; maxPageSize?: number } = {}
+): Page {
   const { defaultPageSize = 25, maxPageSize = 100 } = options;
-  const nested = (query.pagination && typeof query.pagination === 'object' ? query.pagination : {}) as Record<string, unknown>;
+  const nested = (query.pagination && typeof query.pagination === 'object' ? query.pagination : {}) as Record<
+    string,
+    unknown
+  >;
   const problems: FieldError[] = [];
   const page = readPositive(query.page ?? nested.page, 'page', problems) ?? 1;
   const pageSize = readPositive(query.pageSize ?? nested.pageSize, 'pageSize', problems) ?? defaultPageSize;

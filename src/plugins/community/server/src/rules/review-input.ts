@@ -10,7 +10,8 @@ export interface ReviewInput {
 }
 
 /** A rating is a whole number of stars, 1 to 5: "4.5", "5" and 4.5 are refused, not rounded. */
-export const isValidRating = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 5;
+export const isValidRating = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 5;
 
 /**
  * `{ rating, body }` of a new review (both required) or of an edit (`partial`: at least one of them).
@@ -43,4 +44,5 @@ export function parseReviewInput(body: unknown, options: { partial: boolean }): 
  * Who has taken the course may review it: a current student, one who finished, and one whose access has
  * since run out. Leaving before doing so (cancelled) or never enrolling does not count.
  */
-export const mayReview = (status: EnrollmentStatus | null): boolean => status === 'active' || status === 'completed' || status === 'expired';
+export const mayReview = (status: EnrollmentStatus | null): boolean =>
+  status === 'active' || status === 'completed' || status === 'expired';

@@ -24,7 +24,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async list(caller: Caller, courseDocumentId: string, page: Page) {
     const course = await publishedCourseRow(strapi, courseDocumentId);
     // canManageCourse answers 404 for a course that does not exist at all.
-    if (!course && !(await canManageCourse(strapi, caller, courseDocumentId))) throw new errors.NotFoundError('Course not found');
+    if (!course && !(await canManageCourse(strapi, caller, courseDocumentId)))
+      throw new errors.NotFoundError('Course not found');
     const where = { course: { documentId: courseDocumentId } };
     const [rows, total] = await Promise.all([
       strapi.db.query(ANNOUNCEMENT).findMany({
@@ -43,7 +44,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async create(caller: Caller, courseDocumentId: string, input: { title: string; body: string }) {
     await assertCanManageCourse(strapi, caller, courseDocumentId);
     const created = await strapi.documents(ANNOUNCEMENT).create({
-      data: { title: input.title, body: input.body, course: courseDocumentId, author: caller.userId ?? undefined } as any,
+      data: {
+        title: input.title,
+        body: input.body,
+        course: courseDocumentId,
+        author: caller.userId ?? undefined,
+      } as any,
     });
     const row = await strapi.db.query(ANNOUNCEMENT).findOne({
       where: { documentId: created.documentId },
@@ -54,7 +60,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   /** One batched notification to every current member of the course. A delivery failure does not undo the post. */
-  async notifyStudents(courseDocumentId: string, announcement: { title: string; body: string }, authorId: number | null) {
+  async notifyStudents(
+    courseDocumentId: string,
+    announcement: { title: string; body: string },
+    authorId: number | null
+  ) {
     try {
       const enrollments = strapi.plugin('enrollment').service('enrollments');
       const now = new Date();
@@ -64,7 +74,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         populate: { user: { select: ['id'] } },
       });
       const userIds = rows
-        .filter((row: any) => row.user && row.user.id !== authorId && ['active', 'completed'].includes(enrollments.effectiveStatus(row, now)))
+        .filter(
+          (row: any) =>
+            row.user &&
+            row.user.id !== authorId &&
+            ['active', 'completed'].includes(enrollments.effectiveStatus(row, now))
+        )
         .map((row: any) => row.user.id as number);
       if (userIds.length === 0) return;
       const course = await publishedCourseRow(strapi, courseDocumentId);
@@ -75,7 +90,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         link: `/courses/${courseDocumentId}/announcements`,
       });
     } catch (error) {
-      strapi.log.error(`community: could not notify students of news in ${courseDocumentId}: ${(error as Error).message}`);
+      strapi.log.error(
+        `community: could not notify students of news in ${courseDocumentId}: ${(error as Error).message}`
+      );
     }
   },
 });

@@ -18,19 +18,30 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     let favorite = await strapi.db.query(FAVORITE).findOne({ where: { key } });
     if (!favorite) {
       try {
-        favorite = await strapi.db.query(FAVORITE).create({ data: { key, user: userId, lesson: lesson.id, publishedAt: new Date() } });
+        favorite = await strapi.db
+          .query(FAVORITE)
+          .create({ data: { key, user: userId, lesson: lesson.id, publishedAt: new Date() } });
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
         favorite = await strapi.db.query(FAVORITE).findOne({ where: { key } });
       }
     }
-    return { lesson: { documentId: lessonDocumentId, title: lesson.title }, favorite: true, createdAt: favorite.createdAt };
+    return {
+      lesson: { documentId: lessonDocumentId, title: lesson.title },
+      favorite: true,
+      createdAt: favorite.createdAt,
+    };
   },
 
   /** DELETE /lessons/:documentId/favorite: idempotent; removing what is not there is fine for a known lesson. */
   async remove(userId: number, lessonDocumentId: string) {
-    const { count } = await strapi.db.query(FAVORITE).deleteMany({ where: { key: favoriteKey(userId, lessonDocumentId) } });
-    if (count === 0 && !(await strapi.db.query(LESSON).findOne({ where: { documentId: lessonDocumentId }, select: ['id'] }))) {
+    const { count } = await strapi.db
+      .query(FAVORITE)
+      .deleteMany({ where: { key: favoriteKey(userId, lessonDocumentId) } });
+    if (
+      count === 0 &&
+      !(await strapi.db.query(LESSON).findOne({ where: { documentId: lessonDocumentId }, select: ['id'] }))
+    ) {
       throw new errors.NotFoundError('Lesson not found');
     }
     return { lesson: { documentId: lessonDocumentId }, favorite: false };
@@ -53,7 +64,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         })
       : [];
     const byDocument = new Map<string, any>();
-    for (const lesson of lessons) if (!byDocument.has(lesson.documentId) || lesson.locale === 'en') byDocument.set(lesson.documentId, lesson);
+    for (const lesson of lessons)
+      if (!byDocument.has(lesson.documentId) || lesson.locale === 'en') byDocument.set(lesson.documentId, lesson);
     // A bookmark on a lesson that was since unpublished or deleted is kept but not shown.
     return rows
       .filter((row: any) => byDocument.has(lessonOfKey(row.key)))

@@ -40,7 +40,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const course = await publishedCourseRow(strapi, courseDocumentId);
     if (!course) throw new errors.NotFoundError('Course not found');
     const enrollments = strapi.plugin('enrollment').service('enrollments');
-    const enrollment = caller.userId === null ? null : await enrollments.findEnrollment(caller.userId, courseDocumentId);
+    const enrollment =
+      caller.userId === null ? null : await enrollments.findEnrollment(caller.userId, courseDocumentId);
     if (!mayReview(enrollment ? enrollments.effectiveStatus(enrollment, now) : null)) {
       throw new Refusal('Only students of this course may review it', 'not_enrolled');
     }
@@ -49,7 +50,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       const created = await strapi.db.transaction(async ({ trx }) => {
         await lockCourseRows(strapi, trx, courseDocumentId);
         const review = await strapi.db.query(REVIEW).create({
-          data: { key, courseDocumentId, rating: input.rating, body: input.body, course: course.id, author: caller.userId },
+          data: {
+            key,
+            courseDocumentId,
+            rating: input.rating,
+            body: input.body,
+            course: course.id,
+            author: caller.userId,
+          },
         });
         await recomputeCourseRating(strapi, trx, courseDocumentId);
         return review;
@@ -117,7 +125,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
    * recomputed: run at start-up, a no-op once done.
    */
   async backfillCourseDocumentIds(): Promise<number> {
-    const rows = await strapi.db.query(REVIEW).findMany({ where: { courseDocumentId: { $null: true } }, select: ['id', 'key'] });
+    const rows = await strapi.db
+      .query(REVIEW)
+      .findMany({ where: { courseDocumentId: { $null: true } }, select: ['id', 'key'] });
     const courses = new Set<string>();
     for (const row of rows) {
       const courseDocumentId = courseOfKey(row.key);

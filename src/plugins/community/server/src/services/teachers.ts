@@ -46,7 +46,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   async show(id: number, locale?: string) {
-    const user = await strapi.db.query(USER).findOne({ where: { id, ...TEACHERS_WHERE }, select: [...TEACHER_PROFILE_FIELDS], populate: AVATAR });
+    const user = await strapi.db
+      .query(USER)
+      .findOne({ where: { id, ...TEACHERS_WHERE }, select: [...TEACHER_PROFILE_FIELDS], populate: AVATAR });
     if (!user) throw new errors.NotFoundError('No teacher has this id');
     const [profile] = await this.present([user], locale);
     return profile;
@@ -56,7 +58,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async present(users: any[], locale?: string) {
     const ids = users.map((user) => user.id);
     const coursesByTeacher = await this.publishedCourses(ids, locale);
-    const reviewTotals = await this.reviewTotals([...new Set([...coursesByTeacher.values()].flat().map((course) => course.documentId))]);
+    const reviewTotals = await this.reviewTotals([
+      ...new Set([...coursesByTeacher.values()].flat().map((course) => course.documentId)),
+    ]);
     return users.map((user) => {
       const courses = coursesByTeacher.get(user.id) ?? [];
       let count = 0;
@@ -74,7 +78,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         username: user.username,
         fullName: user.fullName ?? null,
         bio: user.bio ?? null,
-        avatar: user.avatar ? { url: user.avatar.url, alternativeText: user.avatar.alternativeText ?? null, formats: user.avatar.formats ?? null } : null,
+        avatar: user.avatar
+          ? {
+              url: user.avatar.url,
+              alternativeText: user.avatar.alternativeText ?? null,
+              formats: user.avatar.formats ?? null,
+            }
+          : null,
         courses,
         ratingAverage: count ? round2(sum / count) : 0,
         ratingCount: count,

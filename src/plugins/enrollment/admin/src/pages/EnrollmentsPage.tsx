@@ -46,9 +46,12 @@ export default function EnrollmentsPage() {
   const load = React.useCallback(async () => {
     if (!courseDocumentId) return;
     try {
-      const { data } = await get<{ data: StudentRow[]; meta: { pagination: Pagination } }>(`/enrollment/courses/${courseDocumentId}/students`, {
-        params: { pagination: { page, pageSize: PAGE_SIZE } },
-      });
+      const { data } = await get<{ data: StudentRow[]; meta: { pagination: Pagination } }>(
+        `/enrollment/courses/${courseDocumentId}/students`,
+        {
+          params: { pagination: { page, pageSize: PAGE_SIZE } },
+        }
+      );
       setStudents(data.data);
       setPagination(data.meta.pagination);
     } catch (error) {
@@ -97,7 +100,10 @@ export default function EnrollmentsPage() {
   return (
     <Page.Main aria-label="Enrollments">
       <Page.Title>Enrollments</Page.Title>
-      <Layouts.Header title="Enrollments" subtitle="The students of the courses you teach: enroll them by email, follow their progress, cancel an enrollment." />
+      <Layouts.Header
+        title="Enrollments"
+        subtitle="The students of the courses you teach: enroll them by email, follow their progress, cancel an enrollment."
+      />
       <Layouts.Content>
         <Flex direction="column" alignItems="stretch" gap={6}>
           <Box background="neutral0" padding={6} shadow="tableShadow" hasRadius>
@@ -111,7 +117,11 @@ export default function EnrollmentsPage() {
                   <Box flex="1">
                     <Field.Root name="email" hint="The student's account must already exist.">
                       <Field.Label>Student email</Field.Label>
-                      <Field.Input type="email" value={email} onChange={(event: React.ChangeEvent<HTMLInputElement>) => setEmail(event.target.value)} />
+                      <Field.Input
+                        type="email"
+                        value={email}
+                        onChange={(event: React.ChangeEvent<HTMLInputElement>) => setEmail(event.target.value)}
+                      />
                       <Field.Hint />
                     </Field.Root>
                   </Box>
@@ -133,29 +143,66 @@ export default function EnrollmentsPage() {
                 <Table colCount={7} rowCount={students.length + 1} aria-label="Students of the course">
                   <Thead>
                     <Tr>
-                      <Th><Typography variant="sigma">Student</Typography></Th>
-                      <Th><Typography variant="sigma">Email</Typography></Th>
-                      <Th><Typography variant="sigma">Status</Typography></Th>
-                      <Th><Typography variant="sigma">Progress</Typography></Th>
-                      <Th><Typography variant="sigma">Last activity</Typography></Th>
-                      <Th><Typography variant="sigma">Last lesson</Typography></Th>
-                      <Th><Typography variant="sigma">Actions</Typography></Th>
+                      <Th>
+                        <Typography variant="sigma">Student</Typography>
+                      </Th>
+                      <Th>
+                        <Typography variant="sigma">Email</Typography>
+                      </Th>
+                      <Th>
+                        <Typography variant="sigma">Status</Typography>
+                      </Th>
+                      <Th>
+                        <Typography variant="sigma">Progress</Typography>
+                      </Th>
+                      <Th>
+                        <Typography variant="sigma">Last activity</Typography>
+                      </Th>
+                      <Th>
+                        <Typography variant="sigma">Last lesson</Typography>
+                      </Th>
+                      <Th>
+                        <Typography variant="sigma">Actions</Typography>
+                      </Th>
                     </Tr>
                   </Thead>
                   <Tbody>
                     {students.map((row, index) => (
                       <Tr key={row.student?.id ?? `row-${index}`}>
-                        <Td><Typography>{row.student?.fullName || row.student?.username || '—'}</Typography></Td>
-                        <Td><Typography>{row.student?.email ?? '—'}</Typography></Td>
-                        <Td><Badge backgroundColor={`${statusTone[row.status]}100`} textColor={`${statusTone[row.status]}700`}>{row.status}</Badge></Td>
-                        <Td><Typography aria-label={`Progress ${row.progressPercent} percent`}>{row.progressPercent} %</Typography></Td>
-                        <Td><Typography>{when(row.lastActivityAt)}</Typography></Td>
-                        <Td><Typography>{row.lastLesson?.title ?? '—'}</Typography></Td>
+                        <Td>
+                          <Typography>{row.student?.fullName || row.student?.username || '—'}</Typography>
+                        </Td>
+                        <Td>
+                          <Typography>{row.student?.email ?? '—'}</Typography>
+                        </Td>
+                        <Td>
+                          <Badge
+                            backgroundColor={`${statusTone[row.status]}100`}
+                            textColor={`${statusTone[row.status]}700`}
+                          >
+                            {row.status}
+                          </Badge>
+                        </Td>
+                        <Td>
+                          <Typography aria-label={`Progress ${row.progressPercent} percent`}>
+                            {row.progressPercent} %
+                          </Typography>
+                        </Td>
+                        <Td>
+                          <Typography>{when(row.lastActivityAt)}</Typography>
+                        </Td>
+                        <Td>
+                          <Typography>{row.lastLesson?.title ?? '—'}</Typography>
+                        </Td>
                         <Td>
                           {row.student && (
                             <Dialog.Root>
                               <Dialog.Trigger>
-                                <Button variant="danger-light" size="S" aria-label={`Cancel enrollment of ${row.student.email}`}>
+                                <Button
+                                  variant="danger-light"
+                                  size="S"
+                                  aria-label={`Cancel enrollment of ${row.student.email}`}
+                                >
                                   Cancel enrollment
                                 </Button>
                               </Dialog.Trigger>
@@ -163,7 +210,8 @@ export default function EnrollmentsPage() {
                                 <Dialog.Header>Cancel this enrollment?</Dialog.Header>
                                 <Dialog.Body>
                                   <Typography>
-                                    {row.student.email} loses access to the course. Their progress is kept if they come back.
+                                    {row.student.email} loses access to the course. Their progress is kept if they come
+                                    back.
                                   </Typography>
                                 </Dialog.Body>
                                 <Dialog.Footer>

@@ -10,7 +10,9 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 function emailField(value: unknown): string {
   if (typeof value !== 'string' || value.length > 254 || !EMAIL.test(value.trim())) {
-    throw new errors.ValidationError('email must be an email address', { errors: [{ path: ['email'], message: 'email must be an email address', name: 'ValidationError' }] });
+    throw new errors.ValidationError('email must be an email address', {
+      errors: [{ path: ['email'], message: 'email must be an email address', name: 'ValidationError' }],
+    });
   }
   return value.trim();
 }
@@ -19,7 +21,10 @@ function emailField(value: unknown): string {
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** GET /enrollment/courses */
   async courses(ctx: any) {
-    const data = await staff(strapi).courses(await adminCaller(strapi, ctx.state.user), typeof ctx.query.locale === 'string' ? ctx.query.locale : undefined);
+    const data = await staff(strapi).courses(
+      await adminCaller(strapi, ctx.state.user),
+      typeof ctx.query.locale === 'string' ? ctx.query.locale : undefined
+    );
     ctx.body = { data, meta: { total: data.length } };
   },
 

@@ -18,7 +18,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       userId = positiveIntegerParam(body.user, 'user');
       if (userId !== caller.userId) {
         await assertCanManageCourse(strapi, caller, courseDocumentId);
-        const user = await strapi.db.query('plugin::users-permissions.user').findOne({ where: { id: userId }, select: ['id'] });
+        const user = await strapi.db
+          .query('plugin::users-permissions.user')
+          .findOne({ where: { id: userId }, select: ['id'] });
         if (!user) throw new errors.NotFoundError('No user has this id');
       }
     }
@@ -51,10 +53,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const status = ctx.query.status;
     if (status !== undefined && !['active', 'completed', 'expired', 'cancelled'].includes(status)) {
       throw new errors.ValidationError('status must be one of active, completed, expired, cancelled', {
-        errors: [{ path: ['status'], message: 'status must be one of active, completed, expired, cancelled', name: 'ValidationError' }],
+        errors: [
+          {
+            path: ['status'],
+            message: 'status must be one of active, completed, expired, cancelled',
+            name: 'ValidationError',
+          },
+        ],
       });
     }
-    const data = await views(strapi).listForStudent(caller.userId!, { status, locale: ctx.query.locale, now: new Date() });
+    const data = await views(strapi).listForStudent(caller.userId!, {
+      status,
+      locale: ctx.query.locale,
+      now: new Date(),
+    });
     ctx.body = { data, meta: { total: data.length } };
   },
 

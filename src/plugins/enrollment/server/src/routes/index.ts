@@ -1,7 +1,12 @@
 import { LMS_PAGE_ACTIONS, lmsAdminRoutes } from '../../../../../access/admin-route';
 
 // Served at the contract's paths (/api/courses/…, /api/me/…) rather than under /api/enrollment.
-const route = (method: string, path: string, handler: string) => ({ method, path, handler: `enrollments.${handler}`, config: { prefix: '' } });
+const route = (method: string, path: string, handler: string) => ({
+  method,
+  path,
+  handler: `enrollments.${handler}`,
+  config: { prefix: '' },
+});
 
 const adminRoute = lmsAdminRoutes(LMS_PAGE_ACTIONS.enrollments.id);
 

@@ -32,7 +32,11 @@ export function decideEnrollment(request: EnrollmentRequest): EnrollmentDecision
   if (!course.isPublished) return { allowed: false, reason: 'not_published', message: 'This course is not published' };
   if (!request.isPlacedByStaff) {
     if (course.enrollmentOpensAt && now < course.enrollmentOpensAt) {
-      return { allowed: false, reason: 'enrollment_closed', message: `Enrollment opens at ${course.enrollmentOpensAt.toISOString()}` };
+      return {
+        allowed: false,
+        reason: 'enrollment_closed',
+        message: `Enrollment opens at ${course.enrollmentOpensAt.toISOString()}`,
+      };
     }
     if (course.enrollmentClosesAt && now > course.enrollmentClosesAt) {
       return { allowed: false, reason: 'enrollment_closed', message: 'Enrollment for this course has closed' };
@@ -58,8 +62,12 @@ export function accessExpiryAfterCompletion(completedAt: Date, accessDaysAfterCo
 }
 
 /** The status a student sees now: a completed enrollment whose access ran out is expired even before the job marks it. */
-export function effectiveStatus(enrollment: { status: EnrollmentStatus; accessExpiresAt: Date | string | null }, now: Date): EnrollmentStatus {
-  if (enrollment.status === 'completed' && enrollment.accessExpiresAt && new Date(enrollment.accessExpiresAt) <= now) return 'expired';
+export function effectiveStatus(
+  enrollment: { status: EnrollmentStatus; accessExpiresAt: Date | string | null },
+  now: Date
+): EnrollmentStatus {
+  if (enrollment.status === 'completed' && enrollment.accessExpiresAt && new Date(enrollment.accessExpiresAt) <= now)
+    return 'expired';
   return enrollment.status;
 }
 
@@ -67,4 +75,5 @@ export function effectiveStatus(enrollment: { status: EnrollmentStatus; accessEx
 export const isMemberStatus = (status: EnrollmentStatus): boolean => status === 'active' || status === 'completed';
 
 /** What a re-enrollment restores: a student who had finished the course keeps it finished. */
-export const statusOnReturn = (completedAt: Date | string | null): EnrollmentStatus => (completedAt ? 'completed' : 'active');
+export const statusOnReturn = (completedAt: Date | string | null): EnrollmentStatus =>
+  completedAt ? 'completed' : 'active';

@@ -15,27 +15,36 @@ interface CourseSummary {
 }
 
 /** Titles and slugs of courses by documentId, in the asked locale when it exists; published wins over draft. */
-async function courseSummaries(strapi: Core.Strapi, documentIds: string[], locale?: string): Promise<Map<string, CourseSummary>> {
+async function courseSummaries(
+  strapi: Core.Strapi,
+  documentIds: string[],
+  locale?: string
+): Promise<Map<string, CourseSummary>> {
   const summaries = new Map<string, CourseSummary>();
   if (documentIds.length === 0) return summaries;
   const rows = await strapi.db.query(COURSE).findMany({
     where: { documentId: { $in: documentIds } },
     select: ['documentId', 'title', 'slug', 'locale', 'publishedAt'],
   });
-  const score = (row: { locale: string; publishedAt: unknown }) => (row.locale === (locale ?? 'en') ? 2 : 0) + (row.publishedAt ? 1 : 0);
+  const score = (row: { locale: string; publishedAt: unknown }) =>
+    (row.locale === (locale ?? 'en') ? 2 : 0) + (row.publishedAt ? 1 : 0);
   for (const row of rows) {
     const current = summaries.get(row.documentId) as (CourseSummary & { publishedAt?: unknown }) | undefined;
     if (!current || score(row) > score(current as any)) summaries.set(row.documentId, row);
   }
-  for (const [key, value] of summaries) summaries.set(key, { documentId: value.documentId, title: value.title, slug: value.slug, locale: value.locale });
+  for (const [key, value] of summaries)
+    summaries.set(key, { documentId: value.documentId, title: value.title, slug: value.slug, locale: value.locale });
   return summaries;
 }
 
 async function lessonTitles(strapi: Core.Strapi, documentIds: string[], locale?: string): Promise<Map<string, string>> {
   const titles = new Map<string, string>();
   if (documentIds.length === 0) return titles;
-  const rows = await strapi.db.query(LESSON).findMany({ where: { documentId: { $in: documentIds } }, select: ['documentId', 'title', 'locale'] });
-  for (const row of rows) if (!titles.has(row.documentId) || row.locale === (locale ?? 'en')) titles.set(row.documentId, row.title);
+  const rows = await strapi.db
+    .query(LESSON)
+    .findMany({ where: { documentId: { $in: documentIds } }, select: ['documentId', 'title', 'locale'] });
+  for (const row of rows)
+    if (!titles.has(row.documentId) || row.locale === (locale ?? 'en')) titles.set(row.documentId, row.title);
   return titles;
 }
 
@@ -47,7 +56,11 @@ export const MANAGEABLE_COURSES_LIMIT = 500;
 function summarizeCourses(rows: any[], locale?: string) {
   const byDocument = new Map<string, any>();
   for (const row of rows) {
-    const entry = byDocument.get(row.documentId) ?? { documentId: row.documentId, isPublished: false, locales: [] as string[] };
+    const entry = byDocument.get(row.documentId) ?? {
+      documentId: row.documentId,
+      isPublished: false,
+      locales: [] as string[],
+    };
     entry.isPublished ||= Boolean(row.publishedAt);
     if (!entry.locales.includes(row.locale)) entry.locales.push(row.locale);
     if (!entry.title || row.locale === (locale ?? 'en')) Object.assign(entry, { title: row.title, slug: row.slug });
@@ -57,14 +70,17 @@ function summarizeCourses(rows: any[], locale?: string) {
   return [...byDocument.values()].map((entry) => ({ ...entry, status: entry.isPublished ? 'published' : 'draft' }));
 }
 
-const sortByTitle = <T extends { title?: string }>(courses: T[]) => courses.sort((a, b) => (a.title ?? '').localeCompare(b.title ?? ''));
+const sortByTitle = <T extends { title?: string }>(courses: T[]) =>
+  courses.sort((a, b) => (a.title ?? '').localeCompare(b.title ?? ''));
 
 /** How enrollments are shown: the contract's fields, the effective status, never another user's data. */
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async present(enrollment: any, courseDocumentId: string, now: Date, locale?: string) {
     const [courses, lessons] = await Promise.all([
       // Every enrollment answers with its course's title: kept with the course structure, dropped on course writes.
-      rememberCourseStructure(strapi, `course-summary:${courseDocumentId}:${locale ?? 'en'}`, () => courseSummaries(strapi, [courseDocumentId], locale)),
+      rememberCourseStructure(strapi, `course-summary:${courseDocumentId}:${locale ?? 'en'}`, () =>
+        courseSummaries(strapi, [courseDocumentId], locale)
+      ),
       lessonTitles(strapi, enrollment.lastLessonDocumentId ? [enrollment.lastLessonDocumentId] : [], locale),
     ]);
     return shape(enrollment, courses.get(courseDocumentId) ?? null, lessons, now);
@@ -77,7 +93,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     });
     const visible = rows.filter((row: any) => !options.status || effectiveStatus(row, options.now) === options.status);
     const [courses, lessons] = await Promise.all([
-      courseSummaries(strapi, visible.map((row: any) => courseOfKey(row.key)), options.locale),
+      courseSummaries(
+        strapi,
+        visible.map((row: any) => courseOfKey(row.key)),
+        options.locale
+      ),
       lessonTitles(strapi, visible.map((row: any) => row.lastLessonDocumentId).filter(Boolean), options.locale),
     ]);
     return visible.map((row: any) => shape(row, courses.get(courseOfKey(row.key)) ?? null, lessons, options.now));
@@ -96,9 +116,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
    * MANAGEABLE_COURSES_LIMIT, by title: a picker, not a catalogue).
    */
   async listManageable(caller: Caller, locale?: string) {
-    if (caller.role !== 'admin') return caller.userId === null ? [] : sortByTitle(await this.listTeaching(caller.userId, locale));
-    const documents = await strapi.db.query(COURSE).findMany({ select: ['documentId'], orderBy: [{ title: 'asc' }, { id: 'asc' }], limit: MANAGEABLE_COURSES_LIMIT * 4 });
-    const documentIds = [...new Set<string>(documents.map((row: { documentId: string }) => row.documentId))].slice(0, MANAGEABLE_COURSES_LIMIT);
+    if (caller.role !== 'admin')
+      return caller.userId === null ? [] : sortByTitle(await this.listTeaching(caller.userId, locale));
+    const documents = await strapi.db.query(COURSE).findMany({
+      select: ['documentId'],
+      orderBy: [{ title: 'asc' }, { id: 'asc' }],
+      limit: MANAGEABLE_COURSES_LIMIT * 4,
+    });
+    const documentIds = [...new Set<string>(documents.map((row: { documentId: string }) => row.documentId))].slice(
+      0,
+      MANAGEABLE_COURSES_LIMIT
+    );
     const rows = documentIds.length
       ? await strapi.db.query(COURSE).findMany({
           where: { documentId: { $in: documentIds } },
@@ -124,13 +152,23 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const lessons = await lessonTitles(strapi, rows.map((row: any) => row.lastLessonDocumentId).filter(Boolean));
     const data = rows.map((row: any) => ({
       // Owners see their own students' emails (the contract); nothing else of the account.
-      student: row.user ? { id: row.user.id, documentId: row.user.documentId, username: row.user.username, fullName: row.user.fullName, email: row.user.email } : null,
+      student: row.user
+        ? {
+            id: row.user.id,
+            documentId: row.user.documentId,
+            username: row.user.username,
+            fullName: row.user.fullName,
+            email: row.user.email,
+          }
+        : null,
       status: effectiveStatus(row, options.now),
       progressPercent: row.progressPercent ?? 0,
       enrolledAt: row.enrolledAt,
       completedAt: row.completedAt,
       lastActivityAt: row.lastActivityAt,
-      lastLesson: row.lastLessonDocumentId ? { documentId: row.lastLessonDocumentId, title: lessons.get(row.lastLessonDocumentId) ?? null } : null,
+      lastLesson: row.lastLessonDocumentId
+        ? { documentId: row.lastLessonDocumentId, title: lessons.get(row.lastLessonDocumentId) ?? null }
+        : null,
     }));
     return { data, total };
   },
@@ -148,7 +186,11 @@ function shape(row: any, course: CourseSummary | null, lessons: Map<string, stri
     cancelledAt: row.cancelledAt ?? null,
     lastActivityAt: row.lastActivityAt,
     lastLesson: row.lastLessonDocumentId
-      ? { documentId: row.lastLessonDocumentId, title: lessons.get(row.lastLessonDocumentId) ?? null, positionSeconds: row.lastPositionSeconds ?? 0 }
+      ? {
+          documentId: row.lastLessonDocumentId,
+          title: lessons.get(row.lastLessonDocumentId) ?? null,
+          positionSeconds: row.lastPositionSeconds ?? 0,
+        }
       : null,
   };
 }

@@ -12,7 +12,14 @@ import {
 } from '../rules/enrollment-rules';
 import { isUniqueViolation } from '../../../../../access/database-errors';
 import { rememberCourseStructure } from '../../../../../access/course-structure-cache';
-import { aggregatedIds, isPostgres, runSql, toIsoOrNull, WRITTEN_BY_STATEMENT, type SqlStatement } from '../../../../../access/raw-sql';
+import {
+  aggregatedIds,
+  isPostgres,
+  runSql,
+  toIsoOrNull,
+  WRITTEN_BY_STATEMENT,
+  type SqlStatement,
+} from '../../../../../access/raw-sql';
 import { linkOf, tableOf } from '../../../../../database/tables';
 import { createId } from '@paralleldrive/cuid2';
 
@@ -33,7 +40,17 @@ export interface EnrollmentRecord {
   lastLessonDocumentId?: string | null;
 }
 
-const RECORD_FIELDS = ['id', 'documentId', 'status', 'enrolledAt', 'completedAt', 'accessExpiresAt', 'cancelledAt', 'progressPercent', 'lastActivityAt'];
+const RECORD_FIELDS = [
+  'id',
+  'documentId',
+  'status',
+  'enrolledAt',
+  'completedAt',
+  'accessExpiresAt',
+  'cancelledAt',
+  'progressPercent',
+  'lastActivityAt',
+];
 
 /** The columns of an EnrollmentRecord, read raw by the fixed statements. */
 const RECORD_COLUMNS = [
@@ -82,10 +99,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
 
   /** One fixed statement on the unique key (lesson requests read it with their completed lessons: findEnrollmentAlong). */
   async findEnrollment(userId: number, courseDocumentId: string): Promise<EnrollmentRecord | null> {
-    const { rows } = await runSql<Record<string, unknown>>(strapi, `SELECT ${RECORD_COLUMNS.join(', ')} FROM ?? WHERE "key" = ?`, [
-      tableOf(strapi, ENROLLMENT),
-      enrollmentKey(userId, courseDocumentId),
-    ]);
+    const { rows } = await runSql<Record<string, unknown>>(
+      strapi,
+      `SELECT ${RECORD_COLUMNS.join(', ')} FROM ?? WHERE "key" = ?`,
+      [tableOf(strapi, ENROLLMENT), enrollmentKey(userId, courseDocumentId)]
+    );
     return rows.length ? enrollmentFromRow(rows[0]) : null;
   },
 
@@ -106,7 +124,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       [...alongside.bindings, tableOf(strapi, ENROLLMENT), enrollmentKey(userId, courseDocumentId)]
     );
     const row = rows[0];
-    return { enrollment: row.id === null || row.id === undefined ? null : enrollmentFromRow(row), alongside: row.alongside };
+    return {
+      enrollment: row.id === null || row.id === undefined ? null : enrollmentFromRow(row),
+      alongside: row.alongside,
+    };
   },
 
   async isMember(userId: number, courseDocumentId: string, now = new Date()): Promise<boolean> {
@@ -130,7 +151,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
    * with the course structure: dropped on any course write in this instance.
    */
   loadCourseTerms(courseDocumentId: string): Promise<(CourseTerms & { publishedRowId: number | null }) | null> {
-    return rememberCourseStructure(strapi, `course-terms:${courseDocumentId}`, () => this.readCourseTerms(courseDocumentId));
+    return rememberCourseStructure(strapi, `course-terms:${courseDocumentId}`, () =>
+      this.readCourseTerms(courseDocumentId)
+    );
   },
 
   /**
@@ -140,7 +163,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async readCourseTerms(courseDocumentId: string): Promise<(CourseTerms & { publishedRowId: number | null }) | null> {
     const link = linkOf(strapi, COURSE, 'prerequisites');
     const courseTable = tableOf(strapi, COURSE);
-    const aggregate = isPostgres(strapi) ? 'array_agg(DISTINCT p.document_id)' : 'json_group_array(DISTINCT p.document_id)';
+    const aggregate = isPostgres(strapi)
+      ? 'array_agg(DISTINCT p.document_id)'
+      : 'json_group_array(DISTINCT p.document_id)';
     const { rows } = await runSql<Record<string, unknown>>(
       strapi,
       `SELECT c.id, c.published_at, c.enrollment_opens_at, c.enrollment_closes_at, c.price, c.capacity, c.access_days_after_completion,
@@ -159,13 +184,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       enrollmentClosesAt: toDate(row.enrollment_closes_at),
       price: Number(row.price ?? 0),
       capacity: row.capacity === null || row.capacity === undefined ? null : Number(row.capacity),
-      accessDaysAfterCompletion: row.access_days_after_completion === null || row.access_days_after_completion === undefined ? null : Number(row.access_days_after_completion),
+      accessDaysAfterCompletion:
+        row.access_days_after_completion === null || row.access_days_after_completion === undefined
+          ? null
+          : Number(row.access_days_after_completion),
       prerequisiteDocumentIds: aggregatedIds(row.prerequisites),
     };
   },
 
   async completedCourseDocumentIds(userId: number): Promise<Set<string>> {
-    const rows = await strapi.db.query(ENROLLMENT).findMany({ where: { user: { id: userId }, completedAt: { $notNull: true } }, select: ['key'] });
+    const rows = await strapi.db
+      .query(ENROLLMENT)
+      .findMany({ where: { user: { id: userId }, completedAt: { $notNull: true } }, select: ['key'] });
     return new Set(rows.map((row: { key: string }) => row.key.slice(row.key.indexOf(':') + 1)));
   },
 
@@ -180,13 +210,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     if (!course) throw new errors.NotFoundError('Course not found');
 
     const existing = await this.findEnrollment(userId, courseDocumentId);
-    if (existing && isMemberStatus(effectiveStatus(existing, now))) throw conflict('Already enrolled in this course', 'already_enrolled');
+    if (existing && isMemberStatus(effectiveStatus(existing, now)))
+      throw conflict('Already enrolled in this course', 'already_enrolled');
 
     const decision = decideEnrollment({
       course,
       now,
-      completedCourseDocumentIds: course.prerequisiteDocumentIds.length ? await this.completedCourseDocumentIds(userId) : new Set(),
-      hasPaidOrder: course.price > 0 ? await strapi.plugin('enrollment').service('payments').hasPaidOrder(userId, courseDocumentId) : false,
+      completedCourseDocumentIds: course.prerequisiteDocumentIds.length
+        ? await this.completedCourseDocumentIds(userId)
+        : new Set(),
+      hasPaidOrder:
+        course.price > 0
+          ? await strapi.plugin('enrollment').service('payments').hasPaidOrder(userId, courseDocumentId)
+          : false,
       isPlacedByStaff: params.isPlacedByStaff,
     });
     if (!decision.allowed) throw new Refusal(decision.message, decision.reason);
@@ -194,7 +230,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     await this.ensureSeatRow(courseDocumentId);
     try {
       if (!existing) {
-        const enrollment = await enrollNewStudent(strapi, { userId, courseDocumentId, publishedRowId: course.publishedRowId, capacity: course.capacity, now });
+        const enrollment = await enrollNewStudent(strapi, {
+          userId,
+          courseDocumentId,
+          publishedRowId: course.publishedRowId,
+          capacity: course.capacity,
+          now,
+        });
         if (!enrollment) throw new Refusal('This course is full', 'course_full');
         // The course's studentsCount changed: cached course answers go.
         await strapi.eventHub.emit(WRITTEN_BY_STATEMENT, { uid: ENROLLMENT });
@@ -218,7 +260,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   /** Brings a cancelled or expired enrollment back with its progress. */
-  async placeStudent(userId: number, courseDocumentId: string, course: CourseTerms & { publishedRowId: number | null }, existing: EnrollmentRecord, now: Date) {
+  async placeStudent(
+    userId: number,
+    courseDocumentId: string,
+    course: CourseTerms & { publishedRowId: number | null },
+    existing: EnrollmentRecord,
+    now: Date
+  ) {
     const status = statusOnReturn(existing.completedAt);
     // Only a row still in the state we read may come back: a concurrent return loses here and answers 409.
     const updated = await strapi.db.query(ENROLLMENT).updateMany({
@@ -227,7 +275,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         status,
         cancelledAt: null,
         lastActivityAt: now,
-        accessExpiresAt: status === 'completed' ? accessExpiryAfterCompletion(now, course.accessDaysAfterCompletion) : null,
+        accessExpiresAt:
+          status === 'completed' ? accessExpiryAfterCompletion(now, course.accessDaysAfterCompletion) : null,
       },
     });
     if (updated.count !== 1) throw conflict('Already enrolled in this course', 'already_enrolled');
@@ -242,7 +291,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       rememberSeatRow(courseDocumentId);
       return;
     }
-    const taken = await strapi.db.query(ENROLLMENT).count({ where: { course: { documentId: courseDocumentId }, status: { $ne: 'cancelled' } } });
+    const taken = await strapi.db
+      .query(ENROLLMENT)
+      .count({ where: { course: { documentId: courseDocumentId }, status: { $ne: 'cancelled' } } });
     try {
       await strapi.db.query(SEAT).create({ data: { courseDocumentId, taken } });
     } catch (error) {
@@ -256,7 +307,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async cancel(params: { userId: number; courseDocumentId: string; now: Date }) {
     const { userId, courseDocumentId, now } = params;
     const existing = await this.findEnrollment(userId, courseDocumentId);
-    if (!existing || existing.status === 'cancelled') throw new errors.NotFoundError('No enrollment in this course', { reason: 'not_enrolled' });
+    if (!existing || existing.status === 'cancelled')
+      throw new errors.NotFoundError('No enrollment in this course', { reason: 'not_enrolled' });
     await this.ensureSeatRow(courseDocumentId);
     return strapi.db.transaction(async ({ trx }) => {
       const { count } = await strapi.db.query(ENROLLMENT).updateMany({
@@ -264,7 +316,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         data: { status: 'cancelled', cancelledAt: now },
       });
       if (count !== 1) throw new errors.NotFoundError('No enrollment in this course', { reason: 'not_enrolled' });
-      await trx(tableOf(strapi, SEAT)).where({ course_document_id: courseDocumentId }).andWhere('taken', '>', 0).decrement('taken', 1);
+      await trx(tableOf(strapi, SEAT))
+        .where({ course_document_id: courseDocumentId })
+        .andWhere('taken', '>', 0)
+        .decrement('taken', 1);
       await syncStudentsCount(strapi, trx, courseDocumentId);
       return strapi.db.query(ENROLLMENT).findOne({ where: { id: existing.id }, select: RECORD_FIELDS });
     });
@@ -291,9 +346,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   ): SqlStatement | null {
     if (recorded && isSameActivity(activity, recorded)) return null;
     // Only where the student is: no cached answer shows these columns, so nothing is purged.
-    const columns: Array<[string, unknown]> = [['last_activity_at', activity.now], ['updated_at', activity.now]];
-    if (activity.lastLessonDocumentId !== undefined) columns.push(['last_lesson_document_id', activity.lastLessonDocumentId]);
-    if (activity.lastPositionSeconds !== undefined) columns.push(['last_position_seconds', activity.lastPositionSeconds]);
+    const columns: Array<[string, unknown]> = [
+      ['last_activity_at', activity.now],
+      ['updated_at', activity.now],
+    ];
+    if (activity.lastLessonDocumentId !== undefined)
+      columns.push(['last_lesson_document_id', activity.lastLessonDocumentId]);
+    if (activity.lastPositionSeconds !== undefined)
+      columns.push(['last_position_seconds', activity.lastPositionSeconds]);
     if (activity.progressPercent !== undefined) columns.push(['progress_percent', activity.progressPercent]);
     return updateEnrollment(strapi, enrollmentId, columns, '');
   },
@@ -306,7 +366,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
    * lessons). No cached answer shows an enrollment's status (studentsCount counts seats, which a completion
    * keeps), so nothing is purged.
    */
-  completionWrite(enrollmentId: number, activity: { lastLessonDocumentId?: string; now: Date }, accessDaysAfterCompletion: number | null): SqlStatement {
+  completionWrite(
+    enrollmentId: number,
+    activity: { lastLessonDocumentId?: string; now: Date },
+    accessDaysAfterCompletion: number | null
+  ): SqlStatement {
     const { now } = activity;
     const columns: Array<[string, unknown]> = [
       ['status', 'completed'],
@@ -316,7 +380,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       ['last_activity_at', now],
       ['updated_at', now],
     ];
-    if (activity.lastLessonDocumentId !== undefined) columns.push(['last_lesson_document_id', activity.lastLessonDocumentId]);
+    if (activity.lastLessonDocumentId !== undefined)
+      columns.push(['last_lesson_document_id', activity.lastLessonDocumentId]);
     return updateEnrollment(strapi, enrollmentId, columns, " AND status = 'active'");
   },
 
@@ -336,12 +401,18 @@ function isSameActivity(
 ): boolean {
   if (activity.lastPositionSeconds !== undefined || !recorded.lastActivityAt) return false;
   if (activity.progressPercent !== undefined && activity.progressPercent !== recorded.progressPercent) return false;
-  if (activity.lastLessonDocumentId !== undefined && activity.lastLessonDocumentId !== recorded.lastLessonDocumentId) return false;
+  if (activity.lastLessonDocumentId !== undefined && activity.lastLessonDocumentId !== recorded.lastLessonDocumentId)
+    return false;
   return activity.now.getTime() - new Date(recorded.lastActivityAt).getTime() < ACTIVITY_RESOLUTION_MS;
 }
 
 /** An UPDATE of one enrollment, answering its id when written: run alone, or inside another statement. */
-function updateEnrollment(strapi: Core.Strapi, enrollmentId: number, columns: Array<[string, unknown]>, condition: string): SqlStatement {
+function updateEnrollment(
+  strapi: Core.Strapi,
+  enrollmentId: number,
+  columns: Array<[string, unknown]>,
+  condition: string
+): SqlStatement {
   return {
     sql: `UPDATE ?? SET ${columns.map(() => '?? = ?').join(', ')} WHERE id = ?${condition} RETURNING id`,
     bindings: [tableOf(strapi, ENROLLMENT), ...columns.flat(), enrollmentId],
@@ -356,7 +427,12 @@ function rememberSeatRow(courseDocumentId: string) {
 }
 
 /** One atomic statement: the increment happens only while a seat is free, whoever else is enrolling. */
-async function takeSeat(strapi: Core.Strapi, trx: any, courseDocumentId: string, capacity: number | null): Promise<boolean> {
+async function takeSeat(
+  strapi: Core.Strapi,
+  trx: any,
+  courseDocumentId: string,
+  capacity: number | null
+): Promise<boolean> {
   const query = trx(tableOf(strapi, SEAT)).where({ course_document_id: courseDocumentId });
   if (capacity !== null) query.andWhere('taken', '<', capacity);
   const updated = await query.increment('taken', 1);
@@ -366,7 +442,9 @@ async function takeSeat(strapi: Core.Strapi, trx: any, courseDocumentId: string,
 /** studentsCount on every row of the course (each locale and state) equals its taken seats: one statement. */
 async function syncStudentsCount(strapi: Core.Strapi, trx: any, courseDocumentId: string) {
   const taken = trx(tableOf(strapi, SEAT)).select('taken').where({ course_document_id: courseDocumentId });
-  await trx(tableOf(strapi, COURSE)).where({ document_id: courseDocumentId }).update({ students_count: trx.raw('coalesce((?), 0)', [taken]) });
+  await trx(tableOf(strapi, COURSE))
+    .where({ document_id: courseDocumentId })
+    .update({ students_count: trx.raw('coalesce((?), 0)', [taken]) });
 }
 
 /**
@@ -377,7 +455,13 @@ async function syncStudentsCount(strapi: Core.Strapi, trx: any, courseDocumentId
  */
 async function enrollNewStudent(
   strapi: Core.Strapi,
-  params: { userId: number; courseDocumentId: string; publishedRowId: number | null; capacity: number | null; now: Date }
+  params: {
+    userId: number;
+    courseDocumentId: string;
+    publishedRowId: number | null;
+    capacity: number | null;
+    now: Date;
+  }
 ): Promise<EnrollmentRecord | null> {
   const { userId, courseDocumentId, publishedRowId, capacity, now } = params;
   const documentId = createId();
@@ -387,7 +471,8 @@ async function enrollNewStudent(
   const courseLink = linkOf(strapi, ENROLLMENT, 'course');
   const takeSeatSql = `UPDATE ?? SET taken = taken + 1 WHERE course_document_id = ?${capacity === null ? '' : ' AND taken < ?'} RETURNING taken`;
   const takeSeatValues = [seats, courseDocumentId, ...(capacity === null ? [] : [capacity])];
-  const columns = 'document_id, "key", status, enrolled_at, last_activity_at, progress_percent, created_at, updated_at, published_at';
+  const columns =
+    'document_id, "key", status, enrolled_at, last_activity_at, progress_percent, created_at, updated_at, published_at';
   const rowValues = [documentId, enrollmentKey(userId, courseDocumentId), 'active', now, now, 0, now, now, now];
   const record: Omit<EnrollmentRecord, 'id'> = {
     documentId,
@@ -413,9 +498,17 @@ async function enrollNewStudent(
         ...takeSeatValues,
         tableOf(strapi, ENROLLMENT),
         ...rowValues,
-        userLink.table, userLink.ownColumn, userLink.targetColumn, userId,
-        courseLink.table, courseLink.ownColumn, courseLink.targetColumn, publishedRowId, publishedRowId,
-        courses, courseDocumentId,
+        userLink.table,
+        userLink.ownColumn,
+        userLink.targetColumn,
+        userId,
+        courseLink.table,
+        courseLink.ownColumn,
+        courseLink.targetColumn,
+        publishedRowId,
+        publishedRowId,
+        courses,
+        courseDocumentId,
       ]
     );
     return rows.length ? { id: Number(rows[0].id), ...record } : null;
@@ -423,14 +516,32 @@ async function enrollNewStudent(
   return strapi.db.transaction(async () => {
     const { rows: seat } = await runSql<{ taken: number }>(strapi, takeSeatSql, takeSeatValues);
     if (seat.length === 0) return null;
-    const { rows } = await runSql<{ id: number }>(strapi, `INSERT INTO ?? (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, [
-      tableOf(strapi, ENROLLMENT),
-      ...rowValues,
-    ]);
+    const { rows } = await runSql<{ id: number }>(
+      strapi,
+      `INSERT INTO ?? (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+      [tableOf(strapi, ENROLLMENT), ...rowValues]
+    );
     const id = Number(rows[0].id);
-    await runSql(strapi, 'INSERT INTO ?? (??, ??) VALUES (?, ?)', [userLink.table, userLink.ownColumn, userLink.targetColumn, id, userId]);
-    if (publishedRowId !== null) await runSql(strapi, 'INSERT INTO ?? (??, ??) VALUES (?, ?)', [courseLink.table, courseLink.ownColumn, courseLink.targetColumn, id, publishedRowId]);
-    await runSql(strapi, 'UPDATE ?? SET students_count = ? WHERE document_id = ?', [courses, seat[0].taken, courseDocumentId]);
+    await runSql(strapi, 'INSERT INTO ?? (??, ??) VALUES (?, ?)', [
+      userLink.table,
+      userLink.ownColumn,
+      userLink.targetColumn,
+      id,
+      userId,
+    ]);
+    if (publishedRowId !== null)
+      await runSql(strapi, 'INSERT INTO ?? (??, ??) VALUES (?, ?)', [
+        courseLink.table,
+        courseLink.ownColumn,
+        courseLink.targetColumn,
+        id,
+        publishedRowId,
+      ]);
+    await runSql(strapi, 'UPDATE ?? SET students_count = ? WHERE document_id = ?', [
+      courses,
+      seat[0].taken,
+      courseDocumentId,
+    ]);
     return { id, ...record };
   });
 }

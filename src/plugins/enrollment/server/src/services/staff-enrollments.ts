@@ -28,7 +28,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     await assertCanManageCourse(strapi, caller, courseDocumentId);
     const user = await strapi.db.query(USER).findOne({ where: { email: email.toLowerCase() }, select: ['id'] });
     if (!user) throw new errors.NotFoundError('No user has this email', { reason: 'user_not_found' });
-    const enrollment = await enrollments(strapi).enroll({ userId: user.id, courseDocumentId, now, isPlacedByStaff: true });
+    const enrollment = await enrollments(strapi).enroll({
+      userId: user.id,
+      courseDocumentId,
+      now,
+      isPlacedByStaff: true,
+    });
     return views(strapi).present(enrollment, courseDocumentId, now);
   },
 

@@ -48,11 +48,25 @@ export const QuizPreviewPanel = ({ model, documentId, document, activeTab }: Pan
   if (model !== QUIZ || !documentId || !allowedActions.canPreview) return null;
   return {
     title: 'Quiz preview',
-    content: <QuizPreviewButton documentId={documentId} locale={document?.locale ?? undefined} status={activeTab === 'published' ? 'published' : 'draft'} />,
+    content: (
+      <QuizPreviewButton
+        documentId={documentId}
+        locale={document?.locale ?? undefined}
+        status={activeTab === 'published' ? 'published' : 'draft'}
+      />
+    ),
   };
 };
 
-const QuizPreviewButton = ({ documentId, locale, status }: { documentId: string; locale?: string; status: 'draft' | 'published' }) => {
+const QuizPreviewButton = ({
+  documentId,
+  locale,
+  status,
+}: {
+  documentId: string;
+  locale?: string;
+  status: 'draft' | 'published';
+}) => {
   const [open, setOpen] = React.useState(false);
   return (
     <Flex direction="column" alignItems="stretch" gap={2} width="100%">
@@ -71,15 +85,27 @@ const QuizPreviewButton = ({ documentId, locale, status }: { documentId: string;
   );
 };
 
-const QuizPreviewModal = ({ documentId, locale, status }: { documentId: string; locale?: string; status: 'draft' | 'published' }) => {
+const QuizPreviewModal = ({
+  documentId,
+  locale,
+  status,
+}: {
+  documentId: string;
+  locale?: string;
+  status: 'draft' | 'published';
+}) => {
   const { get } = useFetchClient();
-  const [state, setState] = React.useState<{ status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; quiz: QuizPreview }>({
+  const [state, setState] = React.useState<
+    { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; quiz: QuizPreview }
+  >({
     status: 'loading',
   });
 
   React.useEffect(() => {
     let live = true;
-    get<{ data: QuizPreview }>(`/grading/quiz-preview/${encodeURIComponent(documentId)}`, { params: { status, ...(locale ? { locale } : {}) } })
+    get<{ data: QuizPreview }>(`/grading/quiz-preview/${encodeURIComponent(documentId)}`, {
+      params: { status, ...(locale ? { locale } : {}) },
+    })
       .then(({ data }) => live && setState({ status: 'ready', quiz: data.data }))
       .catch((error) => live && setState({ status: 'error', message: errorOf(error).message }));
     return () => {
@@ -124,15 +150,28 @@ const QuizView = ({ quiz }: { quiz: QuizPreview }) => (
         <Badge>{timeLimit(quiz.timeLimitSeconds)}</Badge>
         <Badge>{`${quiz.questions.length} ${quiz.questions.length === 1 ? 'question' : 'questions'}, ${points(quiz.totalPoints)}`}</Badge>
         <Badge>{`Pass at ${quiz.passingPercent}%`}</Badge>
-        <Badge>{quiz.maxAttempts ? `${quiz.maxAttempts} ${quiz.maxAttempts === 1 ? 'attempt' : 'attempts'}` : 'Unlimited attempts'}</Badge>
+        <Badge>
+          {quiz.maxAttempts
+            ? `${quiz.maxAttempts} ${quiz.maxAttempts === 1 ? 'attempt' : 'attempts'}`
+            : 'Unlimited attempts'}
+        </Badge>
         <Badge>{`Answers shown ${REVIEW_POLICIES[quiz.reviewPolicy] ?? quiz.reviewPolicy}`}</Badge>
         {(quiz.shuffleQuestions || quiz.shuffleOptions) && (
           <Badge>{`Shuffled: ${[quiz.shuffleQuestions && 'questions', quiz.shuffleOptions && 'options'].filter(Boolean).join(' and ')}`}</Badge>
         )}
       </Flex>
     </Flex>
-    {quiz.questions.length === 0 && <Typography textColor="neutral600">This quiz has no questions yet: students cannot start it.</Typography>}
-    <Flex direction="column" alignItems="stretch" gap={3} tag="ol" aria-label="Questions" style={{ listStyle: 'none', padding: 0 }}>
+    {quiz.questions.length === 0 && (
+      <Typography textColor="neutral600">This quiz has no questions yet: students cannot start it.</Typography>
+    )}
+    <Flex
+      direction="column"
+      alignItems="stretch"
+      gap={3}
+      tag="ol"
+      aria-label="Questions"
+      style={{ listStyle: 'none', padding: 0 }}
+    >
       {quiz.questions.map((question, index) => (
         <Box key={question.id} tag="li" background="neutral100" padding={4} hasRadius>
           <QuestionView question={question} number={index + 1} />
@@ -156,9 +195,18 @@ const QuestionView = ({ question, number }: { question: PreviewQuestion; number:
     {question.options && (
       <Flex direction="column" alignItems="stretch" gap={1} tag="ul" style={{ listStyle: 'none', padding: 0 }}>
         {question.options.map((option) => (
-          <Flex key={option.id} tag="li" gap={2} alignItems="center" aria-label={`${option.text}${option.correct ? ' (correct)' : ''}`}>
+          <Flex
+            key={option.id}
+            tag="li"
+            gap={2}
+            alignItems="center"
+            aria-label={`${option.text}${option.correct ? ' (correct)' : ''}`}
+          >
             {option.correct ? <Check fill="success600" aria-hidden /> : <Cross fill="neutral400" aria-hidden />}
-            <Typography textColor={option.correct ? 'success700' : 'neutral800'} fontWeight={option.correct ? 'semiBold' : 'regular'}>
+            <Typography
+              textColor={option.correct ? 'success700' : 'neutral800'}
+              fontWeight={option.correct ? 'semiBold' : 'regular'}
+            >
               {option.text}
             </Typography>
             {option.correct && <Badge variant="success">Correct</Badge>}
@@ -169,7 +217,9 @@ const QuestionView = ({ question, number }: { question: PreviewQuestion; number:
     )}
     {question.type === 'short_text' && (
       <Typography textColor="success700">
-        {question.acceptedAnswers?.length ? `Accepted answers: ${question.acceptedAnswers.join(', ')}` : 'No accepted answers yet'}
+        {question.acceptedAnswers?.length
+          ? `Accepted answers: ${question.acceptedAnswers.join(', ')}`
+          : 'No accepted answers yet'}
       </Typography>
     )}
     {question.type === 'numeric' && (

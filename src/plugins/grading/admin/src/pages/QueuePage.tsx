@@ -72,7 +72,8 @@ export const QueuePage = () => {
     if (nextPage > 1) search.set('page', String(nextPage));
     setParams(search);
   };
-  const open = (row: QueueRow) => navigate(`/plugins/${PLUGIN_ID}/${row.documentId}`, { state: { back: params.toString() } });
+  const open = (row: QueueRow) =>
+    navigate(`/plugins/${PLUGIN_ID}/${row.documentId}`, { state: { back: params.toString() } });
 
   const pagination = queue.status === 'ready' ? queue.pagination : null;
   return (
@@ -80,7 +81,11 @@ export const QueuePage = () => {
       <Page.Title>Grading queue</Page.Title>
       <Layouts.Header
         title="Grading queue"
-        subtitle={pagination ? `${pagination.total} ${pagination.total === 1 ? 'submission awaits' : 'submissions await'} grading, oldest first` : 'Submissions awaiting grading'}
+        subtitle={
+          pagination
+            ? `${pagination.total} ${pagination.total === 1 ? 'submission awaits' : 'submissions await'} grading, oldest first`
+            : 'Submissions awaiting grading'
+        }
       />
       <Layouts.Content>
         <Flex direction="column" alignItems="stretch" gap={4}>
@@ -111,7 +116,9 @@ export const QueuePage = () => {
             </Box>
           )}
           {queue.status === 'ready' && queue.rows.length === 0 && (
-            <EmptyStateLayout content={course ? 'Nothing to grade in this course' : 'Nothing to grade: every submission is graded'} />
+            <EmptyStateLayout
+              content={course ? 'Nothing to grade in this course' : 'Nothing to grade: every submission is graded'}
+            />
           )}
           {queue.status === 'ready' && queue.rows.length > 0 && (
             <>
@@ -166,7 +173,9 @@ export const QueuePage = () => {
                       </Td>
                       <Td>
                         {row.isLate ? (
-                          <Badge variant="danger">{row.latePenaltyPercent ? `Late (−${row.latePenaltyPercent}%)` : 'Late'}</Badge>
+                          <Badge variant="danger">
+                            {row.latePenaltyPercent ? `Late (−${row.latePenaltyPercent}%)` : 'Late'}
+                          </Badge>
                         ) : (
                           <Badge variant="success">On time</Badge>
                         )}
@@ -190,7 +199,12 @@ export const QueuePage = () => {
                   Page {queue.pagination.page} of {Math.max(1, queue.pagination.pageCount)}
                 </Typography>
                 <Flex gap={2}>
-                  <Button variant="tertiary" startIcon={<ArrowLeft />} disabled={page <= 1} onClick={() => goTo({ page: page - 1 })}>
+                  <Button
+                    variant="tertiary"
+                    startIcon={<ArrowLeft />}
+                    disabled={page <= 1}
+                    onClick={() => goTo({ page: page - 1 })}
+                  >
                     Previous page
                   </Button>
                   <Button

@@ -3,12 +3,21 @@ import { Layouts, Page, useFetchClient, useNotification } from '@strapi/admin/st
 import { Badge, Box, Button, Field, Flex, Grid, Link, NumberInput, Textarea, Typography } from '@strapi/design-system';
 import { ArrowClockwise, ArrowLeft, Check, File } from '@strapi/icons';
 import { NavLink, useLocation, useNavigate, useParams } from 'react-router-dom';
-import { errorOf, fileUrl, formatDate, STATUS_LABELS, studentName, type GradeStatus, type SubmissionDetail } from '../api';
+import {
+  errorOf,
+  fileUrl,
+  formatDate,
+  STATUS_LABELS,
+  studentName,
+  type GradeStatus,
+  type SubmissionDetail,
+} from '../api';
 import { PLUGIN_ID } from '../pluginId';
 
 const MAX_FEEDBACK = 20_000;
 
-type LoadState = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; submission: SubmissionDetail };
+type LoadState =
+  { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; submission: SubmissionDetail };
 
 const ACTION_DONE: Record<GradeStatus, string> = {
   graded: 'Grade posted; the student is notified',
@@ -139,7 +148,9 @@ export const SubmissionPage = () => {
                 </Fact>
               </Grid.Item>
               <Grid.Item col={3} s={6} xs={12}>
-                <Fact label="Attempt">{submission.attempt > 1 ? `${submission.attempt} (resubmission)` : submission.attempt}</Fact>
+                <Fact label="Attempt">
+                  {submission.attempt > 1 ? `${submission.attempt} (resubmission)` : submission.attempt}
+                </Fact>
               </Grid.Item>
               <Grid.Item col={3} s={6} xs={12}>
                 <Fact label="Submitted">{formatDate(submission.submittedAt)}</Fact>
@@ -155,7 +166,11 @@ export const SubmissionPage = () => {
               </Grid.Item>
               <Grid.Item col={3} s={6} xs={12}>
                 <Fact label="Late penalty">
-                  {!assignment.allowLate ? 'No late work accepted' : assignment.latePenaltyPercent ? `${assignment.latePenaltyPercent}% off late work` : 'None'}
+                  {!assignment.allowLate
+                    ? 'No late work accepted'
+                    : assignment.latePenaltyPercent
+                      ? `${assignment.latePenaltyPercent}% off late work`
+                      : 'None'}
                 </Fact>
               </Grid.Item>
               <Grid.Item col={3} s={6} xs={12}>
@@ -178,7 +193,9 @@ export const SubmissionPage = () => {
                 <Grid.Item col={6} s={12}>
                   <Fact label="Current grade">
                     {submission.grade} / {assignment.maxPoints}
-                    {submission.finalGrade !== null && submission.finalGrade !== submission.grade ? ` (${submission.finalGrade} after the late penalty)` : ''}
+                    {submission.finalGrade !== null && submission.finalGrade !== submission.grade
+                      ? ` (${submission.finalGrade} after the late penalty)`
+                      : ''}
                   </Fact>
                 </Grid.Item>
               )}
@@ -245,9 +262,18 @@ export const SubmissionPage = () => {
                   <Field.Error />
                 </Field.Root>
               </Box>
-              <Field.Root name="feedback" id="grading-feedback" error={errors.feedback} hint="The student sees it with the grade">
+              <Field.Root
+                name="feedback"
+                id="grading-feedback"
+                error={errors.feedback}
+                hint="The student sees it with the grade"
+              >
                 <Field.Label>Feedback</Field.Label>
-                <Textarea value={feedback} onChange={(event: React.ChangeEvent<HTMLTextAreaElement>) => setFeedback(event.target.value)} maxLength={MAX_FEEDBACK} />
+                <Textarea
+                  value={feedback}
+                  onChange={(event: React.ChangeEvent<HTMLTextAreaElement>) => setFeedback(event.target.value)}
+                  maxLength={MAX_FEEDBACK}
+                />
                 <Field.Hint />
                 <Field.Error />
               </Field.Root>
@@ -256,7 +282,11 @@ export const SubmissionPage = () => {
                   <Typography textColor="danger600" role="alert">
                     {errors.form}
                   </Typography>
-                  <Button variant="tertiary" startIcon={<ArrowClockwise />} onClick={() => setReloads((count) => count + 1)}>
+                  <Button
+                    variant="tertiary"
+                    startIcon={<ArrowClockwise />}
+                    onClick={() => setReloads((count) => count + 1)}
+                  >
                     Reload the submission
                   </Button>
                 </Flex>
@@ -265,10 +295,20 @@ export const SubmissionPage = () => {
                 <Button type="submit" startIcon={<Check />} loading={saving === 'graded'} disabled={saving !== null}>
                   Grade
                 </Button>
-                <Button variant="secondary" loading={saving === 'returned'} disabled={saving !== null} onClick={() => void send('returned')}>
+                <Button
+                  variant="secondary"
+                  loading={saving === 'returned'}
+                  disabled={saving !== null}
+                  onClick={() => void send('returned')}
+                >
                   Return
                 </Button>
-                <Button variant="danger-light" loading={saving === 'resubmit_requested'} disabled={saving !== null} onClick={() => void send('resubmit_requested')}>
+                <Button
+                  variant="danger-light"
+                  loading={saving === 'resubmit_requested'}
+                  disabled={saving !== null}
+                  onClick={() => void send('resubmit_requested')}
+                >
                   Request resubmission
                 </Button>
               </Flex>

@@ -10,7 +10,8 @@ const preview = (strapi: Core.Strapi) => strapi.plugin('grading').service('quiz-
 
 const MAX_PAGE_SIZE = 100;
 
-const invalid = (field: string, message: string) => new errors.ValidationError(message, { errors: [{ path: [field], message, name: 'ValidationError' }] });
+const invalid = (field: string, message: string) =>
+  new errors.ValidationError(message, { errors: [{ path: [field], message, name: 'ValidationError' }] });
 
 /** A query value given once, as text (`?a=1&a=2` is a 400, not whichever came first). */
 function single(query: Record<string, unknown>, name: string): string | undefined {
@@ -42,7 +43,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const page = pageValue === undefined ? 1 : positiveIntegerParam(pageValue, 'page');
     const pageSize = pageSizeValue === undefined ? 25 : positiveIntegerParam(pageSizeValue, 'pageSize');
     if (pageSize > MAX_PAGE_SIZE) throw invalid('pageSize', `pageSize must be at most ${MAX_PAGE_SIZE}`);
-    const { data, total } = await queue(strapi).queue(caller, { course: course === undefined ? undefined : documentIdParam(course, 'course'), page, pageSize });
+    const { data, total } = await queue(strapi).queue(caller, {
+      course: course === undefined ? undefined : documentIdParam(course, 'course'),
+      page,
+      pageSize,
+    });
     ctx.body = { data, meta: { pagination: { page, pageSize, pageCount: Math.ceil(total / pageSize), total } } };
   },
 
@@ -66,7 +71,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const documentId = documentIdParam(ctx.params.documentId);
     const query = (ctx.query ?? {}) as Record<string, unknown>;
     const locale = single(query, 'locale');
-    if (locale !== undefined && !PREVIEW_LOCALE_CODE.test(locale)) throw invalid('locale', 'locale is not a locale code');
+    if (locale !== undefined && !PREVIEW_LOCALE_CODE.test(locale))
+      throw invalid('locale', 'locale is not a locale code');
     const status = single(query, 'status') ?? 'draft';
     if (status !== 'draft' && status !== 'published') throw invalid('status', 'status must be draft or published');
     ctx.body = { data: await preview(strapi).preview(caller, documentId, { locale, status }) };

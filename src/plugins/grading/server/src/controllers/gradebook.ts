@@ -11,9 +11,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const courseDocumentId = documentIdParam(ctx.params.documentId);
     const format = ctx.query.format ?? 'json';
     if (format !== 'json' && format !== 'csv') {
-      throw new errors.ValidationError('format must be json or csv', { errors: [{ path: ['format'], message: 'format must be json or csv', name: 'ValidationError' }] });
+      throw new errors.ValidationError('format must be json or csv', {
+        errors: [{ path: ['format'], message: 'format must be json or csv', name: 'ValidationError' }],
+      });
     }
-    const gradebook = await strapi.plugin('grading').service('gradebook').gradebook(callerFrom(ctx.state), courseDocumentId, new Date());
+    const gradebook = await strapi
+      .plugin('grading')
+      .service('gradebook')
+      .gradebook(callerFrom(ctx.state), courseDocumentId, new Date());
     ctx.set('Cache-Control', 'private, no-store');
     if (format === 'csv') {
       ctx.set('Content-Type', 'text/csv; charset=utf-8');

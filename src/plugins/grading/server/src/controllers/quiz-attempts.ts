@@ -13,7 +13,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async start(ctx: any) {
     const quizDocumentId = documentIdParam(ctx.params.documentId);
     bodyWithOnly(ctx.request.body, []);
-    const { created, attempt } = await quizAttempts(strapi).start(callerFrom(ctx.state), quizDocumentId, localeParam(ctx.query.locale), new Date());
+    const { created, attempt } = await quizAttempts(strapi).start(
+      callerFrom(ctx.state),
+      quizDocumentId,
+      localeParam(ctx.query.locale),
+      new Date()
+    );
     // An attempt already open is handed back as it is: 200, not a new 201.
     ctx.status = created ? 201 : 200;
     ctx.body = { data: attempt, meta: {} };
@@ -24,9 +29,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const attemptId = positiveIntegerParam(ctx.params.id, 'id');
     const { answers } = bodyWithOnly(ctx.request.body, ['answers']);
     if (answers === undefined) {
-      throw new errors.ValidationError('answers is required', { errors: [{ path: ['answers'], message: 'answers is required', name: 'ValidationError' }] });
+      throw new errors.ValidationError('answers is required', {
+        errors: [{ path: ['answers'], message: 'answers is required', name: 'ValidationError' }],
+      });
     }
-    ctx.body = { data: await quizAttempts(strapi).submit(callerFrom(ctx.state), attemptId, answers, new Date()), meta: {} };
+    ctx.body = {
+      data: await quizAttempts(strapi).submit(callerFrom(ctx.state), attemptId, answers, new Date()),
+      meta: {},
+    };
   },
 
   /** GET /quiz-attempts/:id */

@@ -27,7 +27,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const cleanText = optionalText(text, 'text', MAX_TEXT);
     const handedText = cleanText && cleanText.trim() ? cleanText : null;
     if (!handedText && files.length === 0) throw invalid('text', 'Hand in text, files or both');
-    const submission = await submissions(strapi).submit(callerFrom(ctx.state), assignmentDocumentId, { text: handedText, files }, new Date());
+    const submission = await submissions(strapi).submit(
+      callerFrom(ctx.state),
+      assignmentDocumentId,
+      { text: handedText, files },
+      new Date()
+    );
     ctx.status = 201;
     ctx.body = { data: submission, meta: {} };
   },

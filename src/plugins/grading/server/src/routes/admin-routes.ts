@@ -7,7 +7,8 @@ import { LMS_PAGE_ACTIONS, lmsAdminRoutes } from '../../../../../access/admin-ro
  */
 const queueRoute = lmsAdminRoutes(LMS_PAGE_ACTIONS.gradingQueue.id);
 const previewRoute = lmsAdminRoutes(LMS_PAGE_ACTIONS.quizPreview.id);
-const route = (method: string, path: string, handler: string, routeOf = queueRoute) => routeOf(method, path, `admin-grading.${handler}`);
+const route = (method: string, path: string, handler: string, routeOf = queueRoute) =>
+  routeOf(method, path, `admin-grading.${handler}`);
 
 export const adminRoutes = [
   route('GET', '/courses', 'courses'),

@@ -42,8 +42,14 @@ export function attemptQuestions(
   random?: (max: number) => number
 ): AttemptQuestion[] {
   const questions = components.map((component): AttemptQuestion => {
-    const options = (component.options ?? []).map((option) => ({ id: option.id, text: option.text, correct: Boolean(option.correct) }));
-    const accepted = Array.isArray(component.acceptedAnswers) ? component.acceptedAnswers.filter((value): value is string => typeof value === 'string') : [];
+    const options = (component.options ?? []).map((option) => ({
+      id: option.id,
+      text: option.text,
+      correct: Boolean(option.correct),
+    }));
+    const accepted = Array.isArray(component.acceptedAnswers)
+      ? component.acceptedAnswers.filter((value): value is string => typeof value === 'string')
+      : [];
     return {
       id: component.id,
       type: component.type,
@@ -53,7 +59,10 @@ export function attemptQuestions(
       // True/false is a choice between two options; the order True, False is part of its meaning.
       options: settings.shuffleOptions && component.type !== 'true_false' ? shuffled(options, random) : options,
       acceptedAnswers: accepted,
-      numericAnswer: component.numericAnswer === null || component.numericAnswer === undefined ? null : toNumber(component.numericAnswer, NaN),
+      numericAnswer:
+        component.numericAnswer === null || component.numericAnswer === undefined
+          ? null
+          : toNumber(component.numericAnswer, NaN),
       tolerance: Math.max(0, toNumber(component.tolerance, 0)),
       explanation: component.explanation ?? null,
     };
@@ -85,8 +94,8 @@ export function resultsWithAnswers(questions: readonly AttemptQuestion[], result
       ...(question.type === 'short_text'
         ? { acceptedAnswers: question.acceptedAnswers }
         : question.type === 'numeric'
-        ? { numericAnswer: question.numericAnswer, tolerance: question.tolerance }
-        : { correctChoices: question.options.filter((option) => option.correct).map((option) => option.id) }),
+          ? { numericAnswer: question.numericAnswer, tolerance: question.tolerance }
+          : { correctChoices: question.options.filter((option) => option.correct).map((option) => option.id) }),
     };
   });
 }
@@ -95,7 +104,10 @@ export function resultsWithAnswers(questions: readonly AttemptQuestion[], result
  * May the student see the correct answers of a submitted attempt? `after_last_attempt` opens once no
  * attempt is left (never for a quiz with unlimited attempts: the answers would help the next try).
  */
-export function mayReview(policy: ReviewPolicy, state: { passed: boolean; attemptsUsed: number; maxAttempts: number | null }): boolean {
+export function mayReview(
+  policy: ReviewPolicy,
+  state: { passed: boolean; attemptsUsed: number; maxAttempts: number | null }
+): boolean {
   switch (policy) {
     case 'after_submit':
       return true;

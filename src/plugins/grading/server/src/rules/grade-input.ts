@@ -30,12 +30,20 @@ export interface GradeInput {
  * assignment's maxPoints.
  */
 export function parseGradeBody(body: unknown, options: { withAttempt?: boolean } = {}): GradeInput {
-  const fields = bodyWithOnly(body, options.withAttempt ? ['grade', 'feedback', 'status', 'attempt'] : ['grade', 'feedback', 'status']);
-  if (fields.grade !== undefined && fields.grade !== null && (typeof fields.grade !== 'number' || !Number.isFinite(fields.grade))) {
+  const fields = bodyWithOnly(
+    body,
+    options.withAttempt ? ['grade', 'feedback', 'status', 'attempt'] : ['grade', 'feedback', 'status']
+  );
+  if (
+    fields.grade !== undefined &&
+    fields.grade !== null &&
+    (typeof fields.grade !== 'number' || !Number.isFinite(fields.grade))
+  ) {
     throw invalidField('grade', 'grade must be a number of points');
   }
   const status = fields.status === undefined ? 'graded' : fields.status;
-  if (!GRADE_STATUSES.includes(status as GradeStatus)) throw invalidField('status', `status must be one of ${GRADE_STATUSES.join(', ')}`);
+  if (!GRADE_STATUSES.includes(status as GradeStatus))
+    throw invalidField('status', `status must be one of ${GRADE_STATUSES.join(', ')}`);
   const feedback = optionalText(fields.feedback, 'feedback', MAX_FEEDBACK);
   let attempt: number | undefined;
   if (fields.attempt !== undefined) {
@@ -44,5 +52,10 @@ export function parseGradeBody(body: unknown, options: { withAttempt?: boolean }
     }
     attempt = fields.attempt;
   }
-  return { grade: fields.grade as number | null | undefined, feedback, status: status as GradeStatus, ...(attempt === undefined ? {} : { attempt }) };
+  return {
+    grade: fields.grade as number | null | undefined,
+    feedback,
+    status: status as GradeStatus,
+    ...(attempt === undefined ? {} : { attempt }),
+  };
 }

@@ -27,12 +27,20 @@ export function pickQuizScore(attempts: readonly FinishedAttempt[], policy: Scor
     policy === 'last'
       ? ordered[ordered.length - 1]
       : ordered.reduce((best, attempt) => (attempt.percent > best.percent ? attempt : best), ordered[0]);
-  return { score: roundPoints(chosen.score), maxPoints: roundPoints(chosen.maxScore), percent: roundPoints(chosen.percent) };
+  return {
+    score: roundPoints(chosen.score),
+    maxPoints: roundPoints(chosen.maxScore),
+    percent: roundPoints(chosen.percent),
+  };
 }
 
 export function assignmentScore(finalGrade: number | null, maxPoints: number): ItemScore | null {
   if (finalGrade === null || !Number.isFinite(finalGrade)) return null;
-  return { score: roundPoints(finalGrade), maxPoints: roundPoints(maxPoints), percent: maxPoints > 0 ? roundPoints((finalGrade / maxPoints) * 100) : 0 };
+  return {
+    score: roundPoints(finalGrade),
+    maxPoints: roundPoints(maxPoints),
+    percent: maxPoints > 0 ? roundPoints((finalGrade / maxPoints) * 100) : 0,
+  };
 }
 
 export interface WeightedCell {
@@ -108,16 +116,33 @@ export function gradebookRows(
   return students.map((student) => {
     const grades = items.map((item) => {
       const score = scoreOf(student.id, item);
-      return { item: item.id, score: score?.score ?? null, maxPoints: score?.maxPoints ?? item.maxPoints, percent: score?.percent ?? null };
+      return {
+        item: item.id,
+        score: score?.score ?? null,
+        maxPoints: score?.maxPoints ?? item.maxPoints,
+        percent: score?.percent ?? null,
+      };
     });
-    const totals = weightedTotals(items.map((item, index) => ({ weight: item.weight, percent: grades[index].percent })));
+    const totals = weightedTotals(
+      items.map((item, index) => ({ weight: item.weight, percent: grades[index].percent }))
+    );
     return { student, grades, ...totals };
   });
 }
 
 /** The spreadsheet: a header naming each item with its points and weight, then points per student. */
-export function gradebookTable(items: readonly GradebookItem[], rows: readonly GradebookRow[]): Array<Array<string | number | null>> {
-  const header = ['Student', 'Username', 'Email', ...items.map((item) => `${item.title} (${item.kind}, ${item.maxPoints} pts, weight ${item.weight})`), 'Total %', 'Graded %'];
+export function gradebookTable(
+  items: readonly GradebookItem[],
+  rows: readonly GradebookRow[]
+): Array<Array<string | number | null>> {
+  const header = [
+    'Student',
+    'Username',
+    'Email',
+    ...items.map((item) => `${item.title} (${item.kind}, ${item.maxPoints} pts, weight ${item.weight})`),
+    'Total %',
+    'Graded %',
+  ];
   return [
     header,
     ...rows.map((row) => [

@@ -49,7 +49,10 @@ export interface QuizScore {
 
 /** A client mistake in the answers, with the path of the offending field for `details.errors`. */
 export class AnswerError extends Error {
-  constructor(readonly path: Array<string | number>, message: string) {
+  constructor(
+    readonly path: Array<string | number>,
+    message: string
+  ) {
     super(message);
   }
 }
@@ -57,7 +60,8 @@ export class AnswerError extends Error {
 const MAX_TEXT_LENGTH = 2000;
 const CHOICE_TYPES: ReadonlySet<QuestionType> = new Set(['single', 'multiple', 'true_false']);
 const round2 = (value: number) => Math.round(value * 100) / 100;
-const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Case-insensitive, and spaces count only as word breaks: " New  York " is "new york". */
 export const normaliseText = (value: string) => value.normalize('NFKC').trim().replace(/\s+/g, ' ').toLocaleLowerCase();
@@ -69,7 +73,11 @@ export const normaliseText = (value: string) => value.normalize('NFKC').trim().r
  */
 export function parseAnswers(input: unknown, questions: readonly AttemptQuestion[]): Answer[] {
   if (!Array.isArray(input)) throw new AnswerError(['answers'], 'answers must be a list');
-  if (input.length > questions.length) throw new AnswerError(['answers'], `answers has ${input.length} entries but the attempt has ${questions.length} questions`);
+  if (input.length > questions.length)
+    throw new AnswerError(
+      ['answers'],
+      `answers has ${input.length} entries but the attempt has ${questions.length} questions`
+    );
   const byId = new Map(questions.map((question) => [question.id, question]));
   const seen = new Set<number>();
   return input.map((raw, index) => {
@@ -78,7 +86,8 @@ export function parseAnswers(input: unknown, questions: readonly AttemptQuestion
     const unknownField = Object.keys(raw).find((key) => !['question', 'choices', 'text', 'number'].includes(key));
     if (unknownField) throw new AnswerError(at(unknownField), `${unknownField} is not a field of an answer`);
     const questionId = raw.question;
-    if (typeof questionId !== 'number' || !Number.isSafeInteger(questionId)) throw new AnswerError(at('question'), 'question must be a question id of this attempt');
+    if (typeof questionId !== 'number' || !Number.isSafeInteger(questionId))
+      throw new AnswerError(at('question'), 'question must be a question id of this attempt');
     const question = byId.get(questionId);
     if (!question) throw new AnswerError(at('question'), `question ${questionId} is not part of this attempt`);
     if (seen.has(questionId)) throw new AnswerError(at('question'), `question ${questionId} is answered twice`);
@@ -86,30 +95,38 @@ export function parseAnswers(input: unknown, questions: readonly AttemptQuestion
 
     const answer: Answer = { question: questionId };
     if (CHOICE_TYPES.has(question.type)) {
-      if (raw.text !== undefined || raw.number !== undefined) throw new AnswerError(at('choices'), `question ${questionId} is answered with choices`);
+      if (raw.text !== undefined || raw.number !== undefined)
+        throw new AnswerError(at('choices'), `question ${questionId} is answered with choices`);
       const choices = raw.choices ?? [];
       if (!Array.isArray(choices)) throw new AnswerError(at('choices'), 'choices must be a list of option ids');
       const optionIds = new Set(question.options.map((option) => option.id));
       const chosen = new Set<number>();
       for (const choice of choices) {
-        if (typeof choice !== 'number' || !Number.isSafeInteger(choice)) throw new AnswerError(at('choices'), 'choices must be option ids');
-        if (!optionIds.has(choice)) throw new AnswerError(at('choices'), `option ${choice} is not an option of question ${questionId}`);
+        if (typeof choice !== 'number' || !Number.isSafeInteger(choice))
+          throw new AnswerError(at('choices'), 'choices must be option ids');
+        if (!optionIds.has(choice))
+          throw new AnswerError(at('choices'), `option ${choice} is not an option of question ${questionId}`);
         if (chosen.has(choice)) throw new AnswerError(at('choices'), `option ${choice} is chosen twice`);
         chosen.add(choice);
       }
-      if (question.type !== 'multiple' && chosen.size > 1) throw new AnswerError(at('choices'), `question ${questionId} takes one choice`);
+      if (question.type !== 'multiple' && chosen.size > 1)
+        throw new AnswerError(at('choices'), `question ${questionId} takes one choice`);
       answer.choices = [...chosen];
     } else if (question.type === 'short_text') {
-      if (raw.choices !== undefined || raw.number !== undefined) throw new AnswerError(at('text'), `question ${questionId} is answered with text`);
+      if (raw.choices !== undefined || raw.number !== undefined)
+        throw new AnswerError(at('text'), `question ${questionId} is answered with text`);
       if (raw.text !== undefined) {
         if (typeof raw.text !== 'string') throw new AnswerError(at('text'), 'text must be a string');
-        if (raw.text.length > MAX_TEXT_LENGTH) throw new AnswerError(at('text'), `text must be at most ${MAX_TEXT_LENGTH} characters`);
+        if (raw.text.length > MAX_TEXT_LENGTH)
+          throw new AnswerError(at('text'), `text must be at most ${MAX_TEXT_LENGTH} characters`);
         answer.text = raw.text;
       }
     } else {
-      if (raw.choices !== undefined || raw.text !== undefined) throw new AnswerError(at('number'), `question ${questionId} is answered with a number`);
+      if (raw.choices !== undefined || raw.text !== undefined)
+        throw new AnswerError(at('number'), `question ${questionId} is answered with a number`);
       if (raw.number !== undefined) {
-        if (typeof raw.number !== 'number' || !Number.isFinite(raw.number)) throw new AnswerError(at('number'), 'number must be a finite number');
+        if (typeof raw.number !== 'number' || !Number.isFinite(raw.number))
+          throw new AnswerError(at('number'), 'number must be a finite number');
         answer.number = raw.number;
       }
     }
@@ -151,11 +168,20 @@ export function questionCredit(question: AttemptQuestion, answer: Answer | undef
   }
 }
 
-export function scoreQuiz(questions: readonly AttemptQuestion[], answers: readonly Answer[], passingPercent: number): QuizScore {
+export function scoreQuiz(
+  questions: readonly AttemptQuestion[],
+  answers: readonly Answer[],
+  passingPercent: number
+): QuizScore {
   const byQuestion = new Map(answers.map((answer) => [answer.question, answer]));
   const results = questions.map((question) => {
     const credit = questionCredit(question, byQuestion.get(question.id));
-    return { question: question.id, points: question.points, earned: round2(question.points * credit), correct: credit === 1 };
+    return {
+      question: question.id,
+      points: question.points,
+      earned: round2(question.points * credit),
+      correct: credit === 1,
+    };
   });
   const score = round2(results.reduce((sum, result) => sum + result.earned, 0));
   const maxScore = round2(questions.reduce((sum, question) => sum + question.points, 0));

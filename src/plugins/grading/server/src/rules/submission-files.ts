@@ -36,12 +36,21 @@ export function mimeOf(file: Pick<IncomingFile, 'name' | 'declaredMime'>): strin
 const matchesMime = (mime: string, pattern: string) => {
   const wanted = pattern.toLowerCase();
   if (wanted.endsWith('/*')) return mime.startsWith(wanted.slice(0, -1));
-  if (wanted.includes('*')) return new RegExp(`^${wanted.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\/]/g, '\\$&')).join('.*')}$`).test(mime);
+  if (wanted.includes('*'))
+    return new RegExp(
+      `^${wanted
+        .split('*')
+        .map((part) => part.replace(/[.+?^${}()|[\]\\/]/g, '\\$&'))
+        .join('.*')}$`
+    ).test(mime);
   return mime === wanted;
 };
 
 /** An allowed-types entry is a MIME type when it has a slash, else an extension. */
-export function matchesAllowedType(file: Pick<IncomingFile, 'name' | 'declaredMime'>, allowed: readonly string[]): boolean {
+export function matchesAllowedType(
+  file: Pick<IncomingFile, 'name' | 'declaredMime'>,
+  allowed: readonly string[]
+): boolean {
   const extension = extensionOf(file.name);
   const mime = mimeOf(file);
   return allowed.some((entry) => {
@@ -59,11 +68,13 @@ export function fileProblem(file: IncomingFile, rules: FileRules): string | null
   const limitBytes = rules.maxFileSizeMb * 1024 * 1024;
   if (file.size > limitBytes) return `${file.name} is larger than ${rules.maxFileSizeMb} MB`;
   const allowed = (rules.allowedFileTypes ?? []).filter((entry) => typeof entry === 'string' && entry.trim());
-  if (allowed.length > 0 && !matchesAllowedType(file, allowed)) return `${file.name} is not one of the accepted types: ${allowed.join(', ')}`;
+  if (allowed.length > 0 && !matchesAllowedType(file, allowed))
+    return `${file.name} is not one of the accepted types: ${allowed.join(', ')}`;
   const mime = mimeOf(file);
   const declared = file.declaredMime?.toLowerCase().split(';')[0].trim() || null;
   const denied = rules.uploadDeniedTypes ?? [];
-  if ([mime, declared].some((type) => type && denied.some((pattern) => matchesMime(type, pattern)))) return `${file.name} is a type this site does not accept`;
+  if ([mime, declared].some((type) => type && denied.some((pattern) => matchesMime(type, pattern))))
+    return `${file.name} is a type this site does not accept`;
   const siteAllowed = rules.uploadAllowedTypes;
   if (Array.isArray(siteAllowed) && (mime === null || !siteAllowed.some((pattern) => matchesMime(mime, pattern)))) {
     return `${file.name} is a type this site does not accept`;
@@ -73,7 +84,14 @@ export function fileProblem(file: IncomingFile, rules: FileRules): string | null
 
 /** allowedFileTypes as stored (a JSON field): a list of strings, or a comma-separated string typed in the admin panel. */
 export function normaliseAllowedTypes(value: unknown): string[] {
-  if (Array.isArray(value)) return value.filter((entry): entry is string => typeof entry === 'string' && entry.trim() !== '').map((entry) => entry.trim());
-  if (typeof value === 'string') return value.split(',').map((entry) => entry.trim()).filter(Boolean);
+  if (Array.isArray(value))
+    return value
+      .filter((entry): entry is string => typeof entry === 'string' && entry.trim() !== '')
+      .map((entry) => entry.trim());
+  if (typeof value === 'string')
+    return value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean);
   return [];
 }

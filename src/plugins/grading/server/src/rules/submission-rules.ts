@@ -33,18 +33,36 @@ export type SubmissionDecision =
  */
 export function decideSubmission(policy: LatePolicy, existing: ActiveSubmission | null, now: Date): SubmissionDecision {
   if (existing?.status === 'graded') {
-    return { allowed: false, reason: 'already_graded', message: 'This submission is graded; ask your teacher to return it before you resubmit' };
+    return {
+      allowed: false,
+      reason: 'already_graded',
+      message: 'This submission is graded; ask your teacher to return it before you resubmit',
+    };
   }
   const attempt = existing ? existing.attempt + 1 : 1;
   const isRequested = existing?.status === 'resubmit_requested';
   const isPastDue = policy.dueAt !== null && now.getTime() > policy.dueAt.getTime();
   if (isRequested) {
-    return { allowed: true, attempt, isLate: existing!.isLate, latePenaltyPercent: existing!.isLate ? clampPercent(policy.latePenaltyPercent) : 0 };
+    return {
+      allowed: true,
+      attempt,
+      isLate: existing!.isLate,
+      latePenaltyPercent: existing!.isLate ? clampPercent(policy.latePenaltyPercent) : 0,
+    };
   }
   if (isPastDue && !policy.allowLate) {
-    return { allowed: false, reason: 'past_due', message: `This assignment was due at ${policy.dueAt!.toISOString()} and takes no late work` };
+    return {
+      allowed: false,
+      reason: 'past_due',
+      message: `This assignment was due at ${policy.dueAt!.toISOString()} and takes no late work`,
+    };
   }
-  return { allowed: true, attempt, isLate: isPastDue, latePenaltyPercent: isPastDue ? clampPercent(policy.latePenaltyPercent) : 0 };
+  return {
+    allowed: true,
+    attempt,
+    isLate: isPastDue,
+    latePenaltyPercent: isPastDue ? clampPercent(policy.latePenaltyPercent) : 0,
+  };
 }
 
 const clampPercent = (value: number) => Math.min(100, Math.max(0, Number.isFinite(value) ? value : 0));
@@ -64,7 +82,9 @@ export type GradeProblem = { field: 'grade' | 'status'; message: string };
  * when it is only returned or sent back for a new version.
  */
 export function gradeProblem(grade: number | null, status: GradeStatus, maxPoints: number): GradeProblem | null {
-  if (grade === null) return status === 'graded' ? { field: 'grade', message: 'grade is required to mark a submission graded' } : null;
-  if (!Number.isFinite(grade) || grade < 0 || grade > maxPoints) return { field: 'grade', message: `grade must be between 0 and ${maxPoints}` };
+  if (grade === null)
+    return status === 'graded' ? { field: 'grade', message: 'grade is required to mark a submission graded' } : null;
+  if (!Number.isFinite(grade) || grade < 0 || grade > maxPoints)
+    return { field: 'grade', message: `grade must be between 0 and ${maxPoints}` };
   return null;
 }

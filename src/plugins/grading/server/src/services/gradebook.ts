@@ -21,7 +21,8 @@ const SUBMISSION = 'api::submission.submission';
 /** Students are read in pages of this size from the enrollment plugin. */
 const STUDENT_PAGE = 500;
 
-const inEnglishFirst = <T extends { locale?: string | null }>(rows: T[]) => rows.find((row) => row.locale === 'en') ?? rows[0];
+const inEnglishFirst = <T extends { locale?: string | null }>(rows: T[]) =>
+  rows.find((row) => row.locale === 'en') ?? rows[0];
 const collator = new Intl.Collator(['ru', 'en'], { sensitivity: 'base', numeric: true });
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
@@ -38,7 +39,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       this.students(courseDocumentId, now),
     ]);
 
-    const attempts = await strapi.plugin('grading').service('quiz-results').finishedAttempts(quizzes.map((quiz) => quiz.item.documentId));
+    const attempts = await strapi
+      .plugin('grading')
+      .service('quiz-results')
+      .finishedAttempts(quizzes.map((quiz) => quiz.item.documentId));
     const attemptsOf = new Map<string, FinishedAttempt[]>();
     for (const attempt of attempts as Array<FinishedAttempt & { userId: number; quizDocumentId: string }>) {
       const key = `${attempt.userId}:${attempt.quizDocumentId}`;
@@ -51,20 +55,25 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const items: GradebookItem[] = [...quizzes.map((quiz) => quiz.item), ...assignments];
     const rows = gradebookRows(items, students, (studentId, item): ItemScore | null => {
       const key = `${studentId}:${item.documentId}`;
-      if (item.kind === 'quiz') return pickQuizScore(attemptsOf.get(key) ?? [], policyOf.get(item.documentId) ?? 'best');
+      if (item.kind === 'quiz')
+        return pickQuizScore(attemptsOf.get(key) ?? [], policyOf.get(item.documentId) ?? 'best');
       return assignmentScore(grades.get(key) ?? null, maxPointsOf.get(item.documentId) ?? item.maxPoints);
     });
     return { course: { documentId: courseDocumentId, title: course }, items, rows };
   },
 
   async courseTitle(courseDocumentId: string): Promise<string> {
-    const rows = await strapi.db.query(COURSE).findMany({ where: { documentId: courseDocumentId }, select: ['title', 'locale'] });
+    const rows = await strapi.db
+      .query(COURSE)
+      .findMany({ where: { documentId: courseDocumentId }, select: ['title', 'locale'] });
     if (rows.length === 0) throw new errors.NotFoundError('Course not found');
     return inEnglishFirst(rows).title;
   },
 
   /** Published quizzes of the course's lessons (in lesson order), then its final tests. */
-  async quizItems(courseDocumentId: string): Promise<Array<{ item: GradebookItem; scoringPolicy: ScoringPolicy; position: number }>> {
+  async quizItems(
+    courseDocumentId: string
+  ): Promise<Array<{ item: GradebookItem; scoringPolicy: ScoringPolicy; position: number }>> {
     const rows = await strapi.db.query(QUIZ).findMany({
       where: {
         publishedAt: { $notNull: true },
@@ -85,7 +94,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
           kind: 'quiz' as const,
           documentId,
           title: shown.title,
-          maxPoints: (shown.questions ?? []).reduce((sum: number, question: { points?: unknown }) => sum + Number(question.points ?? 1), 0),
+          maxPoints: (shown.questions ?? []).reduce(
+            (sum: number, question: { points?: unknown }) => sum + Number(question.points ?? 1),
+            0
+          ),
           weight: itemWeight(shown.weight),
         },
         scoringPolicy: (shown.scoringPolicy === 'last' ? 'last' : 'best') as ScoringPolicy,
@@ -107,7 +119,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const due = (row: any) => (row.dueAt ? new Date(row.dueAt).getTime() : Number.MAX_SAFE_INTEGER);
     return unique
       .sort((a, b) => due(a) - due(b))
-      .map((row) => ({ id: `assignment:${row.documentId}`, kind: 'assignment' as const, documentId: row.documentId, title: row.title, maxPoints: Number(row.maxPoints ?? 100), weight: itemWeight(row.weight) }));
+      .map((row) => ({
+        id: `assignment:${row.documentId}`,
+        kind: 'assignment' as const,
+        documentId: row.documentId,
+        title: row.title,
+        maxPoints: Number(row.maxPoints ?? 100),
+        weight: itemWeight(row.weight),
+      }));
   },
 
   /** The course's students through the enrollment plugin's own listing, sorted by name as a class list is. */
@@ -117,7 +136,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     for (let page = 1; ; page += 1) {
       const { data, total } = await views.listStudents(courseDocumentId, { page, pageSize: STUDENT_PAGE, now });
       for (const row of data as Array<{ student: GradebookStudent | null }>) {
-        if (row.student) students.push({ id: row.student.id, username: row.student.username, fullName: row.student.fullName ?? null, email: row.student.email });
+        if (row.student)
+          students.push({
+            id: row.student.id,
+            username: row.student.username,
+            fullName: row.student.fullName ?? null,
+            email: row.student.email,
+          });
       }
       if (page * STUDENT_PAGE >= total) break;
     }
@@ -130,7 +155,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const grades = new Map<string, number>();
     if (assignmentDocumentIds.length === 0) return grades;
     const rows = await strapi.db.query(SUBMISSION).findMany({
-      where: { finalGrade: { $notNull: true }, $or: assignmentDocumentIds.map((documentId) => ({ key: { $endsWith: `:${documentId}` } })) },
+      where: {
+        finalGrade: { $notNull: true },
+        $or: assignmentDocumentIds.map((documentId) => ({ key: { $endsWith: `:${documentId}` } })),
+      },
       select: ['key', 'finalGrade'],
     });
     for (const row of rows as Array<{ key: string; finalGrade: unknown }>) grades.set(row.key, Number(row.finalGrade));

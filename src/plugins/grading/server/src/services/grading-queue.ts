@@ -80,7 +80,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const where: Record<string, unknown> = { status: 'submitted' };
     if (courses !== null) {
       const assignments = courses.length
-        ? await strapi.db.query(ASSIGNMENT).findMany({ where: { course: { documentId: { $in: courses } } }, select: ['documentId'] })
+        ? await strapi.db
+            .query(ASSIGNMENT)
+            .findMany({ where: { course: { documentId: { $in: courses } } }, select: ['documentId'] })
         : [];
       const assignmentIds = [...new Set(assignments.map((row: { documentId: string }) => row.documentId))];
       if (assignmentIds.length === 0) return { data: [], total: 0 };
@@ -98,14 +100,25 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       }),
       strapi.db.query(SUBMISSION).count({ where }),
     ]);
-    const assignments = await this.assignmentSummaries([...new Set(rows.map((row: SubmissionRow) => assignmentOfKey(row.key)))] as string[]);
+    const assignments = await this.assignmentSummaries([
+      ...new Set(rows.map((row: SubmissionRow) => assignmentOfKey(row.key))),
+    ] as string[]);
     const data = rows.map((row: SubmissionRow) => {
       const assignment = assignments.get(assignmentOfKey(row.key)) ?? null;
       return {
         documentId: row.documentId,
-        student: row.student ? { id: row.student.id, username: row.student.username, fullName: row.student.fullName ?? null, email: row.student.email } : null,
+        student: row.student
+          ? {
+              id: row.student.id,
+              username: row.student.username,
+              fullName: row.student.fullName ?? null,
+              email: row.student.email,
+            }
+          : null,
         course: assignment?.course ?? null,
-        assignment: assignment ? { documentId: assignment.documentId, title: assignment.title, maxPoints: assignment.maxPoints } : null,
+        assignment: assignment
+          ? { documentId: assignment.documentId, title: assignment.title, maxPoints: assignment.maxPoints }
+          : null,
         attempt: row.attempt,
         status: row.status,
         isLate: Boolean(row.isLate),
@@ -118,7 +131,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
 
   /** Titles, points and course of the assignments on one page of the queue, in two queries. */
   async assignmentSummaries(assignmentDocumentIds: string[]) {
-    const summaries = new Map<string, { documentId: string; title: string; maxPoints: number; course: { documentId: string; title: string } | null }>();
+    const summaries = new Map<
+      string,
+      { documentId: string; title: string; maxPoints: number; course: { documentId: string; title: string } | null }
+    >();
     if (assignmentDocumentIds.length === 0) return summaries;
     const rows = await strapi.db.query(ASSIGNMENT).findMany({
       where: { documentId: { $in: assignmentDocumentIds } },
@@ -126,10 +142,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       populate: { course: { select: ['documentId'] } },
     });
     const courseOf = new Map<string, string>();
-    for (const row of rows) if (row.course?.documentId && !courseOf.has(row.documentId)) courseOf.set(row.documentId, row.course.documentId);
+    for (const row of rows)
+      if (row.course?.documentId && !courseOf.has(row.documentId)) courseOf.set(row.documentId, row.course.documentId);
     const courseTitles = await this.courseTitles([...new Set(courseOf.values())]);
     const shown = new Map<string, any>();
-    for (const row of rows) if (!shown.has(row.documentId) || (row.publishedAt && !shown.get(row.documentId).publishedAt)) shown.set(row.documentId, row);
+    for (const row of rows)
+      if (!shown.has(row.documentId) || (row.publishedAt && !shown.get(row.documentId).publishedAt))
+        shown.set(row.documentId, row);
     for (const [documentId, row] of shown) {
       const course = courseOf.get(documentId);
       summaries.set(documentId, {
@@ -144,7 +163,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
 
   /** GET /grading/queue/:documentId: the work in full, with what grading it needs to know. */
   async show(caller: Caller, submissionDocumentId: string) {
-    const { submission, assignment } = await strapi.plugin('grading').service('submissions').findManaged(caller, submissionDocumentId);
+    const { submission, assignment } = await strapi
+      .plugin('grading')
+      .service('submissions')
+      .findManaged(caller, submissionDocumentId);
     return this.present(submission, assignment);
   },
 

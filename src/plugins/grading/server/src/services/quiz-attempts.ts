@@ -3,7 +3,14 @@ import { errors } from '@strapi/utils';
 import { findCourseOfContent } from '../../../../../access/ownership';
 import { conflict, Refusal } from '../../../../../access/refusal';
 import type { Caller } from '../../../../../access/roles';
-import { attemptQuestions, mayReview, questionsForStudent, resultsWithAnswers, type QuestionComponent, type ReviewPolicy } from '../rules/attempt-questions';
+import {
+  attemptQuestions,
+  mayReview,
+  questionsForStudent,
+  resultsWithAnswers,
+  type QuestionComponent,
+  type ReviewPolicy,
+} from '../rules/attempt-questions';
 import { AnswerError, parseAnswers, scoreQuiz, type AttemptQuestion } from '../rules/score-quiz';
 import { rememberCourseStructure } from '../../../../../access/course-structure-cache';
 import { insertOnceWithUser, keyStartsWith, runSql, toIsoOrNull } from '../../../../../access/raw-sql';
@@ -48,13 +55,15 @@ interface AttemptRow {
   passed: boolean;
 }
 
-const attemptKey = (userId: number, quizDocumentId: string, attemptNumber: number) => `${userId}:${quizDocumentId}:${attemptNumber}`;
+const attemptKey = (userId: number, quizDocumentId: string, attemptNumber: number) =>
+  `${userId}:${quizDocumentId}:${attemptNumber}`;
 /** What counting and reviewing earlier attempts needs: no questions or answers, which grow with every attempt. */
 type AttemptSummary = Pick<AttemptRow, 'id' | 'attemptNumber' | 'status' | 'expiresAt' | 'passed'>;
-const ATTEMPT_COLUMNS = 'id, "key", quiz_document_id, course_document_id, locale, attempt_number, status, started_at, expires_at, submitted_at, questions, answers, score, max_score, percent, passed';
+const ATTEMPT_COLUMNS =
+  'id, "key", quiz_document_id, course_document_id, locale, attempt_number, status, started_at, expires_at, submitted_at, questions, answers, score, max_score, percent, passed';
 const SUMMARY_COLUMNS = 'id, attempt_number, status, expires_at, passed';
 /** JSON columns read raw: parsed by pg (jsonb), text on SQLite. */
-const fromJson = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value ?? null);
+const fromJson = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : (value ?? null));
 
 function summaryFromRow(row: Record<string, unknown>): AttemptSummary {
   return {
@@ -82,13 +91,15 @@ function attemptFromRow(row: Record<string, unknown>): AttemptRow {
     percent: row.percent as AttemptRow['percent'],
   };
 }
-const attemptOwner = (attempt: { key?: string | null }): number | null => (attempt.key ? Number(attempt.key.slice(0, attempt.key.indexOf(':'))) : null);
+const attemptOwner = (attempt: { key?: string | null }): number | null =>
+  attempt.key ? Number(attempt.key.slice(0, attempt.key.indexOf(':'))) : null;
 const toNumber = (value: unknown) => (value === null || value === undefined ? null : Number(value));
 /** An attempt past its time limit is over, whether or not anyone has marked it yet. */
 const hasRunOut = (attempt: Pick<AttemptRow, 'expiresAt'>, now: Date, graceMs = 0) =>
   attempt.expiresAt !== null && now.getTime() > new Date(attempt.expiresAt).getTime() + graceMs;
 
-const effectiveStatus = (attempt: AttemptRow, now: Date) => (attempt.status === 'in_progress' && hasRunOut(attempt, now, SUBMIT_GRACE_MS) ? 'expired' : attempt.status);
+const effectiveStatus = (attempt: AttemptRow, now: Date) =>
+  attempt.status === 'in_progress' && hasRunOut(attempt, now, SUBMIT_GRACE_MS) ? 'expired' : attempt.status;
 
 const enrollments = (strapi: Core.Strapi) => strapi.plugin('enrollment').service('enrollments');
 const progress = (strapi: Core.Strapi) => strapi.plugin('progress').service('progress');
@@ -96,7 +107,9 @@ const progress = (strapi: Core.Strapi) => strapi.plugin('progress').service('pro
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** The published quiz in the wanted locale (English, then any, when it has no such translation); shared, never mutated. */
   loadQuiz(quizDocumentId: string, locale?: string): Promise<QuizSettings> {
-    return rememberCourseStructure(strapi, `quiz:${quizDocumentId}:${locale ?? 'en'}`, () => this.readQuiz(quizDocumentId, locale));
+    return rememberCourseStructure(strapi, `quiz:${quizDocumentId}:${locale ?? 'en'}`, () =>
+      this.readQuiz(quizDocumentId, locale)
+    );
   },
 
   async readQuiz(quizDocumentId: string, locale?: string): Promise<QuizSettings> {
@@ -115,8 +128,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     });
     const courseDocumentId = await findCourseOfContent(strapi, QUIZ, quizDocumentId);
     if (!quiz || !courseDocumentId) throw new errors.NotFoundError('Quiz not found');
-    const lessonRows = await strapi.db.query(QUIZ).findMany({ where: { documentId: quizDocumentId }, select: ['id'], populate: { lesson: { select: ['documentId'] } } });
-    const lessonDocumentId = lessonRows.find((row: { lesson?: { documentId: string } }) => row.lesson)?.lesson?.documentId ?? null;
+    const lessonRows = await strapi.db.query(QUIZ).findMany({
+      where: { documentId: quizDocumentId },
+      select: ['id'],
+      populate: { lesson: { select: ['documentId'] } },
+    });
+    const lessonDocumentId =
+      lessonRows.find((row: { lesson?: { documentId: string } }) => row.lesson)?.lesson?.documentId ?? null;
     return {
       documentId: quizDocumentId,
       locale: chosen,
@@ -136,18 +154,28 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** A student may take a quiz of a course they are a member of, once its lesson is open to them. */
   async assertMayTake(caller: Caller, quiz: QuizSettings, now: Date) {
     // A lesson's quiz: the lesson check reads the enrollment too, once for both.
-    const lessonAccess = quiz.lessonDocumentId ? await progress(strapi).checkLessonAccess(caller, quiz.lessonDocumentId, now) : null;
+    const lessonAccess = quiz.lessonDocumentId
+      ? await progress(strapi).checkLessonAccess(caller, quiz.lessonDocumentId, now)
+      : null;
     const status = lessonAccess
-      ? lessonAccess.learner.enrollment?.status ?? null
+      ? (lessonAccess.learner.enrollment?.status ?? null)
       : await enrollments(strapi)
           .findEnrollment(caller.userId!, quiz.courseDocumentId)
-          .then((enrollment: object | null) => (enrollment ? enrollments(strapi).effectiveStatus(enrollment, now) : null));
-    if (!status || status === 'cancelled') throw new Refusal('Enroll in the course to take its quizzes', 'not_enrolled');
+          .then((enrollment: object | null) =>
+            enrollment ? enrollments(strapi).effectiveStatus(enrollment, now) : null
+          );
+    if (!status || status === 'cancelled')
+      throw new Refusal('Enroll in the course to take its quizzes', 'not_enrolled');
     if (status === 'expired') throw new Refusal('Your access to this course has ended', 'access_expired');
     if (lessonAccess) {
       const { decision } = lessonAccess;
       if (!decision.allowed) {
-        throw new Refusal(decision.reason === 'not_released' ? 'The lesson of this quiz is not released yet' : 'Complete the earlier lessons first', decision.reason);
+        throw new Refusal(
+          decision.reason === 'not_released'
+            ? 'The lesson of this quiz is not released yet'
+            : 'Complete the earlier lessons first',
+          decision.reason
+        );
       }
     }
   },
@@ -158,15 +186,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
    */
   async attemptsOf(userId: number, quizDocumentId: string): Promise<AttemptSummary[]> {
     const ofStudentAndQuiz = keyStartsWith(strapi, `${userId}:${quizDocumentId}:`);
-    const { rows } = await runSql(strapi, `SELECT ${SUMMARY_COLUMNS} FROM ?? WHERE ${ofStudentAndQuiz.condition} ORDER BY attempt_number`, [
-      tableOf(strapi, ATTEMPT),
-      ...ofStudentAndQuiz.bindings,
-    ]);
+    const { rows } = await runSql(
+      strapi,
+      `SELECT ${SUMMARY_COLUMNS} FROM ?? WHERE ${ofStudentAndQuiz.condition} ORDER BY attempt_number`,
+      [tableOf(strapi, ATTEMPT), ...ofStudentAndQuiz.bindings]
+    );
     return rows.map(summaryFromRow);
   },
 
   async findAttempt(attemptId: number): Promise<AttemptRow | null> {
-    const { rows } = await runSql(strapi, `SELECT ${ATTEMPT_COLUMNS} FROM ?? WHERE id = ?`, [tableOf(strapi, ATTEMPT), attemptId]);
+    const { rows } = await runSql(strapi, `SELECT ${ATTEMPT_COLUMNS} FROM ?? WHERE id = ?`, [
+      tableOf(strapi, ATTEMPT),
+      attemptId,
+    ]);
     return rows.length ? attemptFromRow(rows[0]) : null;
   },
 
@@ -232,7 +264,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         now
       );
       // Null: another request started this attempt number first; look again and hand that one back.
-      if (id !== null) return { created: true, attempt: this.present({ ...attempt, id }, quiz, [...attempts, { ...attempt, id }], now) };
+      if (id !== null)
+        return {
+          created: true,
+          attempt: this.present({ ...attempt, id }, quiz, [...attempts, { ...attempt, id }], now),
+        };
     }
     throw new errors.ApplicationError('Could not start an attempt; try again');
   },
@@ -248,7 +284,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const attempt = await this.findAttempt(attemptId);
     if (!attempt) throw new errors.NotFoundError('Attempt not found');
     // The key starts with the student's id, set once by start (and what attemptsOf lists by): no link read.
-    if (attemptOwner(attempt) !== caller.userId) throw new Refusal("This is another student's attempt", 'not_your_attempt');
+    if (attemptOwner(attempt) !== caller.userId)
+      throw new Refusal("This is another student's attempt", 'not_your_attempt');
     return attempt;
   },
 
@@ -267,7 +304,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       answers = parseAnswers(rawAnswers, questions);
     } catch (error) {
       if (!(error instanceof AnswerError)) throw error;
-      throw new errors.ValidationError(error.message, { errors: [{ path: error.path.map(String), message: error.message, name: 'ValidationError' }] });
+      throw new errors.ValidationError(error.message, {
+        errors: [{ path: error.path.map(String), message: error.message, name: 'ValidationError' }],
+      });
     }
 
     if (hasRunOut(attempt, now, SUBMIT_GRACE_MS)) {
@@ -281,7 +320,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       strapi,
       `UPDATE ?? SET status = 'submitted', submitted_at = ?, answers = ?, score = ?, max_score = ?, percent = ?, passed = ?, updated_at = ?
        WHERE id = ? AND status = 'in_progress'`,
-      [tableOf(strapi, ATTEMPT), now, JSON.stringify(answers), score.score, score.maxScore, score.percent, score.passed, now, attempt.id]
+      [
+        tableOf(strapi, ATTEMPT),
+        now,
+        JSON.stringify(answers),
+        score.score,
+        score.maxScore,
+        score.percent,
+        score.passed,
+        now,
+        attempt.id,
+      ]
     );
     if (changed.count === 0) {
       const current = await this.findOwnAttempt(caller, attemptId);
@@ -289,13 +338,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       throw conflict('This attempt is already submitted', 'already_submitted');
     }
 
-    if (score.passed) await progress(strapi).onQuizPassed(caller.userId!, quiz.lessonDocumentId, quiz.courseDocumentId, now);
+    if (score.passed)
+      await progress(strapi).onQuizPassed(caller.userId!, quiz.lessonDocumentId, quiz.courseDocumentId, now);
 
     // Earlier attempts matter only to "after a pass" when this one failed. No attempt can follow this one
     // while it was open (start hands the open one back), so its number is the count of attempts used.
     const passedBefore =
-      quiz.reviewPolicy === 'after_pass' && !score.passed && (await this.attemptsOf(caller.userId!, attempt.quizDocumentId)).some((candidate) => candidate.passed);
-    const review = mayReview(quiz.reviewPolicy, { passed: score.passed || passedBefore, attemptsUsed: attempt.attemptNumber, maxAttempts: quiz.maxAttempts });
+      quiz.reviewPolicy === 'after_pass' &&
+      !score.passed &&
+      (await this.attemptsOf(caller.userId!, attempt.quizDocumentId)).some((candidate) => candidate.passed);
+    const review = mayReview(quiz.reviewPolicy, {
+      passed: score.passed || passedBefore,
+      attemptsUsed: attempt.attemptNumber,
+      maxAttempts: quiz.maxAttempts,
+    });
     return {
       attempt: attempt.id,
       attemptNumber: attempt.attemptNumber,
@@ -343,7 +399,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       questions: questionsForStudent(questions),
     };
     if (status !== 'submitted') return base;
-    const review = mayReview(quiz.reviewPolicy, { passed: attempts.some((candidate) => candidate.passed), attemptsUsed: attempts.length, maxAttempts: quiz.maxAttempts });
+    const review = mayReview(quiz.reviewPolicy, {
+      passed: attempts.some((candidate) => candidate.passed),
+      attemptsUsed: attempts.length,
+      maxAttempts: quiz.maxAttempts,
+    });
     const scored = review ? scoreQuiz(questions, (attempt.answers as any[]) ?? [], quiz.passingPercent) : null;
     return {
       ...base,
@@ -359,7 +419,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async mine(caller: Caller, quizDocumentId: string | undefined, now: Date) {
     const rows: AttemptRow[] = await strapi.db.query(ATTEMPT).findMany({
       where: { user: { id: caller.userId }, ...(quizDocumentId ? { quizDocumentId } : {}) },
-      select: ['id', 'quizDocumentId', 'courseDocumentId', 'attemptNumber', 'status', 'startedAt', 'expiresAt', 'submittedAt', 'score', 'maxScore', 'percent', 'passed'],
+      select: [
+        'id',
+        'quizDocumentId',
+        'courseDocumentId',
+        'attemptNumber',
+        'status',
+        'startedAt',
+        'expiresAt',
+        'submittedAt',
+        'score',
+        'maxScore',
+        'percent',
+        'passed',
+      ],
       orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
       limit: 500,
     });
@@ -374,9 +447,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         startedAt: new Date(attempt.startedAt).toISOString(),
         expiresAt: attempt.expiresAt ? new Date(attempt.expiresAt).toISOString() : null,
         submittedAt: attempt.submittedAt ? new Date(attempt.submittedAt).toISOString() : null,
-        score: status === 'in_progress' ? null : toNumber(attempt.score) ?? 0,
+        score: status === 'in_progress' ? null : (toNumber(attempt.score) ?? 0),
         maxScore: toNumber(attempt.maxScore),
-        percent: status === 'in_progress' ? null : toNumber(attempt.percent) ?? 0,
+        percent: status === 'in_progress' ? null : (toNumber(attempt.percent) ?? 0),
         passed: Boolean(attempt.passed),
       };
     });

@@ -22,16 +22,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     if (courseDocumentId === undefined) throw new errors.NotFoundError('Quiz not found');
     if (courseDocumentId === null) {
       // A quiz attached to no course yet belongs to nobody's teaching: only admins see it.
-      if (caller.role !== 'admin') throw new Refusal('Only the teachers of this course may do this', 'not_course_owner');
+      if (caller.role !== 'admin')
+        throw new Refusal('Only the teachers of this course may do this', 'not_course_owner');
     } else {
       await assertCanManageCourse(strapi, caller, courseDocumentId);
     }
 
-    const versions = await strapi.db.query(QUIZ).findMany({ where: { documentId: quizDocumentId }, select: ['locale', 'publishedAt'] });
+    const versions = await strapi.db
+      .query(QUIZ)
+      .findMany({ where: { documentId: quizDocumentId }, select: ['locale', 'publishedAt'] });
     const locales: string[] = versions
       .filter((row: { publishedAt: unknown }) => (options.status === 'published' ? row.publishedAt : !row.publishedAt))
       .map((row: { locale: string }) => row.locale);
-    if (locales.length === 0) throw new errors.NotFoundError(options.status === 'published' ? 'This quiz is not published' : 'Quiz not found');
+    if (locales.length === 0)
+      throw new errors.NotFoundError(options.status === 'published' ? 'This quiz is not published' : 'Quiz not found');
     const locale = [options.locale, 'en', ...locales].find((candidate) => candidate && locales.includes(candidate))!;
 
     const quiz: any = await strapi.documents(QUIZ).findOne({
@@ -41,7 +45,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       populate: { questions: { populate: { options: true } }, lesson: { fields: ['title'] } },
     });
     if (!quiz) throw new errors.NotFoundError('Quiz not found');
-    const questions = attemptQuestions((quiz.questions ?? []) as QuestionComponent[], { shuffleQuestions: false, shuffleOptions: false });
+    const questions = attemptQuestions((quiz.questions ?? []) as QuestionComponent[], {
+      shuffleQuestions: false,
+      shuffleOptions: false,
+    });
     const course = courseDocumentId ? await this.courseTitle(courseDocumentId) : null;
 
     return {
@@ -70,15 +77,26 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         ...(question.type === 'short_text'
           ? { acceptedAnswers: question.acceptedAnswers }
           : question.type === 'numeric'
-          ? { numericAnswer: question.numericAnswer, tolerance: question.tolerance }
-          : { options: question.options.map((option) => ({ id: option.id, text: option.text, correct: option.correct })) }),
+            ? { numericAnswer: question.numericAnswer, tolerance: question.tolerance }
+            : {
+                options: question.options.map((option) => ({
+                  id: option.id,
+                  text: option.text,
+                  correct: option.correct,
+                })),
+              }),
       })),
     };
   },
 
   async courseTitle(courseDocumentId: string): Promise<string | null> {
-    const rows = await strapi.db.query(COURSE).findMany({ where: { documentId: courseDocumentId }, select: ['title', 'locale', 'publishedAt'] });
-    const shown = rows.find((row: any) => row.locale === 'en' && row.publishedAt) ?? rows.find((row: any) => row.locale === 'en') ?? rows[0];
+    const rows = await strapi.db
+      .query(COURSE)
+      .findMany({ where: { documentId: courseDocumentId }, select: ['title', 'locale', 'publishedAt'] });
+    const shown =
+      rows.find((row: any) => row.locale === 'en' && row.publishedAt) ??
+      rows.find((row: any) => row.locale === 'en') ??
+      rows[0];
     return shown?.title ?? null;
   },
 });

@@ -43,10 +43,21 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
          WHERE q.required = ? AND q.published_at IS NOT NULL AND (c.document_id = ? OR lcourse.document_id = ?)`,
         [
           tableOf(strapi, QUIZ),
-          onLesson.table, onLesson.ownColumn, tableOf(strapi, LESSON), onLesson.targetColumn,
-          onCourse.table, onCourse.ownColumn, courses, onCourse.targetColumn,
-          lessonInCourse.table, lessonInCourse.ownColumn, courses, lessonInCourse.targetColumn,
-          true, courseDocumentId, courseDocumentId,
+          onLesson.table,
+          onLesson.ownColumn,
+          tableOf(strapi, LESSON),
+          onLesson.targetColumn,
+          onCourse.table,
+          onCourse.ownColumn,
+          courses,
+          onCourse.targetColumn,
+          lessonInCourse.table,
+          lessonInCourse.ownColumn,
+          courses,
+          lessonInCourse.targetColumn,
+          true,
+          courseDocumentId,
+          courseDocumentId,
         ]
       );
       const byLesson = new Map<string, string[]>();
@@ -76,19 +87,37 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
    * Finished attempts (submitted, or closed by the time limit with 0) of some quizzes, for the gradebook.
    * The student is read from the key, which every attempt has from its first write.
    */
-  async finishedAttempts(quizDocumentIds: string[]): Promise<Array<{ userId: number; quizDocumentId: string; attemptNumber: number; score: number; maxScore: number; percent: number }>> {
+  async finishedAttempts(quizDocumentIds: string[]): Promise<
+    Array<{
+      userId: number;
+      quizDocumentId: string;
+      attemptNumber: number;
+      score: number;
+      maxScore: number;
+      percent: number;
+    }>
+  > {
     if (quizDocumentIds.length === 0) return [];
     const rows = await strapi.db.query(ATTEMPT).findMany({
       where: { quizDocumentId: { $in: quizDocumentIds }, status: { $in: ['submitted', 'expired'] } },
       select: ['key', 'quizDocumentId', 'attemptNumber', 'score', 'maxScore', 'percent'],
     });
-    return rows.map((row: { key: string; quizDocumentId: string; attemptNumber: number; score: unknown; maxScore: unknown; percent: unknown }) => ({
-      userId: Number(row.key.slice(0, row.key.indexOf(':'))),
-      quizDocumentId: row.quizDocumentId,
-      attemptNumber: row.attemptNumber,
-      score: Number(row.score ?? 0),
-      maxScore: Number(row.maxScore ?? 0),
-      percent: Number(row.percent ?? 0),
-    }));
+    return rows.map(
+      (row: {
+        key: string;
+        quizDocumentId: string;
+        attemptNumber: number;
+        score: unknown;
+        maxScore: unknown;
+        percent: unknown;
+      }) => ({
+        userId: Number(row.key.slice(0, row.key.indexOf(':'))),
+        quizDocumentId: row.quizDocumentId,
+        attemptNumber: row.attemptNumber,
+        score: Number(row.score ?? 0),
+        maxScore: Number(row.maxScore ?? 0),
+        percent: Number(row.percent ?? 0),
+      })
+    );
   },
 });

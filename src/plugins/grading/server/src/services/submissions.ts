@@ -6,7 +6,13 @@ import type { Caller } from '../../../../../access/roles';
 import { assertFilesUploadable } from '../../../../../uploads/upload-guard';
 import { assertFilesAttachable } from '../../../../../uploads/media-fields';
 import { fileProblem, MAX_FILES_PER_SUBMISSION, normaliseAllowedTypes } from '../rules/submission-files';
-import { decideSubmission, gradeAfterPenalty, gradeProblem, type GradeStatus, type SubmissionStatus } from '../rules/submission-rules';
+import {
+  decideSubmission,
+  gradeAfterPenalty,
+  gradeProblem,
+  type GradeStatus,
+  type SubmissionStatus,
+} from '../rules/submission-rules';
 import { isUniqueViolation } from '../../../../../access/database-errors';
 
 const ASSIGNMENT = 'api::assignment.assignment';
@@ -66,7 +72,21 @@ export interface SubmissionRow {
   files?: StoredFile[] | null;
 }
 
-const ROW_FIELDS = ['id', 'documentId', 'key', 'text', 'attempt', 'status', 'isLate', 'latePenaltyPercent', 'grade', 'finalGrade', 'feedback', 'submittedAt', 'gradedAt'];
+const ROW_FIELDS = [
+  'id',
+  'documentId',
+  'key',
+  'text',
+  'attempt',
+  'status',
+  'isLate',
+  'latePenaltyPercent',
+  'grade',
+  'finalGrade',
+  'feedback',
+  'submittedAt',
+  'gradedAt',
+];
 const ROW_POPULATE = {
   student: { select: ['id', 'username', 'fullName', 'email'] },
   files: { select: ['id', 'name', 'url', 'mime', 'size', 'ext', 'provider', 'formats'] },
@@ -78,7 +98,8 @@ export const assignmentOfKey = (key: string) => key.slice(key.indexOf(':') + 1);
 
 const toNumber = (value: unknown) => (value === null || value === undefined ? null : Number(value));
 const toIso = (value: unknown) => (value ? new Date(value as string).toISOString() : null);
-const fieldError = (path: string[], message: string) => new errors.ValidationError(message, { errors: [{ path, message, name: 'ValidationError' }] });
+const fieldError = (path: string[], message: string) =>
+  new errors.ValidationError(message, { errors: [{ path, message, name: 'ValidationError' }] });
 
 const enrollments = (strapi: Core.Strapi) => strapi.plugin('enrollment').service('enrollments');
 
@@ -87,9 +108,22 @@ export function presentSubmission(row: SubmissionRow, assignmentDocumentId = ass
   return {
     documentId: row.documentId,
     assignment: assignmentDocumentId,
-    student: row.student ? { id: row.student.id, username: row.student.username, fullName: row.student.fullName ?? null, email: row.student.email } : null,
+    student: row.student
+      ? {
+          id: row.student.id,
+          username: row.student.username,
+          fullName: row.student.fullName ?? null,
+          email: row.student.email,
+        }
+      : null,
     text: row.text ?? null,
-    files: (row.files ?? []).map((file) => ({ id: file.id, name: file.name, url: file.url, mime: file.mime, size: Number(file.size) })),
+    files: (row.files ?? []).map((file) => ({
+      id: file.id,
+      name: file.name,
+      url: file.url,
+      mime: file.mime,
+      size: Number(file.size),
+    })),
     attempt: row.attempt,
     status: row.status,
     isLate: Boolean(row.isLate),
@@ -110,10 +144,22 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async loadAssignment(documentId: string, options: { publishedOnly: boolean }): Promise<AssignmentSettings> {
     const rows = await strapi.db.query(ASSIGNMENT).findMany({
       where: { documentId },
-      select: ['id', 'title', 'dueAt', 'maxPoints', 'allowLate', 'latePenaltyPercent', 'allowedFileTypes', 'maxFileSizeMb', 'publishedAt'],
+      select: [
+        'id',
+        'title',
+        'dueAt',
+        'maxPoints',
+        'allowLate',
+        'latePenaltyPercent',
+        'allowedFileTypes',
+        'maxFileSizeMb',
+        'publishedAt',
+      ],
       populate: { lesson: { select: ['documentId'] } },
     });
-    const row = rows.find((candidate: { publishedAt: unknown }) => candidate.publishedAt) ?? (options.publishedOnly ? undefined : rows[0]);
+    const row =
+      rows.find((candidate: { publishedAt: unknown }) => candidate.publishedAt) ??
+      (options.publishedOnly ? undefined : rows[0]);
     const courseDocumentId = row ? await findCourseOfContent(strapi, ASSIGNMENT, documentId) : undefined;
     if (!row || !courseDocumentId) throw new errors.NotFoundError('Assignment not found');
     return {
@@ -128,7 +174,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       maxFileSizeMb: Number(row.maxFileSizeMb ?? 10),
       isPublished: Boolean(row.publishedAt),
       courseDocumentId,
-      lessonDocumentId: rows.find((candidate: { lesson?: { documentId: string } | null }) => candidate.lesson)?.lesson?.documentId ?? null,
+      lessonDocumentId:
+        rows.find((candidate: { lesson?: { documentId: string } | null }) => candidate.lesson)?.lesson?.documentId ??
+        null,
     };
   },
 
@@ -142,32 +190,50 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     if (!course.isPublished) throw new Refusal('This course is not published', 'not_published');
     const enrollment = await enrollments(strapi).findEnrollment(caller.userId!, assignment.courseDocumentId);
     const status = enrollment ? enrollments(strapi).effectiveStatus(enrollment, now) : null;
-    if (!status || status === 'cancelled') throw new Refusal('Enroll in the course to hand in its assignments', 'not_enrolled');
+    if (!status || status === 'cancelled')
+      throw new Refusal('Enroll in the course to hand in its assignments', 'not_enrolled');
     if (status === 'expired') throw new Refusal('Your access to this course has ended', 'access_expired');
     if (assignment.lessonDocumentId) {
       let decision: { allowed: boolean; reason?: string };
       try {
-        ({ decision } = await strapi.plugin('progress').service('progress').checkLessonAccess(caller, assignment.lessonDocumentId, now));
+        ({ decision } = await strapi
+          .plugin('progress')
+          .service('progress')
+          .checkLessonAccess(caller, assignment.lessonDocumentId, now));
       } catch (error) {
         // A lesson deleted since gates nothing.
         if (error instanceof errors.NotFoundError) return;
         throw error;
       }
       if (!decision.allowed) {
-        throw new Refusal(decision.reason === 'not_released' ? 'The lesson of this assignment is not released yet' : 'Complete the earlier lessons first', decision.reason ?? 'lesson_locked');
+        throw new Refusal(
+          decision.reason === 'not_released'
+            ? 'The lesson of this assignment is not released yet'
+            : 'Complete the earlier lessons first',
+          decision.reason ?? 'lesson_locked'
+        );
       }
     }
   },
 
   /** Every file is judged before any is stored, so a refused submission leaves nothing behind. */
   assertFilesAccepted(files: UploadedFile[], assignment: AssignmentSettings) {
-    if (files.length > MAX_FILES_PER_SUBMISSION) throw fieldError(['files'], `At most ${MAX_FILES_PER_SUBMISSION} files per submission`);
-    const security = (strapi.config.get(['plugin::upload', 'security'] as any, {}) ?? {}) as { allowedTypes?: string[]; deniedTypes?: string[] };
+    if (files.length > MAX_FILES_PER_SUBMISSION)
+      throw fieldError(['files'], `At most ${MAX_FILES_PER_SUBMISSION} files per submission`);
+    const security = (strapi.config.get(['plugin::upload', 'security'] as any, {}) ?? {}) as {
+      allowedTypes?: string[];
+      deniedTypes?: string[];
+    };
     // The parser lists files in the order they finish writing, not the order sent: the message names the file.
     files.forEach((file) => {
       const problem = fileProblem(
         { name: file.originalFilename ?? '', declaredMime: file.mimetype ?? null, size: Number(file.size) },
-        { allowedFileTypes: assignment.allowedFileTypes, maxFileSizeMb: assignment.maxFileSizeMb, uploadAllowedTypes: security.allowedTypes ?? null, uploadDeniedTypes: security.deniedTypes ?? null }
+        {
+          allowedFileTypes: assignment.allowedFileTypes,
+          maxFileSizeMb: assignment.maxFileSizeMb,
+          uploadAllowedTypes: security.allowedTypes ?? null,
+          uploadDeniedTypes: security.deniedTypes ?? null,
+        }
       );
       if (problem) throw fieldError(['files'], problem);
     });
@@ -182,7 +248,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
    * a later one replaces its content by a conditional UPDATE on the attempt it saw, so of two racing
    * hand-ins each lands as its own attempt and none is lost or doubled.
    */
-  async submit(caller: Caller, assignmentDocumentId: string, work: { text: string | null; files: UploadedFile[] }, now: Date) {
+  async submit(
+    caller: Caller,
+    assignmentDocumentId: string,
+    work: { text: string | null; files: UploadedFile[] },
+    now: Date
+  ) {
     const assignment = await this.loadAssignment(assignmentDocumentId, { publishedOnly: true });
     await this.assertMaySubmit(caller, assignment, now);
     this.assertFilesAccepted(work.files, assignment);
@@ -191,7 +262,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     await assertFilesUploadable(strapi, work.files, 'files');
     const userId = caller.userId!;
     const key = submissionKey(userId, assignmentDocumentId);
-    const policy = { dueAt: assignment.dueAt, allowLate: assignment.allowLate, latePenaltyPercent: assignment.latePenaltyPercent };
+    const policy = {
+      dueAt: assignment.dueAt,
+      allowLate: assignment.allowLate,
+      latePenaltyPercent: assignment.latePenaltyPercent,
+    };
 
     // Refuse before storing anything: the decision is taken again on the row actually replaced below.
     this.assertDecision(decideSubmission(policy, await this.findByKey(key), now));
@@ -199,7 +274,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     try {
       // The same attach rule as every media field (src/uploads/media-fields.ts): here the files are the ones just
       // uploaded by this student, so it holds by construction; kinds are the assignment's call (assertFilesAccepted).
-      await assertFilesAttachable(strapi, { kind: 'api-user', userId }, stored.length ? [{ path: ['files'], ids: stored.map((file) => file.id), documentIds: [] }] : []);
+      await assertFilesAttachable(
+        strapi,
+        { kind: 'api-user', userId },
+        stored.length ? [{ path: ['files'], ids: stored.map((file) => file.id), documentIds: [] }] : []
+      );
       for (let tries = 0; tries < 5; tries += 1) {
         const existing = await this.findByKey(key);
         const decision = this.assertDecision(decideSubmission(policy, existing, now));
@@ -263,9 +342,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async storeFiles(files: UploadedFile[], uploaderId: number): Promise<StoredFile[]> {
     if (files.length === 0) return [];
     // assertFilesUploadable has set each file's type to the one its content shows.
-    const stored: StoredFile[] = await strapi.plugin('upload').service('upload').upload({ data: { fileInfo: files.map(() => ({})) }, files });
+    const stored: StoredFile[] = await strapi
+      .plugin('upload')
+      .service('upload')
+      .upload({ data: { fileInfo: files.map(() => ({})) }, files });
     // Recorded like a POST /upload: the student may replace or delete their own file, and nobody else may attach it.
-    for (const file of stored) await strapi.db.query('plugin::upload.file').update({ where: { id: file.id }, data: { uploadedBy: uploaderId } });
+    for (const file of stored)
+      await strapi.db.query('plugin::upload.file').update({ where: { id: file.id }, data: { uploadedBy: uploaderId } });
     return stored;
   },
 
@@ -313,11 +396,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   async findByDocumentId(submissionDocumentId: string): Promise<SubmissionRow | null> {
-    return strapi.db.query(SUBMISSION).findOne({ where: { documentId: submissionDocumentId }, select: ROW_FIELDS, populate: ROW_POPULATE });
+    return strapi.db
+      .query(SUBMISSION)
+      .findOne({ where: { documentId: submissionDocumentId }, select: ROW_FIELDS, populate: ROW_POPULATE });
   },
 
   /** A submission with its assignment, for a caller who teaches its course (404 unknown, 403 `not_course_owner`). */
-  async findManaged(caller: Caller, submissionDocumentId: string): Promise<{ submission: SubmissionRow; assignment: AssignmentSettings }> {
+  async findManaged(
+    caller: Caller,
+    submissionDocumentId: string
+  ): Promise<{ submission: SubmissionRow; assignment: AssignmentSettings }> {
     const submission = await this.findByDocumentId(submissionDocumentId);
     if (!submission) throw new errors.NotFoundError('Submission not found');
     const assignment = await this.loadAssignment(assignmentOfKey(submission.key), { publishedOnly: false });
@@ -359,9 +447,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         where: { id: submission.id, attempt: submission.attempt },
         data: { grade, finalGrade, feedback, status: input.status, gradedAt: now },
       });
-      if (count === 0) throw conflict('The student handed in a new version meanwhile; open it again', 'submission_changed');
+      if (count === 0)
+        throw conflict('The student handed in a new version meanwhile; open it again', 'submission_changed');
       if (submission.student) {
-        await strapi.service(NOTIFICATION).notify(submission.student.id, gradeMessage(assignment, input.status, finalGrade));
+        await strapi
+          .service(NOTIFICATION)
+          .notify(submission.student.id, gradeMessage(assignment, input.status, finalGrade));
       }
     });
     return presentSubmission((await this.findByKey(submission.key))!, assignmentDocumentId);
@@ -374,7 +465,12 @@ function gradeMessage(assignment: AssignmentSettings, status: GradeStatus, final
     status === 'resubmit_requested'
       ? `Resubmission requested: ${assignment.title}`
       : status === 'returned'
-      ? `Returned with feedback: ${assignment.title}`
-      : `Grade posted: ${assignment.title}`;
-  return { type: 'grade_posted' as const, title, body: points ? `Your grade: ${points}` : 'Your teacher left feedback on your submission', link: `/assignments/${assignment.documentId}` };
+        ? `Returned with feedback: ${assignment.title}`
+        : `Grade posted: ${assignment.title}`;
+  return {
+    type: 'grade_posted' as const,
+    title,
+    body: points ? `Your grade: ${points}` : 'Your teacher left feedback on your submission',
+    link: `/assignments/${assignment.documentId}`,
+  };
 }

@@ -19,8 +19,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const documentId = documentIdParam(ctx.params.documentId);
       const input = bodyWithOnly(ctx.request.body, ['body', 'parent']);
       const body = cleanBody(input.body);
-      const parent = input.parent === undefined || input.parent === null ? undefined : documentIdParam(input.parent, 'parent');
-      const comment = await comments(strapi).post(callerFrom(ctx.state), type, documentId, { body, parent }, new Date());
+      const parent =
+        input.parent === undefined || input.parent === null ? undefined : documentIdParam(input.parent, 'parent');
+      const comment = await comments(strapi).post(
+        callerFrom(ctx.state),
+        type,
+        documentId,
+        { body, parent },
+        new Date()
+      );
       ctx.status = 201;
       ctx.body = { data: comment, meta: {} };
     },
@@ -48,9 +55,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const documentId = documentIdParam(ctx.params.documentId);
       const { hidden } = bodyWithOnly(ctx.request.body, ['hidden']);
       if (hidden !== undefined && typeof hidden !== 'boolean') {
-        throw new errors.ValidationError('hidden must be true or false', { errors: [{ path: ['hidden'], message: 'hidden must be true or false', name: 'ValidationError' }] });
+        throw new errors.ValidationError('hidden must be true or false', {
+          errors: [{ path: ['hidden'], message: 'hidden must be true or false', name: 'ValidationError' }],
+        });
       }
-      ctx.body = { data: await comments(strapi).setHidden(callerFrom(ctx.state), documentId, hidden ?? true), meta: {} };
+      ctx.body = {
+        data: await comments(strapi).setHidden(callerFrom(ctx.state), documentId, hidden ?? true),
+        meta: {},
+      };
     },
   };
 };

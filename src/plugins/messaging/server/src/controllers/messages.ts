@@ -19,7 +19,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const caller = callerFrom(ctx.state);
     const otherUserId = positiveIntegerParam(ctx.params.userId, 'userId');
     const { page, pageSize } = paginationParams(ctx.query);
-    const result = await messages(strapi).conversation(caller.userId!, otherUserId, { page, pageSize, now: new Date() });
+    const result = await messages(strapi).conversation(caller.userId!, otherUserId, {
+      page,
+      pageSize,
+      now: new Date(),
+    });
     ctx.body = { data: result.messages, meta: { pagination: result.pagination } };
   },
 

@@ -18,7 +18,8 @@ function unreadParam(value: unknown): boolean {
 
 /** `{ all: true }`, `{ role }` or `{ course }`, exactly one of them. */
 export function audienceParam(value: unknown): Audience {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw invalid('audience', 'audience must be { all: true }, { role } or { course }');
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    throw invalid('audience', 'audience must be { all: true }, { role } or { course }');
   const keys = Object.keys(value);
   const audience = value as Record<string, unknown>;
   if (keys.length !== 1) throw invalid('audience', 'audience names exactly one of all, role, course');
@@ -60,7 +61,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const caller = callerFrom(ctx.state);
     const input = bodyWithOnly(ctx.request.body, ['title', 'body', 'audience']);
     const title = cleanBody(input.title, { field: 'title', limit: 200, plain: true });
-    const body = input.body === undefined || input.body === null ? null : cleanBody(input.body, { field: 'body', limit: 5000 });
+    const body =
+      input.body === undefined || input.body === null ? null : cleanBody(input.body, { field: 'body', limit: 5000 });
     const audience = audienceParam(input.audience);
     const result = await notifications(strapi).broadcast(caller, { title, body, audience });
     ctx.status = 201;

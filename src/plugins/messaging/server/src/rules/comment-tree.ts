@@ -51,20 +51,26 @@ export function buildCommentTree(rows: readonly CommentRow[], options: { canSeeH
         if (isDeleted && replies.length === 0) return [];
         const isHidden = Boolean(row.isHidden);
         const showBody = !isDeleted && (!isHidden || options.canSeeHidden);
-        return [{
-          documentId: row.documentId,
-          body: showBody ? row.body : null,
-          author: isDeleted || !row.author ? null : { id: row.author.id, username: row.author.username, fullName: row.author.fullName ?? null },
-          parent,
-          createdAt: iso(row.createdAt)!,
-          updatedAt: iso(row.updatedAt),
-          isHidden,
-          isDeleted,
-          replies,
-        }];
+        return [
+          {
+            documentId: row.documentId,
+            body: showBody ? row.body : null,
+            author:
+              isDeleted || !row.author
+                ? null
+                : { id: row.author.id, username: row.author.username, fullName: row.author.fullName ?? null },
+            parent,
+            createdAt: iso(row.createdAt)!,
+            updatedAt: iso(row.updatedAt),
+            isHidden,
+            isDeleted,
+            replies,
+          },
+        ];
       });
   return build(null, new Set());
 }
 
 /** How many nodes a tree shows. */
-export const countNodes = (nodes: readonly CommentNode[]): number => nodes.reduce((sum, node) => sum + 1 + countNodes(node.replies), 0);
+export const countNodes = (nodes: readonly CommentNode[]): number =>
+  nodes.reduce((sum, node) => sum + 1 + countNodes(node.replies), 0);

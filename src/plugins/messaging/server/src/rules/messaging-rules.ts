@@ -24,7 +24,9 @@ const shares = (left: readonly string[], right: readonly string[]) => {
 export function mayMessage(facts: MessagingFacts): boolean {
   if (facts.senderRole === 'admin') return true;
   if (facts.recipientHasWrittenToSender) return true;
-  return shares(facts.senderTeaches, facts.recipientEnrolledIn) || shares(facts.recipientTeaches, facts.senderEnrolledIn);
+  return (
+    shares(facts.senderTeaches, facts.recipientEnrolledIn) || shares(facts.recipientTeaches, facts.senderEnrolledIn)
+  );
 }
 
 export type Audience = { all: true } | { role: Exclude<RoleType, 'public'> } | { course: string };

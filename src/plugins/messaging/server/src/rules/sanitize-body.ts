@@ -21,6 +21,11 @@ export function cleanBody(value: unknown, options: { field?: string; limit?: num
   if (value.length > limit) throw invalid(field, `${field} must be at most ${limit} characters`);
   const cleaned = plain ? sanitizePlainText(value) : sanitizeRichText(value);
   // What is left once tags are gone: whitespace-only or markup-only bodies say nothing.
-  if (sanitizePlainText(cleaned).replace(/&nbsp;/g, ' ').trim().length === 0) throw invalid(field, `${field} must not be empty`);
+  if (
+    sanitizePlainText(cleaned)
+      .replace(/&nbsp;/g, ' ')
+      .trim().length === 0
+  )
+    throw invalid(field, `${field} must not be empty`);
   return cleaned;
 }

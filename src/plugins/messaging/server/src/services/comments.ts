@@ -21,10 +21,21 @@ interface Target {
   studentId?: number;
 }
 
-const COMMENT_FIELDS = ['id', 'documentId', 'body', 'isHidden', 'deletedAt', 'createdAt', 'updatedAt', 'targetType', 'targetDocumentId'];
+const COMMENT_FIELDS = [
+  'id',
+  'documentId',
+  'body',
+  'isHidden',
+  'deletedAt',
+  'createdAt',
+  'updatedAt',
+  'targetType',
+  'targetDocumentId',
+];
 const AUTHOR = { author: { select: ['id', 'username', 'fullName'] } };
 
-const notFound = (type: CommentTargetType) => new errors.NotFoundError(`${type[0].toUpperCase()}${type.slice(1)} not found`);
+const notFound = (type: CommentTargetType) =>
+  new errors.NotFoundError(`${type[0].toUpperCase()}${type.slice(1)} not found`);
 
 /**
  * Threads on lessons, assignments and submissions. A thread belongs to its course's members (enrolled
@@ -42,27 +53,47 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       if (!submission?.assignment) throw notFound(type);
       const assignment = await this.resolveTarget('assignment', submission.assignment.documentId).catch(() => null);
       if (!assignment) throw notFound(type);
-      return { type, documentId, courseDocumentId: assignment.courseDocumentId, studentId: submission.student?.id, isPublished: true };
+      return {
+        type,
+        documentId,
+        courseDocumentId: assignment.courseDocumentId,
+        studentId: submission.student?.id,
+        isPublished: true,
+      };
     }
     const uid = type === 'lesson' ? LESSON : ASSIGNMENT;
     const rows = await strapi.db.query(uid).findMany({
       where: { documentId },
       select: ['id', 'publishedAt'],
-      populate: { course: { select: ['documentId'] }, ...(type === 'assignment' ? { lesson: { select: ['id'], populate: { course: { select: ['documentId'] } } } } : {}) },
+      populate: {
+        course: { select: ['documentId'] },
+        ...(type === 'assignment'
+          ? { lesson: { select: ['id'], populate: { course: { select: ['documentId'] } } } }
+          : {}),
+      },
     });
-    const courseDocumentId = rows.map((row: any) => row.course?.documentId ?? row.lesson?.course?.documentId).find(Boolean);
+    const courseDocumentId = rows
+      .map((row: any) => row.course?.documentId ?? row.lesson?.course?.documentId)
+      .find(Boolean);
     if (!courseDocumentId) throw notFound(type);
     return { type, documentId, courseDocumentId, isPublished: rows.some((row: any) => row.publishedAt) };
   },
 
   /** The target if the caller takes part in its thread; 404 for what does not exist (or is unpublished to them), 403 otherwise. */
-  async targetForParticipant(caller: Caller, type: CommentTargetType, documentId: string): Promise<Target & { canModerate: boolean }> {
+  async targetForParticipant(
+    caller: Caller,
+    type: CommentTargetType,
+    documentId: string
+  ): Promise<Target & { canModerate: boolean }> {
     const target = await this.resolveTarget(type, documentId);
     const canModerate = await canManageCourse(strapi, caller, target.courseDocumentId);
     if (canModerate) return { ...target, canModerate };
     if (type === 'submission') {
       if (caller.userId !== null && target.studentId === caller.userId) return { ...target, canModerate };
-      throw new Refusal('Only the student and the teachers of the course take part in this discussion', 'not_submission_party');
+      throw new Refusal(
+        'Only the student and the teachers of the course take part in this discussion',
+        'not_submission_party'
+      );
     }
     if (!(await isCourseMemberOrManager(strapi, caller, target.courseDocumentId))) {
       throw new Refusal('Enroll in the course to take part in its discussions', 'not_enrolled');
@@ -82,7 +113,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     return { tree, total: countNodes(tree) };
   },
 
-  async post(caller: Caller, type: CommentTargetType, documentId: string, input: { body: string; parent?: string }, now: Date) {
+  async post(
+    caller: Caller,
+    type: CommentTargetType,
+    documentId: string,
+    input: { body: string; parent?: string },
+    now: Date
+  ) {
     const target = await this.targetForParticipant(caller, type, documentId);
     let parent: any = null;
     if (input.parent !== undefined) {
@@ -94,7 +131,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       // A reply stays in its own thread: a parent from elsewhere (or none at all) is a malformed request.
       if (!parent || parent.targetType !== type || parent.targetDocumentId !== documentId || parent.deletedAt) {
         throw new errors.ValidationError('The parent comment is not in this discussion', {
-          errors: [{ path: ['parent'], message: 'parent must be a comment of the same discussion', name: 'ValidationError' }],
+          errors: [
+            { path: ['parent'], message: 'parent must be a comment of the same discussion', name: 'ValidationError' },
+          ],
         });
       }
     }
@@ -114,12 +153,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     if (parent?.author && parent.author.id !== caller.userId) {
       try {
         const name = created.author?.fullName || created.author?.username || 'Someone';
-        await strapi.plugin('messaging').service('notifications').deliver([parent.author.id], {
-          type: 'comment_reply',
-          title: `${name} replied to your comment`.slice(0, 200),
-          body: null,
-          link: `/${type}s/${documentId}/comments#${created.documentId}`,
-        });
+        await strapi
+          .plugin('messaging')
+          .service('notifications')
+          .deliver([parent.author.id], {
+            type: 'comment_reply',
+            title: `${name} replied to your comment`.slice(0, 200),
+            body: null,
+            link: `/${type}s/${documentId}/comments#${created.documentId}`,
+          });
       } catch (error) {
         strapi.log.warn(`messaging: could not notify a reply: ${(error as Error).message}`);
       }
@@ -137,7 +179,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     });
     if (!comment || comment.deletedAt) throw new errors.NotFoundError('Comment not found');
     const target = await this.resolveTarget(comment.targetType, comment.targetDocumentId).catch(() => null);
-    const canModerate = caller.role === 'admin' || (target !== null && (await canManageCourse(strapi, caller, target.courseDocumentId)));
+    const canModerate =
+      caller.role === 'admin' || (target !== null && (await canManageCourse(strapi, caller, target.courseDocumentId)));
     return { comment, canModerate };
   },
 
@@ -148,7 +191,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async remove(caller: Caller, commentDocumentId: string, now: Date) {
     const { comment, canModerate } = await this.findForAction(caller, commentDocumentId);
     const isAuthor = caller.userId !== null && comment.author?.id === caller.userId;
-    if (!isAuthor && !canModerate) throw new Refusal('Only its author or the course teachers may delete a comment', 'not_comment_author');
+    if (!isAuthor && !canModerate)
+      throw new Refusal('Only its author or the course teachers may delete a comment', 'not_comment_author');
     await strapi.db.query(COMMENT).update({ where: { id: comment.id }, data: { deletedAt: now, body: '[deleted]' } });
     return { documentId: comment.documentId, isDeleted: true };
   },

@@ -41,7 +41,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         errors: [{ path: ['userId'], message: 'userId must be another user', name: 'ValidationError' }],
       });
     }
-    const other = await strapi.db.query(USER).findOne({ where: { id: otherUserId }, select: [...PERSON_FIELDS, 'blocked'], populate: { role: { select: ['type'] } } });
+    const other = await strapi.db.query(USER).findOne({
+      where: { id: otherUserId },
+      select: [...PERSON_FIELDS, 'blocked'],
+      populate: { role: { select: ['type'] } },
+    });
     if (!other) throw new errors.NotFoundError('No user has this id');
     return other;
   },
@@ -66,7 +70,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       recipientEnrolledIn,
       recipientHasWrittenToSender: written > 0,
     });
-    if (!allowed) throw new Refusal('You may message the teachers of your courses and your students only', 'not_a_contact');
+    if (!allowed)
+      throw new Refusal('You may message the teachers of your courses and your students only', 'not_a_contact');
   },
 
   async send(caller: Caller, recipientId: number, body: string, now: Date) {
@@ -78,14 +83,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       select: MESSAGE_FIELDS,
       populate: { sender: { select: PERSON_FIELDS }, recipient: { select: PERSON_FIELDS } },
     });
-    const sender = created.sender ?? (await strapi.db.query(USER).findOne({ where: { id: senderId }, select: PERSON_FIELDS }));
+    const sender =
+      created.sender ?? (await strapi.db.query(USER).findOne({ where: { id: senderId }, select: PERSON_FIELDS }));
     try {
-      await strapi.plugin('messaging').service('notifications').deliver([recipient.id], {
-        type: 'new_message',
-        title: `New message from ${sender.fullName || sender.username}`.slice(0, 200),
-        body: null,
-        link: `/conversations/${senderId}`,
-      });
+      await strapi
+        .plugin('messaging')
+        .service('notifications')
+        .deliver([recipient.id], {
+          type: 'new_message',
+          title: `New message from ${sender.fullName || sender.username}`.slice(0, 200),
+          body: null,
+          link: `/conversations/${senderId}`,
+        });
     } catch (error) {
       strapi.log.warn(`messaging: could not notify user ${recipient.id} of a message: ${(error as Error).message}`);
     }
@@ -101,7 +110,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     });
     for (let start = 0; start < unread.length; start += CHUNK) {
       const ids = unread.slice(start, start + CHUNK).map((row) => row.id);
-      await strapi.db.query(MESSAGE).updateMany({ where: { id: { $in: ids }, readAt: { $null: true } }, data: { readAt: options.now } });
+      await strapi.db
+        .query(MESSAGE)
+        .updateMany({ where: { id: { $in: ids }, readAt: { $null: true } }, data: { readAt: options.now } });
     }
     const where = between(callerId, otherUserId);
     const [rows, total] = await Promise.all([
@@ -117,7 +128,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     ]);
     return {
       messages: rows.map(presentMessage),
-      pagination: { page: options.page, pageSize: options.pageSize, pageCount: Math.ceil(total / options.pageSize), total },
+      pagination: {
+        page: options.page,
+        pageSize: options.pageSize,
+        pageCount: Math.ceil(total / options.pageSize),
+        total,
+      },
     };
   },
 
@@ -137,8 +153,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const pairs = knex
       .select({
         id: 'm.id',
-        otherId: knex.raw('case when ?? = ? then ?? else ?? end', [senderColumn, callerId, recipientColumn, senderColumn]),
-        isUnread: knex.raw(`case when ?? = ? and ?? is null then 1 else 0 end`, [recipientColumn, callerId, `m.${readAtColumn}`]),
+        otherId: knex.raw('case when ?? = ? then ?? else ?? end', [
+          senderColumn,
+          callerId,
+          recipientColumn,
+          senderColumn,
+        ]),
+        isUnread: knex.raw(`case when ?? = ? and ?? is null then 1 else 0 end`, [
+          recipientColumn,
+          callerId,
+          `m.${readAtColumn}`,
+        ]),
       })
       .from({ m: tableOf(strapi, MESSAGE) })
       .join({ s: senderLink.table }, `s.${senderLink.ownColumn}`, 'm.id')
@@ -155,8 +180,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       .from(pairs)
       .groupBy('pairs.otherId');
     const [rows, totals] = await Promise.all([
-      knex.select('*').from(grouped.clone().as('conversations')).orderBy('lastId', 'desc')
-        .offset((options.page - 1) * options.pageSize).limit(options.pageSize),
+      knex
+        .select('*')
+        .from(grouped.clone().as('conversations'))
+        .orderBy('lastId', 'desc')
+        .offset((options.page - 1) * options.pageSize)
+        .limit(options.pageSize),
       knex.count({ total: '*' }).from(grouped.clone().as('conversations')),
     ]);
     const lastMessages: any[] = rows.length
@@ -174,6 +203,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       return [{ user: presentPerson(other), lastMessage: presentMessage(last), unreadCount: Number(row.unread ?? 0) }];
     });
     const count = Number((totals as Array<{ total: number | string }>)[0]?.total ?? 0);
-    return { conversations, pagination: { page: options.page, pageSize: options.pageSize, pageCount: Math.ceil(count / options.pageSize), total: count } };
+    return {
+      conversations,
+      pagination: {
+        page: options.page,
+        pageSize: options.pageSize,
+        pageCount: Math.ceil(count / options.pageSize),
+        total: count,
+      },
+    };
   },
 });

@@ -12,7 +12,15 @@ const LESSON = 'api::lesson.lesson';
 const CHUNK = 500;
 
 export interface NotificationMessage {
-  type: 'grade_posted' | 'certificate_issued' | 'new_lesson' | 'new_announcement' | 'comment_reply' | 'new_message' | 'broadcast' | 'enrollment';
+  type:
+    | 'grade_posted'
+    | 'certificate_issued'
+    | 'new_lesson'
+    | 'new_announcement'
+    | 'comment_reply'
+    | 'new_message'
+    | 'broadcast'
+    | 'enrollment';
   title: string;
   body?: string | null;
   link?: string | null;
@@ -55,17 +63,26 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     ]);
     return {
       notifications: rows.map(presentNotification),
-      pagination: { page: options.page, pageSize: options.pageSize, pageCount: Math.ceil(total / options.pageSize), total },
+      pagination: {
+        page: options.page,
+        pageSize: options.pageSize,
+        pageCount: Math.ceil(total / options.pageSize),
+        total,
+      },
       unreadCount,
     };
   },
 
   /** Someone else's notification is as unknown as a missing one: 404, so ids cannot be probed. */
   async markRead(userId: number, notificationId: number, now: Date) {
-    const row = await strapi.db.query(NOTIFICATION).findOne({ where: { id: notificationId, user: { id: userId } }, select: FIELDS });
+    const row = await strapi.db
+      .query(NOTIFICATION)
+      .findOne({ where: { id: notificationId, user: { id: userId } }, select: FIELDS });
     if (!row) throw new errors.NotFoundError('Notification not found');
     if (row.readAt) return presentNotification(row);
-    await strapi.db.query(NOTIFICATION).updateMany({ where: { id: row.id, readAt: { $null: true } }, data: { readAt: now } });
+    await strapi.db
+      .query(NOTIFICATION)
+      .updateMany({ where: { id: row.id, readAt: { $null: true } }, data: { readAt: now } });
     return presentNotification(await strapi.db.query(NOTIFICATION).findOne({ where: { id: row.id }, select: FIELDS }));
   },
 
@@ -77,7 +94,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     let updated = 0;
     for (let start = 0; start < unread.length; start += CHUNK) {
       const ids = unread.slice(start, start + CHUNK).map((row) => row.id);
-      const { count } = await strapi.db.query(NOTIFICATION).updateMany({ where: { id: { $in: ids }, readAt: { $null: true } }, data: { readAt: now } });
+      const { count } = await strapi.db
+        .query(NOTIFICATION)
+        .updateMany({ where: { id: { $in: ids }, readAt: { $null: true } }, data: { readAt: now } });
       updated += count;
     }
     return updated;
@@ -90,7 +109,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       return rows.filter((row: { blocked: boolean | null }) => !row.blocked).map((row: { id: number }) => row.id);
     }
     if ('role' in audience) {
-      const rows = await strapi.db.query(USER).findMany({ where: { role: { type: audience.role } }, select: ['id', 'blocked'] });
+      const rows = await strapi.db
+        .query(USER)
+        .findMany({ where: { role: { type: audience.role } }, select: ['id', 'blocked'] });
       return rows.filter((row: { blocked: boolean | null }) => !row.blocked).map((row: { id: number }) => row.id);
     }
     const course = await strapi.db.query(COURSE).findOne({ where: { documentId: audience.course }, select: ['id'] });
@@ -124,8 +145,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const courseDocumentId = await findCourseOfContent(strapi, LESSON, lessonDocumentId);
     if (!courseDocumentId) return 0;
     const [lesson, course] = await Promise.all([
-      strapi.db.query(LESSON).findOne({ where: { documentId: lessonDocumentId, publishedAt: { $notNull: true } }, select: ['title'] }),
-      strapi.db.query(COURSE).findOne({ where: { documentId: courseDocumentId }, select: ['title'], orderBy: { publishedAt: 'desc' } }),
+      strapi.db
+        .query(LESSON)
+        .findOne({ where: { documentId: lessonDocumentId, publishedAt: { $notNull: true } }, select: ['title'] }),
+      strapi.db
+        .query(COURSE)
+        .findOne({ where: { documentId: courseDocumentId }, select: ['title'], orderBy: { publishedAt: 'desc' } }),
     ]);
     const memberIds = await this.courseMemberIds(courseDocumentId);
     return this.deliver(memberIds, {

@@ -1,4 +1,18 @@
-import { Box, Field, Flex, Grid, SingleSelect, SingleSelectOption, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import {
+  Box,
+  Field,
+  Flex,
+  Grid,
+  SingleSelect,
+  SingleSelectOption,
+  Table,
+  Tbody,
+  Td,
+  Th,
+  Thead,
+  Tr,
+  Typography,
+} from '@strapi/design-system';
 import { Layouts, Page, useFetchClient, useNotification } from '@strapi/strapi/admin';
 import * as React from 'react';
 import { BarChart } from '../../../../../admin/lms/BarChart';
@@ -14,7 +28,12 @@ interface Insights {
   completionRatePercent: number;
   averageProgressPercent: number;
   enrollmentsOverTime: Array<{ periodStart: string; enrollments: number }>;
-  quizzes: Array<{ documentId: string; title: string; students: number; buckets: Array<{ from: number; to: number; students: number }> }>;
+  quizzes: Array<{
+    documentId: string;
+    title: string;
+    students: number;
+    buckets: Array<{ from: number; to: number; students: number }>;
+  }>;
   dropOff: {
     activeStudents: number;
     finishedAllLessons: number;
@@ -67,7 +86,11 @@ export default function InsightsPage() {
     setInsights(null);
     get<{ data: Insights }>(`/progress/insights/${courseDocumentId}`, { params: { period } })
       .then(({ data }) => isCurrent && setInsights(data.data))
-      .catch((error) => isCurrent && toggleNotification({ type: 'danger', message: errorMessage(error, 'Could not load the insights') }));
+      .catch(
+        (error) =>
+          isCurrent &&
+          toggleNotification({ type: 'danger', message: errorMessage(error, 'Could not load the insights') })
+      );
     return () => {
       isCurrent = false;
     };
@@ -76,7 +99,10 @@ export default function InsightsPage() {
   return (
     <Page.Main aria-label="Course insights">
       <Page.Title>Course insights</Page.Title>
-      <Layouts.Header title="Course insights" subtitle="Enrollments, completion, quiz scores and where students stop, per course." />
+      <Layouts.Header
+        title="Course insights"
+        subtitle="Enrollments, completion, quiz scores and where students stop, per course."
+      />
       <Layouts.Content>
         <Flex direction="column" alignItems="stretch" gap={6}>
           <Box background="neutral0" padding={6} shadow="tableShadow" hasRadius>
@@ -87,7 +113,11 @@ export default function InsightsPage() {
               <Box flex="1">
                 <Field.Root name="period">
                   <Field.Label>Enrollments per</Field.Label>
-                  <SingleSelect aria-label="Enrollments per" value={period} onChange={(value) => setPeriod(value as Period)}>
+                  <SingleSelect
+                    aria-label="Enrollments per"
+                    value={period}
+                    onChange={(value) => setPeriod(value as Period)}
+                  >
                     <SingleSelectOption value="day">Day</SingleSelectOption>
                     <SingleSelectOption value="week">Week</SingleSelectOption>
                   </SingleSelect>
@@ -109,7 +139,11 @@ export default function InsightsPage() {
                   />
                 </Grid.Item>
                 <Grid.Item col={3} s={6} xs={12}>
-                  <Figure label="Completion rate" value={`${insights.completionRatePercent} %`} detail="of the enrollments not cancelled" />
+                  <Figure
+                    label="Completion rate"
+                    value={`${insights.completionRatePercent} %`}
+                    detail="of the enrollments not cancelled"
+                  />
                 </Grid.Item>
                 <Grid.Item col={3} s={6} xs={12}>
                   <Figure label="Average progress" value={`${insights.averageProgressPercent} %`} />
@@ -117,8 +151,12 @@ export default function InsightsPage() {
                 <Grid.Item col={3} s={6} xs={12}>
                   <Figure
                     label="Drop-off lesson"
-                    value={insights.dropOff.lesson ? insights.dropOff.lesson.title ?? 'Untitled lesson' : 'None'}
-                    detail={insights.dropOff.lesson ? `${insights.dropOff.lesson.students} of ${insights.dropOff.activeStudents} active students stopped here` : undefined}
+                    value={insights.dropOff.lesson ? (insights.dropOff.lesson.title ?? 'Untitled lesson') : 'None'}
+                    detail={
+                      insights.dropOff.lesson
+                        ? `${insights.dropOff.lesson.students} of ${insights.dropOff.activeStudents} active students stopped here`
+                        : undefined
+                    }
                   />
                 </Grid.Item>
               </Grid.Root>
@@ -126,7 +164,10 @@ export default function InsightsPage() {
               <Section title={`Enrollments per ${insights.period}`}>
                 <BarChart
                   title={`Enrollments per ${insights.period}`}
-                  bars={insights.enrollmentsOverTime.map((point) => ({ label: point.periodStart.slice(5), value: point.enrollments }))}
+                  bars={insights.enrollmentsOverTime.map((point) => ({
+                    label: point.periodStart.slice(5),
+                    value: point.enrollments,
+                  }))}
                 />
               </Section>
 
@@ -142,7 +183,10 @@ export default function InsightsPage() {
                         </Typography>
                         <BarChart
                           title={`Score distribution of ${quiz.title}`}
-                          bars={quiz.buckets.map((bucket) => ({ label: `${bucket.from}–${bucket.to}`, value: bucket.students }))}
+                          bars={quiz.buckets.map((bucket) => ({
+                            label: `${bucket.from}–${bucket.to}`,
+                            value: bucket.students,
+                          }))}
                         />
                       </Box>
                     ))}
@@ -152,24 +196,40 @@ export default function InsightsPage() {
 
               <Section title="Where active students stopped">
                 <Typography variant="pi" textColor="neutral600" tag="p">
-                  Each active student counts once, at the first lesson they have not completed. {insights.dropOff.finishedAllLessons} have done every lesson
-                  but not yet completed the course.
+                  Each active student counts once, at the first lesson they have not completed.{' '}
+                  {insights.dropOff.finishedAllLessons} have done every lesson but not yet completed the course.
                 </Typography>
                 <Box paddingTop={4}>
-                  <Table colCount={3} rowCount={insights.dropOff.lessons.length + 1} aria-label="Students stopped per lesson">
+                  <Table
+                    colCount={3}
+                    rowCount={insights.dropOff.lessons.length + 1}
+                    aria-label="Students stopped per lesson"
+                  >
                     <Thead>
                       <Tr>
-                        <Th><Typography variant="sigma">#</Typography></Th>
-                        <Th><Typography variant="sigma">Lesson</Typography></Th>
-                        <Th><Typography variant="sigma">Students stopped here</Typography></Th>
+                        <Th>
+                          <Typography variant="sigma">#</Typography>
+                        </Th>
+                        <Th>
+                          <Typography variant="sigma">Lesson</Typography>
+                        </Th>
+                        <Th>
+                          <Typography variant="sigma">Students stopped here</Typography>
+                        </Th>
                       </Tr>
                     </Thead>
                     <Tbody>
                       {insights.dropOff.lessons.map((lesson) => (
                         <Tr key={lesson.documentId}>
-                          <Td><Typography>{lesson.position}</Typography></Td>
-                          <Td><Typography>{lesson.title ?? '—'}</Typography></Td>
-                          <Td><Typography>{lesson.students}</Typography></Td>
+                          <Td>
+                            <Typography>{lesson.position}</Typography>
+                          </Td>
+                          <Td>
+                            <Typography>{lesson.title ?? '—'}</Typography>
+                          </Td>
+                          <Td>
+                            <Typography>{lesson.students}</Typography>
+                          </Td>
                         </Tr>
                       ))}
                     </Tbody>

@@ -19,12 +19,28 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async savePosition(ctx: any) {
     const lessonDocumentId = documentIdParam(ctx.params.documentId);
     const { positionSeconds } = bodyWithOnly(ctx.request.body, ['positionSeconds']);
-    if (typeof positionSeconds !== 'number' || !Number.isInteger(positionSeconds) || positionSeconds < 0 || positionSeconds > 86_400 * 7) {
+    if (
+      typeof positionSeconds !== 'number' ||
+      !Number.isInteger(positionSeconds) ||
+      positionSeconds < 0 ||
+      positionSeconds > 86_400 * 7
+    ) {
       throw new errors.ValidationError('positionSeconds must be a whole number of seconds', {
-        errors: [{ path: ['positionSeconds'], message: 'positionSeconds must be an integer from 0 to 604800', name: 'ValidationError' }],
+        errors: [
+          {
+            path: ['positionSeconds'],
+            message: 'positionSeconds must be an integer from 0 to 604800',
+            name: 'ValidationError',
+          },
+        ],
       });
     }
-    const result = await progress(strapi).savePosition(callerFrom(ctx.state), lessonDocumentId, positionSeconds, new Date());
+    const result = await progress(strapi).savePosition(
+      callerFrom(ctx.state),
+      lessonDocumentId,
+      positionSeconds,
+      new Date()
+    );
     ctx.body = { data: result, meta: {} };
   },
 

@@ -1,7 +1,12 @@
 import { LMS_PAGE_ACTIONS, lmsAdminRoutes } from '../../../../../access/admin-route';
 
 // Served at the contract's paths (/api/lessons/…, /api/courses/…) rather than under /api/progress.
-const route = (method: string, path: string, handler: string) => ({ method, path, handler: `progress.${handler}`, config: { prefix: '' } });
+const route = (method: string, path: string, handler: string) => ({
+  method,
+  path,
+  handler: `progress.${handler}`,
+  config: { prefix: '' },
+});
 
 const adminRoute = lmsAdminRoutes(LMS_PAGE_ACTIONS.insights.id);
 

@@ -9,10 +9,15 @@ export const INSIGHTS_PERIODS: readonly InsightsPeriod[] = ['day', 'week'];
 export const SCORE_BUCKET_COUNT = 10;
 
 export const scoreBuckets = (counts: ReadonlyMap<number, number>) =>
-  Array.from({ length: SCORE_BUCKET_COUNT }, (_, index) => ({ from: index * 10, to: index * 10 + 10, students: counts.get(index) ?? 0 }));
+  Array.from({ length: SCORE_BUCKET_COUNT }, (_, index) => ({
+    from: index * 10,
+    to: index * 10 + 10,
+    students: counts.get(index) ?? 0,
+  }));
 
 /** A share in percent with one decimal; 0 of 0 is 0 rather than NaN (a course nobody joined yet). */
-export const percentOf = (part: number, whole: number): number => (whole > 0 ? Math.round((part / whole) * 1000) / 10 : 0);
+export const percentOf = (part: number, whole: number): number =>
+  whole > 0 ? Math.round((part / whole) * 1000) / 10 : 0;
 
 export const roundToOneDecimal = (value: number): number => Math.round(value * 10) / 10;
 
@@ -20,7 +25,11 @@ export const roundToOneDecimal = (value: number): number => Math.round(value * 1
  * Where active students stopped: each one's first lesson (in course order) they have not completed. Students
  * who completed every lesson but not the course (a required quiz left) are counted apart.
  */
-export function dropOff(lessonOrder: readonly string[], activeStudentIds: Iterable<number>, completedLessonsByStudent: ReadonlyMap<number, ReadonlySet<string>>) {
+export function dropOff(
+  lessonOrder: readonly string[],
+  activeStudentIds: Iterable<number>,
+  completedLessonsByStudent: ReadonlyMap<number, ReadonlySet<string>>
+) {
   const stoppedAt = new Map<string, number>(lessonOrder.map((lesson) => [lesson, 0]));
   let finishedAllLessons = 0;
   for (const studentId of activeStudentIds) {

@@ -28,12 +28,19 @@ const DAY_MS = 86_400_000;
 export function releaseDate(lesson: OutlineLesson, enrolledAt: Date | null): Date | null {
   const dates: Date[] = [];
   if (lesson.releaseAt) dates.push(lesson.releaseAt);
-  if (lesson.releaseAfterDays && enrolledAt) dates.push(new Date(enrolledAt.getTime() + lesson.releaseAfterDays * DAY_MS));
+  if (lesson.releaseAfterDays && enrolledAt)
+    dates.push(new Date(enrolledAt.getTime() + lesson.releaseAfterDays * DAY_MS));
   return dates.length ? new Date(Math.max(...dates.map((date) => date.getTime()))) : null;
 }
 
 /** `lessons` is the course's published lessons in order. */
-export function decideLessonAccess(lesson: OutlineLesson, lessons: readonly OutlineLesson[], sequential: boolean, learner: Learner, now: Date): LessonDecision {
+export function decideLessonAccess(
+  lesson: OutlineLesson,
+  lessons: readonly OutlineLesson[],
+  sequential: boolean,
+  learner: Learner,
+  now: Date
+): LessonDecision {
   if (learner.managesCourse || lesson.freePreview) return { allowed: true };
   const enrollment = learner.enrollment;
   if (!enrollment || enrollment.status === 'cancelled') return { allowed: false, reason: 'not_enrolled' };
@@ -42,12 +49,14 @@ export function decideLessonAccess(lesson: OutlineLesson, lessons: readonly Outl
   if (opensAt && opensAt > now) return { allowed: false, reason: 'not_released' };
   if (sequential) {
     const earlier = lessons.filter((other) => compareLessons(other, lesson) < 0);
-    if (earlier.some((other) => !learner.completedLessonIds.has(other.documentId))) return { allowed: false, reason: 'lesson_locked' };
+    if (earlier.some((other) => !learner.completedLessonIds.has(other.documentId)))
+      return { allowed: false, reason: 'lesson_locked' };
   }
   return { allowed: true };
 }
 
-export const compareLessons = (a: OutlineLesson, b: OutlineLesson) => a.position - b.position || a.documentId.localeCompare(b.documentId);
+export const compareLessons = (a: OutlineLesson, b: OutlineLesson) =>
+  a.position - b.position || a.documentId.localeCompare(b.documentId);
 
 export interface CourseProgress {
   completedLessons: number;
@@ -57,7 +66,12 @@ export interface CourseProgress {
 }
 
 /** A course is complete when every lesson is and every required quiz (final test included) is passed. */
-export function courseProgress(lessons: readonly OutlineLesson[], completedLessonIds: ReadonlySet<string>, requiredQuizCount: number, passedRequiredQuizCount: number): CourseProgress {
+export function courseProgress(
+  lessons: readonly OutlineLesson[],
+  completedLessonIds: ReadonlySet<string>,
+  requiredQuizCount: number,
+  passedRequiredQuizCount: number
+): CourseProgress {
   const totalLessons = lessons.length;
   const completedLessons = lessons.filter((lesson) => completedLessonIds.has(lesson.documentId)).length;
   const steps = totalLessons + requiredQuizCount;

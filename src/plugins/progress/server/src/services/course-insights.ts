@@ -24,7 +24,10 @@ const BUCKET_SQL = `CASE ${Array.from({ length: 9 }, (_, index) => `WHEN best >=
  * time zone, as written. Lyceum runs on these two (no MySQL branch).
  */
 function periodSql(client: string, period: InsightsPeriod, column: string): string {
-  if (client === 'postgres') return period === 'day' ? `to_char(${column}, 'YYYY-MM-DD')` : `to_char(date_trunc('week', ${column}), 'YYYY-MM-DD')`;
+  if (client === 'postgres')
+    return period === 'day'
+      ? `to_char(${column}, 'YYYY-MM-DD')`
+      : `to_char(date_trunc('week', ${column}), 'YYYY-MM-DD')`;
   const modifiers = period === 'day' ? '' : `, 'weekday 0', '-6 days'`;
   return `CASE WHEN typeof(${column}) = 'text' THEN date(${column}${modifiers}) ELSE date(${column} / 1000, 'unixepoch'${modifiers}) END`;
 }
@@ -49,16 +52,28 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async compute(courseDocumentId: string, period: InsightsPeriod) {
-      const courseRows = await strapi.db.query(COURSE).findMany({ where: { documentId: courseDocumentId }, select: ['title', 'locale', 'publishedAt'] });
+      const courseRows = await strapi.db
+        .query(COURSE)
+        .findMany({ where: { documentId: courseDocumentId }, select: ['title', 'locale', 'publishedAt'] });
       if (courseRows.length === 0) throw new errors.NotFoundError('Course not found');
-      const course = courseRows.find((row: any) => row.locale === 'en' && row.publishedAt) ?? courseRows.find((row: any) => row.locale === 'en') ?? courseRows[0];
+      const course =
+        courseRows.find((row: any) => row.locale === 'en' && row.publishedAt) ??
+        courseRows.find((row: any) => row.locale === 'en') ??
+        courseRows[0];
       const [summary, enrollmentsOverTime, quizzes, stopped] = await Promise.all([
         this.enrollmentSummary(courseDocumentId),
         this.enrollmentsOverTime(courseDocumentId, period),
         this.quizScoreDistribution(courseDocumentId),
         this.dropOff(courseDocumentId),
       ]);
-      return { course: { documentId: courseDocumentId, title: course.title }, period, ...summary, enrollmentsOverTime, quizzes, dropOff: stopped };
+      return {
+        course: { documentId: courseDocumentId, title: course.title },
+        period,
+        ...summary,
+        enrollmentsOverTime,
+        quizzes,
+        dropOff: stopped,
+      };
     },
 
     /** Counts by status; completion rate and average progress over the enrollments not cancelled. */
@@ -96,18 +111,25 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         .count({ enrollments: '*' })
         .groupByRaw(expression)
         .orderByRaw(expression);
-      return (rows as Array<{ period_start: string; enrollments: unknown }>).map((row) => ({ periodStart: row.period_start, enrollments: Number(row.enrollments) }));
+      return (rows as Array<{ period_start: string; enrollments: unknown }>).map((row) => ({
+        periodStart: row.period_start,
+        enrollments: Number(row.enrollments),
+      }));
     },
 
     /** Per published quiz of the course: how many students' best scored attempt falls in each tenth. */
     async quizScoreDistribution(courseDocumentId: string) {
       const quizRows = await strapi.db.query(QUIZ).findMany({
-        where: { publishedAt: { $notNull: true }, $or: [{ course: { documentId: courseDocumentId } }, { lesson: { course: { documentId: courseDocumentId } } }] },
+        where: {
+          publishedAt: { $notNull: true },
+          $or: [{ course: { documentId: courseDocumentId } }, { lesson: { course: { documentId: courseDocumentId } } }],
+        },
         select: ['documentId', 'title', 'locale'],
         orderBy: [{ id: 'asc' }],
       });
       const titles = new Map<string, string>();
-      for (const row of quizRows) if (!titles.has(row.documentId) || row.locale === 'en') titles.set(row.documentId, row.title);
+      for (const row of quizRows)
+        if (!titles.has(row.documentId) || row.locale === 'en') titles.set(row.documentId, row.title);
       if (titles.size === 0) return [];
 
       const userLink = linkOf(strapi, QUIZ_ATTEMPT, 'user');
@@ -141,11 +163,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** The lesson where most active (not completed, not cancelled) students stopped: their first incomplete one. */
     async dropOff(courseDocumentId: string) {
-      const lessons: CourseLessons | null = await strapi.plugin('progress').service('progress').courseLessons(courseDocumentId);
+      const lessons: CourseLessons | null = await strapi
+        .plugin('progress')
+        .service('progress')
+        .courseLessons(courseDocumentId);
       const order = lessons?.lessons.map((lesson) => lesson.documentId) ?? [];
       const [activeRows, completedRows] = await Promise.all([
         enrollmentsOf(courseDocumentId).where('e.status', 'active').select('e.key'),
-        knex()(tableOf(strapi, PROGRESS)).where('course_document_id', courseDocumentId).whereNotNull('completed_at').select('key', 'lesson_document_id'),
+        knex()(tableOf(strapi, PROGRESS))
+          .where('course_document_id', courseDocumentId)
+          .whereNotNull('completed_at')
+          .select('key', 'lesson_document_id'),
       ]);
       const active = new Set<number>((activeRows as Array<{ key: string }>).map((row) => userIdOfKey(row.key)));
       const completed = new Map<number, Set<string>>();
@@ -164,8 +192,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return {
         activeStudents: active.size,
         finishedAllLessons: result.finishedAllLessons,
-        lesson: result.top ? { documentId: result.top.lessonDocumentId, title: titleOf(result.top.lessonDocumentId), students: result.top.students } : null,
-        lessons: order.map((documentId, index) => ({ documentId, title: titleOf(documentId), position: index + 1, students: result.stoppedAt.get(documentId) ?? 0 })),
+        lesson: result.top
+          ? {
+              documentId: result.top.lessonDocumentId,
+              title: titleOf(result.top.lessonDocumentId),
+              students: result.top.students,
+            }
+          : null,
+        lessons: order.map((documentId, index) => ({
+          documentId,
+          title: titleOf(documentId),
+          position: index + 1,
+          students: result.stoppedAt.get(documentId) ?? 0,
+        })),
       };
     },
   };

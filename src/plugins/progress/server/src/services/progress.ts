@@ -3,9 +3,23 @@ import { errors } from '@strapi/utils';
 import { canManageCourse } from '../../../../../access/ownership';
 import { Refusal } from '../../../../../access/refusal';
 import type { Caller } from '../../../../../access/roles';
-import { compareLessons, courseProgress, decideLessonAccess, type Learner, type LessonDecision, type OutlineLesson } from '../rules/lesson-access';
+import {
+  compareLessons,
+  courseProgress,
+  decideLessonAccess,
+  type Learner,
+  type LessonDecision,
+  type OutlineLesson,
+} from '../rules/lesson-access';
 import { rememberCourseStructure } from '../../../../../access/course-structure-cache';
-import { aggregatedIds, insertOnceWithLinks, isPostgres, keyStartsWith, runSql, type SqlStatement } from '../../../../../access/raw-sql';
+import {
+  aggregatedIds,
+  insertOnceWithLinks,
+  isPostgres,
+  keyStartsWith,
+  runSql,
+  type SqlStatement,
+} from '../../../../../access/raw-sql';
 import { linkOf, tableOf } from '../../../../../database/tables';
 
 const LESSON = 'api::lesson.lesson';
@@ -15,7 +29,11 @@ const PROGRESS = 'plugin::progress.lesson-progress';
 const progressKey = (userId: number, lessonDocumentId: string) => `${userId}:${lessonDocumentId}`;
 const toDate = (value: unknown): Date | null => (value ? new Date(value as string) : null);
 /** The enrollment's activity as last written, to skip a write that would change nothing. */
-type RecordedActivity = { progressPercent: number; lastActivityAt: string | null; lastLessonDocumentId?: string | null };
+type RecordedActivity = {
+  progressPercent: number;
+  lastActivityAt: string | null;
+  lastLessonDocumentId?: string | null;
+};
 
 interface LessonRow {
   document_id: string | null;
@@ -57,7 +75,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
 
   /** The published lessons of a course in order, with their titles per locale. Null for an unknown course. */
   courseLessons(courseDocumentId: string): Promise<CourseLessons | null> {
-    return rememberCourseStructure(strapi, `course-lessons:${courseDocumentId}`, () => this.readCourseLessons({ courseDocumentId }));
+    return rememberCourseStructure(strapi, `course-lessons:${courseDocumentId}`, () =>
+      this.readCourseLessons({ courseDocumentId })
+    );
   },
 
   /**
@@ -66,7 +86,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
    * Relations are per locale: a translation of a lesson may not link to the course itself, so every published
    * locale of the lessons that do is read by documentId.
    */
-  async readCourseLessons(of: { courseDocumentId: string } | { lessonDocumentId: string }): Promise<CourseLessons | null> {
+  async readCourseLessons(
+    of: { courseDocumentId: string } | { lessonDocumentId: string }
+  ): Promise<CourseLessons | null> {
     const link = linkOf(strapi, LESSON, 'course');
     const lessonTable = tableOf(strapi, LESSON);
     const courseTable = tableOf(strapi, COURSE);
@@ -80,7 +102,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
           };
     // The course's published version decides, else its draft; one row per lesson locale, or one without a lesson.
     // Joins, not a correlated subquery: PostgreSQL would run that once per published lesson of every course.
-    const { rows } = await runSql<LessonRow & { course_document_id: string; sequential: unknown; course_published_at: unknown; access_days_after_completion: number | null }>(
+    const { rows } = await runSql<
+      LessonRow & {
+        course_document_id: string;
+        sequential: unknown;
+        course_published_at: unknown;
+        access_days_after_completion: number | null;
+      }
+    >(
       strapi,
       `WITH course AS (
          SELECT document_id, sequential, published_at, access_days_after_completion FROM ?? WHERE document_id = ${course.sql}
@@ -93,7 +122,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
        FROM course LEFT JOIN (
          SELECT lesson.* FROM ?? lesson JOIN linked ON linked.document_id = lesson.document_id WHERE lesson.published_at IS NOT NULL
        ) AS ls ON 1 = 1`,
-      [courseTable, ...course.bindings, courseTable, link.table, link.targetColumn, lessonTable, link.ownColumn, lessonTable]
+      [
+        courseTable,
+        ...course.bindings,
+        courseTable,
+        link.table,
+        link.targetColumn,
+        lessonTable,
+        link.ownColumn,
+        lessonTable,
+      ]
     );
     if (rows.length === 0) return null;
     const courseDocumentId = rows[0].course_document_id;
@@ -115,12 +153,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       titles.set(row.document_id, byLocale);
     }
     // The next request is usually for another lesson of this course: its course is known from here on.
-    for (const lesson of lessons.keys()) void rememberCourseStructure(strapi, `course-of-lesson:${lesson}`, async () => courseDocumentId);
+    for (const lesson of lessons.keys())
+      void rememberCourseStructure(strapi, `course-of-lesson:${lesson}`, async () => courseDocumentId);
     return {
       courseDocumentId,
       isPublished: Boolean(rows[0].course_published_at),
       sequential: Boolean(rows[0].sequential),
-      accessDaysAfterCompletion: rows[0].access_days_after_completion === null ? null : Number(rows[0].access_days_after_completion),
+      accessDaysAfterCompletion:
+        rows[0].access_days_after_completion === null ? null : Number(rows[0].access_days_after_completion),
       lessons: [...lessons.values()].sort(compareLessons),
       titles,
     };
@@ -132,7 +172,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
    */
   async completedLessonIds(userId: number, courseDocumentId: string): Promise<Set<string>> {
     const completed = this.completedLessonsQuery(userId, courseDocumentId);
-    const { rows } = await runSql<{ completed: unknown }>(strapi, `SELECT (${completed.select}) AS completed`, completed.bindings);
+    const { rows } = await runSql<{ completed: unknown }>(
+      strapi,
+      `SELECT (${completed.select}) AS completed`,
+      completed.bindings
+    );
     return new Set(aggregatedIds(rows[0].completed));
   },
 
@@ -147,16 +191,31 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   /** Everything the lesson rules need to know about the caller in this course. */
-  async learner(caller: Caller, courseDocumentId: string, now: Date): Promise<Learner & { enrollmentId: number | null; recorded?: RecordedActivity }> {
+  async learner(
+    caller: Caller,
+    courseDocumentId: string,
+    now: Date
+  ): Promise<Learner & { enrollmentId: number | null; recorded?: RecordedActivity }> {
     // Only a teacher can be one of the course's teachers: a student's request skips the lookup.
-    const managesCourse = caller.role === 'admin' || (caller.role === 'teacher' && caller.userId !== null && (await canManageCourse(strapi, caller, courseDocumentId)));
-    if (caller.userId === null) return { managesCourse, enrollment: null, completedLessonIds: new Set(), enrollmentId: null };
-    const read = await enrollments(strapi).findEnrollmentAlong(caller.userId, courseDocumentId, this.completedLessonsQuery(caller.userId, courseDocumentId));
+    const managesCourse =
+      caller.role === 'admin' ||
+      (caller.role === 'teacher' &&
+        caller.userId !== null &&
+        (await canManageCourse(strapi, caller, courseDocumentId)));
+    if (caller.userId === null)
+      return { managesCourse, enrollment: null, completedLessonIds: new Set(), enrollmentId: null };
+    const read = await enrollments(strapi).findEnrollmentAlong(
+      caller.userId,
+      courseDocumentId,
+      this.completedLessonsQuery(caller.userId, courseDocumentId)
+    );
     const enrollment = read.enrollment;
     const completedLessonIds = new Set(aggregatedIds(read.alongside));
     return {
       managesCourse,
-      enrollment: enrollment ? { status: enrollments(strapi).effectiveStatus(enrollment, now), enrolledAt: toDate(enrollment.enrolledAt) } : null,
+      enrollment: enrollment
+        ? { status: enrollments(strapi).effectiveStatus(enrollment, now), enrolledAt: toDate(enrollment.enrolledAt) }
+        : null,
       completedLessonIds,
       enrollmentId: enrollment?.id ?? null,
       recorded: enrollment ?? undefined,
@@ -205,14 +264,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const { decision, courseDocumentId, course, learner } = await this.checkLessonAccess(caller, lessonDocumentId, now);
     const userId = caller.userId!;
     // Completion is a student's record: even a lesson open to everyone needs an enrollment to count.
-    if (!learner.enrollment || learner.enrollment.status === 'cancelled') throw new Refusal('Enroll in the course first', 'not_enrolled');
+    if (!learner.enrollment || learner.enrollment.status === 'cancelled')
+      throw new Refusal('Enroll in the course first', 'not_enrolled');
     if (!decision.allowed) throw new Refusal(refusalMessage(decision.reason), decision.reason);
-    if (learner.enrollment.status === 'expired') throw new Refusal('Your access to this course has ended', 'access_expired');
+    if (learner.enrollment.status === 'expired')
+      throw new Refusal('Your access to this course has ended', 'access_expired');
 
-    const lessonQuizzes: string[] = await quizResults(strapi).requiredQuizzesOfLesson(lessonDocumentId, courseDocumentId);
+    const lessonQuizzes: string[] = await quizResults(strapi).requiredQuizzesOfLesson(
+      lessonDocumentId,
+      courseDocumentId
+    );
     if (lessonQuizzes.length) {
       const passed = await quizResults(strapi).passedQuizDocumentIds(userId, lessonQuizzes);
-      if (passed.size < lessonQuizzes.length) throw new Refusal("This lesson completes when its quiz is passed", 'quiz_not_passed');
+      if (passed.size < lessonQuizzes.length)
+        throw new Refusal('This lesson completes when its quiz is passed', 'quiz_not_passed');
     }
 
     // Completing again writes nothing: the lesson keeps its first completion date.
@@ -230,19 +295,26 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     );
     // The last two lessons completed at once: each request read the other's lesson as not done. Once written,
     // a request that saw one lesson left reads again; the later of the two sees both and completes the course.
-    if (!isNewCompletion || progress.courseCompleted || progress.completedLessons !== progress.totalLessons - 1) return progress;
+    if (!isNewCompletion || progress.courseCompleted || progress.completedLessons !== progress.totalLessons - 1)
+      return progress;
     const completedNow = await this.completedLessonIds(userId, courseDocumentId);
-    if (course.lessons.filter((lesson) => completedNow.has(lesson.documentId)).length <= progress.completedLessons) return progress;
+    if (course.lessons.filter((lesson) => completedNow.has(lesson.documentId)).length <= progress.completedLessons)
+      return progress;
     return this.updateCourseProgress(userId, enrollment, course, completedNow, now, activity);
   },
 
   /** PUT /lessons/:documentId/position: where the student stopped, to resume there. */
   async savePosition(caller: Caller, lessonDocumentId: string, positionSeconds: number, now: Date) {
     const { decision, courseDocumentId, learner } = await this.checkLessonAccess(caller, lessonDocumentId, now);
-    if (!learner.enrollment || learner.enrollment.status === 'cancelled') throw new Refusal('Enroll in the course first', 'not_enrolled');
+    if (!learner.enrollment || learner.enrollment.status === 'cancelled')
+      throw new Refusal('Enroll in the course first', 'not_enrolled');
     if (!decision.allowed) throw new Refusal(refusalMessage(decision.reason), decision.reason);
     await this.recordLesson(caller.userId!, lessonDocumentId, courseDocumentId, { positionSeconds });
-    await enrollments(strapi).recordActivity(learner.enrollmentId!, { lastLessonDocumentId: lessonDocumentId, lastPositionSeconds: positionSeconds, now });
+    await enrollments(strapi).recordActivity(learner.enrollmentId!, {
+      lastLessonDocumentId: lessonDocumentId,
+      lastPositionSeconds: positionSeconds,
+      now,
+    });
     return { lessonDocumentId, positionSeconds };
   },
 
@@ -264,7 +336,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const { row, alongsideRows } = await insertOnceWithLinks(
       strapi,
       PROGRESS,
-      { key, lesson_document_id: lessonDocumentId, course_document_id: courseDocumentId, completed_at: change.completedAt ?? null, position_seconds: change.positionSeconds ?? 0 },
+      {
+        key,
+        lesson_document_id: lessonDocumentId,
+        course_document_id: courseDocumentId,
+        completed_at: change.completedAt ?? null,
+        position_seconds: change.positionSeconds ?? 0,
+      },
       { user: userId },
       now,
       alongside
@@ -273,11 +351,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const columns: Array<[string, unknown]> = [['updated_at', now]];
     if (change.completedAt) columns.push(['completed_at', change.completedAt]);
     if (change.positionSeconds !== undefined) columns.push(['position_seconds', change.positionSeconds]);
-    await runSql(strapi, `UPDATE ?? SET ${columns.map(() => '?? = ?').join(', ')} WHERE "key" = ?${change.completedAt ? ' AND completed_at IS NULL' : ''}`, [
-      tableOf(strapi, PROGRESS),
-      ...columns.flat(),
-      key,
-    ]);
+    await runSql(
+      strapi,
+      `UPDATE ?? SET ${columns.map(() => '?? = ?').join(', ')} WHERE "key" = ?${change.completedAt ? ' AND completed_at IS NULL' : ''}`,
+      [tableOf(strapi, PROGRESS), ...columns.flat(), key]
+    );
     return alongsideRows;
   },
 
@@ -296,13 +374,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     newlyCompletedLesson?: string
   ) {
     const requiredQuizzes: string[] = await quizResults(strapi).requiredQuizDocumentIds(course.courseDocumentId);
-    const passedQuizzes: Set<string> = requiredQuizzes.length ? await quizResults(strapi).passedQuizDocumentIds(userId, requiredQuizzes) : new Set();
+    const passedQuizzes: Set<string> = requiredQuizzes.length
+      ? await quizResults(strapi).passedQuizDocumentIds(userId, requiredQuizzes)
+      : new Set();
     const progress = courseProgress(course.lessons, completedLessonIds, requiredQuizzes.length, passedQuizzes.size);
     // Only an active enrollment completes: a course completed before (or since expired) stays as it is.
     const completes = progress.courseCompleted && enrollment.status === 'active';
     const write: SqlStatement | null = completes
       ? enrollments(strapi).completionWrite(enrollment.id, { ...activity, now }, course.accessDaysAfterCompletion)
-      : enrollments(strapi).activityWrite(enrollment.id, { ...activity, progressPercent: progress.percent, now }, enrollment.recorded);
+      : enrollments(strapi).activityWrite(
+          enrollment.id,
+          { ...activity, progressPercent: progress.percent, now },
+          enrollment.recorded
+        );
     const written = newlyCompletedLesson
       ? await this.recordLesson(userId, newlyCompletedLesson, course.courseDocumentId, { completedAt: now }, write)
       : write
@@ -311,12 +395,21 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     if (!completes) return progress;
     if (written !== 1) {
       // Completed (or cancelled) meanwhile by another request: only the activity is this one's to record.
-      await enrollments(strapi).recordActivity(enrollment.id, { ...activity, progressPercent: progress.percent, now }, enrollment.recorded);
+      await enrollments(strapi).recordActivity(
+        enrollment.id,
+        { ...activity, progressPercent: progress.percent, now },
+        enrollment.recorded
+      );
       return progress;
     }
     // One event; certificates and notifications subscribe to it rather than being called from here.
     // Awaited so the certificate exists when the completing request answers.
-    await strapi.eventHub.emit('lyceum.course.completed', { userId, courseDocumentId: course.courseDocumentId, completedAt: now.toISOString(), progressPercent: progress.percent });
+    await strapi.eventHub.emit('lyceum.course.completed', {
+      userId,
+      courseDocumentId: course.courseDocumentId,
+      completedAt: now.toISOString(),
+      progressPercent: progress.percent,
+    });
     return progress;
   },
 
@@ -334,7 +427,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const enrollment = await enrollments(strapi).findEnrollment(userId, courseDocumentId);
     if (!course || !enrollment) return null;
     const status = enrollments(strapi).effectiveStatus(enrollment, now);
-    return this.updateCourseProgress(userId, { id: enrollment.id, status, recorded: enrollment }, course, await this.completedLessonIds(userId, courseDocumentId), now, {});
+    return this.updateCourseProgress(
+      userId,
+      { id: enrollment.id, status, recorded: enrollment },
+      course,
+      await this.completedLessonIds(userId, courseDocumentId),
+      now,
+      {}
+    );
   },
 });
 
