@@ -13,6 +13,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { queryLimitsFrom } from '../query-validation/limits';
 
 /**
  * Bounds on a GraphQL operation, checked on the parsed document and its variables before anything runs:
@@ -41,14 +42,20 @@ export interface GraphqlLimits {
 
 type Env = { int: (name: string, fallback: number) => number };
 
-export function graphqlLimits(env: Env): GraphqlLimits {
+/**
+ * The bounds REST's query parameters have (items in a list operator, page number, start) are the same numbers here,
+ * read from the same settings (`QUERY_MAX_ITEMS`, `QUERY_MAX_PAGE`, `QUERY_MAX_START`), so the two APIs cannot drift
+ * apart. The page size is the GraphQL plugin's own `maxLimit`.
+ */
+export function graphqlLimits(env: Env, processEnv: Record<string, string | undefined> = process.env): GraphqlLimits {
+  const rest = queryLimitsFrom(processEnv);
   return {
-    listItems: 100,
+    listItems: rest.maxItems,
     argumentDepth: 10,
     anyListItems: 1_000,
-    maxPage: 10_000,
+    maxPage: rest.maxPage,
     maxPageSize: env.int('GRAPHQL_MAX_LIMIT', 100),
-    maxStart: 1_000_000,
+    maxStart: rest.maxStart,
     maxCost: env.int('GRAPHQL_MAX_COST', 10_000),
     maxRequestBytes: env.int('GRAPHQL_MAX_REQUEST_KB', 128) * 1024,
     maxTokens: env.int('GRAPHQL_MAX_TOKENS', 15_000),
