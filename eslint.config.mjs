@@ -35,14 +35,9 @@ export default tseslint.config(
     languageOptions: {
       globals: { ...globals.node },
       parserOptions: {
-        // The first project that holds a file wins, so the plugins' and the admin panel's own tsconfigs come before
-        // tests/tsconfig.json (which also includes src/ to type-check tests against it).
-        project: [
-          './tsconfig.json',
-          './src/plugins/*/tsconfig.json',
-          './src/admin/tsconfig.json',
-          './tests/tsconfig.json',
-        ],
+        // The first project that holds a file wins, so the app's (plugins' server code included) and the admin
+        // panel's tsconfigs come before tests/tsconfig.json (which also includes src/ to type-check tests against it).
+        project: ['./tsconfig.json', './src/admin/tsconfig.json', './tests/tsconfig.json'],
         tsconfigRootDir: import.meta.dirname,
       },
     },

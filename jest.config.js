@@ -15,7 +15,7 @@ module.exports = {
   testEnvironment: 'node',
   setupFiles: ['<rootDir>/tests/helpers/env.ts'],
   globalSetup: '<rootDir>/tests/helpers/global-setup.ts',
-  modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/build/', '<rootDir>/src/plugins/.*/dist/'],
+  modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/build/'],
   testTimeout: 120000,
   // Two Strapi instances at a time fit this machine (2 cores); each test file has its own database.
   maxWorkers: 2,

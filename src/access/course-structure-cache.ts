@@ -14,6 +14,9 @@ const STRUCTURE_TYPES = ['api::course.course', 'api::lesson.lesson', 'api::quiz.
 const entries = new Map<string, { value: Promise<unknown>; expiresAt: number }>();
 let watching = false;
 
+/** What is remembered now, by key: diagnostics and the one-core test. */
+export const rememberedCourseStructureKeys = (): string[] => [...entries.keys()];
+
 export function forgetCourseStructure() {
   entries.clear();
 }

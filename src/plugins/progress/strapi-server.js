@@ -1,4 +1,5 @@
 'use strict';
 
-// The plugin is written in TypeScript under server/src; `npm run build:plugins` compiles it to dist/.
-module.exports = require('./dist/plugins/progress/server/src/index.js').default;
+// The plugin's server code (server/src) is compiled with the app into dist/, beside the core it shares with the
+// other plugins, so each shared module (caches, subscriptions) is loaded once.
+module.exports = require('../../../dist/src/plugins/progress/server/src/index.js').default;
