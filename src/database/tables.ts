@@ -51,6 +51,19 @@ export function tableOf(strapi: Core.Strapi, uid: string): string {
   return qualify(strapi.db, metadataOf(strapi.db, uid).tableName);
 }
 
+/**
+ * A table Lyceum creates and owns itself (outside Strapi's schema sync, which drops columns it did not create), in
+ * the schema the content types live in, qualified like tableOf.
+ */
+export function ownTableOf(strapi: Core.Strapi, name: string): string {
+  return qualify(strapi.db, name);
+}
+
+/** An own table's name and schema, apart: for knex's schema builder (like tableLocation). */
+export function ownTableLocation(db: Database, name: string): { schema: string | null; name: string } {
+  return { schema: schemaOf(db), name };
+}
+
 /** The column behind an attribute of a content type (`ratingAverage` → `rating_average`). */
 export function columnOf(strapi: Core.Strapi, uid: string, attribute: string): string {
   const field = metadataOf(strapi.db, uid).attributes[attribute] as unknown as { columnName?: string } | undefined;
