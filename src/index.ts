@@ -27,6 +27,7 @@ import { DEMO_ADMIN_PANEL_USERS, DEMO_PASSWORD, DEMO_USERS } from './demo/accoun
 import { guardMediaFields } from './uploads/media-fields';
 import { buildStockMiddlewaresOnce } from './http/stock-middlewares';
 import { isDemoDataWanted, seedDemoDataOnce } from './demo/seed';
+import { startJobs, stopJobs } from './jobs';
 
 let redisCache: RedisCache | undefined;
 
@@ -67,6 +68,7 @@ export default {
     await registerCourseTeacherCondition(strapi);
     await ensureAdminRoles(strapi);
     await applyQuizLayouts(strapi);
+    await startJobs(strapi);
     if (!isDemoDataWanted(process.env)) return;
     if (await seedDemoDataOnce(strapi)) strapi.log.info('Lyceum: demo data loaded');
     strapi.server.httpServer.once('listening', () => {
@@ -85,7 +87,8 @@ export default {
     });
   },
 
-  async destroy() {
+  async destroy({ strapi }: { strapi: Core.Strapi }) {
+    await stopJobs(strapi);
     await redisCache?.close();
     redisCache = undefined;
   },

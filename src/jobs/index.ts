@@ -1,12 +1,18 @@
+import path from 'path';
 import type { Core } from '@strapi/strapi';
+import { ownTableLocation } from '../database/tables';
+import { JOBS_TABLE, recordJob } from './outbox';
+import { JobRunner, type JobDriver } from './runner';
+import { jobSettings, type JobSettings } from './settings';
 
 /**
- * Durable side effects: a state change records the jobs it causes in its own transaction (the outbox), and the job
- * runner delivers them after the commit, with retries. Delivery is at least once, so every handler is idempotent.
- *
- * INTERIM: this file fixes the interface the plugins code against; the durable outbox and runner replace the body
- * of `enqueue` without changing its signature.
+ * Durable side effects: a state change records the jobs it causes in its own transaction (the outbox table
+ * `lyceum_jobs`), and the job runner delivers them after the commit, with retries, backoff and a dead state admins
+ * see and retry (GET /api/jobs, POST /api/jobs/:id/retry). Delivery is at least once, so every handler is
+ * idempotent. README "Jobs" has the whole story.
  */
+
+type Handler<Payload> = (strapi: Core.Strapi, payload: Payload) => Promise<void>;
 
 /** A kind of side effect: its type names it in the outbox, `run` performs it (idempotently). */
 export interface JobKind<Payload> {
@@ -14,16 +20,40 @@ export interface JobKind<Payload> {
   run(strapi: Core.Strapi, payload: Payload): Promise<void>;
 }
 
+const handlers = new Map<string, Handler<never>>();
 const kinds = new Map<string, JobKind<never>>();
 
-/** Declares a kind of job once, at module load; the runner finds its handler by `type`. */
-export function defineJob<Payload>(
-  type: string,
-  run: (strapi: Core.Strapi, payload: Payload) => Promise<void>
-): JobKind<Payload> {
-  if (kinds.has(type)) throw new Error(`job type ${type} is defined twice`);
-  const kind: JobKind<Payload> = { type, run };
+/**
+ * Names a kind of job without its handler, for a kind one module enqueues and another handles (dependencies run one
+ * way: progress enqueues `certificates.issue`, the certificates plugin handles it). Declaring a type twice gives the
+ * same kind.
+ */
+export function declareJob<Payload>(type: string): JobKind<Payload> {
+  const known = kinds.get(type);
+  if (known) return known as JobKind<Payload>;
+  const kind: JobKind<Payload> = {
+    type,
+    run(strapi, payload) {
+      const handler = handlers.get(type) as Handler<Payload> | undefined;
+      if (!handler) throw new Error(`no handler for job type ${type} in this instance`);
+      return handler(strapi, payload);
+    },
+  };
   kinds.set(type, kind as JobKind<never>);
+  return kind;
+}
+
+/** Gives a declared kind its handler, once. */
+export function handleJob<Payload>(kind: JobKind<Payload>, run: Handler<Payload>): void {
+  if (handlers.has(kind.type)) throw new Error(`job type ${kind.type} is handled twice`);
+  handlers.set(kind.type, run as Handler<never>);
+}
+
+/** Declares a kind of job with its handler once, at module load; the runner finds its handler by `type`. */
+export function defineJob<Payload>(type: string, run: Handler<Payload>): JobKind<Payload> {
+  if (handlers.has(type)) throw new Error(`job type ${type} is defined twice`);
+  const kind = declareJob<Payload>(type);
+  handleJob(kind, run);
   return kind;
 }
 
@@ -34,16 +64,42 @@ export interface EnqueueOptions {
   key?: string;
   /** Not before this time (default: now). */
   runAt?: Date;
+  /** Attempts before the job is dead (default JOBS_MAX_ATTEMPTS). */
+  maxAttempts?: number;
 }
 
 /** A recorded job; `deliver()` runs it now (after the caller's transaction), where the answer must wait for it. */
 export interface EnqueuedJob {
+  /** The job's row in the outbox. */
+  readonly id: number;
+  /**
+   * Runs the job now if no one else is, and resolves when this process's run ends (a failure is recorded for a
+   * retry and logged, never thrown). Call it after the transaction that enqueued the job has committed.
+   */
   deliver(): Promise<void>;
 }
 
+interface Jobs {
+  settings: JobSettings;
+  runner: JobRunner;
+  driver: JobDriver;
+}
+const running = new WeakMap<Core.Strapi, Jobs>();
+
+function jobsOf(strapi: Core.Strapi): Jobs {
+  let jobs = running.get(strapi);
+  if (!jobs) {
+    const settings = jobSettings();
+    const runner = new JobRunner(strapi, settings, (type) => handlers.get(type) as Handler<unknown> | undefined);
+    jobs = { settings, runner, driver: runner };
+    running.set(strapi, jobs);
+  }
+  return jobs;
+}
+
 /**
- * Records a job in the caller's transaction (or on its own outside one); it is delivered after the commit. `payload`
- * must survive JSON.
+ * Records a job in the caller's transaction (or on its own outside one); it is delivered after the commit, and
+ * dropped with a rollback. `payload` must survive JSON.
  */
 export async function enqueue<Payload>(
   strapi: Core.Strapi,
@@ -51,17 +107,59 @@ export async function enqueue<Payload>(
   payload: Payload,
   options: EnqueueOptions = {}
 ): Promise<EnqueuedJob> {
-  void options;
-  const copy = JSON.parse(JSON.stringify(payload)) as Payload;
-  let started: Promise<void> | null = null;
-  const deliver = () => {
-    started ??= kind.run(strapi, copy).catch((error: Error) => {
-      strapi.log.error(`jobs: ${kind.type} failed: ${error.message}`);
+  const jobs = jobsOf(strapi);
+  const now = Date.now();
+  const record = () =>
+    recordJob(strapi, {
+      type: kind.type,
+      payload: JSON.stringify(payload),
+      key: options.key ?? null,
+      maxAttempts: options.maxAttempts ?? jobs.settings.maxAttempts,
+      runAt: options.runAt?.getTime() ?? now,
+      now,
     });
-    return started;
-  };
-  const later = () => setImmediate(() => void deliver());
-  if (strapi.db.inTransaction()) await strapi.db.transaction(({ onCommit }) => onCommit(later));
-  else later();
-  return { deliver };
+  let id: number;
+  if (strapi.db.inTransaction()) {
+    id = await strapi.db.transaction(async ({ onCommit }) => {
+      onCommit(() => jobs.driver.wake());
+      return record();
+    });
+  } else {
+    id = await record();
+    jobs.driver.wake();
+  }
+  return { id, deliver: () => deliverJob(strapi, id) };
 }
+
+/** Runs one outbox job now (see EnqueuedJob.deliver). */
+export async function deliverJob(strapi: Core.Strapi, id: number): Promise<void> {
+  try {
+    await jobsOf(strapi).runner.runNow(id);
+  } catch (error) {
+    // The claim itself failed (the database away): the job stays in the outbox for the runner.
+    strapi.log.error(`jobs: could not deliver #${id} now: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * At start-up: makes sure of the outbox table (the migration creates it; a database it never saw gets it here) and
+ * starts this instance's runner unless JOBS_WORKER=false.
+ */
+export async function startJobs(strapi: Core.Strapi): Promise<void> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createJobsTable } = require(
+    path.join(strapi.dirs.app.root, 'database', 'migrations', 'lib', 'jobs-table.js')
+  ) as { createJobsTable: (knex: unknown, schema: string | null) => Promise<void> };
+  await createJobsTable(strapi.db.connection, ownTableLocation(strapi.db, JOBS_TABLE).schema);
+  await jobsOf(strapi).driver.start();
+}
+
+/** At shut-down: no new claims; waits for the jobs running. */
+export async function stopJobs(strapi: Core.Strapi): Promise<void> {
+  const jobs = running.get(strapi);
+  running.delete(strapi);
+  await jobs?.driver.stop();
+}
+
+export type { JobSettings } from './settings';
+export type { JobRecord, JobStatus } from './outbox';

@@ -21,6 +21,8 @@ import {
   type SqlStatement,
 } from '../../../../../access/raw-sql';
 import { linkOf, tableOf } from '../../../../../database/tables';
+import { enqueue } from '../../../../../jobs';
+import { certificateIssue, certificateIssueKey } from '../../../../../jobs/certificate-issue';
 
 const LESSON = 'api::lesson.lesson';
 const COURSE = 'api::course.course';
@@ -387,13 +389,36 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
           { ...activity, progressPercent: progress.percent, now },
           enrollment.recorded
         );
-    const written = newlyCompletedLesson
-      ? await this.recordLesson(userId, newlyCompletedLesson, course.courseDocumentId, { completedAt: now }, write)
-      : write
-        ? (await runSql(strapi, write.sql, write.bindings)).rows.length
-        : 0;
-    if (!completes) return progress;
-    if (written !== 1) {
+    const writeAll = async () =>
+      newlyCompletedLesson
+        ? await this.recordLesson(userId, newlyCompletedLesson, course.courseDocumentId, { completedAt: now }, write)
+        : write
+          ? (await runSql(strapi, write.sql, write.bindings)).rows.length
+          : 0;
+    if (!completes) {
+      await writeAll();
+      return progress;
+    }
+    // The completion and the certificate job it causes commit together, or neither does.
+    const { written, certificate } = await strapi.db.transaction(async () => {
+      const rows = await writeAll();
+      const job =
+        rows === 1
+          ? await enqueue(
+              strapi,
+              certificateIssue,
+              {
+                userId,
+                courseDocumentId: course.courseDocumentId,
+                completedAt: now.toISOString(),
+                progressPercent: progress.percent,
+              },
+              { key: certificateIssueKey(userId, course.courseDocumentId) }
+            )
+          : null;
+      return { written: rows, certificate: job };
+    });
+    if (written !== 1 || !certificate) {
       // Completed (or cancelled) meanwhile by another request: only the activity is this one's to record.
       await enrollments(strapi).recordActivity(
         enrollment.id,
@@ -402,8 +427,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       );
       return progress;
     }
-    // One event; certificates and notifications subscribe to it rather than being called from here.
-    // Awaited so the certificate exists when the completing request answers.
+    // The contract: the certificate exists when the completing request answers. Should it fail, the job runner
+    // tries again later.
+    await certificate.deliver();
+    // For whoever listens in this process; the durable consequences are jobs.
     await strapi.eventHub.emit('lyceum.course.completed', {
       userId,
       courseDocumentId: course.courseDocumentId,

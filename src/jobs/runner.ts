@@ -1,0 +1,160 @@
+import { hostname } from 'os';
+import { randomBytes } from 'crypto';
+import type { Core } from '@strapi/strapi';
+import { claimJobs, deleteDoneBefore, markDone, markFailed, type ClaimedJob } from './outbox';
+import { afterFailure, type JobSettings } from './settings';
+
+/** How a job kind's handler is found by type (src/jobs/index.ts keeps the registry). */
+export type HandlerLookup = (type: string) => ((strapi: Core.Strapi, payload: unknown) => Promise<void>) | undefined;
+
+/** What runs the outbox's jobs: the database-polling runner here, BullMQ when REDIS_URL is set (bullmq-driver.ts). */
+export interface JobDriver {
+  /** Begins taking jobs (a worker instance only). */
+  start(): Promise<void>;
+  /** A job was committed: look for it now rather than at the next poll. */
+  wake(): void;
+  /** Stops taking jobs and waits for the ones running. */
+  stop(): Promise<void>;
+}
+
+const CLEAN_UP_EVERY_MS = 3_600_000;
+
+/**
+ * Claims and runs jobs: `runNow` for one job (delivery inline, and the drivers' workers), and a polling loop for the
+ * database driver. Delivery is at least once: a worker that dies mid-job leaves it running until its lease runs
+ * out, then another claims it and runs it again, so handlers are idempotent.
+ */
+export class JobRunner implements JobDriver {
+  readonly workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  private readonly running = new Map<number, Promise<void>>();
+  private pollTimer: NodeJS.Timeout | null = null;
+  private cleanUpTimer: NodeJS.Timeout | null = null;
+  private isPolling = false;
+  private isStarted = false;
+  private isStopped = false;
+
+  constructor(
+    private readonly strapi: Core.Strapi,
+    private readonly settings: JobSettings,
+    private readonly handlerOf: HandlerLookup,
+    private readonly now: () => number = Date.now
+  ) {}
+
+  async start(): Promise<void> {
+    if (this.isStarted || !this.settings.isWorker) return;
+    this.isStarted = true;
+    await this.cleanUp();
+    this.cleanUpTimer = setInterval(() => void this.cleanUp(), CLEAN_UP_EVERY_MS);
+    this.cleanUpTimer.unref();
+    this.schedulePoll(0);
+  }
+
+  wake(): void {
+    if (this.isStarted && !this.isStopped) this.schedulePoll(0);
+  }
+
+  async stop(): Promise<void> {
+    this.isStopped = true;
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    if (this.cleanUpTimer) clearInterval(this.cleanUpTimer);
+    this.pollTimer = null;
+    this.cleanUpTimer = null;
+    await Promise.allSettled([...this.running.values()]);
+  }
+
+  /**
+   * Runs job `id` now if it is due and free; when this process is running it already, waits for that run. A job
+   * another instance holds is left to it.
+   */
+  async runNow(id: number): Promise<void> {
+    const inFlight = this.running.get(id);
+    if (inFlight) return inFlight;
+    if (this.isStopped) return;
+    const [job] = await claimJobs(this.strapi, {
+      workerId: this.workerId,
+      now: this.now(),
+      leaseMs: this.settings.leaseMs,
+      limit: 1,
+      onlyId: id,
+    });
+    if (job) return this.track(job);
+    return this.running.get(id);
+  }
+
+  /** One round of the polling loop: claims what fits in the free slots and runs it. */
+  async poll(): Promise<number> {
+    const free = this.settings.concurrency - this.running.size;
+    if (free <= 0 || this.isStopped) return 0;
+    const jobs = await claimJobs(this.strapi, {
+      workerId: this.workerId,
+      now: this.now(),
+      leaseMs: this.settings.leaseMs,
+      limit: free,
+    });
+    for (const job of jobs) void this.track(job);
+    return jobs.length;
+  }
+
+  async cleanUp(): Promise<void> {
+    try {
+      await deleteDoneBefore(this.strapi, this.now() - this.settings.keepDoneMs);
+    } catch (error) {
+      this.strapi.log.warn(`jobs: clean-up failed: ${(error as Error).message}`);
+    }
+  }
+
+  private schedulePoll(delayMs: number): void {
+    if (this.isStopped) return;
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    this.pollTimer = setTimeout(() => void this.pollLoop(), delayMs);
+    this.pollTimer.unref();
+  }
+
+  private async pollLoop(): Promise<void> {
+    this.pollTimer = null;
+    if (this.isPolling || this.isStopped) return;
+    this.isPolling = true;
+    let claimed = 0;
+    try {
+      claimed = await this.poll();
+    } catch (error) {
+      // The database away for a moment (a restart, a failover): the next poll tries again.
+      if (!this.isStopped) this.strapi.log.warn(`jobs: poll failed: ${(error as Error).message}`);
+    } finally {
+      this.isPolling = false;
+    }
+    // A full batch: there may be more due at once. Otherwise wait for the next poll, or a wake.
+    if (!this.pollTimer) this.schedulePoll(claimed > 0 ? 0 : this.settings.pollMs);
+  }
+
+  private track(job: ClaimedJob): Promise<void> {
+    const run = this.execute(job).finally(() => {
+      this.running.delete(job.id);
+      this.wake();
+    });
+    this.running.set(job.id, run);
+    return run;
+  }
+
+  private async execute(job: ClaimedJob): Promise<void> {
+    try {
+      // Leases that ran out again and again: the job takes its worker down with it. Not run another time.
+      if (job.attempts > job.maxAttempts) throw new Error(`its worker stopped during each of ${job.maxAttempts} attempts`);
+      const handler = this.handlerOf(job.type);
+      if (!handler) throw new Error(`no handler for job type ${job.type} in this instance`);
+      await handler(this.strapi, JSON.parse(job.payload) as unknown);
+      await markDone(this.strapi, job.id, this.now());
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const next = afterFailure(job.attempts, job.maxAttempts, this.now(), this.settings);
+      const outcome = next.status === 'dead' ? 'dead' : `retried at ${new Date(next.runAt).toISOString()}`;
+      this.strapi.log.error(`jobs: ${job.type} #${job.id} failed (attempt ${job.attempts}, ${outcome}): ${message}`);
+      try {
+        await markFailed(this.strapi, { id: job.id, workerId: this.workerId, error: message, now: this.now(), next });
+      } catch (markError) {
+        // The lease runs out and another attempt follows.
+        this.strapi.log.error(`jobs: could not record the failure of #${job.id}: ${(markError as Error).message}`);
+      }
+    }
+  }
+}
