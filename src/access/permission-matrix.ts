@@ -116,6 +116,8 @@ const MESSAGING = [
   'plugin::messaging.comments.hide',
 ];
 const NOTIFICATION_BROADCAST = ['plugin::messaging.notifications.broadcast'];
+// The job runner's dead letters: seen and retried by admins only.
+const JOB_ADMINISTRATION = ['api::jobs.jobs.list', 'api::jobs.jobs.retry'];
 
 const student = [
   ...AUTH_FOR_EVERYONE,
@@ -135,7 +137,7 @@ export const PERMISSION_MATRIX: Record<RoleType, string[]> = {
   public: [...AUTH_FOR_EVERYONE, ...CATALOG, ...PUBLIC_PLUGIN_READS, ...COMMUNITY_PUBLIC],
   student,
   teacher,
-  admin: [...teacher, ...SITE_EDITING, ...USER_MANAGEMENT, ...FILE_LIBRARY, ...NOTIFICATION_BROADCAST],
+  admin: [...teacher, ...SITE_EDITING, ...USER_MANAGEMENT, ...FILE_LIBRARY, ...NOTIFICATION_BROADCAST, ...JOB_ADMINISTRATION],
 };
 
 export const ROLE_NAMES: Record<RoleType, { name: string; description: string }> = {

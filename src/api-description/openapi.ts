@@ -6,6 +6,7 @@ import { blogRoutes } from './paths/blog';
 import { certificateRoutes } from './paths/certificates';
 import { communityRoutes } from './paths/community';
 import { enrollmentRoutes } from './paths/enrollment';
+import { jobRoutes } from './paths/jobs';
 import { messagingRoutes } from './paths/messaging';
 import { profileRoutes } from './paths/profile';
 import { progressRoutes } from './paths/progress';
@@ -23,6 +24,7 @@ export const LYCEUM_ROUTES: RouteDescription[] = [
   ...communityRoutes,
   ...messagingRoutes,
   ...blogRoutes,
+  ...jobRoutes,
 ];
 
 export const DOCUMENT_VERSION = '1.0.0';

@@ -154,6 +154,11 @@ export async function startJobs(strapi: Core.Strapi): Promise<void> {
   await jobsOf(strapi).driver.start();
 }
 
+/** Asks this instance's runner to look for due jobs now (after a retry, say). */
+export function wakeJobs(strapi: Core.Strapi): void {
+  jobsOf(strapi).driver.wake();
+}
+
 /** At shut-down: no new claims; waits for the jobs running. */
 export async function stopJobs(strapi: Core.Strapi): Promise<void> {
   const jobs = running.get(strapi);
