@@ -82,16 +82,15 @@ afterAll(stopLyceum);
 
 describe('the outbox', () => {
   test('a job recorded in a rolled-back transaction never runs; one in a committed transaction runs once', async () => {
-    let rolledBackId = 0;
     await expect(
       app.strapi.db.transaction(async () => {
-        rolledBackId = (await jobs.enqueue(app.strapi, recorded, { n: 1 })).id;
+        await jobs.enqueue(app.strapi, recorded, { n: 1 });
         throw new Error('the change failed');
       })
     ).rejects.toThrow('the change failed');
     const committed = await app.strapi.db.transaction(() => jobs.enqueue(app.strapi, recorded, { n: 2 }));
     await until(async () => (await row(committed.id))?.status === 'done', 'the committed job');
-    expect(await row(rolledBackId)).toBeUndefined();
+    expect(await countRows('payload = ?', ['{"n":1}'])).toBe(0);
     expect(effects).toEqual([2]);
     expect(await row(committed.id)).toMatchObject({ attempts: 1, last_error: null });
   });
