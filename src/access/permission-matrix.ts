@@ -137,7 +137,14 @@ export const PERMISSION_MATRIX: Record<RoleType, string[]> = {
   public: [...AUTH_FOR_EVERYONE, ...CATALOG, ...PUBLIC_PLUGIN_READS, ...COMMUNITY_PUBLIC],
   student,
   teacher,
-  admin: [...teacher, ...SITE_EDITING, ...USER_MANAGEMENT, ...FILE_LIBRARY, ...NOTIFICATION_BROADCAST, ...JOB_ADMINISTRATION],
+  admin: [
+    ...teacher,
+    ...SITE_EDITING,
+    ...USER_MANAGEMENT,
+    ...FILE_LIBRARY,
+    ...NOTIFICATION_BROADCAST,
+    ...JOB_ADMINISTRATION,
+  ],
 };
 
 export const ROLE_NAMES: Record<RoleType, { name: string; description: string }> = {

@@ -59,6 +59,10 @@ export function defineJob<Payload>(type: string, run: Handler<Payload>): JobKind
 
 export const jobKind = (type: string): JobKind<unknown> | undefined => kinds.get(type) as JobKind<unknown> | undefined;
 
+/** The handler of a job type in this process, if one was given (what a runner calls). */
+export const jobHandler = (type: string): Handler<unknown> | undefined =>
+  handlers.get(type) as Handler<unknown> | undefined;
+
 export interface EnqueueOptions {
   /** Idempotency key: a second job with the same type and key is not added. */
   key?: string;
@@ -90,7 +94,7 @@ function jobsOf(strapi: Core.Strapi): Jobs {
   let jobs = running.get(strapi);
   if (!jobs) {
     const settings = jobSettings();
-    const runner = new JobRunner(strapi, settings, (type) => handlers.get(type) as Handler<unknown> | undefined);
+    const runner = new JobRunner(strapi, settings, jobHandler);
     jobs = { settings, runner, driver: runner };
     running.set(strapi, jobs);
   }

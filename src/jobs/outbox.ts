@@ -128,7 +128,13 @@ export async function markDone(strapi: Core.Strapi, id: number, now: number): Pr
  */
 export async function markFailed(
   strapi: Core.Strapi,
-  failure: { id: number; workerId: string; error: string; now: number; next: { status: 'pending'; runAt: number } | { status: 'dead' } }
+  failure: {
+    id: number;
+    workerId: string;
+    error: string;
+    now: number;
+    next: { status: 'pending'; runAt: number } | { status: 'dead' };
+  }
 ): Promise<void> {
   const error = failure.error.slice(0, 2000);
   if (failure.next.status === 'dead') {

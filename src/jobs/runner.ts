@@ -139,7 +139,8 @@ export class JobRunner implements JobDriver {
   private async execute(job: ClaimedJob): Promise<void> {
     try {
       // Leases that ran out again and again: the job takes its worker down with it. Not run another time.
-      if (job.attempts > job.maxAttempts) throw new Error(`its worker stopped during each of ${job.maxAttempts} attempts`);
+      if (job.attempts > job.maxAttempts)
+        throw new Error(`its worker stopped during each of ${job.maxAttempts} attempts`);
       const handler = this.handlerOf(job.type);
       if (!handler) throw new Error(`no handler for job type ${job.type} in this instance`);
       await handler(this.strapi, JSON.parse(job.payload) as unknown);

@@ -4,9 +4,9 @@ import { factories, type TestUser } from '../helpers/factories';
 import { startLyceum, stopLyceum, type TestApp } from '../helpers/strapi';
 
 /**
- * Kill tests: a worker process dies by SIGKILL (no clean-up of any kind) between the commit of a course completion
- * and the delivery of its certificate job, or in the middle of that job. Another instance on the same database
- * takes the job over once its lease runs out, and the effect happens exactly once: one certificate, one
+ * Kill tests: a Lyceum process dies by SIGKILL (no clean-up of any kind) between the commit of a course completion
+ * and the delivery of its certificate job, or in the middle of that job. Another instance on the same database (the
+ * test's own) takes the job over once its lease runs out, and the effect happens exactly once: one certificate, one
  * "certificate issued" notification.
  */
 let app: TestApp;
@@ -103,14 +103,24 @@ function completeThrough(instance: Instance, student: TestUser, lesson: string) 
   }).catch(() => undefined);
 }
 
+/**
+ * Another worker takes the job over: this test's own instance, through a runner of its own (the modules the running
+ * Strapi uses, from dist/), once the dead worker's lease has run out.
+ */
 async function takeOver(student: TestUser, courseDocumentId: string) {
-  const worker = await startInstance({ JOBS_WORKER: 'true', JOBS_POLL_MS: '100' });
-  await until(
-    async () => (await certificateJob(student.id, courseDocumentId))?.status === 'done',
-    'the certificate job to be done'
-  );
-  worker.child.kill('SIGTERM');
-  await worker.exited;
+  const fromDist = <Module>(file: string): Module => require(path.join(process.cwd(), 'dist', 'src', 'jobs', file));
+  const jobs = fromDist<typeof import('../../src/jobs')>('index.js');
+  const { JobRunner } = fromDist<typeof import('../../src/jobs/runner')>('runner.js');
+  const { jobSettings } = fromDist<typeof import('../../src/jobs/settings')>('settings.js');
+  const runner = new JobRunner(app.strapi, jobSettings(process.env), jobs.jobHandler);
+  try {
+    await until(async () => {
+      await runner.poll();
+      return (await certificateJob(student.id, courseDocumentId))?.status === 'done';
+    }, 'the certificate job to be done');
+  } finally {
+    await runner.stop();
+  }
 }
 
 test('killed between the commit and the delivery: the next worker issues the one certificate', async () => {

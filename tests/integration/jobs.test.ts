@@ -127,8 +127,10 @@ describe('the outbox', () => {
     const job = await jobs.enqueue(app.strapi, slow, {}, { runAt: new Date(Date.now() + 3_600_000) });
     const settings = jobSettings(process.env);
     const later = () => Date.now() + 7_200_000;
-    const runners = [1, 2].map(() => new JobRunner(app.strapi, settings, (type) => jobs.jobKind(type)?.run, later));
-    const racing = Promise.all(runners.flatMap((runner) => [runner.runNow(job.id), runner.poll(), runner.runNow(job.id)]));
+    const runners = [1, 2].map(() => new JobRunner(app.strapi, settings, jobs.jobHandler, later));
+    const racing = Promise.all(
+      runners.flatMap((runner) => [runner.runNow(job.id), runner.poll(), runner.runNow(job.id)])
+    );
     await until(() => slowRuns > 0, 'the slow job to start');
     releaseSlow();
     await racing;
