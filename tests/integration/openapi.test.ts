@@ -161,8 +161,11 @@ describe('the OpenAPI document', () => {
     // Lyceum's own routes: every local plugin's, and the profile route its users-permissions extension adds.
     const localPlugins = fs
       .readdirSync(path.join(process.cwd(), 'src', 'plugins'))
-      .filter((name) => fs.existsSync(path.join(process.cwd(), 'src', 'plugins', name, 'tsconfig.json')));
+      .filter((name) => fs.existsSync(path.join(process.cwd(), 'src', 'plugins', name, 'strapi-server.js')));
     const served: string[] = ['PUT /users/me'];
+    // The app's own routes beyond content types: the job outbox's.
+    for (const file of Object.values((app.strapi as any).apis.jobs.routes) as Array<{ routes: any[] }>)
+      for (const route of file.routes) served.push(routeKey(route.method, route.path));
     for (const name of localPlugins) {
       for (const route of (app.strapi.plugins as any)[name].routes?.['content-api']?.routes ?? [])
         served.push(routeKey(route.method, route.path));
@@ -644,6 +647,18 @@ describe('real answers match the document', () => {
       'POST',
       broadcastPath
     );
+
+    // The job outbox (admins): a page of every status, a bad status, an unknown job, a job that is not dead.
+    const jobs = await app.request.get('/api/jobs').set(admin.auth);
+    expectMatchesSpec(jobs, 'GET', '/jobs');
+    expectMatchesSpec(await app.request.get('/api/jobs?status=lost').set(admin.auth), 'GET', '/jobs');
+    expectMatchesSpec(await app.request.post('/api/jobs/999999/retry').set(admin.auth), 'POST', '/jobs/:id/retry');
+    if (jobs.body.data[0])
+      expectMatchesSpec(
+        await app.request.post(`/api/jobs/${jobs.body.data[0].id}/retry`).set(admin.auth),
+        'POST',
+        '/jobs/:id/retry'
+      );
 
     const sendPath = '/conversations/:userId/messages';
     expectBodyAllowed('POST', sendPath, { body: 'A question about lesson 1' });
