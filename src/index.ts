@@ -7,6 +7,7 @@ import { useRedisWhenConfigured, type RedisCache } from './cache/redis-provider'
 import { cachePluginRoutes } from './cache/routes';
 import { useLocalProvider } from './cache/response-store';
 import { configureAccountMail } from './bootstrap/auth-mail';
+import { sendMailThroughJobs } from './mail/mail-job';
 import { ensureLocales } from './bootstrap/locales';
 import { ensureQueryIndexes } from './bootstrap/query-indexes';
 import { applyQuizLayouts } from './bootstrap/quiz-layout';
@@ -63,6 +64,7 @@ export default {
     watchSessions(strapi);
     rememberAdvancedSettings(strapi);
     await configureAccountMail(strapi);
+    sendMailThroughJobs(strapi);
     await configureOAuthProviders(strapi);
     schedulePublishing(strapi);
     await registerCourseTeacherCondition(strapi);

@@ -18,10 +18,7 @@ export default factories.createCoreController(ANNOUNCEMENT, ({ strapi }) => ({
       ? await findCourseOfContent(strapi, ANNOUNCEMENT, created.documentId)
       : null;
     if (courseDocumentId) {
-      await strapi
-        .plugin('community')
-        ?.service('announcements')
-        .notifyStudents(courseDocumentId, { title: created.title, body: created.body }, caller.userId);
+      await strapi.plugin('community')?.service('announcements').announce(courseDocumentId, created, caller.userId);
     }
     return response;
   },

@@ -1,5 +1,7 @@
+import { createHash } from 'crypto';
 import { createId } from '@paralleldrive/cuid2';
 import { factories } from '@strapi/strapi';
+import { sendMail } from '../../../mail/mail-job';
 import { isPostgres, runSql } from '../../../access/raw-sql';
 import { linkOf, tableOf } from '../../../database/tables';
 
@@ -26,6 +28,8 @@ export interface NotificationMessage {
 }
 
 type NotificationRow = { type: NotificationType; title: string | null; body: string | null; link: string | null };
+/** A user to notify and the documentId their notice gets. */
+type Recipient = { userId: number; documentId: string };
 /** A recipient who asked for email copies. */
 type Subscriber = { email: string; blocked: boolean | null };
 
@@ -35,6 +39,10 @@ type Subscriber = { email: string; blocked: boolean | null };
  */
 const arrayLiteral = (values: ReadonlyArray<string | number>) =>
   `{${values.map((value) => JSON.stringify(String(value))).join(',')}}`;
+
+/** A notice's documentId from its delivery and user: lowercase letters and digits, like a generated one. */
+const noticeDocumentId = (deliveryKey: string, userId: number) =>
+  `n${createHash('sha256').update(`${deliveryKey}\n${userId}`).digest('hex').slice(0, 23)}`;
 
 const clip = (value: string | null | undefined, length: number) => (value ? value.slice(0, length) : null);
 
@@ -50,11 +58,16 @@ export default factories.createCoreService(NOTIFICATION, ({ strapi }) => ({
 
   /**
    * The same message to many users in a few statements (a broadcast to a whole school must not be one
-   * query per user): rows and their user links in chunks, all in one transaction. On PostgreSQL a chunk is
-   * one statement that also answers who wants an email copy: a course completion notifies its student in
-   * one round trip.
+   * query per user): rows and their user links in chunks, and the email copies' jobs, all in one transaction
+   * (the caller's when there is one: a grade and its notice commit together). With a `deliveryKey` (a job
+   * delivering notices) each notice's documentId follows from the key and the user, so a retried delivery finds
+   * its notices already written and writes none again; the unique documentId settles two deliveries at once.
    */
-  async notifyMany(userIds: readonly number[], message: NotificationMessage): Promise<{ count: number }> {
+  async notifyMany(
+    userIds: readonly number[],
+    message: NotificationMessage,
+    options: { deliveryKey?: string } = {}
+  ): Promise<{ count: number }> {
     const recipients = [...new Set(userIds)];
     if (recipients.length === 0) return { count: 0 };
     const now = new Date();
@@ -64,26 +77,33 @@ export default factories.createCoreService(NOTIFICATION, ({ strapi }) => ({
       body: clip(message.body, 5000),
       link: clip(message.link, 500),
     };
+    const { deliveryKey } = options;
+    const documentIdOf = (userId: number) => (deliveryKey ? noticeDocumentId(deliveryKey, userId) : createId());
     const chunks = Array.from({ length: Math.ceil(recipients.length / CHUNK) }, (_, index) =>
       recipients.slice(index * CHUNK, (index + 1) * CHUNK)
     );
-    const subscribers: Subscriber[] = [];
-    const deliver = async () => {
-      for (const chunk of chunks)
+    await strapi.db.transaction(async () => {
+      if (
+        deliveryKey &&
+        (await strapi.db.query(NOTIFICATION).count({ where: { documentId: documentIdOf(recipients[0]) } })) > 0
+      )
+        return;
+      const subscribers: Subscriber[] = [];
+      for (const chunk of chunks) {
+        const recipientsWithIds = chunk.map((userId) => ({ userId, documentId: documentIdOf(userId) }));
         subscribers.push(
           ...(await (isPostgres(strapi)
-            ? this.insertWithStatement(chunk, row, now)
-            : this.insertWithQueryEngine(chunk, row, now)))
+            ? this.insertWithStatement(recipientsWithIds, row, now)
+            : this.insertWithQueryEngine(recipientsWithIds, row, now)))
         );
-    };
-    // One chunk is one statement on PostgreSQL, atomic by itself.
-    if (chunks.length === 1 && isPostgres(strapi)) await deliver();
-    else await strapi.db.transaction(deliver);
-    await this.sendEmailCopies(subscribers, message);
+      }
+      await this.sendEmailCopies(subscribers, message, deliveryKey);
+    });
     return { count: recipients.length };
   },
 
-  async insertWithStatement(userIds: number[], row: NotificationRow, now: Date): Promise<Subscriber[]> {
+  async insertWithStatement(recipients: Recipient[], row: NotificationRow, now: Date): Promise<Subscriber[]> {
+    const userIds = recipients.map((recipient) => recipient.userId);
     const link = linkOf(strapi, NOTIFICATION, 'user');
     const { rows } = await runSql<Subscriber>(
       strapi,
@@ -93,7 +113,7 @@ export default factories.createCoreService(NOTIFICATION, ({ strapi }) => ({
        linked AS (INSERT INTO ?? (??, ??) SELECT created.id, recipient.user_id FROM created JOIN recipient USING (document_id))
        SELECT email, blocked FROM ?? WHERE id = ANY(CAST(? AS integer[])) AND email_notifications = true`,
       [
-        arrayLiteral(userIds.map(() => createId())),
+        arrayLiteral(recipients.map((recipient) => recipient.documentId)),
         arrayLiteral(userIds),
         tableOf(strapi, NOTIFICATION),
         row.type,
@@ -114,10 +134,11 @@ export default factories.createCoreService(NOTIFICATION, ({ strapi }) => ({
   },
 
   /** SQLite: the rows, their links, then who wants a copy (in-process, so the round trips cost little). */
-  async insertWithQueryEngine(userIds: number[], row: NotificationRow, now: Date): Promise<Subscriber[]> {
+  async insertWithQueryEngine(recipients: Recipient[], row: NotificationRow, now: Date): Promise<Subscriber[]> {
+    const userIds = recipients.map((recipient) => recipient.userId);
     const link = linkOf(strapi, NOTIFICATION, 'user');
     const { ids } = await strapi.db.query(NOTIFICATION).createMany({
-      data: userIds.map(() => ({ ...row, readAt: null, publishedAt: now, documentId: createId() })),
+      data: recipients.map(({ documentId }) => ({ ...row, readAt: null, publishedAt: now, documentId })),
     });
     await runSql(strapi, `INSERT INTO ?? (??, ??) VALUES ${userIds.map(() => '(?, ?)').join(', ')}`, [
       link.table,
@@ -132,18 +153,16 @@ export default factories.createCoreService(NOTIFICATION, ({ strapi }) => ({
 
   /**
    * An email copy for the recipients who turned `emailNotifications` on (most users have it off, so a
-   * broadcast sends few mails). A failed mail is logged, never undoes the notice.
+   * broadcast sends few mails): one `mail.send` job each, recorded with the notices.
    */
-  async sendEmailCopies(subscribers: readonly Subscriber[], message: NotificationMessage) {
-    const email = strapi.plugin('email')?.service('email');
-    if (!email) return;
+  async sendEmailCopies(subscribers: readonly Subscriber[], message: NotificationMessage, deliveryKey?: string) {
     const text = [message.body, message.link ? `${message.link}` : null].filter(Boolean).join('\n\n') || message.title;
     for (const subscriber of subscribers.filter((user) => !user.blocked)) {
-      try {
-        await email.send({ to: subscriber.email, subject: clip(message.title, 200)!, text });
-      } catch (error) {
-        strapi.log.warn(`notifications: could not email a copy to a user: ${(error as Error).message}`);
-      }
+      await sendMail(
+        strapi,
+        { to: subscriber.email, subject: clip(message.title, 200)!, text },
+        deliveryKey ? { key: `notice-copy:${deliveryKey}:${subscriber.email}` } : {}
+      );
     }
   },
 }));

@@ -26,12 +26,6 @@ export default {
     await strapi.service('admin::permission').actionProvider.registerMany([LMS_PAGE_ACTIONS.enrollments.registration]);
   },
   bootstrap({ strapi }: { strapi: Core.Strapi }) {
-    strapi.eventHub.on('lyceum.enrollment.created', async (event: { userId: number; courseDocumentId: string }) => {
-      await strapi
-        .plugin('enrollment')
-        .service('enrollment-mail')
-        .sendEnrollmentConfirmation(event.userId, event.courseDocumentId);
-    });
     // Finished access turns into `expired` even when nobody reads it; reads already show it as expired.
     strapi.cron.add({
       'enrollment:expire-finished-access': {

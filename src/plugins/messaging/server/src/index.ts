@@ -1,11 +1,14 @@
+import { createId } from '@paralleldrive/cuid2';
 import type { Core } from '@strapi/strapi';
+import { enqueue } from '../../../../jobs';
+import { deliverUnlessInTransaction } from '../../../../notifications/notice-job';
 import commentsController from './controllers/comments';
 import messagesController from './controllers/messages';
 import notificationsController from './controllers/notifications';
 import routes from './routes';
 import comments from './services/comments';
 import messages from './services/messages';
-import notifications from './services/notifications';
+import notifications, { lessonNoticeJob } from './services/notifications';
 
 const LESSON = 'api::lesson.lesson';
 
@@ -28,32 +31,22 @@ export default {
         (context.action === 'publish' ||
           (['create', 'update'].includes(context.action) && context.params?.status === 'published'));
       if (!isPublishing) return next();
-      const wasPublished = context.action !== 'create' && (await hasPublishedRow(strapi, context.params?.documentId));
-      const result: any = await next();
-      const documentId = context.params?.documentId ?? result?.documentId;
-      if (!wasPublished && (await hasPublishedRow(strapi, documentId))) {
-        try {
-          await strapi.plugin('messaging').service('notifications').lessonPublished(documentId);
-        } catch (error) {
-          strapi.log.warn(`messaging: could not announce lesson ${documentId}: ${(error as Error).message}`);
-        }
-      }
+      // The publication and the job that tells the students commit together; the notice is written before the
+      // answer, as it always was.
+      const { result, notice } = await strapi.db.transaction(async () => {
+        const wasPublished = context.action !== 'create' && (await hasPublishedRow(strapi, context.params?.documentId));
+        const published: any = await next();
+        const documentId: string | undefined = context.params?.documentId ?? published?.documentId;
+        const isFirstPublication = !wasPublished && (await hasPublishedRow(strapi, documentId));
+        return {
+          result: published,
+          notice: isFirstPublication
+            ? await enqueue(strapi, lessonNoticeJob, { lessonDocumentId: documentId!, deliveryId: createId() })
+            : null,
+        };
+      });
+      await deliverUnlessInTransaction(strapi, notice);
       return result;
     });
-  },
-
-  bootstrap({ strapi }: { strapi: Core.Strapi }) {
-    strapi.eventHub.on(
-      'lyceum.certificate.issued',
-      async (event: { userId: number; certificateDocumentId: string; courseTitle: string }) => {
-        try {
-          await strapi.plugin('messaging').service('notifications').certificateIssued(event);
-        } catch (error) {
-          strapi.log.error(
-            `messaging: could not notify certificate ${event.certificateDocumentId}: ${(error as Error).message}`
-          );
-        }
-      }
-    );
   },
 };

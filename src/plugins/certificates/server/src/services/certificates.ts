@@ -8,6 +8,8 @@ import { renderCertificatePdf } from '../pdf/certificate-pdf';
 import { insertOnceWithLinks, runSql, toIsoOrNull } from '../../../../../access/raw-sql';
 import { linkOf, tableOf } from '../../../../../database/tables';
 import { rememberCourseStructure } from '../../../../../access/course-structure-cache';
+import { sendMail } from '../../../../../mail/mail-job';
+import { deliverUnlessInTransaction, sendNotices } from '../../../../../notifications/notice-job';
 
 const CERTIFICATE = 'plugin::certificates.certificate';
 const COURSE = 'api::course.course';
@@ -104,35 +106,45 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     if (!course) throw new errors.NotFoundError('Course not found');
 
     // A fixed statement: every course completion issues one. A new certificate changes no cached answer (an
-    // unknown code's 404 is never cached), so nothing is purged; a second issue finds the key taken.
-    const { row } = await insertOnceWithLinks(
-      strapi,
-      CERTIFICATE,
-      {
-        key,
-        code: newCertificateCode(),
-        status: 'issued',
-        issued_at: params.now,
-        student_name: user.full_name || user.username,
-        course_title: course.title,
-        teacher_names: course.teacherNames.join(', '),
-        final_percent: finalPercent,
-      },
-      { user: params.userId, course: course.publishedRowId },
-      params.now
-    );
-    if (!row) return { certificate: await strapi.db.query(CERTIFICATE).findOne({ where: { key } }), created: false };
-    const certificate = certificateFromRow(row);
-    // The mail goes out after the answer (notifyHolder logs its own failures): SMTP must not hold up the
-    // request that completed the course.
-    void this.notifyHolder({ email: user.email }, certificate);
-    // Others (in-app notifications) subscribe; certificates does not reach into them.
-    await strapi.eventHub.emit('lyceum.certificate.issued', {
-      userId: params.userId,
-      courseDocumentId: params.courseDocumentId,
-      certificateDocumentId: certificate.documentId,
-      courseTitle: certificate.courseTitle,
+    // unknown code's 404 is never cached), so nothing is purged; a second issue finds the key taken. The holder's
+    // mail and notice are jobs recorded with the certificate: only the issue that created it causes them, and a
+    // rolled-back issue causes neither.
+    const issued = await strapi.db.transaction(async () => {
+      const { row } = await insertOnceWithLinks(
+        strapi,
+        CERTIFICATE,
+        {
+          key,
+          code: newCertificateCode(),
+          status: 'issued',
+          issued_at: params.now,
+          student_name: user.full_name || user.username,
+          course_title: course.title,
+          teacher_names: course.teacherNames.join(', '),
+          final_percent: finalPercent,
+        },
+        { user: params.userId, course: course.publishedRowId },
+        params.now
+      );
+      if (!row) return null;
+      const certificate = certificateFromRow(row);
+      await this.notifyHolder({ email: user.email }, certificate);
+      const notice = await sendNotices(strapi, {
+        deliveryKey: `certificate-issued:${certificate.documentId}`,
+        userIds: [params.userId],
+        message: {
+          type: 'certificate_issued',
+          title: `Your certificate: ${certificate.courseTitle}`.slice(0, 200),
+          body: `You completed "${certificate.courseTitle}".`,
+          link: `/certificates/${certificate.documentId}`,
+        },
+      });
+      return { certificate, notice };
     });
+    if (!issued) return { certificate: await strapi.db.query(CERTIFICATE).findOne({ where: { key } }), created: false };
+    const { certificate, notice } = issued;
+    // The notice is readable when the completing request answers, as it always was; the mail is not waited for.
+    await deliverUnlessInTransaction(strapi, notice);
     return { certificate, created: true };
   },
 
@@ -175,26 +187,25 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     return { title: course.title, publishedRowId: published.length ? Number(course.id) : null, teacherNames };
   },
 
-  /** The holder hears about it by email; a mail failure never undoes the certificate. */
-  async notifyHolder(user: { email: string }, certificate: any) {
-    try {
-      await strapi
-        .plugin('email')
-        .service('email')
-        .send({
-          to: user.email,
-          subject: `Your certificate: ${certificate.courseTitle}`,
-          text: [
-            `Congratulations, ${certificate.studentName}!`,
-            `You completed "${certificate.courseTitle}".`,
-            `Anyone can check your certificate at ${this.verificationUrlFor(certificate.code)}`,
-          ].join('\n\n'),
-        });
-    } catch (error) {
-      strapi.log.warn(
-        `certificates: could not email certificate ${certificate.documentId}: ${(error as Error).message}`
-      );
-    }
+  /** The holder hears about it by email: a `mail.send` job, one per certificate. */
+  async notifyHolder(
+    user: { email: string },
+    certificate: { documentId: string; code: string; courseTitle: string; studentName: string }
+  ) {
+    if (!user.email) return;
+    await sendMail(
+      strapi,
+      {
+        to: user.email,
+        subject: `Your certificate: ${certificate.courseTitle}`,
+        text: [
+          `Congratulations, ${certificate.studentName}!`,
+          `You completed "${certificate.courseTitle}".`,
+          `Anyone can check your certificate at ${this.verificationUrlFor(certificate.code)}`,
+        ].join('\n\n'),
+      },
+      { key: `certificate-mail:${certificate.documentId}` }
+    );
   },
 
   /** POST /courses/:documentId/certificates { user }: owners and admins issue by hand; a second time is 409. */

@@ -5,9 +5,30 @@ import type { Caller } from '../../../../../access/roles';
 import { plainText } from '../../../../../content/rich-text';
 import type { Page } from '../rules/listing';
 import { publicName, publishedCourseRow } from '../queries/public-views';
+import { defineJob, enqueue, type EnqueuedJob } from '../../../../../jobs';
+import { deliverUnlessInTransaction } from '../../../../../notifications/notice-job';
 
 const ANNOUNCEMENT = 'api::announcement.announcement';
 const ENROLLMENT = 'plugin::enrollment.enrollment';
+
+export interface AnnouncementNews {
+  courseDocumentId: string;
+  announcementDocumentId: string;
+  title: string;
+  body: string;
+  authorId: number | null;
+}
+
+/**
+ * `announcement.notify-students`: one batched notice to the course's current members (found when the job runs),
+ * once per announcement however often the job is retried.
+ */
+export const announcementNoticeJob = defineJob<AnnouncementNews>(
+  'announcement.notify-students',
+  async (strapi, news) => {
+    await strapi.plugin('community').service('announcements').notifyStudents(news);
+  }
+);
 
 export const presentAnnouncement = (row: any, courseDocumentId: string) => ({
   documentId: row.documentId,
@@ -43,56 +64,87 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** Owners and admins post; the body arrives already sanitised. Enrolled students hear of it. */
   async create(caller: Caller, courseDocumentId: string, input: { title: string; body: string }) {
     await assertCanManageCourse(strapi, caller, courseDocumentId);
-    const created = await strapi.documents(ANNOUNCEMENT).create({
-      data: {
-        title: input.title,
-        body: input.body,
-        course: courseDocumentId,
-        author: caller.userId ?? undefined,
-      } as any,
+    // The announcement and the job that tells the students commit together.
+    const { row, news } = await strapi.db.transaction(async () => {
+      const created = await strapi.documents(ANNOUNCEMENT).create({
+        data: {
+          title: input.title,
+          body: input.body,
+          course: courseDocumentId,
+          author: caller.userId ?? undefined,
+        } as any,
+      });
+      const stored = await strapi.db.query(ANNOUNCEMENT).findOne({
+        where: { documentId: created.documentId },
+        populate: { author: { select: ['id', 'username', 'fullName'] } },
+      });
+      return { row: stored, news: await this.enqueueNews(courseDocumentId, stored, caller.userId) };
     });
-    const row = await strapi.db.query(ANNOUNCEMENT).findOne({
-      where: { documentId: created.documentId },
-      populate: { author: { select: ['id', 'username', 'fullName'] } },
-    });
-    await this.notifyStudents(courseDocumentId, row, caller.userId);
+    // Students read the notice as soon as the post is answered, as before jobs.
+    await deliverUnlessInTransaction(strapi, news);
     return presentAnnouncement(row, courseDocumentId);
   },
 
-  /** One batched notification to every current member of the course. A delivery failure does not undo the post. */
-  async notifyStudents(
+  /** Records the job that tells the course's students of an announcement (in the caller's transaction). */
+  enqueueNews(
     courseDocumentId: string,
-    announcement: { title: string; body: string },
+    announcement: { documentId: string; title: string; body: string },
+    authorId: number | null
+  ): Promise<EnqueuedJob> {
+    return enqueue(
+      strapi,
+      announcementNoticeJob,
+      {
+        courseDocumentId,
+        announcementDocumentId: announcement.documentId,
+        title: announcement.title,
+        body: announcement.body,
+        authorId,
+      },
+      { key: `announcement:${announcement.documentId}` }
+    );
+  },
+
+  /** The core announcement route's news: recorded and told now (its create is not this module's transaction). */
+  async announce(
+    courseDocumentId: string,
+    announcement: { documentId: string; title: string; body: string },
     authorId: number | null
   ) {
-    try {
-      const enrollments = strapi.plugin('enrollment').service('enrollments');
-      const now = new Date();
-      const rows = await strapi.db.query(ENROLLMENT).findMany({
-        where: { key: { $endsWith: `:${courseDocumentId}` }, status: { $in: ['active', 'completed'] } },
-        select: ['status', 'accessExpiresAt'],
-        populate: { user: { select: ['id'] } },
-      });
-      const userIds = rows
-        .filter(
-          (row: any) =>
-            row.user &&
-            row.user.id !== authorId &&
-            ['active', 'completed'].includes(enrollments.effectiveStatus(row, now))
-        )
-        .map((row: any) => row.user.id as number);
-      if (userIds.length === 0) return;
-      const course = await publishedCourseRow(strapi, courseDocumentId);
-      await strapi.service('api::notification.notification').notifyMany(userIds, {
+    await deliverUnlessInTransaction(strapi, await this.enqueueNews(courseDocumentId, announcement, authorId));
+  },
+
+  /**
+   * One batched notification to every current member of the course (the job's work). A failure throws, so the
+   * job is retried; the delivery key keeps a retry from notifying anyone twice.
+   */
+  async notifyStudents(news: AnnouncementNews) {
+    const enrollments = strapi.plugin('enrollment').service('enrollments');
+    const now = new Date();
+    const rows = await strapi.db.query(ENROLLMENT).findMany({
+      where: { key: { $endsWith: `:${news.courseDocumentId}` }, status: { $in: ['active', 'completed'] } },
+      select: ['status', 'accessExpiresAt'],
+      populate: { user: { select: ['id'] } },
+    });
+    const userIds = rows
+      .filter(
+        (row: any) =>
+          row.user &&
+          row.user.id !== news.authorId &&
+          ['active', 'completed'].includes(enrollments.effectiveStatus(row, now))
+      )
+      .map((row: any) => row.user.id as number);
+    if (userIds.length === 0) return;
+    const course = await publishedCourseRow(strapi, news.courseDocumentId);
+    await strapi.service('api::notification.notification').notifyMany(
+      userIds,
+      {
         type: 'new_announcement',
-        title: course ? `${course.title}: ${announcement.title}` : announcement.title,
-        body: plainText(announcement.body).slice(0, 500),
-        link: `/courses/${courseDocumentId}/announcements`,
-      });
-    } catch (error) {
-      strapi.log.error(
-        `community: could not notify students of news in ${courseDocumentId}: ${(error as Error).message}`
-      );
-    }
+        title: course ? `${course.title}: ${news.title}` : news.title,
+        body: plainText(news.body).slice(0, 500),
+        link: `/courses/${news.courseDocumentId}/announcements`,
+      },
+      { deliveryKey: `announcement:${news.announcementDocumentId}` }
+    );
   },
 });

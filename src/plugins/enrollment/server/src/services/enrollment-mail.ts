@@ -1,44 +1,61 @@
 import type { Core } from '@strapi/strapi';
 import { rememberCourseStructure } from '../../../../../access/course-structure-cache';
+import { defineJob } from '../../../../../jobs';
+import { sendMail } from '../../../../../mail/mail-job';
 
 const COURSE = 'api::course.course';
 const USER = 'plugin::users-permissions.user';
 
-/** The enrollment confirmation a student receives by email. A mail failure is logged, never raised. */
+export interface EnrollmentConfirmation {
+  userId: number;
+  courseDocumentId: string;
+  /** ISO time of this enrollment: a student who comes back later is confirmed again, a retry is not. */
+  enrolledAt: string;
+}
+
+/**
+ * `enrollment.confirmation-mail`: composes the confirmation when the job runs (the enrolling request reads neither
+ * the user nor the title for it) and hands it to `mail.send`, keyed by the enrollment so a retry sends one mail.
+ */
+export const enrollmentConfirmationJob = defineJob<EnrollmentConfirmation>(
+  'enrollment.confirmation-mail',
+  async (strapi, confirmation) => {
+    await strapi.plugin('enrollment').service('enrollment-mail').sendEnrollmentConfirmation(confirmation);
+  }
+);
+
+/** The enrollment confirmation a student receives by email. A failure throws, so the job is retried. */
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
-  async sendEnrollmentConfirmation(userId: number, courseDocumentId: string) {
-    try {
-      const [user, course] = await Promise.all([
-        strapi.db
-          .query(USER)
-          .findOne({ where: { id: userId }, select: ['email', 'username', 'fullName', 'preferredLocale'] }),
-        // Kept with the course structure: a popular course is joined many times a minute.
-        rememberCourseStructure(strapi, `course-title-for-mail:${courseDocumentId}`, () =>
-          strapi.db.query(COURSE).findOne({
-            where: { documentId: courseDocumentId, publishedAt: { $notNull: true } },
-            select: ['title', 'slug'],
-            orderBy: { locale: 'asc' },
-          })
-        ),
-      ]);
-      if (!user?.email || !course) return;
-      const publicUrl = (strapi.config.get('server.url') as string) || '';
-      await strapi
-        .plugin('email')
-        .service('email')
-        .send({
-          to: user.email,
-          subject: `You are enrolled: ${course.title}`,
-          text: [
-            `Hello ${user.fullName || user.username},`,
-            `you are enrolled in "${course.title}". Your lessons are waiting for you.`,
-            publicUrl ? `${publicUrl.replace(/\/+$/, '')}/courses/${course.slug ?? courseDocumentId}` : '',
-          ]
-            .filter(Boolean)
-            .join('\n\n'),
-        });
-    } catch (error) {
-      strapi.log.warn(`enrollment: could not email the confirmation to user ${userId}: ${(error as Error).message}`);
-    }
+  async sendEnrollmentConfirmation({ userId, courseDocumentId, enrolledAt }: EnrollmentConfirmation) {
+    const [user, course] = await Promise.all([
+      strapi.db
+        .query(USER)
+        .findOne({ where: { id: userId }, select: ['email', 'username', 'fullName', 'preferredLocale'] }),
+      // Kept with the course structure: a popular course is joined many times a minute.
+      rememberCourseStructure(strapi, `course-title-for-mail:${courseDocumentId}`, () =>
+        strapi.db.query(COURSE).findOne({
+          where: { documentId: courseDocumentId, publishedAt: { $notNull: true } },
+          select: ['title', 'slug'],
+          orderBy: { locale: 'asc' },
+        })
+      ),
+    ]);
+    if (!user?.email || !course) return;
+    const publicUrl = (strapi.config.get('server.url') as string) || '';
+    await sendMail(
+      strapi,
+      {
+        to: user.email,
+        subject: `You are enrolled: ${course.title}`,
+        text: [
+          `Hello ${user.fullName || user.username},`,
+          `you are enrolled in "${course.title}". Your lessons are waiting for you.`,
+          publicUrl ? `${publicUrl.replace(/\/+$/, '')}/courses/${course.slug ?? courseDocumentId}` : '',
+        ]
+          .filter(Boolean)
+          .join('\n\n'),
+      },
+      { key: `enrollment-confirmation:${userId}:${courseDocumentId}:${enrolledAt}` }
+    );
   },
 });

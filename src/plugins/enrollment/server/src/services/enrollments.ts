@@ -22,6 +22,8 @@ import {
 } from '../../../../../access/raw-sql';
 import { linkOf, tableOf } from '../../../../../database/tables';
 import { createId } from '@paralleldrive/cuid2';
+import { enrollmentConfirmationJob } from './enrollment-mail';
+import { enqueue } from '../../../../../jobs';
 
 const ENROLLMENT = 'plugin::enrollment.enrollment';
 const SEAT = 'plugin::enrollment.course-seat';
@@ -230,33 +232,44 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     await this.ensureSeatRow(courseDocumentId);
     try {
       if (!existing) {
-        const enrollment = await enrollNewStudent(strapi, {
-          userId,
-          courseDocumentId,
-          publishedRowId: course.publishedRowId,
-          capacity: course.capacity,
-          now,
+        // The confirmation mail is a job recorded with the enrollment: sent after the commit, never for a refusal.
+        const enrollment = await strapi.db.transaction(async () => {
+          const created = await enrollNewStudent(strapi, {
+            userId,
+            courseDocumentId,
+            publishedRowId: course.publishedRowId,
+            capacity: course.capacity,
+            now,
+          });
+          if (created) await this.confirmByMail(userId, courseDocumentId, now);
+          return created;
         });
         if (!enrollment) throw new Refusal('This course is full', 'course_full');
         // The course's studentsCount changed: cached course answers go.
         await strapi.eventHub.emit(WRITTEN_BY_STATEMENT, { uid: ENROLLMENT });
-        void strapi.eventHub.emit('lyceum.enrollment.created', { userId, courseDocumentId });
         return enrollment;
       }
-      const enrollment = await strapi.db.transaction(async ({ trx }) => {
+      return await strapi.db.transaction(async ({ trx }) => {
         const seatTaken = await takeSeat(strapi, trx, courseDocumentId, course.capacity);
         if (!seatTaken) throw new Refusal('This course is full', 'course_full');
         const record = await this.placeStudent(userId, courseDocumentId, course, existing, now);
         await syncStudentsCount(strapi, trx, courseDocumentId);
+        await this.confirmByMail(userId, courseDocumentId, now);
         return record;
       });
-      // Not awaited: the confirmation mail must not hold up (or fail) the enrollment itself.
-      void strapi.eventHub.emit('lyceum.enrollment.created', { userId, courseDocumentId });
-      return enrollment;
     } catch (error) {
       if (isUniqueViolation(error)) throw conflict('Already enrolled in this course', 'already_enrolled');
       throw error;
     }
+  },
+
+  /** Records the enrollment confirmation mail's job (in the enrollment's transaction); the request never waits for it. */
+  async confirmByMail(userId: number, courseDocumentId: string, enrolledAt: Date) {
+    await enqueue(strapi, enrollmentConfirmationJob, {
+      userId,
+      courseDocumentId,
+      enrolledAt: enrolledAt.toISOString(),
+    });
   },
 
   /** Brings a cancelled or expired enrollment back with its progress. */

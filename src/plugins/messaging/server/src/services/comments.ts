@@ -137,22 +137,23 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         });
       }
     }
-    const created = await strapi.db.query(COMMENT).create({
-      data: {
-        body: input.body,
-        author: caller.userId,
-        targetType: type,
-        targetDocumentId: documentId,
-        parent: parent?.id ?? null,
-        isHidden: false,
-        publishedAt: now,
-      },
-      select: COMMENT_FIELDS,
-      populate: { ...AUTHOR, parent: { select: ['documentId'] } },
-    });
-    if (parent?.author && parent.author.id !== caller.userId) {
-      try {
-        const name = created.author?.fullName || created.author?.username || 'Someone';
+    // The comment and the reply's notice (with its email copy's job) commit together.
+    const created = await strapi.db.transaction(async () => {
+      const comment = await strapi.db.query(COMMENT).create({
+        data: {
+          body: input.body,
+          author: caller.userId,
+          targetType: type,
+          targetDocumentId: documentId,
+          parent: parent?.id ?? null,
+          isHidden: false,
+          publishedAt: now,
+        },
+        select: COMMENT_FIELDS,
+        populate: { ...AUTHOR, parent: { select: ['documentId'] } },
+      });
+      if (parent?.author && parent.author.id !== caller.userId) {
+        const name = comment.author?.fullName || comment.author?.username || 'Someone';
         await strapi
           .plugin('messaging')
           .service('notifications')
@@ -160,12 +161,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
             type: 'comment_reply',
             title: `${name} replied to your comment`.slice(0, 200),
             body: null,
-            link: `/${type}s/${documentId}/comments#${created.documentId}`,
+            link: `/${type}s/${documentId}/comments#${comment.documentId}`,
           });
-      } catch (error) {
-        strapi.log.warn(`messaging: could not notify a reply: ${(error as Error).message}`);
       }
-    }
+      return comment;
+    });
     const [node] = buildCommentTree([created], { canSeeHidden: target.canModerate });
     return { ...node, parent: parent?.documentId ?? null };
   },

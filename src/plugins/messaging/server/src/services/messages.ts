@@ -78,14 +78,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const senderId = caller.userId!;
     const recipient = await this.findOtherUser(senderId, recipientId);
     await this.assertMayMessage(caller, recipientId);
-    const created = await strapi.db.query(MESSAGE).create({
-      data: { sender: senderId, recipient: recipientId, body, publishedAt: now },
-      select: MESSAGE_FIELDS,
-      populate: { sender: { select: PERSON_FIELDS }, recipient: { select: PERSON_FIELDS } },
-    });
-    const sender =
-      created.sender ?? (await strapi.db.query(USER).findOne({ where: { id: senderId }, select: PERSON_FIELDS }));
-    try {
+    // The message and the recipient's notice (with its email copy's job) commit together.
+    const created = await strapi.db.transaction(async () => {
+      const message = await strapi.db.query(MESSAGE).create({
+        data: { sender: senderId, recipient: recipientId, body, publishedAt: now },
+        select: MESSAGE_FIELDS,
+        populate: { sender: { select: PERSON_FIELDS }, recipient: { select: PERSON_FIELDS } },
+      });
+      const sender =
+        message.sender ?? (await strapi.db.query(USER).findOne({ where: { id: senderId }, select: PERSON_FIELDS }));
       await strapi
         .plugin('messaging')
         .service('notifications')
@@ -95,9 +96,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
           body: null,
           link: `/conversations/${senderId}`,
         });
-    } catch (error) {
-      strapi.log.warn(`messaging: could not notify user ${recipient.id} of a message: ${(error as Error).message}`);
-    }
+      return message;
+    });
     return presentMessage(created);
   },
 

@@ -3,6 +3,7 @@ import { errors } from '@strapi/utils';
 import { findCourseOfContent } from '../../../../../access/ownership';
 import type { Caller } from '../../../../../access/roles';
 import type { Audience } from '../rules/messaging-rules';
+import { defineJob } from '../../../../../jobs';
 
 const NOTIFICATION = 'api::notification.notification';
 const USER = 'plugin::users-permissions.user';
@@ -26,6 +27,17 @@ export interface NotificationMessage {
   link?: string | null;
 }
 
+/**
+ * `lesson.notify-students`: a lesson's first publication tells the course's current students. The recipients are
+ * found when the job runs; `deliveryId`, fixed when the publication enqueued it, makes a retry write no notice twice.
+ */
+export const lessonNoticeJob = defineJob<{ lessonDocumentId: string; deliveryId: string }>(
+  'lesson.notify-students',
+  async (strapi, { lessonDocumentId, deliveryId }) => {
+    await strapi.plugin('messaging').service('notifications').lessonPublished(lessonDocumentId, deliveryId);
+  }
+);
+
 export const presentNotification = (row: any) => ({
   id: row.id,
   documentId: row.documentId,
@@ -42,8 +54,12 @@ const FIELDS = ['id', 'documentId', 'type', 'title', 'body', 'link', 'readAt', '
 /** Reading, marking and broadcasting notifications; delivery itself is api::notification's `notifyMany`. */
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** The one door to delivery, so every event here lands in the same place (and gets the same email copy). */
-  async deliver(userIds: readonly number[], message: NotificationMessage): Promise<number> {
-    const { count } = await strapi.service(NOTIFICATION).notifyMany(userIds, message);
+  async deliver(
+    userIds: readonly number[],
+    message: NotificationMessage,
+    options: { deliveryKey?: string } = {}
+  ): Promise<number> {
+    const { count } = await strapi.service(NOTIFICATION).notifyMany(userIds, message, options);
     return count;
   },
 
@@ -141,7 +157,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   /** A lesson's first publication tells the course's students (later edits and re-publications do not). */
-  async lessonPublished(lessonDocumentId: string) {
+  async lessonPublished(lessonDocumentId: string, deliveryId: string) {
     const courseDocumentId = await findCourseOfContent(strapi, LESSON, lessonDocumentId);
     if (!courseDocumentId) return 0;
     const [lesson, course] = await Promise.all([
@@ -153,20 +169,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         .findOne({ where: { documentId: courseDocumentId }, select: ['title'], orderBy: { publishedAt: 'desc' } }),
     ]);
     const memberIds = await this.courseMemberIds(courseDocumentId);
-    return this.deliver(memberIds, {
-      type: 'new_lesson',
-      title: `New lesson in ${course?.title ?? 'your course'}`.slice(0, 200),
-      body: lesson?.title ?? null,
-      link: `/lessons/${lessonDocumentId}`,
-    });
-  },
-
-  async certificateIssued(event: { userId: number; certificateDocumentId: string; courseTitle: string }) {
-    return this.deliver([event.userId], {
-      type: 'certificate_issued',
-      title: `Your certificate: ${event.courseTitle}`.slice(0, 200),
-      body: `You completed "${event.courseTitle}".`,
-      link: `/certificates/${event.certificateDocumentId}`,
-    });
+    return this.deliver(
+      memberIds,
+      {
+        type: 'new_lesson',
+        title: `New lesson in ${course?.title ?? 'your course'}`.slice(0, 200),
+        body: lesson?.title ?? null,
+        link: `/lessons/${lessonDocumentId}`,
+      },
+      { deliveryKey: `lesson-published:${lessonDocumentId}:${deliveryId}` }
+    );
   },
 });
