@@ -89,7 +89,7 @@ export async function endSessionFamily(strapi: Core.Strapi, row: SessionRow): Pr
 /**
  * Whether each access token's session still exists is asked on every signed-in request, so the answer is kept
  * here: dropped at once on any write to sessions in this instance, and after SESSION_TTL_MS at the latest for a
- * logout handled by another instance (as long as the signed-in user is kept, src/access/authenticated-user-cache).
+ * logout handled by another instance (as long as the signed-in user is kept, src/strapi-patches/authenticated-user.ts).
  * A session that is gone is remembered too, so replaying a dead token costs no query.
  */
 const SESSION_TTL_MS = 30_000;
