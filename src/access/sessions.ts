@@ -1,7 +1,7 @@
 import { createRequire } from 'module';
 import { randomUUID } from 'crypto';
 import type { Core } from '@strapi/strapi';
-import createHttpError from 'http-errors';
+import { unauthorized } from '../errors/refusal';
 
 /**
  * Sign-in sessions of the Content API (users-permissions in refresh mode), kept by core's session manager in
@@ -159,12 +159,6 @@ export function watchSessions(strapi: Core.Strapi): void {
   });
 }
 
-/**
- * A 401 that keeps its message and `details.reason`: Strapi's route wrapper turns an UnauthorizedError thrown by a
- * controller into a bare "Unauthorized", but formats an HTTP error as it is.
- */
-const refusedRefresh = (message: string, reason: string) => createHttpError(401, message, { details: { reason } });
-
 type AuthenticatedUser = { id: number | string; blocked?: boolean | null } | null;
 const fetchUser = (strapi: Core.Strapi, userId: string): Promise<AuthenticatedUser> =>
   strapi
@@ -184,13 +178,13 @@ export async function assertRefreshAllowed(strapi: Core.Strapi, token: string): 
   if (!row || String(row.userId) !== claim.userId) return;
   if (row.status !== 'active') {
     await endSessionFamily(strapi, row);
-    throw refusedRefresh(
+    throw unauthorized(
       'This refresh token was already used: the session has ended, sign in again',
       'refresh_token_reused'
     );
   }
   const user = await fetchUser(strapi, claim.userId);
-  if (!user || user.blocked) throw refusedRefresh('Invalid refresh token', 'account_blocked');
+  if (!user || user.blocked) throw unauthorized('Invalid refresh token', 'account_blocked');
 }
 
 /**
