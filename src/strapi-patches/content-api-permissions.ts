@@ -65,8 +65,14 @@ export function withRememberedPermissions<Service extends PermissionService>(ser
   if (!isPatchOn('content-api-permissions')) return service;
   return {
     ...service,
-    findRolePermissions: (roleId: number) => remembered(`role:${roleId}`, () => service.findRolePermissions(roleId)),
-    findPublicPermissions: () => remembered('public', () => service.findPublicPermissions()),
+    findRolePermissions: withStock(
+      (roleId: number) => remembered(`role:${roleId}`, () => service.findRolePermissions(roleId)),
+      (roleId: number) => service.findRolePermissions(roleId)
+    ),
+    findPublicPermissions: withStock(
+      () => remembered('public', () => service.findPublicPermissions()),
+      () => service.findPublicPermissions()
+    ),
     toContentAPIPermission: (permission: { action: string }) => {
       let made = contentApiPermissions.get(permission);
       if (!made) {
