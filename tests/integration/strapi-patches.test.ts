@@ -48,7 +48,7 @@ describe('content-api-permissions: remembered permission reads and abilities', (
   test('the remembered ability allows and refuses exactly what a stock-built ability does', async () => {
     const service = permissionService();
     const engine = app.strapi.contentAPI.permissions.engine as unknown as {
-      generateAbility(permissions: unknown[]): Promise<{ can(action: string): boolean }>;
+      generateAbility: (permissions: unknown[]) => Promise<{ can(action: string): boolean }>;
     };
     for (const rows of [await service.findPublicPermissions(), []]) {
       const permissions = rows.map((row: { action: string }) => service.toContentAPIPermission(row));
@@ -128,8 +128,8 @@ describe('jwt-verify: remembered access-token checks', () => {
 describe('advanced-settings-store: the remembered users-permissions settings', () => {
   test('the value is the stock read, and a write through the store shows at once', async () => {
     const store = app.strapi.store as unknown as {
-      get(params: object): Promise<any>;
-      set(params: object): Promise<unknown>;
+      get: (params: object) => Promise<any>;
+      set: (params: object) => Promise<unknown>;
     };
     const stockGet = stock<(params: object) => Promise<any>>(store.get);
     const before = await store.get(ADVANCED);
