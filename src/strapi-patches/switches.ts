@@ -34,7 +34,8 @@ export function patchesOff(value: string | undefined = process.env.STRAPI_PATCHE
 /** Read at each call (cheap): the tests turn a patch off and on within one process. */
 export const isPatchOn = (name: PatchName): boolean => !patchesOff().has(name);
 
-const STOCK = Symbol('lyceum.stock');
+// Registered, not local: the tests load this module from src/ while Strapi runs it from dist/.
+const STOCK = Symbol.for('lyceum.stock');
 
 /** Marks a patched function with the stock one it replaces, so a test can call both with the same input. */
 export function withStock<Patched extends object>(patched: Patched, stock: unknown): Patched {
