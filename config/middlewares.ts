@@ -52,6 +52,8 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
   return [
     'global::request-log',
     'strapi::errors',
+    // Refusals (src/errors) in Strapi's error shape with their own status.
+    'global::refusals',
     'global::unauthenticated-as-401',
     {
       name: 'strapi::security',

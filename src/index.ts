@@ -12,9 +12,6 @@ import { ensureLocales } from './bootstrap/locales';
 import { ensureQueryIndexes } from './bootstrap/query-indexes';
 import { applyQuizLayouts } from './bootstrap/quiz-layout';
 import { configureOAuthProviders, registerYandexProvider } from './bootstrap/oauth-providers';
-import { forgetAuthenticatedUsersOnWrites, rememberAdvancedSettings } from './access/authenticated-user-cache';
-import { rememberContentApiAbilities } from './access/permission-cache';
-import { rememberApiTokenMisses } from './access/api-token-misses';
 import { watchSessions } from './access/sessions';
 import { applyPermissionMatrix } from './bootstrap/roles';
 import { registerGraphql } from './graphql';
@@ -22,11 +19,10 @@ import { computeReadingMinutesOnSave } from './blog/reading-minutes';
 import { schedulePublishing } from './blog/scheduled-publishing';
 import { fillMissingSlugs } from './content/slugs';
 import { validateWrites } from './content/validate-writes';
-import { refuseRelationsWithoutReadAccess } from './access/content-manager-relations';
 import { applyTextPolicy } from './content/text-policy';
 import { DEMO_ADMIN_PANEL_USERS, DEMO_PASSWORD, DEMO_USERS } from './demo/accounts';
 import { guardMediaFields } from './uploads/media-fields';
-import { buildStockMiddlewaresOnce } from './http/stock-middlewares';
+import { applyBootstrapPatches, applyRegisterPatches } from './strapi-patches';
 import { isDemoDataWanted, seedDemoDataOnce } from './demo/seed';
 import { startJobs, stopJobs } from './jobs';
 
@@ -39,8 +35,8 @@ export default {
     // after them read data both have passed.
     applyTextPolicy(strapi);
     validateWrites(strapi);
-    refuseRelationsWithoutReadAccess(strapi);
-    buildStockMiddlewaresOnce(strapi);
+    // Strapi's internals replaced or wrapped (src/strapi-patches, UPGRADE.md).
+    applyRegisterPatches(strapi);
     cachePluginRoutes(strapi);
     fillMissingSlugs(strapi);
     registerYandexProvider(strapi);
@@ -58,11 +54,8 @@ export default {
     await ensureQueryIndexes(strapi);
     await ensureLocales(strapi);
     await applyPermissionMatrix(strapi);
-    rememberContentApiAbilities(strapi);
-    rememberApiTokenMisses(strapi);
-    forgetAuthenticatedUsersOnWrites(strapi);
     watchSessions(strapi);
-    rememberAdvancedSettings(strapi);
+    applyBootstrapPatches(strapi);
     await configureAccountMail(strapi);
     sendMailThroughJobs(strapi);
     await configureOAuthProviders(strapi);

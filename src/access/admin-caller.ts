@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { TEACHER_ROLE_CODE } from '../bootstrap/admin-roles';
-import { Refusal } from './refusal';
+import { Refusal } from '../errors/refusal';
 import type { Caller } from './roles';
 
 const SUPER_ADMIN_CODE = 'strapi-super-admin';

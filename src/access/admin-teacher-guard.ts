@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { TEACHER_ROLE_CODE } from '../bootstrap/admin-roles';
 import { findCourseOfLesson } from './ownership';
-import { Refusal } from './refusal';
+import { Refusal } from '../errors/refusal';
 import { relationDocumentIds } from './relation-input';
 
 const COURSE_CONTENT = [

@@ -2,7 +2,7 @@ import { factories } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { findCourseOfContent, isCourseMemberOrManager, readableCourseDocumentIds } from './ownership';
 import { readPublishedOnly } from './publication';
-import { Refusal } from './refusal';
+import { Refusal } from '../errors/refusal';
 import { callerFrom } from './roles';
 
 type MembersOnlyUid = 'api::quiz.quiz' | 'api::assignment.assignment';

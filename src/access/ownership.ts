@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { Refusal } from './refusal';
+import { Refusal } from '../errors/refusal';
 import type { Caller } from './roles';
 
 const COURSE = 'api::course.course';

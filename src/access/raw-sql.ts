@@ -1,7 +1,8 @@
-import { createHash } from 'crypto';
 import type { Core } from '@strapi/strapi';
 import { createId } from '@paralleldrive/cuid2';
 import { linkOf, tableOf } from '../database/tables';
+import { isPatchOn } from '../strapi-patches/switches';
+import { runAsPreparedStatement } from '../strapi-patches/postgres-prepared-statements';
 
 /**
  * Hand-written statements for the few paths every student request takes (the enrollment and completed lessons
@@ -33,7 +34,8 @@ export interface SqlResult<Row> {
  * Runs one statement (`?` for values, `??` for identifiers), in the caller's transaction when there is one:
  * SQLite has one connection, so a statement beside the transaction would wait for it to end. On PostgreSQL,
  * outside a transaction, it runs as a named prepared statement: parsed and planned once per connection, where
- * an unnamed one costs PostgreSQL more to parse and plan than to execute.
+ * an unnamed one costs PostgreSQL more to parse and plan than to execute (src/strapi-patches/
+ * postgres-prepared-statements.ts, which reaches past knex to pg).
  */
 export async function runSql<Row = Record<string, unknown>>(
   strapi: Core.Strapi,
@@ -41,20 +43,9 @@ export async function runSql<Row = Record<string, unknown>>(
   bindings: readonly unknown[] = []
 ): Promise<SqlResult<Row>> {
   if (strapi.db.inTransaction()) return strapi.db.transaction(({ trx }) => viaKnex<Row>(trx, sql, bindings));
-  if (!isPostgres(strapi)) return viaKnex<Row>(strapi.db.connection, sql, bindings);
-  const { text, values } = toPostgres(sql, bindings);
-  const knex = strapi.db.connection as any;
-  const client = knex.client;
-  const connection = await client.acquireConnection();
-  // Whoever watches knex's queries (debug logging, the query-plan tests) sees these too.
-  if (knex.listenerCount('query') > 0)
-    client.emit('query', { sql: text, bindings: values, method: 'raw', __knexUid: connection.__knexUid });
-  try {
-    const result = await connection.query({ name: statementName(text), text, values });
-    return { rows: result.rows, count: result.rowCount ?? result.rows.length };
-  } finally {
-    await client.releaseConnection(connection);
-  }
+  if (!isPostgres(strapi) || !isPatchOn('postgres-prepared-statements'))
+    return viaKnex<Row>(strapi.db.connection, sql, bindings);
+  return runAsPreparedStatement<Row>(strapi, sql, bindings);
 }
 
 async function viaKnex<Row>(knex: any, sql: string, bindings: readonly unknown[]): Promise<SqlResult<Row>> {
@@ -63,40 +54,6 @@ async function viaKnex<Row>(knex: any, sql: string, bindings: readonly unknown[]
   if (Array.isArray(result)) return { rows: result, count: result.length };
   if (Array.isArray(result?.rows)) return { rows: result.rows, count: result.rowCount ?? result.rows.length };
   return { rows: [], count: Number(result?.changes ?? 0) };
-}
-
-/**
- * Statement texts are fixed per call site (a handful of column lists at most), so the names stay few. A name is
- * the text's hash: each plugin loads its own copy of this module, and one connection must never see one name
- * for two texts.
- */
-const statementNames = new Map<string, string>();
-const MAX_NAMED_STATEMENTS = 500;
-function statementName(text: string): string | undefined {
-  let name = statementNames.get(text);
-  if (!name && statementNames.size < MAX_NAMED_STATEMENTS) {
-    name = `lyceum_${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
-    statementNames.set(text, name);
-  }
-  return name;
-}
-
-/** `??` becomes a quoted identifier (schema.table split), `?` becomes `$n`; values stay bound. */
-function toPostgres(sql: string, bindings: readonly unknown[]): { text: string; values: unknown[] } {
-  const values: unknown[] = [];
-  let next = 0;
-  const text = sql.replace(/\?\??/g, (marker) => {
-    const binding = bindings[next++];
-    if (marker === '??')
-      return String(binding)
-        .split('.')
-        .map((part) => `"${part.replace(/"/g, '""')}"`)
-        .join('.');
-    values.push(binding);
-    return `$${values.length}`;
-  });
-  if (next !== bindings.length) throw new Error(`runSql: ${bindings.length} bindings for ${next} placeholders`);
-  return { text, values };
 }
 
 export const isPostgres = (strapi: Core.Strapi) => strapi.db.dialect.client === 'postgres';

@@ -1,19 +1,14 @@
-import { errors } from '@strapi/utils';
+import { fieldProblem, invalidFields } from '../errors/refusal';
 
 type RelationRef = string | { documentId?: unknown };
 
 const refToDocumentId = (ref: unknown, field: string): string => {
   const documentId = typeof ref === 'string' ? ref : (ref as { documentId?: unknown } | null)?.documentId;
   if (typeof documentId !== 'string' || documentId.length === 0 || documentId.length > 64) {
-    throw new errors.ValidationError(`${field} must name entries by documentId`, {
-      errors: [
-        {
-          path: [field],
-          message: 'Expected a documentId, { documentId }, or { connect | set: [...] }',
-          name: 'ValidationError',
-        },
-      ],
-    });
+    throw invalidFields(
+      [fieldProblem(field, 'Expected a documentId, { documentId }, or { connect | set: [...] }')],
+      `${field} must name entries by documentId`
+    );
   }
   return documentId;
 };
@@ -37,8 +32,4 @@ export function relationDocumentIds(value: unknown, field: string): string[] | u
     if ('disconnect' in shape) return [];
   }
   return [refToDocumentId(value, field)];
-}
-
-export function fieldError(field: string, message: string): errors.ValidationError {
-  return new errors.ValidationError(message, { errors: [{ path: [field], message, name: 'ValidationError' }] });
 }

@@ -1,7 +1,7 @@
 import { createRequire } from 'module';
 import { randomUUID } from 'crypto';
 import type { Core } from '@strapi/strapi';
-import createHttpError from 'http-errors';
+import { unauthorized } from '../errors/refusal';
 
 /**
  * Sign-in sessions of the Content API (users-permissions in refresh mode), kept by core's session manager in
@@ -89,7 +89,7 @@ export async function endSessionFamily(strapi: Core.Strapi, row: SessionRow): Pr
 /**
  * Whether each access token's session still exists is asked on every signed-in request, so the answer is kept
  * here: dropped at once on any write to sessions in this instance, and after SESSION_TTL_MS at the latest for a
- * logout handled by another instance (as long as the signed-in user is kept, src/access/authenticated-user-cache).
+ * logout handled by another instance (as long as the signed-in user is kept, src/strapi-patches/authenticated-user.ts).
  * A session that is gone is remembered too, so replaying a dead token costs no query.
  */
 const SESSION_TTL_MS = 30_000;
@@ -159,12 +159,6 @@ export function watchSessions(strapi: Core.Strapi): void {
   });
 }
 
-/**
- * A 401 that keeps its message and `details.reason`: Strapi's route wrapper turns an UnauthorizedError thrown by a
- * controller into a bare "Unauthorized", but formats an HTTP error as it is.
- */
-const refusedRefresh = (message: string, reason: string) => createHttpError(401, message, { details: { reason } });
-
 type AuthenticatedUser = { id: number | string; blocked?: boolean | null } | null;
 const fetchUser = (strapi: Core.Strapi, userId: string): Promise<AuthenticatedUser> =>
   strapi
@@ -184,13 +178,13 @@ export async function assertRefreshAllowed(strapi: Core.Strapi, token: string): 
   if (!row || String(row.userId) !== claim.userId) return;
   if (row.status !== 'active') {
     await endSessionFamily(strapi, row);
-    throw refusedRefresh(
+    throw unauthorized(
       'This refresh token was already used: the session has ended, sign in again',
       'refresh_token_reused'
     );
   }
   const user = await fetchUser(strapi, claim.userId);
-  if (!user || user.blocked) throw refusedRefresh('Invalid refresh token', 'account_blocked');
+  if (!user || user.blocked) throw unauthorized('Invalid refresh token', 'account_blocked');
 }
 
 /**

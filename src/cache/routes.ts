@@ -3,13 +3,13 @@ import { isPrivateRequest } from './config';
 import { purgeGeneration } from './generation';
 import { responseStoreOf } from './response-store';
 
-interface CacheRoute {
+export interface CacheRoute {
   path: string;
   method: string;
   maxAge: number;
 }
 
-interface PluginRoute {
+export interface PluginRoute {
   method: string;
   path: string;
   config?: { prefix?: string; middlewares?: unknown[]; policies?: unknown[] };
@@ -23,7 +23,7 @@ interface PluginRoute {
  */
 const earlyPaths = new WeakMap<Core.Strapi, RegExp[]>();
 
-function lookUpEarly(strapi: Core.Strapi, routePath: string) {
+export function lookUpEarly(strapi: Core.Strapi, routePath: string) {
   const pattern = routePath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z0-9_]+/g, '[^/]+');
   earlyPaths.set(strapi, [...(earlyPaths.get(strapi) ?? []), new RegExp(`^${pattern}/?$`)]);
 }
@@ -70,7 +70,7 @@ function contentTypeOfRoute(strapi: Core.Strapi, route: CacheRoute): string | un
 }
 
 /** Route middleware: anonymous GETs answered from the shared cache, successful answers stored. */
-function cachePublicResponse(strapi: Core.Strapi, route: CacheRoute) {
+export function cachePublicResponse(strapi: Core.Strapi, route: CacheRoute) {
   const uid = contentTypeOfRoute(strapi, route);
   return async (ctx: any, next: () => Promise<unknown>) => {
     if (isPrivateRequest(ctx)) {
@@ -107,7 +107,6 @@ function pluginContentApiRoutes(strapi: Core.Strapi): PluginRoute[] {
  */
 export function cachePluginRoutes(strapi: Core.Strapi): void {
   if (!strapi.plugin('rest-cache')) return;
-  useOwnLookupOnApiRoutes(strapi);
   const apiPrefix = strapi.config.get('api.rest.prefix', '/api') as string;
   const { strategy } = strapi.config.get('plugin::rest-cache') as {
     strategy: { contentTypes: Array<{ routes: CacheRoute[] }> };
@@ -121,24 +120,5 @@ export function cachePluginRoutes(strapi: Core.Strapi): void {
     if (!cacheRoute) continue;
     if (!route.config.middlewares?.length && !route.config.policies?.length) lookUpEarly(strapi, cacheRoute.path);
     route.config.middlewares = [...(route.config.middlewares ?? []), cachePublicResponse(strapi, cacheRoute)];
-  }
-}
-
-/** The plugin's recv, already placed on src/api routes by its register, swapped for the lookup above. */
-function useOwnLookupOnApiRoutes(strapi: Core.Strapi): void {
-  for (const api of Object.values(strapi.apis) as Array<{ routes?: Record<string, { routes?: PluginRoute[] }> }>) {
-    for (const router of Object.values(api.routes ?? {})) {
-      for (const route of router.routes ?? []) {
-        const middlewares = route.config?.middlewares;
-        if (!middlewares) continue;
-        const recv = middlewares.find((middleware: any) => middleware?.name === 'plugin::rest-cache.recv') as any;
-        if (!recv) continue;
-        if (middlewares.length === 1 && !route.config!.policies?.length)
-          lookUpEarly(strapi, recv.config.cacheRouteConfig.path);
-        route.config!.middlewares = middlewares.map((middleware: any) =>
-          middleware === recv ? cachePublicResponse(strapi, recv.config.cacheRouteConfig) : middleware
-        );
-      }
-    }
   }
 }

@@ -1,6 +1,13 @@
 import { GraphQLError } from 'graphql';
 import { graphqlLimits, operationProblem, type GraphqlLimits } from './limits';
-import { safeGraphqlError, type FormattedError } from './safe-errors';
+import {
+  graphqlCodeOf,
+  graphqlErrorOf,
+  safeGraphqlError,
+  withRefusalCode,
+  type FormattedError,
+} from '../errors/graphql';
+import { invalidFields } from '../errors/refusal';
 
 type Env = {
   (name: string, fallback?: string): string;
@@ -8,18 +15,11 @@ type Env = {
   bool: (name: string, fallback: boolean) => boolean;
 };
 
-/** A refusal before execution, shaped as Strapi's ValidationError is in GraphQL (BAD_USER_INPUT, 400). */
+/** A refusal before execution: the 400 Refusal as GraphQL shows it, and an HTTP 400 (nothing ran). */
 function refusal(problem: { path: string[]; message: string }): GraphQLError {
-  return new GraphQLError(problem.message, {
-    extensions: {
-      code: 'BAD_USER_INPUT',
-      http: { status: 400 },
-      error: {
-        name: 'ValidationError',
-        message: problem.message,
-        details: { errors: [{ path: problem.path, message: problem.message, name: 'ValidationError' }] },
-      },
-    },
+  const refused = invalidFields([{ path: problem.path, message: problem.message, name: 'ValidationError' }]);
+  return new GraphQLError(refused.message, {
+    extensions: { code: graphqlCodeOf(refused), http: { status: 400 }, error: graphqlErrorOf(refused) },
   });
 }
 
@@ -47,8 +47,9 @@ export const operationBounds = (limits: GraphqlLimits) => ({
 
 /**
  * Runs over every error of every answer, after Strapi's formatter gave it its code (FORBIDDEN,
- * BAD_USER_INPUT, STRAPI_*): see safe-errors.ts. A response hook rather than a second `formatError`, so
- * Strapi's own formatter stays as it ships.
+ * BAD_USER_INPUT, STRAPI_*): a Refusal gets the code of its status, then nothing may show the server's insides
+ * (src/errors/graphql.ts). A response hook rather than a second `formatError`, so Strapi's own formatter stays
+ * as it ships. Apollo formats `context.errors` in order, one formatted error each, so the two lists pair up.
  */
 export const safeErrors = {
   async requestDidStart() {
@@ -56,7 +57,11 @@ export const safeErrors = {
       async willSendResponse(context: any) {
         const body = context.response?.body;
         if (body?.kind === 'single' && Array.isArray(body.singleResult?.errors)) {
-          body.singleResult.errors = body.singleResult.errors.map((error: FormattedError) => safeGraphqlError(error));
+          const originals: readonly unknown[] = context.errors ?? [];
+          const paired = originals.length === body.singleResult.errors.length;
+          body.singleResult.errors = body.singleResult.errors.map((error: FormattedError, index: number) =>
+            safeGraphqlError(paired ? withRefusalCode(error, originals[index]) : error)
+          );
         }
       },
     };

@@ -1,6 +1,5 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import createHttpError from 'http-errors';
 import { documentIdParam, positiveIntegerParam } from '../access/params';
 import { callerFrom } from '../access/roles';
 import { attachTeacherProfiles } from '../api/course/profiles/teacher-profiles';
@@ -56,34 +55,15 @@ const typeDefs = `
   }
 `;
 
-/** A 409 from a service (already enrolled, already submitted) as a typed Strapi error GraphQL can format. */
-class ConflictError extends errors.ApplicationError {
-  constructor(message: string, details: unknown) {
-    super(message, details);
-    (this as { name: string }).name = 'ConflictError';
-  }
-}
-
-const asGraphqlError = (error: unknown): never => {
-  if (createHttpError.isHttpError(error) && error.status === 409)
-    throw new ConflictError(error.message, (error as any).details ?? {});
-  throw error;
-};
-
 type Resolver = (parent: unknown, args: any, context: any) => Promise<unknown>;
-/** Every resolver: the caller from the request state, and conflicts turned into typed errors. */
+/** Every resolver: the caller from the request state. Refusals reach the client through src/errors/graphql.ts. */
 const resolver =
   (
     strapi: Core.Strapi,
     run: (args: any, caller: ReturnType<typeof callerFrom>, strapi: Core.Strapi) => Promise<unknown>
   ): Resolver =>
-  async (_parent, args, context) => {
-    try {
-      return await run(args, callerFrom(context.state), strapi);
-    } catch (error) {
-      return asGraphqlError(error);
-    }
-  };
+  async (_parent, args, context) =>
+    run(args, callerFrom(context.state), strapi);
 
 const locale = (value: unknown) => (value === undefined || value === null ? undefined : String(value));
 

@@ -6,8 +6,8 @@ import {
   findCourseOfLesson,
   type CourseContentUid,
 } from '../access/ownership';
-import { fieldError, relationDocumentIds } from '../access/relation-input';
-import { Refusal } from '../access/refusal';
+import { relationDocumentIds } from '../access/relation-input';
+import { invalidField, Refusal } from '../errors/refusal';
 import { callerFrom } from '../access/roles';
 
 interface Config {
@@ -24,24 +24,24 @@ async function coursesNamedByBody(strapi: Core.Strapi, uid: CourseContentUid, da
   const courseIds = relationDocumentIds(data.course, 'course');
   if (courseIds) {
     touched = true;
-    if (courseIds.length > 1) throw fieldError('course', 'An entry belongs to one course');
+    if (courseIds.length > 1) throw invalidField('course', 'An entry belongs to one course');
     courseIds.forEach((id) => named.add(id));
   }
   if (uid === 'api::quiz.quiz') {
     const lessonIds = relationDocumentIds(data.lesson, 'lesson');
     if (lessonIds) {
       touched = true;
-      if (lessonIds.length > 1) throw fieldError('lesson', 'A quiz belongs to one lesson');
+      if (lessonIds.length > 1) throw invalidField('lesson', 'A quiz belongs to one lesson');
       for (const lessonId of lessonIds) {
         const lessonCourse = await findCourseOfLesson(strapi, lessonId);
-        if (lessonCourse === undefined) throw fieldError('lesson', 'No lesson has this documentId');
-        if (lessonCourse === null) throw fieldError('lesson', 'This lesson belongs to no course');
+        if (lessonCourse === undefined) throw invalidField('lesson', 'No lesson has this documentId');
+        if (lessonCourse === null) throw invalidField('lesson', 'This lesson belongs to no course');
         named.add(lessonCourse);
       }
     }
   }
   if (!touched) return undefined;
-  if (named.size > 1) throw fieldError('lesson', 'The lesson belongs to another course than the one named');
+  if (named.size > 1) throw invalidField('lesson', 'The lesson belongs to another course than the one named');
   return [...named];
 }
 
@@ -67,7 +67,7 @@ export default async (policyContext: any, config: Config, { strapi }: { strapi: 
   if (data !== null && typeof data === 'object' && !Array.isArray(data)) {
     const targets = await coursesNamedByBody(strapi, config.uid, data);
     if (targets === undefined && id === undefined) {
-      throw fieldError(
+      throw invalidField(
         config.uid === 'api::quiz.quiz' ? 'lesson' : 'course',
         'Name the course (or, for a quiz, the lesson) by documentId'
       );
@@ -76,7 +76,7 @@ export default async (policyContext: any, config: Config, { strapi }: { strapi: 
       try {
         await assertCanManageCourse(strapi, caller, courseDocumentId);
       } catch (error) {
-        if (error instanceof errors.NotFoundError) throw fieldError('course', 'No course has this documentId');
+        if (error instanceof errors.NotFoundError) throw invalidField('course', 'No course has this documentId');
         throw error;
       }
     }

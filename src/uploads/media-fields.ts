@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { callerFrom, isAdmin } from '../access/roles';
-import { Refusal } from '../access/refusal';
+import { forbidden } from '../errors/refusal';
 import { mediaKindOf, type MediaKind } from './content-type';
 import { nestedEntries, type NestedAttribute } from '../content/nested-entries';
 
@@ -183,13 +183,15 @@ export async function assertFilesAttachable(
     if (foreign.length) attached = await alreadyAttached();
     const refused = uses.filter((use) => filesOf(foreign, use).some((file) => !attached!.has(file.id)));
     if (refused.length) {
-      throw new Refusal('A file may be attached only by its uploader or by staff', 'not_file_owner', {
-        errors: refused.map((use) => ({
+      throw forbidden(
+        'A file may be attached only by its uploader or by staff',
+        'not_file_owner',
+        refused.map((use) => ({
           path: use.path,
           message: `${use.path.join('.')} names a file you did not upload`,
           name: 'ForbiddenError',
-        })),
-      });
+        }))
+      );
     }
   }
   const problems = uses.flatMap((use) => {

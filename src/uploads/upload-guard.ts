@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { callerFrom, isAdmin } from '../access/roles';
-import { Refusal } from '../access/refusal';
+import { Refusal } from '../errors/refusal';
 import { inspectUploadedFile } from './content-type';
 
 /**

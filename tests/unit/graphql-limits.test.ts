@@ -3,7 +3,7 @@ import { buildSchema, parse, type OperationDefinitionNode } from 'graphql';
 import pluginsConfig from '../../config/plugins';
 import { apolloServerOptions } from '../../src/graphql/apollo';
 import { argumentProblem, graphqlLimits, operationProblem } from '../../src/graphql/limits';
-import { leaksServerDetail, safeGraphqlError } from '../../src/graphql/safe-errors';
+import { leaksServerDetail, safeGraphqlError } from '../../src/errors/graphql';
 
 const limits = graphqlLimits({ int: (_name, fallback) => fallback });
 

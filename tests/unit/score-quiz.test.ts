@@ -5,8 +5,8 @@ import {
   resultsWithAnswers,
   shuffled,
 } from '../../src/plugins/grading/server/src/rules/attempt-questions';
+import { Refusal } from '../../src/errors/refusal';
 import {
-  AnswerError,
   normaliseText,
   parseAnswers,
   questionCredit,
@@ -163,8 +163,9 @@ describe('malformed answers are refused with the field named', () => {
     } catch (error) {
       thrown = error;
     }
-    expect(thrown).toBeInstanceOf(AnswerError);
-    expect((thrown as AnswerError).path).toEqual(path);
+    expect(thrown).toBeInstanceOf(Refusal);
+    expect((thrown as Refusal).status).toBe(400);
+    expect((thrown as Refusal).fieldErrors[0].path).toEqual(path.map(String));
   });
 });
 

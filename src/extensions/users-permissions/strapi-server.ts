@@ -1,7 +1,6 @@
 import { errors, validateYupSchema, yup } from '@strapi/utils';
 import { passwordMinLength, passwordProblem, type PasswordOwner } from '../../access/password-policy';
-import { withRememberedAuthenticatedUser, withRememberedTokenUser } from '../../access/authenticated-user-cache';
-import { withRememberedPermissions } from '../../access/permission-cache';
+import { patchUsersPermissionsServices } from '../../strapi-patches';
 import { recordIdParam } from '../../access/params';
 import { isRoleType } from '../../access/roles';
 import { SUPPORTED_LOCALES } from '../../content/locales';
@@ -131,12 +130,7 @@ function withSessionRules(authController: Record<string, (ctx: any, ...rest: any
 }
 
 export default (plugin: any) => {
-  const permissionFactory = plugin.services.permission;
-  plugin.services.permission = (deps: unknown) => withRememberedPermissions(permissionFactory(deps));
-  const userFactory = plugin.services.user;
-  plugin.services.user = (deps: unknown) => withRememberedAuthenticatedUser(userFactory(deps));
-  const jwtFactory = plugin.services.jwt;
-  plugin.services.jwt = (deps: { strapi: any }) => withRememberedTokenUser(deps.strapi, jwtFactory(deps));
+  patchUsersPermissionsServices(plugin);
 
   // The auth controller is a factory: wrap what it builds.
   const authFactory = plugin.controllers.auth;

@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { assertCanManageCourse, teachingCourseDocumentIds } from '../../../../../access/ownership';
-import { conflict } from '../../../../../access/refusal';
+import { conflict } from '../../../../../errors/refusal';
 import type { Caller } from '../../../../../access/roles';
 import { isWellFormedCode, newCertificateCode, verificationUrl } from '../rules/certificate-code';
 import { renderCertificatePdf } from '../pdf/certificate-pdf';

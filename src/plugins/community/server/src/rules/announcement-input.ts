@@ -1,5 +1,6 @@
 import { cleanTextField } from '../../../../../content/text-policy';
-import { fieldError, readBody, readText, throwIfInvalid } from './field-errors';
+import { fieldProblem, throwIfInvalid } from '../../../../../errors/refusal';
+import { readBody, readText } from './field-errors';
 
 const ANNOUNCEMENT = 'api::announcement.announcement';
 
@@ -14,10 +15,10 @@ export function parseAnnouncementInput(body: unknown): { title: string; body: st
   // Profiles from src/content/text-policy.ts: the title is plain text, the body sanitised HTML.
   const cleanTitle = title === undefined ? undefined : cleanTextField(ANNOUNCEMENT, 'title', title);
   if (cleanTitle !== undefined && cleanTitle.length === 0)
-    problems.push(fieldError('title', 'title has no text left once markup is removed'));
+    problems.push(fieldProblem('title', 'title has no text left once markup is removed'));
   const clean = raw === undefined ? undefined : cleanTextField(ANNOUNCEMENT, 'body', raw);
   if (clean !== undefined && clean.length === 0)
-    problems.push(fieldError('body', 'body has no content left once unsafe markup is removed'));
+    problems.push(fieldProblem('body', 'body has no content left once unsafe markup is removed'));
   throwIfInvalid(problems);
   return { title: cleanTitle!, body: clean! };
 }

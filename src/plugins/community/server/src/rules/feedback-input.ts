@@ -1,4 +1,5 @@
-import { fieldError, readBody, readText, throwIfInvalid } from './field-errors';
+import { fieldProblem, throwIfInvalid } from '../../../../../errors/refusal';
+import { readBody, readText } from './field-errors';
 
 export const FEEDBACK_LIMITS = { name: 120, email: 254, message: 5000 } as const;
 
@@ -17,9 +18,9 @@ export interface FeedbackInput {
 export function parseFeedbackInput(body: unknown): FeedbackInput {
   const { fields, problems } = readBody(body, ['name', 'email', 'message']);
   const name = readText(fields, 'name', { min: 1, max: FEEDBACK_LIMITS.name, required: true }, problems);
-  if (name !== undefined && CONTROL.test(name)) problems.push(fieldError('name', 'name must be a single line'));
+  if (name !== undefined && CONTROL.test(name)) problems.push(fieldProblem('name', 'name must be a single line'));
   const email = readText(fields, 'email', { min: 3, max: FEEDBACK_LIMITS.email, required: true }, problems);
-  if (email !== undefined && !EMAIL.test(email)) problems.push(fieldError('email', 'email must be an email address'));
+  if (email !== undefined && !EMAIL.test(email)) problems.push(fieldProblem('email', 'email must be an email address'));
   const message = readText(fields, 'message', { min: 1, max: FEEDBACK_LIMITS.message, required: true }, problems);
   throwIfInvalid(problems);
   return { name: name!, email: email!.toLowerCase(), message: message! };

@@ -1,23 +1,4 @@
-import { errors } from '@strapi/utils';
-
-/** One refused field, in the shape Strapi's ValidationError carries in `details.errors`. */
-export interface FieldError {
-  path: string[];
-  message: string;
-  name: 'ValidationError';
-}
-
-export const fieldError = (field: string, message: string): FieldError => ({
-  path: [field],
-  message,
-  name: 'ValidationError',
-});
-
-/** A 400 naming every refused field, or nothing when there are none. */
-export function throwIfInvalid(problems: FieldError[], message = 'The request is not valid'): void {
-  if (problems.length === 0) return;
-  throw new errors.ValidationError(problems.length === 1 ? problems[0].message : message, { errors: problems });
-}
+import { fieldProblem, invalidFields, type FieldError } from '../../../../../errors/refusal';
 
 /** Checks an object body: exactly the named fields, no others. Returns the fields and the problems found. */
 export function readBody(
@@ -27,13 +8,11 @@ export function readBody(
   if (body === undefined || body === null || body === '') return { fields: {}, problems: [] };
   if (typeof body !== 'object' || Array.isArray(body)) {
     // Not an object at all: no field to name, so the error's path is empty (the whole body).
-    throw new errors.ValidationError('The body must be a JSON object', {
-      errors: [{ path: [], message: 'The body must be a JSON object', name: 'ValidationError' }],
-    });
+    throw invalidFields([{ path: [], message: 'The body must be a JSON object', name: 'ValidationError' }]);
   }
   const problems = Object.keys(body)
     .filter((field) => !allowed.includes(field))
-    .map((field) => fieldError(field, `${field} is not accepted here`));
+    .map((field) => fieldProblem(field, `${field} is not accepted here`));
   return { fields: body as Record<string, unknown>, problems };
 }
 
@@ -46,16 +25,16 @@ export function readText(
 ): string | undefined {
   const value = fields[field];
   if (value === undefined) {
-    if (limits.required) problems.push(fieldError(field, `${field} is required`));
+    if (limits.required) problems.push(fieldProblem(field, `${field} is required`));
     return undefined;
   }
   if (typeof value !== 'string') {
-    problems.push(fieldError(field, `${field} must be text`));
+    problems.push(fieldProblem(field, `${field} must be text`));
     return undefined;
   }
   const text = value.trim();
   if (text.length < limits.min || text.length > limits.max) {
-    problems.push(fieldError(field, `${field} must be ${limits.min} to ${limits.max} characters long`));
+    problems.push(fieldProblem(field, `${field} must be ${limits.min} to ${limits.max} characters long`));
     return undefined;
   }
   return text;

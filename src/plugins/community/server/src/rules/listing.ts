@@ -1,4 +1,4 @@
-import { fieldError, throwIfInvalid, type FieldError } from './field-errors';
+import { fieldProblem, throwIfInvalid, type FieldError } from '../../../../../errors/refusal';
 
 export interface Page {
   page: number;
@@ -10,7 +10,7 @@ const readPositive = (value: unknown, field: string, problems: FieldError[]): nu
   const number =
     typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : typeof value === 'number' ? value : NaN;
   if (!Number.isSafeInteger(number) || number < 1) {
-    problems.push(fieldError(field, `${field} must be a positive integer`));
+    problems.push(fieldProblem(field, `${field} must be a positive integer`));
     return undefined;
   }
   return number;
@@ -29,7 +29,7 @@ export function readPage(
   const problems: FieldError[] = [];
   const page = readPositive(query.page ?? nested.page, 'page', problems) ?? 1;
   const pageSize = readPositive(query.pageSize ?? nested.pageSize, 'pageSize', problems) ?? defaultPageSize;
-  if (pageSize > maxPageSize) problems.push(fieldError('pageSize', `pageSize must be at most ${maxPageSize}`));
+  if (pageSize > maxPageSize) problems.push(fieldProblem('pageSize', `pageSize must be at most ${maxPageSize}`));
   throwIfInvalid(problems);
   return { page, pageSize };
 }
@@ -39,7 +39,7 @@ export function readSort<T extends string>(query: Record<string, unknown>, order
   const value = query.sort;
   if (value === undefined || value === '') return orders[0];
   if (typeof value !== 'string' || !(orders as readonly string[]).includes(value)) {
-    throwIfInvalid([fieldError('sort', `sort must be one of ${orders.join(', ')}`)]);
+    throwIfInvalid([fieldProblem('sort', `sort must be one of ${orders.join(', ')}`)]);
   }
   return value as T;
 }

@@ -1,5 +1,6 @@
 import { cleanTextField } from '../../../../../content/text-policy';
-import { fieldError, readBody, readText, throwIfInvalid, type FieldError } from './field-errors';
+import { fieldProblem, throwIfInvalid, type FieldError } from '../../../../../errors/refusal';
+import { readBody, readText } from './field-errors';
 import type { EnrollmentStatus } from '../../../../enrollment/server/src/rules/enrollment-rules';
 
 export const REVIEW_BODY_MAX = 5000;
@@ -21,9 +22,9 @@ export function parseReviewInput(body: unknown, options: { partial: boolean }): 
   const { fields, problems } = readBody(body, ['rating', 'body']);
   const input: ReviewInput = {};
   if (fields.rating === undefined) {
-    if (!options.partial) problems.push(fieldError('rating', 'rating is required'));
+    if (!options.partial) problems.push(fieldProblem('rating', 'rating is required'));
   } else if (!isValidRating(fields.rating)) {
-    problems.push(fieldError('rating', 'rating must be a whole number from 1 to 5'));
+    problems.push(fieldProblem('rating', 'rating must be a whole number from 1 to 5'));
   } else {
     input.rating = fields.rating;
   }
@@ -31,10 +32,10 @@ export function parseReviewInput(body: unknown, options: { partial: boolean }): 
   if (text !== undefined) {
     // Plain text (src/content/text-policy.ts): markup goes, and a body that was only markup says nothing.
     input.body = cleanTextField('api::review.review', 'body', text);
-    if (!input.body.trim()) problems.push(fieldError('body', 'body has no text left once markup is removed'));
+    if (!input.body.trim()) problems.push(fieldProblem('body', 'body has no text left once markup is removed'));
   }
   if (options.partial && problems.length === 0 && input.rating === undefined && input.body === undefined) {
-    problems.push(fieldError('rating', 'Give a new rating or body'));
+    problems.push(fieldProblem('rating', 'Give a new rating or body'));
   }
   throwIfInvalid(problems as FieldError[]);
   return input;

@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { publishedLessonRow } from '../queries/public-views';
-import { isUniqueViolation } from '../../../../../access/database-errors';
+import { isUniqueViolation } from '../../../../../errors/unique-violation';
 
 const FAVORITE = 'api::favorite.favorite';
 const LESSON = 'api::lesson.lesson';

@@ -1,12 +1,12 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { conflict, Refusal } from '../../../../../access/refusal';
+import { conflict, Refusal } from '../../../../../errors/refusal';
 import type { Caller } from '../../../../../access/roles';
 import type { Page } from '../rules/listing';
 import { mayReview, type ReviewInput } from '../rules/review-input';
 import { lockCourseRows, recomputeCourseRating } from '../queries/course-rating';
 import { publicName, publishedCourseRow } from '../queries/public-views';
-import { isUniqueViolation } from '../../../../../access/database-errors';
+import { isUniqueViolation } from '../../../../../errors/unique-violation';
 
 const REVIEW = 'api::review.review';
 

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { conflict, Refusal } from '../../../../../access/refusal';
+import { conflict, Refusal } from '../../../../../errors/refusal';
 import {
   accessExpiryAfterCompletion,
   decideEnrollment,
@@ -10,7 +10,7 @@ import {
   type CourseTerms,
   type EnrollmentStatus,
 } from '../rules/enrollment-rules';
-import { isUniqueViolation } from '../../../../../access/database-errors';
+import { isUniqueViolation } from '../../../../../errors/unique-violation';
 import { rememberCourseStructure } from '../../../../../access/course-structure-cache';
 import {
   aggregatedIds,

@@ -1,3 +1,5 @@
+import { invalidFields } from '../../../../../errors/refusal';
+
 /**
  * Quiz scoring: pure functions over the questions an attempt was given and the answers a student sent.
  * The attempt keeps its own copy of the questions (see attempt-questions.ts), so a quiz edited while an
@@ -47,15 +49,9 @@ export interface QuizScore {
   results: QuestionResult[];
 }
 
-/** A client mistake in the answers, with the path of the offending field for `details.errors`. */
-export class AnswerError extends Error {
-  constructor(
-    readonly path: Array<string | number>,
-    message: string
-  ) {
-    super(message);
-  }
-}
+/** A client mistake in the answers: a 400 naming the offending field (`details.errors[0].path`). */
+const refusedAnswer = (path: Array<string | number>, message: string) =>
+  invalidFields([{ path: path.map(String), message, name: 'ValidationError' }]);
 
 const MAX_TEXT_LENGTH = 2000;
 const CHOICE_TYPES: ReadonlySet<QuestionType> = new Set(['single', 'multiple', 'true_false']);
@@ -72,9 +68,9 @@ export const normaliseText = (value: string) => value.normalize('NFKC').trim().r
  * the same choice twice or a field of the wrong type is not.
  */
 export function parseAnswers(input: unknown, questions: readonly AttemptQuestion[]): Answer[] {
-  if (!Array.isArray(input)) throw new AnswerError(['answers'], 'answers must be a list');
+  if (!Array.isArray(input)) throw refusedAnswer(['answers'], 'answers must be a list');
   if (input.length > questions.length)
-    throw new AnswerError(
+    throw refusedAnswer(
       ['answers'],
       `answers has ${input.length} entries but the attempt has ${questions.length} questions`
     );
@@ -82,51 +78,51 @@ export function parseAnswers(input: unknown, questions: readonly AttemptQuestion
   const seen = new Set<number>();
   return input.map((raw, index) => {
     const at = (field?: string): Array<string | number> => (field ? ['answers', index, field] : ['answers', index]);
-    if (!isPlainObject(raw)) throw new AnswerError(at(), 'each answer must be an object');
+    if (!isPlainObject(raw)) throw refusedAnswer(at(), 'each answer must be an object');
     const unknownField = Object.keys(raw).find((key) => !['question', 'choices', 'text', 'number'].includes(key));
-    if (unknownField) throw new AnswerError(at(unknownField), `${unknownField} is not a field of an answer`);
+    if (unknownField) throw refusedAnswer(at(unknownField), `${unknownField} is not a field of an answer`);
     const questionId = raw.question;
     if (typeof questionId !== 'number' || !Number.isSafeInteger(questionId))
-      throw new AnswerError(at('question'), 'question must be a question id of this attempt');
+      throw refusedAnswer(at('question'), 'question must be a question id of this attempt');
     const question = byId.get(questionId);
-    if (!question) throw new AnswerError(at('question'), `question ${questionId} is not part of this attempt`);
-    if (seen.has(questionId)) throw new AnswerError(at('question'), `question ${questionId} is answered twice`);
+    if (!question) throw refusedAnswer(at('question'), `question ${questionId} is not part of this attempt`);
+    if (seen.has(questionId)) throw refusedAnswer(at('question'), `question ${questionId} is answered twice`);
     seen.add(questionId);
 
     const answer: Answer = { question: questionId };
     if (CHOICE_TYPES.has(question.type)) {
       if (raw.text !== undefined || raw.number !== undefined)
-        throw new AnswerError(at('choices'), `question ${questionId} is answered with choices`);
+        throw refusedAnswer(at('choices'), `question ${questionId} is answered with choices`);
       const choices = raw.choices ?? [];
-      if (!Array.isArray(choices)) throw new AnswerError(at('choices'), 'choices must be a list of option ids');
+      if (!Array.isArray(choices)) throw refusedAnswer(at('choices'), 'choices must be a list of option ids');
       const optionIds = new Set(question.options.map((option) => option.id));
       const chosen = new Set<number>();
       for (const choice of choices) {
         if (typeof choice !== 'number' || !Number.isSafeInteger(choice))
-          throw new AnswerError(at('choices'), 'choices must be option ids');
+          throw refusedAnswer(at('choices'), 'choices must be option ids');
         if (!optionIds.has(choice))
-          throw new AnswerError(at('choices'), `option ${choice} is not an option of question ${questionId}`);
-        if (chosen.has(choice)) throw new AnswerError(at('choices'), `option ${choice} is chosen twice`);
+          throw refusedAnswer(at('choices'), `option ${choice} is not an option of question ${questionId}`);
+        if (chosen.has(choice)) throw refusedAnswer(at('choices'), `option ${choice} is chosen twice`);
         chosen.add(choice);
       }
       if (question.type !== 'multiple' && chosen.size > 1)
-        throw new AnswerError(at('choices'), `question ${questionId} takes one choice`);
+        throw refusedAnswer(at('choices'), `question ${questionId} takes one choice`);
       answer.choices = [...chosen];
     } else if (question.type === 'short_text') {
       if (raw.choices !== undefined || raw.number !== undefined)
-        throw new AnswerError(at('text'), `question ${questionId} is answered with text`);
+        throw refusedAnswer(at('text'), `question ${questionId} is answered with text`);
       if (raw.text !== undefined) {
-        if (typeof raw.text !== 'string') throw new AnswerError(at('text'), 'text must be a string');
+        if (typeof raw.text !== 'string') throw refusedAnswer(at('text'), 'text must be a string');
         if (raw.text.length > MAX_TEXT_LENGTH)
-          throw new AnswerError(at('text'), `text must be at most ${MAX_TEXT_LENGTH} characters`);
+          throw refusedAnswer(at('text'), `text must be at most ${MAX_TEXT_LENGTH} characters`);
         answer.text = raw.text;
       }
     } else {
       if (raw.choices !== undefined || raw.text !== undefined)
-        throw new AnswerError(at('number'), `question ${questionId} is answered with a number`);
+        throw refusedAnswer(at('number'), `question ${questionId} is answered with a number`);
       if (raw.number !== undefined) {
         if (typeof raw.number !== 'number' || !Number.isFinite(raw.number))
-          throw new AnswerError(at('number'), 'number must be a finite number');
+          throw refusedAnswer(at('number'), 'number must be a finite number');
         answer.number = raw.number;
       }
     }

@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { findCourseOfContent } from '../../../../../access/ownership';
-import { conflict, Refusal } from '../../../../../access/refusal';
+import { conflict, Refusal } from '../../../../../errors/refusal';
 import type { Caller } from '../../../../../access/roles';
 import {
   attemptQuestions,
@@ -11,7 +11,7 @@ import {
   type QuestionComponent,
   type ReviewPolicy,
 } from '../rules/attempt-questions';
-import { AnswerError, parseAnswers, scoreQuiz, type AttemptQuestion } from '../rules/score-quiz';
+import { parseAnswers, scoreQuiz, type AttemptQuestion } from '../rules/score-quiz';
 import { rememberCourseStructure } from '../../../../../access/course-structure-cache';
 import { insertOnceWithUser, keyStartsWith, runSql, toIsoOrNull } from '../../../../../access/raw-sql';
 import { tableOf } from '../../../../../database/tables';
@@ -299,15 +299,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     if (attempt.status === 'expired') throw conflict('The time limit of this attempt has passed', 'attempt_expired');
     const questions = attempt.questions ?? [];
 
-    let answers;
-    try {
-      answers = parseAnswers(rawAnswers, questions);
-    } catch (error) {
-      if (!(error instanceof AnswerError)) throw error;
-      throw new errors.ValidationError(error.message, {
-        errors: [{ path: error.path.map(String), message: error.message, name: 'ValidationError' }],
-      });
-    }
+    const answers = parseAnswers(rawAnswers, questions);
 
     if (hasRunOut(attempt, now, SUBMIT_GRACE_MS)) {
       await this.closeAsExpired(attempt.id);

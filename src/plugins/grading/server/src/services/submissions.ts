@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { assertCanManageCourse, canManageCourse, findCourseOfContent } from '../../../../../access/ownership';
-import { conflict, Refusal } from '../../../../../access/refusal';
+import { conflict, Refusal } from '../../../../../errors/refusal';
 import type { Caller } from '../../../../../access/roles';
 import { assertFilesUploadable } from '../../../../../uploads/upload-guard';
 import { assertFilesAttachable } from '../../../../../uploads/media-fields';
@@ -13,7 +13,7 @@ import {
   type GradeStatus,
   type SubmissionStatus,
 } from '../rules/submission-rules';
-import { isUniqueViolation } from '../../../../../access/database-errors';
+import { isUniqueViolation } from '../../../../../errors/unique-violation';
 
 const ASSIGNMENT = 'api::assignment.assignment';
 const SUBMISSION = 'api::submission.submission';

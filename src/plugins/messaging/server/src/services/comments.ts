@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { canManageCourse, isCourseMemberOrManager } from '../../../../../access/ownership';
-import { Refusal } from '../../../../../access/refusal';
+import { Refusal } from '../../../../../errors/refusal';
 import type { Caller } from '../../../../../access/roles';
 import { buildCommentTree, countNodes, type CommentRow } from '../rules/comment-tree';
 

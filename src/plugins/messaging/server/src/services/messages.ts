@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { teachingCourseDocumentIds } from '../../../../../access/ownership';
-import { Refusal } from '../../../../../access/refusal';
+import { Refusal } from '../../../../../errors/refusal';
 import type { Caller } from '../../../../../access/roles';
 import { columnOf, linkOf, tableOf } from '../../../../../database/tables';
 import { mayMessage } from '../rules/messaging-rules';

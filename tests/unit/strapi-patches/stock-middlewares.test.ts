@@ -1,8 +1,8 @@
 import path from 'path';
 import Koa from 'koa';
 import request from 'supertest';
-import bodyParser from '../../src/http/body-parser';
-import securityHeaders from '../../src/http/security-headers';
+import bodyParser from '../../../src/strapi-patches/body-middleware';
+import securityHeaders from '../../../src/strapi-patches/security-middleware';
 
 // The stock factories these replace, from the pinned @strapi/core (not exported: read from its build): the
 // answers must not differ.

@@ -1,11 +1,25 @@
 import type { Core } from '@strapi/strapi';
-import { forgetOnWrites } from './forget-on-writes';
+import { forgetOnWrites } from '../access/forget-on-writes';
+import { isPatchOn, withStock } from './switches';
 
 /**
- * users-permissions reads the caller's role permissions from the database and builds a CASL ability from
- * them on every request, anonymous ones included. Both only change when a role is edited, so they are kept
- * here: dropped at once on any write to roles or permissions in this instance, and after
- * PERMISSION_CACHE_TTL_MS at the latest for edits made through another instance.
+ * Patch: the users-permissions permission service's two per-request reads, and the Content API permission
+ * engine's `generateAbility`, remembered.
+ *
+ * Stock: users-permissions' authenticate step (@strapi/plugin-users-permissions dist/server/strategies/
+ * users-permissions.js, `verify`) reads the caller's role permissions from the database
+ * (services/permission.js `findRolePermissions` / `findPublicPermissions`) and the core permission engine builds
+ * a CASL ability from them (@strapi/permissions dist/engine/index.js `generateAbility`, reached through
+ * `strapi.contentAPI.permissions.engine`) on every request, anonymous ones included.
+ * Change: both only change when a role is edited, so they are kept: dropped at once on any write to roles or
+ * permissions in this instance, and after PERMISSION_CACHE_TTL_MS at the latest for edits made through another
+ * instance. An ability is found by its permissions' actions when every permission is the stock `{ action }`.
+ * Applied twice: the service wrapper in the users-permissions extension (index.ts `patchUsersPermissionsServices`),
+ * the engine at bootstrap.
+ * Gain: not measured on its own yet (see UPGRADE.md).
+ * Off (STRAPI_PATCHES_OFF=content-api-permissions): both reads and the ability are made on every request, as stock.
+ * On upgrade: the shape `toContentAPIPermission` returns (`{ action }`), the arguments of `generateAbility`
+ * (options other than none are passed through), and whether the strategy still calls these per request.
  */
 const PERMISSION_CACHE_TTL_MS = 10_000;
 const MAX_ABILITIES = 64;
@@ -48,10 +62,17 @@ const madeHere = new WeakSet<object>();
  * made from each remembered row kept with it, so the ability below is found by the actions alone.
  */
 export function withRememberedPermissions<Service extends PermissionService>(service: Service): Service {
+  if (!isPatchOn('content-api-permissions')) return service;
   return {
     ...service,
-    findRolePermissions: (roleId: number) => remembered(`role:${roleId}`, () => service.findRolePermissions(roleId)),
-    findPublicPermissions: () => remembered('public', () => service.findPublicPermissions()),
+    findRolePermissions: withStock(
+      (roleId: number) => remembered(`role:${roleId}`, () => service.findRolePermissions(roleId)),
+      (roleId: number) => service.findRolePermissions(roleId)
+    ),
+    findPublicPermissions: withStock(
+      () => remembered('public', () => service.findPublicPermissions()),
+      () => service.findPublicPermissions()
+    ),
     toContentAPIPermission: (permission: { action: string }) => {
       let made = contentApiPermissions.get(permission);
       if (!made) {
@@ -81,7 +102,9 @@ export function rememberContentApiAbilities(strapi: Core.Strapi) {
     generateAbility: (permissions: unknown[], options?: object) => Promise<unknown>;
   };
   const generate = engine.generateAbility.bind(engine);
-  engine.generateAbility = (permissions: unknown[], options?: object) => {
+  forgetOnWrites(strapi, [PERMISSION, ROLE], forgetCachedPermissions);
+  if (!isPatchOn('content-api-permissions')) return;
+  const remembered = (permissions: unknown[], options?: object) => {
     if (options && Object.keys(options).length > 0) return generate(permissions, options);
     const key = abilityKey(permissions);
     const now = Date.now();
@@ -93,5 +116,5 @@ export function rememberContentApiAbilities(strapi: Core.Strapi) {
     ability.catch(() => abilities.delete(key));
     return ability;
   };
-  forgetOnWrites(strapi, [PERMISSION, ROLE], forgetCachedPermissions);
+  engine.generateAbility = withStock(remembered, generate);
 }

@@ -4,11 +4,17 @@ import helmet from 'koa-helmet';
 import { defaultsDeep, mergeWith } from 'lodash/fp';
 
 /**
- * Strapi's security headers (`strapi::security`, helmet) with one difference: the stock middleware merges its
- * configuration and builds a new helmet on every request. The configuration depends only on which of a few
- * kinds of path a request is for, so one helmet is built per kind and kept. The merging below is the stock one
- * (Strapi 5.54), so the headers are the same. With this and body-parser.ts, `/_health` went from about 2,400
- * to about 5,500 requests/s on the bench machine.
+ * Patch: `strapi::security` (helmet), registered in place of the stock middleware (index.ts, registry `extend`).
+ *
+ * Stock (@strapi/core dist/middlewares/security.js, `security`): on every request it merges its configuration with
+ * lodash and builds a new koa-helmet, which validates that configuration again.
+ * Change: the configuration depends only on which of a few kinds of path a request is for (GraphQL playground on
+ * or not, /documentation or the playground, the admin panel in development), so one helmet is built per kind and
+ * kept. The merging below is the stock one, so the headers are the same (tests/unit/strapi-patches/
+ * stock-middlewares.test.ts compares them with the stock factory's).
+ * Gain: with body-middleware.ts, `/_health` went from about 2,400 to about 5,500 requests/s on the bench machine.
+ * Off (STRAPI_PATCHES_OFF=security-middleware): the stock middleware is left in the registry.
+ * On upgrade: diff the stock file against DEFAULTS and configFor below (defaults, directives, special paths).
  */
 const DEFAULTS = {
   crossOriginEmbedderPolicy: false,

@@ -1,3 +1,6 @@
+import { snakeCase, toUpper } from 'lodash/fp';
+import { Refusal } from './refusal';
+
 /**
  * What a GraphQL error may carry to a caller. GraphQL callers are API users, never admin-panel Super Admins,
  * so no answer shows SQL text, a stack trace or a server path: Strapi's formatter keeps a non-Strapi error's
@@ -49,4 +52,37 @@ export function safeGraphqlError(error: FormattedError): FormattedError {
     return { message: WITHHELD_MESSAGE, ...where, extensions: { code } };
   }
   return { ...error, extensions: { ...extensions, code } };
+}
+
+/**
+ * The GraphQL code of a Refusal, the one Strapi's formatter (@strapi/plugin-graphql dist/server/
+ * format-graphql-error.js) gives its own typed errors of that status: FORBIDDEN for 401 and 403, BAD_USER_INPUT
+ * for 400, `STRAPI_<NAME>` for the others (STRAPI_NOT_FOUND_ERROR, STRAPI_CONFLICT_ERROR…).
+ */
+export function graphqlCodeOf(refusal: Refusal): string {
+  if (refusal.status === 401 || refusal.status === 403) return 'FORBIDDEN';
+  if (refusal.status === 400) return 'BAD_USER_INPUT';
+  return `STRAPI_${toUpper(snakeCase(refusal.name))}`;
+}
+
+/** What a Refusal shows in `extensions.error`, as Strapi's formatter shows its own errors. */
+export const graphqlErrorOf = (refusal: Refusal) => ({
+  name: refusal.name,
+  message: refusal.message,
+  details: refusal.details,
+});
+
+/**
+ * A formatted error as its Refusal should read (same reason, message and details as REST; the code of its
+ * status); any other error as it was formatted. `original` is the error the resolver threw (a GraphQLError
+ * wrapping it, as Apollo hands it over).
+ */
+export function withRefusalCode(formatted: FormattedError, original: unknown): FormattedError {
+  const thrown = (original as { originalError?: unknown } | null)?.originalError ?? original;
+  if (!(thrown instanceof Refusal)) return formatted;
+  return {
+    ...formatted,
+    message: thrown.message,
+    extensions: { ...formatted.extensions, error: graphqlErrorOf(thrown), code: graphqlCodeOf(thrown) },
+  };
 }

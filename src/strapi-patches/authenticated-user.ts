@@ -1,0 +1,76 @@
+import type { Core } from '@strapi/strapi';
+import { forgetOnWrites } from '../access/forget-on-writes';
+import { isPatchOn, withStock } from './switches';
+
+/**
+ * Patch: the users-permissions user service's `fetchAuthenticatedUser`, remembered.
+ *
+ * Stock: the users-permissions strategy (@strapi/plugin-users-permissions dist/server/strategies/
+ * users-permissions.js, `authenticate`) reads the caller and their role on every authenticated request
+ * (services/user.js `fetchAuthenticatedUser`: three queries), though both change rarely.
+ * Change: the row is kept briefly: dropped at once on any write to users or roles in this instance, and after
+ * AUTHENTICATED_USER_TTL_MS at the latest for changes made through another instance (a user blocked there keeps
+ * access for at most that long, well inside an access token's lifetime). As long as the course structure is
+ * kept: a student's requests come seconds apart, so a shorter life would read the row again on most of them.
+ * Each caller gets a copy of the row and its role, since it becomes ctx.state.user.
+ * Applied in the users-permissions extension (index.ts `patchUsersPermissionsServices`); jwt-verify.ts reads
+ * the same remembered row.
+ * Gain: not measured on its own yet (see UPGRADE.md).
+ * Off (STRAPI_PATCHES_OFF=authenticated-user): the row is read on every request, as stock.
+ * On upgrade: what `fetchAuthenticatedUser` populates (the role) and what the strategy does with it.
+ */
+const AUTHENTICATED_USER_TTL_MS = 30_000;
+const MAX_USERS = 10_000;
+
+const USER = 'plugin::users-permissions.user';
+const ROLE = 'plugin::users-permissions.role';
+
+const users = new Map<string, { user: Promise<unknown>; expiresAt: number }>();
+
+export function forgetAuthenticatedUsers() {
+  users.clear();
+}
+
+/** The caller's user row with its role, shared: from this cache, or read once by `load` for all who ask meanwhile. */
+export function sharedUser(id: unknown, load: (id: unknown) => Promise<unknown>): Promise<unknown> {
+  if (!isPatchOn('authenticated-user')) return load(id);
+  const key = String(id);
+  const now = Date.now();
+  let cached = users.get(key);
+  if (!cached || cached.expiresAt <= now) {
+    if (users.size >= MAX_USERS) users.clear();
+    cached = { user: load(id), expiresAt: now + AUTHENTICATED_USER_TTL_MS };
+    users.set(key, cached);
+    // A failed or empty read is not kept: the next request asks the database again.
+    cached.user.then(
+      (user) => (user ? undefined : users.delete(key)),
+      () => users.delete(key)
+    );
+  }
+  return cached.user;
+}
+
+/** The stock read of users-permissions, kept by the user-service wrapper for the token check below. */
+export let readAuthenticatedUser: ((id: unknown) => Promise<unknown>) | null = null;
+
+type UserService = { fetchAuthenticatedUser(id: unknown): Promise<unknown>; [name: string]: unknown };
+
+/** The users-permissions user service with the per-request read of the caller remembered. */
+export function withRememberedAuthenticatedUser<Service extends UserService>(service: Service): Service {
+  const read = (id: unknown) => service.fetchAuthenticatedUser(id);
+  readAuthenticatedUser = read;
+  if (!isPatchOn('authenticated-user')) return service;
+  const fetchAuthenticatedUser = async (id: unknown) => {
+    const user = await sharedUser(id, read);
+    // This row becomes ctx.state.user: code that decorates it (or its role) must not reach another request.
+    // A copy of the row and its role, not structuredClone: that deep copy cost more than the rest of the read.
+    if (!user) return user;
+    const row = user as { role?: object | null };
+    return { ...row, ...(row.role ? { role: { ...row.role } } : {}) };
+  };
+  return { ...service, fetchAuthenticatedUser: withStock(fetchAuthenticatedUser, read) };
+}
+
+export function forgetAuthenticatedUsersOnWrites(strapi: Core.Strapi) {
+  forgetOnWrites(strapi, [USER, ROLE], forgetAuthenticatedUsers);
+}

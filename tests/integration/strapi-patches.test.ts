@@ -1,0 +1,218 @@
+import { runSql } from '../../src/access/raw-sql';
+import { tableOf } from '../../src/database/tables';
+import { stockOf } from '../../src/strapi-patches/switches';
+import { factories, type TestUser } from '../helpers/factories';
+import { restCacheTestEnv } from '../helpers/rest-cache';
+import { startLyceum, stopLyceum, type TestApp } from '../helpers/strapi';
+
+/**
+ * Each patch of Strapi's internals (src/strapi-patches, UPGRADE.md) gives the answer Strapi's stock function
+ * gives for the same call, or differs only as its file documents. The stock function is the one the patch
+ * replaced, kept on the patched one (`stockOf`). The two middleware patches are compared with the stock
+ * factories in tests/unit/strapi-patches/stock-middlewares.test.ts; the content-manager fix in admin-roles.test.ts.
+ */
+let app: TestApp;
+let make: ReturnType<typeof factories>;
+let student: TestUser;
+
+const USER = 'plugin::users-permissions.user';
+const ADVANCED = { type: 'plugin', name: 'users-permissions', key: 'advanced' };
+
+beforeAll(async () => {
+  app = await startLyceum(restCacheTestEnv());
+  make = factories(app.strapi);
+  student = await make.createUser('student');
+});
+afterAll(stopLyceum);
+
+const stock = <Stock>(patched: unknown): Stock => {
+  const found = stockOf<Stock>(patched);
+  if (!found) throw new Error('this function is not patched (is the patch switched off?)');
+  return found;
+};
+
+describe('content-api-permissions: remembered permission reads and abilities', () => {
+  const permissionService = () => app.strapi.plugin('users-permissions').service('permission');
+
+  test("a role's permissions read through the patch are the stock read's", async () => {
+    const service = permissionService();
+    const role = await app.strapi.db.query('plugin::users-permissions.role').findOne({ where: { type: 'student' } });
+    const patched = await service.findRolePermissions(role.id);
+    expect(patched.length).toBeGreaterThan(0);
+    expect(patched).toEqual(await stock<(id: number) => Promise<unknown[]>>(service.findRolePermissions)(role.id));
+    expect(await service.findPublicPermissions()).toEqual(
+      await stock<() => Promise<unknown[]>>(service.findPublicPermissions)()
+    );
+  });
+
+  test('the remembered ability allows and refuses exactly what a stock-built ability does', async () => {
+    const service = permissionService();
+    const engine = app.strapi.contentAPI.permissions.engine as unknown as {
+      generateAbility: (permissions: unknown[]) => Promise<{ can(action: string): boolean }>;
+    };
+    for (const rows of [await service.findPublicPermissions(), []]) {
+      const permissions = rows.map((row: { action: string }) => service.toContentAPIPermission(row));
+      const patched = await engine.generateAbility(permissions);
+      const stockAbility = await stock<typeof engine.generateAbility>(engine.generateAbility)(permissions);
+      const actions = [
+        ...permissions.map((permission: { action: string }) => permission.action),
+        'api::course.course.create',
+        'plugin::enrollment.enrollments.mine',
+        'plugin::users-permissions.user.destroy',
+      ];
+      for (const action of actions) expect([action, patched.can(action)]).toEqual([action, stockAbility.can(action)]);
+      // Asked twice, the same ability: built once.
+      expect(await engine.generateAbility(permissions)).toBe(patched);
+    }
+  });
+});
+
+describe('authenticated-user: the remembered caller', () => {
+  test('the row and role are the stock read, and a change to the user shows at once', async () => {
+    const users = app.strapi.plugin('users-permissions').service('user');
+    const read = stock<(id: number) => Promise<any>>(users.fetchAuthenticatedUser);
+    expect(await users.fetchAuthenticatedUser(student.id)).toEqual(await read(student.id));
+    await app.strapi.db.query(USER).update({ where: { id: student.id }, data: { fullName: 'Renamed Student' } });
+    const after = await users.fetchAuthenticatedUser(student.id);
+    expect(after.fullName).toBe('Renamed Student');
+    expect(after).toEqual(await read(student.id));
+    // Each caller gets its own copy: decorating it reaches no other request.
+    after.role.decorated = true;
+    expect((await users.fetchAuthenticatedUser(student.id)).role.decorated).toBeUndefined();
+  });
+});
+
+describe('jwt-verify: remembered access-token checks', () => {
+  async function signIn(user: TestUser) {
+    const response = await app.request
+      .post('/api/auth/local')
+      .send({ identifier: user.email, password: 'Secret-pass-1' });
+    expect(response.status).toBe(200);
+    return response.body.jwt as string;
+  }
+
+  test('a valid token gives the stock answer (user id and session), twice', async () => {
+    const jwtService = app.strapi.plugin('users-permissions').service('jwt');
+    const verifyStock = stock<(token: string) => Promise<unknown>>(jwtService.verify);
+    const token = await signIn(student);
+    const expected = await verifyStock(token);
+    expect(expected).toEqual({ id: student.id, sessionId: expect.any(String) });
+    expect(await jwtService.verify(token)).toEqual(expected);
+    expect(await jwtService.verify(token)).toEqual(expected);
+  });
+
+  test('a forged, malformed or refresh token is refused by both', async () => {
+    const jwtService = app.strapi.plugin('users-permissions').service('jwt');
+    const verifyStock = stock<(token: string) => Promise<unknown>>(jwtService.verify);
+    const token = await signIn(student);
+    const login = await app.request
+      .post('/api/auth/local')
+      .send({ identifier: student.email, password: 'Secret-pass-1' });
+    for (const bad of ['not-a-token', `${token.slice(0, -2)}xx`, login.body.refreshToken as string]) {
+      await expect(jwtService.verify(bad)).rejects.toThrow('Invalid token.');
+      await expect(verifyStock(bad)).rejects.toThrow('Invalid token.');
+    }
+  });
+
+  test('the one documented difference: after logout the token is refused, where stock still accepts it', async () => {
+    const jwtService = app.strapi.plugin('users-permissions').service('jwt');
+    const verifyStock = stock<(token: string) => Promise<unknown>>(jwtService.verify);
+    const token = await signIn(student);
+    expect((await app.request.post('/api/auth/logout').set({ Authorization: `Bearer ${token}` })).status).toBe(200);
+    await expect(jwtService.verify(token)).rejects.toThrow('Invalid token.');
+    // Stock checks the signature and the user only: the session's end goes unnoticed (contract, "Security").
+    await expect(verifyStock(token)).resolves.toMatchObject({ id: student.id });
+  });
+});
+
+describe('advanced-settings-store: the remembered users-permissions settings', () => {
+  test('the value is the stock read, and a write through the store shows at once', async () => {
+    const store = app.strapi.store as unknown as {
+      get: (params: object) => Promise<any>;
+      set: (params: object) => Promise<unknown>;
+    };
+    const stockGet = stock<(params: object) => Promise<any>>(store.get);
+    const before = await store.get(ADVANCED);
+    expect(before).toEqual(await stockGet(ADVANCED));
+    // Other keys go straight to the stock function.
+    const other = { type: 'plugin', name: 'users-permissions', key: 'grant' };
+    expect(await store.get(other)).toEqual(await stockGet(other));
+    try {
+      await store.set({ ...ADVANCED, value: { ...before, unique_email: !before.unique_email } });
+      const after = await store.get(ADVANCED);
+      expect(after.unique_email).toBe(!before.unique_email);
+      expect(after).toEqual(await stockGet(ADVANCED));
+    } finally {
+      await store.set({ ...ADVANCED, value: before });
+    }
+    // A copy each time: a caller changing it changes nothing kept.
+    const copy = await store.get(ADVANCED);
+    copy.unique_email = 'changed';
+    expect((await store.get(ADVANCED)).unique_email).toBe(before.unique_email);
+  });
+});
+
+describe('api-token-lookup: remembered hashes and misses', () => {
+  test('hashes and lookups are the stock ones, and a token created after a miss is found', async () => {
+    const tokens = app.strapi.service('admin::api-token-content-api') as any;
+    const hash = stock<(key: string) => string>(tokens.hash);
+    const lookUp = stock<(hash: string) => Promise<any>>(tokens.getByAccessKey);
+    expect(tokens.hash('some-bearer')).toBe(hash('some-bearer'));
+    const unknown = tokens.hash('no-such-token');
+    expect(await tokens.getByAccessKey(unknown)).toBeNull();
+    expect(await tokens.getByAccessKey(unknown)).toEqual(await lookUp(unknown));
+
+    const created = await tokens.create({
+      name: `patch-compare-${Date.now()}`,
+      type: 'read-only',
+      lifespan: null,
+      kind: 'content-api',
+    });
+    const found = await tokens.getByAccessKey(tokens.hash(created.accessKey));
+    expect(found?.id).toBe(created.id);
+    expect(found).toEqual(await lookUp(hash(created.accessKey)));
+    await tokens.revoke(created.id);
+    expect(await tokens.getByAccessKey(tokens.hash(created.accessKey))).toEqual(await lookUp(hash(created.accessKey)));
+  });
+});
+
+describe('postgres-prepared-statements: fixed statements', () => {
+  test('a statement run by runSql answers what knex.raw answers (rows and count)', async () => {
+    const table = tableOf(app.strapi, USER);
+    const sql = 'SELECT ?? AS id, ?? AS email FROM ?? WHERE ?? = ? OR ?? = ? ORDER BY ?? ASC';
+    const bindings = ['id', 'email', table, 'id', student.id, 'email', 'nobody@example.test', 'id'];
+    const viaPatch = await runSql<{ id: number; email: string }>(app.strapi, sql, bindings);
+    const raw = await app.strapi.db.connection.raw(sql, bindings);
+    const rows = Array.isArray(raw) ? raw : raw.rows;
+    expect(viaPatch.rows).toEqual(rows);
+    expect(viaPatch.rows).toEqual([{ id: student.id, email: student.email }]);
+    // Run again (on PostgreSQL, the named statement already prepared on a connection): the same answer.
+    expect((await runSql(app.strapi, sql, bindings)).rows).toEqual(rows);
+  });
+});
+
+describe('rest-cache-lookup: the cache lookup on src/api routes', () => {
+  test("no src/api route keeps the plugin's recv", () => {
+    const names = Object.values(app.strapi.apis as Record<string, any>).flatMap((api) =>
+      Object.values(api.routes ?? {}).flatMap((router: any) =>
+        (router.routes ?? []).flatMap((route: any) => (route.config?.middlewares ?? []).map((m: any) => m?.name))
+      )
+    );
+    expect(names).not.toContain('plugin::rest-cache.recv');
+  });
+
+  test('a cached answer is the answer computed without the cache', async () => {
+    const path = '/api/categories?sort=name&pagination[pageSize]=5';
+    const first = await app.request.get(path);
+    expect(first.status).toBe(200);
+    let hit = first;
+    for (let attempt = 0; attempt < 50 && hit.headers['x-cache'] !== 'HIT'; attempt += 1)
+      hit = await app.request.get(path);
+    expect(hit.headers['x-cache']).toBe('HIT');
+    expect(hit.body).toEqual(first.body);
+    // A signed-in caller passes the cache, as with the plugin's recv: the same public answer, computed.
+    const signedIn = await app.request.get(path).set(student.auth);
+    expect(signedIn.headers['x-cache']).toBe('HITPASS');
+    expect(signedIn.body).toEqual(first.body);
+  });
+});
