@@ -1,50 +1,37 @@
 import { Field, SingleSelect, SingleSelectOption } from '@strapi/design-system';
-import { useFetchClient, useNotification } from '@strapi/strapi/admin';
-import * as React from 'react';
-import { errorMessage } from './errors';
-import type { ManageableCourse } from './types';
+import type { CourseOption } from './types';
+import { useAdminData } from './usePagedList';
 
 interface CoursePickerProps {
   /** The admin route listing the caller's courses, e.g. /enrollment/courses. */
   source: string;
+  /** The picked course's documentId; '' or null for none (or for every course, with `allCourses`). */
   value: string | null;
   onChange: (courseDocumentId: string) => void;
+  /** Offers "every course" first, under this label; picking it calls onChange(''). */
+  allCourses?: string;
 }
 
-/** A teacher picks among the courses they teach; a Super Admin among all. Labelled "Course". */
-export function CoursePicker({ source, value, onChange }: CoursePickerProps) {
-  const { get } = useFetchClient();
-  const { toggleNotification } = useNotification();
-  const [courses, setCourses] = React.useState<ManageableCourse[] | null>(null);
+const ALL = '*';
 
-  React.useEffect(() => {
-    let isCurrent = true;
-    get<{ data: ManageableCourse[] }>(source)
-      .then(({ data }) => isCurrent && setCourses(data.data))
-      .catch((error) => {
-        if (!isCurrent) return;
-        setCourses([]);
-        toggleNotification({ type: 'danger', message: errorMessage(error, 'Could not load your courses') });
-      });
-    return () => {
-      isCurrent = false;
-    };
-  }, [source]);
+/** A teacher picks among the courses they teach; a Super Admin among all. Labelled "Course". */
+export function CoursePicker({ source, value, onChange, allCourses }: CoursePickerProps) {
+  const { data, error } = useAdminData<{ data: CourseOption[] }>(source, undefined, 'Could not load your courses');
+  const courses = error ? [] : (data?.data ?? null);
+  const selected = allCourses && !value ? ALL : value;
+  const hint = courses?.length === 0 && !error ? 'No course to show: you teach none yet.' : undefined;
 
   return (
-    <Field.Root
-      name="course"
-      width="100%"
-      hint={courses?.length === 0 ? 'No course to show: you teach none yet.' : undefined}
-    >
+    <Field.Root name="course" width="100%" hint={hint} error={error ?? undefined}>
       <Field.Label>Course</Field.Label>
       <SingleSelect
         aria-label="Course"
         placeholder={courses === null ? 'Loading courses…' : 'Pick a course'}
-        value={value}
-        onChange={(next) => onChange(String(next))}
-        disabled={!courses?.length}
+        value={selected}
+        onChange={(next) => onChange(next === ALL ? '' : String(next))}
+        disabled={courses === null || (!allCourses && courses.length === 0)}
       >
+        {allCourses && <SingleSelectOption value={ALL}>{allCourses}</SingleSelectOption>}
         {(courses ?? []).map((course) => (
           <SingleSelectOption key={course.documentId} value={course.documentId}>
             {course.status === 'draft' ? `${course.title} (draft)` : course.title}
@@ -52,6 +39,7 @@ export function CoursePicker({ source, value, onChange }: CoursePickerProps) {
         ))}
       </SingleSelect>
       <Field.Hint />
+      <Field.Error />
     </Field.Root>
   );
 }

@@ -1,9 +1,10 @@
 /** The shapes the LMS admin routes answer with (see the plugins' admin controllers). */
-export interface ManageableCourse {
+
+/** A course as the pickers list it: /grading/courses leaves out the status. */
+export interface CourseOption {
   documentId: string;
   title: string;
-  status: 'published' | 'draft';
-  studentsCount: number;
+  status?: 'published' | 'draft';
 }
 
 export interface Pagination {

@@ -1,5 +1,3 @@
-import { isFetchError } from '@strapi/admin/strapi-admin';
-
 /** What the admin routes under /grading answer (src/plugins/grading/server/src/controllers/admin-grading.ts). */
 export interface Student {
   id: number;
@@ -23,13 +21,6 @@ export interface QueueRow {
   isLate: boolean;
   latePenaltyPercent: number;
   submittedAt: string | null;
-}
-
-export interface Pagination {
-  page: number;
-  pageSize: number;
-  pageCount: number;
-  total: number;
 }
 
 export type GradeStatus = 'graded' | 'returned' | 'resubmit_requested';
@@ -93,21 +84,6 @@ export interface QuizPreview {
 
 export const studentName = (student: Student | null) =>
   student ? student.fullName || student.username : 'Deleted account';
-
-/** The server's own message (and the field it names, for a 400), or a generic one. */
-export function errorOf(error: unknown): { message: string; status?: number; field?: string; reason?: string } {
-  if (isFetchError(error)) {
-    const apiError = error.response?.data?.error as { message?: string; status?: number; details?: any } | undefined;
-    const field = apiError?.details?.errors?.[0]?.path?.[0];
-    return {
-      message: apiError?.message || error.message,
-      status: apiError?.status ?? error.status,
-      field,
-      reason: apiError?.details?.reason,
-    };
-  }
-  return { message: error instanceof Error ? error.message : 'Something went wrong' };
-}
 
 /** Files on the local provider have a path on this server; elsewhere (S3, a CDN) a full URL. */
 export function fileUrl(url: string): string {

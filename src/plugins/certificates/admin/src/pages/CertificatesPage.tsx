@@ -9,16 +9,16 @@ import {
   Tbody,
   Td,
   Textarea,
-  Th,
-  Thead,
   Tr,
   Typography,
 } from '@strapi/design-system';
-import { Layouts, Page, useFetchClient, useNotification } from '@strapi/strapi/admin';
+import { Page, useFetchClient, useNotification } from '@strapi/strapi/admin';
 import * as React from 'react';
+import { ErrorNotice } from '../../../../../admin/lms/ErrorNotice';
 import { errorMessage } from '../../../../../admin/lms/errors';
+import { ColumnHeads, LmsPage, Panel } from '../../../../../admin/lms/LmsPage';
 import { PageControls } from '../../../../../admin/lms/PageControls';
-import type { Pagination } from '../../../../../admin/lms/types';
+import { usePagedList } from '../../../../../admin/lms/usePagedList';
 
 interface CertificateRow {
   documentId: string;
@@ -38,7 +38,6 @@ interface Criteria {
   code: string;
 }
 
-const PAGE_SIZE = 20;
 const EMPTY: Criteria = { student: '', course: '', code: '' };
 
 function RevokeButton({ certificate, onRevoked }: { certificate: CertificateRow; onRevoked: () => void }) {
@@ -108,31 +107,16 @@ export default function CertificatesPage() {
   const { toggleNotification } = useNotification();
   const [draft, setDraft] = React.useState<Criteria>(EMPTY);
   const [criteria, setCriteria] = React.useState<Criteria>(EMPTY);
-  const [page, setPage] = React.useState(1);
-  const [certificates, setCertificates] = React.useState<CertificateRow[] | null>(null);
-  const [pagination, setPagination] = React.useState<Pagination | null>(null);
-
-  const load = React.useCallback(async () => {
-    try {
-      const { data } = await get<{ data: CertificateRow[]; meta: { pagination: Pagination } }>('/certificates/search', {
-        params: { ...criteria, pagination: { page, pageSize: PAGE_SIZE } },
-      });
-      setCertificates(data.data);
-      setPagination(data.meta.pagination);
-    } catch (error) {
-      setCertificates([]);
-      toggleNotification({ type: 'danger', message: errorMessage(error, 'Could not search the certificates') });
-    }
-  }, [criteria, page]);
-
-  React.useEffect(() => {
-    void load();
-  }, [load]);
+  const certificates = usePagedList<CertificateRow>('/certificates/search', {
+    filters: { ...criteria },
+    failure: 'Could not search the certificates',
+  });
 
   const search = (event: React.FormEvent) => {
     event.preventDefault();
-    setPage(1);
-    setCriteria({ ...draft });
+    // The same search again asks the server again: a certificate may have been issued or revoked since.
+    if (JSON.stringify(draft) === JSON.stringify(criteria)) certificates.reload();
+    else setCriteria({ ...draft });
   };
 
   const openPdf = async (certificate: CertificateRow) => {
@@ -162,114 +146,86 @@ export default function CertificatesPage() {
   );
 
   return (
-    <Page.Main aria-label="Certificates">
-      <Page.Title>Certificates</Page.Title>
-      <Layouts.Header
-        title="Certificates"
-        subtitle="Find a certificate by student, course or code; open its PDF or revoke it."
-      />
-      <Layouts.Content>
-        <Flex direction="column" alignItems="stretch" gap={6}>
-          <Box background="neutral0" padding={6} shadow="tableShadow" hasRadius>
-            <form onSubmit={search} aria-label="Search certificates">
-              <Flex gap={4} alignItems="flex-end">
-                {field('student', 'Student (name or email)')}
-                {field('course', 'Course title')}
-                {field('code', 'Certificate code')}
-                <Button type="submit">Search</Button>
-              </Flex>
-            </form>
-          </Box>
+    <LmsPage title="Certificates" subtitle="Find a certificate by student, course or code; open its PDF or revoke it.">
+      <Panel>
+        <form onSubmit={search} aria-label="Search certificates">
+          <Flex gap={4} alignItems="flex-end">
+            {field('student', 'Student (name or email)')}
+            {field('course', 'Course title')}
+            {field('code', 'Certificate code')}
+            <Button type="submit">Search</Button>
+          </Flex>
+        </form>
+      </Panel>
 
-          {certificates === null ? (
-            <Page.Loading />
-          ) : certificates.length === 0 ? (
-            <Box background="neutral0" padding={6} shadow="tableShadow" hasRadius>
-              <Typography>No certificate matches.</Typography>
-            </Box>
-          ) : (
-            <Box>
-              <Table colCount={6} rowCount={certificates.length + 1} aria-label="Certificates found">
-                <Thead>
-                  <Tr>
-                    <Th>
-                      <Typography variant="sigma">Code</Typography>
-                    </Th>
-                    <Th>
-                      <Typography variant="sigma">Student</Typography>
-                    </Th>
-                    <Th>
-                      <Typography variant="sigma">Course</Typography>
-                    </Th>
-                    <Th>
-                      <Typography variant="sigma">Issued</Typography>
-                    </Th>
-                    <Th>
-                      <Typography variant="sigma">Status</Typography>
-                    </Th>
-                    <Th>
-                      <Typography variant="sigma">Actions</Typography>
-                    </Th>
-                  </Tr>
-                </Thead>
-                <Tbody>
-                  {certificates.map((certificate) => (
-                    <Tr key={certificate.documentId}>
-                      <Td>
-                        <Typography fontWeight="bold">{certificate.code}</Typography>
-                      </Td>
-                      <Td>
-                        <Typography tag="p">{certificate.studentName}</Typography>
+      {certificates.error ? (
+        <ErrorNotice message={certificates.error} onRetry={certificates.reload} />
+      ) : certificates.rows === null ? (
+        <Page.Loading />
+      ) : certificates.rows.length === 0 ? (
+        <Panel>
+          <Typography>No certificate matches.</Typography>
+        </Panel>
+      ) : (
+        <Box>
+          <Table colCount={6} rowCount={certificates.rows.length + 1} aria-label="Certificates found">
+            <ColumnHeads names={['Code', 'Student', 'Course', 'Issued', 'Status', 'Actions']} />
+            <Tbody>
+              {certificates.rows.map((certificate) => (
+                <Tr key={certificate.documentId}>
+                  <Td>
+                    <Typography fontWeight="bold">{certificate.code}</Typography>
+                  </Td>
+                  <Td>
+                    <Typography tag="p">{certificate.studentName}</Typography>
+                    <Typography variant="pi" textColor="neutral600" tag="p">
+                      {certificate.student?.email ?? ''}
+                    </Typography>
+                  </Td>
+                  <Td>
+                    <Typography>{certificate.courseTitle}</Typography>
+                  </Td>
+                  <Td>
+                    <Typography>{new Date(certificate.issuedAt).toLocaleDateString()}</Typography>
+                  </Td>
+                  <Td>
+                    {certificate.status === 'revoked' ? (
+                      <Box>
+                        <Badge backgroundColor="danger100" textColor="danger700">
+                          revoked
+                        </Badge>
                         <Typography variant="pi" textColor="neutral600" tag="p">
-                          {certificate.student?.email ?? ''}
+                          {certificate.revokeReason ?? ''}
                         </Typography>
-                      </Td>
-                      <Td>
-                        <Typography>{certificate.courseTitle}</Typography>
-                      </Td>
-                      <Td>
-                        <Typography>{new Date(certificate.issuedAt).toLocaleDateString()}</Typography>
-                      </Td>
-                      <Td>
-                        {certificate.status === 'revoked' ? (
-                          <Box>
-                            <Badge backgroundColor="danger100" textColor="danger700">
-                              revoked
-                            </Badge>
-                            <Typography variant="pi" textColor="neutral600" tag="p">
-                              {certificate.revokeReason ?? ''}
-                            </Typography>
-                          </Box>
-                        ) : (
-                          <Badge backgroundColor="success100" textColor="success700">
-                            issued
-                          </Badge>
-                        )}
-                      </Td>
-                      <Td>
-                        <Flex gap={2}>
-                          <Button
-                            variant="secondary"
-                            size="S"
-                            onClick={() => void openPdf(certificate)}
-                            aria-label={`Open PDF of certificate ${certificate.code}`}
-                          >
-                            Open PDF
-                          </Button>
-                          {certificate.status === 'issued' && (
-                            <RevokeButton certificate={certificate} onRevoked={() => void load()} />
-                          )}
-                        </Flex>
-                      </Td>
-                    </Tr>
-                  ))}
-                </Tbody>
-              </Table>
-              <PageControls pagination={pagination} onPage={setPage} />
-            </Box>
-          )}
-        </Flex>
-      </Layouts.Content>
-    </Page.Main>
+                      </Box>
+                    ) : (
+                      <Badge backgroundColor="success100" textColor="success700">
+                        issued
+                      </Badge>
+                    )}
+                  </Td>
+                  <Td>
+                    <Flex gap={2}>
+                      <Button
+                        variant="secondary"
+                        size="S"
+                        onClick={() => void openPdf(certificate)}
+                        aria-label={`Open PDF of certificate ${certificate.code}`}
+                      >
+                        Open PDF
+                      </Button>
+                      {certificate.status === 'issued' && (
+                        <RevokeButton certificate={certificate} onRevoked={certificates.reload} />
+                      )}
+                    </Flex>
+                  </Td>
+                </Tr>
+              ))}
+            </Tbody>
+          </Table>
+          <PageControls pagination={certificates.pagination} onPage={certificates.setPage} />
+        </Box>
+      )}
+    </LmsPage>
   );
 }

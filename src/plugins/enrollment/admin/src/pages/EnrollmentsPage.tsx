@@ -1,24 +1,12 @@
-import {
-  Badge,
-  Box,
-  Button,
-  Dialog,
-  Field,
-  Flex,
-  Table,
-  Tbody,
-  Td,
-  Th,
-  Thead,
-  Tr,
-  Typography,
-} from '@strapi/design-system';
-import { Layouts, Page, useFetchClient, useNotification } from '@strapi/strapi/admin';
+import { Badge, Box, Button, Dialog, Field, Flex, Table, Tbody, Td, Tr, Typography } from '@strapi/design-system';
+import { useFetchClient, useNotification } from '@strapi/strapi/admin';
 import * as React from 'react';
 import { CoursePicker } from '../../../../../admin/lms/CoursePicker';
+import { ErrorNotice } from '../../../../../admin/lms/ErrorNotice';
 import { errorMessage } from '../../../../../admin/lms/errors';
+import { ColumnHeads, LmsPage, Panel } from '../../../../../admin/lms/LmsPage';
 import { PageControls } from '../../../../../admin/lms/PageControls';
-import type { Pagination } from '../../../../../admin/lms/types';
+import { usePagedList } from '../../../../../admin/lms/usePagedList';
 
 interface StudentRow {
   student: { id: number; username: string; fullName: string | null; email: string } | null;
@@ -29,46 +17,19 @@ interface StudentRow {
   lastLesson: { title: string | null } | null;
 }
 
-const PAGE_SIZE = 20;
 const when = (value: string | null) => (value ? new Date(value).toLocaleString() : '—');
 const statusTone = { active: 'secondary', completed: 'success', expired: 'neutral', cancelled: 'danger' } as const;
 
 export default function EnrollmentsPage() {
-  const { get, post, del } = useFetchClient();
+  const { post, del } = useFetchClient();
   const { toggleNotification } = useNotification();
   const [courseDocumentId, setCourseDocumentId] = React.useState<string | null>(null);
-  const [page, setPage] = React.useState(1);
-  const [students, setStudents] = React.useState<StudentRow[] | null>(null);
-  const [pagination, setPagination] = React.useState<Pagination | null>(null);
+  const students = usePagedList<StudentRow>(
+    courseDocumentId ? `/enrollment/courses/${courseDocumentId}/students` : null,
+    { failure: 'Could not load the students' }
+  );
   const [email, setEmail] = React.useState('');
   const [isEnrolling, setIsEnrolling] = React.useState(false);
-
-  const load = React.useCallback(async () => {
-    if (!courseDocumentId) return;
-    try {
-      const { data } = await get<{ data: StudentRow[]; meta: { pagination: Pagination } }>(
-        `/enrollment/courses/${courseDocumentId}/students`,
-        {
-          params: { pagination: { page, pageSize: PAGE_SIZE } },
-        }
-      );
-      setStudents(data.data);
-      setPagination(data.meta.pagination);
-    } catch (error) {
-      setStudents([]);
-      toggleNotification({ type: 'danger', message: errorMessage(error, 'Could not load the students') });
-    }
-  }, [courseDocumentId, page]);
-
-  React.useEffect(() => {
-    void load();
-  }, [load]);
-
-  const pickCourse = (next: string) => {
-    setCourseDocumentId(next);
-    setPage(1);
-    setStudents(null);
-  };
 
   const enroll = async (event: React.FormEvent) => {
     event.preventDefault();
@@ -78,7 +39,7 @@ export default function EnrollmentsPage() {
       await post(`/enrollment/courses/${courseDocumentId}/enrollments`, { email: email.trim() });
       toggleNotification({ type: 'success', message: `${email.trim()} is enrolled` });
       setEmail('');
-      await load();
+      students.reload();
     } catch (error) {
       toggleNotification({ type: 'danger', message: errorMessage(error, 'Could not enroll this student') });
     } finally {
@@ -91,153 +52,127 @@ export default function EnrollmentsPage() {
     try {
       await del(`/enrollment/courses/${courseDocumentId}/enrollments/${row.student.id}`);
       toggleNotification({ type: 'success', message: `The enrollment of ${row.student.email} is cancelled` });
-      await load();
+      students.reload();
     } catch (error) {
       toggleNotification({ type: 'danger', message: errorMessage(error, 'Could not cancel this enrollment') });
     }
   };
 
   return (
-    <Page.Main aria-label="Enrollments">
-      <Page.Title>Enrollments</Page.Title>
-      <Layouts.Header
-        title="Enrollments"
-        subtitle="The students of the courses you teach: enroll them by email, follow their progress, cancel an enrollment."
-      />
-      <Layouts.Content>
-        <Flex direction="column" alignItems="stretch" gap={6}>
-          <Box background="neutral0" padding={6} shadow="tableShadow" hasRadius>
-            <CoursePicker source="/enrollment/courses" value={courseDocumentId} onChange={pickCourse} />
-          </Box>
+    <LmsPage
+      title="Enrollments"
+      subtitle="The students of the courses you teach: enroll them by email, follow their progress, cancel an enrollment."
+    >
+      <Panel>
+        <CoursePicker source="/enrollment/courses" value={courseDocumentId} onChange={setCourseDocumentId} />
+      </Panel>
 
-          {courseDocumentId && (
-            <Box background="neutral0" padding={6} shadow="tableShadow" hasRadius>
-              <form onSubmit={(event) => void enroll(event)} aria-label="Enroll a student">
-                <Flex gap={4} alignItems="flex-end">
-                  <Box flex="1">
-                    <Field.Root name="email" hint="The student's account must already exist.">
-                      <Field.Label>Student email</Field.Label>
-                      <Field.Input
-                        type="email"
-                        value={email}
-                        onChange={(event: React.ChangeEvent<HTMLInputElement>) => setEmail(event.target.value)}
-                      />
-                      <Field.Hint />
-                    </Field.Root>
-                  </Box>
-                  <Button type="submit" loading={isEnrolling} disabled={!email.trim()}>
-                    Enroll student
-                  </Button>
-                </Flex>
-              </form>
-            </Box>
-          )}
+      {courseDocumentId && (
+        <Panel>
+          <form onSubmit={(event) => void enroll(event)} aria-label="Enroll a student">
+            <Flex gap={4} alignItems="flex-end">
+              <Box flex="1">
+                <Field.Root name="email" hint="The student's account must already exist.">
+                  <Field.Label>Student email</Field.Label>
+                  <Field.Input
+                    type="email"
+                    value={email}
+                    onChange={(event: React.ChangeEvent<HTMLInputElement>) => setEmail(event.target.value)}
+                  />
+                  <Field.Hint />
+                </Field.Root>
+              </Box>
+              <Button type="submit" loading={isEnrolling} disabled={!email.trim()}>
+                Enroll student
+              </Button>
+            </Flex>
+          </form>
+        </Panel>
+      )}
 
-          {courseDocumentId && students !== null && (
-            <Box>
-              {students.length === 0 ? (
-                <Box background="neutral0" padding={6} shadow="tableShadow" hasRadius>
-                  <Typography>No students in this course yet.</Typography>
-                </Box>
-              ) : (
-                <Table colCount={7} rowCount={students.length + 1} aria-label="Students of the course">
-                  <Thead>
-                    <Tr>
-                      <Th>
-                        <Typography variant="sigma">Student</Typography>
-                      </Th>
-                      <Th>
-                        <Typography variant="sigma">Email</Typography>
-                      </Th>
-                      <Th>
-                        <Typography variant="sigma">Status</Typography>
-                      </Th>
-                      <Th>
-                        <Typography variant="sigma">Progress</Typography>
-                      </Th>
-                      <Th>
-                        <Typography variant="sigma">Last activity</Typography>
-                      </Th>
-                      <Th>
-                        <Typography variant="sigma">Last lesson</Typography>
-                      </Th>
-                      <Th>
-                        <Typography variant="sigma">Actions</Typography>
-                      </Th>
-                    </Tr>
-                  </Thead>
-                  <Tbody>
-                    {students.map((row, index) => (
-                      <Tr key={row.student?.id ?? `row-${index}`}>
-                        <Td>
-                          <Typography>{row.student?.fullName || row.student?.username || '—'}</Typography>
-                        </Td>
-                        <Td>
-                          <Typography>{row.student?.email ?? '—'}</Typography>
-                        </Td>
-                        <Td>
-                          <Badge
-                            backgroundColor={`${statusTone[row.status]}100`}
-                            textColor={`${statusTone[row.status]}700`}
-                          >
-                            {row.status}
-                          </Badge>
-                        </Td>
-                        <Td>
-                          <Typography aria-label={`Progress ${row.progressPercent} percent`}>
-                            {row.progressPercent} %
-                          </Typography>
-                        </Td>
-                        <Td>
-                          <Typography>{when(row.lastActivityAt)}</Typography>
-                        </Td>
-                        <Td>
-                          <Typography>{row.lastLesson?.title ?? '—'}</Typography>
-                        </Td>
-                        <Td>
-                          {row.student && (
-                            <Dialog.Root>
-                              <Dialog.Trigger>
-                                <Button
-                                  variant="danger-light"
-                                  size="S"
-                                  aria-label={`Cancel enrollment of ${row.student.email}`}
-                                >
-                                  Cancel enrollment
+      {students.error && <ErrorNotice message={students.error} onRetry={students.reload} />}
+
+      {courseDocumentId && students.rows !== null && (
+        <Box>
+          {students.rows.length === 0 ? (
+            <Panel>
+              <Typography>No students in this course yet.</Typography>
+            </Panel>
+          ) : (
+            <Table colCount={7} rowCount={students.rows.length + 1} aria-label="Students of the course">
+              <ColumnHeads
+                names={['Student', 'Email', 'Status', 'Progress', 'Last activity', 'Last lesson', 'Actions']}
+              />
+              <Tbody>
+                {students.rows.map((row, index) => (
+                  <Tr key={row.student?.id ?? `row-${index}`}>
+                    <Td>
+                      <Typography>{row.student?.fullName || row.student?.username || '—'}</Typography>
+                    </Td>
+                    <Td>
+                      <Typography>{row.student?.email ?? '—'}</Typography>
+                    </Td>
+                    <Td>
+                      <Badge
+                        backgroundColor={`${statusTone[row.status]}100`}
+                        textColor={`${statusTone[row.status]}700`}
+                      >
+                        {row.status}
+                      </Badge>
+                    </Td>
+                    <Td>
+                      <Typography aria-label={`Progress ${row.progressPercent} percent`}>
+                        {row.progressPercent} %
+                      </Typography>
+                    </Td>
+                    <Td>
+                      <Typography>{when(row.lastActivityAt)}</Typography>
+                    </Td>
+                    <Td>
+                      <Typography>{row.lastLesson?.title ?? '—'}</Typography>
+                    </Td>
+                    <Td>
+                      {row.student && (
+                        <Dialog.Root>
+                          <Dialog.Trigger>
+                            <Button
+                              variant="danger-light"
+                              size="S"
+                              aria-label={`Cancel enrollment of ${row.student.email}`}
+                            >
+                              Cancel enrollment
+                            </Button>
+                          </Dialog.Trigger>
+                          <Dialog.Content>
+                            <Dialog.Header>Cancel this enrollment?</Dialog.Header>
+                            <Dialog.Body>
+                              <Typography>
+                                {row.student.email} loses access to the course. Their progress is kept if they come
+                                back.
+                              </Typography>
+                            </Dialog.Body>
+                            <Dialog.Footer>
+                              <Dialog.Cancel>
+                                <Button variant="tertiary">Keep enrollment</Button>
+                              </Dialog.Cancel>
+                              <Dialog.Action>
+                                <Button variant="danger-light" onClick={() => void cancel(row)}>
+                                  Yes, cancel enrollment
                                 </Button>
-                              </Dialog.Trigger>
-                              <Dialog.Content>
-                                <Dialog.Header>Cancel this enrollment?</Dialog.Header>
-                                <Dialog.Body>
-                                  <Typography>
-                                    {row.student.email} loses access to the course. Their progress is kept if they come
-                                    back.
-                                  </Typography>
-                                </Dialog.Body>
-                                <Dialog.Footer>
-                                  <Dialog.Cancel>
-                                    <Button variant="tertiary">Keep enrollment</Button>
-                                  </Dialog.Cancel>
-                                  <Dialog.Action>
-                                    <Button variant="danger-light" onClick={() => void cancel(row)}>
-                                      Yes, cancel enrollment
-                                    </Button>
-                                  </Dialog.Action>
-                                </Dialog.Footer>
-                              </Dialog.Content>
-                            </Dialog.Root>
-                          )}
-                        </Td>
-                      </Tr>
-                    ))}
-                  </Tbody>
-                </Table>
-              )}
-              <PageControls pagination={pagination} onPage={setPage} />
-            </Box>
+                              </Dialog.Action>
+                            </Dialog.Footer>
+                          </Dialog.Content>
+                        </Dialog.Root>
+                      )}
+                    </Td>
+                  </Tr>
+                ))}
+              </Tbody>
+            </Table>
           )}
-        </Flex>
-      </Layouts.Content>
-    </Page.Main>
+          <PageControls pagination={students.pagination} onPage={students.setPage} />
+        </Box>
+      )}
+    </LmsPage>
   );
 }

@@ -2,7 +2,8 @@ import * as React from 'react';
 import { useFetchClient, useRBAC, type Permission } from '@strapi/admin/strapi-admin';
 import { Badge, Box, Button, Flex, Loader, Modal, Typography } from '@strapi/design-system';
 import { Check, Cross, Eye } from '@strapi/icons';
-import { errorOf, type PreviewQuestion, type QuizPreview } from '../api';
+import { type PreviewQuestion, type QuizPreview } from '../api';
+import { serverError } from '../../../../../admin/lms/errors';
 import { QUIZ_PREVIEW_PERMISSIONS } from '../pluginId';
 
 const QUIZ = 'api::quiz.quiz';
@@ -58,15 +59,14 @@ export const QuizPreviewPanel = ({ model, documentId, document, activeTab }: Pan
   };
 };
 
-const QuizPreviewButton = ({
-  documentId,
-  locale,
-  status,
-}: {
+/** Which version of which quiz to preview. */
+interface PreviewTarget {
   documentId: string;
   locale?: string;
   status: 'draft' | 'published';
-}) => {
+}
+
+const QuizPreviewButton = ({ documentId, locale, status }: PreviewTarget) => {
   const [open, setOpen] = React.useState(false);
   return (
     <Flex direction="column" alignItems="stretch" gap={2} width="100%">
@@ -85,15 +85,7 @@ const QuizPreviewButton = ({
   );
 };
 
-const QuizPreviewModal = ({
-  documentId,
-  locale,
-  status,
-}: {
-  documentId: string;
-  locale?: string;
-  status: 'draft' | 'published';
-}) => {
+const QuizPreviewModal = ({ documentId, locale, status }: PreviewTarget) => {
   const { get } = useFetchClient();
   const [state, setState] = React.useState<
     { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; quiz: QuizPreview }
@@ -107,7 +99,7 @@ const QuizPreviewModal = ({
       params: { status, ...(locale ? { locale } : {}) },
     })
       .then(({ data }) => live && setState({ status: 'ready', quiz: data.data }))
-      .catch((error) => live && setState({ status: 'error', message: errorOf(error).message }));
+      .catch((error) => live && setState({ status: 'error', message: serverError(error).message }));
     return () => {
       live = false;
     };

@@ -3,15 +3,9 @@ import { Layouts, Page, useFetchClient, useNotification } from '@strapi/admin/st
 import { Badge, Box, Button, Field, Flex, Grid, Link, NumberInput, Textarea, Typography } from '@strapi/design-system';
 import { ArrowClockwise, ArrowLeft, Check, File } from '@strapi/icons';
 import { NavLink, useLocation, useNavigate, useParams } from 'react-router-dom';
-import {
-  errorOf,
-  fileUrl,
-  formatDate,
-  STATUS_LABELS,
-  studentName,
-  type GradeStatus,
-  type SubmissionDetail,
-} from '../api';
+import { ErrorNotice } from '../../../../../admin/lms/ErrorNotice';
+import { serverError } from '../../../../../admin/lms/errors';
+import { fileUrl, formatDate, STATUS_LABELS, studentName, type GradeStatus, type SubmissionDetail } from '../api';
 import { PLUGIN_ID } from '../pluginId';
 
 const MAX_FEEDBACK = 20_000;
@@ -62,7 +56,7 @@ export const SubmissionPage = () => {
         setFeedback(data.data.feedback ?? '');
         setErrors({});
       })
-      .catch((error) => live && setLoad({ status: 'error', message: errorOf(error).message }));
+      .catch((error) => live && setLoad({ status: 'error', message: serverError(error).message }));
     return () => {
       live = false;
     };
@@ -82,9 +76,7 @@ export const SubmissionPage = () => {
           }
         />
         <Layouts.Content>
-          <Typography textColor="danger600" role="alert">
-            {load.message}
-          </Typography>
+          <ErrorNotice message={load.message} onRetry={() => setReloads((count) => count + 1)} />
         </Layouts.Content>
       </Page.Main>
     );
@@ -111,7 +103,7 @@ export const SubmissionPage = () => {
       toggleNotification({ type: 'success', message: `${ACTION_DONE[status]} (${name}, ${assignment.title})` });
       navigate(queueLink);
     } catch (error) {
-      const problem = errorOf(error);
+      const problem = serverError(error);
       if (problem.status === 409) {
         setErrors({ form: `${problem.message}.` });
       } else if (problem.field === 'grade' || problem.field === 'feedback') {

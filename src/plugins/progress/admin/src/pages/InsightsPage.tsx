@@ -8,16 +8,16 @@ import {
   Table,
   Tbody,
   Td,
-  Th,
-  Thead,
   Tr,
   Typography,
 } from '@strapi/design-system';
-import { Layouts, Page, useFetchClient, useNotification } from '@strapi/strapi/admin';
+import { Page } from '@strapi/strapi/admin';
 import * as React from 'react';
 import { BarChart } from '../../../../../admin/lms/BarChart';
 import { CoursePicker } from '../../../../../admin/lms/CoursePicker';
-import { errorMessage } from '../../../../../admin/lms/errors';
+import { ErrorNotice } from '../../../../../admin/lms/ErrorNotice';
+import { ColumnHeads, LmsPage, Panel } from '../../../../../admin/lms/LmsPage';
+import { useAdminData } from '../../../../../admin/lms/usePagedList';
 
 type Period = 'day' | 'week';
 
@@ -74,172 +74,142 @@ function Section({ title, children }: { title: string; children: React.ReactNode
 }
 
 export default function InsightsPage() {
-  const { get } = useFetchClient();
-  const { toggleNotification } = useNotification();
   const [courseDocumentId, setCourseDocumentId] = React.useState<string | null>(null);
   const [period, setPeriod] = React.useState<Period>('week');
-  const [insights, setInsights] = React.useState<Insights | null>(null);
-
-  React.useEffect(() => {
-    if (!courseDocumentId) return;
-    let isCurrent = true;
-    setInsights(null);
-    get<{ data: Insights }>(`/progress/insights/${courseDocumentId}`, { params: { period } })
-      .then(({ data }) => isCurrent && setInsights(data.data))
-      .catch(
-        (error) =>
-          isCurrent &&
-          toggleNotification({ type: 'danger', message: errorMessage(error, 'Could not load the insights') })
-      );
-    return () => {
-      isCurrent = false;
-    };
-  }, [courseDocumentId, period]);
+  const loaded = useAdminData<{ data: Insights }>(
+    courseDocumentId ? `/progress/insights/${courseDocumentId}` : null,
+    { period },
+    'Could not load the insights'
+  );
+  const insights = loaded.data?.data ?? null;
 
   return (
-    <Page.Main aria-label="Course insights">
-      <Page.Title>Course insights</Page.Title>
-      <Layouts.Header
-        title="Course insights"
-        subtitle="Enrollments, completion, quiz scores and where students stop, per course."
-      />
-      <Layouts.Content>
-        <Flex direction="column" alignItems="stretch" gap={6}>
-          <Box background="neutral0" padding={6} shadow="tableShadow" hasRadius>
-            <Flex gap={4} alignItems="flex-end">
-              <Box flex="2">
-                <CoursePicker source="/progress/courses" value={courseDocumentId} onChange={setCourseDocumentId} />
-              </Box>
-              <Box flex="1">
-                <Field.Root name="period">
-                  <Field.Label>Enrollments per</Field.Label>
-                  <SingleSelect
-                    aria-label="Enrollments per"
-                    value={period}
-                    onChange={(value) => setPeriod(value as Period)}
-                  >
-                    <SingleSelectOption value="day">Day</SingleSelectOption>
-                    <SingleSelectOption value="week">Week</SingleSelectOption>
-                  </SingleSelect>
-                </Field.Root>
-              </Box>
-            </Flex>
+    <LmsPage
+      title="Course insights"
+      subtitle="Enrollments, completion, quiz scores and where students stop, per course."
+    >
+      <Panel>
+        <Flex gap={4} alignItems="flex-end">
+          <Box flex="2">
+            <CoursePicker source="/progress/courses" value={courseDocumentId} onChange={setCourseDocumentId} />
           </Box>
-
-          {courseDocumentId && !insights && <Page.Loading />}
-
-          {insights && (
-            <>
-              <Grid.Root gap={4}>
-                <Grid.Item col={3} s={6} xs={12}>
-                  <Figure
-                    label="Enrolled"
-                    value={String(insights.enrollments.enrolled)}
-                    detail={`${insights.enrollments.active} active, ${insights.enrollments.completed + insights.enrollments.expired} finished, ${insights.enrollments.cancelled} cancelled`}
-                  />
-                </Grid.Item>
-                <Grid.Item col={3} s={6} xs={12}>
-                  <Figure
-                    label="Completion rate"
-                    value={`${insights.completionRatePercent} %`}
-                    detail="of the enrollments not cancelled"
-                  />
-                </Grid.Item>
-                <Grid.Item col={3} s={6} xs={12}>
-                  <Figure label="Average progress" value={`${insights.averageProgressPercent} %`} />
-                </Grid.Item>
-                <Grid.Item col={3} s={6} xs={12}>
-                  <Figure
-                    label="Drop-off lesson"
-                    value={insights.dropOff.lesson ? (insights.dropOff.lesson.title ?? 'Untitled lesson') : 'None'}
-                    detail={
-                      insights.dropOff.lesson
-                        ? `${insights.dropOff.lesson.students} of ${insights.dropOff.activeStudents} active students stopped here`
-                        : undefined
-                    }
-                  />
-                </Grid.Item>
-              </Grid.Root>
-
-              <Section title={`Enrollments per ${insights.period}`}>
-                <BarChart
-                  title={`Enrollments per ${insights.period}`}
-                  bars={insights.enrollmentsOverTime.map((point) => ({
-                    label: point.periodStart.slice(5),
-                    value: point.enrollments,
-                  }))}
-                />
-              </Section>
-
-              <Section title="Quiz scores (best attempt per student)">
-                {insights.quizzes.length === 0 ? (
-                  <Typography textColor="neutral600">This course has no published quiz.</Typography>
-                ) : (
-                  <Flex direction="column" alignItems="stretch" gap={6}>
-                    {insights.quizzes.map((quiz) => (
-                      <Box key={quiz.documentId}>
-                        <Typography variant="omega" fontWeight="bold" tag="h3">
-                          {quiz.title} ({quiz.students} students)
-                        </Typography>
-                        <BarChart
-                          title={`Score distribution of ${quiz.title}`}
-                          bars={quiz.buckets.map((bucket) => ({
-                            label: `${bucket.from}–${bucket.to}`,
-                            value: bucket.students,
-                          }))}
-                        />
-                      </Box>
-                    ))}
-                  </Flex>
-                )}
-              </Section>
-
-              <Section title="Where active students stopped">
-                <Typography variant="pi" textColor="neutral600" tag="p">
-                  Each active student counts once, at the first lesson they have not completed.{' '}
-                  {insights.dropOff.finishedAllLessons} have done every lesson but not yet completed the course.
-                </Typography>
-                <Box paddingTop={4}>
-                  <Table
-                    colCount={3}
-                    rowCount={insights.dropOff.lessons.length + 1}
-                    aria-label="Students stopped per lesson"
-                  >
-                    <Thead>
-                      <Tr>
-                        <Th>
-                          <Typography variant="sigma">#</Typography>
-                        </Th>
-                        <Th>
-                          <Typography variant="sigma">Lesson</Typography>
-                        </Th>
-                        <Th>
-                          <Typography variant="sigma">Students stopped here</Typography>
-                        </Th>
-                      </Tr>
-                    </Thead>
-                    <Tbody>
-                      {insights.dropOff.lessons.map((lesson) => (
-                        <Tr key={lesson.documentId}>
-                          <Td>
-                            <Typography>{lesson.position}</Typography>
-                          </Td>
-                          <Td>
-                            <Typography>{lesson.title ?? '—'}</Typography>
-                          </Td>
-                          <Td>
-                            <Typography>{lesson.students}</Typography>
-                          </Td>
-                        </Tr>
-                      ))}
-                    </Tbody>
-                  </Table>
-                </Box>
-              </Section>
-            </>
-          )}
+          <Box flex="1">
+            <Field.Root name="period">
+              <Field.Label>Enrollments per</Field.Label>
+              <SingleSelect
+                aria-label="Enrollments per"
+                value={period}
+                onChange={(value) => setPeriod(value as Period)}
+              >
+                <SingleSelectOption value="day">Day</SingleSelectOption>
+                <SingleSelectOption value="week">Week</SingleSelectOption>
+              </SingleSelect>
+            </Field.Root>
+          </Box>
         </Flex>
-      </Layouts.Content>
-    </Page.Main>
+      </Panel>
+
+      {loaded.error && <ErrorNotice message={loaded.error} onRetry={loaded.reload} />}
+      {loaded.isLoading && !insights && <Page.Loading />}
+
+      {insights && (
+        <>
+          <Grid.Root gap={4}>
+            <Grid.Item col={3} s={6} xs={12}>
+              <Figure
+                label="Enrolled"
+                value={String(insights.enrollments.enrolled)}
+                detail={`${insights.enrollments.active} active, ${insights.enrollments.completed + insights.enrollments.expired} finished, ${insights.enrollments.cancelled} cancelled`}
+              />
+            </Grid.Item>
+            <Grid.Item col={3} s={6} xs={12}>
+              <Figure
+                label="Completion rate"
+                value={`${insights.completionRatePercent} %`}
+                detail="of the enrollments not cancelled"
+              />
+            </Grid.Item>
+            <Grid.Item col={3} s={6} xs={12}>
+              <Figure label="Average progress" value={`${insights.averageProgressPercent} %`} />
+            </Grid.Item>
+            <Grid.Item col={3} s={6} xs={12}>
+              <Figure
+                label="Drop-off lesson"
+                value={insights.dropOff.lesson ? (insights.dropOff.lesson.title ?? 'Untitled lesson') : 'None'}
+                detail={
+                  insights.dropOff.lesson
+                    ? `${insights.dropOff.lesson.students} of ${insights.dropOff.activeStudents} active students stopped here`
+                    : undefined
+                }
+              />
+            </Grid.Item>
+          </Grid.Root>
+
+          <Section title={`Enrollments per ${insights.period}`}>
+            <BarChart
+              title={`Enrollments per ${insights.period}`}
+              bars={insights.enrollmentsOverTime.map((point) => ({
+                label: point.periodStart.slice(5),
+                value: point.enrollments,
+              }))}
+            />
+          </Section>
+
+          <Section title="Quiz scores (best attempt per student)">
+            {insights.quizzes.length === 0 ? (
+              <Typography textColor="neutral600">This course has no published quiz.</Typography>
+            ) : (
+              <Flex direction="column" alignItems="stretch" gap={6}>
+                {insights.quizzes.map((quiz) => (
+                  <Box key={quiz.documentId}>
+                    <Typography variant="omega" fontWeight="bold" tag="h3">
+                      {quiz.title} ({quiz.students} students)
+                    </Typography>
+                    <BarChart
+                      title={`Score distribution of ${quiz.title}`}
+                      bars={quiz.buckets.map((bucket) => ({
+                        label: `${bucket.from}–${bucket.to}`,
+                        value: bucket.students,
+                      }))}
+                    />
+                  </Box>
+                ))}
+              </Flex>
+            )}
+          </Section>
+
+          <Section title="Where active students stopped">
+            <Typography variant="pi" textColor="neutral600" tag="p">
+              Each active student counts once, at the first lesson they have not completed.{' '}
+              {insights.dropOff.finishedAllLessons} have done every lesson but not yet completed the course.
+            </Typography>
+            <Box paddingTop={4}>
+              <Table
+                colCount={3}
+                rowCount={insights.dropOff.lessons.length + 1}
+                aria-label="Students stopped per lesson"
+              >
+                <ColumnHeads names={['#', 'Lesson', 'Students stopped here']} />
+                <Tbody>
+                  {insights.dropOff.lessons.map((lesson) => (
+                    <Tr key={lesson.documentId}>
+                      <Td>
+                        <Typography>{lesson.position}</Typography>
+                      </Td>
+                      <Td>
+                        <Typography>{lesson.title ?? '—'}</Typography>
+                      </Td>
+                      <Td>
+                        <Typography>{lesson.students}</Typography>
+                      </Td>
+                    </Tr>
+                  ))}
+                </Tbody>
+              </Table>
+            </Box>
+          </Section>
+        </>
+      )}
+    </LmsPage>
   );
 }
