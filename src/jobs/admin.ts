@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { conflict } from '../access/refusal';
+import { conflict } from '../errors/refusal';
 import { findJob, JOB_STATUSES, listJobs, reviveDeadJob, type JobRecord, type JobStatus } from './outbox';
 import { wakeJobs } from '.';
 
