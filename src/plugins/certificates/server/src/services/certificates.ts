@@ -8,6 +8,7 @@ import { renderCertificatePdf } from '../pdf/certificate-pdf';
 import { insertOnceWithLinks, runSql, toIsoOrNull } from '../../../../../access/raw-sql';
 import { linkOf, tableOf } from '../../../../../database/tables';
 import { rememberCourseStructure } from '../../../../../access/course-structure-cache';
+import { enrollments } from '../../../../enrollment/server/src/facade';
 
 const CERTIFICATE = 'plugin::certificates.certificate';
 const COURSE = 'api::course.course';
@@ -93,11 +94,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         this.readCertifiedCourse(params.courseDocumentId)
       ),
       params.finalPercent ??
-        strapi
-          .plugin('enrollment')
-          .service('enrollments')
+        enrollments(strapi)
           .findEnrollment(params.userId, params.courseDocumentId)
-          .then((enrollment: any) => enrollment?.progressPercent ?? null),
+          .then((enrollment) => enrollment?.progressPercent ?? null),
     ]);
     const user = users.rows[0];
     if (!user) throw new errors.NotFoundError('No user has this id');

@@ -1,6 +1,6 @@
 import { cleanTextField } from '../../../../../content/text-policy';
 import { fieldError, readBody, readText, throwIfInvalid, type FieldError } from './field-errors';
-import type { EnrollmentStatus } from '../../../../enrollment/server/src/rules/enrollment-rules';
+import type { EnrollmentStatus } from '../../../../enrollment/server/src/facade';
 
 export const REVIEW_BODY_MAX = 5000;
 

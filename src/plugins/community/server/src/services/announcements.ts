@@ -5,6 +5,7 @@ import type { Caller } from '../../../../../access/roles';
 import { plainText } from '../../../../../content/rich-text';
 import type { Page } from '../rules/listing';
 import { publicName, publishedCourseRow } from '../queries/public-views';
+import { effectiveStatus } from '../../../../enrollment/server/src/facade';
 
 const ANNOUNCEMENT = 'api::announcement.announcement';
 const ENROLLMENT = 'plugin::enrollment.enrollment';
@@ -66,7 +67,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     authorId: number | null
   ) {
     try {
-      const enrollments = strapi.plugin('enrollment').service('enrollments');
       const now = new Date();
       const rows = await strapi.db.query(ENROLLMENT).findMany({
         where: { key: { $endsWith: `:${courseDocumentId}` }, status: { $in: ['active', 'completed'] } },
@@ -78,7 +78,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
           (row: any) =>
             row.user &&
             row.user.id !== authorId &&
-            ['active', 'completed'].includes(enrollments.effectiveStatus(row, now))
+            ['active', 'completed'].includes(effectiveStatus(row, now))
         )
         .map((row: any) => row.user.id as number);
       if (userIds.length === 0) return;
