@@ -152,19 +152,33 @@ export const learningOperations = ({ strapi }: { strapi: Core.Strapi }) => ({
     Mutation: {
       enroll: resolver(strapi, async ({ course }, caller) => {
         const courseDocumentId = documentIdParam(course, 'course');
-        const enrollment = await enrollments(strapi).enroll({ userId: caller.userId!, courseDocumentId, now: new Date(), isPlacedByStaff: false });
+        const enrollment = await enrollments(strapi).enroll({
+          userId: caller.userId!,
+          courseDocumentId,
+          now: new Date(),
+          isPlacedByStaff: false,
+        });
         return enrollmentViews(strapi).present(enrollment, courseDocumentId, new Date());
       }),
       cancelEnrollment: resolver(strapi, async ({ course }, caller) => {
         const courseDocumentId = documentIdParam(course, 'course');
-        const enrollment = await enrollments(strapi).cancel({ userId: caller.userId!, courseDocumentId, now: new Date() });
+        const enrollment = await enrollments(strapi).cancel({
+          userId: caller.userId!,
+          courseDocumentId,
+          now: new Date(),
+        });
         return enrollmentViews(strapi).present(enrollment, courseDocumentId, new Date());
       }),
       completeLesson: resolver(strapi, ({ lesson }, caller) =>
         lessonProgress(strapi).completeLesson(caller, documentIdParam(lesson, 'lesson'), new Date())
       ),
       startQuizAttempt: resolver(strapi, async ({ quiz, locale: wanted }, caller) => {
-        const { attempt } = await quizAttempts(strapi).start(caller, documentIdParam(quiz, 'quiz'), locale(wanted), new Date());
+        const { attempt } = await quizAttempts(strapi).start(
+          caller,
+          documentIdParam(quiz, 'quiz'),
+          locale(wanted),
+          new Date()
+        );
         return attempt;
       }),
       submitQuizAttempt: resolver(strapi, ({ attempt, answers }, caller) =>
@@ -175,15 +189,20 @@ export const learningOperations = ({ strapi }: { strapi: Core.Strapi }) => ({
           const message = `text must be 1 to ${MAX_SUBMISSION_TEXT} characters`;
           throw new errors.ValidationError(message, { errors: [{ path: ['text'], message, name: 'ValidationError' }] });
         }
-        return submissions(strapi).submit(caller, documentIdParam(assignment, 'assignment'), { text, files: [] }, new Date());
+        return submissions(strapi).submit(
+          caller,
+          documentIdParam(assignment, 'assignment'),
+          { text, files: [] },
+          new Date()
+        );
       }),
       createReview: resolver(strapi, ({ course, rating, body }, caller) =>
         reviews(strapi).create(
-            caller,
-            documentIdParam(course, 'course'),
-            parseReviewInput({ rating, body }, { partial: false }) as Required<ReviewInput>,
-            new Date()
-          )
+          caller,
+          documentIdParam(course, 'course'),
+          parseReviewInput({ rating, body }, { partial: false }) as Required<ReviewInput>,
+          new Date()
+        )
       ),
     },
   },

@@ -19,7 +19,11 @@ export default factories.createCoreController(ANNOUNCEMENT, ({ strapi }) => ({
       ? await findCourseOfContent(strapi, ANNOUNCEMENT, created.documentId)
       : null;
     if (courseDocumentId) {
-      await announcements(strapi).notifyStudents(courseDocumentId, { title: created.title, body: created.body }, caller.userId);
+      await announcements(strapi).notifyStudents(
+        courseDocumentId,
+        { title: created.title, body: created.body },
+        caller.userId
+      );
     }
     return response;
   },

@@ -36,7 +36,8 @@ export interface ReturningEnrollment {
   bringBack(): Promise<boolean>;
 }
 
-export type SeatOutcome = { seated: true; enrollmentId: number } | { seated: false; reason: 'course_full' | 'lost_race' };
+export type SeatOutcome =
+  { seated: true; enrollmentId: number } | { seated: false; reason: 'course_full' | 'lost_race' };
 
 /**
  * Takes a seat and writes the enrollment, all or nothing. A new student on PostgreSQL: one statement (a
@@ -147,7 +148,11 @@ async function insertEnrollment(strapi: Core.Strapi, enrollment: NewEnrollment):
   const { rows } = await runSql<{ id: number }>(
     strapi,
     `INSERT INTO ?? (${enrollment.row.map(() => '??').join(', ')}) VALUES (${enrollment.row.map(() => '?').join(', ')}) RETURNING id`,
-    [tableOf(strapi, ENROLLMENT), ...enrollment.row.map(([column]) => column), ...enrollment.row.map(([, value]) => value)]
+    [
+      tableOf(strapi, ENROLLMENT),
+      ...enrollment.row.map(([column]) => column),
+      ...enrollment.row.map(([, value]) => value),
+    ]
   );
   const id = Number(rows[0].id);
   const links: Array<['user' | 'course', number | null]> = [

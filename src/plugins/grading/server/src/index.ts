@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { provideQuizRequirements } from '../../../progress/server/src/facade';
 import { registerAdminActions } from './admin-actions';
+import { assertAnswerKeyPrivate } from './rules/answer-visibility';
 import schema from './content-types/quiz-attempt/schema.json';
 import adminGradingController from './controllers/admin-grading';
 import gradebookController from './controllers/gradebook';
@@ -28,6 +29,7 @@ export default {
     });
   },
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
+    assertAnswerKeyPrivate(strapi);
     await registerAdminActions(strapi);
   },
   contentTypes: { 'quiz-attempt': { schema } },

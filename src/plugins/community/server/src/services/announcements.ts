@@ -76,9 +76,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       const userIds = rows
         .filter(
           (row: any) =>
-            row.user &&
-            row.user.id !== authorId &&
-            ['active', 'completed'].includes(effectiveStatus(row, now))
+            row.user && row.user.id !== authorId && ['active', 'completed'].includes(effectiveStatus(row, now))
         )
         .map((row: any) => row.user.id as number);
       if (userIds.length === 0) return;

@@ -3,14 +3,8 @@ import { errors } from '@strapi/utils';
 import { findCourseOfContent } from '../../../../../access/ownership';
 import { conflict, Refusal } from '../../../../../access/refusal';
 import type { Caller } from '../../../../../access/roles';
-import {
-  attemptQuestions,
-  mayReview,
-  questionsForStudent,
-  resultsWithAnswers,
-  type QuestionComponent,
-  type ReviewPolicy,
-} from '../rules/attempt-questions';
+import { mayReview, questionsForStudent, resultsWithAnswers, type ReviewPolicy } from '../rules/answer-visibility';
+import { attemptQuestions, type QuestionComponent } from '../rules/attempt-questions';
 import { AnswerError, parseAnswers, scoreQuiz, type AttemptQuestion } from '../rules/score-quiz';
 import { rememberCourseStructure } from '../../../../../access/course-structure-cache';
 import { insertOnceWithUser, keyStartsWith, runSql, toIsoOrNull } from '../../../../../access/raw-sql';
@@ -102,7 +96,6 @@ const hasRunOut = (attempt: Pick<AttemptRow, 'expiresAt'>, now: Date, graceMs = 
 
 const effectiveStatus = (attempt: AttemptRow, now: Date) =>
   attempt.status === 'in_progress' && hasRunOut(attempt, now, SUBMIT_GRACE_MS) ? 'expired' : attempt.status;
-
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** The published quiz in the wanted locale (English, then any, when it has no such translation); shared, never mutated. */

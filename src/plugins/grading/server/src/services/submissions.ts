@@ -103,7 +103,6 @@ const toIso = (value: unknown) => (value ? new Date(value as string).toISOString
 const fieldError = (path: string[], message: string) =>
   new errors.ValidationError(message, { errors: [{ path, message, name: 'ValidationError' }] });
 
-
 /** A submission as its student, the course's teachers and admins see it. */
 export function presentSubmission(row: SubmissionRow, assignmentDocumentId = assignmentOfKey(row.key)) {
   return {

@@ -19,7 +19,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** GET /progress/courses — the courses the caller may open insights of. */
   async courses(ctx: any) {
     const caller = await adminCaller(strapi, ctx.state.user);
-    const data = await enrollmentViews(strapi).listManageable(caller, typeof ctx.query.locale === 'string' ? ctx.query.locale : undefined);
+    const data = await enrollmentViews(strapi).listManageable(
+      caller,
+      typeof ctx.query.locale === 'string' ? ctx.query.locale : undefined
+    );
     ctx.body = { data, meta: { total: data.length } };
   },
 

@@ -67,7 +67,6 @@ export interface CourseLessons {
   titles: Map<string, Map<string, { title: string; kind: string; durationMinutes: number | null }>>;
 }
 
-
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** The course a published lesson belongs to; null when the lesson is unknown or unpublished. */
   courseOfLesson(lessonDocumentId: string): Promise<string | null> {
