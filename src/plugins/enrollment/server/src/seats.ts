@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { isUniqueViolation } from '../../../../access/database-errors';
 import { isPostgres, runSql, type SqlStatement } from '../../../../access/raw-sql';
+import { Refusal } from '../../../../access/refusal';
 import { linkOf, tableOf } from '../../../../database/tables';
 
 /**
@@ -31,18 +32,24 @@ export interface NewEnrollment {
   publishedRowId: number | null;
 }
 
-/** A cancelled or expired enrollment brought back: `bringBack` writes it (in the seat's transaction), false if it lost a race. */
+/**
+ * A cancelled or expired enrollment brought back: `bringBack` writes it (in the seat's transaction), false when it
+ * lost a race.
+ */
 export interface ReturningEnrollment {
   bringBack(): Promise<boolean>;
 }
 
-export type SeatOutcome =
-  { seated: true; enrollmentId: number } | { seated: false; reason: 'course_full' | 'lost_race' };
+/** The enrollment's id (0 for a returning student: the caller has it), or `lost_race` (nothing written). */
+export type SeatOutcome = { enrollmentId: number } | 'lost_race';
+
+const courseFull = () => new Refusal('This course is full', 'course_full');
 
 /**
- * Takes a seat and writes the enrollment, all or nothing. A new student on PostgreSQL: one statement (a
- * data-modifying CTE; a second enrollment of the same student fails on the unique key and the seat goes back with
- * it), as enrolling is a hot path. Otherwise the same steps in one transaction.
+ * Takes a seat and writes the enrollment, all or nothing; a full course is refused (403 `course_full`). A new
+ * student on PostgreSQL: the steps as one statement (a data-modifying CTE; a second enrollment of the same student
+ * fails on the unique key and the seat goes back with it), as enrolling is a hot path. Otherwise the same steps in
+ * one transaction.
  */
 export async function seatStudent(
   strapi: Core.Strapi,
@@ -82,12 +89,13 @@ export async function seatStudent(
         course.courseDocumentId,
       ]
     );
-    return rows.length ? { seated: true, enrollmentId: Number(rows[0].id) } : { seated: false, reason: 'course_full' };
+    if (rows.length === 0) throw courseFull();
+    return { enrollmentId: Number(rows[0].id) };
   }
   try {
     return await strapi.db.transaction(async () => {
       const { rows: taken } = await runSql<{ taken: number }>(strapi, seat.sql, seat.bindings);
-      if (taken.length === 0) return { seated: false, reason: 'course_full' } as const;
+      if (taken.length === 0) throw courseFull();
       const enrollmentId = 'row' in enrollment ? await insertEnrollment(strapi, enrollment) : null;
       if (!('row' in enrollment) && !(await enrollment.bringBack())) throw new LostRace();
       await runSql(strapi, 'UPDATE ?? SET students_count = ? WHERE document_id = ?', [
@@ -95,11 +103,11 @@ export async function seatStudent(
         taken[0].taken,
         course.courseDocumentId,
       ]);
-      return { seated: true, enrollmentId: enrollmentId ?? 0 } as const;
+      return { enrollmentId: enrollmentId ?? 0 };
     });
   } catch (error) {
     // Rolled back: the seat the lost write took is free again.
-    if (error instanceof LostRace) return { seated: false, reason: 'lost_race' };
+    if (error instanceof LostRace) return 'lost_race';
     throw error;
   }
 }

@@ -198,11 +198,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       if (isUniqueViolation(error)) throw conflict('Already enrolled in this course', 'already_enrolled');
       throw error;
     }
-    if (!seat.seated) {
-      // A concurrent return of the same enrollment got there first.
-      if (seat.reason === 'lost_race') throw conflict('Already enrolled in this course', 'already_enrolled');
-      throw new Refusal('This course is full', 'course_full');
-    }
+    // A concurrent return of the same enrollment got there first.
+    if (seat === 'lost_race') throw conflict('Already enrolled in this course', 'already_enrolled');
     // The course's studentsCount changed: cached course answers go.
     await strapi.eventHub.emit(WRITTEN_BY_STATEMENT, { uid: ENROLLMENT });
     // Not awaited: the confirmation mail must not hold up (or fail) the enrollment itself.
