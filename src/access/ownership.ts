@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { Refusal } from '../errors/refusal';
 import type { Caller } from './roles';
+import { membership } from './membership';
 
 const COURSE = 'api::course.course';
 
@@ -86,7 +87,7 @@ export async function isCourseMemberOrManager(
   if (caller.role === 'admin') return true;
   if (caller.userId === null) return false;
   if (await canManageCourse(strapi, caller, courseDocumentId)) return true;
-  return strapi.plugin('enrollment').service('enrollments').isMember(caller.userId, courseDocumentId);
+  return membership(strapi).isMember(caller.userId, courseDocumentId);
 }
 
 /** Courses whose members-only content the caller may list: taught ones and enrolled ones. */
@@ -94,7 +95,7 @@ export async function readableCourseDocumentIds(strapi: Core.Strapi, caller: Cal
   if (caller.userId === null) return [];
   const [taught, enrolled] = await Promise.all([
     caller.role === 'teacher' ? teachingCourseDocumentIds(strapi, caller.userId) : Promise.resolve([] as string[]),
-    strapi.plugin('enrollment').service('enrollments').memberCourseDocumentIds(caller.userId) as Promise<string[]>,
+    membership(strapi).memberCourseDocumentIds(caller.userId),
   ]);
   return [...new Set([...taught, ...enrolled])];
 }

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { DEMO_ADMIN_PANEL_USERS, DEMO_PASSWORD, DEMO_USERS } from './accounts';
 import { demoArticles, demoCategories, demoCourses } from './content';
+import { enrollmentKey } from '../plugins/enrollment/server/src/facade';
 
 const USER = 'plugin::users-permissions.user';
 
@@ -160,10 +161,9 @@ async function seedCourses(strapi: Core.Strapi, users: Record<string, number>, c
     await strapi.documents('api::course.course').publish({ documentId: created.documentId, locale: '*' });
 
     if (course.enrollStudent) {
-      const enrollments = strapi.plugin('enrollment').service('enrollments');
       await strapi.db.query('plugin::enrollment.enrollment').create({
         data: {
-          key: enrollments.enrollmentKey(users.student, created.documentId),
+          key: enrollmentKey(users.student, created.documentId),
           user: users.student,
           course: (
             await strapi.db

@@ -4,8 +4,11 @@ import { documentIdParam, positiveIntegerParam } from '../access/params';
 import { callerFrom } from '../access/roles';
 import { attachTeacherProfiles } from '../api/course/profiles/teacher-profiles';
 import { assertLessonOpen, lessonContent, managesLessonCourse } from '../api/lesson/content/lesson-content';
-import { presentCertificate } from '../plugins/certificates/server/src/services/certificates';
-import { parseReviewInput } from '../plugins/community/server/src/rules/review-input';
+import { certificates, presentCertificate } from '../plugins/certificates/server/src/facade';
+import { parseReviewInput, reviews, type ReviewInput } from '../plugins/community/server/src/facade';
+import { enrollments, enrollmentViews, type EnrollmentStatus } from '../plugins/enrollment/server/src/facade';
+import { quizAttempts, submissions } from '../plugins/grading/server/src/facade';
+import { lessonProgress } from '../plugins/progress/server/src/facade';
 
 /** As REST's hand-in limit; files are handed in through REST's multipart route. */
 const MAX_SUBMISSION_TEXT = 50_000;
@@ -82,10 +85,7 @@ export const learningOperations = ({ strapi }: { strapi: Core.Strapi }) => ({
     },
     Query: {
       courseOutline: resolver(strapi, ({ documentId, locale: wanted }, caller) =>
-        strapi
-          .plugin('progress')
-          .service('progress')
-          .outline(caller, documentIdParam(documentId), locale(wanted), new Date())
+        lessonProgress(strapi).outline(caller, documentIdParam(documentId), locale(wanted), new Date())
       ),
       lessonContent: resolver(strapi, async ({ documentId, locale: wanted }, caller) => {
         const lessonDocumentId = documentIdParam(documentId);
@@ -116,85 +116,73 @@ export const learningOperations = ({ strapi }: { strapi: Core.Strapi }) => ({
             ],
           });
         }
-        return strapi
-          .plugin('enrollment')
-          .service('enrollment-views')
-          .listForStudent(caller.userId!, { status: status ?? undefined, locale: locale(wanted), now: new Date() });
+        return enrollmentViews(strapi).listForStudent(caller.userId!, {
+          status: (status as EnrollmentStatus | null) ?? undefined,
+          locale: locale(wanted),
+          now: new Date(),
+        });
       }),
       myCertificates: resolver(strapi, async (_args, caller) =>
-        (await strapi.plugin('certificates').service('certificates').listForHolder(caller.userId!)).map(
-          presentCertificate
-        )
+        (await certificates(strapi).listForHolder(caller.userId!)).map(presentCertificate)
       ),
       myQuizAttempts: resolver(strapi, ({ quiz }, caller) =>
-        strapi
-          .plugin('grading')
-          .service('quiz-attempts')
-          .mine(caller, quiz ? documentIdParam(quiz, 'quiz') : undefined, new Date())
+        quizAttempts(strapi).mine(caller, quiz ? documentIdParam(quiz, 'quiz') : undefined, new Date())
       ),
     },
     Mutation: {
       enroll: resolver(strapi, async ({ course }, caller) => {
         const courseDocumentId = documentIdParam(course, 'course');
-        const enrollment = await strapi
-          .plugin('enrollment')
-          .service('enrollments')
-          .enroll({ userId: caller.userId!, courseDocumentId, now: new Date(), isPlacedByStaff: false });
-        return strapi
-          .plugin('enrollment')
-          .service('enrollment-views')
-          .present(enrollment, courseDocumentId, new Date());
+        const enrollment = await enrollments(strapi).enroll({
+          userId: caller.userId!,
+          courseDocumentId,
+          now: new Date(),
+          isPlacedByStaff: false,
+        });
+        return enrollmentViews(strapi).present(enrollment, courseDocumentId, new Date());
       }),
       cancelEnrollment: resolver(strapi, async ({ course }, caller) => {
         const courseDocumentId = documentIdParam(course, 'course');
-        const enrollment = await strapi
-          .plugin('enrollment')
-          .service('enrollments')
-          .cancel({ userId: caller.userId!, courseDocumentId, now: new Date() });
-        return strapi
-          .plugin('enrollment')
-          .service('enrollment-views')
-          .present(enrollment, courseDocumentId, new Date());
+        const enrollment = await enrollments(strapi).cancel({
+          userId: caller.userId!,
+          courseDocumentId,
+          now: new Date(),
+        });
+        return enrollmentViews(strapi).present(enrollment, courseDocumentId, new Date());
       }),
       completeLesson: resolver(strapi, ({ lesson }, caller) =>
-        strapi
-          .plugin('progress')
-          .service('progress')
-          .completeLesson(caller, documentIdParam(lesson, 'lesson'), new Date())
+        lessonProgress(strapi).completeLesson(caller, documentIdParam(lesson, 'lesson'), new Date())
       ),
       startQuizAttempt: resolver(strapi, async ({ quiz, locale: wanted }, caller) => {
-        const { attempt } = await strapi
-          .plugin('grading')
-          .service('quiz-attempts')
-          .start(caller, documentIdParam(quiz, 'quiz'), locale(wanted), new Date());
+        const { attempt } = await quizAttempts(strapi).start(
+          caller,
+          documentIdParam(quiz, 'quiz'),
+          locale(wanted),
+          new Date()
+        );
         return attempt;
       }),
       submitQuizAttempt: resolver(strapi, ({ attempt, answers }, caller) =>
-        strapi
-          .plugin('grading')
-          .service('quiz-attempts')
-          .submit(caller, positiveIntegerParam(attempt, 'attempt'), answers, new Date())
+        quizAttempts(strapi).submit(caller, positiveIntegerParam(attempt, 'attempt'), answers, new Date())
       ),
       submitAssignment: resolver(strapi, ({ assignment, text }, caller) => {
         if (!text.trim() || text.length > MAX_SUBMISSION_TEXT) {
           const message = `text must be 1 to ${MAX_SUBMISSION_TEXT} characters`;
           throw new errors.ValidationError(message, { errors: [{ path: ['text'], message, name: 'ValidationError' }] });
         }
-        return strapi
-          .plugin('grading')
-          .service('submissions')
-          .submit(caller, documentIdParam(assignment, 'assignment'), { text, files: [] }, new Date());
+        return submissions(strapi).submit(
+          caller,
+          documentIdParam(assignment, 'assignment'),
+          { text, files: [] },
+          new Date()
+        );
       }),
       createReview: resolver(strapi, ({ course, rating, body }, caller) =>
-        strapi
-          .plugin('community')
-          .service('reviews')
-          .create(
-            caller,
-            documentIdParam(course, 'course'),
-            parseReviewInput({ rating, body }, { partial: false }),
-            new Date()
-          )
+        reviews(strapi).create(
+          caller,
+          documentIdParam(course, 'course'),
+          parseReviewInput({ rating, body }, { partial: false }) as Required<ReviewInput>,
+          new Date()
+        )
       ),
     },
   },

@@ -4,6 +4,7 @@ import {
   effectiveStatus,
   type CourseTerms,
 } from '../../src/plugins/enrollment/server/src/rules/enrollment-rules';
+import { activityChange, completionChange } from '../../src/plugins/enrollment/server/src/rules/enrollment-changes';
 
 const now = new Date('2026-06-01T12:00:00Z');
 const course = (terms: Partial<CourseTerms> = {}): CourseTerms => ({
@@ -88,5 +89,40 @@ describe('access after completion', () => {
     [{ status: 'cancelled' as const, accessExpiresAt: '2026-01-01' }, 'cancelled'],
   ])('%j is %s now', (enrollment, status) => {
     expect(effectiveStatus(enrollment, now)).toBe(status);
+  });
+});
+
+describe('what activity and completion change on an enrollment', () => {
+  const recorded = {
+    progressPercent: 40,
+    lastActivityAt: new Date(now.getTime() - 30_000).toISOString(),
+    lastLessonDocumentId: 'l1',
+  };
+
+  test('the same lesson and percent within a minute of the recorded activity writes nothing', () => {
+    expect(activityChange({ lastLessonDocumentId: 'l1', progressPercent: 40, now }, recorded)).toBeNull();
+  });
+
+  test.each([
+    ['another lesson', { lastLessonDocumentId: 'l2', now }],
+    ['another percent', { progressPercent: 60, now }],
+    ['a saved position', { lastPositionSeconds: 12, now }],
+    ['a minute later', { lastLessonDocumentId: 'l1', now: new Date(now.getTime() + 60_000) }],
+  ])('%s is written', (_name, { now: at, ...activity }) => {
+    const change = activityChange({ ...activity, now: at }, recorded);
+    expect(change?.set).toMatchObject({ ...activity, lastActivityAt: at, updatedAt: at });
+    expect(change?.onlyWhere).toEqual({});
+  });
+
+  test('a completion moves only an active enrollment, to 100% with access for the course term', () => {
+    const change = completionChange({ lastLessonDocumentId: 'l9', now }, 10);
+    expect(change.onlyWhere).toEqual({ status: 'active' });
+    expect(change.set).toMatchObject({
+      status: 'completed',
+      completedAt: now,
+      progressPercent: 100,
+      accessExpiresAt: accessExpiryAfterCompletion(now, 10),
+      lastLessonDocumentId: 'l9',
+    });
   });
 });

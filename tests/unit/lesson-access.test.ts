@@ -5,6 +5,7 @@ import {
   type Learner,
   type OutlineLesson,
 } from '../../src/plugins/progress/server/src/rules/lesson-access';
+import { lessonRefusal, lessonRefusalMessage } from '../../src/plugins/progress/server/src/rules/lesson-refusals';
 
 const now = new Date('2026-06-10T00:00:00Z');
 const lesson = (documentId: string, position: number, extra: Partial<OutlineLesson> = {}): OutlineLesson => ({
@@ -116,5 +117,19 @@ describe('courseProgress', () => {
   });
   test('a course of no lessons completes on its required quizzes alone', () => {
     expect(courseProgress([], new Set(), 1, 1)).toMatchObject({ percent: 100, courseCompleted: true });
+  });
+});
+
+describe('lesson refusals', () => {
+  test.each([
+    ['not_enrolled', 'read', 'Enroll in the course to read this lesson'],
+    ['not_enrolled', 'take_quiz', 'Enroll in the course to take its quizzes'],
+    ['not_released', 'hand_in', 'The lesson of this assignment is not released yet'],
+    ['lesson_locked', 'take_quiz', 'Complete the earlier lessons first'],
+    ['access_expired', 'record', 'Your access to this course has ended'],
+  ] as const)('%s while trying to %s says "%s"', (reason, action, message) => {
+    expect(lessonRefusalMessage(reason, action)).toBe(message);
+    const refusal = lessonRefusal(reason, action);
+    expect([refusal.message, refusal.details]).toEqual([message, { reason }]);
   });
 });

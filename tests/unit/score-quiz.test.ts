@@ -1,10 +1,11 @@
+import { attemptQuestions, shuffled } from '../../src/plugins/grading/server/src/rules/attempt-questions';
 import {
-  attemptQuestions,
+  ANSWER_KEY,
   mayReview,
+  questionsForStaff,
   questionsForStudent,
   resultsWithAnswers,
-  shuffled,
-} from '../../src/plugins/grading/server/src/rules/attempt-questions';
+} from '../../src/plugins/grading/server/src/rules/answer-visibility';
 import { Refusal } from '../../src/errors/refusal';
 import {
   normaliseText,
@@ -238,6 +239,26 @@ describe('the questions of an attempt', () => {
     expect(review[0]).toMatchObject({ correctChoices: [11], explanation: 'why' });
     expect(review[2]).toMatchObject({ acceptedAnswers: ['x'] });
     expect(review[3]).toMatchObject({ numericAnswer: 2.5, tolerance: 0 });
+  });
+
+  test('staff previewing a quiz see the whole answer key', () => {
+    const staff = questionsForStaff(attemptQuestions(components, { shuffleQuestions: false, shuffleOptions: false }));
+    expect(staff[0]).toMatchObject({
+      explanation: 'why',
+      options: expect.arrayContaining([{ id: 11, text: expect.any(String), correct: true }]),
+    });
+    expect(staff[2]).toMatchObject({ acceptedAnswers: ['x'] });
+    expect(staff[3]).toMatchObject({ numericAnswer: 2.5, tolerance: 0 });
+  });
+
+  test('every answer-key attribute is private in the quiz components, so REST and GraphQL never show it', () => {
+    for (const [component, attributes] of Object.entries(ANSWER_KEY)) {
+      const schema = require(`../../src/components/${component.replace('.', '/')}.json`) as {
+        attributes: Record<string, { private?: boolean }>;
+      };
+      for (const attribute of attributes)
+        expect([component, attribute, schema.attributes[attribute]?.private]).toEqual([component, attribute, true]);
+    }
   });
 });
 

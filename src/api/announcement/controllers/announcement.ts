@@ -2,6 +2,7 @@ import { factories } from '@strapi/strapi';
 import { createWithServerFields } from '../../../access/create-with-server-fields';
 import { findCourseOfContent } from '../../../access/ownership';
 import { callerFrom } from '../../../access/roles';
+import { announcements } from '../../../plugins/community/server/src/facade';
 
 const ANNOUNCEMENT = 'api::announcement.announcement';
 
@@ -18,7 +19,7 @@ export default factories.createCoreController(ANNOUNCEMENT, ({ strapi }) => ({
       ? await findCourseOfContent(strapi, ANNOUNCEMENT, created.documentId)
       : null;
     if (courseDocumentId) {
-      await strapi.plugin('community')?.service('announcements').announce(courseDocumentId, created, caller.userId);
+      await announcements(strapi).announce(courseDocumentId, created, caller.userId);
     }
     return response;
   },

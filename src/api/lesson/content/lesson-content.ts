@@ -3,15 +3,9 @@ import { errors } from '@strapi/utils';
 import { canManageCourse, findCourseOfContent } from '../../../access/ownership';
 import { Refusal } from '../../../errors/refusal';
 import type { Caller } from '../../../access/roles';
+import { lessonProgress, lessonRefusal } from '../../../plugins/progress/server/src/facade';
 
 const LESSON = 'api::lesson.lesson';
-
-const LESSON_REFUSALS = {
-  not_enrolled: 'Enroll in the course to read this lesson',
-  access_expired: 'Your access to this course has ended',
-  not_released: 'This lesson is not released yet',
-  lesson_locked: 'Complete the earlier lessons first',
-};
 
 /** Whether the caller manages the lesson's course (owners and admins read everything in it); 404 for no lesson. */
 export async function managesLessonCourse(
@@ -31,12 +25,8 @@ export async function managesLessonCourse(
 
 /** A learner reads a published lesson only as the progress rules allow: enrolled, released, unlocked, not expired. */
 export async function assertLessonOpen(strapi: Core.Strapi, caller: Caller, lessonDocumentId: string): Promise<void> {
-  const { decision } = await strapi
-    .plugin('progress')
-    .service('progress')
-    .checkLessonAccess(caller, lessonDocumentId, new Date());
-  if (!decision.allowed)
-    throw new Refusal(LESSON_REFUSALS[decision.reason as keyof typeof LESSON_REFUSALS], decision.reason);
+  const { decision } = await lessonProgress(strapi).checkLessonAccess(caller, lessonDocumentId, new Date());
+  if (!decision.allowed) throw lessonRefusal(decision.reason, 'read');
 }
 
 /** The private part of a lesson (text, video, files), read only after the checks above. */

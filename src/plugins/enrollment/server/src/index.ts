@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { LMS_PAGE_ACTIONS } from '../../../../access/admin-route';
+import { provideMembership } from '../../../../access/membership';
 import seatSchema from './content-types/course-seat/schema.json';
 import enrollmentSchema from './content-types/enrollment/schema.json';
 import adminEnrollmentsController from './controllers/admin-enrollments';
@@ -23,6 +24,11 @@ export default {
   controllers: { enrollments: enrollmentsController, 'admin-enrollments': adminEnrollmentsController },
   routes,
   async register({ strapi }: { strapi: Core.Strapi }) {
+    const service = () => strapi.plugin('enrollment').service('enrollments') as ReturnType<typeof enrollments>;
+    provideMembership(strapi, {
+      isMember: (userId, courseDocumentId) => service().isMember(userId, courseDocumentId),
+      memberCourseDocumentIds: (userId) => service().memberCourseDocumentIds(userId),
+    });
     await strapi.service('admin::permission').actionProvider.registerMany([LMS_PAGE_ACTIONS.enrollments.registration]);
   },
   bootstrap({ strapi }: { strapi: Core.Strapi }) {

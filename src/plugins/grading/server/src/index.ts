@@ -1,5 +1,7 @@
 import type { Core } from '@strapi/strapi';
+import { provideQuizRequirements } from '../../../progress/server/src/facade';
 import { registerAdminActions } from './admin-actions';
+import { assertAnswerKeyPrivate } from './rules/answer-visibility';
 import schema from './content-types/quiz-attempt/schema.json';
 import adminGradingController from './controllers/admin-grading';
 import gradebookController from './controllers/gradebook';
@@ -13,8 +15,21 @@ import quizPreview from './services/quiz-preview';
 import quizResults from './services/quiz-results';
 import submissions from './services/submissions';
 
+type QuizResults = ReturnType<typeof quizResults>;
+
 export default {
+  /** Grading reports passes to progress, which decides completion: it answers progress's questions about quizzes. */
+  register({ strapi }: { strapi: Core.Strapi }) {
+    const results = () => strapi.plugin('grading').service('quiz-results') as QuizResults;
+    provideQuizRequirements(strapi, {
+      requiredQuizDocumentIds: (courseDocumentId) => results().requiredQuizDocumentIds(courseDocumentId),
+      requiredQuizzesOfLesson: (lessonDocumentId, courseDocumentId) =>
+        results().requiredQuizzesOfLesson(lessonDocumentId, courseDocumentId),
+      passedQuizDocumentIds: (userId, quizDocumentIds) => results().passedQuizDocumentIds(userId, quizDocumentIds),
+    });
+  },
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
+    assertAnswerKeyPrivate(strapi);
     await registerAdminActions(strapi);
   },
   contentTypes: { 'quiz-attempt': { schema } },

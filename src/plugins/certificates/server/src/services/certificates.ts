@@ -10,6 +10,7 @@ import { linkOf, tableOf } from '../../../../../database/tables';
 import { rememberCourseStructure } from '../../../../../access/course-structure-cache';
 import { sendMail } from '../../../../../mail/mail-job';
 import { deliverUnlessInTransaction, sendNotices } from '../../../../../notifications/notice-job';
+import { enrollments } from '../../../../enrollment/server/src/facade';
 
 const CERTIFICATE = 'plugin::certificates.certificate';
 const COURSE = 'api::course.course';
@@ -95,11 +96,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         this.readCertifiedCourse(params.courseDocumentId)
       ),
       params.finalPercent ??
-        strapi
-          .plugin('enrollment')
-          .service('enrollments')
+        enrollments(strapi)
           .findEnrollment(params.userId, params.courseDocumentId)
-          .then((enrollment: any) => enrollment?.progressPercent ?? null),
+          .then((enrollment) => enrollment?.progressPercent ?? null),
     ]);
     const user = users.rows[0];
     if (!user) throw new errors.NotFoundError('No user has this id');

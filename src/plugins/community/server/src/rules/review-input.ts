@@ -1,7 +1,7 @@
 import { cleanTextField } from '../../../../../content/text-policy';
 import { fieldProblem, throwIfInvalid, type FieldError } from '../../../../../errors/refusal';
 import { readBody, readText } from './field-errors';
-import type { EnrollmentStatus } from '../../../../enrollment/server/src/rules/enrollment-rules';
+import type { EnrollmentStatus } from '../../../../enrollment/server/src/facade';
 
 export const REVIEW_BODY_MAX = 5000;
 

@@ -7,6 +7,7 @@ import type { Page } from '../rules/listing';
 import { publicName, publishedCourseRow } from '../queries/public-views';
 import { defineJob, enqueue, type EnqueuedJob } from '../../../../../jobs';
 import { deliverUnlessInTransaction } from '../../../../../notifications/notice-job';
+import { effectiveStatus } from '../../../../enrollment/server/src/facade';
 
 const ANNOUNCEMENT = 'api::announcement.announcement';
 const ENROLLMENT = 'plugin::enrollment.enrollment';
@@ -119,7 +120,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
    * job is retried; the delivery key keeps a retry from notifying anyone twice.
    */
   async notifyStudents(news: AnnouncementNews) {
-    const enrollments = strapi.plugin('enrollment').service('enrollments');
     const now = new Date();
     const rows = await strapi.db.query(ENROLLMENT).findMany({
       where: { key: { $endsWith: `:${news.courseDocumentId}` }, status: { $in: ['active', 'completed'] } },
@@ -131,7 +131,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         (row: any) =>
           row.user &&
           row.user.id !== news.authorId &&
-          ['active', 'completed'].includes(enrollments.effectiveStatus(row, now))
+          ['active', 'completed'].includes(effectiveStatus(row, now))
       )
       .map((row: any) => row.user.id as number);
     if (userIds.length === 0) return;

@@ -7,6 +7,7 @@ import { mayReview, type ReviewInput } from '../rules/review-input';
 import { lockCourseRows, recomputeCourseRating } from '../queries/course-rating';
 import { publicName, publishedCourseRow } from '../queries/public-views';
 import { isUniqueViolation } from '../../../../../errors/unique-violation';
+import { effectiveStatus, enrollments } from '../../../../enrollment/server/src/facade';
 
 const REVIEW = 'api::review.review';
 
@@ -39,10 +40,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async create(caller: Caller, courseDocumentId: string, input: Required<ReviewInput>, now: Date) {
     const course = await publishedCourseRow(strapi, courseDocumentId);
     if (!course) throw new errors.NotFoundError('Course not found');
-    const enrollments = strapi.plugin('enrollment').service('enrollments');
     const enrollment =
-      caller.userId === null ? null : await enrollments.findEnrollment(caller.userId, courseDocumentId);
-    if (!mayReview(enrollment ? enrollments.effectiveStatus(enrollment, now) : null)) {
+      caller.userId === null ? null : await enrollments(strapi).findEnrollment(caller.userId, courseDocumentId);
+    if (!mayReview(enrollment ? effectiveStatus(enrollment, now) : null)) {
       throw new Refusal('Only students of this course may review it', 'not_enrolled');
     }
     const key = reviewKey(caller.userId!, courseDocumentId);

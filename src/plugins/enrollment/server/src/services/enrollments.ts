@@ -12,21 +12,16 @@ import {
 } from '../rules/enrollment-rules';
 import { isUniqueViolation } from '../../../../../errors/unique-violation';
 import { rememberCourseStructure } from '../../../../../access/course-structure-cache';
-import {
-  aggregatedIds,
-  isPostgres,
-  runSql,
-  toIsoOrNull,
-  WRITTEN_BY_STATEMENT,
-  type SqlStatement,
-} from '../../../../../access/raw-sql';
+import { aggregatedIds, isPostgres, runSql, toIsoOrNull, WRITTEN_BY_STATEMENT } from '../../../../../access/raw-sql';
 import { linkOf, tableOf } from '../../../../../database/tables';
+import { selectAttributes, updateRowStatement } from '../../../../../database/row-statements';
+import { activityChange, type EnrollmentActivity, type RecordedActivity } from '../rules/enrollment-changes';
+import { ensureSeatRow, releaseSeat, seatStudent } from '../seats';
 import { createId } from '@paralleldrive/cuid2';
 import { enrollmentConfirmationJob } from './enrollment-mail';
 import { enqueue } from '../../../../../jobs';
 
-const ENROLLMENT = 'plugin::enrollment.enrollment';
-const SEAT = 'plugin::enrollment.course-seat';
+export const ENROLLMENT = 'plugin::enrollment.enrollment';
 const COURSE = 'api::course.course';
 
 export interface EnrollmentRecord {
@@ -54,41 +49,24 @@ const RECORD_FIELDS = [
   'lastActivityAt',
 ];
 
-/** The columns of an EnrollmentRecord, read raw by the fixed statements. */
-const RECORD_COLUMNS = [
-  'id',
-  'document_id',
-  'status',
-  'enrolled_at',
-  'completed_at',
-  'access_expires_at',
-  'cancelled_at',
-  'progress_percent',
-  'last_activity_at',
-  'last_lesson_document_id',
-];
+/** The attributes of an EnrollmentRecord, read raw by the fixed statements (progress reads them in its own). */
+export const RECORD_ATTRIBUTES = [...RECORD_FIELDS, 'lastLessonDocumentId'] as const;
 
-/** An enrollment row read raw, in the shape the query engine answers (datetimes as ISO text). */
-function enrollmentFromRow(row: Record<string, unknown>): EnrollmentRecord {
+/** An enrollment row read raw by RECORD_ATTRIBUTES, in the shape the query engine answers (datetimes as ISO text). */
+export function enrollmentFromRow(row: Record<string, unknown>): EnrollmentRecord {
   return {
     id: Number(row.id),
-    documentId: row.document_id as string,
+    documentId: row.documentId as string,
     status: row.status as EnrollmentStatus,
-    enrolledAt: toIsoOrNull(row.enrolled_at),
-    completedAt: toIsoOrNull(row.completed_at),
-    accessExpiresAt: toIsoOrNull(row.access_expires_at),
-    cancelledAt: toIsoOrNull(row.cancelled_at),
-    progressPercent: Number(row.progress_percent ?? 0),
-    lastActivityAt: toIsoOrNull(row.last_activity_at),
-    lastLessonDocumentId: (row.last_lesson_document_id as string | null) ?? null,
+    enrolledAt: toIsoOrNull(row.enrolledAt),
+    completedAt: toIsoOrNull(row.completedAt),
+    accessExpiresAt: toIsoOrNull(row.accessExpiresAt),
+    cancelledAt: toIsoOrNull(row.cancelledAt),
+    progressPercent: Number(row.progressPercent ?? 0),
+    lastActivityAt: toIsoOrNull(row.lastActivityAt),
+    lastLessonDocumentId: (row.lastLessonDocumentId as string | null) ?? null,
   };
 }
-
-/**
- * Last activity is kept to the minute: a request that changes neither the percent nor the last lesson
- * within a minute of the recorded activity (a completion sent again, a page reloaded) writes nothing.
- */
-const ACTIVITY_RESOLUTION_MS = 60_000;
 
 /** The database-unique key of "this student in this course": one enrollment each, whatever races. */
 export const enrollmentKey = (userId: number, courseDocumentId: string) => `${userId}:${courseDocumentId}`;
@@ -99,37 +77,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   enrollmentKey,
   effectiveStatus,
 
-  /** One fixed statement on the unique key (lesson requests read it with their completed lessons: findEnrollmentAlong). */
+  /** One fixed statement on the unique key (lesson requests read it with their completed lessons, in progress). */
   async findEnrollment(userId: number, courseDocumentId: string): Promise<EnrollmentRecord | null> {
+    const columns = selectAttributes(strapi, ENROLLMENT, RECORD_ATTRIBUTES, 'e');
     const { rows } = await runSql<Record<string, unknown>>(
       strapi,
-      `SELECT ${RECORD_COLUMNS.join(', ')} FROM ?? WHERE "key" = ?`,
-      [tableOf(strapi, ENROLLMENT), enrollmentKey(userId, courseDocumentId)]
+      `SELECT ${columns.sql} FROM ?? e WHERE e."key" = ?`,
+      [...columns.bindings, tableOf(strapi, ENROLLMENT), enrollmentKey(userId, courseDocumentId)]
     );
     return rows.length ? enrollmentFromRow(rows[0]) : null;
-  },
-
-  /**
-   * findEnrollment with one more value the caller reads in the same statement: `alongside` is a subquery
-   * answering one value (`?` and `??` bound by its own bindings), read whether or not there is an enrollment.
-   * Lesson requests read the enrollment and the completed lessons this way: one round trip, not two.
-   */
-  async findEnrollmentAlong(
-    userId: number,
-    courseDocumentId: string,
-    alongside: { select: string; bindings: readonly unknown[] }
-  ): Promise<{ enrollment: EnrollmentRecord | null; alongside: unknown }> {
-    const { rows } = await runSql<Record<string, unknown>>(
-      strapi,
-      `SELECT ${RECORD_COLUMNS.map((column) => `e.${column}`).join(', ')}, (${alongside.select}) AS alongside
-       FROM (SELECT 1 AS one) AS one LEFT JOIN ?? e ON e."key" = ?`,
-      [...alongside.bindings, tableOf(strapi, ENROLLMENT), enrollmentKey(userId, courseDocumentId)]
-    );
-    const row = rows[0];
-    return {
-      enrollment: row.id === null || row.id === undefined ? null : enrollmentFromRow(row),
-      alongside: row.alongside,
-    };
   },
 
   async isMember(userId: number, courseDocumentId: string, now = new Date()): Promise<boolean> {
@@ -229,38 +185,33 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     });
     if (!decision.allowed) throw new Refusal(decision.message, decision.reason);
 
-    await this.ensureSeatRow(courseDocumentId);
+    await ensureSeatRow(strapi, courseDocumentId);
+    const newRow = newEnrollmentRow(userId, courseDocumentId, now);
+    let seat;
     try {
-      if (!existing) {
-        // The confirmation mail is a job recorded with the enrollment: sent after the commit, never for a refusal.
-        const enrollment = await strapi.db.transaction(async () => {
-          const created = await enrollNewStudent(strapi, {
-            userId,
-            courseDocumentId,
-            publishedRowId: course.publishedRowId,
-            capacity: course.capacity,
-            now,
-          });
-          if (created) await this.confirmByMail(userId, courseDocumentId, now);
-          return created;
-        });
-        if (!enrollment) throw new Refusal('This course is full', 'course_full');
-        // The course's studentsCount changed: cached course answers go.
-        await strapi.eventHub.emit(WRITTEN_BY_STATEMENT, { uid: ENROLLMENT });
-        return enrollment;
-      }
-      return await strapi.db.transaction(async ({ trx }) => {
-        const seatTaken = await takeSeat(strapi, trx, courseDocumentId, course.capacity);
-        if (!seatTaken) throw new Refusal('This course is full', 'course_full');
-        const record = await this.placeStudent(userId, courseDocumentId, course, existing, now);
-        await syncStudentsCount(strapi, trx, courseDocumentId);
+      // The confirmation mail is a job recorded with the enrollment: sent after the commit, never for a refusal.
+      seat = await strapi.db.transaction(async () => {
+        const outcome = await seatStudent(
+          strapi,
+          { courseDocumentId, capacity: course.capacity },
+          existing
+            ? { bringBack: () => this.placeStudent(course, existing, now) }
+            : { row: newRow, userId, publishedRowId: course.publishedRowId }
+        );
+        // A concurrent return of the same enrollment got there first: throwing rolls the seat back.
+        if (outcome === 'lost_race') throw conflict('Already enrolled in this course', 'already_enrolled');
         await this.confirmByMail(userId, courseDocumentId, now);
-        return record;
+        return outcome;
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw conflict('Already enrolled in this course', 'already_enrolled');
       throw error;
     }
+    // The course's studentsCount changed: cached course answers go.
+    await strapi.eventHub.emit(WRITTEN_BY_STATEMENT, { uid: ENROLLMENT });
+    if (existing) return strapi.db.query(ENROLLMENT).findOne({ where: { id: existing.id }, select: RECORD_FIELDS });
+    // A first enrollment is what was just written: no read back on this hot path.
+    return newEnrollmentRecord(seat.enrollmentId, newRow);
   },
 
   /** Records the enrollment confirmation mail's job (in the enrollment's transaction); the request never waits for it. */
@@ -272,14 +223,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     });
   },
 
-  /** Brings a cancelled or expired enrollment back with its progress. */
-  async placeStudent(
-    userId: number,
-    courseDocumentId: string,
-    course: CourseTerms & { publishedRowId: number | null },
-    existing: EnrollmentRecord,
-    now: Date
-  ) {
+  /** Brings a cancelled or expired enrollment back with its progress (in the seat's transaction); false when it lost a race. */
+  async placeStudent(course: CourseTerms, existing: EnrollmentRecord, now: Date): Promise<boolean> {
     const status = statusOnReturn(existing.completedAt);
     // Only a row still in the state we read may come back: a concurrent return loses here and answers 409.
     const updated = await strapi.db.query(ENROLLMENT).updateMany({
@@ -292,28 +237,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
           status === 'completed' ? accessExpiryAfterCompletion(now, course.accessDaysAfterCompletion) : null,
       },
     });
-    if (updated.count !== 1) throw conflict('Already enrolled in this course', 'already_enrolled');
-    return strapi.db.query(ENROLLMENT).findOne({ where: { id: existing.id }, select: RECORD_FIELDS });
-  },
-
-  async ensureSeatRow(courseDocumentId: string) {
-    // Seat rows are never deleted: once seen, a course's row need not be looked up again.
-    if (coursesWithSeatRow.has(courseDocumentId)) return;
-    const seat = await strapi.db.query(SEAT).findOne({ where: { courseDocumentId }, select: ['id'] });
-    if (seat) {
-      rememberSeatRow(courseDocumentId);
-      return;
-    }
-    const taken = await strapi.db
-      .query(ENROLLMENT)
-      .count({ where: { course: { documentId: courseDocumentId }, status: { $ne: 'cancelled' } } });
-    try {
-      await strapi.db.query(SEAT).create({ data: { courseDocumentId, taken } });
-    } catch (error) {
-      // Two first enrollments at once: the unique index kept one seat row, which is all we need.
-      if (!isUniqueViolation(error)) throw error;
-    }
-    rememberSeatRow(courseDocumentId);
+    return updated.count === 1;
   },
 
   /** Cancels an enrollment; progress rows stay so a return picks up where the student left. */
@@ -322,80 +246,24 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const existing = await this.findEnrollment(userId, courseDocumentId);
     if (!existing || existing.status === 'cancelled')
       throw new errors.NotFoundError('No enrollment in this course', { reason: 'not_enrolled' });
-    await this.ensureSeatRow(courseDocumentId);
-    return strapi.db.transaction(async ({ trx }) => {
+    await ensureSeatRow(strapi, courseDocumentId);
+    return strapi.db.transaction(async () => {
       const { count } = await strapi.db.query(ENROLLMENT).updateMany({
         where: { id: existing.id, status: { $ne: 'cancelled' } },
         data: { status: 'cancelled', cancelledAt: now },
       });
       if (count !== 1) throw new errors.NotFoundError('No enrollment in this course', { reason: 'not_enrolled' });
-      await trx(tableOf(strapi, SEAT))
-        .where({ course_document_id: courseDocumentId })
-        .andWhere('taken', '>', 0)
-        .decrement('taken', 1);
-      await syncStudentsCount(strapi, trx, courseDocumentId);
+      await releaseSeat(strapi, courseDocumentId);
       return strapi.db.query(ENROLLMENT).findOne({ where: { id: existing.id }, select: RECORD_FIELDS });
     });
   },
 
-  /** Progress reports where the student is; fields left undefined stay as they are. */
-  async recordActivity(
-    enrollmentId: number,
-    activity: { lastLessonDocumentId?: string; lastPositionSeconds?: number; progressPercent?: number; now: Date },
-    recorded?: Pick<EnrollmentRecord, 'progressPercent' | 'lastActivityAt' | 'lastLessonDocumentId'>
-  ) {
-    const write = this.activityWrite(enrollmentId, activity, recorded);
-    if (write) await runSql(strapi, write.sql, write.bindings);
-  },
-
-  /**
-   * recordActivity's statement, for a caller that runs it with its own write (a first completion writes the
-   * lesson's progress and this in one statement); null when it would change nothing. Answers the row's id.
-   */
-  activityWrite(
-    enrollmentId: number,
-    activity: { lastLessonDocumentId?: string; lastPositionSeconds?: number; progressPercent?: number; now: Date },
-    recorded?: Pick<EnrollmentRecord, 'progressPercent' | 'lastActivityAt' | 'lastLessonDocumentId'>
-  ): SqlStatement | null {
-    if (recorded && isSameActivity(activity, recorded)) return null;
-    // Only where the student is: no cached answer shows these columns, so nothing is purged.
-    const columns: Array<[string, unknown]> = [
-      ['last_activity_at', activity.now],
-      ['updated_at', activity.now],
-    ];
-    if (activity.lastLessonDocumentId !== undefined)
-      columns.push(['last_lesson_document_id', activity.lastLessonDocumentId]);
-    if (activity.lastPositionSeconds !== undefined)
-      columns.push(['last_position_seconds', activity.lastPositionSeconds]);
-    if (activity.progressPercent !== undefined) columns.push(['progress_percent', activity.progressPercent]);
-    return updateEnrollment(strapi, enrollmentId, columns, '');
-  },
-
-  /**
-   * The statement that completes the enrollment once, with the activity that completed it, for the caller to
-   * run with its own write: only an active enrollment moves, so of concurrent completions one gets the row's
-   * id back; the others get nothing and record the activity alone. Access then lasts the course's
-   * accessDaysAfterCompletion, which the caller has just read with the course (progress reads it with the
-   * lessons). No cached answer shows an enrollment's status (studentsCount counts seats, which a completion
-   * keeps), so nothing is purged.
-   */
-  completionWrite(
-    enrollmentId: number,
-    activity: { lastLessonDocumentId?: string; now: Date },
-    accessDaysAfterCompletion: number | null
-  ): SqlStatement {
-    const { now } = activity;
-    const columns: Array<[string, unknown]> = [
-      ['status', 'completed'],
-      ['completed_at', now],
-      ['progress_percent', 100],
-      ['access_expires_at', accessExpiryAfterCompletion(now, accessDaysAfterCompletion)],
-      ['last_activity_at', now],
-      ['updated_at', now],
-    ];
-    if (activity.lastLessonDocumentId !== undefined)
-      columns.push(['last_lesson_document_id', activity.lastLessonDocumentId]);
-    return updateEnrollment(strapi, enrollmentId, columns, " AND status = 'active'");
+  /** Where the student is (a saved position, an activity whose completion lost a race); undefined fields stay. */
+  async recordActivity(enrollmentId: number, activity: EnrollmentActivity, recorded?: RecordedActivity) {
+    const change = activityChange(activity, recorded);
+    if (!change) return;
+    const write = updateRowStatement(strapi, ENROLLMENT, enrollmentId, change.set, change.onlyWhere);
+    await runSql(strapi, write.sql, write.bindings);
   },
 
   /** Marks finished access as expired: idempotent, safe to run as often as the scheduler likes. */
@@ -408,153 +276,33 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 });
 
-function isSameActivity(
-  activity: { lastLessonDocumentId?: string; lastPositionSeconds?: number; progressPercent?: number; now: Date },
-  recorded: Pick<EnrollmentRecord, 'progressPercent' | 'lastActivityAt' | 'lastLessonDocumentId'>
-): boolean {
-  if (activity.lastPositionSeconds !== undefined || !recorded.lastActivityAt) return false;
-  if (activity.progressPercent !== undefined && activity.progressPercent !== recorded.progressPercent) return false;
-  if (activity.lastLessonDocumentId !== undefined && activity.lastLessonDocumentId !== recorded.lastLessonDocumentId)
-    return false;
-  return activity.now.getTime() - new Date(recorded.lastActivityAt).getTime() < ACTIVITY_RESOLUTION_MS;
+/** The columns of a first enrollment's row. */
+function newEnrollmentRow(userId: number, courseDocumentId: string, now: Date): Array<[string, unknown]> {
+  return [
+    ['document_id', createId()],
+    ['key', enrollmentKey(userId, courseDocumentId)],
+    ['status', 'active'],
+    ['enrolled_at', now],
+    ['last_activity_at', now],
+    ['progress_percent', 0],
+    ['created_at', now],
+    ['updated_at', now],
+    ['published_at', now],
+  ];
 }
 
-/** An UPDATE of one enrollment, answering its id when written: run alone, or inside another statement. */
-function updateEnrollment(
-  strapi: Core.Strapi,
-  enrollmentId: number,
-  columns: Array<[string, unknown]>,
-  condition: string
-): SqlStatement {
+function newEnrollmentRecord(id: number, row: Array<[string, unknown]>): EnrollmentRecord {
+  const value = new Map(row);
+  const now = (value.get('enrolled_at') as Date).toISOString();
   return {
-    sql: `UPDATE ?? SET ${columns.map(() => '?? = ?').join(', ')} WHERE id = ?${condition} RETURNING id`,
-    bindings: [tableOf(strapi, ENROLLMENT), ...columns.flat(), enrollmentId],
-  };
-}
-
-const coursesWithSeatRow = new Set<string>();
-const MAX_REMEMBERED_SEAT_ROWS = 100_000;
-function rememberSeatRow(courseDocumentId: string) {
-  if (coursesWithSeatRow.size >= MAX_REMEMBERED_SEAT_ROWS) coursesWithSeatRow.clear();
-  coursesWithSeatRow.add(courseDocumentId);
-}
-
-/** One atomic statement: the increment happens only while a seat is free, whoever else is enrolling. */
-async function takeSeat(
-  strapi: Core.Strapi,
-  trx: any,
-  courseDocumentId: string,
-  capacity: number | null
-): Promise<boolean> {
-  const query = trx(tableOf(strapi, SEAT)).where({ course_document_id: courseDocumentId });
-  if (capacity !== null) query.andWhere('taken', '<', capacity);
-  const updated = await query.increment('taken', 1);
-  return Number(updated) === 1;
-}
-
-/** studentsCount on every row of the course (each locale and state) equals its taken seats: one statement. */
-async function syncStudentsCount(strapi: Core.Strapi, trx: any, courseDocumentId: string) {
-  const taken = trx(tableOf(strapi, SEAT)).select('taken').where({ course_document_id: courseDocumentId });
-  await trx(tableOf(strapi, COURSE))
-    .where({ document_id: courseDocumentId })
-    .update({ students_count: trx.raw('coalesce((?), 0)', [taken]) });
-}
-
-/**
- * A first enrollment: takes a seat (only while one is free, whoever else is enrolling), writes the enrollment
- * and its user and course links, and sets studentsCount to the seats taken. Null when the course is full. On
- * PostgreSQL one statement, so all of it or none: a second enrollment of the same student fails on the unique
- * key and takes back its seat. On SQLite the same statements in one transaction.
- */
-async function enrollNewStudent(
-  strapi: Core.Strapi,
-  params: {
-    userId: number;
-    courseDocumentId: string;
-    publishedRowId: number | null;
-    capacity: number | null;
-    now: Date;
-  }
-): Promise<EnrollmentRecord | null> {
-  const { userId, courseDocumentId, publishedRowId, capacity, now } = params;
-  const documentId = createId();
-  const seats = tableOf(strapi, SEAT);
-  const courses = tableOf(strapi, COURSE);
-  const userLink = linkOf(strapi, ENROLLMENT, 'user');
-  const courseLink = linkOf(strapi, ENROLLMENT, 'course');
-  const takeSeatSql = `UPDATE ?? SET taken = taken + 1 WHERE course_document_id = ?${capacity === null ? '' : ' AND taken < ?'} RETURNING taken`;
-  const takeSeatValues = [seats, courseDocumentId, ...(capacity === null ? [] : [capacity])];
-  const columns =
-    'document_id, "key", status, enrolled_at, last_activity_at, progress_percent, created_at, updated_at, published_at';
-  const rowValues = [documentId, enrollmentKey(userId, courseDocumentId), 'active', now, now, 0, now, now, now];
-  const record: Omit<EnrollmentRecord, 'id'> = {
-    documentId,
+    id,
+    documentId: value.get('document_id') as string,
     status: 'active',
-    enrolledAt: now.toISOString(),
+    enrolledAt: now,
     completedAt: null,
     accessExpiresAt: null,
     cancelledAt: null,
     progressPercent: 0,
-    lastActivityAt: now.toISOString(),
+    lastActivityAt: now,
   };
-
-  if (isPostgres(strapi)) {
-    const { rows } = await runSql<{ id: number }>(
-      strapi,
-      `WITH seat AS (${takeSeatSql}),
-       created AS (INSERT INTO ?? (${columns}) SELECT ?, ?, ?, CAST(? AS timestamp), CAST(? AS timestamp), CAST(? AS integer), CAST(? AS timestamp), CAST(? AS timestamp), CAST(? AS timestamp) FROM seat RETURNING id),
-       user_link AS (INSERT INTO ?? (??, ??) SELECT id, CAST(? AS integer) FROM created),
-       course_link AS (INSERT INTO ?? (??, ??) SELECT id, CAST(? AS integer) FROM created WHERE CAST(? AS integer) IS NOT NULL),
-       counted AS (UPDATE ?? SET students_count = (SELECT taken FROM seat) WHERE document_id = ? AND EXISTS (SELECT 1 FROM created))
-       SELECT id FROM created`,
-      [
-        ...takeSeatValues,
-        tableOf(strapi, ENROLLMENT),
-        ...rowValues,
-        userLink.table,
-        userLink.ownColumn,
-        userLink.targetColumn,
-        userId,
-        courseLink.table,
-        courseLink.ownColumn,
-        courseLink.targetColumn,
-        publishedRowId,
-        publishedRowId,
-        courses,
-        courseDocumentId,
-      ]
-    );
-    return rows.length ? { id: Number(rows[0].id), ...record } : null;
-  }
-  return strapi.db.transaction(async () => {
-    const { rows: seat } = await runSql<{ taken: number }>(strapi, takeSeatSql, takeSeatValues);
-    if (seat.length === 0) return null;
-    const { rows } = await runSql<{ id: number }>(
-      strapi,
-      `INSERT INTO ?? (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-      [tableOf(strapi, ENROLLMENT), ...rowValues]
-    );
-    const id = Number(rows[0].id);
-    await runSql(strapi, 'INSERT INTO ?? (??, ??) VALUES (?, ?)', [
-      userLink.table,
-      userLink.ownColumn,
-      userLink.targetColumn,
-      id,
-      userId,
-    ]);
-    if (publishedRowId !== null)
-      await runSql(strapi, 'INSERT INTO ?? (??, ??) VALUES (?, ?)', [
-        courseLink.table,
-        courseLink.ownColumn,
-        courseLink.targetColumn,
-        id,
-        publishedRowId,
-      ]);
-    await runSql(strapi, 'UPDATE ?? SET students_count = ? WHERE document_id = ?', [
-      courses,
-      seat[0].taken,
-      courseDocumentId,
-    ]);
-    return { id, ...record };
-  });
 }

@@ -1,5 +1,5 @@
 import { randomInt } from 'crypto';
-import type { AttemptQuestion, QuestionResult, QuestionType } from './score-quiz';
+import type { AttemptQuestion, QuestionType } from './score-quiz';
 
 /** What the quiz's `questions` component rows look like when read with their options. */
 export interface QuestionComponent {
@@ -14,8 +14,6 @@ export interface QuestionComponent {
   tolerance?: number | string | null;
   explanation?: string | null;
 }
-
-export type ReviewPolicy = 'never' | 'after_submit' | 'after_pass' | 'after_last_attempt';
 
 const toNumber = (value: unknown, fallback: number) => {
   const number = typeof value === 'string' ? Number(value) : (value as number);
@@ -68,54 +66,4 @@ export function attemptQuestions(
     };
   });
   return settings.shuffleQuestions ? shuffled(questions, random) : questions;
-}
-
-/** The questions as a student sees them while answering: no correctness, accepted answers or explanations. */
-export function questionsForStudent(questions: readonly AttemptQuestion[]) {
-  return questions.map((question) => ({
-    id: question.id,
-    type: question.type,
-    prompt: question.prompt,
-    points: question.points,
-    ...(question.type === 'short_text' || question.type === 'numeric'
-      ? {}
-      : { options: question.options.map((option) => ({ id: option.id, text: option.text })) }),
-  }));
-}
-
-/** Per-question results with the correct answers, for a review the policy allows. */
-export function resultsWithAnswers(questions: readonly AttemptQuestion[], results: readonly QuestionResult[]) {
-  const byId = new Map(questions.map((question) => [question.id, question]));
-  return results.map((result) => {
-    const question = byId.get(result.question)!;
-    return {
-      ...result,
-      explanation: question.explanation,
-      ...(question.type === 'short_text'
-        ? { acceptedAnswers: question.acceptedAnswers }
-        : question.type === 'numeric'
-          ? { numericAnswer: question.numericAnswer, tolerance: question.tolerance }
-          : { correctChoices: question.options.filter((option) => option.correct).map((option) => option.id) }),
-    };
-  });
-}
-
-/**
- * May the student see the correct answers of a submitted attempt? `after_last_attempt` opens once no
- * attempt is left (never for a quiz with unlimited attempts: the answers would help the next try).
- */
-export function mayReview(
-  policy: ReviewPolicy,
-  state: { passed: boolean; attemptsUsed: number; maxAttempts: number | null }
-): boolean {
-  switch (policy) {
-    case 'after_submit':
-      return true;
-    case 'after_pass':
-      return state.passed;
-    case 'after_last_attempt':
-      return state.maxAttempts !== null && state.attemptsUsed >= state.maxAttempts;
-    default:
-      return false;
-  }
 }

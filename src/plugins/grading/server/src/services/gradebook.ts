@@ -13,6 +13,7 @@ import {
   type ItemScore,
   type ScoringPolicy,
 } from '../rules/gradebook';
+import { enrollmentViews } from '../../../../enrollment/server/src/facade';
 
 const COURSE = 'api::course.course';
 const QUIZ = 'api::quiz.quiz';
@@ -132,10 +133,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** The course's students through the enrollment plugin's own listing, sorted by name as a class list is. */
   async students(courseDocumentId: string, now: Date): Promise<GradebookStudent[]> {
     const students: GradebookStudent[] = [];
-    const views = strapi.plugin('enrollment').service('enrollment-views');
+    const views = enrollmentViews(strapi);
     for (let page = 1; ; page += 1) {
       const { data, total } = await views.listStudents(courseDocumentId, { page, pageSize: STUDENT_PAGE, now });
-      for (const row of data as Array<{ student: GradebookStudent | null }>) {
+      for (const row of data) {
         if (row.student)
           students.push({
             id: row.student.id,

@@ -3,18 +3,14 @@ import { errors } from '@strapi/utils';
 import { findCourseOfContent } from '../../../../../access/ownership';
 import { conflict, Refusal } from '../../../../../errors/refusal';
 import type { Caller } from '../../../../../access/roles';
-import {
-  attemptQuestions,
-  mayReview,
-  questionsForStudent,
-  resultsWithAnswers,
-  type QuestionComponent,
-  type ReviewPolicy,
-} from '../rules/attempt-questions';
+import { mayReview, questionsForStudent, resultsWithAnswers, type ReviewPolicy } from '../rules/answer-visibility';
+import { attemptQuestions, type QuestionComponent } from '../rules/attempt-questions';
 import { parseAnswers, scoreQuiz, type AttemptQuestion } from '../rules/score-quiz';
 import { rememberCourseStructure } from '../../../../../access/course-structure-cache';
 import { insertOnceWithUser, keyStartsWith, runSql, toIsoOrNull } from '../../../../../access/raw-sql';
 import { tableOf } from '../../../../../database/tables';
+import { effectiveStatus as enrollmentStatus, enrollments } from '../../../../enrollment/server/src/facade';
+import { lessonProgress, lessonRefusal } from '../../../../progress/server/src/facade';
 
 const QUIZ = 'api::quiz.quiz';
 const ATTEMPT = 'plugin::grading.quiz-attempt';
@@ -101,9 +97,6 @@ const hasRunOut = (attempt: Pick<AttemptRow, 'expiresAt'>, now: Date, graceMs = 
 const effectiveStatus = (attempt: AttemptRow, now: Date) =>
   attempt.status === 'in_progress' && hasRunOut(attempt, now, SUBMIT_GRACE_MS) ? 'expired' : attempt.status;
 
-const enrollments = (strapi: Core.Strapi) => strapi.plugin('enrollment').service('enrollments');
-const progress = (strapi: Core.Strapi) => strapi.plugin('progress').service('progress');
-
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** The published quiz in the wanted locale (English, then any, when it has no such translation); shared, never mutated. */
   loadQuiz(quizDocumentId: string, locale?: string): Promise<QuizSettings> {
@@ -155,29 +148,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async assertMayTake(caller: Caller, quiz: QuizSettings, now: Date) {
     // A lesson's quiz: the lesson check reads the enrollment too, once for both.
     const lessonAccess = quiz.lessonDocumentId
-      ? await progress(strapi).checkLessonAccess(caller, quiz.lessonDocumentId, now)
+      ? await lessonProgress(strapi).checkLessonAccess(caller, quiz.lessonDocumentId, now)
       : null;
     const status = lessonAccess
       ? (lessonAccess.learner.enrollment?.status ?? null)
       : await enrollments(strapi)
           .findEnrollment(caller.userId!, quiz.courseDocumentId)
-          .then((enrollment: object | null) =>
-            enrollment ? enrollments(strapi).effectiveStatus(enrollment, now) : null
-          );
-    if (!status || status === 'cancelled')
-      throw new Refusal('Enroll in the course to take its quizzes', 'not_enrolled');
-    if (status === 'expired') throw new Refusal('Your access to this course has ended', 'access_expired');
-    if (lessonAccess) {
-      const { decision } = lessonAccess;
-      if (!decision.allowed) {
-        throw new Refusal(
-          decision.reason === 'not_released'
-            ? 'The lesson of this quiz is not released yet'
-            : 'Complete the earlier lessons first',
-          decision.reason
-        );
-      }
-    }
+          .then((enrollment) => (enrollment ? enrollmentStatus(enrollment, now) : null));
+    if (!status || status === 'cancelled') throw lessonRefusal('not_enrolled', 'take_quiz');
+    if (status === 'expired') throw lessonRefusal('access_expired', 'take_quiz');
+    if (lessonAccess && !lessonAccess.decision.allowed) throw lessonRefusal(lessonAccess.decision.reason, 'take_quiz');
   },
 
   /**
@@ -331,7 +311,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     }
 
     if (score.passed)
-      await progress(strapi).onQuizPassed(caller.userId!, quiz.lessonDocumentId, quiz.courseDocumentId, now);
+      await lessonProgress(strapi).onQuizPassed(caller.userId!, quiz.lessonDocumentId, quiz.courseDocumentId, now);
 
     // Earlier attempts matter only to "after a pass" when this one failed. No attempt can follow this one
     // while it was open (start hands the open one back), so its number is the count of attempts used.

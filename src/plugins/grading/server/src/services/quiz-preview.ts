@@ -3,6 +3,7 @@ import { errors } from '@strapi/utils';
 import { assertCanManageCourse, findCourseOfContent } from '../../../../../access/ownership';
 import { Refusal } from '../../../../../errors/refusal';
 import type { Caller } from '../../../../../access/roles';
+import { questionsForStaff } from '../rules/answer-visibility';
 import { attemptQuestions, type QuestionComponent } from '../rules/attempt-questions';
 
 const QUIZ = 'api::quiz.quiz';
@@ -12,8 +13,7 @@ export type PreviewStatus = 'draft' | 'published';
 
 /**
  * The admin panel's quiz preview: the quiz as a student is given it (questions in order, options,
- * points, time limit), with what only staff see marked: correct options, accepted answers, the numeric
- * answer and its tolerance, explanations. Questions go through the same rule an attempt uses, so the
+ * points, time limit), with the answer key only staff see (rules/answer-visibility.ts). Questions go through the same rule an attempt uses, so the
  * points shown are the points scored.
  */
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
@@ -67,25 +67,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       shuffleOptions: Boolean(quiz.shuffleOptions),
       reviewPolicy: quiz.reviewPolicy ?? 'after_submit',
       totalPoints: questions.reduce((sum, question) => sum + question.points, 0),
-      questions: questions.map((question) => ({
-        id: question.id,
-        type: question.type,
-        prompt: question.prompt,
-        points: question.points,
-        partialCredit: question.partialCredit,
-        explanation: question.explanation,
-        ...(question.type === 'short_text'
-          ? { acceptedAnswers: question.acceptedAnswers }
-          : question.type === 'numeric'
-            ? { numericAnswer: question.numericAnswer, tolerance: question.tolerance }
-            : {
-                options: question.options.map((option) => ({
-                  id: option.id,
-                  text: option.text,
-                  correct: option.correct,
-                })),
-              }),
-      })),
+      questions: questionsForStaff(questions),
     };
   },
 

@@ -14,6 +14,8 @@ import {
   type SubmissionStatus,
 } from '../rules/submission-rules';
 import { isUniqueViolation } from '../../../../../errors/unique-violation';
+import { effectiveStatus, enrollments } from '../../../../enrollment/server/src/facade';
+import { lessonProgress, lessonRefusal, type LessonRefusal } from '../../../../progress/server/src/facade';
 
 const ASSIGNMENT = 'api::assignment.assignment';
 const SUBMISSION = 'api::submission.submission';
@@ -101,8 +103,6 @@ const toIso = (value: unknown) => (value ? new Date(value as string).toISOString
 const fieldError = (path: string[], message: string) =>
   new errors.ValidationError(message, { errors: [{ path, message, name: 'ValidationError' }] });
 
-const enrollments = (strapi: Core.Strapi) => strapi.plugin('enrollment').service('enrollments');
-
 /** A submission as its student, the course's teachers and admins see it. */
 export function presentSubmission(row: SubmissionRow, assignmentDocumentId = assignmentOfKey(row.key)) {
   return {
@@ -189,30 +189,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     if (!course) throw new errors.NotFoundError('Assignment not found');
     if (!course.isPublished) throw new Refusal('This course is not published', 'not_published');
     const enrollment = await enrollments(strapi).findEnrollment(caller.userId!, assignment.courseDocumentId);
-    const status = enrollment ? enrollments(strapi).effectiveStatus(enrollment, now) : null;
-    if (!status || status === 'cancelled')
-      throw new Refusal('Enroll in the course to hand in its assignments', 'not_enrolled');
-    if (status === 'expired') throw new Refusal('Your access to this course has ended', 'access_expired');
+    const status = enrollment ? effectiveStatus(enrollment, now) : null;
+    if (!status || status === 'cancelled') throw lessonRefusal('not_enrolled', 'hand_in');
+    if (status === 'expired') throw lessonRefusal('access_expired', 'hand_in');
     if (assignment.lessonDocumentId) {
-      let decision: { allowed: boolean; reason?: string };
+      let decision: { allowed: true } | { allowed: false; reason: LessonRefusal };
       try {
-        ({ decision } = await strapi
-          .plugin('progress')
-          .service('progress')
-          .checkLessonAccess(caller, assignment.lessonDocumentId, now));
+        ({ decision } = await lessonProgress(strapi).checkLessonAccess(caller, assignment.lessonDocumentId, now));
       } catch (error) {
         // A lesson deleted since gates nothing.
         if (error instanceof errors.NotFoundError) return;
         throw error;
       }
-      if (!decision.allowed) {
-        throw new Refusal(
-          decision.reason === 'not_released'
-            ? 'The lesson of this assignment is not released yet'
-            : 'Complete the earlier lessons first',
-          decision.reason ?? 'lesson_locked'
-        );
-      }
+      if (!decision.allowed) throw lessonRefusal(decision.reason, 'hand_in');
     }
   },
 

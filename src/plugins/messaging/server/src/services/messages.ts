@@ -5,6 +5,7 @@ import { Refusal } from '../../../../../errors/refusal';
 import type { Caller } from '../../../../../access/roles';
 import { columnOf, linkOf, tableOf } from '../../../../../database/tables';
 import { mayMessage } from '../rules/messaging-rules';
+import { enrollments } from '../../../../enrollment/server/src/facade';
 
 const MESSAGE = 'api::message.message';
 const USER = 'plugin::users-permissions.user';
@@ -54,12 +55,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async assertMayMessage(caller: Caller, recipientId: number) {
     if (caller.role === 'admin') return;
     const senderId = caller.userId!;
-    const enrollments = strapi.plugin('enrollment').service('enrollments');
     const [senderTeaches, senderEnrolledIn, recipientTeaches, recipientEnrolledIn, written] = await Promise.all([
       teachingCourseDocumentIds(strapi, senderId),
-      enrollments.memberCourseDocumentIds(senderId) as Promise<string[]>,
+      enrollments(strapi).memberCourseDocumentIds(senderId),
       teachingCourseDocumentIds(strapi, recipientId),
-      enrollments.memberCourseDocumentIds(recipientId) as Promise<string[]>,
+      enrollments(strapi).memberCourseDocumentIds(recipientId),
       strapi.db.query(MESSAGE).count({ where: { sender: { id: recipientId }, recipient: { id: senderId } } }),
     ]);
     const allowed = mayMessage({

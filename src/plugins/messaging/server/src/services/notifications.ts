@@ -4,6 +4,7 @@ import { findCourseOfContent } from '../../../../../access/ownership';
 import type { Caller } from '../../../../../access/roles';
 import type { Audience } from '../rules/messaging-rules';
 import { defineJob } from '../../../../../jobs';
+import { effectiveStatus } from '../../../../enrollment/server/src/facade';
 
 const NOTIFICATION = 'api::notification.notification';
 const USER = 'plugin::users-permissions.user';
@@ -137,14 +138,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
 
   /** Students whose enrollment in a course currently gives access (active, or completed and not expired). */
   async courseMemberIds(courseDocumentId: string, now = new Date()): Promise<number[]> {
-    const enrollments = strapi.plugin('enrollment').service('enrollments');
     // The enrollment key is `<userId>:<courseDocumentId>`: one column to match, no join through the course rows.
     const rows = await strapi.db.query(ENROLLMENT).findMany({
       where: { key: { $endsWith: `:${courseDocumentId}` }, status: { $in: ['active', 'completed'] } },
       select: ['key', 'status', 'accessExpiresAt'],
     });
     return rows
-      .filter((row: any) => ['active', 'completed'].includes(enrollments.effectiveStatus(row, now)))
+      .filter((row: any) => ['active', 'completed'].includes(effectiveStatus(row, now)))
       .map((row: { key: string }) => Number(row.key.slice(0, row.key.indexOf(':'))))
       .filter((id: number) => Number.isSafeInteger(id) && id > 0);
   },

@@ -3,6 +3,7 @@ import { errors } from '@strapi/utils';
 import { adminCaller } from '../../../../../access/admin-caller';
 import { documentIdParam } from '../../../../../access/params';
 import { INSIGHTS_PERIODS, type InsightsPeriod } from '../rules/insights';
+import { enrollmentViews } from '../../../../enrollment/server/src/facade';
 
 function periodParam(value: unknown): InsightsPeriod {
   if (value === undefined) return 'week';
@@ -18,10 +19,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** GET /progress/courses — the courses the caller may open insights of. */
   async courses(ctx: any) {
     const caller = await adminCaller(strapi, ctx.state.user);
-    const data = await strapi
-      .plugin('enrollment')
-      .service('enrollment-views')
-      .listManageable(caller, typeof ctx.query.locale === 'string' ? ctx.query.locale : undefined);
+    const data = await enrollmentViews(strapi).listManageable(
+      caller,
+      typeof ctx.query.locale === 'string' ? ctx.query.locale : undefined
+    );
     ctx.body = { data, meta: { total: data.length } };
   },
 

@@ -2,7 +2,10 @@
  * Who may open a lesson, in the order a student would want it explained: enrollment, access left, drip
  * release, then the sequence. Pure; the service gathers the facts.
  */
-export type LessonRefusal = 'not_enrolled' | 'access_expired' | 'not_released' | 'lesson_locked';
+import type { LessonRefusal as AnyLessonRefusal } from './lesson-refusals';
+
+/** The refusals decided here (their messages: rules/lesson-refusals.ts); the quiz gate is completion's own. */
+export type LessonRefusal = Exclude<AnyLessonRefusal, 'quiz_not_passed'>;
 export type LearnerStatus = 'active' | 'completed' | 'expired' | 'cancelled';
 
 export interface OutlineLesson {

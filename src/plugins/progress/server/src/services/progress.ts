@@ -23,6 +23,21 @@ import {
 import { linkOf, tableOf } from '../../../../../database/tables';
 import { enqueue } from '../../../../../jobs';
 import { certificateIssue, certificateIssueKey } from '../../../../../jobs/certificate-issue';
+import { selectAttributes, updateRowStatement } from '../../../../../database/row-statements';
+import {
+  activityChange,
+  completionChange,
+  effectiveStatus,
+  ENROLLMENT,
+  ENROLLMENT_RECORD_ATTRIBUTES,
+  enrollmentFromRow,
+  enrollmentKey,
+  enrollments,
+  type EnrollmentChange,
+  type RecordedActivity,
+} from '../../../../enrollment/server/src/facade';
+import { quizRequirements } from '../quiz-requirements';
+import { lessonRefusal } from '../rules/lesson-refusals';
 
 const LESSON = 'api::lesson.lesson';
 const COURSE = 'api::course.course';
@@ -30,12 +45,6 @@ const PROGRESS = 'plugin::progress.lesson-progress';
 
 const progressKey = (userId: number, lessonDocumentId: string) => `${userId}:${lessonDocumentId}`;
 const toDate = (value: unknown): Date | null => (value ? new Date(value as string) : null);
-/** The enrollment's activity as last written, to skip a write that would change nothing. */
-type RecordedActivity = {
-  progressPercent: number;
-  lastActivityAt: string | null;
-  lastLessonDocumentId?: string | null;
-};
 
 interface LessonRow {
   document_id: string | null;
@@ -59,9 +68,6 @@ export interface CourseLessons {
   lessons: OutlineLesson[];
   titles: Map<string, Map<string, { title: string; kind: string; durationMinutes: number | null }>>;
 }
-
-const enrollments = (strapi: Core.Strapi) => strapi.plugin('enrollment').service('enrollments');
-const quizResults = (strapi: Core.Strapi) => strapi.plugin('grading').service('quiz-results');
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** The course a published lesson belongs to; null when the lesson is unknown or unpublished. */
@@ -206,17 +212,27 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         (await canManageCourse(strapi, caller, courseDocumentId)));
     if (caller.userId === null)
       return { managesCourse, enrollment: null, completedLessonIds: new Set(), enrollmentId: null };
-    const read = await enrollments(strapi).findEnrollmentAlong(
-      caller.userId,
-      courseDocumentId,
-      this.completedLessonsQuery(caller.userId, courseDocumentId)
+    // The enrollment and the completed lessons in one statement: one round trip for every lesson request.
+    const columns = selectAttributes(strapi, ENROLLMENT, ENROLLMENT_RECORD_ATTRIBUTES, 'e');
+    const completed = this.completedLessonsQuery(caller.userId, courseDocumentId);
+    const { rows } = await runSql<Record<string, unknown>>(
+      strapi,
+      `SELECT ${columns.sql}, (${completed.select}) AS lyceum_completed
+       FROM (SELECT 1 AS one) AS one LEFT JOIN ?? e ON e."key" = ?`,
+      [
+        ...columns.bindings,
+        ...completed.bindings,
+        tableOf(strapi, ENROLLMENT),
+        enrollmentKey(caller.userId, courseDocumentId),
+      ]
     );
-    const enrollment = read.enrollment;
-    const completedLessonIds = new Set(aggregatedIds(read.alongside));
+    const row = rows[0];
+    const enrollment = row.id === null || row.id === undefined ? null : enrollmentFromRow(row);
+    const completedLessonIds = new Set(aggregatedIds(row.lyceum_completed));
     return {
       managesCourse,
       enrollment: enrollment
-        ? { status: enrollments(strapi).effectiveStatus(enrollment, now), enrolledAt: toDate(enrollment.enrolledAt) }
+        ? { status: effectiveStatus(enrollment, now), enrolledAt: toDate(enrollment.enrolledAt) }
         : null,
       completedLessonIds,
       enrollmentId: enrollment?.id ?? null,
@@ -266,20 +282,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const { decision, courseDocumentId, course, learner } = await this.checkLessonAccess(caller, lessonDocumentId, now);
     const userId = caller.userId!;
     // Completion is a student's record: even a lesson open to everyone needs an enrollment to count.
-    if (!learner.enrollment || learner.enrollment.status === 'cancelled')
-      throw new Refusal('Enroll in the course first', 'not_enrolled');
-    if (!decision.allowed) throw new Refusal(refusalMessage(decision.reason), decision.reason);
-    if (learner.enrollment.status === 'expired')
-      throw new Refusal('Your access to this course has ended', 'access_expired');
+    if (!learner.enrollment || learner.enrollment.status === 'cancelled') throw lessonRefusal('not_enrolled', 'record');
+    if (!decision.allowed) throw lessonRefusal(decision.reason, 'open');
+    if (learner.enrollment.status === 'expired') throw lessonRefusal('access_expired', 'record');
 
-    const lessonQuizzes: string[] = await quizResults(strapi).requiredQuizzesOfLesson(
-      lessonDocumentId,
-      courseDocumentId
-    );
+    const quizzes = quizRequirements(strapi);
+    const lessonQuizzes = await quizzes.requiredQuizzesOfLesson(lessonDocumentId, courseDocumentId);
     if (lessonQuizzes.length) {
-      const passed = await quizResults(strapi).passedQuizDocumentIds(userId, lessonQuizzes);
-      if (passed.size < lessonQuizzes.length)
-        throw new Refusal('This lesson completes when its quiz is passed', 'quiz_not_passed');
+      const passed = await quizzes.passedQuizDocumentIds(userId, lessonQuizzes);
+      if (passed.size < lessonQuizzes.length) throw lessonRefusal('quiz_not_passed', 'record');
     }
 
     // Completing again writes nothing: the lesson keeps its first completion date.
@@ -308,9 +319,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** PUT /lessons/:documentId/position: where the student stopped, to resume there. */
   async savePosition(caller: Caller, lessonDocumentId: string, positionSeconds: number, now: Date) {
     const { decision, courseDocumentId, learner } = await this.checkLessonAccess(caller, lessonDocumentId, now);
-    if (!learner.enrollment || learner.enrollment.status === 'cancelled')
-      throw new Refusal('Enroll in the course first', 'not_enrolled');
-    if (!decision.allowed) throw new Refusal(refusalMessage(decision.reason), decision.reason);
+    if (!learner.enrollment || learner.enrollment.status === 'cancelled') throw lessonRefusal('not_enrolled', 'record');
+    if (!decision.allowed) throw lessonRefusal(decision.reason, 'open');
     await this.recordLesson(caller.userId!, lessonDocumentId, courseDocumentId, { positionSeconds });
     await enrollments(strapi).recordActivity(learner.enrollmentId!, {
       lastLessonDocumentId: lessonDocumentId,
@@ -375,20 +385,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     activity: { lastLessonDocumentId?: string },
     newlyCompletedLesson?: string
   ) {
-    const requiredQuizzes: string[] = await quizResults(strapi).requiredQuizDocumentIds(course.courseDocumentId);
-    const passedQuizzes: Set<string> = requiredQuizzes.length
-      ? await quizResults(strapi).passedQuizDocumentIds(userId, requiredQuizzes)
-      : new Set();
+    const quizzes = quizRequirements(strapi);
+    const requiredQuizzes = await quizzes.requiredQuizDocumentIds(course.courseDocumentId);
+    const passedQuizzes = requiredQuizzes.length
+      ? await quizzes.passedQuizDocumentIds(userId, requiredQuizzes)
+      : new Set<string>();
     const progress = courseProgress(course.lessons, completedLessonIds, requiredQuizzes.length, passedQuizzes.size);
     // Only an active enrollment completes: a course completed before (or since expired) stays as it is.
     const completes = progress.courseCompleted && enrollment.status === 'active';
-    const write: SqlStatement | null = completes
-      ? enrollments(strapi).completionWrite(enrollment.id, { ...activity, now }, course.accessDaysAfterCompletion)
-      : enrollments(strapi).activityWrite(
-          enrollment.id,
-          { ...activity, progressPercent: progress.percent, now },
-          enrollment.recorded
-        );
+    const change: EnrollmentChange | null = completes
+      ? completionChange({ ...activity, now }, course.accessDaysAfterCompletion)
+      : activityChange({ ...activity, progressPercent: progress.percent, now }, enrollment.recorded);
+    // Progress writes the enrollment's change with the lesson's row: the enrollment plugin decided the values.
+    const write = change ? updateRowStatement(strapi, ENROLLMENT, enrollment.id, change.set, change.onlyWhere) : null;
     const writeAll = async () =>
       newlyCompletedLesson
         ? await this.recordLesson(userId, newlyCompletedLesson, course.courseDocumentId, { completedAt: now }, write)
@@ -453,7 +462,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const course = await this.courseLessons(courseDocumentId);
     const enrollment = await enrollments(strapi).findEnrollment(userId, courseDocumentId);
     if (!course || !enrollment) return null;
-    const status = enrollments(strapi).effectiveStatus(enrollment, now);
+    const status = effectiveStatus(enrollment, now);
     return this.updateCourseProgress(
       userId,
       { id: enrollment.id, status, recorded: enrollment },
@@ -464,16 +473,3 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     );
   },
 });
-
-function refusalMessage(reason: string): string {
-  switch (reason) {
-    case 'lesson_locked':
-      return 'Complete the earlier lessons first';
-    case 'not_released':
-      return 'This lesson is not released yet';
-    case 'access_expired':
-      return 'Your access to this course has ended';
-    default:
-      return 'Enroll in the course to open this lesson';
-  }
-}

@@ -1,0 +1,49 @@
+import type { Core } from '@strapi/strapi';
+import type enrollmentsService from './services/enrollments';
+import type enrollmentViewsService from './services/enrollment-views';
+
+/**
+ * What the enrollment plugin offers the rest of Lyceum: the only file other plugins and the app import from it
+ * (tests/unit/module-boundaries.test.ts holds them to that). Enrollment depends on no other plugin.
+ */
+
+export type { CourseTerms, EnrollmentStatus } from './rules/enrollment-rules';
+export { effectiveStatus, isMemberStatus } from './rules/enrollment-rules';
+export type { EnrollmentActivity, EnrollmentChange, RecordedActivity } from './rules/enrollment-changes';
+export { activityChange, completionChange } from './rules/enrollment-changes';
+export {
+  ENROLLMENT,
+  enrollmentFromRow,
+  enrollmentKey,
+  RECORD_ATTRIBUTES as ENROLLMENT_RECORD_ATTRIBUTES,
+  type EnrollmentRecord,
+} from './services/enrollments';
+
+type EnrollmentsService = ReturnType<typeof enrollmentsService>;
+type EnrollmentViewsService = ReturnType<typeof enrollmentViewsService>;
+
+/** A student's place in a course: reading it, membership, the course's enrollment terms, placing and activity. */
+export type Enrollments = Pick<
+  EnrollmentsService,
+  | 'enrollmentKey'
+  | 'findEnrollment'
+  | 'isMember'
+  | 'memberCourseDocumentIds'
+  | 'loadCourseTerms'
+  | 'enroll'
+  | 'cancel'
+  | 'recordActivity'
+  | 'expireFinishedAccess'
+>;
+
+/** Enrollments as answered: one presented, a student's list, a course's students, the courses a caller manages. */
+export type EnrollmentViews = Pick<
+  EnrollmentViewsService,
+  'present' | 'listForStudent' | 'listStudents' | 'listManageable'
+>;
+
+export const enrollments = (strapi: Core.Strapi): Enrollments =>
+  strapi.plugin('enrollment').service('enrollments') as EnrollmentsService;
+
+export const enrollmentViews = (strapi: Core.Strapi): EnrollmentViews =>
+  strapi.plugin('enrollment').service('enrollment-views') as EnrollmentViewsService;

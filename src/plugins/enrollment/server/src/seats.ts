@@ -1,0 +1,189 @@
+import type { Core } from '@strapi/strapi';
+import { isUniqueViolation } from '../../../../errors/unique-violation';
+import { isPostgres, runSql, type SqlStatement } from '../../../../access/raw-sql';
+import { Refusal } from '../../../../errors/refusal';
+import { linkOf, tableOf } from '../../../../database/tables';
+
+/**
+ * Seats: the one place where "a full course refuses a student" is decided, for new and returning students on
+ * both databases. A course's seat row counts its taken seats; a seat is taken by one conditional increment
+ * (`seatTaking`), which the database serialises on the row, so concurrent enrollments at capacity cannot
+ * overbook whatever the interleaving. The enrollment is written in the same transaction (a failed write gives the
+ * seat back), and every row of the course gets studentsCount = the seats taken.
+ */
+
+const SEAT = 'plugin::enrollment.course-seat';
+const ENROLLMENT = 'plugin::enrollment.enrollment';
+const COURSE = 'api::course.course';
+
+/** The one seat-taking statement: the increment happens only while a seat is free; answers the seats taken. */
+function seatTaking(strapi: Core.Strapi, courseDocumentId: string, capacity: number | null): SqlStatement {
+  return {
+    sql: `UPDATE ?? SET taken = taken + 1 WHERE course_document_id = ?${capacity === null ? '' : ' AND taken < ?'} RETURNING taken`,
+    bindings: [tableOf(strapi, SEAT), courseDocumentId, ...(capacity === null ? [] : [capacity])],
+  };
+}
+
+/** A first enrollment: its row (column to value, in the order given) and its links. */
+export interface NewEnrollment {
+  row: Array<[string, unknown]>;
+  userId: number;
+  /** The course's published row the enrollment links to; null links none. */
+  publishedRowId: number | null;
+}
+
+/**
+ * A cancelled or expired enrollment brought back: `bringBack` writes it (in the seat's transaction), false when it
+ * lost a race.
+ */
+export interface ReturningEnrollment {
+  bringBack(): Promise<boolean>;
+}
+
+/** The enrollment's id (0 for a returning student: the caller has it), or `lost_race` (nothing written). */
+export type SeatOutcome = { enrollmentId: number } | 'lost_race';
+
+const courseFull = () => new Refusal('This course is full', 'course_full');
+
+/**
+ * Takes a seat and writes the enrollment, all or nothing; a full course is refused (403 `course_full`). A new
+ * student on PostgreSQL: the steps as one statement (a data-modifying CTE; a second enrollment of the same student
+ * fails on the unique key and the seat goes back with it), as enrolling is a hot path. Otherwise the same steps in
+ * one transaction.
+ */
+export async function seatStudent(
+  strapi: Core.Strapi,
+  course: { courseDocumentId: string; capacity: number | null },
+  enrollment: NewEnrollment | ReturningEnrollment
+): Promise<SeatOutcome> {
+  const seat = seatTaking(strapi, course.courseDocumentId, course.capacity);
+  const courses = tableOf(strapi, COURSE);
+  if ('row' in enrollment && isPostgres(strapi)) {
+    const userLink = linkOf(strapi, ENROLLMENT, 'user');
+    const courseLink = linkOf(strapi, ENROLLMENT, 'course');
+    const columns = enrollment.row.map(() => '??').join(', ');
+    const values = enrollment.row.map(([, value]) => castFor(value)).join(', ');
+    const { rows } = await runSql<{ id: number }>(
+      strapi,
+      `WITH seat AS (${seat.sql}),
+       created AS (INSERT INTO ?? (${columns}) SELECT ${values} FROM seat RETURNING id),
+       user_link AS (INSERT INTO ?? (??, ??) SELECT id, CAST(? AS integer) FROM created),
+       course_link AS (INSERT INTO ?? (??, ??) SELECT id, CAST(? AS integer) FROM created WHERE CAST(? AS integer) IS NOT NULL),
+       counted AS (UPDATE ?? SET students_count = (SELECT taken FROM seat) WHERE document_id = ? AND EXISTS (SELECT 1 FROM created))
+       SELECT id FROM created`,
+      [
+        ...seat.bindings,
+        tableOf(strapi, ENROLLMENT),
+        ...enrollment.row.map(([column]) => column),
+        ...enrollment.row.map(([, value]) => value),
+        userLink.table,
+        userLink.ownColumn,
+        userLink.targetColumn,
+        enrollment.userId,
+        courseLink.table,
+        courseLink.ownColumn,
+        courseLink.targetColumn,
+        enrollment.publishedRowId,
+        enrollment.publishedRowId,
+        courses,
+        course.courseDocumentId,
+      ]
+    );
+    if (rows.length === 0) throw courseFull();
+    return { enrollmentId: Number(rows[0].id) };
+  }
+  try {
+    return await strapi.db.transaction(async () => {
+      const { rows: taken } = await runSql<{ taken: number }>(strapi, seat.sql, seat.bindings);
+      if (taken.length === 0) throw courseFull();
+      const enrollmentId = 'row' in enrollment ? await insertEnrollment(strapi, enrollment) : null;
+      if (!('row' in enrollment) && !(await enrollment.bringBack())) throw new LostRace();
+      await runSql(strapi, 'UPDATE ?? SET students_count = ? WHERE document_id = ?', [
+        courses,
+        taken[0].taken,
+        course.courseDocumentId,
+      ]);
+      return { enrollmentId: enrollmentId ?? 0 };
+    });
+  } catch (error) {
+    // Rolled back: the seat the lost write took is free again.
+    if (error instanceof LostRace) return 'lost_race';
+    throw error;
+  }
+}
+
+/** Gives a seat back (a cancellation) and sets studentsCount to the seats taken, in the caller's transaction. */
+export async function releaseSeat(strapi: Core.Strapi, courseDocumentId: string): Promise<void> {
+  await runSql(strapi, 'UPDATE ?? SET taken = taken - 1 WHERE course_document_id = ? AND taken > 0', [
+    tableOf(strapi, SEAT),
+    courseDocumentId,
+  ]);
+  await runSql(
+    strapi,
+    'UPDATE ?? SET students_count = coalesce((SELECT taken FROM ?? WHERE course_document_id = ?), 0) WHERE document_id = ?',
+    [tableOf(strapi, COURSE), tableOf(strapi, SEAT), courseDocumentId, courseDocumentId]
+  );
+}
+
+/**
+ * Makes sure the course has its seat row, counting the seats its enrollments already hold the first time (courses
+ * created before seats were counted). Seat rows are never deleted: once seen, a course's row is not looked up again.
+ */
+export async function ensureSeatRow(strapi: Core.Strapi, courseDocumentId: string): Promise<void> {
+  if (coursesWithSeatRow.has(courseDocumentId)) return;
+  const seat = await strapi.db.query(SEAT).findOne({ where: { courseDocumentId }, select: ['id'] });
+  if (!seat) {
+    const taken = await strapi.db
+      .query(ENROLLMENT)
+      .count({ where: { course: { documentId: courseDocumentId }, status: { $ne: 'cancelled' } } });
+    try {
+      await strapi.db.query(SEAT).create({ data: { courseDocumentId, taken } });
+    } catch (error) {
+      // Two first enrollments at once: the unique index kept one seat row, which is all we need.
+      if (!isUniqueViolation(error)) throw error;
+    }
+  }
+  if (coursesWithSeatRow.size >= MAX_REMEMBERED_SEAT_ROWS) coursesWithSeatRow.clear();
+  coursesWithSeatRow.add(courseDocumentId);
+}
+
+const coursesWithSeatRow = new Set<string>();
+const MAX_REMEMBERED_SEAT_ROWS = 100_000;
+
+class LostRace extends Error {}
+
+async function insertEnrollment(strapi: Core.Strapi, enrollment: NewEnrollment): Promise<number> {
+  const { rows } = await runSql<{ id: number }>(
+    strapi,
+    `INSERT INTO ?? (${enrollment.row.map(() => '??').join(', ')}) VALUES (${enrollment.row.map(() => '?').join(', ')}) RETURNING id`,
+    [
+      tableOf(strapi, ENROLLMENT),
+      ...enrollment.row.map(([column]) => column),
+      ...enrollment.row.map(([, value]) => value),
+    ]
+  );
+  const id = Number(rows[0].id);
+  const links: Array<['user' | 'course', number | null]> = [
+    ['user', enrollment.userId],
+    ['course', enrollment.publishedRowId],
+  ];
+  for (const [attribute, targetId] of links) {
+    if (targetId === null) continue;
+    const link = linkOf(strapi, ENROLLMENT, attribute);
+    await runSql(strapi, 'INSERT INTO ?? (??, ??) VALUES (?, ?)', [
+      link.table,
+      link.ownColumn,
+      link.targetColumn,
+      id,
+      targetId,
+    ]);
+  }
+  return id;
+}
+
+/** INSERT … SELECT on PostgreSQL cannot infer a bound value's type from the column: each is cast. */
+function castFor(value: unknown): string {
+  if (value instanceof Date) return 'CAST(? AS timestamp)';
+  if (typeof value === 'number') return 'CAST(? AS integer)';
+  return '?';
+}

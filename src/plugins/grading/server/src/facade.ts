@@ -1,0 +1,21 @@
+import type { Core } from '@strapi/strapi';
+import type quizAttemptsService from './services/quiz-attempts';
+import type submissionsService from './services/submissions';
+
+/**
+ * What the grading plugin offers the app (GraphQL): a student's quiz attempts and hand-ins. No plugin calls grading:
+ * grading reports passes to progress and answers progress's questions about quizzes (index.ts register), so the
+ * dependency runs grading → progress → enrollment.
+ */
+
+type QuizAttemptsService = ReturnType<typeof quizAttemptsService>;
+type SubmissionsService = ReturnType<typeof submissionsService>;
+
+export type QuizAttempts = Pick<QuizAttemptsService, 'mine' | 'start' | 'submit'>;
+export type Submissions = Pick<SubmissionsService, 'submit'>;
+
+export const quizAttempts = (strapi: Core.Strapi): QuizAttempts =>
+  strapi.plugin('grading').service('quiz-attempts') as QuizAttemptsService;
+
+export const submissions = (strapi: Core.Strapi): Submissions =>
+  strapi.plugin('grading').service('submissions') as SubmissionsService;
