@@ -29,6 +29,7 @@ export type Enrollments = Pick<
   | 'findEnrollment'
   | 'isMember'
   | 'memberCourseDocumentIds'
+  | 'memberUserIds'
   | 'loadCourseTerms'
   | 'enroll'
   | 'cancel'

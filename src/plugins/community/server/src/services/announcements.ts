@@ -7,10 +7,9 @@ import type { Page } from '../rules/listing';
 import { publicName, publishedCourseRow } from '../queries/public-views';
 import { defineJob, enqueue, type EnqueuedJob } from '../../../../../jobs';
 import { deliverUnlessInTransaction } from '../../../../../notifications/notice-job';
-import { effectiveStatus } from '../../../../enrollment/server/src/facade';
+import { enrollments } from '../../../../enrollment/server/src/facade';
 
 const ANNOUNCEMENT = 'api::announcement.announcement';
-const ENROLLMENT = 'plugin::enrollment.enrollment';
 
 export interface AnnouncementNews {
   courseDocumentId: string;
@@ -120,20 +119,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
    * job is retried; the delivery key keeps a retry from notifying anyone twice.
    */
   async notifyStudents(news: AnnouncementNews) {
-    const now = new Date();
-    const rows = await strapi.db.query(ENROLLMENT).findMany({
-      where: { key: { $endsWith: `:${news.courseDocumentId}` }, status: { $in: ['active', 'completed'] } },
-      select: ['status', 'accessExpiresAt'],
-      populate: { user: { select: ['id'] } },
-    });
-    const userIds = rows
-      .filter(
-        (row: any) =>
-          row.user &&
-          row.user.id !== news.authorId &&
-          ['active', 'completed'].includes(effectiveStatus(row, now))
-      )
-      .map((row: any) => row.user.id as number);
+    const userIds = (await enrollments(strapi).memberUserIds(news.courseDocumentId)).filter(
+      (userId) => userId !== news.authorId
+    );
     if (userIds.length === 0) return;
     const course = await publishedCourseRow(strapi, news.courseDocumentId);
     await strapi.service('api::notification.notification').notifyMany(

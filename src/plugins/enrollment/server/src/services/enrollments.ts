@@ -104,6 +104,22 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       .map((row: { key: string }) => row.key.slice(row.key.indexOf(':') + 1));
   },
 
+  /** Ids of the students whose enrollment in a course gives access now: who hears the course's news and lessons. */
+  async memberUserIds(courseDocumentId: string, now = new Date()): Promise<number[]> {
+    const rows = await strapi.db.query(ENROLLMENT).findMany({
+      where: { key: { $endsWith: `:${courseDocumentId}` }, status: { $in: ['active', 'completed'] } },
+      select: ['status', 'accessExpiresAt'],
+      // Through the link, not the key: a deleted account has no link left and is told nothing.
+      populate: { user: { select: ['id'] } },
+    });
+    return rows
+      .filter(
+        (row: EnrollmentRecord & { user?: { id: number } | null }) =>
+          row.user && isMemberStatus(effectiveStatus(row, now))
+      )
+      .map((row: { user: { id: number } }) => row.user.id);
+  },
+
   /**
    * The enrollment-relevant facts of a course, from its published version when there is one. Remembered
    * with the course structure: dropped on any course write in this instance.

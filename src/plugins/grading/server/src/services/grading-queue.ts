@@ -3,7 +3,13 @@ import { errors } from '@strapi/utils';
 import { assertCanManageCourse, teachingCourseDocumentIds } from '../../../../../access/ownership';
 import type { Caller } from '../../../../../access/roles';
 import type { GradeInput } from '../rules/grade-input';
-import { assignmentOfKey, presentSubmission, type AssignmentSettings, type SubmissionRow } from './submissions';
+import {
+  assignmentOfKey,
+  presentStudent,
+  presentSubmission,
+  type AssignmentSettings,
+  type SubmissionRow,
+} from './submissions';
 
 const COURSE = 'api::course.course';
 const ASSIGNMENT = 'api::assignment.assignment';
@@ -107,14 +113,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       const assignment = assignments.get(assignmentOfKey(row.key)) ?? null;
       return {
         documentId: row.documentId,
-        student: row.student
-          ? {
-              id: row.student.id,
-              username: row.student.username,
-              fullName: row.student.fullName ?? null,
-              email: row.student.email,
-            }
-          : null,
+        student: presentStudent(row.student),
         course: assignment?.course ?? null,
         assignment: assignment
           ? { documentId: assignment.documentId, title: assignment.title, maxPoints: assignment.maxPoints }

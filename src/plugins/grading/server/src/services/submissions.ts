@@ -103,19 +103,18 @@ const toIso = (value: unknown) => (value ? new Date(value as string).toISOString
 const fieldError = (path: string[], message: string) =>
   new errors.ValidationError(message, { errors: [{ path, message, name: 'ValidationError' }] });
 
+/** Who handed a submission in, as its course's teachers and admins see them. */
+export const presentStudent = (student: SubmissionRow['student']) =>
+  student
+    ? { id: student.id, username: student.username, fullName: student.fullName ?? null, email: student.email }
+    : null;
+
 /** A submission as its student, the course's teachers and admins see it. */
 export function presentSubmission(row: SubmissionRow, assignmentDocumentId = assignmentOfKey(row.key)) {
   return {
     documentId: row.documentId,
     assignment: assignmentDocumentId,
-    student: row.student
-      ? {
-          id: row.student.id,
-          username: row.student.username,
-          fullName: row.student.fullName ?? null,
-          email: row.student.email,
-        }
-      : null,
+    student: presentStudent(row.student),
     text: row.text ?? null,
     files: (row.files ?? []).map((file) => ({
       id: file.id,

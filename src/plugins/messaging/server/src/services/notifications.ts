@@ -4,29 +4,17 @@ import { findCourseOfContent } from '../../../../../access/ownership';
 import type { Caller } from '../../../../../access/roles';
 import type { Audience } from '../rules/messaging-rules';
 import { defineJob } from '../../../../../jobs';
-import { effectiveStatus } from '../../../../enrollment/server/src/facade';
+import { enrollments } from '../../../../enrollment/server/src/facade';
 
 const NOTIFICATION = 'api::notification.notification';
 const USER = 'plugin::users-permissions.user';
-const ENROLLMENT = 'plugin::enrollment.enrollment';
 const COURSE = 'api::course.course';
 const LESSON = 'api::lesson.lesson';
 const CHUNK = 500;
 
-export interface NotificationMessage {
-  type:
-    | 'grade_posted'
-    | 'certificate_issued'
-    | 'new_lesson'
-    | 'new_announcement'
-    | 'comment_reply'
-    | 'new_message'
-    | 'broadcast'
-    | 'enrollment';
-  title: string;
-  body?: string | null;
-  link?: string | null;
-}
+import type { NotificationMessage } from '../../../../../api/notification/services/notification';
+
+export type { NotificationMessage };
 
 /**
  * `lesson.notify-students`: a lesson's first publication tells the course's current students. The recipients are
@@ -137,16 +125,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   /** Students whose enrollment in a course currently gives access (active, or completed and not expired). */
-  async courseMemberIds(courseDocumentId: string, now = new Date()): Promise<number[]> {
-    // The enrollment key is `<userId>:<courseDocumentId>`: one column to match, no join through the course rows.
-    const rows = await strapi.db.query(ENROLLMENT).findMany({
-      where: { key: { $endsWith: `:${courseDocumentId}` }, status: { $in: ['active', 'completed'] } },
-      select: ['key', 'status', 'accessExpiresAt'],
-    });
-    return rows
-      .filter((row: any) => ['active', 'completed'].includes(effectiveStatus(row, now)))
-      .map((row: { key: string }) => Number(row.key.slice(0, row.key.indexOf(':'))))
-      .filter((id: number) => Number.isSafeInteger(id) && id > 0);
+  courseMemberIds(courseDocumentId: string): Promise<number[]> {
+    return enrollments(strapi).memberUserIds(courseDocumentId);
   },
 
   async broadcast(caller: Caller, input: { title: string; body: string | null; audience: Audience }) {
