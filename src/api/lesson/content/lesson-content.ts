@@ -1,7 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { canManageCourse, findCourseOfContent } from '../../../access/ownership';
-import { Refusal } from '../../../errors/refusal';
 import type { Caller } from '../../../access/roles';
 import { lessonProgress, lessonRefusal } from '../../../plugins/progress/server/src/facade';
 
