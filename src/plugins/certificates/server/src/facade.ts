@@ -2,8 +2,9 @@ import type { Core } from '@strapi/strapi';
 import type certificatesService from './services/certificates';
 
 /**
- * What the certificates plugin offers the app (GraphQL): a holder's certificates as answered. Certificates react to
- * progress's course-completed event rather than being called, and read enrollments through the enrollment facade.
+ * What the certificates plugin offers the app (GraphQL): a holder's certificates as answered. Certificates are issued by
+ * the `certificates.issue` job progress records with a completion (src/jobs/certificate-issue.ts), not called, and read
+ * enrollments through the enrollment facade.
  */
 
 export { presentCertificate } from './services/certificates';

@@ -439,13 +439,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     // The contract: the certificate exists when the completing request answers. Should it fail, the job runner
     // tries again later.
     await certificate.deliver();
-    // For whoever listens in this process; the durable consequences are jobs.
-    await strapi.eventHub.emit('lyceum.course.completed', {
-      userId,
-      courseDocumentId: course.courseDocumentId,
-      completedAt: now.toISOString(),
-      progressPercent: progress.percent,
-    });
     return progress;
   },
 
