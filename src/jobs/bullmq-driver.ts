@@ -106,13 +106,18 @@ export class BullmqDriver implements JobDriver {
     if (this.cleanUpTimer) clearInterval(this.cleanUpTimer);
     this.relayTimer = null;
     this.cleanUpTimer = null;
-    // The worker first: it waits for the jobs it runs, then the runner for those delivered inline.
-    await this.worker?.close();
+    // The worker first: it waits for the jobs it runs, then the runner for those delivered inline. With Redis away
+    // BullMQ's close never ends: it gets a moment, then the connections are cut (no reconnecting handles left).
+    const isRedisUp = this.queueConnection?.status === 'ready';
+    const closing = (async () => {
+      await this.worker?.close(!isRedisUp);
+      await this.queue?.close();
+    })().catch((error: Error) => this.warn('close', error));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([closing, new Promise((resolve) => (timer = setTimeout(resolve, isRedisUp ? 60_000 : 1_000)))]);
+    clearTimeout(timer);
     await this.runner.stop();
-    await this.queue?.close();
-    await Promise.allSettled(
-      [this.workerConnection, this.queueConnection].map((connection) => connection?.quit() ?? Promise.resolve())
-    );
+    for (const connection of [this.workerConnection, this.queueConnection]) connection?.disconnect();
     this.worker = null;
     this.queue = null;
     this.workerConnection = null;
