@@ -2,6 +2,7 @@ import path from 'path';
 import type { Core } from '@strapi/strapi';
 import { ownTableLocation } from '../database/tables';
 import { JOBS_TABLE, recordJob } from './outbox';
+import { BullmqDriver } from './bullmq-driver';
 import { JobRunner, type JobDriver } from './runner';
 import { jobSettings, type JobSettings } from './settings';
 
@@ -95,7 +96,12 @@ function jobsOf(strapi: Core.Strapi): Jobs {
   if (!jobs) {
     const settings = jobSettings();
     const runner = new JobRunner(strapi, settings, jobHandler);
-    jobs = { settings, runner, driver: runner };
+    // Inline delivery (`deliver()`) always goes through the runner, whichever driver runs the rest.
+    const driver =
+      settings.driver === 'bullmq' && settings.redisUrl
+        ? new BullmqDriver(strapi, settings, runner, settings.redisUrl)
+        : runner;
+    jobs = { settings, runner, driver };
     running.set(strapi, jobs);
   }
   return jobs;
@@ -147,7 +153,7 @@ export async function deliverJob(strapi: Core.Strapi, id: number): Promise<void>
 
 /**
  * At start-up: makes sure of the outbox table (the migration creates it; a database it never saw gets it here) and
- * starts this instance's runner unless JOBS_WORKER=false.
+ * starts this instance's driver (JOBS_DRIVER): its worker unless JOBS_WORKER=false.
  */
 export async function startJobs(strapi: Core.Strapi): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -156,6 +162,11 @@ export async function startJobs(strapi: Core.Strapi): Promise<void> {
   ) as { createJobsTable: (knex: unknown, schema: string | null) => Promise<void> };
   await createJobsTable(strapi.db.connection, ownTableLocation(strapi.db, JOBS_TABLE).schema);
   await jobsOf(strapi).driver.start();
+}
+
+/** This instance's driver: its JobRunner (the database driver) or its BullmqDriver. */
+export function jobDriver(strapi: Core.Strapi): JobDriver {
+  return jobsOf(strapi).driver;
 }
 
 /** Asks this instance's runner to look for due jobs now (after a retry, say). */

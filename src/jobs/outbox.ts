@@ -112,6 +112,20 @@ export async function claimJobs(
   }));
 }
 
+/**
+ * The ids of jobs a worker could claim now (the claim's condition, read only): what the BullMQ relay hands to the
+ * queue. The claim itself still decides who runs a job.
+ */
+export async function dueJobIds(strapi: Core.Strapi, now: number, limit: number): Promise<number[]> {
+  const { rows } = await runSql<{ id: unknown }>(
+    strapi,
+    `SELECT id FROM ?? WHERE (status = 'pending' AND run_at <= ?) OR (status = 'running' AND locked_until < ?)
+     ORDER BY run_at, id LIMIT ?`,
+    [table(strapi), now, now, limit]
+  );
+  return rows.map((row) => toNumber(row.id));
+}
+
 /** A job that ran to the end. */
 export async function markDone(strapi: Core.Strapi, id: number, now: number): Promise<void> {
   await runSql(

@@ -1,7 +1,14 @@
 /**
  * The job runner's settings (JOBS_* variables) and its retry rule. Pure, so the rules are unit-tested.
  */
+/** What runs the jobs: the database-polling runner, or BullMQ on Redis (README "Jobs"). */
+export type JobDriverName = 'database' | 'bullmq';
+
 export interface JobSettings {
+  /** JOBS_DRIVER, or bullmq when REDIS_URL is set and database otherwise. */
+  driver: JobDriverName;
+  /** REDIS_URL: the BullMQ driver's Redis. */
+  redisUrl: string | null;
   /** Whether this instance runs jobs from the outbox (false: a web-only instance; it still delivers inline). */
   isWorker: boolean;
   /** How often an idle runner looks for due jobs. */
@@ -37,9 +44,21 @@ function setting(env: NodeJS.ProcessEnv, name: string, fallback: number, minimum
   }
 }
 
+function driverOf(env: NodeJS.ProcessEnv, redisUrl: string | null): JobDriverName {
+  const chosen = (env.JOBS_DRIVER ?? '').trim().toLowerCase();
+  if (chosen === '') return redisUrl ? 'bullmq' : 'database';
+  if (chosen !== 'database' && chosen !== 'bullmq')
+    throw new Error(`JOBS_DRIVER: expected database or bullmq, got "${env.JOBS_DRIVER}"`);
+  if (chosen === 'bullmq' && !redisUrl) throw new Error('JOBS_DRIVER: bullmq needs REDIS_URL');
+  return chosen;
+}
+
 export function jobSettings(env: NodeJS.ProcessEnv = process.env): JobSettings {
   const backoffBaseMs = setting(env, 'JOBS_BACKOFF_BASE_MS', 5_000, 0);
+  const redisUrl = env.REDIS_URL?.trim() || null;
   return {
+    driver: driverOf(env, redisUrl),
+    redisUrl,
     isWorker: !['false', '0', 'no', 'off'].includes((env.JOBS_WORKER ?? 'true').trim().toLowerCase()),
     pollMs: setting(env, 'JOBS_POLL_MS', 1_000, 10),
     leaseMs: setting(env, 'JOBS_LEASE_MS', 5 * 60_000, 100),

@@ -24,6 +24,8 @@ describe('retry backoff', () => {
 describe('JOBS_* settings', () => {
   test('defaults: a worker polling every second, 8 attempts, 5 s doubling to an hour, done jobs kept a week', () => {
     expect(jobSettings({})).toEqual({
+      driver: 'database',
+      redisUrl: null,
       isWorker: true,
       pollMs: 1_000,
       leaseMs: 300_000,
@@ -37,6 +39,16 @@ describe('JOBS_* settings', () => {
 
   test.each(['false', 'FALSE', '0', 'no', 'off'])('JOBS_WORKER=%s makes a web-only instance', (value) => {
     expect(jobSettings({ JOBS_WORKER: value }).isWorker).toBe(false);
+  });
+
+  test('the driver: bullmq when REDIS_URL is set, database otherwise, or the one JOBS_DRIVER names', () => {
+    const redis = 'redis://127.0.0.1:6379';
+    expect(jobSettings({ REDIS_URL: redis })).toMatchObject({ driver: 'bullmq', redisUrl: redis });
+    expect(jobSettings({ REDIS_URL: ' ' }).driver).toBe('database');
+    expect(jobSettings({ REDIS_URL: redis, JOBS_DRIVER: 'database' }).driver).toBe('database');
+    expect(jobSettings({ REDIS_URL: redis, JOBS_DRIVER: 'BullMQ' }).driver).toBe('bullmq');
+    expect(() => jobSettings({ JOBS_DRIVER: 'bullmq' })).toThrow('JOBS_DRIVER: bullmq needs REDIS_URL');
+    expect(() => jobSettings({ JOBS_DRIVER: 'kafka' })).toThrow('JOBS_DRIVER');
   });
 
   test('a cap below the base is raised to it', () => {
