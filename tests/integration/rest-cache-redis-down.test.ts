@@ -15,7 +15,12 @@ async function closedPort(): Promise<number> {
 let app: TestApp;
 
 beforeAll(async () => {
-  app = await startLyceum({ ...restCacheTestEnv(), REDIS_URL: `redis://127.0.0.1:${await closedPort()}` });
+  // The REST cache is what this file tests; the job queue's own reconnecting client would outlive the test.
+  app = await startLyceum({
+    ...restCacheTestEnv(),
+    REDIS_URL: `redis://127.0.0.1:${await closedPort()}`,
+    JOBS_DRIVER: 'database',
+  });
 });
 afterAll(stopLyceum);
 
