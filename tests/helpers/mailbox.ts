@@ -18,6 +18,14 @@ const recipients = (mail: ParsedMail) =>
     .flatMap((to) => (to ? to.value.map((entry) => entry.address?.toLowerCase()) : []))
     .filter(Boolean) as string[];
 
+/** The settings that send Lyceum's mail to `mailbox` over plain SMTP, one connection a message. */
+export const smtpSettings = (mailbox: Mailbox) => ({
+  SMTP_HOST: '127.0.0.1',
+  SMTP_PORT: String(mailbox.port),
+  SMTP_IGNORE_TLS: 'true',
+  SMTP_POOL: 'false',
+});
+
 export async function startMailbox(): Promise<Mailbox> {
   const messages: ParsedMail[] = [];
   const server = new SMTPServer({

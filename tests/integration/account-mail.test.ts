@@ -1,5 +1,5 @@
 import { factories, type TestUser } from '../helpers/factories';
-import { startMailbox, type Mailbox } from '../helpers/mailbox';
+import { smtpSettings, startMailbox, type Mailbox } from '../helpers/mailbox';
 import { startLyceum, stopLyceum, type TestApp } from '../helpers/strapi';
 
 /** Mail through the production path: the nodemailer provider talking SMTP to a local server. */
@@ -13,10 +13,7 @@ const advancedSettings = () => app.strapi.store({ type: 'plugin', name: 'users-p
 beforeAll(async () => {
   mailbox = await startMailbox();
   app = await startLyceum({
-    SMTP_HOST: '127.0.0.1',
-    SMTP_PORT: String(mailbox.port),
-    SMTP_IGNORE_TLS: 'true',
-    SMTP_POOL: 'false',
+    ...smtpSettings(mailbox),
     EMAIL_FROM: 'Lyceum School <school@lyceum.test>',
     FRONTEND_URL: 'https://learn.example.test',
   });

@@ -1,6 +1,6 @@
 import path from 'path';
 import { factories, type TestUser } from '../helpers/factories';
-import { startMailbox, type Mailbox } from '../helpers/mailbox';
+import { smtpSettings, startMailbox, type Mailbox } from '../helpers/mailbox';
 import { startLyceum, stopLyceum, type TestApp } from '../helpers/strapi';
 
 /**
@@ -44,10 +44,7 @@ const noticesOf = (userId: number, title?: string) =>
 beforeAll(async () => {
   mailbox = await startMailbox();
   app = await startLyceum({
-    SMTP_HOST: '127.0.0.1',
-    SMTP_PORT: String(mailbox.port),
-    SMTP_IGNORE_TLS: 'true',
-    SMTP_POOL: 'false',
+    ...smtpSettings(mailbox),
     // The retry of a failed mail comes after a short wait, not the production 5 s.
     JOBS_BACKOFF_BASE_MS: '100',
     JOBS_POLL_MS: '100',

@@ -1,4 +1,4 @@
-import { startMailbox, type Mailbox } from '../helpers/mailbox';
+import { smtpSettings, startMailbox, type Mailbox } from '../helpers/mailbox';
 import { factories, type TestUser } from '../helpers/factories';
 import { startLyceum, stopLyceum, type TestApp } from '../helpers/strapi';
 
@@ -21,10 +21,7 @@ const post = (body: unknown) => {
 beforeAll(async () => {
   mailbox = await startMailbox();
   app = await startLyceum({
-    SMTP_HOST: '127.0.0.1',
-    SMTP_PORT: String(mailbox.port),
-    SMTP_IGNORE_TLS: 'true',
-    SMTP_POOL: 'false',
+    ...smtpSettings(mailbox),
     RATE_LIMIT_FEEDBACK_PER_IP: String(LIMIT),
   });
   make = factories(app.strapi);

@@ -1,6 +1,6 @@
 import { createId } from '@paralleldrive/cuid2';
 import { factories, type TestCourse, type TestUser } from '../helpers/factories';
-import { startMailbox, type Mailbox } from '../helpers/mailbox';
+import { smtpSettings, startMailbox, type Mailbox } from '../helpers/mailbox';
 import { startLyceum, stopLyceum, type TestApp } from '../helpers/strapi';
 
 let app: TestApp;
@@ -33,10 +33,7 @@ async function eventually<T>(probe: () => Promise<T | undefined | null | false>)
 beforeAll(async () => {
   mailbox = await startMailbox();
   app = await startLyceum({
-    SMTP_HOST: '127.0.0.1',
-    SMTP_PORT: String(mailbox.port),
-    SMTP_IGNORE_TLS: 'true',
-    SMTP_POOL: 'false',
+    ...smtpSettings(mailbox),
   });
   make = factories(app.strapi);
   [admin, teacher] = await Promise.all([make.createUser('admin'), make.createUser('teacher')]);
