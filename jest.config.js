@@ -15,6 +15,7 @@ module.exports = {
   testEnvironment: 'node',
   setupFiles: ['<rootDir>/tests/helpers/env.ts'],
   globalSetup: '<rootDir>/tests/helpers/global-setup.ts',
+  globalTeardown: '<rootDir>/tests/helpers/global-teardown.ts',
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/build/'],
   testTimeout: 120000,
   // Two Strapi instances at a time fit this machine (2 cores); each test file has its own database.

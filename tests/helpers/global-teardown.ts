@@ -1,0 +1,5 @@
+import { dropTemplateDatabase } from './template-database';
+
+export default async function globalTeardown() {
+  await dropTemplateDatabase();
+}
