@@ -13,8 +13,9 @@ import { isPatchOn } from './switches';
 /**
  * Every place Lyceum replaces or wraps Strapi's internals, applied from here (one file per patch in this folder;
  * UPGRADE.md at the repository root lists what each mirrors and what to re-check when Strapi moves). Hand-written
- * SQL run as prepared statements (postgres-prepared-statements.ts) is the one patch applied where it is called,
- * in src/access/raw-sql.ts.
+ * SQL run as prepared statements (postgres-prepared-statements.ts) and the email provider's replacement
+ * (email-provider.ts, which needs the mail job to route to) are applied where they are used: src/access/raw-sql.ts
+ * and src/mail/mail-job.ts.
  */
 
 /** In the app's register, in this order (before routes are mounted, after the plugins registered). */

@@ -69,6 +69,39 @@ describe('mail', () => {
     expect(mailbox.to(user.email)).toHaveLength(1);
   });
 
+  test('the email-provider patch against the stock provider: the same message arrives the same, through a job', async () => {
+    const stockOf = require(path.join(process.cwd(), 'dist', 'src', 'strapi-patches', 'switches.js')).stockOf as (
+      patched: unknown
+    ) => ((options: Record<string, unknown>) => Promise<unknown>) | undefined;
+    const provider = (app.strapi.plugin('email') as unknown as { provider: { send: unknown } }).provider;
+    const stockSend = stockOf(provider.send);
+    expect(stockSend).toBeDefined();
+    const message = {
+      to: 'compare@example.test',
+      text: 'Same body',
+      html: '<p>Same body</p>',
+      replyTo: 'a@example.test',
+    };
+    await stockSend!({ ...message, subject: 'Compared (stock)' });
+    expect(enqueuedOf('mail.send')).toEqual([]);
+    await app.strapi
+      .plugin('email')
+      .service('email')
+      .send({ ...message, subject: 'Compared (patched)' });
+    expect(enqueuedOf('mail.send')).toEqual([expect.objectContaining({ subject: 'Compared (patched)' })]);
+    const viaStock = await mailbox.waitFor(message.to, /Compared \(stock\)/);
+    const viaJob = await mailbox.waitFor(message.to, /Compared \(patched\)/, 30_000);
+    const shape = (mail: typeof viaStock) => ({
+      from: mail.from?.text,
+      to: mail.to,
+      replyTo: mail.replyTo?.text,
+      text: mail.text,
+      html: mail.html,
+    });
+    expect(shape(viaJob)).toEqual(shape(viaStock));
+    expect(mailbox.to(message.to)).toHaveLength(2);
+  });
+
   test('a failed send throws (so the runner retries the job); the retry sends the message once', async () => {
     const service = app.strapi.plugin('email').service('email');
     const send = jest.spyOn(service, 'send').mockRejectedValueOnce(new Error('SMTP is down'));
