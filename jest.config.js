@@ -20,6 +20,10 @@ module.exports = {
   testTimeout: 120000,
   // Two Strapi instances at a time fit this machine (2 cores); each test file has its own database.
   maxWorkers: 2,
+  // Each file loads its own copy of Strapi's modules into the worker, and not all of it is collected: a worker that
+  // has run many files grows past several GB (more with coverage) and slows everything down. A worker over this
+  // after a file is replaced by a fresh one.
+  workerIdleMemoryLimit: '1200MB',
   // Coverage (only when asked: `COVERAGE=1 npm test` or `npm test -- --coverage`). The tests boot Strapi from the
   // compiled dist/ in the test process, so V8 measures dist/**/*.js and maps it back to src/**/*.ts through the
   // inline source maps tsc writes; files no test loads count as uncovered.
