@@ -116,6 +116,13 @@ describe('route template', () => {
     expect(routeTemplateOf({ _matchedRoute: '/api/courses/:id' })).toBe('/api/courses/:id');
     expect(routeTemplateOf({})).toBe(UNMATCHED_ROUTE);
     expect(routeTemplateOf({ _matchedRoute: /^\/x/ })).toBe(UNMATCHED_ROUTE);
+    // The router matched a route, but the request went on to a middleware layer after it: no route answered.
+    const passedOn = [
+      { path: '/((?!uploads/).+)', methods: ['HEAD', 'GET'] },
+      { path: '([^/]*)', methods: [] },
+    ];
+    expect(routeTemplateOf({ _matchedRoute: '([^/]*)', matched: passedOn })).toBe(UNMATCHED_ROUTE);
+    expect(routeTemplateOf({ _matchedRoute: '/((?!uploads/).+)', matched: passedOn })).toBe('/((?!uploads/).+)');
     const ctx = {};
     markRouteTemplate(ctx, '/api/tags');
     expect(routeTemplateOf(ctx)).toBe('/api/tags');
