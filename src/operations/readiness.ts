@@ -11,11 +11,11 @@ export const READINESS_CHECK_TIMEOUT_MS = 2_000;
 
 export interface ReadinessProbes {
   /** A trivial query (`select 1`) through the app's pool. */
-  database(): Promise<unknown>;
+  database: () => Promise<unknown>;
   /** A PING on the app's Redis connection; null when no Redis is configured. */
   redis: (() => Promise<unknown>) | null;
-  jobs(): JobDriverState;
-  isShuttingDown(): boolean;
+  jobs: () => JobDriverState;
+  isShuttingDown: () => boolean;
 }
 
 export interface ReadinessBody {

@@ -206,12 +206,12 @@ describe('GET /metrics', () => {
     const text = await metrics();
     expect(text).toContain('# TYPE http_request_duration_seconds histogram');
     const route = { method: 'GET', route: '/api/courses/:id' };
-    expect(sample(text, 'http_request_duration_seconds_count', { ...route, status_code: '404' })).toBeGreaterThanOrEqual(
-      1
-    );
-    expect(sample(text, 'http_request_duration_seconds_count', { ...route, status_code: '200' })).toBeGreaterThanOrEqual(
-      2
-    );
+    expect(
+      sample(text, 'http_request_duration_seconds_count', { ...route, status_code: '404' })
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(text, 'http_request_duration_seconds_count', { ...route, status_code: '200' })
+    ).toBeGreaterThanOrEqual(2);
     expect(
       sample(text, 'http_request_duration_seconds_bucket', { ...route, status_code: '200', le: '+Inf' })
     ).toBeGreaterThanOrEqual(2);
