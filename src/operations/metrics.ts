@@ -44,7 +44,9 @@ function poolOf(strapi: Core.Strapi): KnexPool | null {
 
 export function createMetrics(strapi: Core.Strapi): LyceumMetrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  // Started by the first scrape: an instance nobody scrapes (METRICS_TOKEN unset, every test boot) keeps no
+  // event-loop monitor or GC observer running for nothing.
+  let isCollectingProcessMetrics = false;
 
   const requestDuration = new Histogram({
     name: 'http_request_duration_seconds',
@@ -110,6 +112,10 @@ export function createMetrics(strapi: Core.Strapi): LyceumMetrics {
   return {
     registry,
     async render() {
+      if (!isCollectingProcessMetrics) {
+        collectDefaultMetrics({ register: registry });
+        isCollectingProcessMetrics = true;
+      }
       await countJobs();
       return registry.metrics();
     },
