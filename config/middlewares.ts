@@ -50,6 +50,9 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
   const mediaHosts = [...new Set([...list(env('CSP_MEDIA_HOSTS')), ...uploadOrigins()])];
   const bodyLimit = `${env.int('BODY_LIMIT_MB', 1)}mb`;
   return [
+    // Outermost: every answer, errors included, carries X-Request-Id, and the metrics see the final status.
+    'global::request-id',
+    'global::request-metrics',
     'global::request-log',
     'strapi::errors',
     // Refusals (src/errors) in Strapi's error shape with their own status.
@@ -77,7 +80,9 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
         origin: origins.length > 0 ? origins : DEV_FRONTENDS,
         credentials: true,
         methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'],
-        headers: ['Content-Type', 'Authorization', 'Origin', 'Accept'],
+        headers: ['Content-Type', 'Authorization', 'Origin', 'Accept', 'X-Request-Id'],
+        // A frontend reads the id to quote it in a support request.
+        expose: ['X-Request-Id'],
         keepHeadersOnError: true,
       },
     },

@@ -25,6 +25,7 @@ import { guardMediaFields } from './uploads/media-fields';
 import { applyBootstrapPatches, applyRegisterPatches } from './strapi-patches';
 import { isDemoDataWanted, seedDemoDataOnce } from './demo/seed';
 import { startJobs, stopJobs } from './jobs';
+import { serveOperations, stopOperations, watchRedisForReadiness } from './operations';
 
 let redisCache: RedisCache | undefined;
 
@@ -45,11 +46,13 @@ export default {
     guardMediaFields(strapi);
     computeReadingMinutesOnSave(strapi);
     guardTeacherAuthoring(strapi);
+    serveOperations(strapi);
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
     redisCache = useRedisWhenConfigured(strapi);
     if (!redisCache) useLocalProvider(strapi);
+    watchRedisForReadiness(strapi, redisCache);
     purgeCacheOnWrites(strapi);
     await ensureQueryIndexes(strapi);
     await ensureLocales(strapi);
@@ -84,6 +87,7 @@ export default {
 
   async destroy({ strapi }: { strapi: Core.Strapi }) {
     await stopJobs(strapi);
+    stopOperations(strapi);
     await redisCache?.close();
     redisCache = undefined;
   },

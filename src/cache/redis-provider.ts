@@ -80,15 +80,18 @@ class ForgivingRedisProvider extends RedisCacheProvider {
 }
 
 export interface RedisCache {
+  /** A PING on the cache's connection: rejects at once while it is down, or after REDIS_TIMEOUT_MS. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
-/** Replaces the REST cache's memory provider with Redis when REDIS_URL is set. */
-export function useRedisWhenConfigured(strapi: Core.Strapi): RedisCache | undefined {
-  const url = process.env.REDIS_URL;
-  if (!url || !strapi.plugin('rest-cache')) return undefined;
+/**
+ * A Redis connection that never makes a caller wait for an outage: no offline queue, no retries per command, short
+ * timeouts (REDIS_TIMEOUT_MS). It reconnects in the background.
+ */
+export function connectForgivingRedis(url: string): Redis {
   const timeout = Number(process.env.REDIS_TIMEOUT_MS ?? 1000);
-  const client = new Redis(url, {
+  return new Redis(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     connectTimeout: timeout,
@@ -96,12 +99,22 @@ export function useRedisWhenConfigured(strapi: Core.Strapi): RedisCache | undefi
     // Keeps trying in the background; requests meanwhile go to the database.
     retryStrategy: (attempt) => Math.min(attempt * 500, 5_000),
   });
+}
+
+/** Replaces the REST cache's memory provider with Redis when REDIS_URL is set. */
+export function useRedisWhenConfigured(strapi: Core.Strapi): RedisCache | undefined {
+  const url = process.env.REDIS_URL;
+  if (!url || !strapi.plugin('rest-cache')) return undefined;
+  const client = connectForgivingRedis(url);
   const provider = new ForgivingRedisProvider(client, strapi, {});
   client.on('error', (error) => provider.onError(error));
   void strapi.plugin('rest-cache').service('cacheStore').init(provider);
   useSharedProvider(strapi, provider);
   strapi.log.info('REST cache: Redis provider');
   return {
+    async ping() {
+      await client.ping();
+    },
     async close() {
       client.disconnect();
     },

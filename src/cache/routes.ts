@@ -21,15 +21,16 @@ export interface PluginRoute {
  * routing and the permission check: an entry exists only because an anonymous caller was allowed this
  * answer, and a change to roles or permissions purges every entry (src/cache/purge-on-write.ts).
  */
-const earlyPaths = new WeakMap<Core.Strapi, RegExp[]>();
+const earlyPaths = new WeakMap<Core.Strapi, Array<{ pattern: RegExp; routePath: string }>>();
 
 export function lookUpEarly(strapi: Core.Strapi, routePath: string) {
   const pattern = routePath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z0-9_]+/g, '[^/]+');
-  earlyPaths.set(strapi, [...(earlyPaths.get(strapi) ?? []), new RegExp(`^${pattern}/?$`)]);
+  earlyPaths.set(strapi, [...(earlyPaths.get(strapi) ?? []), { pattern: new RegExp(`^${pattern}/?$`), routePath }]);
 }
 
-export const isLookedUpEarly = (strapi: Core.Strapi, path: string) =>
-  (earlyPaths.get(strapi) ?? []).some((pattern) => pattern.test(path));
+/** The route (`/api/courses/:id`) whose cached answers are served before routing for this path, if any. */
+export const routeLookedUpEarly = (strapi: Core.Strapi, path: string): string | undefined =>
+  (earlyPaths.get(strapi) ?? []).find((early) => early.pattern.test(path))?.routePath;
 
 /**
  * The key of an answer: its path and its query string exactly as sent (the original URL: controllers may

@@ -3,7 +3,7 @@ import type { Core } from '@strapi/strapi';
 import { Queue, Worker } from 'bullmq';
 import Redis from 'ioredis';
 import { dueJobIds } from './outbox';
-import type { JobDriver, JobRunner } from './runner';
+import type { JobDriver, JobDriverState, JobRunner } from './runner';
 import type { JobSettings } from './settings';
 
 const QUEUE = 'jobs';
@@ -98,6 +98,11 @@ export class BullmqDriver implements JobDriver {
 
   wake(): void {
     if (this.queue && !this.isStopped) this.scheduleRelay(0);
+  }
+
+  state(): JobDriverState {
+    if (this.isStopped) return 'stopped';
+    return this.queue ? 'ok' : 'not_started';
   }
 
   async stop(): Promise<void> {

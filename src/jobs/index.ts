@@ -1,9 +1,9 @@
 import path from 'path';
 import type { Core } from '@strapi/strapi';
 import { ownTableLocation } from '../database/tables';
-import { JOBS_TABLE, recordJob } from './outbox';
+import { JOBS_TABLE, countJobs, recordJob, type JobStatus } from './outbox';
 import { BullmqDriver } from './bullmq-driver';
-import { JobRunner, type JobDriver } from './runner';
+import { JobRunner, type JobDriver, type JobDriverState } from './runner';
 import { jobSettings, type JobSettings } from './settings';
 
 /**
@@ -90,6 +90,7 @@ interface Jobs {
   driver: JobDriver;
 }
 const running = new WeakMap<Core.Strapi, Jobs>();
+const stopped = new WeakSet<Core.Strapi>();
 
 function jobsOf(strapi: Core.Strapi): Jobs {
   let jobs = running.get(strapi);
@@ -178,8 +179,26 @@ export function wakeJobs(strapi: Core.Strapi): void {
 export async function stopJobs(strapi: Core.Strapi): Promise<void> {
   const jobs = running.get(strapi);
   running.delete(strapi);
+  stopped.add(strapi);
   await jobs?.driver.stop();
 }
 
+/**
+ * Whether this instance's jobs work: its driver started and not stopped. A web-only instance (JOBS_WORKER=false)
+ * is `ok` once started, since it records jobs and delivers its own.
+ */
+export function jobsHealth(strapi: Core.Strapi): JobDriverState {
+  if (stopped.has(strapi)) return 'stopped';
+  return running.get(strapi)?.driver.state() ?? 'not_started';
+}
+
+/** The outbox's jobs by status, and the pending ones already due: the queue's depth (for the metrics). */
+export function jobQueueDepth(strapi: Core.Strapi): Promise<{ byStatus: Record<JobStatus, number>; due: number }> {
+  return countJobs(strapi, Date.now());
+}
+
+export { onJobOutcome, type JobOutcome } from './outcomes';
+export { JOB_STATUSES } from './outbox';
+export type { JobDriverState } from './runner';
 export type { JobSettings } from './settings';
 export type { JobRecord, JobStatus } from './outbox';

@@ -126,6 +126,27 @@ export async function dueJobIds(strapi: Core.Strapi, now: number, limit: number)
   return rows.map((row) => toNumber(row.id));
 }
 
+/** How many jobs the outbox holds in each status, and how many pending ones are due (waiting for a runner now). */
+export async function countJobs(
+  strapi: Core.Strapi,
+  now: number
+): Promise<{ byStatus: Record<JobStatus, number>; due: number }> {
+  const { rows } = await runSql<{ status: string; total: unknown; due: unknown }>(
+    strapi,
+    `SELECT status, COUNT(*) AS total, SUM(CASE WHEN status = 'pending' AND run_at <= ? THEN 1 ELSE 0 END) AS due
+     FROM ?? GROUP BY status`,
+    [now, table(strapi)]
+  );
+  const byStatus = Object.fromEntries(JOB_STATUSES.map((status) => [status, 0])) as Record<JobStatus, number>;
+  let due = 0;
+  for (const row of rows) {
+    if ((JOB_STATUSES as readonly string[]).includes(row.status))
+      byStatus[row.status as JobStatus] = toNumber(row.total);
+    due += toNumber(row.due ?? 0);
+  }
+  return { byStatus, due };
+}
+
 /** A job that ran to the end. */
 export async function markDone(strapi: Core.Strapi, id: number, now: number): Promise<void> {
   await runSql(

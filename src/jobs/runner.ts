@@ -2,6 +2,7 @@ import { hostname } from 'os';
 import { randomBytes } from 'crypto';
 import type { Core } from '@strapi/strapi';
 import { claimJobs, deleteDoneBefore, markDone, markFailed, type ClaimedJob } from './outbox';
+import { reportJobOutcome } from './outcomes';
 import { afterFailure, type JobSettings } from './settings';
 
 /** How a job kind's handler is found by type (src/jobs/index.ts keeps the registry). */
@@ -15,7 +16,15 @@ export interface JobDriver {
   wake(): void;
   /** Stops taking jobs and waits for the ones running. */
   stop(): Promise<void>;
+  /** Whether jobs can be enqueued and run now (what /_ready reports as `jobs`). */
+  state(): JobDriverState;
 }
+
+/**
+ * `ok`: started (a worker takes jobs; a web-only instance records and delivers its own), `not_started` before
+ * start-up ends, `stopped` from shutdown on.
+ */
+export type JobDriverState = 'ok' | 'not_started' | 'stopped';
 
 const CLEAN_UP_EVERY_MS = 3_600_000;
 
@@ -30,7 +39,10 @@ export class JobRunner implements JobDriver {
   private pollTimer: NodeJS.Timeout | null = null;
   private cleanUpTimer: NodeJS.Timeout | null = null;
   private isPolling = false;
+  /** Polling (a worker only). */
   private isStarted = false;
+  /** Start-up reached this runner, worker or not. */
+  private isOpen = false;
   private isStopped = false;
 
   constructor(
@@ -41,6 +53,7 @@ export class JobRunner implements JobDriver {
   ) {}
 
   async start(): Promise<void> {
+    this.isOpen = true;
     if (this.isStarted || !this.settings.isWorker) return;
     this.isStarted = true;
     await this.cleanUp();
@@ -51,6 +64,11 @@ export class JobRunner implements JobDriver {
 
   wake(): void {
     if (this.isStarted && !this.isStopped) this.schedulePoll(0);
+  }
+
+  state(): JobDriverState {
+    if (this.isStopped) return 'stopped';
+    return this.isOpen ? 'ok' : 'not_started';
   }
 
   async stop(): Promise<void> {
@@ -145,11 +163,13 @@ export class JobRunner implements JobDriver {
       if (!handler) throw new Error(`no handler for job type ${job.type} in this instance`);
       await handler(this.strapi, JSON.parse(job.payload) as unknown);
       await markDone(this.strapi, job.id, this.now());
+      reportJobOutcome(job.type, 'done');
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const next = afterFailure(job.attempts, job.maxAttempts, this.now(), this.settings);
       const outcome = next.status === 'dead' ? 'dead' : `retried at ${new Date(next.runAt).toISOString()}`;
       this.strapi.log.error(`jobs: ${job.type} #${job.id} failed (attempt ${job.attempts}, ${outcome}): ${message}`);
+      reportJobOutcome(job.type, next.status === 'dead' ? 'dead' : 'retry');
       try {
         await markFailed(this.strapi, { id: job.id, workerId: this.workerId, error: message, now: this.now(), next });
       } catch (markError) {

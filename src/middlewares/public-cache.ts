@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { isPrivateRequest } from '../cache/config';
-import { answerFromCache, isLookedUpEarly } from '../cache/routes';
+import { answerFromCache, routeLookedUpEarly } from '../cache/routes';
+import { markRouteTemplate } from '../operations/route-template';
 
 /**
  * Serves cached public answers before the rest of the stack: placed after the logger, security headers
@@ -9,8 +10,14 @@ import { answerFromCache, isLookedUpEarly } from '../cache/routes';
  */
 export default (_config: unknown, { strapi }: { strapi: Core.Strapi }) =>
   async (ctx: any, next: () => Promise<unknown>) => {
-    if (ctx.method !== 'GET' || isPrivateRequest(ctx) || !isLookedUpEarly(strapi, ctx.path)) return next();
-    if (await answerFromCache(strapi, ctx)) return;
+    if (ctx.method !== 'GET' || isPrivateRequest(ctx)) return next();
+    const routePath = routeLookedUpEarly(strapi, ctx.path);
+    if (routePath === undefined) return next();
+    if (await answerFromCache(strapi, ctx)) {
+      // A hit never reaches the router: the metrics still count it under its route.
+      markRouteTemplate(ctx, routePath);
+      return;
+    }
     ctx.state.publicCacheMissed = true;
     return next();
   };

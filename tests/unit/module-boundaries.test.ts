@@ -12,7 +12,7 @@ const PLUGINS = readdirSync(path.join(SRC, 'plugins')).filter((name) =>
   statSync(path.join(SRC, 'plugins', name)).isDirectory()
 );
 /** Shared code the plugins build on; it never imports a plugin. */
-const CORE = ['access', 'database', 'content', 'jobs', 'cache', 'query-validation', 'http', 'uploads'];
+const CORE = ['access', 'database', 'content', 'jobs', 'cache', 'query-validation', 'http', 'uploads', 'operations'];
 
 /**
  * Which plugins each plugin may use (through their facades): grading reports a pass to progress, progress decides
