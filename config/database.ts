@@ -39,6 +39,8 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Database 
           rejectUnauthorized: env.bool('DATABASE_SSL_REJECT_UNAUTHORIZED', true),
         },
         schema: env('DATABASE_SCHEMA', 'public'),
+        // A server that does not answer at all (network gone, not refused) fails a new connection after this.
+        connectionTimeoutMillis: env.int('DATABASE_CONNECT_TIMEOUT', 3000),
       },
       pool: { min: env.int('DATABASE_POOL_MIN', 2), max: env.int('DATABASE_POOL_MAX', 10) },
     },
@@ -54,9 +56,12 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Database 
   return {
     connection: {
       ...connections[client],
-      // While the database is down or restarting, a request waits this long for a connection and is then answered
-      // 503 (src/errors/database-unavailable.ts): short, so nothing hangs past a load balancer's patience.
-      acquireConnectionTimeout: env.int('DATABASE_CONNECTION_TIMEOUT', 4000),
+      // The longest a request waits for a pooled connection before it is answered 503 (src/errors/
+      // database-unavailable.ts). A database that is down or restarting does not make requests wait this long: the
+      // pool hands a failed connection attempt to the waiting request at once (knex's propagateCreateError), so
+      // this only bounds a pool saturated by load. 60 s (the previous default) let requests hang; much under 10 s
+      // refused bursts the pool would have served (50 sign-ups at once on a busy 2-core machine).
+      acquireConnectionTimeout: env.int('DATABASE_CONNECTION_TIMEOUT', 10000),
     },
   };
 };

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'child_process';
+import fs from 'fs';
 import http from 'http';
 import net from 'net';
 import path from 'path';
@@ -30,6 +31,7 @@ export interface LyceumProcess {
 }
 
 const processes = new Set<ChildProcess>();
+const outputs = new Map<string, () => string>();
 const closers = new Set<() => Promise<void>>();
 
 /** The fleet needs PostgreSQL and Redis: SQLite is one instance by design, and coherence needs Redis. */
@@ -76,6 +78,7 @@ export async function startInstance(
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  outputs.set(name, () => output);
   const exited = new Promise<NodeJS.Signals | number | null>((resolve) =>
     child.once('exit', (code, signal) => {
       processes.delete(child);
@@ -116,6 +119,12 @@ export async function stopFleet(): Promise<void> {
       )
   );
   await Promise.all(ending);
+  // What each instance printed, for a failed run: .tmp/fleet-logs/<test file's pid>-<name>.log (git-ignored).
+  const logs = path.resolve('.tmp', 'fleet-logs');
+  fs.mkdirSync(logs, { recursive: true });
+  for (const [name, output] of outputs)
+    fs.writeFileSync(path.join(logs, `${process.pid}-${name.replace(/\W+/g, '-')}.log`), output());
+  outputs.clear();
   for (const close of [...closers]) await close();
   closers.clear();
 }
