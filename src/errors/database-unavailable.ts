@@ -33,6 +33,10 @@ const UNREACHABLE_MESSAGES = [
   /the database system is (starting up|shutting down)/i,
   /connect ECONNREFUSED/i,
   /read ECONNRESET/i,
+  // knex, for a statement sent on a transaction whose connection was lost under it (seen when PostgreSQL restarts
+  // mid-request). The same words would follow a statement sent after its own commit, a bug that the warning
+  // `global::refusals` logs still shows.
+  /Transaction query already complete/i,
 ];
 
 const MAX_DEPTH = 4;

@@ -21,14 +21,21 @@ export function restAnswerOf(refusal: Refusal) {
  * status from the error's class. An unreachable database (src/errors/database-unavailable.ts) is answered as the
  * Refusal 503 `database_unavailable` rather than Strapi's 500.
  */
-export const answerRefusals = async (ctx: { status: number; body: unknown }, next: () => Promise<unknown>) => {
-  try {
-    await next();
-  } catch (error) {
-    const refusal = error instanceof Refusal ? error : isDatabaseUnreachable(error) ? databaseUnavailable() : undefined;
-    if (!refusal) throw error;
-    const { status, body } = restAnswerOf(refusal);
-    ctx.status = status;
-    ctx.body = body;
-  }
-};
+export const answerRefusals =
+  (onDatabaseUnreachable: (error: unknown) => void = () => undefined) =>
+  async (ctx: { status: number; body: unknown }, next: () => Promise<unknown>) => {
+    try {
+      await next();
+    } catch (error) {
+      let refusal: Refusal | undefined;
+      if (error instanceof Refusal) refusal = error;
+      else if (isDatabaseUnreachable(error)) {
+        onDatabaseUnreachable(error);
+        refusal = databaseUnavailable();
+      }
+      if (!refusal) throw error;
+      const { status, body } = restAnswerOf(refusal);
+      ctx.status = status;
+      ctx.body = body;
+    }
+  };

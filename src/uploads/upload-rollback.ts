@@ -49,7 +49,7 @@ export async function uploadAllOrNothing<Result>(strapi: Core.Strapi, upload: ()
 }
 
 async function undo(strapi: Core.Strapi, stored: StoredFile[]): Promise<void> {
-  const provider = strapi.plugin('upload').provider as { delete(file: StoredFile): Promise<unknown> | unknown };
+  const provider = strapi.plugin('upload').provider as { delete(file: StoredFile): unknown };
   for (const file of stored) {
     try {
       await provider.delete(file);

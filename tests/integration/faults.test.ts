@@ -31,7 +31,6 @@ import { startLyceum, stopLyceum, type TestApp } from '../helpers/strapi';
  * The Redis and upload parts run on SQLite and PostgreSQL.
  */
 const FILE = 'plugin::upload.file';
-const temporaryDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'lyceum-faults-'));
 
 let app: TestApp;
 let make: ReturnType<typeof factories>;
@@ -44,8 +43,6 @@ beforeAll(async () => {
     ...restCacheTestEnv(),
     REDIS_URL: redis.url,
     JOBS_POLL_MS: '200',
-    // Formidable writes request files here: this test alone reads it.
-    TMPDIR: temporaryDirectory,
   });
   make = factories(app.strapi);
   teacher = await make.createUser('teacher');
@@ -54,7 +51,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stopFleet();
   await stopLyceum();
-  fs.rmSync(temporaryDirectory, { recursive: true, force: true });
 });
 
 async function timed<Result>(work: () => Promise<Result>): Promise<{ result: Result; ms: number }> {
@@ -222,10 +218,41 @@ describe('an upload that fails half-way leaves nothing behind', () => {
   const storedFilesNamed = (token: string) =>
     fs.readdirSync(path.join(process.cwd(), 'public', 'uploads')).filter((file) => file.includes(token));
   const rowsNamed = (token: string) => app.strapi.db.query(FILE).count({ where: { name: { $contains: token } } });
-  const temporaryFiles = () => fs.readdirSync(temporaryDirectory);
-  const noTemporaryFiles = () => until(() => temporaryFiles().length === 0, 'the temporary files to go', 10_000);
+  const gone = (paths: string[]) =>
+    until(() => paths.every((file) => !fs.existsSync(file)), `the temporary files ${paths.join(', ')} to go`, 10_000);
 
-  const upload = (files: Array<{ name: string; content: Buffer }>) => {
+  /**
+   * Watches the storage (the upload provider) for the next upload: the temporary file each stored file came from
+   * (the body parser's), and a storage that refuses files whose name holds `refuse`.
+   */
+  function watchStorage(refuse?: string) {
+    const provider = app.strapi.plugin('upload').provider as Record<
+      string,
+      (file: { name: string; filepath?: string }) => unknown
+    >;
+    const method = typeof provider.uploadStream === 'function' ? 'uploadStream' : 'upload';
+    const stock = provider[method];
+    const temporaryPaths: string[] = [];
+    provider[method] = function store(this: unknown, file) {
+      if (file.filepath) temporaryPaths.push(file.filepath);
+      if (refuse && file.name.includes(refuse)) throw new Error('the storage is full');
+      return stock.call(this, file);
+    };
+    return { temporaryPaths, restore: () => (provider[method] = stock) };
+  }
+
+  /** The files this process has open for writing under the temporary directory (Linux: /proc/self/fd). */
+  const openTemporaryFiles = () =>
+    fs.readdirSync('/proc/self/fd').flatMap((fd) => {
+      try {
+        const target = fs.readlinkSync(path.join('/proc/self/fd', fd));
+        return target.startsWith(os.tmpdir()) ? [target] : [];
+      } catch {
+        return [];
+      }
+    });
+
+  const upload = async (files: Array<{ name: string; content: Buffer }>) => {
     let request = app.request.post('/api/upload').set(teacher.auth);
     for (const { name, content } of files)
       request = request.attach('files', content, { filename: name, contentType: 'text/plain' });
@@ -234,11 +261,13 @@ describe('an upload that fails half-way leaves nothing behind', () => {
 
   test('a sound upload stores its file and row (what the failures below must not leave)', async () => {
     const token = marker();
-    const response = await upload([{ name: `${token}.txt`, content: TEXT }]);
+    const storage = watchStorage();
+    const response = await upload([{ name: `${token}.txt`, content: TEXT }]).finally(storage.restore);
     expect(response.status).toBe(201);
     expect(storedFilesNamed(token)).toHaveLength(1);
     expect(await rowsNamed(token)).toBe(1);
-    await noTemporaryFiles();
+    expect(storage.temporaryPaths).toHaveLength(1);
+    await gone(storage.temporaryPaths);
     await app.request.delete(`/api/upload/files/${response.body[0].id}`).set(teacher.auth);
   });
 
@@ -263,12 +292,18 @@ describe('an upload that fails half-way leaves nothing behind', () => {
     });
     request.on('error', () => undefined);
     request.write(head);
+    const openBefore = new Set(openTemporaryFiles());
     request.write(Buffer.alloc(256 * 1024, 'a'));
     // The server has started writing the part to a temporary file: now the client vanishes.
-    await until(() => temporaryFiles().length > 0, 'the part to reach a temporary file', 10_000);
+    let partial: string[] = [];
+    await until(
+      () => (partial = openTemporaryFiles().filter((file) => !openBefore.has(file))).length > 0,
+      'the part to reach a temporary file',
+      10_000
+    );
     request.destroy();
 
-    await noTemporaryFiles();
+    await gone(partial);
     expect(storedFilesNamed(token)).toEqual([]);
     expect(await rowsNamed(token)).toBe(0);
     // The server is fine after it.
@@ -278,27 +313,18 @@ describe('an upload that fails half-way leaves nothing behind', () => {
   });
 
   test('the storage failing on the second file removes the first file and its row', async () => {
-    const provider = app.strapi.plugin('upload').provider as Record<string, (file: { name: string }) => unknown>;
-    const method = typeof provider.uploadStream === 'function' ? 'uploadStream' : 'upload';
-    const stock = provider[method];
-    provider[method] = function store(this: unknown, file: { name: string }) {
-      if (file.name.includes('refused-by-storage')) throw new Error('the storage is full');
-      return stock.call(this, file);
-    };
     const token = marker();
-    try {
-      const response = await upload([
-        { name: `${token}-first.txt`, content: TEXT },
-        { name: `${token}-refused-by-storage.txt`, content: TEXT },
-      ]);
-      expect(response.status).toBeGreaterThanOrEqual(500);
-      expect(response.body.error).toBeDefined();
-    } finally {
-      provider[method] = stock;
-    }
+    const storage = watchStorage('refused-by-storage');
+    const response = await upload([
+      { name: `${token}-first.txt`, content: TEXT },
+      { name: `${token}-refused-by-storage.txt`, content: TEXT },
+    ]).finally(storage.restore);
+    expect(response.status).toBeGreaterThanOrEqual(500);
+    expect(response.body.error).toBeDefined();
     expect(storedFilesNamed(token)).toEqual([]);
     expect(await rowsNamed(token)).toBe(0);
-    await noTemporaryFiles();
+    expect(storage.temporaryPaths).toHaveLength(2);
+    await gone(storage.temporaryPaths);
   });
 
   test('the database failing after the bytes were stored removes the stored file', async () => {
@@ -310,15 +336,18 @@ describe('an upload that fails half-way leaves nothing behind', () => {
           throw new Error('Connection terminated unexpectedly');
       },
     });
+    const storage = watchStorage();
     try {
       const response = await upload([{ name: `${token}.txt`, content: TEXT }]);
       expectDatabaseUnavailable(response);
     } finally {
       unsubscribe();
+      storage.restore();
     }
+    expect(storage.temporaryPaths).toHaveLength(1);
     expect(storedFilesNamed(token)).toEqual([]);
     expect(await rowsNamed(token)).toBe(0);
-    await noTemporaryFiles();
+    await gone(storage.temporaryPaths);
   });
 
   test('a failure after the rows were written (recording the uploader) removes the files and the rows', async () => {
@@ -330,6 +359,7 @@ describe('an upload that fails half-way leaves nothing behind', () => {
           throw new Error('Connection terminated unexpectedly');
       },
     });
+    const storage = watchStorage();
     try {
       const response = await upload([
         { name: `${token}-1.txt`, content: TEXT },
@@ -338,9 +368,11 @@ describe('an upload that fails half-way leaves nothing behind', () => {
       expectDatabaseUnavailable(response);
     } finally {
       unsubscribe();
+      storage.restore();
     }
+    expect(storage.temporaryPaths).toHaveLength(2);
     expect(storedFilesNamed(token)).toEqual([]);
     expect(await rowsNamed(token)).toBe(0);
-    await noTemporaryFiles();
+    await gone(storage.temporaryPaths);
   });
 });
