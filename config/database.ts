@@ -57,11 +57,11 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Database 
     connection: {
       ...connections[client],
       // The longest a request waits for a pooled connection before it is answered 503 (src/errors/
-      // database-unavailable.ts). A database that is down or restarting does not make requests wait this long: the
-      // pool hands a failed connection attempt to the waiting request at once (knex's propagateCreateError), so
-      // this only bounds a pool saturated by load. 60 s (the previous default) let requests hang; much under 10 s
-      // refused bursts the pool would have served (50 sign-ups at once on a busy 2-core machine).
-      acquireConnectionTimeout: env.int('DATABASE_CONNECTION_TIMEOUT', 10000),
+      // database-unavailable.ts). It bounds a pool saturated by load, not an outage: while the database is down or
+      // restarting the pool hands each failed connection attempt to a waiting request at once (knex's
+      // propagateCreateError), so requests get their 503 at once, not after this wait (tests/integration/faults.test.ts).
+      // Not lowered by default: at 10 s, 50 sign-ups at once on a busy 2-core machine already ran out of it.
+      acquireConnectionTimeout: env.int('DATABASE_CONNECTION_TIMEOUT', 60000),
     },
   };
 };
