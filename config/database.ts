@@ -39,6 +39,8 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Database 
           rejectUnauthorized: env.bool('DATABASE_SSL_REJECT_UNAUTHORIZED', true),
         },
         schema: env('DATABASE_SCHEMA', 'public'),
+        // A server that does not answer at all (network gone, not refused) fails a new connection after this.
+        connectionTimeoutMillis: env.int('DATABASE_CONNECT_TIMEOUT', 3000),
       },
       pool: { min: env.int('DATABASE_POOL_MIN', 2), max: env.int('DATABASE_POOL_MAX', 10) },
     },
@@ -54,6 +56,11 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Database 
   return {
     connection: {
       ...connections[client],
+      // The longest a request waits for a pooled connection before it is answered 503 (src/errors/
+      // database-unavailable.ts). It bounds a pool saturated by load, not an outage: while the database is down or
+      // restarting the pool hands each failed connection attempt to a waiting request at once (knex's
+      // propagateCreateError), so requests get their 503 at once, not after this wait (tests/integration/faults.test.ts).
+      // Not lowered by default: at 10 s, 50 sign-ups at once on a busy 2-core machine already ran out of it.
       acquireConnectionTimeout: env.int('DATABASE_CONNECTION_TIMEOUT', 60000),
     },
   };

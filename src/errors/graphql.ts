@@ -1,4 +1,5 @@
 import { snakeCase, toUpper } from 'lodash/fp';
+import { databaseUnavailable, isDatabaseUnreachable } from './database-unavailable';
 import { Refusal } from './refusal';
 
 /**
@@ -74,11 +75,12 @@ export const graphqlErrorOf = (refusal: Refusal) => ({
 
 /**
  * A formatted error as its Refusal should read (same reason, message and details as REST; the code of its
- * status); any other error as it was formatted. `original` is the error the resolver threw (a GraphQLError
+ * status), an unreachable database as the Refusal 503 `database_unavailable`; any other error as it was formatted. `original` is the error the resolver threw (a GraphQLError
  * wrapping it, as Apollo hands it over).
  */
 export function withRefusalCode(formatted: FormattedError, original: unknown): FormattedError {
-  const thrown = (original as { originalError?: unknown } | null)?.originalError ?? original;
+  const originalError = (original as { originalError?: unknown } | null)?.originalError ?? original;
+  const thrown = isDatabaseUnreachable(originalError) ? databaseUnavailable() : originalError;
   if (!(thrown instanceof Refusal)) return formatted;
   return {
     ...formatted,

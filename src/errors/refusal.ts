@@ -1,7 +1,7 @@
 import { errors } from '@strapi/utils';
 
 /**
- * Lyceum's one error type: the API refuses a request, with an HTTP status, the contract's stable `reason`
+ * Lyceum's one error type: the API refuses a request (or, 503, cannot serve it right now), with an HTTP status, the contract's stable `reason`
  * (`details.reason`), a message for people and, for bad input, the refused fields (`details.errors`). Mapped once
  * for REST (rest.ts, the `global::refusals` middleware) and once for GraphQL (graphql.ts). Strapi's own typed errors
  * (`errors.NotFoundError`, `RateLimitError`…) thrown by stock-like code keep Strapi's stock mapping, which gives
@@ -12,7 +12,7 @@ import { errors } from '@strapi/utils';
  * after authentication into a bare "Forbidden" (@strapi/core services/server/compose-endpoint.js), and this must
  * reach the client with its message and reason.
  */
-export type RefusalStatus = 400 | 401 | 403 | 404 | 409 | 413 | 429;
+export type RefusalStatus = 400 | 401 | 403 | 404 | 409 | 413 | 429 | 503;
 
 /** One refused field, in the shape Strapi's ValidationError carries in `details.errors`. */
 export interface FieldError {
@@ -30,6 +30,7 @@ const NAMES: Record<RefusalStatus, string> = {
   409: 'ConflictError',
   413: 'PayloadTooLargeError',
   429: 'RateLimitError',
+  503: 'ServiceUnavailableError',
 };
 
 export interface RefusalOptions {
@@ -74,6 +75,9 @@ export const notFound = (message: string, reason?: string) => new Refusal(messag
 
 /** 409: the request collides with what is already there (already enrolled, already submitted). */
 export const conflict = (message: string, reason: string) => new Refusal(message, reason, { status: 409 });
+
+/** 503: a part the answer needs (the database) cannot be reached right now; the same request may succeed later. */
+export const serviceUnavailable = (message: string, reason: string) => new Refusal(message, reason, { status: 503 });
 
 /** One refused field, to collect before refusing them all with `invalidFields`. */
 export const fieldProblem = (field: string, message: string): FieldError => ({

@@ -1,3 +1,4 @@
+import { databaseUnavailable, isDatabaseUnreachable } from './database-unavailable';
 import { Refusal } from './refusal';
 
 /**
@@ -17,15 +18,24 @@ export function restAnswerOf(refusal: Refusal) {
 /**
  * The `global::refusals` middleware (config/middlewares.ts, right after `strapi::errors`): answers every Refusal
  * thrown below it. Strapi's error middleware would answer a Refusal 400 whatever its status, since it finds the
- * status from the error's class.
+ * status from the error's class. An unreachable database (src/errors/database-unavailable.ts) is answered as the
+ * Refusal 503 `database_unavailable` rather than Strapi's 500.
  */
-export const answerRefusals = async (ctx: { status: number; body: unknown }, next: () => Promise<unknown>) => {
-  try {
-    await next();
-  } catch (error) {
-    if (!(error instanceof Refusal)) throw error;
-    const { status, body } = restAnswerOf(error);
-    ctx.status = status;
-    ctx.body = body;
-  }
-};
+export const answerRefusals =
+  (onDatabaseUnreachable: (error: unknown) => void = () => undefined) =>
+  async (ctx: { status: number; body: unknown }, next: () => Promise<unknown>) => {
+    try {
+      await next();
+    } catch (error) {
+      let refusal: Refusal | undefined;
+      if (error instanceof Refusal) refusal = error;
+      else if (isDatabaseUnreachable(error)) {
+        onDatabaseUnreachable(error);
+        refusal = databaseUnavailable();
+      }
+      if (!refusal) throw error;
+      const { status, body } = restAnswerOf(refusal);
+      ctx.status = status;
+      ctx.body = body;
+    }
+  };

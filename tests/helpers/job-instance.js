@@ -4,7 +4,8 @@
  * Strapi (dist/) on the database the test's own instance made (the DATABASE_* variables it passes), listens on a
  * free port and prints `listening <port>`. With TEST_HANG_CERTIFICATE=before|after its certificate issue stops for
  * good before or after the certificate's insert and prints `hung before|after`, so the test can SIGKILL the process
- * right there. SIGTERM stops it cleanly.
+ * right there. With TEST_INSTANCE_LISTEN=false it serves no HTTP (a worker: it only runs jobs) and prints `ready`.
+ * SIGTERM stops it cleanly. tests/helpers/fleet.ts starts these.
  */
 const path = require('path');
 const { createStrapi } = require('@strapi/strapi');
@@ -24,10 +25,13 @@ async function main() {
       return new Promise(() => undefined);
     };
   }
-  strapi.server.mount();
-  const httpServer = strapi.server.httpServer;
-  await new Promise((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
-  process.stdout.write(`listening ${httpServer.address().port}\n`);
+  if (process.env.TEST_INSTANCE_LISTEN === 'false') process.stdout.write('ready\n');
+  else {
+    strapi.server.mount();
+    const httpServer = strapi.server.httpServer;
+    await new Promise((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+    process.stdout.write(`listening ${httpServer.address().port}\n`);
+  }
   process.once('SIGTERM', () => {
     strapi.destroy().then(
       () => process.exit(0),

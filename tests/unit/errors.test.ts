@@ -13,6 +13,7 @@ import {
   throwIfInvalid,
   unauthorized,
 } from '../../src/errors/refusal';
+import { isDatabaseUnreachable } from '../../src/errors/database-unavailable';
 import { answerRefusals, restAnswerOf } from '../../src/errors/rest';
 
 describe('a Refusal in REST: Strapi error shape, the status and name of each case', () => {
@@ -82,6 +83,7 @@ describe('a Refusal in REST: Strapi error shape, the status and name of each cas
 });
 
 describe('the refusals middleware', () => {
+  const logged: unknown[] = [];
   const appThrowing = (error: unknown) => {
     const app = new Koa();
     app.use(async (ctx, next) => {
@@ -93,7 +95,7 @@ describe('the refusals middleware', () => {
         ctx.body = { passedOn: true };
       }
     });
-    app.use(answerRefusals);
+    app.use(answerRefusals((unreachable) => logged.push(unreachable)));
     app.use(() => {
       throw error;
     });
@@ -119,6 +121,58 @@ describe('the refusals middleware', () => {
   test("passes any other error on to Strapi's error middleware", async () => {
     const response = await request(appThrowing(new errors.NotFoundError('Quiz not found'))).get('/');
     expect(response.body).toEqual({ passedOn: true });
+  });
+
+  test('answers an unreachable database 503 database_unavailable, without the driver text, and logs it', async () => {
+    const driverError = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    const response = await request(appThrowing(driverError)).get('/');
+    expect(response.status).toBe(503);
+    expect(response.body).toEqual({
+      data: null,
+      error: {
+        status: 503,
+        name: 'ServiceUnavailableError',
+        message: expect.not.stringContaining('5432'),
+        details: { reason: 'database_unavailable' },
+      },
+    });
+    expect(logged).toContain(driverError);
+  });
+});
+
+describe('which errors mean the database cannot be reached', () => {
+  const withCode = (code: string, message = 'x') => Object.assign(new Error(message), { code });
+  test.each([
+    ['a refused connection', withCode('ECONNREFUSED')],
+    ['a reset connection', withCode('ECONNRESET')],
+    [
+      'PostgreSQL shutting down (57P01 admin_shutdown)',
+      withCode('57P01', 'terminating connection due to administrator command'),
+    ],
+    ['PostgreSQL starting up (57P03)', withCode('57P03', 'the database system is starting up')],
+    [
+      "the pool's wait running out",
+      Object.assign(new Error('Knex: Timeout acquiring a connection. The pool is probably full.'), {
+        name: 'KnexTimeoutError',
+      }),
+    ],
+    ['a connection lost mid-query', new Error('Connection terminated unexpectedly')],
+    [
+      'a statement on a transaction whose connection was lost',
+      new Error('Transaction query already complete, run with DEBUG=knex:tx for more info'),
+    ],
+    ['a wrapped driver error', new Error('query failed', { cause: withCode('ECONNRESET') })],
+  ])('%s: unreachable', (_case, error) => {
+    expect(isDatabaseUnreachable(error)).toBe(true);
+  });
+  test.each([
+    ['a unique violation', withCode('23505', 'duplicate key value violates unique constraint')],
+    ['a syntax error', withCode('42601', 'syntax error at or near "FROM"')],
+    ['a type error', new TypeError("Cannot read properties of undefined (reading 'id')")],
+    ['no error at all', undefined],
+    ['a string', 'ECONNREFUSED'],
+  ])('%s: not unreachable', (_case, error) => {
+    expect(isDatabaseUnreachable(error)).toBe(false);
   });
 });
 
@@ -152,5 +206,22 @@ describe('a Refusal in GraphQL: the code of its status, the same reason and mess
     const formatted = { message: 'Quiz not found', extensions: { code: 'STRAPI_NOT_FOUND_ERROR' } };
     expect(withRefusalCode(formatted, { originalError: new errors.NotFoundError('Quiz not found') })).toBe(formatted);
     expect(withRefusalCode(formatted, undefined)).toBe(formatted);
+  });
+});
+
+describe('an unreachable database in GraphQL', () => {
+  test('reads as the 503 Refusal: its code, reason and message, never the driver text', () => {
+    const driverError = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    const formatted = withRefusalCode(
+      { message: driverError.message, path: ['courses'], extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+      { originalError: driverError }
+    );
+    const safe = safeGraphqlError(formatted);
+    expect(safe.extensions?.code).toBe('STRAPI_SERVICE_UNAVAILABLE_ERROR');
+    expect(safe.extensions?.error).toMatchObject({
+      name: 'ServiceUnavailableError',
+      details: { reason: 'database_unavailable' },
+    });
+    expect(JSON.stringify(safe)).not.toContain('5432');
   });
 });

@@ -1,9 +1,11 @@
 import { recordIdParam } from '../../access/params';
 import { assertMayChangeFile, recordUploader, vetUpload } from '../../uploads/upload-guard';
+import { rememberStoredFile, uploadAllOrNothing, type StoredFile } from '../../uploads/upload-rollback';
 
 /**
  * The upload plugin's content API with Lyceum's rules in front: content-checked files within the size
- * limit, and files changed or deleted only by their uploader or an admin. See src/uploads/.
+ * limit, and files changed or deleted only by their uploader or an admin; and an upload that fails half-way leaves
+ * no stored file and no row, through any route (content API, admin panel): src/uploads/upload-rollback.ts.
  */
 export default (plugin: any) => {
   // Who uploaded a file through the API (Strapi records admin-panel users only). Never sent to clients.
@@ -13,6 +15,26 @@ export default (plugin: any) => {
     target: 'plugin::users-permissions.user',
     private: true,
     configurable: false,
+  };
+
+  const providerServiceFactory = plugin.services.provider;
+  plugin.services.provider = (deps: { strapi: any }) => {
+    const service = providerServiceFactory(deps);
+    const stockStore = service.upload;
+    service.upload = function upload(this: unknown, file: StoredFile) {
+      rememberStoredFile(file);
+      return stockStore.call(this, file);
+    };
+    return service;
+  };
+  const uploadServiceFactory = plugin.services.upload;
+  plugin.services.upload = (deps: { strapi: any }) => {
+    const service = uploadServiceFactory(deps);
+    const stockUpload = service.upload;
+    service.upload = function upload(this: unknown, ...args: unknown[]) {
+      return uploadAllOrNothing(deps.strapi, () => stockUpload.apply(this, args));
+    };
+    return service;
   };
 
   const contentApiFactory = plugin.controllers['content-api'];
@@ -26,8 +48,12 @@ export default (plugin: any) => {
       if (ctx.query?.id !== undefined) recordIdParam(ctx.query.id);
       if (ctx.query?.id !== undefined) await assertMayChangeFile(strapi, ctx, ctx.query.id);
       await vetUpload(strapi, ctx);
-      await stockUpload.call(this, ctx);
-      if (ctx.query?.id === undefined) await recordUploader(strapi, ctx);
+      if (ctx.query?.id !== undefined) return stockUpload.call(this, ctx);
+      // The uploader is part of the upload: should recording it fail, the files and rows go too.
+      await uploadAllOrNothing(strapi, async () => {
+        await stockUpload.call(this, ctx);
+        await recordUploader(strapi, ctx);
+      });
     };
     // A malformed id is a 400 before any query (on PostgreSQL the stock lookup would fail in the driver: a 500).
     controller.findOne = async function findOne(this: unknown, ctx: any) {
