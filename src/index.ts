@@ -25,6 +25,7 @@ import { guardMediaFields } from './uploads/media-fields';
 import { applyBootstrapPatches, applyRegisterPatches } from './strapi-patches';
 import { isDemoDataWanted, seedDemoDataOnce } from './demo/seed';
 import { startJobs, stopJobs } from './jobs';
+import { drainOnShutdown } from './operations/graceful-shutdown';
 
 let redisCache: RedisCache | undefined;
 
@@ -45,6 +46,7 @@ export default {
     guardMediaFields(strapi);
     computeReadingMinutesOnSave(strapi);
     guardTeacherAuthoring(strapi);
+    drainOnShutdown(strapi);
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
@@ -59,7 +61,7 @@ export default {
     await configureAccountMail(strapi);
     sendMailThroughJobs(strapi);
     await configureOAuthProviders(strapi);
-    schedulePublishing(strapi);
+    schedulePublishing();
     await registerCourseTeacherCondition(strapi);
     await ensureAdminRoles(strapi);
     await applyQuizLayouts(strapi);
