@@ -39,7 +39,7 @@ async function until(condition: () => Promise<boolean> | boolean, what: string, 
 function startChild(script: string, env: Record<string, string>): Child {
   const child = spawn(process.execPath, [script], {
     cwd: process.cwd(),
-    env: { ...process.env, LOG_LEVEL: 'debug', JOBS_POLL_MS: '100', ...env },
+    env: { ...process.env, LOG_LEVEL: 'debug', JOBS_POLL_MS: '250', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.add(child);
@@ -131,10 +131,35 @@ async function isArticlePublished(documentId: string): Promise<boolean> {
 // The schedules come round every second in the children (a cadence in ms instead of a cron expression).
 const scheduleEnv = { ENROLLMENT_EXPIRY_CRON: String(SLOT_MS), BLOG_PUBLISH_CRON: String(SLOT_MS) };
 
+let expiring: TestUser;
+let scheduledArticle: string;
+
 beforeAll(async () => {
   app = await startLyceum({ JOBS_WORKER: 'false' });
   make = factories(app.strapi);
   admin = await make.createUser('admin');
+  // Written before the other instances start: on SQLite, writes from several processes at once fail fast with
+  // "database is locked" (SQLite is the one-instance database; README "Processes").
+  const teacher = await make.createUser('teacher');
+  const course = await make.createCourse({ teacher, lessons: 1 });
+  expiring = await make.createUser('student');
+  await make.enroll(expiring, course, 'completed');
+  await app.strapi.db.query('plugin::enrollment.enrollment').update({
+    where: { key: `${expiring.id}:${course.documentId}` },
+    data: { accessExpiresAt: new Date(Date.now() - 60_000) },
+  });
+  const article = await app.strapi.documents('api::article.article').create({
+    locale: 'en',
+    data: {
+      title: 'Scheduled by the worker',
+      slug: `scheduled-${process.pid}-${Date.now()}`,
+      body: 'Short body',
+      publishAt: new Date(Date.now() - 60_000).toISOString(),
+    } as any,
+  });
+  scheduledArticle = article.documentId;
+  expect(await enrollmentStatus(expiring)).toBe('completed');
+  expect(await isArticlePublished(scheduledArticle)).toBe(false);
 });
 afterAll(async () => {
   for (const child of children) child.kill('SIGKILL');
@@ -181,27 +206,8 @@ describe('a worker and a web instance on one database', () => {
   }, 120_000);
 
   test('access expiry and scheduled articles run as scheduled jobs', async () => {
-    const teacher = await make.createUser('teacher');
-    const course = await make.createCourse({ teacher, lessons: 1 });
-    const student = await make.createUser('student');
-    await make.enroll(student, course, 'completed');
-    await app.strapi.db
-      .query('plugin::enrollment.enrollment')
-      .update({
-        where: { key: `${student.id}:${course.documentId}` },
-        data: { accessExpiresAt: new Date(Date.now() - 60_000) },
-      });
-    const article = await app.strapi.documents('api::article.article').create({
-      locale: 'en',
-      data: {
-        title: 'Scheduled by the worker',
-        slug: `scheduled-${process.pid}-${Date.now()}`,
-        body: 'Short body',
-        publishAt: new Date(Date.now() - 60_000).toISOString(),
-      } as any,
-    });
-    await until(async () => (await enrollmentStatus(student)) === 'expired', 'the access to expire');
-    await until(() => isArticlePublished(article.documentId), 'the article to be published');
+    await until(async () => (await enrollmentStatus(expiring)) === 'expired', 'the access to expire');
+    await until(() => isArticlePublished(scheduledArticle), 'the article to be published');
     expect((await jobRows(PUBLISHING)).some((row) => row.status === 'done')).toBe(true);
   }, 60_000);
 
