@@ -8,6 +8,8 @@ const path = require('path');
 const root = path.resolve(__dirname, '..');
 // A worker that runs no jobs would do nothing at all.
 process.env.JOBS_WORKER = 'true';
+// The web instance loads the demo data (outside production); two processes loading it at once would race.
+process.env.LYCEUM_DEMO_DATA = 'false';
 const { createStrapi } = require('@strapi/strapi');
 
 async function main() {

@@ -186,8 +186,9 @@ export function wakeJobs(strapi: Core.Strapi): void {
 /** At shut-down: no more ticks, no new claims; waits for the jobs running. */
 export async function stopJobs(strapi: Core.Strapi): Promise<void> {
   const jobs = running.get(strapi);
-  running.delete(strapi);
+  // The ticker first: a tick under way still enqueues through this instance's driver.
   await jobs?.ticker.stop();
+  running.delete(strapi);
   await jobs?.driver.stop();
 }
 
