@@ -174,7 +174,8 @@ describe('a worker and a web instance on one database', () => {
   beforeAll(async () => {
     worker = startChild(path.join('scripts', 'worker-process.js'), scheduleEnv);
     web = startChild(path.join('tests', 'helpers', 'job-instance.js'), { ...scheduleEnv, JOBS_WORKER: 'true' });
-    await Promise.all([worker.waitFor(/Lyceum worker running/), web.waitFor(/listening \d+/)]);
+    // Two boots at once on a busy machine take a while.
+    await Promise.all([worker.waitFor(/Lyceum worker running/, 150_000), web.waitFor(/listening \d+/, 150_000)]);
     webPort = Number(/listening (\d+)/.exec(web.output())![1]);
   }, 180_000);
 
