@@ -26,6 +26,7 @@ import { applyBootstrapPatches, applyRegisterPatches } from './strapi-patches';
 import { isDemoDataWanted, seedDemoDataOnce } from './demo/seed';
 import { startJobs, stopJobs } from './jobs';
 import { serveOperations, stopOperations, watchRedisForReadiness } from './operations';
+import { drainOnShutdown } from './operations/graceful-shutdown';
 
 let redisCache: RedisCache | undefined;
 
@@ -47,6 +48,7 @@ export default {
     computeReadingMinutesOnSave(strapi);
     guardTeacherAuthoring(strapi);
     serveOperations(strapi);
+    drainOnShutdown(strapi);
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
@@ -62,7 +64,7 @@ export default {
     await configureAccountMail(strapi);
     sendMailThroughJobs(strapi);
     await configureOAuthProviders(strapi);
-    schedulePublishing(strapi);
+    schedulePublishing();
     await registerCourseTeacherCondition(strapi);
     await ensureAdminRoles(strapi);
     await applyQuizLayouts(strapi);

@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { cadenceFrom, defineJob, defineSchedule, type ScheduledRun } from '../jobs';
 
 const ARTICLE = 'api::article.article';
 
@@ -35,19 +36,19 @@ export async function publishDueArticles(strapi: Core.Strapi, now: Date): Promis
   return published;
 }
 
-export const SCHEDULED_PUBLISHING_JOB = 'blog:publish-scheduled-articles';
+export const SCHEDULED_PUBLISHING_JOB = 'blog.publish-scheduled-articles';
+
+/** One run of the schedule: publishes what is due at the time it runs (a late run catches up). */
+export const publishScheduledArticles = defineJob<ScheduledRun>(SCHEDULED_PUBLISHING_JOB, async (strapi) => {
+  const published = await publishDueArticles(strapi, new Date());
+  if (published.length > 0) strapi.log.info(`blog: published ${published.length} scheduled article locale(s)`);
+});
 
 /** Every minute by default (`BLOG_PUBLISH_CRON`), the granularity an editor picks a time with. */
-export function schedulePublishing(strapi: Core.Strapi): void {
-  // CRON_ENABLED=false (server.cron.enabled) is how an operator runs an instance without background jobs.
-  if (!strapi.config.get('server.cron.enabled', true)) return;
-  strapi.cron.add({
-    [SCHEDULED_PUBLISHING_JOB]: {
-      task: async () => {
-        const published = await publishDueArticles(strapi, new Date());
-        if (published.length > 0) strapi.log.info(`blog: published ${published.length} scheduled article locale(s)`);
-      },
-      options: { rule: process.env.BLOG_PUBLISH_CRON ?? '* * * * *' },
-    },
-  });
+export function schedulePublishing(): void {
+  defineSchedule(
+    SCHEDULED_PUBLISHING_JOB,
+    cadenceFrom('BLOG_PUBLISH_CRON', process.env.BLOG_PUBLISH_CRON, { cron: '* * * * *' }),
+    publishScheduledArticles
+  );
 }

@@ -4,6 +4,7 @@ import { ownTableLocation } from '../database/tables';
 import { JOBS_TABLE, countJobs, recordJob, type JobStatus } from './outbox';
 import { BullmqDriver } from './bullmq-driver';
 import { JobRunner, type JobDriver, type JobDriverState } from './runner';
+import { ScheduleTicker } from './schedules';
 import { jobSettings, type JobSettings } from './settings';
 
 /**
@@ -88,6 +89,7 @@ interface Jobs {
   settings: JobSettings;
   runner: JobRunner;
   driver: JobDriver;
+  ticker: ScheduleTicker;
 }
 const running = new WeakMap<Core.Strapi, Jobs>();
 const stopped = new WeakSet<Core.Strapi>();
@@ -102,7 +104,11 @@ function jobsOf(strapi: Core.Strapi): Jobs {
       settings.driver === 'bullmq' && settings.redisUrl
         ? new BullmqDriver(strapi, settings, runner, settings.redisUrl)
         : runner;
-    jobs = { settings, runner, driver };
+    const ticker = new ScheduleTicker(
+      strapi,
+      async (kind, run, key, at) => (await enqueue(strapi, kind, run, { key, runAt: at })).id
+    );
+    jobs = { settings, runner, driver, ticker };
     running.set(strapi, jobs);
   }
   return jobs;
@@ -154,7 +160,8 @@ export async function deliverJob(strapi: Core.Strapi, id: number): Promise<void>
 
 /**
  * At start-up: makes sure of the outbox table (the migration creates it; a database it never saw gets it here) and
- * starts this instance's driver (JOBS_DRIVER): its worker unless JOBS_WORKER=false.
+ * starts this instance's driver (JOBS_DRIVER): its worker unless JOBS_WORKER=false. A worker also ticks the
+ * schedules (src/jobs/schedules.ts), unless CRON_ENABLED=false.
  */
 export async function startJobs(strapi: Core.Strapi): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -162,7 +169,9 @@ export async function startJobs(strapi: Core.Strapi): Promise<void> {
     path.join(strapi.dirs.app.root, 'database', 'migrations', 'lib', 'jobs-table.js')
   ) as { createJobsTable: (knex: unknown, schema: string | null) => Promise<void> };
   await createJobsTable(strapi.db.connection, ownTableLocation(strapi.db, JOBS_TABLE).schema);
-  await jobsOf(strapi).driver.start();
+  const jobs = jobsOf(strapi);
+  await jobs.driver.start();
+  if (jobs.settings.isWorker && strapi.config.get<boolean>('server.cron.enabled', true)) jobs.ticker.start();
 }
 
 /** This instance's driver: its JobRunner (the database driver) or its BullmqDriver. */
@@ -175,9 +184,11 @@ export function wakeJobs(strapi: Core.Strapi): void {
   jobsOf(strapi).driver.wake();
 }
 
-/** At shut-down: no new claims; waits for the jobs running. */
+/** At shut-down: no more ticks, no new claims; waits for the jobs running. */
 export async function stopJobs(strapi: Core.Strapi): Promise<void> {
   const jobs = running.get(strapi);
+  // The ticker first: a tick under way still enqueues through this instance's driver.
+  await jobs?.ticker.stop();
   running.delete(strapi);
   stopped.add(strapi);
   await jobs?.driver.stop();
@@ -200,5 +211,6 @@ export function jobQueueDepth(strapi: Core.Strapi): Promise<{ byStatus: Record<J
 export { onJobOutcome, type JobOutcome } from './outcomes';
 export { JOB_STATUSES } from './outbox';
 export type { JobDriverState } from './runner';
+export { defineSchedule, cadenceFrom, type Cadence, type ScheduledRun } from './schedules';
 export type { JobSettings } from './settings';
 export type { JobRecord, JobStatus } from './outbox';

@@ -6,12 +6,28 @@
  * good before or after the certificate's insert and prints `hung before|after`, so the test can SIGKILL the process
  * right there. With TEST_INSTANCE_LISTEN=false it serves no HTTP (a worker: it only runs jobs) and prints `ready`.
  * SIGTERM stops it cleanly. tests/helpers/fleet.ts starts these.
+ *
+ * For the shutdown test (tests/integration/process-roles.test.ts), test-only hooks that production code never has:
+ * TEST_SLOW_REQUESTS=true serves `GET /__test/slow?ms=N`, which prints `slow request started`, answers after N ms
+ * with `{ shuttingDown }` (the lifecycle state at the end) and prints `slow request answered`; TEST_SLOW_JOBS=true
+ * handles jobs of type `test.slow` (`{ ms }`), printing `slow job started` and `slow job done`.
  */
 const path = require('path');
 const { createStrapi } = require('@strapi/strapi');
 
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
 async function main() {
   const appDir = process.cwd();
+  // The modules the app itself loads from dist/ (one module instance each).
+  const fromDist = (file) => require(path.join(appDir, 'dist', 'src', file));
+  if (process.env.TEST_SLOW_JOBS === 'true') {
+    fromDist('jobs/index.js').defineJob('test.slow', async (_strapi, { ms }) => {
+      process.stdout.write('slow job started\n');
+      await sleep(ms);
+      process.stdout.write('slow job done\n');
+    });
+  }
   const strapi = createStrapi({ appDir, distDir: path.join(appDir, 'dist') });
   strapi.log.level = process.env.LOG_LEVEL || 'warn';
   await strapi.load();
@@ -24,6 +40,17 @@ async function main() {
       process.stdout.write(`hung ${hang}\n`);
       return new Promise(() => undefined);
     };
+  }
+  if (process.env.TEST_SLOW_REQUESTS === 'true') {
+    const { isShuttingDown } = fromDist('operations/lifecycle.js');
+    // First in the chain, before Strapi's own middlewares (Koa composes them at the first request).
+    strapi.server.app.middleware.unshift(async (ctx, next) => {
+      if (ctx.path !== '/__test/slow') return next();
+      process.stdout.write('slow request started\n');
+      await sleep(Number(ctx.query.ms));
+      ctx.body = { shuttingDown: isShuttingDown() };
+      process.stdout.write('slow request answered\n');
+    });
   }
   if (process.env.TEST_INSTANCE_LISTEN === 'false') process.stdout.write('ready\n');
   else {

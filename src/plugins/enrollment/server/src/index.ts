@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { cadenceFrom, defineSchedule } from '../../../../jobs';
 import { LMS_PAGE_ACTIONS } from '../../../../access/admin-route';
 import { provideMembership } from '../../../../access/membership';
 import seatSchema from './content-types/course-seat/schema.json';
@@ -6,6 +7,7 @@ import enrollmentSchema from './content-types/enrollment/schema.json';
 import adminEnrollmentsController from './controllers/admin-enrollments';
 import enrollmentsController from './controllers/enrollments';
 import routes from './routes';
+import { EXPIRE_FINISHED_ACCESS, expireFinishedAccess } from './jobs/expire-finished-access';
 import enrollmentMail from './services/enrollment-mail';
 import enrollmentViews from './services/enrollment-views';
 import enrollments from './services/enrollments';
@@ -31,16 +33,11 @@ export default {
     });
     await strapi.service('admin::permission').actionProvider.registerMany([LMS_PAGE_ACTIONS.enrollments.registration]);
   },
-  bootstrap({ strapi }: { strapi: Core.Strapi }) {
-    // Finished access turns into `expired` even when nobody reads it; reads already show it as expired.
-    strapi.cron.add({
-      'enrollment:expire-finished-access': {
-        task: async () => {
-          const expired = await strapi.plugin('enrollment').service('enrollments').expireFinishedAccess(new Date());
-          if (expired > 0) strapi.log.info(`enrollment: ${expired} enrollment(s) reached the end of their access`);
-        },
-        options: { rule: process.env.ENROLLMENT_EXPIRY_CRON ?? '*/10 * * * *' },
-      },
-    });
+  bootstrap() {
+    defineSchedule(
+      EXPIRE_FINISHED_ACCESS,
+      cadenceFrom('ENROLLMENT_EXPIRY_CRON', process.env.ENROLLMENT_EXPIRY_CRON, { cron: '*/10 * * * *' }),
+      expireFinishedAccess
+    );
   },
 };
