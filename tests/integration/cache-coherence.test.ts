@@ -1,4 +1,5 @@
 import path from 'path';
+import Redis from 'ioredis';
 import { columnOf, linkOf, tableOf } from '../../src/database/tables';
 import { factories, type TestUser } from '../helpers/factories';
 import { startLyceum, stopLyceum, type TestApp } from '../helpers/strapi';
@@ -217,6 +218,29 @@ const sessionIdOf = (jwt: string): string =>
       .send({ refreshToken: changed.body.refreshToken });
     expect(logout.status).toBe(200);
     await arrived(`sessions:user:${student.id}`);
+  });
+
+  test('when its subscription is lost, this instance forgets and reads the database until it listens again', async () => {
+    const student = await make.createUser('student');
+    expect((await myEnrollments(student)).status).toBe(200);
+    const raw = new Redis(redisUrl!);
+    try {
+      const clients = String(await raw.client('LIST'));
+      const name = `name=lyceum-cache-bus:${bus.cacheBus()!.instanceId}:subscriber`;
+      const id = /\bid=(\d+)/.exec(clients.split('\n').find((line) => line.includes(name)) ?? '')?.[1];
+      expect(id).toBeDefined();
+      await raw.client('KILL', 'ID', id!);
+      await until(() => !bus.cachesAreCoherent(), 'the lost subscription to be noticed');
+      // Blocked "elsewhere" while no message can arrive: no drop is published, yet the next request sees it.
+      await app.strapi.db
+        .connection(tableOf(app.strapi, USER))
+        .where({ id: student.id })
+        .update({ [columnOf(app.strapi, USER, 'blocked')]: true });
+      expect((await myEnrollments(student)).status).toBe(401);
+      await until(() => bus.cachesAreCoherent(), 'the subscription to come back');
+    } finally {
+      raw.disconnect();
+    }
   });
 
   test('sign-in, feedback and verification limits count across instances', async () => {
