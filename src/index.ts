@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { guardTeacherAuthoring } from './access/admin-teacher-guard';
 import { registerApiDescription } from './api-description/openapi';
 import { ensureAdminRoles, registerCourseTeacherCondition } from './bootstrap/admin-roles';
+import { startCacheBus, stopCacheBus } from './cache/bus';
 import { purgeCacheOnWrites } from './cache/purge-on-write';
 import { useRedisWhenConfigured, type RedisCache } from './cache/redis-provider';
 import { cachePluginRoutes } from './cache/routes';
@@ -13,6 +14,7 @@ import { ensureQueryIndexes } from './bootstrap/query-indexes';
 import { applyQuizLayouts } from './bootstrap/quiz-layout';
 import { configureOAuthProviders, registerYandexProvider } from './bootstrap/oauth-providers';
 import { watchSessions } from './access/sessions';
+import { shareRateLimitsWhenConfigured, stopSharingRateLimits } from './access/rate-limit';
 import { applyPermissionMatrix } from './bootstrap/roles';
 import { registerGraphql } from './graphql';
 import { computeReadingMinutesOnSave } from './blog/reading-minutes';
@@ -52,6 +54,9 @@ export default {
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
+    // With REDIS_URL: in-process caches follow writes made on other instances, rate limits count across all of them.
+    await startCacheBus(strapi);
+    shareRateLimitsWhenConfigured(strapi);
     redisCache = useRedisWhenConfigured(strapi);
     if (!redisCache) useLocalProvider(strapi);
     watchRedisForReadiness(strapi, redisCache);
@@ -90,6 +95,8 @@ export default {
   async destroy({ strapi }: { strapi: Core.Strapi }) {
     await stopJobs(strapi);
     stopOperations(strapi);
+    await stopCacheBus();
+    await stopSharingRateLimits();
     await redisCache?.close();
     redisCache = undefined;
   },

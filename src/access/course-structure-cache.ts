@@ -1,11 +1,12 @@
 import type { Core } from '@strapi/strapi';
+import { cachesAreCoherent, sharedCache } from '../cache/bus';
 import { forgetOnWrites } from './forget-on-writes';
 
 /**
  * Which lessons a course has, in what order, which quizzes are required: read by every completion, lesson
  * read and quiz start, changed only when staff edit or publish content. Kept per key for a few seconds,
- * and all dropped at once on any write to courses, lessons or quizzes in this instance (publishing is a
- * write), so an edit through another instance shows after COURSE_STRUCTURE_TTL_MS at the latest.
+ * and all dropped at once on any write to courses, lessons or quizzes (publishing is a write), in this instance and,
+ * through the cache bus (src/cache/bus.ts), on every other one.
  */
 const COURSE_STRUCTURE_TTL_MS = 30_000;
 const MAX_ENTRIES = 20_000;
@@ -17,8 +18,14 @@ let watching = false;
 /** What is remembered now, by key: diagnostics and the one-core test. */
 export const rememberedCourseStructureKeys = (): string[] => [...entries.keys()];
 
+const courseStructure = sharedCache('course-structure', {
+  forget: (key) => entries.delete(key),
+  forgetAll: () => entries.clear(),
+});
+
+/** Drops every remembered course structure here and on every other instance. */
 export function forgetCourseStructure() {
-  entries.clear();
+  courseStructure.forgetAll();
 }
 
 function watchStructureWrites(strapi: Core.Strapi) {
@@ -30,6 +37,8 @@ function watchStructureWrites(strapi: Core.Strapi) {
 /** `load()`'s answer for `key`, shared until course content changes; callers must not mutate it. */
 export function rememberCourseStructure<T>(strapi: Core.Strapi, key: string, load: () => Promise<T>): Promise<T> {
   watchStructureWrites(strapi);
+  // Not listening to the other instances (Redis away): their edits could not reach this cache.
+  if (!cachesAreCoherent()) return load();
   const now = Date.now();
   const cached = entries.get(key);
   if (cached && cached.expiresAt > now) return cached.value as Promise<T>;

@@ -1,7 +1,9 @@
 import { createRequire } from 'module';
 import { randomUUID } from 'crypto';
 import type { Core } from '@strapi/strapi';
+import { cachesAreCoherent, sharedCache } from '../cache/bus';
 import { unauthorized } from '../errors/refusal';
+import { forgetAgainAfterCommit } from './forget-on-writes';
 
 /**
  * Sign-in sessions of the Content API (users-permissions in refresh mode), kept by core's session manager in
@@ -88,8 +90,8 @@ export async function endSessionFamily(strapi: Core.Strapi, row: SessionRow): Pr
 
 /**
  * Whether each access token's session still exists is asked on every signed-in request, so the answer is kept
- * here: dropped at once on any write to sessions in this instance, and after SESSION_TTL_MS at the latest for a
- * logout handled by another instance (as long as the signed-in user is kept, src/strapi-patches/authenticated-user.ts).
+ * here: dropped at once on any write to sessions, in this instance and, through the cache bus (src/cache/bus.ts),
+ * on every other one, so a logout or a revoked session ends access everywhere on the next request.
  * A session that is gone is remembered too, so replaying a dead token costs no query.
  */
 const SESSION_TTL_MS = 30_000;
@@ -99,15 +101,35 @@ const sessions = new Map<string, { live: Promise<boolean>; userId: string; expir
 const isLiveRow = (row: SessionRow | null, now: number) =>
   !!row && (!row.absoluteExpiresAt || new Date(row.absoluteExpiresAt).getTime() > now);
 
+const USER_KEY = 'user:';
+const SESSION_KEY = 'session:';
+
+/** Keys on the bus: `user:<id>` (every session of a user) or `session:<id>`. */
+const sessionCache = sharedCache('sessions', {
+  forget(key) {
+    if (key.startsWith(USER_KEY)) {
+      const userId = key.slice(USER_KEY.length);
+      for (const [sessionId, entry] of sessions) if (entry.userId === userId) sessions.delete(sessionId);
+    } else if (key.startsWith(SESSION_KEY)) sessions.delete(key.slice(SESSION_KEY.length));
+    else sessions.clear();
+  },
+  forgetAll: () => sessions.clear(),
+});
+
+const readSession = (strapi: Core.Strapi, sessionId: string): Promise<boolean> =>
+  strapi.db
+    .query(SESSION)
+    .findOne({ where: { sessionId, origin: ORIGIN }, select: ['absoluteExpiresAt'] })
+    .then((row: SessionRow | null) => isLiveRow(row, Date.now()));
+
 export function isSessionLive(strapi: Core.Strapi, sessionId: string, userId: string): Promise<boolean> {
+  // Not listening to the other instances (Redis away): a logout there could not reach this cache.
+  if (!cachesAreCoherent()) return readSession(strapi, sessionId);
   const now = Date.now();
   let cached = sessions.get(sessionId);
   if (!cached || cached.expiresAt <= now) {
     if (sessions.size >= MAX_SESSIONS) sessions.clear();
-    const live = strapi.db
-      .query(SESSION)
-      .findOne({ where: { sessionId, origin: ORIGIN }, select: ['absoluteExpiresAt'] })
-      .then((row: SessionRow | null) => isLiveRow(row, Date.now()));
+    const live = readSession(strapi, sessionId);
     cached = { live, userId: String(userId), expiresAt: now + SESSION_TTL_MS };
     sessions.set(sessionId, cached);
     // A failed read is not kept: the next request asks the database again.
@@ -116,25 +138,24 @@ export function isSessionLive(strapi: Core.Strapi, sessionId: string, userId: st
   return cached.live;
 }
 
-/** What a write to sessions may have changed: one session, one user's, or (not knowing) all. */
-function forgetSessions(where: Record<string, unknown> | undefined) {
+/** What a write to sessions may have changed: one session, one user's, all (not knowing), or nothing kept here. */
+function sessionDropOf(where: Record<string, unknown> | undefined): (() => void) | null {
   const conditions = where && typeof where === 'object' ? where : {};
   // Admin panel sessions share the table; their writes change nothing kept here.
-  if (typeof conditions.origin === 'string' && conditions.origin !== ORIGIN) return;
+  if (typeof conditions.origin === 'string' && conditions.origin !== ORIGIN) return null;
   const keys = Object.keys(conditions);
   // Expired rows are swept by date alone; a kept answer never outlives SESSION_TTL_MS, and access tokens
   // carry their own expiry, so nothing kept is made wrong by the sweep.
-  if (keys.length === 1 && keys[0] === 'absoluteExpiresAt') return;
-  if (conditions.userId != null) {
-    const userId = String(conditions.userId);
-    for (const [sessionId, entry] of sessions) if (entry.userId === userId) sessions.delete(sessionId);
-    return;
+  if (keys.length === 1 && keys[0] === 'absoluteExpiresAt') return null;
+  if (typeof conditions.userId === 'string' || typeof conditions.userId === 'number') {
+    const key = USER_KEY + String(conditions.userId);
+    return () => sessionCache.forget(key);
   }
   if (typeof conditions.sessionId === 'string') {
-    sessions.delete(conditions.sessionId);
-    return;
+    const key = SESSION_KEY + conditions.sessionId;
+    return () => sessionCache.forget(key);
   }
-  sessions.clear();
+  return () => sessionCache.forgetAll();
 }
 
 type SessionEvent = { params?: { where?: Record<string, unknown>; data?: Record<string, unknown> } };
@@ -145,7 +166,12 @@ type SessionEvent = { params?: { where?: Record<string, unknown>; data?: Record<
  * the per-request answer above in step with every write to sessions.
  */
 export function watchSessions(strapi: Core.Strapi): void {
-  const forget = (event: SessionEvent) => forgetSessions(event.params?.where);
+  const forget = async (event: SessionEvent) => {
+    const drop = sessionDropOf(event.params?.where);
+    if (!drop) return;
+    drop();
+    await forgetAgainAfterCommit(strapi, drop);
+  };
   strapi.db.lifecycles.subscribe({
     models: [SESSION],
     beforeCreate(event: SessionEvent) {

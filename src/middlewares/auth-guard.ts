@@ -1,14 +1,15 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { createLimiter, limitSetting } from '../access/rate-limit';
+import { RateLimiterRes } from 'rate-limiter-flexible';
+import { createLimiter, limitSetting, type Limiter } from '../access/rate-limit';
 import { accountsNamedBy, signInLimitKeys } from '../access/sign-in-limit';
 
 /**
  * Rate limits on the sign-in routes, per account or identifier (what is being tried) and per IP (the machine
  * trying), so neither guessing one account's password from many machines nor many accounts from one machine goes
  * fast. Users-permissions' own limiter keys login by IP only and is switched off in config/plugins.ts in favour of
- * this one. Contract, "Security": sign-in is limited per account whichever identifier names it.
+ * this one. Contract, "Security": sign-in is limited per account whichever identifier names it. With REDIS_URL the
+ * counters live in Redis, shared by every instance (src/access/rate-limit.ts).
  */
 interface GuardedRoute {
   path: string;
@@ -25,7 +26,7 @@ const GUARDED: GuardedRoute[] = [
   { path: '/api/auth/change-password' },
 ];
 
-async function consumeOrRefuse(ctx: any, limiter: RateLimiterAbstract, key: string): Promise<void> {
+async function consumeOrRefuse(ctx: any, limiter: Limiter, key: string): Promise<void> {
   try {
     await limiter.consume(key);
   } catch (rejection) {

@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { cachesAreCoherent, sharedCache } from '../cache/bus';
 import { isPatchOn, withStock } from './switches';
 
 /**
@@ -9,7 +10,8 @@ import { isPatchOn, withStock } from './switches';
  * `strapi_core_store_settings` table on every authenticated request, through a scoped store whose get/set/delete
  * call the core store's own (@strapi/core dist/services/core-store.js, `createCoreStore`).
  * Change: wrapping the core store's three functions keeps that one value for a few seconds (a copy to each caller)
- * and drops it on any write to it in this instance. Every other key goes to the stock functions untouched.
+ * and drops it on any write to it, in this instance and, through the cache bus (src/cache/bus.ts), on every other
+ * one (read every time while the bus is not listening). Every other key goes to the stock functions untouched.
  * Gain: not measured on its own yet (see UPGRADE.md).
  * Off (STRAPI_PATCHES_OFF=advanced-settings-store): the store is left as it ships.
  * On upgrade: that scoped stores still call `strapi.store.get/set/delete` with `{ type, name, key }`, and the
@@ -17,6 +19,10 @@ import { isPatchOn, withStock } from './switches';
  */
 const ADVANCED_SETTINGS_TTL_MS = 5_000;
 let advancedSettings: { value: Promise<unknown>; expiresAt: number } | null = null;
+const rememberedSettings = sharedCache('users-permissions-advanced-settings', {
+  forget: () => (advancedSettings = null),
+  forgetAll: () => (advancedSettings = null),
+});
 
 type StoreParams = { type?: string; name?: string; key?: string; [other: string]: unknown };
 const isAdvancedSettings = (params: StoreParams) =>
@@ -31,7 +37,7 @@ export function rememberAdvancedSettings(strapi: Core.Strapi) {
   if (!isPatchOn('advanced-settings-store')) return;
   const { get, set, delete: remove } = store;
   const remembered = (params: StoreParams) => {
-    if (!isAdvancedSettings(params)) return get(params);
+    if (!isAdvancedSettings(params) || !cachesAreCoherent()) return get(params);
     const now = Date.now();
     if (!advancedSettings || advancedSettings.expiresAt <= now) {
       const value = get(params);
@@ -41,12 +47,17 @@ export function rememberAdvancedSettings(strapi: Core.Strapi) {
     return advancedSettings.value.then((value) => structuredClone(value));
   };
   store.get = withStock(remembered, get);
-  store.set = (params) => {
-    if (isAdvancedSettings(params)) advancedSettings = null;
-    return set(params);
+  // Dropped before the write and again once it is done: a read in between (here, or on another instance as soon as
+  // the first message arrives) would otherwise remember the old value.
+  const dropAround = async (params: StoreParams, write: (params: StoreParams) => Promise<unknown>) => {
+    if (!isAdvancedSettings(params)) return write(params);
+    rememberedSettings.forgetAll();
+    try {
+      return await write(params);
+    } finally {
+      rememberedSettings.forgetAll();
+    }
   };
-  store.delete = (params) => {
-    if (isAdvancedSettings(params)) advancedSettings = null;
-    return remove(params);
-  };
+  store.set = (params) => dropAround(params, set);
+  store.delete = (params) => dropAround(params, remove);
 }

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { forgetOnWrites } from '../access/forget-on-writes';
+import { cachesAreCoherent, sharedCache } from '../cache/bus';
 import { isPatchOn, withStock } from './switches';
 
 /**
@@ -8,10 +9,11 @@ import { isPatchOn, withStock } from './switches';
  * Stock: the users-permissions strategy (@strapi/plugin-users-permissions dist/server/strategies/
  * users-permissions.js, `authenticate`) reads the caller and their role on every authenticated request
  * (services/user.js `fetchAuthenticatedUser`: three queries), though both change rarely.
- * Change: the row is kept briefly: dropped at once on any write to users or roles in this instance, and after
- * AUTHENTICATED_USER_TTL_MS at the latest for changes made through another instance (a user blocked there keeps
- * access for at most that long, well inside an access token's lifetime). As long as the course structure is
- * kept: a student's requests come seconds apart, so a shorter life would read the row again on most of them.
+ * Change: the row is kept briefly: dropped at once on any write to users or roles, in this instance and, through the
+ * cache bus (src/cache/bus.ts), on every other one, so a user blocked or given another role anywhere is refused or
+ * served by the new role on their next request; while the bus is not listening the row is read every time. As long
+ * as the course structure is kept: a student's requests come seconds apart, so a shorter life would read the row
+ * again on most of them.
  * Each caller gets a copy of the row and its role, since it becomes ctx.state.user.
  * Applied in the users-permissions extension (index.ts `patchUsersPermissionsServices`); jwt-verify.ts reads
  * the same remembered row.
@@ -27,13 +29,19 @@ const ROLE = 'plugin::users-permissions.role';
 
 const users = new Map<string, { user: Promise<unknown>; expiresAt: number }>();
 
+const authenticatedUsers = sharedCache('authenticated-users', {
+  forget: (id) => users.delete(id),
+  forgetAll: () => users.clear(),
+});
+
+/** Drops every remembered user here and on every other instance. */
 export function forgetAuthenticatedUsers() {
-  users.clear();
+  authenticatedUsers.forgetAll();
 }
 
 /** The caller's user row with its role, shared: from this cache, or read once by `load` for all who ask meanwhile. */
 export function sharedUser(id: unknown, load: (id: unknown) => Promise<unknown>): Promise<unknown> {
-  if (!isPatchOn('authenticated-user')) return load(id);
+  if (!isPatchOn('authenticated-user') || !cachesAreCoherent()) return load(id);
   const key = String(id);
   const now = Date.now();
   let cached = users.get(key);

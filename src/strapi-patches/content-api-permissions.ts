@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { forgetOnWrites } from '../access/forget-on-writes';
+import { cachesAreCoherent, sharedCache } from '../cache/bus';
 import { isPatchOn, withStock } from './switches';
 
 /**
@@ -12,8 +13,8 @@ import { isPatchOn, withStock } from './switches';
  * a CASL ability from them (@strapi/permissions dist/engine/index.js `generateAbility`, reached through
  * `strapi.contentAPI.permissions.engine`) on every request, anonymous ones included.
  * Change: both only change when a role is edited, so they are kept: dropped at once on any write to roles or
- * permissions in this instance, and after PERMISSION_CACHE_TTL_MS at the latest for edits made through another
- * instance. An ability is found by its permissions' actions when every permission is the stock `{ action }`.
+ * permissions, in this instance and, through the cache bus (src/cache/bus.ts), on every other one; read every time
+ * while the bus is not listening. An ability is found by its permissions' actions when every permission is the stock `{ action }`.
  * Applied twice: the service wrapper in the users-permissions extension (index.ts `patchUsersPermissionsServices`),
  * the engine at bootstrap.
  * Gain: not measured on its own yet (see UPGRADE.md).
@@ -30,12 +31,21 @@ const ROLE = 'plugin::users-permissions.role';
 const permissionsByRole = new Map<string, { permissions: Promise<unknown[]>; expiresAt: number }>();
 const abilities = new Map<string, { ability: Promise<unknown>; expiresAt: number }>();
 
+const cachedPermissions = sharedCache('content-api-permissions', {
+  forget: (key) => permissionsByRole.delete(key),
+  forgetAll: () => {
+    permissionsByRole.clear();
+    abilities.clear();
+  },
+});
+
+/** Drops every remembered permission and ability here and on every other instance. */
 export function forgetCachedPermissions() {
-  permissionsByRole.clear();
-  abilities.clear();
+  cachedPermissions.forgetAll();
 }
 
 function remembered(key: string, load: () => Promise<unknown[]>): Promise<unknown[]> {
+  if (!cachesAreCoherent()) return load();
   const now = Date.now();
   const cached = permissionsByRole.get(key);
   if (cached && cached.expiresAt > now) return cached.permissions;

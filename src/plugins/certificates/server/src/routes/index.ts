@@ -2,7 +2,11 @@ import { LMS_PAGE_ACTIONS, lmsAdminRoutes } from '../../../../../access/admin-ro
 import { limitPerIp, limitSetting } from '../../../../../access/rate-limit';
 
 // Against enumeration of codes; generous enough for a page that verifies a few certificates.
-const verifyLimit = limitPerIp(limitSetting(process.env.RATE_LIMIT_CERTIFICATE_VERIFY_PER_IP, 60), 60);
+const verifyLimit = limitPerIp(
+  'certificate-verification',
+  limitSetting(process.env.RATE_LIMIT_CERTIFICATE_VERIFY_PER_IP, 60),
+  60
+);
 
 // Served at the contract's paths rather than under /api/certificates-plugin.
 const route = (method: string, path: string, handler: string, middlewares: unknown[] = []) => ({

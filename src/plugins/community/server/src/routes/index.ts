@@ -1,7 +1,7 @@
 import { limitPerIp, limitSetting } from '../../../../../access/rate-limit';
 
 // The contact form is public and emails every admin: a few messages per visitor per ten minutes.
-const feedbackLimit = limitPerIp(limitSetting(process.env.RATE_LIMIT_FEEDBACK_PER_IP, 5), 10 * 60);
+const feedbackLimit = limitPerIp('feedback', limitSetting(process.env.RATE_LIMIT_FEEDBACK_PER_IP, 5), 10 * 60);
 
 // Served at the contract's paths rather than under /api/community.
 const route = (method: string, path: string, handler: string, middlewares: unknown[] = []) => ({
