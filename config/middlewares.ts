@@ -54,6 +54,7 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
     'global::request-id',
     'global::request-metrics',
     'global::request-log',
+    'global::cache-drops-sent',
     'strapi::errors',
     // Refusals (src/errors) in Strapi's error shape with their own status.
     'global::refusals',

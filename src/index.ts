@@ -27,6 +27,7 @@ import { guardMediaFields } from './uploads/media-fields';
 import { applyBootstrapPatches, applyRegisterPatches } from './strapi-patches';
 import { isDemoDataWanted, seedDemoDataOnce } from './demo/seed';
 import { startJobs, stopJobs } from './jobs';
+import { watchStructureWrites } from './access/course-structure-cache';
 import { serveOperations, stopOperations, watchRedisForReadiness } from './operations';
 import { drainOnShutdown } from './operations/graceful-shutdown';
 
@@ -61,6 +62,7 @@ export default {
     if (!redisCache) useLocalProvider(strapi);
     watchRedisForReadiness(strapi, redisCache);
     purgeCacheOnWrites(strapi);
+    watchStructureWrites(strapi);
     await ensureQueryIndexes(strapi);
     await ensureLocales(strapi);
     await applyPermissionMatrix(strapi);

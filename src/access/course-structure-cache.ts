@@ -28,7 +28,11 @@ export function forgetCourseStructure() {
   courseStructure.forgetAll();
 }
 
-function watchStructureWrites(strapi: Core.Strapi) {
+/**
+ * Subscribes this instance's writes to the drop, at start-up: an instance that never remembered a structure itself
+ * must still tell the others when it changes one (a subscription made at the first remembered read would miss them).
+ */
+export function watchStructureWrites(strapi: Core.Strapi) {
   if (watching) return;
   watching = true;
   forgetOnWrites(strapi, STRUCTURE_TYPES, forgetCourseStructure);

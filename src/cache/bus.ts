@@ -84,6 +84,8 @@ export class InvalidationBus {
   /** Drops waiting for the end of this tick: one write fires many row events, and they travel as one message. */
   private pending = new Map<string, Set<string> | null>();
   private isFlushScheduled = false;
+  /** Publishes Redis has not confirmed yet. */
+  private readonly inFlight = new Set<Promise<unknown>>();
   /** A message could not be published: once the publisher is back, every instance is told to drop everything. */
   private hasLostMessages = false;
   private lastWarning = 0;
@@ -162,6 +164,16 @@ export class InvalidationBus {
     setImmediate(() => this.flush());
   }
 
+  /**
+   * Sends what is pending now and resolves once Redis has taken every drop published so far (never rejects). A write
+   * awaits it before its answer leaves (src/middlewares/cache-drops-sent.ts): by the time the caller can ask another
+   * instance, Redis has handed that instance the drop, so "the next request" sees the change.
+   */
+  async settled(): Promise<void> {
+    if (this.isFlushScheduled) this.flush();
+    if (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+  }
+
   async close(): Promise<void> {
     this.flush();
     this.closed = true;
@@ -187,10 +199,14 @@ export class InvalidationBus {
       return;
     }
     const message: BusMessage = { from: this.instanceId, drops };
-    this.publisher.publish(this.channel, JSON.stringify(message)).catch((error: Error) => {
-      this.hasLostMessages = true;
-      this.warn(`publish: ${error.message}`);
-    });
+    const sent = this.publisher
+      .publish(this.channel, JSON.stringify(message))
+      .catch((error: Error) => {
+        this.hasLostMessages = true;
+        this.warn(`publish: ${error.message}`);
+      })
+      .finally(() => this.inFlight.delete(sent));
+    this.inFlight.add(sent);
   }
 
   private async subscribe(): Promise<void> {
