@@ -5,7 +5,8 @@
 // bench/RESULTS.md. Options: --scale=tiny|small|large, --duration=<seconds>, --warm-up=<seconds> (unmeasured run
 // before each timed scenario, default 3; one unmeasured round for round-based ones), --connections=<n>, --compare,
 // --only=<scenario,…>, --keep (leave the database and its plan for a look or a rerun),
-// --database=<name> (rerun on a database kept by --keep, without seeding again).
+// --database=<name> (rerun on a database kept by --keep, without seeding again), --instances=2 (with REDIS_URL: the
+// cached pass with one web instance, then with two on the same data, and the ratio between them).
 const { spawn, spawnSync } = require('child_process');
 const crypto = require('crypto');
 const fs = require('fs');
@@ -16,7 +17,7 @@ const { root, log, installDependencies, buildPlugins, buildApp, strapiBin } = re
 installDependencies();
 const autocannon = require('autocannon');
 const { Client } = require('pg');
-const { scenarios, compareScenarios } = require('./scenarios');
+const { scenarios, compareScenarios, examScenarios } = require('./scenarios');
 
 const args = Object.fromEntries(
   process.argv.slice(2).map((argument) => {
@@ -33,7 +34,9 @@ const options = {
   keep: args.keep === 'true',
   only: args.only ? args.only.split(',') : null,
   port: Number(args.port ?? 1437),
+  instances: Number(args.instances ?? 1),
 };
+if (![1, 2].includes(options.instances)) throw new Error('--instances takes 1 or 2');
 const database = {
   host: process.env.DATABASE_HOST ?? '127.0.0.1',
   port: Number(process.env.DATABASE_PORT ?? 5432),
@@ -112,10 +115,13 @@ const rssOf = (pid) => {
   }
 };
 
-async function startServer(extraEnv) {
+/** The ports of the web instances the running pass started; the load is spread over them. */
+let activePorts = [options.port];
+
+async function startServer(extraEnv, port = options.port) {
   const server = spawn(strapiBin, ['start'], {
     cwd: root,
-    env: { ...serverEnv, ...extraEnv },
+    env: { ...serverEnv, ...extraEnv, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -125,7 +131,7 @@ async function startServer(extraEnv) {
   while (Date.now() < deadline) {
     if (server.exitCode !== null) throw new Error(`server exited while starting:\n${output.slice(-4000)}`);
     try {
-      const response = await fetch(`http://127.0.0.1:${options.port}/_health`);
+      const response = await fetch(`http://127.0.0.1:${port}/_health`);
       if (response.status < 500) return { server, output: () => output };
     } catch {
       // not listening yet
@@ -162,6 +168,22 @@ async function signIn(identifier, password) {
   return response.body.jwt;
 }
 
+/** The exam students, signed in once per run (their sessions outlive a server restart). */
+let examTakers = null;
+async function signInExamTakers(plan) {
+  if (examTakers) return examTakers;
+  const takers = [];
+  const queue = [...plan.exam.students];
+  const worker = async () => {
+    for (let email = queue.shift(); email; email = queue.shift())
+      takers.push({ email, token: await signIn(email, plan.password) });
+  };
+  log(`signing in ${queue.length} exam students…`);
+  await Promise.all(Array.from({ length: 8 }, worker));
+  examTakers = takers;
+  return takers;
+}
+
 /** Signs in every bench student (a few at a time: bcrypt is the cost) and the gradebook course's teacher. */
 async function signInAll(plan) {
   const students = [];
@@ -174,10 +196,53 @@ async function signInAll(plan) {
   return { students, teacher: await signIn(plan.gradebook.teacher, plan.password) };
 }
 
-function runAutocannon(
+/**
+ * One scenario run against every active web instance at once, its connections, request count and rate split
+ * between them (as a load balancer would), the answers added up.
+ */
+async function runAutocannon(
   scenario,
   length = scenario.amount ? { amount: scenario.amount } : { duration: options.duration }
 ) {
+  const connections = Math.max(1, Math.min(options.connections, scenario.maxConnections ?? Infinity));
+  if (activePorts.length === 1)
+    return runAutocannonOn(activePorts[0], scenario, length, connections, scenario.overallRate);
+  const share = (total, index) => Math.floor(total / activePorts.length) + (index < total % activePorts.length ? 1 : 0);
+  const runs = await Promise.all(
+    activePorts.map((port, index) =>
+      runAutocannonOn(
+        port,
+        scenario,
+        length.amount ? { amount: share(length.amount, index) } : length,
+        Math.max(1, share(connections, index)),
+        scenario.overallRate ? Math.max(1, share(scenario.overallRate, index)) : undefined
+      )
+    )
+  );
+  const statuses = {};
+  for (const run of runs)
+    for (const [status, count] of Object.entries(run.statuses)) statuses[status] = (statuses[status] ?? 0) + count;
+  const total = runs.reduce((sum, run) => sum + run.result.requests.total, 0);
+  const seconds = Math.max(...runs.map((run) => run.seconds));
+  const sum = (pick) => runs.reduce((added, run) => added + pick(run.result), 0);
+  return {
+    result: {
+      requests: {
+        total,
+        // Fixed counts: all answers over the longest run's time; fixed durations: the rates add up.
+        average: length.amount ? total / seconds : sum((result) => result.requests.average),
+      },
+      non2xx: sum((result) => result.non2xx),
+      errors: sum((result) => result.errors),
+      timeouts: sum((result) => result.timeouts),
+    },
+    statuses,
+    latencies: runs.flatMap((run) => run.latencies),
+    seconds,
+  };
+}
+
+function runAutocannonOn(port, scenario, length, connections, overallRate) {
   return new Promise((resolve, reject) => {
     const statuses = {};
     const latencies = [];
@@ -187,9 +252,10 @@ function runAutocannon(
     let lastAnswerAt = startedAt;
     const instance = autocannon(
       {
-        url: `http://127.0.0.1:${options.port}`,
-        connections: Math.max(1, Math.min(options.connections, scenario.maxConnections ?? Infinity)),
+        url: `http://127.0.0.1:${port}`,
+        connections,
         ...length,
+        ...(overallRate ? { overallRate } : {}),
         requests: scenario.requests,
       },
       (error, result) => {
@@ -216,7 +282,7 @@ async function warmUp(paths) {
   const queue = [...paths];
   const worker = async () => {
     for (let next = queue.shift(); next; next = queue.shift())
-      await (await fetch(`http://127.0.0.1:${options.port}${next}`)).arrayBuffer();
+      for (const port of activePorts) await (await fetch(`http://127.0.0.1:${port}${next}`)).arrayBuffer();
   };
   await Promise.all(Array.from({ length: 4 }, worker));
 }
@@ -312,36 +378,51 @@ async function checkpoint() {
   }
 }
 
-async function runPass(label, extraEnv, plan, list) {
+const wants = (name) => !options.only || options.only.includes(name);
+
+async function runPass(label, extraEnv, plan, list, instances = 1) {
   await checkpoint();
-  log(`pass "${label}": starting the production build…`);
-  const { server, output } = await startServer(extraEnv);
+  log(`pass "${label}": starting the production build${instances > 1 ? ` (${instances} instances)` : ''}…`);
+  const ports = Array.from({ length: instances }, (_, index) => options.port + index);
+  const started = [];
+  for (const port of ports) started.push(await startServer(extraEnv, port));
+  activePorts = ports;
+  const { server } = started[0];
   const rssBefore = rssOf(server.pid);
   const results = [];
+  const record = (measured) => {
+    results.push(measured);
+    log(
+      `  ${measured.name}: ${measured.requestsPerSecond} req/s, p50 ${measured.latency.p50} ms, p95 ${measured.latency.p95} ms, p99 ${measured.latency.p99} ms, unexpected ${measured.unexpected}`
+    );
+  };
   try {
     const sessions = await signInAll(plan);
     for (const scenario of list(sessions)) {
-      if (options.only && !options.only.includes(scenario.name)) continue;
+      if (!wants(scenario.name)) continue;
       const measured = await measure(scenario, server.pid);
       if (scenario.name === 'enroll') measured.duplicateEnrollments = await countDuplicateEnrollments();
-      results.push(measured);
-      log(
-        `  ${scenario.name}: ${measured.requestsPerSecond} req/s, p50 ${measured.latency.p50} ms, p99 ${measured.latency.p99} ms, unexpected ${measured.unexpected}`
-      );
+      record(measured);
+    }
+    if (plan.exam && wants('exam-start')) {
+      const [start, submit] = examScenarios(plan, await signInExamTakers(plan));
+      record(await measure(start, server.pid));
+      if (submit.amount > 0) record(await measure(submit, server.pid));
     }
   } catch (error) {
-    error.message += `\n--- server output ---\n${output().slice(-3000)}`;
+    error.message += `\n--- server output ---\n${started.map((one) => one.output().slice(-3000)).join('\n---\n')}`;
     throw error;
   } finally {
     const rssAfter = rssOf(server.pid);
-    await stopServer(server);
+    for (const one of started) await stopServer(one.server);
+    activePorts = [options.port];
     results.rss = { before: rssBefore, after: rssAfter };
   }
   const health = results.find((row) => row.name === 'health');
   for (const row of results)
     if (health && row.requestsPerSecond !== undefined)
       row.ratioToHealth = Math.round((row.requestsPerSecond / health.requestsPerSecond) * 100) / 100;
-  return { label, env: extraEnv, rss: results.rss, scenarios: [...results] };
+  return { label, instances, env: extraEnv, rss: results.rss, scenarios: [...results] };
 }
 
 const mb = (bytes) => (bytes === null || bytes === undefined ? '–' : `${Math.round(bytes / 1048576)} MB`);
@@ -354,7 +435,7 @@ function markdown(report) {
       ` (${Object.entries(report.counts)
         .map(([name, count]) => `${count.toLocaleString('en')} ${name}`)
         .join(', ')}); seeded in ${report.seedSeconds.toFixed(1)} s.`,
-    `Each scenario: ${report.options.duration} s (writes with a fixed request count, timed from the first request to the last answer), ${report.options.connections} connections (fewer where the row says: one student per connection for quizzes and hand-ins, one for the latency targets), loopback. Rotating public reads (course by slug, reviews, verification) request each of their paths once first; every timed scenario first runs ${report.options.warmUpSeconds} s unmeasured on the same rotation. Quiz submits run in rounds: each round starts one attempt per quiz taker unmeasured, then measures their submits (one round is unmeasured warm-up).`,
+    `Each scenario: ${report.options.duration} s (writes with a fixed request count, timed from the first request to the last answer), ${report.options.connections} connections (fewer where the row says: one student per connection for quizzes and hand-ins, one for the latency targets), loopback. Rotating public reads (course by slug, reviews, verification) request each of their paths once first; every timed scenario first runs ${report.options.warmUpSeconds} s unmeasured on the same rotation. Quiz submits run in rounds: each round starts one attempt per quiz taker unmeasured, then measures their submits (one round is unmeasured warm-up). Exam rows send their requests at an even rate (all the exam's students within 10 s), each from another student, with no warm-up; the submit row submits the attempts the start row opened.`,
     '',
   ];
   for (const pass of report.passes) {
@@ -367,6 +448,28 @@ function markdown(report) {
       const extra = row.duplicateEnrollments !== undefined ? ` (duplicates: ${row.duplicateEnrollments})` : '';
       lines.push(
         `| ${row.title}${extra} | ${row.connections} | ${row.requestsPerSecond} | ${row.ratioToHealth ?? ''} | ${row.latency.p50} | ${row.latency.p95} | ${row.latency.p99} | ${row.non2xx} | ${row.unexpected} |`
+      );
+    }
+    lines.push('');
+  }
+  const [one, two] = report.passes;
+  if (report.passes.length === 2 && one.instances === 1 && two.instances === 2) {
+    lines.push(
+      '## One and two web instances',
+      '',
+      'Requests per second with two web instances over one, scenario by scenario (both on this machine: they share its cores).',
+      '',
+      '| scenario | 1 instance req/s | 2 instances req/s | ratio | p95 ms (1 → 2) |',
+      '|---|---:|---:|---:|---:|'
+    );
+    for (const row of one.scenarios) {
+      const other = two.scenarios.find((candidate) => candidate.name === row.name);
+      if (!other) continue;
+      const ratio = row.requestsPerSecond
+        ? Math.round((other.requestsPerSecond / row.requestsPerSecond) * 100) / 100
+        : '';
+      lines.push(
+        `| ${row.title} | ${row.requestsPerSecond} | ${other.requestsPerSecond} | ${ratio} | ${row.latency.p95} → ${other.latency.p95} |`
       );
     }
     lines.push('');
@@ -409,6 +512,29 @@ async function main() {
           () => [scenarios(plan, { students: [], teacher: null }, 0)[0], ...compareScenarios()]
         )
       );
+    } else if (options.instances === 2) {
+      if (!redisUrl) throw new Error('--instances=2 needs REDIS_URL: two instances share their caches through Redis');
+      // The same scenarios on the same data, each pass on its own half of the write data (as the cached and the
+      // uncached passes do).
+      const cached = { REST_CACHE_ENABLED: 'true', REDIS_URL: redisUrl };
+      passes.push(
+        await runPass(
+          'REST cache on (Redis), 1 web instance',
+          cached,
+          plan,
+          (sessions) => scenarios(plan, sessions, 0),
+          1
+        )
+      );
+      passes.push(
+        await runPass(
+          'REST cache on (Redis), 2 web instances',
+          cached,
+          plan,
+          (sessions) => scenarios(plan, sessions, 1),
+          2
+        )
+      );
     } else {
       const cached = { REST_CACHE_ENABLED: 'true', ...(redisUrl ? { REDIS_URL: redisUrl } : {}) };
       passes.push(
@@ -441,7 +567,13 @@ async function main() {
       .flatMap((pass) => pass.scenarios)
       .filter((row) => row.unexpected || row.errors || row.duplicateEnrollments);
     failed = unexpected.length > 0;
-    const suffix = options.compare ? '-compare' : options.only ? '-partial' : '';
+    const suffix = options.compare
+      ? '-compare'
+      : options.only
+        ? '-partial'
+        : options.instances === 2
+          ? '-instances'
+          : '';
     fs.writeFileSync(path.join(__dirname, `results${suffix}.json`), JSON.stringify(report, null, 2) + '\n');
     fs.writeFileSync(path.join(__dirname, `RESULTS${suffix}.md`), markdown(report) + '\n');
     log(`wrote bench/results${suffix}.json and bench/RESULTS${suffix}.md`);

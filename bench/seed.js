@@ -18,6 +18,9 @@ const BENCH_STUDENTS = 200;
 const QUIZ_QUESTIONS = 20;
 const GRADEBOOK_STUDENTS = 1000;
 const GRADEBOOK_ITEMS = 20;
+// The exam-start scenario: this many students of one course each start and submit its 16-question final test.
+const EXAM_STUDENTS = 3000;
+const EXAM_QUESTIONS = 16;
 const PASSWORD = 'Bench-pass-1';
 
 const SCALES = {
@@ -769,6 +772,72 @@ async function main() {
     `[bench] gradebook course: ${gradebookStudents.length} students × ${GRADEBOOK_ITEMS} scored items (${elapsed()})`
   );
 
+  // The exam: one more course whose final test (16 questions) its 3,000 students all take at once. They are the first
+  // students not already in it or in the gradebook's course.
+  const examCourseIndex = scale.courses - 2;
+  const examCourse = courses[examCourseIndex];
+  const gradebookStudentIds = new Set(gradebookStudents.map(({ id }) => id));
+  const examStudents = studentIds
+    .map((id, index) => ({ id, index }))
+    .filter(({ id, index }) => !enrolledCourseIndexes(index).includes(examCourseIndex) && !gradebookStudentIds.has(id))
+    .slice(0, EXAM_STUDENTS);
+  const examEnrollments = examStudents.map(({ id }) => ({
+    key: `${id}:${examCourse.documentId}`,
+    status: 'active',
+    enrolledAt: now,
+    progressPercent: 0,
+    documentId: documentId(),
+    ...stamps,
+    publishedAt: now,
+  }));
+  for (const part of chunk(examEnrollments, BATCH)) await insert(ENROLLMENT, part);
+  const examEnrollmentIds = new Map();
+  for (const part of chunk(examEnrollments, BATCH))
+    for (const row of await knex(table(ENROLLMENT))
+      .select('id', 'key')
+      .whereIn(
+        'key',
+        part.map((enrollment) => enrollment.key)
+      ))
+      examEnrollmentIds.set(row.key, row.id);
+  const examPairs = examStudents.map(({ id }) => [examEnrollmentIds.get(`${id}:${examCourse.documentId}`), id]);
+  for (const part of chunk(examPairs, BATCH)) await link(ENROLLMENT, 'user', part);
+  for (const part of chunk(examPairs, BATCH))
+    await link(
+      ENROLLMENT,
+      'course',
+      part.map(([enrollmentId]) => [enrollmentId, courseRow(examCourse)])
+    );
+  const examTaken = (seats.get(examCourseIndex) ?? 0) + examStudents.length;
+  await knex(table('plugin::enrollment.course-seat'))
+    .where('course_document_id', examCourse.documentId)
+    .update({ taken: examTaken });
+  await knex(table(COURSE)).where('document_id', examCourse.documentId).update({ students_count: examTaken });
+  const exam = await strapi.documents(QUIZ).create({
+    data: {
+      title: 'Final exam',
+      course: examCourse.documentId,
+      isFinal: true,
+      passingPercent: 60,
+      maxAttempts: null,
+      reviewPolicy: 'after_submit',
+      questions: Array.from({ length: EXAM_QUESTIONS }, (_, number) => ({
+        type: 'single',
+        prompt: `Exam question ${number + 1}`,
+        points: 1,
+        options: [
+          { text: 'Right', correct: true },
+          { text: 'Wrong', correct: false },
+          { text: 'Also wrong', correct: false },
+          { text: 'Not this', correct: false },
+        ],
+      })),
+    },
+    locale: 'en',
+    status: 'published',
+  });
+  console.log(`[bench] exam: ${examStudents.length} students, ${EXAM_QUESTIONS} questions (${elapsed()})`);
+
   // What autovacuum would have done to a live database since these rows arrived (statistics, hint bits, the
   // visibility map), so the first scenarios do not pay for the bulk load.
   if (knex.client.config.client === 'postgres' || knex.client.config.client === 'pg') await knex.raw('VACUUM ANALYZE');
@@ -800,7 +869,8 @@ async function main() {
         .filter(
           (courseDocumentId) =>
             !enrolled.some((courseIndex) => courses[courseIndex].documentId === courseDocumentId) &&
-            courseDocumentId !== gradebookCourse.documentId
+            courseDocumentId !== gradebookCourse.documentId &&
+            courseDocumentId !== examCourse.documentId
         ),
     };
   });
@@ -812,7 +882,7 @@ async function main() {
       lessons: lessons.length,
       students: scale.students,
       teachers: teacherCount,
-      enrollments: scale.students * ENROLLMENTS_PER_STUDENT + gradebookStudents.length,
+      enrollments: scale.students * ENROLLMENTS_PER_STUDENT + gradebookStudents.length + examStudents.length,
       lessonProgress: scale.students * ENROLLMENTS_PER_STUDENT * COMPLETED_LESSONS_PER_ENROLLMENT,
       quizAttempts: attempts.length,
       reviews: reviews.length,
@@ -829,6 +899,12 @@ async function main() {
     },
     certificateCodes: certificates.slice(0, 1000).map((row) => row.code),
     benchStudents,
+    exam: {
+      courseDocumentId: examCourse.documentId,
+      quiz: exam.documentId,
+      questions: EXAM_QUESTIONS,
+      students: examStudents.map(({ index }) => `student${index}@bench.lyceum.local`),
+    },
   };
   if (planFile) fs.writeFileSync(planFile, JSON.stringify(plan));
   await strapi.destroy();
