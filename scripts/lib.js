@@ -151,7 +151,23 @@ function ensureChromium() {
   return installed;
 }
 
+/**
+ * What `npm start` and `npm run worker` do before they boot anything: install what is missing, write .env with
+ * random secrets on a first run, build the plugins and the app when dist/ is missing or stale. Returns the
+ * environment to run the app with.
+ */
+function prepareApp() {
+  installDependencies();
+  ensureEnvFile();
+  fs.mkdirSync(path.join(root, '.tmp'), { recursive: true });
+  buildPlugins();
+  const env = { NODE_ENV: 'development', STRAPI_TELEMETRY_DISABLED: 'true', ...process.env };
+  buildApp(env);
+  return env;
+}
+
 module.exports = {
+  prepareApp,
   root,
   log,
   installDependencies,

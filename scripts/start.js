@@ -4,17 +4,9 @@
 // and the admin panel, then starts Strapi, which migrates and (outside production) loads the demo data once.
 // Run again, it only rebuilds what changed and starts.
 const { spawn } = require('child_process');
-const fs = require('fs');
-const path = require('path');
-const { root, log, installDependencies, ensureEnvFile, buildPlugins, buildApp, strapiBin } = require('./lib');
+const { root, log, prepareApp, strapiBin } = require('./lib');
 
-installDependencies();
-ensureEnvFile();
-fs.mkdirSync(path.join(root, '.tmp'), { recursive: true });
-buildPlugins();
-
-const env = { NODE_ENV: 'development', STRAPI_TELEMETRY_DISABLED: 'true', ...process.env };
-buildApp(env);
+const env = prepareApp();
 
 log(`starting on ${process.env.DATABASE_CLIENT || 'the DATABASE_CLIENT in .env (sqlite by default)'}…`);
 // Strapi itself, not `npx strapi`: a wrapper would leave the server running when this process is stopped.

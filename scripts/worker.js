@@ -4,17 +4,10 @@
 // `npm start` it installs what is missing and builds when dist/ is missing or older than the sources, then boots the
 // built app (scripts/worker-process.js). SIGTERM or SIGINT lets the running jobs finish, then it exits.
 const { spawn } = require('child_process');
-const fs = require('fs');
 const path = require('path');
-const { root, log, installDependencies, ensureEnvFile, buildPlugins, buildApp } = require('./lib');
+const { root, log, prepareApp } = require('./lib');
 
-installDependencies();
-ensureEnvFile();
-fs.mkdirSync(path.join(root, '.tmp'), { recursive: true });
-buildPlugins();
-
-const env = { NODE_ENV: 'development', STRAPI_TELEMETRY_DISABLED: 'true', ...process.env };
-buildApp(env);
+const env = prepareApp();
 
 log('starting a worker (jobs and schedules, no HTTP)…');
 const worker = spawn(process.execPath, [path.join(root, 'scripts', 'worker-process.js')], {
