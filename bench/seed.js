@@ -40,6 +40,21 @@ const documentId = () => {
 const chunk = (items, size) =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, index) => items.slice(index * size, (index + 1) * size));
 
+/** `count` one-point single-choice questions whose first option is the right one (what the scenarios answer). */
+const singleChoiceQuestions = (count, prompt) =>
+  Array.from({ length: count }, (_, number) => ({
+    type: 'single',
+    prompt: `${prompt} ${number + 1}`,
+    points: 1,
+    options: [
+      { text: 'Right', correct: true },
+      { text: 'Wrong', correct: false },
+      { text: 'Also wrong', correct: false },
+      { text: 'Not this', correct: false },
+    ],
+    explanation: 'Because.',
+  }));
+
 async function main() {
   const scaleName = process.env.BENCH_SCALE || 'small';
   const scale = SCALES[scaleName];
@@ -376,18 +391,7 @@ async function main() {
           maxAttempts: null,
           reviewPolicy: 'after_submit',
           required: false,
-          questions: Array.from({ length: QUIZ_QUESTIONS }, (_, number) => ({
-            type: 'single',
-            prompt: `Question ${number + 1}`,
-            points: 1,
-            options: [
-              { text: 'Right', correct: true },
-              { text: 'Wrong', correct: false },
-              { text: 'Also wrong', correct: false },
-              { text: 'Not this', correct: false },
-            ],
-            explanation: 'Because.',
-          })),
+          questions: singleChoiceQuestions(QUIZ_QUESTIONS, 'Question'),
         },
         locale: 'en',
         status: 'published',
@@ -821,17 +825,7 @@ async function main() {
       passingPercent: 60,
       maxAttempts: null,
       reviewPolicy: 'after_submit',
-      questions: Array.from({ length: EXAM_QUESTIONS }, (_, number) => ({
-        type: 'single',
-        prompt: `Exam question ${number + 1}`,
-        points: 1,
-        options: [
-          { text: 'Right', correct: true },
-          { text: 'Wrong', correct: false },
-          { text: 'Also wrong', correct: false },
-          { text: 'Not this', correct: false },
-        ],
-      })),
+      questions: singleChoiceQuestions(EXAM_QUESTIONS, 'Exam question'),
     },
     locale: 'en',
     status: 'published',

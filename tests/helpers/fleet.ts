@@ -37,6 +37,30 @@ const closers = new Set<() => Promise<void>>();
 /** The fleet needs PostgreSQL and Redis: SQLite is one instance by design, and coherence needs Redis. */
 export const runsAsFleet = () => process.env.DATABASE_CLIENT === 'postgres' && Boolean(process.env.REDIS_URL);
 
+/**
+ * Stands for another instance taking a job over: a job runner in this test's own process (the app's modules, from
+ * dist/, as Strapi runs them) polls until `isDone`, then stops.
+ */
+export async function runJobsHereUntil(
+  strapi: import('@strapi/strapi').Core.Strapi,
+  isDone: () => Promise<boolean>,
+  what: string
+): Promise<void> {
+  const fromDist = <Module>(file: string): Module => require(path.join(process.cwd(), 'dist', 'src', 'jobs', file));
+  const jobs = fromDist<typeof import('../../src/jobs')>('index.js');
+  const { JobRunner } = fromDist<typeof import('../../src/jobs/runner')>('runner.js');
+  const { jobSettings } = fromDist<typeof import('../../src/jobs/settings')>('settings.js');
+  const runner = new JobRunner(strapi, jobSettings(process.env), jobs.jobHandler);
+  try {
+    await until(async () => {
+      await runner.poll();
+      return isDone();
+    }, what);
+  } finally {
+    await runner.stop();
+  }
+}
+
 export async function until(
   condition: () => Promise<boolean> | boolean,
   what: string,

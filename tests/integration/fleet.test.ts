@@ -5,6 +5,7 @@ import {
   startInstance,
   startRoundRobinProxy,
   stopFleet,
+  runJobsHereUntil,
   until,
   type LyceumProcess,
   type RoundRobinProxy,
@@ -210,17 +211,11 @@ describeOnFleet('one fleet, one truth', () => {
     expect(await certificatesOf(student)).toBe(0);
 
     // Another worker (a runner in A's process) takes it over once the dead worker's lease has run out.
-    const { JobRunner } = fromDist<typeof import('../../src/jobs/runner')>('runner.js');
-    const { jobSettings } = fromDist<typeof import('../../src/jobs/settings')>('settings.js');
-    const runner = new JobRunner(app.strapi, jobSettings(process.env), jobs.jobHandler);
-    try {
-      await until(async () => {
-        await runner.poll();
-        return (await certificateJob(student.id, course.documentId))?.status === 'done';
-      }, 'the certificate job to be done elsewhere');
-    } finally {
-      await runner.stop();
-    }
+    await runJobsHereUntil(
+      app.strapi,
+      async () => (await certificateJob(student.id, course.documentId))?.status === 'done',
+      'the certificate job to be done elsewhere'
+    );
     expect(await certificateJob(student.id, course.documentId)).toEqual({ status: 'done', attempts: 2 });
     expect(await certificatesOf(student)).toBe(1);
     expect(

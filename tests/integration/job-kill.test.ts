@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'child_process';
 import path from 'path';
 import { factories, type TestUser } from '../helpers/factories';
+import { runJobsHereUntil } from '../helpers/fleet';
 import { startLyceum, stopLyceum, type TestApp } from '../helpers/strapi';
 
 /**
@@ -108,19 +109,11 @@ function completeThrough(instance: Instance, student: TestUser, lesson: string) 
  * Strapi uses, from dist/), once the dead worker's lease has run out.
  */
 async function takeOver(student: TestUser, courseDocumentId: string) {
-  const fromDist = <Module>(file: string): Module => require(path.join(process.cwd(), 'dist', 'src', 'jobs', file));
-  const jobs = fromDist<typeof import('../../src/jobs')>('index.js');
-  const { JobRunner } = fromDist<typeof import('../../src/jobs/runner')>('runner.js');
-  const { jobSettings } = fromDist<typeof import('../../src/jobs/settings')>('settings.js');
-  const runner = new JobRunner(app.strapi, jobSettings(process.env), jobs.jobHandler);
-  try {
-    await until(async () => {
-      await runner.poll();
-      return (await certificateJob(student.id, courseDocumentId))?.status === 'done';
-    }, 'the certificate job to be done');
-  } finally {
-    await runner.stop();
-  }
+  await runJobsHereUntil(
+    app.strapi,
+    async () => (await certificateJob(student.id, courseDocumentId))?.status === 'done',
+    'the certificate job to be done'
+  );
 }
 
 test('killed between the commit and the delivery: the next worker issues the one certificate', async () => {
