@@ -49,6 +49,17 @@ function encodeBody(request: FuzzRequest): { contentType?: string; payload?: Buf
 }
 
 export async function send(baseUrl: string, world: World, request: FuzzRequest, prefix = '/api'): Promise<Answer> {
+  try {
+    return await sendOnce(baseUrl, world, request, prefix);
+  } catch (error) {
+    // A kept-alive connection the server closed as idle (after its 5 s keep-alive timeout) just as this request
+    // went out on it: the server never read the request, so it is sent again once (Node's documented remedy).
+    if (!(error instanceof Error && (error as { reusedSocket?: boolean }).reusedSocket)) throw error;
+    return sendOnce(baseUrl, world, request, prefix);
+  }
+}
+
+function sendOnce(baseUrl: string, world: World, request: FuzzRequest, prefix: string): Promise<Answer> {
   const { hostname, port } = new URL(baseUrl);
   const { contentType, payload } = encodeBody(request);
   const headers: Record<string, string | number> = { ...world.headers[request.actor], Accept: 'application/json' };
@@ -85,7 +96,10 @@ export async function send(baseUrl: string, world: World, request: FuzzRequest, 
       }
     );
     outgoing.on('timeout', () => outgoing.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS / 1000} s`)));
-    outgoing.on('error', reject);
+    outgoing.on('error', (error: NodeJS.ErrnoException) => {
+      if (outgoing.reusedSocket && error.code === 'ECONNRESET') Object.assign(error, { reusedSocket: true });
+      reject(error);
+    });
     if (payload) outgoing.write(payload);
     outgoing.end();
   });
