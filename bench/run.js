@@ -196,6 +196,10 @@ async function signInAll(plan) {
   return { students, teacher: await signIn(plan.gradebook.teacher, plan.password) };
 }
 
+/** `--connections`, or fewer where a scenario has fewer users; an open-rate scenario (the exam) sets its own. */
+const connectionsOf = (scenario) =>
+  scenario.connections ?? Math.max(1, Math.min(options.connections, scenario.maxConnections ?? Infinity));
+
 /**
  * One scenario run against every active web instance at once, its connections, request count and rate split
  * between them (as a load balancer would), the answers added up.
@@ -204,7 +208,7 @@ async function runAutocannon(
   scenario,
   length = scenario.amount ? { amount: scenario.amount } : { duration: options.duration }
 ) {
-  const connections = Math.max(1, Math.min(options.connections, scenario.maxConnections ?? Infinity));
+  const connections = connectionsOf(scenario);
   if (activePorts.length === 1)
     return runAutocannonOn(activePorts[0], scenario, length, connections, scenario.overallRate);
   const share = (total, index) => Math.floor(total / activePorts.length) + (index < total % activePorts.length ? 1 : 0);
@@ -333,7 +337,7 @@ function summarize(scenario, { result, statuses, latencies }, serverPid) {
   return {
     name: scenario.name,
     title: scenario.title,
-    connections: Math.max(1, Math.min(options.connections, scenario.maxConnections ?? Infinity)),
+    connections: connectionsOf(scenario),
     requestsPerSecond: Math.round(result.requests.average),
     requests: result.requests.total,
     latency: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) },
@@ -569,10 +573,10 @@ async function main() {
     failed = unexpected.length > 0;
     const suffix = options.compare
       ? '-compare'
-      : options.only
-        ? '-partial'
-        : options.instances === 2
-          ? '-instances'
+      : options.instances === 2
+        ? '-instances'
+        : options.only
+          ? '-partial'
           : '';
     fs.writeFileSync(path.join(__dirname, `results${suffix}.json`), JSON.stringify(report, null, 2) + '\n');
     fs.writeFileSync(path.join(__dirname, `RESULTS${suffix}.md`), markdown(report) + '\n');

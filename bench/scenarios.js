@@ -348,7 +348,7 @@ function examScenarios(plan, takers, seconds = 10) {
       title: `exam start: ${takers.length.toLocaleString('en')} students start a ${plan.exam.questions}-question test within ${seconds} s`,
       amount: takers.length,
       overallRate: rate,
-      maxConnections: connections,
+      connections,
       requests: [
         {
           method: 'POST',
@@ -376,7 +376,7 @@ function examScenarios(plan, takers, seconds = 10) {
         return started.length;
       },
       overallRate: rate,
-      maxConnections: connections,
+      connections,
       requests: [
         {
           method: 'POST',
