@@ -1,8 +1,9 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { queuePrefix } from '../jobs/bullmq-driver';
+import { connectForgivingRedis } from '../cache/redis-provider';
 
 /** A limit read from the environment: a positive whole number, else the default. */
 export function limitSetting(value: string | undefined, fallback: number): number {
@@ -58,15 +59,8 @@ let sharedStore: SharedLimitStore | undefined;
 export function shareRateLimitsWhenConfigured(strapi: Core.Strapi): void {
   const redisUrl = process.env.REDIS_URL;
   if (!redisUrl || sharedStore) return;
-  const timeout = Number(process.env.REDIS_TIMEOUT_MS ?? 1_000);
-  const client = new Redis(redisUrl, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    connectTimeout: timeout,
-    commandTimeout: timeout,
-    // Keeps trying in the background; meanwhile each instance counts in memory.
-    retryStrategy: (attempt) => Math.min(attempt * 500, 5_000),
-  });
+  // Fail-fast and reconnecting in the background: meanwhile each instance counts in memory.
+  const client = connectForgivingRedis(redisUrl);
   let lastWarning = 0;
   client.on('error', (error: Error) => {
     if (Date.now() - lastWarning < 60_000) return;
