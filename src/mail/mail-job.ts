@@ -19,10 +19,17 @@ export interface MailMessage {
  * A failed send throws and the runner retries the job; a job that succeeded is not run again. So each message
  * goes out at least once, twice only if the process dies between the SMTP answer and the runner's record of it.
  */
-export const mailJob = defineJob<MailMessage>('mail.send', async (strapi, message) => {
+export const mailJob = defineJob<MailMessage>('mail.send', (strapi, message) => sendMailFromJob(strapi, message));
+
+/**
+ * Sends a message now, through the email plugin's service to the transport, from inside a job that is itself the
+ * durable carrier of that message (it composed it and is retried if this throws). Saves the second job a
+ * `sendMail` would record: an enrollment's confirmation is one job, not two, on the busiest write there is.
+ */
+export async function sendMailFromJob(strapi: Core.Strapi, message: MailMessage): Promise<void> {
   // The stock provider in place, so the message reaches the transport instead of being enqueued again.
   await sendThroughStock(() => strapi.plugin('email').service('email').send(message) as Promise<unknown>);
-});
+}
 
 /**
  * Records a message to send after the caller's transaction commits. `key` (unique per message) keeps a second

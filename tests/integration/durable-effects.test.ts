@@ -140,7 +140,7 @@ describe('mail', () => {
     expect(mailbox.to(second.email)).toHaveLength(0);
   });
 
-  test('a retried confirmation job hands its mail over with the same key (the outbox keeps one)', async () => {
+  test('the confirmation job sends its mail itself (no second mail.send job); a failed send is retried', async () => {
     const course = await make.createCourse({ teacher, lessons: 1 });
     const student = await make.createUser('student');
     const confirmation = {
@@ -148,15 +148,17 @@ describe('mail', () => {
       courseDocumentId: course.documentId,
       enrolledAt: '2026-01-01T00:00:00.000Z',
     };
-    await kind('enrollment.confirmation-mail').run(app.strapi, confirmation);
-    await kind('enrollment.confirmation-mail').run(app.strapi, confirmation);
-    const keys = enqueued.mock.calls
-      .filter(([, jobKind]) => (jobKind as JobKind).type === 'mail.send')
-      .map(([, , , options]) => (options as { key?: string }).key);
-    expect(keys).toHaveLength(2);
-    expect(keys[0]).toEqual(expect.any(String));
-    expect(keys[1]).toBe(keys[0]);
+    const service = app.strapi.plugin('email').service('email');
+    const send = jest.spyOn(service, 'send').mockRejectedValueOnce(new Error('SMTP is down'));
+    try {
+      await expect(kind('enrollment.confirmation-mail').run(app.strapi, confirmation)).rejects.toThrow('SMTP is down');
+      await kind('enrollment.confirmation-mail').run(app.strapi, confirmation);
+    } finally {
+      send.mockRestore();
+    }
     await mailbox.waitFor(student.email, /enrolled/i);
+    expect(mailbox.to(student.email)).toHaveLength(1);
+    expect(enqueuedOf('mail.send').filter((mail) => mail.to === student.email)).toHaveLength(0);
   });
 
   test('feedback is stored with one mail job per admin; a failed store sends nothing', async () => {

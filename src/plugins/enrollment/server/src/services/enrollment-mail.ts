@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { rememberCourseStructure } from '../../../../../access/course-structure-cache';
 import { defineJob } from '../../../../../jobs';
-import { sendMail } from '../../../../../mail/mail-job';
+import { sendMailFromJob } from '../../../../../mail/mail-job';
 
 const COURSE = 'api::course.course';
 const USER = 'plugin::users-permissions.user';
@@ -9,13 +9,14 @@ const USER = 'plugin::users-permissions.user';
 export interface EnrollmentConfirmation {
   userId: number;
   courseDocumentId: string;
-  /** ISO time of this enrollment: a student who comes back later is confirmed again, a retry is not. */
+  /** ISO time of this enrollment (for the admin job list: which enrollment the job confirms). */
   enrolledAt: string;
 }
 
 /**
  * `enrollment.confirmation-mail`: composes the confirmation when the job runs (the enrolling request reads neither
- * the user nor the title for it) and hands it to `mail.send`, keyed by the enrollment so a retry sends one mail.
+ * the user nor the title for it) and sends it from the job (one job per enrollment, not a second `mail.send`). Like
+ * `mail.send`, a retry follows only a failed send, or a worker that died between the SMTP answer and the record.
  */
 export const enrollmentConfirmationJob = defineJob<EnrollmentConfirmation>(
   'enrollment.confirmation-mail',
@@ -26,7 +27,7 @@ export const enrollmentConfirmationJob = defineJob<EnrollmentConfirmation>(
 
 /** The enrollment confirmation a student receives by email. A failure throws, so the job is retried. */
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
-  async sendEnrollmentConfirmation({ userId, courseDocumentId, enrolledAt }: EnrollmentConfirmation) {
+  async sendEnrollmentConfirmation({ userId, courseDocumentId }: EnrollmentConfirmation) {
     const [user, course] = await Promise.all([
       strapi.db
         .query(USER)
@@ -42,20 +43,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     ]);
     if (!user?.email || !course) return;
     const publicUrl = (strapi.config.get('server.url') as string) || '';
-    await sendMail(
-      strapi,
-      {
-        to: user.email,
-        subject: `You are enrolled: ${course.title}`,
-        text: [
-          `Hello ${user.fullName || user.username},`,
-          `you are enrolled in "${course.title}". Your lessons are waiting for you.`,
-          publicUrl ? `${publicUrl.replace(/\/+$/, '')}/courses/${course.slug ?? courseDocumentId}` : '',
-        ]
-          .filter(Boolean)
-          .join('\n\n'),
-      },
-      { key: `enrollment-confirmation:${userId}:${courseDocumentId}:${enrolledAt}` }
-    );
+    await sendMailFromJob(strapi, {
+      to: user.email,
+      subject: `You are enrolled: ${course.title}`,
+      text: [
+        `Hello ${user.fullName || user.username},`,
+        `you are enrolled in "${course.title}". Your lessons are waiting for you.`,
+        publicUrl ? `${publicUrl.replace(/\/+$/, '')}/courses/${course.slug ?? courseDocumentId}` : '',
+      ]
+        .filter(Boolean)
+        .join('\n\n'),
+    });
   },
 });
