@@ -5,8 +5,10 @@
 // bench/RESULTS.md. Options: --scale=tiny|small|large, --duration=<seconds>, --warm-up=<seconds> (unmeasured run
 // before each timed scenario, default 3; one unmeasured round for round-based ones), --connections=<n>, --compare,
 // --only=<scenario,…>, --keep (leave the database and its plan for a look or a rerun),
-// --database=<name> (rerun on a database kept by --keep, without seeding again), --instances=2 (with REDIS_URL: the
-// cached pass with one web instance, then with two on the same data, and the ratio between them).
+// --database=<name> (rerun on a database kept by --keep, without seeding again; the database stays; add --skip-build
+// to reuse the last build), --instances=2 (with REDIS_URL: the
+// cached pass with one web instance, then with two on the same data, and the ratio between them), --pass=cached|uncached
+// (only that pass).
 const { spawn, spawnSync } = require('child_process');
 const crypto = require('crypto');
 const fs = require('fs');
@@ -35,7 +37,11 @@ const options = {
   only: args.only ? args.only.split(',') : null,
   port: Number(args.port ?? 1437),
   instances: Number(args.instances ?? 1),
+  /** `cached` or `uncached`: only that pass (a patch's gain, measured on the pass it touches). */
+  pass: args.pass ?? null,
 };
+if (options.pass !== null && !['cached', 'uncached'].includes(options.pass))
+  throw new Error('--pass takes cached or uncached');
 if (![1, 2].includes(options.instances)) throw new Error('--instances takes 1 or 2');
 const database = {
   host: process.env.DATABASE_HOST ?? '127.0.0.1',
@@ -119,7 +125,10 @@ const rssOf = (pid) => {
 let activePorts = [options.port];
 
 async function startServer(extraEnv, port = options.port) {
-  const server = spawn(strapiBin, ['start'], {
+  // BENCH_SERVER_NODE_ARGS: node options for the server alone, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to
+  // profile a scenario (NODE_OPTIONS refuses --cpu-prof).
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const server = spawn(process.execPath, [...nodeArgs, strapiBin, 'start'], {
     cwd: root,
     env: { ...serverEnv, ...extraEnv, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -513,11 +522,14 @@ function markdown(report) {
 }
 
 async function main() {
-  buildPlugins();
-  buildApp({ ...process.env, NODE_ENV: 'production' });
+  const isRerun = Boolean(args.database);
+  // A rerun of the same build (one patch after another, say) need not build again.
+  if (!(isRerun && args['skip-build'] === 'true')) {
+    buildPlugins();
+    buildApp({ ...process.env, NODE_ENV: 'production' });
+  }
 
   const planFile = path.join(root, '.tmp', `${database.name}-plan.json`);
-  const isRerun = Boolean(args.database);
   if (isRerun && !fs.existsSync(planFile))
     throw new Error(`no plan for ${database.name}: only a database kept with --keep can be reused`);
   let failed = false;
@@ -572,16 +584,18 @@ async function main() {
       );
     } else {
       const cached = { REST_CACHE_ENABLED: 'true', ...(redisUrl ? { REDIS_URL: redisUrl } : {}) };
-      passes.push(
-        await runPass(`REST cache on${redisUrl ? ' (Redis)' : ' (memory)'}`, cached, plan, (sessions) =>
-          scenarios(plan, sessions, 0)
-        )
-      );
-      passes.push(
-        await runPass('REST cache off', { REST_CACHE_ENABLED: 'false' }, plan, (sessions) =>
-          scenarios(plan, sessions, 1)
-        )
-      );
+      if (options.pass !== 'uncached')
+        passes.push(
+          await runPass(`REST cache on${redisUrl ? ' (Redis)' : ' (memory)'}`, cached, plan, (sessions) =>
+            scenarios(plan, sessions, 0)
+          )
+        );
+      if (options.pass !== 'cached')
+        passes.push(
+          await runPass('REST cache off', { REST_CACHE_ENABLED: 'false' }, plan, (sessions) =>
+            scenarios(plan, sessions, 1)
+          )
+        );
     }
 
     const report = {
@@ -617,7 +631,8 @@ async function main() {
         `unexpected statuses or errors in: ${unexpected.map((row) => `${row.name} ${JSON.stringify(row.statuses)}`).join('; ')}`
       );
   } finally {
-    if (!options.keep) {
+    // A rerun leaves the database it was given: it was kept to be measured again.
+    if (!options.keep && !isRerun) {
       fs.rmSync(planFile, { force: true });
       const dropper = await adminClient();
       await dropper.query(`DROP DATABASE IF EXISTS "${database.name}" WITH (FORCE)`);

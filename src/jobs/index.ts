@@ -1,7 +1,8 @@
 import path from 'path';
 import type { Core } from '@strapi/strapi';
 import { ownTableLocation } from '../database/tables';
-import { JOBS_TABLE, countJobs, recordJob, type JobStatus } from './outbox';
+import { JOBS_TABLE, countJobs, jobInsertPerRow, recordJob, type JobStatus } from './outbox';
+import type { SqlStatement } from '../access/raw-sql';
 import { BullmqDriver } from './bullmq-driver';
 import { JobRunner, type JobDriver, type JobDriverState } from './runner';
 import { ScheduleTicker } from './schedules';
@@ -146,6 +147,37 @@ export async function enqueue<Payload>(
     jobs.driver.wake();
   }
   return { id, deliver: () => deliverJob(strapi, id) };
+}
+
+/**
+ * A job recorded by the caller's own statement on PostgreSQL (`jobInsertPerRow`: append `FROM <CTE>`), for a hot
+ * write that is one statement without a transaction. Await `recorded()` once that statement has run, so the
+ * runner looks for the job at once (after the commit, inside a caller's transaction).
+ */
+export function enqueueInStatement<Payload>(
+  strapi: Core.Strapi,
+  kind: JobKind<Payload>,
+  payload: Payload
+): { statement: SqlStatement; recorded(): Promise<void> } {
+  const jobs = jobsOf(strapi);
+  const now = Date.now();
+  return {
+    statement: jobInsertPerRow(strapi, {
+      type: kind.type,
+      payload: JSON.stringify(payload),
+      maxAttempts: jobs.settings.maxAttempts,
+      runAt: now,
+      now,
+    }),
+    async recorded() {
+      // Inside a caller's transaction the job is visible only after its commit.
+      if (!strapi.db.inTransaction()) return jobs.driver.wake();
+      await strapi.db.transaction(({ onCommit }) => {
+        onCommit(() => jobs.driver.wake());
+        return Promise.resolve();
+      });
+    },
+  };
 }
 
 /** Runs one outbox job now (see EnqueuedJob.deliver). */

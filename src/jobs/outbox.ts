@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { isPostgres, runSql } from '../access/raw-sql';
+import { isPostgres, runSql, type SqlStatement } from '../access/raw-sql';
 import { ownTableOf } from '../database/tables';
 
 /**
@@ -63,6 +63,22 @@ export async function recordJob(
     job.key,
   ]);
   return toNumber(existing.rows[0].id);
+}
+
+/**
+ * PostgreSQL only: the INSERT that records a job (no key) once per row of a common table expression, for a write
+ * that is one statement (an enrollment: seat, row, links and its confirmation job in one round trip, no
+ * transaction). The caller appends `FROM <its CTE>`; the job exists only if that CTE produced a row.
+ */
+export function jobInsertPerRow(
+  strapi: Core.Strapi,
+  job: { type: string; payload: string; maxAttempts: number; runAt: number; now: number }
+): SqlStatement {
+  return {
+    sql: `INSERT INTO ?? (type, payload, "key", status, attempts, max_attempts, run_at, created_at, updated_at)
+     SELECT CAST(? AS varchar), CAST(? AS text), NULL, 'pending', 0, CAST(? AS integer), CAST(? AS bigint), CAST(? AS bigint), CAST(? AS bigint)`,
+    bindings: [table(strapi), job.type, job.payload, job.maxAttempts, job.runAt, job.now, job.now],
+  };
 }
 
 /**

@@ -30,6 +30,11 @@ export interface NewEnrollment {
   userId: number;
   /** The course's published row the enrollment links to; null links none. */
   publishedRowId: number | null;
+  /**
+   * PostgreSQL's one statement only: another INSERT … SELECT … (without FROM) that runs once if the enrollment is
+   * written (`FROM created` is appended), e.g. its confirmation job. Elsewhere the caller's transaction holds it.
+   */
+  alsoRecord?: SqlStatement;
 }
 
 /**
@@ -69,7 +74,9 @@ export async function seatStudent(
        created AS (INSERT INTO ?? (${columns}) SELECT ${values} FROM seat RETURNING id),
        user_link AS (INSERT INTO ?? (??, ??) SELECT id, CAST(? AS integer) FROM created),
        course_link AS (INSERT INTO ?? (??, ??) SELECT id, CAST(? AS integer) FROM created WHERE CAST(? AS integer) IS NOT NULL),
-       counted AS (UPDATE ?? SET students_count = (SELECT taken FROM seat) WHERE document_id = ? AND EXISTS (SELECT 1 FROM created))
+       counted AS (UPDATE ?? SET students_count = (SELECT taken FROM seat) WHERE document_id = ? AND EXISTS (SELECT 1 FROM created))${
+         enrollment.alsoRecord ? `, also_recorded AS (${enrollment.alsoRecord.sql} FROM created)` : ''
+       }
        SELECT id FROM created`,
       [
         ...seat.bindings,
@@ -87,6 +94,7 @@ export async function seatStudent(
         enrollment.publishedRowId,
         courses,
         course.courseDocumentId,
+        ...(enrollment.alsoRecord?.bindings ?? []),
       ]
     );
     if (rows.length === 0) throw courseFull();

@@ -19,7 +19,7 @@ import { activityChange, type EnrollmentActivity, type RecordedActivity } from '
 import { ensureSeatRow, releaseSeat, seatStudent } from '../seats';
 import { createId } from '@paralleldrive/cuid2';
 import { enrollmentConfirmationJob } from './enrollment-mail';
-import { enqueue } from '../../../../../jobs';
+import { enqueue, enqueueInStatement } from '../../../../../jobs';
 
 export const ENROLLMENT = 'plugin::enrollment.enrollment';
 const COURSE = 'api::course.course';
@@ -203,24 +203,39 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
 
     await ensureSeatRow(strapi, courseDocumentId);
     const newRow = newEnrollmentRow(userId, courseDocumentId, now);
+    const confirmation = { userId, courseDocumentId, enrolledAt: now.toISOString() };
+    const alreadyEnrolled = () => conflict('Already enrolled in this course', 'already_enrolled');
     let seat;
     try {
-      // The confirmation mail is a job recorded with the enrollment: sent after the commit, never for a refusal.
-      seat = await strapi.db.transaction(async () => {
+      if (!existing && isPostgres(strapi)) {
+        // The hot path in one statement, no transaction: seat, row, links, studentsCount and the confirmation job.
+        const job = enqueueInStatement(strapi, enrollmentConfirmationJob, confirmation);
         const outcome = await seatStudent(
           strapi,
           { courseDocumentId, capacity: course.capacity },
-          existing
-            ? { bringBack: () => this.placeStudent(course, existing, now) }
-            : { row: newRow, userId, publishedRowId: course.publishedRowId }
+          { row: newRow, userId, publishedRowId: course.publishedRowId, alsoRecord: job.statement }
         );
-        // A concurrent return of the same enrollment got there first: throwing rolls the seat back.
-        if (outcome === 'lost_race') throw conflict('Already enrolled in this course', 'already_enrolled');
-        await this.confirmByMail(userId, courseDocumentId, now);
-        return outcome;
-      });
+        if (outcome === 'lost_race') throw alreadyEnrolled();
+        await job.recorded();
+        seat = outcome;
+      } else {
+        // The confirmation mail is a job recorded with the enrollment: sent after the commit, never for a refusal.
+        seat = await strapi.db.transaction(async () => {
+          const outcome = await seatStudent(
+            strapi,
+            { courseDocumentId, capacity: course.capacity },
+            existing
+              ? { bringBack: () => this.placeStudent(course, existing, now) }
+              : { row: newRow, userId, publishedRowId: course.publishedRowId }
+          );
+          // A concurrent return of the same enrollment got there first: throwing rolls the seat back.
+          if (outcome === 'lost_race') throw alreadyEnrolled();
+          await enqueue(strapi, enrollmentConfirmationJob, confirmation);
+          return outcome;
+        });
+      }
     } catch (error) {
-      if (isUniqueViolation(error)) throw conflict('Already enrolled in this course', 'already_enrolled');
+      if (isUniqueViolation(error)) throw alreadyEnrolled();
       throw error;
     }
     // The course's studentsCount changed: cached course answers go.
@@ -228,15 +243,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     if (existing) return strapi.db.query(ENROLLMENT).findOne({ where: { id: existing.id }, select: RECORD_FIELDS });
     // A first enrollment is what was just written: no read back on this hot path.
     return newEnrollmentRecord(seat.enrollmentId, newRow);
-  },
-
-  /** Records the enrollment confirmation mail's job (in the enrollment's transaction); the request never waits for it. */
-  async confirmByMail(userId: number, courseDocumentId: string, enrolledAt: Date) {
-    await enqueue(strapi, enrollmentConfirmationJob, {
-      userId,
-      courseDocumentId,
-      enrolledAt: enrolledAt.toISOString(),
-    });
   },
 
   /** Brings a cancelled or expired enrollment back with its progress (in the seat's transaction); false when it lost a race. */
