@@ -73,10 +73,15 @@ describe('Stripe provider', () => {
     expect(createStripeProvider({ STRIPE_SECRET_KEY: 'sk_test_x' }).isConfigured()).toBe(false);
     expect(createStripeProvider({ STRIPE_WEBHOOK_SECRET: 'whsec_x' }).isConfigured()).toBe(false);
     expect(stripe.isConfigured()).toBe(true);
-    const error = await providerErrorOf(
-      createStripeProvider({}).createCheckout({ order: order(), returnUrl: 'https://x.test', idempotencyKey: 'k' })
-    );
-    expect(error.code).toBe('not_configured');
+    const unconfigured = createStripeProvider({});
+    for (const call of [
+      unconfigured.createCheckout({ order: order(), returnUrl: 'https://x.test', idempotencyKey: 'k' }),
+      unconfigured.verifyWebhook({ rawBody: Buffer.from('{}'), headers: {}, ip: '127.0.0.1' }),
+      unconfigured.refund({ providerReference: 'x', amount: 1, currency: 'RUB', idempotencyKey: 'k' }),
+    ]) {
+      const refusal = await refusalOf(call);
+      expect({ status: refusal.status, reason: refusal.reason }).toEqual({ status: 503, reason: 'payments_not_configured' });
+    }
   });
 
   it('creates a Checkout Session in minor units, with the order in its metadata and the idempotency key sent', async () => {
@@ -308,10 +313,15 @@ describe('YooKassa provider', () => {
     expect(createYooKassaProvider({ YOOKASSA_SHOP_ID: '1' }).isConfigured()).toBe(false);
     expect(createYooKassaProvider({ YOOKASSA_SECRET_KEY: 's' }).isConfigured()).toBe(false);
     expect(yookassa.isConfigured()).toBe(true);
-    const error = await providerErrorOf(
-      createYooKassaProvider({}).createCheckout({ order: order(), returnUrl: 'https://x.test', idempotencyKey: 'k' })
-    );
-    expect(error.code).toBe('not_configured');
+    const unconfigured = createYooKassaProvider({});
+    for (const call of [
+      unconfigured.createCheckout({ order: order(), returnUrl: 'https://x.test', idempotencyKey: 'k' }),
+      unconfigured.verifyWebhook({ rawBody: Buffer.from('{}'), headers: {}, ip: '127.0.0.1' }),
+      unconfigured.refund({ providerReference: 'x', amount: 1, currency: 'RUB', idempotencyKey: 'k' }),
+    ]) {
+      const refusal = await refusalOf(call);
+      expect({ status: refusal.status, reason: refusal.reason }).toEqual({ status: 503, reason: 'payments_not_configured' });
+    }
   });
 
   it('writes minor units as YooKassa decimal strings and reads them back exactly', () => {

@@ -148,6 +148,7 @@ export const commerceRoutes: RouteDescription[] = [
           'currency_mismatch',
         ],
       },
+      { status: 503, reasons: ['payments_not_configured', 'payment_provider_error'] },
     ],
   },
   {

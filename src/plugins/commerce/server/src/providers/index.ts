@@ -2,6 +2,8 @@ import type { AddressInfo } from 'net';
 import type { Core } from '@strapi/strapi';
 import { Refusal } from '../../../../../errors/refusal';
 import { createSandboxProvider } from './sandbox';
+import { createStripeProvider } from './stripe';
+import { createYooKassaProvider } from './yookassa';
 import type { PaymentProvider, ProviderName } from './types';
 
 /**
@@ -39,9 +41,10 @@ export function unconfiguredProvider(name: ProviderName): PaymentProvider {
 /** Every provider Lyceum offers in this environment, by name. */
 export function providerRegistry(settings: ProviderSettings): Map<ProviderName, PaymentProvider> {
   const providers = new Map<ProviderName, PaymentProvider>();
-  // Stripe and YooKassa: their modules (STRIPE_*, YOOKASSA_*) register here.
-  providers.set('stripe', unconfiguredProvider('stripe'));
-  providers.set('yookassa', unconfiguredProvider('yookassa'));
+  // Each reads its keys (STRIPE_*, YOOKASSA_*) at every call, so an unset key answers 503 without a restart of the
+  // registry; the environment object is kept, not copied.
+  providers.set('stripe', createStripeProvider(settings.env));
+  providers.set('yookassa', createYooKassaProvider(settings.env));
   if (isSandboxAllowed(settings.env))
     providers.set(
       'sandbox',

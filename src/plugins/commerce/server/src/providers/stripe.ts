@@ -30,7 +30,7 @@ export interface StripeSettings {
   timeoutMs: number;
 }
 
-export function stripeSettings(env: NodeJS.ProcessEnv = process.env): StripeSettings {
+export function stripeSettings(env: Record<string, string | undefined> = process.env): StripeSettings {
   const timeoutMs = Number(env.STRIPE_TIMEOUT_MS);
   return {
     secretKey: env.STRIPE_SECRET_KEY?.trim() ?? '',
@@ -176,15 +176,14 @@ function sessionEvent(event: Stripe.Event, payload: string): PaymentEvent {
   };
 }
 
-export function createStripeProvider(env: NodeJS.ProcessEnv = process.env): PaymentProvider {
+export function createStripeProvider(env: Record<string, string | undefined> = process.env): PaymentProvider {
   const configured = () => {
     const settings = stripeSettings(env);
     if (!settings.secretKey || !settings.webhookSecret) {
-      throw new PaymentProviderError(
-        'stripe',
-        'STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET must be set',
-        'not_configured'
-      );
+      // As the registry's unconfigured providers answer (contract: 503 `payments_not_configured`).
+      throw new Refusal(`Payments through stripe are not configured (STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are not set)`, 'payments_not_configured', {
+        status: 503,
+      });
     }
     return settings;
   };

@@ -1,5 +1,6 @@
 import { BlockList, isIP } from 'net';
 import { Refusal } from '../../../../../errors/refusal';
+import { toMajor, toMinor } from '../rules/money';
 import { PaymentProviderError } from './provider-error';
 import type { Checkout, CheckoutRequest, PaymentEvent, PaymentProvider, RefundRequest, WebhookCall } from './types';
 
@@ -43,7 +44,7 @@ export const YOOKASSA_NOTIFICATION_ADDRESSES: readonly string[] = [
   '2a02:5180::/32',
 ];
 
-export function yookassaSettings(env: NodeJS.ProcessEnv = process.env): YooKassaSettings {
+export function yookassaSettings(env: Record<string, string | undefined> = process.env): YooKassaSettings {
   const timeoutMs = Number(env.YOOKASSA_TIMEOUT_MS);
   return {
     shopId: env.YOOKASSA_SHOP_ID?.trim() ?? '',
@@ -110,36 +111,17 @@ function trusts(ip: string, extra: string[]): boolean {
 // ---------------------------------------------------------------------------------------------------------------
 // Amounts: YooKassa speaks decimal strings in major units ("1490.00"), Lyceum integers in minor units.
 
-/** How many minor-unit digits a currency has (ISO 4217, as Node's Intl knows it): RUB 2, JPY 0. */
-function minorDigits(currency: string): number {
-  try {
-    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  } catch {
-    throw new PaymentProviderError('yookassa', `unknown currency ${currency}`, 'invalid_currency');
-  }
-}
-
-/** 149000 RUB → "1490.00", exactly (no floating point). */
+/** 149000 RUB → "1490.00", exactly, with the currency's digits as orders count them (rules/money.ts). */
 export function toAmountValue(minor: number, currency: string): string {
   if (!Number.isSafeInteger(minor) || minor < 0) {
     throw new PaymentProviderError('yookassa', `not an amount in minor units: ${minor}`, 'invalid_amount');
   }
-  const digits = minorDigits(currency);
-  if (digits === 0) return String(minor);
-  const text = String(minor).padStart(digits + 1, '0');
-  return `${text.slice(0, -digits)}.${text.slice(-digits)}`;
+  return toMajor(minor, currency.toUpperCase());
 }
 
-/** "1490.00" RUB → 149000; null for anything that is not a plain non-negative decimal in the currency's digits. */
+/** "1490.00" RUB → 149000; null for anything that is not a decimal string in the currency's digits. */
 export function fromAmountValue(value: unknown, currency: string): number | null {
-  if (typeof value !== 'string') return null;
-  const match = /^(\d+)(?:\.(\d+))?$/.exec(value);
-  if (!match) return null;
-  const digits = minorDigits(currency);
-  const fraction = match[2] ?? '';
-  if (fraction.length > digits && /[1-9]/.test(fraction.slice(digits))) return null;
-  const minor = Number(match[1] + fraction.slice(0, digits).padEnd(digits, '0'));
-  return Number.isSafeInteger(minor) ? minor : null;
+  return typeof value === 'string' ? toMinor(value, currency.toUpperCase()) : null;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -266,15 +248,14 @@ function notificationOf(rawBody: Buffer): { event: string; objectId: string } {
   return { event, objectId };
 }
 
-export function createYooKassaProvider(env: NodeJS.ProcessEnv = process.env): PaymentProvider {
+export function createYooKassaProvider(env: Record<string, string | undefined> = process.env): PaymentProvider {
   const configured = () => {
     const settings = yookassaSettings(env);
     if (!settings.shopId || !settings.secretKey) {
-      throw new PaymentProviderError(
-        'yookassa',
-        'YOOKASSA_SHOP_ID and YOOKASSA_SECRET_KEY must be set',
-        'not_configured'
-      );
+      // As the registry's unconfigured providers answer (contract: 503 `payments_not_configured`).
+      throw new Refusal(`Payments through yookassa are not configured (YOOKASSA_SHOP_ID and YOOKASSA_SECRET_KEY are not set)`, 'payments_not_configured', {
+        status: 503,
+      });
     }
     return settings;
   };

@@ -5,6 +5,7 @@ import { tableOf } from '../../../../../database/tables';
 import { createId } from '@paralleldrive/cuid2';
 import type { EnqueuedJob } from '../../../../../jobs';
 import { providerNamed } from '../providers';
+import { PaymentProviderError } from '../providers/provider-error';
 import type { PaymentEvent, WebhookCall } from '../providers/types';
 import { toMajor } from '../rules/money';
 import type ordersService from './orders';
@@ -41,6 +42,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     } catch (error) {
       this.logRejected(providerName, call, (error as Error).message);
       if (error instanceof Refusal) throw error;
+      // The provider's API could not be asked (YooKassa's re-read): not the caller's fault, and the provider sends
+      // the event again after a 5xx.
+      if (error instanceof PaymentProviderError)
+        throw new Refusal(`${providerName} could not confirm this event; send it again later`, 'payment_provider_error', {
+          status: 503,
+        });
       throw rejected('The webhook could not be verified', 'invalid_payload');
     }
 
