@@ -140,7 +140,12 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       .reduce((sum, refund) => sum + refund.amount, 0);
     const amount = form.amount === undefined ? session.amount_total - refunded : Number(form.amount);
     if (!Number.isInteger(amount) || amount <= 0 || amount > session.amount_total - refunded) {
-      return stripeError(400, 'invalid_request_error', 'Refund amount is greater than unrefunded amount', 'amount_too_large');
+      return stripeError(
+        400,
+        'invalid_request_error',
+        'Refund amount is greater than unrefunded amount',
+        'amount_too_large'
+      );
     }
     const metadata: Record<string, string> = {};
     for (const [key, value] of Object.entries(form)) {

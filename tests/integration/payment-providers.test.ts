@@ -64,7 +64,13 @@ async function pendingOrder(provider: 'stripe' | 'yookassa', price: number | str
   expect(response.status).toBe(201);
   const order = response.body.data as { documentId: string; number: string; total: string };
   const row = await orderRow(order.documentId);
-  return { course, buyer, order, checkoutUrl: response.body.meta.checkoutUrl as string, reference: row.providerReference as string };
+  return {
+    course,
+    buyer,
+    order,
+    checkoutUrl: response.body.meta.checkoutUrl as string,
+    reference: row.providerReference as string,
+  };
 }
 
 /** Nothing happened to the order: still pending, no event kept, nobody enrolled, the seat still held. */
@@ -132,7 +138,10 @@ describe('Stripe', () => {
       sendWebhook(
         stripe.webhook('checkout.session.completed', made.reference, { timestamp: Math.floor(Date.now() / 1000) - 600 })
       ),
-      app.request.post('/api/payments/webhooks/stripe').set('Content-Type', 'application/json').send(webhook.rawBody.toString()),
+      app.request
+        .post('/api/payments/webhooks/stripe')
+        .set('Content-Type', 'application/json')
+        .send(webhook.rawBody.toString()),
     ];
     for (const response of await Promise.all(forged)) {
       expect([response.status, reasonOf(response)]).toEqual([400, 'invalid_signature']);
@@ -148,7 +157,9 @@ describe('Stripe', () => {
     const cheaper = stripe.webhook('checkout.session.completed', made.reference, { session: { amount_total: 100 } });
     const response = await sendWebhook(cheaper);
     expect([response.status, reasonOf(response)]).toEqual([400, 'amount_mismatch']);
-    const otherCurrency = stripe.webhook('checkout.session.completed', made.reference, { session: { currency: 'eur' } });
+    const otherCurrency = stripe.webhook('checkout.session.completed', made.reference, {
+      session: { currency: 'eur' },
+    });
     expect(reasonOf(await sendWebhook(otherCurrency))).toBe('currency_mismatch');
     await expectUnchanged(made);
   });
@@ -203,10 +214,12 @@ describe('Stripe', () => {
 
     const rest = await refund(made.order.documentId, { reason: 'The rest' });
     expect(rest.body.data).toMatchObject({ status: 'refunded', refunded: '40.00' });
-    expect(stripe.refunds.filter((row) => row.payment_intent === session.payment_intent).map((row) => row.amount)).toEqual([
-      1550, 2450,
-    ]);
-    expect(await enrollmentOf(app.strapi, made.buyer.id, made.course.documentId)).toMatchObject({ status: 'cancelled' });
+    expect(
+      stripe.refunds.filter((row) => row.payment_intent === session.payment_intent).map((row) => row.amount)
+    ).toEqual([1550, 2450]);
+    expect(await enrollmentOf(app.strapi, made.buyer.id, made.course.documentId)).toMatchObject({
+      status: 'cancelled',
+    });
   });
 });
 
@@ -271,7 +284,7 @@ describe('YooKassa', () => {
     const reads = () => yookassa.requests.filter((request) => request.method === 'GET').length;
     const before = reads();
     await withEnv({ YOOKASSA_TRUSTED_ADDRESSES: undefined }, async () => {
-      for (const headers of [{}, { 'X-Forwarded-For': '185.71.76.5' }]) {
+      for (const headers of [{}, { 'X-Forwarded-For': '185.71.76.5' }] as Array<Record<string, string>>) {
         const response = await notify(yookassa.notification('payment.succeeded', made.reference), headers);
         expect([response.status, reasonOf(response)]).toEqual([400, 'untrusted_source']);
       }
@@ -313,7 +326,9 @@ describe('YooKassa', () => {
     await withEnv({ YOOKASSA_SHOP_ID: undefined }, async () => {
       const order = await placeOrder(app, buyer, { courses: [course.documentId], provider: 'yookassa' });
       expect([order.status, reasonOf(order)]).toEqual([503, 'payments_not_configured']);
-      const notice = await notify(Buffer.from('{"type":"notification","event":"payment.succeeded","object":{"id":"x"}}'));
+      const notice = await notify(
+        Buffer.from('{"type":"notification","event":"payment.succeeded","object":{"id":"x"}}')
+      );
       expect([notice.status, reasonOf(notice)]).toEqual([503, 'payments_not_configured']);
     });
   });
@@ -334,6 +349,8 @@ describe('YooKassa', () => {
       .query('plugin::commerce.order-refund')
       .findMany({ where: { orderDocumentId: made.order.documentId } });
     expect(row).toMatchObject({ status: 'done', refundReference: atYooKassa[0].id });
-    expect(await enrollmentOf(app.strapi, made.buyer.id, made.course.documentId)).toMatchObject({ status: 'cancelled' });
+    expect(await enrollmentOf(app.strapi, made.buyer.id, made.course.documentId)).toMatchObject({
+      status: 'cancelled',
+    });
   });
 });

@@ -80,7 +80,10 @@ describe('Stripe provider', () => {
       unconfigured.refund({ providerReference: 'x', amount: 1, currency: 'RUB', idempotencyKey: 'k' }),
     ]) {
       const refusal = await refusalOf(call);
-      expect({ status: refusal.status, reason: refusal.reason }).toEqual({ status: 503, reason: 'payments_not_configured' });
+      expect({ status: refusal.status, reason: refusal.reason }).toEqual({
+        status: 503,
+        reason: 'payments_not_configured',
+      });
     }
   });
 
@@ -263,7 +266,12 @@ describe('Stripe provider', () => {
       expect(posted[0].headers['idempotency-key']).toBe('refund-1');
       expect(posted[0].form).toMatchObject({ payment_intent: session.payment_intent, amount: '50000' });
 
-      const again = await stripe.refund({ providerReference, amount: 50000, currency: 'EUR', idempotencyKey: 'refund-1' });
+      const again = await stripe.refund({
+        providerReference,
+        amount: 50000,
+        currency: 'EUR',
+        idempotencyKey: 'refund-1',
+      });
       expect(again.refundReference).toBe(first.refundReference);
       expect(fake.refunds.filter((refund) => refund.payment_intent === session.payment_intent)).toHaveLength(1);
 
@@ -320,7 +328,10 @@ describe('YooKassa provider', () => {
       unconfigured.refund({ providerReference: 'x', amount: 1, currency: 'RUB', idempotencyKey: 'k' }),
     ]) {
       const refusal = await refusalOf(call);
-      expect({ status: refusal.status, reason: refusal.reason }).toEqual({ status: 503, reason: 'payments_not_configured' });
+      expect({ status: refusal.status, reason: refusal.reason }).toEqual({
+        status: 503,
+        reason: 'payments_not_configured',
+      });
     }
   });
 
@@ -383,11 +394,17 @@ describe('YooKassa provider', () => {
 
     const { stopped } = await closedAddress();
     const unreachable = createYooKassaProvider({ ...fake.env, YOOKASSA_API_BASE: stopped });
-    expect((await providerErrorOf(unreachable.createCheckout({
-      order: order(),
-      returnUrl: 'https://x.test',
-      idempotencyKey: 'k-down',
-    }))).code).toBe('unreachable');
+    expect(
+      (
+        await providerErrorOf(
+          unreachable.createCheckout({
+            order: order(),
+            returnUrl: 'https://x.test',
+            idempotencyKey: 'k-down',
+          })
+        )
+      ).code
+    ).toBe('unreachable');
   });
 
   describe('notifications', () => {
@@ -411,13 +428,21 @@ describe('YooKassa provider', () => {
       fake.setStatus(providerReference, 'succeeded');
       const { YOOKASSA_TRUSTED_ADDRESSES: _omitted, ...published } = fake.env;
       const provider = createYooKassaProvider(published);
-      for (const ip of ['185.71.76.5', '185.71.77.31', '77.75.153.100', '77.75.156.11', '77.75.156.35', '::ffff:77.75.154.200', '2a02:5180::1']) {
+      for (const ip of [
+        '185.71.76.5',
+        '185.71.77.31',
+        '77.75.153.100',
+        '77.75.156.11',
+        '77.75.156.35',
+        '::ffff:77.75.154.200',
+        '2a02:5180::1',
+      ]) {
         const event = await notify(fake.notification('payment.succeeded', providerReference), ip, provider);
         expect({ ip, kind: event.kind }).toEqual({ ip, kind: 'payment.succeeded' });
       }
-      await expect(notify(fake.notification('payment.succeeded', providerReference), '127.0.0.1', provider)).rejects.toThrow(
-        Refusal
-      );
+      await expect(
+        notify(fake.notification('payment.succeeded', providerReference), '127.0.0.1', provider)
+      ).rejects.toThrow(Refusal);
     });
 
     it('re-reads the payment: a "succeeded" notification for a payment the API says is pending pays nothing', async () => {
@@ -475,7 +500,10 @@ describe('YooKassa provider', () => {
       const cases: Array<[string, Buffer]> = [
         ['not JSON', Buffer.from('{"type":"notification",')],
         ['no object id', Buffer.from(JSON.stringify({ type: 'notification', event: 'payment.succeeded', object: {} }))],
-        ['not a notification', Buffer.from(JSON.stringify({ type: 'other', event: 'payment.succeeded', object: { id: 'x' } }))],
+        [
+          'not a notification',
+          Buffer.from(JSON.stringify({ type: 'other', event: 'payment.succeeded', object: { id: 'x' } })),
+        ],
         ['unknown payment', fake.notification('payment.succeeded', '2f1c0d5e-000f-5000-9000-1b2c3d4e5f60')],
       ];
       for (const [what, rawBody] of cases) {
@@ -490,7 +518,9 @@ describe('YooKassa provider', () => {
 
     it('keeps a refund notification as `other` without acting on it', async () => {
       const event = await notify(
-        Buffer.from(JSON.stringify({ type: 'notification', event: 'refund.succeeded', object: { id: 'rf-1', payment_id: 'p' } }))
+        Buffer.from(
+          JSON.stringify({ type: 'notification', event: 'refund.succeeded', object: { id: 'rf-1', payment_id: 'p' } })
+        )
       );
       expect(event).toMatchObject({ kind: 'other', eventId: 'refund.succeeded:rf-1', orderDocumentId: null });
     });
@@ -507,14 +537,24 @@ describe('YooKassa provider', () => {
     const { providerReference } = await checkout('order-refund');
     fake.setStatus(providerReference, 'succeeded');
     const before = fake.requests.length;
-    const result = await yookassa.refund({ providerReference, amount: 49000, currency: 'RUB', idempotencyKey: 'refund-1' });
+    const result = await yookassa.refund({
+      providerReference,
+      amount: 49000,
+      currency: 'RUB',
+      idempotencyKey: 'refund-1',
+    });
     const [request] = fake.requests.slice(before);
     expect(request.path).toBe('/v3/refunds');
     expect(request.headers['idempotence-key']).toBe('refund-1');
     expect(request.body).toEqual({ payment_id: providerReference, amount: { value: '490.00', currency: 'RUB' } });
     expect(fake.refunds.map((refund) => refund.id)).toContain(result.refundReference);
 
-    const again = await yookassa.refund({ providerReference, amount: 49000, currency: 'RUB', idempotencyKey: 'refund-1' });
+    const again = await yookassa.refund({
+      providerReference,
+      amount: 49000,
+      currency: 'RUB',
+      idempotencyKey: 'refund-1',
+    });
     expect(again.refundReference).toBe(result.refundReference);
     expect(fake.refunds.filter((refund) => refund.payment_id === providerReference)).toHaveLength(1);
 

@@ -181,9 +181,13 @@ export function createStripeProvider(env: Record<string, string | undefined> = p
     const settings = stripeSettings(env);
     if (!settings.secretKey || !settings.webhookSecret) {
       // As the registry's unconfigured providers answer (contract: 503 `payments_not_configured`).
-      throw new Refusal(`Payments through stripe are not configured (STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are not set)`, 'payments_not_configured', {
-        status: 503,
-      });
+      throw new Refusal(
+        `Payments through stripe are not configured (STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are not set)`,
+        'payments_not_configured',
+        {
+          status: 503,
+        }
+      );
     }
     return settings;
   };

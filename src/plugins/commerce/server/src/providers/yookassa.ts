@@ -253,9 +253,13 @@ export function createYooKassaProvider(env: Record<string, string | undefined> =
     const settings = yookassaSettings(env);
     if (!settings.shopId || !settings.secretKey) {
       // As the registry's unconfigured providers answer (contract: 503 `payments_not_configured`).
-      throw new Refusal(`Payments through yookassa are not configured (YOOKASSA_SHOP_ID and YOOKASSA_SECRET_KEY are not set)`, 'payments_not_configured', {
-        status: 503,
-      });
+      throw new Refusal(
+        `Payments through yookassa are not configured (YOOKASSA_SHOP_ID and YOOKASSA_SECRET_KEY are not set)`,
+        'payments_not_configured',
+        {
+          status: 503,
+        }
+      );
     }
     return settings;
   };

@@ -45,9 +45,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       // The provider's API could not be asked (YooKassa's re-read): not the caller's fault, and the provider sends
       // the event again after a 5xx.
       if (error instanceof PaymentProviderError)
-        throw new Refusal(`${providerName} could not confirm this event; send it again later`, 'payment_provider_error', {
-          status: 503,
-        });
+        throw new Refusal(
+          `${providerName} could not confirm this event; send it again later`,
+          'payment_provider_error',
+          {
+            status: 503,
+          }
+        );
       throw rejected('The webhook could not be verified', 'invalid_payload');
     }
 
