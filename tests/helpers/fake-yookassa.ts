@@ -53,6 +53,8 @@ export interface FakeYooKassa {
   notification(event: string, paymentId: string, object?: Record<string, unknown>): Buffer;
   /** The next API request is answered with this status and YooKassa error code. */
   failNext(status: number, code: string, description?: string): void;
+  /** The next POST is answered 202 "still processing" (YooKassa's way of asking for the same request again). */
+  processNext(): void;
   stop(): Promise<void>;
 }
 
@@ -68,6 +70,7 @@ export async function startFakeYooKassa(): Promise<FakeYooKassa> {
   const refunds: FakeYooKassaRefund[] = [];
   const idempotentAnswers = new Map<string, { status: number; body: unknown }>();
   let failure: { status: number; code: string; description: string } | null = null;
+  let processing = false;
 
   function createPayment(body: any): { status: number; body: unknown } {
     const value = body?.amount?.value;
@@ -163,6 +166,9 @@ export async function startFakeYooKassa(): Promise<FakeYooKassa> {
       } else if (failure) {
         result = yookassaError(failure.status, failure.code, failure.description);
         failure = null;
+      } else if (processing && method === 'POST') {
+        result = { status: 202, body: { type: 'processing', description: 'Request accepted', retry_after: 20 } };
+        processing = false;
       } else if (method === 'POST' && !replayKey) {
         result = yookassaError(400, 'invalid_request', 'Idempotence key header is missing', 'Idempotence-Key');
       } else if (!isJson) {
@@ -211,6 +217,9 @@ export async function startFakeYooKassa(): Promise<FakeYooKassa> {
     },
     failNext(status, code, description = 'Failure asked by the test') {
       failure = { status, code, description };
+    },
+    processNext() {
+      processing = true;
     },
     stop: () =>
       new Promise<void>((resolve) => {

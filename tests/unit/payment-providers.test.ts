@@ -382,6 +382,18 @@ describe('YooKassa provider', () => {
     expect((await checkout('order-other-key')).providerReference).not.toBe(first.providerReference);
   });
 
+  it('asks again, with the same Idempotence-Key, when YooKassa answers 202 "still processing"', async () => {
+    fake.processNext();
+    const before = fake.requests.length;
+    const result = await checkout('order-processing');
+    const posts = fake.requests.slice(before);
+    expect(posts.map((request) => request.headers['idempotence-key'])).toEqual([
+      'order-processing',
+      'order-processing',
+    ]);
+    expect(fake.payments.has(result.providerReference)).toBe(true);
+  });
+
   it("turns YooKassa's refusals and silence into a PaymentProviderError", async () => {
     const wrongKey = createYooKassaProvider({ ...fake.env, YOOKASSA_SECRET_KEY: 'test_wrong' });
     const unauthorized = await providerErrorOf(
