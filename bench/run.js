@@ -65,6 +65,10 @@ const serverEnv = {
   TRANSFER_TOKEN_SALT: secret(),
   JWT_SECRET: secret(),
   ENCRYPTION_KEY: secret(),
+  // The purchase scenarios pay through the sandbox, which production lacks: this bench-only switch allows it
+  // (README "Commerce": never in a deployment), and the bench signs its webhooks with this key.
+  PAYMENTS_SANDBOX_SECRET: secret(),
+  LYCEUM_BENCH_SANDBOX_PAYMENTS: 'true',
   DATABASE_CLIENT: 'postgres',
   DATABASE_HOST: database.host,
   DATABASE_PORT: String(database.port),
@@ -365,6 +369,10 @@ function percentile(latencies, value) {
   return Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((value / 100) * sorted.length) - 1)] * 10) / 10;
 }
 
+async function countEnrollments() {
+  return withDatabase(async (client) => (await client.query('SELECT count(*)::int AS n FROM enrollments')).rows[0].n);
+}
+
 async function countDuplicateEnrollments() {
   return withDatabase(async (client) => {
     const { rows } = await client.query(
@@ -433,9 +441,18 @@ async function runPass(label, extraEnv, plan, list, instances = 1) {
     const sessions = await signInAll(plan);
     for (const scenario of list(sessions)) {
       if (!wants(scenario.name)) continue;
+      const enrollmentsBefore = await countEnrollments();
       const measured = await measure(scenario, server.pid);
-      if (scenario.name === 'enroll') measured.duplicateEnrollments = await countDuplicateEnrollments();
+      if (scenario.name === 'enroll' || scenario.name === 'purchase')
+        measured.duplicateEnrollments = await countDuplicateEnrollments();
       measured.jobsTrailMs = await waitForJobs();
+      if (scenario.requestsPerUnit) {
+        measured.unitsPerSecond = Math.round(measured.requestsPerSecond / scenario.requestsPerUnit);
+        measured.completed = (await countEnrollments()) - enrollmentsBefore;
+      }
+      // A replayed event must enroll nobody.
+      if (scenario.name === 'webhook-replay')
+        measured.extraEnrollments = (await countEnrollments()) - enrollmentsBefore;
       record(measured);
     }
     if (plan.exam && wants('exam-start')) {
@@ -487,6 +504,8 @@ function markdown(report) {
     for (const row of pass.scenarios) {
       const notes = [
         row.duplicateEnrollments !== undefined ? `duplicates: ${row.duplicateEnrollments}` : '',
+        row.unitsPerSecond !== undefined ? `${row.unitsPerSecond} completed/s, ${row.completed} enrolled` : '',
+        row.extraEnrollments !== undefined ? `extra enrollments: ${row.extraEnrollments}` : '',
         row.jobsTrailMs >= 1000 ? `jobs done ${(row.jobsTrailMs / 1000).toFixed(1)} s after` : '',
       ].filter(Boolean);
       const extra = notes.length ? ` (${notes.join('; ')})` : '';
@@ -548,6 +567,7 @@ async function main() {
       if (seed.status !== 0) throw new Error('seeding failed');
     }
     const plan = JSON.parse(fs.readFileSync(planFile, 'utf8'));
+    plan.sandboxSecret = serverEnv.PAYMENTS_SANDBOX_SECRET;
 
     const passes = [];
     if (options.compare) {
@@ -614,7 +634,7 @@ async function main() {
     };
     const unexpected = passes
       .flatMap((pass) => pass.scenarios)
-      .filter((row) => row.unexpected || row.errors || row.duplicateEnrollments);
+      .filter((row) => row.unexpected || row.errors || row.duplicateEnrollments || row.extraEnrollments);
     failed = unexpected.length > 0;
     const suffix = options.compare
       ? '-compare'

@@ -1,4 +1,5 @@
 'use strict';
+const crypto = require('crypto');
 // What `npm run bench` measures. Each scenario is an autocannon run against the production build: a path
 // (or a sequence of requests) rotated over many distinct users, and the statuses it is expected to return.
 
@@ -52,6 +53,31 @@ function scenarios(plan, sessions, pass) {
     )
   );
   const nextEnrollPair = rotate(enrollPairs);
+  // Purchase: every order a pair never bought before (each pass its own half of the shop), paid by the signed
+  // sandbox webhook; the events sent are replayed by webhook-replay.
+  const purchasePairs = interleave(
+    students.map((student) =>
+      (plan.shopCourses ?? [])
+        .filter((_, index) => index % 2 === pass)
+        .map((course) => ({ token: student.token, course }))
+    )
+  );
+  const nextPurchasePair = rotate(purchasePairs);
+  const paidEvents = [];
+  const nextPaidEvent = rotate(paidEvents);
+  const sandboxWebhook = (event) => {
+    const body = JSON.stringify(event);
+    const signature = crypto
+      .createHmac('sha256', plan.sandboxSecret ?? '')
+      .update(body)
+      .digest('hex');
+    return {
+      method: 'POST',
+      path: '/api/payments/webhooks/sandbox',
+      headers: { 'content-type': 'application/json', 'x-sandbox-signature': signature },
+      body,
+    };
+  };
   const holders = students.filter((student) => student.certificate);
   const nextHolder = rotate(holders);
   const quizTakers = students.filter((student) => student.quiz);
@@ -155,6 +181,58 @@ function scenarios(plan, sessions, pass) {
       expect: [201],
       // A fixed number of requests: more than the pairs would re-enroll someone (409 by design).
       amount: Math.min(enrollPairs.length, 4000),
+    },
+    {
+      name: 'purchase',
+      title: 'purchase: create order + sandbox webhook → enrolled (2 requests)',
+      requests: [
+        {
+          method: 'POST',
+          setupRequest: (request, context) => {
+            const { token, course } = nextPurchasePair();
+            context.order = null;
+            return {
+              ...request,
+              path: '/api/orders',
+              headers: json(token),
+              body: JSON.stringify({ courses: [course], provider: 'sandbox' }),
+            };
+          },
+          onResponse: (status, body, context) => {
+            context.order = status === 201 ? JSON.parse(body).data.documentId : null;
+          },
+        },
+        {
+          method: 'POST',
+          setupRequest: (request, context) => {
+            const event = {
+              id: `bench_${context.order ?? 'none'}`,
+              type: 'payment.succeeded',
+              order: context.order ?? 'none',
+            };
+            if (context.order) paidEvents.push(event);
+            return { ...request, ...sandboxWebhook(event) };
+          },
+        },
+      ],
+      expect: [200, 201],
+      // Each purchase is two requests; a pair bought twice would be 409 already_purchased.
+      amount: Math.min(purchasePairs.length, 2000) * 2,
+      requestsPerUnit: 2,
+    },
+    {
+      name: 'webhook-replay',
+      title: "webhook replay: the purchases' events sent again (run after purchase)",
+      requests: [
+        {
+          method: 'POST',
+          setupRequest: (request) => ({
+            ...request,
+            ...sandboxWebhook(nextPaidEvent() ?? { id: 'none', type: 'x', order: 'none' }),
+          }),
+        },
+      ],
+      expect: [200],
     },
     {
       name: 'complete-lesson',

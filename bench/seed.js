@@ -15,6 +15,8 @@ const ENROLLMENTS_PER_STUDENT = 5;
 const COMPLETED_LESSONS_PER_ENROLLMENT = 5;
 /** Students whose tokens drive the scenarios; distinct users, as real traffic would be. */
 const BENCH_STUDENTS = 200;
+/** Paid courses the purchase scenario buys (no capacity, so no seat is held: the hold is measured by the tests). */
+const SHOP_COURSES = 100;
 const QUIZ_QUESTIONS = 20;
 const GRADEBOOK_STUDENTS = 1000;
 const GRADEBOOK_ITEMS = 20;
@@ -178,6 +180,18 @@ async function main() {
     ratingCount: 0,
     studentsCount: 0,
   }));
+  // The shop: courses with a price, beyond the catalog's indexes (so no student is enrolled in them and the enroll
+  // scenario never picks them), bought by the purchase scenario.
+  for (let index = 0; index < SHOP_COURSES; index += 1) {
+    courses.push({
+      ...courses[index],
+      documentId: documentId(),
+      title: `Paid course ${String(index).padStart(4, '0')}`,
+      slug: `bench-paid-course-${index}`,
+      price: 19,
+    });
+  }
+  const shopCourses = courses.slice(scale.courses);
   await insert(COURSE, courses.flatMap(bothStates));
   const courseIds = await idsByDocument(COURSE);
   const courseRow = (course, state = 'published') => courseIds.get(`${course.documentId}:${state}`);
@@ -357,6 +371,7 @@ async function main() {
     courses.map((course, index) => ({
       courseDocumentId: course.documentId,
       taken: seats.get(index) ?? 0,
+      held: 0,
       documentId: documentId(),
       ...stamps,
       publishedAt: now,
@@ -892,6 +907,7 @@ async function main() {
       items: GRADEBOOK_ITEMS,
     },
     certificateCodes: certificates.slice(0, 1000).map((row) => row.code),
+    shopCourses: shopCourses.map((course) => course.documentId),
     benchStudents,
     exam: {
       courseDocumentId: examCourse.documentId,

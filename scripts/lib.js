@@ -31,10 +31,18 @@ function installDependencies() {
 
 const secret = () => crypto.randomBytes(24).toString('base64');
 
-/** Writes .env with fresh random secrets on first run; never overwrites an existing one. */
+/** Writes .env with fresh random secrets on first run; never overwrites an existing one (only adds a key it lacks). */
 function ensureEnvFile() {
   const envFile = path.join(root, '.env');
-  if (fs.existsSync(envFile)) return;
+  if (fs.existsSync(envFile)) {
+    // A .env made before the sandbox payment provider existed gets its key, so the demo can still buy a course.
+    const text = fs.readFileSync(envFile, 'utf8');
+    if (!/^PAYMENTS_SANDBOX_SECRET=/m.test(text)) {
+      fs.appendFileSync(envFile, `${text.endsWith('\n') ? '' : '\n'}PAYMENTS_SANDBOX_SECRET=${secret()}\n`);
+      log('added PAYMENTS_SANDBOX_SECRET to .env');
+    }
+    return;
+  }
   const lines = [
     '# Made by `npm start` on first run. Secrets are random; keep this file out of git.',
     'HOST=0.0.0.0',
@@ -45,6 +53,8 @@ function ensureEnvFile() {
     `TRANSFER_TOKEN_SALT=${secret()}`,
     `JWT_SECRET=${secret()}`,
     `ENCRYPTION_KEY=${secret()}`,
+    // The sandbox payment provider's webhook key (outside production only; README "Commerce").
+    `PAYMENTS_SANDBOX_SECRET=${secret()}`,
     'DATABASE_CLIENT=sqlite',
     'DATABASE_FILENAME=.tmp/data.db',
     'STRAPI_TELEMETRY_DISABLED=true',

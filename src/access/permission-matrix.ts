@@ -116,6 +116,21 @@ const MESSAGING = [
   'plugin::messaging.comments.hide',
 ];
 const NOTIFICATION_BROADCAST = ['plugin::messaging.notifications.broadcast'];
+// Commerce: every signed-in role buys for itself (the order's buyer is the caller; reading and cancelling check it).
+// Refunds, the sales figures and coupons (core REST) are admins'. Payment webhooks and the sandbox's checkout page
+// carry no token (routes with auth: false): providers prove themselves by signature or address.
+const BUYING = [
+  'plugin::commerce.orders.create',
+  'plugin::commerce.orders.mine',
+  'plugin::commerce.orders.findOne',
+  'plugin::commerce.orders.cancel',
+];
+const COMMERCE_ADMINISTRATION = [
+  'plugin::commerce.orders.refund',
+  'plugin::commerce.reports.sales',
+  ...read('api::coupon.coupon'),
+  ...write('api::coupon.coupon'),
+];
 // The job runner's dead letters: seen and retried by admins only.
 const JOB_ADMINISTRATION = ['api::jobs.jobs.list', 'api::jobs.jobs.retry'];
 
@@ -130,6 +145,7 @@ const student = [
   ...COMMUNITY_PUBLIC,
   ...COMMUNITY_SIGNED_IN,
   ...MESSAGING,
+  ...BUYING,
 ];
 const teacher = [...student, ...COURSE_AUTHORING, ...COURSE_STAFF, ...COMMUNITY_STAFF];
 
@@ -144,6 +160,7 @@ export const PERMISSION_MATRIX: Record<RoleType, string[]> = {
     ...FILE_LIBRARY,
     ...NOTIFICATION_BROADCAST,
     ...JOB_ADMINISTRATION,
+    ...COMMERCE_ADMINISTRATION,
   ],
 };
 

@@ -4,6 +4,7 @@ import type { Core } from '@strapi/strapi';
 import { assignmentRoutes } from './paths/assignments';
 import { blogRoutes } from './paths/blog';
 import { certificateRoutes } from './paths/certificates';
+import { commerceRoutes } from './paths/commerce';
 import { communityRoutes } from './paths/community';
 import { enrollmentRoutes } from './paths/enrollment';
 import { jobRoutes } from './paths/jobs';
@@ -25,6 +26,7 @@ export const LYCEUM_ROUTES: RouteDescription[] = [
   ...messagingRoutes,
   ...blogRoutes,
   ...jobRoutes,
+  ...commerceRoutes,
 ];
 
 export const DOCUMENT_VERSION = '1.0.0';
@@ -61,8 +63,10 @@ function operation(route: RouteDescription) {
     400: errorResponse('Malformed request: `error.details.errors` names the fields'),
     404: errorResponse('Unknown id'),
   };
-  if (route.audience !== 'public') responses[401] = errorResponse('No or expired token');
-  if (route.audience !== 'public')
+  // Payment providers send no token: they prove themselves by signature or address.
+  const isUntokened = route.audience === 'public' || route.audience === 'payment provider';
+  if (!isUntokened) responses[401] = errorResponse('No or expired token');
+  if (!isUntokened)
     responses[403] = errorResponse('Not allowed for this role, not the owner, or refused by a rule (`details.reason`)');
   for (const refusal of route.refusals ?? []) {
     const reasons = refusal.reasons.length
@@ -77,7 +81,7 @@ function operation(route: RouteDescription) {
     operationId: `${route.method.toLowerCase()}${openApiPath(route.path)
       .replace(/[{}]/g, '')
       .replace(/(^|[/-])(\w)/g, (_, __, letter: string) => letter.toUpperCase())}`,
-    ...(route.audience === 'public' ? { security: [] } : {}),
+    ...(isUntokened ? { security: [] } : {}),
     parameters,
     // A route may take JSON and multipart alike (a submission's text, with or without files).
     ...(route.requestBody || route.multipart

@@ -1,6 +1,6 @@
 import type { Schema } from './schema';
 
-export type Audience = 'public' | 'signed in' | 'student' | 'owner or admin' | 'admin';
+export type Audience = 'public' | 'signed in' | 'student' | 'owner or admin' | 'admin' | 'payment provider';
 
 /** What the OpenAPI document says about one of Lyceum's own routes. */
 export interface RouteDescription {
@@ -20,6 +20,6 @@ export interface RouteDescription {
   contentType?: string;
   /** Other representations of the same success answer (the gradebook's `?format=csv`), described as text. */
   alternativeContentTypes?: string[];
-  /** Refusals this route gives besides 400/401/404, with their `details.reason` words. */
-  refusals?: Array<{ status: 403 | 409 | 413 | 429; reasons: string[] }>;
+  /** Refusals this route gives besides 401/404 (and a 400 naming fields), with their `details.reason` words. */
+  refusals?: Array<{ status: 400 | 403 | 409 | 413 | 429 | 503; reasons: string[] }>;
 }

@@ -13,7 +13,7 @@ import {
 } from './field-rules';
 
 /** Lyceum's own plugins whose types are written through the document service too (the admin panel, scripts). */
-const LOCAL_PLUGINS = ['enrollment', 'progress', 'grading', 'certificates', 'community', 'messaging'];
+const LOCAL_PLUGINS = ['enrollment', 'progress', 'grading', 'certificates', 'community', 'messaging', 'commerce'];
 const TO_ONE = new Set(['oneToOne', 'manyToOne', 'morphToOne', 'oneWay']);
 
 const isLyceumType = (uid: string) =>

@@ -4,6 +4,7 @@ import { demoArticles, demoCategories, demoCourses } from './content';
 import { enrollmentKey } from '../plugins/enrollment/server/src/facade';
 
 const USER = 'plugin::users-permissions.user';
+export const DEMO_COUPON = 'WELCOME10';
 
 /** Demo data is for trying Lyceum out: never in production, and off when LYCEUM_DEMO_DATA=false. */
 export const isDemoDataWanted = (env: Record<string, string | undefined>): boolean =>
@@ -19,6 +20,7 @@ export async function seedDemoDataOnce(strapi: Core.Strapi): Promise<boolean> {
     const categories = await seedCategories(strapi);
     await seedCourses(strapi, users, categories);
     await seedArticles(strapi);
+    await seedCoupons(strapi);
   });
   await flag.set({ value: { loadedAt: new Date().toISOString() } });
   return true;
@@ -58,6 +60,11 @@ async function seedAdminPanelUsers(strapi: Core.Strapi): Promise<void> {
     const { role: _roleName, ...profile } = account;
     await users.create({ ...profile, password: DEMO_PASSWORD, registered: true, isActive: true, roles: [role.id] });
   }
+}
+
+/** A coupon to try the checkout with: the demo student buys "SQL for Builders" through the sandbox with it. */
+async function seedCoupons(strapi: Core.Strapi): Promise<void> {
+  await strapi.db.query('api::coupon.coupon').create({ data: { code: DEMO_COUPON, percentOff: 10, redemptions: 0 } });
 }
 
 async function seedCategories(strapi: Core.Strapi): Promise<Record<string, string>> {

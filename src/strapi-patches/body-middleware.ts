@@ -38,13 +38,53 @@ const clientErrorCodeOf = (error: unknown): number | undefined => {
 
 const filesOf = (ctx: any): UploadedFile | UploadedFile[] | undefined => ctx?.request?.files?.files;
 
+/**
+ * Payment webhooks are verified against the exact bytes the provider signed (Stripe's `constructEvent`, the
+ * sandbox's HMAC): for these paths only, the body is read as it came, into `ctx.request.rawBody` (a Buffer), and
+ * not parsed; the webhook controller parses it after the check. Read here rather than through koa-body's
+ * `includeUnparsed`, which keeps a decoded string (not the bytes) and has been reported missing on Strapi 5.
+ */
+const RAW_BODY_PATH = /^\/payments\/webhooks\/[^/]+\/?$/;
+
+async function readRawBody(ctx: any, limitBytes: number): Promise<Buffer> {
+  const declared = Number(ctx.get('content-length') || 0);
+  if (declared > limitBytes) ctx.throw(413, 'The body is too large');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limitBytes) ctx.throw(413, 'The body is too large');
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** koa-body's limits are strings like `1mb`; the raw webhook body honours the JSON one. */
+function bytesOf(limit: unknown, fallback: number): number {
+  const match = typeof limit === 'string' ? /^(\d+)\s*(b|kb|mb)?$/i.exec(limit.trim()) : null;
+  if (!match) return typeof limit === 'number' ? limit : fallback;
+  const unit = (match[2] ?? 'b').toLowerCase();
+  return Number(match[1]) * (unit === 'mb' ? 1024 * 1024 : unit === 'kb' ? 1024 : 1);
+}
+
 export default (config: object, { strapi }: { strapi: Core.Strapi }) => {
   const options = { multipart: true, patchKoa: true, ...config };
   const builtOnce = koaBody(options);
   const parse: typeof builtOnce = isPatchOn('body-middleware') ? builtOnce : (ctx, next) => koaBody(options)(ctx, next);
   const graphqlEndpoint: string | undefined = strapi.plugin('graphql')?.config('endpoint');
+  const restPrefix = strapi.config.get<string>('api.rest.prefix', '/api');
+  const rawBodyLimit = bytesOf((config as { jsonLimit?: unknown }).jsonLimit, 1024 * 1024);
   return async (ctx: any, next: () => Promise<unknown>) => {
     if (graphqlEndpoint && ctx.url === graphqlEndpoint) return next();
+    if (
+      ctx.method === 'POST' &&
+      ctx.path.startsWith(restPrefix) &&
+      RAW_BODY_PATH.test(ctx.path.slice(restPrefix.length))
+    ) {
+      ctx.request.rawBody = await readRawBody(ctx, rawBodyLimit);
+      ctx.request.body = {};
+      return next();
+    }
     try {
       await parse(ctx, async () => undefined);
       // koa-body leaves no body at all on a POST/PUT without a Content-Type (it gives {} to the methods it does not

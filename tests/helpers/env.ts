@@ -14,6 +14,8 @@ const defaults: Record<string, string> = {
   // Factories log many users in from one address; the limit itself is tested with its own setting.
   RATE_LIMIT_AUTH_PER_IDENTIFIER: '1000',
   DATABASE_CLIENT: 'sqlite',
+  // The sandbox payment provider signs its webhooks with this (tests/helpers/commerce.ts signs them the same way).
+  PAYMENTS_SANDBOX_SECRET: 'test-sandbox-secret',
 };
 for (const [name, value] of Object.entries(defaults)) process.env[name] ??= value;
 if (process.env.DATABASE_CLIENT === 'postgres') {

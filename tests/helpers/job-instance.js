@@ -4,7 +4,9 @@
  * Strapi (dist/) on the database the test's own instance made (the DATABASE_* variables it passes), listens on a
  * free port and prints `listening <port>`. With TEST_HANG_CERTIFICATE=before|after its certificate issue stops for
  * good before or after the certificate's insert and prints `hung before|after`, so the test can SIGKILL the process
- * right there. With TEST_INSTANCE_LISTEN=false it serves no HTTP (a worker: it only runs jobs) and prints `ready`.
+ * right there. TEST_HANG_FULFILMENT=before|after does the same to a paid order's fulfilment (before enrolling, or
+ * after the enrollment and before the order is marked fulfilled), printing `hung fulfilment before|after`. With
+ * TEST_INSTANCE_LISTEN=false it serves no HTTP (a worker: it only runs jobs) and prints `ready`.
  * SIGTERM stops it cleanly. tests/helpers/fleet.ts starts these.
  *
  * For the shutdown test (tests/integration/process-roles.test.ts), test-only hooks that production code never has:
@@ -40,6 +42,24 @@ async function main() {
       process.stdout.write(`hung ${hang}\n`);
       return new Promise(() => undefined);
     };
+  }
+  const hangFulfilment = process.env.TEST_HANG_FULFILMENT;
+  if (hangFulfilment) {
+    // `before`: a paid order's fulfilment stops before enrolling anyone; `after`: once the enrollment is written,
+    // before the order is marked fulfilled (its receipt and notice not yet recorded).
+    const hangForGood = () => {
+      process.stdout.write(`hung fulfilment ${hangFulfilment}\n`);
+      return new Promise(() => undefined);
+    };
+    if (hangFulfilment === 'before') strapi.plugin('commerce').service('fulfilment').fulfil = hangForGood;
+    else {
+      const enrollments = strapi.plugin('enrollment').service('enrollments');
+      const enrollBuyer = enrollments.enrollBuyer.bind(enrollments);
+      enrollments.enrollBuyer = async (params) => {
+        await enrollBuyer(params);
+        return hangForGood();
+      };
+    }
   }
   if (process.env.TEST_SLOW_REQUESTS === 'true') {
     const { isShuttingDown } = fromDist('operations/lifecycle.js');

@@ -91,6 +91,28 @@ test('the demo teacher owns the demo courses and the demo student is enrolled in
   expect((await app.request.get(`/api/lessons/${second.documentId}`).set(student)).status).toBe(200);
 });
 
+test('the demo student buys the paid course through the sandbox, with the demo coupon', async () => {
+  const student = await login('student@example.com');
+  const [course] = (await app.request.get('/api/courses?filters[title][$eq]=SQL for Builders')).body.data;
+  expect(Number(course.price)).toBeGreaterThan(0);
+  const refused = await app.request.post(`/api/courses/${course.documentId}/enrollments`).set(student);
+  expect(refused.body.error.details.reason).toBe('payment_required');
+  const order = await app.request
+    .post('/api/orders')
+    .set(student)
+    .send({ courses: [course.documentId], provider: 'sandbox', coupon: 'welcome10' });
+  expect(order.status).toBe(201);
+  expect(order.body.data).toMatchObject({ status: 'pending', total: '44.10', coupon: 'WELCOME10' });
+  const checkout = new URL(order.body.meta.checkoutUrl).pathname;
+  expect((await app.request.get(checkout)).text).toContain('Pay');
+  const paid = await app.request.post(checkout).send({ outcome: 'paid' });
+  expect(paid.body.data.status).toBe('paid');
+  const mine = await app.request.get('/api/me/enrollments').set(student);
+  expect(mine.body.data.map((enrollment: { course: { title: string } }) => enrollment.course.title)).toContain(
+    'SQL for Builders'
+  );
+});
+
 test('loading again changes nothing', async () => {
   const { seedDemoDataOnce } = await import('../../src/demo/seed');
   const before = await app.strapi.db.query('api::course.course').count();

@@ -1,3 +1,4 @@
+import { createHmac } from 'crypto';
 import fs from 'fs';
 import path from 'path';
 import SwaggerParser from '@apidevtools/swagger-parser';
@@ -825,6 +826,127 @@ describe('real answers match the document', () => {
       relatedPath
     );
     expectMatchesSpec(await app.request.get('/api/articles/nosucharticle0000000000/related'), 'GET', relatedPath);
+  });
+
+  test('commerce routes', async () => {
+    const admin = await make.createUser('admin');
+    const buyer = await make.createUser('student');
+    const paid = await make.createCourse({ teacher, lessons: 1, data: { price: 19.9, currency: 'USD' } });
+    const free = await make.createCourse({ teacher, lessons: 1 });
+    const ordersPath = '/orders';
+    const body = { courses: [paid.documentId], provider: 'sandbox' };
+    expectBodyAllowed('POST', ordersPath, body);
+    const created = await app.request.post('/api/orders').set(buyer.auth).send(body);
+    expectMatchesSpec(created, 'POST', ordersPath);
+    expect(created.status).toBe(201);
+    expectMatchesSpec(
+      await app.request
+        .post('/api/orders')
+        .set(buyer.auth)
+        .send({ courses: [free.documentId] }),
+      'POST',
+      ordersPath
+    );
+    expectMatchesSpec(await app.request.post('/api/orders').set(buyer.auth).send({ courses: [] }), 'POST', ordersPath);
+    expectMatchesSpec(
+      await app.request
+        .post('/api/orders')
+        .set(buyer.auth)
+        .send({ courses: [paid.documentId], provider: 'stripe' }),
+      'POST',
+      ordersPath
+    );
+    expectMatchesSpec(await app.request.post('/api/orders').set(buyer.auth).send(body), 'POST', ordersPath);
+    const order = created.body.data;
+    expectMatchesSpec(await app.request.get('/api/me/orders').set(buyer.auth), 'GET', '/me/orders');
+    expectMatchesSpec(
+      await app.request.get(`/api/orders/${order.documentId}`).set(buyer.auth),
+      'GET',
+      '/orders/:documentId'
+    );
+    expectMatchesSpec(
+      await app.request.get(`/api/orders/${order.documentId}`).set(student.auth),
+      'GET',
+      '/orders/:documentId'
+    );
+
+    const checkoutPath = '/payments/sandbox/checkout/:orderDocumentId';
+    expectMatchesSpec(await app.request.get(`/api/payments/sandbox/checkout/${order.documentId}`), 'GET', checkoutPath);
+    expectBodyAllowed('POST', checkoutPath, { outcome: 'paid' });
+    expectMatchesSpec(
+      await app.request.post(`/api/payments/sandbox/checkout/${order.documentId}`).send({ outcome: 'paid' }),
+      'POST',
+      checkoutPath
+    );
+    const webhookPath = '/payments/webhooks/:provider';
+    const event = JSON.stringify({ id: 'evt_openapi', type: 'payment.succeeded', order: order.documentId });
+    const signature = createHmac('sha256', process.env.PAYMENTS_SANDBOX_SECRET ?? '')
+      .update(event)
+      .digest('hex');
+    expectMatchesSpec(
+      await app.request
+        .post('/api/payments/webhooks/sandbox')
+        .set('Content-Type', 'application/json')
+        .set('X-Sandbox-Signature', signature)
+        .send(event),
+      'POST',
+      webhookPath
+    );
+    expectMatchesSpec(
+      await app.request.post('/api/payments/webhooks/sandbox').set('Content-Type', 'application/json').send(event),
+      'POST',
+      webhookPath
+    );
+
+    const refundPath = '/orders/:documentId/refund';
+    expectBodyAllowed('POST', refundPath, { amount: '1.00', reason: 'Goodwill' });
+    expectMatchesSpec(
+      await app.request
+        .post(`/api/orders/${order.documentId}/refund`)
+        .set(admin.auth)
+        .send({ amount: '1.00', reason: 'Goodwill' }),
+      'POST',
+      refundPath
+    );
+    expectMatchesSpec(
+      await app.request
+        .post(`/api/orders/${order.documentId}/refund`)
+        .set(admin.auth)
+        .send({ amount: '99.00', reason: 'Too much' }),
+      'POST',
+      refundPath
+    );
+    const pending = await app.request
+      .post('/api/orders')
+      .set(buyer.auth)
+      .send({
+        courses: [(await make.createCourse({ teacher, lessons: 1, data: { price: 5 } })).documentId],
+        provider: 'sandbox',
+      });
+    const cancelPath = '/orders/:documentId/cancel';
+    expectMatchesSpec(
+      await app.request.post(`/api/orders/${pending.body.data.documentId}/cancel`).set(buyer.auth),
+      'POST',
+      cancelPath
+    );
+    expectMatchesSpec(
+      await app.request.post(`/api/orders/${pending.body.data.documentId}/cancel`).set(buyer.auth),
+      'POST',
+      cancelPath
+    );
+
+    const salesPath = '/admin-reports/sales';
+    expectMatchesSpec(await app.request.get('/api/admin-reports/sales').set(admin.auth), 'GET', salesPath);
+    expectMatchesSpec(
+      await app.request.get('/api/admin-reports/sales').set(admin.auth).query({ groupBy: 'course' }),
+      'GET',
+      salesPath
+    );
+    expectMatchesSpec(
+      await app.request.get('/api/admin-reports/sales').set(admin.auth).query({ groupBy: 'year' }),
+      'GET',
+      salesPath
+    );
   });
 
   test('every described route was called and matched', () => {

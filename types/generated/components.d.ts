@@ -28,9 +28,7 @@ export interface QuizOption extends Struct.ComponentSchema {
     icon: 'bulletList';
   };
   attributes: {
-    correct: Schema.Attribute.Boolean &
-      Schema.Attribute.Private &
-      Schema.Attribute.DefaultTo<false>;
+    correct: Schema.Attribute.Boolean & Schema.Attribute.Private & Schema.Attribute.DefaultTo<false>;
     text: Schema.Attribute.String &
       Schema.Attribute.Required &
       Schema.Attribute.SetMinMaxLength<{
@@ -73,9 +71,7 @@ export interface QuizQuestion extends Struct.ComponentSchema {
         },
         number
       >;
-    type: Schema.Attribute.Enumeration<
-      ['single', 'multiple', 'true_false', 'short_text', 'numeric']
-    > &
+    type: Schema.Attribute.Enumeration<['single', 'multiple', 'true_false', 'short_text', 'numeric']> &
       Schema.Attribute.Required &
       Schema.Attribute.DefaultTo<'single'>;
   };

@@ -26,7 +26,8 @@ const notification = object({
     'comment_reply',
     'new_message',
     'broadcast',
-    'enrollment'
+    'enrollment',
+    'order_paid'
   ),
   title: string(),
   body: nullable(string()),

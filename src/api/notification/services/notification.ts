@@ -18,7 +18,8 @@ export type NotificationType =
   | 'comment_reply'
   | 'new_message'
   | 'broadcast'
-  | 'enrollment';
+  | 'enrollment'
+  | 'order_paid';
 
 export interface NotificationMessage {
   type: NotificationType;

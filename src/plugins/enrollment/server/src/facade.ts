@@ -4,10 +4,13 @@ import type enrollmentViewsService from './services/enrollment-views';
 
 /**
  * What the enrollment plugin offers the rest of Lyceum: the only file other plugins and the app import from it
- * (tests/unit/module-boundaries.test.ts holds them to that). Enrollment depends on no other plugin.
+ * (tests/unit/module-boundaries.test.ts holds them to that). Enrollment depends on no other plugin: where it needs an
+ * answer from above (has this student paid for the course?) it declares a port (paid-orders.ts) that commerce fills.
  */
 
 export type { CourseTerms, EnrollmentStatus } from './rules/enrollment-rules';
+export type { SeatHold } from './seats';
+export { providePaidOrders, type PaidOrders } from './paid-orders';
 export { effectiveStatus, isMemberStatus } from './rules/enrollment-rules';
 export type { EnrollmentActivity, EnrollmentChange, RecordedActivity } from './rules/enrollment-changes';
 export { activityChange, completionChange } from './rules/enrollment-changes';
@@ -37,6 +40,15 @@ export type Enrollments = Pick<
   | 'expireFinishedAccess'
 >;
 
+/**
+ * What a shop needs from enrollment: the enrollment rules for a buyer, seats held for pending orders (the one seat
+ * implementation, seats.ts), and the enrollment of a buyer who paid, on the seat their order held.
+ */
+export type Purchases = Pick<
+  EnrollmentsService,
+  'checkPurchase' | 'prepareSeat' | 'holdSeat' | 'releaseHold' | 'enrollBuyer' | 'cancel'
+>;
+
 /** Enrollments as answered: one presented, a student's list, a course's students, the courses a caller manages. */
 export type EnrollmentViews = Pick<
   EnrollmentViewsService,
@@ -44,6 +56,9 @@ export type EnrollmentViews = Pick<
 >;
 
 export const enrollments = (strapi: Core.Strapi): Enrollments =>
+  strapi.plugin('enrollment').service('enrollments') as EnrollmentsService;
+
+export const purchases = (strapi: Core.Strapi): Purchases =>
   strapi.plugin('enrollment').service('enrollments') as EnrollmentsService;
 
 export const enrollmentViews = (strapi: Core.Strapi): EnrollmentViews =>

@@ -3,6 +3,7 @@ import { cadenceFrom, defineSchedule } from '../../../../jobs';
 import { LMS_PAGE_ACTIONS } from '../../../../access/admin-route';
 import { provideMembership } from '../../../../access/membership';
 import seatSchema from './content-types/course-seat/schema.json';
+import seatHoldSchema from './content-types/seat-hold/schema.json';
 import enrollmentSchema from './content-types/enrollment/schema.json';
 import adminEnrollmentsController from './controllers/admin-enrollments';
 import enrollmentsController from './controllers/enrollments';
@@ -11,16 +12,18 @@ import { EXPIRE_FINISHED_ACCESS, expireFinishedAccess } from './jobs/expire-fini
 import enrollmentMail from './services/enrollment-mail';
 import enrollmentViews from './services/enrollment-views';
 import enrollments from './services/enrollments';
-import payments from './services/payments';
 import staffEnrollments from './services/staff-enrollments';
 
 export default {
-  contentTypes: { enrollment: { schema: enrollmentSchema }, 'course-seat': { schema: seatSchema } },
+  contentTypes: {
+    enrollment: { schema: enrollmentSchema },
+    'course-seat': { schema: seatSchema },
+    'seat-hold': { schema: seatHoldSchema },
+  },
   services: {
     enrollments,
     'enrollment-views': enrollmentViews,
     'enrollment-mail': enrollmentMail,
-    payments,
     'staff-enrollments': staffEnrollments,
   },
   controllers: { enrollments: enrollmentsController, 'admin-enrollments': adminEnrollmentsController },

@@ -3,23 +3,27 @@ import { isUniqueViolation } from '../../../../errors/unique-violation';
 import { isPostgres, runSql, type SqlStatement } from '../../../../access/raw-sql';
 import { Refusal } from '../../../../errors/refusal';
 import { linkOf, tableOf } from '../../../../database/tables';
+import { createId } from '@paralleldrive/cuid2';
 
 /**
- * Seats: the one place where "a full course refuses a student" is decided, for new and returning students on
- * both databases. A course's seat row counts its taken seats; a seat is taken by one conditional increment
- * (`seatTaking`), which the database serialises on the row, so concurrent enrollments at capacity cannot
+ * Seats: the one place where "a full course refuses a student" is decided, for new and returning students and for
+ * buyers, on both databases. A course's seat row counts its taken seats (enrollments) and its held seats (pending
+ * orders, `course_seat_holds`); a seat is taken or held by one conditional increment while taken + held is under
+ * the capacity, which the database serialises on the row, so concurrent enrollments and orders at capacity cannot
  * overbook whatever the interleaving. The enrollment is written in the same transaction (a failed write gives the
- * seat back), and every row of the course gets studentsCount = the seats taken.
+ * seat back), and every row of the course gets studentsCount = the seats taken (holds are not students).
+ * `held` is NULL on rows written before holds existed (and by the bench's bulk seed): read as 0.
  */
 
 const SEAT = 'plugin::enrollment.course-seat';
+const HOLD = 'plugin::enrollment.seat-hold';
 const ENROLLMENT = 'plugin::enrollment.enrollment';
 const COURSE = 'api::course.course';
 
 /** The one seat-taking statement: the increment happens only while a seat is free; answers the seats taken. */
 function seatTaking(strapi: Core.Strapi, courseDocumentId: string, capacity: number | null): SqlStatement {
   return {
-    sql: `UPDATE ?? SET taken = taken + 1 WHERE course_document_id = ?${capacity === null ? '' : ' AND taken < ?'} RETURNING taken`,
+    sql: `UPDATE ?? SET taken = taken + 1 WHERE course_document_id = ?${capacity === null ? '' : ' AND taken + coalesce(held, 0) < ?'} RETURNING taken`,
     bindings: [tableOf(strapi, SEAT), courseDocumentId, ...(capacity === null ? [] : [capacity])],
   };
 }
@@ -58,12 +62,17 @@ const courseFull = () => new Refusal('This course is full', 'course_full');
  */
 export async function seatStudent(
   strapi: Core.Strapi,
-  course: { courseDocumentId: string; capacity: number | null },
+  course: {
+    courseDocumentId: string;
+    capacity: number | null;
+    /** A buyer's hold (its key): the seat it held becomes the enrollment's instead of a new one being taken. */
+    heldBy?: string;
+  },
   enrollment: NewEnrollment | ReturningEnrollment
 ): Promise<SeatOutcome> {
   const seat = seatTaking(strapi, course.courseDocumentId, course.capacity);
   const courses = tableOf(strapi, COURSE);
-  if ('row' in enrollment && isPostgres(strapi)) {
+  if ('row' in enrollment && isPostgres(strapi) && course.heldBy === undefined) {
     const userLink = linkOf(strapi, ENROLLMENT, 'user');
     const courseLink = linkOf(strapi, ENROLLMENT, 'course');
     const columns = enrollment.row.map(() => '??').join(', ');
@@ -102,7 +111,10 @@ export async function seatStudent(
   }
   try {
     return await strapi.db.transaction(async () => {
-      const { rows: taken } = await runSql<{ taken: number }>(strapi, seat.sql, seat.bindings);
+      const { rows: taken } =
+        course.heldBy === undefined
+          ? await runSql<{ taken: number }>(strapi, seat.sql, seat.bindings)
+          : await convertHold(strapi, course.courseDocumentId, course.heldBy);
       if (taken.length === 0) throw courseFull();
       const enrollmentId = 'row' in enrollment ? await insertEnrollment(strapi, enrollment) : null;
       if (!('row' in enrollment) && !(await enrollment.bringBack())) throw new LostRace();
@@ -131,6 +143,66 @@ export async function releaseSeat(strapi: Core.Strapi, courseDocumentId: string)
     'UPDATE ?? SET students_count = coalesce((SELECT taken FROM ?? WHERE course_document_id = ?), 0) WHERE document_id = ?',
     [tableOf(strapi, COURSE), tableOf(strapi, SEAT), courseDocumentId, courseDocumentId]
   );
+}
+
+/**
+ * A paid order's seat: the hold becomes a taken seat. Without its hold (a course without a capacity needs none, or
+ * the capacity was set after the order) a seat is taken regardless of the capacity: the buyer has paid, and a
+ * paid buyer is never refused.
+ */
+async function convertHold(strapi: Core.Strapi, courseDocumentId: string, holdKey: string) {
+  const { rows: released } = await runSql(strapi, 'DELETE FROM ?? WHERE "key" = ? RETURNING id', [
+    tableOf(strapi, HOLD),
+    holdKey,
+  ]);
+  return runSql<{ taken: number }>(
+    strapi,
+    released.length > 0
+      ? 'UPDATE ?? SET held = coalesce(held, 0) - 1, taken = taken + 1 WHERE course_document_id = ? RETURNING taken'
+      : 'UPDATE ?? SET taken = taken + 1 WHERE course_document_id = ? RETURNING taken',
+    [tableOf(strapi, SEAT), courseDocumentId]
+  );
+}
+
+/** A seat kept for a buyer: `key` names the holder and course (one hold each). */
+export interface SeatHold {
+  key: string;
+  courseDocumentId: string;
+  capacity: number | null;
+  expiresAt: Date;
+}
+
+/**
+ * Holds a seat until the order is paid or gives up, in the caller's transaction: one conditional increment of the
+ * course's held seats while taken + held is under the capacity (403 `course_full` otherwise), and the hold's row.
+ * A course without a capacity needs no hold: false.
+ */
+export async function holdSeat(strapi: Core.Strapi, hold: SeatHold, now: Date): Promise<boolean> {
+  if (hold.capacity === null) return false;
+  const { rows } = await runSql(
+    strapi,
+    'UPDATE ?? SET held = coalesce(held, 0) + 1 WHERE course_document_id = ? AND taken + coalesce(held, 0) < ? RETURNING held',
+    [tableOf(strapi, SEAT), hold.courseDocumentId, hold.capacity]
+  );
+  if (rows.length === 0) throw courseFull();
+  await runSql(
+    strapi,
+    'INSERT INTO ?? (document_id, "key", course_document_id, expires_at, created_at, updated_at, published_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    [tableOf(strapi, HOLD), createId(), hold.key, hold.courseDocumentId, hold.expiresAt, now, now, now]
+  );
+  return true;
+}
+
+/** Gives a held seat back, in the caller's transaction; false when there was no such hold (released or used). */
+export async function releaseHold(strapi: Core.Strapi, key: string, courseDocumentId: string): Promise<boolean> {
+  const { rows } = await runSql(strapi, 'DELETE FROM ?? WHERE "key" = ? RETURNING id', [tableOf(strapi, HOLD), key]);
+  if (rows.length === 0) return false;
+  await runSql(
+    strapi,
+    'UPDATE ?? SET held = coalesce(held, 0) - 1 WHERE course_document_id = ? AND coalesce(held, 0) > 0',
+    [tableOf(strapi, SEAT), courseDocumentId]
+  );
+  return true;
 }
 
 /**

@@ -16,7 +16,8 @@ import { aggregatedIds, isPostgres, runSql, toIsoOrNull, WRITTEN_BY_STATEMENT } 
 import { linkOf, tableOf } from '../../../../../database/tables';
 import { selectAttributes, updateRowStatement } from '../../../../../database/row-statements';
 import { activityChange, type EnrollmentActivity, type RecordedActivity } from '../rules/enrollment-changes';
-import { ensureSeatRow, releaseSeat, seatStudent } from '../seats';
+import { ensureSeatRow, holdSeat, releaseHold, releaseSeat, seatStudent, type SeatHold } from '../seats';
+import { paidOrders } from '../paid-orders';
 import { createId } from '@paralleldrive/cuid2';
 import { enrollmentConfirmationJob } from './enrollment-mail';
 import { enqueue, enqueueInStatement } from '../../../../../jobs';
@@ -180,26 +181,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
    */
   async enroll(params: { userId: number; courseDocumentId: string; now: Date; isPlacedByStaff: boolean }) {
     const { userId, courseDocumentId, now } = params;
-    const course = await this.loadCourseTerms(courseDocumentId);
-    if (!course) throw new errors.NotFoundError('Course not found');
-
-    const existing = await this.findEnrollment(userId, courseDocumentId);
-    if (existing && isMemberStatus(effectiveStatus(existing, now)))
-      throw conflict('Already enrolled in this course', 'already_enrolled');
-
-    const decision = decideEnrollment({
-      course,
-      now,
-      completedCourseDocumentIds: course.prerequisiteDocumentIds.length
-        ? await this.completedCourseDocumentIds(userId)
-        : new Set(),
-      hasPaidOrder:
-        course.price > 0
-          ? await strapi.plugin('enrollment').service('payments').hasPaidOrder(userId, courseDocumentId)
-          : false,
-      isPlacedByStaff: params.isPlacedByStaff,
-    });
-    if (!decision.allowed) throw new Refusal(decision.message, decision.reason);
+    const { course, existing } = await this.admit({ ...params, isPaymentSettled: false });
 
     await ensureSeatRow(strapi, courseDocumentId);
     const newRow = newEnrollmentRow(userId, courseDocumentId, now);
@@ -243,6 +225,125 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     if (existing) return strapi.db.query(ENROLLMENT).findOne({ where: { id: existing.id }, select: RECORD_FIELDS });
     // A first enrollment is what was just written: no read back on this hot path.
     return newEnrollmentRecord(seat.enrollmentId, newRow);
+  },
+
+  /**
+   * The rules every enrollment passes, in one place: not already a member (409 `already_enrolled`), then
+   * publication, window, prerequisites and payment (403). `isPaymentSettled`: the caller is buying the course, so
+   * the payment rule is the order's to satisfy.
+   */
+  async admit(params: {
+    userId: number;
+    courseDocumentId: string;
+    now: Date;
+    isPlacedByStaff: boolean;
+    isPaymentSettled: boolean;
+  }): Promise<{ course: CourseTerms & { publishedRowId: number | null }; existing: EnrollmentRecord | null }> {
+    const { userId, courseDocumentId, now } = params;
+    const course = await this.loadCourseTerms(courseDocumentId);
+    if (!course) throw new errors.NotFoundError('Course not found');
+
+    const existing = await this.findEnrollment(userId, courseDocumentId);
+    if (existing && isMemberStatus(effectiveStatus(existing, now)))
+      throw conflict('Already enrolled in this course', 'already_enrolled');
+
+    const decision = decideEnrollment({
+      course,
+      now,
+      completedCourseDocumentIds: course.prerequisiteDocumentIds.length
+        ? await this.completedCourseDocumentIds(userId)
+        : new Set(),
+      hasPaidOrder:
+        params.isPaymentSettled ||
+        (course.price > 0 && !params.isPlacedByStaff
+          ? await paidOrders(strapi).hasPaidOrder(userId, courseDocumentId)
+          : false),
+      isPlacedByStaff: params.isPlacedByStaff,
+    });
+    if (!decision.allowed) throw new Refusal(decision.message, decision.reason);
+    return { course, existing };
+  },
+
+  /**
+   * Whether a student may buy a course now: the enrollment rules with the payment left to the order (the same
+   * refusals as enrolling). Answers the course's terms (capacity, for the order's seat hold).
+   */
+  async checkPurchase(params: { userId: number; courseDocumentId: string; now: Date }): Promise<CourseTerms> {
+    const { course } = await this.admit({ ...params, isPlacedByStaff: false, isPaymentSettled: true });
+    return course;
+  },
+
+  /** A course's seat row exists before a transaction holds or takes one of its seats. */
+  async prepareSeat(courseDocumentId: string): Promise<void> {
+    await ensureSeatRow(strapi, courseDocumentId);
+  },
+
+  /** Holds a seat for a pending order, in the caller's transaction (see seats.ts); 403 `course_full`. */
+  holdSeat(hold: SeatHold, now: Date): Promise<boolean> {
+    return holdSeat(strapi, hold, now);
+  },
+
+  /** Gives a held seat back, in the caller's transaction; false when it was already given back or used. */
+  releaseHold(key: string, courseDocumentId: string): Promise<boolean> {
+    return releaseHold(strapi, key, courseDocumentId);
+  },
+
+  /**
+   * Enrolls a buyer whose order is paid, on the seat the order held (`holdKey`): no window, publication or payment
+   * rule any more (they were checked when the order was made, and the buyer paid). Idempotent: a buyer who is
+   * already a member (an earlier run of the same fulfilment, or staff placed them meanwhile) keeps their enrollment
+   * and the hold, if any, is given back.
+   */
+  async enrollBuyer(params: {
+    userId: number;
+    courseDocumentId: string;
+    holdKey: string;
+    now: Date;
+  }): Promise<'enrolled' | 'already_member' | 'course_missing'> {
+    const { userId, courseDocumentId, holdKey, now } = params;
+    const giveHoldBack = () => strapi.db.transaction(() => releaseHold(strapi, holdKey, courseDocumentId));
+    const course = await this.loadCourseTerms(courseDocumentId);
+    if (!course) {
+      await giveHoldBack();
+      return 'course_missing';
+    }
+    const existing = await this.findEnrollment(userId, courseDocumentId);
+    if (existing && isMemberStatus(effectiveStatus(existing, now))) {
+      await giveHoldBack();
+      return 'already_member';
+    }
+    await ensureSeatRow(strapi, courseDocumentId);
+    try {
+      await strapi.db.transaction(async () => {
+        const outcome = await seatStudent(
+          strapi,
+          { courseDocumentId, capacity: course.capacity, heldBy: holdKey },
+          existing
+            ? { bringBack: () => this.placeStudent(course, existing, now) }
+            : { row: newEnrollmentRow(userId, courseDocumentId, now), userId, publishedRowId: course.publishedRowId }
+        );
+        if (outcome === 'lost_race') throw conflict('Already enrolled in this course', 'already_enrolled');
+        await this.confirmByMail(userId, courseDocumentId, now);
+      });
+    } catch (error) {
+      // Enrolled meanwhile by another path: the enrollment exists, the hold goes back.
+      if (isUniqueViolation(error) || (error instanceof Refusal && error.reason === 'already_enrolled')) {
+        await giveHoldBack();
+        return 'already_member';
+      }
+      throw error;
+    }
+    await strapi.eventHub.emit(WRITTEN_BY_STATEMENT, { uid: ENROLLMENT });
+    return 'enrolled';
+  },
+
+  /** Records the enrollment confirmation mail's job (in the enrollment's transaction); the request never waits for it. */
+  async confirmByMail(userId: number, courseDocumentId: string, enrolledAt: Date) {
+    await enqueue(strapi, enrollmentConfirmationJob, {
+      userId,
+      courseDocumentId,
+      enrolledAt: enrolledAt.toISOString(),
+    });
   },
 
   /** Brings a cancelled or expired enrollment back with its progress (in the seat's transaction); false when it lost a race. */

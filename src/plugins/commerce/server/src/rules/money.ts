@@ -1,0 +1,109 @@
+/**
+ * Money: integers of the currency's minor unit inside (cents, kopecks, yen), decimal strings of its major unit in
+ * the API (`"1490.00"`, contract "Commerce"), so no sum is ever a floating-point approximation. Pure functions.
+ */
+
+/** ISO 4217 minor-unit exponents that are not 2. */
+const EXPONENTS: Record<string, number> = {
+  BIF: 0,
+  CLP: 0,
+  DJF: 0,
+  GNF: 0,
+  ISK: 0,
+  JPY: 0,
+  KMF: 0,
+  KRW: 0,
+  PYG: 0,
+  RWF: 0,
+  UGX: 0,
+  UYI: 0,
+  VND: 0,
+  VUV: 0,
+  XAF: 0,
+  XOF: 0,
+  XPF: 0,
+  BHD: 3,
+  IQD: 3,
+  JOD: 3,
+  KWD: 3,
+  LYD: 3,
+  OMR: 3,
+  TND: 3,
+};
+
+const CURRENCY_CODE = /^[A-Z]{3}$/;
+
+/** An ISO 4217 code as Lyceum stores it (upper case), or null for anything that is not one. */
+export function currencyCode(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  const code = value.trim().toUpperCase();
+  return CURRENCY_CODE.test(code) ? code : null;
+}
+
+/** How many decimals the currency's major unit has (2 unless ISO 4217 says otherwise). */
+export const currencyExponent = (currency: string): number => EXPONENTS[currency] ?? 2;
+
+/** The largest amount Lyceum handles in minor units: far above any price, far below 2^53. */
+export const MAX_MINOR = 1e13;
+
+/**
+ * A major-unit amount (`"1490.00"`, `"1490"`, `1490.5`) in minor units, exactly; null when it is not a
+ * non-negative amount with at most the currency's decimals. Numbers are read through their shortest decimal
+ * form, so `49.99` is 4999, never 4998.999….
+ */
+export function toMinor(value: unknown, currency: string): number | null {
+  const exponent = currencyExponent(currency);
+  let text: string;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value) || value < 0) return null;
+    text = String(value);
+    if (/e/i.test(text)) return null;
+  } else if (typeof value === 'string') text = value.trim();
+  else return null;
+  const match = /^(\d{1,15})(?:\.(\d+))?$/.exec(text);
+  if (!match) return null;
+  const decimals = (match[2] ?? '').replace(/0+$/, '');
+  if (decimals.length > exponent) return null;
+  const minor = Number(match[1]) * 10 ** exponent + Number(decimals.padEnd(exponent, '0') || '0');
+  return Number.isSafeInteger(minor) && minor <= MAX_MINOR ? minor : null;
+}
+
+/**
+ * A stored price (a decimal column: a string on PostgreSQL, a float on SQLite) in minor units. Rounds to the
+ * currency's minor unit: a column holds at most two decimals, so this only repairs float noise.
+ */
+export function priceToMinor(value: unknown, currency: string): number {
+  const number = typeof value === 'string' ? Number(value) : typeof value === 'number' ? value : 0;
+  if (!Number.isFinite(number) || number <= 0) return 0;
+  return Math.round(number * 10 ** currencyExponent(currency));
+}
+
+/** Minor units as the API shows them: `149000` USD → `"1490.00"`, `1490` JPY → `"1490"`. */
+export function toMajor(minor: number, currency: string): string {
+  const exponent = currencyExponent(currency);
+  const sign = minor < 0 ? '-' : '';
+  const digits = String(Math.abs(Math.trunc(minor))).padStart(exponent + 1, '0');
+  if (exponent === 0) return `${sign}${digits}`;
+  return `${sign}${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
+}
+
+/**
+ * Splits `amount` over `weights` in proportion, in whole minor units that add up to `amount` exactly (largest
+ * remainders first, ties to the earlier item): an order's discount over its items, a refund over its courses.
+ */
+export function allocate(amount: number, weights: readonly number[]): number[] {
+  const total = weights.reduce((sum, weight) => sum + weight, 0);
+  if (total <= 0) return weights.map((_, index) => (index === 0 ? amount : 0));
+  const exact = weights.map((weight) => (amount * weight) / total);
+  const shares = exact.map(Math.floor);
+  let left = amount - shares.reduce((sum, share) => sum + share, 0);
+  const order = exact
+    .map((value, index) => ({ index, remainder: value - Math.floor(value) }))
+    .sort((a, b) => b.remainder - a.remainder || a.index - b.index);
+  for (const { index } of order) {
+    if (left <= 0) break;
+    shares[index] += 1;
+    left -= 1;
+  }
+  return shares;
+}

@@ -1,0 +1,75 @@
+import { toMajor } from './money';
+
+/** What a receipt shows of an order (money in minor units). */
+export interface ReceiptOrder {
+  number: string;
+  currency: string;
+  subtotal: number;
+  discount: number;
+  total: number;
+  couponCode: string | null;
+  provider: string;
+  providerReference: string | null;
+  paidAt: string | null;
+  items: ReadonlyArray<{ title: string; unitPrice: number }>;
+}
+
+const WORDS = {
+  en: {
+    subject: (number: string) => `Your receipt for order ${number}`,
+    hello: (name: string) => `Hello ${name},`,
+    thanks: 'thank you for your purchase. Your courses are open to you now.',
+    order: 'Order',
+    subtotal: 'Subtotal',
+    discount: 'Discount',
+    coupon: 'coupon',
+    total: 'Total paid',
+    paidThrough: 'Paid through',
+    reference: 'payment reference',
+    paidAt: 'Paid at',
+    free: 'free (no payment needed)',
+  },
+  ru: {
+    subject: (number: string) => `Ваш чек по заказу ${number}`,
+    hello: (name: string) => `Здравствуйте, ${name}!`,
+    thanks: 'Спасибо за покупку. Курсы уже открыты для вас.',
+    order: 'Заказ',
+    subtotal: 'Сумма',
+    discount: 'Скидка',
+    coupon: 'купон',
+    total: 'Оплачено',
+    paidThrough: 'Способ оплаты',
+    reference: 'номер платежа',
+    paidAt: 'Дата оплаты',
+    free: 'бесплатно (оплата не требовалась)',
+  },
+} as const;
+
+/** The receipt a buyer gets by mail, in their language (`en`, `ru`): number, items, total, provider reference. */
+export function receiptMail(
+  order: ReceiptOrder,
+  buyer: { name: string; locale: string }
+): { subject: string; text: string } {
+  const words = buyer.locale === 'ru' ? WORDS.ru : WORDS.en;
+  const money = (minor: number) => `${toMajor(minor, order.currency)} ${order.currency}`;
+  const lines = [
+    words.hello(buyer.name),
+    words.thanks,
+    '',
+    `${words.order} ${order.number}`,
+    ...order.items.map((item) => `- ${item.title}: ${money(item.unitPrice)}`),
+    '',
+    `${words.subtotal}: ${money(order.subtotal)}`,
+    ...(order.discount > 0
+      ? [
+          `${words.discount}: -${money(order.discount)}${order.couponCode ? ` (${words.coupon} ${order.couponCode})` : ''}`,
+        ]
+      : []),
+    `${words.total}: ${money(order.total)}`,
+    order.provider === 'free'
+      ? `${words.paidThrough}: ${words.free}`
+      : `${words.paidThrough}: ${order.provider}${order.providerReference ? `, ${words.reference} ${order.providerReference}` : ''}`,
+    ...(order.paidAt ? [`${words.paidAt}: ${order.paidAt.slice(0, 16).replace('T', ' ')} UTC`] : []),
+  ];
+  return { subject: words.subject(order.number), text: lines.join('\n') };
+}

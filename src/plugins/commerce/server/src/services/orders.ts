@@ -1,0 +1,459 @@
+import type { Core } from '@strapi/strapi';
+import { conflict, fieldProblem, invalidField, notFound, Refusal } from '../../../../../errors/refusal';
+import { runSql } from '../../../../../access/raw-sql';
+import { tableOf } from '../../../../../database/tables';
+import { enqueue, type EnqueuedJob } from '../../../../../jobs';
+import { isAdmin, type Caller } from '../../../../../access/roles';
+import { purchases } from '../../../../enrollment/server/src/facade';
+import { currencyCode, priceToMinor, toMajor } from '../rules/money';
+import { newOrderNumber } from '../rules/order-number';
+import { normalCouponCode, priceOrder, type CouponTerms, type OrderLine } from '../rules/pricing';
+import type { OrderRequest } from '../rules/order-request';
+import { providerNamed } from '../providers';
+import { fulfilOrderJob } from '../jobs/fulfil-order';
+
+export const ORDER = 'plugin::commerce.order';
+export const ORDER_ITEM = 'plugin::commerce.order-item';
+const COUPON = 'api::coupon.coupon';
+const COURSE = 'api::course.course';
+const USER = 'plugin::users-permissions.user';
+
+export type OrderStatus = 'pending' | 'paid' | 'failed' | 'cancelled' | 'refunded' | 'partially_refunded';
+/** An order that bought its courses: what `already_purchased` and the payment rule look for. */
+export const PAID_STATUSES: OrderStatus[] = ['paid', 'partially_refunded'];
+
+/** An order as stored, with its items (money in minor units). */
+export interface OrderRecord {
+  id: number;
+  documentId: string;
+  number: string;
+  status: OrderStatus;
+  buyerId: number | null;
+  currency: string;
+  subtotal: number;
+  discount: number;
+  total: number;
+  refundedAmount: number;
+  couponCode: string | null;
+  couponId: number | null;
+  provider: string;
+  providerReference: string | null;
+  checkoutUrl: string | null;
+  locale: string;
+  paidAt: string | null;
+  expiresAt: string | null;
+  cancelledAt: string | null;
+  fulfilledAt: string | null;
+  createdAt: string;
+  items: Array<{ courseDocumentId: string; title: string; unitPrice: number; discount: number }>;
+}
+
+/** How long a pending order holds its seats: ORDERS_HOLD_MINUTES (30 by default; fractions allowed). */
+export function holdMinutes(env: Record<string, string | undefined> = process.env): number {
+  const value = Number(env.ORDERS_HOLD_MINUTES ?? '');
+  return env.ORDERS_HOLD_MINUTES && Number.isFinite(value) && value > 0 ? value : 30;
+}
+
+/** The hold an order keeps on one course's seat. */
+export const holdKeyOf = (orderDocumentId: string, courseDocumentId: string) =>
+  `order:${orderDocumentId}:${courseDocumentId}`;
+
+const asNumber = (value: unknown) => (value === null || value === undefined ? 0 : Number(value));
+const isoOrNull = (value: unknown) => (value ? new Date(value as string).toISOString() : null);
+
+export function orderFromRow(row: Record<string, any>): OrderRecord {
+  const items = [...((row.items as Array<Record<string, any>> | undefined) ?? [])].sort(
+    (a, b) => asNumber(a.position) - asNumber(b.position) || asNumber(a.id) - asNumber(b.id)
+  );
+  return {
+    id: Number(row.id),
+    documentId: row.documentId,
+    number: row.number,
+    status: row.status,
+    buyerId: row.buyer?.id ?? null,
+    currency: row.currency,
+    subtotal: asNumber(row.subtotal),
+    discount: asNumber(row.discount),
+    total: asNumber(row.total),
+    refundedAmount: asNumber(row.refundedAmount),
+    couponCode: row.couponCode ?? null,
+    couponId: row.couponId ?? null,
+    provider: row.provider,
+    providerReference: row.providerReference ?? null,
+    checkoutUrl: row.checkoutUrl ?? null,
+    locale: row.locale ?? 'en',
+    paidAt: isoOrNull(row.paidAt),
+    expiresAt: isoOrNull(row.expiresAt),
+    cancelledAt: isoOrNull(row.cancelledAt),
+    fulfilledAt: isoOrNull(row.fulfilledAt),
+    createdAt: isoOrNull(row.createdAt) ?? new Date(0).toISOString(),
+    items: items.map((item) => ({
+      courseDocumentId: item.courseDocumentId,
+      title: item.title ?? '',
+      unitPrice: asNumber(item.unitPrice),
+      discount: asNumber(item.discount),
+    })),
+  };
+}
+
+const ORDER_POPULATE = {
+  items: { select: ['id', 'courseDocumentId', 'title', 'unitPrice', 'discount', 'position'] },
+  buyer: { select: ['id'] },
+};
+
+/** The order as the API shows it (contract "Commerce"): money in major units, items by course. */
+export function presentOrder(order: OrderRecord) {
+  const money = (minor: number) => toMajor(minor, order.currency);
+  return {
+    documentId: order.documentId,
+    number: order.number,
+    status: order.status,
+    items: order.items.map((item) => ({
+      course: item.courseDocumentId,
+      title: item.title,
+      unitPrice: money(item.unitPrice),
+    })),
+    subtotal: money(order.subtotal),
+    discount: money(order.discount),
+    total: money(order.total),
+    refunded: money(order.refundedAmount),
+    currency: order.currency,
+    coupon: order.couponCode,
+    provider: order.provider,
+    providerReference: order.providerReference,
+    paidAt: order.paidAt,
+    expiresAt: order.expiresAt,
+    cancelledAt: order.cancelledAt,
+    createdAt: order.createdAt,
+  };
+}
+
+export default ({ strapi }: { strapi: Core.Strapi }) => ({
+  async findByDocumentId(documentId: string): Promise<OrderRecord | null> {
+    const row = await strapi.db.query(ORDER).findOne({ where: { documentId }, populate: ORDER_POPULATE });
+    return row ? orderFromRow(row) : null;
+  },
+
+  /** An order its buyer or an admin may read; anyone else gets the 404 an unknown order gets. */
+  async findVisible(caller: Caller, documentId: string): Promise<OrderRecord> {
+    const order = await this.findByDocumentId(documentId);
+    if (!order || !(isAdmin(caller) || (caller.userId !== null && order.buyerId === caller.userId)))
+      throw notFound('No such order', 'order_not_found');
+    return order;
+  },
+
+  /** Whether a buyer has bought a course (a paid or partly refunded order holds it): the payment rule's answer. */
+  async hasPaidOrder(userId: number, courseDocumentId: string): Promise<boolean> {
+    const count = await strapi.db.query(ORDER_ITEM).count({
+      where: { courseDocumentId, order: { buyer: { id: userId }, status: { $in: PAID_STATUSES } } },
+    });
+    return count > 0;
+  },
+
+  async listForBuyer(buyerId: number, page: { page: number; pageSize: number }) {
+    const where = { buyer: { id: buyerId } };
+    const [rows, total] = await Promise.all([
+      strapi.db.query(ORDER).findMany({
+        where,
+        populate: ORDER_POPULATE,
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        offset: (page.page - 1) * page.pageSize,
+        limit: page.pageSize,
+      }),
+      strapi.db.query(ORDER).count({ where }),
+    ]);
+    return { data: rows.map(orderFromRow), total };
+  },
+
+  /**
+   * Makes an order: the courses at their prices (the server's, never the client's), the coupon's discount, one seat
+   * held per capacity-limited course and the coupon's redemption counted, all in one transaction, so a refusal
+   * (a full course, a coupon used up meanwhile) leaves nothing behind. A zero total is paid at once (`free`) and
+   * fulfilled before the answer; otherwise the provider makes its checkout and the order waits for its webhook.
+   */
+  async create(
+    buyerId: number,
+    request: OrderRequest,
+    now: Date
+  ): Promise<{ order: OrderRecord; checkoutUrl: string | null }> {
+    const buyer = await strapi.db
+      .query(USER)
+      .findOne({ where: { id: buyerId }, select: ['id', 'email', 'preferredLocale'] });
+    if (!buyer) throw notFound('No such user');
+    const locale = buyer.preferredLocale === 'ru' ? 'ru' : 'en';
+    const lines = await this.orderLines(request.courseDocumentIds, locale);
+
+    for (const line of lines) {
+      if (await this.hasPaidOrder(buyerId, line.courseDocumentId))
+        throw conflict(`You have already bought "${line.title}"`, 'already_purchased');
+    }
+    // The enrollment rules, as enrolling would apply them (409 already_enrolled, 403 not_published…).
+    const capacities = new Map<string, number | null>();
+    for (const line of lines) {
+      const terms = await purchases(strapi).checkPurchase({
+        userId: buyerId,
+        courseDocumentId: line.courseDocumentId,
+        now,
+      });
+      capacities.set(line.courseDocumentId, terms.capacity);
+    }
+
+    const coupon = request.couponCode ? await this.findCoupon(request.couponCode) : null;
+    if (request.couponCode && !coupon) throw couponRefusal('coupon_invalid', 'No coupon has this code');
+    const pricing = priceOrder(lines, coupon, now);
+    if (!pricing.ok) throw couponRefusal(pricing.reason, pricing.message);
+    const priced = pricing.order;
+
+    const isFree = priced.total === 0;
+    const provider = isFree ? null : request.providerName ? providerNamed(strapi, request.providerName) : null;
+    if (!isFree) {
+      if (!request.providerName) throw invalidField('provider', 'provider is required for an order to pay');
+      if (!provider?.isConfigured())
+        throw new Refusal(`Payments through ${request.providerName} are not configured`, 'payments_not_configured', {
+          status: 503,
+        });
+    }
+
+    for (const line of lines)
+      if (capacities.get(line.courseDocumentId) !== null) await purchases(strapi).prepareSeat(line.courseDocumentId);
+    const expiresAt = new Date(now.getTime() + holdMinutes() * 60_000);
+    const { order, fulfilment } = await strapi.db.transaction(async () => {
+      const created = await strapi.db.query(ORDER).create({
+        data: {
+          number: newOrderNumber(now),
+          status: isFree ? 'paid' : 'pending',
+          buyer: buyerId,
+          currency: priced.currency,
+          subtotal: priced.subtotal,
+          discount: priced.discount,
+          total: priced.total,
+          refundedAmount: 0,
+          couponCode: coupon?.code ?? null,
+          couponId: coupon?.id ?? null,
+          provider: isFree ? 'free' : request.providerName,
+          locale,
+          paidAt: isFree ? now : null,
+          expiresAt: isFree ? null : expiresAt,
+        },
+      });
+      for (const [position, line] of priced.lines.entries()) {
+        await strapi.db.query(ORDER_ITEM).create({
+          data: {
+            order: created.id,
+            courseDocumentId: line.courseDocumentId,
+            title: line.title,
+            unitPrice: line.unitPrice,
+            discount: line.discount,
+            position,
+          },
+        });
+      }
+      if (coupon && !(await this.redeemCoupon(coupon.id)))
+        throw couponRefusal('coupon_exhausted', 'This coupon has been used up');
+      // A free order holds its seats too: the fulfilment turns each hold into the enrollment, within capacity.
+      for (const line of lines) {
+        await purchases(strapi).holdSeat(
+          {
+            key: holdKeyOf(created.documentId, line.courseDocumentId),
+            courseDocumentId: line.courseDocumentId,
+            capacity: capacities.get(line.courseDocumentId) ?? null,
+            expiresAt,
+          },
+          now
+        );
+      }
+      const job = isFree ? await this.recordFulfilment(created.documentId) : null;
+      return { order: created as { id: number; documentId: string }, fulfilment: job };
+    });
+
+    if (fulfilment) {
+      // The contract: a free order has enrolled when the answer comes.
+      await fulfilment.deliver();
+      return { order: (await this.findByDocumentId(order.documentId))!, checkoutUrl: null };
+    }
+
+    const record = (await this.findByDocumentId(order.documentId))!;
+    try {
+      const checkout = await provider!.createCheckout({
+        order: {
+          documentId: record.documentId,
+          number: record.number,
+          currency: record.currency,
+          total: record.total,
+          items: record.items.map((item) => ({ title: item.title, unitPrice: item.unitPrice - item.discount })),
+          buyerEmail: buyer.email ?? null,
+          locale,
+        },
+        returnUrl: `${frontendUrl()}/orders/${record.documentId}`,
+        idempotencyKey: `order-${record.documentId}`,
+      });
+      await strapi.db.query(ORDER).update({
+        where: { id: record.id },
+        data: { providerReference: checkout.providerReference, checkoutUrl: checkout.checkoutUrl },
+      });
+      return {
+        order: { ...record, providerReference: checkout.providerReference, checkoutUrl: checkout.checkoutUrl },
+        checkoutUrl: checkout.checkoutUrl,
+      };
+    } catch (error) {
+      // No checkout, no order: its seats and coupon go back at once rather than at expiry.
+      await this.giveUp(record, 'cancelled', new Date());
+      if (error instanceof Refusal) throw error;
+      strapi.log.error(
+        `commerce: ${record.provider} could not make the checkout of ${record.number}: ${(error as Error).message}`
+      );
+      throw new Refusal(`${record.provider} did not accept the payment; try again later`, 'payment_provider_error', {
+        status: 503,
+      });
+    }
+  },
+
+  /**
+   * The order's lines from the courses' published versions (the title in the buyer's language when there is one).
+   * An unknown course is a 400 naming `courses`; an unpublished one is the enrollment rules' 403 `not_published`.
+   */
+  async orderLines(courseDocumentIds: string[], locale: string): Promise<OrderLine[]> {
+    const rows: Array<Record<string, any>> = await strapi.db.query(COURSE).findMany({
+      where: { documentId: { $in: courseDocumentIds } },
+      select: ['documentId', 'title', 'price', 'currency', 'locale', 'publishedAt'],
+    });
+    const unknown = courseDocumentIds.filter((id) => !rows.some((row) => row.documentId === id));
+    if (unknown.length) throw invalidField('courses', `No course has the documentId ${unknown.join(', ')}`);
+    const lines = courseDocumentIds.map((courseDocumentId) => {
+      const versions = rows.filter((row) => row.documentId === courseDocumentId);
+      const published = versions.filter((row) => row.publishedAt);
+      const pick = (candidates: Array<Record<string, any>>) =>
+        candidates.find((row) => row.locale === locale) ??
+        candidates.find((row) => row.locale === 'en') ??
+        candidates[0];
+      const row = pick(published.length ? published : versions);
+      const currency = currencyCode(row.currency ?? 'USD');
+      if (!currency) throw invalidField('courses', `The course ${courseDocumentId} has no valid currency`);
+      return {
+        courseDocumentId,
+        title: String(row.title ?? ''),
+        unitPrice: priceToMinor(row.price, currency),
+        currency,
+      };
+    });
+    // One currency per order; a free course's currency does not matter.
+    const priced = lines.filter((line) => line.unitPrice > 0);
+    const currencies = new Set(priced.map((line) => line.currency));
+    if (currencies.size > 1)
+      throw invalidField(
+        'courses',
+        `These courses are sold in different currencies (${[...currencies].join(', ')}): order them separately`
+      );
+    const currency = priced[0]?.currency ?? lines[0].currency;
+    return lines.map((line) => ({ ...line, currency }));
+  },
+
+  async findCoupon(code: string): Promise<CouponTerms | null> {
+    const row = await strapi.db.query(COUPON).findOne({
+      where: { code: normalCouponCode(code) },
+      populate: { courses: { select: ['documentId'] } },
+    });
+    if (!row) return null;
+    return {
+      id: row.id,
+      code: row.code,
+      percentOff: row.percentOff ?? null,
+      amountOff: row.amountOff ?? null,
+      currency: row.currency ?? null,
+      validFrom: row.validFrom ? new Date(row.validFrom) : null,
+      validUntil: row.validUntil ? new Date(row.validUntil) : null,
+      maxRedemptions: row.maxRedemptions ?? null,
+      redemptions: Number(row.redemptions ?? 0),
+      courseDocumentIds: [
+        ...new Set<string>((row.courses ?? []).map((course: { documentId: string }) => course.documentId)),
+      ],
+    };
+  },
+
+  /** Counts one redemption while the coupon has any left: one conditional update, exact under concurrent orders. */
+  async redeemCoupon(couponId: number): Promise<boolean> {
+    const { rows } = await runSql(
+      strapi,
+      'UPDATE ?? SET redemptions = coalesce(redemptions, 0) + 1 WHERE id = ? AND (max_redemptions IS NULL OR coalesce(redemptions, 0) < max_redemptions) RETURNING id',
+      [tableOf(strapi, COUPON), couponId]
+    );
+    return rows.length === 1;
+  },
+
+  /** Gives a redemption back (an order that was never paid), in the caller's transaction. */
+  async returnCoupon(couponId: number): Promise<void> {
+    await runSql(strapi, 'UPDATE ?? SET redemptions = redemptions - 1 WHERE id = ? AND redemptions > 0', [
+      tableOf(strapi, COUPON),
+      couponId,
+    ]);
+  },
+
+  /** Records the fulfilment job, in the transaction that marks the order paid. */
+  recordFulfilment(orderDocumentId: string): Promise<EnqueuedJob> {
+    return enqueue(strapi, fulfilOrderJob, { orderDocumentId }, { key: orderDocumentId });
+  },
+
+  /**
+   * A pending order gives up (cancelled by its buyer, expired, failed at the provider): its status changes only
+   * if it is still pending (one conditional update, so a payment and an expiry racing end one way), and then its
+   * seats and its coupon's redemption go back, in the same transaction. False when it was no longer pending.
+   */
+  async giveUp(order: OrderRecord, status: 'cancelled' | 'failed', now: Date): Promise<boolean> {
+    return strapi.db.transaction(async () => {
+      const { count } = await strapi.db
+        .query(ORDER)
+        .updateMany({ where: { id: order.id, status: 'pending' }, data: { status, cancelledAt: now } });
+      if (count !== 1) return false;
+      for (const item of order.items)
+        await purchases(strapi).releaseHold(holdKeyOf(order.documentId, item.courseDocumentId), item.courseDocumentId);
+      if (order.couponId) await this.returnCoupon(order.couponId);
+      return true;
+    });
+  },
+
+  /** `POST /orders/:documentId/cancel`: the buyer, while the order is pending (409 `not_cancellable` after). */
+  async cancel(caller: Caller, documentId: string, now: Date): Promise<OrderRecord> {
+    const order = await this.findVisible(caller, documentId);
+    if (order.buyerId !== caller.userId) throw notFound('No such order', 'order_not_found');
+    if (!(await this.giveUp(order, 'cancelled', now)))
+      throw conflict('Only a pending order can be cancelled', 'not_cancellable');
+    return (await this.findByDocumentId(documentId))!;
+  },
+
+  /**
+   * Marks a pending order paid and records its fulfilment in the same transaction, so a crash after "paid" still
+   * enrolls (the job runner delivers it). Null when the order was no longer pending (nothing changes).
+   */
+  async markPaid(order: OrderRecord, providerReference: string | null, now: Date): Promise<EnqueuedJob | null> {
+    return strapi.db.transaction(async () => {
+      const { count } = await strapi.db.query(ORDER).updateMany({
+        where: { id: order.id, status: 'pending' },
+        data: { status: 'paid', paidAt: now, ...(providerReference ? { providerReference } : {}) },
+      });
+      if (count !== 1) return null;
+      return this.recordFulfilment(order.documentId);
+    });
+  },
+
+  /** Pending orders past their hold give up their seats: the schedule's sweep. Answers how many expired. */
+  async expireDue(now: Date): Promise<number> {
+    let expired = 0;
+    for (;;) {
+      const rows = await strapi.db.query(ORDER).findMany({
+        where: { status: 'pending', expiresAt: { $lte: now } },
+        populate: ORDER_POPULATE,
+        limit: 200,
+        orderBy: { id: 'asc' },
+      });
+      for (const row of rows) if (await this.giveUp(orderFromRow(row), 'cancelled', now)) expired += 1;
+      if (rows.length < 200) return expired;
+    }
+  },
+});
+
+function couponRefusal(reason: 'coupon_invalid' | 'coupon_expired' | 'coupon_exhausted', message: string) {
+  return new Refusal(message, reason, { status: 400, fieldErrors: [fieldProblem('coupon', message)] });
+}
+
+const frontendUrl = () =>
+  (process.env.FRONTEND_URL || process.env.PUBLIC_URL || 'http://localhost:3000').replace(/\/+$/, '');

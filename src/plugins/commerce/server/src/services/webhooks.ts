@@ -1,0 +1,153 @@
+import type { Core } from '@strapi/strapi';
+import { notFound, Refusal } from '../../../../../errors/refusal';
+import { runSql } from '../../../../../access/raw-sql';
+import { tableOf } from '../../../../../database/tables';
+import { createId } from '@paralleldrive/cuid2';
+import type { EnqueuedJob } from '../../../../../jobs';
+import { providerNamed } from '../providers';
+import { PaymentProviderError } from '../providers/provider-error';
+import type { PaymentEvent, WebhookCall } from '../providers/types';
+import { toMajor } from '../rules/money';
+import type ordersService from './orders';
+import type { OrderRecord } from './orders';
+
+const PAYMENT_EVENT = 'plugin::commerce.payment-event';
+type Orders = ReturnType<typeof ordersService>;
+
+/** What a webhook call came to: the answer's `data`. */
+export interface WebhookOutcome {
+  received: true;
+  /** `applied`: the order changed; `duplicate`: this event was seen before; `ignored`: nothing to do. */
+  outcome: 'applied' | 'duplicate' | 'ignored';
+  order: string | null;
+}
+
+const rejected = (message: string, reason: string) => new Refusal(message, reason, { status: 400 });
+
+/**
+ * One path for every provider's webhook (contract "Commerce", "Webhooks"): the provider verifies the call (signature,
+ * source address, a re-read from its API) and says what it means; then the event is checked against its order
+ * (known, same provider, same amount and currency), recorded once (the unique provider + event id of
+ * `payment_events`, raw payload kept) and acted on in the same transaction. A replayed event changes nothing; an
+ * event for an order that is no longer pending changes nothing (a late "failed" never undoes a payment); a call
+ * that cannot be trusted or does not match is a 400, logged, and changes nothing.
+ */
+export default ({ strapi }: { strapi: Core.Strapi }) => ({
+  async receive(providerName: string, call: WebhookCall): Promise<WebhookOutcome> {
+    const provider = providerNamed(strapi, providerName);
+    if (!provider) throw notFound(`No payment provider is called ${providerName}`, 'unknown_provider');
+    let event: PaymentEvent;
+    try {
+      event = await provider.verifyWebhook(call);
+    } catch (error) {
+      this.logRejected(providerName, call, (error as Error).message);
+      if (error instanceof Refusal) throw error;
+      // The provider's API could not be asked (YooKassa's re-read): not the caller's fault, and the provider sends
+      // the event again after a 5xx.
+      if (error instanceof PaymentProviderError)
+        throw new Refusal(
+          `${providerName} could not confirm this event; send it again later`,
+          'payment_provider_error',
+          {
+            status: 503,
+          }
+        );
+      throw rejected('The webhook could not be verified', 'invalid_payload');
+    }
+
+    const orders = strapi.plugin('commerce').service('orders') as Orders;
+    const order =
+      event.kind === 'other' || !event.orderDocumentId ? null : await orders.findByDocumentId(event.orderDocumentId);
+    if (event.kind !== 'other') {
+      const problem = this.mismatch(event, order);
+      if (problem) {
+        this.logRejected(providerName, call, `${problem.message} (event ${event.eventId})`);
+        throw problem;
+      }
+    }
+
+    const now = new Date();
+    let fulfilment: EnqueuedJob | null = null;
+    const outcome = await strapi.db.transaction(async (): Promise<WebhookOutcome['outcome']> => {
+      if (!(await this.recordOnce(event, now))) return 'duplicate';
+      if (!order || event.kind === 'other') return 'ignored';
+      if (event.kind === 'payment.succeeded') {
+        fulfilment = await orders.markPaid(order, event.providerReference, now);
+        return fulfilment ? 'applied' : 'ignored';
+      }
+      return (await orders.giveUp(order, 'failed', now)) ? 'applied' : 'ignored';
+    });
+    await this.markOutcome(event, outcome);
+    if (outcome === 'ignored' && order && event.kind !== 'other')
+      strapi.log.info(
+        `commerce: ${event.provider} event ${event.eventId} (${event.kind}) for order ${order.number}, which is ${order.status}: nothing changes`
+      );
+    // Enrolled before the provider gets its answer; should this fail or the process die, the job runner does it.
+    if (fulfilment) await (fulfilment as EnqueuedJob).deliver();
+    return { received: true, outcome, order: order?.documentId ?? null };
+  },
+
+  /** Why an event does not fit its order (a 400, nothing changes), or null when it does. */
+  mismatch(event: PaymentEvent, order: OrderRecord | null): Refusal | null {
+    if (!order) return rejected(`The event names no known order (${event.orderDocumentId ?? 'none'})`, 'unknown_order');
+    if (order.provider !== event.provider)
+      return rejected(`Order ${order.number} is not paid through ${event.provider}`, 'provider_mismatch');
+    if (event.currency !== null && event.currency.toUpperCase() !== order.currency)
+      return rejected(
+        `The event is in ${event.currency}, order ${order.number} in ${order.currency}`,
+        'currency_mismatch'
+      );
+    if (event.amount !== null && event.amount !== order.total)
+      return rejected(
+        `The event's amount is not order ${order.number}'s total (${toMajor(order.total, order.currency)} ${order.currency})`,
+        'amount_mismatch'
+      );
+    return null;
+  },
+
+  /** Inserts the event unless its provider + id is there already; false for a replay. */
+  async recordOnce(event: PaymentEvent, now: Date): Promise<boolean> {
+    const { rows } = await runSql(
+      strapi,
+      `INSERT INTO ?? (document_id, "key", provider, event_id, kind, order_document_id, outcome, payload, received_at, created_at, updated_at, published_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT ("key") DO NOTHING RETURNING id`,
+      [
+        tableOf(strapi, PAYMENT_EVENT),
+        createId(),
+        `${event.provider}:${event.eventId}`,
+        event.provider,
+        event.eventId.slice(0, 255),
+        event.kind,
+        event.orderDocumentId,
+        'received',
+        event.payload,
+        now,
+        now,
+        now,
+        now,
+      ]
+    );
+    return rows.length === 1;
+  },
+
+  /** What the event did, for whoever reads the order's events later (not for a replay: the first one's stays). */
+  async markOutcome(event: PaymentEvent, outcome: WebhookOutcome['outcome']): Promise<void> {
+    if (outcome === 'duplicate') return;
+    await strapi.db
+      .query(PAYMENT_EVENT)
+      .updateMany({ where: { key: `${event.provider}:${event.eventId}`, outcome: 'received' }, data: { outcome } });
+  },
+
+  logRejected(provider: string, call: WebhookCall, why: string): void {
+    strapi.log.warn(`commerce: ${provider} webhook from ${call.ip} rejected: ${why}`);
+  },
+
+  /** An order's payment events, oldest first (for the admin pages). */
+  async eventsOf(orderDocumentId: string) {
+    return strapi.db.query(PAYMENT_EVENT).findMany({
+      where: { orderDocumentId },
+      select: ['provider', 'eventId', 'kind', 'outcome', 'receivedAt'],
+      orderBy: { id: 'asc' },
+    });
+  },
+});
