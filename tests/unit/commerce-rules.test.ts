@@ -3,6 +3,7 @@ import {
   currencyCode,
   priceToMinor,
   toMajor,
+  toMajorNumber,
   toMinor,
 } from '../../src/plugins/commerce/server/src/rules/money';
 import { couponFieldProblems, priceOrder, type CouponTerms } from '../../src/plugins/commerce/server/src/rules/pricing';
@@ -45,6 +46,10 @@ describe('money', () => {
     expect(toMajor(1490, 'JPY')).toBe('1490');
     expect(toMajor(1234, 'KWD')).toBe('1.234');
     expect(toMajor(-250, 'EUR')).toBe('-2.50');
+    // The API answers JSON numbers, like a course's price.
+    expect(toMajorNumber(149000, 'USD')).toBe(1490);
+    expect(toMajorNumber(1490, 'USD')).toBe(14.9);
+    expect(toMajorNumber(1234, 'KWD')).toBe(1.234);
   });
 
   test('stored prices (a float on SQLite, a string on PostgreSQL) in minor units', () => {

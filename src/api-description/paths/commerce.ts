@@ -14,9 +14,12 @@ import {
   string,
 } from '../schema';
 
-/** Money in the currency's major units, exact: `"1490.00"` (contract "Commerce"). */
-const money = () => string({ pattern: '^-?\\d+(\\.\\d+)?$', example: '1490.00' });
-const moneyInput = () => ({ oneOf: [money(), { type: 'number', minimum: 0 }] });
+/** Money in the currency's major units (contract "Commerce"): a JSON number, computed exactly in minor units. */
+const money = () => ({ type: 'number' as const, example: 1490 });
+/** Money sent: a number or its decimal text (`"1490.00"`). */
+const moneyInput = () => ({
+  oneOf: [string({ pattern: '^\\d+(\\.\\d+)?$', example: '1490.00' }), { type: 'number' as const, minimum: 0 }],
+});
 
 export const orderSchema = object({
   documentId: documentId(),

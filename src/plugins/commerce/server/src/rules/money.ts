@@ -88,6 +88,14 @@ export function toMajor(minor: number, currency: string): string {
 }
 
 /**
+ * Minor units as a JSON number in major units (`149000` USD → `1490`, `1490` → `14.9`): how the API answers money,
+ * like a course's `price`. Computed from the exact decimal text, so the number is the nearest double to it.
+ */
+export function toMajorNumber(minor: number, currency: string): number {
+  return Number(toMajor(minor, currency));
+}
+
+/**
  * Splits `amount` over `weights` in proportion, in whole minor units that add up to `amount` exactly (largest
  * remainders first, ties to the earlier item): an order's discount over its items, a refund over its courses.
  */

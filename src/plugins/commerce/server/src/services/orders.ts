@@ -5,7 +5,7 @@ import { tableOf } from '../../../../../database/tables';
 import { enqueue, type EnqueuedJob } from '../../../../../jobs';
 import { isAdmin, type Caller } from '../../../../../access/roles';
 import { purchases } from '../../../../enrollment/server/src/facade';
-import { currencyCode, priceToMinor, toMajor } from '../rules/money';
+import { currencyCode, priceToMinor, toMajorNumber } from '../rules/money';
 import { newOrderNumber } from '../rules/order-number';
 import { normalCouponCode, priceOrder, type CouponTerms, type OrderLine } from '../rules/pricing';
 import type { OrderRequest } from '../rules/order-request';
@@ -103,7 +103,7 @@ const ORDER_POPULATE = {
 
 /** The order as the API shows it (contract "Commerce"): money in major units, items by course. */
 export function presentOrder(order: OrderRecord) {
-  const money = (minor: number) => toMajor(minor, order.currency);
+  const money = (minor: number) => toMajorNumber(minor, order.currency);
   return {
     documentId: order.documentId,
     number: order.number,

@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { allocate, toMajor } from '../rules/money';
+import { allocate, toMajorNumber } from '../rules/money';
 import type { SalesQuery } from '../rules/order-request';
 import { ORDER, orderFromRow, type OrderRecord } from './orders';
 
@@ -61,9 +61,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const present = (currency: string, figures: Figures) => ({
       currency,
       orders: figures.orders,
-      gross: toMajor(figures.gross, currency),
-      refunded: toMajor(figures.refunded, currency),
-      net: toMajor(figures.gross - figures.refunded, currency),
+      gross: toMajorNumber(figures.gross, currency),
+      refunded: toMajorNumber(figures.refunded, currency),
+      net: toMajorNumber(figures.gross - figures.refunded, currency),
     });
     const data = [...groups.values()]
       .map(({ group, currency, figures }) => ({ ...group, ...present(currency, figures) }))
