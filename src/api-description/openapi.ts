@@ -11,6 +11,7 @@ import { messagingRoutes } from './paths/messaging';
 import { profileRoutes } from './paths/profile';
 import { progressRoutes } from './paths/progress';
 import { quizRoutes } from './paths/quizzes';
+import { searchRoutes } from './paths/search';
 import type { RouteDescription } from './route-description';
 
 /** Every custom route of the contract. A test fails when a registered custom route is missing here. */
@@ -25,6 +26,7 @@ export const LYCEUM_ROUTES: RouteDescription[] = [
   ...messagingRoutes,
   ...blogRoutes,
   ...jobRoutes,
+  ...searchRoutes,
 ];
 
 export const DOCUMENT_VERSION = '1.0.0';

@@ -26,6 +26,7 @@ const ALLOWED: Record<string, string[]> = {
   certificates: ['enrollment'],
   community: ['enrollment'],
   messaging: ['enrollment'],
+  search: [],
 };
 
 const facadeOf = (plugin: string) => path.join(SRC, 'plugins', plugin, 'server/src/facade.ts');

@@ -12,6 +12,8 @@ import enrollmentMail from './services/enrollment-mail';
 import enrollmentViews from './services/enrollment-views';
 import enrollments from './services/enrollments';
 import payments from './services/payments';
+import popularCourses, { closePopularCoursesRedis } from './services/popular-courses';
+import { REFRESH_POPULAR_COURSES, refreshPopularCourses } from './jobs/refresh-popular-courses';
 import staffEnrollments from './services/staff-enrollments';
 
 export default {
@@ -21,6 +23,7 @@ export default {
     'enrollment-views': enrollmentViews,
     'enrollment-mail': enrollmentMail,
     payments,
+    'popular-courses': popularCourses,
     'staff-enrollments': staffEnrollments,
   },
   controllers: { enrollments: enrollmentsController, 'admin-enrollments': adminEnrollmentsController },
@@ -39,5 +42,13 @@ export default {
       cadenceFrom('ENROLLMENT_EXPIRY_CRON', process.env.ENROLLMENT_EXPIRY_CRON, { cron: '*/10 * * * *' }),
       expireFinishedAccess
     );
+    defineSchedule(
+      REFRESH_POPULAR_COURSES,
+      cadenceFrom('POPULAR_COURSES_CRON', process.env.POPULAR_COURSES_CRON, { cron: '*/5 * * * *' }),
+      refreshPopularCourses
+    );
+  },
+  async destroy() {
+    await closePopularCoursesRedis();
   },
 };
