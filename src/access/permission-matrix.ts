@@ -50,7 +50,7 @@ PUBLIC_PLUGIN_READS.push(...BLOG_READS);
 const DISCOVERY = [
   'plugin::search.search.search',
   'plugin::search.search.suggest',
-  'plugin::enrollment.enrollments.popular',
+  'api::course.course.popular',
 ];
 PUBLIC_PLUGIN_READS.push(...DISCOVERY);
 const LEARNING = [

@@ -3,32 +3,11 @@ import { errors } from '@strapi/utils';
 import { assertCanManageCourse } from '../../../../../access/ownership';
 import { bodyWithOnly, documentIdParam, paginationParams, positiveIntegerParam } from '../../../../../access/params';
 import { callerFrom } from '../../../../../access/roles';
-import { DEFAULT_LOCALE, supportedLocaleParam } from '../../../../../content/locales';
-import { fieldProblem, throwIfInvalid } from '../../../../../errors/refusal';
-import { MAX_LIMIT } from '../services/popular-courses';
 
 const service = (strapi: Core.Strapi) => strapi.plugin('enrollment').service('enrollments');
 const views = (strapi: Core.Strapi) => strapi.plugin('enrollment').service('enrollment-views');
 
-const popularCourses = (strapi: Core.Strapi) => strapi.plugin('enrollment').service('popular-courses');
-
-/** `?limit=` of GET /courses/popular: 1 to MAX_LIMIT, 10 when absent. */
-function popularLimit(value: unknown): number {
-  if (value === undefined || value === '') return 10;
-  const limit = typeof value === 'string' && /^\d{1,3}$/.test(value) ? Number(value) : NaN;
-  if (!(limit >= 1 && limit <= MAX_LIMIT))
-    throwIfInvalid([fieldProblem('limit', `limit must be a whole number from 1 to ${MAX_LIMIT}`)]);
-  return limit;
-}
-
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
-  /** GET /courses/popular?limit&locale (public): most enrolled published courses of the last 30 days. */
-  async popular(ctx: any) {
-    const limit = popularLimit(ctx.query.limit);
-    const locale = supportedLocaleParam(ctx.query.locale, 'locale must be en or ru') ?? DEFAULT_LOCALE;
-    ctx.body = { data: await popularCourses(strapi).popular(limit, locale), meta: { windowDays: 30 } };
-  },
-
   /** POST /courses/:documentId/enrollments — yourself, or (owners, admins) `{ user }`. */
   async enroll(ctx: any) {
     const caller = callerFrom(ctx.state);

@@ -14,8 +14,6 @@ export default {
   'content-api': {
     type: 'content-api',
     routes: [
-      // Before any /courses/:documentId route, in this router and in the course type's (see src/index.ts).
-      route('GET', '/courses/popular', 'popular'),
       route('POST', '/courses/:documentId/enrollments', 'enroll'),
       route('DELETE', '/courses/:documentId/enrollments/me', 'cancelMine'),
       route('DELETE', '/courses/:documentId/enrollments/:userId', 'cancelForStudent'),

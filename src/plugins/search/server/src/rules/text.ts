@@ -1,6 +1,12 @@
-import { stemmer as stemEnglish } from '@orama/stemmers/english';
-import { stemmer as stemRussian } from '@orama/stemmers/russian';
 import { STOP_WORDS } from './stop-words';
+
+type Stemmer = { stemmer: (word: string) => string };
+// Required, not imported: the package exposes its languages through `exports` subpaths, which this tsconfig's module
+// resolution (Node 10 style) cannot see; Node itself resolves them.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { stemmer: stemEnglish } = require('@orama/stemmers/english') as Stemmer;
+const { stemmer: stemRussian } = require('@orama/stemmers/russian') as Stemmer;
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
  * Text as the search index holds it: plain words, no markup. Pure functions, shared by the PostgreSQL index (which

@@ -231,6 +231,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const marked = index === words.length - 1 ? `^${word}` : `^${word}$`;
       for (const gram of trigramsOf(marked)) grams.add(gram);
     });
+    if (grams.size === 0) return [];
     return (
       await runSql<SuggestionRow>(
         strapi,
