@@ -36,7 +36,10 @@ export default {
     });
     await strapi.service('admin::permission').actionProvider.registerMany([LMS_PAGE_ACTIONS.enrollments.registration]);
   },
-  bootstrap() {
+  async bootstrap({ strapi }: { strapi: Core.Strapi }) {
+    // The counts' table when no Redis keeps them; made before the schedule's first run and the first read.
+    if (!process.env.REDIS_URL)
+      await (strapi.plugin('enrollment').service('popular-courses') as ReturnType<typeof popularCourses>).ensureTable();
     defineSchedule(
       EXPIRE_FINISHED_ACCESS,
       cadenceFrom('ENROLLMENT_EXPIRY_CRON', process.env.ENROLLMENT_EXPIRY_CRON, { cron: '*/10 * * * *' }),

@@ -42,9 +42,10 @@ export function followWrites(strapi: Core.Strapi): void {
   strapi.documents.use(async (context, next) => {
     if (!WRITES.has(context.action) || !watchedUids().has(context.uid)) return next();
     return strapi.db.transaction(async () => {
-      const result = (await next()) as { documentId?: string; entries?: Array<{ documentId?: string }> } | null;
+      const result = await next();
+      const written = result as { documentId?: string; entries?: Array<{ documentId?: string }> } | null;
       const params = context.params as { documentId?: string } | undefined;
-      const documentId = params?.documentId ?? result?.documentId ?? result?.entries?.[0]?.documentId;
+      const documentId = params?.documentId ?? written?.documentId ?? written?.entries?.[0]?.documentId;
       if (documentId) await enqueue(strapi, indexWrittenContent, { uid: context.uid, documentId });
       return result;
     });

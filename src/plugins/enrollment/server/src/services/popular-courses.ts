@@ -59,11 +59,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const { schema, name } = ownTableLocation(strapi.db, POPULAR_TABLE);
     const builder = () => (schema ? strapi.db.connection.schema.withSchema(schema) : strapi.db.connection.schema);
     if (await builder().hasTable(name)) return;
-    await builder().createTable(name, (table) => {
-      table.string('course_document_id', 64).primary();
-      table.integer('enrollments').notNullable();
-      table.bigInteger('refreshed_at').notNullable();
-    });
+    try {
+      await builder().createTable(name, (table) => {
+        table.string('course_document_id', 64).primary();
+        table.integer('enrollments').notNullable();
+        table.bigInteger('refreshed_at').notNullable();
+      });
+    } catch (error) {
+      // Another instance (or the schedule beside a read) made it first.
+      if (!(await builder().hasTable(name))) throw error;
+    }
   }
 
   return {

@@ -139,7 +139,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       `${query},
        ranked AS (SELECT ${rankedColumns(where)}, ts_rank(s."search_vector", q.query) AS "score" ${match}),
        page AS (SELECT * FROM ranked ORDER BY ${orderBy(request.sort)} LIMIT ? OFFSET ?)
-       SELECT page.*, ts_headline('russian', CASE WHEN page."body" = '' THEN page."title" ELSE page."body" END, q.query, ?)
+       SELECT page.*, ts_headline('russian',
+                CASE WHEN to_tsvector('russian', page."body") @@ q.query THEN page."body" ELSE page."title" END, q.query, ?)
               AS "snippet"
        FROM page CROSS JOIN q ORDER BY ${orderBy(request.sort)}`,
       [
@@ -181,7 +182,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       [documentsTable(strapi), parsed.expression, ...where.bindings]
     );
     return answer(
-      rows.map((row) => hitFrom(row, markedSnippet(headline(row.body || row.title, parsed.stems)))),
+      rows.map((row) => hitFrom(row, markedSnippet(snippetOf(row, parsed.stems)))),
       facetsFrom(facets.rows)
     );
   }
@@ -290,6 +291,12 @@ interface SuggestionRow {
   type: string;
   document_id: string;
   title: string;
+}
+
+/** The snippet comes from the text where it matches, else from the title (a hit by its title alone). */
+function snippetOf(row: SearchRow, stems: ReadonlySet<string>): string {
+  const fromBody = row.body ? headline(row.body, stems) : '';
+  return fromBody.includes(MATCH_START) ? fromBody : headline(row.title, stems);
 }
 
 const hitFrom = (row: SearchRow, snippet: string): SearchHit => ({
