@@ -63,22 +63,23 @@ const COLUMNS =
   '"type", "document_id", "locale", "title", "body", "url", "category", "level", "price", "course_document_id", "published_at"';
 
 /**
- * Makes the index hold exactly `documents` for these entries of `type`: their old rows go, the new ones come, in
- * one transaction. On PostgreSQL a lock per type makes two runs for one entry wait for each other (else both could
- * delete, then both insert, and the second insert would break the unique key).
+ * Makes the index hold exactly what `load` gives for these entries of `type`: their old rows go, the new ones come,
+ * in one transaction. On PostgreSQL a lock per type is taken first and `load` reads after it, so two runs touching
+ * one entry (a lesson's own job and its course's) follow each other and the later one reads what the earlier saw
+ * or newer: a run that read before a publish can never write after the run that read after it.
  */
 export async function replaceDocuments(
   strapi: Core.Strapi,
   type: string,
   documentIds: string[],
-  documents: SearchDocument[]
-): Promise<void> {
-  if (documentIds.length === 0) return;
-  await strapi.db.transaction(async () => {
+  load: (documentIds: string[]) => Promise<SearchDocument[]>
+): Promise<number> {
+  if (documentIds.length === 0) return 0;
+  return strapi.db.transaction(async () => {
+    if (isPostgres(strapi)) await runSql(strapi, `SELECT pg_advisory_xact_lock(hashtext(?))`, [`search:${type}`]);
+    const documents = await load(documentIds);
     for (const ids of chunks(documentIds)) {
-      if (isPostgres(strapi)) {
-        await runSql(strapi, `SELECT pg_advisory_xact_lock(hashtext(?))`, [`search:${type}`]);
-      } else {
+      if (!isPostgres(strapi)) {
         const owned = `SELECT "id" FROM ?? WHERE "type" = ? AND "document_id" IN (${marks(ids.length)})`;
         for (const table of [SEARCH_TEXT_TABLE, SEARCH_TITLES_TABLE])
           await runSql(strapi, `DELETE FROM ?? WHERE rowid IN (${owned})`, [
@@ -95,6 +96,7 @@ export async function replaceDocuments(
       ]);
     }
     for (const batch of chunks(documents)) await insertDocuments(strapi, batch);
+    return documents.length;
   });
 }
 

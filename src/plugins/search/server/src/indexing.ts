@@ -19,7 +19,7 @@ export interface ContentWritten {
 export async function indexEntries(strapi: Core.Strapi, kind: SearchType, documentIds: string[]): Promise<void> {
   const unique = [...new Set(documentIds)];
   if (unique.length === 0) return;
-  await replaceDocuments(strapi, kind.type, unique, await kind.load(strapi, unique));
+  await replaceDocuments(strapi, kind.type, unique, (documentIds) => kind.load(strapi, documentIds));
 }
 
 export const indexWrittenContent = defineJob<ContentWritten>('search.index', async (strapi, { uid, documentId }) => {
@@ -75,9 +75,7 @@ export async function rebuildIndex(
     for (;;) {
       const documentIds = await kind.candidates(strapi, after, pageSize);
       if (documentIds.length === 0) break;
-      const documents = await kind.load(strapi, documentIds);
-      await replaceDocuments(strapi, kind.type, documentIds, documents);
-      indexed[kind.type] += documents.length;
+      indexed[kind.type] += await replaceDocuments(strapi, kind.type, documentIds, (ids) => kind.load(strapi, ids));
       done += documentIds.length;
       after = documentIds[documentIds.length - 1];
       onProgress({ type: kind.type, done: Math.min(done, total), total });

@@ -31,6 +31,20 @@ const redisClient = (): Redis | undefined => {
   return redis;
 };
 
+/** A fresh connection is not ready at once, and this client queues nothing meanwhile: wait a little for it. */
+async function whenReady(client: Redis, timeoutMs = 3_000): Promise<void> {
+  if (client.status === 'ready') return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(done, timeoutMs);
+    function done() {
+      clearTimeout(timer);
+      client.off('ready', done);
+      resolve();
+    }
+    client.once('ready', done);
+  });
+}
+
 export async function closePopularCoursesRedis(): Promise<void> {
   const client = redis;
   redis = undefined;
@@ -79,6 +93,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const counts = await countWindow(now);
       const client = redisClient();
       if (client) {
+        await whenReady(client);
         const key = redisKey();
         const next = `${key}:next`;
         const transaction = client.multi().del(next);
@@ -113,6 +128,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const client = redisClient();
       if (client) {
         try {
+          await whenReady(client, 500);
           const flat = await client.zrevrange(redisKey(), 0, wanted - 1, 'WITHSCORES');
           const counts: CourseCount[] = [];
           for (let index = 0; index < flat.length; index += 2)
