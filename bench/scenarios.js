@@ -70,7 +70,16 @@ function scenarios(plan, sessions, pass) {
     ...Array.from({ length: 20 }, (_, index) => `course ${String(index * 37).padStart(6, '0')}`),
   ]);
   // What people type: prefixes, and prefixes with a typo.
-  const nextSuggest = rotate(['cour', 'cours', 'curse 0001', 'lesso', 'lesson 3 of', 'artcle', 'articl 1', 'Course 00012']);
+  const nextSuggest = rotate([
+    'cour',
+    'cours',
+    'curse 0001',
+    'lesso',
+    'lesson 3 of',
+    'artcle',
+    'articl 1',
+    'Course 00012',
+  ]);
 
   const list = [
     {
@@ -337,7 +346,10 @@ function scenarios(plan, sessions, pass) {
       requests: [
         {
           method: 'GET',
-          setupRequest: (request) => ({ ...request, path: `/api/search/suggest?q=${encodeURIComponent(nextSuggest())}` }),
+          setupRequest: (request) => ({
+            ...request,
+            path: `/api/search/suggest?q=${encodeURIComponent(nextSuggest())}`,
+          }),
         },
       ],
       expect: [200],

@@ -47,11 +47,7 @@ const PUBLIC_PLUGIN_READS = ['plugin::progress.progress.outline', 'plugin::certi
 const BLOG_READS = ['api::article.article.findBySlug', 'api::article.article.related'];
 PUBLIC_PLUGIN_READS.push(...BLOG_READS);
 // Search finds only what is public anyway (the index holds visible documents only); popular courses likewise.
-const DISCOVERY = [
-  'plugin::search.search.search',
-  'plugin::search.search.suggest',
-  'api::course.course.popular',
-];
+const DISCOVERY = ['plugin::search.search.search', 'plugin::search.search.suggest', 'api::course.course.popular'];
 PUBLIC_PLUGIN_READS.push(...DISCOVERY);
 const LEARNING = [
   'plugin::enrollment.enrollments.enroll',

@@ -33,7 +33,8 @@ async function within2s(check: () => Promise<boolean>, what: string): Promise<vo
 const search = (query: Record<string, string>) => app.request.get('/api/search').query(query);
 const ids = (response: { body: { data: Array<{ documentId: string }> } }) =>
   response.body.data.map((hit) => hit.documentId);
-const finds = async (query: Record<string, string>, documentId: string) => ids(await search(query)).includes(documentId);
+const finds = async (query: Record<string, string>, documentId: string) =>
+  ids(await search(query)).includes(documentId);
 
 async function createCategory(name: string) {
   const slug = unique('cat-');
@@ -126,7 +127,9 @@ describe('stemming in Russian and English', () => {
       description: 'When a < b and b > c then a < c: transitive comparisons & more',
     });
     await within2s(() => finds({ q: 'transitive' }, course.documentId), 'the course indexed');
-    const hit = (await search({ q: 'transitive' })).body.data.find((found: any) => found.documentId === course.documentId);
+    const hit = (await search({ q: 'transitive' })).body.data.find(
+      (found: any) => found.documentId === course.documentId
+    );
     expect(hit.snippet).toContain('&lt;');
     expect(hit.snippet).toContain('<mark>transitive</mark>');
     expect(hit.snippet.replace(/<\/?mark>/g, '')).not.toMatch(/[<>]/);
@@ -195,7 +198,10 @@ describe('facets and filters', () => {
 describe('what is never found', () => {
   test('drafts, unpublished lessons, lessons of unpublished courses and lesson content (paid or not)', async () => {
     const word = unique('hiddenword');
-    const draft = await createCourse({ title: `${word} draft course` }, { publish: false, lessons: [`${word} lesson`] });
+    const draft = await createCourse(
+      { title: `${word} draft course` },
+      { publish: false, lessons: [`${word} lesson`] }
+    );
     const paid = await createCourse(
       { title: `Paid ${unique('w')}`, price: 99 },
       { lessons: ['Introduction'], lessonContent: `The ${word} secret answer` }
@@ -286,7 +292,11 @@ describe('suggestions', () => {
   test('complete what is typed, as { text, type, documentId }', async () => {
     const response = await suggest('typescr');
     expect(response.status).toBe(200);
-    expect(response.body.data).toContainEqual({ text: 'TypeScript Generics Workshop', type: 'course', documentId: typescript });
+    expect(response.body.data).toContainEqual({
+      text: 'TypeScript Generics Workshop',
+      type: 'course',
+      documentId: typescript,
+    });
     expect(await suggested('python for da')).toContain(python);
     expect(await suggested('питон', { locale: 'ru' })).toContain(python);
   });
@@ -327,16 +337,21 @@ describe('bad input', () => {
     expect(response.body.error.details.errors.map((error: any) => error.path.join('.'))).toContain(field);
   });
 
-  test.each(['!!! & | :* ( ) <-> "', "'; DROP TABLE courses; --", '-', '"unclosed phrase', 'a:* & !b', 'NEAR(a b)', '*'])(
-    'an operator-laden query %j answers 200 (never 500, never a tsquery error)',
-    async (q) => {
-      const response = await search({ q });
-      expect(response.status).toBe(200);
-      expect(Array.isArray(response.body.data)).toBe(true);
-      const suggestion = await app.request.get('/api/search/suggest').query({ q });
-      expect(suggestion.status).toBe(200);
-    }
-  );
+  test.each([
+    '!!! & | :* ( ) <-> "',
+    "'; DROP TABLE courses; --",
+    '-',
+    '"unclosed phrase',
+    'a:* & !b',
+    'NEAR(a b)',
+    '*',
+  ])('an operator-laden query %j answers 200 (never 500, never a tsquery error)', async (q) => {
+    const response = await search({ q });
+    expect(response.status).toBe(200);
+    expect(Array.isArray(response.body.data)).toBe(true);
+    const suggestion = await app.request.get('/api/search/suggest').query({ q });
+    expect(suggestion.status).toBe(200);
+  });
 
   test('suggest refuses an empty or overlong q and an unknown type', async () => {
     for (const query of [{}, { q: 'y'.repeat(201) }, { q: 'abc', type: 'tutorial' }]) {
@@ -354,10 +369,9 @@ describe('the index as stored', () => {
     const course = await createCourse({ title: `${word} course` }, { lessons: [`${word} lesson`] });
     await within2s(() => finds({ q: word }, course.documentId), 'indexed');
     const before = await facade().countIndexed(app.strapi);
-    await app.strapi.db.connection.raw(
-      app.strapi.db.dialect.client === 'postgres' ? 'TRUNCATE ??' : 'DELETE FROM ??',
-      ['lyceum_search_documents']
-    );
+    await app.strapi.db.connection.raw(app.strapi.db.dialect.client === 'postgres' ? 'TRUNCATE ??' : 'DELETE FROM ??', [
+      'lyceum_search_documents',
+    ]);
     const reports: Array<{ type: string; done: number; total: number }> = [];
     const indexed = await facade().rebuildIndex(app.strapi, (progress: any) => reports.push(progress));
     expect(indexed).toEqual(before);

@@ -49,7 +49,9 @@ async function createSearchTables(knex, schema, log = () => {}) {
     await knex.raw(
       `CREATE VIRTUAL TABLE IF NOT EXISTS "${SEARCH_TEXT_TABLE}" USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 2')`
     );
-    await knex.raw(`CREATE VIRTUAL TABLE IF NOT EXISTS "${SEARCH_TITLES_TABLE}" USING fts5(title, tokenize = 'trigram')`);
+    await knex.raw(
+      `CREATE VIRTUAL TABLE IF NOT EXISTS "${SEARCH_TITLES_TABLE}" USING fts5(title, tokenize = 'trigram')`
+    );
     return { trigramSchema: null };
   }
   await knex.raw(`ALTER TABLE ${qualified} ADD COLUMN IF NOT EXISTS "search_vector" tsvector`);

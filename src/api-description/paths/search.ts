@@ -18,7 +18,9 @@ const hit = object({
   title: string(),
   snippet: string({ description: 'Plain text, escaped, with each match inside <mark>…</mark> (no other markup)' }),
   score: number(),
-  url: string({ description: "Where a frontend shows it: /courses/<slug>, /courses/<slug>/lessons/<documentId>, /articles/<slug>" }),
+  url: string({
+    description: 'Where a frontend shows it: /courses/<slug>, /courses/<slug>/lessons/<documentId>, /articles/<slug>',
+  }),
 });
 
 const suggestion = object({ text: string(), type: oneOf(...TYPES), documentId: documentId() });

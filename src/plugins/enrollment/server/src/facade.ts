@@ -51,7 +51,10 @@ export const enrollments = (strapi: Core.Strapi): Enrollments =>
 export const enrollmentViews = (strapi: Core.Strapi): EnrollmentViews =>
   strapi.plugin('enrollment').service('enrollment-views') as EnrollmentViewsService;
 
-export { MAX_LIMIT as POPULAR_COURSES_MAX_LIMIT, WINDOW_DAYS as POPULAR_COURSES_WINDOW_DAYS } from './services/popular-courses';
+export {
+  MAX_LIMIT as POPULAR_COURSES_MAX_LIMIT,
+  WINDOW_DAYS as POPULAR_COURSES_WINDOW_DAYS,
+} from './services/popular-courses';
 
 /** The most enrolled published courses of the last 30 days (GET /courses/popular), and the scheduled refresh. */
 export type PopularCourses = Pick<PopularCoursesService, 'popular' | 'refresh'>;

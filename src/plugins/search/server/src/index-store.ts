@@ -105,11 +105,10 @@ async function insertDocuments(strapi: Core.Strapi, documents: SearchDocument[])
   if (isPostgres(strapi)) {
     // Title weighs more than body in ts_rank; both through `russian`, which stems Russian and English words.
     const row = `(${marks(11)}, setweight(to_tsvector('russian', ?), 'A') || setweight(to_tsvector('russian', ?), 'B'))`;
-    await runSql(
-      strapi,
-      `INSERT INTO ?? (${COLUMNS}, "search_vector") VALUES ${documents.map(() => row).join(', ')}`,
-      [documentsTable(strapi), ...documents.flatMap((document) => [...rowValues(document), document.title, document.body])]
-    );
+    await runSql(strapi, `INSERT INTO ?? (${COLUMNS}, "search_vector") VALUES ${documents.map(() => row).join(', ')}`, [
+      documentsTable(strapi),
+      ...documents.flatMap((document) => [...rowValues(document), document.title, document.body]),
+    ]);
     return;
   }
   const { rows } = await runSql<{ id: number; type: string; document_id: string; locale: string }>(
@@ -118,20 +117,23 @@ async function insertDocuments(strapi: Core.Strapi, documents: SearchDocument[])
      RETURNING "id", "type", "document_id", "locale"`,
     [documentsTable(strapi), ...documents.flatMap(rowValues)]
   );
-  const byKey = new Map(documents.map((document) => [`${document.type}:${document.documentId}:${document.locale}`, document]));
-  const stored = rows.map((row) => ({ id: row.id, document: byKey.get(`${row.type}:${row.document_id}:${row.locale}`)! }));
-  await runSql(
-    strapi,
-    `INSERT INTO ?? (rowid, "title", "body") VALUES ${stored.map(() => '(?, ?, ?)').join(', ')}`,
-    [SEARCH_TEXT_TABLE, ...stored.flatMap(({ id, document }) => [id, stemmedText(document.title), stemmedText(document.body)])]
+  const byKey = new Map(
+    documents.map((document) => [`${document.type}:${document.documentId}:${document.locale}`, document])
   );
+  const stored = rows.map((row) => ({
+    id: row.id,
+    document: byKey.get(`${row.type}:${row.document_id}:${row.locale}`)!,
+  }));
+  await runSql(strapi, `INSERT INTO ?? (rowid, "title", "body") VALUES ${stored.map(() => '(?, ?, ?)').join(', ')}`, [
+    SEARCH_TEXT_TABLE,
+    ...stored.flatMap(({ id, document }) => [id, stemmedText(document.title), stemmedText(document.body)]),
+  ]);
   // Titles as their words, lower-case, each between ^ and $: a word's first and last letters then make trigrams of
   // their own (as pg_trgm's padding does), so one typo inside a five-letter word still leaves a trigram in common.
-  await runSql(
-    strapi,
-    `INSERT INTO ?? (rowid, "title") VALUES ${stored.map(() => '(?, ?)').join(', ')}`,
-    [SEARCH_TITLES_TABLE, ...stored.flatMap(({ id, document }) => [id, titleTrigramText(document.title)])]
-  );
+  await runSql(strapi, `INSERT INTO ?? (rowid, "title") VALUES ${stored.map(() => '(?, ?)').join(', ')}`, [
+    SEARCH_TITLES_TABLE,
+    ...stored.flatMap(({ id, document }) => [id, titleTrigramText(document.title)]),
+  ]);
 }
 
 export const titleTrigramText = (title: string): string =>

@@ -156,7 +156,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         filters: { documentId: { $in: counts.map((count) => count.courseDocumentId) } },
         status: 'published',
         locale,
-        fields: ['title', 'slug', 'summary', 'level', 'price', 'currency', 'ratingAverage', 'ratingCount', 'studentsCount'],
+        fields: [
+          'title',
+          'slug',
+          'summary',
+          'level',
+          'price',
+          'currency',
+          'ratingAverage',
+          'ratingCount',
+          'studentsCount',
+        ],
         populate: { category: { fields: ['name', 'slug'] } },
       } as any)) as Array<Record<string, any>>;
       const byId = new Map(courses.map((course) => [course.documentId as string, course]));

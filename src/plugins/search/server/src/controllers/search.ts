@@ -4,8 +4,7 @@ import { readSearchRequest, readSuggestRequest } from '../rules/search-request';
 import { searchTypeNames } from '../search-types';
 import type searchService from '../services/search';
 
-const search = (strapi: Core.Strapi) =>
-  strapi.plugin('search').service('search') as ReturnType<typeof searchService>;
+const search = (strapi: Core.Strapi) => strapi.plugin('search').service('search') as ReturnType<typeof searchService>;
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** GET /search?q&type&locale&category&level&price&ratingMin&sort&pagination[page]&pagination[pageSize] (public) */

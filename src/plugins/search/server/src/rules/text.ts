@@ -28,8 +28,9 @@ export function plainText(source: string | null | undefined): string {
     .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/&nbsp;/g, ' ')
-    .replace(/&(amp|lt|gt|quot|#39);/g, (_, name: string) =>
-      ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[name] ?? ' '
+    .replace(
+      /&(amp|lt|gt|quot|#39);/g,
+      (_, name: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[name] ?? ' '
     )
     .replace(/^\s{0,3}(#{1,6}|>|[-*+]|\d+\.)\s+/gm, '')
     .replace(/[*_`~]{1,3}/g, '')
@@ -41,7 +42,8 @@ const WORD = /[\p{L}\p{N}]+/gu;
 const CYRILLIC = /[\u0400-\u04FF]/;
 
 /** The words of a text, lower-case, `ё` read as `е` (as Russian writers mostly do). */
-export const wordsOf = (text: string): string[] => (text.toLowerCase().replace(/ё/g, 'е').match(WORD) ?? []) as string[];
+export const wordsOf = (text: string): string[] =>
+  (text.toLowerCase().replace(/ё/g, 'е').match(WORD) ?? []) as string[];
 
 /** One word's stem: Russian Snowball for Cyrillic words, English for the rest (PostgreSQL's `russian` does the same). */
 export function stemOf(word: string): string {
@@ -64,7 +66,9 @@ export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (ch
 
 /** A snippet with its matches between MATCH_START and MATCH_END as the contract's `snippet`: escaped, `<mark>` only. */
 export const markedSnippet = (text: string): string =>
-  escapeHtml(text).replace(/\uE000/g, '<mark>').replace(/\uE001/g, '</mark>');
+  escapeHtml(text)
+    .replace(/\uE000/g, '<mark>')
+    .replace(/\uE001/g, '</mark>');
 
 /**
  * The SQLite side of ts_headline: about `maxWords` words of `text` around its first word whose stem the query has,

@@ -3,12 +3,7 @@ import { isPostgres, runSql } from '../../../../../access/raw-sql';
 import { columnOf, tableOf } from '../../../../../database/tables';
 import { invalidField } from '../../../../../errors/refusal';
 import { SEARCH_TEXT_TABLE, SEARCH_TITLES_TABLE, documentsTable, trigramSchemaOf } from '../index-store';
-import {
-  ftsExpression,
-  type SearchRequest,
-  type SearchSort,
-  type SuggestRequest,
-} from '../rules/search-request';
+import { ftsExpression, type SearchRequest, type SearchSort, type SuggestRequest } from '../rules/search-request';
 import { MAX_SUGGESTIONS, completionTypos, trigramsOf } from '../rules/suggestions';
 import { MATCH_END, MATCH_START, headline, markedSnippet, wordsOf } from '../rules/text';
 
@@ -174,7 +169,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       strapi,
       `SELECT * FROM (SELECT ${rankedColumns(where)}, -bm25("${SEARCH_TEXT_TABLE}", 10.0, 1.0) AS "score" ${match})
        ORDER BY ${orderBy(request.sort)} LIMIT ? OFFSET ?`,
-      [documentsTable(strapi), parsed.expression, ...where.bindings, request.pageSize, (request.page - 1) * request.pageSize]
+      [
+        documentsTable(strapi),
+        parsed.expression,
+        ...where.bindings,
+        request.pageSize,
+        (request.page - 1) * request.pageSize,
+      ]
     );
     const facets = await runSql<{ facet: string; value: string | null; count: number }>(
       strapi,

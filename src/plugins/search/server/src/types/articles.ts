@@ -27,21 +27,19 @@ export const articleSearch: SearchType = {
       select: ['documentId', 'locale', 'title', 'slug', 'excerpt', 'body', 'publishedAt'],
       populate: { category: { select: ['slug'] } },
     })) as ArticleRow[];
-    return articles.map(
-      (article): SearchDocument => ({
-        type: 'article',
-        documentId: article.documentId,
-        locale: article.locale,
-        title: article.title,
-        body: [plainText(article.excerpt), plainText(article.body)].filter(Boolean).join(' '),
-        url: `/articles/${encodeURIComponent(article.slug ?? article.documentId)}`,
-        category: article.category?.slug ?? null,
-        level: null,
-        price: null,
-        courseDocumentId: null,
-        publishedAt: epochOf(article.publishedAt),
-      })
-    );
+    return articles.map((article): SearchDocument => ({
+      type: 'article',
+      documentId: article.documentId,
+      locale: article.locale,
+      title: article.title,
+      body: [plainText(article.excerpt), plainText(article.body)].filter(Boolean).join(' '),
+      url: `/articles/${encodeURIComponent(article.slug ?? article.documentId)}`,
+      category: article.category?.slug ?? null,
+      level: null,
+      price: null,
+      courseDocumentId: null,
+      publishedAt: epochOf(article.publishedAt),
+    }));
   },
   candidates: (strapi, after, limit) => publishedDocumentIds(strapi, ARTICLE, after, limit),
   countCandidates: (strapi) => countPublished(strapi, ARTICLE),

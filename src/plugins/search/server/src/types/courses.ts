@@ -45,18 +45,16 @@ export const courseSearch: SearchType = {
   type: 'course',
   uid: COURSE,
   async load(strapi, documentIds) {
-    return (await publishedCourses(strapi, documentIds)).map(
-      (course): SearchDocument => ({
-        type: 'course',
-        documentId: course.documentId,
-        locale: course.locale,
-        title: course.title,
-        body: [plainText(course.summary), plainText(course.description)].filter(Boolean).join(' '),
-        url: courseUrl(course),
-        ...courseFacets(course),
-        publishedAt: epochOf(course.publishedAt),
-      })
-    );
+    return (await publishedCourses(strapi, documentIds)).map((course): SearchDocument => ({
+      type: 'course',
+      documentId: course.documentId,
+      locale: course.locale,
+      title: course.title,
+      body: [plainText(course.summary), plainText(course.description)].filter(Boolean).join(' '),
+      url: courseUrl(course),
+      ...courseFacets(course),
+      publishedAt: epochOf(course.publishedAt),
+    }));
   },
   candidates: (strapi, after, limit) => publishedDocumentIds(strapi, COURSE, after, limit),
   countCandidates: (strapi) => countPublished(strapi, COURSE),
