@@ -367,7 +367,10 @@ describe('the index as stored', () => {
   test('the rebuild (npm run search:reindex) makes every visible document again, with progress', async () => {
     const word = unique('rebuildword');
     const course = await createCourse({ title: `${word} course` }, { lessons: [`${word} lesson`] });
-    await within2s(() => finds({ q: word }, course.documentId), 'indexed');
+    await within2s(
+      async () => (await finds({ q: word }, course.documentId)) && finds({ q: word }, course.lessons[0]),
+      'the course and its lesson indexed'
+    );
     const before = await facade().countIndexed(app.strapi);
     await app.strapi.db.connection.raw(app.strapi.db.dialect.client === 'postgres' ? 'TRUNCATE ??' : 'DELETE FROM ??', [
       'lyceum_search_documents',
