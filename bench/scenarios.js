@@ -86,6 +86,27 @@ function scenarios(plan, sessions, pass) {
   const writers = students.filter((student) => student.assignment);
   let writerIndex = 0;
 
+  // Searches over what the seed wrote: course and lesson titles, summaries, article bodies; some broad, some narrow.
+  const nextSearch = rotate([
+    'course',
+    'lessons',
+    'learning article',
+    'depth',
+    'teaches',
+    ...Array.from({ length: 20 }, (_, index) => `course ${String(index * 37).padStart(6, '0')}`),
+  ]);
+  // What people type: prefixes, and prefixes with a typo.
+  const nextSuggest = rotate([
+    'cour',
+    'cours',
+    'curse 0001',
+    'lesso',
+    'lesson 3 of',
+    'artcle',
+    'articl 1',
+    'Course 00012',
+  ]);
+
   const list = [
     {
       name: 'health',
@@ -385,6 +406,31 @@ function scenarios(plan, sessions, pass) {
       ],
       expect: [200],
       warmUp: plan.certificateCodes.map((code) => `/api/certificates/verify/${code}`),
+    },
+    {
+      name: 'search',
+      title: 'search: full text with facets, first page of 10',
+      requests: [
+        {
+          method: 'GET',
+          setupRequest: (request) => ({ ...request, path: `/api/search?q=${encodeURIComponent(nextSearch())}` }),
+        },
+      ],
+      expect: [200],
+    },
+    {
+      name: 'suggest',
+      title: 'search suggestions (typo-tolerant completions)',
+      requests: [
+        {
+          method: 'GET',
+          setupRequest: (request) => ({
+            ...request,
+            path: `/api/search/suggest?q=${encodeURIComponent(nextSuggest())}`,
+          }),
+        },
+      ],
+      expect: [200],
     },
     {
       name: 'graphql-catalog',

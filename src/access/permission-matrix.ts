@@ -46,6 +46,9 @@ const PUBLIC_PLUGIN_READS = ['plugin::progress.progress.outline', 'plugin::certi
 // Public blog reads beyond the core ones: an article by slug, related articles.
 const BLOG_READS = ['api::article.article.findBySlug', 'api::article.article.related'];
 PUBLIC_PLUGIN_READS.push(...BLOG_READS);
+// Search finds only what is public anyway (the index holds visible documents only); popular courses likewise.
+const DISCOVERY = ['plugin::search.search.search', 'plugin::search.search.suggest', 'api::course.course.popular'];
+PUBLIC_PLUGIN_READS.push(...DISCOVERY);
 const LEARNING = [
   'plugin::enrollment.enrollments.enroll',
   'plugin::enrollment.enrollments.cancelMine',

@@ -12,6 +12,7 @@ import { messagingRoutes } from './paths/messaging';
 import { profileRoutes } from './paths/profile';
 import { progressRoutes } from './paths/progress';
 import { quizRoutes } from './paths/quizzes';
+import { searchRoutes } from './paths/search';
 import type { RouteDescription } from './route-description';
 
 /** Every custom route of the contract. A test fails when a registered custom route is missing here. */
@@ -27,6 +28,7 @@ export const LYCEUM_ROUTES: RouteDescription[] = [
   ...blogRoutes,
   ...jobRoutes,
   ...commerceRoutes,
+  ...searchRoutes,
 ];
 
 export const DOCUMENT_VERSION = '1.0.0';

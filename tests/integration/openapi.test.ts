@@ -949,6 +949,26 @@ describe('real answers match the document', () => {
     );
   });
 
+  test('search routes', async () => {
+    const word = `openapisearch${process.pid}`;
+    const searched = await make.createCourse({ data: { title: `${word} course` } });
+    const deadline = Date.now() + 2_000;
+    let found = await app.request.get('/api/search').query({ q: word });
+    while (found.body.data?.length === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      found = await app.request.get('/api/search').query({ q: word });
+    }
+    expect(found.body.data.map((hit: any) => hit.documentId)).toContain(searched.documentId);
+    expectMatchesSpec(found, 'GET', '/search');
+    expectMatchesSpec(await app.request.get('/api/search').query({ q: word, sort: 'best' }), 'GET', '/search');
+    const suggested = await app.request.get('/api/search/suggest').query({ q: word.slice(0, 8) });
+    expect(suggested.body.data.length).toBeGreaterThan(0);
+    expectMatchesSpec(suggested, 'GET', '/search/suggest');
+    expectMatchesSpec(await app.request.get('/api/search/suggest'), 'GET', '/search/suggest');
+    expectMatchesSpec(await app.request.get('/api/courses/popular'), 'GET', '/courses/popular');
+    expectMatchesSpec(await app.request.get('/api/courses/popular').query({ limit: 0 }), 'GET', '/courses/popular');
+  });
+
   test('every described route was called and matched', () => {
     const unchecked = LYCEUM_ROUTES.map((route) => routeKey(route.method, route.path)).filter(
       (route) => !checked.has(route)

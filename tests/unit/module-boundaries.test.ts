@@ -28,6 +28,7 @@ const ALLOWED: Record<string, string[]> = {
   community: ['enrollment'],
   messaging: ['enrollment'],
   commerce: ['enrollment'],
+  search: [],
 };
 
 const facadeOf = (plugin: string) => path.join(SRC, 'plugins', plugin, 'server/src/facade.ts');

@@ -4,6 +4,13 @@ import { takePopulatedRelation } from '../../../access/populate';
 import { asksForDraft, readPublishedOnly } from '../../../access/publication';
 import { callerFrom } from '../../../access/roles';
 import { createWithServerFields } from '../../../access/create-with-server-fields';
+import { DEFAULT_LOCALE, supportedLocaleParam } from '../../../content/locales';
+import { fieldProblem, throwIfInvalid } from '../../../errors/refusal';
+import {
+  POPULAR_COURSES_MAX_LIMIT,
+  POPULAR_COURSES_WINDOW_DAYS,
+  popularCourses,
+} from '../../../plugins/enrollment/server/src/facade';
 import { attachTeacherProfiles } from '../profiles/teacher-profiles';
 
 const COURSE = 'api::course.course';
@@ -18,7 +25,26 @@ function dropComputedFields(ctx: any) {
   if (data && typeof data === 'object') for (const field of COMPUTED_FIELDS) delete data[field];
 }
 
+/** `?limit=` of GET /courses/popular: 1 to the maximum, 10 when absent. */
+function popularLimit(value: unknown): number {
+  if (value === undefined || value === '') return 10;
+  const limit = typeof value === 'string' && /^\d{1,3}$/.test(value) ? Number(value) : NaN;
+  if (!(limit >= 1 && limit <= POPULAR_COURSES_MAX_LIMIT))
+    throwIfInvalid([fieldProblem('limit', `limit must be a whole number from 1 to ${POPULAR_COURSES_MAX_LIMIT}`)]);
+  return limit;
+}
+
 export default factories.createCoreController(COURSE, ({ strapi }) => ({
+  /** GET /courses/popular?limit&locale (public): the most enrolled published courses of the last 30 days. */
+  async popular(ctx) {
+    const limit = popularLimit(ctx.query.limit);
+    const locale = supportedLocaleParam(ctx.query.locale, 'locale must be en or ru') ?? DEFAULT_LOCALE;
+    ctx.body = {
+      data: await popularCourses(strapi).popular(limit, locale),
+      meta: { windowDays: POPULAR_COURSES_WINDOW_DAYS },
+    };
+  },
+
   async find(ctx) {
     const caller = callerFrom(ctx.state);
     if (caller.role !== 'admin') readPublishedOnly(ctx);

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type enrollmentsService from './services/enrollments';
 import type enrollmentViewsService from './services/enrollment-views';
+import type popularCoursesService from './services/popular-courses';
 
 /**
  * What the enrollment plugin offers the rest of Lyceum: the only file other plugins and the app import from it
@@ -24,6 +25,7 @@ export {
 
 type EnrollmentsService = ReturnType<typeof enrollmentsService>;
 type EnrollmentViewsService = ReturnType<typeof enrollmentViewsService>;
+type PopularCoursesService = ReturnType<typeof popularCoursesService>;
 
 /** A student's place in a course: reading it, membership, the course's enrollment terms, placing and activity. */
 export type Enrollments = Pick<
@@ -63,3 +65,14 @@ export const purchases = (strapi: Core.Strapi): Purchases =>
 
 export const enrollmentViews = (strapi: Core.Strapi): EnrollmentViews =>
   strapi.plugin('enrollment').service('enrollment-views') as EnrollmentViewsService;
+
+export {
+  MAX_LIMIT as POPULAR_COURSES_MAX_LIMIT,
+  WINDOW_DAYS as POPULAR_COURSES_WINDOW_DAYS,
+} from './services/popular-courses';
+
+/** The most enrolled published courses of the last 30 days (GET /courses/popular), and the scheduled refresh. */
+export type PopularCourses = Pick<PopularCoursesService, 'popular' | 'refresh'>;
+
+export const popularCourses = (strapi: Core.Strapi): PopularCourses =>
+  strapi.plugin('enrollment').service('popular-courses') as PopularCoursesService;

@@ -12,6 +12,8 @@ import { EXPIRE_FINISHED_ACCESS, expireFinishedAccess } from './jobs/expire-fini
 import enrollmentMail from './services/enrollment-mail';
 import enrollmentViews from './services/enrollment-views';
 import enrollments from './services/enrollments';
+import popularCourses, { closePopularCoursesRedis } from './services/popular-courses';
+import { REFRESH_POPULAR_COURSES, refreshPopularCourses } from './jobs/refresh-popular-courses';
 import staffEnrollments from './services/staff-enrollments';
 
 export default {
@@ -24,6 +26,7 @@ export default {
     enrollments,
     'enrollment-views': enrollmentViews,
     'enrollment-mail': enrollmentMail,
+    'popular-courses': popularCourses,
     'staff-enrollments': staffEnrollments,
   },
   controllers: { enrollments: enrollmentsController, 'admin-enrollments': adminEnrollmentsController },
@@ -36,11 +39,22 @@ export default {
     });
     await strapi.service('admin::permission').actionProvider.registerMany([LMS_PAGE_ACTIONS.enrollments.registration]);
   },
-  bootstrap() {
+  async bootstrap({ strapi }: { strapi: Core.Strapi }) {
+    // The counts' table when no Redis keeps them; made before the schedule's first run and the first read.
+    if (!process.env.REDIS_URL)
+      await (strapi.plugin('enrollment').service('popular-courses') as ReturnType<typeof popularCourses>).ensureTable();
     defineSchedule(
       EXPIRE_FINISHED_ACCESS,
       cadenceFrom('ENROLLMENT_EXPIRY_CRON', process.env.ENROLLMENT_EXPIRY_CRON, { cron: '*/10 * * * *' }),
       expireFinishedAccess
     );
+    defineSchedule(
+      REFRESH_POPULAR_COURSES,
+      cadenceFrom('POPULAR_COURSES_CRON', process.env.POPULAR_COURSES_CRON, { cron: '*/5 * * * *' }),
+      refreshPopularCourses
+    );
+  },
+  async destroy() {
+    await closePopularCoursesRedis();
   },
 };

@@ -1,0 +1,94 @@
+'use strict';
+
+/**
+ * The search index (src/plugins/search): one row per visible document and locale, in tables Strapi does not own, so
+ * its schema sync never drops a column or an index of them (strapi/strapi issues 14847, 16606). Shared by the
+ * migration and by bootstrap; safe to run any number of times.
+ *
+ * - PostgreSQL: `search_vector` (tsvector, the `russian` configuration: Russian and English stems) with a GIN index,
+ *   and a trigram GIN index on `title` for suggestions when the pg_trgm extension is there or can be created.
+ * - SQLite: two FTS5 tables keyed by the row's id: `lyceum_search_text` (title and body, stemmed by Lyceum before
+ *   they are stored) and `lyceum_search_titles` (titles through the trigram tokenizer, for suggestions).
+ *
+ * Answers `{ trigramSchema }`: the schema pg_trgm lives in (PostgreSQL), or null when it is missing and cannot be
+ * created (suggestions then match prefixes only) and on SQLite.
+ */
+const SEARCH_TABLE = 'lyceum_search_documents';
+const SEARCH_TEXT_TABLE = 'lyceum_search_text';
+const SEARCH_TITLES_TABLE = 'lyceum_search_titles';
+
+const isPostgres = (knex) => ['pg', 'postgres', 'postgresql'].includes(knex.client.config.client);
+
+async function createSearchTables(knex, schema, log = () => {}) {
+  const inSchema = () => (schema ? knex.schema.withSchema(schema) : knex.schema);
+  const postgres = isPostgres(knex);
+  if (!(await inSchema().hasTable(SEARCH_TABLE))) {
+    await inSchema().createTable(SEARCH_TABLE, (table) => {
+      table.increments('id').primary();
+      table.string('type', 32).notNullable();
+      table.string('document_id', 64).notNullable();
+      table.string('locale', 16).notNullable();
+      table.text('title').notNullable();
+      table.text('body').notNullable();
+      table.text('url').notNullable();
+      // Facets: a category's slug, a course level, `free` or `paid`; null where the type has none.
+      table.string('category', 255).nullable();
+      table.string('level', 32).nullable();
+      table.string('price', 8).nullable();
+      // The course a hit belongs to (itself for a course): its rating and popularity are read live from it.
+      table.string('course_document_id', 64).nullable();
+      table.bigInteger('published_at').notNullable();
+      table.unique(['type', 'document_id', 'locale'], { indexName: 'lyceum_search_documents_unique' });
+    });
+  }
+  const qualified = schema ? `"${schema}"."${SEARCH_TABLE}"` : `"${SEARCH_TABLE}"`;
+  await knex.raw(
+    `CREATE INDEX IF NOT EXISTS "lyceum_search_documents_course_idx" ON ${qualified} ("course_document_id", "type")`
+  );
+  if (!postgres) {
+    await knex.raw(
+      `CREATE VIRTUAL TABLE IF NOT EXISTS "${SEARCH_TEXT_TABLE}" USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 2')`
+    );
+    await knex.raw(
+      `CREATE VIRTUAL TABLE IF NOT EXISTS "${SEARCH_TITLES_TABLE}" USING fts5(title, tokenize = 'trigram')`
+    );
+    return { trigramSchema: null };
+  }
+  await knex.raw(`ALTER TABLE ${qualified} ADD COLUMN IF NOT EXISTS "search_vector" tsvector`);
+  await knex.raw(
+    `CREATE INDEX IF NOT EXISTS "lyceum_search_documents_vector_idx" ON ${qualified} USING gin ("search_vector")`
+  );
+  const trigramSchema = await ensureTrigrams(knex, log);
+  if (trigramSchema) {
+    await knex.raw(
+      `CREATE INDEX IF NOT EXISTS "lyceum_search_documents_title_trgm_idx" ON ${qualified} USING gin ("title" "${trigramSchema}".gin_trgm_ops)`
+    );
+  }
+  return { trigramSchema };
+}
+
+/** The schema of pg_trgm, created when missing; null (and a warning) when this role may not create it. */
+async function ensureTrigrams(knex, log) {
+  const installed = async () =>
+    (
+      await knex.raw(
+        `SELECT n.nspname AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'`
+      )
+    ).rows[0]?.schema ?? null;
+  const found = await installed();
+  if (found) return found;
+  try {
+    // In a transaction of its own (a savepoint inside the migration's), so a refusal leaves the caller's intact.
+    await knex.transaction((trx) => trx.raw('CREATE EXTENSION IF NOT EXISTS pg_trgm'));
+  } catch (error) {
+    log(
+      `search: the pg_trgm extension is missing and this database role cannot create it (${error.message}); ` +
+        'suggestions match word beginnings only, without typo tolerance, until an administrator runs ' +
+        '"CREATE EXTENSION pg_trgm" in this database'
+    );
+    return null;
+  }
+  return installed();
+}
+
+module.exports = { SEARCH_TABLE, SEARCH_TEXT_TABLE, SEARCH_TITLES_TABLE, createSearchTables };

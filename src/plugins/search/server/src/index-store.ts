@@ -1,0 +1,177 @@
+import path from 'path';
+import type { Core } from '@strapi/strapi';
+import { isPostgres, runSql } from '../../../../access/raw-sql';
+import { ownTableLocation, ownTableOf } from '../../../../database/tables';
+import { stemmedText, wordsOf } from './rules/text';
+import type { SearchDocument } from './search-types';
+
+/**
+ * The index's rows (database/migrations/lib/search-table.js): written only here, by replacing all rows of some
+ * documents at once, so indexing an entry twice, or late, leaves what its current state gives.
+ */
+
+export const SEARCH_TABLE = 'lyceum_search_documents';
+export const SEARCH_TEXT_TABLE = 'lyceum_search_text';
+export const SEARCH_TITLES_TABLE = 'lyceum_search_titles';
+
+/** The schema pg_trgm lives in, per app (null: SQLite, or PostgreSQL without the extension). */
+const trigramSchemas = new WeakMap<Core.Strapi, string | null>();
+
+/** Creates what is missing of the index's tables (the migration made them; this covers a database it never saw). */
+export async function ensureSearchTables(strapi: Core.Strapi): Promise<void> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createSearchTables } = require(
+    path.join(strapi.dirs.app.root, 'database', 'migrations', 'lib', 'search-table.js')
+  ) as {
+    createSearchTables: (
+      knex: unknown,
+      schema: string | null,
+      log: (message: string) => void
+    ) => Promise<{ trigramSchema: string | null }>;
+  };
+  const { trigramSchema } = await createSearchTables(
+    strapi.db.connection,
+    ownTableLocation(strapi.db, SEARCH_TABLE).schema,
+    (message) => strapi.log.warn(message)
+  );
+  trigramSchemas.set(strapi, trigramSchema);
+}
+
+export const trigramSchemaOf = (strapi: Core.Strapi): string | null => trigramSchemas.get(strapi) ?? null;
+
+export const documentsTable = (strapi: Core.Strapi) => ownTableOf(strapi, SEARCH_TABLE);
+
+const BATCH = 200;
+const chunks = <T>(items: T[], size = BATCH): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, index) => items.slice(index * size, (index + 1) * size));
+const marks = (count: number) => Array.from({ length: count }, () => '?').join(', ');
+
+const rowValues = (document: SearchDocument) => [
+  document.type,
+  document.documentId,
+  document.locale,
+  document.title,
+  document.body,
+  document.url,
+  document.category,
+  document.level,
+  document.price,
+  document.courseDocumentId,
+  document.publishedAt,
+];
+const COLUMNS =
+  '"type", "document_id", "locale", "title", "body", "url", "category", "level", "price", "course_document_id", "published_at"';
+
+/**
+ * Makes the index hold exactly what `load` gives for these entries of `type`: their old rows go, the new ones come,
+ * in one transaction. On PostgreSQL a lock per type is taken first and `load` reads after it, so two runs touching
+ * one entry (a lesson's own job and its course's) follow each other and the later one reads what the earlier saw
+ * or newer: a run that read before a publish can never write after the run that read after it.
+ */
+export async function replaceDocuments(
+  strapi: Core.Strapi,
+  type: string,
+  documentIds: string[],
+  load: (documentIds: string[]) => Promise<SearchDocument[]>
+): Promise<number> {
+  if (documentIds.length === 0) return 0;
+  return strapi.db.transaction(async () => {
+    if (isPostgres(strapi)) await runSql(strapi, `SELECT pg_advisory_xact_lock(hashtext(?))`, [`search:${type}`]);
+    const documents = await load(documentIds);
+    for (const ids of chunks(documentIds)) {
+      if (!isPostgres(strapi)) {
+        const owned = `SELECT "id" FROM ?? WHERE "type" = ? AND "document_id" IN (${marks(ids.length)})`;
+        for (const table of [SEARCH_TEXT_TABLE, SEARCH_TITLES_TABLE])
+          await runSql(strapi, `DELETE FROM ?? WHERE rowid IN (${owned})`, [
+            table,
+            documentsTable(strapi),
+            type,
+            ...ids,
+          ]);
+      }
+      await runSql(strapi, `DELETE FROM ?? WHERE "type" = ? AND "document_id" IN (${marks(ids.length)})`, [
+        documentsTable(strapi),
+        type,
+        ...ids,
+      ]);
+    }
+    for (const batch of chunks(documents)) await insertDocuments(strapi, batch);
+    return documents.length;
+  });
+}
+
+async function insertDocuments(strapi: Core.Strapi, documents: SearchDocument[]): Promise<void> {
+  if (documents.length === 0) return;
+  if (isPostgres(strapi)) {
+    // Title weighs more than body in ts_rank; both through `russian`, which stems Russian and English words.
+    const row = `(${marks(11)}, setweight(to_tsvector('russian', ?), 'A') || setweight(to_tsvector('russian', ?), 'B'))`;
+    await runSql(strapi, `INSERT INTO ?? (${COLUMNS}, "search_vector") VALUES ${documents.map(() => row).join(', ')}`, [
+      documentsTable(strapi),
+      ...documents.flatMap((document) => [...rowValues(document), document.title, document.body]),
+    ]);
+    return;
+  }
+  const { rows } = await runSql<{ id: number; type: string; document_id: string; locale: string }>(
+    strapi,
+    `INSERT INTO ?? (${COLUMNS}) VALUES ${documents.map(() => `(${marks(11)})`).join(', ')}
+     RETURNING "id", "type", "document_id", "locale"`,
+    [documentsTable(strapi), ...documents.flatMap(rowValues)]
+  );
+  const byKey = new Map(
+    documents.map((document) => [`${document.type}:${document.documentId}:${document.locale}`, document])
+  );
+  const stored = rows.map((row) => ({
+    id: row.id,
+    document: byKey.get(`${row.type}:${row.document_id}:${row.locale}`)!,
+  }));
+  await runSql(strapi, `INSERT INTO ?? (rowid, "title", "body") VALUES ${stored.map(() => '(?, ?, ?)').join(', ')}`, [
+    SEARCH_TEXT_TABLE,
+    ...stored.flatMap(({ id, document }) => [id, stemmedText(document.title), stemmedText(document.body)]),
+  ]);
+  // Titles as their words, lower-case, each between ^ and $: a word's first and last letters then make trigrams of
+  // their own (as pg_trgm's padding does), so one typo inside a five-letter word still leaves a trigram in common.
+  await runSql(strapi, `INSERT INTO ?? (rowid, "title") VALUES ${stored.map(() => '(?, ?)').join(', ')}`, [
+    SEARCH_TITLES_TABLE,
+    ...stored.flatMap(({ id, document }) => [id, titleTrigramText(document.title)]),
+  ]);
+}
+
+export const titleTrigramText = (title: string): string =>
+  wordsOf(title)
+    .map((word) => `^${word}$`)
+    .join(' ');
+
+/** Entries of `type` indexed under a course (a deleted course's lessons, which no link names any more). */
+export async function indexedDocumentIdsOfCourse(
+  strapi: Core.Strapi,
+  type: string,
+  courseDocumentId: string
+): Promise<string[]> {
+  const { rows } = await runSql<{ document_id: string }>(
+    strapi,
+    'SELECT DISTINCT "document_id" FROM ?? WHERE "course_document_id" = ? AND "type" = ?',
+    [documentsTable(strapi), courseDocumentId, type]
+  );
+  return rows.map((row) => row.document_id);
+}
+
+/** Empties the index (before a full rebuild). */
+export async function clearIndex(strapi: Core.Strapi): Promise<void> {
+  await strapi.db.transaction(async () => {
+    if (!isPostgres(strapi)) {
+      await runSql(strapi, 'DELETE FROM ??', [SEARCH_TEXT_TABLE]);
+      await runSql(strapi, 'DELETE FROM ??', [SEARCH_TITLES_TABLE]);
+    }
+    await runSql(strapi, 'DELETE FROM ??', [documentsTable(strapi)]);
+  });
+}
+
+/** How many rows the index holds, per type. */
+export async function countIndexed(strapi: Core.Strapi): Promise<Record<string, number>> {
+  const { rows } = await runSql<{ type: string; count: number | string }>(
+    strapi,
+    'SELECT "type", COUNT(*) AS "count" FROM ?? GROUP BY "type"',
+    [documentsTable(strapi)]
+  );
+  return Object.fromEntries(rows.map((row) => [row.type, Number(row.count)]));
+}

@@ -1,0 +1,410 @@
+import path from 'path';
+import { factories, type TestUser } from '../helpers/factories';
+import { startInstance, stopFleet, stopInstance } from '../helpers/fleet';
+import { startLyceum, stopLyceum, type TestApp } from '../helpers/strapi';
+
+/**
+ * GET /search and GET /search/suggest (CONTRACT "Search"), on SQLite (FTS5, stems made by Lyceum) and PostgreSQL
+ * (tsvector with `russian`, pg_trgm): stemming in both languages, snippets, facets and filters, typo-tolerant
+ * suggestions, what is never found, the index following writes within the contract's 2 s, bad input, the rebuild,
+ * and the index surviving Strapi's schema sync and a restart.
+ */
+
+const COURSE = 'api::course.course';
+const LESSON = 'api::lesson.lesson';
+const ARTICLE = 'api::article.article';
+const CATEGORY = 'api::category.category';
+
+let app: TestApp;
+let admin: TestUser;
+let seq = 0;
+const unique = (prefix: string) => `${prefix}${process.pid}x${(seq += 1)}`;
+
+/** The contract: a change shows in results within 2 seconds. Polls, and fails once that bound has passed. */
+async function within2s(check: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 2_000;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`not within 2 s: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const search = (query: Record<string, string>) => app.request.get('/api/search').query(query);
+const ids = (response: { body: { data: Array<{ documentId: string }> } }) =>
+  response.body.data.map((hit) => hit.documentId);
+const finds = async (query: Record<string, string>, documentId: string) =>
+  ids(await search(query)).includes(documentId);
+
+async function createCategory(name: string) {
+  const slug = unique('cat-');
+  const category = await app.strapi.documents(CATEGORY).create({ locale: 'en', data: { name, slug } as any });
+  return { documentId: category.documentId, slug };
+}
+
+/** A course through the document service (as the admin panel writes), optionally with a Russian version and lessons. */
+async function createCourse(
+  data: Record<string, unknown>,
+  options: { ru?: Record<string, unknown>; lessons?: string[]; publish?: boolean; lessonContent?: string } = {}
+) {
+  const { publish = true } = options;
+  const course = await app.strapi
+    .documents(COURSE)
+    .create({ locale: 'en', data: { slug: unique('course-'), ...data } as any });
+  if (options.ru)
+    await app.strapi.documents(COURSE).update({
+      documentId: course.documentId,
+      locale: 'ru',
+      data: { slug: unique('kurs-'), ...options.ru } as any,
+    });
+  const lessons: string[] = [];
+  for (const [index, title] of (options.lessons ?? []).entries()) {
+    const lesson = await app.strapi.documents(LESSON).create({
+      locale: 'en',
+      data: {
+        title,
+        position: index + 1,
+        kind: 'text',
+        content: options.lessonContent ?? 'Lesson body',
+        course: course.documentId,
+      } as any,
+    });
+    if (publish) await app.strapi.documents(LESSON).publish({ documentId: lesson.documentId });
+    lessons.push(lesson.documentId);
+  }
+  if (publish) await app.strapi.documents(COURSE).publish({ documentId: course.documentId, locale: '*' });
+  return { documentId: course.documentId, lessons };
+}
+
+beforeAll(async () => {
+  app = await startLyceum();
+  admin = await factories(app.strapi).createUser('admin');
+});
+afterAll(async () => {
+  await stopFleet();
+  await stopLyceum();
+});
+
+describe('stemming in Russian and English', () => {
+  let russian: string;
+  let english: string;
+  beforeAll(async () => {
+    russian = (
+      await createCourse(
+        { title: `Photography ${unique('w')}`, summary: 'Light and composition' },
+        { ru: { title: 'Курс фотографии для начинающих', summary: 'Свет и композиция' } }
+      )
+    ).documentId;
+    english = (await createCourse({ title: 'Learn to run a marathon', summary: 'From the couch to 42 km' })).documentId;
+  });
+
+  test('"курсы" finds a course titled "Курс …", in the ru locale and with no locale', async () => {
+    await within2s(() => finds({ q: 'курсы' }, russian), 'the Russian course indexed');
+    const ru = await search({ q: 'курсы', locale: 'ru' });
+    expect(ru.status).toBe(200);
+    expect(ids(ru)).toContain(russian);
+    expect(ru.body.data.find((hit: any) => hit.documentId === russian)).toMatchObject({
+      type: 'course',
+      locale: 'ru',
+      title: 'Курс фотографии для начинающих',
+    });
+    expect(ids(await search({ q: 'курсы', locale: 'en' }))).not.toContain(russian);
+  });
+
+  test('"running" finds "run", and the snippet marks the match and is otherwise plain, escaped text', async () => {
+    await within2s(() => finds({ q: 'running' }, english), 'the English course indexed');
+    const hit = (await search({ q: 'running marathons' })).body.data.find((found: any) => found.documentId === english);
+    expect(hit).toMatchObject({ type: 'course', title: 'Learn to run a marathon' });
+    expect(hit.url).toMatch(/^\/courses\//);
+    expect(typeof hit.score).toBe('number');
+    expect(hit.snippet).toMatch(/<mark>run<\/mark>|<mark>marathon<\/mark>/);
+    expect(hit.snippet.replace(/<\/?mark>/g, '')).not.toMatch(/[<>]/);
+  });
+
+  test('markup in the text reaches the snippet escaped, never as markup', async () => {
+    const course = await createCourse({
+      title: `Comparisons ${unique('w')}`,
+      description: 'When a < b and b > c then a < c: transitive comparisons & more',
+    });
+    await within2s(() => finds({ q: 'transitive' }, course.documentId), 'the course indexed');
+    const hit = (await search({ q: 'transitive' })).body.data.find(
+      (found: any) => found.documentId === course.documentId
+    );
+    expect(hit.snippet).toContain('&lt;');
+    expect(hit.snippet).toContain('<mark>transitive</mark>');
+    expect(hit.snippet.replace(/<\/?mark>/g, '')).not.toMatch(/[<>]/);
+  });
+});
+
+describe('facets and filters', () => {
+  const word = unique('zebrafacet');
+  let design: { documentId: string; slug: string };
+  let free: string;
+  let paid: string;
+  let article: string;
+  beforeAll(async () => {
+    design = await createCategory('Design');
+    free = (await createCourse({ title: `${word} basics`, level: 'beginner', price: 0 })).documentId;
+    paid = (
+      await createCourse(
+        { title: `${word} advanced`, level: 'advanced', price: 49, category: design.documentId },
+        { lessons: [`${word} lesson one`] }
+      )
+    ).documentId;
+    const created = await app.strapi
+      .documents(ARTICLE)
+      .create({ locale: 'en', data: { title: `Why ${word} matters`, body: 'An article', slug: unique('a-') } as any });
+    await app.strapi.documents(ARTICLE).publish({ documentId: created.documentId });
+    article = created.documentId;
+    await within2s(async () => (await search({ q: word })).body.meta?.pagination?.total === 4, 'all four indexed');
+  });
+
+  test('facets count hits per type, category, level and price', async () => {
+    const response = await search({ q: word });
+    expect(response.status).toBe(200);
+    expect(response.body.meta.facets).toEqual({
+      type: { course: 2, lesson: 1, article: 1 },
+      category: { [design.slug]: 2 },
+      level: { beginner: 1, advanced: 2 },
+      price: { free: 1, paid: 2 },
+    });
+    expect(response.body.meta.pagination).toEqual({ page: 1, pageSize: 10, pageCount: 1, total: 4 });
+  });
+
+  test('type, level, price and category filter the hits; pages split them', async () => {
+    expect(ids(await search({ q: word, type: 'article' }))).toEqual([article]);
+    expect(new Set(ids(await search({ q: word, type: 'course,article' })))).toEqual(new Set([free, paid, article]));
+    expect(ids(await search({ q: word, level: 'beginner' }))).toEqual([free]);
+    expect(ids(await search({ q: word, price: 'paid', type: 'course' }))).toEqual([paid]);
+    expect((await search({ q: word, category: design.slug })).body.meta.facets.type).toEqual({ course: 1, lesson: 1 });
+    const second = await search({ q: word, 'pagination[page]': '2', 'pagination[pageSize]': '3' });
+    expect(second.body.data).toHaveLength(1);
+    expect(second.body.meta.pagination).toEqual({ page: 2, pageSize: 3, pageCount: 2, total: 4 });
+  });
+
+  test('sorts by relevance, rating, popularity and date', async () => {
+    await app.strapi.db.query(COURSE).updateMany({ where: { documentId: free }, data: { ratingAverage: 4.8 } });
+    const rated = await search({ q: word, type: 'course', sort: 'rating' });
+    expect(ids(rated)).toEqual([free, paid]);
+    expect(ids(await search({ q: word, type: 'course', ratingMin: '4.5' }))).toEqual([free]);
+    for (const sort of ['relevance', 'popular', 'newest']) {
+      const response = await search({ q: word, sort });
+      expect(response.status).toBe(200);
+      expect(response.body.data).toHaveLength(4);
+    }
+  });
+});
+
+describe('what is never found', () => {
+  test('drafts, unpublished lessons, lessons of unpublished courses and lesson content (paid or not)', async () => {
+    const word = unique('hiddenword');
+    const draft = await createCourse(
+      { title: `${word} draft course` },
+      { publish: false, lessons: [`${word} lesson`] }
+    );
+    const paid = await createCourse(
+      { title: `Paid ${unique('w')}`, price: 99 },
+      { lessons: ['Introduction'], lessonContent: `The ${word} secret answer` }
+    );
+    const visible = await createCourse({ title: `${word} visible course` });
+    await within2s(() => finds({ q: word }, visible.documentId), 'the visible course indexed');
+    const found = ids(await search({ q: word }));
+    expect(found).toEqual([visible.documentId]);
+    expect(found).not.toContain(draft.documentId);
+    expect(found).not.toContain(paid.lessons[0]);
+    const suggestions = (await app.request.get('/api/search/suggest').query({ q: word })).body.data;
+    expect(suggestions.map((item: any) => item.documentId)).toEqual([visible.documentId]);
+  });
+});
+
+describe('the index follows writes within 2 s', () => {
+  test('publish, edit, unpublish, publish again, delete (course and its lessons)', async () => {
+    const before = unique('alphaword');
+    const after = unique('omegaword');
+    const course = await createCourse(
+      { title: `${before} course` },
+      { publish: false, lessons: [`${before} first lesson`] }
+    );
+    expect(await finds({ q: before }, course.documentId)).toBe(false);
+
+    await app.strapi.documents(LESSON).publish({ documentId: course.lessons[0] });
+    await app.strapi.documents(COURSE).publish({ documentId: course.documentId });
+    await within2s(
+      async () => (await finds({ q: before }, course.documentId)) && finds({ q: before }, course.lessons[0]),
+      'the published course and its lesson found'
+    );
+
+    const edited = await app.request
+      .put(`/api/courses/${course.documentId}`)
+      .set(admin.auth)
+      .send({ data: { title: `${after} course` } });
+    expect(edited.status).toBe(200);
+    await within2s(
+      async () => (await finds({ q: after }, course.documentId)) && !(await finds({ q: before }, course.documentId)),
+      'the new title found, the old one not'
+    );
+
+    await app.strapi.documents(COURSE).unpublish({ documentId: course.documentId });
+    await within2s(
+      async () => !(await finds({ q: after }, course.documentId)) && !(await finds({ q: before }, course.lessons[0])),
+      'the unpublished course and its lesson gone'
+    );
+
+    await app.strapi.documents(COURSE).publish({ documentId: course.documentId });
+    await within2s(() => finds({ q: before }, course.lessons[0]), 'the lesson back with its course');
+
+    const deleted = await app.request.delete(`/api/courses/${course.documentId}`).set(admin.auth);
+    expect(deleted.status).toBeLessThan(300);
+    await within2s(
+      async () => !(await finds({ q: after }, course.documentId)) && !(await finds({ q: before }, course.lessons[0])),
+      'the deleted course and its lesson gone'
+    );
+  });
+
+  test('an article: published through the API, then unpublished', async () => {
+    const word = unique('articleword');
+    const created = await app.request
+      .post('/api/articles')
+      .set(admin.auth)
+      .send({ data: { title: `${word} news`, body: 'Body' } });
+    expect(created.status).toBe(201);
+    const { documentId } = created.body.data;
+    await within2s(() => finds({ q: word, type: 'article' }, documentId), 'the article found');
+    await app.strapi.documents(ARTICLE).unpublish({ documentId });
+    await within2s(async () => !(await finds({ q: word }, documentId)), 'the unpublished article gone');
+  });
+});
+
+describe('suggestions', () => {
+  let typescript: string;
+  let python: string;
+  beforeAll(async () => {
+    typescript = (await createCourse({ title: 'TypeScript Generics Workshop' })).documentId;
+    python = (await createCourse({ title: 'Python for Data Science' }, { ru: { title: 'Питон для анализа данных' } }))
+      .documentId;
+    await within2s(() => finds({ q: 'generics' }, typescript), 'indexed');
+  });
+  const suggest = (q: string, extra: Record<string, string> = {}) =>
+    app.request.get('/api/search/suggest').query({ q, ...extra });
+  const suggested = async (q: string, extra: Record<string, string> = {}) =>
+    (await suggest(q, extra)).body.data.map((item: any) => item.documentId);
+
+  test('complete what is typed, as { text, type, documentId }', async () => {
+    const response = await suggest('typescr');
+    expect(response.status).toBe(200);
+    expect(response.body.data).toContainEqual({
+      text: 'TypeScript Generics Workshop',
+      type: 'course',
+      documentId: typescript,
+    });
+    expect(await suggested('python for da')).toContain(python);
+    expect(await suggested('питон', { locale: 'ru' })).toContain(python);
+  });
+
+  test('tolerate one typo in a word of five letters or more, not in a shorter one, and not two', async () => {
+    expect(await suggested('typscript')).toContain(typescript); // a letter missing
+    expect(await suggested('generucs')).toContain(typescript); // one wrong letter
+    expect(await suggested('pythom for')).toContain(python);
+    expect(await suggested('питн')).not.toContain(python); // four letters: exact only
+    expect(await suggested('gemerucs')).not.toContain(typescript); // two typos
+  });
+
+  test('give at most 10', async () => {
+    const word = unique('manyword');
+    for (let index = 0; index < 12; index += 1) await createCourse({ title: `${word} part ${index}` }, {});
+    await within2s(async () => (await search({ q: word })).body.meta.pagination.total === 12, 'all indexed');
+    expect((await suggest(word)).body.data).toHaveLength(10);
+  });
+});
+
+describe('bad input', () => {
+  test.each([
+    [{}, 'q'],
+    [{ q: '   ' }, 'q'],
+    [{ q: 'x'.repeat(201) }, 'q'],
+    [{ q: 'course', type: 'video' }, 'type'],
+    [{ q: 'course', sort: 'best' }, 'sort'],
+    [{ q: 'course', level: 'expert' }, 'level'],
+    [{ q: 'course', price: 'cheap' }, 'price'],
+    [{ q: 'course', category: 'no-such-category' }, 'category'],
+    [{ q: 'course', locale: 'fr' }, 'locale'],
+    [{ q: 'course', ratingMin: '9' }, 'ratingMin'],
+    [{ q: 'course', 'pagination[pageSize]': '101' }, 'pageSize'],
+    [{ q: 'course', pageSize: '0' }, 'pageSize'],
+  ])('GET /search %j → 400 naming %s', async (query, field) => {
+    const response = await search(query as Record<string, string>);
+    expect(response.status).toBe(400);
+    expect(response.body.error.details.errors.map((error: any) => error.path.join('.'))).toContain(field);
+  });
+
+  test.each([
+    '!!! & | :* ( ) <-> "',
+    "'; DROP TABLE courses; --",
+    '-',
+    '"unclosed phrase',
+    'a:* & !b',
+    'NEAR(a b)',
+    '*',
+  ])('an operator-laden query %j answers 200 (never 500, never a tsquery error)', async (q) => {
+    const response = await search({ q });
+    expect(response.status).toBe(200);
+    expect(Array.isArray(response.body.data)).toBe(true);
+    const suggestion = await app.request.get('/api/search/suggest').query({ q });
+    expect(suggestion.status).toBe(200);
+  });
+
+  test('suggest refuses an empty or overlong q and an unknown type', async () => {
+    for (const query of [{}, { q: 'y'.repeat(201) }, { q: 'abc', type: 'tutorial' }]) {
+      const response = await app.request.get('/api/search/suggest').query(query);
+      expect(response.status).toBe(400);
+    }
+  });
+});
+
+describe('the index as stored', () => {
+  const facade = () => require(path.join(process.cwd(), 'dist/src/plugins/search/server/src/facade.js'));
+
+  test('the rebuild (npm run search:reindex) makes every visible document again, with progress', async () => {
+    const word = unique('rebuildword');
+    const course = await createCourse({ title: `${word} course` }, { lessons: [`${word} lesson`] });
+    await within2s(
+      async () => (await finds({ q: word }, course.documentId)) && finds({ q: word }, course.lessons[0]),
+      'the course and its lesson indexed'
+    );
+    const before = await facade().countIndexed(app.strapi);
+    await app.strapi.db.connection.raw(app.strapi.db.dialect.client === 'postgres' ? 'TRUNCATE ??' : 'DELETE FROM ??', [
+      'lyceum_search_documents',
+    ]);
+    const reports: Array<{ type: string; done: number; total: number }> = [];
+    const indexed = await facade().rebuildIndex(app.strapi, (progress: any) => reports.push(progress));
+    expect(indexed).toEqual(before);
+    expect(await facade().countIndexed(app.strapi)).toEqual(before);
+    expect(reports.filter((report) => report.done === report.total).map((report) => report.type)).toEqual(
+      expect.arrayContaining(['course', 'lesson', 'article'])
+    );
+    expect(ids(await search({ q: word }))).toEqual(expect.arrayContaining([course.documentId, course.lessons[0]]));
+  });
+
+  test("survives Strapi's schema sync (from nothing stored) and a restart", async () => {
+    const word = unique('survivorword');
+    const course = await createCourse({ title: `${word} course` });
+    await within2s(() => finds({ q: word }, course.documentId), 'indexed');
+    // Strapi forgets the schema it stored, so the next sync diffs everything, as after an upgrade.
+    await app.strapi.db.connection('strapi_database_schema').delete();
+    await app.strapi.db.schema.sync();
+    expect(await finds({ q: word }, course.documentId)).toBe(true);
+    expect((await app.request.get('/api/search/suggest').query({ q: word })).body.data).toHaveLength(1);
+
+    // Another boot on the same database (start-up: migrations, schema sync, bootstrap), serving the same answers.
+    await app.strapi.db.connection('strapi_database_schema').delete();
+    const second = await startInstance('restarted', { JOBS_WORKER: 'false', CRON_ENABLED: 'false' });
+    try {
+      const response = await fetch(`${second.url}/api/search?q=${word}`);
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as any).data.map((hit: any) => hit.documentId)).toEqual([course.documentId]);
+    } finally {
+      await stopInstance(second);
+    }
+    expect(await finds({ q: word }, course.documentId)).toBe(true);
+  });
+});

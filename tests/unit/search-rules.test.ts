@@ -1,0 +1,49 @@
+import { ftsExpression, readSearchRequest } from '../../src/plugins/search/server/src/rules/search-request';
+import { completionTypos } from '../../src/plugins/search/server/src/rules/suggestions';
+import { headline, markedSnippet, plainText, stemmedText } from '../../src/plugins/search/server/src/rules/text';
+
+describe('stems as the SQLite index stores them', () => {
+  test.each([
+    ['курсы', 'курс'],
+    ['Курсов программирования', 'курс программирован'],
+    ['running courses', 'run cours'],
+    ['the running of a course и в курсы', 'run cours курс'],
+  ])('%s → %s', (text, stems) => expect(stemmedText(text)).toBe(stems));
+});
+
+describe('the full-text expression never passes query syntax through', () => {
+  test.each([
+    ['running courses', '"run" AND "cours"'],
+    ['"learn typescript" -java', '"learn typescript" NOT "java"'],
+    ['python or ruby', '("python" OR "rubi")'],
+    ['NEAR(a b) * ^ :', '"near" AND "b"'],
+  ])('%s → %s', (q, expression) => expect(ftsExpression(q)?.expression).toBe(expression));
+  test.each(['!!! & | :* ( )', 'the of and', '-only'])('%j → nothing to search', (q) =>
+    expect(ftsExpression(q)).toBeNull()
+  );
+});
+
+describe('completions with one typo in long words', () => {
+  test.each([
+    ['typescr', 'TypeScript Generics', 0],
+    ['typscript', 'TypeScript Generics', 1],
+    ['generucs', 'TypeScript Generics', 1],
+    ['gemerucs', 'TypeScript Generics', null],
+    ['jaca', 'Java basics', null],
+    ['java bas', 'Java basics', 0],
+    ['питн', 'Питон', null],
+    ['питон для', 'Питон для всех', 0],
+  ])('%s completes %s with %s typo(s)', (q, title, typos) => expect(completionTypos(q, title)).toBe(typos));
+});
+
+describe('snippets', () => {
+  test('plain text from Markdown and HTML, matches marked, the rest escaped', () => {
+    const text = plainText('## Title\n\n**Running** <b>fast</b> & a < b [link](http://x)');
+    expect(text).toBe('Title Running fast & a < b link');
+    expect(markedSnippet(headline(text, new Set(['run'])))).toBe('Title <mark>Running</mark> fast &amp; a &lt; b link');
+  });
+});
+
+test('page sizes over 100 are refused', () => {
+  expect(() => readSearchRequest({ q: 'x', pageSize: '101' }, ['course'])).toThrow(/not valid|pageSize/);
+});
