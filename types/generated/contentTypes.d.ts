@@ -720,6 +720,7 @@ export interface ApiAssignmentAssignment extends Struct.CollectionTypeSchema {
       > &
       Schema.Attribute.DefaultTo<100>;
     publishedAt: Schema.Attribute.DateTime;
+    rubric: Schema.Attribute.JSON;
     title: Schema.Attribute.String &
       Schema.Attribute.Required &
       Schema.Attribute.SetMinMaxLength<{
@@ -1420,6 +1421,49 @@ export interface ApiNotificationNotification
   };
 }
 
+export interface ApiQuestionBankQuestionBank extends Struct.CollectionTypeSchema {
+  collectionName: 'question_banks';
+  info: {
+    description: "A course's pool of quiz questions that quizzes draw from at random";
+    displayName: 'Question bank';
+    pluralName: 'question-banks';
+    singularName: 'question-bank';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  pluginOptions: {
+    'content-manager': {
+      visible: true;
+    };
+    'content-type-builder': {
+      visible: true;
+    };
+  };
+  attributes: {
+    course: Schema.Attribute.Relation<'manyToOne', 'api::course.course'>;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'api::question-bank.question-bank'
+    > &
+      Schema.Attribute.Private;
+    publishedAt: Schema.Attribute.DateTime;
+    questions: Schema.Attribute.Component<'quiz.question', true>;
+    title: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 200;
+      }>;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+  };
+}
+
 export interface ApiQuizQuiz extends Struct.CollectionTypeSchema {
   collectionName: 'quizzes';
   info: {
@@ -1455,6 +1499,12 @@ export interface ApiQuizQuiz extends Struct.CollectionTypeSchema {
       }> &
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 5000;
+      }>;
+    draws: Schema.Attribute.JSON &
+      Schema.Attribute.SetPluginOptions<{
+        i18n: {
+          localized: false;
+        };
       }>;
     isFinal: Schema.Attribute.Boolean &
       Schema.Attribute.SetPluginOptions<{
@@ -1709,6 +1759,7 @@ export interface ApiSubmissionSubmission extends Struct.CollectionTypeSchema {
     > &
       Schema.Attribute.Private;
     publishedAt: Schema.Attribute.DateTime;
+    rubricLevels: Schema.Attribute.JSON;
     status: Schema.Attribute.Enumeration<
       ['submitted', 'graded', 'returned', 'resubmit_requested']
     > &
@@ -2573,6 +2624,7 @@ declare module '@strapi/strapi' {
       'api::lesson.lesson': ApiLessonLesson;
       'api::message.message': ApiMessageMessage;
       'api::notification.notification': ApiNotificationNotification;
+      'api::question-bank.question-bank': ApiQuestionBankQuestionBank;
       'api::quiz.quiz': ApiQuizQuiz;
       'api::review.review': ApiReviewReview;
       'api::submission.submission': ApiSubmissionSubmission;
