@@ -59,6 +59,11 @@ function scenarios(plan, sessions, pass) {
   let submits = []; // the quiz-submit round's started attempts, each submitted once
   const writers = students.filter((student) => student.assignment);
   let writerIndex = 0;
+  // The random quiz: each round starts one attempt per taker (measured), and the next round's preparation submits
+  // them unmeasured, so every measured start draws a new attempt rather than handing an open one back.
+  const drawTakers = students.filter((student) => student.drawQuiz);
+  let drawStartQueue = [];
+  let drawOpened = [];
 
   const list = [
     {
@@ -243,6 +248,52 @@ function scenarios(plan, sessions, pass) {
         },
       ],
       expect: [200],
+    },
+    {
+      name: 'quiz-start-draws',
+      title: `quiz start with a 3-draw random quiz from a ${plan.drawQuiz?.bankQuestions ?? 500}-question bank`,
+      rounds: 5,
+      maxConnections: Math.max(1, drawTakers.length),
+      prepare: async (request) => {
+        const opened = drawOpened;
+        drawOpened = [];
+        const worker = async () => {
+          for (let attempt = opened.shift(); attempt; attempt = opened.shift()) {
+            const response = await request(
+              'POST',
+              `/api/quiz-attempts/${attempt.id}/submit`,
+              { answers: [] },
+              attempt.token
+            );
+            if (response.status !== 200)
+              throw new Error(
+                `submitting a drawn attempt answered ${response.status}: ${JSON.stringify(response.body)}`
+              );
+          }
+        };
+        await Promise.all(Array.from({ length: 4 }, worker));
+        drawStartQueue = [...drawTakers];
+        return drawTakers.length;
+      },
+      requests: [
+        {
+          method: 'POST',
+          setupRequest: (request, context) => {
+            context.taker = drawStartQueue.shift() ?? drawTakers[0];
+            return {
+              ...request,
+              path: `/api/quizzes/${context.taker?.drawQuiz}/attempts`,
+              headers: json(context.taker?.token),
+              body: '{}',
+            };
+          },
+          onResponse: (status, body, context) => {
+            if (status === 200 || status === 201)
+              drawOpened.push({ id: JSON.parse(body).data.id, token: context.taker.token });
+          },
+        },
+      ],
+      expect: [201],
     },
     {
       name: 'submit-assignment',

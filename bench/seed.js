@@ -21,6 +21,9 @@ const GRADEBOOK_ITEMS = 20;
 // The exam-start scenario: this many students of one course each start and submit its 16-question final test.
 const EXAM_STUDENTS = 3000;
 const EXAM_QUESTIONS = 16;
+// The random-quiz scenario: a quiz of three draws of this many questions each from one bank of this size.
+const DRAW_BANK_QUESTIONS = 500;
+const DRAW_COUNT = 5;
 const PASSWORD = 'Bench-pass-1';
 
 const SCALES = {
@@ -832,6 +835,43 @@ async function main() {
   });
   console.log(`[bench] exam: ${examStudents.length} students, ${EXAM_QUESTIONS} questions (${elapsed()})`);
 
+  // A random quiz on the exam's course: three draws from one 500-question bank (two of them by tag), so a start
+  // picks its questions among hundreds and reads only the drawn ones. Its takers are the bench students who are
+  // also exam students (enrolled in that course).
+  const bank = await strapi.documents('api::question-bank.question-bank').create({
+    data: {
+      title: 'Exam question bank',
+      course: examCourse.documentId,
+      questions: singleChoiceQuestions(DRAW_BANK_QUESTIONS, 'Bank question').map((question, index) => ({
+        ...question,
+        tags: [`topic-${index % 5}`],
+      })),
+    },
+  });
+  const drawQuiz = await strapi.documents(QUIZ).create({
+    data: {
+      title: 'Random practice test',
+      course: examCourse.documentId,
+      isFinal: true,
+      required: false,
+      passingPercent: 60,
+      maxAttempts: null,
+      reviewPolicy: 'after_submit',
+      questions: [],
+      draws: [
+        { bank: bank.documentId, count: DRAW_COUNT, tags: ['topic-0'] },
+        { bank: bank.documentId, count: DRAW_COUNT, tags: ['topic-1'] },
+        { bank: bank.documentId, count: DRAW_COUNT },
+      ],
+    },
+    locale: 'en',
+    status: 'published',
+  });
+  const examStudentIndexes = new Set(examStudents.map(({ index }) => index));
+  console.log(
+    `[bench] random quiz: 3 draws of ${DRAW_COUNT} from a ${DRAW_BANK_QUESTIONS}-question bank (${elapsed()})`
+  );
+
   // What autovacuum would have done to a live database since these rows arrived (statistics, hint bits, the
   // visibility map), so the first scenarios do not pay for the bulk load.
   if (knex.client.config.client === 'postgres' || knex.client.config.client === 'pg') await knex.raw('VACUUM ANALYZE');
@@ -852,6 +892,7 @@ async function main() {
           .map((lesson) => lesson.documentId)
       ),
       quiz: quizzes.find((quiz) => quiz.courseIndex === enrolled[0])?.documentId ?? null,
+      drawQuiz: examStudentIndexes.has(index) ? drawQuiz.documentId : null,
       assignment: assignments.find((assignment) => assignment.courseIndex === enrolled[0])?.documentId ?? null,
       certificate: certificate ? { documentId: certificate.documentId, code: certificate.code } : null,
       // Courses this student is not in, for the enroll scenario: far from the enrolled ones.
@@ -893,6 +934,7 @@ async function main() {
     },
     certificateCodes: certificates.slice(0, 1000).map((row) => row.code),
     benchStudents,
+    drawQuiz: { quiz: drawQuiz.documentId, bankQuestions: DRAW_BANK_QUESTIONS, draws: 3, questions: 3 * DRAW_COUNT },
     exam: {
       courseDocumentId: examCourse.documentId,
       quiz: exam.documentId,
