@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { assertCanManageCourse, canManageCourse, findCourseOfContent } from '../../../../../access/ownership';
-import { conflict, Refusal } from '../../../../../errors/refusal';
+import { conflict, invalidFields, Refusal } from '../../../../../errors/refusal';
 import type { Caller } from '../../../../../access/roles';
 import { assertFilesUploadable } from '../../../../../uploads/upload-guard';
 import { assertFilesAttachable } from '../../../../../uploads/media-fields';
@@ -14,7 +14,6 @@ import {
   type SubmissionStatus,
 } from '../rules/submission-rules';
 import { gradeByRubric, rubricOf, type ChosenLevel, type RubricCriterion } from '../rules/rubric';
-import { invalidFields } from '../../../../../errors/refusal';
 import { isUniqueViolation } from '../../../../../errors/unique-violation';
 import { effectiveStatus, enrollments } from '../../../../enrollment/server/src/facade';
 import { lessonProgress, lessonRefusal, type LessonRefusal } from '../../../../progress/server/src/facade';
