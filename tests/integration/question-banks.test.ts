@@ -135,7 +135,7 @@ describe('question banks through REST', () => {
     const student = await enrolledStudent();
     expect((await app.request.get('/api/question-banks').set(student.auth)).status).toBe(403);
     expect((await app.request.get(`/api/question-banks/${bank.documentId}`).set(student.auth)).status).toBe(403);
-    expect((await app.request.get('/api/question-banks')).status).toBe(403);
+    expect((await app.request.get('/api/question-banks')).status).toBe(401);
 
     const byAdmin = await app.request.get(`/api/question-banks/${bank.documentId}`).set(admin.auth);
     expectStatus(byAdmin, 200);
@@ -362,9 +362,11 @@ describe('attempts of a quiz with draws', () => {
 describe('the admin panel', () => {
   let superAdmin: AdminSession;
   let teacherAdmin: AdminSession;
+  let stranger: AdminSession;
   beforeAll(async () => {
     superAdmin = await adminSession(app, 'Super Admin');
     teacherAdmin = await adminSession(app, 'Teacher', owner.email);
+    stranger = await adminSession(app, 'Teacher', otherTeacher.email);
   });
 
   test("previews a sample draw with the answer key, for the quiz's staff", async () => {
@@ -382,7 +384,6 @@ describe('the admin panel', () => {
         expect(question.options.find((option: { text: string }) => option.text === 'Right').correct).toBe(true);
       }
     }
-    const stranger = await adminSession(app, 'Teacher', otherTeacher.email);
     const refused = await app.request.get(`/grading/quiz-preview/${quiz.documentId}`).set(stranger.auth);
     expect([refused.status, refused.body.error?.details?.reason]).toEqual([403, 'not_course_owner']);
   });
@@ -393,7 +394,6 @@ describe('the admin panel', () => {
     expectStatus(list, 200);
     const listed = list.body.results.map((entry: { documentId: string }) => entry.documentId);
     expect(listed).toContain(bank.documentId);
-    const stranger = await adminSession(app, 'Teacher', otherTeacher.email);
     const theirs = await app.request.get(`/content-manager/collection-types/${uid}`).set(stranger.auth);
     expectStatus(theirs, 200);
     expect(theirs.body.results).toEqual([]);
