@@ -24,6 +24,7 @@ const EXAM_QUESTIONS = 16;
 // The random-quiz scenario: a quiz of three draws of this many questions each from one bank of this size.
 const DRAW_BANK_QUESTIONS = 500;
 const DRAW_COUNT = 5;
+const DRAW_TAKERS = 200;
 const PASSWORD = 'Bench-pass-1';
 
 const SCALES = {
@@ -836,8 +837,7 @@ async function main() {
   console.log(`[bench] exam: ${examStudents.length} students, ${EXAM_QUESTIONS} questions (${elapsed()})`);
 
   // A random quiz on the exam's course: three draws from one 500-question bank (two of them by tag), so a start
-  // picks its questions among hundreds and reads only the drawn ones. Its takers are the bench students who are
-  // also exam students (enrolled in that course).
+  // picks its questions among hundreds and reads only the drawn ones. Its takers are the first exam students.
   const bank = await strapi.documents('api::question-bank.question-bank').create({
     data: {
       title: 'Exam question bank',
@@ -867,7 +867,6 @@ async function main() {
     locale: 'en',
     status: 'published',
   });
-  const examStudentIndexes = new Set(examStudents.map(({ index }) => index));
   console.log(
     `[bench] random quiz: 3 draws of ${DRAW_COUNT} from a ${DRAW_BANK_QUESTIONS}-question bank (${elapsed()})`
   );
@@ -892,7 +891,6 @@ async function main() {
           .map((lesson) => lesson.documentId)
       ),
       quiz: quizzes.find((quiz) => quiz.courseIndex === enrolled[0])?.documentId ?? null,
-      drawQuiz: examStudentIndexes.has(index) ? drawQuiz.documentId : null,
       assignment: assignments.find((assignment) => assignment.courseIndex === enrolled[0])?.documentId ?? null,
       certificate: certificate ? { documentId: certificate.documentId, code: certificate.code } : null,
       // Courses this student is not in, for the enroll scenario: far from the enrolled ones.
@@ -934,7 +932,13 @@ async function main() {
     },
     certificateCodes: certificates.slice(0, 1000).map((row) => row.code),
     benchStudents,
-    drawQuiz: { quiz: drawQuiz.documentId, bankQuestions: DRAW_BANK_QUESTIONS, draws: 3, questions: 3 * DRAW_COUNT },
+    drawQuiz: {
+      quiz: drawQuiz.documentId,
+      bankQuestions: DRAW_BANK_QUESTIONS,
+      draws: 3,
+      questions: 3 * DRAW_COUNT,
+      students: examStudents.slice(0, DRAW_TAKERS).map(({ index }) => `student${index}@bench.lyceum.local`),
+    },
     exam: {
       courseDocumentId: examCourse.documentId,
       quiz: exam.documentId,
