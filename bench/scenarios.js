@@ -85,6 +85,13 @@ function scenarios(plan, sessions, pass) {
   let submits = []; // the quiz-submit round's started attempts, each submitted once
   const writers = students.filter((student) => student.assignment);
   let writerIndex = 0;
+  // The random quiz: each round starts one attempt per taker (measured), and the next round's preparation submits
+  // them unmeasured, so every measured start draws a new attempt rather than handing an open one back. Its takers
+  // are students of the exam's course (the bench students are not), signed in by the first preparation.
+  const drawTakerEmails = plan.drawQuiz?.students ?? [];
+  let drawTakers = null;
+  let drawStartQueue = [];
+  let drawOpened = [];
 
   // Searches over what the seed wrote: course and lesson titles, summaries, article bodies; some broad, some narrow.
   const nextSearch = rotate([
@@ -342,6 +349,61 @@ function scenarios(plan, sessions, pass) {
         },
       ],
       expect: [200],
+    },
+    {
+      name: 'quiz-start-draws',
+      title: `quiz start with a 3-draw random quiz from a ${plan.drawQuiz?.bankQuestions ?? 500}-question bank`,
+      rounds: 5,
+      // A latency target (p95 < 30 ms): one start at a time, as for the gradebook and the certificate PDF.
+      maxConnections: 1,
+      prepare: async (request) => {
+        if (!drawTakers) {
+          drawTakers = [];
+          for (const email of drawTakerEmails) {
+            const response = await request('POST', '/api/auth/local', { identifier: email, password: plan.password });
+            if (response.status !== 200) throw new Error(`signing in ${email} answered ${response.status}`);
+            drawTakers.push({ token: response.body.jwt, quiz: plan.drawQuiz.quiz });
+          }
+        }
+        const opened = drawOpened;
+        drawOpened = [];
+        const worker = async () => {
+          for (let attempt = opened.shift(); attempt; attempt = opened.shift()) {
+            const response = await request(
+              'POST',
+              `/api/quiz-attempts/${attempt.id}/submit`,
+              { answers: [] },
+              attempt.token
+            );
+            if (response.status !== 200)
+              throw new Error(
+                `submitting a drawn attempt answered ${response.status}: ${JSON.stringify(response.body)}`
+              );
+          }
+        };
+        await Promise.all(Array.from({ length: 4 }, worker));
+        drawStartQueue = [...drawTakers];
+        return drawTakers.length;
+      },
+      requests: [
+        {
+          method: 'POST',
+          setupRequest: (request, context) => {
+            context.taker = drawStartQueue.shift() ?? drawTakers?.[0];
+            return {
+              ...request,
+              path: `/api/quizzes/${context.taker?.quiz}/attempts`,
+              headers: json(context.taker?.token),
+              body: '{}',
+            };
+          },
+          onResponse: (status, body, context) => {
+            if (status === 200 || status === 201)
+              drawOpened.push({ id: JSON.parse(body).data.id, token: context.taker.token });
+          },
+        },
+      ],
+      expect: [201],
     },
     {
       name: 'submit-assignment',

@@ -23,6 +23,10 @@ const GRADEBOOK_ITEMS = 20;
 // The exam-start scenario: this many students of one course each start and submit its 16-question final test.
 const EXAM_STUDENTS = 3000;
 const EXAM_QUESTIONS = 16;
+// The random-quiz scenario: a quiz of three draws of this many questions each from one bank of this size.
+const DRAW_BANK_QUESTIONS = 500;
+const DRAW_COUNT = 5;
+const DRAW_TAKERS = 200;
 const PASSWORD = 'Bench-pass-1';
 
 const SCALES = {
@@ -847,6 +851,40 @@ async function main() {
   });
   console.log(`[bench] exam: ${examStudents.length} students, ${EXAM_QUESTIONS} questions (${elapsed()})`);
 
+  // A random quiz on the exam's course: three draws from one 500-question bank (two of them by tag), so a start
+  // picks its questions among hundreds and reads only the drawn ones. Its takers are the first exam students.
+  const bank = await strapi.documents('api::question-bank.question-bank').create({
+    data: {
+      title: 'Exam question bank',
+      course: examCourse.documentId,
+      questions: singleChoiceQuestions(DRAW_BANK_QUESTIONS, 'Bank question').map((question, index) => ({
+        ...question,
+        tags: [`topic-${index % 5}`],
+      })),
+    },
+  });
+  const drawQuiz = await strapi.documents(QUIZ).create({
+    data: {
+      title: 'Random practice test',
+      course: examCourse.documentId,
+      isFinal: true,
+      required: false,
+      passingPercent: 60,
+      maxAttempts: null,
+      reviewPolicy: 'after_submit',
+      questions: [],
+      draws: [
+        { bank: bank.documentId, count: DRAW_COUNT, tags: ['topic-0'] },
+        { bank: bank.documentId, count: DRAW_COUNT, tags: ['topic-1'] },
+        { bank: bank.documentId, count: DRAW_COUNT },
+      ],
+    },
+    locale: 'en',
+    status: 'published',
+  });
+  console.log(
+    `[bench] random quiz: 3 draws of ${DRAW_COUNT} from a ${DRAW_BANK_QUESTIONS}-question bank (${elapsed()})`
+  );
   // The search index, as `npm run search:reindex` makes it: the seed wrote past the document service, so no index
   // job followed its writes.
   const { rebuildIndex } = require(path.join(root, 'dist', 'src', 'plugins', 'search', 'server', 'src', 'facade.js'));
@@ -921,6 +959,13 @@ async function main() {
     certificateCodes: certificates.slice(0, 1000).map((row) => row.code),
     shopCourses: shopCourses.map((course) => course.documentId),
     benchStudents,
+    drawQuiz: {
+      quiz: drawQuiz.documentId,
+      bankQuestions: DRAW_BANK_QUESTIONS,
+      draws: 3,
+      questions: 3 * DRAW_COUNT,
+      students: examStudents.slice(0, DRAW_TAKERS).map(({ index }) => `student${index}@bench.lyceum.local`),
+    },
     exam: {
       courseDocumentId: examCourse.documentId,
       quiz: exam.documentId,

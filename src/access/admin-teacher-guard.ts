@@ -9,6 +9,7 @@ const COURSE_CONTENT = [
   'api::quiz.quiz',
   'api::assignment.assignment',
   'api::announcement.announcement',
+  'api::question-bank.question-bank',
 ];
 
 interface AdminRequestState {
@@ -40,7 +41,7 @@ async function teaches(strapi: Core.Strapi, courseDocumentId: string, email: str
 /**
  * The "is a teacher of this course" condition filters what a Teacher reads and changes, but the content manager
  * checks create without an entry, and an update may move an entry to another course. So a lesson, quiz,
- * assignment or announcement written by an admin user who is only a Teacher may link only to courses (or, for
+ * assignment, announcement or question bank written by an admin user who is only a Teacher may link only to courses (or, for
  * quizzes, lessons of courses) that they teach.
  */
 export function guardTeacherAuthoring(strapi: Core.Strapi): void {

@@ -5,12 +5,17 @@ import { forgetOnWrites } from './forget-on-writes';
 /**
  * Which lessons a course has, in what order, which quizzes are required: read by every completion, lesson
  * read and quiz start, changed only when staff edit or publish content. Kept per key for a few seconds,
- * and all dropped at once on any write to courses, lessons or quizzes (publishing is a write), in this instance and,
+ * and all dropped at once on any write to courses, lessons, quizzes or question banks (publishing is a write), in this instance and,
  * through the cache bus (src/cache/bus.ts), on every other one.
  */
 const COURSE_STRUCTURE_TTL_MS = 30_000;
 const MAX_ENTRIES = 20_000;
-const STRUCTURE_TYPES = ['api::course.course', 'api::lesson.lesson', 'api::quiz.quiz'];
+const STRUCTURE_TYPES = [
+  'api::course.course',
+  'api::lesson.lesson',
+  'api::quiz.quiz',
+  'api::question-bank.question-bank',
+];
 
 const entries = new Map<string, { value: Promise<unknown>; expiresAt: number }>();
 let watching = false;

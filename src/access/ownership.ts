@@ -7,7 +7,11 @@ import { membership } from './membership';
 const COURSE = 'api::course.course';
 
 export type CourseContentUid =
-  'api::lesson.lesson' | 'api::quiz.quiz' | 'api::assignment.assignment' | 'api::announcement.announcement';
+  | 'api::lesson.lesson'
+  | 'api::quiz.quiz'
+  | 'api::assignment.assignment'
+  | 'api::announcement.announcement'
+  | 'api::question-bank.question-bank';
 
 /**
  * Teacher ids of a course across all its rows (each locale and draft/published state is a row, and
@@ -44,7 +48,7 @@ export async function assertCanManageCourse(
 }
 
 /**
- * The course a lesson, quiz, assignment or announcement belongs to, as a documentId; undefined when the
+ * The course a lesson, quiz, assignment, announcement or question bank belongs to, as a documentId; undefined when the
  * entry does not exist, null when it exists but names no course.
  */
 export async function findCourseOfContent(

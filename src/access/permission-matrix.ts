@@ -34,6 +34,8 @@ const COURSE_MEMBER_READS = [...read('api::quiz.quiz'), ...read('api::assignment
 const COURSE_AUTHORING = ['course', 'lesson', 'quiz', 'assignment', 'announcement'].flatMap((name) =>
   write(`api::${name}.${name}`)
 );
+// A course's question banks hold the answer key of its random draws: its owners' (and admins') only.
+const QUESTION_BANKS = [...read('api::question-bank.question-bank'), ...write('api::question-bank.question-bank')];
 const SITE_EDITING = ['category', 'tag', 'article', 'article-category'].flatMap((name) =>
   write(`api::${name}.${name}`)
 );
@@ -150,7 +152,7 @@ const student = [
   ...MESSAGING,
   ...BUYING,
 ];
-const teacher = [...student, ...COURSE_AUTHORING, ...COURSE_STAFF, ...COMMUNITY_STAFF];
+const teacher = [...student, ...COURSE_AUTHORING, ...QUESTION_BANKS, ...COURSE_STAFF, ...COMMUNITY_STAFF];
 
 export const PERMISSION_MATRIX: Record<RoleType, string[]> = {
   public: [...AUTH_FOR_EVERYONE, ...CATALOG, ...PUBLIC_PLUGIN_READS, ...COMMUNITY_PUBLIC],

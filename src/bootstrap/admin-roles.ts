@@ -35,6 +35,7 @@ export const COURSE_TYPES = [
   'api::quiz.quiz',
   'api::assignment.assignment',
   'api::announcement.announcement',
+  'api::question-bank.question-bank',
 ];
 
 interface AdminRoleSpec {
@@ -82,6 +83,7 @@ export function courseTeacherFilter(subject: string | undefined, email: string):
     case 'api::lesson.lesson':
     case 'api::assignment.assignment':
     case 'api::announcement.announcement':
+    case 'api::question-bank.question-bank':
       return teaches('course.');
     case 'api::quiz.quiz':
       return { $or: [teaches('course.'), teaches('lesson.course.')] };

@@ -6,7 +6,7 @@ import type { Core } from '@strapi/strapi';
  * by kind. Applied once per LAYOUT_VERSION, not at every start: what an admin later changes under "Configure
  * the view" stays.
  */
-export const QUIZ_LAYOUT_VERSION = 1;
+export const QUIZ_LAYOUT_VERSION = 2;
 
 type Field = { name: string; size: number };
 interface Labels {
@@ -35,6 +35,11 @@ export const QUIZ_LAYOUTS: LayoutSpec[] = [
       },
       course: { label: 'Course (final test)', description: 'Only for a final test of the whole course' },
       questions: { label: 'Questions' },
+      draws: {
+        label: 'Random draws',
+        description:
+          'Questions drawn from the course\'s question banks for each attempt, as JSON: [{ "bank": "<documentId>", "count": 5, "tags": ["algebra"] }]',
+      },
       passingPercent: { label: 'Pass mark (%)', description: 'The score needed to pass, 0 to 100' },
       maxAttempts: { label: 'Attempts allowed', description: 'Empty: unlimited' },
       timeLimitSeconds: { label: 'Time limit (seconds)', description: 'Empty: no time limit' },
@@ -73,6 +78,7 @@ export const QUIZ_LAYOUTS: LayoutSpec[] = [
         { name: 'tolerance', size: 4 },
       ],
       [{ name: 'explanation', size: 12 }],
+      [{ name: 'tags', size: 12 }],
     ],
     labels: {
       prompt: { label: 'Question' },
@@ -100,6 +106,20 @@ export const QUIZ_LAYOUTS: LayoutSpec[] = [
         label: 'Explanation',
         description: 'Shown with the correct answers, when the quiz’s "Show answers" allows',
       },
+      tags: {
+        label: 'Tags (question banks)',
+        description: 'A JSON list such as ["algebra"]: a draw with tags takes questions carrying all of them',
+      },
+    },
+  },
+  {
+    uid: 'api::question-bank.question-bank',
+    kind: 'content-types',
+    list: ['id', 'title', 'course'],
+    labels: {
+      title: { label: 'Title' },
+      course: { label: 'Course', description: 'Its quizzes may draw from this bank; its teachers edit it' },
+      questions: { label: 'Questions' },
     },
   },
   {

@@ -207,6 +207,10 @@ export const REQUIRED_RELATIONS: Record<string, { anyOf: string[]; message: stri
     message: 'An announcement belongs to a course: name it by documentId',
   },
   'api::review.review': { anyOf: ['course'], message: 'A review is of a course: name it by documentId' },
+  'api::question-bank.question-bank': {
+    anyOf: ['course'],
+    message: 'A question bank belongs to a course: name it by documentId',
+  },
 };
 
 /** What a write's value does to a relation: points it somewhere, empties it, or leaves it as stored. */

@@ -63,6 +63,7 @@ export interface QuizQuestion extends Struct.ComponentSchema {
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 5000;
       }>;
+    tags: Schema.Attribute.JSON;
     tolerance: Schema.Attribute.Decimal &
       Schema.Attribute.Private &
       Schema.Attribute.SetMinMax<

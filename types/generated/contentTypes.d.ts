@@ -631,6 +631,7 @@ export interface ApiAssignmentAssignment extends Struct.CollectionTypeSchema {
       > &
       Schema.Attribute.DefaultTo<100>;
     publishedAt: Schema.Attribute.DateTime;
+    rubric: Schema.Attribute.JSON;
     title: Schema.Attribute.String &
       Schema.Attribute.Required &
       Schema.Attribute.SetMinMaxLength<{
@@ -1331,6 +1332,49 @@ export interface ApiNotificationNotification extends Struct.CollectionTypeSchema
   };
 }
 
+export interface ApiQuestionBankQuestionBank extends Struct.CollectionTypeSchema {
+  collectionName: 'question_banks';
+  info: {
+    description: "A course's pool of quiz questions that quizzes draw from at random";
+    displayName: 'Question bank';
+    pluralName: 'question-banks';
+    singularName: 'question-bank';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  pluginOptions: {
+    'content-manager': {
+      visible: true;
+    };
+    'content-type-builder': {
+      visible: true;
+    };
+  };
+  attributes: {
+    course: Schema.Attribute.Relation<'manyToOne', 'api::course.course'>;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'api::question-bank.question-bank'
+    > &
+      Schema.Attribute.Private;
+    publishedAt: Schema.Attribute.DateTime;
+    questions: Schema.Attribute.Component<'quiz.question', true>;
+    title: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 200;
+      }>;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+  };
+}
+
 export interface ApiQuizQuiz extends Struct.CollectionTypeSchema {
   collectionName: 'quizzes';
   info: {
@@ -1365,6 +1409,12 @@ export interface ApiQuizQuiz extends Struct.CollectionTypeSchema {
       }> &
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 5000;
+      }>;
+    draws: Schema.Attribute.JSON &
+      Schema.Attribute.SetPluginOptions<{
+        i18n: {
+          localized: false;
+        };
       }>;
     isFinal: Schema.Attribute.Boolean &
       Schema.Attribute.SetPluginOptions<{
@@ -1600,6 +1650,7 @@ export interface ApiSubmissionSubmission extends Struct.CollectionTypeSchema {
     locale: Schema.Attribute.String & Schema.Attribute.Private;
     localizations: Schema.Attribute.Relation<'oneToMany', 'api::submission.submission'> & Schema.Attribute.Private;
     publishedAt: Schema.Attribute.DateTime;
+    rubricLevels: Schema.Attribute.JSON;
     status: Schema.Attribute.Enumeration<['submitted', 'graded', 'returned', 'resubmit_requested']> &
       Schema.Attribute.Required &
       Schema.Attribute.DefaultTo<'submitted'>;
@@ -2642,6 +2693,7 @@ declare module '@strapi/strapi' {
       'api::lesson.lesson': ApiLessonLesson;
       'api::message.message': ApiMessageMessage;
       'api::notification.notification': ApiNotificationNotification;
+      'api::question-bank.question-bank': ApiQuestionBankQuestionBank;
       'api::quiz.quiz': ApiQuizQuiz;
       'api::review.review': ApiReviewReview;
       'api::submission.submission': ApiSubmissionSubmission;

@@ -27,6 +27,8 @@ const submission = object({
   latePenaltyPercent: integer({ minimum: 0, maximum: 100 }),
   grade: nullable(number({ minimum: 0 })),
   finalGrade: nullable(number({ minimum: 0 })),
+  // The levels chosen when the work was graded by rubric, in the rubric's order.
+  rubric: nullable(array(object({ criterion: string(), level: string(), points: number({ minimum: 0 }) }))),
   feedback: nullable(string()),
   submittedAt: nullable(dateTime()),
   gradedAt: nullable(dateTime()),
@@ -94,14 +96,16 @@ export const assignmentRoutes: RouteDescription[] = [
     tag: 'Assignments',
     audience: 'owner or admin',
     summary:
-      'Grade (0..maxPoints; the late penalty gives finalGrade), give feedback, return or ask for a resubmission; the student is notified',
+      'Grade (0..maxPoints; the late penalty gives finalGrade), give feedback, return or ask for a resubmission; the student is notified. ' +
+      'An assignment with a rubric may be graded by `rubric: [{ criterion, level }]` instead of `grade`: one level per criterion, the grade is the sum of their points (400 naming an unknown or missing criterion or level)',
     requestBody: body(
       {
         grade: nullable(number({ minimum: 0 })),
+        rubric: array(body({ criterion: string({ minLength: 1 }), level: string({ minLength: 1 }) })),
         feedback: nullable(string({ maxLength: 20000 })),
         status: oneOf('graded', 'returned', 'resubmit_requested'),
       },
-      ['grade', 'feedback', 'status']
+      ['grade', 'rubric', 'feedback', 'status']
     ),
     status: 200,
     response: envelope(submission),
@@ -116,8 +120,9 @@ export const assignmentRoutes: RouteDescription[] = [
     tag: 'Assignments',
     audience: 'owner or admin',
     summary:
-      'Students × published quizzes and assignments with weighted totals; `?format=csv` gives a UTF-8 (BOM) RFC 4180 spreadsheet',
-    query: { format: oneOf('json', 'csv') },
+      'Students × published quizzes and assignments with weighted totals; `?format=csv` gives a UTF-8 (BOM) RFC 4180 spreadsheet; ' +
+      'with `rubric=true` the CSV adds one column per rubric criterion (the points of the chosen level)',
+    query: { format: oneOf('json', 'csv'), rubric: oneOf('true', 'false') },
     status: 200,
     response: envelope(
       object({

@@ -59,7 +59,9 @@ export const quizRoutes: RouteDescription[] = [
     path: '/quizzes/:documentId/attempts',
     tag: 'Quizzes',
     audience: 'student',
-    summary: 'Start an attempt (an open one is handed back with 200)',
+    summary:
+      "Start an attempt (an open one is handed back with 200). The quiz's own questions and, for each of its `draws`, " +
+      'that many distinct random questions from the named question bank (filtered by tags), kept with the attempt and scored against it',
     status: 201,
     response: envelope(attempt),
     refusals: [

@@ -25,6 +25,19 @@ export interface QueueRow {
 
 export type GradeStatus = 'graded' | 'returned' | 'resubmit_requested';
 
+/** An assignment's rubric: criteria, each with its levels and their points. */
+export interface RubricCriterion {
+  criterion: string;
+  levels: Array<{ label: string; points: number }>;
+}
+
+/** The level a grade by rubric chose for one criterion. */
+export interface ChosenLevel {
+  criterion: string;
+  level: string;
+  points: number;
+}
+
 export interface SubmissionDetail {
   documentId: string;
   student: Student | null;
@@ -36,6 +49,7 @@ export interface SubmissionDetail {
   latePenaltyPercent: number;
   grade: number | null;
   finalGrade: number | null;
+  rubric: ChosenLevel[] | null;
   feedback: string | null;
   submittedAt: string | null;
   gradedAt: string | null;
@@ -46,6 +60,7 @@ export interface SubmissionDetail {
     latePenaltyPercent: number;
     dueAt: string | null;
     allowLate: boolean;
+    rubric: RubricCriterion[] | null;
   };
   course: CourseRef;
 }
@@ -80,6 +95,10 @@ export interface QuizPreview {
   reviewPolicy: string;
   totalPoints: number;
   questions: PreviewQuestion[];
+  /** The quiz's random draws from its course's question banks. */
+  draws: Array<{ bank: string; count: number; tags?: string[] }>;
+  /** One draw as an attempt would take it (each attempt draws afresh). */
+  sampleDraw: PreviewQuestion[];
 }
 
 export const studentName = (student: Student | null) =>

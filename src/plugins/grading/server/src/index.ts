@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { provideQuizRequirements } from '../../../progress/server/src/facade';
 import { registerAdminActions } from './admin-actions';
+import { enforceTeachingContentRules } from './content-rules';
 import { assertAnswerKeyPrivate } from './rules/answer-visibility';
 import schema from './content-types/quiz-attempt/schema.json';
 import adminGradingController from './controllers/admin-grading';
@@ -11,6 +12,7 @@ import routes from './routes';
 import gradebook from './services/gradebook';
 import gradingQueue from './services/grading-queue';
 import quizAttempts from './services/quiz-attempts';
+import questionBanks from './services/question-banks';
 import quizPreview from './services/quiz-preview';
 import quizResults from './services/quiz-results';
 import submissions from './services/submissions';
@@ -27,6 +29,7 @@ export default {
         results().requiredQuizzesOfLesson(lessonDocumentId, courseDocumentId),
       passedQuizDocumentIds: (userId, quizDocumentIds) => results().passedQuizDocumentIds(userId, quizDocumentIds),
     });
+    enforceTeachingContentRules(strapi, () => strapi.plugin('grading').service('question-banks'));
   },
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
     assertAnswerKeyPrivate(strapi);
@@ -40,6 +43,7 @@ export default {
     gradebook,
     'grading-queue': gradingQueue,
     'quiz-preview': quizPreview,
+    'question-banks': questionBanks,
   },
   controllers: {
     'quiz-attempts': quizAttemptsController,

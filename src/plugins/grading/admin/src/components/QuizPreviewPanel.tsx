@@ -153,7 +153,7 @@ const QuizView = ({ quiz }: { quiz: QuizPreview }) => (
         )}
       </Flex>
     </Flex>
-    {quiz.questions.length === 0 && (
+    {quiz.questions.length === 0 && quiz.draws.length === 0 && (
       <Typography textColor="neutral600">This quiz has no questions yet: students cannot start it.</Typography>
     )}
     <Flex
@@ -170,6 +170,32 @@ const QuizView = ({ quiz }: { quiz: QuizPreview }) => (
         </Box>
       ))}
     </Flex>
+    {quiz.draws.length > 0 && (
+      <Flex direction="column" alignItems="stretch" gap={3}>
+        <Typography variant="delta" tag="h3">
+          Sample draw
+        </Typography>
+        <Typography variant="pi" textColor="neutral600">
+          {`Each attempt also draws ${quiz.draws
+            .map((draw) => `${draw.count} from a bank${draw.tags?.length ? ` (tagged ${draw.tags.join(', ')})` : ''}`)
+            .join(', ')}; one such draw:`}
+        </Typography>
+        <Flex
+          direction="column"
+          alignItems="stretch"
+          gap={3}
+          tag="ol"
+          aria-label="Sample draw"
+          style={{ listStyle: 'none', padding: 0 }}
+        >
+          {quiz.sampleDraw.map((question, index) => (
+            <Box key={question.id} tag="li" background="neutral100" padding={4} hasRadius>
+              <QuestionView question={question} number={quiz.questions.length + index + 1} />
+            </Box>
+          ))}
+        </Flex>
+      </Flex>
+    )}
   </Flex>
 );
 

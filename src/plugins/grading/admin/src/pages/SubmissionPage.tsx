@@ -38,6 +38,8 @@ export const SubmissionPage = () => {
   const [load, setLoad] = React.useState<LoadState>({ status: 'loading' });
   const [grade, setGrade] = React.useState<number | undefined>(undefined);
   const [feedback, setFeedback] = React.useState('');
+  // Criterion → chosen level label, for an assignment graded by rubric.
+  const [levels, setLevels] = React.useState<Record<string, string>>({});
   const [errors, setErrors] = React.useState<{ grade?: string; feedback?: string; form?: string }>({});
   const [saving, setSaving] = React.useState<GradeStatus | null>(null);
   const [reloads, setReloads] = React.useState(0);
@@ -54,6 +56,7 @@ export const SubmissionPage = () => {
         setLoad({ status: 'ready', submission: data.data });
         setGrade(data.data.grade ?? undefined);
         setFeedback(data.data.feedback ?? '');
+        setLevels(Object.fromEntries((data.data.rubric ?? []).map((chosen) => [chosen.criterion, chosen.level])));
         setErrors({});
       })
       .catch((error) => live && setLoad({ status: 'error', message: serverError(error).message }));
@@ -86,8 +89,23 @@ export const SubmissionPage = () => {
   const { assignment } = submission;
   const name = studentName(submission.student);
 
+  const rubric = assignment.rubric ?? null;
+  const allLevelsChosen = rubric !== null && rubric.every((criterion) => levels[criterion.criterion] !== undefined);
+  // What the server will compute: the sum of the chosen levels' points.
+  const rubricGrade = rubric
+    ? rubric.reduce(
+        (sum, criterion) =>
+          sum + (criterion.levels.find((level) => level.label === levels[criterion.criterion])?.points ?? 0),
+        0
+      )
+    : null;
+
   const send = async (status: GradeStatus) => {
-    if (status === 'graded' && grade === undefined) {
+    if (status === 'graded' && rubric && !allLevelsChosen) {
+      setErrors({ grade: 'Choose a level for every criterion to mark the work graded' });
+      return;
+    }
+    if (status === 'graded' && !rubric && grade === undefined) {
       setErrors({ grade: 'Enter a grade to mark the work graded' });
       return;
     }
@@ -95,7 +113,16 @@ export const SubmissionPage = () => {
     setErrors({});
     try {
       await post(`/grading/queue/${encodeURIComponent(documentId)}/grade`, {
-        grade: grade === undefined ? null : grade,
+        ...(rubric && allLevelsChosen
+          ? {
+              rubric: rubric.map((criterion) => ({
+                criterion: criterion.criterion,
+                level: levels[criterion.criterion],
+              })),
+            }
+          : rubric
+            ? {}
+            : { grade: grade === undefined ? null : grade }),
         feedback: feedback.trim() ? feedback : null,
         status,
         attempt: submission.attempt,
@@ -108,6 +135,8 @@ export const SubmissionPage = () => {
         setErrors({ form: `${problem.message}.` });
       } else if (problem.field === 'grade' || problem.field === 'feedback') {
         setErrors({ [problem.field]: problem.message });
+      } else if (problem.field === 'rubric') {
+        setErrors({ grade: problem.message });
       } else {
         setErrors({ form: problem.message });
       }
@@ -241,19 +270,67 @@ export const SubmissionPage = () => {
               <Typography variant="delta" tag="h2">
                 Your grade
               </Typography>
-              <Box maxWidth="20rem">
-                <Field.Root
-                  name="grade"
-                  id="grading-grade"
-                  error={errors.grade}
-                  hint={`0 to ${assignment.maxPoints} points${submission.isLate && submission.latePenaltyPercent ? `; ${submission.latePenaltyPercent}% late penalty applies` : ''}; optional when you return the work`}
-                >
-                  <Field.Label>Grade</Field.Label>
-                  <NumberInput value={grade} onValueChange={setGrade} step={0.5} />
-                  <Field.Hint />
-                  <Field.Error />
-                </Field.Root>
-              </Box>
+              {rubric ? (
+                <Flex direction="column" alignItems="stretch" gap={4} aria-label="Rubric">
+                  {rubric.map((criterion) => (
+                    <Flex
+                      key={criterion.criterion}
+                      direction="column"
+                      alignItems="flex-start"
+                      gap={2}
+                      role="radiogroup"
+                      aria-label={criterion.criterion}
+                    >
+                      <Typography variant="omega" fontWeight="bold">
+                        {criterion.criterion}
+                      </Typography>
+                      <Flex gap={2} wrap="wrap">
+                        {criterion.levels.map((level) => {
+                          const isChosen = levels[criterion.criterion] === level.label;
+                          return (
+                            <Button
+                              key={level.label}
+                              type="button"
+                              role="radio"
+                              aria-checked={isChosen}
+                              variant={isChosen ? 'default' : 'tertiary'}
+                              startIcon={isChosen ? <Check /> : undefined}
+                              onClick={() => setLevels((chosen) => ({ ...chosen, [criterion.criterion]: level.label }))}
+                            >
+                              {`${level.label} (${level.points} pts)`}
+                            </Button>
+                          );
+                        })}
+                      </Flex>
+                    </Flex>
+                  ))}
+                  <Typography aria-live="polite">
+                    {`Rubric grade: ${allLevelsChosen ? rubricGrade : '—'} / ${assignment.maxPoints}`}
+                    {submission.isLate && submission.latePenaltyPercent
+                      ? `; ${submission.latePenaltyPercent}% late penalty applies`
+                      : ''}
+                  </Typography>
+                  {errors.grade && (
+                    <Typography textColor="danger600" role="alert">
+                      {errors.grade}
+                    </Typography>
+                  )}
+                </Flex>
+              ) : (
+                <Box maxWidth="20rem">
+                  <Field.Root
+                    name="grade"
+                    id="grading-grade"
+                    error={errors.grade}
+                    hint={`0 to ${assignment.maxPoints} points${submission.isLate && submission.latePenaltyPercent ? `; ${submission.latePenaltyPercent}% late penalty applies` : ''}; optional when you return the work`}
+                  >
+                    <Field.Label>Grade</Field.Label>
+                    <NumberInput value={grade} onValueChange={setGrade} step={0.5} />
+                    <Field.Hint />
+                    <Field.Error />
+                  </Field.Root>
+                </Box>
+              )}
               <Field.Root
                 name="feedback"
                 id="grading-feedback"

@@ -7,7 +7,10 @@ import type { AttemptQuestion, QuestionResult } from './score-quiz';
  * - REST (`GET /quizzes`, `/quizzes/:id`) and GraphQL: the fields are `private` in the quiz components, so Strapi's
  *   output sanitiser drops them from REST answers and leaves them out of the GraphQL schema (and GraphQL serves no
  *   quiz type at all: src/graphql/shadow-crud.ts). `assertAnswerKeyPrivate` stops start-up if a schema edit
- *   un-marks one.
+ *   un-marks one. Question banks hold `quiz.question` components too, so `GET /question-banks` drops the same fields
+ *   (and GraphQL serves no bank).
+ * - Random draws: the drawn questions are copied into the attempt with the fixed ones and shown, reviewed and
+ *   previewed through the functions below like them (the admin preview's sample draw through `questionsForStaff`).
  * - A student answering an attempt (REST and GraphQL): `questionsForStudent`.
  * - A student reviewing a submitted attempt: `mayReview` (the quiz's reviewPolicy), then `resultsWithAnswers`.
  * - Staff previewing a quiz in the admin panel: `questionsForStaff`.

@@ -20,19 +20,23 @@ export interface GradeInput {
   grade?: number | null;
   feedback?: string | null;
   status: GradeStatus;
+  /** A grade by rubric, `[{ criterion, level }]`, checked against the assignment's rubric by the service. */
+  rubric?: unknown;
   /** The attempt the teacher was shown: another one arrived meanwhile is a 409, not a grade for unseen work. */
   attempt?: number;
 }
 
 /**
- * A teacher's grade as the REST route (`{ grade, feedback, status }`) and the admin panel's grading queue
+ * A teacher's grade as the REST route (`{ grade | rubric, feedback, status }`) and the admin panel's grading queue
  * (which also sends the `attempt` it showed) take it: the range of `grade` is the service's, against the
  * assignment's maxPoints.
  */
 export function parseGradeBody(body: unknown, options: { withAttempt?: boolean } = {}): GradeInput {
   const fields = bodyWithOnly(
     body,
-    options.withAttempt ? ['grade', 'feedback', 'status', 'attempt'] : ['grade', 'feedback', 'status']
+    options.withAttempt
+      ? ['grade', 'rubric', 'feedback', 'status', 'attempt']
+      : ['grade', 'rubric', 'feedback', 'status']
   );
   if (
     fields.grade !== undefined &&
@@ -41,6 +45,11 @@ export function parseGradeBody(body: unknown, options: { withAttempt?: boolean }
   ) {
     throw invalidField('grade', 'grade must be a number of points');
   }
+  // A grade by rubric is the sum of its levels: points sent beside it could only disagree.
+  if (fields.rubric !== undefined && fields.grade !== undefined && fields.grade !== null)
+    throw invalidField('grade', 'Send either grade or rubric: a grade by rubric is the sum of its levels');
+  if (fields.rubric !== undefined && !Array.isArray(fields.rubric))
+    throw invalidField('rubric', 'rubric must be a list of { criterion, level }');
   const status = fields.status === undefined ? 'graded' : fields.status;
   if (!GRADE_STATUSES.includes(status as GradeStatus))
     throw invalidField('status', `status must be one of ${GRADE_STATUSES.join(', ')}`);
@@ -54,6 +63,7 @@ export function parseGradeBody(body: unknown, options: { withAttempt?: boolean }
   }
   return {
     grade: fields.grade as number | null | undefined,
+    ...(fields.rubric === undefined ? {} : { rubric: fields.rubric }),
     feedback,
     status: status as GradeStatus,
     ...(attempt === undefined ? {} : { attempt }),

@@ -130,10 +130,20 @@ export function gradebookRows(
   });
 }
 
-/** The spreadsheet: a header naming each item with its points and weight, then points per student. */
+/** One column per rubric criterion (`?rubric=true`): the points of the level each student's grade chose. */
+export interface RubricColumn {
+  header: string;
+  pointsOf: (studentId: number) => number | null;
+}
+
+/**
+ * The spreadsheet: a header naming each item with its points and weight, then points per student; rubric
+ * criteria, when asked for, come after the totals so the columns before them stay where they always were.
+ */
 export function gradebookTable(
   items: readonly GradebookItem[],
-  rows: readonly GradebookRow[]
+  rows: readonly GradebookRow[],
+  rubricColumns: readonly RubricColumn[] = []
 ): Array<Array<string | number | null>> {
   const header = [
     'Student',
@@ -142,6 +152,7 @@ export function gradebookTable(
     ...items.map((item) => `${item.title} (${item.kind}, ${item.maxPoints} pts, weight ${item.weight})`),
     'Total %',
     'Graded %',
+    ...rubricColumns.map((column) => column.header),
   ];
   return [
     header,
@@ -152,6 +163,7 @@ export function gradebookTable(
       ...row.grades.map((cell) => cell.score),
       row.totalPercent,
       row.gradedPercent,
+      ...rubricColumns.map((column) => column.pointsOf(row.student.id)),
     ]),
   ];
 }

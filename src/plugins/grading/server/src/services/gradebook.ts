@@ -11,9 +11,11 @@ import {
   type GradebookItem,
   type GradebookStudent,
   type ItemScore,
+  type RubricColumn,
   type ScoringPolicy,
 } from '../rules/gradebook';
 import { enrollmentViews } from '../../../../enrollment/server/src/facade';
+import { rubricOf, type ChosenLevel } from '../rules/rubric';
 
 const COURSE = 'api::course.course';
 const QUIZ = 'api::quiz.quiz';
@@ -149,6 +151,38 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     }
     const name = (student: GradebookStudent) => student.fullName || student.username;
     return students.sort((a, b) => collator.compare(name(a), name(b)) || a.id - b.id);
+  },
+
+  /**
+   * The gradebook CSV's rubric columns (`?rubric=true`): per published assignment with a rubric, in the
+   * gradebook's assignment order, one column per criterion, holding the points of the level each student got.
+   */
+  async rubricColumns(courseDocumentId: string, assignments: readonly GradebookItem[]): Promise<RubricColumn[]> {
+    const rows = await strapi.db.query(ASSIGNMENT).findMany({
+      where: { publishedAt: { $notNull: true }, course: { documentId: courseDocumentId } },
+      select: ['documentId', 'rubric'],
+    });
+    const rubricOfAssignment = new Map(rows.map((row: any) => [row.documentId as string, rubricOf(row.rubric)]));
+    const graded = assignments.filter((item) => item.kind === 'assignment' && rubricOfAssignment.get(item.documentId));
+    if (graded.length === 0) return [];
+    const submissions = await strapi.db.query(SUBMISSION).findMany({
+      where: {
+        finalGrade: { $notNull: true },
+        $or: graded.map((item) => ({ key: { $endsWith: `:${item.documentId}` } })),
+      },
+      select: ['key', 'rubricLevels'],
+    });
+    const levelsOf = new Map<string, ChosenLevel[]>();
+    for (const row of submissions as Array<{ key: string; rubricLevels: unknown }>)
+      if (Array.isArray(row.rubricLevels)) levelsOf.set(row.key, row.rubricLevels as ChosenLevel[]);
+    return graded.flatMap((item) =>
+      rubricOfAssignment.get(item.documentId)!.map((criterion) => ({
+        header: `${item.title}: ${criterion.criterion}`,
+        pointsOf: (studentId: number) =>
+          levelsOf.get(`${studentId}:${item.documentId}`)?.find((level) => level.criterion === criterion.criterion)
+            ?.points ?? null,
+      }))
+    );
   },
 
   /** Final grades (after late penalties) by `<userId>:<assignmentDocumentId>`, the submissions' own key. */

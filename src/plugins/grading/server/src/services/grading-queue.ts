@@ -189,6 +189,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         latePenaltyPercent: assignment.latePenaltyPercent,
         dueAt: assignment.dueAt ? assignment.dueAt.toISOString() : null,
         allowLate: assignment.allowLate,
+        rubric: assignment.rubric,
       },
       course: { documentId: assignment.courseDocumentId, title: courseTitle },
     };

@@ -5,7 +5,9 @@ import { conflict, Refusal } from '../../../../../errors/refusal';
 import type { Caller } from '../../../../../access/roles';
 import { mayReview, questionsForStudent, resultsWithAnswers, type ReviewPolicy } from '../rules/answer-visibility';
 import { attemptQuestions, type QuestionComponent } from '../rules/attempt-questions';
+import { parseDraws, type QuestionDraw } from '../rules/question-draws';
 import { parseAnswers, scoreQuiz, type AttemptQuestion } from '../rules/score-quiz';
+import type questionBanksService from './question-banks';
 import { rememberCourseStructure } from '../../../../../access/course-structure-cache';
 import { insertOnceWithUser, keyStartsWith, runSql, toIsoOrNull } from '../../../../../access/raw-sql';
 import { tableOf } from '../../../../../database/tables';
@@ -22,6 +24,8 @@ export interface QuizSettings {
   locale: string;
   title: string;
   questions: QuestionComponent[];
+  /** Random questions from the course's banks, added to `questions` afresh for each attempt. */
+  draws: QuestionDraw[];
   passingPercent: number;
   maxAttempts: number | null;
   timeLimitSeconds: number | null;
@@ -94,6 +98,9 @@ const toNumber = (value: unknown) => (value === null || value === undefined ? nu
 const hasRunOut = (attempt: Pick<AttemptRow, 'expiresAt'>, now: Date, graceMs = 0) =>
   attempt.expiresAt !== null && now.getTime() > new Date(attempt.expiresAt).getTime() + graceMs;
 
+const questionBanks = (strapi: Core.Strapi) =>
+  strapi.plugin('grading').service('question-banks') as ReturnType<typeof questionBanksService>;
+
 const effectiveStatus = (attempt: AttemptRow, now: Date) =>
   attempt.status === 'in_progress' && hasRunOut(attempt, now, SUBMIT_GRACE_MS) ? 'expired' : attempt.status;
 
@@ -133,6 +140,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       locale: chosen,
       title: quiz.title,
       questions: quiz.questions ?? [],
+      draws: parseDraws(quiz.draws).draws,
       passingPercent: quiz.passingPercent ?? 70,
       maxAttempts: quiz.maxAttempts ?? null,
       timeLimitSeconds: quiz.timeLimitSeconds ?? null,
@@ -203,9 +211,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       if (quiz.maxAttempts !== null && attempts.length >= quiz.maxAttempts) {
         throw new Refusal(`All ${quiz.maxAttempts} attempts of this quiz are used`, 'attempts_exhausted');
       }
-      if (quiz.questions.length === 0) throw new errors.ApplicationError('This quiz has no questions yet');
+      if (quiz.questions.length === 0 && quiz.draws.length === 0)
+        throw new errors.ApplicationError('This quiz has no questions yet');
 
-      const questions = attemptQuestions(quiz.questions, quiz);
+      // The drawn questions are copied into the attempt with the fixed ones: it is scored against what it showed.
+      const drawn = await questionBanks(strapi).draw(quiz.draws);
+      const questions = attemptQuestions([...quiz.questions, ...drawn], quiz);
+      if (questions.length === 0) throw new errors.ApplicationError('This quiz has no questions yet');
       const attempt: AttemptRow = {
         id: 0,
         key: attemptKey(userId, quizDocumentId, attempts.length + 1),

@@ -5,6 +5,8 @@ import { Refusal } from '../../../../../errors/refusal';
 import type { Caller } from '../../../../../access/roles';
 import { questionsForStaff } from '../rules/answer-visibility';
 import { attemptQuestions, type QuestionComponent } from '../rules/attempt-questions';
+import { parseDraws } from '../rules/question-draws';
+import type questionBanksService from './question-banks';
 
 const QUIZ = 'api::quiz.quiz';
 const COURSE = 'api::course.course';
@@ -13,7 +15,7 @@ export type PreviewStatus = 'draft' | 'published';
 
 /**
  * The admin panel's quiz preview: the quiz as a student is given it (questions in order, options,
- * points, time limit), with the answer key only staff see (rules/answer-visibility.ts). Questions go through the same rule an attempt uses, so the
+ * points, time limit) and one sample of its random draws, with the answer key only staff see (rules/answer-visibility.ts). Questions go through the same rule an attempt uses, so the
  * points shown are the points scored.
  */
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
@@ -50,6 +52,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       shuffleOptions: false,
     });
     const course = courseDocumentId ? await this.courseTitle(courseDocumentId) : null;
+    // One draw as an attempt would take it, so staff see what the draws give (each attempt draws afresh).
+    const draws = parseDraws(quiz.draws).draws;
+    const banks = strapi.plugin('grading').service('question-banks') as ReturnType<typeof questionBanksService>;
+    const sample = attemptQuestions(await banks.draw(draws), { shuffleQuestions: false, shuffleOptions: false });
 
     return {
       documentId: quizDocumentId,
@@ -68,6 +74,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       reviewPolicy: quiz.reviewPolicy ?? 'after_submit',
       totalPoints: questions.reduce((sum, question) => sum + question.points, 0),
       questions: questionsForStaff(questions),
+      draws,
+      sampleDraw: questionsForStaff(sample),
     };
   },
 

@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { assertCanManageCourse, canManageCourse, findCourseOfContent } from '../../../../../access/ownership';
-import { conflict, Refusal } from '../../../../../errors/refusal';
+import { conflict, invalidFields, Refusal } from '../../../../../errors/refusal';
 import type { Caller } from '../../../../../access/roles';
 import { assertFilesUploadable } from '../../../../../uploads/upload-guard';
 import { assertFilesAttachable } from '../../../../../uploads/media-fields';
@@ -13,6 +13,7 @@ import {
   type GradeStatus,
   type SubmissionStatus,
 } from '../rules/submission-rules';
+import { gradeByRubric, rubricOf, type ChosenLevel, type RubricCriterion } from '../rules/rubric';
 import { isUniqueViolation } from '../../../../../errors/unique-violation';
 import { effectiveStatus, enrollments } from '../../../../enrollment/server/src/facade';
 import { lessonProgress, lessonRefusal, type LessonRefusal } from '../../../../progress/server/src/facade';
@@ -34,6 +35,8 @@ export interface AssignmentSettings {
   isPublished: boolean;
   courseDocumentId: string;
   lessonDocumentId: string | null;
+  /** Criteria and their levels, when the assignment is graded by rubric. */
+  rubric: RubricCriterion[] | null;
 }
 
 /** A file as the body parser (formidable) hands it over. */
@@ -67,6 +70,8 @@ export interface SubmissionRow {
   latePenaltyPercent: number | null;
   grade: number | string | null;
   finalGrade: number | string | null;
+  /** The levels chosen when graded by rubric. */
+  rubricLevels?: ChosenLevel[] | null;
   feedback: string | null;
   submittedAt: string | null;
   gradedAt: string | null;
@@ -85,6 +90,7 @@ const ROW_FIELDS = [
   'latePenaltyPercent',
   'grade',
   'finalGrade',
+  'rubricLevels',
   'feedback',
   'submittedAt',
   'gradedAt',
@@ -129,6 +135,7 @@ export function presentSubmission(row: SubmissionRow, assignmentDocumentId = ass
     latePenaltyPercent: row.latePenaltyPercent ?? 0,
     grade: toNumber(row.grade),
     finalGrade: toNumber(row.finalGrade),
+    rubric: row.rubricLevels ?? null,
     feedback: row.feedback ?? null,
     submittedAt: toIso(row.submittedAt),
     gradedAt: toIso(row.gradedAt),
@@ -152,6 +159,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         'latePenaltyPercent',
         'allowedFileTypes',
         'maxFileSizeMb',
+        'rubric',
         'publishedAt',
       ],
       populate: { lesson: { select: ['documentId'] } },
@@ -176,6 +184,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       lessonDocumentId:
         rows.find((candidate: { lesson?: { documentId: string } | null }) => candidate.lesson)?.lesson?.documentId ??
         null,
+      rubric: rubricOf(row.rubric),
     };
   },
 
@@ -278,6 +287,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
           latePenaltyPercent: decision.latePenaltyPercent,
           grade: null,
           finalGrade: null,
+          rubricLevels: null,
           feedback: null,
           submittedAt: now,
           gradedAt: null,
@@ -414,7 +424,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async grade(
     caller: Caller,
     submissionDocumentId: string,
-    input: { grade?: number | null; feedback?: string | null; status: GradeStatus; attempt?: number },
+    input: {
+      grade?: number | null;
+      rubric?: unknown;
+      feedback?: string | null;
+      status: GradeStatus;
+      attempt?: number;
+    },
     now: Date
   ) {
     const { submission, assignment } = await this.findManaged(caller, submissionDocumentId);
@@ -424,7 +440,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       throw conflict('The student handed in a new version meanwhile; open it again', 'submission_changed');
     }
 
-    const grade = input.grade === undefined ? toNumber(submission.grade) : input.grade;
+    let grade = input.grade === undefined ? toNumber(submission.grade) : input.grade;
+    // Points given by hand replace a grade by rubric; a status change alone keeps the levels with their grade.
+    let rubricLevels = input.grade === undefined ? (submission.rubricLevels ?? null) : null;
+    if (input.rubric !== undefined) {
+      if (!assignment.rubric) throw fieldError(['rubric'], 'This assignment has no rubric: grade it in points');
+      const byRubric = gradeByRubric(assignment.rubric, input.rubric);
+      if ('problems' in byRubric)
+        throw invalidFields(byRubric.problems, byRubric.problems.map((p) => p.message).join('; '));
+      grade = byRubric.grade;
+      rubricLevels = byRubric.levels;
+    }
     const problem = gradeProblem(grade, input.status, assignment.maxPoints);
     if (problem) throw fieldError([problem.field], problem.message);
     const feedback = input.feedback === undefined ? submission.feedback : input.feedback;
@@ -433,7 +459,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     await strapi.db.transaction(async () => {
       const { count } = await strapi.db.query(SUBMISSION).updateMany({
         where: { id: submission.id, attempt: submission.attempt },
-        data: { grade, finalGrade, feedback, status: input.status, gradedAt: now },
+        data: { grade, finalGrade, rubricLevels, feedback, status: input.status, gradedAt: now },
       });
       if (count === 0)
         throw conflict('The student handed in a new version meanwhile; open it again', 'submission_changed');
