@@ -122,7 +122,11 @@ describe('body parsing: koa-body built once, the same answers as the stock middl
 
   test('the GraphQL endpoint is left to GraphQL', async () => {
     const app = new Koa();
-    app.use(bodyParser(BODY_CONFIG, { strapi: { plugin: () => ({ config: () => '/graphql' }) } as any }));
+    const strapi = {
+      plugin: () => ({ config: () => '/graphql' }),
+      config: { get: (_key: string, fallback: unknown) => fallback },
+    };
+    app.use(bodyParser(BODY_CONFIG, { strapi: strapi as any }));
     app.use((ctx: any) => {
       ctx.body = { parsed: ctx.request.body ?? null };
     });
