@@ -419,6 +419,13 @@ async function waitForJobs(limitMs = 300_000) {
   });
 }
 
+/** A scenario measured, then the jobs it recorded done (`jobsTrailMs`: how long after its last answer). */
+async function measureSettled(scenario, serverPid) {
+  const measured = await measure(scenario, serverPid);
+  measured.jobsTrailMs = await waitForJobs();
+  return measured;
+}
+
 const wants = (name) => !options.only || options.only.includes(name);
 
 async function runPass(label, extraEnv, plan, list, instances = 1) {
@@ -442,10 +449,9 @@ async function runPass(label, extraEnv, plan, list, instances = 1) {
     for (const scenario of list(sessions)) {
       if (!wants(scenario.name)) continue;
       const enrollmentsBefore = await countEnrollments();
-      const measured = await measure(scenario, server.pid);
+      const measured = await measureSettled(scenario, server.pid);
       if (scenario.name === 'enroll' || scenario.name === 'purchase')
         measured.duplicateEnrollments = await countDuplicateEnrollments();
-      measured.jobsTrailMs = await waitForJobs();
       if (scenario.requestsPerUnit) {
         measured.unitsPerSecond = Math.round(measured.requestsPerSecond / scenario.requestsPerUnit);
         measured.completed = (await countEnrollments()) - enrollmentsBefore;
@@ -457,14 +463,8 @@ async function runPass(label, extraEnv, plan, list, instances = 1) {
     }
     if (plan.exam && wants('exam-start')) {
       const [start, submit] = examScenarios(plan, await signInExamTakers(plan));
-      const started = await measure(start, server.pid);
-      started.jobsTrailMs = await waitForJobs();
-      record(started);
-      if (submit.amount > 0) {
-        const submitted = await measure(submit, server.pid);
-        submitted.jobsTrailMs = await waitForJobs();
-        record(submitted);
-      }
+      record(await measureSettled(start, server.pid));
+      if (submit.amount > 0) record(await measureSettled(submit, server.pid));
     }
   } catch (error) {
     error.message += `\n--- server output ---\n${started.map((one) => one.output().slice(-3000)).join('\n---\n')}`;

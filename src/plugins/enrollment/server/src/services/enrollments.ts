@@ -19,7 +19,7 @@ import { activityChange, type EnrollmentActivity, type RecordedActivity } from '
 import { ensureSeatRow, holdSeat, releaseHold, releaseSeat, seatStudent, type SeatHold } from '../seats';
 import { paidOrders } from '../paid-orders';
 import { createId } from '@paralleldrive/cuid2';
-import { enrollmentConfirmationJob } from './enrollment-mail';
+import { enrollmentConfirmationJob, type EnrollmentConfirmation } from './enrollment-mail';
 import { enqueue, enqueueInStatement } from '../../../../../jobs';
 
 export const ENROLLMENT = 'plugin::enrollment.enrollment';
@@ -73,6 +73,13 @@ export function enrollmentFromRow(row: Record<string, unknown>): EnrollmentRecor
 export const enrollmentKey = (userId: number, courseDocumentId: string) => `${userId}:${courseDocumentId}`;
 
 const toDate = (value: unknown): Date | null => (value ? new Date(value as string) : null);
+
+/** What the confirmation job of an enrollment carries, whichever way it is recorded. */
+const confirmationOf = (userId: number, courseDocumentId: string, enrolledAt: Date): EnrollmentConfirmation => ({
+  userId,
+  courseDocumentId,
+  enrolledAt: enrolledAt.toISOString(),
+});
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   enrollmentKey,
@@ -185,13 +192,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
 
     await ensureSeatRow(strapi, courseDocumentId);
     const newRow = newEnrollmentRow(userId, courseDocumentId, now);
-    const confirmation = { userId, courseDocumentId, enrolledAt: now.toISOString() };
     const alreadyEnrolled = () => conflict('Already enrolled in this course', 'already_enrolled');
     let seat;
     try {
       if (!existing && isPostgres(strapi)) {
         // The hot path in one statement, no transaction: seat, row, links, studentsCount and the confirmation job.
-        const job = enqueueInStatement(strapi, enrollmentConfirmationJob, confirmation);
+        const job = enqueueInStatement(
+          strapi,
+          enrollmentConfirmationJob,
+          confirmationOf(userId, courseDocumentId, now)
+        );
         const outcome = await seatStudent(
           strapi,
           { courseDocumentId, capacity: course.capacity },
@@ -212,7 +222,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
           );
           // A concurrent return of the same enrollment got there first: throwing rolls the seat back.
           if (outcome === 'lost_race') throw alreadyEnrolled();
-          await enqueue(strapi, enrollmentConfirmationJob, confirmation);
+          await this.confirmByMail(userId, courseDocumentId, now);
           return outcome;
         });
       }
@@ -339,11 +349,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
 
   /** Records the enrollment confirmation mail's job (in the enrollment's transaction); the request never waits for it. */
   async confirmByMail(userId: number, courseDocumentId: string, enrolledAt: Date) {
-    await enqueue(strapi, enrollmentConfirmationJob, {
-      userId,
-      courseDocumentId,
-      enrolledAt: enrolledAt.toISOString(),
-    });
+    await enqueue(strapi, enrollmentConfirmationJob, confirmationOf(userId, courseDocumentId, enrolledAt));
   },
 
   /** Brings a cancelled or expired enrollment back with its progress (in the seat's transaction); false when it lost a race. */
