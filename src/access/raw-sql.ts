@@ -59,6 +59,13 @@ async function viaKnex<Row>(knex: any, sql: string, bindings: readonly unknown[]
 export const isPostgres = (strapi: Core.Strapi) => strapi.db.dialect.client === 'postgres';
 
 /**
+ * A PostgreSQL array literal (`{"a","b"}`) bound as one value, for `CAST(? AS text[])`: knex would spread a JS array
+ * into a list of values. Each element is quoted; JSON's escapes of `"` and `\` are the array syntax's too.
+ */
+export const arrayLiteral = (values: ReadonlyArray<string | number>): string =>
+  `{${values.map((value) => JSON.stringify(String(value))).join(',')}}`;
+
+/**
  * A condition for rows whose `key` starts with `prefix` (the student's keys: `user:…`), with its two values.
  * A range, not LIKE 'prefix%': in a prepared statement's generic plan a LIKE pattern bound as a value is never
  * an index condition, so PostgreSQL scanned the table. Byte order on both databases: PostgreSQL's pattern

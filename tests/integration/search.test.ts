@@ -385,6 +385,29 @@ describe('the index as stored', () => {
     expect(ids(await search({ q: word }))).toEqual(expect.arrayContaining([course.documentId, course.lessons[0]]));
   });
 
+  (process.env.DATABASE_CLIENT === 'postgres' ? test : test.skip)(
+    'PostgreSQL: rows indexed before the suggestion columns existed get them at start-up, typo lookups included',
+    async () => {
+      const word = unique('backfillword');
+      const course = await createCourse({ title: `${word} Haberdashery` });
+      await within2s(() => finds({ q: word }, course.documentId), 'indexed');
+      // As a database indexed by the previous release: no title words, no words table rows.
+      await app.strapi.db.connection.raw('UPDATE ?? SET "title_words" = NULL', ['lyceum_search_documents']);
+      await app.strapi.db.connection.raw('DELETE FROM ??', ['lyceum_search_words']);
+      const suggested = async (q: string) =>
+        (await app.request.get('/api/search/suggest').query({ q })).body.data.map((item: any) => item.documentId);
+      expect(await suggested(word)).toEqual([]);
+      await facade().ensureSearchTables(app.strapi);
+      expect(await suggested(word)).toEqual([course.documentId]);
+      expect(await suggested(`${word} haberdasgery`)).toEqual([course.documentId]); // one letter wrong
+      const { rows } = await app.strapi.db.connection.raw(
+        'SELECT COUNT(*)::int AS "left" FROM ?? WHERE "title_words" IS NULL',
+        ['lyceum_search_documents']
+      );
+      expect(rows[0].left).toBe(0);
+    }
+  );
+
   test("survives Strapi's schema sync (from nothing stored) and a restart", async () => {
     const word = unique('survivorword');
     const course = await createCourse({ title: `${word} course` });

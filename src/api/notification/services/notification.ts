@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import { createId } from '@paralleldrive/cuid2';
 import { factories } from '@strapi/strapi';
 import { sendMail } from '../../../mail/mail-job';
-import { isPostgres, runSql } from '../../../access/raw-sql';
+import { arrayLiteral, isPostgres, runSql } from '../../../access/raw-sql';
 import { linkOf, tableOf } from '../../../database/tables';
 
 const NOTIFICATION = 'api::notification.notification';
@@ -38,9 +38,6 @@ type Subscriber = { email: string; blocked: boolean | null };
  * A PostgreSQL array as text ('{"a","b"}'): knex spreads an array value into a list of values, so arrays are
  * bound as text and cast. The elements here are ids (letters and digits), which JSON quotes as PostgreSQL does.
  */
-const arrayLiteral = (values: ReadonlyArray<string | number>) =>
-  `{${values.map((value) => JSON.stringify(String(value))).join(',')}}`;
-
 /** A notice's documentId from its delivery and user: lowercase letters and digits, like a generated one. */
 const noticeDocumentId = (deliveryKey: string, userId: number) =>
   `n${createHash('sha256').update(`${deliveryKey}\n${userId}`).digest('hex').slice(0, 23)}`;

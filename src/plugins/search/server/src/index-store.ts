@@ -1,6 +1,6 @@
 import path from 'path';
 import type { Core } from '@strapi/strapi';
-import { isPostgres, runSql } from '../../../../access/raw-sql';
+import { arrayLiteral, isPostgres, runSql } from '../../../../access/raw-sql';
 import { ownTableLocation, ownTableOf } from '../../../../database/tables';
 import { stemmedText, wordsOf } from './rules/text';
 import type { SearchDocument } from './search-types';
@@ -13,6 +13,7 @@ import type { SearchDocument } from './search-types';
 export const SEARCH_TABLE = 'lyceum_search_documents';
 export const SEARCH_TEXT_TABLE = 'lyceum_search_text';
 export const SEARCH_TITLES_TABLE = 'lyceum_search_titles';
+export const SEARCH_WORDS_TABLE = 'lyceum_search_words';
 
 /** The schema pg_trgm lives in, per app (null: SQLite, or PostgreSQL without the extension). */
 const trigramSchemas = new WeakMap<Core.Strapi, string | null>();
@@ -35,11 +36,57 @@ export async function ensureSearchTables(strapi: Core.Strapi): Promise<void> {
     (message) => strapi.log.warn(message)
   );
   trigramSchemas.set(strapi, trigramSchema);
+  if (isPostgres(strapi)) await fillTitleWords(strapi);
+}
+
+/**
+ * Rows indexed before `title_words` and the words table existed get them (once: later rows are written with them).
+ * In batches, so a large index is not locked in one long statement.
+ */
+async function fillTitleWords(strapi: Core.Strapi): Promise<void> {
+  for (;;) {
+    const { rows } = await runSql<{ id: number; title: string }>(
+      strapi,
+      'SELECT "id", "title" FROM ?? WHERE "title_words" IS NULL ORDER BY "id" LIMIT 1000',
+      [documentsTable(strapi)]
+    );
+    if (rows.length === 0) return;
+    await strapi.db.transaction(async () => {
+      await runSql(
+        strapi,
+        `UPDATE ?? AS s SET "title_words" = to_tsvector('simple', v."words")
+         FROM unnest(CAST(? AS integer[]), CAST(? AS text[])) AS v("id", "words") WHERE s."id" = v."id"`,
+        [
+          documentsTable(strapi),
+          arrayLiteral(rows.map((row) => row.id)),
+          arrayLiteral(rows.map((row) => titleWordsText(row.title))),
+        ]
+      );
+      await recordWords(
+        strapi,
+        rows.map((row) => row.title)
+      );
+    });
+  }
+}
+
+/** A title as `title_words` holds it: its words as `wordsOf` reads them (lower case, `ё` as `е`), nothing else. */
+const titleWordsText = (title: string): string => wordsOf(title).join(' ');
+
+/** Adds the words of these titles to the words table (PostgreSQL), where a typo is looked up. */
+async function recordWords(strapi: Core.Strapi, titles: string[]): Promise<void> {
+  const words = [...new Set(titles.flatMap(wordsOf))];
+  if (words.length === 0) return;
+  await runSql(strapi, 'INSERT INTO ?? ("word") SELECT unnest(CAST(? AS text[])) ON CONFLICT DO NOTHING', [
+    wordsTable(strapi),
+    arrayLiteral(words),
+  ]);
 }
 
 export const trigramSchemaOf = (strapi: Core.Strapi): string | null => trigramSchemas.get(strapi) ?? null;
 
 export const documentsTable = (strapi: Core.Strapi) => ownTableOf(strapi, SEARCH_TABLE);
+export const wordsTable = (strapi: Core.Strapi) => ownTableOf(strapi, SEARCH_WORDS_TABLE);
 
 const BATCH = 200;
 const chunks = <T>(items: T[], size = BATCH): T[][] =>
@@ -103,12 +150,28 @@ export async function replaceDocuments(
 async function insertDocuments(strapi: Core.Strapi, documents: SearchDocument[]): Promise<void> {
   if (documents.length === 0) return;
   if (isPostgres(strapi)) {
-    // Title weighs more than body in ts_rank; both through `russian`, which stems Russian and English words.
-    const row = `(${marks(11)}, setweight(to_tsvector('russian', ?), 'A') || setweight(to_tsvector('russian', ?), 'B'))`;
-    await runSql(strapi, `INSERT INTO ?? (${COLUMNS}, "search_vector") VALUES ${documents.map(() => row).join(', ')}`, [
-      documentsTable(strapi),
-      ...documents.flatMap((document) => [...rowValues(document), document.title, document.body]),
-    ]);
+    // Title weighs more than body in ts_rank; both through `russian`, which stems Russian and English words. The
+    // title's words again, unstemmed, for suggestions (`simple`: a prefix typed is a prefix of the word as written).
+    const row =
+      `(${marks(11)}, setweight(to_tsvector('russian', ?), 'A') || setweight(to_tsvector('russian', ?), 'B'), ` +
+      `to_tsvector('simple', ?))`;
+    await runSql(
+      strapi,
+      `INSERT INTO ?? (${COLUMNS}, "search_vector", "title_words") VALUES ${documents.map(() => row).join(', ')}`,
+      [
+        documentsTable(strapi),
+        ...documents.flatMap((document) => [
+          ...rowValues(document),
+          document.title,
+          document.body,
+          titleWordsText(document.title),
+        ]),
+      ]
+    );
+    await recordWords(
+      strapi,
+      documents.map((document) => document.title)
+    );
     return;
   }
   const { rows } = await runSql<{ id: number; type: string; document_id: string; locale: string }>(
@@ -161,6 +224,8 @@ export async function clearIndex(strapi: Core.Strapi): Promise<void> {
     if (!isPostgres(strapi)) {
       await runSql(strapi, 'DELETE FROM ??', [SEARCH_TEXT_TABLE]);
       await runSql(strapi, 'DELETE FROM ??', [SEARCH_TITLES_TABLE]);
+    } else {
+      await runSql(strapi, 'DELETE FROM ??', [wordsTable(strapi)]);
     }
     await runSql(strapi, 'DELETE FROM ??', [documentsTable(strapi)]);
   });

@@ -32,6 +32,17 @@ function wordEdits(typed: string, word: string): number {
 }
 
 /**
+ * Whether a word of a title may be what a visitor typed with at most the typos allowed: as a prefix still being
+ * typed (`isLast`) or as a whole word. Used to pick, among all words of all titles, those a typed word may stand for.
+ */
+export function mayStandFor(typed: string, word: string, isLast: boolean): boolean {
+  return (isLast ? prefixEdits(typed, word) : wordEdits(typed, word)) <= allowedEdits(typed);
+}
+
+/** Whether a typed word may carry a typo at all (shorter ones must be typed exactly). */
+export const mayHaveTypo = (typed: string): boolean => allowedEdits(typed) > 0;
+
+/**
  * How many typos it takes for `title` to complete `query`: 0 when it completes it as typed, one per long word typed
  * with a typo, null when it does not complete it. Each typed word must match a different word of the title.
  */

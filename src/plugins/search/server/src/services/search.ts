@@ -2,9 +2,9 @@ import type { Core } from '@strapi/strapi';
 import { isPostgres, runSql } from '../../../../../access/raw-sql';
 import { columnOf, tableOf } from '../../../../../database/tables';
 import { invalidField } from '../../../../../errors/refusal';
-import { SEARCH_TEXT_TABLE, SEARCH_TITLES_TABLE, documentsTable, trigramSchemaOf } from '../index-store';
+import { SEARCH_TEXT_TABLE, SEARCH_TITLES_TABLE, documentsTable, trigramSchemaOf, wordsTable } from '../index-store';
 import { ftsExpression, type SearchRequest, type SearchSort, type SuggestRequest } from '../rules/search-request';
-import { MAX_SUGGESTIONS, completionTypos, trigramsOf } from '../rules/suggestions';
+import { MAX_SUGGESTIONS, completionTypos, mayHaveTypo, mayStandFor, trigramsOf } from '../rules/suggestions';
 import { MATCH_END, MATCH_START, headline, markedSnippet, wordsOf } from '../rules/text';
 
 /**
@@ -109,7 +109,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     throw invalidField('category', 'category must be the slug of a course category or an article category');
   }
 
-  function facetsFrom(rows: Array<{ facet: string; value: string | null; count: number | string }>): Facets {
+  function facetsFrom(rows: FacetRow[]): Facets {
     const facets = emptyFacets();
     for (const row of rows) {
       if (row.value === null) continue;
@@ -124,20 +124,41 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       `WHERE "${facet}" IS NOT NULL GROUP BY "${facet}"`
   ).join(' UNION ALL ');
 
+  /**
+   * One statement: the hits are found and ranked once, then both the page (with its text and snippet, for its rows
+   * only) and the facets are taken from them. Two statements would scan every hit twice, which is most of the cost
+   * of a broad query.
+   */
+  /** The same counts as FACET_SQL, in one pass over the hits (GROUPING SETS) instead of one per facet. */
+  const FACET_SQL_POSTGRES =
+    `SELECT CASE ${FACETS.slice(0, -1)
+      .map((facet) => `WHEN GROUPING("${facet}") = 0 THEN '${facet}'`)
+      .join(' ')} ELSE '${FACETS[FACETS.length - 1]}' END AS "facet", ` +
+    `COALESCE(${FACETS.map((facet) => `"${facet}"`).join(', ')}) AS "value", COUNT(*) AS "count" FROM hits ` +
+    `GROUP BY GROUPING SETS (${FACETS.map((facet) => `("${facet}")`).join(', ')})`;
+
   async function searchPostgres(request: SearchRequest, where: Where): Promise<SearchAnswer> {
     const join = where.joinsCourse ? courseJoin() : '';
-    const match = `FROM ?? s CROSS JOIN q ${join} WHERE s."search_vector" @@ q.query AND ${where.sql}`;
-    const query = `WITH q AS (SELECT websearch_to_tsquery('russian', ?) AS query)`;
     const options = `StartSel="${MATCH_START}", StopSel="${MATCH_END}", MaxWords=30, MinWords=12, MaxFragments=1`;
-    const { rows } = await runSql<SearchRow & { snippet: string }>(
+    const { rows } = await runSql<{ hits: Array<SearchRow & { snippet: string }>; facets: FacetRow[] }>(
       strapi,
-      `${query},
-       ranked AS (SELECT ${rankedColumns(where)}, ts_rank(s."search_vector", q.query) AS "score" ${match}),
-       page AS (SELECT * FROM ranked ORDER BY ${orderBy(request.sort)} LIMIT ? OFFSET ?)
-       SELECT page.*, ts_headline('russian',
-                CASE WHEN to_tsvector('russian', page."body") @@ q.query THEN page."body" ELSE page."title" END, q.query, ?)
-              AS "snippet"
-       FROM page CROSS JOIN q ORDER BY ${orderBy(request.sort)}`,
+      `WITH q AS (SELECT websearch_to_tsquery('russian', ?) AS query),
+       hits AS MATERIALIZED (
+         SELECT s."id", s."type", s."category", s."level", s."price", s."published_at",
+                ${where.joinsCourse ? rating() : 'NULL'} AS "rating",
+                ${where.joinsCourse ? popularity() : 'NULL'} AS "popularity",
+                ts_rank(s."search_vector", q.query) AS "score"
+         FROM ?? s CROSS JOIN q ${join} WHERE s."search_vector" @@ q.query AND ${where.sql}),
+       page AS (SELECT * FROM hits ORDER BY ${orderBy(request.sort)} LIMIT ? OFFSET ?),
+       shown AS (
+         SELECT page.*, d."document_id", d."locale", d."title", d."url",
+                ts_headline('russian',
+                  CASE WHEN to_tsvector('russian', d."body") @@ q.query THEN d."body" ELSE d."title" END, q.query, ?)
+                AS "snippet"
+         FROM page JOIN ?? d ON d."id" = page."id" CROSS JOIN q),
+       facets AS (${FACET_SQL_POSTGRES})
+       SELECT (SELECT COALESCE(json_agg(shown ORDER BY ${orderBy(request.sort)}), '[]') FROM shown) AS "hits",
+              (SELECT COALESCE(json_agg(facets), '[]') FROM facets) AS "facets"`,
       [
         request.q,
         documentsTable(strapi),
@@ -145,16 +166,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         request.pageSize,
         (request.page - 1) * request.pageSize,
         options,
+        documentsTable(strapi),
       ]
     );
-    const facets = await runSql<{ facet: string; value: string | null; count: number }>(
-      strapi,
-      `${query}, hits AS (SELECT s."type", s."category", s."level", s."price" ${match}) ${FACET_SQL}`,
-      [request.q, documentsTable(strapi), ...where.bindings]
-    );
+    const [{ hits, facets }] = rows;
     return answer(
-      rows.map((row) => hitFrom(row, markedSnippet(row.snippet))),
-      facetsFrom(facets.rows)
+      hits.map((row) => hitFrom(row, markedSnippet(row.snippet))),
+      facetsFrom(facets)
     );
   }
 
@@ -194,40 +212,56 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     total: Object.values(facets.type).reduce((sum, count) => sum + count, 0),
   });
 
-  /** Candidate titles for a suggestion, best first: pg_trgm or the trigram table proposes, completionTypos decides. */
-  async function suggestionCandidates(request: SuggestRequest, where: Where): Promise<SuggestionRow[]> {
-    const words = wordsOf(request.q);
-    if (postgres()) {
-      const trigrams = trigramSchemaOf(strapi);
-      if (!trigrams) {
-        // Without pg_trgm: titles with a word starting with each typed word (no typo tolerance).
-        const likes = words.map(() => `(s."title" ILIKE ? ESCAPE '\\' OR s."title" ILIKE ? ESCAPE '\\')`);
-        const patterns = words.flatMap((word) => [`${escapeLike(word)}%`, `% ${escapeLike(word)}%`]);
-        return (
-          await runSql<SuggestionRow>(
-            strapi,
-            `SELECT s."type", s."document_id", s."title" FROM ?? s WHERE ${likes.join(' AND ')} AND ${where.sql}
-             ORDER BY length(s."title"), s."id" LIMIT 100`,
-            [documentsTable(strapi), ...patterns, ...where.bindings]
-          )
-        ).rows;
-      }
-      const typed = words.join(' ');
-      // word_similarity's threshold for the <% operator (and its index), for this transaction only: low enough that
-      // one typo inside a five-letter word still proposes the title; completionTypos then holds to one typo.
-      return strapi.db.transaction(async () => {
-        await runSql(strapi, `SELECT set_config('pg_trgm.word_similarity_threshold', '0.3', true)`);
-        return (
-          await runSql<SuggestionRow>(
-            strapi,
-            `SELECT s."type", s."document_id", s."title" FROM ?? s
-             WHERE ? OPERATOR("${trigrams}".<%) s."title" AND ${where.sql}
-             ORDER BY "${trigrams}".word_similarity(?, s."title") DESC, length(s."title"), s."id" LIMIT 100`,
-            [documentsTable(strapi), typed, ...where.bindings, typed]
-          )
-        ).rows;
-      });
-    }
+  /**
+   * Candidate titles for a suggestion on PostgreSQL, shortest first: titles with every typed word, the last one as a
+   * prefix (`title_words`, a GIN index that answers prefixes; when most titles match, the planner walks the length
+   * index instead and stops at the limit). With `typos`, a typed word of five letters or more also
+   * stands for the words of the words table pg_trgm finds close to it and the rule accepts: the trigram lookup
+   * runs over the distinct words of all titles, a few thousand rows, never over the titles themselves.
+   */
+  async function postgresCandidates(words: string[], where: Where, typos: boolean): Promise<SuggestionRow[]> {
+    const alternatives: string[][] = [];
+    for (const [index, word] of words.entries())
+      alternatives.push(typos && mayHaveTypo(word) ? await closeWords(word, index === words.length - 1) : []);
+    // The last word is a prefix still being typed; the others are whole words (a prefix of every word would make
+    // `3` in "lesson 3 of" stand for 30, 300…, thousands of index entries to merge).
+    const query = words
+      .map((word, index) => {
+        const suffix = index === words.length - 1 ? ':*' : '';
+        return `(${[word, ...alternatives[index]].map((term) => `'${term}'${suffix}`).join(' | ')})`;
+      })
+      .join(' & ');
+    return (
+      await runSql<SuggestionRow>(
+        strapi,
+        `SELECT s."type", s."document_id", s."title" FROM ?? s
+         WHERE s."title_words" @@ to_tsquery('simple', ?) AND ${where.sql}
+         ORDER BY length(s."title"), s."id" LIMIT 100`,
+        [documentsTable(strapi), query, ...where.bindings]
+      )
+    ).rows;
+  }
+
+  /** Words of titles within one typo of `typed` (none without pg_trgm: suggestions then match as typed). */
+  async function closeWords(typed: string, isLast: boolean): Promise<string[]> {
+    const trigrams = trigramSchemaOf(strapi);
+    if (!trigrams) return [];
+    // word_similarity's threshold for the <% operator (and its index), for this transaction only: low enough that
+    // one typo inside a five-letter word still proposes the word; mayStandFor then holds to one typo.
+    const { rows } = await strapi.db.transaction(async () => {
+      await runSql(strapi, `SELECT set_config('pg_trgm.word_similarity_threshold', '0.3', true)`);
+      return runSql<{ word: string }>(
+        strapi,
+        `SELECT "word" FROM ?? WHERE ? OPERATOR("${trigrams}".<%) "word"
+         ORDER BY "${trigrams}".word_similarity(?, "word") DESC, "word" LIMIT 200`,
+        [wordsTable(strapi), typed, typed]
+      );
+    });
+    return rows.map((row) => row.word).filter((word) => word !== typed && mayStandFor(typed, word, isLast));
+  }
+
+  /** Candidate titles for a suggestion on SQLite, best first: the trigram table proposes, completionTypos decides. */
+  async function sqliteCandidates(words: string[], where: Where): Promise<SuggestionRow[]> {
     const grams = new Set<string>();
     words.forEach((word, index) => {
       const marked = index === words.length - 1 ? `^${word}` : `^${word}$`;
@@ -259,23 +293,33 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const words = wordsOf(request.q);
       // Two letters at least: a single one would propose the whole catalog.
       if (words.length === 0 || words.join('').length < 2) return [];
-      const candidates = await suggestionCandidates(request, filters(request));
-      const seen = new Set<string>();
-      return candidates
-        .map((row, order) => ({ row, order, typos: completionTypos(request.q, row.title) }))
-        .filter((candidate) => candidate.typos !== null)
-        .sort((a, b) => (a.typos as number) - (b.typos as number) || a.order - b.order)
-        .filter(({ row }) => {
-          const key = `${row.type}:${row.document_id}`;
-          if (seen.has(key)) return false;
-          seen.add(key);
-          return true;
-        })
-        .slice(0, MAX_SUGGESTIONS)
-        .map(({ row }) => ({ text: row.title, type: row.type, documentId: row.document_id }));
+      const where = filters(request);
+      if (!postgres()) return decide(request.q, await sqliteCandidates(words, where));
+      // As typed first; the typo lookups only when that leaves room among the ten.
+      const asTyped = await postgresCandidates(words, where, false);
+      const decided = decide(request.q, asTyped);
+      if (decided.length >= MAX_SUGGESTIONS || !words.some(mayHaveTypo)) return decided;
+      return decide(request.q, [...asTyped, ...(await postgresCandidates(words, where, true))]);
     },
   };
 };
+
+/** The suggestions among candidates (best first): those the rule accepts, fewest typos first, each document once. */
+function decide(query: string, candidates: SuggestionRow[]): Suggestion[] {
+  const seen = new Set<string>();
+  return candidates
+    .map((row, order) => ({ row, order, typos: completionTypos(query, row.title) }))
+    .filter((candidate) => candidate.typos !== null)
+    .sort((a, b) => (a.typos as number) - (b.typos as number) || a.order - b.order)
+    .filter(({ row }) => {
+      const key = `${row.type}:${row.document_id}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .slice(0, MAX_SUGGESTIONS)
+    .map(({ row }) => ({ text: row.title, type: row.type, documentId: row.document_id }));
+}
 
 interface SearchRow {
   id: number;
@@ -286,6 +330,12 @@ interface SearchRow {
   body: string;
   url: string;
   score: number | string;
+}
+
+interface FacetRow {
+  facet: string;
+  value: string | null;
+  count: number | string;
 }
 
 interface SuggestionRow {
@@ -316,5 +366,3 @@ const quoted = (name: string) =>
     .split('.')
     .map((part) => `"${part}"`)
     .join('.');
-
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char}`);
