@@ -55,6 +55,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       throw rejected('The webhook could not be verified', 'invalid_payload');
     }
 
+    // A replay (providers resend until they get a 2xx, and again on their own schedule) is answered from the one
+    // row that recorded it: an event is recorded only after it matched its order, so there is nothing to check again.
+    if (await this.seenBefore(event)) return { received: true, outcome: 'duplicate', order: event.orderDocumentId };
+
     const orders = strapi.plugin('commerce').service('orders') as Orders;
     const order =
       event.kind === 'other' || !event.orderDocumentId ? null : await orders.findByDocumentId(event.orderDocumentId);
@@ -103,6 +107,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         'amount_mismatch'
       );
     return null;
+  },
+
+  async seenBefore(event: PaymentEvent): Promise<boolean> {
+    const { rows } = await runSql(strapi, 'SELECT 1 AS "seen" FROM ?? WHERE "key" = ?', [
+      tableOf(strapi, PAYMENT_EVENT),
+      `${event.provider}:${event.eventId}`,
+    ]);
+    return rows.length > 0;
   },
 
   /** Inserts the event unless its provider + id is there already; false for a replay. */
