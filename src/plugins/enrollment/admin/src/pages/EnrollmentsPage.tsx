@@ -7,6 +7,7 @@ import { errorMessage } from '../../../../../admin/lms/errors';
 import { ColumnHeads, LmsPage, Panel } from '../../../../../admin/lms/LmsPage';
 import { PageControls } from '../../../../../admin/lms/PageControls';
 import { usePagedList } from '../../../../../admin/lms/usePagedList';
+import { WaitlistPanel } from './WaitlistPanel';
 
 interface StudentRow {
   student: { id: number; username: string; fullName: string | null; email: string } | null;
@@ -61,7 +62,7 @@ export default function EnrollmentsPage() {
   return (
     <LmsPage
       title="Enrollments"
-      subtitle="The students of the courses you teach: enroll them by email, follow their progress, cancel an enrollment."
+      subtitle="The students of the courses you teach: enroll them by email, follow their progress, cancel an enrollment, manage the waitlist."
     >
       <Panel>
         <CoursePicker source="/enrollment/courses" value={courseDocumentId} onChange={setCourseDocumentId} />
@@ -173,6 +174,8 @@ export default function EnrollmentsPage() {
           <PageControls pagination={students.pagination} onPage={students.setPage} />
         </Box>
       )}
+
+      {courseDocumentId && <WaitlistPanel key={courseDocumentId} courseDocumentId={courseDocumentId} />}
     </LmsPage>
   );
 }
