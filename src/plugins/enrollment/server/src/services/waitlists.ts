@@ -211,10 +211,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   }
 
   /**
-   * One reserved seat to the first in line, in one transaction: 'done' when no seat is reserved any more, 'next'
-   * after giving one out (or giving it back to the course when nobody waits).
+   * One reserved seat to the first in line, in one transaction: 'done' when no seat is reserved any more, 'given'
+   * after giving one out, 'next' after a step that gave nobody a seat (the seat back to the course when nobody waits,
+   * or a first in line enrolled meanwhile taken out of the line).
    */
-  async function promoteOne(courseDocumentId: string, terms: WaitlistTerms, now: Date): Promise<'done' | 'next'> {
+  async function promoteOne(
+    courseDocumentId: string,
+    terms: WaitlistTerms,
+    now: Date
+  ): Promise<'done' | 'given' | 'next'> {
     return strapi.db.transaction(async () => {
       await lockSeatRow(strapi, courseDocumentId);
       const reservation = await firstReservation(strapi, courseDocumentId);
@@ -244,7 +249,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         }
         if (!(await closeEntry(entry.id, 'waiting', 'accepted', now))) throw new TryAgain();
         await tellEnrolled(entry);
-        return 'next';
+        return 'given';
       }
       const expiresAt = offerExpiry(now, terms.offerHours);
       const passed = await passHold(
@@ -261,7 +266,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       );
       if (Math.max(count, offered.length) !== 1) throw new TryAgain();
       await tellOffer(entry, expiresAt);
-      return 'next';
+      return 'given';
     });
   }
 
@@ -387,7 +392,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       let given = 0;
       // Bounded: each round consumes a reservation or an entry; a course never has this many in one go.
       for (let round = 0; round < 10_000; round += 1) {
-        let outcome: 'done' | 'next';
+        let outcome: 'done' | 'given' | 'next';
         try {
           outcome = await promoteOne(courseDocumentId, terms, now);
         } catch (error) {
@@ -395,7 +400,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           throw error;
         }
         if (outcome === 'done') break;
-        given += 1;
+        if (outcome === 'given') given += 1;
       }
       if (given > 0) await strapi.eventHub.emit(WRITTEN_BY_STATEMENT, { uid: ENROLLMENT });
       return given;
