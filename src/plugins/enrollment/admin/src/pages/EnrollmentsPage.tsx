@@ -31,6 +31,8 @@ export default function EnrollmentsPage() {
   );
   const [email, setEmail] = React.useState('');
   const [isEnrolling, setIsEnrolling] = React.useState(false);
+  // Enrolling and cancelling change seats, and so perhaps the waitlist (a freed seat goes to the first in line).
+  const [seatChanges, setSeatChanges] = React.useState(0);
 
   const enroll = async (event: React.FormEvent) => {
     event.preventDefault();
@@ -41,6 +43,7 @@ export default function EnrollmentsPage() {
       toggleNotification({ type: 'success', message: `${email.trim()} is enrolled` });
       setEmail('');
       students.reload();
+      setSeatChanges((count) => count + 1);
     } catch (error) {
       toggleNotification({ type: 'danger', message: errorMessage(error, 'Could not enroll this student') });
     } finally {
@@ -54,6 +57,7 @@ export default function EnrollmentsPage() {
       await del(`/enrollment/courses/${courseDocumentId}/enrollments/${row.student.id}`);
       toggleNotification({ type: 'success', message: `The enrollment of ${row.student.email} is cancelled` });
       students.reload();
+      setSeatChanges((count) => count + 1);
     } catch (error) {
       toggleNotification({ type: 'danger', message: errorMessage(error, 'Could not cancel this enrollment') });
     }
@@ -175,7 +179,9 @@ export default function EnrollmentsPage() {
         </Box>
       )}
 
-      {courseDocumentId && <WaitlistPanel key={courseDocumentId} courseDocumentId={courseDocumentId} />}
+      {courseDocumentId && (
+        <WaitlistPanel key={courseDocumentId} courseDocumentId={courseDocumentId} changes={seatChanges} />
+      )}
     </LmsPage>
   );
 }

@@ -1,5 +1,6 @@
 import { Badge, Box, Button, Flex, Table, Tbody, Td, Tr, Typography } from '@strapi/design-system';
 import { useFetchClient, useNotification } from '@strapi/strapi/admin';
+import { useEffect, useRef } from 'react';
 import { ErrorNotice } from '../../../../../admin/lms/ErrorNotice';
 import { errorMessage } from '../../../../../admin/lms/errors';
 import { ColumnHeads, Panel } from '../../../../../admin/lms/LmsPage';
@@ -22,7 +23,14 @@ const when = (value: string | null) => (value ? new Date(value).toLocaleString()
  * the two staff actions, moving a waiting student up one place and taking someone out of the line (an offered seat
  * then goes to the next). Both answer the line as it now stands.
  */
-export function WaitlistPanel({ courseDocumentId }: { courseDocumentId: string }) {
+export function WaitlistPanel({
+  courseDocumentId,
+  changes = 0,
+}: {
+  courseDocumentId: string;
+  /** Bumped by the page after it enrolls or cancels someone: a freed seat may have moved the line. */
+  changes?: number;
+}) {
   const { post, del } = useFetchClient();
   const { toggleNotification } = useNotification();
   const waitlist = useAdminData<{ data: WaitlistRow[] }>(
@@ -30,6 +38,13 @@ export function WaitlistPanel({ courseDocumentId }: { courseDocumentId: string }
     undefined,
     'Could not load the waitlist'
   );
+  const { reload } = waitlist;
+  const seenChanges = useRef(changes);
+  useEffect(() => {
+    if (seenChanges.current === changes) return;
+    seenChanges.current = changes;
+    reload();
+  }, [changes, reload]);
 
   const act = async (row: WaitlistRow, action: 'move-up' | 'remove') => {
     const who = row.student?.email ?? `entry ${row.id}`;
