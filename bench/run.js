@@ -20,6 +20,7 @@ installDependencies();
 const autocannon = require('autocannon');
 const { Client } = require('pg');
 const { scenarios, compareScenarios, examScenarios } = require('./scenarios');
+const { measureWaitlistPromotion } = require('./waitlist');
 
 const args = Object.fromEntries(
   process.argv.slice(2).map((argument) => {
@@ -461,6 +462,18 @@ async function runPass(label, extraEnv, plan, list, instances = 1) {
         measured.extraEnrollments = (await countEnrollments()) - enrollmentsBefore;
       record(measured);
     }
+    if (wants('waitlist-promotion') && !options.compare) {
+      const measured = await measureWaitlistPromotion({
+        request,
+        withDatabase,
+        students: sessions.students,
+        teacher: sessions.teacher,
+        rounds: 20,
+        log,
+      });
+      measured.jobsTrailMs = await waitForJobs();
+      record(measured);
+    }
     if (plan.exam && wants('exam-start')) {
       const [start, submit] = examScenarios(plan, await signInExamTakers(plan));
       record(await measureSettled(start, server.pid));
@@ -510,7 +523,7 @@ function markdown(report) {
       ].filter(Boolean);
       const extra = notes.length ? ` (${notes.join('; ')})` : '';
       lines.push(
-        `| ${row.title}${extra} | ${row.connections} | ${row.requestsPerSecond} | ${row.ratioToHealth ?? ''} | ${row.latency.p50} | ${row.latency.p95} | ${row.latency.p99} | ${row.non2xx} | ${row.unexpected} |`
+        `| ${row.title}${extra} | ${row.connections} | ${row.requestsPerSecond ?? '–'} | ${row.ratioToHealth ?? ''} | ${row.latency.p50} | ${row.latency.p95} | ${row.latency.p99} | ${row.non2xx} | ${row.unexpected} |`
       );
     }
     lines.push('');

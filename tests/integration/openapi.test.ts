@@ -297,6 +297,63 @@ describe('real answers match the document', () => {
     );
   });
 
+  test('waitlist routes', async () => {
+    const full = await make.createCourse({ teacher, lessons: 1, data: { capacity: 1, waitlist: true } });
+    const member = await make.createUser('student');
+    expect((await app.request.post(`/api/courses/${full.documentId}/enrollments`).set(member.auth)).status).toBe(201);
+    const [first, second] = [await make.createUser('student'), await make.createUser('student')];
+    const joinPath = '/courses/:documentId/waitlist';
+    expectBodyAllowed('POST', joinPath, {});
+    expectMatchesSpec(
+      await app.request.post(`/api/courses/${full.documentId}/waitlist`).set(first.auth),
+      'POST',
+      joinPath
+    );
+    expectMatchesSpec(
+      await app.request.post(`/api/courses/${full.documentId}/waitlist`).set(first.auth),
+      'POST',
+      joinPath
+    );
+    expectMatchesSpec(
+      await app.request.post(`/api/courses/${full.documentId}/waitlist`).set(second.auth),
+      'POST',
+      joinPath
+    );
+    const acceptPath = '/courses/:documentId/waitlist/accept';
+    expectMatchesSpec(
+      await app.request.post(`/api/courses/${full.documentId}/waitlist/accept`).set(first.auth),
+      'POST',
+      acceptPath
+    );
+    expect((await app.request.delete(`/api/courses/${full.documentId}/enrollments/me`).set(member.auth)).status).toBe(
+      200
+    );
+    const deadline = Date.now() + 20_000;
+    let mine = await app.request.get('/api/me/waitlists').set(first.auth);
+    while (mine.body.data[0]?.status !== 'offered' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      mine = await app.request.get('/api/me/waitlists').set(first.auth);
+    }
+    expectMatchesSpec(mine, 'GET', '/me/waitlists');
+    expectMatchesSpec(await app.request.get('/api/me/waitlists').set(second.auth), 'GET', '/me/waitlists');
+    expectMatchesSpec(
+      await app.request.post(`/api/courses/${full.documentId}/waitlist/accept`).set(first.auth),
+      'POST',
+      acceptPath
+    );
+    const leavePath = '/courses/:documentId/waitlist/me';
+    expectMatchesSpec(
+      await app.request.delete(`/api/courses/${full.documentId}/waitlist/me`).set(second.auth),
+      'DELETE',
+      leavePath
+    );
+    expectMatchesSpec(
+      await app.request.delete(`/api/courses/${full.documentId}/waitlist/me`).set(second.auth),
+      'DELETE',
+      leavePath
+    );
+  });
+
   test('quiz routes', async () => {
     const quiz = await make.createQuiz(course, { onLesson: true, lessonIndex: 0 });
     const startPath = '/quizzes/:documentId/attempts';

@@ -1023,6 +1023,34 @@ export interface ApiCourseCourse extends Struct.CollectionTypeSchema {
       }>;
     updatedAt: Schema.Attribute.DateTime;
     updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+    waitlist: Schema.Attribute.Boolean &
+      Schema.Attribute.SetPluginOptions<{
+        i18n: {
+          localized: false;
+        };
+      }> &
+      Schema.Attribute.DefaultTo<false>;
+    waitlistMode: Schema.Attribute.Enumeration<['auto', 'offer']> &
+      Schema.Attribute.SetPluginOptions<{
+        i18n: {
+          localized: false;
+        };
+      }> &
+      Schema.Attribute.DefaultTo<'offer'>;
+    waitlistOfferHours: Schema.Attribute.Integer &
+      Schema.Attribute.SetPluginOptions<{
+        i18n: {
+          localized: false;
+        };
+      }> &
+      Schema.Attribute.SetMinMax<
+        {
+          max: 8760;
+          min: 1;
+        },
+        number
+      > &
+      Schema.Attribute.DefaultTo<48>;
   };
 }
 
@@ -1324,6 +1352,7 @@ export interface ApiNotificationNotification extends Struct.CollectionTypeSchema
         'broadcast',
         'enrollment',
         'order_paid',
+        'waitlist_offer',
       ]
     >;
     updatedAt: Schema.Attribute.DateTime;
@@ -1370,8 +1399,7 @@ export interface ApiQuestionBankQuestionBank extends Struct.CollectionTypeSchema
         maxLength: 200;
       }>;
     updatedAt: Schema.Attribute.DateTime;
-    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
-      Schema.Attribute.Private;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
   };
 }
 
@@ -2213,6 +2241,68 @@ export interface PluginEnrollmentSeatHold extends Struct.CollectionTypeSchema {
   };
 }
 
+export interface PluginEnrollmentWaitlistEntry extends Struct.CollectionTypeSchema {
+  collectionName: 'waitlist_entries';
+  info: {
+    description: 'A student in line for a seat in a full course: one active entry per student and course';
+    displayName: 'Waitlist entries';
+    pluralName: 'waitlist-entries';
+    singularName: 'waitlist-entry';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  pluginOptions: {
+    'content-manager': {
+      visible: false;
+    };
+    'content-type-builder': {
+      visible: false;
+    };
+  };
+  attributes: {
+    activeKey: Schema.Attribute.String &
+      Schema.Attribute.Private &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 200;
+      }>;
+    closedAt: Schema.Attribute.DateTime;
+    courseDocumentId: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 64;
+      }>;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<'oneToMany', 'plugin::enrollment.waitlist-entry'> &
+      Schema.Attribute.Private;
+    offeredAt: Schema.Attribute.DateTime;
+    offerExpiresAt: Schema.Attribute.DateTime;
+    publishedAt: Schema.Attribute.DateTime;
+    queueOrder: Schema.Attribute.Integer &
+      Schema.Attribute.SetMinMax<
+        {
+          min: 0;
+        },
+        number
+      >;
+    status: Schema.Attribute.Enumeration<['waiting', 'offered', 'accepted', 'removed', 'expired']> &
+      Schema.Attribute.Required &
+      Schema.Attribute.DefaultTo<'waiting'>;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+    userId: Schema.Attribute.Integer &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMax<
+        {
+          min: 1;
+        },
+        number
+      >;
+  };
+}
+
 export interface PluginGradingQuizAttempt extends Struct.CollectionTypeSchema {
   collectionName: 'quiz_attempts';
   info: {
@@ -2708,6 +2798,7 @@ declare module '@strapi/strapi' {
       'plugin::enrollment.course-seat': PluginEnrollmentCourseSeat;
       'plugin::enrollment.enrollment': PluginEnrollmentEnrollment;
       'plugin::enrollment.seat-hold': PluginEnrollmentSeatHold;
+      'plugin::enrollment.waitlist-entry': PluginEnrollmentWaitlistEntry;
       'plugin::grading.quiz-attempt': PluginGradingQuizAttempt;
       'plugin::i18n.locale': PluginI18NLocale;
       'plugin::progress.lesson-progress': PluginProgressLessonProgress;

@@ -62,6 +62,16 @@ const teachingRow = object({
   locales: array(string()),
 });
 
+const waitlistPlace = object(
+  {
+    course: object({ documentId: documentId(), title: nullable(string()), slug: nullable(string()) }),
+    position: integer({ minimum: 1 }),
+    status: oneOf('waiting', 'offered'),
+    offerExpiresAt: dateTime(),
+  },
+  ['offerExpiresAt']
+);
+
 const enrollRefusals = [
   'not_published',
   'enrollment_closed',
@@ -132,5 +142,49 @@ export const enrollmentRoutes: RouteDescription[] = [
     query: { locale: oneOf(...SUPPORTED_LOCALES) },
     status: 200,
     response: listEnvelope(teachingRow),
+  },
+  {
+    method: 'POST',
+    path: '/courses/:documentId/waitlist',
+    tag: 'Enrollment',
+    audience: 'signed in',
+    summary: 'Join the waitlist of a full course; position is the live rank (1 = next)',
+    status: 201,
+    response: envelope(object({ position: integer({ minimum: 1 }) })),
+    refusals: [
+      { status: 403, reasons: ['waitlist_closed', ...enrollRefusals.filter((reason) => reason !== 'course_full')] },
+      { status: 409, reasons: ['already_waitlisted', 'already_enrolled', 'seats_available'] },
+    ],
+  },
+  {
+    method: 'DELETE',
+    path: '/courses/:documentId/waitlist/me',
+    tag: 'Enrollment',
+    audience: 'signed in',
+    summary: 'Leave the waitlist; a seat offered to you goes to the next in line',
+    status: 200,
+    response: envelope(object({ course: object({ documentId: documentId() }), status: oneOf('removed') })),
+  },
+  {
+    method: 'POST',
+    path: '/courses/:documentId/waitlist/accept',
+    tag: 'Enrollment',
+    audience: 'signed in',
+    summary: 'Accept the seat offered to you: it becomes your enrollment',
+    status: 201,
+    response: envelope(enrollmentSchema),
+    refusals: [
+      { status: 403, reasons: ['offer_expired'] },
+      { status: 409, reasons: ['no_offer', 'already_enrolled'] },
+    ],
+  },
+  {
+    method: 'GET',
+    path: '/me/waitlists',
+    tag: 'Enrollment',
+    audience: 'signed in',
+    summary: "The caller's places in waitlists, with live positions",
+    status: 200,
+    response: listEnvelope(waitlistPlace),
   },
 ];

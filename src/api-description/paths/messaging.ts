@@ -27,7 +27,8 @@ const notification = object({
     'new_message',
     'broadcast',
     'enrollment',
-    'order_paid'
+    'order_paid',
+    'waitlist_offer'
   ),
   title: string(),
   body: nullable(string()),

@@ -19,7 +19,8 @@ export type NotificationType =
   | 'new_message'
   | 'broadcast'
   | 'enrollment'
-  | 'order_paid';
+  | 'order_paid'
+  | 'waitlist_offer';
 
 export interface NotificationMessage {
   type: NotificationType;

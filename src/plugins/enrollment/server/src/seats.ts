@@ -1,9 +1,11 @@
 import type { Core } from '@strapi/strapi';
 import { isUniqueViolation } from '../../../../errors/unique-violation';
-import { isPostgres, runSql, type SqlStatement } from '../../../../access/raw-sql';
+import { isPostgres, keyStartsWith, runSql, type SqlStatement } from '../../../../access/raw-sql';
 import { Refusal } from '../../../../errors/refusal';
 import { linkOf, tableOf } from '../../../../database/tables';
+import { enqueue } from '../../../../jobs';
 import { createId } from '@paralleldrive/cuid2';
+import { waitlistPromotionJob } from './jobs/waitlist-jobs';
 
 /**
  * Seats: the one place where "a full course refuses a student" is decided, for new and returning students and for
@@ -13,12 +15,23 @@ import { createId } from '@paralleldrive/cuid2';
  * overbook whatever the interleaving. The enrollment is written in the same transaction (a failed write gives the
  * seat back), and every row of the course gets studentsCount = the seats taken (holds are not students).
  * `held` is NULL on rows written before holds existed (and by the bench's bulk seed): read as 0.
+ *
+ * Waitlists hold seats the same way: a seat freed while students wait is first reserved for the line (a hold keyed
+ * `waitlist-free:<course>:…`, in the transaction that freed it, with the promotion job), then the job gives it to the
+ * first in line: taken at once (`auto`) or held for them as an offer (`waitlist-offer:<entry>`) until they accept or
+ * the offer expires. So a freed seat never counts as free while someone waits, and nobody jumps the line.
  */
 
 const SEAT = 'plugin::enrollment.course-seat';
 const HOLD = 'plugin::enrollment.seat-hold';
 const ENROLLMENT = 'plugin::enrollment.enrollment';
 const COURSE = 'api::course.course';
+const WAITLIST_ENTRY = 'plugin::enrollment.waitlist-entry';
+
+/** The holds of a course's waitlist: seats reserved for its line, not yet anyone's. */
+export const reservationKeyPrefix = (courseDocumentId: string) => `waitlist-free:${courseDocumentId}:`;
+/** The hold of the seat offered to one waitlist entry. */
+export const offerHoldKey = (entryId: number) => `waitlist-offer:${entryId}`;
 
 /** The one seat-taking statement: the increment happens only while a seat is free; answers the seats taken. */
 function seatTaking(strapi: Core.Strapi, courseDocumentId: string, capacity: number | null): SqlStatement {
@@ -132,7 +145,10 @@ export async function seatStudent(
   }
 }
 
-/** Gives a seat back (a cancellation) and sets studentsCount to the seats taken, in the caller's transaction. */
+/**
+ * Gives a seat back (a cancellation) and sets studentsCount to the seats taken, in the caller's transaction; the
+ * seat goes to the course's waitlist first, if anyone waits.
+ */
 export async function releaseSeat(strapi: Core.Strapi, courseDocumentId: string): Promise<void> {
   await runSql(strapi, 'UPDATE ?? SET taken = taken - 1 WHERE course_document_id = ? AND taken > 0', [
     tableOf(strapi, SEAT),
@@ -143,6 +159,7 @@ export async function releaseSeat(strapi: Core.Strapi, courseDocumentId: string)
     'UPDATE ?? SET students_count = coalesce((SELECT taken FROM ?? WHERE course_document_id = ?), 0) WHERE document_id = ?',
     [tableOf(strapi, COURSE), tableOf(strapi, SEAT), courseDocumentId, courseDocumentId]
   );
+  await reserveForWaitlist(strapi, courseDocumentId);
 }
 
 /**
@@ -185,15 +202,122 @@ export async function holdSeat(strapi: Core.Strapi, hold: SeatHold, now: Date): 
     [tableOf(strapi, SEAT), hold.courseDocumentId, hold.capacity]
   );
   if (rows.length === 0) throw courseFull();
-  await runSql(
-    strapi,
-    'INSERT INTO ?? (document_id, "key", course_document_id, expires_at, created_at, updated_at, published_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    [tableOf(strapi, HOLD), createId(), hold.key, hold.courseDocumentId, hold.expiresAt, now, now, now]
-  );
+  await insertHoldRow(strapi, hold.key, hold.courseDocumentId, hold.expiresAt, now);
   return true;
 }
 
-/** Gives a held seat back, in the caller's transaction; false when there was no such hold (released or used). */
+async function insertHoldRow(
+  strapi: Core.Strapi,
+  key: string,
+  courseDocumentId: string,
+  expiresAt: Date | null,
+  now: Date
+): Promise<void> {
+  await runSql(
+    strapi,
+    'INSERT INTO ?? (document_id, "key", course_document_id, expires_at, created_at, updated_at, published_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    [tableOf(strapi, HOLD), createId(), key, courseDocumentId, expiresAt, now, now, now]
+  );
+}
+
+/**
+ * Locks the course's seat row until the caller's transaction ends and reads it: every waitlist change of a course
+ * (joining, promotion, accepting, leaving, expiry, staff moves) takes this lock first, so they follow one another per
+ * course on PostgreSQL as they do on SQLite, and a cancellation (which updates the same row) is either before a join
+ * (the join sees the free seat) or after it (the cancellation sees the new entry). Null when the course has no row.
+ */
+export async function lockSeatRow(
+  strapi: Core.Strapi,
+  courseDocumentId: string
+): Promise<{ taken: number; held: number } | null> {
+  const { rows } = await runSql<{ taken: unknown; held: unknown }>(
+    strapi,
+    'UPDATE ?? SET taken = taken WHERE course_document_id = ? RETURNING taken, coalesce(held, 0) AS held',
+    [tableOf(strapi, SEAT), courseDocumentId]
+  );
+  return rows.length ? { taken: Number(rows[0].taken), held: Number(rows[0].held) } : null;
+}
+
+/** The course's capacity as enrolling reads it (its published version when there is one); null: unlimited. */
+export async function currentCapacity(strapi: Core.Strapi, courseDocumentId: string): Promise<number | null> {
+  const { rows } = await runSql<{ capacity: unknown; published_at: unknown }>(
+    strapi,
+    'SELECT capacity, published_at FROM ?? WHERE document_id = ? ORDER BY id',
+    [tableOf(strapi, COURSE), courseDocumentId]
+  );
+  const row = rows.find((candidate) => candidate.published_at) ?? rows[0];
+  return row?.capacity === null || row?.capacity === undefined ? null : Number(row.capacity);
+}
+
+/**
+ * In the transaction that may have freed seats (a cancellation, a hold given back, an offer declined or expired, a
+ * raised capacity): reserves for the waitlist as many free seats as students wait without a reservation yet, each by
+ * the one conditional increment of `held`, and records the promotion job that gives them out. Nothing when nobody
+ * waits (one indexed count, the cost on every cancellation). Answers the seats reserved.
+ */
+export async function reserveForWaitlist(strapi: Core.Strapi, courseDocumentId: string, now = new Date()) {
+  const { rows: line } = await runSql<{ waiting: unknown }>(
+    strapi,
+    `SELECT count(*) AS waiting FROM ?? WHERE course_document_id = ? AND status = 'waiting'`,
+    [tableOf(strapi, WAITLIST_ENTRY), courseDocumentId]
+  );
+  const waiting = Number(line[0]?.waiting ?? 0);
+  if (waiting === 0) return 0;
+  const prefix = reservationKeyPrefix(courseDocumentId);
+  const ofCourse = keyStartsWith(strapi, prefix);
+  const { rows: reservations } = await runSql<{ reserved: unknown }>(
+    strapi,
+    `SELECT count(*) AS reserved FROM ?? WHERE ${ofCourse.condition}`,
+    [tableOf(strapi, HOLD), ...ofCourse.bindings]
+  );
+  const wanted = waiting - Number(reservations[0]?.reserved ?? 0);
+  if (wanted <= 0) return 0;
+  const capacity = await currentCapacity(strapi, courseDocumentId);
+  let reserved = 0;
+  for (; reserved < wanted; reserved += 1) {
+    const { rows } = await runSql(
+      strapi,
+      `UPDATE ?? SET held = coalesce(held, 0) + 1 WHERE course_document_id = ?${capacity === null ? '' : ' AND taken + coalesce(held, 0) < ?'} RETURNING held`,
+      [tableOf(strapi, SEAT), courseDocumentId, ...(capacity === null ? [] : [capacity])]
+    );
+    if (rows.length === 0) break;
+    await insertHoldRow(strapi, `${prefix}${createId()}`, courseDocumentId, null, now);
+  }
+  if (reserved > 0) await enqueue(strapi, waitlistPromotionJob, { courseDocumentId });
+  return reserved;
+}
+
+/** Turns one held seat into another hold (a reservation into an offer), in the caller's transaction; false if gone. */
+export async function passHold(
+  strapi: Core.Strapi,
+  fromKey: string,
+  to: { key: string; courseDocumentId: string; expiresAt: Date | null },
+  now: Date
+): Promise<boolean> {
+  const { rows } = await runSql(strapi, 'DELETE FROM ?? WHERE "key" = ? RETURNING id', [
+    tableOf(strapi, HOLD),
+    fromKey,
+  ]);
+  if (rows.length === 0) return false;
+  await insertHoldRow(strapi, to.key, to.courseDocumentId, to.expiresAt, now);
+  return true;
+}
+
+/** The key of the oldest seat reserved for a course's waitlist, if any. */
+export async function firstReservation(strapi: Core.Strapi, courseDocumentId: string): Promise<string | null> {
+  const ofCourse = keyStartsWith(strapi, reservationKeyPrefix(courseDocumentId));
+  const { rows } = await runSql<{ key: string }>(
+    strapi,
+    `SELECT "key" FROM ?? WHERE ${ofCourse.condition} ORDER BY id LIMIT 1`,
+    [tableOf(strapi, HOLD), ...ofCourse.bindings]
+  );
+  return rows[0]?.key ?? null;
+}
+
+/**
+ * Gives a held seat back, in the caller's transaction (the course's waitlist first, if anyone waits); false when there
+ * was no such hold (released or used).
+ */
 export async function releaseHold(strapi: Core.Strapi, key: string, courseDocumentId: string): Promise<boolean> {
   const { rows } = await runSql(strapi, 'DELETE FROM ?? WHERE "key" = ? RETURNING id', [tableOf(strapi, HOLD), key]);
   if (rows.length === 0) return false;
@@ -202,6 +326,7 @@ export async function releaseHold(strapi: Core.Strapi, key: string, courseDocume
     'UPDATE ?? SET held = coalesce(held, 0) - 1 WHERE course_document_id = ? AND coalesce(held, 0) > 0',
     [tableOf(strapi, SEAT), courseDocumentId]
   );
+  await reserveForWaitlist(strapi, courseDocumentId);
   return true;
 }
 

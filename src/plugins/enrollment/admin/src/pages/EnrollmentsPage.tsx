@@ -7,6 +7,7 @@ import { errorMessage } from '../../../../../admin/lms/errors';
 import { ColumnHeads, LmsPage, Panel } from '../../../../../admin/lms/LmsPage';
 import { PageControls } from '../../../../../admin/lms/PageControls';
 import { usePagedList } from '../../../../../admin/lms/usePagedList';
+import { WaitlistPanel } from './WaitlistPanel';
 
 interface StudentRow {
   student: { id: number; username: string; fullName: string | null; email: string } | null;
@@ -30,6 +31,8 @@ export default function EnrollmentsPage() {
   );
   const [email, setEmail] = React.useState('');
   const [isEnrolling, setIsEnrolling] = React.useState(false);
+  // Enrolling and cancelling change seats, and so perhaps the waitlist (a freed seat goes to the first in line).
+  const [seatChanges, setSeatChanges] = React.useState(0);
 
   const enroll = async (event: React.FormEvent) => {
     event.preventDefault();
@@ -40,6 +43,7 @@ export default function EnrollmentsPage() {
       toggleNotification({ type: 'success', message: `${email.trim()} is enrolled` });
       setEmail('');
       students.reload();
+      setSeatChanges((count) => count + 1);
     } catch (error) {
       toggleNotification({ type: 'danger', message: errorMessage(error, 'Could not enroll this student') });
     } finally {
@@ -53,6 +57,7 @@ export default function EnrollmentsPage() {
       await del(`/enrollment/courses/${courseDocumentId}/enrollments/${row.student.id}`);
       toggleNotification({ type: 'success', message: `The enrollment of ${row.student.email} is cancelled` });
       students.reload();
+      setSeatChanges((count) => count + 1);
     } catch (error) {
       toggleNotification({ type: 'danger', message: errorMessage(error, 'Could not cancel this enrollment') });
     }
@@ -61,7 +66,7 @@ export default function EnrollmentsPage() {
   return (
     <LmsPage
       title="Enrollments"
-      subtitle="The students of the courses you teach: enroll them by email, follow their progress, cancel an enrollment."
+      subtitle="The students of the courses you teach: enroll them by email, follow their progress, cancel an enrollment, manage the waitlist."
     >
       <Panel>
         <CoursePicker source="/enrollment/courses" value={courseDocumentId} onChange={setCourseDocumentId} />
@@ -172,6 +177,10 @@ export default function EnrollmentsPage() {
           )}
           <PageControls pagination={students.pagination} onPage={students.setPage} />
         </Box>
+      )}
+
+      {courseDocumentId && (
+        <WaitlistPanel key={courseDocumentId} courseDocumentId={courseDocumentId} changes={seatChanges} />
       )}
     </LmsPage>
   );

@@ -5,6 +5,9 @@ import { bodyWithOnly, documentIdParam, paginationParams, positiveIntegerParam }
 
 const staff = (strapi: Core.Strapi) => strapi.plugin('enrollment').service('staff-enrollments');
 
+/** Who did it, for the log line that audits a staff change to a waitlist. */
+const adminUserOf = (ctx: any) => ({ id: Number(ctx.state.user?.id), email: String(ctx.state.user?.email ?? '') });
+
 // Deliberately loose: the account lookup is the real test; this only turns obvious typos into a 400.
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -44,6 +47,38 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const caller = await adminCaller(strapi, ctx.state.user);
     ctx.status = 201;
     ctx.body = { data: await staff(strapi).enrollByEmail(caller, courseDocumentId, email, new Date()), meta: {} };
+  },
+
+  /** GET /enrollment/courses/:documentId/waitlist */
+  async waitlist(ctx: any) {
+    const courseDocumentId = documentIdParam(ctx.params.documentId);
+    const data = await staff(strapi).waitlist(await adminCaller(strapi, ctx.state.user), courseDocumentId);
+    ctx.body = { data, meta: { total: data.length } };
+  },
+
+  /** POST /enrollment/courses/:documentId/waitlist/:entryId/move-up */
+  async moveUp(ctx: any) {
+    const courseDocumentId = documentIdParam(ctx.params.documentId);
+    const entryId = positiveIntegerParam(ctx.params.entryId, 'entryId');
+    bodyWithOnly(ctx.request.body, []);
+    const caller = await adminCaller(strapi, ctx.state.user);
+    const data = await staff(strapi).moveUp(caller, adminUserOf(ctx), courseDocumentId, entryId, new Date());
+    ctx.body = { data, meta: { total: data.length } };
+  },
+
+  /** DELETE /enrollment/courses/:documentId/waitlist/:entryId */
+  async removeFromWaitlist(ctx: any) {
+    const courseDocumentId = documentIdParam(ctx.params.documentId);
+    const entryId = positiveIntegerParam(ctx.params.entryId, 'entryId');
+    const caller = await adminCaller(strapi, ctx.state.user);
+    const data = await staff(strapi).removeFromWaitlist(
+      caller,
+      adminUserOf(ctx),
+      courseDocumentId,
+      entryId,
+      new Date()
+    );
+    ctx.body = { data, meta: { total: data.length } };
   },
 
   /** DELETE /enrollment/courses/:documentId/enrollments/:userId */

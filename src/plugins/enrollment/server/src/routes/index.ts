@@ -8,6 +8,13 @@ const route = (method: string, path: string, handler: string) => ({
   config: { prefix: '' },
 });
 
+const waitlistRoute = (method: string, path: string, handler: string) => ({
+  method,
+  path,
+  handler: `waitlists.${handler}`,
+  config: { prefix: '' },
+});
+
 const adminRoute = lmsAdminRoutes(LMS_PAGE_ACTIONS.enrollments.id);
 
 export default {
@@ -20,6 +27,10 @@ export default {
       route('GET', '/courses/:documentId/students', 'students'),
       route('GET', '/me/enrollments', 'mine'),
       route('GET', '/me/teaching', 'teaching'),
+      waitlistRoute('POST', '/courses/:documentId/waitlist', 'join'),
+      waitlistRoute('DELETE', '/courses/:documentId/waitlist/me', 'leave'),
+      waitlistRoute('POST', '/courses/:documentId/waitlist/accept', 'accept'),
+      waitlistRoute('GET', '/me/waitlists', 'mine'),
     ],
   },
   // The admin panel's Enrollments page, served under /enrollment.
@@ -30,6 +41,9 @@ export default {
       adminRoute('GET', '/courses/:documentId/students', 'admin-enrollments.students'),
       adminRoute('POST', '/courses/:documentId/enrollments', 'admin-enrollments.enroll'),
       adminRoute('DELETE', '/courses/:documentId/enrollments/:userId', 'admin-enrollments.cancel'),
+      adminRoute('GET', '/courses/:documentId/waitlist', 'admin-enrollments.waitlist'),
+      adminRoute('POST', '/courses/:documentId/waitlist/:entryId/move-up', 'admin-enrollments.moveUp'),
+      adminRoute('DELETE', '/courses/:documentId/waitlist/:entryId', 'admin-enrollments.removeFromWaitlist'),
     ],
   },
 };

@@ -347,6 +347,35 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     return 'enrolled';
   },
 
+  /**
+   * Enrolls a student from a course's waitlist on the seat held for them (`holdKey`: a seat reserved for the line in
+   * `auto` mode, their offer when they accept), in the caller's transaction. The enrollment rules were checked when
+   * they joined the line; 'already_member' (nothing written) when they are enrolled already. The caller announces
+   * the write (WRITTEN_BY_STATEMENT) after its commit.
+   */
+  async enrollFromWaitlist(params: {
+    userId: number;
+    courseDocumentId: string;
+    holdKey: string;
+    now: Date;
+  }): Promise<'enrolled' | 'already_member'> {
+    const { userId, courseDocumentId, holdKey, now } = params;
+    const course = await this.readCourseTerms(courseDocumentId);
+    if (!course) throw new errors.NotFoundError('Course not found');
+    const existing = await this.findEnrollment(userId, courseDocumentId);
+    if (existing && isMemberStatus(effectiveStatus(existing, now))) return 'already_member';
+    const outcome = await seatStudent(
+      strapi,
+      { courseDocumentId, capacity: course.capacity, heldBy: holdKey },
+      existing
+        ? { bringBack: () => this.placeStudent(course, existing, now) }
+        : { row: newEnrollmentRow(userId, courseDocumentId, now), userId, publishedRowId: course.publishedRowId }
+    );
+    if (outcome === 'lost_race') throw conflict('Already enrolled in this course', 'already_enrolled');
+    await this.confirmByMail(userId, courseDocumentId, now);
+    return 'enrolled';
+  },
+
   /** Records the enrollment confirmation mail's job (in the enrollment's transaction); the request never waits for it. */
   async confirmByMail(userId: number, courseDocumentId: string, enrolledAt: Date) {
     await enqueue(strapi, enrollmentConfirmationJob, confirmationOf(userId, courseDocumentId, enrolledAt));

@@ -2,11 +2,20 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { assertCanManageCourse } from '../../../../../access/ownership';
 import type { Caller } from '../../../../../access/roles';
+import type waitlistsService from './waitlists';
 
 const USER = 'plugin::users-permissions.user';
 
 const enrollments = (strapi: Core.Strapi) => strapi.plugin('enrollment').service('enrollments');
 const views = (strapi: Core.Strapi) => strapi.plugin('enrollment').service('enrollment-views');
+const waitlists = (strapi: Core.Strapi) =>
+  strapi.plugin('enrollment').service('waitlists') as ReturnType<typeof waitlistsService>;
+
+/** The admin-panel user behind a staff change, named in its audit line. */
+export interface AdminActor {
+  id: number;
+  email: string;
+}
 
 /**
  * What course staff do to enrollments from the admin panel's Enrollments page. Each action is the REST API's
@@ -35,6 +44,32 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       isPlacedByStaff: true,
     });
     return views(strapi).present(enrollment, courseDocumentId, now);
+  },
+
+  /** The course's waitlist in line order (waiting and offered entries). */
+  async waitlist(caller: Caller, courseDocumentId: string) {
+    await assertCanManageCourse(strapi, caller, courseDocumentId);
+    return waitlists(strapi).listForCourse(courseDocumentId);
+  },
+
+  /** Moves a waiting entry one place up; answers the line as it now stands. Audited in the log. */
+  async moveUp(caller: Caller, actor: AdminActor, courseDocumentId: string, entryId: number, now: Date) {
+    await assertCanManageCourse(strapi, caller, courseDocumentId);
+    await waitlists(strapi).moveUp(courseDocumentId, entryId, now);
+    strapi.log.info(
+      `audit: admin user #${actor.id} (${actor.email}) moved waitlist entry #${entryId} of course ${courseDocumentId} up`
+    );
+    return waitlists(strapi).listForCourse(courseDocumentId);
+  },
+
+  /** Takes an entry out of the line (an offered seat goes to the next); answers the line. Audited in the log. */
+  async removeFromWaitlist(caller: Caller, actor: AdminActor, courseDocumentId: string, entryId: number, now: Date) {
+    await assertCanManageCourse(strapi, caller, courseDocumentId);
+    const removed = await waitlists(strapi).remove(courseDocumentId, entryId, now);
+    strapi.log.info(
+      `audit: admin user #${actor.id} (${actor.email}) removed waitlist entry #${removed.id} (user #${removed.userId}) of course ${courseDocumentId}`
+    );
+    return waitlists(strapi).listForCourse(courseDocumentId);
   },
 
   async cancelForStudent(caller: Caller, courseDocumentId: string, userId: number, now: Date) {
