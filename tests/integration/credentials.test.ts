@@ -12,6 +12,11 @@ import { startLyceum, stopLyceum, type TestApp } from '../helpers/strapi';
 
 type Jobs = typeof import('../../src/jobs');
 const jobsOfApp = (): Jobs => require(path.join(process.cwd(), 'dist', 'src', 'jobs', 'index.js'));
+// The one table helper (schema-qualified on PostgreSQL), as the app loaded it.
+const tables: typeof import('../../src/database/tables') = require(
+  path.join(process.cwd(), 'dist', 'src', 'database', 'tables.js')
+);
+const CERTIFICATE = 'plugin::certificates.certificate';
 
 let app: TestApp;
 let make: ReturnType<typeof factories>;
@@ -220,8 +225,8 @@ describe('issuing', () => {
     }
     const stored = async (code: string): Promise<unknown[]> => {
       const result = await app.strapi.db.connection.raw(
-        'SELECT cc.credential FROM lyceum_certificate_credentials cc JOIN certificates c ON c.id = cc.certificate_id WHERE c.code = ? AND cc.credential IS NOT NULL',
-        [code]
+        'SELECT cc.credential FROM ?? cc JOIN ?? c ON c.id = cc.certificate_id WHERE c.code = ? AND cc.credential IS NOT NULL',
+        [tables.ownTableOf(app.strapi, 'lyceum_certificate_credentials'), tables.tableOf(app.strapi, CERTIFICATE), code]
       );
       return Array.isArray(result) ? result : result.rows;
     };
