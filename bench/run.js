@@ -14,7 +14,15 @@ const crypto = require('crypto');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { root, log, installDependencies, buildPlugins, buildApp, strapiBin } = require('../scripts/lib');
+const {
+  root,
+  log,
+  installDependencies,
+  buildPlugins,
+  buildApp,
+  strapiBin,
+  credentialSigningKey,
+} = require('../scripts/lib');
 
 installDependencies();
 const autocannon = require('autocannon');
@@ -82,6 +90,8 @@ const serverEnv = {
   RATE_LIMIT_AUTH_PER_IP: '1000000',
   RATE_LIMIT_AUTH_PER_IDENTIFIER: '1000000',
   RATE_LIMIT_CERTIFICATE_VERIFY_PER_IP: '100000000',
+  // Signs the certificates' Open Badges credentials (the seed signs every one and times it).
+  CREDENTIAL_SIGNING_KEY: credentialSigningKey(),
   AUTH_ACCESS_TOKEN_LIFESPAN_SECONDS: '86400',
   LOG_LEVEL: 'warn',
 };
@@ -504,7 +514,10 @@ function markdown(report) {
     `Run ${report.date} on ${report.machine.cores} cores (${report.machine.cpu}), Node ${report.machine.node}, PostgreSQL, scale \`${report.scale}\`` +
       ` (${Object.entries(report.counts)
         .map(([name, count]) => `${count.toLocaleString('en')} ${name}`)
-        .join(', ')}); seeded in ${report.seedSeconds.toFixed(1)} s.`,
+        .join(', ')}); seeded in ${report.seedSeconds.toFixed(1)} s.` +
+      (report.credentialSigning
+        ? ` Credential issue (signing an Open Badges credential, eddsa-rdfc-2022, one at a time): ${report.credentialSigning.msPerCertificate.toFixed(1)} ms per certificate over ${report.credentialSigning.certificates.toLocaleString('en')}.`
+        : ''),
     `Each scenario: ${report.options.duration} s (writes with a fixed request count, timed from the first request to the last answer), ${report.options.connections} connections (fewer where the row says: one student per connection for quizzes and hand-ins, one for the latency targets), loopback. Rotating public reads (course by slug, reviews, verification) request each of their paths once first; every timed scenario first runs ${report.options.warmUpSeconds} s unmeasured on the same rotation. Quiz submits run in rounds: each round starts one attempt per quiz taker unmeasured, then measures their submits (one round is unmeasured warm-up). After each row the bench waits until the job runner has done every job the row recorded (mails, certificates), so no row is measured beside the previous one's side effects; a row whose jobs trailed it by a second or more says by how long. Exam rows send their requests at an even rate (all the exam's students within 10 s), each from another student, with no warm-up; the submit row submits the attempts the start row opened.`,
     '',
   ];
@@ -642,6 +655,7 @@ async function main() {
       scale: plan.scale,
       counts: plan.counts,
       seedSeconds: plan.seedSeconds,
+      credentialSigning: plan.credentialSigning ?? null,
       options: { duration: options.duration, warmUpSeconds: options.warmUpSeconds, connections: options.connections },
       passes,
     };

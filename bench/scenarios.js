@@ -470,6 +470,23 @@ function scenarios(plan, sessions, pass) {
       warmUp: plan.certificateCodes.map((code) => `/api/certificates/verify/${code}`),
     },
     {
+      name: 'credential-fetch',
+      title: 'signed credential of a certificate (public, target ≥ 1,000/s)',
+      requests: [
+        {
+          method: 'GET',
+          setupRequest: (request) => ({ ...request, path: `/api/certificates/verify/${nextCode()}/credential` }),
+        },
+      ],
+      expect: [200],
+    },
+    {
+      name: 'status-list-fetch',
+      title: 'revocation status list (public, target ≥ 2,000/s)',
+      requests: [{ method: 'GET', path: '/api/credentials/status/1' }],
+      expect: [200],
+    },
+    {
       name: 'search',
       title: 'search: full text with facets, first page of 10',
       requests: [

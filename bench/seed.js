@@ -593,6 +593,7 @@ async function main() {
       studentIndex: index,
     });
   }
+  const certificateIdsByKey = new Map();
   for (const part of chunk(certificates, 5000)) {
     await insert(
       CERTIFICATE,
@@ -618,8 +619,28 @@ async function main() {
       'course',
       part.map((row) => [certificateIds.get(row.key), row.courseId])
     );
+    for (const [key, id] of certificateIds) certificateIdsByKey.set(key, id);
   }
   console.log(`[bench] certificates: ${certificates.length} (${elapsed()})`);
+
+  // Their signed Open Badges credentials, one at a time through the service the issue job calls: the "credential
+  // issue" figure (signing time per certificate). The server then finds every one signed: its backfill has nothing
+  // to do during the scenarios.
+  let credentialSigning = null;
+  if (process.env.CREDENTIAL_SIGNING_KEY) {
+    const credentialService = strapi.plugin('certificates').service('credentials');
+    const signingStarted = process.hrtime.bigint();
+    for (const row of certificates) await credentialService.signFor(Number(certificateIdsByKey.get(row.key)));
+    const seconds = Number(process.hrtime.bigint() - signingStarted) / 1e9;
+    credentialSigning = {
+      certificates: certificates.length,
+      seconds,
+      msPerCertificate: certificates.length ? (seconds * 1000) / certificates.length : 0,
+    };
+    console.log(
+      `[bench] credentials signed: ${certificates.length}, ${credentialSigning.msPerCertificate.toFixed(1)} ms each (${elapsed()})`
+    );
+  }
 
   // One big course for the gradebook: its 1,000 students are the first students not already in it.
   const gradebookCourseIndex = scale.courses - 1;
@@ -936,6 +957,7 @@ async function main() {
   const plan = {
     scale: scaleName,
     seedSeconds,
+    credentialSigning,
     counts: {
       courses: courses.length,
       lessons: lessons.length,

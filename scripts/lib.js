@@ -31,6 +31,41 @@ function installDependencies() {
 
 const secret = () => crypto.randomBytes(24).toString('base64');
 
+const BASE58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
+function base58btc(bytes) {
+  const digits = [];
+  for (const byte of bytes) {
+    let carry = byte;
+    for (let index = 0; index < digits.length; index += 1) {
+      carry += digits[index] << 8;
+      digits[index] = carry % 58;
+      carry = Math.floor(carry / 58);
+    }
+    while (carry > 0) {
+      digits.push(carry % 58);
+      carry = Math.floor(carry / 58);
+    }
+  }
+  let zeros = '';
+  for (const byte of bytes) {
+    if (byte !== 0) break;
+    zeros += '1';
+  }
+  return (
+    zeros +
+    digits
+      .reverse()
+      .map((digit) => BASE58[digit])
+      .join('')
+  );
+}
+
+/**
+ * A fresh Ed25519 key that signs Open Badges credentials, as a Multikey secret key: `z` + base58btc of the multicodec
+ * header 0x8026 and a 32-byte random seed (README "Configuration", CREDENTIAL_SIGNING_KEY).
+ */
+const credentialSigningKey = () => `z${base58btc(Buffer.concat([Buffer.from([0x80, 0x26]), crypto.randomBytes(32)]))}`;
+
 /** Writes .env with fresh random secrets on first run; never overwrites an existing one (only adds a key it lacks). */
 function ensureEnvFile() {
   const envFile = path.join(root, '.env');
@@ -40,6 +75,15 @@ function ensureEnvFile() {
     if (!/^PAYMENTS_SANDBOX_SECRET=/m.test(text)) {
       fs.appendFileSync(envFile, `${text.endsWith('\n') ? '' : '\n'}PAYMENTS_SANDBOX_SECRET=${secret()}\n`);
       log('added PAYMENTS_SANDBOX_SECRET to .env');
+    }
+    // A .env made before signed credentials gets a signing key; existing certificates are then signed by a job.
+    const current = fs.readFileSync(envFile, 'utf8');
+    if (!/^CREDENTIAL_SIGNING_KEY=/m.test(current)) {
+      fs.appendFileSync(
+        envFile,
+        `${current.endsWith('\n') ? '' : '\n'}CREDENTIAL_SIGNING_KEY=${credentialSigningKey()}\n`
+      );
+      log('added CREDENTIAL_SIGNING_KEY to .env');
     }
     return;
   }
@@ -55,6 +99,9 @@ function ensureEnvFile() {
     `ENCRYPTION_KEY=${secret()}`,
     // The sandbox payment provider's webhook key (outside production only; README "Commerce").
     `PAYMENTS_SANDBOX_SECRET=${secret()}`,
+    // Signs the Open Badges credentials of certificates (README "Certificates"). Rotate by moving its public key to
+    // CREDENTIAL_PREVIOUS_KEYS (printed at GET /.well-known/did.json) and writing a new one here.
+    `CREDENTIAL_SIGNING_KEY=${credentialSigningKey()}`,
     'DATABASE_CLIENT=sqlite',
     'DATABASE_FILENAME=.tmp/data.db',
     'STRAPI_TELEMETRY_DISABLED=true',
@@ -185,6 +232,7 @@ module.exports = {
   buildPlugins,
   buildApp,
   strapiBin,
+  credentialSigningKey,
   findChromium,
   ensureChromium,
 };

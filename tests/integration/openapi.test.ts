@@ -7,6 +7,7 @@ import addFormats from 'ajv-formats';
 import type { Response } from 'supertest';
 import { LYCEUM_ROUTES, openApiPath } from '../../src/api-description/openapi';
 import { factories, type TestCourse, type TestUser } from '../helpers/factories';
+import { newSigningKey } from '../helpers/credentials';
 import { openApiSpecProblems } from '../helpers/openapi-rules';
 import { startLyceum, stopLyceum, type TestApp } from '../helpers/strapi';
 
@@ -74,7 +75,7 @@ function expectBodyAllowed(method: string, koaPath: string, body: unknown) {
 }
 
 beforeAll(async () => {
-  app = await startLyceum();
+  app = await startLyceum({ CREDENTIAL_SIGNING_KEY: newSigningKey().secret });
   make = factories(app.strapi);
   jest.spyOn(app.strapi.plugin('email').service('email'), 'send').mockResolvedValue(undefined as never);
   const response = await app.request.get('/documentation/v1.0.0/openapi.json');
@@ -415,6 +416,23 @@ describe('real answers match the document', () => {
       'GET',
       '/certificates/verify/:code'
     );
+    const credentialPath = '/certificates/verify/:code/credential';
+    const credential = await app.request.get(`/api/certificates/verify/${certificate.code}/credential`);
+    expectMatchesSpec(credential, 'GET', credentialPath);
+    expect(credential.status).toBe(200);
+    expectMatchesSpec(
+      await app.request.get('/api/certificates/verify/AAAAAAAAAAAAAAAAAAAAAA/credential'),
+      'GET',
+      credentialPath
+    );
+    const statusPath = '/credentials/status/:listId';
+    const statusListUrl = new URL(JSON.parse(credential.text).credentialStatus.statusListCredential);
+    const statusList = await app.request.get(statusListUrl.pathname);
+    expectMatchesSpec(statusList, 'GET', statusPath);
+    expect(statusList.status).toBe(200);
+    expectMatchesSpec(await app.request.get('/api/credentials/status/999999'), 'GET', statusPath);
+    expectMatchesSpec(await app.request.get('/api/credentials/status/first'), 'GET', statusPath);
+
     const pdf = await app.request
       .get(`/api/certificates/${certificate.documentId}/pdf`)
       .set(graduate.auth)

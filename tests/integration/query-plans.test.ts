@@ -108,7 +108,12 @@ afterAll(async () => {
 describe('index migration', () => {
   const migration = require(path.resolve('database/migrations/2026.11.25T00.00.00.query-indexes.js'));
   const { INDEXES } = require(path.resolve('database/migrations/lib/query-indexes.js'));
-  const OWN_TABLES = ["'lyceum_jobs'", "'lyceum_search_documents'", "'lyceum_popular_courses'"].join(', ');
+  const OWN_TABLES = [
+    "'lyceum_jobs'",
+    "'lyceum_search_documents'",
+    "'lyceum_popular_courses'",
+    "'lyceum_certificate_credentials'",
+  ].join(', ');
 
   test('runs any number of times and leaves every index of this database kind in place', async () => {
     const knex = app.strapi.db.connection;

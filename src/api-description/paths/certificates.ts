@@ -41,8 +41,9 @@ const verification = object(
     finalPercent: nullable(number()),
     issuedAt: dateTime(),
     revokedAt: nullable(dateTime()),
+    credentialUrl: string({ format: 'uri' }),
   },
-  ['code', 'teacherNames', 'finalPercent', 'revokedAt']
+  ['code', 'teacherNames', 'finalPercent', 'revokedAt', 'credentialUrl']
 );
 
 export const certificateRoutes: RouteDescription[] = [
@@ -55,6 +56,25 @@ export const certificateRoutes: RouteDescription[] = [
     status: 200,
     response: envelope(verification),
     refusals: [{ status: 429, reasons: [] }],
+  },
+  {
+    method: 'GET',
+    path: '/certificates/verify/:code/credential',
+    tag: 'Certificates',
+    audience: 'public',
+    summary:
+      'The signed Open Badges 3.0 credential of a certificate (JSON-LD, DataIntegrityProof eddsa-rdfc-2022), with an ETag',
+    status: 200,
+    contentType: 'application/ld+json',
+  },
+  {
+    method: 'GET',
+    path: '/credentials/status/:listId',
+    tag: 'Certificates',
+    audience: 'public',
+    summary: 'A signed Bitstring Status List credential (revocations), bare JSON-LD with an ETag',
+    status: 200,
+    contentType: 'application/ld+json',
   },
   {
     method: 'GET',

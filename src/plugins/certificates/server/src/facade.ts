@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type certificatesService from './services/certificates';
+import type credentialsService from './services/credentials';
 
 /**
  * What the certificates plugin offers the app (GraphQL): a holder's certificates as answered. Certificates are issued by
@@ -15,3 +16,14 @@ export type Certificates = Pick<CertificatesService, 'listForHolder'>;
 
 export const certificates = (strapi: Core.Strapi): Certificates =>
   strapi.plugin('certificates').service('certificates') as CertificatesService;
+
+type CredentialsService = ReturnType<typeof credentialsService>;
+
+/**
+ * The signed credentials, for whatever changes what they say after issue (an erasure): drop a stored credential from
+ * every instance's memory, have every status list read again.
+ */
+export type Credentials = Pick<CredentialsService, 'forgetStoredCredential' | 'forgetStatusLists' | 'credentialUrlFor'>;
+
+export const credentials = (strapi: Core.Strapi): Credentials =>
+  strapi.plugin('certificates').service('credentials') as CredentialsService;

@@ -13,6 +13,8 @@ export interface CertificateFace {
   issuedAt: Date;
   status: 'issued' | 'revoked';
   verificationUrl: string;
+  /** The signed Open Badges credential's address: what the QR code holds when there is one. */
+  credentialUrl?: string | null;
 }
 
 // DejaVu covers Latin, Cyrillic, Greek and accents; pdfkit's 14 standard fonts cover none of Cyrillic.
@@ -30,7 +32,11 @@ const formatDate = (date: Date) => date.toISOString().slice(0, 10);
  * the document's dates are its issue date, so the same certificate always renders to the same bytes.
  */
 export async function renderCertificatePdf(face: CertificateFace): Promise<Buffer> {
-  const qr = await QRCode.toBuffer(face.verificationUrl, { errorCorrectionLevel: 'M', margin: 1, width: 240 });
+  const qr = await QRCode.toBuffer(face.credentialUrl || face.verificationUrl, {
+    errorCorrectionLevel: 'M',
+    margin: 1,
+    width: 240,
+  });
   const doc = new PDFDocument({
     size: 'A4',
     layout: 'landscape',
@@ -91,6 +97,8 @@ export async function renderCertificatePdf(face: CertificateFace): Promise<Buffe
   doc.font('regular').fontSize(9).fillColor('#555555');
   doc.text(`Verify: ${face.verificationUrl}`, 56, doc.page.height - 90, { width: width - 130 });
   doc.text(`Certificate code ${face.code}`, 56, doc.page.height - 74, { width: width - 130 });
+  if (face.credentialUrl)
+    doc.text(`Verifiable credential: ${face.credentialUrl}`, 56, doc.page.height - 106, { width: width - 130 });
 
   doc.end();
   return finished;

@@ -16,6 +16,15 @@ const route = (method: string, path: string, handler: string, middlewares: unkno
   config: { prefix: '', middlewares },
 });
 
+// Signed credentials and status lists are for anyone's verifier, token or not: no permission to look up. Not
+// rate-limited: they are found by a 128-bit code or name a public list, and verifiers fetch them in bulk.
+const publicDocument = (path: string, handler: string) => ({
+  method: 'GET',
+  path,
+  handler: `credentials.${handler}`,
+  config: { prefix: '', auth: false },
+});
+
 const adminRoute = lmsAdminRoutes(LMS_PAGE_ACTIONS.certificates.id);
 
 export default {
@@ -23,6 +32,8 @@ export default {
     type: 'content-api',
     routes: [
       route('GET', '/certificates/verify/:code', 'verify', [verifyLimit]),
+      publicDocument('/certificates/verify/:code/credential', 'credential'),
+      publicDocument('/credentials/status/:listId', 'statusList'),
       route('GET', '/certificates/:documentId/pdf', 'pdf'),
       route('POST', '/certificates/:documentId/revoke', 'revoke'),
       route('POST', '/courses/:documentId/certificates', 'issue'),

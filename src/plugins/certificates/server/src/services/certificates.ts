@@ -11,10 +11,17 @@ import { rememberCourseStructure } from '../../../../../access/course-structure-
 import { sendMail } from '../../../../../mail/mail-job';
 import { deliverUnlessInTransaction, sendNotices } from '../../../../../notifications/notice-job';
 import { enrollments } from '../../../../enrollment/server/src/facade';
+import { enqueue } from '../../../../../jobs';
+import { signCredential } from '../credential-job';
+import { isSigningConfigured } from '../credentials/signing-keys';
+import type credentialsService from './credentials';
 
 const CERTIFICATE = 'plugin::certificates.certificate';
 const COURSE = 'api::course.course';
 const USER = 'plugin::users-permissions.user';
+
+const credentials = (strapi: Core.Strapi) =>
+  strapi.plugin('certificates').service('credentials') as ReturnType<typeof credentialsService>;
 
 const certificateKey = (userId: number, courseDocumentId: string) => `${userId}:${courseDocumentId}`;
 const courseOfKey = (key: string) => key.slice(key.indexOf(':') + 1);
@@ -138,12 +145,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
           link: `/certificates/${certificate.documentId}`,
         },
       });
-      return { certificate, notice };
+      // Its Open Badges credential is signed by a job of its own, recorded here (README "Certificates").
+      const signing = isSigningConfigured()
+        ? await enqueue(strapi, signCredential, { certificateId: certificate.id }, { key: String(certificate.id) })
+        : null;
+      return { certificate, notice, signing };
     });
     if (!issued) return { certificate: await strapi.db.query(CERTIFICATE).findOne({ where: { key } }), created: false };
-    const { certificate, notice } = issued;
-    // The notice is readable when the completing request answers, as it always was; the mail is not waited for.
+    const { certificate, notice, signing } = issued;
+    // The notice is readable when the completing request answers, as it always was; the mail is not waited for. The
+    // credential is signed before the answer too, so fetching it never signs.
     await deliverUnlessInTransaction(strapi, notice);
+    await deliverUnlessInTransaction(strapi, signing);
     return { certificate, created: true };
   },
 
@@ -247,6 +260,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       issuedAt: new Date(certificate.issuedAt),
       status: certificate.status,
       verificationUrl: this.verificationUrlFor(certificate.code),
+      credentialUrl: isSigningConfigured() ? credentials(strapi).credentialUrlFor(certificate.code) : null,
     });
     return { certificate, pdf };
   },
@@ -262,6 +276,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       data: { status: 'revoked', revokedAt: now, revokeReason: reason },
     });
     if (count !== 1) throw conflict('This certificate is already revoked', 'already_revoked');
+    // The status lists publish it (every instance reads their bits again).
+    credentials(strapi).forgetStatusLists();
     return strapi.db.query(CERTIFICATE).findOne({ where: { id: certificate.id } });
   },
 
@@ -326,6 +342,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       finalPercent: certificate.finalPercent,
       issuedAt: certificate.issuedAt,
       ...(certificate.revokedAt ? { revokedAt: certificate.revokedAt } : {}),
+      // The signed Open Badges credential, for a wallet or a verifier (when this server signs them).
+      ...(isSigningConfigured() ? { credentialUrl: credentials(strapi).credentialUrlFor(certificate.code) } : {}),
     };
   },
 });
