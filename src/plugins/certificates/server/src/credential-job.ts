@@ -7,8 +7,8 @@ const credentials = (strapi: Core.Strapi) => strapi.plugin('certificates').servi
 
 /**
  * A certificate's Open Badges credential is signed by a job, recorded in the transaction that issues the certificate
- * and delivered right after it (services/certificates.ts): the credential is stored when the completing request
- * answers, and fetching it never signs. Idempotent: a retried or repeated run finds it stored.
+ * (services/certificates.ts) and run by the job runner right after the commit, not inside the completing request.
+ * A fetch that comes first signs it through the same job. Idempotent: a retried or repeated run finds it stored.
  */
 export const signCredential = defineJob<{ certificateId: number }>(
   'certificates.sign-credential',

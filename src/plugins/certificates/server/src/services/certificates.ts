@@ -152,11 +152,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       return { certificate, notice, signing };
     });
     if (!issued) return { certificate: await strapi.db.query(CERTIFICATE).findOne({ where: { key } }), created: false };
-    const { certificate, notice, signing } = issued;
-    // The notice is readable when the completing request answers, as it always was; the mail is not waited for. The
-    // credential is signed before the answer too, so fetching it never signs.
+    const { certificate, notice } = issued;
+    // The notice is readable when the completing request answers, as it always was. The mail and the credential's
+    // signing (tens of milliseconds of Ed25519 and RDF canonicalisation) are not waited for: the job runner takes them
+    // right after the commit, and a credential fetched before its job ran is signed by that fetch.
     await deliverUnlessInTransaction(strapi, notice);
-    await deliverUnlessInTransaction(strapi, signing);
     return { certificate, created: true };
   },
 
