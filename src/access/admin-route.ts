@@ -23,3 +23,11 @@ export const LMS_PAGE_ACTIONS = {
   gradingQueue: pluginAction('grading', 'queue.grade', 'Grade submissions'),
   quizPreview: pluginAction('grading', 'quiz.preview', 'Preview quizzes'),
 };
+
+/**
+ * The money pages, registered by the commerce plugin; the Finance admin role holds them, the Teacher role does not
+ * (a teacher sees their students, not what anyone paid).
+ */
+export const FINANCE_PAGE_ACTIONS = {
+  orders: pluginAction('commerce', 'manage-orders', 'Orders page: search, open and refund orders'),
+};

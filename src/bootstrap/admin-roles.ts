@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { LMS_PAGE_ACTIONS } from '../access/admin-route';
+import { FINANCE_PAGE_ACTIONS, LMS_PAGE_ACTIONS } from '../access/admin-route';
 
 /**
  * Admin-panel roles for people who work in the Strapi admin, not through the API (contract, "Roles"): marketers
@@ -48,6 +48,9 @@ interface AdminRoleSpec {
 }
 
 export const TEACHER_ROLE_CODE = 'lyceum-teacher';
+export const FINANCE_ROLE_CODE = 'lyceum-finance';
+/** What the Finance role edits in the content manager: the coupons, nothing about courses, users or settings. */
+export const FINANCE_TYPES = ['api::coupon.coupon'];
 
 export const ADMIN_ROLES: AdminRoleSpec[] = [
   {
@@ -67,6 +70,14 @@ export const ADMIN_ROLES: AdminRoleSpec[] = [
     conditions: [IS_COURSE_TEACHER_UID],
     // The LMS pages; which courses they show is decided per request by the course's teachers, not here.
     otherActions: [...Object.values(LMS_PAGE_ACTIONS).map((action) => action.id), REST_CACHE_STRATEGY_READ],
+  },
+  {
+    name: 'Finance',
+    code: FINANCE_ROLE_CODE,
+    description: 'Finds, opens and refunds orders (the Orders page); manages coupons',
+    contentTypes: FINANCE_TYPES,
+    conditions: [],
+    otherActions: [...Object.values(FINANCE_PAGE_ACTIONS).map((action) => action.id), REST_CACHE_STRATEGY_READ],
   },
 ];
 

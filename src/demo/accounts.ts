@@ -9,10 +9,12 @@ export const DEMO_USERS = [
 
 /**
  * Admin-panel accounts: the contract's super admin, plus a Teacher (the same email as the API teacher, so the
- * LMS pages show the demo courses) and a Marketer (the blog), to try the admin roles out.
+ * LMS pages show the demo courses), a Marketer (the blog) and a Finance user (orders, coupons), to try the admin
+ * roles out.
  */
 export const DEMO_ADMIN_PANEL_USERS = [
   { email: 'admin@example.com', firstname: 'Ada', lastname: 'Admin', role: 'Super Admin' },
   { email: 'teacher@example.com', firstname: 'Theo', lastname: 'Teacher', role: 'Teacher' },
   { email: 'marketer@example.com', firstname: 'Mira', lastname: 'Marketer', role: 'Marketer' },
+  { email: 'finance@example.com', firstname: 'Fiona', lastname: 'Finance', role: 'Finance' },
 ] as const;

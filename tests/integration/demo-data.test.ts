@@ -48,6 +48,13 @@ test('the admin panel Marketer writes the blog and nothing else', async () => {
   expect((await app.request.get('/content-manager/collection-types/api::course.course').set(auth)).status).toBe(403);
 });
 
+test('the admin panel Finance user opens the Orders page and the coupons, not the courses', async () => {
+  const auth = await adminLogin('finance@example.com');
+  expect((await app.request.get('/commerce/orders').set(auth)).status).toBe(200);
+  expect((await app.request.get('/content-manager/collection-types/api::coupon.coupon').set(auth)).status).toBe(200);
+  expect((await app.request.get('/content-manager/collection-types/api::course.course').set(auth)).status).toBe(403);
+});
+
 test('published courses exist in English and Russian, with lessons, a quiz, an assignment and a review', async () => {
   const english = await app.request.get('/api/courses?populate[lessons]=true&sort=title');
   const russian = await app.request.get('/api/courses?locale=ru');

@@ -353,4 +353,73 @@ describe('YooKassa', () => {
       status: 'cancelled',
     });
   });
+
+  test('YOOKASSA_RECEIPTS=true: the payment and each refund carry a 54-FZ receipt with the buyer email and vat_code', async () => {
+    const line = (description: string, value: string, vatCode: number) => ({
+      description,
+      quantity: 1,
+      amount: { value, currency: 'RUB' },
+      vat_code: vatCode,
+      payment_subject: 'service',
+      payment_mode: 'full_payment',
+    });
+    const postedAfter = (before: number, path: string) =>
+      yookassa.requests.slice(before).filter((request) => request.path === path);
+
+    // Off by default: no receipt.
+    let before = yookassa.requests.length;
+    await pendingOrder('yookassa', 500, 'RUB');
+    expect(postedAfter(before, '/v3/payments')[0].body).not.toHaveProperty('receipt');
+
+    await withEnv({ YOOKASSA_RECEIPTS: 'true', YOOKASSA_VAT_CODE: undefined }, async () => {
+      before = yookassa.requests.length;
+      const made = await pendingOrder('yookassa', 990, 'RUB');
+      expect(postedAfter(before, '/v3/payments')[0].body.receipt).toEqual({
+        customer: { email: made.buyer.email },
+        items: [line(made.course.title, '990.00', 1)],
+      });
+    });
+
+    await withEnv({ YOOKASSA_RECEIPTS: 'true', YOOKASSA_VAT_CODE: '4' }, async () => {
+      before = yookassa.requests.length;
+      const made = await pendingOrder('yookassa', 1200, 'RUB');
+      expect(postedAfter(before, '/v3/payments')[0].body.receipt.items).toEqual([
+        line(made.course.title, '1200.00', 4),
+      ]);
+      yookassa.setStatus(made.reference, 'succeeded');
+      expect((await notify(yookassa.notification('payment.succeeded', made.reference))).status).toBe(200);
+
+      before = yookassa.requests.length;
+      expect((await refund(made.order.documentId, { amount: '200.00', reason: 'Part' })).status).toBe(200);
+      expect((await refund(made.order.documentId, { reason: 'The rest' })).status).toBe(200);
+      const refunds = postedAfter(before, '/v3/refunds');
+      expect(refunds.map((request) => request.body.receipt)).toEqual([
+        { customer: { email: made.buyer.email }, items: [line(`Refund, order ${made.order.number}`, '200.00', 4)] },
+        { customer: { email: made.buyer.email }, items: [line(`Refund, order ${made.order.number}`, '1000.00', 4)] },
+      ]);
+
+      // A whole refund at once lists the order's own lines.
+      const whole = await pendingOrder('yookassa', 700, 'RUB');
+      yookassa.setStatus(whole.reference, 'succeeded');
+      await notify(yookassa.notification('payment.succeeded', whole.reference));
+      before = yookassa.requests.length;
+      expect((await refund(whole.order.documentId, { reason: 'All of it' })).status).toBe(200);
+      expect(postedAfter(before, '/v3/refunds')[0].body.receipt).toEqual({
+        customer: { email: whole.buyer.email },
+        items: [line(whole.course.title, '700.00', 4)],
+      });
+    });
+
+    // A VAT code YooKassa does not have: no payment is attempted with a wrong receipt.
+    await withEnv({ YOOKASSA_RECEIPTS: 'true', YOOKASSA_VAT_CODE: '99' }, async () => {
+      const course = await paidCourse(make, teacher, 300, { currency: 'RUB' });
+      before = yookassa.requests.length;
+      const refused = await placeOrder(app, await make.createUser('student'), {
+        courses: [course.documentId],
+        provider: 'yookassa',
+      });
+      expect([refused.status, reasonOf(refused)]).toEqual([503, 'payment_provider_error']);
+      expect(postedAfter(before, '/v3/payments')).toEqual([]);
+    });
+  });
 });

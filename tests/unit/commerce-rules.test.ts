@@ -7,8 +7,12 @@ import {
   toMinor,
 } from '../../src/plugins/commerce/server/src/rules/money';
 import { couponFieldProblems, priceOrder, type CouponTerms } from '../../src/plugins/commerce/server/src/rules/pricing';
-import { parseOrderRequest, parseSalesQuery } from '../../src/plugins/commerce/server/src/rules/order-request';
-import { receiptMail } from '../../src/plugins/commerce/server/src/rules/receipt';
+import {
+  parseOrderRequest,
+  parseOrderSearch,
+  parseSalesQuery,
+} from '../../src/plugins/commerce/server/src/rules/order-request';
+import { lateRefundMail, receiptMail } from '../../src/plugins/commerce/server/src/rules/receipt';
 
 describe('money', () => {
   test.each([
@@ -200,5 +204,57 @@ describe('receipt', () => {
     const russian = receiptMail(order, { name: 'Анна', locale: 'ru' });
     expect(russian.subject).toBe('Ваш чек по заказу L-20260601-ABCDEF');
     expect(russian.text).toContain('Скидка: -149.00 RUB (купон SPRING)');
+  });
+});
+
+describe('the Orders page search', () => {
+  const fieldsOf = (query: Record<string, unknown>) => {
+    try {
+      parseOrderSearch(query);
+      return [];
+    } catch (error) {
+      return (error as { details: { errors: Array<{ path: string[] }> } }).details.errors.map((problem) =>
+        problem.path.join('.')
+      );
+    }
+  };
+
+  test('keeps trimmed text criteria and a known status; empty ones mean "any"', () => {
+    expect(parseOrderSearch({ number: ' L-2026 ', buyer: 'olga', course: '', status: 'paid' })).toEqual({
+      number: 'L-2026',
+      buyer: 'olga',
+      status: 'paid',
+    });
+    expect(parseOrderSearch({ status: '', buyer: '   ' })).toEqual({});
+  });
+
+  test.each([
+    [{ status: 'shipped' }, ['status']],
+    [{ status: ['paid'] }, ['status']],
+    [{ number: 'x'.repeat(201) }, ['number']],
+    [{ buyer: { $ne: 'x' } }, ['buyer']],
+    [{ course: 7, status: 'nope' }, ['course', 'status']],
+  ])('%j is a 400 naming %j', (query, fields) => {
+    expect(fieldsOf(query)).toEqual(fields);
+  });
+});
+
+describe('late refund mail', () => {
+  const order = {
+    number: 'L-20261206-ABCDEF',
+    currency: 'RUB',
+    total: 149000,
+    items: [{ title: 'Курс', unitPrice: 149000 }],
+  };
+
+  test('says why and how much, in English or Russian', () => {
+    const en = lateRefundMail(order, { name: 'Olga', locale: 'en' });
+    expect(en.subject).toBe('Your payment for order L-20261206-ABCDEF is refunded');
+    expect(en.text).toContain('1490.00 RUB');
+    expect(en.text).toContain('- Курс');
+    const ru = lateRefundMail(order, { name: 'Ольга', locale: 'ru' });
+    expect(ru.subject).toBe('Оплата заказа L-20261206-ABCDEF возвращена');
+    expect(ru.text).toContain('Здравствуйте, Ольга!');
+    expect(ru.text).toContain('1490.00 RUB');
   });
 });

@@ -4,7 +4,9 @@ import {
   createYooKassaProvider,
   fromAmountValue,
   isTrustedAddress,
+  receiptOf,
   toAmountValue,
+  yookassaSettings,
   YOOKASSA_NOTIFICATION_ADDRESSES,
 } from '../../src/plugins/commerce/server/src/providers/yookassa';
 import { PaymentProviderError } from '../../src/plugins/commerce/server/src/providers/provider-error';
@@ -596,3 +598,44 @@ async function closedAddress(): Promise<{ stopped: string }> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return { stopped: `http://127.0.0.1:${port}/v3` };
 }
+
+describe('YooKassa 54-FZ receipts', () => {
+  test('one line per item: a service paid in full, with the VAT code; descriptions cut at 128 characters', () => {
+    expect(
+      receiptOf({ vatCode: 4 }, 'olga@example.test', [{ title: 'x'.repeat(200), unitPrice: 149000 }], 'rub')
+    ).toEqual({
+      customer: { email: 'olga@example.test' },
+      items: [
+        {
+          description: 'x'.repeat(128),
+          quantity: 1,
+          amount: { value: '1490.00', currency: 'RUB' },
+          vat_code: 4,
+          payment_subject: 'service',
+          payment_mode: 'full_payment',
+        },
+      ],
+    });
+  });
+
+  test.each([
+    [undefined, 1],
+    ['', 1],
+    ['6', 6],
+    ['12', 12],
+    ['0', null],
+    ['13', null],
+    ['4.5', null],
+    ['twenty', null],
+  ])('YOOKASSA_VAT_CODE=%j gives vat_code %j', (value, code) => {
+    expect(yookassaSettings({ YOOKASSA_VAT_CODE: value }).vatCode).toBe(code);
+  });
+
+  test('YOOKASSA_RECEIPTS is on only for "true"; an unknown VAT code or no email is refused, not sent', () => {
+    expect(yookassaSettings({}).receipts).toBe(false);
+    expect(yookassaSettings({ YOOKASSA_RECEIPTS: 'yes' }).receipts).toBe(false);
+    expect(yookassaSettings({ YOOKASSA_RECEIPTS: 'true' }).receipts).toBe(true);
+    expect(() => receiptOf({ vatCode: null }, 'a@b.test', [], 'RUB')).toThrow(PaymentProviderError);
+    expect(() => receiptOf({ vatCode: 1 }, null, [], 'RUB')).toThrow(PaymentProviderError);
+  });
+});

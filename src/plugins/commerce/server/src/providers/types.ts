@@ -61,12 +61,21 @@ export interface WebhookCall {
   ip: string;
 }
 
+/** What a refund gives back, line by line, for a fiscal receipt (YooKassa with YOOKASSA_RECEIPTS=true). */
+export interface RefundReceipt {
+  email: string | null;
+  /** Minor units each; they add up to the refund's amount. */
+  items: ReadonlyArray<{ title: string; unitPrice: number }>;
+}
+
 export interface RefundRequest {
   providerReference: string;
   /** Minor units; the order's currency. */
   amount: number;
   currency: string;
   idempotencyKey: string;
+  /** For providers that send fiscal receipts; the others ignore it. */
+  receipt?: RefundReceipt;
 }
 
 export interface PaymentProvider {

@@ -20,7 +20,11 @@ import type { Checkout, CheckoutRequest, PaymentEvent, PaymentProvider, RefundRe
  *   besides YooKassa's own (a relay of yours, the tests' 127.0.0.1). Behind a reverse proxy, the caller's address is
  *   the one Strapi resolves: set SERVER_PROXY=true (and SERVER_PROXY_HOPS) so X-Forwarded-For counts, or every
  *   notification seems to come from the proxy;
- * - YOOKASSA_TIMEOUT_MS: how long one API call may take (default 15000).
+ * - YOOKASSA_TIMEOUT_MS: how long one API call may take (default 15000);
+ * - YOOKASSA_RECEIPTS=true: every payment and refund carries a 54-FZ `receipt` (the buyer's email, one line per
+ *   course, `payment_subject: "service"`, `payment_mode: "full_payment"`), for shops whose receipts YooKassa sends to
+ *   the tax service (ЮKassa's "Чеки от ЮKassa" or a connected online register); YOOKASSA_VAT_CODE is the lines'
+ *   `vat_code` (1 = no VAT, the default; 2 = 0%, 3 = 10%, 4 = 20%…, as YooKassa numbers them).
  */
 
 export interface YooKassaSettings {
@@ -29,6 +33,10 @@ export interface YooKassaSettings {
   apiBase: string;
   trustedAddresses: string[];
   timeoutMs: number;
+  /** Whether payments and refunds carry a 54-FZ receipt (YOOKASSA_RECEIPTS=true). */
+  receipts: boolean;
+  /** The receipt lines' `vat_code` (YOOKASSA_VAT_CODE, default 1); null when the variable is not a known code. */
+  vatCode: number | null;
 }
 
 export const YOOKASSA_DEFAULT_API_BASE = 'https://api.yookassa.ru/v3';
@@ -55,6 +63,48 @@ export function yookassaSettings(env: Record<string, string | undefined> = proce
       .map((entry) => entry.trim())
       .filter(Boolean),
     timeoutMs: Number.isInteger(timeoutMs) && timeoutMs > 0 ? timeoutMs : 15_000,
+    receipts: env.YOOKASSA_RECEIPTS?.trim() === 'true',
+    vatCode: vatCodeOf(env.YOOKASSA_VAT_CODE),
+  };
+}
+
+/** YooKassa's `vat_code`s run from 1 to 12 (the 5% and 7% rates of 2025 and the 22% of 2026 included). */
+function vatCodeOf(value: string | undefined): number | null {
+  if (value === undefined || value.trim() === '') return 1;
+  const code = Number(value.trim());
+  return Number.isInteger(code) && code >= 1 && code <= 12 ? code : null;
+}
+
+/** A receipt line's description: at most 128 characters (YooKassa's limit). */
+const RECEIPT_DESCRIPTION_LIMIT = 128;
+
+/**
+ * The 54-FZ `receipt` of a payment or a refund: the buyer's email and one line per item, a course being a service
+ * paid in full at once. The lines add up to the amount (YooKassa refuses a receipt that does not).
+ */
+export function receiptOf(
+  settings: Pick<YooKassaSettings, 'vatCode'>,
+  email: string | null,
+  items: ReadonlyArray<{ title: string; unitPrice: number }>,
+  currency: string
+): Record<string, unknown> {
+  if (settings.vatCode === null)
+    throw new PaymentProviderError(
+      'yookassa',
+      'YOOKASSA_VAT_CODE must be a whole number from 1 to 12',
+      'misconfigured'
+    );
+  if (!email) throw new PaymentProviderError('yookassa', "a receipt needs the buyer's email", 'misconfigured');
+  return {
+    customer: { email },
+    items: items.map((item) => ({
+      description: (item.title || 'Course').slice(0, RECEIPT_DESCRIPTION_LIMIT),
+      quantity: 1,
+      amount: { value: toAmountValue(item.unitPrice, currency), currency: currency.toUpperCase() },
+      vat_code: settings.vatCode,
+      payment_subject: 'service',
+      payment_mode: 'full_payment',
+    })),
   };
 }
 
@@ -273,7 +323,8 @@ export function createYooKassaProvider(env: Record<string, string | undefined> =
     },
 
     async createCheckout({ order, returnUrl, idempotencyKey }: CheckoutRequest): Promise<Checkout> {
-      const client = yookassaClient(configured());
+      const settings = configured();
+      const client = yookassaClient(settings);
       const locale = CONFIRMATION_LOCALES[order.locale];
       const payment = await client.createPayment(
         {
@@ -283,6 +334,7 @@ export function createYooKassaProvider(env: Record<string, string | undefined> =
           confirmation: { type: 'redirect', return_url: returnUrl, ...(locale ? { locale } : {}) },
           description: `Order ${order.number}`.slice(0, DESCRIPTION_LIMIT),
           metadata: { orderDocumentId: order.documentId, orderNumber: order.number },
+          ...(settings.receipts ? { receipt: receiptOf(settings, order.buyerEmail, order.items, order.currency) } : {}),
         },
         idempotencyKey
       );
@@ -353,11 +405,22 @@ export function createYooKassaProvider(env: Record<string, string | undefined> =
       };
     },
 
-    async refund({ providerReference, amount, currency, idempotencyKey }: RefundRequest) {
-      const refund = await yookassaClient(configured()).createRefund(
+    async refund({ providerReference, amount, currency, idempotencyKey, receipt }: RefundRequest) {
+      const settings = configured();
+      const refund = await yookassaClient(settings).createRefund(
         {
           payment_id: providerReference,
           amount: { value: toAmountValue(amount, currency), currency: currency.toUpperCase() },
+          ...(settings.receipts
+            ? {
+                receipt: receiptOf(
+                  settings,
+                  receipt?.email ?? null,
+                  receipt?.items ?? [{ title: 'Refund', unitPrice: amount }],
+                  currency
+                ),
+              }
+            : {}),
         },
         idempotencyKey
       );

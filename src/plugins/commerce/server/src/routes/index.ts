@@ -1,3 +1,5 @@
+import { FINANCE_PAGE_ACTIONS, lmsAdminRoutes } from '../../../../../access/admin-route';
+
 // Served at the contract's paths (/api/orders, /api/payments/…) rather than under /api/commerce.
 const route = (method: string, path: string, handler: string, config: Record<string, unknown> = {}) => ({
   method,
@@ -7,6 +9,7 @@ const route = (method: string, path: string, handler: string, config: Record<str
 });
 // Payment providers and the sandbox's page carry no token: they prove themselves (signature, address) or need none.
 const untokened = { auth: false };
+const adminRoute = lmsAdminRoutes(FINANCE_PAGE_ACTIONS.orders.id);
 
 export default {
   'content-api': {
@@ -21,6 +24,15 @@ export default {
       route('GET', '/payments/sandbox/checkout/:orderDocumentId', 'payments.sandboxPage', untokened),
       route('POST', '/payments/sandbox/checkout/:orderDocumentId', 'payments.sandboxSubmit', untokened),
       route('GET', '/admin-reports/sales', 'reports.sales'),
+    ],
+  },
+  // The admin panel's Orders page, served under /commerce.
+  admin: {
+    type: 'admin',
+    routes: [
+      adminRoute('GET', '/orders', 'admin-orders.search'),
+      adminRoute('GET', '/orders/:documentId', 'admin-orders.findOne'),
+      adminRoute('POST', '/orders/:documentId/refund', 'admin-orders.refund'),
     ],
   },
 };

@@ -110,3 +110,40 @@ export function parseSalesQuery(query: Record<string, unknown>, now: Date): Sale
   throwIfInvalid(problems);
   return { from, to, groupBy: groupBy as SalesGrouping };
 }
+
+export const ORDER_STATUSES = ['pending', 'paid', 'failed', 'cancelled', 'refunded', 'partially_refunded'] as const;
+
+/** The Orders page's search: each criterion a case-insensitive part (status exact); none given lists every order. */
+export interface OrderSearch {
+  number?: string;
+  /** A part of the buyer's name, username or email. */
+  buyer?: string;
+  /** A part of a bought course's title (as the order recorded it), or a course's documentId. */
+  course?: string;
+  status?: (typeof ORDER_STATUSES)[number];
+}
+
+const SEARCH_TEXT_LIMIT = 200;
+
+/** `GET /commerce/orders?number=&buyer=&course=&status=`: text of at most 200 characters; a known status. */
+export function parseOrderSearch(query: Record<string, unknown>): OrderSearch {
+  const problems: FieldError[] = [];
+  const criteria: OrderSearch = {};
+  for (const field of ['number', 'buyer', 'course'] as const) {
+    const value = query[field];
+    if (value === undefined || value === '') continue;
+    if (typeof value !== 'string' || value.length > SEARCH_TEXT_LIMIT) {
+      problems.push(fieldProblem(field, `${field} must be text of at most ${SEARCH_TEXT_LIMIT} characters`));
+      continue;
+    }
+    if (value.trim()) criteria[field] = value.trim();
+  }
+  const status = query.status;
+  if (status !== undefined && status !== '') {
+    if (typeof status !== 'string' || !(ORDER_STATUSES as readonly string[]).includes(status))
+      problems.push(fieldProblem('status', `status must be one of ${ORDER_STATUSES.join(', ')}`));
+    else criteria.status = status as OrderSearch['status'];
+  }
+  throwIfInvalid(problems);
+  return criteria;
+}

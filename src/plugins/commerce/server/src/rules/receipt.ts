@@ -73,3 +73,39 @@ export function receiptMail(
   ];
   return { subject: words.subject(order.number), text: lines.join('\n') };
 }
+
+const LATE_REFUND_WORDS = {
+  en: {
+    subject: (number: string) => `Your payment for order ${number} is refunded`,
+    hello: (name: string) => `Hello ${name},`,
+    why: (number: string) =>
+      `your payment for order ${number} reached us after the order had expired, and its seats were taken meanwhile (or you had bought the course again).`,
+    back: (amount: string) => `We have refunded all of it: ${amount}. Your bank shows it within a few days.`,
+    items: 'The order held:',
+  },
+  ru: {
+    subject: (number: string) => `Оплата заказа ${number} возвращена`,
+    hello: (name: string) => `Здравствуйте, ${name}!`,
+    why: (number: string) =>
+      `оплата заказа ${number} пришла после того, как срок заказа истёк, а места за это время заняли (или вы уже купили курс снова).`,
+    back: (amount: string) => `Мы вернули всю сумму: ${amount}. Банк покажет возврат в течение нескольких дней.`,
+    items: 'В заказе было:',
+  },
+} as const;
+
+/** The mail of a late payment given back (services/late-payments.ts), in the buyer's language (`en`, `ru`). */
+export function lateRefundMail(
+  order: Pick<ReceiptOrder, 'number' | 'currency' | 'total' | 'items'>,
+  buyer: { name: string; locale: string }
+): { subject: string; text: string } {
+  const words = buyer.locale === 'ru' ? LATE_REFUND_WORDS.ru : LATE_REFUND_WORDS.en;
+  const lines = [
+    words.hello(buyer.name),
+    words.why(order.number),
+    words.back(`${toMajor(order.total, order.currency)} ${order.currency}`),
+    '',
+    words.items,
+    ...order.items.map((item) => `- ${item.title}`),
+  ];
+  return { subject: words.subject(order.number), text: lines.join('\n') };
+}

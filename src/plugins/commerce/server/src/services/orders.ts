@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { conflict, fieldProblem, invalidField, notFound, Refusal } from '../../../../../errors/refusal';
-import { runSql } from '../../../../../access/raw-sql';
+import { isPostgres, runSql } from '../../../../../access/raw-sql';
 import { columnOf, linkOf, tableOf } from '../../../../../database/tables';
 import { enqueue, type EnqueuedJob } from '../../../../../jobs';
 import { isAdmin, type Caller } from '../../../../../access/roles';
@@ -11,6 +11,7 @@ import { normalCouponCode, priceOrder, type CouponTerms, type OrderLine } from '
 import type { OrderRequest } from '../rules/order-request';
 import { providerNamed } from '../providers';
 import { fulfilOrderJob } from '../jobs/fulfil-order';
+import { settleLatePaymentJob } from '../jobs/settle-late-payment';
 
 export const ORDER = 'plugin::commerce.order';
 export const ORDER_ITEM = 'plugin::commerce.order-item';
@@ -44,6 +45,11 @@ export interface OrderRecord {
   expiresAt: string | null;
   cancelledAt: string | null;
   fulfilledAt: string | null;
+  /**
+   * A payment that came after the order had given up (expired, cancelled, failed): `received` until the
+   * settle-late-payment job fulfils it (`fulfilled`) or gives the money back (`refunded`); null for every other order.
+   */
+  latePayment: 'received' | 'fulfilled' | 'refunded' | null;
   createdAt: string;
   items: Array<{ courseDocumentId: string; title: string; unitPrice: number; discount: number }>;
 }
@@ -86,6 +92,7 @@ export function orderFromRow(row: Record<string, any>): OrderRecord {
     expiresAt: isoOrNull(row.expiresAt),
     cancelledAt: isoOrNull(row.cancelledAt),
     fulfilledAt: isoOrNull(row.fulfilledAt),
+    latePayment: row.latePayment ?? null,
     createdAt: isoOrNull(row.createdAt) ?? new Date(0).toISOString(),
     items: items.map((item) => ({
       courseDocumentId: item.courseDocumentId,
@@ -245,6 +252,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       if (capacities.get(line.courseDocumentId) !== null) await purchases(strapi).prepareSeat(line.courseDocumentId);
     const expiresAt = new Date(now.getTime() + holdMinutes() * 60_000);
     const { order, fulfilment } = await strapi.db.transaction(async () => {
+      // A retried checkout (another provider, a second tab) replaces the buyer's pending order for these courses, so
+      // one buyer never holds two seats of a course. One buyer's orders are made one at a time (the lock), so two
+      // parallel requests end with one pending order: the second sees the first and cancels it.
+      await this.lockBuyer(buyerId);
+      await this.replacePending(buyerId, request.courseDocumentIds, now);
       const created = await strapi.db.query(ORDER).create({
         data: {
           number: newOrderNumber(now),
@@ -415,6 +427,35 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     ]);
   },
 
+  /**
+   * Serialises the making of one buyer's orders, in the caller's transaction: a PostgreSQL advisory lock held until
+   * it ends. SQLite has one writer at a time already.
+   */
+  async lockBuyer(buyerId: number): Promise<void> {
+    if (!isPostgres(strapi)) return;
+    await runSql(strapi, 'SELECT pg_advisory_xact_lock(hashtext(?))', [`commerce.order-buyer:${buyerId}`]);
+  },
+
+  /**
+   * Cancels the buyer's pending orders that hold any of these courses, in the caller's transaction (their seats and
+   * coupon redemptions go back before the new order takes its own). Answers how many were cancelled.
+   */
+  async replacePending(buyerId: number, courseDocumentIds: string[], now: Date): Promise<number> {
+    const rows = await strapi.db.query(ORDER).findMany({
+      where: { buyer: { id: buyerId }, status: 'pending', items: { courseDocumentId: { $in: courseDocumentIds } } },
+      populate: ORDER_POPULATE,
+    });
+    let replaced = 0;
+    for (const row of rows) {
+      const previous = orderFromRow(row);
+      if (await this.giveUp(previous, 'cancelled', now)) {
+        replaced += 1;
+        strapi.log.info(`commerce: order ${previous.number} is replaced by a new order of its buyer`);
+      }
+    }
+    return replaced;
+  },
+
   /** Records the fulfilment job, in the transaction that marks the order paid. */
   recordFulfilment(orderDocumentId: string): Promise<EnqueuedJob> {
     return enqueue(strapi, fulfilOrderJob, { orderDocumentId }, { key: orderDocumentId });
@@ -459,6 +500,32 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       });
       if (count !== 1) return null;
       return this.recordFulfilment(order.documentId);
+    });
+  },
+
+  /**
+   * A payment for an order that had given up (expired, cancelled, failed): the money was taken, so the order is paid
+   * after all, marked `latePayment: received`, and the settle-late-payment job recorded in the same transaction
+   * decides (services/late-payments.ts): enrolled if its seats can still be taken, otherwise refunded in full. Null
+   * when the order was not in such a state (a second late event changes nothing).
+   */
+  async acceptLatePayment(
+    order: OrderRecord,
+    providerReference: string | null,
+    now: Date
+  ): Promise<EnqueuedJob | null> {
+    return strapi.db.transaction(async () => {
+      const { count } = await strapi.db.query(ORDER).updateMany({
+        where: { id: order.id, status: { $in: ['cancelled', 'failed'] }, latePayment: null },
+        data: {
+          status: 'paid',
+          paidAt: now,
+          latePayment: 'received',
+          ...(providerReference ? { providerReference } : {}),
+        },
+      });
+      if (count !== 1) return null;
+      return enqueue(strapi, settleLatePaymentJob, { orderDocumentId: order.documentId }, { key: order.documentId });
     });
   },
 

@@ -4,13 +4,28 @@ import { runSql } from '../../../../../access/raw-sql';
 import { tableOf } from '../../../../../database/tables';
 import { purchases } from '../../../../enrollment/server/src/facade';
 import { providerNamed } from '../providers';
+import { PaymentProviderError } from '../providers/provider-error';
+import type { RefundReceipt } from '../providers/types';
 import { toMajor } from '../rules/money';
 import type { RefundRequest } from '../rules/order-request';
 import type ordersService from './orders';
 import { ORDER, PAID_STATUSES, type OrderRecord } from './orders';
 
 const REFUND = 'plugin::commerce.order-refund';
+const USER = 'plugin::users-permissions.user';
 type Orders = ReturnType<typeof ordersService>;
+
+/** A row of `order_refunds` as read back. */
+interface RefundRow {
+  id: number;
+  documentId: string;
+  orderDocumentId: string;
+  amount: number | string;
+  reason: string;
+  refundedById?: number | null;
+  refundedByAdminId?: number | null;
+  cancelsEnrollments?: boolean | null;
+}
 
 const notRefundable = (message: string) => conflict(message, 'not_refundable');
 
@@ -25,8 +40,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async refund(params: {
     order: OrderRecord;
     request: RefundRequest;
+    /** The API admin who asked (users-permissions id), if any. */
     refundedById: number | null;
+    /** The admin-panel user who asked (the Orders page), if any. */
+    refundedByAdminId?: number | null;
     now: Date;
+    /**
+     * Whether a full refund cancels the enrollments the order bought (the default). A payment refunded because it
+     * came too late bought nothing: the buyer's enrollments, from another order, stay.
+     */
+    cancelsEnrollments?: boolean;
   }): Promise<OrderRecord> {
     const { order, request, now } = params;
     if (!PAID_STATUSES.includes(order.status))
@@ -44,7 +67,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       });
 
     const isFull = amount === remaining;
-    const refundRow = await strapi.db.transaction(async () => {
+    const refundRow: RefundRow = await strapi.db.transaction(async () => {
       const { rows } = await runSql(
         strapi,
         `UPDATE ?? SET refunded_amount = refunded_amount + ?, status = ?, updated_at = ?
@@ -67,36 +90,82 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
           currency: order.currency,
           reason: request.reason,
           refundedById: params.refundedById,
+          refundedByAdminId: params.refundedByAdminId ?? null,
+          cancelsEnrollments: isFull && params.cancelsEnrollments !== false,
           status: 'pending',
         },
       });
     });
 
     let refundReference: string | null = null;
-    if (provider && order.providerReference) {
-      try {
-        ({ refundReference } = await provider.refund({
-          providerReference: order.providerReference,
-          amount,
-          currency: order.currency,
-          idempotencyKey: `refund-${refundRow.documentId}`,
-        }));
-      } catch (error) {
-        await this.giveReservationBack(order, amount, refundRow.id);
-        strapi.log.error(
-          `commerce: ${order.provider} refused the refund of order ${order.number}: ${(error as Error).message}`
-        );
-        if (error instanceof Refusal) throw error;
-        throw new Refusal(`${order.provider} did not make the refund; try again later`, 'payment_provider_error', {
-          status: 503,
-        });
-      }
+    try {
+      ({ refundReference } = await this.askProvider(order, refundRow));
+    } catch (error) {
+      await this.giveReservationBack(order, amount, refundRow.id);
+      strapi.log.error(
+        `commerce: ${order.provider} refused the refund of order ${order.number}: ${(error as Error).message}`
+      );
+      if (error instanceof Refusal) throw error;
+      throw new Refusal(`${order.provider} did not make the refund; try again later`, 'payment_provider_error', {
+        status: 503,
+      });
     }
-    await strapi.db.query(REFUND).update({ where: { id: refundRow.id }, data: { status: 'done', refundReference } });
+    await this.complete(order, refundRow, refundReference, now);
+    return (await (strapi.plugin('commerce').service('orders') as Orders).findByDocumentId(order.documentId))!;
+  },
+
+  /**
+   * Asks the order's provider for the refund a row records. Its idempotency key is the row's, so asking again (the
+   * reconcile job, after a crash) gives the same refund, never a second one.
+   */
+  async askProvider(order: OrderRecord, refundRow: RefundRow): Promise<{ refundReference: string | null }> {
+    const provider = order.provider === 'free' ? null : providerNamed(strapi, order.provider);
+    if (!provider || !order.providerReference) return { refundReference: null };
+    const amount = Number(refundRow.amount);
+    return provider.refund({
+      providerReference: order.providerReference,
+      amount,
+      currency: order.currency,
+      idempotencyKey: `refund-${refundRow.documentId}`,
+      receipt: await this.receiptOf(order, amount),
+    });
+  },
+
+  /** What a 54-FZ refund receipt lists (YooKassa): the buyer's email and the order's lines, or one line for a part. */
+  async receiptOf(order: OrderRecord, amount: number): Promise<RefundReceipt> {
+    const buyer =
+      order.buyerId === null
+        ? null
+        : await strapi.db.query(USER).findOne({ where: { id: order.buyerId }, select: ['email'] });
+    const isWhole = amount === order.total;
+    return {
+      email: buyer?.email ?? null,
+      items: isWhole
+        ? order.items.map((item) => ({ title: item.title, unitPrice: item.unitPrice - item.discount }))
+        : [{ title: `Refund, order ${order.number}`, unitPrice: amount }],
+    };
+  },
+
+  /**
+   * The refund is made: its row says so (once: a conditional update, so the reconcile job and a late original
+   * cannot both finish it), the log keeps the audit line, and a full refund cancels the enrollments the order bought
+   * (certificates already issued stay).
+   */
+  async complete(order: OrderRecord, refundRow: RefundRow, refundReference: string | null, now: Date) {
+    const { count } = await strapi.db
+      .query(REFUND)
+      .updateMany({ where: { id: refundRow.id, status: 'pending' }, data: { status: 'done', refundReference } });
+    if (count !== 1) return;
+    const by =
+      refundRow.refundedByAdminId != null
+        ? `admin-panel user ${refundRow.refundedByAdminId}`
+        : refundRow.refundedById != null
+          ? `user ${refundRow.refundedById}`
+          : 'api-token or Lyceum';
     strapi.log.info(
-      `commerce: refund of ${toMajor(amount, order.currency)} ${order.currency} on order ${order.number} by user ${params.refundedById ?? 'api-token'}: ${request.reason}`
+      `commerce: refund of ${toMajor(Number(refundRow.amount), order.currency)} ${order.currency} on order ${order.number} by ${by}: ${refundRow.reason}`
     );
-    if (isFull && order.buyerId !== null) {
+    if (refundRow.cancelsEnrollments && order.buyerId !== null) {
       for (const item of order.items) {
         try {
           await purchases(strapi).cancel({ userId: order.buyerId, courseDocumentId: item.courseDocumentId, now });
@@ -106,11 +175,53 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         }
       }
     }
-    return (await (strapi.plugin('commerce').service('orders') as Orders).findByDocumentId(order.documentId))!;
   },
 
+  /**
+   * Refund rows left `pending` longer than `olderThanMinutes` (the process died between reserving the amount and
+   * hearing the provider): each is asked again with its own idempotency key. Made: finished as above. Refused by the
+   * provider (a 4xx): the reservation goes back. Unreachable: left for the next run. Answers how many were settled.
+   */
+  async reconcilePending(now: Date, olderThanMinutes: number): Promise<number> {
+    const rows: RefundRow[] = await strapi.db.query(REFUND).findMany({
+      where: { status: 'pending', createdAt: { $lte: new Date(now.getTime() - olderThanMinutes * 60_000) } },
+      orderBy: { id: 'asc' },
+      limit: 100,
+    });
+    const orders = strapi.plugin('commerce').service('orders') as Orders;
+    let settled = 0;
+    for (const row of rows) {
+      const order = await orders.findByDocumentId(row.orderDocumentId);
+      if (!order) continue;
+      try {
+        const { refundReference } = await this.askProvider(order, row);
+        await this.complete(order, row, refundReference, now);
+        settled += 1;
+      } catch (error) {
+        const status = error instanceof PaymentProviderError ? error.status : null;
+        if (status !== null && status >= 400 && status < 500) {
+          await this.giveReservationBack(order, Number(row.amount), row.id);
+          strapi.log.error(
+            `commerce: ${order.provider} refused the pending refund ${row.documentId} of order ${order.number}: ${(error as Error).message}`
+          );
+          settled += 1;
+        } else {
+          strapi.log.warn(
+            `commerce: the pending refund ${row.documentId} of order ${order.number} is asked again later: ${(error as Error).message}`
+          );
+        }
+      }
+    }
+    return settled;
+  },
+
+  /** A refund the provider did not make: its row fails and the amount it reserved is the order's again (once). */
   async giveReservationBack(order: OrderRecord, amount: number, refundId: number): Promise<void> {
     await strapi.db.transaction(async () => {
+      const { count } = await strapi.db
+        .query(REFUND)
+        .updateMany({ where: { id: refundId, status: 'pending' }, data: { status: 'failed' } });
+      if (count !== 1) return;
       await runSql(
         strapi,
         `UPDATE ?? SET refunded_amount = refunded_amount - ?,
@@ -118,7 +229,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
          WHERE id = ?`,
         [tableOf(strapi, ORDER), amount, amount, order.id]
       );
-      await strapi.db.query(REFUND).update({ where: { id: refundId }, data: { status: 'failed' } });
     });
   },
 

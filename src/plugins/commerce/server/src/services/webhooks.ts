@@ -76,7 +76,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       if (!(await this.recordOnce(event, now))) return 'duplicate';
       if (!order || event.kind === 'other') return 'ignored';
       if (event.kind === 'payment.succeeded') {
-        fulfilment = await orders.markPaid(order, event.providerReference, now);
+        // Paid while pending: fulfilled. Paid after the order gave up: the money is taken seriously (enrolled if the
+        // seats can still be taken, else refunded), never just logged.
+        fulfilment =
+          (await orders.markPaid(order, event.providerReference, now)) ??
+          (await orders.acceptLatePayment(order, event.providerReference, now));
         return fulfilment ? 'applied' : 'ignored';
       }
       return (await orders.giveUp(order, 'failed', now)) ? 'applied' : 'ignored';
@@ -86,7 +90,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       strapi.log.info(
         `commerce: ${event.provider} event ${event.eventId} (${event.kind}) for order ${order.number}, which is ${order.status}: nothing changes`
       );
-    // Enrolled before the provider gets its answer; should this fail or the process die, the job runner does it.
+    // Enrolled (or a late payment settled) before the provider gets its answer; should this fail or the process die,
+    // the job runner does it.
     if (fulfilment) await (fulfilment as EnqueuedJob).deliver();
     return { received: true, outcome, order: order?.documentId ?? null };
   },
