@@ -23,3 +23,6 @@ export const LMS_PAGE_ACTIONS = {
   gradingQueue: pluginAction('grading', 'queue.grade', 'Grade submissions'),
   quizPreview: pluginAction('grading', 'quiz.preview', 'Preview quizzes'),
 };
+
+/** The Audit page's action: Super Admins only (not an LMS page action, so the Teacher role does not get it). */
+export const AUDIT_PAGE_ACTION = pluginAction('audit', 'read-audit', 'Audit page: the audit trail');

@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { conflict, Refusal } from '../../../../../errors/refusal';
 import { runSql } from '../../../../../access/raw-sql';
 import { tableOf } from '../../../../../database/tables';
+import { auditEntity, recordAuditEvent } from '../../../../../audit';
 import { purchases } from '../../../../enrollment/server/src/facade';
 import { providerNamed } from '../providers';
 import { toMajor } from '../rules/money';
@@ -92,7 +93,24 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         });
       }
     }
-    await strapi.db.query(REFUND).update({ where: { id: refundRow.id }, data: { status: 'done', refundReference } });
+    // The refund made and its audit event commit together (refunds are admins' action: the permission matrix).
+    await strapi.db.transaction(async () => {
+      await strapi.db.query(REFUND).update({ where: { id: refundRow.id }, data: { status: 'done', refundReference } });
+      await recordAuditEvent(strapi, {
+        action: 'order.refunded',
+        actor: { userId: params.refundedById, role: 'admin' },
+        entity: auditEntity('order', order.documentId),
+        before: { status: order.status, refunded: toMajor(order.refundedAmount, order.currency) },
+        after: {
+          status: isFull ? 'refunded' : 'partially_refunded',
+          refunded: toMajor(order.refundedAmount + amount, order.currency),
+          amount: toMajor(amount, order.currency),
+          currency: order.currency,
+        },
+        reason: request.reason,
+        at: now,
+      });
+    });
     strapi.log.info(
       `commerce: refund of ${toMajor(amount, order.currency)} ${order.currency} on order ${order.number} by user ${params.refundedById ?? 'api-token'}: ${request.reason}`
     );

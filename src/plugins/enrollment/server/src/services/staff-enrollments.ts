@@ -33,13 +33,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       courseDocumentId,
       now,
       isPlacedByStaff: true,
+      staff: caller,
     });
     return views(strapi).present(enrollment, courseDocumentId, now);
   },
 
   async cancelForStudent(caller: Caller, courseDocumentId: string, userId: number, now: Date) {
     await assertCanManageCourse(strapi, caller, courseDocumentId);
-    const enrollment = await enrollments(strapi).cancel({ userId, courseDocumentId, now });
+    const enrollment = await enrollments(strapi).cancel({ userId, courseDocumentId, now, staff: caller });
     return views(strapi).present(enrollment, courseDocumentId, now);
   },
 });
