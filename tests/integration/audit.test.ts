@@ -353,6 +353,10 @@ describe('append-only', () => {
     const knex = app.strapi.db.connection;
     const table = qualifiedTable();
     const count = () => countOf(`SELECT COUNT(*) AS n FROM ${table}`);
+    if (app.strapi.db.dialect.client !== 'postgres')
+      expect(
+        await countOf(`SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'trigger' AND tbl_name = '${TABLE}'`)
+      ).toBe(2);
     const rowsBefore = await count();
     expect(rowsBefore).toBeGreaterThan(0);
     await expect(knex.raw(`UPDATE ${table} SET reason = 'tampered'`)).rejects.toThrow(/append-only/);
