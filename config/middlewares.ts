@@ -101,6 +101,9 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
         jsonLimit: bodyLimit,
         formLimit: bodyLimit,
         textLimit: bodyLimit,
+        // DELETE too: the contract's `DELETE /me { password }` carries a body (koa-body parses POST, PUT and PATCH
+        // by default and would leave it unread).
+        parsedMethods: ['POST', 'PUT', 'PATCH', 'DELETE'],
       },
     },
     'global::auth-guard',

@@ -126,6 +126,7 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
   messaging: { enabled: true, resolve: './src/plugins/messaging' },
   commerce: { enabled: true, resolve: './src/plugins/commerce' },
   search: { enabled: true, resolve: './src/plugins/search' },
+  audit: { enabled: true, resolve: './src/plugins/audit' },
   'rest-cache': restCacheConfig(env),
   upload: {
     config: {

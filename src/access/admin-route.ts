@@ -31,3 +31,6 @@ export const LMS_PAGE_ACTIONS = {
 export const FINANCE_PAGE_ACTIONS = {
   orders: pluginAction('commerce', 'manage-orders', 'Orders page: search, open and refund orders'),
 };
+
+/** The Audit page's action: Super Admins only (not an LMS page action, so the Teacher role does not get it). */
+export const AUDIT_PAGE_ACTION = pluginAction('audit', 'read-audit', 'Audit page: the audit trail');

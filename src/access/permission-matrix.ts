@@ -26,6 +26,13 @@ const AUTH_SIGNED_IN = [
   'user.me',
   'user.updateMe',
 ].map(up);
+// One's own data: its export (to oneself only) and the account's erasure.
+const OWN_DATA = [
+  'api::privacy.privacy.requestExport',
+  'api::privacy.privacy.findExport',
+  'api::privacy.privacy.downloadExport',
+  'api::privacy.privacy.eraseMe',
+];
 
 const CATALOG = ['course', 'category', 'tag', 'lesson', 'announcement', 'article', 'article-category'].flatMap((name) =>
   read(`api::${name}.${name}`)
@@ -69,6 +76,7 @@ const LEARNING = [
   'plugin::grading.quiz-attempts.mine',
   'plugin::grading.submissions.submit',
   'plugin::grading.submissions.list',
+  'plugin::grading.submissions.history',
 ];
 // Ownership of the course is checked in the services: the route only admits the role.
 const COURSE_STAFF = [
@@ -142,10 +150,15 @@ const COMMERCE_ADMINISTRATION = [
 ];
 // The job runner's dead letters: seen and retried by admins only.
 const JOB_ADMINISTRATION = ['api::jobs.jobs.list', 'api::jobs.jobs.retry'];
+// The audit trail: admins read it; nobody writes it through the API.
+const AUDIT_READING = ['api::audit.audit.list'];
+// Staff exports a user's data for them (the user downloads it).
+const DATA_EXPORT_FOR_USERS = ['api::privacy.privacy.requestExportForUser'];
 
 const student = [
   ...AUTH_FOR_EVERYONE,
   ...AUTH_SIGNED_IN,
+  ...OWN_DATA,
   ...CATALOG,
   ...PUBLIC_PLUGIN_READS,
   ...COURSE_MEMBER_READS,
@@ -169,6 +182,8 @@ export const PERMISSION_MATRIX: Record<RoleType, string[]> = {
     ...FILE_LIBRARY,
     ...NOTIFICATION_BROADCAST,
     ...JOB_ADMINISTRATION,
+    ...AUDIT_READING,
+    ...DATA_EXPORT_FOR_USERS,
     ...COMMERCE_ADMINISTRATION,
   ],
 };

@@ -2,6 +2,7 @@ import fs from 'fs';
 import path from 'path';
 import type { Core } from '@strapi/strapi';
 import { assignmentRoutes } from './paths/assignments';
+import { auditRoutes } from './paths/audit';
 import { blogRoutes } from './paths/blog';
 import { certificateRoutes } from './paths/certificates';
 import { commerceRoutes } from './paths/commerce';
@@ -9,6 +10,7 @@ import { communityRoutes } from './paths/community';
 import { enrollmentRoutes } from './paths/enrollment';
 import { jobRoutes } from './paths/jobs';
 import { messagingRoutes } from './paths/messaging';
+import { privacyRoutes } from './paths/privacy';
 import { profileRoutes } from './paths/profile';
 import { progressRoutes } from './paths/progress';
 import { quizRoutes } from './paths/quizzes';
@@ -27,6 +29,8 @@ export const LYCEUM_ROUTES: RouteDescription[] = [
   ...messagingRoutes,
   ...blogRoutes,
   ...jobRoutes,
+  ...auditRoutes,
+  ...privacyRoutes,
   ...commerceRoutes,
   ...searchRoutes,
 ];

@@ -166,8 +166,9 @@ describe('the OpenAPI document', () => {
       .filter((name) => fs.existsSync(path.join(process.cwd(), 'src', 'plugins', name, 'strapi-server.js')));
     const served: string[] = ['PUT /users/me'];
     // The app's own routes beyond content types: the job outbox's.
-    for (const file of Object.values((app.strapi as any).apis.jobs.routes) as Array<{ routes: any[] }>)
-      for (const route of file.routes) served.push(routeKey(route.method, route.path));
+    for (const api of ['jobs', 'audit', 'privacy'])
+      for (const file of Object.values((app.strapi as any).apis[api].routes) as Array<{ routes: any[] }>)
+        for (const route of file.routes) served.push(routeKey(route.method, route.path));
     for (const name of localPlugins) {
       for (const route of (app.strapi.plugins as any)[name].routes?.['content-api']?.routes ?? [])
         served.push(routeKey(route.method, route.path));
@@ -1042,6 +1043,74 @@ describe('real answers match the document', () => {
     expectMatchesSpec(await app.request.get('/api/search/suggest'), 'GET', '/search/suggest');
     expectMatchesSpec(await app.request.get('/api/courses/popular'), 'GET', '/courses/popular');
     expectMatchesSpec(await app.request.get('/api/courses/popular').query({ limit: 0 }), 'GET', '/courses/popular');
+  });
+
+  test('audit and privacy routes', async () => {
+    const admin = await make.createUser('admin');
+    const teacher = await make.createUser('teacher');
+    const course = await make.createCourse({ teacher });
+    const assignment = await make.createAssignment(course);
+    const student = await make.createUser('student');
+    await make.enroll(student, course);
+    const handed = await app.request
+      .post(`/api/assignments/${assignment.documentId}/submissions`)
+      .set(student.auth)
+      .send({ text: 'Work' });
+    expect(handed.status).toBe(201);
+    const submissionPath = `/api/submissions/${handed.body.data.documentId}`;
+    expect(
+      (await app.request.put(`${submissionPath}/grade`).set(teacher.auth).send({ grade: 5, status: 'graded' })).status
+    ).toBe(200);
+    const historyPath = '/submissions/:documentId/history';
+    expectMatchesSpec(await app.request.get(`${submissionPath}/history`).set(student.auth), 'GET', historyPath);
+    expectMatchesSpec(await app.request.get(`${submissionPath}/history`).set(admin.auth), 'GET', historyPath);
+    expectMatchesSpec(
+      await app.request.get(`${submissionPath}/history`).set((await make.createUser('student')).auth),
+      'GET',
+      historyPath
+    );
+    expectMatchesSpec(await app.request.get('/api/audit-events').set(admin.auth), 'GET', '/audit-events');
+    expectMatchesSpec(
+      await app.request.get('/api/audit-events').query({ entity: 'submission', from: 'soon' }).set(admin.auth),
+      'GET',
+      '/audit-events'
+    );
+
+    const requested = await app.request.post('/api/me/data-export').set(student.auth);
+    expectMatchesSpec(requested, 'POST', '/me/data-export');
+    const exportPath = `/api/me/data-export/${requested.body.data.id}`;
+    let status = await app.request.get(exportPath).set(student.auth);
+    for (let attempt = 0; attempt < 100 && status.body.data?.status === 'pending'; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      status = await app.request.get(exportPath).set(student.auth);
+    }
+    expect(status.body.data.status).toBe('ready');
+    expectMatchesSpec(status, 'GET', '/me/data-export/:exportId');
+    expectMatchesSpec(await app.request.get(exportPath).set(teacher.auth), 'GET', '/me/data-export/:exportId');
+    expectMatchesSpec(
+      await app.request.get(`${exportPath}/download`).set(student.auth),
+      'GET',
+      '/me/data-export/:exportId/download'
+    );
+    expectMatchesSpec(
+      await app.request.post(`/api/users/${student.id}/data-export`).set(admin.auth),
+      'POST',
+      '/users/:id/data-export'
+    );
+    expectMatchesSpec(
+      await app.request.post('/api/users/999999/data-export').set(admin.auth),
+      'POST',
+      '/users/:id/data-export'
+    );
+
+    expectMatchesSpec(
+      await app.request.delete('/api/me').set(student.auth).send({ password: 'wrong' }),
+      'DELETE',
+      '/me'
+    );
+    const erasure = { password: 'Secret-pass-1' };
+    expectBodyAllowed('DELETE', '/me', erasure);
+    expectMatchesSpec(await app.request.delete('/api/me').set(student.auth).send(erasure), 'DELETE', '/me');
   });
 
   test('every described route was called and matched', () => {

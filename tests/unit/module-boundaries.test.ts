@@ -12,7 +12,18 @@ const PLUGINS = readdirSync(path.join(SRC, 'plugins')).filter((name) =>
   statSync(path.join(SRC, 'plugins', name)).isDirectory()
 );
 /** Shared code the plugins build on; it never imports a plugin. */
-const CORE = ['access', 'database', 'content', 'jobs', 'cache', 'query-validation', 'http', 'uploads', 'operations'];
+const CORE = [
+  'access',
+  'audit',
+  'database',
+  'content',
+  'jobs',
+  'cache',
+  'query-validation',
+  'http',
+  'uploads',
+  'operations',
+];
 
 /**
  * Which plugins each plugin may use (through their facades): grading reports a pass to progress, progress decides
@@ -29,6 +40,7 @@ const ALLOWED: Record<string, string[]> = {
   messaging: ['enrollment'],
   commerce: ['enrollment'],
   search: [],
+  audit: [],
 };
 
 const facadeOf = (plugin: string) => path.join(SRC, 'plugins', plugin, 'server/src/facade.ts');

@@ -2,7 +2,9 @@ import { errors, validateYupSchema, yup } from '@strapi/utils';
 import { passwordMinLength, passwordProblem, type PasswordOwner } from '../../access/password-policy';
 import { patchUsersPermissionsServices } from '../../strapi-patches';
 import { recordIdParam } from '../../access/params';
-import { isRoleType } from '../../access/roles';
+import { callerFrom, isRoleType } from '../../access/roles';
+import { auditEntity, recordAuditEvent } from '../../audit';
+import { eraseUser } from '../../privacy/erasure';
 import { SUPPORTED_LOCALES } from '../../content/locales';
 import {
   assertRefreshAllowed,
@@ -31,6 +33,14 @@ const validateProfileUpdate = validateYupSchema(
     })
     .strict(true)
 );
+
+/** A user's role type; undefined for an unknown user, null for a user without a role. */
+async function roleTypeOf(userId: number): Promise<string | null | undefined> {
+  const user = await strapi.db
+    .query(USER)
+    .findOne({ where: { id: userId }, select: ['id'], populate: { role: { select: ['type'] } } });
+  return user ? (user.role?.type ?? null) : undefined;
+}
 
 async function roleIdForType(type: string): Promise<number> {
   const role =
@@ -197,14 +207,29 @@ export default (plugin: any) => {
         username: body.username ?? user?.username,
       });
     }
-    return stockUpdate(ctx);
+    // A role change is in the audit trail, committed with the change itself.
+    const userId = Number(ctx.params.id);
+    return strapi.db.transaction(async () => {
+      const roleBefore = await roleTypeOf(userId);
+      const answer = await stockUpdate(ctx);
+      const roleAfter = await roleTypeOf(userId);
+      if (roleBefore !== undefined && roleAfter !== roleBefore)
+        await recordAuditEvent(strapi, {
+          action: 'user.role_changed',
+          actor: callerFrom(ctx.state),
+          entity: auditEntity('user', userId),
+          before: { role: roleBefore },
+          after: { role: roleAfter ?? null },
+        });
+      return answer;
+    });
   });
 
-  // A malformed id is a 400 before any query: on PostgreSQL the stock lookup fails in the driver (a 500).
-  const stockDestroy = userController.destroy;
+  // DELETE /users/:id by an admin is an erasure (src/privacy/erasure.ts), not a row deletion: reviews, comments and
+  // certificates keep their place with the name replaced, the rest goes. A malformed id is a 400 before any query.
   userController.destroy = async (ctx: any) => {
-    recordIdParam(ctx.params.id);
-    return stockDestroy(ctx);
+    const id = recordIdParam(ctx.params.id);
+    ctx.body = { data: await eraseUser(strapi, id, callerFrom(ctx.state)), meta: {} };
   };
 
   userController.me = async (ctx: any) => {

@@ -19,3 +19,7 @@ export const quizAttempts = (strapi: Core.Strapi): QuizAttempts =>
 
 export const submissions = (strapi: Core.Strapi): Submissions =>
   strapi.plugin('grading').service('submissions') as SubmissionsService;
+
+/** A quiz attempt's questions as its student may see them (no answer key): what a data export holds of them. */
+export { questionsForStudent } from './rules/answer-visibility';
+export type { AttemptQuestion } from './rules/score-quiz';

@@ -15,6 +15,7 @@ import { enqueue } from '../../../../../jobs';
 import { signCredential } from '../credential-job';
 import { isSigningConfigured } from '../credentials/signing-keys';
 import type credentialsService from './credentials';
+import { auditEntity, recordAuditEvent } from '../../../../../audit';
 
 const CERTIFICATE = 'plugin::certificates.certificate';
 const COURSE = 'api::course.course';
@@ -89,6 +90,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     courseDocumentId: string;
     now: Date;
     finalPercent?: number | null;
+    /** Staff issuing by hand; absent for the issue a completion causes. */
+    actor?: Caller | null;
   }): Promise<{ certificate: any; created: boolean }> {
     const key = certificateKey(params.userId, params.courseDocumentId);
     const [users, course, finalPercent] = await Promise.all([
@@ -134,6 +137,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       );
       if (!row) return null;
       const certificate = certificateFromRow(row);
+      await recordAuditEvent(strapi, {
+        action: 'certificate.issued',
+        actor: params.actor ?? null,
+        entity: auditEntity('certificate', certificate.documentId),
+        after: { status: 'issued', holder: params.userId, course: params.courseDocumentId, code: certificate.code },
+        at: params.now,
+      });
       await this.notifyHolder({ email: user.email }, certificate);
       const notice = await sendNotices(strapi, {
         deliveryKey: `certificate-issued:${certificate.documentId}`,
@@ -223,7 +233,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** POST /courses/:documentId/certificates { user }: owners and admins issue by hand; a second time is 409. */
   async issueManually(caller: Caller, courseDocumentId: string, userId: number, now: Date) {
     await assertCanManageCourse(strapi, caller, courseDocumentId);
-    const { certificate, created } = await this.issue({ userId, courseDocumentId, now });
+    const { certificate, created } = await this.issue({ userId, courseDocumentId, now, actor: caller });
     if (!created) throw conflict('This student already has a certificate for this course', 'already_issued');
     return certificate;
   },
@@ -271,11 +281,23 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       .findOne({ where: { documentId }, select: ['id', 'key', 'status'] });
     if (!certificate) throw new errors.NotFoundError('Certificate not found');
     await assertCanManageCourse(strapi, caller, courseOfKey(certificate.key));
-    const { count } = await strapi.db.query(CERTIFICATE).updateMany({
-      where: { id: certificate.id, status: 'issued' },
-      data: { status: 'revoked', revokedAt: now, revokeReason: reason },
+    // The revocation and its audit event commit together.
+    await strapi.db.transaction(async () => {
+      const { count } = await strapi.db.query(CERTIFICATE).updateMany({
+        where: { id: certificate.id, status: 'issued' },
+        data: { status: 'revoked', revokedAt: now, revokeReason: reason },
+      });
+      if (count !== 1) throw conflict('This certificate is already revoked', 'already_revoked');
+      await recordAuditEvent(strapi, {
+        action: 'certificate.revoked',
+        actor: caller,
+        entity: auditEntity('certificate', documentId),
+        before: { status: 'issued' },
+        after: { status: 'revoked' },
+        reason,
+        at: now,
+      });
     });
-    if (count !== 1) throw conflict('This certificate is already revoked', 'already_revoked');
     // The status lists publish it (every instance reads their bits again).
     credentials(strapi).forgetStatusLists();
     return strapi.db.query(CERTIFICATE).findOne({ where: { id: certificate.id } });

@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { conflict, Refusal } from '../../../../../errors/refusal';
 import { runSql } from '../../../../../access/raw-sql';
 import { tableOf } from '../../../../../database/tables';
+import { auditEntity, recordAuditEvent } from '../../../../../audit';
 import { purchases } from '../../../../enrollment/server/src/facade';
 import { providerNamed } from '../providers';
 import { PaymentProviderError } from '../providers/provider-error';
@@ -110,7 +111,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         status: 503,
       });
     }
-    await this.complete(order, refundRow, refundReference, now);
+    await this.complete(order, refundRow, refundReference, now, order.refundedAmount);
     return (await (strapi.plugin('commerce').service('orders') as Orders).findByDocumentId(order.documentId))!;
   },
 
@@ -151,11 +152,40 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
    * cannot both finish it), the log keeps the audit line, and a full refund cancels the enrollments the order bought
    * (certificates already issued stay).
    */
-  async complete(order: OrderRecord, refundRow: RefundRow, refundReference: string | null, now: Date) {
-    const { count } = await strapi.db
-      .query(REFUND)
-      .updateMany({ where: { id: refundRow.id, status: 'pending' }, data: { status: 'done', refundReference } });
-    if (count !== 1) return;
+  async complete(
+    order: OrderRecord,
+    refundRow: RefundRow,
+    refundReference: string | null,
+    now: Date,
+    /** What the order had refunded before this refund's reservation (for the audit event). */
+    priorRefunded: number
+  ) {
+    const amount = Number(refundRow.amount);
+    const money = (minor: number) => toMajor(minor, order.currency);
+    // The refund made and its audit event commit together (refunds are admins' action: the permission matrix).
+    const made = await strapi.db.transaction(async () => {
+      const { count } = await strapi.db
+        .query(REFUND)
+        .updateMany({ where: { id: refundRow.id, status: 'pending' }, data: { status: 'done', refundReference } });
+      if (count !== 1) return false;
+      await recordAuditEvent(strapi, {
+        action: 'order.refunded',
+        // An admin-panel user has no users-permissions id: the refund row keeps theirs (refundedByAdminId).
+        actor: { userId: refundRow.refundedById ?? null, role: 'admin' },
+        entity: auditEntity('order', order.documentId),
+        before: { status: priorRefunded === 0 ? 'paid' : 'partially_refunded', refunded: money(priorRefunded) },
+        after: {
+          status: priorRefunded + amount >= order.total ? 'refunded' : 'partially_refunded',
+          refunded: money(priorRefunded + amount),
+          amount: money(amount),
+          currency: order.currency,
+        },
+        reason: refundRow.reason,
+        at: now,
+      });
+      return true;
+    });
+    if (!made) return;
     const by =
       refundRow.refundedByAdminId != null
         ? `admin-panel user ${refundRow.refundedByAdminId}`
@@ -195,7 +225,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       if (!order) continue;
       try {
         const { refundReference } = await this.askProvider(order, row);
-        await this.complete(order, row, refundReference, now);
+        // The order read again already counts this refund's reservation.
+        await this.complete(order, row, refundReference, now, order.refundedAmount - Number(row.amount));
         settled += 1;
       } catch (error) {
         const status = error instanceof PaymentProviderError ? error.status : null;

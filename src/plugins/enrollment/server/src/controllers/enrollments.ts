@@ -25,7 +25,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       }
     }
     const isPlacedByStaff = userId !== caller.userId;
-    const enrollment = await service(strapi).enroll({ userId, courseDocumentId, now: new Date(), isPlacedByStaff });
+    const enrollment = await service(strapi).enroll({
+      userId,
+      courseDocumentId,
+      now: new Date(),
+      isPlacedByStaff,
+      ...(isPlacedByStaff ? { staff: caller } : {}),
+    });
     ctx.status = 201;
     ctx.body = { data: await views(strapi).present(enrollment, courseDocumentId, new Date()), meta: {} };
   },
@@ -42,8 +48,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async cancelForStudent(ctx: any) {
     const courseDocumentId = documentIdParam(ctx.params.documentId);
     const userId = positiveIntegerParam(ctx.params.userId, 'userId');
-    await assertCanManageCourse(strapi, callerFrom(ctx.state), courseDocumentId);
-    const enrollment = await service(strapi).cancel({ userId, courseDocumentId, now: new Date() });
+    const caller = callerFrom(ctx.state);
+    await assertCanManageCourse(strapi, caller, courseDocumentId);
+    const enrollment = await service(strapi).cancel({ userId, courseDocumentId, now: new Date(), staff: caller });
     ctx.body = { data: await views(strapi).present(enrollment, courseDocumentId, new Date()), meta: {} };
   },
 

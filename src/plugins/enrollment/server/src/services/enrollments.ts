@@ -21,6 +21,8 @@ import { paidOrders } from '../paid-orders';
 import { createId } from '@paralleldrive/cuid2';
 import { enrollmentConfirmationJob, type EnrollmentConfirmation } from './enrollment-mail';
 import { enqueue, enqueueInStatement } from '../../../../../jobs';
+import { auditEntity, recordAuditEvent } from '../../../../../audit';
+import type { Caller } from '../../../../../access/roles';
 
 export const ENROLLMENT = 'plugin::enrollment.enrollment';
 const COURSE = 'api::course.course';
@@ -186,7 +188,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
    * where the database settles the races: the seat is taken by a conditional increment of the course's
    * seat row, and the unique key refuses a second enrollment of the same student.
    */
-  async enroll(params: { userId: number; courseDocumentId: string; now: Date; isPlacedByStaff: boolean }) {
+  async enroll(params: {
+    userId: number;
+    courseDocumentId: string;
+    now: Date;
+    isPlacedByStaff: boolean;
+    /** The staff member placing the student: the placement is then in the audit trail, in its transaction. */
+    staff?: Caller;
+  }) {
     const { userId, courseDocumentId, now } = params;
     const { course, existing } = await this.admit({ ...params, isPaymentSettled: false });
 
@@ -195,7 +204,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const alreadyEnrolled = () => conflict('Already enrolled in this course', 'already_enrolled');
     let seat;
     try {
-      if (!existing && isPostgres(strapi)) {
+      if (!existing && isPostgres(strapi) && !params.staff) {
         // The hot path in one statement, no transaction: seat, row, links, studentsCount and the confirmation job.
         const job = enqueueInStatement(
           strapi,
@@ -223,6 +232,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
           // A concurrent return of the same enrollment got there first: throwing rolls the seat back.
           if (outcome === 'lost_race') throw alreadyEnrolled();
           await this.confirmByMail(userId, courseDocumentId, now);
+          if (params.staff)
+            await recordAuditEvent(strapi, {
+              action: 'enrollment.placed',
+              actor: params.staff,
+              entity: auditEntity('enrollment', existing?.documentId ?? String(new Map(newRow).get('document_id'))),
+              before: existing ? { student: userId, course: courseDocumentId, status: existing.status } : null,
+              after: {
+                student: userId,
+                course: courseDocumentId,
+                status: existing ? statusOnReturn(existing.completedAt) : 'active',
+              },
+              at: now,
+            });
           return outcome;
         });
       }
@@ -399,7 +421,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   /** Cancels an enrollment; progress rows stay so a return picks up where the student left. */
-  async cancel(params: { userId: number; courseDocumentId: string; now: Date }) {
+  async cancel(params: {
+    userId: number;
+    courseDocumentId: string;
+    now: Date;
+    /** The staff member cancelling it: the cancellation is then in the audit trail, in its transaction. */
+    staff?: Caller;
+  }) {
     const { userId, courseDocumentId, now } = params;
     const existing = await this.findEnrollment(userId, courseDocumentId);
     if (!existing || existing.status === 'cancelled')
@@ -412,6 +440,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       });
       if (count !== 1) throw new errors.NotFoundError('No enrollment in this course', { reason: 'not_enrolled' });
       await releaseSeat(strapi, courseDocumentId);
+      if (params.staff)
+        await recordAuditEvent(strapi, {
+          action: 'enrollment.cancelled',
+          actor: params.staff,
+          entity: auditEntity('enrollment', existing.documentId),
+          before: { student: userId, course: courseDocumentId, status: existing.status },
+          after: { student: userId, course: courseDocumentId, status: 'cancelled' },
+          at: now,
+        });
       return strapi.db.query(ENROLLMENT).findOne({ where: { id: existing.id }, select: RECORD_FIELDS });
     });
   },

@@ -42,6 +42,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       courseDocumentId,
       now,
       isPlacedByStaff: true,
+      staff: caller,
     });
     return views(strapi).present(enrollment, courseDocumentId, now);
   },
@@ -74,7 +75,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
 
   async cancelForStudent(caller: Caller, courseDocumentId: string, userId: number, now: Date) {
     await assertCanManageCourse(strapi, caller, courseDocumentId);
-    const enrollment = await enrollments(strapi).cancel({ userId, courseDocumentId, now });
+    const enrollment = await enrollments(strapi).cancel({ userId, courseDocumentId, now, staff: caller });
     return views(strapi).present(enrollment, courseDocumentId, now);
   },
 });

@@ -45,6 +45,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     ctx.body = { data, meta: { pagination: { ...page, pageCount: Math.ceil(total / page.pageSize), total } } };
   },
 
+  /** GET /submissions/:documentId/history */
+  async history(ctx: any) {
+    const submissionDocumentId = documentIdParam(ctx.params.documentId);
+    const data = await submissions(strapi).history(callerFrom(ctx.state), submissionDocumentId);
+    ctx.body = { data, meta: { total: data.length } };
+  },
+
   /** PUT /submissions/:documentId/grade { grade, feedback, status } */
   async grade(ctx: any) {
     const submissionDocumentId = documentIdParam(ctx.params.documentId);

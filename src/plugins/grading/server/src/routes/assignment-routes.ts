@@ -5,5 +5,6 @@ export const assignmentRoutes = [
   route('POST', '/assignments/:documentId/submissions', 'submissions.submit'),
   route('GET', '/assignments/:documentId/submissions', 'submissions.list'),
   route('PUT', '/submissions/:documentId/grade', 'submissions.grade'),
+  route('GET', '/submissions/:documentId/history', 'submissions.history'),
   route('GET', '/courses/:documentId/gradebook', 'gradebook.show'),
 ];

@@ -17,6 +17,7 @@ import { gradeByRubric, rubricOf, type ChosenLevel, type RubricCriterion } from 
 import { isUniqueViolation } from '../../../../../errors/unique-violation';
 import { effectiveStatus, enrollments } from '../../../../enrollment/server/src/facade';
 import { lessonProgress, lessonRefusal, type LessonRefusal } from '../../../../progress/server/src/facade';
+import { auditEntity, auditEventsOf, recordAuditEvent, type AuditState } from '../../../../../audit';
 
 const ASSIGNMENT = 'api::assignment.assignment';
 const SUBMISSION = 'api::submission.submission';
@@ -296,13 +297,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         if (!existing) {
           try {
             // In a transaction so the row read back is this hand-in's: a racer replacing it waits for the commit.
-            const created = await strapi.db.transaction(() =>
-              strapi.db.query(SUBMISSION).create({
+            const created = await strapi.db.transaction(async () => {
+              const row: SubmissionRow = await strapi.db.query(SUBMISSION).create({
                 data: { ...content, key, student: userId, assignment: assignment.id, files: fileIds },
                 select: ROW_FIELDS,
                 populate: ROW_POPULATE,
-              })
-            );
+              });
+              await recordHandIn(strapi, caller, row.documentId, content, fileIds.length);
+              return row;
+            });
             return presentSubmission(created, assignmentDocumentId);
           } catch (error) {
             // Another hand-in of the same student created the row first: replace it instead.
@@ -317,6 +320,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
           });
           if (count === 0) return null;
           await strapi.db.query(SUBMISSION).update({ where: { id: existing.id }, data: { files: fileIds } });
+          await recordHandIn(strapi, caller, existing.documentId, content, fileIds.length);
           // Read while the row is still locked: after the commit a racer may already have replaced it.
           return this.findByKey(key);
         });
@@ -411,6 +415,38 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     return { submission, assignment };
   },
 
+  /**
+   * GET /submissions/:documentId/history: every version handed in and every grade given, oldest first, from the
+   * audit trail. Its student, the course's teachers and admins; anyone else gets 404 like an unknown id (the
+   * contract's second part: an entry one may not see is not found).
+   */
+  async history(caller: Caller, submissionDocumentId: string) {
+    const submission = await this.findByDocumentId(submissionDocumentId);
+    const notFound = new errors.NotFoundError('Submission not found');
+    if (!submission) throw notFound;
+    const isStudent = caller.userId !== null && submission.student?.id === caller.userId;
+    if (!isStudent) {
+      const assignment = await this.loadAssignment(assignmentOfKey(submission.key), { publishedOnly: false }).catch(
+        () => null
+      );
+      if (!assignment || !(await canManageCourse(strapi, caller, assignment.courseDocumentId))) throw notFound;
+    }
+    const events = await auditEventsOf(strapi, auditEntity('submission', submissionDocumentId));
+    return events.map((event) => {
+      const state = event.after ?? {};
+      return {
+        action: event.action,
+        attempt: state.attempt ?? null,
+        grade: state.grade ?? null,
+        finalGrade: state.finalGrade ?? null,
+        status: state.status ?? null,
+        feedback: state.feedback ?? null,
+        by: { id: event.actor, role: event.actorRole },
+        at: event.at,
+      };
+    });
+  },
+
   async isManagerOfAssignment(caller: Caller, assignmentDocumentId: string) {
     const assignment = await this.loadAssignment(assignmentDocumentId, { publishedOnly: false });
     return canManageCourse(strapi, caller, assignment.courseDocumentId);
@@ -463,6 +499,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       });
       if (count === 0)
         throw conflict('The student handed in a new version meanwhile; open it again', 'submission_changed');
+      // A grade and every regrade, with what it replaced: the submission's history reads these.
+      await recordAuditEvent(strapi, {
+        action: 'submission.graded',
+        actor: caller,
+        entity: auditEntity('submission', submission.documentId),
+        before: gradeState(submission),
+        after: gradeState({ attempt: submission.attempt, grade, finalGrade, status: input.status, feedback }),
+        at: now,
+      });
       if (submission.student) {
         await strapi
           .service(NOTIFICATION)
@@ -472,6 +517,48 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     return presentSubmission((await this.findByKey(submission.key))!, assignmentDocumentId);
   },
 });
+
+/** What a grade event keeps of a submission: its numbers, status and the staff's feedback, never the student's text. */
+function gradeState(row: {
+  attempt: number;
+  grade: number | string | null;
+  finalGrade: number | string | null;
+  status: string;
+  feedback: string | null;
+}): AuditState {
+  return {
+    attempt: row.attempt,
+    grade: toNumber(row.grade),
+    finalGrade: toNumber(row.finalGrade),
+    status: row.status,
+    feedback: row.feedback ?? null,
+  };
+}
+
+/** A hand-in (first or resubmission) in the trail, in its transaction: a version of the submission's history. */
+async function recordHandIn(
+  strapi: Core.Strapi,
+  caller: Caller,
+  submissionDocumentId: string,
+  content: { attempt: number; isLate: boolean; submittedAt: Date },
+  fileCount: number
+) {
+  await recordAuditEvent(strapi, {
+    action: 'submission.submitted',
+    actor: caller,
+    entity: auditEntity('submission', submissionDocumentId),
+    after: {
+      attempt: content.attempt,
+      grade: null,
+      finalGrade: null,
+      status: 'submitted',
+      feedback: null,
+      isLate: content.isLate,
+      files: fileCount,
+    },
+    at: content.submittedAt,
+  });
+}
 
 function gradeMessage(assignment: AssignmentSettings, status: GradeStatus, finalGrade: number | null) {
   const points = finalGrade === null ? null : `${finalGrade} / ${assignment.maxPoints}`;

@@ -3,6 +3,7 @@ import { errors } from '@strapi/utils';
 import { canManageCourse, isCourseMemberOrManager } from '../../../../../access/ownership';
 import { Refusal } from '../../../../../errors/refusal';
 import type { Caller } from '../../../../../access/roles';
+import { auditEntity, recordAuditEvent } from '../../../../../audit';
 import { buildCommentTree, countNodes, type CommentRow } from '../rules/comment-tree';
 
 const COMMENT = 'api::comment.comment';
@@ -200,7 +201,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async setHidden(caller: Caller, commentDocumentId: string, isHidden: boolean) {
     const { comment, canModerate } = await this.findForAction(caller, commentDocumentId);
     if (!canModerate) throw new Refusal('Only the teachers of the course moderate its discussions', 'not_course_owner');
-    await strapi.db.query(COMMENT).update({ where: { id: comment.id }, data: { isHidden } });
+    // Hiding and showing again are moderation: in the audit trail, committed with the change.
+    await strapi.db.transaction(async () => {
+      await strapi.db.query(COMMENT).update({ where: { id: comment.id }, data: { isHidden } });
+      if (Boolean(comment.isHidden) !== isHidden)
+        await recordAuditEvent(strapi, {
+          action: 'content.hidden',
+          actor: caller,
+          entity: auditEntity('comment', comment.documentId),
+          before: { hidden: Boolean(comment.isHidden) },
+          after: { hidden: isHidden },
+        });
+    });
     return { documentId: comment.documentId, isHidden };
   },
 });
