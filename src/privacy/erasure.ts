@@ -6,6 +6,7 @@ import { auditEntity, recordAuditEvent } from '../audit';
 import { columnOf, linkOf, ownTableOf, tableOf } from '../database/tables';
 import { conflict, invalidField, notFound } from '../errors/refusal';
 import { defineJob, enqueue } from '../jobs';
+import { credentials } from '../plugins/certificates/server/src/facade';
 import { deleteDataExportsOf } from './data-exports';
 import { USER } from './personal-data';
 
@@ -211,6 +212,8 @@ export async function eraseUser(
         }
       }
     }
+    // Signed credentials naming them (as holder or teacher): re-signed from the certificates as they now read.
+    await credentials(strapi).dropCredentialsNaming(namesOf(user));
     // Jobs still naming them: mail not sent yet (to them), finished jobs kept for a while, and running ones (a
     // runner finishing a deleted row changes nothing; the row would otherwise keep their address).
     for (const text of [user.email, ...namesOf(user)])

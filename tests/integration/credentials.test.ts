@@ -257,6 +257,29 @@ describe('issuing', () => {
   });
 });
 
+describe('erasure', () => {
+  test("an erased holder's credential keeps no name: it is signed again as Erased holder, still valid", async () => {
+    const { student, certificate } = await graduate('Mnemosyne Quillfeather');
+    const before = await fetchCredential(certificate.code);
+    expect(before.response.text).toContain('Mnemosyne Quillfeather');
+    const erased = await app.request.delete(`/api/users/${student.id}`).set(admin.auth);
+    expect(erased.status).toBe(200);
+    const { rows } = await app.strapi.db.connection
+      .raw('SELECT COUNT(*) AS n FROM ?? WHERE credential LIKE ?', [
+        tables.ownTableOf(app.strapi, 'lyceum_certificate_credentials'),
+        '%Mnemosyne%',
+      ])
+      .then((result: any) => ({ rows: Array.isArray(result) ? result : result.rows }));
+    expect(Number(rows[0].n)).toBe(0);
+    const after = await fetchCredential(certificate.code);
+    expect(after.response.text).not.toContain('Mnemosyne');
+    expect(after.response.text).toContain('Erased holder');
+    // Same place in the status list; a valid signature.
+    expect(after.credential.credentialStatus.statusListIndex).toBe(before.credential.credentialStatus.statusListIndex);
+    expect((await verifyOffline(after.credential)).isValid).toBe(true);
+  });
+});
+
 describe('revocation', () => {
   test('a revoked certificate shows in the signed status list within 5 s and fails the status check', async () => {
     const { certificate } = await graduate('Revoked Person');

@@ -23,7 +23,10 @@ type CredentialsService = ReturnType<typeof credentialsService>;
  * The signed credentials, for whatever changes what they say after issue (an erasure): drop a stored credential from
  * every instance's memory, have every status list read again.
  */
-export type Credentials = Pick<CredentialsService, 'forgetStoredCredential' | 'forgetStatusLists' | 'credentialUrlFor'>;
+export type Credentials = Pick<
+  CredentialsService,
+  'forgetStoredCredential' | 'forgetStatusLists' | 'credentialUrlFor' | 'dropCredentialsNaming'
+>;
 
 export const credentials = (strapi: Core.Strapi): Credentials =>
   strapi.plugin('certificates').service('credentials') as CredentialsService;

@@ -218,6 +218,31 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     storedCredentialCache.forget(code);
   },
 
+  /**
+   * Drops every stored credential whose text contains one of these names (an erased holder's or teacher's), in the
+   * caller's transaction. Each keeps its place in the status list; the next fetch, or the backfill, signs it again
+   * from the certificate as it now reads ("Erased holder"). Answers how many were dropped.
+   */
+  async dropCredentialsNaming(names: string[]): Promise<number> {
+    let dropped = 0;
+    for (const name of names) {
+      const { count } = await runSql(
+        strapi,
+        `UPDATE ?? SET credential = NULL, digest = NULL, signed_at = NULL WHERE credential LIKE ? ESCAPE '\\'`,
+        // As the stored JSON text writes the name (its quotes and backslashes escaped).
+        [
+          credentialsTable(strapi),
+          `%${JSON.stringify(name)
+            .slice(1, -1)
+            .replace(/[\\%_]/g, (char) => `\\${char}`)}%`,
+        ]
+      );
+      dropped += count;
+    }
+    if (dropped > 0) storedCredentialCache.forgetAll();
+    return dropped;
+  },
+
   /** Certificates without a stored credential, oldest first (the backfill). */
   async certificatesWithoutCredential(limit: number): Promise<number[]> {
     const { rows } = await runSql<{ id: unknown }>(
