@@ -35,15 +35,18 @@ export interface SqlResult<Row> {
  * SQLite has one connection, so a statement beside the transaction would wait for it to end. On PostgreSQL,
  * outside a transaction, it runs as a named prepared statement: parsed and planned once per connection, where
  * an unnamed one costs PostgreSQL more to parse and plan than to execute (src/strapi-patches/
- * postgres-prepared-statements.ts, which reaches past knex to pg).
+ * postgres-prepared-statements.ts, which reaches past knex to pg). `planEachCall` opts out, for statements whose
+ * best plan depends on their values (a search word found in three titles or in all of them): a prepared statement
+ * settles on one generic plan after five runs.
  */
 export async function runSql<Row = Record<string, unknown>>(
   strapi: Core.Strapi,
   sql: string,
-  bindings: readonly unknown[] = []
+  bindings: readonly unknown[] = [],
+  options: { planEachCall?: boolean } = {}
 ): Promise<SqlResult<Row>> {
   if (strapi.db.inTransaction()) return strapi.db.transaction(({ trx }) => viaKnex<Row>(trx, sql, bindings));
-  if (!isPostgres(strapi) || !isPatchOn('postgres-prepared-statements'))
+  if (!isPostgres(strapi) || !isPatchOn('postgres-prepared-statements') || options.planEachCall)
     return viaKnex<Row>(strapi.db.connection, sql, bindings);
   return runAsPreparedStatement<Row>(strapi, sql, bindings);
 }

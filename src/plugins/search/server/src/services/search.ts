@@ -47,6 +47,10 @@ interface Where {
   joinsCourse: boolean;
 }
 
+/** How many of the shortest titles a suggestion reads first, and how many candidates it takes at most. */
+const SHORTEST_WALK = 2000;
+const CANDIDATES = 100;
+
 const emptyFacets = (): Facets => ({ type: {}, category: {}, level: {}, price: {} });
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
@@ -167,7 +171,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         (request.page - 1) * request.pageSize,
         options,
         documentsTable(strapi),
-      ]
+      ],
+      { planEachCall: true }
     );
     const [{ hits, facets }] = rows;
     return answer(
@@ -214,12 +219,22 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   /**
    * Candidate titles for a suggestion on PostgreSQL, shortest first: titles with every typed word, the last one as a
-   * prefix (`title_words`, a GIN index that answers prefixes; when most titles match, the planner walks the length
-   * index instead and stops at the limit). With `typos`, a typed word of five letters or more also
-   * stands for the words of the words table pg_trgm finds close to it and the rule accepts: the trigram lookup
-   * runs over the distinct words of all titles, a few thousand rows, never over the titles themselves.
+   * prefix (`title_words`). With `typos`, a typed word of five letters or more also stands for the words of the words
+   * table pg_trgm finds close to it and the rule accepts: the trigram lookup runs over the distinct words of all
+   * titles, a few thousand rows, never over the titles themselves.
+   *
+   * Two steps, because PostgreSQL cannot tell from a tsquery how many titles it matches (it took "course 00012", ten
+   * titles, for two thousand and walked the whole length index): first the SHORTEST_WALK shortest titles are read in
+   * length order (an index walk of fixed cost); the matches among them are the shortest matches there are, so when
+   * they are enough the answer is complete. Otherwise the matches are few among short titles and the GIN index finds
+   * them all (`+ 0` keeps the planner off the length index there).
    */
-  async function postgresCandidates(words: string[], where: Where, typos: boolean): Promise<SuggestionRow[]> {
+  async function postgresCandidates(
+    typed: string,
+    words: string[],
+    where: Where,
+    typos: boolean
+  ): Promise<SuggestionRow[]> {
     const alternatives: string[][] = [];
     for (const [index, word] of words.entries())
       alternatives.push(typos && mayHaveTypo(word) ? await closeWords(word, index === words.length - 1) : []);
@@ -231,12 +246,23 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         return `(${[word, ...alternatives[index]].map((term) => `'${term}'${suffix}`).join(' | ')})`;
       })
       .join(' & ');
+    const shortest = (
+      await runSql<SuggestionRow>(
+        strapi,
+        `SELECT s."type", s."document_id", s."title"
+         FROM (SELECT * FROM ?? ORDER BY length("title"), "id" LIMIT ${SHORTEST_WALK}) s
+         WHERE s."title_words" @@ to_tsquery('simple', ?) AND ${where.sql}
+         ORDER BY length(s."title"), s."id" LIMIT ${CANDIDATES}`,
+        [documentsTable(strapi), query, ...where.bindings]
+      )
+    ).rows;
+    if (shortest.length === CANDIDATES || decide(typed, shortest).length >= MAX_SUGGESTIONS) return shortest;
     return (
       await runSql<SuggestionRow>(
         strapi,
         `SELECT s."type", s."document_id", s."title" FROM ?? s
          WHERE s."title_words" @@ to_tsquery('simple', ?) AND ${where.sql}
-         ORDER BY length(s."title"), s."id" LIMIT 100`,
+         ORDER BY length(s."title") + 0, s."id" LIMIT ${CANDIDATES}`,
         [documentsTable(strapi), query, ...where.bindings]
       )
     ).rows;
@@ -296,10 +322,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const where = filters(request);
       if (!postgres()) return decide(request.q, await sqliteCandidates(words, where));
       // As typed first; the typo lookups only when that leaves room among the ten.
-      const asTyped = await postgresCandidates(words, where, false);
+      const asTyped = await postgresCandidates(request.q, words, where, false);
       const decided = decide(request.q, asTyped);
       if (decided.length >= MAX_SUGGESTIONS || !words.some(mayHaveTypo)) return decided;
-      return decide(request.q, [...asTyped, ...(await postgresCandidates(words, where, true))]);
+      return decide(request.q, [...asTyped, ...(await postgresCandidates(request.q, words, where, true))]);
     },
   };
 };
