@@ -29,6 +29,7 @@ const autocannon = require('autocannon');
 const { Client } = require('pg');
 const { scenarios, compareScenarios, examScenarios } = require('./scenarios');
 const { measureWaitlistPromotion } = require('./waitlist');
+const { measureDataExport } = require('./data-export');
 
 const args = Object.fromEntries(
   process.argv.slice(2).map((argument) => {
@@ -479,6 +480,18 @@ async function runPass(label, extraEnv, plan, list, instances = 1) {
         students: sessions.students,
         teacher: sessions.teacher,
         rounds: 20,
+        log,
+      });
+      measured.jobsTrailMs = await waitForJobs();
+      record(measured);
+    }
+    if (wants('data-export') && !options.compare) {
+      const measured = await measureDataExport({
+        request,
+        withDatabase,
+        students: sessions.students,
+        rounds: 5,
+        baseUrl: `http://127.0.0.1:${options.port}`,
         log,
       });
       measured.jobsTrailMs = await waitForJobs();

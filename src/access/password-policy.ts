@@ -15,9 +15,12 @@ export function passwordProblem(password: unknown, owner: PasswordOwner, minLeng
   if (Buffer.byteLength(password, 'utf8') > MAX_PASSWORD_BYTES)
     return `password must be at most ${MAX_PASSWORD_BYTES} bytes`;
   const lower = password.toLocaleLowerCase();
-  const email = owner.email?.toLocaleLowerCase().trim();
+  // The owner's fields come from the request body as sent: anything but text is not a name to compare with (the
+  // route's own validation refuses it next).
+  const textOf = (value: unknown) => (typeof value === 'string' ? value.toLocaleLowerCase().trim() : undefined);
+  const email = textOf(owner.email);
   const localPart = email?.split('@')[0];
-  const username = owner.username?.toLocaleLowerCase().trim();
+  const username = textOf(owner.username);
   // Short names would refuse too much ("al" in "totally"); four characters and up are worth refusing.
   if (email && lower.includes(email)) return 'password must not contain your email';
   if (localPart && localPart.length >= 4 && lower.includes(localPart)) return 'password must not contain your email';

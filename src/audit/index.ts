@@ -28,6 +28,8 @@ export const AUDIT_ACTIONS = [
   'content.hidden',
   'user.exported',
   'user.erased',
+  'waitlist.moved',
+  'waitlist.removed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

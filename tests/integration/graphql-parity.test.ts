@@ -262,9 +262,14 @@ describe('users and roles through GraphQL, as on REST', () => {
 
     const updated = await graphql(UPDATE_USER, { id: String(stored.id), data: { fullName: 'Made By Admin' } }, admin);
     expect(updated.body.errors).toBeUndefined();
+    // As DELETE /users/:id: an erasure, the account kept as "Deleted user", blocked (CONTRACT "Trust and privacy").
     const deleted = await graphql(DELETE_USER, { id: String(stored.id) }, admin);
     expect(deleted.body.errors).toBeUndefined();
-    expect(await app.strapi.db.query(USER).findOne({ where: { id: stored.id } })).toBeNull();
+    expect(deleted.body.data.deleteUsersPermissionsUser.data.username).toBe(`deleted-user-${stored.id}`);
+    expect(await app.strapi.db.query(USER).findOne({ where: { id: stored.id } })).toMatchObject({
+      username: `deleted-user-${stored.id}`,
+      blocked: true,
+    });
   });
 
   test('roles are neither read nor changed through GraphQL by anyone, as REST refuses them', async () => {

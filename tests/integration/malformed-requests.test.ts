@@ -161,4 +161,20 @@ describe('a malformed numeric id on the stock users and upload routes (PostgreSQ
   test('a well-formed unknown id is still 404', async () => {
     expect((await app.request.get('/api/users/999999').set(admin.auth)).status).toBe(404);
   });
+
+  test('a public teacher profile past the integer range (GET /api/teachers/2147483648) answers 400', async () => {
+    const response = await app.request.get('/api/teachers/2147483648');
+    expect(response.status).toBe(400);
+    expect(response.body.error.details.errors).toEqual([expect.objectContaining({ path: ['id'] })]);
+  });
+});
+
+describe('registration with fields that are not text (the fuzzer found a 500)', () => {
+  test.each([
+    { email: [[['a@b.c']]], username: 'arrays-email', password: 'Other-pass-2-long' },
+    { email: 'objects@example.com', username: { $gt: '' }, password: 'Other-pass-2-long' },
+  ])('POST /api/auth/local/register %j answers 400', async (body) => {
+    const response = await app.request.post('/api/auth/local/register').send(body);
+    expect(response.status).toBe(400);
+  });
 });

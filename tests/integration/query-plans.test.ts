@@ -113,6 +113,9 @@ describe('index migration', () => {
     "'lyceum_search_documents'",
     "'lyceum_popular_courses'",
     "'lyceum_certificate_credentials'",
+    "'lyceum_search_words'",
+    "'lyceum_audit_events'",
+    "'lyceum_data_exports'",
   ].join(', ');
 
   test('runs any number of times and leaves every index of this database kind in place', async () => {

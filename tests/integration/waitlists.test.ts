@@ -430,12 +430,10 @@ describe('other ways a seat frees up', () => {
 
     const joined = await join(former, course);
     expectStatus(joined, 201);
-    await app.strapi.db
-      .query(ORDER)
-      .update({
-        where: { documentId: pending.body.data.documentId },
-        data: { expiresAt: new Date(Date.now() - 1000) },
-      });
+    await app.strapi.db.query(ORDER).update({
+      where: { documentId: pending.body.data.documentId },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
     await untilOffered(former, course);
     expectStatus(await accept(former, course), 201);
     expect(await seatsOf(app.strapi, course.documentId)).toEqual({ taken: 1, held: 0 });
@@ -631,6 +629,19 @@ describe('the Enrollments page: the waitlist', () => {
       ])
     );
     log.mockRestore();
+    const admin = await make.createUser('admin');
+    const events = await app.request.get('/api/audit-events').query({ entity: 'waitlist-entry' }).set(admin.auth);
+    expectStatus(events, 200);
+    expect(events.body.data).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ action: 'waitlist.moved', entity: `waitlist-entry:${thirdEntry.id}` }),
+        expect.objectContaining({
+          action: 'waitlist.removed',
+          entity: `waitlist-entry:${firstEntry.id}`,
+          before: { course: course.documentId, student: first.id },
+        }),
+      ])
+    );
     const gone = await app.request
       .delete(`/enrollment/courses/${course.documentId}/waitlist/${firstEntry.id}`)
       .set(ownerAdmin.auth);

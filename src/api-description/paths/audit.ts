@@ -1,19 +1,7 @@
+import { AUDIT_ACTIONS } from '../../audit';
 import type { RouteDescription } from '../route-description';
 import { anyObject, dateTime, integer, listEnvelope, nullable, object, oneOf, pagedEnvelope, string } from '../schema';
 
-const AUDIT_ACTIONS = [
-  'submission.submitted',
-  'submission.graded',
-  'certificate.issued',
-  'certificate.revoked',
-  'enrollment.placed',
-  'enrollment.cancelled',
-  'user.role_changed',
-  'order.refunded',
-  'content.hidden',
-  'user.exported',
-  'user.erased',
-];
 const ROLES = ['student', 'teacher', 'admin', 'system'];
 const state = {
   ...nullable(anyObject()),

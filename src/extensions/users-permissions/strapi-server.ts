@@ -229,7 +229,16 @@ export default (plugin: any) => {
   // certificates keep their place with the name replaced, the rest goes. A malformed id is a 400 before any query.
   userController.destroy = async (ctx: any) => {
     const id = recordIdParam(ctx.params.id);
-    ctx.body = { data: await eraseUser(strapi, id, callerFrom(ctx.state)), meta: {} };
+    const erased = await eraseUser(strapi, id, callerFrom(ctx.state));
+    // GraphQL's deleteUsersPermissionsUser runs this controller and answers its body as the user: the account as the
+    // erasure left it ("Deleted user", blocked), as REST's answer says it is.
+    if (ctx.request?.path === strapi.plugin('graphql')?.config('endpoint')) {
+      ctx.body = await strapi.db
+        .query('plugin::users-permissions.user')
+        .findOne({ where: { id }, select: ['id', 'documentId', 'username', 'email', 'blocked', 'confirmed'] });
+      return;
+    }
+    ctx.body = { data: erased, meta: {} };
   };
 
   userController.me = async (ctx: any) => {

@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { positiveIntegerParam } from '../../../../../access/params';
+import { recordIdParam } from '../../../../../access/params';
 import { readLocale } from '../rules/locale';
 import { paginationMeta, readPage } from '../rules/listing';
 
@@ -15,7 +15,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
 
   /** GET /teachers/:id (public) */
   async show(ctx: any) {
-    const id = positiveIntegerParam(ctx.params.id, 'id');
+    const id = recordIdParam(ctx.params.id, 'id');
     ctx.body = { data: await teachers(strapi).show(id, readLocale(ctx.query)), meta: {} };
   },
 });

@@ -346,17 +346,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     }
     await ensureSeatRow(strapi, courseDocumentId);
     try {
-      await strapi.db.transaction(async () => {
-        const outcome = await seatStudent(
-          strapi,
-          { courseDocumentId, capacity: course.capacity, heldBy: holdKey },
-          existing
-            ? { bringBack: () => this.placeStudent(course, existing, now) }
-            : { row: newEnrollmentRow(userId, courseDocumentId, now), userId, publishedRowId: course.publishedRowId }
-        );
-        if (outcome === 'lost_race') throw conflict('Already enrolled in this course', 'already_enrolled');
-        await this.confirmByMail(userId, courseDocumentId, now);
-      });
+      await strapi.db.transaction(() => this.seatOnHold({ course, existing, userId, courseDocumentId, holdKey, now }));
     } catch (error) {
       // Enrolled meanwhile by another path: the enrollment exists, the hold goes back.
       if (isUniqueViolation(error) || (error instanceof Refusal && error.reason === 'already_enrolled')) {
@@ -386,6 +376,23 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     if (!course) throw new errors.NotFoundError('Course not found');
     const existing = await this.findEnrollment(userId, courseDocumentId);
     if (existing && isMemberStatus(effectiveStatus(existing, now))) return 'already_member';
+    await this.seatOnHold({ course, existing, userId, courseDocumentId, holdKey, now });
+    return 'enrolled';
+  },
+
+  /**
+   * The enrollment on a seat held for this student (a paid order's, the waitlist's), with its confirmation mail, in
+   * the caller's transaction: a returning student's enrollment comes back, a new one is written.
+   */
+  async seatOnHold(params: {
+    course: CourseTerms & { publishedRowId: number | null };
+    existing: EnrollmentRecord | null;
+    userId: number;
+    courseDocumentId: string;
+    holdKey: string;
+    now: Date;
+  }): Promise<void> {
+    const { course, existing, userId, courseDocumentId, holdKey, now } = params;
     const outcome = await seatStudent(
       strapi,
       { courseDocumentId, capacity: course.capacity, heldBy: holdKey },
@@ -395,7 +402,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     );
     if (outcome === 'lost_race') throw conflict('Already enrolled in this course', 'already_enrolled');
     await this.confirmByMail(userId, courseDocumentId, now);
-    return 'enrolled';
   },
 
   /** Records the enrollment confirmation mail's job (in the enrollment's transaction); the request never waits for it. */

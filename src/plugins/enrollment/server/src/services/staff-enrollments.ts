@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { assertCanManageCourse } from '../../../../../access/ownership';
 import type { Caller } from '../../../../../access/roles';
+import { auditEntity, recordAuditEvent } from '../../../../../audit';
 import type waitlistsService from './waitlists';
 
 const USER = 'plugin::users-permissions.user';
@@ -53,20 +54,41 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     return waitlists(strapi).listForCourse(courseDocumentId);
   },
 
-  /** Moves a waiting entry one place up; answers the line as it now stands. Audited in the log. */
+  /** Moves a waiting entry one place up; answers the line as it now stands. In the audit trail and the log. */
   async moveUp(caller: Caller, actor: AdminActor, courseDocumentId: string, entryId: number, now: Date) {
     await assertCanManageCourse(strapi, caller, courseDocumentId);
-    await waitlists(strapi).moveUp(courseDocumentId, entryId, now);
+    // The move and its audit event commit together (the service's transaction joins this one).
+    await strapi.db.transaction(async () => {
+      await waitlists(strapi).moveUp(courseDocumentId, entryId, now);
+      await recordAuditEvent(strapi, {
+        action: 'waitlist.moved',
+        actor: caller,
+        entity: auditEntity('waitlist-entry', entryId),
+        after: { course: courseDocumentId, movedUp: 1, adminPanelUser: actor.id },
+        at: now,
+      });
+    });
     strapi.log.info(
       `audit: admin user #${actor.id} (${actor.email}) moved waitlist entry #${entryId} of course ${courseDocumentId} up`
     );
     return waitlists(strapi).listForCourse(courseDocumentId);
   },
 
-  /** Takes an entry out of the line (an offered seat goes to the next); answers the line. Audited in the log. */
+  /** Takes an entry out of the line (an offered seat goes to the next); answers the line. In the audit trail and the log. */
   async removeFromWaitlist(caller: Caller, actor: AdminActor, courseDocumentId: string, entryId: number, now: Date) {
     await assertCanManageCourse(strapi, caller, courseDocumentId);
-    const removed = await waitlists(strapi).remove(courseDocumentId, entryId, now);
+    const removed = await strapi.db.transaction(async () => {
+      const entry = await waitlists(strapi).remove(courseDocumentId, entryId, now);
+      await recordAuditEvent(strapi, {
+        action: 'waitlist.removed',
+        actor: caller,
+        entity: auditEntity('waitlist-entry', entry.id),
+        before: { course: courseDocumentId, student: entry.userId },
+        after: { adminPanelUser: actor.id },
+        at: now,
+      });
+      return entry;
+    });
     strapi.log.info(
       `audit: admin user #${actor.id} (${actor.email}) removed waitlist entry #${removed.id} (user #${removed.userId}) of course ${courseDocumentId}`
     );
