@@ -22,7 +22,7 @@ async function recordsOf(client, userId) {
     (await count('SELECT count(*)::int AS n FROM enrollments_user_lnk WHERE user_id = $1')) +
     (await count('SELECT count(*)::int AS n FROM lesson_progresses_user_lnk WHERE user_id = $1')) +
     (await count('SELECT count(*)::int AS n FROM quiz_attempts_user_lnk WHERE user_id = $1')) +
-    (await count('SELECT count(*)::int AS n FROM reviews_user_lnk WHERE user_id = $1')) +
+    (await count('SELECT count(*)::int AS n FROM reviews_author_lnk WHERE user_id = $1')) +
     (await count('SELECT count(*)::int AS n FROM notifications_user_lnk WHERE user_id = $1'))
   );
 }
@@ -46,12 +46,12 @@ async function measureDataExport({ request, withDatabase, students, rounds, base
         await client.query(
           `WITH made AS (
              INSERT INTO notifications (document_id, type, title, body, link, created_at, updated_at, published_at)
-             SELECT 'benchexport' || $1::text || 'x' || n, 'announcement', 'Bench notice ' || n,
+             SELECT 'benchexport' || $3::text || 'x' || n, 'announcement', 'Bench notice ' || n,
                     'A notice the bench gave this student so that their export holds enough records.', NULL,
                     now(), now(), now()
              FROM generate_series(1, $2::int) AS n RETURNING id)
-           INSERT INTO notifications_user_lnk (notification_id, user_id) SELECT id, $1 FROM made`,
-          [userId, missing]
+           INSERT INTO notifications_user_lnk (notification_id, user_id) SELECT id, $1::int FROM made`,
+          [userId, missing, String(userId)]
         );
       }
       return recordsOf(client, userId);
