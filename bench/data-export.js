@@ -1,4 +1,5 @@
 'use strict';
+const { timedRow } = require('./timing');
 // The "data export" row (issue #27: export of a user with 1,000 records, in seconds): a bench student is given
 // notifications until everything stored about them comes to at least 1,000 records (their enrollments, lesson
 // progress, attempts and reviews from the seed count too), then asks for their export (`POST /me/data-export`); timed
@@ -8,12 +9,6 @@
 const POLL_MS = 20;
 const EXPORT_LIMIT_MS = 120_000;
 const RECORDS = 1000;
-
-const percentile = (values, value) => {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((value / 100) * sorted.length) - 1)] * 10) / 10;
-};
 
 /** How many rows about this user the seed left, in the tables the export reads most of. */
 async function recordsOf(client, userId) {
@@ -87,17 +82,12 @@ async function measureDataExport({ request, withDatabase, students, rounds, base
       .map((size) => size.records)
       .join(', ')}; zip ${sizes.map((size) => Math.round(size.bytes / 1024)).join(', ')} KB`
   );
-  return {
+  return timedRow({
     name: 'data-export',
     title: `data export of a student with ≥ ${RECORDS.toLocaleString('en')} records: POST → ready, one at a time (ms)`,
-    connections: 1,
-    requests: durations.length,
-    latency: { p50: percentile(durations, 50), p95: percentile(durations, 95), p99: percentile(durations, 99) },
-    non2xx: unexpected,
-    errors: 0,
-    statuses: {},
+    durations,
     unexpected,
-  };
+  });
 }
 
 module.exports = { measureDataExport };

@@ -28,6 +28,7 @@ installDependencies();
 const autocannon = require('autocannon');
 const { Client } = require('pg');
 const { scenarios, compareScenarios, examScenarios } = require('./scenarios');
+const { percentile } = require('./timing');
 const { measureWaitlistPromotion } = require('./waitlist');
 const { measureDataExport } = require('./data-export');
 
@@ -372,13 +373,6 @@ function summarize(scenario, { result, statuses, latencies }, serverPid) {
     unexpected,
     rss: rssOf(serverPid),
   };
-}
-
-/** Percentiles of every response time seen (autocannon's own summary has no p95). */
-function percentile(latencies, value) {
-  if (!latencies.length) return null;
-  const sorted = [...latencies].sort((a, b) => a - b);
-  return Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((value / 100) * sorted.length) - 1)] * 10) / 10;
 }
 
 async function countEnrollments() {

@@ -1,4 +1,5 @@
 'use strict';
+const { timedRow } = require('./timing');
 // The "waitlist promotion" row: in a full course keeping a waitlist (offer mode), a student cancels, and the first in
 // line is offered the seat. Measured from the moment the cancellation is sent until the offer is sent: the entry is
 // `offered` and both jobs the promotion recorded for it (the in-app notice and the mail, keyed
@@ -6,12 +7,6 @@
 
 const POLL_MS = 2;
 const ROUND_LIMIT_MS = 30_000;
-
-const percentile = (values, value) => {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((value / 100) * sorted.length) - 1)] * 10) / 10;
-};
 
 /**
  * @param {object} bench { request(method, path, body, token), withDatabase(run), students: [{ token }], teacher: token,
@@ -75,17 +70,12 @@ async function measureWaitlistPromotion({ request, withDatabase, students, teach
     }
   });
   log(`  waitlist-promotion: ${durations.map((ms) => ms.toFixed(1)).join(', ')} ms`);
-  return {
+  return timedRow({
     name: 'waitlist-promotion',
     title: 'waitlist promotion: cancel → offer sent (notice and mail jobs done), one at a time',
-    connections: 1,
-    requests: durations.length,
-    latency: { p50: percentile(durations, 50), p95: percentile(durations, 95), p99: percentile(durations, 99) },
-    non2xx: unexpected,
-    errors: 0,
-    statuses: {},
+    durations,
     unexpected,
-  };
+  });
 }
 
 module.exports = { measureWaitlistPromotion };
