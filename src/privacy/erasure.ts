@@ -1,10 +1,11 @@
 import type { Core } from '@strapi/strapi';
-import { isPostgres, runSql } from '../access/raw-sql';
+import { assertActiveAdminRemains } from '../access/admin-accounts';
+import { likeContaining, runSql } from '../access/raw-sql';
 import type { Caller } from '../access/roles';
 import { ORIGIN as SESSION_ORIGIN } from '../access/sessions';
 import { auditEntity, recordAuditEvent } from '../audit';
 import { columnOf, linkOf, ownTableOf, tableOf } from '../database/tables';
-import { conflict, invalidField, notFound } from '../errors/refusal';
+import { invalidField, notFound } from '../errors/refusal';
 import { defineJob, enqueue } from '../jobs';
 import { credentials } from '../plugins/certificates/server/src/facade';
 import { deleteDataExportsOf } from './data-exports';
@@ -41,8 +42,6 @@ const FEEDBACK = 'api::feedback.feedback';
 const SESSION = 'admin::session';
 const UPLOAD_FILE = 'plugin::upload.file';
 const JOBS_TABLE = 'lyceum_jobs';
-/** The advisory lock erasures of admins take (an arbitrary constant of Lyceum's). */
-const LAST_ADMIN_LOCK = 727_001;
 
 export const isErasedEmail = (email: unknown) => typeof email === 'string' && email.endsWith(ERASED_DOMAIN);
 
@@ -93,9 +92,6 @@ async function idsWhere(strapi: Core.Strapi, uid: string, where: Record<string, 
   return idsOf(await strapi.db.query(uid as any).findMany({ where, select: ['id'] }));
 }
 
-/** `%text%` for LIKE, with the pattern's own characters escaped (`\` as the escape, on both databases). */
-const containing = (text: string) => `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
-
 /** The names a user's text may carry elsewhere: long enough not to match ordinary words by chance. */
 const namesOf = (user: UserRow) => [
   ...new Set([user.fullName, user.username].filter((name): name is string => !!name && name.trim().length >= 3)),
@@ -110,18 +106,6 @@ async function findUser(strapi: Core.Strapi, userId: number): Promise<UserRow> {
   });
   if (!user) throw notFound('No user has this id');
   return user;
-}
-
-/** 409 `last_admin` when no other active admin would be left. */
-async function assertNotLastAdmin(strapi: Core.Strapi, user: UserRow): Promise<void> {
-  const others = await strapi.db.query(USER).count({
-    where: {
-      id: { $ne: user.id },
-      role: { type: 'admin' },
-      $or: [{ blocked: false }, { blocked: { $null: true } }],
-    },
-  });
-  if (others === 0) throw conflict('The last admin account cannot be erased: make another admin first', 'last_admin');
 }
 
 export interface ErasureOutcome {
@@ -140,13 +124,14 @@ export async function eraseUser(
   if (isErasedEmail(user.email)) return { id: userId, erased: true };
 
   const job = await strapi.db.transaction(async () => {
-    if (user.role?.type === 'admin') {
-      // Two admins erasing each other at once must not both pass: erasures of admins take one lock in turn
-      // (PostgreSQL; SQLite runs one transaction at a time anyway).
-      if (isPostgres(strapi))
-        await runSql(strapi, 'SELECT pg_advisory_xact_lock(CAST(? AS bigint))', [LAST_ADMIN_LOCK]);
-      await assertNotLastAdmin(strapi, user);
-    }
+    // The rule every write of an admin account passes (src/access/admin-accounts.ts), checked first here so that a
+    // refused erasure does no work; two admins erasing each other at once cannot both pass.
+    if (user.role?.type === 'admin')
+      await assertActiveAdminRemains(
+        strapi,
+        'The last admin account cannot be erased: make another admin first',
+        user.id
+      );
     // Files: what they uploaded, their avatar, their submissions' files. Unlinked and renamed now, deleted by the job.
     const submissionIds = await idsWhere(strapi, SUBMISSION, { student: { id: userId } });
     const submissionFiles = submissionIds.length
@@ -207,7 +192,7 @@ export async function eraseUser(
             name,
             DELETED_USER_NAME,
             column,
-            containing(name),
+            likeContaining(name),
           ]);
         }
       }
@@ -219,7 +204,7 @@ export async function eraseUser(
     for (const text of [user.email, ...namesOf(user)])
       await runSql(strapi, `DELETE FROM ?? WHERE payload LIKE ? ESCAPE '\\'`, [
         ownTableOf(strapi, JOBS_TABLE),
-        containing(text),
+        likeContaining(text),
       ]);
 
     await strapi.db.query(USER).update({
