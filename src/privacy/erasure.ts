@@ -8,6 +8,7 @@ import { columnOf, linkOf, ownTableOf, tableOf } from '../database/tables';
 import { invalidField, notFound } from '../errors/refusal';
 import { defineJob, enqueue } from '../jobs';
 import { credentials } from '../plugins/certificates/server/src/facade';
+import { paymentEvents } from '../plugins/commerce/server/src/facade';
 import { deleteDataExportsOf } from './data-exports';
 import { USER } from './personal-data';
 
@@ -20,7 +21,8 @@ import { USER } from './personal-data';
  * - Removed: messages sent and received, notifications, favorites, sign-in sessions, data exports, contact-form
  *   messages sent with their email, jobs still naming them (mails not yet sent, done ones kept for a while), uploads
  *   (avatar, submission files, anything they uploaded).
- * - Emptied: submissions' text (grades stay in the course's gradebook), quiz attempts' answers (scores stay).
+ * - Emptied: submissions' text (grades stay in the course's gradebook), quiz attempts' answers (scores stay), the
+ *   payloads payment providers sent about their orders (or naming them), which carry email, name and billing details.
  * - Anonymised: the account stays as a blocked row, so that what others see keeps its place: reviews, comments and
  *   posts show "Deleted user"; their certificates stay valid with the holder "Erased holder"; their name is replaced
  *   in other people's notifications and in certificates naming them as a teacher. Email and username are replaced,
@@ -199,6 +201,8 @@ export async function eraseUser(
     }
     // Signed credentials naming them (as holder or teacher): re-signed from the certificates as they now read.
     await credentials(strapi).dropCredentialsNaming(namesOf(user));
+    // Payment providers' payloads of their orders' events, and any other naming them: email, name, billing details.
+    await paymentEvents(strapi).erasePayloadsOf(userId, [user.email, ...namesOf(user)]);
     // Jobs still naming them: mail not sent yet (to them), finished jobs kept for a while, and running ones (a
     // runner finishing a deleted row changes nothing; the row would otherwise keep their address).
     for (const text of [user.email, ...namesOf(user)])
