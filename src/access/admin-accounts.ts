@@ -16,7 +16,9 @@ import { callerFrom, type Caller } from './roles';
  * role deletion's: src/extensions/users-permissions), so the check after the write re-counts what the database now
  * holds and a refusal rolls the change back with its audit event. Two demotions at once cannot both pass: a write
  * touching an active admin takes a transaction-scoped advisory lock on PostgreSQL before it writes (erasures of admins
- * too), so the second counts with the first committed; SQLite runs one transaction at a time.
+ * too), so the second counts with the first committed; SQLite runs one transaction at a time. A write made outside
+ * any transaction (a script calling the query engine) is checked and audited too, but a refusal cannot undo it: such
+ * code runs its writes of admin accounts in `strapi.db.transaction`.
  */
 
 const USER = 'plugin::users-permissions.user';
