@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { watchAdminAccounts } from './access/admin-accounts';
 import { guardTeacherAuthoring } from './access/admin-teacher-guard';
 import { registerApiDescription } from './api-description/openapi';
 import { ensureAdminRoles, registerCourseTeacherCondition } from './bootstrap/admin-roles';
@@ -69,6 +70,8 @@ export default {
     await ensureLocales(strapi);
     await applyPermissionMatrix(strapi);
     watchSessions(strapi);
+    // Role changes audited, the last admin kept, on every path that writes a user.
+    watchAdminAccounts(strapi);
     applyBootstrapPatches(strapi);
     await configureAccountMail(strapi);
     sendMailThroughJobs(strapi);

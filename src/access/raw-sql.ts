@@ -61,6 +61,9 @@ async function viaKnex<Row>(knex: any, sql: string, bindings: readonly unknown[]
 
 export const isPostgres = (strapi: Core.Strapi) => strapi.db.dialect.client === 'postgres';
 
+/** `%text%` for `LIKE ? ESCAPE '\\'` (both databases), with the pattern's own characters (`%`, `_`, `\\`) escaped. */
+export const likeContaining = (text: string) => `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+
 /**
  * A PostgreSQL array literal (`{"a","b"}`) bound as one value, for `CAST(? AS text[])`: knex would spread a JS array
  * into a list of values. Each element is quoted; JSON's escapes of `"` and `\` are the array syntax's too.

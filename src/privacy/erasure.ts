@@ -1,12 +1,14 @@
 import type { Core } from '@strapi/strapi';
-import { isPostgres, runSql } from '../access/raw-sql';
+import { assertActiveAdminRemains } from '../access/admin-accounts';
+import { likeContaining, runSql } from '../access/raw-sql';
 import type { Caller } from '../access/roles';
 import { ORIGIN as SESSION_ORIGIN } from '../access/sessions';
 import { auditEntity, recordAuditEvent } from '../audit';
 import { columnOf, linkOf, ownTableOf, tableOf } from '../database/tables';
-import { conflict, invalidField, notFound } from '../errors/refusal';
+import { invalidField, notFound } from '../errors/refusal';
 import { defineJob, enqueue } from '../jobs';
 import { credentials } from '../plugins/certificates/server/src/facade';
+import { paymentEvents } from '../plugins/commerce/server/src/facade';
 import { deleteDataExportsOf } from './data-exports';
 import { USER } from './personal-data';
 
@@ -19,7 +21,8 @@ import { USER } from './personal-data';
  * - Removed: messages sent and received, notifications, favorites, sign-in sessions, data exports, contact-form
  *   messages sent with their email, jobs still naming them (mails not yet sent, done ones kept for a while), uploads
  *   (avatar, submission files, anything they uploaded).
- * - Emptied: submissions' text (grades stay in the course's gradebook), quiz attempts' answers (scores stay).
+ * - Emptied: submissions' text (grades stay in the course's gradebook), quiz attempts' answers (scores stay), the
+ *   payloads payment providers sent about their orders (or naming them), which carry email, name and billing details.
  * - Anonymised: the account stays as a blocked row, so that what others see keeps its place: reviews, comments and
  *   posts show "Deleted user"; their certificates stay valid with the holder "Erased holder"; their name is replaced
  *   in other people's notifications and in certificates naming them as a teacher. Email and username are replaced,
@@ -41,8 +44,6 @@ const FEEDBACK = 'api::feedback.feedback';
 const SESSION = 'admin::session';
 const UPLOAD_FILE = 'plugin::upload.file';
 const JOBS_TABLE = 'lyceum_jobs';
-/** The advisory lock erasures of admins take (an arbitrary constant of Lyceum's). */
-const LAST_ADMIN_LOCK = 727_001;
 
 export const isErasedEmail = (email: unknown) => typeof email === 'string' && email.endsWith(ERASED_DOMAIN);
 
@@ -93,9 +94,6 @@ async function idsWhere(strapi: Core.Strapi, uid: string, where: Record<string, 
   return idsOf(await strapi.db.query(uid as any).findMany({ where, select: ['id'] }));
 }
 
-/** `%text%` for LIKE, with the pattern's own characters escaped (`\` as the escape, on both databases). */
-const containing = (text: string) => `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
-
 /** The names a user's text may carry elsewhere: long enough not to match ordinary words by chance. */
 const namesOf = (user: UserRow) => [
   ...new Set([user.fullName, user.username].filter((name): name is string => !!name && name.trim().length >= 3)),
@@ -110,18 +108,6 @@ async function findUser(strapi: Core.Strapi, userId: number): Promise<UserRow> {
   });
   if (!user) throw notFound('No user has this id');
   return user;
-}
-
-/** 409 `last_admin` when no other active admin would be left. */
-async function assertNotLastAdmin(strapi: Core.Strapi, user: UserRow): Promise<void> {
-  const others = await strapi.db.query(USER).count({
-    where: {
-      id: { $ne: user.id },
-      role: { type: 'admin' },
-      $or: [{ blocked: false }, { blocked: { $null: true } }],
-    },
-  });
-  if (others === 0) throw conflict('The last admin account cannot be erased: make another admin first', 'last_admin');
 }
 
 export interface ErasureOutcome {
@@ -140,13 +126,14 @@ export async function eraseUser(
   if (isErasedEmail(user.email)) return { id: userId, erased: true };
 
   const job = await strapi.db.transaction(async () => {
-    if (user.role?.type === 'admin') {
-      // Two admins erasing each other at once must not both pass: erasures of admins take one lock in turn
-      // (PostgreSQL; SQLite runs one transaction at a time anyway).
-      if (isPostgres(strapi))
-        await runSql(strapi, 'SELECT pg_advisory_xact_lock(CAST(? AS bigint))', [LAST_ADMIN_LOCK]);
-      await assertNotLastAdmin(strapi, user);
-    }
+    // The rule every write of an admin account passes (src/access/admin-accounts.ts), checked first here so that a
+    // refused erasure does no work; two admins erasing each other at once cannot both pass.
+    if (user.role?.type === 'admin')
+      await assertActiveAdminRemains(
+        strapi,
+        'The last admin account cannot be erased: make another admin first',
+        user.id
+      );
     // Files: what they uploaded, their avatar, their submissions' files. Unlinked and renamed now, deleted by the job.
     const submissionIds = await idsWhere(strapi, SUBMISSION, { student: { id: userId } });
     const submissionFiles = submissionIds.length
@@ -207,19 +194,21 @@ export async function eraseUser(
             name,
             DELETED_USER_NAME,
             column,
-            containing(name),
+            likeContaining(name),
           ]);
         }
       }
     }
     // Signed credentials naming them (as holder or teacher): re-signed from the certificates as they now read.
     await credentials(strapi).dropCredentialsNaming(namesOf(user));
+    // Payment providers' payloads of their orders' events, and any other naming them: email, name, billing details.
+    await paymentEvents(strapi).erasePayloadsOf(userId, [user.email, ...namesOf(user)]);
     // Jobs still naming them: mail not sent yet (to them), finished jobs kept for a while, and running ones (a
     // runner finishing a deleted row changes nothing; the row would otherwise keep their address).
     for (const text of [user.email, ...namesOf(user)])
       await runSql(strapi, `DELETE FROM ?? WHERE payload LIKE ? ESCAPE '\\'`, [
         ownTableOf(strapi, JOBS_TABLE),
-        containing(text),
+        likeContaining(text),
       ]);
 
     await strapi.db.query(USER).update({

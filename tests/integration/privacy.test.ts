@@ -1,6 +1,7 @@
 import fs from 'fs';
 import path from 'path';
 import { unzipSync } from 'fflate';
+import { eventId, sendSandboxWebhook } from '../helpers/commerce';
 import { factories, type TestCourse, type TestUser } from '../helpers/factories';
 import { startLyceum, stopLyceum, type TestApp } from '../helpers/strapi';
 
@@ -49,7 +50,8 @@ async function waitUntilReady(user: TestUser, id: string) {
 /**
  * A student with a bit of everything: enrollment and progress, a quiz attempt with a typed answer, a submission
  * with a file, a grade, a certificate, a review, a comment, a message (which notifies the teacher with their name),
- * a favorite, an avatar, an order and a contact-form message. `marker` is in every text they wrote.
+ * a favorite, an avatar, a paid order (the payment provider's payloads naming them) and a contact-form message.
+ * `marker` is in every text they wrote.
  */
 async function busyStudent(marker: string) {
   const course: TestCourse = await make.createCourse({ teacher, lessons: 2 });
@@ -129,14 +131,19 @@ async function busyStudent(marker: string) {
     200
   );
   const paid = await make.createCourse({ teacher, lessons: 1, data: { price: 20, currency: 'USD' } });
-  expect(
-    (
-      await app.request
-        .post('/api/orders')
-        .set(student.auth)
-        .send({ courses: [paid.documentId], provider: 'sandbox' })
-    ).status
-  ).toBe(201);
+  const order = await app.request
+    .post('/api/orders')
+    .set(student.auth)
+    .send({ courses: [paid.documentId], provider: 'sandbox' });
+  expect(order.status).toBe(201);
+  // The provider's payloads are kept as received: this one (a declined card) carries the payer's email, name and
+  // billing address; a second (a customer event about no order of theirs) names their email in capitals.
+  const customer = { email: student.email, name: `Erin ${marker}`, address: { line1: `billing ${marker}` } };
+  const paymentEvents = [
+    { id: eventId(), type: 'payment.failed', order: order.body.data.documentId, customer },
+    { id: eventId(), type: 'customer.updated', order: 'noorder1', customer: { email: student.email.toUpperCase() } },
+  ];
+  for (const event of paymentEvents) expect((await sendSandboxWebhook(app, event)).status).toBe(200);
   expect(
     (
       await app.request
@@ -150,6 +157,7 @@ async function busyStudent(marker: string) {
     certificate: certificate.body.data,
     submission: submission.body.data,
     avatarUrl: avatar.body[0].url as string,
+    paymentEventIds: paymentEvents.map((event) => event.id),
   };
 }
 
@@ -353,7 +361,7 @@ describe('erasure', () => {
 
   test('no table holds their email, name or private text afterwards; reviews, comments and certificates stay', async () => {
     const marker = `Qz${Date.now().toString(36)}`;
-    const { student, course, certificate, avatarUrl } = await busyStudent(marker);
+    const { student, course, certificate, avatarUrl, paymentEventIds } = await busyStudent(marker);
     const needles = [
       student.email,
       student.username,
@@ -364,9 +372,12 @@ describe('erasure', () => {
       `answer ${marker}`,
       `hi ${marker}`,
       `me-${marker}`,
+      `billing ${marker}`,
     ];
-    // Before: the data is there (so the check below can fail).
-    expect((await tablesHolding(needles)).length).toBeGreaterThan(5);
+    // Before: the data is there (so the check below can fail), the payment providers' payloads included.
+    const before = await tablesHolding(needles);
+    expect(before.length).toBeGreaterThan(5);
+    expect(before.some(({ table }) => table.endsWith('"payment_events"'))).toBe(true);
 
     const erased = await app.request.delete('/api/me').set(student.auth).send({ password: PASSWORD });
     expect(erased.status).toBe(200);
@@ -387,8 +398,23 @@ describe('erasure', () => {
       'strapi_sessions',
       'lyceum_audit_events',
       'lyceum_data_exports',
+      'payment_events',
+      'orders',
+      // The search index (it holds published courses, lessons and articles: nothing a learner wrote or is called).
+      'lyceum_search_documents',
+      ...(app.strapi.db.dialect.client === 'postgres'
+        ? ['lyceum_search_words']
+        : ['lyceum_search_text', 'lyceum_search_titles']),
     ])
-      expect(checked.some((name) => name.endsWith(`"${table}"`))).toBe(true);
+      expect([table, checked.some((name) => name.endsWith(`"${table}"`))]).toEqual([table, true]);
+    // The payment events stay (a replay is still recognised), their payloads replaced.
+    const events = await app.strapi.db
+      .query('plugin::commerce.payment-event')
+      .findMany({ where: { eventId: { $in: paymentEventIds } }, select: ['payload', 'kind'] });
+    expect(events).toEqual([
+      { payload: '{"erased":true}', kind: expect.any(String) },
+      { payload: '{"erased":true}', kind: expect.any(String) },
+    ]);
     // The stored files are gone from storage too.
     expect(fs.existsSync(path.join(process.cwd(), 'public', avatarUrl))).toBe(false);
 

@@ -3,7 +3,6 @@ import { passwordMinLength, passwordProblem, type PasswordOwner } from '../../ac
 import { patchUsersPermissionsServices } from '../../strapi-patches';
 import { recordIdParam } from '../../access/params';
 import { callerFrom, isRoleType } from '../../access/roles';
-import { auditEntity, recordAuditEvent } from '../../audit';
 import { eraseUser } from '../../privacy/erasure';
 import { SUPPORTED_LOCALES } from '../../content/locales';
 import {
@@ -33,14 +32,6 @@ const validateProfileUpdate = validateYupSchema(
     })
     .strict(true)
 );
-
-/** A user's role type; undefined for an unknown user, null for a user without a role. */
-async function roleTypeOf(userId: number): Promise<string | null | undefined> {
-  const user = await strapi.db
-    .query(USER)
-    .findOne({ where: { id: userId }, select: ['id'], populate: { role: { select: ['type'] } } });
-  return user ? (user.role?.type ?? null) : undefined;
-}
 
 async function roleIdForType(type: string): Promise<number> {
   const role =
@@ -207,23 +198,21 @@ export default (plugin: any) => {
         username: body.username ?? user?.username,
       });
     }
-    // A role change is in the audit trail, committed with the change itself.
-    const userId = Number(ctx.params.id);
-    return strapi.db.transaction(async () => {
-      const roleBefore = await roleTypeOf(userId);
-      const answer = await stockUpdate(ctx);
-      const roleAfter = await roleTypeOf(userId);
-      if (roleBefore !== undefined && roleAfter !== roleBefore)
-        await recordAuditEvent(strapi, {
-          action: 'user.role_changed',
-          actor: callerFrom(ctx.state),
-          entity: auditEntity('user', userId),
-          before: { role: roleBefore },
-          after: { role: roleAfter ?? null },
-        });
-      return answer;
-    });
+    // A role change is audited, and the last admin's demotion or blocking refused, by src/access/admin-accounts.ts
+    // in the document service's transaction, as for the content manager and GraphQL.
+    return stockUpdate(ctx);
   });
+
+  // Deleting a role moves its users to Public one by one, outside any transaction: in one, so that the last admin
+  // check (src/access/admin-accounts.ts) undoes the whole deletion, and every move is audited with it.
+  const roleFactory = plugin.services.role;
+  plugin.services.role = (deps: unknown) => {
+    const roleService = roleFactory(deps);
+    const stockDeleteRole = roleService.deleteRole;
+    roleService.deleteRole = (...args: unknown[]) =>
+      strapi.db.transaction(() => stockDeleteRole.apply(roleService, args));
+    return roleService;
+  };
 
   // DELETE /users/:id by an admin is an erasure (src/privacy/erasure.ts), not a row deletion: reviews, comments and
   // certificates keep their place with the name replaced, the rest goes. A malformed id is a 400 before any query.

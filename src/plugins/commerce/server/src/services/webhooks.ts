@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { notFound, Refusal } from '../../../../../errors/refusal';
-import { runSql } from '../../../../../access/raw-sql';
+import { likeContaining, runSql } from '../../../../../access/raw-sql';
 import { tableOf } from '../../../../../database/tables';
 import { createId } from '@paralleldrive/cuid2';
 import type { EnqueuedJob } from '../../../../../jobs';
@@ -12,6 +12,9 @@ import type ordersService from './orders';
 import type { OrderRecord } from './orders';
 
 const PAYMENT_EVENT = 'plugin::commerce.payment-event';
+const ORDER = 'plugin::commerce.order';
+/** What an erased buyer's payment events keep as their payload. */
+export const ERASED_PAYLOAD = '{"erased":true}';
 type Orders = ReturnType<typeof ordersService>;
 
 /** What a webhook call came to: the answer's `data`. */
@@ -157,6 +160,36 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
 
   logRejected(provider: string, call: WebhookCall, why: string): void {
     strapi.log.warn(`commerce: ${provider} webhook from ${call.ip} rejected: ${why}`);
+  },
+
+  /**
+   * Erasure (contract, "Trust and privacy"): a provider's payload carries the payer's email, name and billing details,
+   * so the payloads of the buyer's orders' events, and of any other event naming them (a provider's customer event),
+   * become `{"erased":true}`, in the caller's transaction. The row itself stays (provider, event id, kind, order,
+   * outcome): a replay is still recognised and the order's history still reads. `texts` are the email and names to
+   * look for (case-insensitive, as written or as JSON escapes them). Answers how many payloads were replaced.
+   */
+  async erasePayloadsOf(buyerId: number, texts: string[]): Promise<number> {
+    const orders: Array<{ documentId: string }> = await strapi.db
+      .query(ORDER)
+      .findMany({ where: { buyer: { id: buyerId } }, select: ['documentId'] });
+    const patterns = [
+      ...new Set(texts.flatMap((text) => [text, JSON.stringify(text).slice(1, -1)]).map((text) => text.toLowerCase())),
+    ].map(likeContaining);
+    const erase = (condition: string, bindings: unknown[]) =>
+      runSql(strapi, `UPDATE ?? SET payload = ? WHERE payload <> ? AND (${condition})`, [
+        tableOf(strapi, PAYMENT_EVENT),
+        ERASED_PAYLOAD,
+        ERASED_PAYLOAD,
+        ...bindings,
+      ]);
+    let erased = 0;
+    for (let start = 0; start < orders.length; start += 500) {
+      const chunk = orders.slice(start, start + 500).map((order) => order.documentId);
+      erased += (await erase(`order_document_id IN (${chunk.map(() => '?').join(', ')})`, chunk)).count;
+    }
+    for (const pattern of patterns) erased += (await erase(`LOWER(payload) LIKE ? ESCAPE '\\'`, [pattern])).count;
+    return erased;
   },
 
   /** An order's payment events, oldest first (for the admin pages). */
