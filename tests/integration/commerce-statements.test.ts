@@ -17,7 +17,8 @@ let teacher: TestUser;
 const isPostgres = () => app.strapi.db.dialect.client === 'postgres';
 
 beforeAll(async () => {
-  app = await startLyceum({ JOBS_WORKER: 'false', CRON_ENABLED: 'false' });
+  // The database driver whatever REDIS_URL says: the BullMQ relay's own reads of the outbox are not the purchase's.
+  app = await startLyceum({ JOBS_WORKER: 'false', CRON_ENABLED: 'false', JOBS_DRIVER: 'database' });
   make = factories(app.strapi);
   teacher = await make.createUser('teacher');
 }, 120_000);

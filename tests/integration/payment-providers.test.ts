@@ -254,7 +254,11 @@ describe('a refund left pending by a crash, refused by the provider when asked a
       },
     });
     const before = stripe.requests.length;
-    stripe.failNext(400, { type: 'invalid_request_error', code: 'charge_disputed', message: 'Disputed' });
+    stripe.failNext(
+      400,
+      { type: 'invalid_request_error', code: 'charge_disputed', message: 'Disputed' },
+      '/v1/refunds'
+    );
     await app.strapi.db
       .query(REFUND)
       .update({ where: { id: row.id }, data: { createdAt: new Date(Date.now() - 11 * 60_000) } });
