@@ -72,7 +72,8 @@ export interface FakeStripe {
     options?: { secret?: string; timestamp?: number; session?: Partial<FakeCheckoutSession> }
   ): SignedStripeWebhook;
   /** The next API request is answered with this error (Stripe's `{ error }` shape). */
-  failNext(status: number, error: { type: string; code?: string; message: string }): void;
+  /** The next request (or the next one to `path` only) answers this error. */
+  failNext(status: number, error: { type: string; code?: string; message: string }, path?: string): void;
   stop(): Promise<void>;
 }
 
@@ -85,7 +86,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
   const sessions = new Map<string, FakeCheckoutSession>();
   const refunds: FakeStripeRefund[] = [];
   const idempotentAnswers = new Map<string, { status: number; body: unknown }>();
-  let failure: { status: number; error: { type: string; code?: string; message: string } } | null = null;
+  let failure: { status: number; error: { type: string; code?: string; message: string }; path?: string } | null = null;
   let counter = 0;
   const nextId = (prefix: string) => `${prefix}_test_${++counter}${Math.random().toString(36).slice(2, 10)}`;
 
@@ -193,7 +194,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       const replayKey = typeof idempotencyKey === 'string' ? `${method} ${url.pathname} ${idempotencyKey}` : null;
       if (request.headers.authorization !== `Bearer ${secretKey}`) {
         result = stripeError(401, 'invalid_request_error', 'Invalid API Key provided');
-      } else if (failure) {
+      } else if (failure && (failure.path === undefined || failure.path === url.pathname)) {
         result = { status: failure.status, body: { error: failure.error } };
         failure = null;
       } else if (replayKey && idempotentAnswers.has(replayKey)) {
@@ -253,8 +254,8 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       });
       return { eventId, rawBody: Buffer.from(payload, 'utf8'), signature };
     },
-    failNext(status, error) {
-      failure = { status, error };
+    failNext(status, error, path) {
+      failure = { status, error, path };
     },
     stop: () =>
       new Promise<void>((resolve) => {

@@ -23,6 +23,7 @@ let sentMail: Array<{ to: string; subject: string; text: string }>;
 
 const ORDER = 'plugin::commerce.order';
 const REFUND = 'plugin::commerce.order-refund';
+const COUPON = 'api::coupon.coupon';
 const CM = '/content-manager/collection-types';
 
 beforeAll(async () => {
@@ -377,6 +378,61 @@ describe('a payment after the order expired', () => {
     expect(await app.strapi.db.query(REFUND).count({ where: { orderDocumentId: order.documentId } })).toBe(0);
   });
 
+  test('paid late with a coupon: the redemption given back at expiry counts again, even past the limit', async () => {
+    const course = await paidCourse(make, teacher, 40);
+    const code = `LATE${unique().toUpperCase()}`;
+    const coupon = await app.strapi.db
+      .query(COUPON)
+      .create({ data: { code, percentOff: 25, maxRedemptions: 1, redemptions: 0 } });
+    const redemptions = async () =>
+      Number((await app.strapi.db.query(COUPON).findOne({ where: { id: coupon.id } })).redemptions ?? 0);
+    const buyer = await make.createUser('student');
+    const placed = await placeOrder(app, buyer, { courses: [course.documentId], provider: 'sandbox', coupon: code });
+    expectStatus(placed, 201);
+    expect(placed.body.data).toMatchObject({ total: 30, discount: 10 });
+    expect(await redemptions()).toBe(1);
+    await app.strapi.db
+      .query(ORDER)
+      .update({ where: { documentId: placed.body.data.documentId }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await until(
+      async () => (await orderRow(placed.body.data.documentId)).status === 'cancelled',
+      'the expiry schedule to cancel the order',
+      20_000
+    );
+    expect(await redemptions()).toBe(0);
+    // The freed redemption goes to another buyer meanwhile: the limit is reached again.
+    const other = await placeOrder(app, await make.createUser('student'), {
+      courses: [course.documentId],
+      provider: 'sandbox',
+      coupon: code,
+    });
+    expectStatus(other, 201);
+    expect(await redemptions()).toBe(1);
+
+    const late = await sendSandboxWebhook(app, {
+      id: eventId(),
+      type: 'payment.succeeded',
+      order: placed.body.data.documentId,
+    });
+    expectStatus(late, 200);
+    await until(
+      async () => (await enrollmentOf(app.strapi, buyer.id, course.documentId))?.status === 'active',
+      'the late payment to enroll the buyer',
+      20_000
+    );
+    expect(await orderRow(placed.body.data.documentId)).toMatchObject({ status: 'paid', latePayment: 'fulfilled' });
+    // Two orders hold the coupon's discount: two redemptions.
+    expect(await redemptions()).toBe(2);
+    // The limit still holds for new orders.
+    const refundedBuyer = await make.createUser('student');
+    const refundedOrder = await placeOrder(app, refundedBuyer, {
+      courses: [course.documentId],
+      provider: 'sandbox',
+      coupon: code,
+    });
+    expect([refundedOrder.status, reasonOf(refundedOrder)]).toEqual([400, 'coupon_exhausted']);
+  });
+
   test('with its seat taken meanwhile: refunded in full through the provider, the buyer told by mail', async () => {
     const course = await paidCourse(make, teacher, 20, { capacity: 1 });
     const buyer = await make.createUser('student');
@@ -436,6 +492,54 @@ describe('a payment after the order expired', () => {
 });
 
 describe('refunds left pending by a crash', () => {
+  test('a failure while recording a full refund rolls it back whole; the reconcile schedule then finishes it', async () => {
+    const course = await paidCourse(make, teacher, 30);
+    const buyer = await make.createUser('student');
+    const order = await paidOrder(course, buyer);
+    await until(
+      async () => (await enrollmentOf(app.strapi, buyer.id, course.documentId))?.status === 'active',
+      'the buyer to be enrolled',
+      20_000
+    );
+    // The enrollment's cancellation fails (the database away for that moment), after the row was marked done and
+    // the audit event written in the same transaction.
+    const enrollments = app.strapi.plugin('enrollment').service('enrollments');
+    const cancel = jest.spyOn(enrollments, 'cancel').mockRejectedValueOnce(new Error('connection lost'));
+    const refused = await app.request
+      .post(`/commerce/orders/${order.documentId}/refund`)
+      .set(finance.auth)
+      .send({ reason: 'Course cancelled' });
+    cancel.mockRestore();
+    expect([refused.status, reasonOf(refused)]).toEqual([503, 'refund_pending']);
+    const [row] = await app.strapi.db.query(REFUND).findMany({ where: { orderDocumentId: order.documentId } });
+    // Neither a done refund with a live enrollment nor the reverse: the row is still pending, the enrollment active,
+    // no audit event.
+    expect(row).toMatchObject({ status: 'pending', refundReference: null });
+    expect(await enrollmentOf(app.strapi, buyer.id, course.documentId)).toMatchObject({ status: 'active' });
+    const refundEvents = async () => {
+      const listed = await app.request
+        .get('/audit/events')
+        .query({ entity: `order:${order.documentId}` })
+        .set(superAdmin.auth);
+      expectStatus(listed, 200);
+      return listed.body.data.filter((event: { action: string }) => event.action === 'order.refunded').length;
+    };
+    expect(await refundEvents()).toBe(0);
+
+    await app.strapi.db
+      .query(REFUND)
+      .update({ where: { id: row.id }, data: { createdAt: new Date(Date.now() - 11 * 60_000) } });
+    await until(
+      async () => (await app.strapi.db.query(REFUND).findOne({ where: { id: row.id } })).status === 'done',
+      'the reconcile schedule to finish the refund',
+      20_000
+    );
+    // Done and cancelled in the same commit: seen together.
+    expect(await enrollmentOf(app.strapi, buyer.id, course.documentId)).toMatchObject({ status: 'cancelled' });
+    expect(await refundEvents()).toBe(1);
+    expect(Number((await orderRow(order.documentId)).refundedAmount)).toBe(3000);
+  });
+
   test('the reconcile schedule asks the provider again with the same key and finishes the refund', async () => {
     const course = await paidCourse(make, teacher, 50);
     const buyer = await make.createUser('student');

@@ -1,5 +1,6 @@
 import { factories, type TestUser } from '../helpers/factories';
 import { enrollmentOf, paidCourse, placeOrder, seatsOf } from '../helpers/commerce';
+import { until } from '../helpers/fleet';
 import { startFakeStripe, type FakeStripe, type SignedStripeWebhook } from '../helpers/fake-stripe';
 import { startFakeYooKassa, type FakeYooKassa } from '../helpers/fake-yookassa';
 import { startLyceum, stopLyceum, type TestApp } from '../helpers/strapi';
@@ -18,12 +19,14 @@ let teacher: TestUser;
 let admin: TestUser;
 
 const ORDER = 'plugin::commerce.order';
+const REFUND = 'plugin::commerce.order-refund';
 const EVENT = 'plugin::commerce.payment-event';
 
 beforeAll(async () => {
   stripe = await startFakeStripe();
   yookassa = await startFakeYooKassa();
-  app = await startLyceum({ ...stripe.env, ...yookassa.env });
+  // The refund-reconcile sweep every 200 ms, so a test sees it run instead of waiting minutes.
+  app = await startLyceum({ ...stripe.env, ...yookassa.env, REFUNDS_RECONCILE_CRON: '200' });
   make = factories(app.strapi);
   teacher = await make.createUser('teacher');
   admin = await make.createUser('admin');
@@ -223,6 +226,67 @@ describe('Stripe', () => {
   });
 });
 
+describe('a refund left pending by a crash, refused by the provider when asked again', () => {
+  test('the reconcile schedule gives the reserved amount back: the row fails, the order is paid again, enrolled', async () => {
+    const made = await pendingOrder('stripe', 60, 'USD');
+    const session = stripe.pay(made.reference);
+    const completed = stripe.webhook('checkout.session.completed', made.reference);
+    const paid = await app.request
+      .post('/api/payments/webhooks/stripe')
+      .set('Content-Type', 'application/json')
+      .set('Stripe-Signature', completed.signature)
+      .send(completed.rawBody.toString('utf8'));
+    expect(paid.status).toBe(200);
+    expect(await enrollmentOf(app.strapi, made.buyer.id, made.course.documentId)).toMatchObject({ status: 'active' });
+    const order = await orderRow(made.order.documentId);
+    // What a process killed between reserving the amount and Stripe's answer leaves behind.
+    await app.strapi.db
+      .query(ORDER)
+      .update({ where: { id: order.id }, data: { refundedAmount: 6000, status: 'refunded' } });
+    const row = await app.strapi.db.query(REFUND).create({
+      data: {
+        orderDocumentId: made.order.documentId,
+        amount: 6000,
+        currency: 'USD',
+        reason: 'Asked before the crash',
+        status: 'pending',
+        cancelsEnrollments: true,
+      },
+    });
+    const before = stripe.requests.length;
+    stripe.failNext(
+      400,
+      { type: 'invalid_request_error', code: 'charge_disputed', message: 'Disputed' },
+      '/v1/refunds'
+    );
+    await app.strapi.db
+      .query(REFUND)
+      .update({ where: { id: row.id }, data: { createdAt: new Date(Date.now() - 11 * 60_000) } });
+    await until(
+      async () => (await app.strapi.db.query(REFUND).findOne({ where: { id: row.id } })).status !== 'pending',
+      'the reconcile schedule to settle the refund',
+      20_000
+    );
+    // Asked again with the row's own key, and refused.
+    const asked = stripe.requests.slice(before).filter((request) => request.path === '/v1/refunds');
+    expect(asked[0].headers['idempotency-key']).toBe(`refund-${row.documentId}`);
+    const refundsAtStripe = () =>
+      stripe.refunds.filter((atStripe) => atStripe.payment_intent === session.payment_intent);
+    expect(refundsAtStripe()).toEqual([]);
+    expect(await app.strapi.db.query(REFUND).findOne({ where: { id: row.id } })).toMatchObject({
+      status: 'failed',
+      refundReference: null,
+    });
+    const after = await orderRow(made.order.documentId);
+    expect([after.status, Number(after.refundedAmount)]).toEqual(['paid', 0]);
+    expect(await enrollmentOf(app.strapi, made.buyer.id, made.course.documentId)).toMatchObject({ status: 'active' });
+    // The amount is refundable again, through the page's route as before.
+    const again = await refund(made.order.documentId, { reason: 'Asked again' });
+    expect(again.body.data).toMatchObject({ status: 'refunded', refunded: 60 });
+    expect(refundsAtStripe().map((atStripe) => atStripe.amount)).toEqual([6000]);
+  });
+});
+
 describe('YooKassa', () => {
   const notify = (rawBody: Buffer, headers: Record<string, string> = {}) =>
     app.request
@@ -407,6 +471,23 @@ describe('YooKassa', () => {
       expect(postedAfter(before, '/v3/refunds')[0].body.receipt).toEqual({
         customer: { email: whole.buyer.email },
         items: [line(whole.course.title, '700.00', 4)],
+      });
+    });
+
+    // A buyer who reads Russian: the partial refund's one line is worded in Russian, as their receipt was.
+    await withEnv({ YOOKASSA_RECEIPTS: 'true', YOOKASSA_VAT_CODE: '4' }, async () => {
+      const course = await paidCourse(make, teacher, 800, { currency: 'RUB' });
+      const buyer = await make.createUser('student', { preferredLocale: 'ru' });
+      const placed = await placeOrder(app, buyer, { courses: [course.documentId], provider: 'yookassa' });
+      expect(placed.status).toBe(201);
+      const reference = (await orderRow(placed.body.data.documentId)).providerReference as string;
+      yookassa.setStatus(reference, 'succeeded');
+      expect((await notify(yookassa.notification('payment.succeeded', reference))).status).toBe(200);
+      before = yookassa.requests.length;
+      expect((await refund(placed.body.data.documentId, { amount: '300.00', reason: 'Part' })).status).toBe(200);
+      expect(postedAfter(before, '/v3/refunds')[0].body.receipt).toEqual({
+        customer: { email: buyer.email },
+        items: [line(`Возврат по заказу ${placed.body.data.number}`, '300.00', 4)],
       });
     });
 

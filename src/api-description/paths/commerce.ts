@@ -119,7 +119,7 @@ export const commerceRoutes: RouteDescription[] = [
     response: envelope(orderSchema),
     refusals: [
       { status: 409, reasons: ['not_refundable'] },
-      { status: 503, reasons: ['payments_not_configured', 'payment_provider_error'] },
+      { status: 503, reasons: ['payments_not_configured', 'payment_provider_error', 'refund_pending'] },
     ],
   },
   {

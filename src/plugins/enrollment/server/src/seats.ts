@@ -83,16 +83,19 @@ export async function seatStudent(
   },
   enrollment: NewEnrollment | ReturningEnrollment
 ): Promise<SeatOutcome> {
-  const seat = seatTaking(strapi, course.courseDocumentId, course.capacity);
+  const seat =
+    course.heldBy === undefined
+      ? seatTaking(strapi, course.courseDocumentId, course.capacity)
+      : holdConverting(strapi, course.courseDocumentId, course.heldBy);
   const courses = tableOf(strapi, COURSE);
-  if ('row' in enrollment && isPostgres(strapi) && course.heldBy === undefined) {
+  if ('row' in enrollment && isPostgres(strapi)) {
     const userLink = linkOf(strapi, ENROLLMENT, 'user');
     const courseLink = linkOf(strapi, ENROLLMENT, 'course');
     const columns = enrollment.row.map(() => '??').join(', ');
     const values = enrollment.row.map(([, value]) => castFor(value)).join(', ');
     const { rows } = await runSql<{ id: number }>(
       strapi,
-      `WITH seat AS (${seat.sql}),
+      `WITH ${course.heldBy === undefined ? `seat AS (${seat.sql})` : seat.sql},
        created AS (INSERT INTO ?? (${columns}) SELECT ${values} FROM seat RETURNING id),
        user_link AS (INSERT INTO ?? (??, ??) SELECT id, CAST(? AS integer) FROM created),
        course_link AS (INSERT INTO ?? (??, ??) SELECT id, CAST(? AS integer) FROM created WHERE CAST(? AS integer) IS NOT NULL),
@@ -143,6 +146,19 @@ export async function seatStudent(
     if (error instanceof LostRace) return 'lost_race';
     throw error;
   }
+}
+
+/**
+ * PostgreSQL's one statement for a seat held for this student (a paid order's, the waitlist's): the CTEs `released`
+ * (the hold's row deleted) and `seat` (a held seat turned taken, or without the hold a seat taken regardless of the
+ * capacity: see convertHold), answering `taken` as seatTaking does.
+ */
+function holdConverting(strapi: Core.Strapi, courseDocumentId: string, holdKey: string): SqlStatement {
+  return {
+    sql: `released AS (DELETE FROM ?? WHERE "key" = ? RETURNING id),
+       seat AS (UPDATE ?? SET held = coalesce(held, 0) - (SELECT count(*) FROM released), taken = taken + 1 WHERE course_document_id = ? RETURNING taken)`,
+    bindings: [tableOf(strapi, HOLD), holdKey, tableOf(strapi, SEAT), courseDocumentId],
+  };
 }
 
 /**

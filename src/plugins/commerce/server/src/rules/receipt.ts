@@ -109,3 +109,8 @@ export function lateRefundMail(
   ];
   return { subject: words.subject(order.number), text: lines.join('\n') };
 }
+
+/** The one line a receipt of a partial refund lists (54-FZ, YooKassa), in the buyer's language (`en`, `ru`). */
+export function partialRefundLine(orderNumber: string, locale: string): string {
+  return locale === 'ru' ? `Возврат по заказу ${orderNumber}` : `Refund, order ${orderNumber}`;
+}

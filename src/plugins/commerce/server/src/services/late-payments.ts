@@ -65,13 +65,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     }
     const expiresAt = new Date(now.getTime() + holdMinutes() * 60_000);
     try {
+      const orders = strapi.plugin('commerce').service('orders') as Orders;
       return await strapi.db.transaction(async () => {
         const { count } = await strapi.db
           .query(ORDER)
           .updateMany({ where: { id: order.id, latePayment: 'received' }, data: { latePayment: 'fulfilled' } });
         if (count !== 1) return null;
+        // Giving up gave the coupon's redemption back; paid after all, the order used the coupon (its discount is in
+        // the amount paid), so it counts again: even past maxRedemptions, which limits new orders, not money taken.
+        if (order.couponId !== null) await orders.countCouponAgain(order.couponId);
         // A newer pending order of the buyer for these courses (a retried checkout) gives way: this one is paid.
-        const orders = strapi.plugin('commerce').service('orders') as Orders;
         await orders.lockBuyer(order.buyerId!);
         await orders.replacePending(
           order.buyerId!,

@@ -11,6 +11,7 @@ import { normalCouponCode, priceOrder, type CouponTerms, type OrderLine } from '
 import type { OrderRequest } from '../rules/order-request';
 import { providerNamed } from '../providers';
 import { fulfilOrderJob } from '../jobs/fulfil-order';
+import { insertOrder, readOrderRow, setCheckout, type OrderBuyer } from './order-rows';
 import { settleLatePaymentJob } from '../jobs/settle-late-payment';
 
 export const ORDER = 'plugin::commerce.order';
@@ -136,9 +137,15 @@ export function presentOrder(order: OrderRecord) {
 }
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
+  /** An order with its items: one fixed statement (order-rows.ts). */
   async findByDocumentId(documentId: string): Promise<OrderRecord | null> {
-    const row = await strapi.db.query(ORDER).findOne({ where: { documentId }, populate: ORDER_POPULATE });
-    return row ? orderFromRow(row) : null;
+    return (await this.findWithBuyer(documentId))?.order ?? null;
+  },
+
+  /** An order with its buyer's contact (the receipt's address and language), in the same one statement. */
+  async findWithBuyer(documentId: string): Promise<{ order: OrderRecord; buyer: OrderBuyer | null } | null> {
+    const found = await readOrderRow(strapi, documentId);
+    return found ? { order: orderFromRow(found.row), buyer: found.buyer } : null;
   },
 
   /** An order its buyer or an admin may read; anyone else gets the 404 an unknown order gets. */
@@ -251,42 +258,33 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     for (const line of lines)
       if (capacities.get(line.courseDocumentId) !== null) await purchases(strapi).prepareSeat(line.courseDocumentId);
     const expiresAt = new Date(now.getTime() + holdMinutes() * 60_000);
+    const number = newOrderNumber(now);
     const { order, fulfilment } = await strapi.db.transaction(async () => {
       // A retried checkout (another provider, a second tab) replaces the buyer's pending order for these courses, so
       // one buyer never holds two seats of a course. One buyer's orders are made one at a time (the lock), so two
       // parallel requests end with one pending order: the second sees the first and cancels it.
       await this.lockBuyer(buyerId);
       await this.replacePending(buyerId, request.courseDocumentIds, now);
-      const created = await strapi.db.query(ORDER).create({
-        data: {
-          number: newOrderNumber(now),
+      const created = await insertOrder(
+        strapi,
+        {
+          number,
           status: isFree ? 'paid' : 'pending',
-          buyer: buyerId,
+          buyerId,
           currency: priced.currency,
           subtotal: priced.subtotal,
           discount: priced.discount,
           total: priced.total,
-          refundedAmount: 0,
           couponCode: coupon?.code ?? null,
           couponId: coupon?.id ?? null,
-          provider: isFree ? 'free' : request.providerName,
+          provider: isFree ? 'free' : request.providerName!,
           locale,
           paidAt: isFree ? now : null,
           expiresAt: isFree ? null : expiresAt,
+          items: priced.lines,
         },
-      });
-      for (const [position, line] of priced.lines.entries()) {
-        await strapi.db.query(ORDER_ITEM).create({
-          data: {
-            order: created.id,
-            courseDocumentId: line.courseDocumentId,
-            title: line.title,
-            unitPrice: line.unitPrice,
-            discount: line.discount,
-            position,
-          },
-        });
-      }
+        now
+      );
       if (coupon && !(await this.redeemCoupon(coupon.id)))
         throw couponRefusal('coupon_exhausted', 'This coupon has been used up');
       // A free order holds its seats too: the fulfilment turns each hold into the enrollment, within capacity.
@@ -302,7 +300,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         );
       }
       const job = isFree ? await this.recordFulfilment(created.documentId) : null;
-      return { order: created as { id: number; documentId: string }, fulfilment: job };
+      return { order: created, fulfilment: job };
     });
 
     if (fulfilment) {
@@ -311,7 +309,37 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       return { order: (await this.findByDocumentId(order.documentId))!, checkoutUrl: null };
     }
 
-    const record = (await this.findByDocumentId(order.documentId))!;
+    // What was just written: no read back on the purchase's path.
+    const record: OrderRecord = {
+      id: order.id,
+      documentId: order.documentId,
+      number,
+      status: 'pending',
+      buyerId,
+      currency: priced.currency,
+      subtotal: priced.subtotal,
+      discount: priced.discount,
+      total: priced.total,
+      refundedAmount: 0,
+      couponCode: coupon?.code ?? null,
+      couponId: coupon?.id ?? null,
+      provider: request.providerName!,
+      providerReference: null,
+      checkoutUrl: null,
+      locale,
+      paidAt: null,
+      expiresAt: expiresAt.toISOString(),
+      cancelledAt: null,
+      fulfilledAt: null,
+      latePayment: null,
+      createdAt: now.toISOString(),
+      items: priced.lines.map((line) => ({
+        courseDocumentId: line.courseDocumentId,
+        title: line.title,
+        unitPrice: line.unitPrice,
+        discount: line.discount,
+      })),
+    };
     try {
       const checkout = await provider!.createCheckout({
         order: {
@@ -326,10 +354,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         returnUrl: `${frontendUrl()}/orders/${record.documentId}`,
         idempotencyKey: `order-${record.documentId}`,
       });
-      await strapi.db.query(ORDER).update({
-        where: { id: record.id },
-        data: { providerReference: checkout.providerReference, checkoutUrl: checkout.checkoutUrl },
-      });
+      await setCheckout(strapi, record.id, checkout, new Date());
       return {
         order: { ...record, providerReference: checkout.providerReference, checkoutUrl: checkout.checkoutUrl },
         checkoutUrl: checkout.checkoutUrl,
@@ -417,6 +442,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       [tableOf(strapi, COUPON), couponId]
     );
     return rows.length === 1;
+  },
+
+  /**
+   * Counts a redemption whatever the limit, in the caller's transaction: a late payment's order, which had given its
+   * redemption back when it gave up, was paid at the coupon's price after all (services/late-payments.ts).
+   */
+  async countCouponAgain(couponId: number): Promise<void> {
+    await runSql(strapi, 'UPDATE ?? SET redemptions = coalesce(redemptions, 0) + 1 WHERE id = ?', [
+      tableOf(strapi, COUPON),
+      couponId,
+    ]);
   },
 
   /** Gives a redemption back (an order that was never paid), in the caller's transaction. */

@@ -8,6 +8,7 @@ import { providerNamed } from '../providers';
 import { PaymentProviderError } from '../providers/provider-error';
 import type { RefundReceipt } from '../providers/types';
 import { toMajor } from '../rules/money';
+import { partialRefundLine } from '../rules/receipt';
 import type { RefundRequest } from '../rules/order-request';
 import type ordersService from './orders';
 import { ORDER, PAID_STATUSES, type OrderRecord } from './orders';
@@ -111,7 +112,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         status: 503,
       });
     }
-    await this.complete(order, refundRow, refundReference, now, order.refundedAmount);
+    try {
+      await this.complete(order, refundRow, refundReference, now, order.refundedAmount);
+    } catch (error) {
+      // The provider made the refund, recording it failed (rolled back whole): the row stays `pending` and the
+      // reconcile job finishes it with the same refund (its idempotency key).
+      strapi.log.error(
+        `commerce: the refund of order ${order.number} is made at ${order.provider} but could not be recorded yet: ${(error as Error).message}`
+      );
+      throw new Refusal(
+        `The refund is made at ${order.provider}; Lyceum finishes recording it within minutes`,
+        'refund_pending',
+        { status: 503 }
+      );
+    }
     return (await (strapi.plugin('commerce').service('orders') as Orders).findByDocumentId(order.documentId))!;
   },
 
@@ -132,18 +146,23 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     });
   },
 
-  /** What a 54-FZ refund receipt lists (YooKassa): the buyer's email and the order's lines, or one line for a part. */
+  /**
+   * What a 54-FZ refund receipt lists (YooKassa): the buyer's email and the order's lines, or one line for a part,
+   * worded in the buyer's language as their receipt was (rules/receipt.ts).
+   */
   async receiptOf(order: OrderRecord, amount: number): Promise<RefundReceipt> {
     const buyer =
       order.buyerId === null
         ? null
-        : await strapi.db.query(USER).findOne({ where: { id: order.buyerId }, select: ['email'] });
+        : await strapi.db.query(USER).findOne({ where: { id: order.buyerId }, select: ['email', 'preferredLocale'] });
+    const locale =
+      buyer?.preferredLocale === 'ru' || buyer?.preferredLocale === 'en' ? buyer.preferredLocale : order.locale;
     const isWhole = amount === order.total;
     return {
       email: buyer?.email ?? null,
       items: isWhole
         ? order.items.map((item) => ({ title: item.title, unitPrice: item.unitPrice - item.discount }))
-        : [{ title: `Refund, order ${order.number}`, unitPrice: amount }],
+        : [{ title: partialRefundLine(order.number, locale), unitPrice: amount }],
     };
   },
 
@@ -162,7 +181,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   ) {
     const amount = Number(refundRow.amount);
     const money = (minor: number) => toMajor(minor, order.currency);
-    // The refund made and its audit event commit together (refunds are admins' action: the permission matrix).
+    // The refund made, its audit event and the enrollments a full refund cancels commit together: a failure among
+    // them leaves the row `pending` with every enrollment as it was, and the reconcile job (which asks the provider
+    // again with the same key: the same refund) finishes it all later. Never a done refund with live enrollments,
+    // nor cancelled enrollments under a refund still pending.
     const made = await strapi.db.transaction(async () => {
       const { count } = await strapi.db
         .query(REFUND)
@@ -183,6 +205,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         reason: refundRow.reason,
         at: now,
       });
+      if (refundRow.cancelsEnrollments && order.buyerId !== null) {
+        for (const item of order.items) {
+          try {
+            await purchases(strapi).cancel({ userId: order.buyerId, courseDocumentId: item.courseDocumentId, now });
+          } catch (error) {
+            // Not enrolled (any more): nothing to cancel.
+            if ((error as { details?: { reason?: string } }).details?.reason !== 'not_enrolled') throw error;
+          }
+        }
+      }
       return true;
     });
     if (!made) return;
@@ -195,16 +227,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     strapi.log.info(
       `commerce: refund of ${toMajor(Number(refundRow.amount), order.currency)} ${order.currency} on order ${order.number} by ${by}: ${refundRow.reason}`
     );
-    if (refundRow.cancelsEnrollments && order.buyerId !== null) {
-      for (const item of order.items) {
-        try {
-          await purchases(strapi).cancel({ userId: order.buyerId, courseDocumentId: item.courseDocumentId, now });
-        } catch (error) {
-          // Not enrolled (any more): nothing to cancel.
-          if ((error as { details?: { reason?: string } }).details?.reason !== 'not_enrolled') throw error;
-        }
-      }
-    }
   },
 
   /**

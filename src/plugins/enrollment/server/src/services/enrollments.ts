@@ -346,7 +346,30 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     }
     await ensureSeatRow(strapi, courseDocumentId);
     try {
-      await strapi.db.transaction(() => this.seatOnHold({ course, existing, userId, courseDocumentId, holdKey, now }));
+      if (!existing && isPostgres(strapi) && !strapi.db.inTransaction()) {
+        // A new student on PostgreSQL, the purchase's hot path: the hold turned into the seat, the row, its links,
+        // studentsCount and the confirmation job in one statement (seats.ts), as enroll() does.
+        const job = enqueueInStatement(
+          strapi,
+          enrollmentConfirmationJob,
+          confirmationOf(userId, courseDocumentId, now)
+        );
+        await seatStudent(
+          strapi,
+          { courseDocumentId, capacity: course.capacity, heldBy: holdKey },
+          {
+            row: newEnrollmentRow(userId, courseDocumentId, now),
+            userId,
+            publishedRowId: course.publishedRowId,
+            alsoRecord: job.statement,
+          }
+        );
+        await job.recorded();
+      } else {
+        await strapi.db.transaction(() =>
+          this.seatOnHold({ course, existing, userId, courseDocumentId, holdKey, now })
+        );
+      }
     } catch (error) {
       // Enrolled meanwhile by another path: the enrollment exists, the hold goes back.
       if (isUniqueViolation(error) || (error instanceof Refusal && error.reason === 'already_enrolled')) {
