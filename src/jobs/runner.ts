@@ -1,7 +1,7 @@
 import { hostname } from 'os';
 import { randomBytes } from 'crypto';
 import type { Core } from '@strapi/strapi';
-import { claimJobs, deleteDoneBefore, markDone, markFailed, type ClaimedJob } from './outbox';
+import { claimJobs, deleteDoneBefore, findJob, markDone, markFailed, type ClaimedJob } from './outbox';
 import { reportJobOutcome } from './outcomes';
 import { afterFailure, type JobSettings } from './settings';
 
@@ -27,6 +27,9 @@ export interface JobDriver {
 export type JobDriverState = 'ok' | 'not_started' | 'stopped';
 
 const CLEAN_UP_EVERY_MS = 3_600_000;
+// An inline delivery that lost the claim waits for the winner's run at most this long, looking every step.
+const MAX_INLINE_WAIT_MS = 30_000;
+const INLINE_WAIT_STEP_MS = 20;
 
 /**
  * Claims and runs jobs: `runNow` for one job (delivery inline, and the drivers' workers), and a polling loop for the
@@ -96,7 +99,23 @@ export class JobRunner implements JobDriver {
       onlyId: id,
     });
     if (job) return this.track(job);
-    return this.running.get(id);
+    return this.awaitRunElsewhere(id);
+  }
+
+  /**
+   * Another claim won job `id`: this process's polling loop or BullMQ worker (tracked only once its claim returns,
+   * which may be after ours failed) or another instance. The caller's answer waits for that run to end, within the
+   * lease, so "enrolled before the answer" holds whichever claim won.
+   */
+  private async awaitRunElsewhere(id: number): Promise<void> {
+    const deadline = Date.now() + Math.min(this.settings.leaseMs, MAX_INLINE_WAIT_MS);
+    for (;;) {
+      const tracked = this.running.get(id);
+      if (tracked) return tracked;
+      const job = await findJob(this.strapi, id);
+      if (!job || job.status !== 'running' || Date.now() >= deadline) return;
+      await new Promise((resolve) => setTimeout(resolve, INLINE_WAIT_STEP_MS));
+    }
   }
 
   /** One round of the polling loop: claims what fits in the free slots and runs it. */

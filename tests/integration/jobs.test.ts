@@ -138,6 +138,28 @@ describe('the outbox', () => {
     expect(slowRuns).toBe(1);
     expect(await row(job.id)).toMatchObject({ status: 'done', attempts: 1 });
   });
+
+  test("an inline delivery that loses the claim waits for the winner's run", async () => {
+    // A webhook answers "enrolled" only after its job ran, whichever claim (its own, the polling loop's, the BullMQ
+    // worker's, another instance's) won the row.
+    const job = await jobs.enqueue(app.strapi, slow, {}, { runAt: new Date(Date.now() + 3_600_000) });
+    const settings = jobSettings(process.env);
+    const later = () => Date.now() + 7_200_000;
+    const [inline, winner] = [1, 2].map(() => new JobRunner(app.strapi, settings, jobs.jobHandler, later));
+    const runsBefore = slowRuns;
+    expect(await winner.poll()).toBeGreaterThan(0);
+    await until(() => slowRuns > runsBefore, 'the winner to start the slow job');
+    let delivered = false;
+    const delivery = inline.runNow(job.id).then(() => {
+      delivered = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(delivered).toBe(false);
+    releaseSlow();
+    await delivery;
+    expect(await row(job.id)).toMatchObject({ status: 'done', attempts: 1 });
+    await Promise.all([inline, winner].map((runner) => runner.stop()));
+  });
 });
 
 describe('dead jobs over HTTP', () => {
