@@ -277,6 +277,195 @@ describe('moderation', () => {
   });
 });
 
+describe('graphql', () => {
+  const graphql = (query: string, variables: Record<string, unknown> = {}, user?: TestUser) =>
+    app.request
+      .post('/graphql')
+      .set(user ? user.auth : {})
+      .send({ query, variables });
+
+  test('GraphQL: posts, comments, likes, follows and the feed under the same rules as REST', async () => {
+    const [author, fan, stranger] = await Promise.all(Array.from({ length: 3 }, () => make.createUser('student')));
+    const created = await graphql(
+      `
+        mutation ($data: JSON!) {
+          createPost(data: $data)
+        }
+      `,
+      {
+        data: { kind: 'note', title: 'Via GraphQL', body: 'Hi <script>x()</script>', tags: [tags.Algebra.documentId] },
+      },
+      author
+    );
+    expect(created.body.errors).toBeUndefined();
+    const publicPost = created.body.data.createPost;
+    expect(publicPost).toMatchObject({ title: 'Via GraphQL', status: 'published', likesCount: 0 });
+    expect(publicPost.body).not.toContain('script');
+    const secret = await post(author, { title: 'GraphQL secret', visibility: 'followers' });
+
+    const anonymous = await graphql(
+      `
+        query ($id: ID!) {
+          post(documentId: $id)
+        }
+      `,
+      { id: publicPost.documentId }
+    );
+    expect(anonymous.body.data.post.documentId).toBe(publicPost.documentId);
+    const hidden = await graphql(
+      `
+        query ($id: ID!) {
+          post(documentId: $id)
+        }
+      `,
+      { id: secret.documentId },
+      stranger
+    );
+    expect(hidden.body.errors[0].message).toBe('Post not found');
+    expect(JSON.stringify(hidden.body)).not.toContain('GraphQL secret');
+    const likeSecret = await graphql(
+      `
+        mutation ($id: ID!) {
+          likePost(post: $id, liked: true)
+        }
+      `,
+      { id: secret.documentId },
+      stranger
+    );
+    expect(likeSecret.body.errors[0].message).toBe('Post not found');
+    const listed = await graphql(
+      `
+        query ($user: ID!) {
+          userPosts(user: $user)
+        }
+      `,
+      { user: author.id },
+      stranger
+    );
+    expect(listed.body.data.userPosts.data.map((row: any) => row.documentId)).not.toContain(secret.documentId);
+
+    const followed = await graphql(
+      `
+        mutation ($user: ID!) {
+          followUser(user: $user, following: true)
+        }
+      `,
+      { user: author.id },
+      fan
+    );
+    expect(followed.body.data.followUser).toEqual({ user: { id: author.id }, following: true });
+    const self = await graphql(
+      `
+        mutation ($user: ID!) {
+          followUser(user: $user, following: true)
+        }
+      `,
+      { user: fan.id },
+      fan
+    );
+    expect(self.body.errors[0].message).toBe('You cannot follow yourself');
+    const liked = await graphql(
+      `
+        mutation ($id: ID!) {
+          likePost(post: $id, liked: true)
+        }
+      `,
+      { id: secret.documentId },
+      fan
+    );
+    expect(liked.body.data.likePost).toMatchObject({ liked: true, likesCount: 1 });
+    const comment = await graphql(
+      `
+        mutation ($id: ID!, $body: String!) {
+          createPostComment(post: $id, body: $body)
+        }
+      `,
+      { id: secret.documentId, body: 'Nice' },
+      fan
+    );
+    const reply = await graphql(
+      `
+        mutation ($id: ID!, $body: String!, $parent: ID) {
+          createPostComment(post: $id, body: $body, parent: $parent)
+        }
+      `,
+      { id: secret.documentId, body: 'Thanks', parent: comment.body.data.createPostComment.documentId },
+      author
+    );
+    expect(reply.body.errors).toBeUndefined();
+    const commentLike = await graphql(
+      `
+        mutation ($id: ID!) {
+          likePostComment(comment: $id, liked: true)
+        }
+      `,
+      { id: comment.body.data.createPostComment.documentId },
+      author
+    );
+    expect(commentLike.body.data.likePostComment.likesCount).toBe(1);
+    const thread = await graphql(
+      `
+        query ($id: ID!) {
+          postComments(post: $id)
+        }
+      `,
+      { id: secret.documentId },
+      fan
+    );
+    expect(thread.body.data.postComments[0]).toMatchObject({
+      body: 'Nice',
+      likesCount: 1,
+      replies: [{ body: 'Thanks' }],
+    });
+
+    const feed = await graphql(
+      `
+        query {
+          feed(sort: "recent", limit: 10)
+        }
+      `,
+      {},
+      fan
+    );
+    expect(feed.body.data.feed.data.map((row: any) => row.documentId).slice(0, 2)).toEqual([
+      secret.documentId,
+      publicPost.documentId,
+    ]);
+    expect(
+      (
+        await graphql(
+          `
+            query {
+              feed(sort: "sideways")
+            }
+          `,
+          {},
+          fan
+        )
+      ).body.errors[0].extensions.error.name
+    ).toBe('ValidationError');
+    expect(
+      (
+        await graphql(`
+          query {
+            feed
+          }
+        `)
+      ).body.errors[0].extensions.error.name
+    ).toBe('ForbiddenError');
+    const mine = await graphql(
+      `
+        query {
+          myPosts
+        }
+      `,
+      {},
+      author
+    );
+    expect(mine.body.data.myPosts.data.map((row: any) => row.documentId)).toContain(secret.documentId);
+  });
+});
+
 describe('notices', () => {
   test('a new follower, a comment, a reply and a new post by a followed user each notify once', async () => {
     const [author, fan, replier] = await Promise.all(Array.from({ length: 3 }, () => make.createUser('student')));
