@@ -421,3 +421,37 @@ describe('quiz posts', () => {
     ).toBe(404);
   });
 });
+
+describe('odd input never reaches a 500', () => {
+  test('unknown files, huge ids, bad parents and wrong types answer 4xx', async () => {
+    const video = await createPost(alice, { kind: 'video', title: 'V', video: 99999999 });
+    expect(video.status).toBeGreaterThanOrEqual(400);
+    expect(video.status).toBeLessThan(500);
+    expect((await createPost(alice, { kind: 'video', title: 'V', video: 'x' })).status).toBe(400);
+    expect((await createPost(alice, { kind: 'note', title: 'T', body: 'b', tags: [123] })).status).toBe(400);
+    expect((await createPost(alice, { kind: 'note', title: 'T', body: 12 })).status).toBe(400);
+    expect((await createPost(alice, { kind: 'quiz', title: 'Q', questions: 'all of them' })).status).toBe(400);
+    expect((await app.request.post('/api/posts').set(alice.auth).send('[1,2]').type('json')).status).toBe(400);
+    expect((await app.request.get('/api/users/99999999999/posts')).status).toBe(400);
+    expect((await app.request.put('/api/users/2147483648/follow').set(alice.auth)).status).toBe(400);
+    expect((await app.request.post('/api/post-attempts/99999999999/submit').set(alice.auth).send({})).status).toBe(400);
+    expect((await app.request.get('/api/posts/bad-id!/comments')).status).toBe(400);
+    const post = await publishedPost(carol, { title: 'Parents' });
+    const comment = await app.request.post(`/api/posts/${post.documentId}/comments`).set(bob.auth).send({ body: 'x' });
+    await app.request.delete(`/api/post-comments/${comment.body.data.documentId}`).set(bob.auth);
+    const toDeleted = await app.request
+      .post(`/api/posts/${post.documentId}/comments`)
+      .set(bob.auth)
+      .send({ body: 'y', parent: comment.body.data.documentId });
+    expect(toDeleted.status).toBe(400);
+    expect(
+      (await app.request.post(`/api/posts/${post.documentId}/comments`).set(bob.auth).send({ body: 'y', parent: 5 }))
+        .status
+    ).toBe(400);
+    // Back to draft: it leaves the lists and others get 404 again.
+    expect((await app.request.put(`/api/posts/${post.documentId}?status=draft`).set(carol.auth).send({})).status).toBe(
+      200
+    );
+    expect((await app.request.get(`/api/posts/${post.documentId}`).set(bob.auth)).status).toBe(404);
+  });
+});
