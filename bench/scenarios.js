@@ -31,6 +31,56 @@ const CATALOG_QUERY =
   '/api/courses?filters[level][$eq]=beginner&sort[0]=title:asc&populate[0]=category&populate[1]=teachers&populate[2]=cover&pagination[pageSize]=20';
 
 /**
+ * Social learning: the recommended feed of students who follow 200 authors among all the seeded posts, and likes on
+ * one hot post. Each like request toggles its student's like (PUT, then DELETE next time), so every request writes
+ * a like row and moves the counter; the counter's exactness under concurrency is proven by the integration tests.
+ */
+function socialScenarios(plan, students) {
+  if (!plan.social) return [];
+  const nextReader = rotate(students);
+  const liked = new Map();
+  let nextLiker = 0;
+  return [
+    {
+      name: 'feed-recommended',
+      title: `feed, recommended: students following ${plan.social.follows} authors, ${plan.social.posts.toLocaleString('en')} posts`,
+      requests: [
+        {
+          method: 'GET',
+          setupRequest: (request) => ({
+            ...request,
+            path: '/api/feed?sort=recommended',
+            headers: json(nextReader().token),
+          }),
+        },
+      ],
+      expect: [200],
+    },
+    {
+      name: 'like-hot-post',
+      title: 'likes on one hot post (distinct students, like and unlike in turn)',
+      requests: [
+        {
+          method: 'PUT',
+          setupRequest: (request) => {
+            const index = nextLiker++ % students.length;
+            const isLiked = liked.get(index) === true;
+            liked.set(index, !isLiked);
+            return {
+              ...request,
+              method: isLiked ? 'DELETE' : 'PUT',
+              path: `/api/posts/${plan.social.hotPost}/like`,
+              headers: json(students[index].token),
+            };
+          },
+        },
+      ],
+      expect: [200],
+    },
+  ];
+}
+
+/**
  * @param {object} plan what bench/seed.js seeded
  * @param {object} sessions tokens: { students: [{ token, ...benchStudent }], teacher }
  * @param {number} pass 0 for the first pass, 1 for the second (write scenarios use fresh data per pass)
@@ -527,6 +577,7 @@ function scenarios(plan, sessions, pass) {
       ],
       expect: [200],
     },
+    ...socialScenarios(plan, students),
   ];
   return list;
 }

@@ -28,11 +28,15 @@ const DRAW_BANK_QUESTIONS = 500;
 const DRAW_COUNT = 5;
 const DRAW_TAKERS = 200;
 const PASSWORD = 'Bench-pass-1';
+// Social learning: each bench student follows this many authors and has liked this many posts (their interests).
+const SOCIAL_FOLLOWS = 200;
+const SOCIAL_LIKES = 20;
+const SOCIAL_TAGS = 50;
 
 const SCALES = {
-  tiny: { courses: 100, students: 2000, attempts: 2000, reviews: 5000, certificates: 500 },
-  small: { courses: 10000, students: 20000, attempts: 50000, reviews: 100000, certificates: 5000 },
-  large: { courses: 100000, students: 200000, attempts: 500000, reviews: 1000000, certificates: 50000 },
+  tiny: { courses: 100, students: 2000, attempts: 2000, reviews: 5000, certificates: 500, posts: 10000 },
+  small: { courses: 10000, students: 20000, attempts: 50000, reviews: 100000, certificates: 5000, posts: 100000 },
+  large: { courses: 100000, students: 200000, attempts: 500000, reviews: 1000000, certificates: 50000, posts: 1000000 },
 };
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
@@ -918,6 +922,114 @@ async function main() {
   });
   console.log(`[bench] search index: ${JSON.stringify(indexed)} (${elapsed()})`);
 
+  // Social learning: posts by teachers and students over the last 90 days (one or two of 50 tags, a tenth for
+  // followers only), each bench student following 200 authors and having liked 20 posts; one hot post for the
+  // likes scenario. Scores as the like statements keep them (rules/visibility.ts popularScore).
+  const POST = 'api::post.post';
+  const authorIds = [...teacherIds, ...studentIds];
+  const socialTagRows = Array.from({ length: SOCIAL_TAGS }, (_, index) => ({
+    documentId: documentId(),
+    name: `social-tag-${index}`,
+    slug: `social-tag-${index}`,
+    ...stamps,
+    publishedAt: now,
+  }));
+  await insert('api::tag.tag', socialTagRows);
+  const socialTagIds = (
+    await knex(table('api::tag.tag')).select('id').where('name', 'like', 'social-tag-%').orderBy('id')
+  ).map((row) => row.id);
+  const ninetyDays = 90 * 86_400_000;
+  const firstPostId = ((await knex(table(POST)).max({ max: 'id' }).first())?.max ?? 0) + 1;
+  for (let start = 0; start < scale.posts; start += BATCH * 10) {
+    const rows = [];
+    for (let index = start; index < Math.min(scale.posts, start + BATCH * 10); index += 1) {
+      const postedMs = now.getTime() - ninetyDays + Math.floor((index / scale.posts) * ninetyDays);
+      rows.push({
+        documentId: documentId(),
+        kind: 'note',
+        title: `Post ${index}`,
+        body: `Notes number ${index}.`,
+        visibility: index % 10 === 0 ? 'followers' : 'public',
+        isDraft: false,
+        postedAt: new Date(postedMs),
+        postedMs,
+        authorId: authorIds[(index * 7919) % authorIds.length],
+        likesCount: 0,
+        commentsCount: 0,
+        popularScore: postedMs / 3_600_000 / 12,
+        ...stamps,
+        publishedAt: now,
+      });
+    }
+    await insert(POST, rows);
+  }
+  const postTags = [];
+  for (let index = 0; index < scale.posts; index += 1) {
+    postTags.push([firstPostId + index, socialTagIds[index % SOCIAL_TAGS]]);
+    if (index % 3 === 0) postTags.push([firstPostId + index, socialTagIds[(index * 13 + 7) % SOCIAL_TAGS]]);
+  }
+  for (const part of chunk(postTags, BATCH * 50)) await link(POST, 'tags', part);
+  const socialStudents = studentIds.slice(0, Math.min(BENCH_STUDENTS, scale.students));
+  const follows = [];
+  const likes = [];
+  socialStudents.forEach((followerId, studentIndex) => {
+    const followed = new Set();
+    for (let step = 0; followed.size < Math.min(SOCIAL_FOLLOWS, authorIds.length - 1); step += 1) {
+      const authorId = authorIds[(studentIndex * 104729 + step * 7919) % authorIds.length];
+      if (authorId !== followerId) followed.add(authorId);
+    }
+    for (const followedId of followed)
+      follows.push({
+        documentId: documentId(),
+        key: `${followerId}:${followedId}`,
+        followerId,
+        followedId,
+        ...stamps,
+        publishedAt: now,
+      });
+    for (let step = 0; step < SOCIAL_LIKES; step += 1) {
+      const postId = firstPostId + ((studentIndex * 31 + step * 997) % scale.posts);
+      likes.push({
+        documentId: documentId(),
+        key: `post:${postId}:${followerId}`,
+        targetType: 'post',
+        targetId: postId,
+        userId: followerId,
+        ...stamps,
+        publishedAt: now,
+      });
+    }
+  });
+  await insert('api::follow.follow', follows);
+  const uniqueLikes = [...new Map(likes.map((row) => [row.key, row])).values()];
+  await insert('api::post-like.post-like', uniqueLikes);
+  const likesPerPost = new Map();
+  for (const row of uniqueLikes) likesPerPost.set(row.targetId, (likesPerPost.get(row.targetId) ?? 0) + 1);
+  for (const [postId, count] of likesPerPost)
+    await knex(table(POST)).where('id', postId).update({ likes_count: count });
+  const hotPost = documentId();
+  await insert(POST, [
+    {
+      documentId: hotPost,
+      kind: 'note',
+      title: 'The hot post',
+      body: 'Everyone likes this one.',
+      visibility: 'public',
+      isDraft: false,
+      postedAt: now,
+      postedMs: now.getTime(),
+      authorId: teacherIds[0],
+      likesCount: 0,
+      commentsCount: 0,
+      popularScore: now.getTime() / 3_600_000 / 12,
+      ...stamps,
+      publishedAt: now,
+    },
+  ]);
+  console.log(
+    `[bench] social: ${scale.posts} posts, ${follows.length} follows, ${uniqueLikes.length} likes (${elapsed()})`
+  );
+
   // What autovacuum would have done to a live database since these rows arrived (statistics, hint bits, the
   // visibility map), so the first scenarios do not pay for the bulk load.
   if (knex.client.config.client === 'postgres' || knex.client.config.client === 'pg') await knex.raw('VACUUM ANALYZE');
@@ -979,6 +1091,7 @@ async function main() {
       items: GRADEBOOK_ITEMS,
     },
     certificateCodes: certificates.slice(0, 1000).map((row) => row.code),
+    social: { hotPost, posts: scale.posts, follows: SOCIAL_FOLLOWS },
     shopCourses: shopCourses.map((course) => course.documentId),
     benchStudents,
     drawQuiz: {

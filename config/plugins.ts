@@ -124,6 +124,7 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
   certificates: { enabled: true, resolve: './src/plugins/certificates' },
   community: { enabled: true, resolve: './src/plugins/community' },
   messaging: { enabled: true, resolve: './src/plugins/messaging' },
+  social: { enabled: true, resolve: './src/plugins/social' },
   commerce: { enabled: true, resolve: './src/plugins/commerce' },
   search: { enabled: true, resolve: './src/plugins/search' },
   audit: { enabled: true, resolve: './src/plugins/audit' },

@@ -27,6 +27,7 @@ import { DEMO_ADMIN_PANEL_USERS, DEMO_PASSWORD, DEMO_USERS } from './demo/accoun
 import { guardMediaFields } from './uploads/media-fields';
 import { applyBootstrapPatches, applyRegisterPatches } from './strapi-patches';
 import { isDemoDataWanted, seedDemoDataOnce } from './demo/seed';
+import { seedSocialDemoOnce } from './demo/social';
 import { startJobs, stopJobs } from './jobs';
 import { ensureAuditTable } from './audit';
 import { ensureDataExportsTable, scheduleDataExportExpiry } from './privacy/data-exports';
@@ -86,6 +87,7 @@ export default {
     await startJobs(strapi);
     if (!isDemoDataWanted(process.env)) return;
     if (await seedDemoDataOnce(strapi)) strapi.log.info('Lyceum: demo data loaded');
+    if (await seedSocialDemoOnce(strapi)) strapi.log.info('Lyceum: demo posts, follows and likes loaded');
     strapi.server.httpServer.once('listening', () => {
       const url =
         strapi.config.get<string | undefined>('server.absoluteUrl') ??

@@ -34,3 +34,13 @@ export const FINANCE_PAGE_ACTIONS = {
 
 /** The Audit page's action: Super Admins only (not an LMS page action, so the Teacher role does not get it). */
 export const AUDIT_PAGE_ACTION = pluginAction('audit', 'read-audit', 'Audit page: the audit trail');
+
+/**
+ * The Moderation page's action (social plugin): reported posts with their reports, hide and restore. The Moderator
+ * admin role holds it; Super Admins hold it like every action.
+ */
+export const MODERATION_PAGE_ACTION = pluginAction(
+  'social',
+  'moderate-posts',
+  'Moderation page: reported posts, hide and restore'
+);

@@ -132,6 +132,40 @@ const MESSAGING = [
   'plugin::messaging.comments.remove',
   'plugin::messaging.comments.hide',
 ];
+// Social learning: public posts, threads and follower lists are public reads (who may see which post is the
+// services' call); writing, liking, following, the feed, quiz attempts and reports need a signed-in user; hiding
+// and restoring posts and the reported list are admins'.
+const SOCIAL_PUBLIC = [
+  'plugin::social.posts.show',
+  'plugin::social.posts.byUser',
+  'plugin::social.follows.followers',
+  'plugin::social.follows.following',
+  'plugin::social.reactions.listComments',
+];
+const SOCIAL_SIGNED_IN = [
+  ...SOCIAL_PUBLIC,
+  'plugin::social.posts.create',
+  'plugin::social.posts.update',
+  'plugin::social.posts.remove',
+  'plugin::social.posts.mine',
+  'plugin::social.follows.follow',
+  'plugin::social.follows.unfollow',
+  'plugin::social.reactions.likePost',
+  'plugin::social.reactions.unlikePost',
+  'plugin::social.reactions.likeComment',
+  'plugin::social.reactions.unlikeComment',
+  'plugin::social.reactions.createComment',
+  'plugin::social.reactions.removeComment',
+  'plugin::social.feed.feed',
+  'plugin::social.quiz-posts.start',
+  'plugin::social.quiz-posts.submit',
+  'plugin::social.moderation.report',
+];
+const SOCIAL_MODERATION = [
+  'plugin::social.moderation.hide',
+  'plugin::social.moderation.restore',
+  'plugin::social.moderation.reported',
+];
 const NOTIFICATION_BROADCAST = ['plugin::messaging.notifications.broadcast'];
 // Commerce: every signed-in role buys for itself (the order's buyer is the caller; reading and cancelling check it).
 // Refunds, the sales figures and coupons (core REST) are admins'. Payment webhooks and the sandbox's checkout page
@@ -168,11 +202,12 @@ const student = [
   ...COMMUNITY_SIGNED_IN,
   ...MESSAGING,
   ...BUYING,
+  ...SOCIAL_SIGNED_IN,
 ];
 const teacher = [...student, ...COURSE_AUTHORING, ...QUESTION_BANKS, ...COURSE_STAFF, ...COMMUNITY_STAFF];
 
 export const PERMISSION_MATRIX: Record<RoleType, string[]> = {
-  public: [...AUTH_FOR_EVERYONE, ...CATALOG, ...PUBLIC_PLUGIN_READS, ...COMMUNITY_PUBLIC],
+  public: [...AUTH_FOR_EVERYONE, ...CATALOG, ...PUBLIC_PLUGIN_READS, ...COMMUNITY_PUBLIC, ...SOCIAL_PUBLIC],
   student,
   teacher,
   admin: [
@@ -185,6 +220,7 @@ export const PERMISSION_MATRIX: Record<RoleType, string[]> = {
     ...AUDIT_READING,
     ...DATA_EXPORT_FOR_USERS,
     ...COMMERCE_ADMINISTRATION,
+    ...SOCIAL_MODERATION,
   ],
 };
 

@@ -15,6 +15,7 @@ import { profileRoutes } from './paths/profile';
 import { progressRoutes } from './paths/progress';
 import { quizRoutes } from './paths/quizzes';
 import { searchRoutes } from './paths/search';
+import { socialRoutes } from './paths/social';
 import type { RouteDescription } from './route-description';
 
 /** Every custom route of the contract. A test fails when a registered custom route is missing here. */
@@ -33,6 +34,7 @@ export const LYCEUM_ROUTES: RouteDescription[] = [
   ...privacyRoutes,
   ...commerceRoutes,
   ...searchRoutes,
+  ...socialRoutes,
 ];
 
 export const DOCUMENT_VERSION = '1.0.0';

@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { FINANCE_PAGE_ACTIONS, LMS_PAGE_ACTIONS } from '../access/admin-route';
+import { FINANCE_PAGE_ACTIONS, LMS_PAGE_ACTIONS, MODERATION_PAGE_ACTION } from '../access/admin-route';
 
 /**
  * Admin-panel roles for people who work in the Strapi admin, not through the API (contract, "Roles"): marketers
@@ -49,6 +49,7 @@ interface AdminRoleSpec {
 
 export const TEACHER_ROLE_CODE = 'lyceum-teacher';
 export const FINANCE_ROLE_CODE = 'lyceum-finance';
+export const MODERATOR_ROLE_CODE = 'lyceum-moderator';
 /** What the Finance role edits in the content manager: the coupons, nothing about courses, users or settings. */
 export const FINANCE_TYPES = ['api::coupon.coupon'];
 
@@ -78,6 +79,14 @@ export const ADMIN_ROLES: AdminRoleSpec[] = [
     contentTypes: FINANCE_TYPES,
     conditions: [],
     otherActions: [...Object.values(FINANCE_PAGE_ACTIONS).map((action) => action.id), REST_CACHE_STRATEGY_READ],
+  },
+  {
+    name: 'Moderator',
+    code: MODERATOR_ROLE_CODE,
+    description: 'Reviews reported posts and hides or restores them (the Moderation page); edits no content',
+    contentTypes: [],
+    conditions: [],
+    otherActions: [MODERATION_PAGE_ACTION.id],
   },
 ];
 

@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { CATALOG, restrictShadowCrud } from './shadow-crud';
 import { learningOperations } from './learning';
+import { socialOperations } from './social';
 import { uploadOwnership } from './uploads';
 
 // Signing in and account changes go through REST, where the rate limits and the password policy run.
@@ -31,6 +32,7 @@ export function registerGraphql(strapi: Core.Strapi) {
   if (!extension) return;
   restrictShadowCrud(strapi, extension);
   extension.use(learningOperations);
+  extension.use(socialOperations);
   extension.use(uploadOwnership);
   extension.use(() => ({
     resolversConfig: {

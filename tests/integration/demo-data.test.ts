@@ -120,6 +120,22 @@ test('the demo student buys the paid course through the sandbox, with the demo c
   );
 });
 
+test("the demo student's feed is not empty: recent posts of the teacher they follow, and recommendations", async () => {
+  const student = await login('student@example.com');
+  const recent = await app.request.get('/api/feed?sort=recent').set(student);
+  expect(recent.status).toBe(200);
+  expect(recent.body.data.length).toBeGreaterThanOrEqual(3);
+  expect(recent.body.data.every((post: { author: { username: string } }) => post.author.username === 'teacher')).toBe(
+    true
+  );
+  const recommended = await app.request.get('/api/feed?sort=recommended').set(student);
+  expect(recommended.body.data.length).toBeGreaterThan(0);
+  const article = recent.body.data.find((post: { kind: string }) => post.kind === 'article');
+  expect(article).toMatchObject({ likesCount: 2, commentsCount: 3, likedByMe: true });
+  const thread = await app.request.get(`/api/posts/${article.documentId}/comments`).set(student);
+  expect(thread.body.data[0].replies[0].replies).toHaveLength(1);
+});
+
 test('loading again changes nothing', async () => {
   const { seedDemoDataOnce } = await import('../../src/demo/seed');
   const before = await app.strapi.db.query('api::course.course').count();

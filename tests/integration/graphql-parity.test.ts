@@ -622,6 +622,8 @@ describe('quiz answers through GraphQL follow the review policy', () => {
  */
 const THIS_FILE = 'graphql-parity.test.ts';
 const GRAPHQL_TEST = 'graphql.test.ts';
+const SOCIAL_TEST = 'social-feed.test.ts';
+const SOCIAL_GRAPHQL = 'GraphQL: posts, comments, likes, follows and the feed under the same rules as REST';
 const catalogReads = (single: string, plural: string) => ({
   [`Query.${single}`]: [THIS_FILE, 'every catalog query answers with published entries only'],
   [`Query.${plural}`]: [THIS_FILE, 'every catalog query answers with published entries only'],
@@ -701,6 +703,16 @@ const FIELD_RULES: Record<string, [file: string, test: string]> = {
     'a student hands in text and reviews the course; the same refusals as REST',
   ],
   'Mutation.createReview': [GRAPHQL_TEST, 'a student hands in text and reviews the course; the same refusals as REST'],
+  'Query.post': [SOCIAL_TEST, SOCIAL_GRAPHQL],
+  'Query.userPosts': [SOCIAL_TEST, SOCIAL_GRAPHQL],
+  'Query.myPosts': [SOCIAL_TEST, SOCIAL_GRAPHQL],
+  'Query.feed': [SOCIAL_TEST, SOCIAL_GRAPHQL],
+  'Query.postComments': [SOCIAL_TEST, SOCIAL_GRAPHQL],
+  'Mutation.createPost': [SOCIAL_TEST, SOCIAL_GRAPHQL],
+  'Mutation.likePost': [SOCIAL_TEST, SOCIAL_GRAPHQL],
+  'Mutation.likePostComment': [SOCIAL_TEST, SOCIAL_GRAPHQL],
+  'Mutation.createPostComment': [SOCIAL_TEST, SOCIAL_GRAPHQL],
+  'Mutation.followUser': [SOCIAL_TEST, SOCIAL_GRAPHQL],
 };
 
 describe('the schema walk', () => {

@@ -1113,6 +1113,84 @@ describe('real answers match the document', () => {
     expectMatchesSpec(await app.request.delete('/api/me').set(student.auth).send(erasure), 'DELETE', '/me');
   });
 
+  test('social learning routes', async () => {
+    const [author, reader] = await Promise.all([make.createUser('student'), make.createUser('student')]);
+    const admin = await make.createUser('admin');
+    const tag = await app.strapi.documents('api::tag.tag' as any).create({ data: { name: 'Social OpenAPI' } as any });
+    const call = async (
+      method: 'get' | 'post' | 'put' | 'delete',
+      koaPath: string,
+      url: string,
+      user: TestUser,
+      body?: object
+    ) => {
+      if (body) expectBodyAllowed(method.toUpperCase(), koaPath, body);
+      const request = app.request[method](`/api${url}`).set(user.auth);
+      const response = body ? await request.send(body) : await request;
+      expectMatchesSpec(response, method.toUpperCase(), koaPath);
+      return response;
+    };
+    const created = await call('post', '/posts', '/posts', author, {
+      kind: 'article',
+      title: 'Статья',
+      body: '**Markdown**',
+      tags: [tag.documentId],
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.data.documentId;
+    await call('get', '/posts/:documentId', `/posts/${id}`, reader);
+    await call('put', '/posts/:documentId', `/posts/${id}`, author, { title: 'Статья 2' });
+    await call('get', '/users/:id/posts', `/users/${author.id}/posts`, reader);
+    await call('get', '/me/posts', '/me/posts', author);
+    await call('put', '/users/:id/follow', `/users/${author.id}/follow`, reader);
+    await call('get', '/users/:id/followers', `/users/${author.id}/followers`, reader);
+    await call('get', '/users/:id/following', `/users/${reader.id}/following`, reader);
+    await call('put', '/posts/:documentId/like', `/posts/${id}/like`, reader);
+    const comment = await call('post', '/posts/:documentId/comments', `/posts/${id}/comments`, reader, {
+      body: 'Вопрос',
+    });
+    await call('post', '/posts/:documentId/comments', `/posts/${id}/comments`, author, {
+      body: 'Ответ',
+      parent: comment.body.data.documentId,
+    });
+    await call('get', '/posts/:documentId/comments', `/posts/${id}/comments`, reader);
+    await call('put', '/post-comments/:documentId/like', `/post-comments/${comment.body.data.documentId}/like`, author);
+    await call(
+      'delete',
+      '/post-comments/:documentId/like',
+      `/post-comments/${comment.body.data.documentId}/like`,
+      author
+    );
+    await call('delete', '/post-comments/:documentId', `/post-comments/${comment.body.data.documentId}`, reader);
+    await call('get', '/feed', '/feed?sort=recommended', reader);
+    expect((await call('get', '/feed', '/feed?sort=recent', reader)).body.data.length).toBeGreaterThan(0);
+    await call('get', '/feed', '/feed?sort=sideways', reader);
+    await call('delete', '/posts/:documentId/like', `/posts/${id}/like`, reader);
+    await call('delete', '/users/:id/follow', `/users/${author.id}/follow`, reader);
+
+    const quiz = await call('post', '/posts', '/posts', author, {
+      kind: 'quiz',
+      title: 'Проверь себя',
+      questions: [{ type: 'single', prompt: '2+2?', options: [{ text: '4', correct: true }, { text: '5' }] }],
+    });
+    const attempt = await call(
+      'post',
+      '/posts/:documentId/attempts',
+      `/posts/${quiz.body.data.documentId}/attempts`,
+      reader
+    );
+    const option = attempt.body.data.questions[0].options[0].id;
+    await call('post', '/post-attempts/:id/submit', `/post-attempts/${attempt.body.data.id}/submit`, reader, {
+      answers: [{ question: attempt.body.data.questions[0].id, choices: [option] }],
+    });
+
+    await call('post', '/posts/:documentId/report', `/posts/${id}/report`, reader, { reason: 'Спам' });
+    await call('get', '/post-reports', '/post-reports', admin);
+    await call('post', '/posts/:documentId/hide', `/posts/${id}/hide`, admin, { reason: 'spam' });
+    await call('post', '/posts/:documentId/restore', `/posts/${id}/restore`, admin, {});
+    await call('delete', '/posts/:documentId', `/posts/${id}`, author);
+  });
+
   test('every described route was called and matched', () => {
     const unchecked = LYCEUM_ROUTES.map((route) => routeKey(route.method, route.path)).filter(
       (route) => !checked.has(route)

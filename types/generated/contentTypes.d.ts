@@ -1129,6 +1129,39 @@ export interface ApiFeedbackFeedback extends Struct.CollectionTypeSchema {
   };
 }
 
+export interface ApiFollowFollow extends Struct.CollectionTypeSchema {
+  collectionName: 'follows';
+  info: {
+    description: 'A user following another';
+    displayName: 'Follow';
+    pluralName: 'follows';
+    singularName: 'follow';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  pluginOptions: {
+    'content-manager': {
+      visible: false;
+    };
+    'content-type-builder': {
+      visible: false;
+    };
+  };
+  attributes: {
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+    followedId: Schema.Attribute.Integer & Schema.Attribute.Required;
+    followerId: Schema.Attribute.Integer & Schema.Attribute.Required;
+    key: Schema.Attribute.String & Schema.Attribute.Required & Schema.Attribute.Private;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<'oneToMany', 'api::follow.follow'> & Schema.Attribute.Private;
+    publishedAt: Schema.Attribute.DateTime;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+  };
+}
+
 export interface ApiLessonLesson extends Struct.CollectionTypeSchema {
   collectionName: 'lessons';
   info: {
@@ -1353,11 +1386,223 @@ export interface ApiNotificationNotification extends Struct.CollectionTypeSchema
         'enrollment',
         'order_paid',
         'waitlist_offer',
+        'post_liked',
+        'comment_liked',
+        'post_commented',
+        'new_follower',
+        'new_post',
       ]
     >;
     updatedAt: Schema.Attribute.DateTime;
     updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
     user: Schema.Attribute.Relation<'manyToOne', 'plugin::users-permissions.user'>;
+  };
+}
+
+export interface ApiPostAttemptPostAttempt extends Struct.CollectionTypeSchema {
+  collectionName: 'post_attempts';
+  info: {
+    description: "One try at a quiz post's self-check questions";
+    displayName: 'Post quiz attempt';
+    pluralName: 'post-attempts';
+    singularName: 'post-attempt';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  pluginOptions: {
+    'content-manager': {
+      visible: false;
+    };
+    'content-type-builder': {
+      visible: false;
+    };
+  };
+  attributes: {
+    answers: Schema.Attribute.JSON;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<'oneToMany', 'api::post-attempt.post-attempt'> & Schema.Attribute.Private;
+    maxScore: Schema.Attribute.Decimal;
+    postId: Schema.Attribute.Integer & Schema.Attribute.Required;
+    publishedAt: Schema.Attribute.DateTime;
+    questions: Schema.Attribute.JSON & Schema.Attribute.Private;
+    score: Schema.Attribute.Decimal;
+    submittedAt: Schema.Attribute.DateTime;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+    userId: Schema.Attribute.Integer & Schema.Attribute.Required;
+  };
+}
+
+export interface ApiPostCommentPostComment extends Struct.CollectionTypeSchema {
+  collectionName: 'post_comments';
+  info: {
+    description: 'A comment or reply on a post';
+    displayName: 'Post comment';
+    pluralName: 'post-comments';
+    singularName: 'post-comment';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  pluginOptions: {
+    'content-manager': {
+      visible: true;
+    };
+    'content-type-builder': {
+      visible: true;
+    };
+  };
+  attributes: {
+    authorId: Schema.Attribute.Integer;
+    body: Schema.Attribute.Text &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 10000;
+      }>;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+    deletedAt: Schema.Attribute.DateTime;
+    hiddenAt: Schema.Attribute.DateTime;
+    likesCount: Schema.Attribute.Integer & Schema.Attribute.DefaultTo<0>;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<'oneToMany', 'api::post-comment.post-comment'> & Schema.Attribute.Private;
+    parentId: Schema.Attribute.Integer;
+    postId: Schema.Attribute.Integer & Schema.Attribute.Required;
+    publishedAt: Schema.Attribute.DateTime;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+  };
+}
+
+export interface ApiPostLikePostLike extends Struct.CollectionTypeSchema {
+  collectionName: 'post_likes';
+  info: {
+    description: "A user's like on a post or a post comment";
+    displayName: 'Like';
+    pluralName: 'post-likes';
+    singularName: 'post-like';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  pluginOptions: {
+    'content-manager': {
+      visible: false;
+    };
+    'content-type-builder': {
+      visible: false;
+    };
+  };
+  attributes: {
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+    key: Schema.Attribute.String & Schema.Attribute.Required & Schema.Attribute.Private;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<'oneToMany', 'api::post-like.post-like'> & Schema.Attribute.Private;
+    notifiedAt: Schema.Attribute.DateTime;
+    publishedAt: Schema.Attribute.DateTime;
+    targetId: Schema.Attribute.Integer & Schema.Attribute.Required;
+    targetType: Schema.Attribute.Enumeration<['post', 'comment']> & Schema.Attribute.Required;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+    userId: Schema.Attribute.Integer & Schema.Attribute.Required;
+  };
+}
+
+export interface ApiPostReportPostReport extends Struct.CollectionTypeSchema {
+  collectionName: 'post_reports';
+  info: {
+    description: "A user's report of a post or post comment to the moderators";
+    displayName: 'Post report';
+    pluralName: 'post-reports';
+    singularName: 'post-report';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  pluginOptions: {
+    'content-manager': {
+      visible: true;
+    };
+    'content-type-builder': {
+      visible: true;
+    };
+  };
+  attributes: {
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<'oneToMany', 'api::post-report.post-report'> & Schema.Attribute.Private;
+    publishedAt: Schema.Attribute.DateTime;
+    reason: Schema.Attribute.Text &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 2000;
+      }>;
+    reporterId: Schema.Attribute.Integer & Schema.Attribute.Required;
+    targetId: Schema.Attribute.Integer & Schema.Attribute.Required;
+    targetType: Schema.Attribute.Enumeration<['post', 'comment']> & Schema.Attribute.Required;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+  };
+}
+
+export interface ApiPostPost extends Struct.CollectionTypeSchema {
+  collectionName: 'posts';
+  info: {
+    description: "A user's own material (note, article, video, self-check quiz): social learning";
+    displayName: 'Post';
+    pluralName: 'posts';
+    singularName: 'post';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  pluginOptions: {
+    'content-manager': {
+      visible: true;
+    };
+    'content-type-builder': {
+      visible: true;
+    };
+  };
+  attributes: {
+    authorId: Schema.Attribute.Integer & Schema.Attribute.Required;
+    body: Schema.Attribute.RichText;
+    commentsCount: Schema.Attribute.Integer & Schema.Attribute.DefaultTo<0>;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+    hiddenAt: Schema.Attribute.DateTime;
+    hiddenReason: Schema.Attribute.Text &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 1000;
+      }>;
+    isDraft: Schema.Attribute.Boolean & Schema.Attribute.DefaultTo<false>;
+    kind: Schema.Attribute.Enumeration<['note', 'article', 'video', 'quiz']> &
+      Schema.Attribute.Required &
+      Schema.Attribute.DefaultTo<'note'>;
+    likesCount: Schema.Attribute.Integer & Schema.Attribute.DefaultTo<0>;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<'oneToMany', 'api::post.post'> & Schema.Attribute.Private;
+    popularScore: Schema.Attribute.Float & Schema.Attribute.DefaultTo<0>;
+    postedAt: Schema.Attribute.DateTime;
+    postedMs: Schema.Attribute.BigInteger;
+    publishedAt: Schema.Attribute.DateTime;
+    questions: Schema.Attribute.JSON & Schema.Attribute.Private;
+    tags: Schema.Attribute.Relation<'manyToMany', 'api::tag.tag'>;
+    title: Schema.Attribute.String &
+      Schema.Attribute.Required &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 200;
+      }>;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+    video: Schema.Attribute.Media<'videos'>;
+    visibility: Schema.Attribute.Enumeration<['public', 'followers']> &
+      Schema.Attribute.Required &
+      Schema.Attribute.DefaultTo<'public'>;
   };
 }
 
@@ -1383,13 +1628,9 @@ export interface ApiQuestionBankQuestionBank extends Struct.CollectionTypeSchema
   attributes: {
     course: Schema.Attribute.Relation<'manyToOne', 'api::course.course'>;
     createdAt: Schema.Attribute.DateTime;
-    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
-      Schema.Attribute.Private;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
     locale: Schema.Attribute.String & Schema.Attribute.Private;
-    localizations: Schema.Attribute.Relation<
-      'oneToMany',
-      'api::question-bank.question-bank'
-    > &
+    localizations: Schema.Attribute.Relation<'oneToMany', 'api::question-bank.question-bank'> &
       Schema.Attribute.Private;
     publishedAt: Schema.Attribute.DateTime;
     questions: Schema.Attribute.Component<'quiz.question', true>;
@@ -1842,6 +2083,7 @@ export interface PluginCommerceOrder extends Struct.CollectionTypeSchema {
     expiresAt: Schema.Attribute.DateTime;
     fulfilledAt: Schema.Attribute.DateTime;
     items: Schema.Attribute.Relation<'oneToMany', 'plugin::commerce.order-item'>;
+    latePayment: Schema.Attribute.Enumeration<['received', 'fulfilled', 'refunded']>;
     locale: Schema.Attribute.String & Schema.Attribute.Private;
     localizations: Schema.Attribute.Relation<'oneToMany', 'plugin::commerce.order'> & Schema.Attribute.Private;
     number: Schema.Attribute.String &
@@ -1931,6 +2173,7 @@ export interface PluginCommerceOrderRefund extends Struct.CollectionTypeSchema {
   };
   attributes: {
     amount: Schema.Attribute.BigInteger & Schema.Attribute.Required;
+    cancelsEnrollments: Schema.Attribute.Boolean & Schema.Attribute.DefaultTo<false>;
     createdAt: Schema.Attribute.DateTime;
     createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
     currency: Schema.Attribute.String &
@@ -1947,6 +2190,7 @@ export interface PluginCommerceOrderRefund extends Struct.CollectionTypeSchema {
       }>;
     publishedAt: Schema.Attribute.DateTime;
     reason: Schema.Attribute.Text & Schema.Attribute.Required;
+    refundedByAdminId: Schema.Attribute.Integer;
     refundedById: Schema.Attribute.Integer;
     refundReference: Schema.Attribute.String &
       Schema.Attribute.SetMinMaxLength<{
@@ -2780,9 +3024,15 @@ declare module '@strapi/strapi' {
       'api::course.course': ApiCourseCourse;
       'api::favorite.favorite': ApiFavoriteFavorite;
       'api::feedback.feedback': ApiFeedbackFeedback;
+      'api::follow.follow': ApiFollowFollow;
       'api::lesson.lesson': ApiLessonLesson;
       'api::message.message': ApiMessageMessage;
       'api::notification.notification': ApiNotificationNotification;
+      'api::post-attempt.post-attempt': ApiPostAttemptPostAttempt;
+      'api::post-comment.post-comment': ApiPostCommentPostComment;
+      'api::post-like.post-like': ApiPostLikePostLike;
+      'api::post-report.post-report': ApiPostReportPostReport;
+      'api::post.post': ApiPostPost;
       'api::question-bank.question-bank': ApiQuestionBankQuestionBank;
       'api::quiz.quiz': ApiQuizQuiz;
       'api::review.review': ApiReviewReview;

@@ -28,7 +28,12 @@ const notification = object({
     'broadcast',
     'enrollment',
     'order_paid',
-    'waitlist_offer'
+    'waitlist_offer',
+    'post_liked',
+    'comment_liked',
+    'post_commented',
+    'new_follower',
+    'new_post'
   ),
   title: string(),
   body: nullable(string()),

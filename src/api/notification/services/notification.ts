@@ -20,7 +20,12 @@ export type NotificationType =
   | 'broadcast'
   | 'enrollment'
   | 'order_paid'
-  | 'waitlist_offer';
+  | 'waitlist_offer'
+  | 'post_liked'
+  | 'comment_liked'
+  | 'post_commented'
+  | 'new_follower'
+  | 'new_post';
 
 export interface NotificationMessage {
   type: NotificationType;

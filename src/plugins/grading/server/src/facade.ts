@@ -23,3 +23,8 @@ export const submissions = (strapi: Core.Strapi): Submissions =>
 /** A quiz attempt's questions as its student may see them (no answer key): what a data export holds of them. */
 export { questionsForStudent } from './rules/answer-visibility';
 export type { AttemptQuestion } from './rules/score-quiz';
+
+/** Scoring and the answer parts of a review, for the social plugin's self-check quiz posts (same question shape). */
+export { scoreQuiz, parseAnswers } from './rules/score-quiz';
+export { resultsWithAnswers } from './rules/answer-visibility';
+export type { QuestionType, QuestionResult } from './rules/score-quiz';

@@ -1,0 +1,37 @@
+import type { Core } from '@strapi/strapi';
+import { bodyWithOnly, documentIdParam } from '../../../../../access/params';
+import { reasonParam } from '../services/moderation';
+
+const moderation = (strapi: Core.Strapi) => strapi.plugin('social').service('moderation');
+
+/**
+ * The admin panel's Moderation page (Super Admins and the Moderator role, through the page's action): the same
+ * service as the REST routes. A panel user is not an API user, so the audit event names them by their panel id.
+ */
+export default ({ strapi }: { strapi: Core.Strapi }) => ({
+  /** GET /social/reports?hidden=true */
+  async reported(ctx: any) {
+    const data = await moderation(strapi).reported({ includeHidden: ctx.query.hidden === 'true' });
+    ctx.body = { data, meta: { total: data.length } };
+  },
+
+  /** POST /social/posts/:documentId/hide { reason? } */
+  async hide(ctx: any) {
+    await setHidden(strapi, ctx, true);
+  },
+
+  /** POST /social/posts/:documentId/restore { reason? } */
+  async restore(ctx: any) {
+    await setHidden(strapi, ctx, false);
+  },
+});
+
+async function setHidden(strapi: Core.Strapi, ctx: any, hidden: boolean) {
+  const documentId = documentIdParam(ctx.params.documentId);
+  const reason = reasonParam(bodyWithOnly(ctx.request.body, ['reason']).reason, false);
+  const moderator = `admin-panel:${ctx.state.user?.id ?? 'unknown'}`;
+  ctx.body = {
+    data: await moderation(strapi).setHidden(null, documentId, hidden, reason, moderator),
+    meta: {},
+  };
+}

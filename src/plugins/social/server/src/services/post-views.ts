@@ -1,0 +1,150 @@
+import type { Core } from '@strapi/strapi';
+import { notFound } from '../../../../../errors/refusal';
+import type { Caller } from '../../../../../access/roles';
+import { isAdmin } from '../../../../../access/roles';
+import { publicPeople, type PublicPerson } from '../queries/people';
+import { findPostRow, inKnex, isFollowing, LIKE, POST, socialTables, type PostRow } from '../queries/social-tables';
+import { maySeePost } from '../rules/visibility';
+
+/** A post as the API shows it: an allow-list, never a row (the questions' answer key stays out). */
+export interface PostView {
+  id: number;
+  documentId: string;
+  kind: string;
+  title: string;
+  body: string | null;
+  video: { id: number; url: string; mime: string; name: string } | null;
+  tags: Array<{ documentId: string; name: string; slug: string | null }>;
+  visibility: string;
+  status: 'draft' | 'published';
+  publishedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  author: PublicPerson | null;
+  likesCount: number;
+  commentsCount: number;
+  likedByMe: boolean;
+  questionsCount?: number;
+  isHidden?: boolean;
+}
+
+const iso = (value: unknown) => (value ? new Date(value as string).toISOString() : null);
+
+/** The posts with these ids, shown to `viewerId`, in the order of `ids` (ids not found are left out). */
+export async function presentPosts(
+  strapi: Core.Strapi,
+  ids: readonly number[],
+  caller: Caller,
+  extra: Map<number, Record<string, unknown>> = new Map()
+): Promise<Array<PostView & Record<string, unknown>>> {
+  if (!ids.length) return [];
+  const posts = await strapi.db.query(POST).findMany({
+    where: { id: { $in: [...ids] } },
+    populate: {
+      tags: { select: ['documentId', 'name', 'slug'], orderBy: { name: 'asc' } },
+      video: { select: ['id', 'url', 'mime', 'name'] },
+    },
+  });
+  const byId = new Map<number, any>(posts.map((post: any) => [post.id, post]));
+  const people = await publicPeople(
+    strapi,
+    posts.map((post: any) => post.authorId)
+  );
+  const liked = new Set<number>();
+  if (caller.userId !== null) {
+    const rows = await inKnex(strapi, (knex) =>
+      knex(socialTables(strapi).likes)
+        .select('target_id')
+        .where({ user_id: caller.userId, target_type: 'post' })
+        .whereIn('target_id', [...ids])
+    );
+    for (const row of rows) liked.add(Number(row.target_id));
+  }
+  return ids
+    .filter((id) => byId.has(id))
+    .map((id) => {
+      const post = byId.get(id);
+      const view: PostView & Record<string, unknown> = {
+        id: post.id,
+        documentId: post.documentId,
+        kind: post.kind,
+        title: post.title,
+        body: post.body ?? null,
+        video: post.video
+          ? { id: post.video.id, url: post.video.url, mime: post.video.mime, name: post.video.name }
+          : null,
+        tags: (post.tags ?? []).map((tag: any) => ({
+          documentId: tag.documentId,
+          name: tag.name,
+          slug: tag.slug ?? null,
+        })),
+        visibility: post.visibility,
+        status: post.isDraft ? 'draft' : 'published',
+        publishedAt: iso(post.postedAt),
+        createdAt: iso(post.createdAt)!,
+        updatedAt: iso(post.updatedAt)!,
+        author: people.get(post.authorId) ?? null,
+        likesCount: Number(post.likesCount ?? 0),
+        commentsCount: Number(post.commentsCount ?? 0),
+        likedByMe: liked.has(post.id),
+        ...extra.get(id),
+      };
+      if (post.kind === 'quiz') view.questionsCount = Array.isArray(post.questions) ? post.questions.length : 0;
+      if (isAdmin(caller)) view.isHidden = Boolean(post.hiddenAt);
+      return view;
+    });
+}
+
+/**
+ * The post the caller may see, or 404 (a draft of someone else, a followers-only post of someone they do not
+ * follow, a hidden post: all look absent).
+ */
+export async function visiblePostRow(strapi: Core.Strapi, caller: Caller, documentId: string): Promise<PostRow> {
+  const row = await findPostRow(strapi, documentId);
+  if (!row) throw notFound('Post not found');
+  const facts = {
+    authorId: Number(row.author_id),
+    isDraft: Boolean(row.is_draft),
+    visibility: row.visibility,
+    isHidden: Boolean(row.hidden_at),
+  };
+  const followsAuthor =
+    facts.visibility === 'followers' && !facts.isDraft && caller.userId !== facts.authorId
+      ? await isFollowing(strapi, caller.userId, facts.authorId)
+      : false;
+  if (!maySeePost(facts, { userId: caller.userId, isAdmin: isAdmin(caller), followsAuthor }))
+    throw notFound('Post not found');
+  return row;
+}
+
+/** Only published posts take likes, comments, reports and attempts: a draft is its author's workbench. */
+export async function publishedVisiblePostRow(strapi: Core.Strapi, caller: Caller, documentId: string) {
+  const row = await visiblePostRow(strapi, caller, documentId);
+  if (row.is_draft) throw notFound('Post not found');
+  return row;
+}
+
+/**
+ * The condition a list of posts puts on what it shows `caller` (besides its own selection): published, not
+ * hidden, and public or followers-only from an author the caller follows (or is). For knex builders on the posts
+ * table aliased `p`.
+ */
+export function applyVisiblePosts(strapi: Core.Strapi, query: any, caller: Caller) {
+  const tables = socialTables(strapi);
+  query.where('p.is_draft', false).whereNull('p.hidden_at');
+  if (caller.userId === null) return query.where('p.visibility', 'public');
+  return query.where((visible: any) =>
+    visible
+      .where('p.visibility', 'public')
+      .orWhere('p.author_id', caller.userId)
+      .orWhereExists((follows: any) =>
+        follows
+          .select(strapi.db.connection.raw('1'))
+          .from(`${tables.follows} as f`)
+          .where('f.follower_id', caller.userId)
+          .whereRaw('?? = ??', ['f.followed_id', 'p.author_id'])
+      )
+  );
+}
+
+export { LIKE };
