@@ -32,6 +32,7 @@ import { ensureDataExportsTable, scheduleDataExportExpiry } from './privacy/data
 import { watchStructureWrites } from './access/course-structure-cache';
 import { serveOperations, stopOperations, watchRedisForReadiness } from './operations';
 import { drainOnShutdown } from './operations/graceful-shutdown';
+import { resumeQueuedVideos, startMedia } from './media';
 
 let redisCache: RedisCache | undefined;
 
@@ -80,7 +81,9 @@ export default {
     await applyQuizLayouts(strapi);
     await ensureAuditTable(strapi);
     await ensureDataExportsTable(strapi);
+    await startMedia(strapi);
     await startJobs(strapi);
+    await resumeQueuedVideos(strapi);
     if (!isDemoDataWanted(process.env)) return;
     if (await seedDemoDataOnce(strapi)) strapi.log.info('Lyceum: demo data loaded');
     strapi.server.httpServer.once('listening', () => {

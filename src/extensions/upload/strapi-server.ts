@@ -1,4 +1,5 @@
 import { recordIdParam } from '../../access/params';
+import { describeVideoAssets } from '../../media';
 import { assertMayChangeFile, recordUploader, vetUpload } from '../../uploads/upload-guard';
 import { rememberStoredFile, uploadAllOrNothing, type StoredFile } from '../../uploads/upload-rollback';
 
@@ -54,6 +55,8 @@ export default (plugin: any) => {
         await stockUpload.call(this, ctx);
         await recordUploader(strapi, ctx);
       });
+      // Each video names its asset, whose conversion the uploader follows at GET /videos/:assetId.
+      await describeVideoAssets(strapi, ctx.body);
     };
     // A malformed id is a 400 before any query (on PostgreSQL the stock lookup would fail in the driver: a 500).
     controller.findOne = async function findOne(this: unknown, ctx: any) {
