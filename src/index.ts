@@ -33,6 +33,7 @@ import { watchStructureWrites } from './access/course-structure-cache';
 import { serveOperations, stopOperations, watchRedisForReadiness } from './operations';
 import { drainOnShutdown } from './operations/graceful-shutdown';
 import { resumeQueuedVideos, startMedia } from './media';
+import { scheduleResumableCleanup } from './uploads/resumable';
 
 let redisCache: RedisCache | undefined;
 
@@ -76,6 +77,7 @@ export default {
     await configureOAuthProviders(strapi);
     schedulePublishing();
     scheduleDataExportExpiry();
+    scheduleResumableCleanup();
     await registerCourseTeacherCondition(strapi);
     await ensureAdminRoles(strapi);
     await applyQuizLayouts(strapi);

@@ -97,6 +97,10 @@ const COURSE_STAFF = [
 const UPLOADING = ['plugin::upload.content-api.upload', 'plugin::upload.content-api.destroy'];
 // One's own uploaded videos: their conversion (src/media checks the uploader; admins see all).
 const OWN_VIDEOS = ['api::video.video.show', 'api::video.video.retry'];
+// Resumable (tus) uploads: each upload is its creator's (src/uploads/resumable.ts).
+const RESUMABLE_UPLOADS = ['create', 'offset', 'append', 'cancel'].map(
+  (action) => `api::resumable-upload.resumable-upload.${action}`
+);
 const FILE_LIBRARY = ['plugin::upload.content-api.find', 'plugin::upload.content-api.findOne'];
 
 // Community: reviews, teacher profiles and course news are public reads; the contact form is public too
@@ -169,6 +173,7 @@ const student = [
   ...LEARNING,
   ...UPLOADING,
   ...OWN_VIDEOS,
+  ...RESUMABLE_UPLOADS,
   ...COMMUNITY_PUBLIC,
   ...COMMUNITY_SIGNED_IN,
   ...MESSAGING,

@@ -108,10 +108,10 @@ afterAll(async () => {
   const files: Array<{ url: string }> = await app.strapi.db.query(FILE).findMany({});
   for (const file of files) fs.rmSync(path.join(process.cwd(), 'public', file.url), { force: true });
   // The converted outputs of this file's assets.
+  await stopLyceum();
   const uploads = path.join(process.cwd(), 'public', 'uploads');
   for (const name of fs.readdirSync(uploads))
     if (assetIds.some((id) => name.startsWith(`video_${id}_`))) fs.rmSync(path.join(uploads, name), { force: true });
-  await stopLyceum();
   fs.rmSync(workDir, { recursive: true, force: true });
 });
 
