@@ -1166,6 +1166,7 @@ describe('real answers match the document', () => {
     const uploads = path.join(process.cwd(), 'public', 'uploads');
     for (const name of fs.readdirSync(uploads))
       if (name.startsWith(`video_${assetId}_`)) fs.rmSync(path.join(uploads, name), { force: true });
+    fs.rmSync(path.join(process.cwd(), 'public', uploaded.body[0].url), { force: true });
   });
 
   test('every described route was called and matched', () => {
