@@ -85,6 +85,12 @@ function ensureEnvFile() {
       );
       log('added CREDENTIAL_SIGNING_KEY to .env');
     }
+    // A .env made before video playback gets the key that signs video URLs (README "Video").
+    const withKeys = fs.readFileSync(envFile, 'utf8');
+    if (!/^VIDEO_URL_SECRET=/m.test(withKeys)) {
+      fs.appendFileSync(envFile, `${withKeys.endsWith('\n') ? '' : '\n'}VIDEO_URL_SECRET=${secret()}\n`);
+      log('added VIDEO_URL_SECRET to .env');
+    }
     return;
   }
   const lines = [
@@ -102,6 +108,8 @@ function ensureEnvFile() {
     // Signs the Open Badges credentials of certificates (README "Certificates"). Rotate by moving its public key to
     // CREDENTIAL_PREVIOUS_KEYS (printed at GET /.well-known/did.json) and writing a new one here.
     `CREDENTIAL_SIGNING_KEY=${credentialSigningKey()}`,
+    // Signs the playback URLs of videos (README "Video"); changing it ends every URL issued before.
+    `VIDEO_URL_SECRET=${secret()}`,
     'DATABASE_CLIENT=sqlite',
     'DATABASE_FILENAME=.tmp/data.db',
     'STRAPI_TELEMETRY_DISABLED=true',
@@ -165,26 +173,19 @@ function findChromium() {
 }
 
 /**
- * Finds Chromium, installing Debian's `chromium` package first when it is missing and this process may (root, or
- * sudo without a password). Playwright's own browser download cannot work here: the network is closed to it.
- * Returns the binary's path, or undefined after saying why there is none.
+ * Installs a Debian package when this process may (root, or sudo without a password). `purpose` ends each message
+ * that says why it could not (what is skipped without it). Returns whether the install succeeded.
  */
-function ensureChromium() {
-  const found = findChromium();
-  if (found) return found;
+function installDebianPackage(pkg, purpose) {
   if (!which('apt-get')) {
-    log(
-      'Chromium not found and apt-get is not available: browser tests will be skipped (set CHROMIUM_PATH to use one)'
-    );
-    return undefined;
+    log(`${pkg} not found and apt-get is not available: ${purpose}`);
+    return false;
   }
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const canSudo = !isRoot && which('sudo') && spawnSync('sudo', ['-n', 'true']).status === 0;
   if (!isRoot && !canSudo) {
-    log(
-      'Chromium not found, and installing it needs root: `sudo apt-get install chromium`; browser tests will be skipped'
-    );
-    return undefined;
+    log(`${pkg} not found, and installing it needs root: \`sudo apt-get install ${pkg}\`; ${purpose}`);
+    return false;
   }
   const aptGet = (...args) => {
     const command = isRoot ? ['apt-get', ...args] : ['sudo', '-n', 'apt-get', ...args];
@@ -195,17 +196,50 @@ function ensureChromium() {
       }).status === 0
     );
   };
-  log("installing Debian's chromium package for the browser tests…");
-  const install = () => aptGet('install', '-y', '--no-install-recommends', 'chromium');
+  log(`installing Debian's ${pkg} package…`);
+  const install = () => aptGet('install', '-y', '--no-install-recommends', pkg);
   // The package lists are refreshed only when needed: an update is slow and the lists are usually current.
   if (!install() && !(aptGet('update') && install())) {
-    log('installing chromium failed: browser tests will be skipped');
-    return undefined;
+    log(`installing ${pkg} failed: ${purpose}`);
+    return false;
   }
+  return true;
+}
+
+/**
+ * Finds Chromium, installing Debian's `chromium` package first when it is missing and this process may. Playwright's
+ * own browser download cannot work here: the network is closed to it. Returns the binary's path, or undefined after
+ * saying why there is none.
+ */
+function ensureChromium() {
+  const found = findChromium();
+  if (found) return found;
+  const skipped = 'browser tests will be skipped (set CHROMIUM_PATH to use one)';
+  if (!installDebianPackage('chromium', skipped)) return undefined;
   const installed = findChromium();
   if (!installed)
     log('the chromium package installed, yet no chromium binary was found: browser tests will be skipped');
   return installed;
+}
+
+/** ffmpeg and ffprobe for video conversion: FFMPEG_PATH/FFPROBE_PATH, else on PATH. */
+function findFfmpeg() {
+  const ffmpeg = process.env.FFMPEG_PATH || which('ffmpeg');
+  const ffprobe = process.env.FFPROBE_PATH || which('ffprobe');
+  return ffmpeg && ffprobe ? ffmpeg : undefined;
+}
+
+/**
+ * Finds ffmpeg, installing Debian's `ffmpeg` package (with ffprobe and libx264) when it is missing and this process
+ * may, as for Chromium. Without it the app still runs: uploaded videos stay `queued` and `/_ready` says
+ * `video: "ffmpeg_missing"` (README "Video").
+ */
+function ensureFfmpeg() {
+  const found = findFfmpeg();
+  if (found) return found;
+  if (!installDebianPackage('ffmpeg', 'uploaded videos will stay queued until ffmpeg is installed (README "Video")'))
+    return undefined;
+  return findFfmpeg();
 }
 
 /**
@@ -216,6 +250,7 @@ function ensureChromium() {
 function prepareApp() {
   installDependencies();
   ensureEnvFile();
+  ensureFfmpeg();
   fs.mkdirSync(path.join(root, '.tmp'), { recursive: true });
   buildPlugins();
   const env = { NODE_ENV: 'development', STRAPI_TELEMETRY_DISABLED: 'true', ...process.env };
@@ -235,4 +270,6 @@ module.exports = {
   credentialSigningKey,
   findChromium,
   ensureChromium,
+  findFfmpeg,
+  ensureFfmpeg,
 };

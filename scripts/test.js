@@ -2,13 +2,14 @@
 'use strict';
 // `npm test`: installs what is missing, builds the local plugins, runs the whole jest suite against a real
 // Strapi, and ends with one line `N passed, N failed`. Extra arguments go to jest (e.g. a test path).
-// When the run includes browser tests (tests/e2e), it also installs Chromium if it can and builds the admin panel.
+// When the run includes browser tests (tests/e2e), it also installs Chromium if it can and builds the admin panel;
+// it installs Debian's ffmpeg when missing and it can (video conversion).
 // COVERAGE=1 (or `--coverage`) measures the lines of src/ the run executes and prints
 // `coverage: X% of lines of src/ (floor 80%)` just before that last line; without it the run costs what it always did.
 const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
-const { root, log, installDependencies, buildPlugins, buildApp, ensureChromium } = require('./lib');
+const { root, log, installDependencies, buildPlugins, buildApp, ensureChromium, ensureFfmpeg } = require('./lib');
 
 const jestArgs = process.argv.slice(2);
 const env = { STRAPI_TELEMETRY_DISABLED: 'true', ...process.env };
@@ -19,6 +20,8 @@ if (wantsCoverage && !jestArgs.includes('--coverage')) jestArgs.push('--coverage
 const coverageSummary = path.join(root, 'coverage', 'coverage-summary.json');
 
 installDependencies();
+// The video tests convert clips with the system ffmpeg (tests/integration/media.test.ts).
+ensureFfmpeg();
 buildPlugins();
 // Resolved only after the install: on a fresh clone jest is not there before it.
 const jestBin = require.resolve('jest/bin/jest', { paths: [root] });

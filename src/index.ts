@@ -34,6 +34,8 @@ import { ensureDataExportsTable, scheduleDataExportExpiry } from './privacy/data
 import { watchStructureWrites } from './access/course-structure-cache';
 import { serveOperations, stopOperations, watchRedisForReadiness } from './operations';
 import { drainOnShutdown } from './operations/graceful-shutdown';
+import { resumeQueuedVideos, startMedia } from './media';
+import { scheduleResumableCleanup } from './uploads/resumable';
 
 let redisCache: RedisCache | undefined;
 
@@ -79,12 +81,15 @@ export default {
     await configureOAuthProviders(strapi);
     schedulePublishing();
     scheduleDataExportExpiry();
+    scheduleResumableCleanup();
     await registerCourseTeacherCondition(strapi);
     await ensureAdminRoles(strapi);
     await applyQuizLayouts(strapi);
     await ensureAuditTable(strapi);
     await ensureDataExportsTable(strapi);
+    await startMedia(strapi);
     await startJobs(strapi);
+    await resumeQueuedVideos(strapi);
     if (!isDemoDataWanted(process.env)) return;
     if (await seedDemoDataOnce(strapi)) strapi.log.info('Lyceum: demo data loaded');
     if (await seedSocialDemoOnce(strapi)) strapi.log.info('Lyceum: demo posts, follows and likes loaded');

@@ -37,6 +37,8 @@ const OWN_DATA = [
 const CATALOG = ['course', 'category', 'tag', 'lesson', 'announcement', 'article', 'article-category'].flatMap((name) =>
   read(`api::${name}.${name}`)
 );
+// A lesson's video plays under the lesson's own rules (free previews for visitors too).
+CATALOG.push('api::lesson.lesson.playback');
 const COURSE_MEMBER_READS = [...read('api::quiz.quiz'), ...read('api::assignment.assignment')];
 const COURSE_AUTHORING = ['course', 'lesson', 'quiz', 'assignment', 'announcement'].flatMap((name) =>
   write(`api::${name}.${name}`)
@@ -93,6 +95,12 @@ const COURSE_STAFF = [
 // src/uploads/upload-guard.ts checks ownership. Listing or reading file records by id would show other
 // students' submissions, so that stays with admins.
 const UPLOADING = ['plugin::upload.content-api.upload', 'plugin::upload.content-api.destroy'];
+// One's own uploaded videos: their conversion (src/media checks the uploader; admins see all).
+const OWN_VIDEOS = ['api::video.video.show', 'api::video.video.retry'];
+// Resumable (tus) uploads: each upload is its creator's (src/uploads/resumable.ts).
+const RESUMABLE_UPLOADS = ['create', 'offset', 'append', 'cancel'].map(
+  (action) => `api::resumable-upload.resumable-upload.${action}`
+);
 const FILE_LIBRARY = ['plugin::upload.content-api.find', 'plugin::upload.content-api.findOne'];
 
 // Community: reviews, teacher profiles and course news are public reads; the contact form is public too
@@ -198,6 +206,8 @@ const student = [
   ...COURSE_MEMBER_READS,
   ...LEARNING,
   ...UPLOADING,
+  ...OWN_VIDEOS,
+  ...RESUMABLE_UPLOADS,
   ...COMMUNITY_PUBLIC,
   ...COMMUNITY_SIGNED_IN,
   ...MESSAGING,

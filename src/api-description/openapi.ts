@@ -9,6 +9,7 @@ import { commerceRoutes } from './paths/commerce';
 import { communityRoutes } from './paths/community';
 import { enrollmentRoutes } from './paths/enrollment';
 import { jobRoutes } from './paths/jobs';
+import { mediaRoutes } from './paths/media';
 import { messagingRoutes } from './paths/messaging';
 import { privacyRoutes } from './paths/privacy';
 import { profileRoutes } from './paths/profile';
@@ -35,6 +36,7 @@ export const LYCEUM_ROUTES: RouteDescription[] = [
   ...commerceRoutes,
   ...searchRoutes,
   ...socialRoutes,
+  ...mediaRoutes,
 ];
 
 export const DOCUMENT_VERSION = '1.0.0';

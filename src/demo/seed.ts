@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { seedDemoVideo } from './demo-video';
 import { DEMO_ADMIN_PANEL_USERS, DEMO_PASSWORD, DEMO_USERS } from './accounts';
 import { demoArticles, demoCategories, demoCourses } from './content';
 import { enrollmentKey } from '../plugins/enrollment/server/src/facade';
@@ -22,6 +23,12 @@ export async function seedDemoDataOnce(strapi: Core.Strapi): Promise<boolean> {
     await seedArticles(strapi);
     await seedCoupons(strapi);
   });
+  // After the catalog's commit: the upload writes a file and queues its conversion job.
+  try {
+    await seedDemoVideo(strapi);
+  } catch (error) {
+    strapi.log.warn(`demo: the demo video was not made: ${(error as Error).message}`);
+  }
   await flag.set({ value: { loadedAt: new Date().toISOString() } });
   return true;
 }

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { connectForgivingRedis } from '../cache/redis-provider';
 import { jobsHealth } from '../jobs';
+import { videoReadiness } from '../media';
 import { isShuttingDown } from './lifecycle';
 import { createMetrics, isMetricsCaller, type LyceumMetrics } from './metrics';
 import { checkReadiness } from './readiness';
@@ -46,6 +47,7 @@ export function serveOperations(strapi: Core.Strapi): void {
       redis: pingRedis,
       jobs: () => jobsHealth(strapi),
       isShuttingDown,
+      video: videoReadiness,
     });
     ctx.set('Cache-Control', 'no-store');
     ctx.status = readiness.status;

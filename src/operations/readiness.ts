@@ -16,6 +16,8 @@ export interface ReadinessProbes {
   redis: (() => Promise<unknown>) | null;
   jobs: () => JobDriverState;
   isShuttingDown: () => boolean;
+  /** Whether videos can be converted here (ffmpeg installed); informational, never makes the instance unready. */
+  video?: () => 'ok' | 'ffmpeg_missing';
 }
 
 export interface ReadinessBody {
@@ -23,6 +25,7 @@ export interface ReadinessBody {
   redis?: 'ok' | 'down' | 'not_configured';
   jobs?: JobDriverState;
   process?: 'shutting_down';
+  video?: 'ok' | 'ffmpeg_missing';
 }
 
 export interface Readiness {
@@ -73,6 +76,7 @@ export async function checkReadiness(
     database: isDatabaseUp ? 'ok' : 'down',
     redis: isRedisUp === null ? 'not_configured' : isRedisUp ? 'ok' : 'down',
     jobs: probes.jobs(),
+    ...(probes.video ? { video: probes.video() } : {}),
   };
   const isReady = body.database === 'ok' && body.redis !== 'down' && body.jobs === 'ok';
   return { status: isReady ? 200 : 503, body };

@@ -1,5 +1,6 @@
 import { open } from 'fs/promises';
 import path from 'path';
+import mimeTypes from 'mime-types';
 
 /**
  * What an uploaded file really is, judged from its bytes. The declared MIME type and the file name are the
@@ -129,6 +130,38 @@ export function judgeContent(input: {
   return { accepted: true, mime: isCsv ? 'text/csv' : 'text/plain' };
 }
 
+/**
+ * A file named or sent as a video, audio or image must be one by its content. Strapi stores the name's type when
+ * detection finds none (plain text called `lecture.mp4` would become `video/mp4` and be handed to the converter).
+ */
+function claimedMediaKind(fileName: string, declaredMime?: string): MediaKind | null {
+  // The name speaks first; the declared type only for a name without a known extension.
+  const claimed = mimeTypes.lookup(fileName) || declaredMime || '';
+  const kind = claimed ? mediaKindOf(claimed) : 'files';
+  return kind === 'files' ? null : kind;
+}
+
+const KIND_WORDS: Record<MediaKind, string> = {
+  images: 'an image',
+  videos: 'a video',
+  audios: 'audio',
+  files: 'a file',
+};
+
+function judgeClaimedKind(verdict: ContentVerdict, fileName: string, declaredMime?: string): ContentVerdict {
+  if (!verdict.accepted) return verdict;
+  const claimed = claimedMediaKind(fileName, declaredMime);
+  if (!claimed || claimed === mediaKindOf(verdict.mime)) return verdict;
+  // Video containers that also hold audio only (an .mp4 of a podcast) are detected as audio: accepted as what they are.
+  if (claimed === 'videos' && mediaKindOf(verdict.mime) === 'audios') return verdict;
+  if (claimed === 'audios' && mediaKindOf(verdict.mime) === 'videos') return verdict;
+  return {
+    accepted: false,
+    reason: 'file_type_not_allowed',
+    message: `${fileName} is not ${KIND_WORDS[claimed]} by its content (${verdict.mime})`,
+  };
+}
+
 // Enough for every signature detection knows, and for markup hidden after a harmless first line.
 const HEAD_BYTES = 64 * 1024;
 
@@ -162,10 +195,11 @@ export async function inspectUploadedFile(file: {
   mimetype?: string | null;
 }): Promise<ContentVerdict> {
   const [head, detected] = await Promise.all([readHead(file.filepath), loadFileType().fileTypeFromFile(file.filepath)]);
-  return judgeContent({
-    head,
-    detectedMime: detected?.mime,
-    fileName: file.originalFilename || 'file',
-    declaredMime: file.mimetype ?? undefined,
-  });
+  const fileName = file.originalFilename || 'file';
+  const declaredMime = file.mimetype ?? undefined;
+  return judgeClaimedKind(
+    judgeContent({ head, detectedMime: detected?.mime, fileName, declaredMime }),
+    fileName,
+    declaredMime
+  );
 }

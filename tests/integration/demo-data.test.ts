@@ -1,3 +1,5 @@
+import fs from 'fs';
+import path from 'path';
 import { DEMO_PASSWORD, DEMO_USERS } from '../../src/demo/accounts';
 import { startLyceum, stopLyceum, type TestApp } from '../helpers/strapi';
 
@@ -189,4 +191,29 @@ describe('?locale=ru on every public read', () => {
     expect(quiz.status).toBe(200);
     expect(quiz.body.data.title).toMatch(cyrillic);
   });
+});
+
+test('the demo video lesson has a real video, converted by the job: its teacher gets a signed HLS playback', async () => {
+  const teacher = await login('teacher@example.com');
+  const [course] = (await app.request.get('/api/courses?filters[title][$eq]=TypeScript from Zero&populate=lessons'))
+    .body.data;
+  const lesson = course.lessons.find((candidate: { kind: string }) => candidate.kind === 'video');
+  let playback = await app.request.get(`/api/lessons/${lesson.documentId}/playback`).set(teacher);
+  for (let attempt = 0; attempt < 240 && ['queued', 'processing'].includes(playback.body.data?.status); attempt += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    playback = await app.request.get(`/api/lessons/${lesson.documentId}/playback`).set(teacher);
+  }
+  expect(playback.status).toBe(200);
+  expect(playback.body.data).toMatchObject({ status: 'ready', hlsUrl: expect.stringContaining('/master.m3u8?') });
+  expect(playback.body.data.durationSeconds).toBeGreaterThan(5);
+  const master = await app.request.get(playback.body.data.hlsUrl);
+  expect(master.status).toBe(200);
+  expect(master.text).toContain('RESOLUTION=1280x720');
+  // What the demo stored in public/uploads goes with this throwaway database.
+  const assetId = /\/videos\/([a-z0-9]+)\//.exec(playback.body.data.hlsUrl)![1];
+  const files: Array<{ url: string }> = await app.strapi.db.query('plugin::upload.file').findMany({});
+  for (const file of files) fs.rmSync(path.join(process.cwd(), 'public', file.url), { force: true });
+  const uploads = path.join(process.cwd(), 'public', 'uploads');
+  for (const name of fs.readdirSync(uploads))
+    if (name.startsWith(`video_${assetId}_`)) fs.rmSync(path.join(uploads, name), { force: true });
 });

@@ -1,5 +1,7 @@
 import { createHmac } from 'crypto';
+import { spawnSync } from 'child_process';
 import fs from 'fs';
+import os from 'os';
 import path from 'path';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import Ajv from 'ajv';
@@ -1189,6 +1191,60 @@ describe('real answers match the document', () => {
     await call('post', '/posts/:documentId/hide', `/posts/${id}/hide`, admin, { reason: 'spam' });
     await call('post', '/posts/:documentId/restore', `/posts/${id}/restore`, admin, {});
     await call('delete', '/posts/:documentId', `/posts/${id}`, author);
+  });
+
+  test('video routes: asset, retry, lesson playback, signed HLS files', async () => {
+    const clipPath = path.join(os.tmpdir(), `lyceum-openapi-clip-${process.pid}.mp4`);
+    const made = spawnSync('ffmpeg', [
+      ...['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=320x180:rate=25'],
+      ...['-t', '0.5', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', clipPath],
+    ]);
+    expect(made.status).toBe(0);
+    const uploaded = await app.request
+      .post('/api/upload')
+      .set(teacher.auth)
+      .attach('files', fs.readFileSync(clipPath), { filename: 'intro.mp4', contentType: 'video/mp4' });
+    fs.rmSync(clipPath, { force: true });
+    expect(uploaded.status).toBe(201);
+    const assetId = uploaded.body[0].videoAsset.id;
+    let asset = await app.request.get(`/api/videos/${assetId}`).set(teacher.auth);
+    for (let attempt = 0; attempt < 200 && ['queued', 'processing'].includes(asset.body.data?.status); attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      asset = await app.request.get(`/api/videos/${assetId}`).set(teacher.auth);
+    }
+    expect(asset.body.data.status).toBe('ready');
+    expectMatchesSpec(asset, 'GET', '/videos/:assetId');
+    const stranger = await make.createUser('student');
+    expectMatchesSpec(await app.request.get(`/api/videos/${assetId}`).set(stranger.auth), 'GET', '/videos/:assetId');
+    expectBodyAllowed('POST', '/videos/:assetId/retry', {});
+    expectMatchesSpec(
+      await app.request.post(`/api/videos/${assetId}/retry`).set(teacher.auth).send({}),
+      'POST',
+      '/videos/:assetId/retry'
+    );
+
+    const lessonId = course.lessons[1].documentId;
+    await app.strapi.documents('api::lesson.lesson').update({
+      documentId: lessonId,
+      locale: 'en',
+      data: { kind: 'video', video: uploaded.body[0].id } as any,
+    });
+    await app.strapi.documents('api::lesson.lesson').publish({ documentId: lessonId });
+    const playback = await app.request.get(`/api/lessons/${lessonId}/playback`).set(teacher.auth);
+    expectMatchesSpec(playback, 'GET', '/lessons/:documentId/playback');
+    expectMatchesSpec(
+      await app.request.get(`/api/lessons/${lessonId}/playback`).set(stranger.auth),
+      'GET',
+      '/lessons/:documentId/playback'
+    );
+    const hlsPath = '/videos/:assetId/hls/:name';
+    expectMatchesSpec(await app.request.get(playback.body.data.hlsUrl), 'GET', hlsPath);
+    expectMatchesSpec(await app.request.get(`/api/videos/${assetId}/hls/master.m3u8`), 'GET', hlsPath);
+    // The converted files this test made in public/uploads.
+    const uploads = path.join(process.cwd(), 'public', 'uploads');
+    for (const name of fs.readdirSync(uploads))
+      if (name.startsWith(`video_${assetId}_`)) fs.rmSync(path.join(uploads, name), { force: true });
+    fs.rmSync(path.join(process.cwd(), 'public', uploaded.body[0].url), { force: true });
   });
 
   test('every described route was called and matched', () => {

@@ -123,7 +123,12 @@ describe('GET /_ready', () => {
     // A bearer that is no valid token: /_ready passes no auth, so it is not refused.
     const response = await app.request.get('/_ready').set('Authorization', 'Bearer not-a-token');
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({ database: 'ok', redis: usesRedis ? 'ok' : 'not_configured', jobs: 'ok' });
+    expect(response.body).toEqual({
+      database: 'ok',
+      redis: usesRedis ? 'ok' : 'not_configured',
+      jobs: 'ok',
+      video: 'ok',
+    });
     expect(response.headers['cache-control']).toBe('no-store');
     expect(response.headers['x-cache']).toBeUndefined();
   });
@@ -136,7 +141,12 @@ describe('GET /_ready', () => {
     poolGivesNoConnection(() => Promise.reject(new Error('connection refused')));
     const response = await app.request.get('/_ready');
     expect(response.status).toBe(503);
-    expect(response.body).toEqual({ database: 'down', redis: usesRedis ? 'ok' : 'not_configured', jobs: 'ok' });
+    expect(response.body).toEqual({
+      database: 'down',
+      redis: usesRedis ? 'ok' : 'not_configured',
+      jobs: 'ok',
+      video: 'ok',
+    });
   });
 
   test('a database that hangs: 503 naming the database once the 2 s check times out, not later', async () => {
@@ -161,7 +171,7 @@ describe('GET /_ready', () => {
       body = response.body;
       return response.status === 503;
     }, '/_ready to see Redis down');
-    expect(body).toEqual({ database: 'ok', redis: 'down', jobs: 'ok' });
+    expect(body).toEqual({ database: 'ok', redis: 'down', jobs: 'ok', video: 'ok' });
     // The API itself keeps answering.
     expect((await app.request.get('/api/courses')).status).toBe(200);
 

@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import { factories, type TestUser } from '../helpers/factories';
 import { startLocalS3, type LocalS3 } from '../helpers/s3-server';
 import { HTML, PDF, PNG } from '../helpers/sample-files';
@@ -144,4 +145,39 @@ test("the admin panel's Content-Security-Policy lets it show images and videos f
     expect(directive(name)).toContain(new URL(publicUrl).origin);
     expect(directive(name)).toContain(s3.endpoint);
   }
+});
+
+test('a video in the bucket is converted; playlists come signed through the app, segments by redirect to the bucket', async () => {
+  const made = spawnSync('ffmpeg', [
+    ...['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc=size=320x180:rate=25', '-t', '0.5'],
+    ...['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-f', 'mp4', '-movflags', 'frag_keyframe'],
+    'pipe:1',
+  ]);
+  expect(made.status).toBe(0);
+  const uploaded = await app.request
+    .post('/api/upload')
+    .set(teacher.auth)
+    .attach('files', made.stdout, { filename: 'clip.mp4', contentType: 'video/mp4' });
+  expect(uploaded.status).toBe(201);
+  const assetId = uploaded.body[0].videoAsset.id;
+  let asset = await app.request.get(`/api/videos/${assetId}`).set(teacher.auth);
+  for (let attempt = 0; attempt < 200 && ['queued', 'processing'].includes(asset.body.data.status); attempt += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    asset = await app.request.get(`/api/videos/${assetId}`).set(teacher.auth);
+  }
+  expect(asset.body.data).toMatchObject({ status: 'ready', renditions: [{ height: 180 }] });
+  // The outputs are objects in the bucket, under the asset's per-attempt prefix.
+  expect(s3.keys().filter((key) => key.startsWith(`video_${assetId}_`)).length).toBeGreaterThanOrEqual(4);
+  const posterUrl: string = asset.body.data.posterUrl;
+  const signature = posterUrl.slice(posterUrl.indexOf('?'));
+  const variant = await app.request.get(`/api/videos/${assetId}/hls/180p.m3u8${signature}`);
+  expect(variant.status).toBe(200);
+  const segmentUri = variant.text.split('\n').find((line) => line && !line.startsWith('#'))!;
+  expect(segmentUri).toMatch(/\/hls\/180p_00000\.ts\?u=/);
+  const redirect = await app.request.get(segmentUri).redirects(0);
+  expect(redirect.status).toBe(302);
+  const segment = await download(redirect.headers.location);
+  expect(segment.status).toBe(200);
+  expect(segment.body[0]).toBe(0x47);
+  expect((await app.request.get(`/api/videos/${assetId}/hls/180p.m3u8`)).status).toBe(403);
 });

@@ -23,6 +23,7 @@ const CORE = [
   'http',
   'uploads',
   'operations',
+  'media',
 ];
 
 /**

@@ -1,5 +1,7 @@
 import { recordIdParam } from '../../access/params';
+import { describeVideoAssets } from '../../media';
 import { assertMayChangeFile, recordUploader, vetUpload } from '../../uploads/upload-guard';
+import { currentSizeLimit } from '../../uploads/size-limit';
 import { rememberStoredFile, uploadAllOrNothing, type StoredFile } from '../../uploads/upload-rollback';
 
 /**
@@ -24,6 +26,13 @@ export default (plugin: any) => {
     service.upload = function upload(this: unknown, file: StoredFile) {
       rememberStoredFile(file);
       return stockStore.call(this, file);
+    };
+    // A resumable upload of a video has its own limit (VIDEO_MAX_FILE_MB), checked before it got here.
+    const stockCheckSize = service.checkFileSize;
+    service.checkFileSize = function checkFileSize(this: unknown, file: unknown) {
+      const limit = currentSizeLimit();
+      if (limit === undefined) return stockCheckSize.call(this, file);
+      return deps.strapi.plugin('upload').provider.checkFileSize(file, { sizeLimit: limit });
     };
     return service;
   };
@@ -54,6 +63,8 @@ export default (plugin: any) => {
         await stockUpload.call(this, ctx);
         await recordUploader(strapi, ctx);
       });
+      // Each video names its asset, whose conversion the uploader follows at GET /videos/:assetId.
+      await describeVideoAssets(strapi, ctx.body);
     };
     // A malformed id is a 400 before any query (on PostgreSQL the stock lookup would fail in the driver: a 500).
     controller.findOne = async function findOne(this: unknown, ctx: any) {

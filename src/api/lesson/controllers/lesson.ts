@@ -3,6 +3,7 @@ import { errors } from '@strapi/utils';
 import { asksForDraft, readPublishedOnly } from '../../../access/publication';
 import { callerFrom } from '../../../access/roles';
 import { assertLessonOpen, lessonContent, managesLessonCourse } from '../content/lesson-content';
+import { lessonPlayback } from '../content/lesson-playback';
 
 const LESSON = 'api::lesson.lesson';
 
@@ -34,5 +35,11 @@ export default factories.createCoreController(LESSON, ({ strapi }) => ({
       ...(await lessonContent(strapi, documentId, response.data.locale as string | undefined, status)),
     };
     return response;
+  },
+
+  /** GET /lessons/:documentId/playback → { data: { status, hlsUrl, posterUrl, durationSeconds, positionSeconds } } */
+  async playback(ctx) {
+    ctx.set('Cache-Control', 'private, no-store');
+    ctx.body = { data: await lessonPlayback(strapi, callerFrom(ctx.state), String(ctx.params.documentId)), meta: {} };
   },
 }));

@@ -15,7 +15,7 @@ type ProgressService = ReturnType<typeof progressService>;
 
 export type LessonProgress = Pick<
   ProgressService,
-  'checkLessonAccess' | 'outline' | 'completeLesson' | 'savePosition' | 'onQuizPassed'
+  'checkLessonAccess' | 'outline' | 'completeLesson' | 'savePosition' | 'watchPosition' | 'onQuizPassed'
 >;
 
 export const lessonProgress = (strapi: Core.Strapi): LessonProgress =>

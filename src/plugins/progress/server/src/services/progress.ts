@@ -330,6 +330,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     return { lessonDocumentId, positionSeconds };
   },
 
+  /** Where the student last stopped in a lesson's video (PUT /lessons/:documentId/position), 0 when never saved. */
+  async watchPosition(userId: number, lessonDocumentId: string): Promise<number> {
+    const { rows } = await runSql<{ position_seconds: unknown }>(
+      strapi,
+      'SELECT position_seconds FROM ?? WHERE "key" = ?',
+      [tableOf(strapi, PROGRESS), progressKey(userId, lessonDocumentId)]
+    );
+    return Number(rows[0]?.position_seconds ?? 0) || 0;
+  },
+
   /**
    * The student's row for the lesson: created with its user link when absent, else updated. A completion
    * keeps its first date: completing again changes nothing. Fixed statements, as every first completion
