@@ -116,6 +116,8 @@ export async function buildArchive(strapi: Core.Strapi, userId: number): Promise
       'Everything Lyceum stores about you, as of ' + new Date().toISOString() + '.',
       'profile.json: your account; <kind>.json: your records of each kind (enrollments, progress, quiz attempts with',
       'your answers, submissions and grades, certificates, reviews, comments, messages, notifications, orders…);',
+      'post*.json and follow.json: your posts (drafts too), post comments, likes, reports, quiz-post attempts, and who',
+      'you follow and who follows you (their public profile only);',
       'sessions.json: your sign-in sessions; uploads/: the files you uploaded.',
     ].join('\n')
   );

@@ -9,6 +9,7 @@ import { invalidField, notFound } from '../errors/refusal';
 import { defineJob, enqueue } from '../jobs';
 import { credentials } from '../plugins/certificates/server/src/facade';
 import { paymentEvents } from '../plugins/commerce/server/src/facade';
+import { eraseSocialDataOf } from '../plugins/social/server/src/facade';
 import { deleteDataExportsOf } from './data-exports';
 import { USER } from './personal-data';
 
@@ -20,11 +21,14 @@ import { USER } from './personal-data';
  *
  * - Removed: messages sent and received, notifications, favorites, sign-in sessions, data exports, contact-form
  *   messages sent with their email, jobs still naming them (mails not yet sent, done ones kept for a while), uploads
- *   (avatar, submission files, anything they uploaded).
- * - Emptied: submissions' text (grades stay in the course's gradebook), quiz attempts' answers (scores stay), the
- *   payloads payment providers sent about their orders (or naming them), which carry email, name and billing details.
- * - Anonymised: the account stays as a blocked row, so that what others see keeps its place: reviews, comments and
- *   posts show "Deleted user"; their certificates stay valid with the holder "Erased holder"; their name is replaced
+ *   (avatar, submission files, anything they uploaded); social: their likes of posts and post comments (the liked
+ *   ones' like counts lowered in the same transaction by the statement's own count), their follows in both
+ *   directions, their reports.
+ * - Emptied: submissions' text (grades stay in the course's gradebook), quiz attempts' and quiz-post attempts'
+ *   answers (scores stay), the payloads payment providers sent about their orders (or naming them), which carry
+ *   email, name and billing details.
+ * - Anonymised: the account stays as a blocked row, so that what others see keeps its place: reviews, comments,
+ *   posts and post comments (drafts included) show "Deleted user"; their certificates stay valid with the holder "Erased holder"; their name is replaced
  *   in other people's notifications and in certificates naming them as a teacher. Email and username are replaced,
  *   so the email may register again.
  * - Refused for the last admin (409 `last_admin`). A second erasure of the same account changes nothing.
@@ -172,6 +176,7 @@ export async function eraseUser(
       await strapi.db
         .query(QUIZ_ATTEMPT as any)
         .updateMany({ where: { id: { $in: attemptIds } }, data: { answers: [] } });
+    await eraseSocialDataOf(strapi, userId);
     const certificateIds = await idsWhere(strapi, CERTIFICATE, { user: { id: userId } });
     if (certificateIds.length)
       await strapi.db

@@ -1,13 +1,16 @@
 import type { Core } from '@strapi/strapi';
 import { questionsForStudent, type AttemptQuestion } from '../plugins/grading/server/src/facade';
 import { ORIGIN as SESSION_ORIGIN } from '../access/sessions';
+import { collectSocialData } from '../plugins/social/server/src/facade';
 
 /**
  * Where Lyceum keeps data about a user, read from Strapi's own metadata rather than listed by hand: every content
  * type with a relation to users-permissions' user (enrollments, progress, attempts, submissions, certificates,
  * reviews, comments, messages, notifications, favorites, orders, uploads…), plus the rows that name a user without
- * a relation (sign-in sessions by user id, contact-form messages by email). A content type a later issue adds with
- * such a relation is exported, and erased, without a change here.
+ * a relation (sign-in sessions by user id, contact-form messages by email) and the social plugin's tables, which name
+ * users by integer columns (posts, post comments, likes, follows both ways, reports, quiz-post attempts: asked of
+ * the plugin). A content type a later issue adds with a relation to users is exported, and erased, without a change
+ * here.
  */
 export const USER = 'plugin::users-permissions.user';
 const SESSION = 'admin::session';
@@ -107,6 +110,9 @@ export async function collectPersonalData(strapi: Core.Strapi, userId: number): 
     byType.set(uid, kept);
   }
   for (const [uid, rows] of byType) documents[archiveNameOf(uid)] = [...rows.values()];
+  const social = await collectSocialData(strapi, userId);
+  Object.assign(documents, social.documents);
+  for (const file of social.files) addFile(file);
 
   documents['sessions.json'] = await strapi.db.query(SESSION).findMany({
     where: { origin: SESSION_ORIGIN, userId: String(userId) },

@@ -50,8 +50,8 @@ async function waitUntilReady(user: TestUser, id: string) {
 /**
  * A student with a bit of everything: enrollment and progress, a quiz attempt with a typed answer, a submission
  * with a file, a grade, a certificate, a review, a comment, a message (which notifies the teacher with their name),
- * a favorite, an avatar, a paid order (the payment provider's payloads naming them) and a contact-form message.
- * `marker` is in every text they wrote.
+ * a favorite, an avatar, a paid order (the payment provider's payloads naming them), a contact-form message, and
+ * social learning (socialStudent). `marker` is in every text they wrote.
  */
 async function busyStudent(marker: string) {
   const course: TestCourse = await make.createCourse({ teacher, lessons: 2 });
@@ -151,13 +151,94 @@ async function busyStudent(marker: string) {
         .send({ name: student.username, email: student.email, message: `hi ${marker}` })
     ).status
   ).toBe(201);
+  const social = await socialStudent(student, marker);
   return {
+    social,
     course,
     student,
     certificate: certificate.body.data,
     submission: submission.body.data,
     avatarUrl: avatar.body[0].url as string,
     paymentEventIds: paymentEvents.map((event) => event.id),
+  };
+}
+
+const QUIZ_POST_QUESTIONS = [
+  { type: 'short_text', prompt: 'Capital of France?', acceptedAnswers: ['Paris'] },
+  {
+    type: 'single',
+    prompt: '2 + 2?',
+    options: [
+      { text: '3', correct: false },
+      { text: '4', correct: true },
+    ],
+  },
+];
+
+/**
+ * The student's social learning, through the HTTP routes: a published post and a draft, a comment on the teacher's
+ * post, likes of the teacher's post and of the teacher's comment, a follow each way, a report of the teacher's
+ * post and an answered attempt at the teacher's quiz post.
+ */
+async function socialStudent(student: TestUser, marker: string) {
+  const lower = marker.toLowerCase();
+  const post = (user: TestUser, body: Record<string, unknown>, query = '') =>
+    app.request.post(`/api/posts${query}`).set(user.auth).send(body);
+  const own = await post(student, { kind: 'note', title: `Post that stays ${lower}`, body: 'Notes' });
+  const draft = await post(student, { kind: 'note', title: `Draft that stays ${lower}`, body: 'wip' }, '?status=draft');
+  const theirs = await post(teacher, { kind: 'note', title: 'Teacher note', body: 'Read me' });
+  const quizPost = await post(teacher, { kind: 'quiz', title: 'Self-check', questions: QUIZ_POST_QUESTIONS });
+  for (const created of [own, draft, theirs, quizPost]) expect(created.status).toBe(201);
+  const theirPost = theirs.body.data.documentId as string;
+  const theirComment = await app.request
+    .post(`/api/posts/${own.body.data.documentId}/comments`)
+    .set(teacher.auth)
+    .send({ body: 'Teacher comment' });
+  const comment = await app.request
+    .post(`/api/posts/${theirPost}/comments`)
+    .set(student.auth)
+    .send({ body: `Post comment that stays ${lower}` });
+  for (const created of [theirComment, comment]) expect(created.status).toBe(201);
+  expect((await app.request.put(`/api/posts/${theirPost}/like`).set(student.auth)).body.data.likesCount).toBe(1);
+  const commentLike = await app.request
+    .put(`/api/post-comments/${theirComment.body.data.documentId}/like`)
+    .set(student.auth);
+  expect(commentLike.body.data.likesCount).toBe(1);
+  // Another user's like stays counted after the erasure.
+  const reader = await make.createUser('student');
+  expect((await app.request.put(`/api/posts/${theirPost}/like`).set(reader.auth)).body.data.likesCount).toBe(2);
+  expect((await app.request.put(`/api/users/${teacher.id}/follow`).set(student.auth)).status).toBe(200);
+  expect((await app.request.put(`/api/users/${student.id}/follow`).set(teacher.auth)).status).toBe(200);
+  expect(
+    (
+      await app.request
+        .post(`/api/posts/${theirPost}/report`)
+        .set(student.auth)
+        .send({ reason: `report ${marker}` })
+    ).status
+  ).toBe(201);
+  const attempt = await app.request.post(`/api/posts/${quizPost.body.data.documentId}/attempts`).set(student.auth);
+  expect(attempt.status).toBe(201);
+  const shortText = attempt.body.data.questions.find((question: any) => question.type === 'short_text');
+  const single = attempt.body.data.questions.find((question: any) => question.type === 'single');
+  const four = single.options.find((option: any) => option.text === '4');
+  const submitted = await app.request
+    .post(`/api/post-attempts/${attempt.body.data.id}/submit`)
+    .set(student.auth)
+    .send({
+      answers: [
+        { question: shortText.id, text: `postanswer ${marker}` },
+        { question: single.id, choices: [four.id] },
+      ],
+    });
+  expect(submitted.status).toBe(200);
+  return {
+    post: own.body.data.documentId as string,
+    draft: draft.body.data.documentId as string,
+    theirPost,
+    theirComment: theirComment.body.data.documentId as string,
+    comment: comment.body.data.documentId as string,
+    attempt: attempt.body.data.id as number,
   };
 }
 
@@ -205,7 +286,7 @@ afterAll(async () => {
 
 describe('data export', () => {
   test('202 then a job builds a zip of everything stored about the caller, uploads included, served to them', async () => {
-    const { student, course, certificate, submission } = await busyStudent('Exportmark');
+    const { student, course, certificate, submission, social } = await busyStudent('Exportmark');
     const requested = await app.request.post('/api/me/data-export').set(student.auth);
     expect(requested.status).toBe(202);
     expect(requested.body.data).toMatchObject({ id: expect.stringMatching(/^[a-z0-9]{10,64}$/), status: 'pending' });
@@ -241,6 +322,12 @@ describe('data export', () => {
         'file.json',
         'sessions.json',
         'feedback.json',
+        'post.json',
+        'post-comment.json',
+        'post-like.json',
+        'follow.json',
+        'post-report.json',
+        'post-attempt.json',
       ])
     );
     expect(json('profile.json')).toMatchObject({ id: student.id, email: student.email, bio: 'Bio Exportmark' });
@@ -264,6 +351,28 @@ describe('data export', () => {
     expect(json('notification.json').map((notice: any) => notice.type)).toContain('grade_posted');
     expect(json('order.json')).toHaveLength(1);
     expect(json('feedback.json')[0].message).toBe('hi Exportmark');
+    // Social learning: their posts (the draft too), comments, likes, follows both ways, reports, quiz-post attempts.
+    expect(json('post.json').map((post: any) => [post.documentId, post.title, post.isDraft])).toEqual([
+      [social.post, 'Post that stays exportmark', false],
+      [social.draft, 'Draft that stays exportmark', true],
+    ]);
+    expect(json('post-comment.json')).toEqual([
+      expect.objectContaining({ documentId: social.comment, body: expect.stringContaining('Post comment that stays') }),
+    ]);
+    expect(json('post-like.json').map((like: any) => like.targetType)).toEqual(['post', 'comment']);
+    expect(json('post-like.json')[0]).not.toHaveProperty('key');
+    const follows = json('follow.json');
+    expect(follows.map((follow: any) => follow.direction)).toEqual(['following', 'follower']);
+    for (const follow of follows) {
+      expect(follow.user).toMatchObject({ id: teacher.id, username: teacher.username });
+      expect(Object.keys(follow.user).sort()).toEqual(['avatar', 'fullName', 'id', 'username']);
+      expect(JSON.stringify(follow)).not.toContain(teacher.email);
+    }
+    expect(json('post-report.json')).toEqual([expect.objectContaining({ reason: 'report Exportmark' })]);
+    const [postAttempt] = json('post-attempt.json');
+    expect(postAttempt).toMatchObject({ id: social.attempt, score: expect.anything() });
+    expect(JSON.stringify(postAttempt.answers)).toContain('postanswer Exportmark');
+    expect(JSON.stringify(postAttempt.questions)).not.toMatch(/"correct"|acceptedAnswers|Paris/);
     const uploads = Object.keys(files).filter((name) => name.startsWith('uploads/') && !name.endsWith('/'));
     expect(uploads).toHaveLength(2);
     const pdf = uploads.find((name) => name.endsWith('.pdf'))!;
@@ -361,7 +470,7 @@ describe('erasure', () => {
 
   test('no table holds their email, name or private text afterwards; reviews, comments and certificates stay', async () => {
     const marker = `Qz${Date.now().toString(36)}`;
-    const { student, course, certificate, avatarUrl, paymentEventIds } = await busyStudent(marker);
+    const { student, course, certificate, avatarUrl, paymentEventIds, social } = await busyStudent(marker);
     const needles = [
       student.email,
       student.username,
@@ -373,6 +482,8 @@ describe('erasure', () => {
       `hi ${marker}`,
       `me-${marker}`,
       `billing ${marker}`,
+      `report ${marker}`,
+      `postanswer ${marker}`,
     ];
     // Before: the data is there (so the check below can fail), the payment providers' payloads included.
     const before = await tablesHolding(needles);
@@ -400,6 +511,13 @@ describe('erasure', () => {
       'lyceum_data_exports',
       'payment_events',
       'orders',
+      // Social learning.
+      'posts',
+      'post_comments',
+      'post_likes',
+      'follows',
+      'post_reports',
+      'post_attempts',
       // The search index (it holds published courses, lessons and articles: nothing a learner wrote or is called).
       'lyceum_search_documents',
       ...(app.strapi.db.dialect.client === 'postgres'
@@ -429,6 +547,35 @@ describe('erasure', () => {
     expect(JSON.stringify(reviews.body.data)).toContain('Deleted user');
     const verified = await app.request.get(`/api/certificates/verify/${certificate.code}`);
     expect(verified.body.data).toMatchObject({ valid: true, status: 'issued', studentName: 'Erased holder' });
+    // Social: the teacher's post lost their like only, their comment like is gone, the follows both ways are gone,
+    // and their posts and comments stay under the anonymised account, without an email.
+    const theirPost = await app.request.get(`/api/posts/${social.theirPost}`).set(teacher.auth);
+    expect(theirPost.body.data.likesCount).toBe(1);
+    const comments = await app.request.get(`/api/posts/${social.theirPost}/comments`);
+    expect(comments.status).toBe(200);
+    expect(JSON.stringify(comments.body.data)).toContain(`Post comment that stays ${marker.toLowerCase()}`);
+    expect(JSON.stringify(comments.body.data)).toContain('Deleted user');
+    const ownPost = await app.request.get(`/api/posts/${social.post}`);
+    expect(ownPost.body.data).toMatchObject({
+      title: `Post that stays ${marker.toLowerCase()}`,
+      author: { id: student.id, fullName: 'Deleted user', username: `deleted-user-${student.id}` },
+    });
+    expect(JSON.stringify(ownPost.body)).not.toContain('@');
+    const commentsOnOwn = await app.request.get(`/api/posts/${social.post}/comments`);
+    expect(JSON.stringify(commentsOnOwn.body)).toContain('"likesCount":0');
+    const socialTable = (uid: string) => app.strapi.db.query(uid as any);
+    expect(
+      await socialTable('api::follow.follow').count({
+        where: { $or: [{ followerId: student.id }, { followedId: student.id }] },
+      })
+    ).toBe(0);
+    expect(await socialTable('api::post-like.post-like').count({ where: { userId: student.id } })).toBe(0);
+    expect(await socialTable('api::post-report.post-report').count({ where: { reporterId: student.id } })).toBe(0);
+    const postAttempt = await socialTable('api::post-attempt.post-attempt').findOne({ where: { id: social.attempt } });
+    expect(postAttempt).toMatchObject({ answers: [], score: expect.anything() });
+    expect(await socialTable('api::post.post').count({ where: { authorId: student.id } })).toBe(2);
+    const followers = await app.request.get(`/api/users/${teacher.id}/followers`);
+    expect(JSON.stringify(followers.body)).not.toContain(`deleted-user-${student.id}`);
     const teacherInbox = await app.request.get('/api/me/notifications').set(teacher.auth);
     expect(JSON.stringify(teacherInbox.body)).not.toContain(marker);
 

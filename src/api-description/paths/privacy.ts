@@ -51,8 +51,9 @@ export const privacyRoutes: RouteDescription[] = [
     tag: 'Privacy',
     audience: 'signed in',
     summary:
-      'Erases the caller’s account (current password required): profile, messages, submissions’ files and text, sessions; ' +
-      'reviews and comments stay as "Deleted user", certificates stay valid with "Erased holder"; the email may register again',
+      'Erases the caller’s account (current password required): profile, messages, submissions’ files and text, sessions, ' +
+      'likes (the liked posts’ counts lowered), follows both ways, reports, quiz answers; reviews, comments, posts and ' +
+      'post comments stay as "Deleted user", certificates stay valid with "Erased holder"; the email may register again',
     requestBody: body({ password: string({ minLength: 1, maxLength: 200 }) }),
     status: 200,
     response: envelope(erasure),

@@ -33,3 +33,4 @@ export type { PostInput } from './rules/post-input';
 export { parsePostInput } from './rules/post-input';
 export { feedSortParam } from './services/feed';
 export { limitParam } from './rules/cursor';
+export { collectSocialData, eraseSocialDataOf, type SocialPersonalData } from './personal-data';

@@ -20,7 +20,7 @@ export const likeKey = (target: LikeTarget, targetId: number, userId: number) =>
  * The popular score recomputed by the same statement that changes a post's counts (rules/visibility.ts
  * popularScore, in SQL): `SET` expressions read the row as it was, so the new counts are spelled out.
  */
-const popularScoreSql = (likes: string, comments: string) =>
+export const popularScoreSql = (likes: string, comments: string) =>
   `ln(1 + ${likes} + 2 * (${comments})) + CAST(COALESCE(posted_ms, 0) AS double precision) / 3600000.0 / 12`;
 
 /** The cleaned body of a comment: 1..10,000 characters before cleaning that still say something after it. */
