@@ -376,11 +376,14 @@ describe('the index as stored', () => {
       'lyceum_search_documents',
     ]);
     const reports: Array<{ type: string; done: number; total: number }> = [];
-    const indexed = await facade().rebuildIndex(app.strapi, (progress: any) => reports.push(progress));
-    expect(indexed).toEqual(before);
+    const indexed: Record<string, number> = await facade().rebuildIndex(app.strapi, (progress: any) =>
+      reports.push(progress)
+    );
+    // The rebuild reports every kind, one with nothing to index (no posts here) as 0; the index's count leaves it out.
+    expect(Object.fromEntries(Object.entries(indexed).filter(([, count]) => count > 0))).toEqual(before);
     expect(await facade().countIndexed(app.strapi)).toEqual(before);
     expect(reports.filter((report) => report.done === report.total).map((report) => report.type)).toEqual(
-      expect.arrayContaining(['course', 'lesson', 'article'])
+      expect.arrayContaining(['course', 'lesson', 'article', 'post'])
     );
     expect(ids(await search({ q: word }))).toEqual(expect.arrayContaining([course.documentId, course.lessons[0]]));
   });

@@ -2,7 +2,7 @@ import type { RouteDescription } from '../route-description';
 import { SUPPORTED_LOCALES } from '../../content/locales';
 import { array, documentId, envelope, integer, nullable, number, object, oneOf, string } from '../schema';
 
-const TYPES = ['course', 'lesson', 'article'];
+const TYPES = ['course', 'lesson', 'article', 'post'];
 const counts = object({}, []);
 const page = {
   'pagination[page]': integer({ minimum: 1 }),
@@ -14,12 +14,14 @@ const page = {
 const hit = object({
   type: oneOf(...TYPES),
   documentId: documentId(),
-  locale: string(),
+  locale: nullable(string({ description: 'null for a post (posts have no locale; every locale filter takes them)' })),
   title: string(),
   snippet: string({ description: 'Plain text, escaped, with each match inside <mark>…</mark> (no other markup)' }),
   score: number(),
   url: string({
-    description: 'Where a frontend shows it: /courses/<slug>, /courses/<slug>/lessons/<documentId>, /articles/<slug>',
+    description:
+      'Where a frontend shows it: /courses/<slug>, /courses/<slug>/lessons/<documentId>, /articles/<slug>, ' +
+      '/posts/<documentId>',
   }),
 });
 
@@ -47,8 +49,8 @@ export const searchRoutes: RouteDescription[] = [
     tag: 'Search',
     audience: 'public',
     summary:
-      'Full-text search over published courses, lesson titles and articles: Russian and English words match their ' +
-      'other forms; facets count hits per type, category, level and price',
+      'Full-text search over published courses, lesson titles, articles and public posts: Russian and English words ' +
+      'match their other forms; facets count hits per type, category, level and price',
     query: {
       q: string({ minLength: 1, maxLength: 200 }),
       type: string({ description: `One or more of ${TYPES.join(', ')}, comma-separated (default: all)` }),

@@ -2,7 +2,8 @@
  * What the search plugin offers the rest of Lyceum: the only file imported from outside it
  * (tests/unit/module-boundaries.test.ts). Search depends on no other plugin: it reads the content types of src/api.
  * A plugin whose content should be found (posts, tutors) defines its kind with `defineSearchType`: how to make the
- * visible documents of its entries, and which writes change them.
+ * visible documents of its entries, and which writes change them. A plugin that changes what is visible past the
+ * document service (a fixed statement) calls `indexAfterWrite` in that write's transaction.
  */
 export {
   defineSearchType,
@@ -11,5 +12,5 @@ export {
   type SearchFollow,
   type SearchType,
 } from './search-types';
-export { rebuildIndex, indexEntries, type RebuildProgress } from './indexing';
+export { rebuildIndex, indexEntries, indexAfterWrite, type RebuildProgress } from './indexing';
 export { ensureSearchTables, countIndexed } from './index-store';

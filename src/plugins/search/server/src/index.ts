@@ -8,11 +8,13 @@ import search from './services/search';
 import { articleSearch } from './types/articles';
 import { courseSearch } from './types/courses';
 import { lessonSearch } from './types/lessons';
+import { postSearch } from './types/posts';
 
-// The kinds search finds today; posts and tutors register theirs through the facade when their plugins land.
+// The kinds search finds today; tutors register theirs through the facade when their plugin lands.
 defineSearchType(courseSearch);
 defineSearchType(lessonSearch);
 defineSearchType(articleSearch);
+defineSearchType(postSearch);
 
 export default {
   services: { search },

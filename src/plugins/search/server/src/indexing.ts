@@ -31,6 +31,16 @@ export const indexWrittenContent = defineJob<ContentWritten>('search.index', asy
   }
 });
 
+/**
+ * For a write made past the document service (a fixed statement that changes what is visible, such as hiding a post
+ * in moderation): records the same `search.index` job, in the caller's transaction when there is one, so the entry's
+ * documents are made again from its state after the commit.
+ */
+export async function indexAfterWrite(strapi: Core.Strapi, uid: string, documentId: string): Promise<void> {
+  if (!watchedUids().has(uid)) return;
+  await enqueue(strapi, indexWrittenContent, { uid, documentId });
+}
+
 /** Document-service actions that can change what is visible or what it says. */
 const WRITES = new Set(['create', 'update', 'delete', 'publish', 'unpublish', 'discardDraft', 'clone']);
 

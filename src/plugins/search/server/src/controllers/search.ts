@@ -1,5 +1,4 @@
 import type { Core } from '@strapi/strapi';
-import { DEFAULT_LOCALE } from '../../../../../content/locales';
 import { readSearchRequest, readSuggestRequest } from '../rules/search-request';
 import { searchTypeNames } from '../search-types';
 import type searchService from '../services/search';
@@ -15,7 +14,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       data: hits.map(({ type, documentId, locale, title, snippet, score, url }) => ({
         type,
         documentId,
-        locale: locale ?? DEFAULT_LOCALE,
+        locale,
         title,
         snippet,
         score,

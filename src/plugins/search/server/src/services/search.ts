@@ -6,6 +6,7 @@ import { SEARCH_TEXT_TABLE, SEARCH_TITLES_TABLE, documentsTable, trigramSchemaOf
 import { ftsExpression, type SearchRequest, type SearchSort, type SuggestRequest } from '../rules/search-request';
 import { MAX_SUGGESTIONS, completionTypos, mayHaveTypo, mayStandFor, trigramsOf } from '../rules/suggestions';
 import { MATCH_END, MATCH_START, headline, markedSnippet, wordsOf } from '../rules/text';
+import { ANY_LOCALE } from '../types/posts';
 
 /**
  * `GET /search` and `GET /search/suggest` over the index (CONTRACT "Search"). PostgreSQL matches with
@@ -20,7 +21,8 @@ const FACETS = ['type', 'category', 'level', 'price'] as const;
 export interface SearchHit {
   type: string;
   documentId: string;
-  locale: string;
+  /** null for a document of no locale (a post). */
+  locale: string | null;
   title: string;
   snippet: string;
   score: number;
@@ -66,8 +68,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   function filters(request: Pick<SearchRequest, 'types' | 'locale'> & Partial<SearchRequest>): Where {
     const clauses: string[] = [`s."type" IN (${request.types.map(() => '?').join(', ')})`];
     const bindings: unknown[] = [...request.types];
+    if (request.locale !== null && request.locale !== undefined) {
+      // A document of no locale (a post) is in every locale.
+      clauses.push(`s."locale" IN (?, ?)`);
+      bindings.push(request.locale, ANY_LOCALE);
+    }
     for (const [column, value] of [
-      ['locale', request.locale],
       ['category', request.category],
       ['level', request.level],
       ['price', request.price],
@@ -379,7 +385,7 @@ function snippetOf(row: SearchRow, stems: ReadonlySet<string>): string {
 const hitFrom = (row: SearchRow, snippet: string): SearchHit => ({
   type: row.type,
   documentId: row.document_id,
-  locale: row.locale,
+  locale: row.locale === ANY_LOCALE ? null : row.locale,
   title: row.title,
   snippet,
   score: Math.round(Number(row.score) * 10_000) / 10_000,

@@ -4,9 +4,10 @@ import { runSql } from '../../../../../access/raw-sql';
 import { auditEntity, recordAuditEvent } from '../../../../../audit';
 import { toPlainText } from '../../../../../content/rich-text';
 import { invalidField, notFound } from '../../../../../errors/refusal';
-import { findPostRow, inKnex, REPORT, socialTables } from '../queries/social-tables';
+import { findPostRow, inKnex, POST, REPORT, socialTables } from '../queries/social-tables';
 import { publicPeople } from '../queries/people';
 import { publishedVisiblePostRow } from './post-views';
+import { indexAfterWrite } from '../../../../search/server/src/facade';
 
 const REASON_LIMIT = 2000;
 
@@ -71,15 +72,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
             'UPDATE ?? SET hidden_at = NULL, hidden_reason = NULL WHERE id = ? AND hidden_at IS NOT NULL',
             [socialTables(strapi).posts, post.id]
           );
-      if (count > 0)
-        await recordAuditEvent(strapi, {
-          action: 'content.hidden',
-          actor,
-          entity: auditEntity('post', postDocumentId),
-          before: { hidden: !hidden },
-          after: moderator ? { hidden, moderator } : { hidden },
-          reason,
-        });
+      if (count === 0) return;
+      // The statement bypasses the document service, so search hears of it here (a hidden post leaves search).
+      await indexAfterWrite(strapi, POST, postDocumentId);
+      await recordAuditEvent(strapi, {
+        action: 'content.hidden',
+        actor,
+        entity: auditEntity('post', postDocumentId),
+        before: { hidden: !hidden },
+        after: moderator ? { hidden, moderator } : { hidden },
+        reason,
+      });
     });
     return { documentId: postDocumentId, hidden };
   },
