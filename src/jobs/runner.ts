@@ -103,9 +103,10 @@ export class JobRunner implements JobDriver {
   }
 
   /**
-   * Another claim won job `id`: this process's polling loop or BullMQ worker (tracked only once its claim returns,
-   * which may be after ours failed) or another instance. The caller's answer waits for that run to end, within the
-   * lease, so "enrolled before the answer" holds whichever claim won.
+   * Our claim found job `id` unclaimable: another claim holds it (this process's polling loop or BullMQ worker,
+   * tracked only once its claim returns, or another instance), or held the row locked while it was still pending
+   * (the claim skips locked rows). The caller's answer waits for that run to end, within the lease, and claims the
+   * job itself should the other claim have let it go; so "enrolled before the answer" holds whichever claim won.
    */
   private async awaitRunElsewhere(id: number): Promise<void> {
     const deadline = Date.now() + Math.min(this.settings.leaseMs, MAX_INLINE_WAIT_MS);
@@ -113,7 +114,19 @@ export class JobRunner implements JobDriver {
       const tracked = this.running.get(id);
       if (tracked) return tracked;
       const job = await findJob(this.strapi, id);
-      if (!job || job.status !== 'running' || Date.now() >= deadline) return;
+      if (!job || job.status === 'done' || job.status === 'dead' || this.isStopped || Date.now() >= deadline) return;
+      if (job.status === 'pending') {
+        // A failed run waiting for its retry: the runner has it.
+        if (Date.parse(job.runAt) > this.now()) return;
+        const [claimed] = await claimJobs(this.strapi, {
+          workerId: this.workerId,
+          now: this.now(),
+          leaseMs: this.settings.leaseMs,
+          limit: 1,
+          onlyId: id,
+        });
+        if (claimed) return this.track(claimed);
+      }
       await new Promise((resolve) => setTimeout(resolve, INLINE_WAIT_STEP_MS));
     }
   }

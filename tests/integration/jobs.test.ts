@@ -139,6 +139,42 @@ describe('the outbox', () => {
     expect(await row(job.id)).toMatchObject({ status: 'done', attempts: 1 });
   });
 
+  (process.env.DATABASE_CLIENT === 'postgres' ? test : test.skip)(
+    'an inline delivery that finds the row locked by another claim (skipped, still pending) waits and runs it',
+    async () => {
+      // PostgreSQL claims with FOR UPDATE SKIP LOCKED: while another claim's UPDATE holds the row, ours finds nothing
+      // and the committed status still says pending.
+      const job = await jobs.enqueue(app.strapi, recorded, { n: 41 }, { runAt: new Date(Date.now() + 3_600_000) });
+      const settings = jobSettings(process.env);
+      const inline = new JobRunner(app.strapi, settings, jobs.jobHandler, () => Date.now() + 7_200_000);
+      let release: () => void = () => undefined;
+      let locked: () => void = () => undefined;
+      const isLocked = new Promise<void>((resolve) => {
+        locked = resolve;
+      });
+      const holder = app.strapi.db.connection.transaction(async (trx) => {
+        await trx.raw('SELECT id FROM ?? WHERE id = ? FOR UPDATE', [table(), job.id]);
+        locked();
+        await new Promise<void>((resolve) => {
+          release = resolve;
+        });
+      });
+      await isLocked;
+      let delivered = false;
+      const delivery = inline.runNow(job.id).then(() => {
+        delivered = true;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(delivered).toBe(false);
+      release();
+      await holder;
+      await delivery;
+      expect(effects).toContain(41);
+      expect(await row(job.id)).toMatchObject({ status: 'done' });
+      await inline.stop();
+    }
+  );
+
   test("an inline delivery that loses the claim waits for the winner's run", async () => {
     // A webhook answers "enrolled" only after its job ran, whichever claim (its own, the polling loop's, the BullMQ
     // worker's, another instance's) won the row.
