@@ -46,13 +46,24 @@ function stringsIn(value: unknown, into: string[] = [], depth = 0): string[] {
 }
 
 /**
+ * The contract's 503s that describe the installation, not a fault: a payment provider without keys (the fuzzed
+ * server has none) answers 503 `payments_not_configured`.
+ */
+const CONTRACT_503_REASONS = new Set(['payments_not_configured']);
+function isContractUnavailable(answer: Answer): boolean {
+  const reason = (answer.body as { error?: { details?: { reason?: unknown } } } | undefined)?.error?.details?.reason;
+  return answer.status === 503 && typeof reason === 'string' && CONTRACT_503_REASONS.has(reason);
+}
+
+/**
  * What is wrong with an answer. A match that is only the request echoed back (a title the client sent that reads
  * "select * from users", a 400 naming the bad value) is not a leak: `sent` holds every string of the request.
  */
 export function judge(answer: Answer, sent: string[]): Finding | undefined {
   // 599 is the sender's mark for a request that got no answer at all (a dropped connection, a timeout).
   if (answer.status === 599) return { kind: 'no answer', evidence: answer.text };
-  if (answer.status >= 500) return { kind: `status ${answer.status}`, evidence: String(answer.status) };
+  if (answer.status >= 500 && !isContractUnavailable(answer))
+    return { kind: `status ${answer.status}`, evidence: String(answer.status) };
   const texts = answer.body && typeof answer.body === 'object' ? stringsIn(answer.body) : [answer.text ?? ''];
   for (const text of texts) {
     for (const [kind, pattern] of LEAK_PATTERNS) {

@@ -116,6 +116,7 @@ describe('index migration', () => {
     "'lyceum_search_words'",
     "'lyceum_audit_events'",
     "'lyceum_data_exports'",
+    "'lyceum_video_assets'",
   ].join(', ');
 
   test('runs any number of times and leaves every index of this database kind in place', async () => {
