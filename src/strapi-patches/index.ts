@@ -6,6 +6,7 @@ import bodyMiddleware from './body-middleware';
 import { rememberContentApiAbilities, withRememberedPermissions } from './content-api-permissions';
 import { refuseRelationsWithoutReadAccess } from './content-manager-relations';
 import { withRememberedTokenUser } from './jwt-verify';
+import { replaceContentApiStrategyAtRegister } from './content-api-strategy';
 import { useOwnLookupOnApiRoutes } from './rest-cache-lookup';
 import securityMiddleware from './security-middleware';
 import { isPatchOn } from './switches';
@@ -38,7 +39,10 @@ export function applyBootstrapPatches(strapi: Core.Strapi): void {
 }
 
 type ServiceFactory = (deps: any) => any;
-type UsersPermissionsPlugin = { services: Record<string, ServiceFactory> };
+type UsersPermissionsPlugin = {
+  services: Record<string, ServiceFactory>;
+  register: (deps: { strapi: Core.Strapi }) => unknown;
+};
 
 /**
  * The users-permissions services are wrapped where Strapi lets an app change a plugin's services: its extension
@@ -51,4 +55,6 @@ export function patchUsersPermissionsServices(plugin: UsersPermissionsPlugin): v
   plugin.services.user = (deps) => withRememberedAuthenticatedUser(userFactory(deps));
   const jwtFactory = plugin.services.jwt;
   plugin.services.jwt = (deps: { strapi: Core.Strapi }) => withRememberedTokenUser(deps.strapi, jwtFactory(deps));
+  const register = plugin.register;
+  plugin.register = (deps) => replaceContentApiStrategyAtRegister(deps.strapi, () => register(deps));
 }

@@ -1,5 +1,6 @@
 import { runSql } from '../../src/access/raw-sql';
 import { tableOf } from '../../src/database/tables';
+import { registeredContentApiStrategy } from '../../src/strapi-patches/content-api-strategy';
 import { stockOf } from '../../src/strapi-patches/switches';
 import { factories, type TestUser } from '../helpers/factories';
 import { restCacheTestEnv } from '../helpers/rest-cache';
@@ -122,6 +123,99 @@ describe('jwt-verify: remembered access-token checks', () => {
     await expect(jwtService.verify(token)).rejects.toThrow('Invalid token.');
     // Stock checks the signature and the user only: the session's end goes unnoticed (contract, "Security").
     await expect(verifyStock(token)).resolves.toMatchObject({ id: student.id });
+  });
+});
+
+describe('content-api-strategy: an unreachable database is not "signed out"', () => {
+  type Ability = { can(action: string): boolean };
+  type Result = { authenticated?: boolean; credentials?: { id: number } | null; ability?: Ability; error?: string };
+  type Authenticate = (ctx: object) => Promise<Result>;
+  const strategy = () => {
+    const registered = registeredContentApiStrategy(app.strapi);
+    if (!registered) throw new Error('the users-permissions strategy was not registered through the patch');
+    return { patched: registered.authenticate as Authenticate, stock: stock<Authenticate>(registered.authenticate) };
+  };
+  const ctxWith = (token?: string) => ({
+    request: { header: token ? { authorization: `Bearer ${token}` } : {}, query: {} },
+    state: {} as Record<string, unknown>,
+  });
+  const ACTIONS = ['api::course.course.find', 'api::course.course.create', 'plugin::enrollment.enrollments.mine'];
+  /** What the auth middleware reads from a result: the same for both, abilities compared by what they allow. */
+  const outcome = (result: Result, ctx: { state: Record<string, unknown> }) => ({
+    authenticated: result.authenticated,
+    error: result.error,
+    caller: result.credentials === undefined ? undefined : (result.credentials?.id ?? null),
+    allows: result.ability ? ACTIONS.filter((action) => result.ability!.can(action)) : null,
+    user: (ctx.state.user as { id?: number } | undefined)?.id,
+    session: ctx.state.session,
+  });
+  async function both(token?: string) {
+    const { patched, stock: stockAuthenticate } = strategy();
+    const [ours, theirs] = [ctxWith(token), ctxWith(token)];
+    return [outcome(await patched(ours), ours), outcome(await stockAuthenticate(theirs), theirs)];
+  }
+  const signIn = async (user: TestUser) =>
+    (await app.request.post('/api/auth/local').send({ identifier: user.email, password: 'Secret-pass-1' })).body
+      .jwt as string;
+
+  test('a visitor, a signed-in student, a forged token and a blocked user get the stock answers', async () => {
+    const [visitorOurs, visitorStock] = await both();
+    expect(visitorOurs).toEqual(visitorStock);
+    expect(visitorOurs).toMatchObject({ authenticated: true, caller: null });
+
+    const token = await signIn(student);
+    const [studentOurs, studentStock] = await both(token);
+    expect(studentOurs).toEqual(studentStock);
+    expect(studentOurs).toMatchObject({ authenticated: true, caller: student.id, user: student.id });
+    expect(studentOurs.session).toEqual({ id: expect.any(String) });
+
+    const [forgedOurs, forgedStock] = await both(`${token.slice(0, -2)}xx`);
+    expect(forgedOurs).toEqual(forgedStock);
+    expect(forgedOurs).toMatchObject({ authenticated: false, error: undefined });
+
+    const blocked = await make.createUser('student');
+    const blockedToken = await signIn(blocked);
+    await app.strapi.db.query(USER).update({ where: { id: blocked.id }, data: { blocked: true } });
+    const [blockedOurs, blockedStock] = await both(blockedToken);
+    expect(blockedOurs).toEqual(blockedStock);
+    expect(blockedOurs.error).toBe('Invalid credentials');
+  });
+
+  describe('when a read inside the check fails', () => {
+    const permissions = () => app.strapi.plugin('users-permissions').service('permission');
+    let findPublicPermissions: unknown;
+    beforeEach(() => {
+      findPublicPermissions = permissions().findPublicPermissions;
+    });
+    afterEach(() => {
+      permissions().findPublicPermissions = findPublicPermissions;
+    });
+    const failWith = (error: Error) => {
+      permissions().findPublicPermissions = () => Promise.reject(error);
+    };
+    const unreachable = () =>
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+
+    test('stock answers "not signed in" for an unreachable database; the patch lets the error through', async () => {
+      const { patched, stock: stockAuthenticate } = strategy();
+      failWith(unreachable());
+      await expect(stockAuthenticate(ctxWith())).resolves.toEqual({ authenticated: false });
+      await expect(patched(ctxWith())).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    });
+
+    test('any other failure is still "not signed in", as in stock', async () => {
+      const { patched, stock: stockAuthenticate } = strategy();
+      failWith(new TypeError('something else went wrong'));
+      await expect(stockAuthenticate(ctxWith())).resolves.toEqual({ authenticated: false });
+      await expect(patched(ctxWith())).resolves.toEqual({ authenticated: false });
+    });
+
+    test('over HTTP the request is answered 503 database_unavailable, not 401', async () => {
+      failWith(unreachable());
+      const response = await app.request.get('/api/courses');
+      expect(response.status).toBe(503);
+      expect(response.body.error).toMatchObject({ status: 503, details: { reason: 'database_unavailable' } });
+    });
   });
 });
 
