@@ -91,6 +91,12 @@ export class JobRunner implements JobDriver {
     const inFlight = this.running.get(id);
     if (inFlight) return inFlight;
     if (this.isStopped) return;
+    const job = await this.claimOne(id);
+    if (job) return this.track(job);
+    return this.awaitRunElsewhere(id);
+  }
+
+  private async claimOne(id: number): Promise<ClaimedJob | undefined> {
     const [job] = await claimJobs(this.strapi, {
       workerId: this.workerId,
       now: this.now(),
@@ -98,8 +104,7 @@ export class JobRunner implements JobDriver {
       limit: 1,
       onlyId: id,
     });
-    if (job) return this.track(job);
-    return this.awaitRunElsewhere(id);
+    return job;
   }
 
   /**
@@ -118,13 +123,7 @@ export class JobRunner implements JobDriver {
       if (job.status === 'pending') {
         // A failed run waiting for its retry: the runner has it.
         if (Date.parse(job.runAt) > this.now()) return;
-        const [claimed] = await claimJobs(this.strapi, {
-          workerId: this.workerId,
-          now: this.now(),
-          leaseMs: this.settings.leaseMs,
-          limit: 1,
-          onlyId: id,
-        });
+        const claimed = await this.claimOne(id);
         if (claimed) return this.track(claimed);
       }
       await new Promise((resolve) => setTimeout(resolve, INLINE_WAIT_STEP_MS));
