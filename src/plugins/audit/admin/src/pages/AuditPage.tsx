@@ -1,7 +1,7 @@
-import { Box, Button, Field, Flex, Table, Tbody, Td, Tr, Typography } from '@strapi/design-system';
-import { Page } from '@strapi/strapi/admin';
+import { Box, Button, Flex, Table, Tbody, Td, Tr, Typography } from '@strapi/design-system';
 import * as React from 'react';
-import { ErrorNotice } from '../../../../../admin/lms/ErrorNotice';
+import { FilterField } from '../../../../../admin/lms/FilterField';
+import { ListStates } from '../../../../../admin/lms/ListStates';
 import { ColumnHeads, LmsPage, Panel } from '../../../../../admin/lms/LmsPage';
 import { PageControls } from '../../../../../admin/lms/PageControls';
 import { usePagedList } from '../../../../../admin/lms/usePagedList';
@@ -62,17 +62,14 @@ export default function AuditPage() {
   };
 
   const field = (name: keyof Criteria, label: string, type: 'text' | 'date', hint?: string) => (
-    <Box flex="1">
-      <Field.Root name={name} hint={hint}>
-        <Field.Label>{label}</Field.Label>
-        <Field.Input
-          type={type}
-          value={draft[name]}
-          onChange={(event: React.ChangeEvent<HTMLInputElement>) => setDraft({ ...draft, [name]: event.target.value })}
-        />
-        {hint && <Field.Hint />}
-      </Field.Root>
-    </Box>
+    <FilterField
+      name={name}
+      label={label}
+      type={type}
+      hint={hint}
+      value={draft[name]}
+      onChange={(value) => setDraft({ ...draft, [name]: value })}
+    />
   );
 
   return (
@@ -92,53 +89,47 @@ export default function AuditPage() {
         </form>
       </Panel>
 
-      {events.error ? (
-        <ErrorNotice message={events.error} onRetry={events.reload} />
-      ) : events.rows === null ? (
-        <Page.Loading />
-      ) : events.rows.length === 0 ? (
-        <Panel>
-          <Typography>No event matches.</Typography>
-        </Panel>
-      ) : (
-        <Box>
-          <Table colCount={6} rowCount={events.rows.length + 1} aria-label="Audit events">
-            <ColumnHeads names={['When', 'Action', 'Actor', 'Entity', 'Change', 'Reason']} />
-            <Tbody>
-              {events.rows.map((event) => (
-                <Tr key={event.id}>
-                  <Td>
-                    <Typography>{new Date(event.at).toLocaleString()}</Typography>
-                  </Td>
-                  <Td>
-                    <Typography fontWeight="bold">{event.action}</Typography>
-                  </Td>
-                  <Td>
-                    <Typography>
-                      {event.actor === null ? event.actorRole : `#${event.actor} (${event.actorRole})`}
-                    </Typography>
-                  </Td>
-                  <Td>
-                    <Typography>{event.entity}</Typography>
-                  </Td>
-                  <Td>
-                    <Typography variant="pi" tag="p">
-                      before: {describeState(event.before)}
-                    </Typography>
-                    <Typography variant="pi" tag="p">
-                      after: {describeState(event.after)}
-                    </Typography>
-                  </Td>
-                  <Td>
-                    <Typography>{event.reason ?? ''}</Typography>
-                  </Td>
-                </Tr>
-              ))}
-            </Tbody>
-          </Table>
-          <PageControls pagination={events.pagination} onPage={events.setPage} />
-        </Box>
-      )}
+      <ListStates rows={events.rows} error={events.error} reload={events.reload} empty="No event matches.">
+        {(rows) => (
+          <Box>
+            <Table colCount={6} rowCount={rows.length + 1} aria-label="Audit events">
+              <ColumnHeads names={['When', 'Action', 'Actor', 'Entity', 'Change', 'Reason']} />
+              <Tbody>
+                {rows.map((event) => (
+                  <Tr key={event.id}>
+                    <Td>
+                      <Typography>{new Date(event.at).toLocaleString()}</Typography>
+                    </Td>
+                    <Td>
+                      <Typography fontWeight="bold">{event.action}</Typography>
+                    </Td>
+                    <Td>
+                      <Typography>
+                        {event.actor === null ? event.actorRole : `#${event.actor} (${event.actorRole})`}
+                      </Typography>
+                    </Td>
+                    <Td>
+                      <Typography>{event.entity}</Typography>
+                    </Td>
+                    <Td>
+                      <Typography variant="pi" tag="p">
+                        before: {describeState(event.before)}
+                      </Typography>
+                      <Typography variant="pi" tag="p">
+                        after: {describeState(event.after)}
+                      </Typography>
+                    </Td>
+                    <Td>
+                      <Typography>{event.reason ?? ''}</Typography>
+                    </Td>
+                  </Tr>
+                ))}
+              </Tbody>
+            </Table>
+            <PageControls pagination={events.pagination} onPage={events.setPage} />
+          </Box>
+        )}
+      </ListStates>
     </LmsPage>
   );
 }

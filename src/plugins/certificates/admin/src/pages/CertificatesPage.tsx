@@ -12,9 +12,10 @@ import {
   Tr,
   Typography,
 } from '@strapi/design-system';
-import { Page, useFetchClient, useNotification } from '@strapi/strapi/admin';
+import { useFetchClient, useNotification } from '@strapi/strapi/admin';
 import * as React from 'react';
-import { ErrorNotice } from '../../../../../admin/lms/ErrorNotice';
+import { FilterField } from '../../../../../admin/lms/FilterField';
+import { ListStates } from '../../../../../admin/lms/ListStates';
 import { errorMessage } from '../../../../../admin/lms/errors';
 import { ColumnHeads, LmsPage, Panel } from '../../../../../admin/lms/LmsPage';
 import { PageControls } from '../../../../../admin/lms/PageControls';
@@ -134,15 +135,12 @@ export default function CertificatesPage() {
   };
 
   const field = (name: keyof Criteria, label: string) => (
-    <Box flex="1">
-      <Field.Root name={name}>
-        <Field.Label>{label}</Field.Label>
-        <Field.Input
-          value={draft[name]}
-          onChange={(event: React.ChangeEvent<HTMLInputElement>) => setDraft({ ...draft, [name]: event.target.value })}
-        />
-      </Field.Root>
-    </Box>
+    <FilterField
+      name={name}
+      label={label}
+      value={draft[name]}
+      onChange={(value) => setDraft({ ...draft, [name]: value })}
+    />
   );
 
   return (
@@ -158,74 +156,73 @@ export default function CertificatesPage() {
         </form>
       </Panel>
 
-      {certificates.error ? (
-        <ErrorNotice message={certificates.error} onRetry={certificates.reload} />
-      ) : certificates.rows === null ? (
-        <Page.Loading />
-      ) : certificates.rows.length === 0 ? (
-        <Panel>
-          <Typography>No certificate matches.</Typography>
-        </Panel>
-      ) : (
-        <Box>
-          <Table colCount={6} rowCount={certificates.rows.length + 1} aria-label="Certificates found">
-            <ColumnHeads names={['Code', 'Student', 'Course', 'Issued', 'Status', 'Actions']} />
-            <Tbody>
-              {certificates.rows.map((certificate) => (
-                <Tr key={certificate.documentId}>
-                  <Td>
-                    <Typography fontWeight="bold">{certificate.code}</Typography>
-                  </Td>
-                  <Td>
-                    <Typography tag="p">{certificate.studentName}</Typography>
-                    <Typography variant="pi" textColor="neutral600" tag="p">
-                      {certificate.student?.email ?? ''}
-                    </Typography>
-                  </Td>
-                  <Td>
-                    <Typography>{certificate.courseTitle}</Typography>
-                  </Td>
-                  <Td>
-                    <Typography>{new Date(certificate.issuedAt).toLocaleDateString()}</Typography>
-                  </Td>
-                  <Td>
-                    {certificate.status === 'revoked' ? (
-                      <Box>
-                        <Badge backgroundColor="danger100" textColor="danger700">
-                          revoked
+      <ListStates
+        rows={certificates.rows}
+        error={certificates.error}
+        reload={certificates.reload}
+        empty="No certificate matches."
+      >
+        {(rows) => (
+          <Box>
+            <Table colCount={6} rowCount={rows.length + 1} aria-label="Certificates found">
+              <ColumnHeads names={['Code', 'Student', 'Course', 'Issued', 'Status', 'Actions']} />
+              <Tbody>
+                {rows.map((certificate) => (
+                  <Tr key={certificate.documentId}>
+                    <Td>
+                      <Typography fontWeight="bold">{certificate.code}</Typography>
+                    </Td>
+                    <Td>
+                      <Typography tag="p">{certificate.studentName}</Typography>
+                      <Typography variant="pi" textColor="neutral600" tag="p">
+                        {certificate.student?.email ?? ''}
+                      </Typography>
+                    </Td>
+                    <Td>
+                      <Typography>{certificate.courseTitle}</Typography>
+                    </Td>
+                    <Td>
+                      <Typography>{new Date(certificate.issuedAt).toLocaleDateString()}</Typography>
+                    </Td>
+                    <Td>
+                      {certificate.status === 'revoked' ? (
+                        <Box>
+                          <Badge backgroundColor="danger100" textColor="danger700">
+                            revoked
+                          </Badge>
+                          <Typography variant="pi" textColor="neutral600" tag="p">
+                            {certificate.revokeReason ?? ''}
+                          </Typography>
+                        </Box>
+                      ) : (
+                        <Badge backgroundColor="success100" textColor="success700">
+                          issued
                         </Badge>
-                        <Typography variant="pi" textColor="neutral600" tag="p">
-                          {certificate.revokeReason ?? ''}
-                        </Typography>
-                      </Box>
-                    ) : (
-                      <Badge backgroundColor="success100" textColor="success700">
-                        issued
-                      </Badge>
-                    )}
-                  </Td>
-                  <Td>
-                    <Flex gap={2}>
-                      <Button
-                        variant="secondary"
-                        size="S"
-                        onClick={() => void openPdf(certificate)}
-                        aria-label={`Open PDF of certificate ${certificate.code}`}
-                      >
-                        Open PDF
-                      </Button>
-                      {certificate.status === 'issued' && (
-                        <RevokeButton certificate={certificate} onRevoked={certificates.reload} />
                       )}
-                    </Flex>
-                  </Td>
-                </Tr>
-              ))}
-            </Tbody>
-          </Table>
-          <PageControls pagination={certificates.pagination} onPage={certificates.setPage} />
-        </Box>
-      )}
+                    </Td>
+                    <Td>
+                      <Flex gap={2}>
+                        <Button
+                          variant="secondary"
+                          size="S"
+                          onClick={() => void openPdf(certificate)}
+                          aria-label={`Open PDF of certificate ${certificate.code}`}
+                        >
+                          Open PDF
+                        </Button>
+                        {certificate.status === 'issued' && (
+                          <RevokeButton certificate={certificate} onRevoked={certificates.reload} />
+                        )}
+                      </Flex>
+                    </Td>
+                  </Tr>
+                ))}
+              </Tbody>
+            </Table>
+            <PageControls pagination={certificates.pagination} onPage={certificates.setPage} />
+          </Box>
+        )}
+      </ListStates>
     </LmsPage>
   );
 }

@@ -18,6 +18,8 @@ import { ArrowLeft } from '@strapi/icons';
 import { Page, useFetchClient, useNotification } from '@strapi/strapi/admin';
 import * as React from 'react';
 import { ErrorNotice } from '../../../../../admin/lms/ErrorNotice';
+import { FilterField } from '../../../../../admin/lms/FilterField';
+import { ListStates } from '../../../../../admin/lms/ListStates';
 import { serverError } from '../../../../../admin/lms/errors';
 import { ColumnHeads, LmsPage, Panel } from '../../../../../admin/lms/LmsPage';
 import { PageControls } from '../../../../../admin/lms/PageControls';
@@ -383,15 +385,12 @@ export default function OrdersPage() {
   };
 
   const field = (name: Exclude<keyof Criteria, 'status'>, label: string) => (
-    <Box flex="1">
-      <Field.Root name={name}>
-        <Field.Label>{label}</Field.Label>
-        <Field.Input
-          value={draft[name]}
-          onChange={(event: React.ChangeEvent<HTMLInputElement>) => setDraft({ ...draft, [name]: event.target.value })}
-        />
-      </Field.Root>
-    </Box>
+    <FilterField
+      name={name}
+      label={label}
+      value={draft[name]}
+      onChange={(value) => setDraft({ ...draft, [name]: value })}
+    />
   );
 
   return (
@@ -429,59 +428,53 @@ export default function OrdersPage() {
         </form>
       </Panel>
 
-      {orders.error ? (
-        <ErrorNotice message={orders.error} onRetry={orders.reload} />
-      ) : orders.rows === null ? (
-        <Page.Loading />
-      ) : orders.rows.length === 0 ? (
-        <Panel>
-          <Typography>No order matches.</Typography>
-        </Panel>
-      ) : (
-        <Box>
-          <Table colCount={7} rowCount={orders.rows.length + 1} aria-label="Orders found">
-            <ColumnHeads names={['Number', 'Buyer', 'Courses', 'Total', 'Status', 'Made at', 'Actions']} />
-            <Tbody>
-              {orders.rows.map((order) => (
-                <Tr key={order.documentId}>
-                  <Td>
-                    <Typography fontWeight="bold">{order.number}</Typography>
-                  </Td>
-                  <Td>
-                    <Typography tag="p">{buyerName(order.buyer)}</Typography>
-                    <Typography variant="pi" textColor="neutral600" tag="p">
-                      {order.buyer?.email ?? ''}
-                    </Typography>
-                  </Td>
-                  <Td>
-                    <Typography>{order.items.map((item) => item.title).join(', ')}</Typography>
-                  </Td>
-                  <Td>
-                    <Typography>{money(order.total, order.currency)}</Typography>
-                  </Td>
-                  <Td>
-                    <StatusBadge status={order.status} />
-                  </Td>
-                  <Td>
-                    <Typography>{when(order.createdAt)}</Typography>
-                  </Td>
-                  <Td>
-                    <Button
-                      variant="secondary"
-                      size="S"
-                      onClick={() => setOpenOrder(order.documentId)}
-                      aria-label={`Open order ${order.number}`}
-                    >
-                      Open
-                    </Button>
-                  </Td>
-                </Tr>
-              ))}
-            </Tbody>
-          </Table>
-          <PageControls pagination={orders.pagination} onPage={orders.setPage} />
-        </Box>
-      )}
+      <ListStates rows={orders.rows} error={orders.error} reload={orders.reload} empty="No order matches.">
+        {(rows) => (
+          <Box>
+            <Table colCount={7} rowCount={rows.length + 1} aria-label="Orders found">
+              <ColumnHeads names={['Number', 'Buyer', 'Courses', 'Total', 'Status', 'Made at', 'Actions']} />
+              <Tbody>
+                {rows.map((order) => (
+                  <Tr key={order.documentId}>
+                    <Td>
+                      <Typography fontWeight="bold">{order.number}</Typography>
+                    </Td>
+                    <Td>
+                      <Typography tag="p">{buyerName(order.buyer)}</Typography>
+                      <Typography variant="pi" textColor="neutral600" tag="p">
+                        {order.buyer?.email ?? ''}
+                      </Typography>
+                    </Td>
+                    <Td>
+                      <Typography>{order.items.map((item) => item.title).join(', ')}</Typography>
+                    </Td>
+                    <Td>
+                      <Typography>{money(order.total, order.currency)}</Typography>
+                    </Td>
+                    <Td>
+                      <StatusBadge status={order.status} />
+                    </Td>
+                    <Td>
+                      <Typography>{when(order.createdAt)}</Typography>
+                    </Td>
+                    <Td>
+                      <Button
+                        variant="secondary"
+                        size="S"
+                        onClick={() => setOpenOrder(order.documentId)}
+                        aria-label={`Open order ${order.number}`}
+                      >
+                        Open
+                      </Button>
+                    </Td>
+                  </Tr>
+                ))}
+              </Tbody>
+            </Table>
+            <PageControls pagination={orders.pagination} onPage={orders.setPage} />
+          </Box>
+        )}
+      </ListStates>
     </LmsPage>
   );
 }
