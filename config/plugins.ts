@@ -127,6 +127,7 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
   social: { enabled: true, resolve: './src/plugins/social' },
   commerce: { enabled: true, resolve: './src/plugins/commerce' },
   search: { enabled: true, resolve: './src/plugins/search' },
+  marketplace: { enabled: true, resolve: './src/plugins/marketplace' },
   audit: { enabled: true, resolve: './src/plugins/audit' },
   'rest-cache': restCacheConfig(env),
   upload: {

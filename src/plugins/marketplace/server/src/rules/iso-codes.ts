@@ -1,0 +1,32 @@
+/** ISO 639-1 two-letter language codes (the 183 current ones). */
+export const ISO_639_1 = new Set(
+  (
+    'aa ab ae af ak am an ar as av ay az ba be bg bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz ee el ' +
+    'en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii ik io is it ' +
+    'iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt ' +
+    'my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl ' +
+    'sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo ' +
+    'za zh zu'
+  ).split(' ')
+);
+
+/** ISO 4217 currency codes in circulation, as the runtime's ICU data knows them (USD, EUR, RUB…). */
+const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+
+/** An ISO 4217 code in upper case (as commerce stores currencies), or null. */
+export function currencyCode(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  const code = value.trim().toUpperCase();
+  return /^[A-Z]{3}$/.test(code) && CURRENCIES.has(code) ? code : null;
+}
+
+/** How many decimals the currency's major unit has (ISO 4217: 2 for USD, 0 for JPY, 3 for KWD). */
+export const currencyExponent = (currency: string): number =>
+  new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+
+/** An ISO 639-1 code in lower case, or null. */
+export function languageCode(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  const code = value.trim().toLowerCase();
+  return ISO_639_1.has(code) ? code : null;
+}
