@@ -174,6 +174,18 @@ const SOCIAL_MODERATION = [
   'plugin::social.moderation.restore',
   'plugin::social.moderation.reported',
 ];
+// Task requests (marketplace): every signed-in role reaches the routes; the services decide (students post and
+// accept, tutors offer, each reads what it may).
+const TASKS = [
+  'plugin::marketplace.tasks.create',
+  'plugin::marketplace.tasks.list',
+  'plugin::marketplace.tasks.show',
+  'plugin::marketplace.tasks.matches',
+  'plugin::marketplace.tasks.offer',
+  'plugin::marketplace.tasks.accept',
+  'plugin::marketplace.tasks.complete',
+  'plugin::marketplace.tasks.cancel',
+];
 const NOTIFICATION_BROADCAST = ['plugin::messaging.notifications.broadcast'];
 // Commerce: every signed-in role buys for itself (the order's buyer is the caller; reading and cancelling check it).
 // Refunds, the sales figures and coupons (core REST) are admins'. Payment webhooks and the sandbox's checkout page
@@ -213,6 +225,7 @@ const student = [
   ...MESSAGING,
   ...BUYING,
   ...SOCIAL_SIGNED_IN,
+  ...TASKS,
 ];
 const teacher = [...student, ...COURSE_AUTHORING, ...QUESTION_BANKS, ...COURSE_STAFF, ...COMMUNITY_STAFF];
 

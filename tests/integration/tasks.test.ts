@@ -111,7 +111,11 @@ beforeAll(async () => {
   app = await startLyceum();
   make = factories(app.strapi);
   jest.spyOn(app.strapi.plugin('email').service('email'), 'send').mockResolvedValue(undefined as never);
-  [algebra, physics, chemistry] = await Promise.all([createTag('Algebra'), createTag('Physics'), createTag('Chemistry')]);
+  [algebra, physics, chemistry] = await Promise.all([
+    createTag('Algebra'),
+    createTag('Physics'),
+    createTag('Chemistry'),
+  ]);
   [student, otherStudent, bareTeacher, admin] = await Promise.all([
     make.createUser('student', { fullName: 'Sam Student' }),
     make.createUser('student'),
@@ -196,7 +200,11 @@ describe('reading tasks', () => {
     for (const reader of [student, tutor, bareTeacher, admin]) {
       const response = await showTask(reader, task.documentId);
       expect(response.status).toBe(200);
-      expect(response.body.data.author).toEqual({ id: student.id, username: student.username, fullName: 'Sam Student' });
+      expect(response.body.data.author).toEqual({
+        id: student.id,
+        username: student.username,
+        fullName: 'Sam Student',
+      });
       expect(JSON.stringify(response.body)).not.toContain('@example.test');
     }
     expect((await showTask(otherStudent, task.documentId)).status).toBe(404);
@@ -305,12 +313,22 @@ describe('offers', () => {
     // A student who posted a task and later became a tutor cannot offer on their own task.
     const switcher = await make.createUser('student');
     const own = await newTask(switcher);
-    const teacherRole = await app.strapi.db.query('plugin::users-permissions.role').findOne({ where: { type: 'teacher' } });
-    await app.strapi.db.query('plugin::users-permissions.user').update({ where: { id: switcher.id }, data: { role: teacherRole.id } });
-    await app.strapi.db.query(PROFILE as any).create({ data: { userId: switcher.id, subjects: [algebra], currency: 'USD', hourlyRate: 10, languages: ['en'] } });
+    const teacherRole = await app.strapi.db
+      .query('plugin::users-permissions.role')
+      .findOne({ where: { type: 'teacher' } });
+    await app.strapi.db
+      .query('plugin::users-permissions.user')
+      .update({ where: { id: switcher.id }, data: { role: teacherRole.id } });
+    await app.strapi.db
+      .query(PROFILE as any)
+      .create({
+        data: { userId: switcher.id, subjects: [algebra], currency: 'USD', hourlyRate: 10, languages: ['en'] },
+      });
     const ownOffer = await offer(switcher, own.documentId);
     expect([ownOffer.status, fieldsOf(ownOffer)]).toEqual([400, ['task']]);
-    expect(await app.strapi.db.query(OFFER as any).count({ where: { taskId: { $notNull: true }, tutorId: switcher.id } })).toBe(0);
+    expect(
+      await app.strapi.db.query(OFFER as any).count({ where: { taskId: { $notNull: true }, tutorId: switcher.id } })
+    ).toBe(0);
   });
 });
 
@@ -374,7 +392,9 @@ describe('accepting an offer', () => {
     for (const response of responses.filter((response) => response.status !== 200))
       expect([response.status, reasonOf(response)]).toEqual([409, 'task_not_open']);
     const winnerTutor = winners[0].body.data.assignedTutor.id;
-    const rows = await app.strapi.db.query(OFFER as any).findMany({ where: { taskId: { $notNull: true }, tutorId: { $in: tutors.map((tutor) => tutor.id) } } });
+    const rows = await app.strapi.db
+      .query(OFFER as any)
+      .findMany({ where: { taskId: { $notNull: true }, tutorId: { $in: tutors.map((tutor) => tutor.id) } } });
     expect(rows.filter((row: any) => row.status === 'accepted').map((row: any) => row.tutorId)).toEqual([winnerTutor]);
     expect(rows.filter((row: any) => row.status === 'declined')).toHaveLength(9);
     const stored = await app.strapi.db.query(TASK as any).findOne({ where: { documentId: task.documentId } });
@@ -393,7 +413,11 @@ describe('accepting an offer', () => {
     expect(responses[0].status).toBe(200);
     for (const response of responses.slice(1)) expect([201, 409]).toContain(response.status);
     expect(
-      await app.strapi.db.query(OFFER as any).count({ where: { taskId: { $notNull: true }, tutorId: { $in: racers.map((tutor) => tutor.id) }, status: 'pending' } })
+      await app.strapi.db
+        .query(OFFER as any)
+        .count({
+          where: { taskId: { $notNull: true }, tutorId: { $in: racers.map((tutor) => tutor.id) }, status: 'pending' },
+        })
     ).toBe(0);
   });
 
@@ -557,10 +581,14 @@ describe('personal data', () => {
     const erased = await app.request.delete('/api/me').set(author.auth).send({ password: PASSWORD });
     expect(erased.status).toBe(200);
     expect(await app.strapi.db.query(TASK as any).count({ where: { authorId: author.id } })).toBe(0);
-    expect(await app.strapi.db.query(OFFER as any).count({ where: { taskId: { $notNull: true }, tutorId: tutor.id } })).toBe(1);
+    expect(
+      await app.strapi.db.query(OFFER as any).count({ where: { taskId: { $notNull: true }, tutorId: tutor.id } })
+    ).toBe(1);
     const erasedTutor = await app.request.delete('/api/me').set(tutor.auth).send({ password: PASSWORD });
     expect(erasedTutor.status).toBe(200);
-    expect(await app.strapi.db.query(OFFER as any).count({ where: { taskId: { $notNull: true }, tutorId: tutor.id } })).toBe(0);
+    expect(
+      await app.strapi.db.query(OFFER as any).count({ where: { taskId: { $notNull: true }, tutorId: tutor.id } })
+    ).toBe(0);
     expect((await showTask(student, other.documentId)).body.data.offersCount).toBe(0);
   });
 });

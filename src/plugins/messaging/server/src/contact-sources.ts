@@ -21,7 +21,11 @@ export function provideContactSource(strapi: Core.Strapi, source: ContactSource)
 }
 
 /** Whether any provided source joins the two people. */
-export async function joinedByContactSource(strapi: Core.Strapi, userId: number, otherUserId: number): Promise<boolean> {
+export async function joinedByContactSource(
+  strapi: Core.Strapi,
+  userId: number,
+  otherUserId: number
+): Promise<boolean> {
   for (const source of provided.get(strapi) ?? []) if (await source.areContacts(userId, otherUserId)) return true;
   return false;
 }

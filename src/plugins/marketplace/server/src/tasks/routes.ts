@@ -11,4 +11,3 @@ export const taskRoutes = [
   route('POST', '/tasks/:documentId/cancel', 'tasks.cancel'),
   route('POST', '/offers/:documentId/accept', 'tasks.accept'),
 ];
-

@@ -27,7 +27,12 @@ export const ratingPart = (ratingSum: number, ratingCount: number): number =>
   (bayesianRating(ratingSum, ratingCount) - 1) / 4;
 
 /** Within budget counts fully; above it, less the further above, nothing from twice the budget. */
-export function pricePart(rate: number | null, rateCurrency: string | null, budget: number | null, currency: string | null) {
+export function pricePart(
+  rate: number | null,
+  rateCurrency: string | null,
+  budget: number | null,
+  currency: string | null
+) {
   if (budget === null) return NEUTRAL_PRICE;
   if (rate === null || rateCurrency === null || rateCurrency !== currency) return 0;
   if (rate <= budget) return 1;
@@ -87,7 +92,8 @@ export function matchReasons(facts: MatchFacts, now: Date): string[] {
   if (facts.budget !== null && facts.currency !== null && facts.hourlyRate !== null && facts.rateCurrency !== null) {
     const rate = amount(facts.hourlyRate, facts.rateCurrency);
     const budget = amount(facts.budget, facts.currency);
-    if (facts.rateCurrency !== facts.currency) reasons.push(`Charges in ${facts.rateCurrency}, your budget is in ${facts.currency}`);
+    if (facts.rateCurrency !== facts.currency)
+      reasons.push(`Charges in ${facts.rateCurrency}, your budget is in ${facts.currency}`);
     else if (facts.hourlyRate <= facts.budget) reasons.push(`Hourly rate ${rate} is within your budget of ${budget}`);
     else reasons.push(`Hourly rate ${rate} is above your budget of ${budget}`);
   }

@@ -112,8 +112,6 @@ export function parseOfferInput(body: Record<string, unknown>): OfferInput {
 export function offerPriceMinor(price: unknown, currency: string): number {
   const minor = toMinor(price, currency);
   if (minor === null || minor === 0)
-    throwIfInvalid([
-      fieldProblem('price', `price must be a positive amount of ${currency} with at most its decimals`),
-    ]);
+    throwIfInvalid([fieldProblem('price', `price must be a positive amount of ${currency} with at most its decimals`)]);
   return minor!;
 }

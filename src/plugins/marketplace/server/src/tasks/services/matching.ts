@@ -1,7 +1,9 @@
 import type { Core } from '@strapi/strapi';
 import type { Caller } from '../../../../../../access/roles';
 import { forbidden, notFound } from '../../../../../../errors/refusal';
-import { TAG, marketplaceTables } from '../../queries/marketplace-tables';
+import { columnOf } from '../../../../../../database/tables';
+import { TAG, USER, marketplaceTables } from '../../queries/marketplace-tables';
+import { visibleTutorFilter } from '../../queries/tutor-filters';
 import {
   ACTIVE_RECENTLY_DAYS,
   ACTIVE_THIS_MONTH_DAYS,
@@ -39,7 +41,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       .query(TAG)
       .findOne({ where: { documentId: task.subjectDocumentId }, select: ['name'] });
     const budget = number(task.budget);
-    const rows = await this.rankedCandidates({
+    const rows = await this.rankedCandidates(caller, {
       subjectDocumentId: task.subjectDocumentId,
       authorId: task.authorId,
       language: task.language,
@@ -60,7 +62,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         currency: task.currency,
         sharesLanguage: Number(row.shares_language) === 1,
         language: task.language,
-        lastActiveAt: row.last_active_at === null || row.last_active_at === undefined ? null : new Date(row.last_active_at),
+        lastActiveAt:
+          row.last_active_at === null || row.last_active_at === undefined ? null : new Date(row.last_active_at),
       };
       return {
         tutor: {
@@ -80,15 +83,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   /** The statement: candidates by subject, scored and cut to `limit` in the database. */
-  async rankedCandidates(task: {
-    subjectDocumentId: string;
-    authorId: number | null;
-    language: string | null;
-    budget: number | null;
-    currency: string | null;
-    limit: number;
-    now: Date;
-  }) {
+  async rankedCandidates(
+    viewer: Caller,
+    task: {
+      subjectDocumentId: string;
+      authorId: number | null;
+      language: string | null;
+      budget: number | null;
+      currency: string | null;
+      limit: number;
+      now: Date;
+    }
+  ) {
     const tables = marketplaceTables(strapi);
     const knex = strapi.db.connection;
     const day = 86_400_000;
@@ -122,7 +128,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       .select(
         's.user_id',
         'u.username',
-        { full_name: 'u.full_name' },
+        { full_name: `u.${columnOf(strapi, USER, 'fullName')}` },
         'p.headline',
         'p.hourly_rate',
         'p.currency',
@@ -140,13 +146,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         join.on('l.user_id', '=', 's.user_id').andOn('l.language', '=', knex.raw('?', [task.language ?? '']));
       })
       .where('s.tag_document_id', task.subjectDocumentId)
-      .where((where: any) => where.where('u.blocked', false).orWhereNull('u.blocked'))
       .orderBy([
         { column: 'score', order: 'desc' },
         { column: 'p.rating_count', order: 'desc' },
         { column: 's.user_id', order: 'asc' },
       ])
       .limit(task.limit);
+    // Blocked (and erased) accounts and, once privacy settings are wired there, hidden profiles drop out here.
+    visibleTutorFilter(strapi, viewer)(query);
     if (task.authorId !== null) query.whereNot('s.user_id', task.authorId);
     return query;
   },

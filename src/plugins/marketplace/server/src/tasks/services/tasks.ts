@@ -85,7 +85,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
             where: {
               taskId: { $in: tasks.map((task) => task.id) },
               // The author (and admins) see every offer on a task; a tutor sees their own.
-              ...(caller.role === 'admin' ? {} : { $or: [{ tutorId: caller.userId }, { taskId: { $in: tasks.filter((task) => isTaskAuthor(caller, task)).map((task) => task.id) } }] }),
+              ...(caller.role === 'admin'
+                ? {}
+                : {
+                    $or: [
+                      { tutorId: caller.userId },
+                      { taskId: { $in: tasks.filter((task) => isTaskAuthor(caller, task)).map((task) => task.id) } },
+                    ],
+                  }),
             },
             select: OFFER_SELECT,
             orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
@@ -154,9 +161,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** POST /tasks: a student's request; the subject must be an existing tag. */
   async create(caller: Caller, input: TaskInput) {
     if (!mayPostTasks(caller)) throw forbidden('Only students post task requests', 'not_a_student');
-    const tag = await strapi.db
-      .query(TAG)
-      .findOne({ where: { documentId: input.subject }, select: ['id'] });
+    const tag = await strapi.db.query(TAG).findOne({ where: { documentId: input.subject }, select: ['id'] });
     if (!tag) throw invalidField('subject', 'subject must be the documentId of an existing tag');
     const author = await strapi.db
       .query(USER)
@@ -387,6 +392,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** Whether the student completed a task with the tutor (reviews' "verified client"). */
   async hasCompletedTaskWith(tutorId: number, studentId: number): Promise<boolean> {
     const status: TaskStatus = 'completed';
-    return (await strapi.db.query(TASK).count({ where: { authorId: studentId, assignedTutorId: tutorId, status } })) > 0;
+    return (
+      (await strapi.db.query(TASK).count({ where: { authorId: studentId, assignedTutorId: tutorId, status } })) > 0
+    );
   },
 });
