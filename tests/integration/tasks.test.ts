@@ -319,11 +319,9 @@ describe('offers', () => {
     await app.strapi.db
       .query('plugin::users-permissions.user')
       .update({ where: { id: switcher.id }, data: { role: teacherRole.id } });
-    await app.strapi.db
-      .query(PROFILE as any)
-      .create({
-        data: { userId: switcher.id, subjects: [algebra], currency: 'USD', hourlyRate: 10, languages: ['en'] },
-      });
+    await app.strapi.db.query(PROFILE as any).create({
+      data: { userId: switcher.id, subjects: [algebra], currency: 'USD', hourlyRate: 10, languages: ['en'] },
+    });
     const ownOffer = await offer(switcher, own.documentId);
     expect([ownOffer.status, fieldsOf(ownOffer)]).toEqual([400, ['task']]);
     expect(
@@ -413,11 +411,9 @@ describe('accepting an offer', () => {
     expect(responses[0].status).toBe(200);
     for (const response of responses.slice(1)) expect([201, 409]).toContain(response.status);
     expect(
-      await app.strapi.db
-        .query(OFFER as any)
-        .count({
-          where: { taskId: { $notNull: true }, tutorId: { $in: racers.map((tutor) => tutor.id) }, status: 'pending' },
-        })
+      await app.strapi.db.query(OFFER as any).count({
+        where: { taskId: { $notNull: true }, tutorId: { $in: racers.map((tutor) => tutor.id) }, status: 'pending' },
+      })
     ).toBe(0);
   });
 
@@ -562,6 +558,83 @@ describe('matches', () => {
       expect([response.status, fieldsOf(response)]).toEqual([400, ['limit']]);
     }
     expect([401, 403]).toContain((await app.request.get(`/api/tasks/${task.documentId}/matches`)).status);
+  });
+});
+
+describe('GraphQL', () => {
+  const graphql = (query: string, variables: Record<string, unknown> = {}, user?: TestUser) =>
+    app.request
+      .post('/graphql')
+      .set(user ? user.auth : {})
+      .send({ query, variables });
+  const errorOf = (response: { body: any }) => response.body.errors?.[0]?.extensions?.error;
+
+  test('GraphQL: tasks, offers, accepts and matches under the same rules as REST', async () => {
+    const author = await make.createUser('student');
+    const created = await graphql(
+      'mutation ($data: JSON!) { createTask(data: $data) }',
+      { data: validTask({ title: 'Via GraphQL' }) },
+      author
+    );
+    expect(created.body.errors).toBeUndefined();
+    const task = created.body.data.createTask;
+    expect(task).toMatchObject({ title: 'Via GraphQL', status: 'open', author: { id: author.id } });
+    const refused = await graphql(
+      'mutation ($data: JSON!) { createTask(data: $data) }',
+      { data: validTask() },
+      bareTeacher
+    );
+    expect(errorOf(refused).details.reason).toBe('not_a_student');
+    const bad = await graphql(
+      'mutation ($data: JSON!) { createTask(data: $data) }',
+      { data: validTask({ budget: -1 }) },
+      author
+    );
+    expect(errorOf(bad).name).toBe('ValidationError');
+    expect(errorOf(bad).details.errors[0].path).toEqual(['budget']);
+
+    const [tutor, rival] = await Promise.all([makeTutor({ subjects: [algebra] }), makeTutor({ subjects: [algebra] })]);
+    const open = await graphql('query { tasks(open: true) }', {}, tutor);
+    expect(open.body.data.tasks.tasks.map((row: any) => row.documentId)).toContain(task.documentId);
+    const offerMutation = 'mutation ($task: ID!, $data: JSON!) { offerOnTask(task: $task, data: $data) }';
+    const made = await graphql(offerMutation, { task: task.documentId, data: { message: 'Hi', price: 30 } }, tutor);
+    expect(made.body.data.offerOnTask).toMatchObject({ status: 'pending', price: 30 });
+    const twice = await graphql(offerMutation, { task: task.documentId, data: { message: 'Hi', price: 30 } }, tutor);
+    expect(errorOf(twice).details.reason).toBe('already_offered');
+    await graphql(offerMutation, { task: task.documentId, data: { message: 'Me too', price: 25 } }, rival);
+
+    const matchesQuery = 'query ($task: ID!) { taskMatches(task: $task) }';
+    expect(errorOf(await graphql(matchesQuery, { task: task.documentId }, tutor)).details.reason).toBe(
+      'not_task_author'
+    );
+    const ranked = await graphql(matchesQuery, { task: task.documentId }, author);
+    expect(ranked.body.data.taskMatches.map((match: any) => match.tutor.id)).toEqual(
+      expect.arrayContaining([tutor.id, rival.id])
+    );
+    expect(JSON.stringify(ranked.body)).not.toContain('@example.test');
+    const seen = await graphql('query ($id: ID!) { task(documentId: $id) }', { id: task.documentId }, otherStudent);
+    expect(errorOf(seen).name).toBe('NotFoundError');
+
+    const acceptMutation = 'mutation ($offer: ID!) { acceptOffer(offer: $offer) }';
+    const byTutor = await graphql(acceptMutation, { offer: made.body.data.offerOnTask.documentId }, tutor);
+    expect(errorOf(byTutor).details.reason).toBe('not_task_author');
+    const accepted = await graphql(acceptMutation, { offer: made.body.data.offerOnTask.documentId }, author);
+    expect(accepted.body.data.acceptOffer).toMatchObject({ status: 'assigned', assignedTutor: { id: tutor.id } });
+    const again = await graphql(acceptMutation, { offer: made.body.data.offerOnTask.documentId }, author);
+    expect(errorOf(again).details.reason).toBe('task_not_open');
+    const completed = await graphql(
+      'mutation ($task: ID!) { completeTask(task: $task) }',
+      { task: task.documentId },
+      author
+    );
+    expect(completed.body.data.completeTask.status).toBe('completed');
+    const cancelled = await graphql(
+      'mutation ($task: ID!) { cancelTask(task: $task) }',
+      { task: task.documentId },
+      author
+    );
+    expect(errorOf(cancelled).details.reason).toBe('task_closed');
+    expect(errorOf(await graphql('query { tasks }')).name).toBe('ForbiddenError');
   });
 });
 

@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import type matchingService from './tasks/services/matching';
 import type tasksService from './tasks/services/tasks';
 
 /**
@@ -18,10 +19,15 @@ export {
 export { tutorProfilesFor, tutorProfilesQuery, visibleTutorFilter, type TutorFilters } from './queries/tutor-filters';
 export { isClientOf, CLIENT_EVIDENCE, type ClientEvidence } from './services/clients';
 export { collectTaskData, eraseTaskDataOf, type TaskPersonalData } from './tasks/personal-data';
-export type { TaskInput } from './tasks/rules/task-input';
+export { OFFER_FIELDS, TASK_FIELDS, parseOfferInput, parseTaskInput, type TaskInput } from './tasks/rules/task-input';
+export { matchesLimitParam, openParam } from './tasks/rules/params';
 
 type TasksService = ReturnType<typeof tasksService>;
-/** Task requests as the app uses them outside HTTP (the demo data): posting one as a student. */
-export type TaskRequests = Pick<TasksService, 'create'>;
+type MatchingService = ReturnType<typeof matchingService>;
+/** Task requests as the app uses them besides REST (GraphQL, the demo data): the same services, the same rules. */
+export type TaskRequests = Pick<TasksService, 'create' | 'list' | 'show' | 'offer' | 'accept' | 'complete' | 'cancel'>;
+export type TaskMatching = Pick<MatchingService, 'matches'>;
 export const taskRequests = (strapi: Core.Strapi): TaskRequests =>
   strapi.plugin('marketplace').service('tasks') as TasksService;
+export const taskMatching = (strapi: Core.Strapi): TaskMatching =>
+  strapi.plugin('marketplace').service('matching') as MatchingService;

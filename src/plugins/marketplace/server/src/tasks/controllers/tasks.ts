@@ -1,26 +1,11 @@
 import type { Core } from '@strapi/strapi';
-import { bodyWithOnly, documentIdParam, paginationParams, positiveIntegerParam } from '../../../../../../access/params';
+import { bodyWithOnly, documentIdParam, paginationParams } from '../../../../../../access/params';
 import { callerFrom } from '../../../../../../access/roles';
-import { invalidField } from '../../../../../../errors/refusal';
 import { OFFER_FIELDS, TASK_FIELDS, parseOfferInput, parseTaskInput } from '../rules/task-input';
-import { MATCHES_DEFAULT, MATCHES_LIMIT } from '../services/matching';
+import { matchesLimitParam, openParam } from '../rules/params';
 
 const tasks = (strapi: Core.Strapi) => strapi.plugin('marketplace').service('tasks');
 const matching = (strapi: Core.Strapi) => strapi.plugin('marketplace').service('matching');
-
-/** `?open=true|false`: anything else is a 400 naming it. */
-function openParam(value: unknown): boolean {
-  if (value === undefined || value === 'false') return false;
-  if (value === 'true') return true;
-  throw invalidField('open', 'open must be true or false');
-}
-
-function limitParam(value: unknown): number {
-  if (value === undefined) return MATCHES_DEFAULT;
-  const limit = positiveIntegerParam(value, 'limit');
-  if (limit > MATCHES_LIMIT) throw invalidField('limit', `limit must be at most ${MATCHES_LIMIT}`);
-  return limit;
-}
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** POST /tasks */
@@ -47,7 +32,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** GET /tasks/:documentId/matches?limit= */
   async matches(ctx: any) {
     const documentId = documentIdParam(ctx.params.documentId);
-    const limit = limitParam(ctx.query.limit);
+    const limit = matchesLimitParam(ctx.query.limit);
     ctx.body = {
       data: await matching(strapi).matches(callerFrom(ctx.state), documentId, { limit, now: new Date() }),
       meta: {},

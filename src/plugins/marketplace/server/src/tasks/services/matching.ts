@@ -16,9 +16,6 @@ import {
 import { isTaskAuthor } from '../rules/task-rules';
 import { TASK, TASK_SELECT, type TaskRecord } from '../task-tables';
 
-export const MATCHES_DEFAULT = 20;
-export const MATCHES_LIMIT = 50;
-
 const number = (value: unknown): number | null =>
   value === null || value === undefined || value === '' ? null : Number(value);
 
