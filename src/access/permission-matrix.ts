@@ -187,6 +187,21 @@ const TASKS = [
   'plugin::marketplace.tasks.cancel',
 ];
 const NOTIFICATION_BROADCAST = ['plugin::messaging.notifications.broadcast'];
+// Tutor marketplace: tutor profiles, their intro videos and reviews are public reads; saving a profile (teachers:
+// the service refuses the others with `not_a_teacher`) and reviewing (verified clients) need a signed-in user.
+const TUTORS_PUBLIC = [
+  'plugin::marketplace.tutor-profiles.list',
+  'plugin::marketplace.tutor-profiles.show',
+  'plugin::marketplace.tutor-profiles.introPlayback',
+  'plugin::marketplace.tutor-reviews.list',
+  'plugin::marketplace.tutor-reviews.best',
+];
+const TUTORS_SIGNED_IN = [
+  ...TUTORS_PUBLIC,
+  'plugin::marketplace.tutor-profiles.upsert',
+  'plugin::marketplace.tutor-profiles.mine',
+  'plugin::marketplace.tutor-reviews.create',
+];
 // Commerce: every signed-in role buys for itself (the order's buyer is the caller; reading and cancelling check it).
 // Refunds, the sales figures and coupons (core REST) are admins'. Payment webhooks and the sandbox's checkout page
 // carry no token (routes with auth: false): providers prove themselves by signature or address.
@@ -226,11 +241,19 @@ const student = [
   ...BUYING,
   ...SOCIAL_SIGNED_IN,
   ...TASKS,
+  ...TUTORS_SIGNED_IN,
 ];
 const teacher = [...student, ...COURSE_AUTHORING, ...QUESTION_BANKS, ...COURSE_STAFF, ...COMMUNITY_STAFF];
 
 export const PERMISSION_MATRIX: Record<RoleType, string[]> = {
-  public: [...AUTH_FOR_EVERYONE, ...CATALOG, ...PUBLIC_PLUGIN_READS, ...COMMUNITY_PUBLIC, ...SOCIAL_PUBLIC],
+  public: [
+    ...AUTH_FOR_EVERYONE,
+    ...CATALOG,
+    ...PUBLIC_PLUGIN_READS,
+    ...COMMUNITY_PUBLIC,
+    ...SOCIAL_PUBLIC,
+    ...TUTORS_PUBLIC,
+  ],
   student,
   teacher,
   admin: [
