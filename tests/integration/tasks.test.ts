@@ -172,6 +172,7 @@ describe('posting a task', () => {
       [validTask({ budget: 0 }), 'budget'],
       [validTask({ budget: '12.345' }), 'budget'],
       [validTask({ budget: 'lots' }), 'budget'],
+      [validTask({ budget: '100000000000' }), 'budget'],
       [validTask({ budget: 10, currency: undefined }), 'currency'],
       [validTask({ currency: 'dollars' }), 'currency'],
       [validTask({ currency: 12 }), 'currency'],
@@ -303,6 +304,7 @@ describe('offers', () => {
       [{ message: 'Hi', price: -1 }, 'price'],
       [{ message: 'Hi', price: 0 }, 'price'],
       [{ message: 'Hi', price: '10.001' }, 'price'],
+      [{ message: 'Hi', price: 99999999999 }, 'price'],
       [{ message: '', price: 10 }, 'message'],
       [{ price: 10 }, 'message'],
       [{ message: 'Hi', price: 10, status: 'accepted' }, 'status'],
@@ -435,7 +437,7 @@ describe('accepting an offer', () => {
 });
 
 describe('completing and cancelling', () => {
-  test('the author completes an assigned task; open or completed tasks 409 task_not_assigned; others refused', async () => {
+  test('the author completes an assigned task (the student may then review the tutor); open or completed tasks 409 task_not_assigned; others refused', async () => {
     const task = await newTask();
     const notYet = await app.request.post(`/api/tasks/${task.documentId}/complete`).set(student.auth);
     expect([notYet.status, reasonOf(notYet)]).toEqual([409, 'task_not_assigned']);
@@ -445,8 +447,17 @@ describe('completing and cancelling', () => {
     const byTutor = await app.request.post(`/api/tasks/${task.documentId}/complete`).set(tutor.auth);
     expect([byTutor.status, reasonOf(byTutor)]).toEqual([403, 'not_task_author']);
     expect((await app.request.post(`/api/tasks/${task.documentId}/complete`).set(otherStudent.auth)).status).toBe(404);
+    // A completed task is what makes the student the tutor's client: before it, no review.
+    const review = () =>
+      app.request
+        .post(`/api/tutors/${tutor.id}/reviews`)
+        .set(student.auth)
+        .send({ rating: 5, body: 'Clear explanations, and the exam went well.' });
+    const early = await review();
+    expect([early.status, reasonOf(early)]).toEqual([403, 'not_a_client']);
     const done = await app.request.post(`/api/tasks/${task.documentId}/complete`).set(student.auth);
     expect(done.status).toBe(200);
+    expect((await review()).status).toBe(201);
     expect(done.body.data).toMatchObject({ status: 'completed', completedAt: expect.any(String) });
     expect(await noticesOf(tutor, 'task_completed')).toHaveLength(1);
     const twice = await app.request.post(`/api/tasks/${task.documentId}/complete`).set(student.auth);

@@ -13,6 +13,8 @@ export const OFFER_FIELDS = ['message', 'price'] as const;
 export const TITLE_LIMIT = 200;
 export const DESCRIPTION_LIMIT = 10_000;
 export const MESSAGE_LIMIT = 5_000;
+/** The largest budget or offer price, in major units: far above any lesson, within the decimal column. */
+export const MAX_AMOUNT = 1_000_000;
 
 const DOCUMENT_ID = /^[A-Za-z0-9]{1,64}$/;
 /** An ISO 8601 date or date-time (what `Date` reads unambiguously). */
@@ -73,9 +75,12 @@ export function parseTaskInput(body: Record<string, unknown>, now: Date): TaskIn
   if (body.budget !== undefined && body.budget !== null) {
     if (currency) {
       budgetMinor = toMinor(body.budget, currency);
-      if (budgetMinor === null || budgetMinor === 0)
+      if (budgetMinor === null || budgetMinor === 0 || budgetMinor > toMinor(MAX_AMOUNT, currency)!)
         problems.push(
-          fieldProblem('budget', `budget must be a positive amount of ${currency} with at most its decimals`)
+          fieldProblem(
+            'budget',
+            `budget must be a positive amount of ${currency} up to ${MAX_AMOUNT} with at most its decimals`
+          )
         );
     } else if (isCurrencyValid) problems.push(fieldProblem('currency', 'a budget needs its currency'));
   }
