@@ -85,6 +85,32 @@ function socialScenarios(plan, students) {
  * @param {object} sessions tokens: { students: [{ token, ...benchStudent }], teacher }
  * @param {number} pass 0 for the first pass, 1 for the second (write scenarios use fresh data per pass)
  */
+/**
+ * Tutor marketplace: a task's matches (its author asks), ranked in one statement over the tutors of the task's
+ * subject among all the seeded tutors (`scale.tutors`: 50,000 at --scale=large).
+ */
+function marketplaceScenarios(plan, students) {
+  const authors = students.filter((student) => student.task);
+  if (!plan.marketplace || !authors.length) return [];
+  const nextAuthor = rotate(authors);
+  return [
+    {
+      name: 'task-matches',
+      title: `tasks/:id/matches: ${plan.marketplace.tutors.toLocaleString('en')} tutors in ${plan.marketplace.subjects} subjects`,
+      requests: [
+        {
+          method: 'GET',
+          setupRequest: (request) => {
+            const author = nextAuthor();
+            return { ...request, path: `/api/tasks/${author.task}/matches`, headers: json(author.token) };
+          },
+        },
+      ],
+      expect: [200],
+    },
+  ];
+}
+
 function scenarios(plan, sessions, pass) {
   const students = sessions.students;
   const nextStudent = rotate(students);
@@ -578,6 +604,7 @@ function scenarios(plan, sessions, pass) {
       expect: [200],
     },
     ...socialScenarios(plan, students),
+    ...marketplaceScenarios(plan, students),
   ];
   return list;
 }

@@ -32,11 +32,29 @@ const PASSWORD = 'Bench-pass-1';
 const SOCIAL_FOLLOWS = 200;
 const SOCIAL_LIKES = 20;
 const SOCIAL_TAGS = 50;
+// Tutor marketplace: tutors teach 1–3 of these subjects and speak English, Russian or both.
+const MARKET_SUBJECTS = 40;
 
 const SCALES = {
-  tiny: { courses: 100, students: 2000, attempts: 2000, reviews: 5000, certificates: 500, posts: 10000 },
-  small: { courses: 10000, students: 20000, attempts: 50000, reviews: 100000, certificates: 5000, posts: 100000 },
-  large: { courses: 100000, students: 200000, attempts: 500000, reviews: 1000000, certificates: 50000, posts: 1000000 },
+  tiny: { courses: 100, students: 2000, attempts: 2000, reviews: 5000, certificates: 500, posts: 10000, tutors: 1000 },
+  small: {
+    courses: 10000,
+    students: 20000,
+    attempts: 50000,
+    reviews: 100000,
+    certificates: 5000,
+    posts: 100000,
+    tutors: 10000,
+  },
+  large: {
+    courses: 100000,
+    students: 200000,
+    attempts: 500000,
+    reviews: 1000000,
+    certificates: 50000,
+    posts: 1000000,
+    tutors: 50000,
+  },
 };
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
@@ -1030,6 +1048,103 @@ async function main() {
     `[bench] social: ${scale.posts} posts, ${follows.length} follows, ${uniqueLikes.length} likes (${elapsed()})`
   );
 
+  // Tutor marketplace: `scale.tutors` teachers with tutor profiles (rates in USD or EUR, ratings as reviews would
+  // have left them, activity over the last 90 days), each teaching 1–3 of MARKET_SUBJECTS subjects and speaking
+  // English, Russian or both; every bench student has one open task request (budget 40 USD) in a subject taken in
+  // turn, for the `task-matches` row.
+  const PROFILE = 'plugin::marketplace.tutor-profile';
+  const tutorPeople = Array.from({ length: scale.tutors }, (_, index) => index);
+  await insert(
+    USER,
+    tutorPeople.map((index) => ({
+      documentId: documentId(),
+      username: `tutor${index}`,
+      email: `tutor${index}@bench.lyceum.local`,
+      provider: 'local',
+      password: passwordHash,
+      confirmed: true,
+      blocked: false,
+      fullName: `Tutor ${index}`,
+      ...stamps,
+      publishedAt: now,
+    }))
+  );
+  const tutorRows = await knex(table(USER)).select('id', 'username').where('username', 'like', 'tutor%');
+  const tutorId = new Map(tutorRows.map((row) => [row.username, row.id]));
+  const tutorIds = tutorPeople.map((index) => tutorId.get(`tutor${index}`));
+  await link(
+    USER,
+    'role',
+    tutorIds.map((id) => [id, roleId.teacher])
+  );
+  const subjectRows = Array.from({ length: MARKET_SUBJECTS }, (_, index) => ({
+    documentId: documentId(),
+    name: `subject-${index}`,
+    slug: `subject-${index}`,
+    ...stamps,
+    publishedAt: now,
+  }));
+  await insert('api::tag.tag', subjectRows);
+  const subjectsOf = (index) => {
+    const count = 1 + (index % 3);
+    return [
+      ...new Set(Array.from({ length: count }, (_, step) => subjectRows[(index * 7 + step * 13) % MARKET_SUBJECTS])),
+    ];
+  };
+  const languagesOf = (index) => (index % 5 === 0 ? ['ru'] : index % 5 === 1 ? ['en', 'ru'] : ['en']);
+  for (let start = 0; start < tutorIds.length; start += BATCH * 5) {
+    const profiles = [];
+    const subjects = [];
+    const languages = [];
+    for (let index = start; index < Math.min(tutorIds.length, start + BATCH * 5); index += 1) {
+      const userId = tutorIds[index];
+      const ratingCount = (index * 31) % 60;
+      const ratingSum = Math.min(ratingCount * 5, Math.round(ratingCount * (3 + ((index * 17) % 21) / 10)));
+      const tutorSubjects = subjectsOf(index).map((tag) => tag.documentId);
+      profiles.push({
+        documentId: documentId(),
+        userId,
+        headline: `Tutor ${index}: patient and precise`,
+        subjects: tutorSubjects,
+        experienceYears: index % 25,
+        hourlyRate: 10 + ((index * 37) % 90),
+        currency: index % 4 === 0 ? 'EUR' : 'USD',
+        languages: languagesOf(index),
+        ratingSum,
+        ratingCount,
+        ratingAverage: ratingCount ? Math.round((ratingSum / ratingCount) * 100) / 100 : 0,
+        lastActiveAt: new Date(now.getTime() - ((index * 7919) % 90) * 86_400_000),
+        ...stamps,
+        publishedAt: now,
+      });
+      for (const tagDocumentId of tutorSubjects)
+        subjects.push({ documentId: documentId(), userId, tagDocumentId, ...stamps, publishedAt: now });
+      for (const language of languagesOf(index))
+        languages.push({ documentId: documentId(), userId, language, ...stamps, publishedAt: now });
+    }
+    await insert(PROFILE, profiles);
+    await insert('plugin::marketplace.tutor-subject', subjects);
+    await insert('plugin::marketplace.tutor-language', languages);
+  }
+  const taskStudents = studentIds.slice(0, Math.min(BENCH_STUDENTS, scale.students));
+  const taskRows = taskStudents.map((authorId, index) => ({
+    documentId: documentId(),
+    authorId,
+    title: `Task ${index}`,
+    description: 'Two sessions before the exam.',
+    subjectDocumentId: subjectRows[index % MARKET_SUBJECTS].documentId,
+    budget: 40,
+    currency: 'USD',
+    deadline: new Date(now.getTime() + 14 * 86_400_000),
+    language: 'en',
+    status: 'open',
+    offersCount: 0,
+    ...stamps,
+    publishedAt: now,
+  }));
+  await insert('plugin::marketplace.task', taskRows);
+  console.log(`[bench] marketplace: ${scale.tutors} tutors, ${taskRows.length} open tasks (${elapsed()})`);
+
   // What autovacuum would have done to a live database since these rows arrived (statistics, hint bits, the
   // visibility map), so the first scenarios do not pay for the bulk load.
   if (knex.client.config.client === 'postgres' || knex.client.config.client === 'pg') await knex.raw('VACUUM ANALYZE');
@@ -1052,6 +1167,7 @@ async function main() {
       quiz: quizzes.find((quiz) => quiz.courseIndex === enrolled[0])?.documentId ?? null,
       assignment: assignments.find((assignment) => assignment.courseIndex === enrolled[0])?.documentId ?? null,
       certificate: certificate ? { documentId: certificate.documentId, code: certificate.code } : null,
+      task: taskRows[index]?.documentId ?? null,
       // Courses this student is not in, for the enroll scenario: far from the enrolled ones.
       openCourses: Array.from(
         { length: 50 },
@@ -1092,6 +1208,7 @@ async function main() {
     },
     certificateCodes: certificates.slice(0, 1000).map((row) => row.code),
     social: { hotPost, posts: scale.posts, follows: SOCIAL_FOLLOWS },
+    marketplace: { tutors: scale.tutors, subjects: MARKET_SUBJECTS },
     shopCourses: shopCourses.map((course) => course.documentId),
     benchStudents,
     drawQuiz: {

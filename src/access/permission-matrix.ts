@@ -174,6 +174,18 @@ const SOCIAL_MODERATION = [
   'plugin::social.moderation.restore',
   'plugin::social.moderation.reported',
 ];
+// Task requests (marketplace): every signed-in role reaches the routes; the services decide (students post and
+// accept, tutors offer, each reads what it may).
+const TASKS = [
+  'plugin::marketplace.tasks.create',
+  'plugin::marketplace.tasks.list',
+  'plugin::marketplace.tasks.show',
+  'plugin::marketplace.tasks.matches',
+  'plugin::marketplace.tasks.offer',
+  'plugin::marketplace.tasks.accept',
+  'plugin::marketplace.tasks.complete',
+  'plugin::marketplace.tasks.cancel',
+];
 const NOTIFICATION_BROADCAST = ['plugin::messaging.notifications.broadcast'];
 // Tutor marketplace: tutor profiles, their intro videos and reviews are public reads; saving a profile (teachers:
 // the service refuses the others with `not_a_teacher`) and reviewing (verified clients) need a signed-in user.
@@ -228,6 +240,7 @@ const student = [
   ...MESSAGING,
   ...BUYING,
   ...SOCIAL_SIGNED_IN,
+  ...TASKS,
   ...TUTORS_SIGNED_IN,
 ];
 const teacher = [...student, ...COURSE_AUTHORING, ...QUESTION_BANKS, ...COURSE_STAFF, ...COMMUNITY_STAFF];

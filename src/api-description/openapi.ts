@@ -17,6 +17,7 @@ import { progressRoutes } from './paths/progress';
 import { quizRoutes } from './paths/quizzes';
 import { searchRoutes } from './paths/search';
 import { socialRoutes } from './paths/social';
+import { taskRoutes } from './paths/tasks';
 import type { RouteDescription } from './route-description';
 
 /** Every custom route of the contract. A test fails when a registered custom route is missing here. */
@@ -36,6 +37,7 @@ export const LYCEUM_ROUTES: RouteDescription[] = [
   ...commerceRoutes,
   ...searchRoutes,
   ...socialRoutes,
+  ...taskRoutes,
   ...mediaRoutes,
 ];
 

@@ -42,6 +42,8 @@ export const TEXT_POLICY: Record<string, Record<string, TextProfile>> = {
   'plugin::users-permissions.user': { fullName: 'plain', bio: 'plain' },
   'plugin::marketplace.tutor-profile': { headline: 'plain' },
   'plugin::marketplace.tutor-review': { body: 'plain' },
+  'plugin::marketplace.task': { title: 'plain', description: 'plain' },
+  'plugin::marketplace.task-offer': { message: 'plain' },
   'plugin::certificates.certificate': {
     studentName: 'plain',
     courseTitle: 'plain',

@@ -3,6 +3,7 @@ import { errors } from '@strapi/utils';
 import { CATALOG, restrictShadowCrud } from './shadow-crud';
 import { learningOperations } from './learning';
 import { socialOperations } from './social';
+import { taskOperations } from './tasks';
 import { uploadOwnership } from './uploads';
 
 // Signing in and account changes go through REST, where the rate limits and the password policy run.
@@ -33,6 +34,7 @@ export function registerGraphql(strapi: Core.Strapi) {
   restrictShadowCrud(strapi, extension);
   extension.use(learningOperations);
   extension.use(socialOperations);
+  extension.use(taskOperations);
   extension.use(uploadOwnership);
   extension.use(() => ({
     resolversConfig: {

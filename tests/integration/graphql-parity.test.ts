@@ -624,6 +624,8 @@ const THIS_FILE = 'graphql-parity.test.ts';
 const GRAPHQL_TEST = 'graphql.test.ts';
 const SOCIAL_TEST = 'social-feed.test.ts';
 const SOCIAL_GRAPHQL = 'GraphQL: posts, comments, likes, follows and the feed under the same rules as REST';
+const TASKS_TEST = 'tasks.test.ts';
+const TASKS_GRAPHQL = 'GraphQL: tasks, offers, accepts and matches under the same rules as REST';
 const catalogReads = (single: string, plural: string) => ({
   [`Query.${single}`]: [THIS_FILE, 'every catalog query answers with published entries only'],
   [`Query.${plural}`]: [THIS_FILE, 'every catalog query answers with published entries only'],
@@ -713,6 +715,14 @@ const FIELD_RULES: Record<string, [file: string, test: string]> = {
   'Mutation.likePostComment': [SOCIAL_TEST, SOCIAL_GRAPHQL],
   'Mutation.createPostComment': [SOCIAL_TEST, SOCIAL_GRAPHQL],
   'Mutation.followUser': [SOCIAL_TEST, SOCIAL_GRAPHQL],
+  'Query.task': [TASKS_TEST, TASKS_GRAPHQL],
+  'Query.tasks': [TASKS_TEST, TASKS_GRAPHQL],
+  'Query.taskMatches': [TASKS_TEST, TASKS_GRAPHQL],
+  'Mutation.createTask': [TASKS_TEST, TASKS_GRAPHQL],
+  'Mutation.offerOnTask': [TASKS_TEST, TASKS_GRAPHQL],
+  'Mutation.acceptOffer': [TASKS_TEST, TASKS_GRAPHQL],
+  'Mutation.completeTask': [TASKS_TEST, TASKS_GRAPHQL],
+  'Mutation.cancelTask': [TASKS_TEST, TASKS_GRAPHQL],
 };
 
 describe('the schema walk', () => {

@@ -1193,6 +1193,68 @@ describe('real answers match the document', () => {
     await call('delete', '/posts/:documentId', `/posts/${id}`, author);
   });
 
+  test('task request routes: post, list, read, offer, accept, complete, cancel, matches', async () => {
+    const [author, tutor, rival] = await Promise.all([
+      make.createUser('student', { fullName: 'Анна Каренина' }),
+      make.createUser('teacher'),
+      make.createUser('teacher'),
+    ]);
+    const tag = await app.strapi.documents('api::tag.tag' as any).create({ data: { name: 'Tasks OpenAPI' } as any });
+    for (const user of [tutor, rival]) {
+      await app.strapi.db.query('plugin::marketplace.tutor-profile' as any).create({
+        data: {
+          userId: user.id,
+          headline: 'Tutor',
+          subjects: [tag.documentId],
+          hourlyRate: 30,
+          currency: 'USD',
+          languages: ['en'],
+          lastActiveAt: new Date(),
+        },
+      });
+      await app.strapi.db
+        .query('plugin::marketplace.tutor-subject' as any)
+        .create({ data: { userId: user.id, tagDocumentId: tag.documentId } });
+      await app.strapi.db
+        .query('plugin::marketplace.tutor-language' as any)
+        .create({ data: { userId: user.id, language: 'en' } });
+    }
+    const call = async (method: 'get' | 'post', koaPath: string, url: string, user: TestUser, body?: object) => {
+      if (body) expectBodyAllowed(method.toUpperCase(), koaPath, body);
+      const request = app.request[method](`/api${url}`).set(user.auth);
+      const response = body ? await request.send(body) : await request;
+      expectMatchesSpec(response, method.toUpperCase(), koaPath);
+      return response;
+    };
+    const taskBody = (title: string) => ({
+      title,
+      description: 'Две встречи перед экзаменом',
+      subject: tag.documentId,
+      budget: 40,
+      currency: 'USD',
+      deadline: new Date(Date.now() + 86_400_000).toISOString(),
+    });
+    const task = (await call('post', '/tasks', '/tasks', author, taskBody('Задача'))).body.data.documentId;
+    await call('get', '/tasks', '/tasks?open=true', tutor);
+    await call('get', '/tasks', '/tasks', author);
+    const offered = await call('post', '/tasks/:documentId/offers', `/tasks/${task}/offers`, tutor, {
+      message: 'Помогу',
+      price: 35,
+    });
+    await call('post', '/tasks/:documentId/offers', `/tasks/${task}/offers`, rival, { message: 'Я тоже', price: 30 });
+    await call('get', '/tasks/:documentId', `/tasks/${task}`, author);
+    await call('get', '/tasks/:documentId/matches', `/tasks/${task}/matches`, author);
+    expect((await call('get', '/tasks/:documentId/matches', `/tasks/${task}/matches`, tutor)).status).toBe(403);
+    await call('post', '/offers/:documentId/accept', `/offers/${offered.body.data.documentId}/accept`, author, {});
+    expect(
+      (await call('post', '/offers/:documentId/accept', `/offers/${offered.body.data.documentId}/accept`, author, {}))
+        .status
+    ).toBe(409);
+    await call('post', '/tasks/:documentId/complete', `/tasks/${task}/complete`, author, {});
+    const other = (await call('post', '/tasks', '/tasks', author, taskBody('Другая'))).body.data.documentId;
+    await call('post', '/tasks/:documentId/cancel', `/tasks/${other}/cancel`, author, {});
+  });
+
   test('video routes: asset, retry, lesson playback, signed HLS files', async () => {
     const clipPath = path.join(os.tmpdir(), `lyceum-openapi-clip-${process.pid}.mp4`);
     const made = spawnSync('ffmpeg', [

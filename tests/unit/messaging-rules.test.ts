@@ -79,6 +79,7 @@ describe('mayMessage', () => {
     ['co-teachers', { senderRole: 'teacher', senderTeaches: ['c1'], recipientTeaches: ['c1'] }, false],
     ['admin to anyone', { senderRole: 'admin' }, true],
     ['answering someone who wrote first', { recipientHasWrittenToSender: true }, true],
+    ['joined by another plugin (an accepted marketplace offer)', { isJoinedElsewhere: true }, true],
     ['strangers', {}, false],
   ])('%s', (_name, overrides, expected) => {
     expect(mayMessage(facts(overrides))).toBe(expected);

@@ -45,8 +45,9 @@ const ALLOWED: Record<string, string[]> = {
   // Social learning scores its self-check quiz posts with grading's rules, and tells search of a post hidden or
   // restored by a fixed statement.
   social: ['grading', 'search'],
-  // The marketplace reads enrollments (verified clients) and registers its tutors with search.
-  marketplace: ['enrollment', 'search'],
+  // The marketplace reads enrollments (verified clients) and registers its tutors with search; its tasks validate
+  // money with commerce's rules and answer messaging's contact port (an accepted offer joins student and tutor).
+  marketplace: ['enrollment', 'search', 'commerce', 'messaging'],
 };
 
 const facadeOf = (plugin: string) => path.join(SRC, 'plugins', plugin, 'server/src/facade.ts');

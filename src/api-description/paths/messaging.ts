@@ -33,7 +33,11 @@ const notification = object({
     'comment_liked',
     'post_commented',
     'new_follower',
-    'new_post'
+    'new_post',
+    'new_offer',
+    'offer_accepted',
+    'offer_declined',
+    'task_completed'
   ),
   title: string(),
   body: nullable(string()),

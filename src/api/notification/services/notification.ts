@@ -25,7 +25,11 @@ export type NotificationType =
   | 'comment_liked'
   | 'post_commented'
   | 'new_follower'
-  | 'new_post';
+  | 'new_post'
+  | 'new_offer'
+  | 'offer_accepted'
+  | 'offer_declined'
+  | 'task_completed';
 
 export interface NotificationMessage {
   type: NotificationType;

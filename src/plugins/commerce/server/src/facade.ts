@@ -14,3 +14,5 @@ export const paymentEvents = (strapi: Core.Strapi): PaymentEvents =>
   strapi.plugin('commerce').service('webhooks') as WebhooksService;
 
 export { ERASED_PAYLOAD } from './services/webhooks';
+/** Money rules others validate and show amounts with (the marketplace's budgets, rates and offers). */
+export { currencyCode, priceToMinor, toMajorNumber, toMinor } from './rules/money';

@@ -1,3 +1,7 @@
+import type { Core } from '@strapi/strapi';
+import type matchingService from './tasks/services/matching';
+import type tasksService from './tasks/services/tasks';
+
 /**
  * What the marketplace plugin offers the app (and its own features: tutors, reviews, tasks): the tables, the tutor
  * query the list and matching share, and the "verified client" rule reviews ask.
@@ -14,3 +18,16 @@ export {
 } from './queries/marketplace-tables';
 export { tutorProfilesFor, tutorProfilesQuery, visibleTutorFilter, type TutorFilters } from './queries/tutor-filters';
 export { isClientOf, CLIENT_EVIDENCE, type ClientEvidence } from './services/clients';
+export { collectTaskData, eraseTaskDataOf, type TaskPersonalData } from './tasks/personal-data';
+export { OFFER_FIELDS, TASK_FIELDS, parseOfferInput, parseTaskInput, type TaskInput } from './tasks/rules/task-input';
+export { matchesLimitParam, openParam } from './tasks/rules/params';
+
+type TasksService = ReturnType<typeof tasksService>;
+type MatchingService = ReturnType<typeof matchingService>;
+/** Task requests as the app uses them besides REST (GraphQL, the demo data): the same services, the same rules. */
+export type TaskRequests = Pick<TasksService, 'create' | 'list' | 'show' | 'offer' | 'accept' | 'complete' | 'cancel'>;
+export type TaskMatching = Pick<MatchingService, 'matches'>;
+export const taskRequests = (strapi: Core.Strapi): TaskRequests =>
+  strapi.plugin('marketplace').service('tasks') as TasksService;
+export const taskMatching = (strapi: Core.Strapi): TaskMatching =>
+  strapi.plugin('marketplace').service('matching') as MatchingService;

@@ -5,6 +5,8 @@ import tutorSubjectSchema from './content-types/tutor-subject/schema.json';
 import tutorProfilesController from './controllers/tutor-profiles';
 import tutorReviewsController from './controllers/tutor-reviews';
 import routes from './routes';
+import type { Core } from '@strapi/strapi';
+import { registerTaskContacts, taskContentTypes, taskControllers, taskServices } from './tasks';
 import { tutorSearch } from './search/tutor-search';
 import tutorProfiles from './services/tutor-profiles';
 import tutorReviews from './services/tutor-reviews';
@@ -24,14 +26,21 @@ export default {
     'tutor-subject': { schema: tutorSubjectSchema },
     'tutor-language': { schema: tutorLanguageSchema },
     'tutor-review': { schema: tutorReviewSchema },
+    ...taskContentTypes,
   },
   services: {
     'tutor-profiles': tutorProfiles,
     'tutor-reviews': tutorReviews,
+    ...taskServices,
   },
   controllers: {
     'tutor-profiles': tutorProfilesController,
     'tutor-reviews': tutorReviewsController,
+    ...taskControllers,
   },
   routes,
+
+  register({ strapi }: { strapi: Core.Strapi }) {
+    registerTaskContacts(strapi);
+  },
 };

@@ -1,3 +1,4 @@
+import { taskRoutes } from '../tasks/routes';
 import { tutorRoutes } from './tutors';
 
 /**
@@ -7,6 +8,6 @@ import { tutorRoutes } from './tutors';
 export default {
   'content-api': {
     type: 'content-api',
-    routes: [...tutorRoutes],
+    routes: [...tutorRoutes, ...taskRoutes],
   },
 };

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { enrollments } from '../../../../enrollment/server/src/facade';
 import { COURSE } from '../queries/marketplace-tables';
+import { TASK } from '../tasks/task-tables';
 
 /**
  * "Verified client" (issue 26, tutor reviews): a student who completed a task with the tutor or is enrolled in one
@@ -20,11 +21,14 @@ export const enrolledInTutorCourse: ClientEvidence = async (strapi, tutorId, stu
   return memberOf.some((documentId) => own.has(documentId));
 };
 
-/**
- * Every kind of evidence that makes a student the tutor's client.
- * TASKS BRANCH: add `completedTaskWith` here (a task of `studentId`, assigned to `tutorId`, status `completed`).
- */
-export const CLIENT_EVIDENCE: ClientEvidence[] = [enrolledInTutorCourse];
+/** A task of the student's, assigned to the tutor and completed (tasks/services/tasks.ts). */
+export const completedTaskWith: ClientEvidence = async (strapi, tutorId, studentId) =>
+  (await strapi.db
+    .query(TASK)
+    .count({ where: { authorId: studentId, assignedTutorId: tutorId, status: 'completed' } })) > 0;
+
+/** Every kind of evidence that makes a student the tutor's client. */
+export const CLIENT_EVIDENCE: ClientEvidence[] = [enrolledInTutorCourse, completedTaskWith];
 
 export async function isClientOf(strapi: Core.Strapi, tutorId: number, studentId: number): Promise<boolean> {
   if (tutorId === studentId) return false;

@@ -4,6 +4,7 @@ import { teachingCourseDocumentIds } from '../../../../../access/ownership';
 import { Refusal } from '../../../../../errors/refusal';
 import type { Caller } from '../../../../../access/roles';
 import { columnOf, linkOf, tableOf } from '../../../../../database/tables';
+import { joinedByContactSource } from '../contact-sources';
 import { mayMessage } from '../rules/messaging-rules';
 import { enrollments } from '../../../../enrollment/server/src/facade';
 
@@ -62,14 +63,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       enrollments(strapi).memberCourseDocumentIds(recipientId),
       strapi.db.query(MESSAGE).count({ where: { sender: { id: recipientId }, recipient: { id: senderId } } }),
     ]);
-    const allowed = mayMessage({
+    const facts = {
       senderRole: caller.role,
       senderTeaches,
       senderEnrolledIn,
       recipientTeaches,
       recipientEnrolledIn,
       recipientHasWrittenToSender: written > 0,
-    });
+    };
+    // Other plugins' contacts are asked only when courses and earlier messages do not already allow it.
+    const allowed =
+      mayMessage(facts) ||
+      mayMessage({ ...facts, isJoinedElsewhere: await joinedByContactSource(strapi, senderId, recipientId) });
     if (!allowed)
       throw new Refusal('You may message the teachers of your courses and your students only', 'not_a_contact');
   },
