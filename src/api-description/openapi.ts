@@ -17,6 +17,7 @@ import { progressRoutes } from './paths/progress';
 import { quizRoutes } from './paths/quizzes';
 import { searchRoutes } from './paths/search';
 import { socialRoutes } from './paths/social';
+import { supportRoutes } from './paths/support';
 import type { RouteDescription } from './route-description';
 
 /** Every custom route of the contract. A test fails when a registered custom route is missing here. */
@@ -37,6 +38,7 @@ export const LYCEUM_ROUTES: RouteDescription[] = [
   ...searchRoutes,
   ...socialRoutes,
   ...mediaRoutes,
+  ...supportRoutes,
 ];
 
 export const DOCUMENT_VERSION = '1.0.0';

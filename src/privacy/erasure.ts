@@ -10,6 +10,7 @@ import { defineJob, enqueue } from '../jobs';
 import { credentials } from '../plugins/certificates/server/src/facade';
 import { paymentEvents } from '../plugins/commerce/server/src/facade';
 import { eraseSocialDataOf } from '../plugins/social/server/src/facade';
+import { eraseSupportDataOf } from '../plugins/support/server/src/facade';
 import { deleteDataExportsOf } from './data-exports';
 import { USER } from './personal-data';
 
@@ -24,6 +25,8 @@ import { USER } from './personal-data';
  *   (avatar, submission files, anything they uploaded); social: their likes of posts and post comments (the liked
  *   ones' like counts lowered in the same transaction by the statement's own count), their follows in both
  *   directions, their reports.
+ * - Emptied: the text of every support ticket message they wrote (the message then names nobody: "Deleted user");
+ *   their tickets lose subject and author and are closed (staff replies stay).
  * - Emptied: submissions' text (grades stay in the course's gradebook), quiz attempts' and quiz-post attempts'
  *   answers (scores stay), the payloads payment providers sent about their orders (or naming them), which carry
  *   email, name and billing details.
@@ -177,6 +180,7 @@ export async function eraseUser(
         .query(QUIZ_ATTEMPT as any)
         .updateMany({ where: { id: { $in: attemptIds } }, data: { answers: [] } });
     await eraseSocialDataOf(strapi, userId);
+    await eraseSupportDataOf(strapi, userId);
     const certificateIds = await idsWhere(strapi, CERTIFICATE, { user: { id: userId } });
     if (certificateIds.length)
       await strapi.db

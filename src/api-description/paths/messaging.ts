@@ -33,7 +33,8 @@ const notification = object({
     'comment_liked',
     'post_commented',
     'new_follower',
-    'new_post'
+    'new_post',
+    'support_reply'
   ),
   title: string(),
   body: nullable(string()),

@@ -25,7 +25,8 @@ export type NotificationType =
   | 'comment_liked'
   | 'post_commented'
   | 'new_follower'
-  | 'new_post';
+  | 'new_post'
+  | 'support_reply';
 
 export interface NotificationMessage {
   type: NotificationType;
