@@ -1,5 +1,10 @@
 import type { Core } from '@strapi/strapi';
-import { FINANCE_PAGE_ACTIONS, LMS_PAGE_ACTIONS, MODERATION_PAGE_ACTION, SUPPORT_PAGE_ACTION } from '../access/admin-route';
+import {
+  FINANCE_PAGE_ACTIONS,
+  LMS_PAGE_ACTIONS,
+  MODERATION_PAGE_ACTION,
+  SUPPORT_PAGE_ACTION,
+} from '../access/admin-route';
 
 /**
  * Admin-panel roles for people who work in the Strapi admin, not through the API (contract, "Roles"): marketers

@@ -11,9 +11,7 @@ const USER = 'plugin::users-permissions.user';
 export async function seedSupportDemoOnce(strapi: Core.Strapi): Promise<boolean> {
   const flag = strapi.store({ type: 'core', name: 'lyceum', key: 'demo-support' });
   if (await flag.get({})) return false;
-  const student = await strapi.db
-    .query(USER)
-    .findOne({ where: { email: 'student@example.com' }, select: ['id'] });
+  const student = await strapi.db.query(USER).findOne({ where: { email: 'student@example.com' }, select: ['id'] });
   if (!student) return false;
   await supportTickets(strapi).create(
     { userId: student.id, role: 'student' },
