@@ -7,7 +7,7 @@ let app: TestApp;
 
 beforeAll(async () => {
   app = await startLyceum({ LYCEUM_DEMO_DATA: 'true' });
-});
+}, 300_000);
 afterAll(stopLyceum);
 
 const login = async (email: string) => {

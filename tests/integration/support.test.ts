@@ -58,7 +58,7 @@ beforeAll(async () => {
     make.createUser('support'),
     make.createUser('admin'),
   ]);
-}, 120_000);
+}, 300_000);
 afterAll(async () => {
   await stopLyceum();
   await mailbox.close();

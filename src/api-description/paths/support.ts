@@ -129,7 +129,7 @@ export const supportRoutes: RouteDescription[] = [
     method: 'POST',
     path: '/support/tickets/:documentId/assign',
     tag: TAG,
-    audience: 'admin',
+    audience: 'support staff',
     summary: 'Take a ticket ("assign to me"): staff only (admins and the `support` role)',
     status: 200,
     response: envelope(ticketWithThread),
