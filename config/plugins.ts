@@ -125,6 +125,7 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
   community: { enabled: true, resolve: './src/plugins/community' },
   messaging: { enabled: true, resolve: './src/plugins/messaging' },
   social: { enabled: true, resolve: './src/plugins/social' },
+  support: { enabled: true, resolve: './src/plugins/support' },
   commerce: { enabled: true, resolve: './src/plugins/commerce' },
   search: { enabled: true, resolve: './src/plugins/search' },
   marketplace: { enabled: true, resolve: './src/plugins/marketplace' },

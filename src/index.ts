@@ -29,6 +29,7 @@ import { applyBootstrapPatches, applyRegisterPatches } from './strapi-patches';
 import { isDemoDataWanted, seedDemoDataOnce } from './demo/seed';
 import { seedSocialDemoOnce } from './demo/social';
 import { seedTaskDemoOnce } from './demo/tasks';
+import { seedSupportDemoOnce } from './demo/support';
 import { startJobs, stopJobs } from './jobs';
 import { ensureAuditTable } from './audit';
 import { ensureDataExportsTable, scheduleDataExportExpiry } from './privacy/data-exports';
@@ -96,6 +97,7 @@ export default {
     if (await seedSocialDemoOnce(strapi)) strapi.log.info('Lyceum: demo posts, follows and likes loaded');
     // After the demo tutors: the task's matches are theirs.
     if (await seedTaskDemoOnce(strapi)) strapi.log.info('Lyceum: demo task request loaded');
+    if (await seedSupportDemoOnce(strapi)) strapi.log.info('Lyceum: demo support ticket loaded');
     strapi.server.httpServer.once('listening', () => {
       const url =
         strapi.config.get<string | undefined>('server.absoluteUrl') ??

@@ -44,3 +44,13 @@ export const MODERATION_PAGE_ACTION = pluginAction(
   'moderate-posts',
   'Moderation page: reported posts, hide and restore'
 );
+
+/**
+ * The Support page's action (support plugin): the ticket inbox by status, assign to me, reply, close. The Support
+ * admin role holds it; Super Admins hold it like every action.
+ */
+export const SUPPORT_PAGE_ACTION = pluginAction(
+  'support',
+  'manage-tickets',
+  'Support page: the ticket inbox, assign, reply and close'
+);

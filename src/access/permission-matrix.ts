@@ -186,6 +186,18 @@ const TASKS = [
   'plugin::marketplace.tasks.complete',
   'plugin::marketplace.tasks.cancel',
 ];
+// The support desk: every signed-in role writes tickets and reads its own; who sees which ticket, and what staff
+// (admins and the `support` role) may do beyond that, is the service's call.
+const SUPPORT_DESK = [
+  'plugin::support.tickets.create',
+  'plugin::support.tickets.list',
+  'plugin::support.tickets.show',
+  'plugin::support.tickets.messages',
+  'plugin::support.tickets.reply',
+  'plugin::support.tickets.close',
+];
+// Staff only: taking a ticket ("assign to me").
+const SUPPORT_STAFF = ['plugin::support.tickets.assign'];
 const NOTIFICATION_BROADCAST = ['plugin::messaging.notifications.broadcast'];
 // Tutor marketplace: tutor profiles, their intro videos and reviews are public reads; saving a profile (teachers:
 // the service refuses the others with `not_a_teacher`) and reviewing (verified clients) need a signed-in user.
@@ -242,6 +254,7 @@ const student = [
   ...SOCIAL_SIGNED_IN,
   ...TASKS,
   ...TUTORS_SIGNED_IN,
+  ...SUPPORT_DESK,
 ];
 const teacher = [...student, ...COURSE_AUTHORING, ...QUESTION_BANKS, ...COURSE_STAFF, ...COMMUNITY_STAFF];
 
@@ -267,7 +280,10 @@ export const PERMISSION_MATRIX: Record<RoleType, string[]> = {
     ...DATA_EXPORT_FOR_USERS,
     ...COMMERCE_ADMINISTRATION,
     ...SOCIAL_MODERATION,
+    ...SUPPORT_STAFF,
   ],
+  // Support staff: a signed-in user's rights and the support desk's staff side, nothing of teaching or admin.
+  support: [...student, ...SUPPORT_STAFF],
 };
 
 export const ROLE_NAMES: Record<RoleType, { name: string; description: string }> = {
@@ -275,4 +291,5 @@ export const ROLE_NAMES: Record<RoleType, { name: string; description: string }>
   student: { name: 'Student', description: 'Learners; what registration gives' },
   teacher: { name: 'Teacher', description: 'Course authors; manage the courses they teach' },
   admin: { name: 'Admin', description: 'API administrators: every course, users and site content' },
+  support: { name: 'Support', description: 'Support staff: read and answer every support ticket' },
 };

@@ -1,7 +1,7 @@
 /**
  * Who is calling, in the contract's words. Every rule asks this instead of poking at ctx.state.
  */
-export const ROLE_TYPES = ['public', 'student', 'teacher', 'admin'] as const;
+export const ROLE_TYPES = ['public', 'student', 'teacher', 'admin', 'support'] as const;
 export type RoleType = (typeof ROLE_TYPES)[number];
 
 export interface Caller {
@@ -27,3 +27,6 @@ export function callerFrom(state: AuthState): Caller {
 }
 
 export const isAdmin = (caller: Caller): boolean => caller.role === 'admin';
+
+/** Support staff (contract "Tutor marketplace", Support): API admins and users with the `support` role. */
+export const isSupportStaff = (caller: Caller): boolean => caller.role === 'admin' || caller.role === 'support';

@@ -18,6 +18,7 @@ import { quizRoutes } from './paths/quizzes';
 import { searchRoutes } from './paths/search';
 import { socialRoutes } from './paths/social';
 import { taskRoutes } from './paths/tasks';
+import { supportRoutes } from './paths/support';
 import type { RouteDescription } from './route-description';
 
 /** Every custom route of the contract. A test fails when a registered custom route is missing here. */
@@ -39,6 +40,7 @@ export const LYCEUM_ROUTES: RouteDescription[] = [
   ...socialRoutes,
   ...taskRoutes,
   ...mediaRoutes,
+  ...supportRoutes,
 ];
 
 export const DOCUMENT_VERSION = '1.0.0';

@@ -1,6 +1,14 @@
 import type { Schema } from './schema';
 
-export type Audience = 'public' | 'signed in' | 'student' | 'owner or admin' | 'admin' | 'payment provider';
+export type Audience =
+  | 'public'
+  | 'signed in'
+  | 'student'
+  | 'owner or admin'
+  | 'admin'
+  | 'payment provider'
+  /** Support staff: API admins and users with the `support` role. */
+  | 'support staff';
 
 /** What the OpenAPI document says about one of Lyceum's own routes. */
 export interface RouteDescription {

@@ -30,6 +30,8 @@ export const AUDIT_ACTIONS = [
   'user.erased',
   'waitlist.moved',
   'waitlist.removed',
+  'ticket.assigned',
+  'ticket.closed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

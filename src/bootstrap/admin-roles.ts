@@ -1,5 +1,10 @@
 import type { Core } from '@strapi/strapi';
-import { FINANCE_PAGE_ACTIONS, LMS_PAGE_ACTIONS, MODERATION_PAGE_ACTION } from '../access/admin-route';
+import {
+  FINANCE_PAGE_ACTIONS,
+  LMS_PAGE_ACTIONS,
+  MODERATION_PAGE_ACTION,
+  SUPPORT_PAGE_ACTION,
+} from '../access/admin-route';
 
 /**
  * Admin-panel roles for people who work in the Strapi admin, not through the API (contract, "Roles"): marketers
@@ -50,6 +55,7 @@ interface AdminRoleSpec {
 export const TEACHER_ROLE_CODE = 'lyceum-teacher';
 export const FINANCE_ROLE_CODE = 'lyceum-finance';
 export const MODERATOR_ROLE_CODE = 'lyceum-moderator';
+export const SUPPORT_ROLE_CODE = 'lyceum-support';
 /** What the Finance role edits in the content manager: the coupons, nothing about courses, users or settings. */
 export const FINANCE_TYPES = ['api::coupon.coupon'];
 
@@ -87,6 +93,14 @@ export const ADMIN_ROLES: AdminRoleSpec[] = [
     contentTypes: [],
     conditions: [],
     otherActions: [MODERATION_PAGE_ACTION.id],
+  },
+  {
+    name: 'Support',
+    code: SUPPORT_ROLE_CODE,
+    description: 'Answers support tickets: the inbox, assign, reply and close (the Support page); edits no content',
+    contentTypes: [],
+    conditions: [],
+    otherActions: [SUPPORT_PAGE_ACTION.id],
   },
 ];
 

@@ -32,6 +32,8 @@ export const TEXT_POLICY: Record<string, Record<string, TextProfile>> = {
   'api::post-comment.post-comment': { body: 'html' },
   'api::post-report.post-report': { reason: 'plain' },
   'api::notification.notification': { title: 'plain', body: 'html' },
+  'plugin::support.ticket': { subject: 'plain' },
+  'plugin::support.ticket-message': { body: 'plain' },
   'api::feedback.feedback': { name: 'plain', message: 'plain' },
   'api::category.category': { name: 'plain', description: 'plain' },
   'api::tag.tag': { name: 'plain' },

@@ -9,7 +9,8 @@ export const DEMO_USERS = [
 
 /**
  * Admin-panel accounts: the contract's super admin, plus a Teacher (the same email as the API teacher, so the
- * LMS pages show the demo courses), a Marketer (the blog) and a Finance user (orders, coupons), to try the admin
+ * LMS pages show the demo courses), a Marketer (the blog), a Finance user (orders, coupons) and a Support user (the
+ * Support page), to try the admin
  * roles out.
  */
 export const DEMO_ADMIN_PANEL_USERS = [
@@ -17,4 +18,5 @@ export const DEMO_ADMIN_PANEL_USERS = [
   { email: 'teacher@example.com', firstname: 'Theo', lastname: 'Teacher', role: 'Teacher' },
   { email: 'marketer@example.com', firstname: 'Mira', lastname: 'Marketer', role: 'Marketer' },
   { email: 'finance@example.com', firstname: 'Fiona', lastname: 'Finance', role: 'Finance' },
+  { email: 'support@example.com', firstname: 'Sam', lastname: 'Support', role: 'Support' },
 ] as const;

@@ -11,6 +11,7 @@ import { credentials } from '../plugins/certificates/server/src/facade';
 import { paymentEvents } from '../plugins/commerce/server/src/facade';
 import { eraseSocialDataOf } from '../plugins/social/server/src/facade';
 import { eraseTaskDataOf } from '../plugins/marketplace/server/src/facade';
+import { eraseSupportDataOf } from '../plugins/support/server/src/facade';
 import { deleteDataExportsOf } from './data-exports';
 import { USER } from './personal-data';
 
@@ -26,6 +27,8 @@ import { USER } from './personal-data';
  *   ones' like counts lowered in the same transaction by the statement's own count), their follows in both
  *   directions, their reports; marketplace: the tasks they posted (with the offers made on them) and the offers they
  *   made (a task assigned to them then names no tutor).
+ * - Emptied: the text of every support ticket message they wrote (the message then names nobody: "Deleted user");
+ *   their tickets lose subject and author and are closed (staff replies stay).
  * - Emptied: submissions' text (grades stay in the course's gradebook), quiz attempts' and quiz-post attempts'
  *   answers (scores stay), the payloads payment providers sent about their orders (or naming them), which carry
  *   email, name and billing details.
@@ -180,6 +183,7 @@ export async function eraseUser(
         .updateMany({ where: { id: { $in: attemptIds } }, data: { answers: [] } });
     await eraseSocialDataOf(strapi, userId);
     await eraseTaskDataOf(strapi, userId);
+    await eraseSupportDataOf(strapi, userId);
     const certificateIds = await idsWhere(strapi, CERTIFICATE, { user: { id: userId } });
     if (certificateIds.length)
       await strapi.db

@@ -3,6 +3,7 @@ import { questionsForStudent, type AttemptQuestion } from '../plugins/grading/se
 import { ORIGIN as SESSION_ORIGIN } from '../access/sessions';
 import { collectSocialData } from '../plugins/social/server/src/facade';
 import { collectTaskData } from '../plugins/marketplace/server/src/facade';
+import { collectSupportData } from '../plugins/support/server/src/facade';
 
 /**
  * Where Lyceum keeps data about a user, read from Strapi's own metadata rather than listed by hand: every content
@@ -116,6 +117,7 @@ export async function collectPersonalData(strapi: Core.Strapi, userId: number): 
   for (const file of social.files) addFile(file);
   // The marketplace's task requests and offers name users by integer columns too.
   Object.assign(documents, (await collectTaskData(strapi, userId)).documents);
+  Object.assign(documents, (await collectSupportData(strapi, userId)).documents);
 
   documents['sessions.json'] = await strapi.db.query(SESSION).findMany({
     where: { origin: SESSION_ORIGIN, userId: String(userId) },

@@ -22,14 +22,14 @@ beforeAll(async () => {
 afterAll(stopLyceum);
 
 describe('roles at bootstrap', () => {
-  test('Marketer, Teacher, Finance and Moderator exist once, and a second run changes nothing', async () => {
+  test('Marketer, Teacher, Finance, Moderator and Support exist once, and a second run changes nothing', async () => {
     const count = async () =>
       app.strapi.db.query('admin::role').count({ where: { name: { $in: ADMIN_ROLES.map((role) => role.name) } } });
     const permissionCount = async () => app.strapi.db.query('admin::permission').count({});
-    expect(await count()).toBe(4);
+    expect(await count()).toBe(5);
     const before = await permissionCount();
     await ensureAdminRoles(app.strapi);
-    expect(await count()).toBe(4);
+    expect(await count()).toBe(5);
     expect(await permissionCount()).toBe(before);
   });
 

@@ -7,7 +7,7 @@ let app: TestApp;
 
 beforeAll(async () => {
   app = await startLyceum({ LYCEUM_DEMO_DATA: 'true' });
-});
+}, 300_000);
 afterAll(stopLyceum);
 
 const login = async (email: string) => {
@@ -55,6 +55,20 @@ test('the admin panel Finance user opens the Orders page and the coupons, not th
   expect((await app.request.get('/commerce/orders').set(auth)).status).toBe(200);
   expect((await app.request.get('/content-manager/collection-types/api::coupon.coupon').set(auth)).status).toBe(200);
   expect((await app.request.get('/content-manager/collection-types/api::course.course').set(auth)).status).toBe(403);
+});
+
+test('the demo student has one open support ticket, in the demo Support user’s inbox', async () => {
+  const student = await login('student@example.com');
+  const mine = await app.request.get('/api/support/tickets').set(student);
+  expect(mine.status).toBe(200);
+  expect(mine.body.data).toEqual([
+    expect.objectContaining({ subject: 'Where do I find my certificate?', status: 'open', messagesCount: 1 }),
+  ]);
+  const inbox = await app.request.get('/support/tickets?status=open').set(await adminLogin('support@example.com'));
+  expect(inbox.status).toBe(200);
+  expect(inbox.body.data.map((ticket: { documentId: string }) => ticket.documentId)).toContain(
+    mine.body.data[0].documentId
+  );
 });
 
 test('published courses exist in English and Russian, with lessons, a quiz, an assignment and a review', async () => {

@@ -1309,6 +1309,41 @@ describe('real answers match the document', () => {
     fs.rmSync(path.join(process.cwd(), 'public', uploaded.body[0].url), { force: true });
   });
 
+  test('support desk routes', async () => {
+    const [user, agent] = await Promise.all([make.createUser('student'), make.createUser('support')]);
+    const call = async (method: 'get' | 'post', koaPath: string, url: string, caller: TestUser, body?: object) => {
+      if (body) expectBodyAllowed(method.toUpperCase(), koaPath, body);
+      const request = app.request[method](`/api${url}`).set(caller.auth);
+      const response = body ? await request.send(body) : await request;
+      expectMatchesSpec(response, method.toUpperCase(), koaPath);
+      return response;
+    };
+    const created = await call('post', '/support/tickets', '/support/tickets', user, {
+      subject: 'Вопрос',
+      body: 'Где мой сертификат?',
+    });
+    expect(created.status).toBe(201);
+    const { documentId } = created.body.data;
+    const ticketPath = `/support/tickets/${documentId}`;
+    expect((await call('get', '/support/tickets', '/support/tickets?status=open', agent)).status).toBe(200);
+    expect((await call('get', '/support/tickets/:documentId', ticketPath, user)).status).toBe(200);
+    expect((await call('post', '/support/tickets/:documentId/assign', `${ticketPath}/assign`, agent)).status).toBe(200);
+    const replied = await call('post', '/support/tickets/:documentId/messages', `${ticketPath}/messages`, agent, {
+      body: 'Выслан',
+    });
+    expect(replied.status).toBe(201);
+    expect((await call('get', '/support/tickets/:documentId/messages', `${ticketPath}/messages`, user)).status).toBe(
+      200
+    );
+    expect((await call('post', '/support/tickets/:documentId/close', `${ticketPath}/close`, user)).status).toBe(200);
+    const refused = await call('post', '/support/tickets/:documentId/messages', `${ticketPath}/messages`, user, {
+      body: 'Ещё',
+    });
+    expect(refused.status).toBe(409);
+    const stranger = await make.createUser('student');
+    expect((await call('get', '/support/tickets/:documentId', ticketPath, stranger)).status).toBe(404);
+  });
+
   test('every described route was called and matched', () => {
     const unchecked = LYCEUM_ROUTES.map((route) => routeKey(route.method, route.path)).filter(
       (route) => !checked.has(route)

@@ -37,7 +37,8 @@ const notification = object({
     'new_offer',
     'offer_accepted',
     'offer_declined',
-    'task_completed'
+    'task_completed',
+    'support_reply'
   ),
   title: string(),
   body: nullable(string()),

@@ -40,7 +40,9 @@ async function roleIdForType(type: string): Promise<number> {
       : null;
   if (!role) {
     throw new errors.ValidationError('Unknown role', {
-      errors: [{ path: ['role'], message: 'role must be one of student, teacher, admin', name: 'ValidationError' }],
+      errors: [
+        { path: ['role'], message: 'role must be one of student, teacher, admin, support', name: 'ValidationError' },
+      ],
     });
   }
   return role.id;

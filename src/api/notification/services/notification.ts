@@ -29,7 +29,8 @@ export type NotificationType =
   | 'new_offer'
   | 'offer_accepted'
   | 'offer_declined'
-  | 'task_completed';
+  | 'task_completed'
+  | 'support_reply';
 
 export interface NotificationMessage {
   type: NotificationType;
