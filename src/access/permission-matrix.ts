@@ -194,6 +194,19 @@ const COMMERCE_ADMINISTRATION = [
 const JOB_ADMINISTRATION = ['api::jobs.jobs.list', 'api::jobs.jobs.retry'];
 // The audit trail: admins read it; nobody writes it through the API.
 const AUDIT_READING = ['api::audit.audit.list'];
+// The account (sessions, settings, push subscriptions): every signed-in role, about itself; the VAPID public key is
+// public.
+const ACCOUNT_PUBLIC = ['plugin::account.push.publicKey'];
+const ACCOUNT = [
+  ...ACCOUNT_PUBLIC,
+  'plugin::account.sessions.list',
+  'plugin::account.sessions.revoke',
+  'plugin::account.sessions.revokeOthers',
+  'plugin::account.settings.read',
+  'plugin::account.settings.update',
+  'plugin::account.push.subscribe',
+  'plugin::account.push.unsubscribe',
+];
 // Staff exports a user's data for them (the user downloads it).
 const DATA_EXPORT_FOR_USERS = ['api::privacy.privacy.requestExportForUser'];
 
@@ -213,11 +226,19 @@ const student = [
   ...MESSAGING,
   ...BUYING,
   ...SOCIAL_SIGNED_IN,
+  ...ACCOUNT,
 ];
 const teacher = [...student, ...COURSE_AUTHORING, ...QUESTION_BANKS, ...COURSE_STAFF, ...COMMUNITY_STAFF];
 
 export const PERMISSION_MATRIX: Record<RoleType, string[]> = {
-  public: [...AUTH_FOR_EVERYONE, ...CATALOG, ...PUBLIC_PLUGIN_READS, ...COMMUNITY_PUBLIC, ...SOCIAL_PUBLIC],
+  public: [
+    ...AUTH_FOR_EVERYONE,
+    ...CATALOG,
+    ...PUBLIC_PLUGIN_READS,
+    ...COMMUNITY_PUBLIC,
+    ...SOCIAL_PUBLIC,
+    ...ACCOUNT_PUBLIC,
+  ],
   student,
   teacher,
   admin: [

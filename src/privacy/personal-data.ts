@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { questionsForStudent, type AttemptQuestion } from '../plugins/grading/server/src/facade';
 import { ORIGIN as SESSION_ORIGIN } from '../access/sessions';
 import { collectSocialData } from '../plugins/social/server/src/facade';
+import { collectAccountData } from '../plugins/account/server/src/facade';
 
 /**
  * Where Lyceum keeps data about a user, read from Strapi's own metadata rather than listed by hand: every content
@@ -113,6 +114,8 @@ export async function collectPersonalData(strapi: Core.Strapi, userId: number): 
   const social = await collectSocialData(strapi, userId);
   Object.assign(documents, social.documents);
   for (const file of social.files) addFile(file);
+  // Settings, push subscriptions and where sessions signed in from (the account plugin's own tables).
+  Object.assign(documents, (await collectAccountData(strapi, userId)).documents);
 
   documents['sessions.json'] = await strapi.db.query(SESSION).findMany({
     where: { origin: SESSION_ORIGIN, userId: String(userId) },
