@@ -18,8 +18,7 @@ type SessionCreated = { params?: { data?: Record<string, unknown> } };
 /** Where the request that made a session came from, and whether it was a refresh (a rotation, not a login). */
 function requestOrigin(strapi: Core.Strapi) {
   const ctx = strapi.requestContext.get() as
-    | { request?: { ip?: string; path?: string }; get?: (header: string) => string }
-    | undefined;
+    { request?: { ip?: string; path?: string }; get?: (header: string) => string } | undefined;
   return {
     userAgent: (typeof ctx?.get === 'function' ? ctx.get('user-agent') : '') || null,
     ip: ctx?.request?.ip || null,

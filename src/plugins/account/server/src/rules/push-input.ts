@@ -52,7 +52,9 @@ export function parsePushSubscription(body: unknown, allowHttpLoopback: boolean)
       decodedLength(p256dh) !== 65 ||
       Buffer.from(p256dh, 'base64url')[0] !== 0x04
     )
-      problems.push(fieldProblem('keys.p256dh', 'keys.p256dh must be an uncompressed P-256 public key (65 bytes, base64url)'));
+      problems.push(
+        fieldProblem('keys.p256dh', 'keys.p256dh must be an uncompressed P-256 public key (65 bytes, base64url)')
+      );
     if (typeof auth !== 'string' || !BASE64URL.test(auth) || decodedLength(auth) !== 16)
       problems.push(fieldProblem('keys.auth', 'keys.auth must be a 16-byte secret (base64url)'));
   }

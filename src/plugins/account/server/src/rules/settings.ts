@@ -31,7 +31,11 @@ export interface Settings {
  * messages from contacts (the messaging rule that held before settings existed).
  */
 export const DEFAULT_PRIVACY: Settings['privacy'] = { profileVisibility: 'public', allowMessagesFrom: 'contacts' };
-export const defaultChannels = (emailCopies: boolean): KindChannels => ({ inApp: true, email: emailCopies, push: true });
+export const defaultChannels = (emailCopies: boolean): KindChannels => ({
+  inApp: true,
+  email: emailCopies,
+  push: true,
+});
 
 /** The settings a user has: the stored choices over the defaults, for every known kind. */
 export function effectiveSettings(stored: StoredSettings, kinds: readonly string[], emailCopies: boolean): Settings {

@@ -59,11 +59,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async recordSessionRow(userId: string, deviceId: string, origin: Origin, isRefresh: boolean, now = Date.now()) {
     const table = accountTables(strapi).sessionDetails;
     if (isRefresh) {
-      const { count } = await runSql(
-        strapi,
-        'UPDATE ?? SET last_used_at = ? WHERE user_id = ? AND device_id = ?',
-        [table, now, Number(userId), deviceId]
-      );
+      const { count } = await runSql(strapi, 'UPDATE ?? SET last_used_at = ? WHERE user_id = ? AND device_id = ?', [
+        table,
+        now,
+        Number(userId),
+        deviceId,
+      ]);
       if (count > 0) return;
     }
     await runSql(
@@ -166,7 +167,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const row: DetailsRow | undefined = PUBLIC_ID.test(id)
       ? await inKnex(strapi, (knex) => knex(table).select('*').where({ public_id: id, user_id: userId }).first())
       : undefined;
-    if (!row || !(await this.liveFamilies(userId)).has(row.device_id)) throw notFound('No session of yours has this id');
+    if (!row || !(await this.liveFamilies(userId)).has(row.device_id))
+      throw notFound('No session of yours has this id');
     await endSessionFamily(strapi, { sessionId: '', userId: String(userId), deviceId: row.device_id });
     await inKnex(strapi, (knex) => knex(table).where({ user_id: userId, device_id: row.device_id }).delete());
     return { id, revoked: true };
@@ -175,7 +177,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** DELETE /me/sessions: every session of the caller but the one the request came with. */
   async revokeOthers(userId: number, currentSessionId: string | undefined): Promise<{ revoked: number }> {
     const current = currentSessionId ? await findSession(strapi, currentSessionId) : null;
-    const keep = current && String(current.userId) === String(userId) ? current.deviceId ?? null : null;
+    const keep = current && String(current.userId) === String(userId) ? (current.deviceId ?? null) : null;
     const families = await this.liveFamilies(userId);
     const others = [...families.keys()].filter((deviceId) => deviceId !== keep);
     // One statement; its condition names the user, so the cached answers of all their sessions are dropped
