@@ -117,7 +117,7 @@ describe('listing', () => {
   test('a first use after sign-in is recorded', async () => {
     const user = await freshUser();
     const pair = await signIn(user, 'Agent First');
-    const row = await knex()(DETAILS).where({ user_id: user.id }).first();
+    const row = await knex()(DETAILS).where({ user_id: user.id, user_agent: 'Agent First' }).first();
     const old = Number(row.created_at) - 3_600_000;
     await knex()(DETAILS).where({ id: row.id }).update({ last_used_at: old });
     expect((await me(pair.jwt)).status).toBe(200);

@@ -56,7 +56,7 @@ export default {
       if (typeof sessionId !== 'string' || userId == null) return;
       service()
         .touch(Number(userId), sessionId)
-        .catch((error: unknown) => strapi.log.debug(`account: lastUsedAt not written: ${String(error)}`));
+        .catch((error: unknown) => strapi.log.warn(`account: lastUsedAt not written: ${String(error)}`));
     });
   },
 };
