@@ -130,6 +130,7 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
   search: { enabled: true, resolve: './src/plugins/search' },
   marketplace: { enabled: true, resolve: './src/plugins/marketplace' },
   audit: { enabled: true, resolve: './src/plugins/audit' },
+  account: { enabled: true, resolve: './src/plugins/account' },
   'rest-cache': restCacheConfig(env),
   upload: {
     config: {

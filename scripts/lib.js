@@ -66,6 +66,21 @@ function base58btc(bytes) {
  */
 const credentialSigningKey = () => `z${base58btc(Buffer.concat([Buffer.from([0x80, 0x26]), crypto.randomBytes(32)]))}`;
 
+/**
+ * A fresh VAPID key pair for web push (README "Web push"): P-256, the public key uncompressed and the private key's 32
+ * bytes, both base64url, as the web-push package and browsers take them.
+ */
+function vapidKeyLines() {
+  const ecdh = crypto.createECDH('prime256v1');
+  ecdh.generateKeys();
+  const privateKey = ecdh.getPrivateKey();
+  return [
+    `VAPID_PUBLIC_KEY=${ecdh.getPublicKey().toString('base64url')}`,
+    `VAPID_PRIVATE_KEY=${Buffer.concat([Buffer.alloc(32 - privateKey.length), privateKey]).toString('base64url')}`,
+    'VAPID_SUBJECT=mailto:admin@localhost',
+  ];
+}
+
 /** Writes .env with fresh random secrets on first run; never overwrites an existing one (only adds a key it lacks). */
 function ensureEnvFile() {
   const envFile = path.join(root, '.env');
@@ -91,6 +106,12 @@ function ensureEnvFile() {
       fs.appendFileSync(envFile, `${withKeys.endsWith('\n') ? '' : '\n'}VIDEO_URL_SECRET=${secret()}\n`);
       log('added VIDEO_URL_SECRET to .env');
     }
+    // A .env made before web push gets a VAPID key pair.
+    const withVideo = fs.readFileSync(envFile, 'utf8');
+    if (!/^VAPID_PUBLIC_KEY=/m.test(withVideo) && !/^VAPID_PRIVATE_KEY=/m.test(withVideo)) {
+      fs.appendFileSync(envFile, `${withVideo.endsWith('\n') ? '' : '\n'}${vapidKeyLines().join('\n')}\n`);
+      log('added VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY to .env');
+    }
     return;
   }
   const lines = [
@@ -110,6 +131,8 @@ function ensureEnvFile() {
     `CREDENTIAL_SIGNING_KEY=${credentialSigningKey()}`,
     // Signs the playback URLs of videos (README "Video"); changing it ends every URL issued before.
     `VIDEO_URL_SECRET=${secret()}`,
+    // Web push (README "Web push"): the key pair browsers subscribe with; changing it orphans every subscription.
+    ...vapidKeyLines(),
     'DATABASE_CLIENT=sqlite',
     'DATABASE_FILENAME=.tmp/data.db',
     'STRAPI_TELEMETRY_DISABLED=true',

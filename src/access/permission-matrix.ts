@@ -233,6 +233,19 @@ const COMMERCE_ADMINISTRATION = [
 const JOB_ADMINISTRATION = ['api::jobs.jobs.list', 'api::jobs.jobs.retry'];
 // The audit trail: admins read it; nobody writes it through the API.
 const AUDIT_READING = ['api::audit.audit.list'];
+// The account (sessions, settings, push subscriptions): every signed-in role, about itself; the VAPID public key is
+// public.
+const ACCOUNT_PUBLIC = ['plugin::account.push.publicKey'];
+const ACCOUNT = [
+  ...ACCOUNT_PUBLIC,
+  'plugin::account.sessions.list',
+  'plugin::account.sessions.revoke',
+  'plugin::account.sessions.revokeOthers',
+  'plugin::account.settings.read',
+  'plugin::account.settings.update',
+  'plugin::account.push.subscribe',
+  'plugin::account.push.unsubscribe',
+];
 // Staff exports a user's data for them (the user downloads it).
 const DATA_EXPORT_FOR_USERS = ['api::privacy.privacy.requestExportForUser'];
 
@@ -255,6 +268,7 @@ const student = [
   ...TASKS,
   ...TUTORS_SIGNED_IN,
   ...SUPPORT_DESK,
+  ...ACCOUNT,
 ];
 const teacher = [...student, ...COURSE_AUTHORING, ...QUESTION_BANKS, ...COURSE_STAFF, ...COMMUNITY_STAFF];
 
@@ -266,6 +280,7 @@ export const PERMISSION_MATRIX: Record<RoleType, string[]> = {
     ...COMMUNITY_PUBLIC,
     ...SOCIAL_PUBLIC,
     ...TUTORS_PUBLIC,
+    ...ACCOUNT_PUBLIC,
   ],
   student,
   teacher,

@@ -12,6 +12,7 @@ import { jobRoutes } from './paths/jobs';
 import { mediaRoutes } from './paths/media';
 import { messagingRoutes } from './paths/messaging';
 import { privacyRoutes } from './paths/privacy';
+import { accountRoutes } from './paths/account';
 import { profileRoutes } from './paths/profile';
 import { progressRoutes } from './paths/progress';
 import { quizRoutes } from './paths/quizzes';
@@ -35,6 +36,7 @@ export const LYCEUM_ROUTES: RouteDescription[] = [
   ...jobRoutes,
   ...auditRoutes,
   ...privacyRoutes,
+  ...accountRoutes,
   ...commerceRoutes,
   ...searchRoutes,
   ...socialRoutes,

@@ -12,6 +12,7 @@ import { paymentEvents } from '../plugins/commerce/server/src/facade';
 import { eraseSocialDataOf } from '../plugins/social/server/src/facade';
 import { eraseTaskDataOf } from '../plugins/marketplace/server/src/facade';
 import { eraseSupportDataOf } from '../plugins/support/server/src/facade';
+import { eraseAccountDataOf } from '../plugins/account/server/src/facade';
 import { deleteDataExportsOf } from './data-exports';
 import { USER } from './personal-data';
 
@@ -21,7 +22,8 @@ import { USER } from './personal-data';
  * recorded in that transaction) then deletes their stored files, so a storage that is away delays the files and never
  * undoes the erasure.
  *
- * - Removed: messages sent and received, notifications, favorites, sign-in sessions, data exports, contact-form
+ * - Removed: messages sent and received, notifications, favorites, sign-in sessions (and where they signed in from),
+ *   account settings, web push subscriptions, data exports, contact-form
  *   messages sent with their email, jobs still naming them (mails not yet sent, done ones kept for a while), uploads
  *   (avatar, submission files, anything they uploaded); social: their likes of posts and post comments (the liked
  *   ones' like counts lowered in the same transaction by the statement's own count), their follows in both
@@ -174,6 +176,8 @@ export async function eraseUser(
     if ((strapi.contentTypes as any)[FEEDBACK])
       await deleteRows(strapi, FEEDBACK, await idsWhere(strapi, FEEDBACK, { email: { $eqi: user.email } }));
     await strapi.db.query(SESSION).deleteMany({ where: { origin: SESSION_ORIGIN, userId: String(userId) } });
+    // Settings, push subscriptions and session details (the account plugin's tables).
+    await eraseAccountDataOf(strapi, userId);
     await deleteDataExportsOf(strapi, userId);
 
     const attemptIds = await idsWhere(strapi, QUIZ_ATTEMPT, { user: { id: userId } });

@@ -4,6 +4,7 @@ import { ORIGIN as SESSION_ORIGIN } from '../access/sessions';
 import { collectSocialData } from '../plugins/social/server/src/facade';
 import { collectTaskData } from '../plugins/marketplace/server/src/facade';
 import { collectSupportData } from '../plugins/support/server/src/facade';
+import { collectAccountData } from '../plugins/account/server/src/facade';
 
 /**
  * Where Lyceum keeps data about a user, read from Strapi's own metadata rather than listed by hand: every content
@@ -118,6 +119,8 @@ export async function collectPersonalData(strapi: Core.Strapi, userId: number): 
   // The marketplace's task requests and offers name users by integer columns too.
   Object.assign(documents, (await collectTaskData(strapi, userId)).documents);
   Object.assign(documents, (await collectSupportData(strapi, userId)).documents);
+  // Settings, push subscriptions and where sessions signed in from (the account plugin's own tables).
+  Object.assign(documents, (await collectAccountData(strapi, userId)).documents);
 
   documents['sessions.json'] = await strapi.db.query(SESSION).findMany({
     where: { origin: SESSION_ORIGIN, userId: String(userId) },

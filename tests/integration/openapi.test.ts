@@ -1,4 +1,4 @@
-import { createHmac } from 'crypto';
+import { createECDH, createHmac, randomBytes } from 'crypto';
 import { spawnSync } from 'child_process';
 import fs from 'fs';
 import os from 'os';
@@ -1342,6 +1342,72 @@ describe('real answers match the document', () => {
     expect(refused.status).toBe(409);
     const stranger = await make.createUser('student');
     expect((await call('get', '/support/tickets/:documentId', ticketPath, stranger)).status).toBe(404);
+  });
+
+  test('account routes: sessions, settings, push subscriptions', async () => {
+    const user = await make.createUser('student');
+    const signedIn = await app.request
+      .post('/api/auth/local')
+      .set('User-Agent', 'OpenAPI check')
+      .send({ identifier: user.email, password: 'Secret-pass-1' });
+    const auth = { Authorization: `Bearer ${signedIn.body.jwt}` };
+    const other = await app.request.post('/api/auth/local').send({ identifier: user.email, password: 'Secret-pass-1' });
+    const sessions = await app.request.get('/api/me/sessions').set(auth);
+    expectMatchesSpec(sessions, 'GET', '/me/sessions');
+    expectMatchesSpec(await app.request.get('/api/me/sessions'), 'GET', '/me/sessions');
+    const otherSession = sessions.body.data.find((session: { current: boolean }) => !session.current);
+    expectMatchesSpec(
+      await app.request.delete(`/api/me/sessions/${otherSession.id}`).set(auth),
+      'DELETE',
+      '/me/sessions/:id'
+    );
+    expectMatchesSpec(
+      await app.request.delete(`/api/me/sessions/${otherSession.id}`).set(auth),
+      'DELETE',
+      '/me/sessions/:id'
+    );
+    expect(other.status).toBe(200);
+    expectMatchesSpec(await app.request.delete('/api/me/sessions').set(auth), 'DELETE', '/me/sessions');
+
+    expectMatchesSpec(await app.request.get('/api/me/settings').set(auth), 'GET', '/me/settings');
+    const settings = { notifications: { grade_posted: { email: true } }, privacy: { profileVisibility: 'members' } };
+    expectBodyAllowed('PUT', '/me/settings', settings);
+    expectMatchesSpec(await app.request.put('/api/me/settings').set(auth).send(settings), 'PUT', '/me/settings');
+    expectMatchesSpec(
+      await app.request
+        .put('/api/me/settings')
+        .set(auth)
+        .send({ privacy: { profileVisibility: 'friends' } }),
+      'PUT',
+      '/me/settings'
+    );
+
+    // No VAPID keys in this run: the public key is 503 push_not_configured; subscriptions are still kept.
+    expectMatchesSpec(await app.request.get('/api/push/public-key'), 'GET', '/push/public-key');
+    const device = createECDH('prime256v1');
+    device.generateKeys();
+    const subscription = {
+      endpoint: 'https://push.example.com/send/openapi-device',
+      keys: { p256dh: device.getPublicKey().toString('base64url'), auth: randomBytes(16).toString('base64url') },
+    };
+    expectBodyAllowed('POST', '/me/push-subscriptions', subscription);
+    expectMatchesSpec(
+      await app.request.post('/api/me/push-subscriptions').set(auth).send(subscription),
+      'POST',
+      '/me/push-subscriptions'
+    );
+    expectMatchesSpec(
+      await app.request
+        .post('/api/me/push-subscriptions')
+        .set(auth)
+        .send({ ...subscription, endpoint: 'http://push.example.com/x' }),
+      'POST',
+      '/me/push-subscriptions'
+    );
+    const removal = (endpoint: string) =>
+      app.request.delete('/api/me/push-subscriptions').query({ endpoint }).set(auth);
+    expectMatchesSpec(await removal(subscription.endpoint), 'DELETE', '/me/push-subscriptions');
+    expectMatchesSpec(await removal(subscription.endpoint), 'DELETE', '/me/push-subscriptions');
   });
 
   test('every described route was called and matched', () => {

@@ -328,6 +328,9 @@ describe('data export', () => {
         'follow.json',
         'post-report.json',
         'post-attempt.json',
+        'settings.json',
+        'push-subscriptions.json',
+        'session-details.json',
       ])
     );
     expect(json('profile.json')).toMatchObject({ id: student.id, email: student.email, bio: 'Bio Exportmark' });
@@ -518,6 +521,10 @@ describe('erasure', () => {
       'follows',
       'post_reports',
       'post_attempts',
+      // The account plugin: where sessions signed in from, settings, push subscriptions.
+      'lyceum_session_details',
+      'lyceum_account_settings',
+      'lyceum_push_subscriptions',
       // The search index (it holds published courses, lessons and articles: nothing a learner wrote or is called).
       'lyceum_search_documents',
       ...(app.strapi.db.dialect.client === 'postgres'

@@ -117,6 +117,9 @@ describe('index migration', () => {
     "'lyceum_audit_events'",
     "'lyceum_data_exports'",
     "'lyceum_video_assets'",
+    "'lyceum_session_details'",
+    "'lyceum_account_settings'",
+    "'lyceum_push_subscriptions'",
   ].join(', ');
 
   test('runs any number of times and leaves every index of this database kind in place', async () => {

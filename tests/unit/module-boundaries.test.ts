@@ -37,14 +37,16 @@ const ALLOWED: Record<string, string[]> = {
   progress: ['enrollment'],
   grading: ['progress', 'enrollment'],
   certificates: ['enrollment'],
-  community: ['enrollment'],
-  messaging: ['enrollment'],
+  community: ['enrollment', 'account'],
+  messaging: ['enrollment', 'account'],
   commerce: ['enrollment'],
   search: [],
   audit: [],
+  // Sessions, settings and push: the core only; profiles and messaging ask it for the privacy switches.
+  account: [],
   // Social learning scores its self-check quiz posts with grading's rules, and tells search of a post hidden or
   // restored by a fixed statement.
-  social: ['grading', 'search'],
+  social: ['grading', 'search', 'account'],
   // The marketplace reads enrollments (verified clients) and registers its tutors with search; its tasks validate
   // money with commerce's rules and answer messaging's contact port (an accepted offer joins student and tutor).
   marketplace: ['enrollment', 'search', 'commerce', 'messaging'],

@@ -208,7 +208,7 @@ export const messagingRoutes: RouteDescription[] = [
     requestBody: body({ body: string({ minLength: 1, maxLength: 5000 }) }),
     status: 201,
     response: envelope(message),
-    refusals: [{ status: 403, reasons: ['not_a_contact'] }],
+    refusals: [{ status: 403, reasons: ['not_a_contact', 'messages_not_allowed'] }],
   },
   ...threadRoutes('lessons', 'enrolled students, the course teachers, admins'),
   ...threadRoutes('assignments', 'enrolled students, the course teachers, admins'),

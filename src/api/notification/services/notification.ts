@@ -4,6 +4,7 @@ import { factories } from '@strapi/strapi';
 import { sendMail } from '../../../mail/mail-job';
 import { arrayLiteral, isPostgres, runSql } from '../../../access/raw-sql';
 import { linkOf, tableOf } from '../../../database/tables';
+import { enqueuePushes, notificationChannels } from '../../../plugins/account/server/src/facade';
 
 const NOTIFICATION = 'api::notification.notification';
 const USER = 'plugin::users-permissions.user';
@@ -42,7 +43,7 @@ export interface NotificationMessage {
 type NotificationRow = { type: NotificationType; title: string | null; body: string | null; link: string | null };
 /** A user to notify and the documentId their notice gets. */
 type Recipient = { userId: number; documentId: string };
-/** A recipient who asked for email copies. */
+/** A recipient who may get an email copy. */
 type Subscriber = { email: string; blocked: boolean | null };
 
 /**
@@ -92,35 +93,54 @@ export default factories.createCoreService(NOTIFICATION, ({ strapi }) => ({
       recipients.slice(index * CHUNK, (index + 1) * CHUNK)
     );
     await strapi.db.transaction(async () => {
-      if (
-        deliveryKey &&
-        (await strapi.db.query(NOTIFICATION).count({ where: { documentId: documentIdOf(recipients[0]) } })) > 0
-      )
-        return;
-      const subscribers: Subscriber[] = [];
-      for (const chunk of chunks) {
-        const recipientsWithIds = chunk.map((userId) => ({ userId, documentId: documentIdOf(userId) }));
-        subscribers.push(
-          ...(await (isPostgres(strapi)
-            ? this.insertWithStatement(recipientsWithIds, row, now)
-            : this.insertWithQueryEngine(recipientsWithIds, row, now)))
+      // Each recipient's settings for this kind (the account plugin): in the app, an email copy, web push.
+      const people: Array<Subscriber & { id: number; emailNotifications: boolean | null }> = [];
+      for (const chunk of chunks)
+        people.push(
+          ...(await strapi.db.query(USER).findMany({
+            where: { id: { $in: chunk } },
+            select: ['id', 'email', 'blocked', 'emailNotifications'],
+          }))
         );
+      const emailCopies = new Map(people.map((person) => [Number(person.id), person.emailNotifications === true]));
+      const channels = await notificationChannels(strapi, recipients, message.type, (id) => !!emailCopies.get(id));
+      const inApp = recipients.filter((id) => channels.get(id)?.inApp !== false);
+      if (deliveryKey) {
+        const marker = inApp[0] ?? recipients[0];
+        if ((await strapi.db.query(NOTIFICATION).count({ where: { documentId: documentIdOf(marker) } })) > 0) return;
       }
+      for (let index = 0; index < inApp.length; index += CHUNK) {
+        const recipientsWithIds = inApp
+          .slice(index, index + CHUNK)
+          .map((userId) => ({ userId, documentId: documentIdOf(userId) }));
+        await (isPostgres(strapi)
+          ? this.insertWithStatement(recipientsWithIds, row, now)
+          : this.insertWithQueryEngine(recipientsWithIds, row, now));
+      }
+      const subscribers = people.filter((person) => channels.get(Number(person.id))?.email && person.email);
       await this.sendEmailCopies(subscribers, message, deliveryKey);
+      const pushed = recipients.filter((id) => channels.get(id)?.push);
+      const blocked = new Set(people.filter((person) => person.blocked).map((person) => Number(person.id)));
+      await enqueuePushes(
+        strapi,
+        pushed.filter((id) => !blocked.has(id)),
+        { type: message.type, title: row.title ?? '', body: row.body, link: row.link },
+        deliveryKey
+      );
     });
     return { count: recipients.length };
   },
 
-  async insertWithStatement(recipients: Recipient[], row: NotificationRow, now: Date): Promise<Subscriber[]> {
+  async insertWithStatement(recipients: Recipient[], row: NotificationRow, now: Date): Promise<void> {
     const userIds = recipients.map((recipient) => recipient.userId);
     const link = linkOf(strapi, NOTIFICATION, 'user');
-    const { rows } = await runSql<Subscriber>(
+    await runSql(
       strapi,
       `WITH recipient AS (SELECT * FROM unnest(CAST(? AS varchar[]), CAST(? AS integer[])) AS r(document_id, user_id)),
        created AS (INSERT INTO ?? (document_id, type, title, body, link, created_at, updated_at, published_at)
          SELECT document_id, ?, ?, ?, ?, ?, ?, ? FROM recipient RETURNING id, document_id),
        linked AS (INSERT INTO ?? (??, ??) SELECT created.id, recipient.user_id FROM created JOIN recipient USING (document_id))
-       SELECT email, blocked FROM ?? WHERE id = ANY(CAST(? AS integer[])) AND email_notifications = true`,
+       SELECT count(*) AS count FROM linked`,
       [
         arrayLiteral(recipients.map((recipient) => recipient.documentId)),
         arrayLiteral(userIds),
@@ -135,15 +155,12 @@ export default factories.createCoreService(NOTIFICATION, ({ strapi }) => ({
         link.table,
         link.ownColumn,
         link.targetColumn,
-        tableOf(strapi, USER),
-        arrayLiteral(userIds),
       ]
     );
-    return rows;
   },
 
   /** SQLite: the rows, their links, then who wants a copy (in-process, so the round trips cost little). */
-  async insertWithQueryEngine(recipients: Recipient[], row: NotificationRow, now: Date): Promise<Subscriber[]> {
+  async insertWithQueryEngine(recipients: Recipient[], row: NotificationRow, now: Date): Promise<void> {
     const userIds = recipients.map((recipient) => recipient.userId);
     const link = linkOf(strapi, NOTIFICATION, 'user');
     const { ids } = await strapi.db.query(NOTIFICATION).createMany({
@@ -155,14 +172,12 @@ export default factories.createCoreService(NOTIFICATION, ({ strapi }) => ({
       link.targetColumn,
       ...userIds.flatMap((userId, index) => [ids[index], userId]),
     ]);
-    return strapi.db
-      .query(USER)
-      .findMany({ where: { id: { $in: userIds }, emailNotifications: true }, select: ['email', 'blocked'] });
   },
 
   /**
-   * An email copy for the recipients who turned `emailNotifications` on (most users have it off, so a
-   * broadcast sends few mails): one `mail.send` job each, recorded with the notices.
+   * An email copy for the recipients whose settings ask for one for this kind (by default the profile's
+   * `emailNotifications`, off for most users, so a broadcast sends few mails): one `mail.send` job each, recorded
+   * with the notices.
    */
   async sendEmailCopies(subscribers: readonly Subscriber[], message: NotificationMessage, deliveryKey?: string) {
     const text = [message.body, message.link ? `${message.link}` : null].filter(Boolean).join('\n\n') || message.title;

@@ -4,6 +4,8 @@ import { DEFAULT_LOCALE } from '../../../../../content/locales';
 import { TEACHER_PROFILE_FIELDS } from '../../../../../api/course/profiles/teacher-profiles';
 import type { Page } from '../rules/listing';
 import { columnOf, tableOf } from '../../../../../database/tables';
+import type { Caller } from '../../../../../access/roles';
+import { hiddenProfileIds, profileVisibleTo } from '../../../../account/server/src/facade';
 
 const USER = 'plugin::users-permissions.user';
 const COURSE = 'api::course.course';
@@ -30,22 +32,27 @@ const round2 = (value: number) => Math.round(value * 100) / 100;
  * never selected, so it cannot leak.
  */
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
-  async list(page: Page, locale?: string) {
+  /** Teachers whose profile the viewer may see (account settings: a private one is hidden, members-only from visitors). */
+  async list(page: Page, locale?: string, viewer: Caller = { userId: null, role: 'public' }) {
+    const hidden = await hiddenProfileIds(strapi, viewer);
+    const where = hidden.length ? { ...TEACHERS_WHERE, id: { $notIn: hidden } } : TEACHERS_WHERE;
     const [users, total] = await Promise.all([
       strapi.db.query(USER).findMany({
-        where: TEACHERS_WHERE,
+        where,
         select: [...TEACHER_PROFILE_FIELDS],
         populate: AVATAR,
         orderBy: [{ fullName: 'asc' }, { username: 'asc' }, { id: 'asc' }],
         offset: (page.page - 1) * page.pageSize,
         limit: page.pageSize,
       }),
-      strapi.db.query(USER).count({ where: TEACHERS_WHERE }),
+      strapi.db.query(USER).count({ where }),
     ]);
     return { data: await this.present(users, locale), total };
   },
 
-  async show(id: number, locale?: string) {
+  /** One teacher's profile; one the viewer may not see is as unknown as a missing one (404). */
+  async show(id: number, locale?: string, viewer: Caller = { userId: null, role: 'public' }) {
+    if (!(await profileVisibleTo(strapi, viewer, id))) throw new errors.NotFoundError('No teacher has this id');
     const user = await strapi.db
       .query(USER)
       .findOne({ where: { id, ...TEACHERS_WHERE }, select: [...TEACHER_PROFILE_FIELDS], populate: AVATAR });

@@ -7,6 +7,7 @@ import { columnOf, linkOf, tableOf } from '../../../../../database/tables';
 import { joinedByContactSource } from '../contact-sources';
 import { mayMessage } from '../rules/messaging-rules';
 import { enrollments } from '../../../../enrollment/server/src/facade';
+import { isStaffUser, messageAudienceOf } from '../../../../account/server/src/facade';
 
 const MESSAGE = 'api::message.message';
 const USER = 'plugin::users-permissions.user';
@@ -52,10 +53,21 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     return other;
   },
 
-  /** The facts `mayMessage` decides on, from enrollments, teaching lists and earlier messages. */
+  /**
+   * The recipient's choice first (account settings, `allowMessagesFrom`): `nobody` refuses everyone, `everyone`
+   * lets anyone write; admins and support staff are never refused. Else the facts `mayMessage` decides on, from
+   * enrollments, teaching lists, earlier messages and other plugins' contacts: refused as `messages_not_allowed` when the recipient chose
+   * `contacts`, as `not_a_contact` when that is only the default.
+   */
   async assertMayMessage(caller: Caller, recipientId: number) {
     if (caller.role === 'admin') return;
     const senderId = caller.userId!;
+    const { audience, chosen } = await messageAudienceOf(strapi, recipientId);
+    if (audience === 'everyone') return;
+    if (audience === 'nobody') {
+      if (await isStaffUser(strapi, senderId)) return;
+      throw new Refusal('This user does not accept messages', 'messages_not_allowed');
+    }
     const [senderTeaches, senderEnrolledIn, recipientTeaches, recipientEnrolledIn, written] = await Promise.all([
       teachingCourseDocumentIds(strapi, senderId),
       enrollments(strapi).memberCourseDocumentIds(senderId),
@@ -71,12 +83,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       recipientEnrolledIn,
       recipientHasWrittenToSender: written > 0,
     };
-    // Other plugins' contacts are asked only when courses and earlier messages do not already allow it.
+    // Other plugins' contacts (an accepted task offer) are asked only when courses and earlier messages do not
+    // already allow it.
     const allowed =
       mayMessage(facts) ||
       mayMessage({ ...facts, isJoinedElsewhere: await joinedByContactSource(strapi, senderId, recipientId) });
-    if (!allowed)
-      throw new Refusal('You may message the teachers of your courses and your students only', 'not_a_contact');
+    if (allowed || (await isStaffUser(strapi, senderId))) return;
+    if (chosen) throw new Refusal('This user accepts messages from their contacts only', 'messages_not_allowed');
+    throw new Refusal('You may message the teachers of your courses and your students only', 'not_a_contact');
   },
 
   async send(caller: Caller, recipientId: number, body: string, now: Date) {

@@ -8,6 +8,7 @@ import { assertPostShape, type PostInput, type PostStatus } from '../rules/post-
 import { popularScore } from '../rules/visibility';
 import { announceNewPost } from '../notices';
 import { applyVisiblePosts, presentPosts, visiblePostRow } from './post-views';
+import { profileVisibleTo } from '../../../../account/server/src/facade';
 
 /** Tag documentIds → tag ids; any unknown one is a 400 naming `tags` (tags are made by staff, never on the fly). */
 async function tagIds(strapi: Core.Strapi, documentIds: readonly string[]): Promise<string[]> {
@@ -154,7 +155,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
 
   /** GET /users/:id/posts: that user's published posts the caller may see, newest first. */
   async listByUser(caller: Caller, userId: number, cursor: unknown, limit: number) {
-    if (!(await userExists(strapi, userId))) throw notFound('User not found');
+    // A user's page: a private profile (account settings) is unknown to others, a members-only one to visitors.
+    if (!(await userExists(strapi, userId)) || !(await profileVisibleTo(strapi, caller, userId)))
+      throw notFound('User not found');
     const after = decodeCursor(cursor);
     const rows = await inKnex(strapi, (knex) => {
       const query = knex(`${socialTables(strapi).posts} as p`)
