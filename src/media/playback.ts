@@ -2,7 +2,16 @@ import { createReadStream, promises as fs } from 'fs';
 import type { Core } from '@strapi/strapi';
 import type { Caller } from '../access/roles';
 import { forbidden, notFound } from '../errors/refusal';
-import { FILE, assetByPublicId, assetOfFile, requeueAssetRow, type VideoAssetRow, type VideoStatus } from './assets';
+import {
+  FILE,
+  assetByPublicId,
+  assetOfFile,
+  isVideoMime,
+  requeueAssetRow,
+  upsertAssetRow,
+  type VideoAssetRow,
+  type VideoStatus,
+} from './assets';
 import { enqueueConversion } from './conversion';
 import { OUTPUT_NAME } from './hls';
 import { isValidSignature, signAsset, signatureQuery, type PlaybackSignature } from './signing';
@@ -61,7 +70,21 @@ export async function playbackForFile(
   userId: number | null,
   now = Date.now()
 ): Promise<VideoPlayback> {
-  return playbackOf(await assetOfFile(strapi, fileId), userId, now);
+  return playbackOf((await assetOfFile(strapi, fileId)) ?? (await queueUnconvertedFile(strapi, fileId)), userId, now);
+}
+
+/**
+ * A video file without an asset (stored before conversions existed, or its row lost): its asset and conversion job
+ * are made now, in one transaction, as the upload hooks would have. Null for a file that is not a video (or gone).
+ */
+async function queueUnconvertedFile(strapi: Core.Strapi, fileId: number): Promise<VideoAssetRow | null> {
+  const file = await strapi.db.query(FILE).findOne({ where: { id: fileId }, select: ['id', 'hash', 'mime'] });
+  if (!file?.hash || !isVideoMime(file.mime)) return null;
+  return strapi.db.transaction(async () => {
+    const { asset, isDue } = await upsertAssetRow(strapi, { id: file.id, hash: file.hash });
+    if (isDue) await enqueueConversion(strapi, asset);
+    return asset;
+  });
 }
 
 export function presentAsset(asset: VideoAssetRow, userId: number | null, now = Date.now()): VideoAssetView {

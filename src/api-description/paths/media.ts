@@ -13,7 +13,7 @@ const videoAsset = object(
   },
   ['error']
 );
-const lessonPlayback = object({
+const playbackFields = {
   status,
   hlsUrl: {
     ...nullable(string()),
@@ -23,8 +23,9 @@ const lessonPlayback = object({
   },
   posterUrl: nullable(string()),
   durationSeconds: nullable(number()),
-  positionSeconds: number({ minimum: 0 }),
-});
+};
+const lessonPlayback = object({ ...playbackFields, positionSeconds: number({ minimum: 0 }) });
+const postPlayback = object(playbackFields);
 
 export const mediaRoutes: RouteDescription[] = [
   {
@@ -81,5 +82,17 @@ export const mediaRoutes: RouteDescription[] = [
     status: 200,
     response: envelope(lessonPlayback),
     refusals: [{ status: 403, reasons: ['not_enrolled', 'access_expired', 'not_released', 'lesson_locked'] }],
+  },
+  {
+    method: 'GET',
+    path: '/posts/:documentId/playback',
+    tag: 'Media',
+    audience: 'public',
+    summary:
+      'A video post’s video under the post’s own visibility (a draft, a hidden post or a followers-only post the caller ' +
+      'may not see: 404, as `GET /posts/:documentId`; a post without a video: 404 `no_video`): conversion status, the ' +
+      'signed HLS URL, poster and duration',
+    status: 200,
+    response: envelope(postPlayback),
   },
 ];
