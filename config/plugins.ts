@@ -128,6 +128,7 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
   commerce: { enabled: true, resolve: './src/plugins/commerce' },
   search: { enabled: true, resolve: './src/plugins/search' },
   audit: { enabled: true, resolve: './src/plugins/audit' },
+  media: { enabled: true, resolve: './src/plugins/media' },
   'rest-cache': restCacheConfig(env),
   upload: {
     config: {

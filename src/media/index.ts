@@ -17,9 +17,11 @@ export { enqueueConversion, sweepQueuedVideos } from './conversion';
 export { isFfmpegAvailable } from './ffmpeg';
 export {
   ASSET_ID,
+  assetOfVideoFile,
   playbackForFile,
   playbackOf,
   presentAsset,
+  requeueConversion,
   retryConversion,
   serveSignedOutput,
   videoAsset,

@@ -42,6 +42,7 @@ const ALLOWED: Record<string, string[]> = {
   commerce: ['enrollment'],
   search: [],
   audit: [],
+  media: [],
   // Social learning scores its self-check quiz posts with grading's rules, and tells search of a post hidden or
   // restored by a fixed statement.
   social: ['grading', 'search'],
