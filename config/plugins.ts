@@ -131,6 +131,7 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
   marketplace: { enabled: true, resolve: './src/plugins/marketplace' },
   audit: { enabled: true, resolve: './src/plugins/audit' },
   account: { enabled: true, resolve: './src/plugins/account' },
+  media: { enabled: true, resolve: './src/plugins/media' },
   'rest-cache': restCacheConfig(env),
   upload: {
     config: {

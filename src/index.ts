@@ -37,7 +37,7 @@ import { watchStructureWrites } from './access/course-structure-cache';
 import { serveOperations, stopOperations, watchRedisForReadiness } from './operations';
 import { drainOnShutdown } from './operations/graceful-shutdown';
 import { resumeQueuedVideos, startMedia } from './media';
-import { scheduleResumableCleanup } from './uploads/resumable';
+import { scheduleResumableCleanup, serveResumableDiscovery } from './uploads/resumable';
 
 let redisCache: RedisCache | undefined;
 
@@ -84,6 +84,7 @@ export default {
     schedulePublishing();
     scheduleDataExportExpiry();
     scheduleResumableCleanup();
+    serveResumableDiscovery(strapi);
     await registerCourseTeacherCondition(strapi);
     await ensureAdminRoles(strapi);
     await applyQuizLayouts(strapi);

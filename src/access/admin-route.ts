@@ -22,6 +22,7 @@ export const LMS_PAGE_ACTIONS = {
   certificates: pluginAction('certificates', 'manage-certificates', 'Certificates page: search, open and revoke'),
   gradingQueue: pluginAction('grading', 'queue.grade', 'Grade submissions'),
   quizPreview: pluginAction('grading', 'quiz.preview', 'Preview quizzes'),
+  lessonVideo: pluginAction('media', 'lesson-video', 'Lesson video panel: conversion status, poster and retry'),
 };
 
 /**

@@ -145,6 +145,8 @@ const MESSAGING = [
 // and restoring posts and the reported list are admins'.
 const SOCIAL_PUBLIC = [
   'plugin::social.posts.show',
+  // A video post's video plays under the post's own visibility (public posts for visitors too).
+  'plugin::social.posts.playback',
   'plugin::social.posts.byUser',
   'plugin::social.follows.followers',
   'plugin::social.follows.following',

@@ -63,22 +63,42 @@ function operation(route: RouteDescription) {
       schema: name === 'id' || name === 'userId' ? { type: 'integer', minimum: 1 } : { type: 'string' },
     })),
     ...Object.entries(route.query ?? {}).map(([name, schema]) => ({ name, in: 'query', required: false, schema })),
+    ...Object.entries(route.headers?.properties ?? {}).map(([name, schema]) => ({
+      name,
+      in: 'header',
+      required: route.headers?.required?.includes(name) ?? false,
+      schema,
+    })),
   ];
-  const success = route.response
-    ? { description: 'Success', content: { 'application/json': { schema: route.response } } }
-    : {
-        description: 'Success',
-        content: {
-          [route.contentType ?? 'application/octet-stream']: { schema: { type: 'string', format: 'binary' } },
-        },
-      };
+  const success: { description: string; content?: Record<string, unknown>; headers?: Record<string, unknown> } =
+    route.noBody
+      ? { description: 'Success (no body)' }
+      : route.response
+        ? { description: 'Success', content: { 'application/json': { schema: route.response } } }
+        : {
+            description: 'Success',
+            content: {
+              [route.contentType ?? 'application/octet-stream']: { schema: { type: 'string', format: 'binary' } },
+            },
+          };
   for (const type of route.alternativeContentTypes ?? [])
     (success.content as Record<string, unknown>)[type] = { schema: { type: 'string' } };
+  if (route.responseHeaders)
+    success.headers = Object.fromEntries(
+      Object.entries(route.responseHeaders).map(([name, schema]) => {
+        const { description, ...rest } = schema;
+        return [name, { ...(description ? { description } : {}), schema: rest }];
+      })
+    );
   const responses: Record<string, unknown> = {
     [route.status]: success,
     400: errorResponse('Malformed request: `error.details.errors` names the fields'),
     404: errorResponse('Unknown id'),
   };
+  for (const other of route.otherSuccesses ?? [])
+    responses[other.status] = other.response
+      ? { description: other.description, content: { 'application/json': { schema: other.response } } }
+      : { description: other.description };
   // Payment providers send no token: they prove themselves by signature or address.
   const isUntokened = route.audience === 'public' || route.audience === 'payment provider';
   if (!isUntokened) responses[401] = errorResponse('No or expired token');
@@ -100,13 +120,14 @@ function operation(route: RouteDescription) {
     ...(isUntokened ? { security: [] } : {}),
     parameters,
     // A route may take JSON and multipart alike (a submission's text, with or without files).
-    ...(route.requestBody || route.multipart
+    ...(route.requestBody || route.multipart || route.binaryBody
       ? {
           requestBody: {
             required: true,
             content: {
               ...(route.requestBody ? { 'application/json': { schema: route.requestBody } } : {}),
               ...(route.multipart ? { 'multipart/form-data': { schema: route.multipart } } : {}),
+              ...(route.binaryBody ? { [route.binaryBody]: { schema: { type: 'string', format: 'binary' } } } : {}),
             },
           },
         }

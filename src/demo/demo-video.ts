@@ -3,6 +3,7 @@ import os from 'os';
 import path from 'path';
 import type { Core } from '@strapi/strapi';
 import { isFfmpegAvailable, runTool } from '../media/ffmpeg';
+import { FFMPEG_PREAMBLE } from '../media/hls';
 
 /** The demo lesson that gets a real video: "Functions" of "TypeScript from Zero". */
 export const DEMO_VIDEO_LESSON_URL = 'https://example.com/videos/ts-functions.mp4';
@@ -23,7 +24,7 @@ export async function seedDemoVideo(strapi: Core.Strapi): Promise<void> {
     await runTool(
       'ffmpeg',
       [
-        ...['-hide_banner', '-nostdin', '-loglevel', 'error', '-y'],
+        ...FFMPEG_PREAMBLE,
         ...['-f', 'lavfi', '-i', 'testsrc=size=1280x720:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440'],
         ...['-t', '6', '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest'],
         'functions.mp4',

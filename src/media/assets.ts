@@ -88,6 +88,17 @@ export const assetById = (strapi: Core.Strapi, id: number) => selectOne(strapi, 
 export const assetByPublicId = (strapi: Core.Strapi, publicId: string) => selectOne(strapi, 'public_id', publicId);
 export const assetOfFile = (strapi: Core.Strapi, fileId: number) => selectOne(strapi, 'file_id', fileId);
 
+/** The assets of these files, by file id (one statement, for lists: a page of posts with their videos). */
+export async function assetsOfFiles(strapi: Core.Strapi, fileIds: readonly number[]): Promise<Map<number, VideoAssetRow>> {
+  const ids = [...new Set(fileIds.filter((id) => Number.isSafeInteger(id)))];
+  if (!ids.length) return new Map();
+  const { rows } = await runSql<RawRow>(strapi, `SELECT * FROM ?? WHERE file_id IN (${ids.map(() => '?').join(', ')})`, [
+    assetsTable(strapi),
+    ...ids,
+  ]);
+  return new Map(rows.map((row) => [Number(row.file_id), assetFromRow(row)]));
+}
+
 /**
  * Inserts the asset of a video file (queued), or, for a file whose stored bytes changed (a replaced file), queues it
  * again as a new generation. Returns the row and whether a conversion is now due. Runs in the caller's transaction.

@@ -87,6 +87,9 @@ export function planRenditions(source: Pick<ProbedVideo, 'width' | 'height'>): R
 
 export const renditionName = (height: number) => `${height}p`;
 
+/** What every ffmpeg run starts with: quiet, no terminal input, outputs overwritten (a retry replaces them). */
+export const FFMPEG_PREAMBLE: readonly string[] = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y'];
+
 /**
  * One rendition's ffmpeg arguments: every value is fixed or a number, and the paths are names inside the
  * conversion's own directory (ffmpeg runs with that directory as its working directory).
@@ -95,11 +98,7 @@ export function renditionArgs(sourcePath: string, plan: RenditionPlan, hasAudio:
   const name = renditionName(plan.height);
   const kbps = (bits: number) => `${Math.round(bits / 1000)}k`;
   return [
-    '-hide_banner',
-    '-nostdin',
-    '-loglevel',
-    'error',
-    '-y',
+    ...FFMPEG_PREAMBLE,
     '-i',
     sourcePath,
     '-map',
@@ -146,11 +145,7 @@ export function posterArgs(sourcePath: string, source: ProbedVideo): string[] {
   const at = Math.min(1, source.durationSeconds / 2);
   const height = Math.min(720, even(source.height));
   return [
-    '-hide_banner',
-    '-nostdin',
-    '-loglevel',
-    'error',
-    '-y',
+    ...FFMPEG_PREAMBLE,
     '-ss',
     at.toFixed(3),
     '-i',

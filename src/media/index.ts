@@ -10,16 +10,18 @@ import { createAssetsForUploadedVideos } from './upload-hooks';
  * own rule has let the caller in, `videoAsset` and `retryConversion` for the uploader and staff, `assetOfFile` for an
  * admin view. README "Video" has the whole story.
  */
-import { assetOfFile } from './assets';
-export { assetOfFile };
+import { assetOfFile, assetsOfFiles } from './assets';
+export { assetOfFile, assetsOfFiles };
 export type { VideoAssetRow, VideoStatus } from './assets';
 export { enqueueConversion, sweepQueuedVideos } from './conversion';
 export { isFfmpegAvailable } from './ffmpeg';
 export {
   ASSET_ID,
+  assetOfVideoFile,
   playbackForFile,
   playbackOf,
   presentAsset,
+  requeueConversion,
   retryConversion,
   serveSignedOutput,
   videoAsset,

@@ -2,7 +2,16 @@ import { createReadStream, promises as fs } from 'fs';
 import type { Core } from '@strapi/strapi';
 import type { Caller } from '../access/roles';
 import { forbidden, notFound } from '../errors/refusal';
-import { FILE, assetByPublicId, assetOfFile, requeueAssetRow, type VideoAssetRow, type VideoStatus } from './assets';
+import {
+  FILE,
+  assetByPublicId,
+  assetOfFile,
+  isVideoMime,
+  requeueAssetRow,
+  upsertAssetRow,
+  type VideoAssetRow,
+  type VideoStatus,
+} from './assets';
 import { enqueueConversion } from './conversion';
 import { OUTPUT_NAME } from './hls';
 import { isValidSignature, signAsset, signatureQuery, type PlaybackSignature } from './signing';
@@ -61,7 +70,26 @@ export async function playbackForFile(
   userId: number | null,
   now = Date.now()
 ): Promise<VideoPlayback> {
-  return playbackOf(await assetOfFile(strapi, fileId), userId, now);
+  return playbackOf(await assetOfVideoFile(strapi, fileId), userId, now);
+}
+
+/** The asset of a stored video file, made and queued now if it has none; null for a file that is not a video. */
+export async function assetOfVideoFile(strapi: Core.Strapi, fileId: number): Promise<VideoAssetRow | null> {
+  return (await assetOfFile(strapi, fileId)) ?? (await queueUnconvertedFile(strapi, fileId));
+}
+
+/**
+ * A video file without an asset (stored before conversions existed, or its row lost): its asset and conversion job
+ * are made now, in one transaction, as the upload hooks would have. Null for a file that is not a video (or gone).
+ */
+async function queueUnconvertedFile(strapi: Core.Strapi, fileId: number): Promise<VideoAssetRow | null> {
+  const file = await strapi.db.query(FILE).findOne({ where: { id: fileId }, select: ['id', 'hash', 'mime'] });
+  if (!file?.hash || !isVideoMime(file.mime)) return null;
+  return strapi.db.transaction(async () => {
+    const { asset, isDue } = await upsertAssetRow(strapi, { id: file.id, hash: file.hash });
+    if (isDue) await enqueueConversion(strapi, asset);
+    return asset;
+  });
 }
 
 export function presentAsset(asset: VideoAssetRow, userId: number | null, now = Date.now()): VideoAssetView {
@@ -102,12 +130,20 @@ export async function videoAsset(strapi: Core.Strapi, caller: Caller, assetId: s
 /** A failed conversion asked again (uploader or admin): queued as a new generation with its job. */
 export async function retryConversion(strapi: Core.Strapi, caller: Caller, assetId: string): Promise<VideoAssetView> {
   const asset = await assetForOwner(strapi, caller, assetId);
+  return presentAsset(await requeueConversion(strapi, asset), caller.userId);
+}
+
+/**
+ * Queues a failed (or stuck queued) asset again as a new generation with its job, once whoever owns the rule let the
+ * caller in (the uploader, or the staff of the lesson it plays in); a ready or converting asset is left as it is.
+ */
+export async function requeueConversion(strapi: Core.Strapi, asset: VideoAssetRow): Promise<VideoAssetRow> {
   const requeued = await strapi.db.transaction(async () => {
     const row = await requeueAssetRow(strapi, asset.id);
     if (row) await enqueueConversion(strapi, row);
     return row;
   });
-  return presentAsset(requeued ?? asset, caller.userId);
+  return requeued ?? asset;
 }
 
 /** The file a signed request names, or a refusal: 403 for a missing, tampered or expired signature. */

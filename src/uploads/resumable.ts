@@ -204,6 +204,20 @@ export async function handleResumable(strapi: Core.Strapi, ctx: any, caller: Cal
   await requests.run({ strapi, userId: caller.userId }, () => tus.handle(ctx.req, ctx.res));
 }
 
+/**
+ * `OPTIONS /api/uploads/resumable`: tus discovery, answered by the tus server (204 with `Tus-Version`,
+ * `Tus-Extension`, `Tus-Max-Size`); no sign-in, as tus 1.0 asks. Strapi's routes take no OPTIONS method, so it is a
+ * route of the server's router, like `/_ready`. A browser's CORS preflight (an `Origin` header) is answered before
+ * it by `strapi::cors`.
+ */
+export function serveResumableDiscovery(strapi: Core.Strapi): void {
+  strapi.server.router.options(RESUMABLE_PATH, async (ctx: any) => {
+    const { tus } = tusServerOf(strapi);
+    ctx.respond = false;
+    await tus.handle(ctx.req, ctx.res);
+  });
+}
+
 /** Deletes unfinished uploads past their expiry (the schedule's job); the number removed. */
 export async function deleteExpiredResumableUploads(strapi: Core.Strapi): Promise<number> {
   const { tus, directory } = tusServerOf(strapi);

@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
+import { adminSession, expectStatus } from '../helpers/admin-users';
 import { factories, type TestCourse, type TestUser } from '../helpers/factories';
 import { MP4, TEXT } from '../helpers/sample-files';
 import { startLyceum, stopLyceum, type TestApp } from '../helpers/strapi';
@@ -327,5 +328,101 @@ describe('lesson playback', () => {
   test('readiness says video conversion works here', async () => {
     const ready = await app.request.get('/_ready');
     expect(ready.body.video).toBe('ok');
+  });
+});
+
+describe('the lesson edit view’s video panel (admin routes under /media)', () => {
+  let readyLessonId: string;
+  let failedCourse: TestCourse;
+  let failedAssetId: string;
+
+  beforeAll(async () => {
+    readyLessonId = course.lessons[1].documentId;
+    failedCourse = await make.createCourse({ teacher, lessons: 2 });
+    const corrupt = await uploadVideo(teacher, MP4, 'panel-broken.mp4');
+    failedAssetId = corrupt.videoAsset.id;
+    await app.strapi.documents('api::lesson.lesson').update({
+      documentId: failedCourse.lessons[0].documentId,
+      locale: 'en',
+      data: { kind: 'video', video: corrupt.id } as any,
+    });
+    await settled(teacher, failedAssetId);
+  });
+
+  const panel = (lessonId: string, auth: Record<string, string>, query = '') =>
+    app.request.get(`/media/lessons/${lessonId}/video${query}`).set(auth);
+
+  test('the course’s Teacher and a Super Admin see the status, duration, renditions and a signed poster', async () => {
+    const teacherAdmin = await adminSession(app, 'Teacher', teacher.email);
+    const superAdmin = await adminSession(app, 'Super Admin');
+    for (const session of [teacherAdmin, superAdmin]) {
+      const response = await panel(readyLessonId, session.auth, '?locale=en');
+      expectStatus(response, 200);
+      expect(response.body.data).toMatchObject({
+        video: { id: expect.any(Number), name: 'lesson.mp4', mime: 'video/mp4' },
+        asset: { status: 'ready', renditions: [{ height: 360 }], posterUrl: expect.stringContaining('/poster.jpg?u=') },
+      });
+      expect(response.body.data.asset.durationSeconds).toBeGreaterThan(1.5);
+      const poster = await app.request.get(response.body.data.asset.posterUrl);
+      expect(poster.status).toBe(200);
+      expect(poster.headers['content-type']).toBe('image/jpeg');
+    }
+    const noVideo = await panel(course.lessons[0].documentId, teacherAdmin.auth);
+    expectStatus(noVideo, 200);
+    expect(noVideo.body.data).toEqual({ video: null, asset: null });
+  });
+
+  test('a failed conversion shows its reason and is queued again by Retry; a ready one is left as it is', async () => {
+    const teacherAdmin = await adminSession(app, 'Teacher', teacher.email);
+    const failedLesson = failedCourse.lessons[0].documentId;
+    const shown = await panel(failedLesson, teacherAdmin.auth);
+    expect(shown.body.data.asset).toMatchObject({
+      id: failedAssetId,
+      status: 'failed',
+      error: expect.stringMatching(/^Not a usable video/),
+    });
+    const retried = await app.request
+      .post(`/media/lessons/${failedLesson}/video/retry`)
+      .set(teacherAdmin.auth)
+      .send({});
+    expectStatus(retried, 200);
+    expect(retried.body.data.asset.status).toBe('queued');
+    expect((await settled(teacher, failedAssetId)).status).toBe('failed');
+    const ready = await app.request.post(`/media/lessons/${readyLessonId}/video/retry`).set(teacherAdmin.auth).send({});
+    expectStatus(ready, 200);
+    expect(ready.body.data.asset.status).toBe('ready');
+    const none = await app.request
+      .post(`/media/lessons/${failedCourse.lessons[1].documentId}/video/retry`)
+      .set(teacherAdmin.auth)
+      .send({});
+    expect(none.status).toBe(404);
+    expect(none.body.error.details.reason).toBe('no_video');
+  });
+
+  test('another course’s Teacher gets 403 not_course_owner, a Marketer 403, no admin token 401; bad input 4xx', async () => {
+    const otherTeacher = await make.createUser('teacher');
+    const otherTeacherAdmin = await adminSession(app, 'Teacher', otherTeacher.email);
+    const refused = await panel(readyLessonId, otherTeacherAdmin.auth);
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.details.reason).toBe('not_course_owner');
+    const retry = await app.request
+      .post(`/media/lessons/${readyLessonId}/video/retry`)
+      .set(otherTeacherAdmin.auth)
+      .send({});
+    expect(retry.status).toBe(403);
+    const marketer = await adminSession(app, 'Marketer');
+    expect((await panel(readyLessonId, marketer.auth)).status).toBe(403);
+    expect((await app.request.get(`/media/lessons/${readyLessonId}/video`)).status).toBe(401);
+    // An API (users-permissions) token is not an admin token.
+    expect((await panel(readyLessonId, teacher.auth)).status).toBe(401);
+    const superAdmin = await adminSession(app, 'Super Admin');
+    expect((await panel('nosuchlesson000000000000', superAdmin.auth)).status).toBe(404);
+    expect((await panel(readyLessonId, superAdmin.auth, '?locale=../x')).status).toBe(400);
+    expect((await panel('bad$id', superAdmin.auth)).status).toBe(400);
+    const extra = await app.request
+      .post(`/media/lessons/${readyLessonId}/video/retry`)
+      .set(superAdmin.auth)
+      .send({ force: true });
+    expect(extra.status).toBe(400);
   });
 });

@@ -52,7 +52,20 @@ function expectMatchesSpec(response: Response, method: string, koaPath: string) 
     throw new Error(
       `${method} ${koaPath} answered ${response.status}, which the document does not list: ${JSON.stringify(response.body)}`
     );
-  const [contentType, media] = Object.entries(described.content ?? {})[0] as [string, any];
+  // What the answer's headers say (tus answers in headers): each described header is there, integers as digits.
+  for (const [name, header] of Object.entries(described.headers ?? {}) as Array<[string, any]>) {
+    const value = response.headers[name.toLowerCase()];
+    if (value === undefined) throw new Error(`${method} ${koaPath} ${response.status} lacks its ${name} header`);
+    if (header.schema?.type === 'integer') expect(value).toMatch(/^\d+$/);
+    if (header.schema?.enum) expect(header.schema.enum).toContain(value);
+  }
+  if (!described.content) {
+    // An answer described without a body has none.
+    expect(response.text ?? '').toBe('');
+    checked.add(routeKey(method, koaPath));
+    return;
+  }
+  const [contentType, media] = Object.entries(described.content)[0] as [string, any];
   expect(response.headers['content-type']).toContain(contentType);
   if (contentType === 'application/json') {
     const schema = media.schema.$ref ? spec.components.schemas[media.schema.$ref.split('/').pop()] : media.schema;
@@ -1302,6 +1315,25 @@ describe('real answers match the document', () => {
     const hlsPath = '/videos/:assetId/hls/:name';
     expectMatchesSpec(await app.request.get(playback.body.data.hlsUrl), 'GET', hlsPath);
     expectMatchesSpec(await app.request.get(`/api/videos/${assetId}/hls/master.m3u8`), 'GET', hlsPath);
+
+    // A video post of the same upload: its playback under the post's visibility.
+    const videoPost = await app.request
+      .post('/api/posts')
+      .set(teacher.auth)
+      .send({ kind: 'video', title: 'Intro', video: uploaded.body[0].id, visibility: 'followers' });
+    expect(videoPost.status).toBe(201);
+    const postPlayback = `/posts/${videoPost.body.data.documentId}/playback`;
+    expectMatchesSpec(
+      await app.request.get(`/api${postPlayback}`).set(teacher.auth),
+      'GET',
+      '/posts/:documentId/playback'
+    );
+    expectMatchesSpec(
+      await app.request.get(`/api${postPlayback}`).set(stranger.auth),
+      'GET',
+      '/posts/:documentId/playback'
+    );
+    await app.request.delete(`/api/posts/${videoPost.body.data.documentId}`).set(teacher.auth);
     // The converted files this test made in public/uploads.
     const uploads = path.join(process.cwd(), 'public', 'uploads');
     for (const name of fs.readdirSync(uploads))
@@ -1408,6 +1440,65 @@ describe('real answers match the document', () => {
       app.request.delete('/api/me/push-subscriptions').query({ endpoint }).set(auth);
     expectMatchesSpec(await removal(subscription.endpoint), 'DELETE', '/me/push-subscriptions');
     expectMatchesSpec(await removal(subscription.endpoint), 'DELETE', '/me/push-subscriptions');
+  });
+
+  test('resumable upload routes (tus 1.0): discovery, create, offset, append, finish, cancel', async () => {
+    const clipPath = path.join(os.tmpdir(), `lyceum-openapi-tus-${process.pid}.mp4`);
+    const made = spawnSync('ffmpeg', [
+      ...['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=320x180:rate=25'],
+      ...['-t', '0.5', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', clipPath],
+    ]);
+    expect(made.status).toBe(0);
+    const clip = fs.readFileSync(clipPath);
+    fs.rmSync(clipPath, { force: true });
+    const uploader = await make.createUser('teacher');
+    const base = '/uploads/resumable';
+    const item = '/uploads/resumable/:uploadId';
+    const tus = (request: any) => request.set(uploader.auth).set('Tus-Resumable', '1.0.0');
+    const metadata = `filename ${Buffer.from('intro.mp4').toString('base64')},filetype ${Buffer.from('video/mp4').toString('base64')}`;
+
+    expectMatchesSpec(await app.request.options(`/api${base}`), 'OPTIONS', base);
+    const created = await tus(app.request.post(`/api${base}`))
+      .set('Upload-Length', String(clip.length))
+      .set('Upload-Metadata', metadata);
+    expectMatchesSpec(created, 'POST', base);
+    const uploadPath = new URL(created.headers.location, 'http://x').pathname;
+    expect(uploadPath).toMatch(/^\/api\/uploads\/resumable\/[0-9a-f]{32}$/);
+    const tooBig = await tus(app.request.post(`/api${base}`)).set('Upload-Length', String(1024 ** 4));
+    expectMatchesSpec(tooBig, 'POST', base);
+    expect(tooBig.body.error.details.reason).toBe('file_too_large');
+
+    const half = Math.floor(clip.length / 2);
+    const append = (offset: number, bytes: Buffer) =>
+      tus(app.request.patch(uploadPath))
+        .set('Upload-Offset', String(offset))
+        .set('Content-Type', 'application/offset+octet-stream')
+        .send(bytes);
+    expectMatchesSpec(await append(0, clip.subarray(0, half)), 'PATCH', item);
+    const offset = await tus(app.request.head(uploadPath));
+    expectMatchesSpec(offset, 'HEAD', item);
+    expect(offset.headers['upload-offset']).toBe(String(half));
+    const stranger = await make.createUser('student');
+    const foreign = await app.request.head(uploadPath).set(stranger.auth).set('Tus-Resumable', '1.0.0');
+    expect(foreign.status).toBe(403);
+    const finished = await append(half, clip.subarray(half));
+    expect(finished.status).toBe(200);
+    finished.body = JSON.parse(finished.text);
+    expectMatchesSpec(finished, 'PATCH', item);
+
+    const cancelled = await tus(app.request.post(`/api${base}`)).set('Upload-Length', '10');
+    const cancelPath = new URL(cancelled.headers.location, 'http://x').pathname;
+    expectMatchesSpec(await tus(app.request.delete(cancelPath)), 'DELETE', item);
+    expect((await tus(app.request.head(cancelPath))).status).toBe(404);
+
+    // The stored file and what its conversion makes, once the conversion has settled.
+    let asset = await app.request.get(`/api/videos/${finished.body.videoAsset.id}`).set(uploader.auth);
+    for (let attempt = 0; attempt < 200 && ['queued', 'processing'].includes(asset.body.data?.status); attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      asset = await app.request.get(`/api/videos/${finished.body.videoAsset.id}`).set(uploader.auth);
+    }
+    const file = await app.strapi.db.query('plugin::upload.file').findOne({ where: { id: finished.body.id } });
+    await app.strapi.plugin('upload').service('upload').remove(file);
   });
 
   test('every described route was called and matched', () => {

@@ -44,6 +44,7 @@ const ALLOWED: Record<string, string[]> = {
   audit: [],
   // Sessions, settings and push: the core only; profiles and messaging ask it for the privacy switches.
   account: [],
+  media: [],
   // Social learning scores its self-check quiz posts with grading's rules, and tells search of a post hidden or
   // restored by a fixed statement.
   social: ['grading', 'search', 'account'],

@@ -1,9 +1,11 @@
 import {
+  FFMPEG_PREAMBLE,
   OUTPUT_NAME,
   UnusableVideo,
   masterPlaylist,
   parseProbe,
   planRenditions,
+  posterArgs,
   renditionArgs,
 } from '../../src/media/hls';
 import { parseRange, signPlaylist } from '../../src/media/playback';
@@ -59,6 +61,13 @@ describe('ffmpeg arguments hold no user text', () => {
     expect(args.slice(args.indexOf('-hls_time'), args.indexOf('-hls_time') + 2)).toEqual(['-hls_time', '6']);
     expect(args[args.length - 1]).toBe('720p.m3u8');
     expect(args).toContain('720p_%05d.ts');
+  });
+
+  test('every run starts with the one preamble: quiet, no terminal input, outputs overwritten', () => {
+    const source = { width: 1280, height: 720, durationSeconds: 4, hasAudio: false };
+    for (const args of [renditionArgs('source', planRenditions(source)[0], false), posterArgs('source', source)]) {
+      expect(args.slice(0, FFMPEG_PREAMBLE.length)).toEqual(['-hide_banner', '-nostdin', '-loglevel', 'error', '-y']);
+    }
   });
 
   test('the master playlist names each rendition with its bandwidth and resolution', () => {

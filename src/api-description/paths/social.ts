@@ -39,7 +39,18 @@ const post = object(
     kind: oneOf('note', 'article', 'video', 'quiz'),
     title: string(),
     body: nullable(string({ description: 'Markdown, sanitised: no scripts, event handlers or javascript: links' })),
-    video: nullable(object({ id: integer(), url: string(), mime: string(), name: string() })),
+    video: nullable(
+      object({
+        id: integer(),
+        url: string(),
+        mime: string(),
+        name: string(),
+        videoAsset: {
+          ...nullable(object({ id: string(), status: oneOf('queued', 'processing', 'ready', 'failed') })),
+          description: 'Its conversion (`GET /videos/:assetId` for its uploader; `GET /posts/:documentId/playback` to watch)',
+        },
+      })
+    ),
     tags: array(tag),
     visibility: oneOf('public', 'followers'),
     status: oneOf('draft', 'published'),

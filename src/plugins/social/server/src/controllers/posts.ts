@@ -40,6 +40,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     ctx.body = { data: await posts(strapi).show(callerFrom(ctx.state), documentId), meta: {} };
   },
 
+  /** GET /posts/:documentId/playback → { data: { status, hlsUrl, posterUrl, durationSeconds } } */
+  async playback(ctx: any) {
+    const documentId = documentIdParam(ctx.params.documentId);
+    ctx.set('Cache-Control', 'private, no-store');
+    ctx.body = { data: await posts(strapi).playback(callerFrom(ctx.state), documentId), meta: {} };
+  },
+
   /** GET /users/:id/posts?cursor=&limit= */
   async byUser(ctx: any) {
     const userId = recordIdParam(ctx.params.id);

@@ -16,6 +16,7 @@ export default {
     routes: [
       route('POST', '/posts', 'posts.create'),
       route('GET', '/posts/:documentId', 'posts.show'),
+      route('GET', '/posts/:documentId/playback', 'posts.playback'),
       route('PUT', '/posts/:documentId', 'posts.update'),
       route('DELETE', '/posts/:documentId', 'posts.remove'),
       route('GET', '/users/:id/posts', 'posts.byUser'),

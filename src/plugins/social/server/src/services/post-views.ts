@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { notFound } from '../../../../../errors/refusal';
+import { assetsOfFiles, type VideoStatus } from '../../../../../media';
 import type { Caller } from '../../../../../access/roles';
 import { isAdmin } from '../../../../../access/roles';
 import { publicPeople, type PublicPerson } from '../queries/people';
@@ -13,7 +14,14 @@ export interface PostView {
   kind: string;
   title: string;
   body: string | null;
-  video: { id: number; url: string; mime: string; name: string } | null;
+  /** The uploaded video (video posts) and its conversion, as the upload answer names it (`GET /videos/:assetId`). */
+  video: {
+    id: number;
+    url: string;
+    mime: string;
+    name: string;
+    videoAsset: { id: string; status: VideoStatus } | null;
+  } | null;
   tags: Array<{ documentId: string; name: string; slug: string | null }>;
   visibility: string;
   status: 'draft' | 'published';
@@ -26,6 +34,16 @@ export interface PostView {
   likedByMe: boolean;
   questionsCount?: number;
   isHidden?: boolean;
+}
+
+function presentVideo(file: any, asset: { publicId: string; status: VideoStatus } | undefined) {
+  return {
+    id: file.id,
+    url: file.url,
+    mime: file.mime,
+    name: file.name,
+    videoAsset: asset ? { id: asset.publicId, status: asset.status } : null,
+  };
 }
 
 const iso = (value: unknown) => (value ? new Date(value as string).toISOString() : null);
@@ -46,6 +64,10 @@ export async function presentPosts(
     },
   });
   const byId = new Map<number, any>(posts.map((post: any) => [post.id, post]));
+  const assets = await assetsOfFiles(
+    strapi,
+    posts.filter((post: any) => post.video).map((post: any) => post.video.id)
+  );
   const people = await publicPeople(
     strapi,
     posts.map((post: any) => post.authorId)
@@ -70,9 +92,7 @@ export async function presentPosts(
         kind: post.kind,
         title: post.title,
         body: post.body ?? null,
-        video: post.video
-          ? { id: post.video.id, url: post.video.url, mime: post.video.mime, name: post.video.name }
-          : null,
+        video: post.video ? presentVideo(post.video, assets.get(post.video.id)) : null,
         tags: (post.tags ?? []).map((tag: any) => ({
           documentId: tag.documentId,
           name: tag.name,

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { isAdmin, type Caller } from '../../../../../access/roles';
 import { notFound, Refusal } from '../../../../../errors/refusal';
+import { playbackForFile, type VideoPlayback } from '../../../../../media';
 import { userExists } from '../queries/people';
 import { ATTEMPT, COMMENT, findPostRow, inKnex, POST, socialTables, TAG } from '../queries/social-tables';
 import { decodeCursor, encodeCursor } from '../rules/cursor';
@@ -151,6 +152,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async show(caller: Caller, documentId: string) {
     const row = await visiblePostRow(strapi, caller, documentId);
     return (await presentPosts(strapi, [row.id], caller))[0];
+  },
+
+  /**
+   * GET /posts/:documentId/playback (contract "Media"): a video post's video for whoever may see the post (the same
+   * 404 as reading it for a draft, a hidden or a followers-only post the caller may not see), signed for the caller.
+   */
+  async playback(caller: Caller, documentId: string, now = Date.now()): Promise<VideoPlayback> {
+    const row = await visiblePostRow(strapi, caller, documentId);
+    const post: any = await strapi.db
+      .query(POST)
+      .findOne({ where: { id: row.id }, select: ['id', 'kind'], populate: { video: { select: ['id'] } } });
+    if (post?.kind !== 'video' || !post.video) throw notFound('This post has no video', 'no_video');
+    return playbackForFile(strapi, post.video.id, caller.userId, now);
   },
 
   /** GET /users/:id/posts: that user's published posts the caller may see, newest first. */
