@@ -89,6 +89,7 @@ async function seqScansIn(queries: CapturedQuery[], tables: string[]): Promise<s
     // Numbered placeholders: a fixed statement of src/access/raw-sql.ts, which runs as a named prepared statement.
     if (/\$\d/.test(query.sql)) plans.push(await genericPlan(query));
     for (const text of plans) {
+      if (process.env.SHOW_PLANS) process.stdout.write(`${query.sql}\n${text}\n\n`);
       for (const table of tables) {
         if (new RegExp(`Seq Scan on ${table}\\b`).test(text)) found.push(`${table} in: ${query.sql}\n${text}`);
       }

@@ -59,9 +59,58 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       .limit(limit + 1);
   };
 
+  /**
+   * A keyset page of the posts of the authors `userId` follows, newest first once `merged`: on PostgreSQL one page
+   * per followed author (a LATERAL join down the `(author_id, posted_ms, id)` index), so at most follows × (limit + 1)
+   * posts are read however many posts there are; elsewhere one page with the authors as a subquery.
+   */
+  const followedPosts = (
+    knex: any,
+    userId: number,
+    narrow: (query: any) => void,
+    after: CursorPosition | null,
+    limit: number
+  ) =>
+    isPostgres(strapi)
+      ? knex
+          .select('fp.id', 'fp.sort')
+          .from(`${tables().follows} as f`)
+          .joinRaw('CROSS JOIN LATERAL (?) AS fp', [
+            page(
+              knex,
+              'p.posted_ms',
+              (query) => narrow(query.whereRaw('?? = ??', ['p.author_id', 'f.followed_id'])),
+              after,
+              limit
+            ),
+          ])
+          .where('f.follower_id', userId)
+      : page(
+          knex,
+          'p.posted_ms',
+          (query) => narrow(query.whereIn('p.author_id', followedBy(knex, userId))),
+          after,
+          limit
+        );
+
+  /** The first page (limit + 1 rows) of candidate rows `(id, sort)`, highest first. */
+  const merged = (knex: any, candidates: any, limit: number) =>
+    knex
+      .select('id', 'sort')
+      .from(candidates.as('candidates'))
+      .orderBy([
+        { column: 'sort', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(limit + 1);
+
   const recent = (caller: Caller, after: CursorPosition | null, limit: number) =>
     inKnex(strapi, (knex) =>
-      page(knex, 'p.posted_ms', (query) => query.whereIn('p.author_id', followedBy(knex, caller.userId!)), after, limit)
+      merged(
+        knex,
+        followedPosts(knex, caller.userId!, () => {}, after, limit),
+        limit
+      )
     );
 
   const popular = (after: CursorPosition | null, limit: number) =>
@@ -106,12 +155,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   }
 
   /**
-   * Recommended: two bounded streams, each a keyset page newest first, merged into one page. Posts of followed
-   * authors (followers-only ones included), on PostgreSQL one page per followed author through a LATERAL join on the
-   * author's `(author_id, posted_ms, id)` index, so at most follows × (limit + 1) posts are read; and public posts
-   * carrying a tag of the caller's interests, by a backward scan of the publication index that stops once a page is
-   * found (each post's tags checked through the link table's post index). Neither the caller's own posts nor the
-   * ones they liked.
+   * Recommended: two bounded streams, each a keyset page newest first, merged into one page: the posts of followed
+   * authors (followers-only ones included, followedPosts), and public posts carrying a tag of the caller's interests
+   * by a backward scan of the publication index that stops once a page is found (each post's tags checked through
+   * the link table's post index). Neither the caller's own posts nor the ones they liked.
    */
   async function recommended(caller: Caller, after: CursorPosition | null, limit: number, interests: number[]) {
     const tagLink = linkOf(strapi, POST, 'tags');
@@ -128,27 +175,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
               .where('l.target_type', 'post')
               .whereRaw('?? = ??', ['l.target_id', 'p.id'])
           );
-      const followed = isPostgres(strapi)
-        ? knex
-            .select('fp.id', 'fp.sort')
-            .from(`${tables().follows} as f`)
-            .joinRaw('CROSS JOIN LATERAL (?) AS fp', [
-              page(
-                knex,
-                'p.posted_ms',
-                (query) => notOwnNorLiked(query.whereRaw('?? = ??', ['p.author_id', 'f.followed_id'])),
-                after,
-                limit
-              ),
-            ])
-            .where('f.follower_id', userId)
-        : page(
-            knex,
-            'p.posted_ms',
-            (query) => notOwnNorLiked(query.whereIn('p.author_id', followedBy(knex, userId))),
-            after,
-            limit
-          );
+      const followed = followedPosts(knex, userId, notOwnNorLiked, after, limit);
       const streams = [knex.select('*').from(followed.as('followed'))];
       if (interests.length)
         streams.push(
@@ -169,15 +196,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
             ).as('tagged')
           )
         );
-      const candidates = streams.length === 1 ? streams[0] : streams[0].union(streams.slice(1));
-      return knex
-        .select('id', 'sort')
-        .from(candidates.as('candidates'))
-        .orderBy([
-          { column: 'sort', order: 'desc' },
-          { column: 'id', order: 'desc' },
-        ])
-        .limit(limit + 1);
+      return merged(knex, streams.length === 1 ? streams[0] : streams[0].union(streams.slice(1)), limit);
     });
   }
 
