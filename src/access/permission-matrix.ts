@@ -142,7 +142,7 @@ const MESSAGING = [
 ];
 // Social learning: public posts, threads and follower lists are public reads (who may see which post is the
 // services' call); writing, liking, following, the feed, quiz attempts and reports need a signed-in user; hiding
-// and restoring posts and the reported list are admins'.
+// and restoring posts and comments and the reported lists are admins'.
 const SOCIAL_PUBLIC = [
   'plugin::social.posts.show',
   // A video post's video plays under the post's own visibility (public posts for visitors too).
@@ -170,10 +170,13 @@ const SOCIAL_SIGNED_IN = [
   'plugin::social.quiz-posts.start',
   'plugin::social.quiz-posts.submit',
   'plugin::social.moderation.report',
+  'plugin::social.moderation.reportComment',
 ];
 const SOCIAL_MODERATION = [
   'plugin::social.moderation.hide',
   'plugin::social.moderation.restore',
+  'plugin::social.moderation.hideComment',
+  'plugin::social.moderation.restoreComment',
   'plugin::social.moderation.reported',
 ];
 // Task requests (marketplace): every signed-in role reaches the routes; the services decide (students post and

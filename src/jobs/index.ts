@@ -1,7 +1,7 @@
 import path from 'path';
 import type { Core } from '@strapi/strapi';
 import { ownTableLocation } from '../database/tables';
-import { JOBS_TABLE, countJobs, jobInsertPerRow, recordJob, type JobStatus } from './outbox';
+import { JOBS_TABLE, countJobs, jobInsertPerRow, keyedJobInsertFrom, recordJob, type JobStatus } from './outbox';
 import type { SqlStatement } from '../access/raw-sql';
 import { BullmqDriver } from './bullmq-driver';
 import { JobRunner, type JobDriver, type JobDriverState } from './runner';
@@ -178,6 +178,31 @@ export function enqueueInStatement<Payload>(
       });
     },
   };
+}
+
+/**
+ * A keyed job recorded by the caller's own statement on PostgreSQL, once per row of its CTE `from` and only if no job
+ * of its kind has the key (`payload` and `key` are SQL expressions over `from`'s columns). For a job due later (a
+ * digest at the end of its window) nothing needs waking: the runner's polling finds it when due.
+ */
+export function enqueueKeyedInStatement<Payload>(
+  strapi: Core.Strapi,
+  kind: JobKind<Payload>,
+  job: { payload: SqlStatement; key: SqlStatement; runAt: Date; from: string }
+): SqlStatement {
+  const now = Date.now();
+  return keyedJobInsertFrom(
+    strapi,
+    {
+      type: kind.type,
+      payload: job.payload,
+      key: job.key,
+      maxAttempts: jobsOf(strapi).settings.maxAttempts,
+      runAt: job.runAt.getTime(),
+      now,
+    },
+    job.from
+  );
 }
 
 /** Runs one outbox job now (see EnqueuedJob.deliver). */

@@ -82,6 +82,34 @@ export function jobInsertPerRow(
 }
 
 /**
+ * PostgreSQL only: the INSERT that records one keyed job per row of the common table expression `from`, unless a job
+ * of its type has that key already (a burst's digest: the first like of a window records it, later ones nothing).
+ * `payload` and `key` are SQL expressions over `from`'s columns (with their own values), for a write whose ids are
+ * known only inside the statement.
+ */
+export function keyedJobInsertFrom(
+  strapi: Core.Strapi,
+  job: { type: string; payload: SqlStatement; key: SqlStatement; maxAttempts: number; runAt: number; now: number },
+  from: string
+): SqlStatement {
+  return {
+    sql: `INSERT INTO ?? (type, payload, "key", status, attempts, max_attempts, run_at, created_at, updated_at)
+     SELECT CAST(? AS varchar), ${job.payload.sql}, ${job.key.sql}, 'pending', 0, CAST(? AS integer), CAST(? AS bigint), CAST(? AS bigint), CAST(? AS bigint)
+     FROM ${from} ON CONFLICT (type, "key") DO NOTHING`,
+    bindings: [
+      table(strapi),
+      job.type,
+      ...job.payload.bindings,
+      ...job.key.bindings,
+      job.maxAttempts,
+      job.runAt,
+      job.now,
+      job.now,
+    ],
+  };
+}
+
+/**
  * Claims up to `limit` due jobs (or the one job `onlyId`) for this worker: pending ones whose time has come, and
  * running ones whose lease ran out (their worker died). One conditional UPDATE, so two workers never hold one job
  * at once: PostgreSQL skips rows another claim has locked, SQLite runs one write at a time.

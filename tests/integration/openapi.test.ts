@@ -1199,6 +1199,15 @@ describe('real answers match the document', () => {
       answers: [{ question: attempt.body.data.questions[0].id, choices: [option] }],
     });
 
+    const flagged = await call('post', '/posts/:documentId/comments', `/posts/${id}/comments`, reader, {
+      body: 'Грубость',
+    });
+    const flaggedPath = `/post-comments/${flagged.body.data.documentId}`;
+    await call('post', '/post-comments/:documentId/report', `${flaggedPath}/report`, author, { reason: 'Грубо' });
+    await call('get', '/post-reports', '/post-reports?target=comment', admin);
+    await call('post', '/post-comments/:documentId/hide', `${flaggedPath}/hide`, admin, { reason: 'rude' });
+    await call('get', '/posts/:documentId/comments', `/posts/${id}/comments`, admin);
+    await call('post', '/post-comments/:documentId/restore', `${flaggedPath}/restore`, admin, {});
     await call('post', '/posts/:documentId/report', `/posts/${id}/report`, reader, { reason: 'Спам' });
     await call('get', '/post-reports', '/post-reports', admin);
     await call('post', '/posts/:documentId/hide', `/posts/${id}/hide`, admin, { reason: 'spam' });

@@ -35,11 +35,11 @@ interface CapturedQuery {
   bindings: unknown[];
 }
 
-/** The SQL a service call really sends, captured from knex. */
-async function capture(run: () => Promise<unknown>): Promise<CapturedQuery[]> {
+/** The SQL a service call really sends, captured from knex (reads only, unless `statements` says otherwise). */
+async function capture(run: () => Promise<unknown>, statements = /^\s*select/i): Promise<CapturedQuery[]> {
   const queries: CapturedQuery[] = [];
   const listener = (query: { sql: string; bindings?: unknown[] }) => {
-    if (/^\s*select/i.test(query.sql)) queries.push({ sql: query.sql, bindings: query.bindings ?? [] });
+    if (statements.test(query.sql)) queries.push({ sql: query.sql, bindings: query.bindings ?? [] });
   };
   app.strapi.db.connection.on('query', listener);
   try {
@@ -89,6 +89,7 @@ async function seqScansIn(queries: CapturedQuery[], tables: string[]): Promise<s
     // Numbered placeholders: a fixed statement of src/access/raw-sql.ts, which runs as a named prepared statement.
     if (/\$\d/.test(query.sql)) plans.push(await genericPlan(query));
     for (const text of plans) {
+      if (process.env.SHOW_PLANS) process.stdout.write(`${query.sql}\n${text}\n\n`);
       for (const table of tables) {
         if (new RegExp(`Seq Scan on ${table}\\b`).test(text)) found.push(`${table} in: ${query.sql}\n${text}`);
       }
@@ -165,6 +166,7 @@ describeOnPostgres('query plans on PostgreSQL with thousands of rows', () => {
   let student: { id: number };
   let course: { documentId: string };
   let certificateCode: string;
+  let hotPost: string;
 
   beforeAll(async () => {
     const make = factories(app.strapi);
@@ -227,12 +229,51 @@ describeOnPostgres('query plans on PostgreSQL with thousands of rows', () => {
         FROM (SELECT id FROM up_users WHERE username LIKE 'seed_user_%') u;
       INSERT INTO certificates_user_lnk (certificate_id, user_id)
         SELECT c.id, split_part(c.key, ':', 1)::int FROM certificates c WHERE c.document_id LIKE 'seedcert%';
+    `);
+    // Social learning: 60,000 posts by the 3,000 seed users over 60,000 minutes (one or two of 40 tags, a tenth for
+    // followers only), 60,000 follows and likes, 20,000 comments; the student follows 200 of the authors and liked
+    // 20 posts (their interests).
+    await client.query(`
+      INSERT INTO tags (document_id, name, slug, created_at, updated_at, published_at)
+        SELECT 'seedtag' || n, 'Seed tag ' || n, 'seed-tag-' || n, now(), now(), now() FROM generate_series(1, 40) n;
+      CREATE TEMP TABLE seed_bounds AS SELECT
+        (SELECT min(id) FROM up_users WHERE username LIKE 'seed_user_%') AS first_user,
+        (SELECT min(id) FROM tags WHERE document_id LIKE 'seedtag%') AS first_tag,
+        (extract(epoch from now()) * 1000)::bigint AS now_ms;
+      INSERT INTO posts (document_id, kind, title, body, visibility, is_draft, posted_at, posted_ms, author_id, likes_count, comments_count, popular_score, created_at, updated_at, published_at)
+        SELECT 'seedpost' || n, 'note', 'Seed post ' || n, 'Text ' || n, CASE WHEN n % 10 = 0 THEN 'followers' ELSE 'public' END, false,
+          now(), b.now_ms - (60000 - n) * 60000::bigint, b.first_user + (n * 7) % 3000, 0, 0, (b.now_ms - (60000 - n) * 60000::bigint) / 3600000.0 / 12, now(), now(), now()
+        FROM generate_series(1, 60000) n CROSS JOIN seed_bounds b;
+      INSERT INTO posts_tags_lnk (post_id, tag_id)
+        SELECT p.id, b.first_tag + p.id % 40 FROM posts p CROSS JOIN seed_bounds b WHERE p.document_id LIKE 'seedpost%';
+      INSERT INTO posts_tags_lnk (post_id, tag_id)
+        SELECT p.id, b.first_tag + (p.id * 13 + 7) % 40 FROM posts p CROSS JOIN seed_bounds b
+        WHERE p.document_id LIKE 'seedpost%' AND p.id % 3 = 0 AND (p.id * 13 + 7) % 40 <> p.id % 40;
+      INSERT INTO follows (document_id, key, follower_id, followed_id, created_at, updated_at, published_at)
+        SELECT 'seedfollow' || u.n || '_' || f.n, (b.first_user + u.n) || ':' || (b.first_user + (u.n + f.n * 101) % 3000), b.first_user + u.n, b.first_user + (u.n + f.n * 101) % 3000, now(), now(), now()
+        FROM generate_series(0, 2999) u(n) CROSS JOIN generate_series(1, 20) f(n) CROSS JOIN seed_bounds b;
+      INSERT INTO follows (document_id, key, follower_id, followed_id, created_at, updated_at, published_at)
+        SELECT 'seedfollowme' || n, ${student.id} || ':' || (b.first_user + n * 13), ${student.id}, b.first_user + n * 13, now(), now(), now()
+        FROM generate_series(0, 199) n CROSS JOIN seed_bounds b;
+      INSERT INTO post_likes (document_id, key, target_type, target_id, user_id, created_at, updated_at, published_at)
+        SELECT 'seedlike' || n, 'post:' || p.id || ':' || (b.first_user + n % 3000), 'post', p.id, b.first_user + n % 3000, now(), now(), now()
+        FROM generate_series(1, 60000) n CROSS JOIN seed_bounds b JOIN posts p ON p.document_id = 'seedpost' || ((n * 7919) % 60000 + 1)
+        ON CONFLICT DO NOTHING;
+      INSERT INTO post_likes (document_id, key, target_type, target_id, user_id, created_at, updated_at, published_at)
+        SELECT 'seedlikeme' || n, 'post:' || p.id || ':' || ${student.id}, 'post', p.id, ${student.id}, now(), now(), now()
+        FROM generate_series(1, 20) n JOIN posts p ON p.document_id = 'seedpost' || (n * 2999)
+        ON CONFLICT DO NOTHING;
+      INSERT INTO post_comments (document_id, post_id, author_id, body, likes_count, created_at, updated_at, published_at)
+        SELECT 'seedcomment' || n, p.id, b.first_user + n % 3000, 'A comment', 0, now(), now(), now()
+        FROM generate_series(1, 20000) n CROSS JOIN seed_bounds b JOIN posts p ON p.document_id = 'seedpost' || ((n * 104729) % 60000 + 1);
       ANALYZE;
     `);
+    hotPost = (await client.query("SELECT document_id FROM posts WHERE document_id = 'seedpost59999'")).rows[0]
+      .document_id;
   });
 
-  const expectIndexed = async (run: () => Promise<unknown>, tables = WATCHED) => {
-    const queries = await capture(run);
+  const expectIndexed = async (run: () => Promise<unknown>, tables = WATCHED, statements?: RegExp) => {
+    const queries = await capture(run, statements);
     expect(queries.length).toBeGreaterThan(0);
     expect(await seqScansIn(queries, tables)).toEqual([]);
   };
@@ -339,6 +380,55 @@ describeOnPostgres('query plans on PostgreSQL with thousands of rows', () => {
     }, ['up_users']);
     // The seeded account has no password: the lookup found it (or not), and the answer is the usual refusal.
     expect(response.status).toBe(400);
+  });
+
+  // Social learning: the feed's pages and a like must not read every post, like, tag link, follow or comment.
+  const SOCIAL_WATCHED = ['posts', 'post_likes', 'posts_tags_lnk', 'follows', 'post_comments'];
+  const feedPage = async (sort: string, cursor?: string) =>
+    app.strapi
+      .plugin('social')
+      .service('feed')
+      .feed({ userId: student.id, role: 'student' }, sort, cursor, 20) as Promise<{
+      data: Array<{ documentId: string; reason?: unknown }>;
+      nextCursor: string | null;
+    }>;
+
+  test('the recommended feed of a student following 200 authors, first and next page', async () => {
+    let first: Awaited<ReturnType<typeof feedPage>> | undefined;
+    await expectIndexed(async () => {
+      first = await feedPage('recommended');
+    }, SOCIAL_WATCHED);
+    expect(first?.data).toHaveLength(20);
+    expect(first?.data.every((post) => post.reason)).toBe(true);
+    let next: Awaited<ReturnType<typeof feedPage>> | undefined;
+    await expectIndexed(async () => {
+      next = await feedPage('recommended', first!.nextCursor!);
+    }, SOCIAL_WATCHED);
+    expect(next?.data).toHaveLength(20);
+  });
+
+  test('the recent and popular feeds', async () => {
+    for (const sort of ['recent', 'popular']) {
+      let page: Awaited<ReturnType<typeof feedPage>> | undefined;
+      await expectIndexed(async () => {
+        page = await feedPage(sort);
+        page = await feedPage(sort, page.nextCursor!);
+      }, SOCIAL_WATCHED);
+      expect(page?.data).toHaveLength(20);
+    }
+  });
+
+  test('a like and an unlike of a post (one statement each)', async () => {
+    const reactions = app.strapi.plugin('social').service('reactions');
+    const caller = { userId: student.id, role: 'student' };
+    await expectIndexed(
+      async () => {
+        expect(await reactions.likePost(caller, hotPost, true)).toMatchObject({ liked: true, likesCount: 1 });
+        expect(await reactions.likePost(caller, hotPost, false)).toMatchObject({ liked: false, likesCount: 0 });
+      },
+      SOCIAL_WATCHED,
+      /^\s*(select|with)/i
+    );
   });
 
   test('a certificate by its code', async () => {

@@ -233,7 +233,115 @@ describe('moderation', () => {
       ])
     );
   });
-  test('the admin panel: a Moderator lists reports and hides and restores (audited); a Marketer may not', async () => {
+  test('comments: reported with a reason, hidden and restored by admins (audited); a hidden one leaves the thread and the count but for staff and its author, marked', async () => {
+    const [author, commenter, reader] = await Promise.all(Array.from({ length: 3 }, () => make.createUser('student')));
+    const target = await post(author, { title: 'A thread' });
+    const thread = `/api/posts/${target.documentId}/comments`;
+    const rude = await app.request.post(thread).set(commenter.auth).send({ body: 'Rude words' });
+    await app.request.post(thread).set(reader.auth).send({ body: 'Kind words' });
+    const commentPath = `/api/post-comments/${rude.body.data.documentId}`;
+    const threadIds = async (user?: TestUser) => {
+      const response = user ? await app.request.get(thread).set(user.auth) : await app.request.get(thread);
+      expect(response.status).toBe(200);
+      return response.body.data as any[];
+    };
+    const commentsCount = async () =>
+      (await app.request.get(`/api/posts/${target.documentId}`).set(reader.auth)).body.data.commentsCount;
+    expect(await commentsCount()).toBe(2);
+
+    expect((await app.request.post(`${commentPath}/report`).set(reader.auth).send({})).status).toBe(400);
+    expect(
+      (await app.request.post(`${commentPath}/report`).set(reader.auth).send({ reason: 'x', extra: 1 })).status
+    ).toBe(400);
+    expect((await app.request.post(`${commentPath}/report`).send({ reason: 'x' })).status).toBe(401);
+    expect(
+      (await app.request.post('/api/post-comments/nosuchcomment/report').set(reader.auth).send({ reason: 'x' })).status
+    ).toBe(404);
+    const report = await app.request.post(`${commentPath}/report`).set(reader.auth).send({ reason: 'Insults' });
+    expect(report.status).toBe(201);
+    expect(report.body.data).toMatchObject({ comment: { documentId: rude.body.data.documentId }, reason: 'Insults' });
+
+    expect((await app.request.get('/api/post-reports?target=comment').set(reader.auth)).status).toBe(403);
+    expect((await app.request.get('/api/post-reports?target=sideways').set(admin.auth)).status).toBe(400);
+    const reported = await app.request.get('/api/post-reports?target=comment').set(admin.auth);
+    expect(reported.status).toBe(200);
+    expect(reported.body.data.find((row: any) => row.documentId === rude.body.data.documentId)).toMatchObject({
+      body: 'Rude words',
+      post: { documentId: target.documentId, title: 'A thread' },
+      author: { id: commenter.id },
+      hidden: false,
+      reportsCount: 1,
+      reports: [{ reason: 'Insults', reporter: { id: reader.id } }],
+    });
+    // The posts' list stays a list of posts.
+    expect(
+      (await app.request.get('/api/post-reports').set(admin.auth)).body.data.map((row: any) => row.documentId)
+    ).not.toContain(rude.body.data.documentId);
+
+    expect((await app.request.post(`${commentPath}/hide`).set(reader.auth).send({})).status).toBe(403);
+    expect((await app.request.post(`${commentPath}/hide`).set(admin.auth).send({ reason: 7 })).status).toBe(400);
+    const hidden = await app.request.post(`${commentPath}/hide`).set(admin.auth).send({ reason: 'insults' });
+    expect(hidden.status).toBe(200);
+    expect(hidden.body.data).toEqual({ documentId: rude.body.data.documentId, hidden: true });
+    expect((await app.request.post(`${commentPath}/hide`).set(admin.auth).send({})).status).toBe(200);
+
+    const ids = (rows: any[]) => rows.map((row) => row.documentId);
+    expect(ids(await threadIds(reader))).toEqual([expect.any(String)]);
+    expect(ids(await threadIds(reader))).not.toContain(rude.body.data.documentId);
+    expect(ids(await threadIds())).not.toContain(rude.body.data.documentId);
+    expect(ids(await threadIds(author))).not.toContain(rude.body.data.documentId);
+    const [own] = await threadIds(commenter);
+    expect(own).toMatchObject({ documentId: rude.body.data.documentId, body: 'Rude words', isHidden: true });
+    expect((await threadIds(admin))[0]).toMatchObject({ documentId: rude.body.data.documentId, isHidden: true });
+    expect((await threadIds(reader))[0].isHidden).toBe(false);
+    expect(await commentsCount()).toBe(1);
+    expect((await app.request.put(`${commentPath}/like`).set(reader.auth)).status).toBe(404);
+    expect((await app.request.post(`${commentPath}/report`).set(reader.auth).send({ reason: 'again' })).status).toBe(
+      404
+    );
+    expect(
+      (await app.request.post(thread).set(reader.auth).send({ body: 'Reply', parent: rude.body.data.documentId }))
+        .status
+    ).toBe(400);
+    expect(
+      (await app.request.get('/api/post-reports?target=comment').set(admin.auth)).body.data.map(
+        (row: any) => row.documentId
+      )
+    ).not.toContain(rude.body.data.documentId);
+    expect(
+      (await app.request.get('/api/post-reports?target=comment&hidden=true').set(admin.auth)).body.data.find(
+        (row: any) => row.documentId === rude.body.data.documentId
+      )
+    ).toMatchObject({ hidden: true, hiddenReason: 'insults' });
+
+    const restored = await app.request.post(`${commentPath}/restore`).set(admin.auth).send({ reason: 'appeal' });
+    expect(restored.body.data).toEqual({ documentId: rude.body.data.documentId, hidden: false });
+    expect(ids(await threadIds(reader))).toContain(rude.body.data.documentId);
+    expect(await commentsCount()).toBe(2);
+    expect((await app.request.post('/api/post-comments/nosuchcomment/restore').set(admin.auth).send({})).status).toBe(
+      404
+    );
+
+    // Hidden, then deleted by its author (who still sees it): the count left once, with the hiding.
+    await app.request.post(`${commentPath}/hide`).set(admin.auth).send({});
+    expect((await app.request.delete(commentPath).set(commenter.auth)).status).toBe(200);
+    expect(await commentsCount()).toBe(1);
+    expect((await app.request.post(`${commentPath}/restore`).set(admin.auth).send({})).status).toBe(200);
+    expect(await commentsCount()).toBe(1);
+
+    const audit = await app.request
+      .get(`/api/audit-events?entity=post-comment:${rude.body.data.documentId}`)
+      .set(admin.auth);
+    expect(audit.body.data.map((event: any) => [event.action, event.after, event.reason ?? null])).toEqual(
+      expect.arrayContaining([
+        ['content.hidden', { hidden: true }, 'insults'],
+        ['content.hidden', { hidden: false }, 'appeal'],
+      ])
+    );
+    expect(audit.body.data).toHaveLength(3);
+  });
+
+  test('the admin panel: a Moderator lists reported posts and comments and hides and restores them (audited); a Marketer may not', async () => {
     const [author, reader] = await Promise.all([make.createUser('student'), make.createUser('student')]);
     const target = await post(author, { title: 'Rude words' });
     await app.request.post(`/api/posts/${target.documentId}/report`).set(reader.auth).send({ reason: 'rude' });
@@ -274,6 +382,43 @@ describe('moderation', () => {
       expect.stringMatching(/^admin-panel:/),
       expect.stringMatching(/^admin-panel:/),
     ]);
+
+    // Comments the same way, on the page's second list.
+    const comment = await app.request
+      .post(`/api/posts/${target.documentId}/comments`)
+      .set(author.auth)
+      .send({ body: 'More rude words' });
+    const commentId = comment.body.data.documentId;
+    await app.request.post(`/api/post-comments/${commentId}/report`).set(reader.auth).send({ reason: 'rude too' });
+    const commentReports = await app.request.get('/social/reports?target=comment').set(moderator.auth);
+    expect(commentReports.status).toBe(200);
+    expect(commentReports.body.data.find((row: any) => row.documentId === commentId)).toMatchObject({
+      body: 'More rude words',
+      post: { documentId: target.documentId },
+      reports: [{ reason: 'rude too' }],
+    });
+    expect((await app.request.get('/social/reports?target=comment').set(marketer.auth)).status).toBe(403);
+    expect((await app.request.get('/social/reports?target=nothing').set(moderator.auth)).status).toBe(400);
+    expect((await app.request.post(`/social/post-comments/${commentId}/hide`).set(marketer.auth).send({})).status).toBe(
+      403
+    );
+    const hiddenComment = await app.request
+      .post(`/social/post-comments/${commentId}/hide`)
+      .set(moderator.auth)
+      .send({ reason: 'rude' });
+    expect(hiddenComment.body.data).toEqual({ documentId: commentId, hidden: true });
+    const seen = await app.request.get(`/api/posts/${target.documentId}/comments`).set(reader.auth);
+    expect(seen.body.data.map((row: any) => row.documentId)).not.toContain(commentId);
+    expect(
+      (await app.request.post(`/social/post-comments/${commentId}/restore`).set(moderator.auth).send({})).status
+    ).toBe(200);
+    const commentAudit = await app.request.get(`/api/audit-events?entity=post-comment:${commentId}`).set(admin.auth);
+    expect(commentAudit.body.data.map((event: any) => [event.after.hidden, event.after.moderator])).toEqual(
+      expect.arrayContaining([
+        [true, expect.stringMatching(/^admin-panel:/)],
+        [false, expect.stringMatching(/^admin-panel:/)],
+      ])
+    );
   });
 });
 

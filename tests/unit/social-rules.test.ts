@@ -146,4 +146,11 @@ describe('buildPostCommentTree', () => {
     expect(tree[0]).toMatchObject({ body: null, author: null, isDeleted: true, likedByMe: false, likesCount: 0 });
     expect(tree[0].replies[0].body).toBe('body 2');
   });
+  test('a hidden comment shown to staff or its author keeps its body, marked isHidden; others are not', () => {
+    const tree = buildPostCommentTree([row(1, null, 1, { isHidden: true }), row(2, null, 2)], people, new Set());
+    expect(tree.map((node) => [node.documentId, node.body, node.isHidden, node.isDeleted])).toEqual([
+      ['c1', 'body 1', true, false],
+      ['c2', 'body 2', false, false],
+    ]);
+  });
 });

@@ -105,6 +105,8 @@ const comment: Record<string, unknown> = object({
   likesCount: integer({ minimum: 0 }),
   likedByMe: boolean(),
   isDeleted: boolean(),
+  // Hidden by a moderator: shown (marked) to staff and its author only.
+  isHidden: boolean(),
   replies: array(anyObject()),
 });
 
@@ -395,23 +397,64 @@ export const socialRoutes: RouteDescription[] = [
     response: envelope(object({ documentId: documentId(), hidden: boolean() })),
   },
   {
+    method: 'POST',
+    path: '/post-comments/:documentId/report',
+    tag: TAG,
+    audience: 'signed in',
+    summary: 'Report a post comment to the moderators (reason required)',
+    requestBody: body({ reason: string({ minLength: 1, maxLength: 2000 }) }),
+    status: 201,
+    response: envelope(
+      object({ id: integer(), comment: object({ documentId: documentId() }), reason: string(), createdAt: dateTime() })
+    ),
+  },
+  {
+    method: 'POST',
+    path: '/post-comments/:documentId/hide',
+    tag: TAG,
+    audience: 'admin',
+    summary:
+      "Hide a post comment (audited): it leaves its thread and its post's comment count; staff and its author still see it, marked",
+    requestBody: reasonBody,
+    status: 200,
+    response: envelope(object({ documentId: documentId(), hidden: boolean() })),
+  },
+  {
+    method: 'POST',
+    path: '/post-comments/:documentId/restore',
+    tag: TAG,
+    audience: 'admin',
+    summary: 'Show a hidden post comment again (audited)',
+    requestBody: reasonBody,
+    status: 200,
+    response: envelope(object({ documentId: documentId(), hidden: boolean() })),
+  },
+  {
     method: 'GET',
     path: '/post-reports',
     tag: TAG,
     audience: 'admin',
-    summary: 'Reported posts, most reported first, with their reports (?hidden=true includes hidden ones)',
-    query: { hidden: oneOf('true', 'false') },
+    summary:
+      'Reported posts (?target=comment: post comments), most reported first, with their reports (?hidden=true includes hidden ones)',
+    query: { target: oneOf('post', 'comment'), hidden: oneOf('true', 'false') },
     status: 200,
     response: listEnvelope(
-      object({
-        documentId: documentId(),
-        title: string(),
-        author: nullable(person),
-        hidden: boolean(),
-        hiddenReason: nullable(string()),
-        reportsCount: integer(),
-        reports: array(object({ id: integer(), reason: string(), reporter: nullable(person), createdAt: dateTime() })),
-      })
+      object(
+        {
+          documentId: documentId(),
+          title: string({ description: 'Posts only' }),
+          body: nullable(string({ description: 'Comments only' })),
+          post: object({ documentId: documentId(), title: string() }),
+          author: nullable(person),
+          hidden: boolean(),
+          hiddenReason: nullable(string()),
+          reportsCount: integer(),
+          reports: array(
+            object({ id: integer(), reason: string(), reporter: nullable(person), createdAt: dateTime() })
+          ),
+        },
+        ['title', 'body', 'post']
+      )
     ),
   },
 ];

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
-import { defineJob, enqueue } from '../../../../jobs';
+import type { SqlStatement } from '../../../../access/raw-sql';
+import { defineJob, enqueue, enqueueKeyedInStatement } from '../../../../jobs';
 import { sendNotices } from '../../../../notifications/notice-job';
 import { publicPeople } from './queries/people';
 import { inKnex, socialTables } from './queries/social-tables';
@@ -63,19 +64,46 @@ export const likeDigestJob = defineJob<LikeDigest>('social.like-digest', async (
   });
 });
 
+/** The window of likes a time falls in: its number (in the digest's key) and its end (when the digest runs). */
+function likeWindow(now: Date) {
+  const window = digestSeconds() * 1000;
+  const bucket = Math.floor(now.getTime() / window);
+  return { bucket, endsAt: new Date((bucket + 1) * window) };
+}
+
 /** After a like is recorded (in its transaction): the digest of its burst, once per window and target. */
 export async function noteLike(strapi: Core.Strapi, like: LikeDigest & { now: Date }): Promise<void> {
-  const window = digestSeconds() * 1000;
-  const bucket = Math.floor(like.now.getTime() / window);
+  const { bucket, endsAt } = likeWindow(like.now);
   await enqueue(
     strapi,
     likeDigestJob,
     { targetType: like.targetType, targetId: like.targetId },
-    {
-      key: `${like.targetType}:${like.targetId}:${bucket}`,
-      runAt: new Date((bucket + 1) * window),
-    }
+    { key: `${like.targetType}:${like.targetId}:${bucket}`, runAt: endsAt }
   );
+}
+
+/**
+ * noteLike inside a like's own statement (PostgreSQL): the same digest job, payload and key, recorded once per row of
+ * the CTE `from`, whose `targetIdColumn` is the liked post's or comment's id.
+ */
+export function noteLikeInStatement(
+  strapi: Core.Strapi,
+  like: { targetType: LikeDigest['targetType']; now: Date; from: string; targetIdColumn: string }
+): SqlStatement {
+  const { bucket, endsAt } = likeWindow(like.now);
+  const id = `${like.from}.${like.targetIdColumn}`;
+  return enqueueKeyedInStatement(strapi, likeDigestJob, {
+    payload: {
+      sql: `CAST(json_build_object('targetType', CAST(? AS text), 'targetId', ${id}) AS text)`,
+      bindings: [like.targetType],
+    },
+    key: {
+      sql: `CAST(? AS text) || ':' || ${id} || ':' || CAST(? AS text)`,
+      bindings: [like.targetType, String(bucket)],
+    },
+    runAt: endsAt,
+    from: like.from,
+  });
 }
 
 interface NewPost {

@@ -12,35 +12,59 @@ interface Person {
   fullName: string | null;
 }
 
-interface ReportedPost {
+interface Report {
+  id: number;
+  reason: string;
+  reporter: Person | null;
+  createdAt: string;
+}
+
+/** A row of `GET /social/reports?target=post|comment`: a post has a title, a comment its body and its post. */
+interface Reported {
   documentId: string;
-  title: string;
+  title?: string;
+  body?: string | null;
+  post?: { documentId: string; title: string };
   author: Person | null;
   hidden: boolean;
   hiddenReason: string | null;
   reportsCount: number;
-  reports: Array<{ id: number; reason: string; reporter: Person | null; createdAt: string }>;
+  reports: Report[];
 }
 
-const nameOf = (person: Person | null) => (person ? person.fullName || person.username : 'Deleted user');
+type Target = 'post' | 'comment';
 
-/** Hide or restore one post, with an optional reason (kept in the audit trail). */
-function ModerationAction({ post, onDone }: { post: ReportedPost; onDone: () => void }) {
+const nameOf = (person: Person | null) => (person ? person.fullName || person.username : 'Deleted user');
+/** A comment's sanitised HTML as a short line of text (React escapes it: shown, never rendered). */
+const excerpt = (html: string | null | undefined) => {
+  const text = (html ?? '')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return text.length > 140 ? `${text.slice(0, 139)}…` : text;
+};
+const labelOf = (target: Target, row: Reported) =>
+  target === 'post' ? `“${row.title ?? ''}”` : `the comment on “${row.post?.title ?? ''}”`;
+
+/** Hide or restore one post or comment, with an optional reason (kept in the audit trail). */
+function ModerationAction({ target, row, onDone }: { target: Target; row: Reported; onDone: () => void }) {
   const { post: send } = useFetchClient();
   const { toggleNotification } = useNotification();
   const [reason, setReason] = React.useState('');
   const [isSaving, setIsSaving] = React.useState(false);
-  const action = post.hidden ? 'restore' : 'hide';
+  const action = row.hidden ? 'restore' : 'hide';
+  const path = target === 'post' ? 'posts' : 'post-comments';
+  const label = labelOf(target, row);
 
   const run = async () => {
     setIsSaving(true);
     try {
-      await send(`/social/posts/${post.documentId}/${action}`, reason.trim() ? { reason: reason.trim() } : {});
-      toggleNotification({ type: 'success', message: `“${post.title}” is ${post.hidden ? 'shown again' : 'hidden'}` });
+      await send(`/social/${path}/${row.documentId}/${action}`, reason.trim() ? { reason: reason.trim() } : {});
+      toggleNotification({ type: 'success', message: `${label} is ${row.hidden ? 'shown again' : 'hidden'}` });
       setReason('');
       onDone();
     } catch (error) {
-      toggleNotification({ type: 'danger', message: serverError(error, `Could not ${action} this post`).message });
+      toggleNotification({ type: 'danger', message: serverError(error, `Could not ${action} this ${target}`).message });
     } finally {
       setIsSaving(false);
     }
@@ -48,7 +72,7 @@ function ModerationAction({ post, onDone }: { post: ReportedPost; onDone: () => 
 
   return (
     <Flex gap={2} alignItems="flex-end">
-      <Field.Root name={`reason-${post.documentId}`}>
+      <Field.Root name={`reason-${row.documentId}`}>
         <Field.Label>Reason</Field.Label>
         <Field.Input
           value={reason}
@@ -56,36 +80,34 @@ function ModerationAction({ post, onDone }: { post: ReportedPost; onDone: () => 
         />
       </Field.Root>
       <Button
-        variant={post.hidden ? 'secondary' : 'danger-light'}
+        variant={row.hidden ? 'secondary' : 'danger-light'}
         loading={isSaving}
         onClick={() => void run()}
-        aria-label={`${post.hidden ? 'Restore' : 'Hide'} ${post.title}`}
+        aria-label={`${row.hidden ? 'Restore' : 'Hide'} ${target === 'post' ? (row.title ?? '') : `comment ${row.documentId}`}`}
       >
-        {post.hidden ? 'Restore' : 'Hide'}
+        {row.hidden ? 'Restore' : 'Hide'}
       </Button>
     </Flex>
   );
 }
 
-export default function ModerationPage() {
-  const [withHidden, setWithHidden] = React.useState(false);
-  const reported = useAdminData<{ data: ReportedPost[] }>(
+/** One list of reported posts or comments, most reported first. */
+function ReportedList({ target, withHidden }: { target: Target; withHidden: boolean }) {
+  const reported = useAdminData<{ data: Reported[] }>(
     '/social/reports',
-    withHidden ? { hidden: 'true' } : undefined,
-    'Could not load the reported posts'
+    { target, ...(withHidden ? { hidden: 'true' } : {}) },
+    `Could not load the reported ${target}s`
   );
   const rows = reported.data?.data ?? null;
+  const heading = target === 'post' ? 'Reported posts' : 'Reported comments';
 
   return (
-    <LmsPage
-      title="Moderation"
-      subtitle="Reported posts, most reported first. Hidden posts leave every list and feed; each change is audited."
-    >
-      <Panel>
-        <Checkbox checked={withHidden} onCheckedChange={(checked: boolean) => setWithHidden(Boolean(checked))}>
-          Include hidden posts
-        </Checkbox>
-      </Panel>
+    <Box paddingBottom={6}>
+      <Box paddingBottom={2}>
+        <Typography variant="delta" tag="h2">
+          {heading}
+        </Typography>
+      </Box>
       {reported.error ? (
         <ErrorNotice message={reported.error} onRetry={reported.reload} />
       ) : rows === null ? (
@@ -95,16 +117,19 @@ export default function ModerationPage() {
           <Typography>Nothing is reported.</Typography>
         </Panel>
       ) : (
-        <Table colCount={4} rowCount={rows.length + 1} aria-label="Reported posts">
-          <ColumnHeads names={['Post', 'Reports', 'State', 'Action']} />
+        <Table colCount={4} rowCount={rows.length + 1} aria-label={heading}>
+          <ColumnHeads names={[target === 'post' ? 'Post' : 'Comment', 'Reports', 'State', 'Action']} />
           <Tbody>
             {rows.map((row) => (
               <Tr key={row.documentId}>
                 <Td>
                   <Typography fontWeight="bold" tag="p">
-                    {row.title}
+                    {target === 'post' ? row.title : excerpt(row.body)}
                   </Typography>
-                  <Typography variant="pi">by {nameOf(row.author)}</Typography>
+                  <Typography variant="pi">
+                    by {nameOf(row.author)}
+                    {target === 'comment' && row.post ? ` on “${row.post.title}”` : ''}
+                  </Typography>
                 </Td>
                 <Td>
                   <Box>
@@ -123,13 +148,32 @@ export default function ModerationPage() {
                   )}
                 </Td>
                 <Td>
-                  <ModerationAction post={row} onDone={reported.reload} />
+                  <ModerationAction target={target} row={row} onDone={reported.reload} />
                 </Td>
               </Tr>
             ))}
           </Tbody>
         </Table>
       )}
+    </Box>
+  );
+}
+
+export default function ModerationPage() {
+  const [withHidden, setWithHidden] = React.useState(false);
+
+  return (
+    <LmsPage
+      title="Moderation"
+      subtitle="Reported posts and comments, most reported first. Hidden ones leave every list, feed and count; each change is audited."
+    >
+      <Panel>
+        <Checkbox checked={withHidden} onCheckedChange={(checked: boolean) => setWithHidden(Boolean(checked))}>
+          Include hidden posts and comments
+        </Checkbox>
+      </Panel>
+      <ReportedList target="post" withHidden={withHidden} />
+      <ReportedList target="comment" withHidden={withHidden} />
     </LmsPage>
   );
 }

@@ -38,6 +38,9 @@ export default {
       route('POST', '/posts/:documentId/report', 'moderation.report'),
       route('POST', '/posts/:documentId/hide', 'moderation.hide'),
       route('POST', '/posts/:documentId/restore', 'moderation.restore'),
+      route('POST', '/post-comments/:documentId/report', 'moderation.reportComment'),
+      route('POST', '/post-comments/:documentId/hide', 'moderation.hideComment'),
+      route('POST', '/post-comments/:documentId/restore', 'moderation.restoreComment'),
       route('GET', '/post-reports', 'moderation.reported'),
     ],
   },
@@ -48,6 +51,8 @@ export default {
       adminRoute('GET', '/reports', 'admin-moderation.reported'),
       adminRoute('POST', '/posts/:documentId/hide', 'admin-moderation.hide'),
       adminRoute('POST', '/posts/:documentId/restore', 'admin-moderation.restore'),
+      adminRoute('POST', '/post-comments/:documentId/hide', 'admin-moderation.hideComment'),
+      adminRoute('POST', '/post-comments/:documentId/restore', 'admin-moderation.restoreComment'),
     ],
   },
 };

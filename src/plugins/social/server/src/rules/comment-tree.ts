@@ -7,7 +7,10 @@ export interface PostCommentRow {
   parentId: number | null;
   createdAt: string | Date;
   likesCount: number;
+  /** Deleted, or hidden from this reader: a placeholder while replies hang under it. */
   isGone: boolean;
+  /** Hidden by a moderator but shown to this reader (staff, its author), marked. */
+  isHidden?: boolean;
 }
 
 export interface PostCommentNode<Person> {
@@ -20,15 +23,17 @@ export interface PostCommentNode<Person> {
   likesCount: number;
   likedByMe: boolean;
   isDeleted: boolean;
+  isHidden: boolean;
   replies: Array<PostCommentNode<Person>>;
 }
 
 const time = (value: string | Date) => new Date(value).getTime();
 
 /**
- * Nests a post's comments under their parents to any depth, each level oldest first. A deleted (or hidden) comment
- * keeps its place as a placeholder (no body, no author) while replies hang under it, and leaves the tree when none
- * do. A reply whose parent is missing is shown at the top level.
+ * Nests a post's comments under their parents to any depth, each level oldest first. A gone comment (deleted, or
+ * hidden from this reader) keeps its place as a placeholder (no body, no author) while replies hang under it, and
+ * leaves the tree when none do; a hidden one shown to staff or its author is marked `isHidden`. A reply whose parent
+ * is missing is shown at the top level.
  */
 export function buildPostCommentTree<Person>(
   rows: readonly PostCommentRow[],
@@ -60,6 +65,7 @@ export function buildPostCommentTree<Person>(
             likesCount: row.isGone ? 0 : row.likesCount,
             likedByMe: !row.isGone && likedByMe.has(row.id),
             isDeleted: row.isGone,
+            isHidden: !row.isGone && row.isHidden === true,
             replies,
           },
         ];

@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { isPostgres } from '../../../../../access/raw-sql';
 import type { Caller } from '../../../../../access/roles';
 import { linkOf, tableOf } from '../../../../../database/tables';
 import { invalidField } from '../../../../../errors/refusal';
@@ -29,54 +30,95 @@ const INTEREST_WINDOW = 200;
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const tables = () => socialTables(strapi);
 
-  const olderThan = (column: string, after: CursorPosition | null) => (query: any) => {
-    if (after)
-      query.where((older: any) =>
-        older
-          .where(column, '<', after.value)
-          .orWhere((same: any) => same.where(column, after.value).where('p.id', '<', after.id))
-      );
-    return query;
-  };
-
   const followedBy = (knex: any, userId: number) =>
     knex(tables().follows).select('followed_id').where('follower_id', userId);
 
-  async function recent(caller: Caller, after: CursorPosition | null, limit: number) {
-    return inKnex(strapi, (knex) => {
-      const query = knex(`${tables().posts} as p`)
-        .select('p.id', { sort: 'p.posted_ms' })
-        .whereIn('p.author_id', followedBy(knex, caller.userId!))
-        .where('p.is_draft', false)
-        .whereNull('p.hidden_at');
-      olderThan('p.posted_ms', after)(query);
-      return query
-        .orderBy([
-          { column: 'p.posted_ms', order: 'desc' },
-          { column: 'p.id', order: 'desc' },
-        ])
-        .limit(limit + 1);
-    });
-  }
+  /**
+   * One keyset page (one row more than `limit`, telling whether another page follows) of published, unhidden posts
+   * by `sortColumn` then id, highest first, after the cursor; `narrow` adds the sort's own conditions. The cursor is
+   * a row comparison, which PostgreSQL turns into the bounds of a backward scan of the `(sort, id)` index.
+   */
+  const page = (
+    knex: any,
+    sortColumn: 'p.posted_ms' | 'p.popular_score',
+    narrow: (query: any) => void,
+    after: CursorPosition | null,
+    limit: number
+  ) => {
+    const query = knex(`${tables().posts} as p`)
+      .select('p.id', { sort: sortColumn })
+      .where('p.is_draft', false)
+      .whereNull('p.hidden_at');
+    narrow(query);
+    if (after) query.whereRaw('(??, ??) < (?, ?)', [sortColumn, 'p.id', after.value, after.id]);
+    return query
+      .orderBy([
+        { column: sortColumn, order: 'desc' },
+        { column: 'p.id', order: 'desc' },
+      ])
+      .limit(limit + 1);
+  };
 
-  async function popular(after: CursorPosition | null, limit: number) {
-    return inKnex(strapi, (knex) => {
-      const query = knex(`${tables().posts} as p`)
-        .select('p.id', { sort: 'p.popular_score' })
-        .where('p.visibility', 'public')
-        .where('p.is_draft', false)
-        .whereNull('p.hidden_at');
-      olderThan('p.popular_score', after)(query);
-      return query
-        .orderBy([
-          { column: 'p.popular_score', order: 'desc' },
-          { column: 'p.id', order: 'desc' },
-        ])
-        .limit(limit + 1);
-    });
-  }
+  /**
+   * A keyset page of the posts of the authors `userId` follows, newest first once `merged`: on PostgreSQL one page
+   * per followed author (a LATERAL join down the `(author_id, posted_ms, id)` index), so at most follows × (limit + 1)
+   * posts are read however many posts there are; elsewhere one page with the authors as a subquery.
+   */
+  const followedPosts = (
+    knex: any,
+    userId: number,
+    narrow: (query: any) => void,
+    after: CursorPosition | null,
+    limit: number
+  ) =>
+    isPostgres(strapi)
+      ? knex
+          .select('fp.id', 'fp.sort')
+          .from(`${tables().follows} as f`)
+          .joinRaw('CROSS JOIN LATERAL (?) AS fp', [
+            page(
+              knex,
+              'p.posted_ms',
+              (query) => narrow(query.whereRaw('?? = ??', ['p.author_id', 'f.followed_id'])),
+              after,
+              limit
+            ),
+          ])
+          .where('f.follower_id', userId)
+      : page(
+          knex,
+          'p.posted_ms',
+          (query) => narrow(query.whereIn('p.author_id', followedBy(knex, userId))),
+          after,
+          limit
+        );
 
-  /** Tag ids of the posts the caller lately liked or commented on. */
+  /** The first page (limit + 1 rows) of candidate rows `(id, sort)`, highest first. */
+  const merged = (knex: any, candidates: any, limit: number) =>
+    knex
+      .select('id', 'sort')
+      .from(candidates.as('candidates'))
+      .orderBy([
+        { column: 'sort', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(limit + 1);
+
+  const recent = (caller: Caller, after: CursorPosition | null, limit: number) =>
+    inKnex(strapi, (knex) =>
+      merged(
+        knex,
+        followedPosts(knex, caller.userId!, () => {}, after, limit),
+        limit
+      )
+    );
+
+  const popular = (after: CursorPosition | null, limit: number) =>
+    inKnex(strapi, (knex) =>
+      page(knex, 'p.popular_score', (query) => query.where('p.visibility', 'public'), after, limit)
+    );
+
+  /** Tag ids of the posts the caller lately liked or commented on (their last INTEREST_WINDOW of each). */
   async function interestTagIds(userId: number): Promise<number[]> {
     const tagLink = linkOf(strapi, POST, 'tags');
     const rows = await inKnex(strapi, (knex) =>
@@ -84,6 +126,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         .distinct({ tag: tagLink.targetColumn })
         .whereIn(
           tagLink.ownColumn,
+          // One set of post ids (a union, not two ORed conditions): the link table is then read by its post index.
           knex
             .select('target_id')
             .from(
@@ -94,62 +137,66 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
                 .limit(INTEREST_WINDOW)
                 .as('liked')
             )
-        )
-        .orWhereIn(
-          tagLink.ownColumn,
-          knex
-            .select('post_id')
-            .from(
-              knex(tables().comments)
+            .union((commented: any) =>
+              commented
                 .select('post_id')
-                .where('author_id', userId)
-                .orderBy('id', 'desc')
-                .limit(INTEREST_WINDOW)
-                .as('commented')
+                .from(
+                  knex(tables().comments)
+                    .select('post_id')
+                    .where('author_id', userId)
+                    .orderBy('id', 'desc')
+                    .limit(INTEREST_WINDOW)
+                    .as('commented')
+                )
             )
         )
     );
     return rows.map((row: any) => Number(row.tag));
   }
 
+  /**
+   * Recommended: two bounded streams, each a keyset page newest first, merged into one page: the posts of followed
+   * authors (followers-only ones included, followedPosts), and public posts carrying a tag of the caller's interests
+   * by a backward scan of the publication index that stops once a page is found (each post's tags checked through
+   * the link table's post index). Neither the caller's own posts nor the ones they liked.
+   */
   async function recommended(caller: Caller, after: CursorPosition | null, limit: number, interests: number[]) {
     const tagLink = linkOf(strapi, POST, 'tags');
     const userId = caller.userId!;
     return inKnex(strapi, (knex) => {
-      const query = knex(`${tables().posts} as p`)
-        .select('p.id', { sort: 'p.posted_ms' })
-        .where('p.is_draft', false)
-        .whereNull('p.hidden_at')
-        .whereNot('p.author_id', userId)
-        .where((visible: any) =>
-          visible.where('p.visibility', 'public').orWhereIn('p.author_id', followedBy(knex, userId))
-        )
-        .where((matches: any) => {
-          matches.whereIn('p.author_id', followedBy(knex, userId));
-          if (interests.length)
-            matches.orWhereExists((tagged: any) =>
-              tagged
-                .select(knex.raw('1'))
-                .from(`${tagLink.table} as t`)
-                .whereRaw('?? = ??', [`t.${tagLink.ownColumn}`, 'p.id'])
-                .whereIn(`t.${tagLink.targetColumn}`, interests)
-            );
-        })
-        .whereNotExists((liked: any) =>
-          liked
-            .select(knex.raw('1'))
-            .from(`${tables().likes} as l`)
-            .where('l.user_id', userId)
-            .where('l.target_type', 'post')
-            .whereRaw('?? = ??', ['l.target_id', 'p.id'])
+      const notOwnNorLiked = (query: any) =>
+        query
+          .whereNot('p.author_id', userId)
+          .whereNotExists((liked: any) =>
+            liked
+              .select(knex.raw('1'))
+              .from(`${tables().likes} as l`)
+              .where('l.user_id', userId)
+              .where('l.target_type', 'post')
+              .whereRaw('?? = ??', ['l.target_id', 'p.id'])
+          );
+      const followed = followedPosts(knex, userId, notOwnNorLiked, after, limit);
+      const streams = [knex.select('*').from(followed.as('followed'))];
+      if (interests.length)
+        streams.push(
+          knex.select('*').from(
+            page(
+              knex,
+              'p.posted_ms',
+              (query) =>
+                notOwnNorLiked(query.where('p.visibility', 'public')).whereExists((tagged: any) =>
+                  tagged
+                    .select(knex.raw('1'))
+                    .from(`${tagLink.table} as t`)
+                    .whereRaw('?? = ??', [`t.${tagLink.ownColumn}`, 'p.id'])
+                    .whereIn(`t.${tagLink.targetColumn}`, interests)
+                ),
+              after,
+              limit
+            ).as('tagged')
+          )
         );
-      olderThan('p.posted_ms', after)(query);
-      return query
-        .orderBy([
-          { column: 'p.posted_ms', order: 'desc' },
-          { column: 'p.id', order: 'desc' },
-        ])
-        .limit(limit + 1);
+      return merged(knex, streams.length === 1 ? streams[0] : streams[0].union(streams.slice(1)), limit);
     });
   }
 
@@ -184,13 +231,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const after = decodeCursor(cursor);
       if (sort === 'recommended') {
         const interests = await interestTagIds(caller.userId!);
-        const page = pageOf(await recommended(caller, after, limit, interests), limit);
-        const data = await presentPosts(strapi, page.ids, caller, await reasons(page.ids, interests));
-        return { data, nextCursor: page.nextCursor };
+        const shown = pageOf(await recommended(caller, after, limit, interests), limit);
+        const data = await presentPosts(strapi, shown.ids, caller, await reasons(shown.ids, interests));
+        return { data, nextCursor: shown.nextCursor };
       }
       const rows = sort === 'recent' ? await recent(caller, after, limit) : await popular(after, limit);
-      const page = pageOf(rows, limit);
-      return { data: await presentPosts(strapi, page.ids, caller), nextCursor: page.nextCursor };
+      const shown = pageOf(rows, limit);
+      return { data: await presentPosts(strapi, shown.ids, caller), nextCursor: shown.nextCursor };
     },
   };
 };

@@ -144,6 +144,44 @@ export async function publishedVisiblePostRow(strapi: Core.Strapi, caller: Calle
   return row;
 }
 
+/** A comment's row as moderation and reactions read it. */
+export interface CommentRow {
+  id: number;
+  document_id: string;
+  author_id: number | null;
+  deleted_at: unknown;
+  hidden_at: unknown;
+  post_id: number;
+  post_document_id: string;
+}
+
+/**
+ * A comment the caller may act on, on a published post they may see, or 404: not deleted, and not hidden unless
+ * `includeHidden` and the caller is staff or its author (who still see it, marked).
+ */
+export async function visibleCommentRow(
+  strapi: Core.Strapi,
+  caller: Caller,
+  documentId: string,
+  options: { includeHidden?: boolean } = {}
+): Promise<CommentRow> {
+  const tables = socialTables(strapi);
+  const comment: CommentRow | undefined = await inKnex(strapi, (knex) =>
+    knex(`${tables.comments} as c`)
+      .join(`${tables.posts} as p`, 'p.id', 'c.post_id')
+      .select('c.id', 'c.document_id', 'c.author_id', 'c.deleted_at', 'c.hidden_at', 'c.post_id', {
+        post_document_id: 'p.document_id',
+      })
+      .where('c.document_id', documentId)
+      .first()
+  );
+  if (!comment || comment.deleted_at) throw notFound('Comment not found');
+  const mayStillSee = options.includeHidden && (isAdmin(caller) || caller.userId === Number(comment.author_id));
+  if (comment.hidden_at && !mayStillSee) throw notFound('Comment not found');
+  await publishedVisiblePostRow(strapi, caller, comment.post_document_id);
+  return comment;
+}
+
 /**
  * The condition a list of posts puts on what it shows `caller` (besides its own selection): published, not
  * hidden, and public or followers-only from an author the caller follows (or is). For knex builders on the posts

@@ -1,14 +1,14 @@
 import type { Core } from '@strapi/strapi';
 import { createId } from '@paralleldrive/cuid2';
 import { isAdmin, type Caller } from '../../../../../access/roles';
-import { runSql } from '../../../../../access/raw-sql';
+import { isPostgres, runSql, type SqlStatement } from '../../../../../access/raw-sql';
 import { cleanText, toPlainText } from '../../../../../content/rich-text';
 import { invalidField, notFound, Refusal } from '../../../../../errors/refusal';
-import { announceComment, noteLike } from '../notices';
+import { announceComment, noteLike, noteLikeInStatement } from '../notices';
 import { publicPeople } from '../queries/people';
 import { COMMENT, inKnex, socialTables } from '../queries/social-tables';
 import { buildPostCommentTree, type PostCommentRow } from '../rules/comment-tree';
-import { publishedVisiblePostRow } from './post-views';
+import { publishedVisiblePostRow, visibleCommentRow } from './post-views';
 
 export const COMMENT_LIMIT = 10_000;
 export type LikeTarget = 'post' | 'comment';
@@ -37,34 +37,114 @@ export function cleanCommentBody(value: unknown): string {
   return cleaned;
 }
 
+/** How a comment row shows to `caller`: deleted ones are gone; hidden ones are gone but to staff and their author. */
+function goneOrHidden(caller: Caller, row: { deleted_at: unknown; hidden_at: unknown; author_id: unknown }) {
+  if (row.deleted_at) return { isGone: true, isHidden: false };
+  if (!row.hidden_at) return { isGone: false, isHidden: false };
+  const maySee = isAdmin(caller) || (caller.userId !== null && caller.userId === Number(row.author_id));
+  return maySee ? { isGone: false, isHidden: true } : { isGone: true, isHidden: false };
+}
+
+/** A post's like also moves its popular score (in the counter's own UPDATE); a comment has none. */
+const scoreUpdate = (target: LikeTarget, delta: string) =>
+  target === 'post' ? `, popular_score = ${popularScoreSql(`likes_count ${delta}`, 'comments_count')}` : '';
+
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const tables = () => socialTables(strapi);
 
   /** A comment one may react to: not deleted or hidden, on a post the caller may see (404 otherwise). */
-  async function visibleComment(caller: Caller, documentId: string) {
-    const comment = await inKnex(strapi, (knex) =>
-      knex(`${tables().comments} as c`)
-        .join(`${tables().posts} as p`, 'p.id', 'c.post_id')
-        .select('c.id', 'c.author_id', 'c.deleted_at', 'c.hidden_at', 'c.post_id', {
-          post_document_id: 'p.document_id',
-        })
-        .where('c.document_id', documentId)
-        .first()
-    );
-    if (!comment || comment.deleted_at || comment.hidden_at) throw notFound('Comment not found');
-    await publishedVisiblePostRow(strapi, caller, comment.post_document_id);
-    return comment;
+  const visibleComment = (caller: Caller, documentId: string) => visibleCommentRow(strapi, caller, documentId);
+
+  /**
+   * PostgreSQL: a like or unlike as one statement, no transaction (the hot path, the bench's like-hot-post): the
+   * target as the caller may see it (rules/visibility.ts in SQL, as applyVisiblePosts writes it), the like's insert
+   * or delete by its unique key, the relative counter update only if that changed a row, and for a new like its
+   * burst's digest job. The counter's UPDATE waits for a concurrent one on the row and adds to its result, so
+   * concurrent likes count exactly. No row: the target is not there for this caller (404).
+   */
+  async function setLikeInOneStatement(caller: Caller, target: LikeTarget, documentId: string, liked: boolean) {
+    const table = tables();
+    const visible = isAdmin(caller)
+      ? { sql: '', bindings: [] as unknown[] }
+      : {
+          sql: ` AND p.hidden_at IS NULL AND (p.visibility = 'public' OR p.author_id = CAST(? AS integer)
+            OR EXISTS (SELECT 1 FROM ?? f WHERE f.follower_id = CAST(? AS integer) AND f.followed_id = p.author_id))`,
+          bindings: [caller.userId, table.follows, caller.userId],
+        };
+    const found: SqlStatement =
+      target === 'post'
+        ? {
+            sql: `SELECT p.id, p.likes_count FROM ?? p WHERE p.document_id = ? AND p.is_draft = false${visible.sql}`,
+            bindings: [table.posts, documentId, ...visible.bindings],
+          }
+        : {
+            sql: `SELECT c.id, c.likes_count FROM ?? c JOIN ?? p ON p.id = c.post_id
+              WHERE c.document_id = ? AND c.deleted_at IS NULL AND c.hidden_at IS NULL AND p.is_draft = false${visible.sql}`,
+            bindings: [table.comments, table.posts, documentId, ...visible.bindings],
+          };
+    // likeKey(target, id, user), spelled in SQL.
+    const key = {
+      sql: `CAST(? AS text) || ':' || target.id || ':' || CAST(? AS text)`,
+      bindings: [target, String(caller.userId)],
+    };
+    const counter = target === 'post' ? table.posts : table.comments;
+    const answer = 'SELECT COALESCE((SELECT likes_count FROM counted), target.likes_count) AS likes_count FROM target';
+    let statement: SqlStatement;
+    if (liked) {
+      const now = new Date();
+      const digest = noteLikeInStatement(strapi, {
+        targetType: target,
+        now,
+        from: 'liked',
+        targetIdColumn: 'target_id',
+      });
+      statement = {
+        sql: `WITH target AS (${found.sql}),
+          liked AS (
+            INSERT INTO ?? (document_id, "key", target_type, target_id, user_id, created_at, updated_at, published_at)
+            SELECT CAST(? AS varchar), ${key.sql}, CAST(? AS varchar), target.id, CAST(? AS integer),
+              CAST(? AS timestamp), CAST(? AS timestamp), CAST(? AS timestamp)
+            FROM target ON CONFLICT ("key") DO NOTHING RETURNING target_id),
+          counted AS (UPDATE ?? SET likes_count = likes_count + 1${scoreUpdate(target, '+ 1')}
+            WHERE id IN (SELECT target_id FROM liked) RETURNING likes_count),
+          digest AS (${digest.sql})
+          ${answer}`,
+        bindings: [
+          ...found.bindings,
+          table.likes,
+          createId(),
+          ...key.bindings,
+          target,
+          caller.userId,
+          now,
+          now,
+          now,
+          counter,
+          ...digest.bindings,
+        ],
+      };
+    } else {
+      statement = {
+        sql: `WITH target AS (${found.sql}),
+          removed AS (DELETE FROM ?? l USING target WHERE l."key" = ${key.sql} RETURNING l.target_id),
+          counted AS (UPDATE ?? SET likes_count = likes_count - 1${scoreUpdate(target, '- 1')}
+            WHERE id IN (SELECT target_id FROM removed) AND likes_count > 0 RETURNING likes_count)
+          ${answer}`,
+        bindings: [...found.bindings, table.likes, ...key.bindings, counter],
+      };
+    }
+    const { rows } = await runSql<{ likes_count: number }>(strapi, statement.sql, statement.bindings);
+    if (!rows.length) throw notFound(target === 'post' ? 'Post not found' : 'Comment not found');
+    return { liked, likesCount: Number(rows[0].likes_count ?? 0) };
   }
 
   /**
-   * Adds or removes the caller's like, exactly once: the like's unique key lets one of concurrent inserts through,
+   * Adds or removes the caller's like, exactly once (SQLite; PostgreSQL's is setLikeInOneStatement): the like's unique key lets one of concurrent inserts through,
    * and only the insert (or delete) that changed a row moves the counter, in the same transaction, by a relative
    * `UPDATE … SET likes_count = likes_count ± 1`. The answer's count is read inside that transaction.
    */
   async function setLike(caller: Caller, target: LikeTarget, targetId: number, liked: boolean) {
     const table = target === 'post' ? tables().posts : tables().comments;
-    const scoreUpdate = (delta: string) =>
-      target === 'post' ? `, popular_score = ${popularScoreSql(`likes_count ${delta}`, 'comments_count')}` : '';
     const key = likeKey(target, targetId, caller.userId!);
     const now = new Date();
     return strapi.db.transaction(async () => {
@@ -76,10 +156,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           [tables().likes, createId(), key, target, targetId, caller.userId, now, now, now]
         );
         if (rows.length) {
-          await runSql(strapi, `UPDATE ?? SET likes_count = likes_count + 1${scoreUpdate('+ 1')} WHERE id = ?`, [
-            table,
-            targetId,
-          ]);
+          await runSql(
+            strapi,
+            `UPDATE ?? SET likes_count = likes_count + 1${scoreUpdate(target, '+ 1')} WHERE id = ?`,
+            [table, targetId]
+          );
           await noteLike(strapi, { targetType: target, targetId, now });
         }
       } else {
@@ -87,7 +168,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         if (count > 0)
           await runSql(
             strapi,
-            `UPDATE ?? SET likes_count = likes_count - 1${scoreUpdate('- 1')} WHERE id = ? AND likes_count > 0`,
+            `UPDATE ?? SET likes_count = likes_count - 1${scoreUpdate(target, '- 1')} WHERE id = ? AND likes_count > 0`,
             [table, targetId]
           );
       }
@@ -99,7 +180,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     });
   }
 
-  async function commentRows(postId: number): Promise<PostCommentRow[]> {
+  /**
+   * A post's comments as `caller` reads them: a deleted comment is gone (a placeholder while replies hang under it);
+   * a hidden one too, except to staff and to its author, who see it marked `isHidden`.
+   */
+  async function commentRows(caller: Caller, postId: number): Promise<PostCommentRow[]> {
     const rows = await inKnex(strapi, (knex) =>
       knex(tables().comments)
         .select(
@@ -127,7 +212,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       parentId: row.parent_id === null ? null : Number(row.parent_id),
       createdAt: typeof row.created_at === 'number' ? new Date(row.created_at) : row.created_at,
       likesCount: Number(row.likes_count ?? 0),
-      isGone: Boolean(row.deleted_at) || Boolean(row.hidden_at),
+      ...goneOrHidden(caller, row),
     }));
   }
 
@@ -144,11 +229,21 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   return {
     async likePost(caller: Caller, postDocumentId: string, liked: boolean) {
+      if (isPostgres(strapi))
+        return {
+          post: { documentId: postDocumentId },
+          ...(await setLikeInOneStatement(caller, 'post', postDocumentId, liked)),
+        };
       const post = await publishedVisiblePostRow(strapi, caller, postDocumentId);
       return { post: { documentId: postDocumentId }, ...(await setLike(caller, 'post', post.id, liked)) };
     },
 
     async likeComment(caller: Caller, commentDocumentId: string, liked: boolean) {
+      if (isPostgres(strapi))
+        return {
+          comment: { documentId: commentDocumentId },
+          ...(await setLikeInOneStatement(caller, 'comment', commentDocumentId, liked)),
+        };
       const comment = await visibleComment(caller, commentDocumentId);
       return {
         comment: { documentId: commentDocumentId },
@@ -159,7 +254,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     /** GET /posts/:documentId/comments: the whole thread, nested, each level oldest first. */
     async listComments(caller: Caller, postDocumentId: string) {
       const post = await publishedVisiblePostRow(strapi, caller, postDocumentId);
-      const rows = await commentRows(post.id);
+      const rows = await commentRows(caller, post.id);
       const people = await publicPeople(
         strapi,
         rows.flatMap((row) => (row.authorId === null ? [] : [row.authorId]))
@@ -229,6 +324,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         likesCount: 0,
         likedByMe: false,
         isDeleted: false,
+        isHidden: false,
         replies: [],
       };
     },
@@ -238,7 +334,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      * placeholder (its text erased) so replies keep their place; the post's count drops once.
      */
     async removeComment(caller: Caller, commentDocumentId: string) {
-      const comment = await visibleComment(caller, commentDocumentId);
+      // Its author (or staff) may still delete a hidden comment; the count already left with the hiding.
+      const comment = await visibleCommentRow(strapi, caller, commentDocumentId, { includeHidden: true });
       const post = await inKnex(strapi, (knex) =>
         knex(tables().posts).select('author_id').where('id', comment.post_id).first()
       );
@@ -249,12 +346,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           status: 403,
         });
       await strapi.db.transaction(async () => {
-        const { count } = await runSql(
+        // The row as the update left it: a hide committed meanwhile already lowered the count.
+        const { rows } = await runSql<{ hidden_at: unknown }>(
           strapi,
-          'UPDATE ?? SET deleted_at = ?, body = ? WHERE id = ? AND deleted_at IS NULL',
+          'UPDATE ?? SET deleted_at = ?, body = ? WHERE id = ? AND deleted_at IS NULL RETURNING hidden_at',
           [tables().comments, new Date(), '', comment.id]
         );
-        if (count > 0)
+        if (rows.length > 0 && !rows[0].hidden_at)
           await runSql(
             strapi,
             `UPDATE ?? SET comments_count = comments_count - 1, popular_score = ${popularScoreSql('likes_count', 'comments_count - 1')} WHERE id = ? AND comments_count > 0`,
