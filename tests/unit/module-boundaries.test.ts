@@ -49,8 +49,9 @@ const ALLOWED: Record<string, string[]> = {
   // restored by a fixed statement.
   social: ['grading', 'search', 'account'],
   // The marketplace reads enrollments (verified clients) and registers its tutors with search; its tasks validate
-  // money with commerce's rules and answer messaging's contact port (an accepted offer joins student and tutor).
-  marketplace: ['enrollment', 'search', 'commerce', 'messaging'],
+  // money with commerce's rules and answer messaging's contact port (an accepted offer joins student and tutor);
+  // tutor profiles follow their owners' privacy settings (account).
+  marketplace: ['enrollment', 'search', 'commerce', 'messaging', 'account'],
 };
 
 const facadeOf = (plugin: string) => path.join(SRC, 'plugins', plugin, 'server/src/facade.ts');

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { Caller } from '../../../../../access/roles';
 import { columnOf } from '../../../../../database/tables';
+import { profileVisibleSql } from '../../../../account/server/src/facade';
 import { USER, inKnex, marketplaceTables, PROFILE_COLUMNS, type TutorProfileRow } from './marketplace-tables';
 
 /** What the tutor list and matching filter on; every field optional. */
@@ -17,21 +18,23 @@ export interface TutorFilters {
 }
 
 /**
- * Which tutor profiles `viewer` may see: today every profile of an active (not blocked) account.
- * PRIVACY SETTINGS: the lead wires profile visibility here ("private" → nobody else, "members" → signed-in callers);
- * every list, profile, review list and match goes through this one filter.
+ * Which tutor profiles `viewer` may see: profiles of active (not blocked) accounts whose owner's privacy setting
+ * lets the viewer see them (account plugin: "private" → the owner and staff only, "members" → signed-in callers).
+ * Every list, profile, review list and match goes through this one filter.
  */
 export function visibleTutorFilter(strapi: Core.Strapi, viewer: Caller): (query: any) => void {
   const blocked = columnOf(strapi, USER, 'blocked');
   const { users } = marketplaceTables(strapi);
-  void viewer;
+  const visible = profileVisibleSql(strapi, viewer, 'p.user_id');
   return (query) =>
-    query.whereExists(function (this: any) {
-      this.select(1)
-        .from(`${users} as vu`)
-        .whereRaw('?? = ??', ['vu.id', 'p.user_id'])
-        .where((inner: any) => inner.where(`vu.${blocked}`, false).orWhereNull(`vu.${blocked}`));
-    });
+    query
+      .whereExists(function (this: any) {
+        this.select(1)
+          .from(`${users} as vu`)
+          .whereRaw('?? = ??', ['vu.id', 'p.user_id'])
+          .where((inner: any) => inner.where(`vu.${blocked}`, false).orWhereNull(`vu.${blocked}`));
+      })
+      .whereRaw(visible.sql, visible.bindings);
 }
 
 /**
