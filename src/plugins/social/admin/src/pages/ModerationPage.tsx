@@ -1,8 +1,8 @@
 import { Badge, Box, Button, Checkbox, Field, Flex, Table, Tbody, Td, Tr, Typography } from '@strapi/design-system';
-import { Page, useFetchClient, useNotification } from '@strapi/strapi/admin';
+import { useFetchClient, useNotification } from '@strapi/strapi/admin';
 import * as React from 'react';
 import { serverError } from '../../../../../admin/lms/errors';
-import { ErrorNotice } from '../../../../../admin/lms/ErrorNotice';
+import { ListStates } from '../../../../../admin/lms/ListStates';
 import { ColumnHeads, LmsPage, Panel } from '../../../../../admin/lms/LmsPage';
 import { useAdminData } from '../../../../../admin/lms/usePagedList';
 
@@ -108,53 +108,47 @@ function ReportedList({ target, withHidden }: { target: Target; withHidden: bool
           {heading}
         </Typography>
       </Box>
-      {reported.error ? (
-        <ErrorNotice message={reported.error} onRetry={reported.reload} />
-      ) : rows === null ? (
-        <Page.Loading />
-      ) : rows.length === 0 ? (
-        <Panel>
-          <Typography>Nothing is reported.</Typography>
-        </Panel>
-      ) : (
-        <Table colCount={4} rowCount={rows.length + 1} aria-label={heading}>
-          <ColumnHeads names={[target === 'post' ? 'Post' : 'Comment', 'Reports', 'State', 'Action']} />
-          <Tbody>
-            {rows.map((row) => (
-              <Tr key={row.documentId}>
-                <Td>
-                  <Typography fontWeight="bold" tag="p">
-                    {target === 'post' ? row.title : excerpt(row.body)}
-                  </Typography>
-                  <Typography variant="pi">
-                    by {nameOf(row.author)}
-                    {target === 'comment' && row.post ? ` on “${row.post.title}”` : ''}
-                  </Typography>
-                </Td>
-                <Td>
-                  <Box>
-                    {row.reports.map((report) => (
-                      <Typography key={report.id} variant="pi" tag="p">
-                        {nameOf(report.reporter)}: {report.reason}
-                      </Typography>
-                    ))}
-                  </Box>
-                </Td>
-                <Td>
-                  {row.hidden ? (
-                    <Badge>hidden{row.hiddenReason ? `: ${row.hiddenReason}` : ''}</Badge>
-                  ) : (
-                    <Badge>{row.reportsCount} reports</Badge>
-                  )}
-                </Td>
-                <Td>
-                  <ModerationAction target={target} row={row} onDone={reported.reload} />
-                </Td>
-              </Tr>
-            ))}
-          </Tbody>
-        </Table>
-      )}
+      <ListStates rows={rows} error={reported.error} reload={reported.reload} empty="Nothing is reported.">
+        {(rows) => (
+          <Table colCount={4} rowCount={rows.length + 1} aria-label={heading}>
+            <ColumnHeads names={[target === 'post' ? 'Post' : 'Comment', 'Reports', 'State', 'Action']} />
+            <Tbody>
+              {rows.map((row) => (
+                <Tr key={row.documentId}>
+                  <Td>
+                    <Typography fontWeight="bold" tag="p">
+                      {target === 'post' ? row.title : excerpt(row.body)}
+                    </Typography>
+                    <Typography variant="pi">
+                      by {nameOf(row.author)}
+                      {target === 'comment' && row.post ? ` on “${row.post.title}”` : ''}
+                    </Typography>
+                  </Td>
+                  <Td>
+                    <Box>
+                      {row.reports.map((report) => (
+                        <Typography key={report.id} variant="pi" tag="p">
+                          {nameOf(report.reporter)}: {report.reason}
+                        </Typography>
+                      ))}
+                    </Box>
+                  </Td>
+                  <Td>
+                    {row.hidden ? (
+                      <Badge>hidden{row.hiddenReason ? `: ${row.hiddenReason}` : ''}</Badge>
+                    ) : (
+                      <Badge>{row.reportsCount} reports</Badge>
+                    )}
+                  </Td>
+                  <Td>
+                    <ModerationAction target={target} row={row} onDone={reported.reload} />
+                  </Td>
+                </Tr>
+              ))}
+            </Tbody>
+          </Table>
+        )}
+      </ListStates>
     </Box>
   );
 }

@@ -3,6 +3,7 @@ import { ArrowLeft } from '@strapi/icons';
 import { Page, useFetchClient, useNotification } from '@strapi/strapi/admin';
 import * as React from 'react';
 import { ErrorNotice } from '../../../../../admin/lms/ErrorNotice';
+import { ListStates } from '../../../../../admin/lms/ListStates';
 import { serverError } from '../../../../../admin/lms/errors';
 import { ColumnHeads, LmsPage, Panel } from '../../../../../admin/lms/LmsPage';
 import { PageControls } from '../../../../../admin/lms/PageControls';
@@ -203,57 +204,51 @@ export default function SupportPage() {
           ))}
         </Flex>
       </Panel>
-      {tickets.error ? (
-        <ErrorNotice message={tickets.error} onRetry={tickets.reload} />
-      ) : tickets.rows === null ? (
-        <Page.Loading />
-      ) : tickets.rows.length === 0 ? (
-        <Panel>
-          <Typography>No ticket here.</Typography>
-        </Panel>
-      ) : (
-        <Box>
-          <Table colCount={6} rowCount={tickets.rows.length + 1} aria-label="Support tickets">
-            <ColumnHeads names={['Subject', 'From', 'Status', 'Assignee', 'Last message', 'Actions']} />
-            <Tbody>
-              {tickets.rows.map((ticket) => (
-                <Tr key={ticket.documentId}>
-                  <Td>
-                    <Typography fontWeight="bold">{ticket.subject}</Typography>
-                  </Td>
-                  <Td>
-                    <Typography tag="p">{nameOf(ticket.author)}</Typography>
-                    <Typography variant="pi" textColor="neutral600" tag="p">
-                      {ticket.author?.email ?? ''}
-                    </Typography>
-                  </Td>
-                  <Td>
-                    <Badge>{ticket.status}</Badge>
-                  </Td>
-                  <Td>
-                    <Typography>{ticket.assignee ? nameOf(ticket.assignee) : '—'}</Typography>
-                  </Td>
-                  <Td>
-                    <Typography>
-                      {when(ticket.lastMessageAt)} ({ticket.messagesCount})
-                    </Typography>
-                  </Td>
-                  <Td>
-                    <Button
-                      variant="secondary"
-                      aria-label={`Open ticket ${ticket.subject}`}
-                      onClick={() => setOpened(ticket.documentId)}
-                    >
-                      Open
-                    </Button>
-                  </Td>
-                </Tr>
-              ))}
-            </Tbody>
-          </Table>
-          <PageControls pagination={tickets.pagination} onPage={tickets.setPage} />
-        </Box>
-      )}
+      <ListStates rows={tickets.rows} error={tickets.error} reload={tickets.reload} empty="No ticket here.">
+        {(rows) => (
+          <Box>
+            <Table colCount={6} rowCount={rows.length + 1} aria-label="Support tickets">
+              <ColumnHeads names={['Subject', 'From', 'Status', 'Assignee', 'Last message', 'Actions']} />
+              <Tbody>
+                {rows.map((ticket) => (
+                  <Tr key={ticket.documentId}>
+                    <Td>
+                      <Typography fontWeight="bold">{ticket.subject}</Typography>
+                    </Td>
+                    <Td>
+                      <Typography tag="p">{nameOf(ticket.author)}</Typography>
+                      <Typography variant="pi" textColor="neutral600" tag="p">
+                        {ticket.author?.email ?? ''}
+                      </Typography>
+                    </Td>
+                    <Td>
+                      <Badge>{ticket.status}</Badge>
+                    </Td>
+                    <Td>
+                      <Typography>{ticket.assignee ? nameOf(ticket.assignee) : '—'}</Typography>
+                    </Td>
+                    <Td>
+                      <Typography>
+                        {when(ticket.lastMessageAt)} ({ticket.messagesCount})
+                      </Typography>
+                    </Td>
+                    <Td>
+                      <Button
+                        variant="secondary"
+                        aria-label={`Open ticket ${ticket.subject}`}
+                        onClick={() => setOpened(ticket.documentId)}
+                      >
+                        Open
+                      </Button>
+                    </Td>
+                  </Tr>
+                ))}
+              </Tbody>
+            </Table>
+            <PageControls pagination={tickets.pagination} onPage={tickets.setPage} />
+          </Box>
+        )}
+      </ListStates>
     </LmsPage>
   );
 }
