@@ -139,7 +139,8 @@ export default factories.createCoreService(NOTIFICATION, ({ strapi }) => ({
       `WITH recipient AS (SELECT * FROM unnest(CAST(? AS varchar[]), CAST(? AS integer[])) AS r(document_id, user_id)),
        created AS (INSERT INTO ?? (document_id, type, title, body, link, created_at, updated_at, published_at)
          SELECT document_id, ?, ?, ?, ?, ?, ?, ? FROM recipient RETURNING id, document_id),
-       linked AS (INSERT INTO ?? (??, ??) SELECT created.id, recipient.user_id FROM created JOIN recipient USING (document_id))
+       linked AS (INSERT INTO ?? (??, ??) SELECT created.id, recipient.user_id FROM created JOIN recipient USING (document_id)
+         RETURNING 1)
        SELECT count(*) AS count FROM linked`,
       [
         arrayLiteral(recipients.map((recipient) => recipient.documentId)),
