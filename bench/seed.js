@@ -32,11 +32,29 @@ const PASSWORD = 'Bench-pass-1';
 const SOCIAL_FOLLOWS = 200;
 const SOCIAL_LIKES = 20;
 const SOCIAL_TAGS = 50;
+// Tutor marketplace: languages the seeded tutors speak (one or two each) and their currencies.
+const TUTOR_LANGUAGES = ['en', 'ru', 'de', 'fr', 'es', 'zh'];
 
 const SCALES = {
-  tiny: { courses: 100, students: 2000, attempts: 2000, reviews: 5000, certificates: 500, posts: 10000 },
-  small: { courses: 10000, students: 20000, attempts: 50000, reviews: 100000, certificates: 5000, posts: 100000 },
-  large: { courses: 100000, students: 200000, attempts: 500000, reviews: 1000000, certificates: 50000, posts: 1000000 },
+  tiny: { courses: 100, students: 2000, attempts: 2000, reviews: 5000, certificates: 500, posts: 10000, tutors: 1000 },
+  small: {
+    courses: 10000,
+    students: 20000,
+    attempts: 50000,
+    reviews: 100000,
+    certificates: 5000,
+    posts: 100000,
+    tutors: 10000,
+  },
+  large: {
+    courses: 100000,
+    students: 200000,
+    attempts: 500000,
+    reviews: 1000000,
+    certificates: 50000,
+    posts: 1000000,
+    tutors: 50000,
+  },
 };
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
@@ -1030,6 +1048,57 @@ async function main() {
     `[bench] social: ${scale.posts} posts, ${follows.length} follows, ${uniqueLikes.length} likes (${elapsed()})`
   );
 
+  // Tutor marketplace: `scale.tutors` tutor profiles (on seeded accounts), one to three of the 50 social tags as
+  // subjects, one or two languages, rates 10–150, ratings spread over 0–5 with 0–200 reviews' worth of figures.
+  const tutorTagDocumentIds = (
+    await knex(table('api::tag.tag')).select('document_id').where('name', 'like', 'social-tag-%').orderBy('id')
+  ).map((row) => row.document_id);
+  const tutorCount = Math.min(scale.tutors, authorIds.length);
+  const tutorProfiles = [];
+  const tutorSubjects = [];
+  const tutorLanguages = [];
+  for (let index = 0; index < tutorCount; index += 1) {
+    const userId = authorIds[index];
+    const subjects = [
+      ...new Set(
+        Array.from(
+          { length: 1 + (index % 3) },
+          (_, step) => tutorTagDocumentIds[(index * 7 + step * 13) % tutorTagDocumentIds.length]
+        )
+      ),
+    ];
+    const languages = [...new Set([TUTOR_LANGUAGES[index % 6], TUTOR_LANGUAGES[(index * 5 + 1) % 6]])].slice(
+      0,
+      1 + (index % 2)
+    );
+    const ratingCount = (index * 37) % 201;
+    const ratingSum = ratingCount === 0 ? 0 : Math.round(ratingCount * (2 + ((index * 13) % 31) / 10));
+    tutorProfiles.push({
+      documentId: documentId(),
+      userId,
+      headline: `Tutor ${index}: exam preparation and homework help`,
+      subjects,
+      experienceYears: index % 30,
+      hourlyRate: 10 + ((index * 17) % 141),
+      currency: index % 4 === 0 ? 'EUR' : 'USD',
+      languages,
+      ratingSum,
+      ratingCount,
+      ratingAverage: ratingCount ? Math.round((ratingSum / ratingCount) * 100) / 100 : 0,
+      lastActiveAt: new Date(now.getTime() - ((index * 7919) % (30 * 86_400_000))),
+      ...stamps,
+      publishedAt: now,
+    });
+    for (const tagDocumentId of subjects)
+      tutorSubjects.push({ documentId: documentId(), userId, tagDocumentId, ...stamps, publishedAt: now });
+    for (const language of languages)
+      tutorLanguages.push({ documentId: documentId(), userId, language, ...stamps, publishedAt: now });
+  }
+  await insert('plugin::marketplace.tutor-profile', tutorProfiles);
+  await insert('plugin::marketplace.tutor-subject', tutorSubjects);
+  await insert('plugin::marketplace.tutor-language', tutorLanguages);
+  console.log(`[bench] tutors: ${tutorCount} profiles, ${tutorSubjects.length} subjects (${elapsed()})`);
+
   // What autovacuum would have done to a live database since these rows arrived (statistics, hint bits, the
   // visibility map), so the first scenarios do not pay for the bulk load.
   if (knex.client.config.client === 'postgres' || knex.client.config.client === 'pg') await knex.raw('VACUUM ANALYZE');
@@ -1092,6 +1161,7 @@ async function main() {
     },
     certificateCodes: certificates.slice(0, 1000).map((row) => row.code),
     social: { hotPost, posts: scale.posts, follows: SOCIAL_FOLLOWS },
+    tutors: { count: tutorCount, subjects: tutorTagDocumentIds, languages: TUTOR_LANGUAGES },
     shopCourses: shopCourses.map((course) => course.documentId),
     benchStudents,
     drawQuiz: {

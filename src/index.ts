@@ -28,6 +28,7 @@ import { guardMediaFields } from './uploads/media-fields';
 import { applyBootstrapPatches, applyRegisterPatches } from './strapi-patches';
 import { isDemoDataWanted, seedDemoDataOnce } from './demo/seed';
 import { seedSocialDemoOnce } from './demo/social';
+import { seedTutorsDemoOnce } from './demo/tutors';
 import { startJobs, stopJobs } from './jobs';
 import { ensureAuditTable } from './audit';
 import { ensureDataExportsTable, scheduleDataExportExpiry } from './privacy/data-exports';
@@ -93,6 +94,7 @@ export default {
     if (!isDemoDataWanted(process.env)) return;
     if (await seedDemoDataOnce(strapi)) strapi.log.info('Lyceum: demo data loaded');
     if (await seedSocialDemoOnce(strapi)) strapi.log.info('Lyceum: demo posts, follows and likes loaded');
+    if (await seedTutorsDemoOnce(strapi)) strapi.log.info('Lyceum: demo tutors and their reviews loaded');
     strapi.server.httpServer.once('listening', () => {
       const url =
         strapi.config.get<string | undefined>('server.absoluteUrl') ??

@@ -9,6 +9,7 @@ import { invalidField, notFound } from '../errors/refusal';
 import { defineJob, enqueue } from '../jobs';
 import { credentials } from '../plugins/certificates/server/src/facade';
 import { paymentEvents } from '../plugins/commerce/server/src/facade';
+import { eraseMarketplaceDataOf } from '../plugins/marketplace/server/src/facade';
 import { eraseSocialDataOf } from '../plugins/social/server/src/facade';
 import { deleteDataExportsOf } from './data-exports';
 import { USER } from './personal-data';
@@ -177,6 +178,7 @@ export async function eraseUser(
         .query(QUIZ_ATTEMPT as any)
         .updateMany({ where: { id: { $in: attemptIds } }, data: { answers: [] } });
     await eraseSocialDataOf(strapi, userId);
+    await eraseMarketplaceDataOf(strapi, userId);
     const certificateIds = await idsWhere(strapi, CERTIFICATE, { user: { id: userId } });
     if (certificateIds.length)
       await strapi.db

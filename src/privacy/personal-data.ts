@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { questionsForStudent, type AttemptQuestion } from '../plugins/grading/server/src/facade';
 import { ORIGIN as SESSION_ORIGIN } from '../access/sessions';
+import { collectMarketplaceData } from '../plugins/marketplace/server/src/facade';
 import { collectSocialData } from '../plugins/social/server/src/facade';
 
 /**
@@ -113,6 +114,7 @@ export async function collectPersonalData(strapi: Core.Strapi, userId: number): 
   const social = await collectSocialData(strapi, userId);
   Object.assign(documents, social.documents);
   for (const file of social.files) addFile(file);
+  Object.assign(documents, (await collectMarketplaceData(strapi, userId)).documents);
 
   documents['sessions.json'] = await strapi.db.query(SESSION).findMany({
     where: { origin: SESSION_ORIGIN, userId: String(userId) },
