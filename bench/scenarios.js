@@ -31,6 +31,44 @@ const CATALOG_QUERY =
   '/api/courses?filters[level][$eq]=beginner&sort[0]=title:asc&populate[0]=category&populate[1]=teachers&populate[2]=cover&pagination[pageSize]=20';
 
 /**
+ * Tutor marketplace: the public tutor list with filters (subject, language, price ceiling, minimum rating) and a
+ * sort, rotating over subjects, languages, ceilings and sorts so each request asks something else (uncached: the
+ * list has no response cache, and no two consecutive requests repeat a query). Target p95 < 50 ms.
+ */
+function tutorScenarios(plan) {
+  if (!plan.tutors?.count) return [];
+  const { subjects, languages } = plan.tutors;
+  const sorts = ['rating', 'price', 'experience'];
+  let next = 0;
+  return [
+    {
+      name: 'tutors-filtered',
+      title: `tutor list with filters, uncached (${plan.tutors.count.toLocaleString('en')} tutors; target p95 < 50 ms)`,
+      // A latency target: one request at a time, as for the other p95 rows.
+      maxConnections: 1,
+      requests: [
+        {
+          method: 'GET',
+          setupRequest: (request) => {
+            const index = next++;
+            const query = new URLSearchParams({
+              subject: subjects[index % subjects.length],
+              language: languages[(index * 5) % languages.length],
+              priceMax: String(40 + ((index * 7) % 110)),
+              ratingMin: String((index * 3) % 5),
+              sort: sorts[index % sorts.length],
+              pageSize: '20',
+            });
+            return { ...request, path: `/api/tutors?${query}`, headers: json() };
+          },
+        },
+      ],
+      expect: [200],
+    },
+  ];
+}
+
+/**
  * Social learning: the recommended feed of students who follow 200 authors among all the seeded posts, and likes on
  * one hot post. Each like request toggles its student's like (PUT, then DELETE next time), so every request writes
  * a like row and moves the counter; the counter's exactness under concurrency is proven by the integration tests.
@@ -605,6 +643,7 @@ function scenarios(plan, sessions, pass) {
     },
     ...socialScenarios(plan, students),
     ...marketplaceScenarios(plan, students),
+    ...tutorScenarios(plan),
   ];
   return list;
 }

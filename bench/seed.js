@@ -1209,6 +1209,8 @@ async function main() {
     certificateCodes: certificates.slice(0, 1000).map((row) => row.code),
     social: { hotPost, posts: scale.posts, follows: SOCIAL_FOLLOWS },
     marketplace: { tutors: scale.tutors, subjects: MARKET_SUBJECTS },
+    // The tutor list's filters: the subjects and languages the seeded tutors have.
+    tutors: { count: scale.tutors, subjects: subjectRows.map((row) => row.documentId), languages: ['en', 'ru'] },
     shopCourses: shopCourses.map((course) => course.documentId),
     benchStudents,
     drawQuiz: {

@@ -30,6 +30,7 @@ import { isDemoDataWanted, seedDemoDataOnce } from './demo/seed';
 import { seedSocialDemoOnce } from './demo/social';
 import { seedTaskDemoOnce } from './demo/tasks';
 import { seedSupportDemoOnce } from './demo/support';
+import { seedTutorsDemoOnce } from './demo/tutors';
 import { startJobs, stopJobs } from './jobs';
 import { ensureAuditTable } from './audit';
 import { ensureDataExportsTable, scheduleDataExportExpiry } from './privacy/data-exports';
@@ -96,6 +97,7 @@ export default {
     if (!isDemoDataWanted(process.env)) return;
     if (await seedDemoDataOnce(strapi)) strapi.log.info('Lyceum: demo data loaded');
     if (await seedSocialDemoOnce(strapi)) strapi.log.info('Lyceum: demo posts, follows and likes loaded');
+    if (await seedTutorsDemoOnce(strapi)) strapi.log.info('Lyceum: demo tutors and their reviews loaded');
     // After the demo tutors: the task's matches are theirs.
     if (await seedTaskDemoOnce(strapi)) strapi.log.info('Lyceum: demo task request loaded');
     if (await seedSupportDemoOnce(strapi)) strapi.log.info('Lyceum: demo support ticket loaded');

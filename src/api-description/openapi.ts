@@ -9,6 +9,7 @@ import { commerceRoutes } from './paths/commerce';
 import { communityRoutes } from './paths/community';
 import { enrollmentRoutes } from './paths/enrollment';
 import { jobRoutes } from './paths/jobs';
+import { marketplaceRoutes } from './paths/marketplace';
 import { mediaRoutes } from './paths/media';
 import { messagingRoutes } from './paths/messaging';
 import { privacyRoutes } from './paths/privacy';
@@ -43,6 +44,7 @@ export const LYCEUM_ROUTES: RouteDescription[] = [
   ...taskRoutes,
   ...mediaRoutes,
   ...supportRoutes,
+  ...marketplaceRoutes,
 ];
 
 export const DOCUMENT_VERSION = '1.0.0';

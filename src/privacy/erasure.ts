@@ -9,6 +9,7 @@ import { invalidField, notFound } from '../errors/refusal';
 import { defineJob, enqueue } from '../jobs';
 import { credentials } from '../plugins/certificates/server/src/facade';
 import { paymentEvents } from '../plugins/commerce/server/src/facade';
+import { eraseMarketplaceDataOf } from '../plugins/marketplace/server/src/facade';
 import { eraseSocialDataOf } from '../plugins/social/server/src/facade';
 import { eraseTaskDataOf } from '../plugins/marketplace/server/src/facade';
 import { eraseSupportDataOf } from '../plugins/support/server/src/facade';
@@ -188,6 +189,7 @@ export async function eraseUser(
     await eraseSocialDataOf(strapi, userId);
     await eraseTaskDataOf(strapi, userId);
     await eraseSupportDataOf(strapi, userId);
+    await eraseMarketplaceDataOf(strapi, userId);
     const certificateIds = await idsWhere(strapi, CERTIFICATE, { user: { id: userId } });
     if (certificateIds.length)
       await strapi.db

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { questionsForStudent, type AttemptQuestion } from '../plugins/grading/server/src/facade';
 import { ORIGIN as SESSION_ORIGIN } from '../access/sessions';
+import { collectMarketplaceData } from '../plugins/marketplace/server/src/facade';
 import { collectSocialData } from '../plugins/social/server/src/facade';
 import { collectTaskData } from '../plugins/marketplace/server/src/facade';
 import { collectSupportData } from '../plugins/support/server/src/facade';
@@ -121,6 +122,7 @@ export async function collectPersonalData(strapi: Core.Strapi, userId: number): 
   Object.assign(documents, (await collectSupportData(strapi, userId)).documents);
   // Settings, push subscriptions and where sessions signed in from (the account plugin's own tables).
   Object.assign(documents, (await collectAccountData(strapi, userId)).documents);
+  Object.assign(documents, (await collectMarketplaceData(strapi, userId)).documents);
 
   documents['sessions.json'] = await strapi.db.query(SESSION).findMany({
     where: { origin: SESSION_ORIGIN, userId: String(userId) },

@@ -152,6 +152,20 @@ test("the demo student's feed is not empty: recent posts of the teacher they fol
   expect(thread.body.data[0].replies[0].replies).toHaveLength(1);
 });
 
+test('the demo has tutors with profiles and reviews, and best reviews for the home page', async () => {
+  const tutors = await app.request.get('/api/tutors?pageSize=100');
+  expect(tutors.status).toBe(200);
+  expect(tutors.body.data.length).toBeGreaterThanOrEqual(4);
+  const teacher = tutors.body.data.find((tutor: { username: string }) => tutor.username === 'teacher');
+  expect(teacher).toMatchObject({ ratingCount: 1, ratingAverage: 5, currency: 'USD' });
+  const nadia = await app.request.get('/api/tutors').query({ q: 'window functions' });
+  expect(nadia.body.data.map((tutor: { username: string }) => tutor.username)).toContain('nadia_tutor');
+  const best = await app.request.get('/api/reviews/best');
+  expect(best.body.data.length).toBeGreaterThanOrEqual(3);
+  const { seedTutorsDemoOnce } = await import('../../src/demo/tutors');
+  expect(await seedTutorsDemoOnce(app.strapi)).toBe(false);
+});
+
 test('loading again changes nothing', async () => {
   const { seedDemoDataOnce } = await import('../../src/demo/seed');
   const before = await app.strapi.db.query('api::course.course').count();

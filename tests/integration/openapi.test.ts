@@ -1510,6 +1510,64 @@ describe('real answers match the document', () => {
     await app.strapi.plugin('upload').service('upload').remove(file);
   });
 
+  test('tutor marketplace routes', async () => {
+    const [tutor, client] = await Promise.all([make.createUser('teacher'), make.createUser('student')]);
+    const subject = await app.strapi
+      .documents('api::tag.tag' as any)
+      .create({ data: { name: 'Tutor OpenAPI' } as any });
+    const tutorCourse = await make.createCourse({ teacher: tutor, lessons: 0 });
+    await make.enroll(client, tutorCourse);
+    const call = async (
+      method: 'get' | 'post' | 'put',
+      koaPath: string,
+      url: string,
+      user?: TestUser,
+      body?: object
+    ) => {
+      if (body) expectBodyAllowed(method.toUpperCase(), koaPath, body);
+      const request = app.request[method](`/api${url}`);
+      if (user) request.set(user.auth);
+      const response = body ? await request.send(body) : await request;
+      expectMatchesSpec(response, method.toUpperCase(), koaPath);
+      return response;
+    };
+    const profile = {
+      headline: 'Algebra, patiently',
+      subjects: [subject.documentId],
+      experienceYears: 4,
+      hourlyRate: '30.00',
+      currency: 'USD',
+      languages: ['en', 'ru'],
+    };
+    expect((await call('put', '/me/tutor-profile', '/me/tutor-profile', tutor, profile)).status).toBe(200);
+    await call('put', '/me/tutor-profile', '/me/tutor-profile', client, profile);
+    await call('put', '/me/tutor-profile', '/me/tutor-profile', tutor, { currency: 'XYZ' });
+    await call('get', '/me/tutor-profile', '/me/tutor-profile', tutor);
+    await call('get', '/me/tutor-profile', '/me/tutor-profile', client);
+    expect((await call('get', '/tutors', `/tutors?subject=${subject.documentId}&sort=price`)).body.data).toHaveLength(
+      1
+    );
+    await call('get', '/tutors', '/tutors?language=english');
+    expect((await call('get', '/tutors/:id', `/tutors/${tutor.id}`)).status).toBe(200);
+    await call('get', '/tutors/:id', '/tutors/999999');
+    await call('get', '/tutors/:id/intro/playback', `/tutors/${tutor.id}/intro/playback`);
+    const long = 'A thorough, patient and clear tutor who explains every step of the algebra we covered. ';
+    expect(
+      (await call('post', '/tutors/:id/reviews', `/tutors/${tutor.id}/reviews`, client, { rating: 5, body: long }))
+        .status
+    ).toBe(201);
+    await call('post', '/tutors/:id/reviews', `/tutors/${tutor.id}/reviews`, client, { rating: 5, body: 'Again' });
+    await call('post', '/tutors/:id/reviews', `/tutors/${tutor.id}/reviews`, tutor, { rating: 5, body: 'Me' });
+    expectMatchesSpec(
+      await app.request.post(`/api/tutors/${tutor.id}/reviews`).set(client.auth).send({ rating: 9 }),
+      'POST',
+      '/tutors/:id/reviews'
+    );
+    expect((await call('get', '/tutors/:id/reviews', `/tutors/${tutor.id}/reviews`)).body.data).toHaveLength(1);
+    expect((await call('get', '/reviews/best', '/reviews/best?limit=3')).body.data.length).toBeGreaterThan(0);
+    await call('get', '/reviews/best', '/reviews/best?limit=0');
+  });
+
   test('every described route was called and matched', () => {
     const unchecked = LYCEUM_ROUTES.map((route) => routeKey(route.method, route.path)).filter(
       (route) => !checked.has(route)

@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
+import { unzipSync } from 'fflate';
 import { factories, type TestCourse, type TestUser } from '../helpers/factories';
 import { PNG } from '../helpers/sample-files';
 import { startLyceum, stopLyceum, type TestApp } from '../helpers/strapi';
@@ -19,7 +20,6 @@ let chen: TestUser;
 let student: TestUser;
 let racingTutor: TestUser;
 let client: TestUser;
-let admin: TestUser;
 let adaCourse: TestCourse;
 let draftCourse: TestCourse;
 let math: string;
@@ -85,13 +85,12 @@ async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean
 beforeAll(async () => {
   app = await startLyceum();
   make = factories(app.strapi);
-  [ada, boris, chen, student, client, admin] = await Promise.all([
+  [ada, boris, chen, student, client] = await Promise.all([
     make.createUser('teacher', { fullName: 'Ada Lovelace' }),
     make.createUser('teacher', { fullName: 'Boris Pasternak' }),
     make.createUser('teacher', { fullName: 'Chen Ning Yang' }),
     make.createUser('student'),
     make.createUser('student', { fullName: 'Carla Client' }),
-    make.createUser('admin'),
   ]);
   [math, physics, music] = await Promise.all([tag('Mathematics'), tag('Physics'), tag('Music')]);
   adaCourse = await make.createCourse({ teacher: ada, lessons: 0 });
@@ -508,5 +507,85 @@ describe('tutor reviews', () => {
     expect((await app.request.get('/api/reviews/best?limit=1')).body.data).toHaveLength(1);
     expectFieldError(await app.request.get('/api/reviews/best?limit=0'), 'limit');
     expectFieldError(await app.request.get('/api/reviews/best?limit=many'), 'limit');
+  });
+});
+
+describe('personal data', () => {
+  const binary = (request: any) =>
+    request.buffer(true).parse((response: any, done: (error: Error | null, body: Buffer) => void) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => done(null, Buffer.concat(chunks)));
+    });
+
+  async function exported(user: TestUser): Promise<Record<string, any>> {
+    const requested = await app.request.post('/api/me/data-export').set(user.auth);
+    expect(requested.status).toBe(202);
+    const ready = await eventually(
+      () => app.request.get(`/api/me/data-export/${requested.body.data.id}`).set(user.auth),
+      (response) => response.body.data?.status !== 'pending'
+    );
+    expect(ready.body.data.status).toBe('ready');
+    const download = await binary(app.request.get(ready.body.data.downloadUrl).set(user.auth));
+    const files = unzipSync(new Uint8Array(download.body));
+    return Object.fromEntries(
+      Object.entries(files).map(([name, bytes]) => [
+        name,
+        name.endsWith('.json') ? JSON.parse(Buffer.from(bytes).toString('utf8')) : null,
+      ])
+    );
+  }
+
+  test('the export holds the tutor profile and the reviews written and received', async () => {
+    const tutor = await make.createUser('teacher');
+    await putProfile(tutor, profileBody({ headline: 'Exported headline' }));
+    const course = await make.createCourse({ teacher: tutor, lessons: 0 });
+    const reviewer = await enrolledClient(course);
+    expect(
+      (
+        await app.request
+          .post(`/api/tutors/${tutor.id}/reviews`)
+          .set(reviewer.auth)
+          .send({ rating: 4, body: 'Exported review' })
+      ).status
+    ).toBe(201);
+    const tutorFiles = await exported(tutor);
+    expect(tutorFiles['tutor-profile.json']).toEqual([
+      expect.objectContaining({ headline: 'Exported headline', subjects: [math] }),
+    ]);
+    expect(tutorFiles['tutor-review.json']).toEqual([
+      expect.objectContaining({ direction: 'received', body: 'Exported review' }),
+    ]);
+    const reviewerFiles = await exported(reviewer);
+    expect(reviewerFiles['tutor-review.json']).toEqual([expect.objectContaining({ direction: 'written', rating: 4 })]);
+    expect(reviewerFiles['tutor-profile.json']).toEqual([]);
+  });
+
+  test('erasure: a client\'s review stays as "Deleted user" and still counts; a tutor\'s profile goes', async () => {
+    const tutor = await make.createUser('teacher');
+    await putProfile(tutor, profileBody({ headline: 'Soon erased tutor' }));
+    const course = await make.createCourse({ teacher: tutor, lessons: 0 });
+    const reviewer = await enrolledClient(course);
+    await app.request
+      .post(`/api/tutors/${tutor.id}/reviews`)
+      .set(reviewer.auth)
+      .send({ rating: 5, body: 'Erased client wrote this' });
+    expect((await app.request.delete('/api/me').set(reviewer.auth).send({ password: 'Secret-pass-1' })).status).toBe(
+      200
+    );
+    const listed = await app.request.get(`/api/tutors/${tutor.id}/reviews`);
+    expect(listed.body.data).toEqual([
+      expect.objectContaining({ body: 'Erased client wrote this', author: { name: 'Deleted user' } }),
+    ]);
+    expect(listed.body.meta).toMatchObject({ ratingCount: 1, ratingAverage: 5 });
+    expect((await app.request.delete('/api/me').set(tutor.auth).send({ password: 'Secret-pass-1' })).status).toBe(200);
+    expect((await app.request.get(`/api/tutors/${tutor.id}`)).status).toBe(404);
+    for (const uid of ['tutor-profile', 'tutor-subject', 'tutor-language'])
+      expect(
+        await app.strapi.db.query(`plugin::marketplace.${uid}` as any).count({ where: { userId: tutor.id } })
+      ).toBe(0);
+    expect(
+      await app.strapi.db.query('plugin::marketplace.tutor-review' as any).count({ where: { tutorId: tutor.id } })
+    ).toBe(0);
   });
 });
