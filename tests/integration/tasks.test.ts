@@ -630,9 +630,10 @@ describe('GraphQL', () => {
 
   test('GraphQL: tasks, offers, accepts and matches under the same rules as REST', async () => {
     const author = await make.createUser('student');
+    const subject = await createTag('GraphQL subject');
     const created = await graphql(
       'mutation ($data: JSON!) { createTask(data: $data) }',
-      { data: validTask({ title: 'Via GraphQL' }) },
+      { data: validTask({ title: 'Via GraphQL', subject }) },
       author
     );
     expect(created.body.errors).toBeUndefined();
@@ -652,7 +653,7 @@ describe('GraphQL', () => {
     expect(errorOf(bad).name).toBe('ValidationError');
     expect(errorOf(bad).details.errors[0].path).toEqual(['budget']);
 
-    const [tutor, rival] = await Promise.all([makeTutor({ subjects: [algebra] }), makeTutor({ subjects: [algebra] })]);
+    const [tutor, rival] = await Promise.all([makeTutor({ subjects: [subject] }), makeTutor({ subjects: [subject] })]);
     const open = await graphql('query { tasks(open: true) }', {}, tutor);
     expect(open.body.data.tasks.tasks.map((row: any) => row.documentId)).toContain(task.documentId);
     const offerMutation = 'mutation ($task: ID!, $data: JSON!) { offerOnTask(task: $task, data: $data) }';
