@@ -572,6 +572,54 @@ describe('matches', () => {
   });
 });
 
+const describeOnPostgres = process.env.DATABASE_CLIENT === 'postgres' ? describe : describe.skip;
+
+describeOnPostgres('the matching statement on PostgreSQL with 50,000 tutors', () => {
+  test('reads the candidates of one subject by the subject index, never every tutor', async () => {
+    const knex = app.strapi.db.connection;
+    const table = (uid: string) => app.strapi.db.metadata.get(uid as any).tableName;
+    const [profiles, subjects, languages] = [table(PROFILE), table(SUBJECT), table(LANGUAGE)];
+    // Set-based: 50,000 profiles of users that need not exist (the plan is what is looked at), 1–3 of 40 subjects.
+    await knex.raw(
+      `INSERT INTO ?? (document_id, user_id, headline, hourly_rate, currency, rating_sum, rating_count, rating_average, last_active_at, created_at, updated_at)
+       SELECT 'seedtutor' || n, 1000000 + n, 'Seed tutor', 10 + n % 90, 'USD', n % 250, n % 60, 4, now(), now(), now() FROM generate_series(1, 50000) n`,
+      [profiles]
+    );
+    await knex.raw(
+      `INSERT INTO ?? (document_id, user_id, tag_document_id, created_at, updated_at)
+       SELECT 'seedsubject' || n || '_' || k, 1000000 + n, 'seedtag' || ((n * 7 + k * 13) % 40), now(), now()
+       FROM generate_series(1, 50000) n CROSS JOIN generate_series(0, 2) k WHERE k <= n % 3`,
+      [subjects]
+    );
+    await knex.raw(
+      `INSERT INTO ?? (document_id, user_id, language, created_at, updated_at)
+       SELECT 'seedlanguage' || n, 1000000 + n, CASE WHEN n % 5 = 0 THEN 'ru' ELSE 'en' END, now(), now() FROM generate_series(1, 50000) n`,
+      [languages]
+    );
+    await knex.raw('ANALYZE ??', [profiles]);
+    await knex.raw('ANALYZE ??', [subjects]);
+    await knex.raw('ANALYZE ??', [languages]);
+    const query = app.strapi.plugin('marketplace').service('matching').candidatesQuery(
+      { userId: student.id, role: 'student' },
+      {
+        subjectDocumentId: 'seedtag7',
+        authorId: student.id,
+        language: 'en',
+        budget: 40,
+        currency: 'USD',
+        limit: 20,
+        now: new Date(),
+      }
+    );
+    const { sql, bindings } = query.toSQL();
+    const plan = (await knex.raw(`EXPLAIN ${sql}`, bindings)).rows.map((row: any) => row['QUERY PLAN']).join('\n');
+    expect(plan).not.toMatch(new RegExp(`Seq Scan on ${subjects}\\b`));
+    expect(plan).toMatch(/tutor_subjects_tag/);
+    const rows = await query;
+    expect(rows.length).toBeLessThanOrEqual(20);
+  });
+});
+
 describe('GraphQL', () => {
   const graphql = (query: string, variables: Record<string, unknown> = {}, user?: TestUser) =>
     app.request
@@ -582,9 +630,10 @@ describe('GraphQL', () => {
 
   test('GraphQL: tasks, offers, accepts and matches under the same rules as REST', async () => {
     const author = await make.createUser('student');
+    const subject = await createTag('GraphQL subject');
     const created = await graphql(
       'mutation ($data: JSON!) { createTask(data: $data) }',
-      { data: validTask({ title: 'Via GraphQL' }) },
+      { data: validTask({ title: 'Via GraphQL', subject }) },
       author
     );
     expect(created.body.errors).toBeUndefined();
@@ -604,7 +653,7 @@ describe('GraphQL', () => {
     expect(errorOf(bad).name).toBe('ValidationError');
     expect(errorOf(bad).details.errors[0].path).toEqual(['budget']);
 
-    const [tutor, rival] = await Promise.all([makeTutor({ subjects: [algebra] }), makeTutor({ subjects: [algebra] })]);
+    const [tutor, rival] = await Promise.all([makeTutor({ subjects: [subject] }), makeTutor({ subjects: [subject] })]);
     const open = await graphql('query { tasks(open: true) }', {}, tutor);
     expect(open.body.data.tasks.tasks.map((row: any) => row.documentId)).toContain(task.documentId);
     const offerMutation = 'mutation ($task: ID!, $data: JSON!) { offerOnTask(task: $task, data: $data) }';

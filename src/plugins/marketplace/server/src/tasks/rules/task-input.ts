@@ -116,7 +116,12 @@ export function parseOfferInput(body: Record<string, unknown>): OfferInput {
 /** An offer's price in minor units of the task's currency; 400 naming `price` when it is not a positive amount. */
 export function offerPriceMinor(price: unknown, currency: string): number {
   const minor = toMinor(price, currency);
-  if (minor === null || minor === 0)
-    throwIfInvalid([fieldProblem('price', `price must be a positive amount of ${currency} with at most its decimals`)]);
+  if (minor === null || minor === 0 || minor > toMinor(MAX_AMOUNT, currency)!)
+    throwIfInvalid([
+      fieldProblem(
+        'price',
+        `price must be a positive amount of ${currency} up to ${MAX_AMOUNT} with at most its decimals`
+      ),
+    ]);
   return minor!;
 }

@@ -26,6 +26,16 @@ const number = (value: unknown): number | null =>
  * score (rules/match-score.ts, the same weights) is computed per candidate and the database keeps the top `limit`.
  * Node only words the reasons of those few, so 50,000 tutors are never loaded.
  */
+export interface MatchQuery {
+  subjectDocumentId: string;
+  authorId: number | null;
+  language: string | null;
+  budget: number | null;
+  currency: string | null;
+  limit: number;
+  now: Date;
+}
+
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async matches(caller: Caller, documentId: string, options: { limit: number; now: Date }) {
     const task: TaskRecord | null = await strapi.db.query(TASK).findOne({ where: { documentId }, select: TASK_SELECT });
@@ -79,19 +89,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     });
   },
 
-  /** The statement: candidates by subject, scored and cut to `limit` in the database. */
-  async rankedCandidates(
-    viewer: Caller,
-    task: {
-      subjectDocumentId: string;
-      authorId: number | null;
-      language: string | null;
-      budget: number | null;
-      currency: string | null;
-      limit: number;
-      now: Date;
-    }
-  ) {
+  /** The statement's rows: candidates by subject, scored and cut to `limit` in the database. */
+  async rankedCandidates(viewer: Caller, task: MatchQuery): Promise<any[]> {
+    return this.candidatesQuery(viewer, task);
+  },
+
+  /** The statement itself, as a knex builder (the query-plan test explains it). */
+  candidatesQuery(viewer: Caller, task: MatchQuery) {
     const tables = marketplaceTables(strapi);
     const knex = strapi.db.connection;
     const day = 86_400_000;
