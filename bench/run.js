@@ -31,6 +31,7 @@ const { scenarios, compareScenarios, examScenarios } = require('./scenarios');
 const { percentile } = require('./timing');
 const { measureWaitlistPromotion } = require('./waitlist');
 const { measureDataExport } = require('./data-export');
+const { prepareVideoRows } = require('./video');
 
 const args = Object.fromEntries(
   process.argv.slice(2).map((argument) => {
@@ -491,6 +492,33 @@ async function runPass(label, extraEnv, plan, list, instances = 1) {
       measured.jobsTrailMs = await waitForJobs();
       record(measured);
     }
+    const videoRows = ['video-conversion', 'video-playback-url', 'video-segment-signed', 'video-segment-static'];
+    if (videoRows.some(wants) && !options.compare) {
+      const video = await prepareVideoRows({
+        request,
+        teacher: sessions.teacher,
+        students: sessions.students,
+        baseUrl: `http://127.0.0.1:${options.port}`,
+        publicDir: path.join(root, 'public'),
+        log,
+      });
+      if (video) {
+        video.conversion.jobsTrailMs = await waitForJobs();
+        if (wants('video-conversion')) record(video.conversion);
+        try {
+          for (const scenario of video.scenarios) {
+            if (!wants(scenario.name)) continue;
+            const measured = await measureSettled(scenario, server.pid);
+            if (scenario.bytesPerRequest)
+              measured.megabytesPerSecond =
+                Math.round(((measured.requestsPerSecond * scenario.bytesPerRequest) / 1048576) * 10) / 10;
+            record(measured);
+          }
+        } finally {
+          video.cleanUp?.();
+        }
+      }
+    }
     if (plan.exam && wants('exam-start')) {
       const [start, submit] = examScenarios(plan, await signInExamTakers(plan));
       record(await measureSettled(start, server.pid));
@@ -540,6 +568,10 @@ function markdown(report) {
         row.unitsPerSecond !== undefined ? `${row.unitsPerSecond} completed/s, ${row.completed} enrolled` : '',
         row.extraEnrollments !== undefined ? `extra enrollments: ${row.extraEnrollments}` : '',
         row.jobsTrailMs >= 1000 ? `jobs done ${(row.jobsTrailMs / 1000).toFixed(1)} s after` : '',
+        row.megabytesPerSecond !== undefined ? `${row.megabytesPerSecond} MB/s` : '',
+        row.conversionSeconds !== undefined
+          ? `${row.conversionSeconds} s for 60 s of video: ${row.realTimeRatio} × real time`
+          : '',
       ].filter(Boolean);
       const extra = notes.length ? ` (${notes.join('; ')})` : '';
       lines.push(

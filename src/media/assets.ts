@@ -89,13 +89,17 @@ export const assetByPublicId = (strapi: Core.Strapi, publicId: string) => select
 export const assetOfFile = (strapi: Core.Strapi, fileId: number) => selectOne(strapi, 'file_id', fileId);
 
 /** The assets of these files, by file id (one statement, for lists: a page of posts with their videos). */
-export async function assetsOfFiles(strapi: Core.Strapi, fileIds: readonly number[]): Promise<Map<number, VideoAssetRow>> {
+export async function assetsOfFiles(
+  strapi: Core.Strapi,
+  fileIds: readonly number[]
+): Promise<Map<number, VideoAssetRow>> {
   const ids = [...new Set(fileIds.filter((id) => Number.isSafeInteger(id)))];
   if (!ids.length) return new Map();
-  const { rows } = await runSql<RawRow>(strapi, `SELECT * FROM ?? WHERE file_id IN (${ids.map(() => '?').join(', ')})`, [
-    assetsTable(strapi),
-    ...ids,
-  ]);
+  const { rows } = await runSql<RawRow>(
+    strapi,
+    `SELECT * FROM ?? WHERE file_id IN (${ids.map(() => '?').join(', ')})`,
+    [assetsTable(strapi), ...ids]
+  );
   return new Map(rows.map((row) => [Number(row.file_id), assetFromRow(row)]));
 }
 

@@ -127,7 +127,9 @@ describe('a public video post', () => {
     expect(signedIn.headers['cache-control']).toBe('private, no-store');
     expect(signedIn.body.data).toEqual({
       status: 'ready',
-      hlsUrl: expect.stringMatching(new RegExp(`^/api/videos/${assetId}/hls/master\\.m3u8\\?u=${stranger.id}&e=\\d+&s=`)),
+      hlsUrl: expect.stringMatching(
+        new RegExp(`^/api/videos/${assetId}/hls/master\\.m3u8\\?u=${stranger.id}&e=\\d+&s=`)
+      ),
       posterUrl: expect.stringMatching(new RegExp(`^/api/videos/${assetId}/hls/poster\\.jpg\\?u=${stranger.id}&`)),
       durationSeconds: expect.any(Number),
     });
@@ -156,7 +158,10 @@ describe('a public video post', () => {
   });
 
   test('hidden, it plays for admins only: its author and everyone else get 404, as for reading it', async () => {
-    const hidden = await app.request.post(`/api/posts/${post.documentId}/hide`).set(admin.auth).send({ reason: 'check' });
+    const hidden = await app.request
+      .post(`/api/posts/${post.documentId}/hide`)
+      .set(admin.auth)
+      .send({ reason: 'check' });
     expect(hidden.status).toBe(200);
     try {
       for (const user of [author, follower, stranger, undefined]) {

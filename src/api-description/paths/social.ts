@@ -47,7 +47,8 @@ const post = object(
         name: string(),
         videoAsset: {
           ...nullable(object({ id: string(), status: oneOf('queued', 'processing', 'ready', 'failed') })),
-          description: 'Its conversion (`GET /videos/:assetId` for its uploader; `GET /posts/:documentId/playback` to watch)',
+          description:
+            'Its conversion (`GET /videos/:assetId` for its uploader; `GET /posts/:documentId/playback` to watch)',
         },
       })
     ),

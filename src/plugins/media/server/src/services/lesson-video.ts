@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
+import { canManageCourse, findCourseOfContent } from '../../../../../access/ownership';
 import type { Caller } from '../../../../../access/roles';
-import { managesLessonCourse } from '../../../../../api/lesson/content/lesson-content';
 import { forbidden, notFound } from '../../../../../errors/refusal';
 import { assetOfVideoFile, presentAsset, requeueConversion, type VideoAssetView } from '../../../../../media';
 
@@ -23,7 +23,15 @@ export interface LessonVideoTarget {
  * acts as an admin, a Teacher for the courses they teach (403 `not_course_owner` elsewhere), as in the API.
  */
 async function editedVideoFile(strapi: Core.Strapi, caller: Caller, target: LessonVideoTarget) {
-  if (!(await managesLessonCourse(strapi, caller, target.documentId)))
+  // The rule of the lesson routes (src/api/lesson/content/lesson-content.ts: managesLessonCourse), from the core.
+  const courseDocumentId = await findCourseOfContent(strapi, LESSON, target.documentId);
+  if (courseDocumentId === undefined) throw notFound('Lesson not found');
+  const managesCourse =
+    caller.role === 'admin' ||
+    (caller.role === 'teacher' &&
+      courseDocumentId !== null &&
+      (await canManageCourse(strapi, caller, courseDocumentId)));
+  if (!managesCourse)
     throw forbidden('Only the teachers of this lesson’s course and admins see its video here', 'not_course_owner');
   const lesson = await strapi.documents(LESSON).findOne({
     documentId: target.documentId,
