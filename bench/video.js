@@ -49,7 +49,8 @@ async function upload(baseUrl, token, file) {
     body: form,
   });
   const body = await response.json();
-  if (response.status !== 201) throw new Error(`bench video upload answered ${response.status}: ${JSON.stringify(body)}`);
+  if (response.status !== 201)
+    throw new Error(`bench video upload answered ${response.status}: ${JSON.stringify(body)}`);
   return body[0];
 }
 

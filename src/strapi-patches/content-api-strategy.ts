@@ -27,7 +27,7 @@ type Ctx = { state: Record<string, unknown> };
 type AuthResult = { authenticated?: boolean; credentials?: unknown; ability?: unknown; error?: string };
 export type ContentApiStrategy = {
   name: string;
-  authenticate(ctx: Ctx): Promise<AuthResult>;
+  authenticate: (ctx: Ctx) => Promise<AuthResult>;
   verify?: (auth: unknown, config: unknown) => unknown;
 };
 type Permission = { action: string };
@@ -85,7 +85,10 @@ export function authenticateWithoutSwallowingOutages(strapi: Core.Strapi) {
 
 // Registered, not local: the tests load this module from src/ while Strapi runs it from dist/.
 const REGISTERED = Symbol.for('lyceum.content-api-strategy');
-type AuthService = { register(type: string, strategy: ContentApiStrategy): unknown; [REGISTERED]?: ContentApiStrategy };
+type AuthService = {
+  register: (type: string, strategy: ContentApiStrategy) => unknown;
+  [REGISTERED]?: ContentApiStrategy;
+};
 
 /** The users-permissions strategy as registered (patched; its stock `authenticate` through `stockOf`), for tests. */
 export function registeredContentApiStrategy(strapi: Core.Strapi): ContentApiStrategy | undefined {

@@ -193,8 +193,7 @@ describe('content-api-strategy: an unreachable database is not "signed out"', ()
     const failWith = (error: Error) => {
       permissions().findPublicPermissions = () => Promise.reject(error);
     };
-    const unreachable = () =>
-      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    const unreachable = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
 
     test('stock answers "not signed in" for an unreachable database; the patch lets the error through', async () => {
       const { patched, stock: stockAuthenticate } = strategy();

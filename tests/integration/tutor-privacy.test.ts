@@ -39,10 +39,7 @@ beforeAll(async () => {
 afterAll(stopLyceum);
 
 const setVisibility = async (profileVisibility: string) => {
-  const response = await app.request
-    .put('/api/me/settings')
-    .set(tutor.auth)
-    .send({ privacy: { profileVisibility } });
+  const response = await app.request.put('/api/me/settings').set(tutor.auth).send({ privacy: { profileVisibility } });
   expect(response.status).toBe(200);
 };
 const listed = async (viewer?: TestUser) => {
