@@ -273,6 +273,27 @@ describe('profile visibility', () => {
     await putSettings(teacher, { privacy: { profileVisibility: 'public' } });
     expect((await show(null, teacher.id)).status).toBe(200);
   });
+  test("follow lists: a private profile's lists are 404 to others, and a private follower leaves other people's lists", async () => {
+    const follower = await make.createUser('student');
+    expect((await app.request.put(`/api/users/${teacher.id}/follow`).set(follower.auth)).status).toBe(200);
+    const followersOf = (viewer: TestUser | null, id: number) => {
+      const request = app.request.get(`/api/users/${id}/followers`);
+      return viewer ? request.set(viewer.auth) : request;
+    };
+    const ids = (response: { body: { data: Array<{ id: number }> } }) => response.body.data.map((person) => person.id);
+    expect(ids(await followersOf(student, teacher.id))).toContain(follower.id);
+
+    await putSettings(follower, { privacy: { profileVisibility: 'private' } });
+    expect(ids(await followersOf(student, teacher.id))).not.toContain(follower.id);
+    expect(ids(await followersOf(admin, teacher.id))).toContain(follower.id);
+    expect((await app.request.get(`/api/users/${follower.id}/following`).set(student.auth)).status).toBe(404);
+    expect((await app.request.get(`/api/users/${follower.id}/following`).set(follower.auth)).status).toBe(200);
+
+    await putSettings(teacher, { privacy: { profileVisibility: 'members' } });
+    expect((await followersOf(null, teacher.id)).status).toBe(404);
+    expect((await followersOf(student, teacher.id)).status).toBe(200);
+    await putSettings(teacher, { privacy: { profileVisibility: 'public' } });
+  });
 });
 
 describe('personal data', () => {

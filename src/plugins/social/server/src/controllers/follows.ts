@@ -22,12 +22,24 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** GET /users/:id/followers */
   async followers(ctx: any) {
     const userId = recordIdParam(ctx.params.id);
-    ctx.body = await follows(strapi).list(userId, 'followers', ctx.query.cursor, limitParam(ctx.query.limit, 50, 100));
+    ctx.body = await follows(strapi).list(
+      callerFrom(ctx.state),
+      userId,
+      'followers',
+      ctx.query.cursor,
+      limitParam(ctx.query.limit, 50, 100)
+    );
   },
 
   /** GET /users/:id/following */
   async following(ctx: any) {
     const userId = recordIdParam(ctx.params.id);
-    ctx.body = await follows(strapi).list(userId, 'following', ctx.query.cursor, limitParam(ctx.query.limit, 50, 100));
+    ctx.body = await follows(strapi).list(
+      callerFrom(ctx.state),
+      userId,
+      'following',
+      ctx.query.cursor,
+      limitParam(ctx.query.limit, 50, 100)
+    );
   },
 });

@@ -5,6 +5,7 @@ import { runSql } from '../../../../../access/raw-sql';
 import { invalidField, notFound } from '../../../../../errors/refusal';
 import { announceFollower } from '../notices';
 import { publicPeople, userExists } from '../queries/people';
+import { hiddenProfilesAmong, profileVisibleTo } from '../../../../account/server/src/facade';
 import { inKnex, socialTables } from '../queries/social-tables';
 import { decodeCursor } from '../rules/cursor';
 import { pageOf } from './posts';
@@ -51,8 +52,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   /** GET /users/:id/followers or /following: public rows, most recent first. */
-  async list(userId: number, direction: 'followers' | 'following', cursor: unknown, limit: number) {
-    if (!(await userExists(strapi, userId))) throw notFound('User not found');
+  /**
+   * A user's followers or followings, newest first. A profile the viewer may not see (account privacy settings) is
+   * 404 like a missing user, and the people on the page whose profiles the viewer may not see are left out.
+   */
+  async list(viewer: Caller, userId: number, direction: 'followers' | 'following', cursor: unknown, limit: number) {
+    if (!(await userExists(strapi, userId)) || !(await profileVisibleTo(strapi, viewer, userId)))
+      throw notFound('User not found');
     const after = decodeCursor(cursor);
     const [own, other] = direction === 'followers' ? ['followed_id', 'follower_id'] : ['follower_id', 'followed_id'];
     const rows = await inKnex(strapi, (knex) => {
@@ -68,7 +74,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       strapi,
       shown.map((row: any) => Number(row.person))
     );
-    const data = shown.map((row: any) => people.get(Number(row.person))).filter(Boolean);
+    const hidden = await hiddenProfilesAmong(
+      strapi,
+      viewer,
+      shown.map((row: any) => Number(row.person))
+    );
+    const data = shown
+      .filter((row: any) => !hidden.has(Number(row.person)))
+      .map((row: any) => people.get(Number(row.person)))
+      .filter(Boolean);
     const total = await inKnex(strapi, async (knex) => {
       const [{ count }] = await knex(socialTables(strapi).follows).where(own, userId).count({ count: '*' });
       return Number(count);
