@@ -1,7 +1,7 @@
 import { plainText, sanitizeRichText } from '../../src/content/rich-text';
 import { parseAnnouncementInput } from '../../src/plugins/community/server/src/rules/announcement-input';
 import { parseFeedbackInput } from '../../src/plugins/community/server/src/rules/feedback-input';
-import { paginationMeta, readPage, readSort } from '../../src/plugins/community/server/src/rules/listing';
+import { paginationMeta, readPage, readSort } from '../../src/access/listing';
 import { isValidRating, mayReview, parseReviewInput } from '../../src/plugins/community/server/src/rules/review-input';
 
 /** The fields a thrown ValidationError names. */

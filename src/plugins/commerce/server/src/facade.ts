@@ -15,4 +15,4 @@ export const paymentEvents = (strapi: Core.Strapi): PaymentEvents =>
 
 export { ERASED_PAYLOAD } from './services/webhooks';
 /** Money rules others validate and show amounts with (the marketplace's budgets, rates and offers). */
-export { currencyCode, priceToMinor, toMajorNumber, toMinor } from './rules/money';
+export { currencyCode, priceToMinor, toMajor, toMajorNumber, toMinor } from './rules/money';

@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { documentIdParam } from '../../../../../access/params';
 import { callerFrom } from '../../../../../access/roles';
 import { parseAnnouncementInput } from '../rules/announcement-input';
-import { paginationMeta, readPage } from '../rules/listing';
+import { paginationMeta, readPage } from '../../../../../access/listing';
 
 const announcements = (strapi: Core.Strapi) => strapi.plugin('community').service('announcements');
 

@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { documentIdParam } from '../../../../../access/params';
 import { callerFrom } from '../../../../../access/roles';
-import { paginationMeta, readPage, readSort } from '../rules/listing';
+import { paginationMeta, readPage, readSort } from '../../../../../access/listing';
 import { parseReviewInput } from '../rules/review-input';
 import type { ReviewOrder } from '../services/reviews';
 

@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { recordIdParam } from '../../../../../access/params';
 import { callerFrom } from '../../../../../access/roles';
 import { readLocale } from '../rules/locale';
-import { paginationMeta, readPage } from '../rules/listing';
+import { paginationMeta, readPage } from '../../../../../access/listing';
 
 const teachers = (strapi: Core.Strapi) => strapi.plugin('community').service('teachers');
 

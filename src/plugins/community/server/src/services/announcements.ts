@@ -3,7 +3,7 @@ import { errors } from '@strapi/utils';
 import { assertCanManageCourse, canManageCourse } from '../../../../../access/ownership';
 import type { Caller } from '../../../../../access/roles';
 import { plainText } from '../../../../../content/rich-text';
-import type { Page } from '../rules/listing';
+import type { Page } from '../../../../../access/listing';
 import { publicName, publishedCourseRow } from '../queries/public-views';
 import { defineJob, enqueue, type EnqueuedJob } from '../../../../../jobs';
 import { deliverUnlessInTransaction } from '../../../../../notifications/notice-job';

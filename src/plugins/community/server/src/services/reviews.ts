@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { conflict, Refusal } from '../../../../../errors/refusal';
 import type { Caller } from '../../../../../access/roles';
-import type { Page } from '../rules/listing';
+import type { Page } from '../../../../../access/listing';
 import { mayReview, type ReviewInput } from '../rules/review-input';
 import { lockCourseRows, recomputeCourseRating } from '../queries/course-rating';
 import { publicName, publishedCourseRow } from '../queries/public-views';

@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { DEFAULT_LOCALE } from '../../../../../content/locales';
 import { TEACHER_PROFILE_FIELDS } from '../../../../../api/course/profiles/teacher-profiles';
-import type { Page } from '../rules/listing';
+import type { Page } from '../../../../../access/listing';
 import { columnOf, tableOf } from '../../../../../database/tables';
 import type { Caller } from '../../../../../access/roles';
 import { hiddenProfileIds, profileVisibleTo } from '../../../../account/server/src/facade';

@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { recordIdParam } from '../../../../../access/params';
 import { callerFrom } from '../../../../../access/roles';
-import { paginationMeta, readPage } from '../rules/listing';
+import { paginationMeta, readPage } from '../../../../../access/listing';
 import { parseTutorProfileInput, readTutorListRequest } from '../rules/profile-input';
 import type tutorProfilesService from '../services/tutor-profiles';
 

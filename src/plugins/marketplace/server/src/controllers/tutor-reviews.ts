@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { recordIdParam } from '../../../../../access/params';
 import { callerFrom } from '../../../../../access/roles';
 import { fieldProblem, throwIfInvalid } from '../../../../../errors/refusal';
-import { paginationMeta, readPage } from '../rules/listing';
+import { paginationMeta, readPage } from '../../../../../access/listing';
 import { parseTutorReviewInput } from '../rules/profile-input';
 import tutorReviewsService, { BEST_DEFAULT_LIMIT, BEST_MAX_LIMIT } from '../services/tutor-reviews';
 

@@ -1,6 +1,7 @@
 import { bodyWithOnly } from '../../../../../access/params';
 import { fieldProblem, throwIfInvalid, type FieldError } from '../../../../../errors/refusal';
 import { currencyCode, currencyExponent, languageCode } from './iso-codes';
+import { toMajor, toMajorNumber, toMinor } from '../../../../commerce/server/src/facade';
 
 /** `PUT /me/tutor-profile`: what a teacher may set (contract "Tutor marketplace"). */
 export interface TutorProfileInput {
@@ -34,24 +35,13 @@ const DOCUMENT_ID = /^[A-Za-z0-9]{1,64}$/;
 
 /**
  * A rate in the currency's major unit as a decimal string with the currency's decimals (`"25.00"`, JPY `"3000"`),
- * or null when it is not a non-negative amount with at most that many decimals.
+ * or null when it is not a non-negative amount with at most that many decimals (commerce's money rules), or above
+ * the largest rate.
  */
 export function normalizeRate(value: unknown, currency: string): string | null {
-  const exponent = currencyExponent(currency);
-  let text: string;
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value) || value < 0) return null;
-    text = String(value);
-    if (/e/i.test(text)) return null;
-  } else if (typeof value === 'string') text = value.trim();
-  else return null;
-  const match = /^(\d{1,9})(?:\.(\d+))?$/.exec(text);
-  if (!match) return null;
-  const decimals = (match[2] ?? '').replace(/0+$/, '');
-  if (decimals.length > exponent) return null;
-  const whole = String(Number(match[1]));
-  if (Number(`${whole}.${decimals || '0'}`) > MAX_HOURLY_RATE) return null;
-  return exponent === 0 ? whole : `${whole}.${decimals.padEnd(exponent, '0')}`;
+  const minor = toMinor(value, currency);
+  if (minor === null || toMajorNumber(minor, currency) > MAX_HOURLY_RATE) return null;
+  return toMajor(minor, currency);
 }
 
 function stringList(

@@ -19,7 +19,7 @@ import {
   type TutorProfileRow,
 } from '../queries/marketplace-tables';
 import { tutorProfilesQuery, visibleTutorFilter, type TutorFilters } from '../queries/tutor-filters';
-import type { Page } from '../rules/listing';
+import type { Page } from '../../../../../access/listing';
 import { missingOnCreate, type TutorListRequest, type TutorProfileInput, type TutorSort } from '../rules/profile-input';
 
 const POST = 'api::post.post';

@@ -7,7 +7,7 @@ import { inKnex, marketplaceTables, TUTOR_REVIEW, USER } from '../queries/market
 import { visibleTutorFilter } from '../queries/tutor-filters';
 import type { TutorReviewInput } from '../rules/profile-input';
 import { isClientOf } from './clients';
-import type { Page } from '../rules/listing';
+import type { Page } from '../../../../../access/listing';
 import type tutorProfilesService from './tutor-profiles';
 
 /** `GET /reviews/best`: at least this rating and this much text (characters, after trimming). */

@@ -1,5 +1,6 @@
-import { fieldProblem, throwIfInvalid, type FieldError } from '../../../../../errors/refusal';
+import { fieldProblem, throwIfInvalid, type FieldError } from '../errors/refusal';
 
+/** The contract's list style: `page` and `pageSize` (or `pagination[page]`…), `meta.pagination` in the answer. */
 export interface Page {
   page: number;
   pageSize: number;
