@@ -47,9 +47,9 @@ function stringsIn(value: unknown, into: string[] = [], depth = 0): string[] {
 
 /**
  * The contract's 503s that describe the installation, not a fault: a payment provider without keys (the fuzzed
- * server has none) answers 503 `payments_not_configured`.
+ * server has none) answers 503 `payments_not_configured`, web push without VAPID keys 503 `push_not_configured`.
  */
-const CONTRACT_503_REASONS = new Set(['payments_not_configured']);
+const CONTRACT_503_REASONS = new Set(['payments_not_configured', 'push_not_configured']);
 function isContractUnavailable(answer: Answer): boolean {
   const reason = (answer.body as { error?: { details?: { reason?: unknown } } } | undefined)?.error?.details?.reason;
   return answer.status === 503 && typeof reason === 'string' && CONTRACT_503_REASONS.has(reason);

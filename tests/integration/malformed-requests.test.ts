@@ -167,6 +167,19 @@ describe('a malformed numeric id on the stock users and upload routes (PostgreSQ
     expect(response.status).toBe(400);
     expect(response.body.error.details.errors).toEqual([expect.objectContaining({ path: ['id'] })]);
   });
+
+  // The fuzzer found GET /quiz-attempts/2147483648 answering 500 on PostgreSQL (an integer column's range).
+  test.each([
+    ['GET', '/api/quiz-attempts/2147483648', 'id'],
+    ['POST', '/api/quiz-attempts/2147483648/submit', 'id'],
+    ['GET', '/api/conversations/2147483648/messages', 'userId'],
+    ['POST', '/api/notifications/2147483648/read', 'id'],
+  ])('%s %s (a row id past the integer range) answers 400 naming %s', async (method, url, field) => {
+    const request = method === 'GET' ? app.request.get(url) : app.request.post(url);
+    const response = await request.set(student.auth);
+    expect(response.status).toBe(400);
+    expect(response.body.error.details.errors).toEqual([expect.objectContaining({ path: [field] })]);
+  });
 });
 
 describe('registration with fields that are not text (the fuzzer found a 500)', () => {

@@ -20,15 +20,22 @@ let admin: TestUser;
 let seq = 0;
 const unique = (prefix: string) => `${prefix}${process.pid}x${(seq += 1)}`;
 
-/** The contract: a change shows in results within 2 seconds. Polls, and fails once that bound has passed. */
-async function within2s(check: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 2_000;
+/** Polls `check` until it holds; fails once `ms` have passed. */
+async function within(ms: number, check: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
   for (;;) {
     if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`not within 2 s: ${what}`);
+    if (Date.now() > deadline) throw new Error(`not within ${ms / 1000} s: ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+/** The contract: a change shows in results within 2 seconds (the tests of "the index follows writes"). */
+const within2s = (check: () => Promise<boolean>, what: string) => within(2_000, check, what);
+/**
+ * Set-up of the other tests: waits for what they need to be indexed, with room for a loaded machine (the 2 s bound
+ * is the business of the tests above, not of every set-up).
+ */
+const whenIndexed = (check: () => Promise<boolean>, what: string) => within(30_000, check, what);
 
 const search = (query: Record<string, string>) => app.request.get('/api/search').query(query);
 const ids = (response: { body: { data: Array<{ documentId: string }> } }) =>
@@ -99,7 +106,7 @@ describe('stemming in Russian and English', () => {
   });
 
   test('"курсы" finds a course titled "Курс …", in the ru locale and with no locale', async () => {
-    await within2s(() => finds({ q: 'курсы' }, russian), 'the Russian course indexed');
+    await whenIndexed(() => finds({ q: 'курсы' }, russian), 'the Russian course indexed');
     const ru = await search({ q: 'курсы', locale: 'ru' });
     expect(ru.status).toBe(200);
     expect(ids(ru)).toContain(russian);
@@ -112,7 +119,7 @@ describe('stemming in Russian and English', () => {
   });
 
   test('"running" finds "run", and the snippet marks the match and is otherwise plain, escaped text', async () => {
-    await within2s(() => finds({ q: 'running' }, english), 'the English course indexed');
+    await whenIndexed(() => finds({ q: 'running' }, english), 'the English course indexed');
     const hit = (await search({ q: 'running marathons' })).body.data.find((found: any) => found.documentId === english);
     expect(hit).toMatchObject({ type: 'course', title: 'Learn to run a marathon' });
     expect(hit.url).toMatch(/^\/courses\//);
@@ -126,7 +133,7 @@ describe('stemming in Russian and English', () => {
       title: `Comparisons ${unique('w')}`,
       description: 'When a < b and b > c then a < c: transitive comparisons & more',
     });
-    await within2s(() => finds({ q: 'transitive' }, course.documentId), 'the course indexed');
+    await whenIndexed(() => finds({ q: 'transitive' }, course.documentId), 'the course indexed');
     const hit = (await search({ q: 'transitive' })).body.data.find(
       (found: any) => found.documentId === course.documentId
     );
@@ -156,7 +163,7 @@ describe('facets and filters', () => {
       .create({ locale: 'en', data: { title: `Why ${word} matters`, body: 'An article', slug: unique('a-') } as any });
     await app.strapi.documents(ARTICLE).publish({ documentId: created.documentId });
     article = created.documentId;
-    await within2s(async () => (await search({ q: word })).body.meta?.pagination?.total === 4, 'all four indexed');
+    await whenIndexed(async () => (await search({ q: word })).body.meta?.pagination?.total === 4, 'all four indexed');
   });
 
   test('facets count hits per type, category, level and price', async () => {
@@ -207,7 +214,7 @@ describe('what is never found', () => {
       { lessons: ['Introduction'], lessonContent: `The ${word} secret answer` }
     );
     const visible = await createCourse({ title: `${word} visible course` });
-    await within2s(() => finds({ q: word }, visible.documentId), 'the visible course indexed');
+    await whenIndexed(() => finds({ q: word }, visible.documentId), 'the visible course indexed');
     const found = ids(await search({ q: word }));
     expect(found).toEqual([visible.documentId]);
     expect(found).not.toContain(draft.documentId);
@@ -282,7 +289,7 @@ describe('suggestions', () => {
     typescript = (await createCourse({ title: 'TypeScript Generics Workshop' })).documentId;
     python = (await createCourse({ title: 'Python for Data Science' }, { ru: { title: 'Питон для анализа данных' } }))
       .documentId;
-    await within2s(() => finds({ q: 'generics' }, typescript), 'indexed');
+    await whenIndexed(() => finds({ q: 'generics' }, typescript), 'indexed');
   });
   const suggest = (q: string, extra: Record<string, string> = {}) =>
     app.request.get('/api/search/suggest').query({ q, ...extra });
@@ -312,7 +319,7 @@ describe('suggestions', () => {
   test('give at most 10', async () => {
     const word = unique('manyword');
     for (let index = 0; index < 12; index += 1) await createCourse({ title: `${word} part ${index}` }, {});
-    await within2s(async () => (await search({ q: word })).body.meta.pagination.total === 12, 'all indexed');
+    await whenIndexed(async () => (await search({ q: word })).body.meta.pagination.total === 12, 'all indexed');
     expect((await suggest(word)).body.data).toHaveLength(10);
   });
 });
@@ -367,7 +374,7 @@ describe('the index as stored', () => {
   test('the rebuild (npm run search:reindex) makes every visible document again, with progress', async () => {
     const word = unique('rebuildword');
     const course = await createCourse({ title: `${word} course` }, { lessons: [`${word} lesson`] });
-    await within2s(
+    await whenIndexed(
       async () => (await finds({ q: word }, course.documentId)) && finds({ q: word }, course.lessons[0]),
       'the course and its lesson indexed'
     );
@@ -393,7 +400,7 @@ describe('the index as stored', () => {
     async () => {
       const word = unique('backfillword');
       const course = await createCourse({ title: `${word} Haberdashery` });
-      await within2s(() => finds({ q: word }, course.documentId), 'indexed');
+      await whenIndexed(() => finds({ q: word }, course.documentId), 'indexed');
       // As a database indexed by the previous release: no title words, no words table rows.
       await app.strapi.db.connection.raw('UPDATE ?? SET "title_words" = NULL', ['lyceum_search_documents']);
       await app.strapi.db.connection.raw('DELETE FROM ??', ['lyceum_search_words']);
@@ -414,7 +421,7 @@ describe('the index as stored', () => {
   test("survives Strapi's schema sync (from nothing stored) and a restart", async () => {
     const word = unique('survivorword');
     const course = await createCourse({ title: `${word} course` });
-    await within2s(() => finds({ q: word }, course.documentId), 'indexed');
+    await whenIndexed(() => finds({ q: word }, course.documentId), 'indexed');
     // Strapi forgets the schema it stored, so the next sync diffs everything, as after an upgrade.
     await app.strapi.db.connection('strapi_database_schema').delete();
     await app.strapi.db.schema.sync();

@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { adminCaller } from '../../../../../access/admin-caller';
-import { bodyWithOnly, documentIdParam, paginationParams, positiveIntegerParam } from '../../../../../access/params';
+import { bodyWithOnly, documentIdParam, paginationParams, recordIdParam } from '../../../../../access/params';
 
 const staff = (strapi: Core.Strapi) => strapi.plugin('enrollment').service('staff-enrollments');
 
@@ -59,7 +59,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** POST /enrollment/courses/:documentId/waitlist/:entryId/move-up */
   async moveUp(ctx: any) {
     const courseDocumentId = documentIdParam(ctx.params.documentId);
-    const entryId = positiveIntegerParam(ctx.params.entryId, 'entryId');
+    const entryId = recordIdParam(ctx.params.entryId, 'entryId');
     bodyWithOnly(ctx.request.body, []);
     const caller = await adminCaller(strapi, ctx.state.user);
     const data = await staff(strapi).moveUp(caller, adminUserOf(ctx), courseDocumentId, entryId, new Date());
@@ -69,7 +69,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** DELETE /enrollment/courses/:documentId/waitlist/:entryId */
   async removeFromWaitlist(ctx: any) {
     const courseDocumentId = documentIdParam(ctx.params.documentId);
-    const entryId = positiveIntegerParam(ctx.params.entryId, 'entryId');
+    const entryId = recordIdParam(ctx.params.entryId, 'entryId');
     const caller = await adminCaller(strapi, ctx.state.user);
     const data = await staff(strapi).removeFromWaitlist(
       caller,
@@ -84,7 +84,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** DELETE /enrollment/courses/:documentId/enrollments/:userId */
   async cancel(ctx: any) {
     const courseDocumentId = documentIdParam(ctx.params.documentId);
-    const userId = positiveIntegerParam(ctx.params.userId, 'userId');
+    const userId = recordIdParam(ctx.params.userId, 'userId');
     const caller = await adminCaller(strapi, ctx.state.user);
     ctx.body = { data: await staff(strapi).cancelForStudent(caller, courseDocumentId, userId, new Date()), meta: {} };
   },

@@ -1,7 +1,13 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { assertCanManageCourse } from '../../../../../access/ownership';
-import { bodyWithOnly, documentIdParam, paginationParams, positiveIntegerParam } from '../../../../../access/params';
+import {
+  bodyWithOnly,
+  documentIdParam,
+  paginationParams,
+  positiveIntegerParam,
+  recordIdParam,
+} from '../../../../../access/params';
 import { callerFrom } from '../../../../../access/roles';
 
 const service = (strapi: Core.Strapi) => strapi.plugin('enrollment').service('enrollments');
@@ -47,7 +53,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** DELETE /courses/:documentId/enrollments/:userId — owners and admins. */
   async cancelForStudent(ctx: any) {
     const courseDocumentId = documentIdParam(ctx.params.documentId);
-    const userId = positiveIntegerParam(ctx.params.userId, 'userId');
+    const userId = recordIdParam(ctx.params.userId, 'userId');
     const caller = callerFrom(ctx.state);
     await assertCanManageCourse(strapi, caller, courseDocumentId);
     const enrollment = await service(strapi).cancel({ userId, courseDocumentId, now: new Date(), staff: caller });

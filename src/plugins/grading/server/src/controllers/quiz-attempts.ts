@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { bodyWithOnly, documentIdParam, positiveIntegerParam } from '../../../../../access/params';
+import { bodyWithOnly, documentIdParam, recordIdParam } from '../../../../../access/params';
 import { callerFrom } from '../../../../../access/roles';
 import { supportedLocaleParam } from '../../../../../content/locales';
 
@@ -26,7 +26,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
 
   /** POST /quiz-attempts/:id/submit { answers } */
   async submit(ctx: any) {
-    const attemptId = positiveIntegerParam(ctx.params.id, 'id');
+    const attemptId = recordIdParam(ctx.params.id, 'id');
     const { answers } = bodyWithOnly(ctx.request.body, ['answers']);
     if (answers === undefined) {
       throw new errors.ValidationError('answers is required', {
@@ -41,7 +41,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
 
   /** GET /quiz-attempts/:id */
   async show(ctx: any) {
-    const attemptId = positiveIntegerParam(ctx.params.id, 'id');
+    const attemptId = recordIdParam(ctx.params.id, 'id');
     ctx.body = { data: await quizAttempts(strapi).show(callerFrom(ctx.state), attemptId, new Date()), meta: {} };
   },
 

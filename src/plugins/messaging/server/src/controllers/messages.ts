@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { bodyWithOnly, paginationParams, positiveIntegerParam } from '../../../../../access/params';
+import { bodyWithOnly, paginationParams, recordIdParam } from '../../../../../access/params';
 import { callerFrom } from '../../../../../access/roles';
 import { cleanBody } from '../rules/sanitize-body';
 
@@ -17,7 +17,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** GET /conversations/:userId/messages */
   async list(ctx: any) {
     const caller = callerFrom(ctx.state);
-    const otherUserId = positiveIntegerParam(ctx.params.userId, 'userId');
+    const otherUserId = recordIdParam(ctx.params.userId, 'userId');
     const { page, pageSize } = paginationParams(ctx.query);
     const result = await messages(strapi).conversation(caller.userId!, otherUserId, {
       page,
@@ -30,7 +30,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** POST /conversations/:userId/messages { body } */
   async send(ctx: any) {
     const caller = callerFrom(ctx.state);
-    const recipientId = positiveIntegerParam(ctx.params.userId, 'userId');
+    const recipientId = recordIdParam(ctx.params.userId, 'userId');
     const { body } = bodyWithOnly(ctx.request.body, ['body']);
     const cleaned = cleanBody(body);
     ctx.status = 201;

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { bodyWithOnly, documentIdParam, paginationParams, positiveIntegerParam } from '../../../../../access/params';
+import { bodyWithOnly, documentIdParam, paginationParams, recordIdParam } from '../../../../../access/params';
 import { callerFrom, isRoleType } from '../../../../../access/roles';
 import type { Audience } from '../rules/messaging-rules';
 import { cleanBody } from '../rules/sanitize-body';
@@ -44,7 +44,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** POST /notifications/:id/read */
   async read(ctx: any) {
     const caller = callerFrom(ctx.state);
-    const id = positiveIntegerParam(ctx.params.id, 'id');
+    const id = recordIdParam(ctx.params.id, 'id');
     ctx.body = { data: await notifications(strapi).markRead(caller.userId!, id, new Date()), meta: {} };
   },
 
