@@ -2,6 +2,7 @@ import { factories, type TestUser } from '../helpers/factories';
 import { enrollmentOf, eventId, paidCourse, placeOrder, seatsOf, sendSandboxWebhook } from '../helpers/commerce';
 import path from 'path';
 import { startLyceum, stopLyceum, type TestApp } from '../helpers/strapi';
+import { showStatements, statementsOf as countStatements } from '../helpers/statements';
 
 /**
  * What one purchase costs the database (the bench's "create order + sandbox webhook → enrolled" row), counted
@@ -26,29 +27,8 @@ afterAll(async () => {
   await stopLyceum();
 });
 
-/** Runs `work`, answering the statements it sent (SQL text, in order). */
-async function statementsOf(work: () => Promise<unknown>): Promise<string[]> {
-  const seen: string[] = [];
-  const listener = (query: { sql: string }) => seen.push(query.sql);
-  const knex = app.strapi.db.connection as unknown as {
-    on(event: string, listener: (query: { sql: string }) => void): void;
-    off(event: string, listener: (query: { sql: string }) => void): void;
-  };
-  knex.on('query', listener);
-  try {
-    await work();
-  } finally {
-    knex.off('query', listener);
-  }
-  return seen;
-}
-
-const show = (label: string, statements: string[]) => {
-  if (process.env.SHOW_STATEMENTS)
-    process.stdout.write(
-      `${label} (${app.strapi.db.dialect.client}): ${statements.length}\n${statements.map((sql) => `  ${sql.replace(/\s+/g, ' ').slice(0, 240)}`).join('\n')}\n`
-    );
-};
+const statementsOf = (work: () => Promise<unknown>) => countStatements(app.strapi, work);
+const show = (label: string, statements: string[]) => showStatements(app.strapi, label, statements);
 
 /** One purchase as the bench makes it: the order, then the signed sandbox webhook (which enrolls before answering). */
 async function purchase(courseDocumentId: string) {

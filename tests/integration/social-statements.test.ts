@@ -1,5 +1,6 @@
 import { factories, type TestUser } from '../helpers/factories';
 import { startLyceum, stopLyceum, type TestApp } from '../helpers/strapi';
+import { showStatements, statementsOf as countStatements } from '../helpers/statements';
 
 /**
  * What one like costs the database (the bench's like-hot-post row), counted statement by statement with knex's
@@ -21,29 +22,8 @@ afterAll(async () => {
   await stopLyceum();
 });
 
-/** Runs `work`, answering the statements it sent (SQL text, in order). */
-async function statementsOf(work: () => Promise<unknown>): Promise<string[]> {
-  const seen: string[] = [];
-  const listener = (query: { sql: string }) => seen.push(query.sql);
-  const knex = app.strapi.db.connection as unknown as {
-    on(event: string, listener: (query: { sql: string }) => void): void;
-    off(event: string, listener: (query: { sql: string }) => void): void;
-  };
-  knex.on('query', listener);
-  try {
-    await work();
-  } finally {
-    knex.off('query', listener);
-  }
-  return seen;
-}
-
-const show = (label: string, statements: string[]) => {
-  if (process.env.SHOW_STATEMENTS)
-    process.stdout.write(
-      `${label} (${app.strapi.db.dialect.client}): ${statements.length}\n${statements.map((sql) => `  ${sql.replace(/\s+/g, ' ').slice(0, 240)}`).join('\n')}\n`
-    );
-};
+const statementsOf = (work: () => Promise<unknown>) => countStatements(app.strapi, work);
+const show = (label: string, statements: string[]) => showStatements(app.strapi, label, statements);
 
 async function newPost(author: TestUser) {
   const response = await app.request
