@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { recordIdParam } from '../../../../../access/params';
+import { positiveIntegerParam } from '../../../../../access/params';
 import { enqueue } from '../../../../../jobs';
 import { signCredential } from '../credential-job';
 import { isSigningConfigured } from '../credentials/signing-keys';
@@ -52,7 +52,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
 
   /** GET /credentials/status/:listId (public): the signed BitstringStatusListCredential, bare. */
   async statusList(ctx: any) {
-    const listId = recordIdParam(ctx.params.listId, 'listId');
+    const listId = positiveIntegerParam(ctx.params.listId, 'listId');
     if (!isSigningConfigured()) throw notConfigured();
     const document = listId <= 2_147_483_647 ? await credentials(strapi).statusList(listId) : null;
     if (!document) throw new errors.NotFoundError('No status list has this id');
