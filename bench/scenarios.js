@@ -81,7 +81,9 @@ function socialScenarios(plan, students) {
   return [
     {
       name: 'feed-recommended',
-      title: `feed, recommended: students following ${plan.social.follows} authors, ${plan.social.posts.toLocaleString('en')} posts`,
+      title: `feed, recommended: students following ${plan.social.follows} authors, ${plan.social.posts.toLocaleString('en')} posts (target p95 < 50 ms)`,
+      // A latency target: one request at a time, as for the other p95 rows.
+      maxConnections: 1,
       requests: [
         {
           method: 'GET',
@@ -96,7 +98,7 @@ function socialScenarios(plan, students) {
     },
     {
       name: 'like-hot-post',
-      title: 'likes on one hot post (distinct students, like and unlike in turn)',
+      title: 'likes on one hot post (distinct students, like and unlike in turn; target ≥ 500/s)',
       requests: [
         {
           method: 'PUT',
@@ -134,7 +136,9 @@ function marketplaceScenarios(plan, students) {
   return [
     {
       name: 'task-matches',
-      title: `tasks/:id/matches: ${plan.marketplace.tutors.toLocaleString('en')} tutors in ${plan.marketplace.subjects} subjects`,
+      title: `tasks/:id/matches: ${plan.marketplace.tutors.toLocaleString('en')} tutors in ${plan.marketplace.subjects} subjects (target p95 < 50 ms)`,
+      // A latency target: one request at a time, as for the other p95 rows.
+      maxConnections: 1,
       requests: [
         {
           method: 'GET',
