@@ -8,7 +8,7 @@
 // --database=<name> (rerun on a database kept by --keep, without seeding again; the database stays; add --skip-build
 // to reuse the last build), --instances=2 (with REDIS_URL: the
 // cached pass with one web instance, then with two on the same data, and the ratio between them), --pass=cached|uncached
-// (only that pass).
+// (only that pass), --posts=<n> / --tutors=<n> (seed that many posts or tutor profiles whatever the scale).
 const { spawn, spawnSync } = require('child_process');
 const crypto = require('crypto');
 const fs = require('fs');
@@ -51,7 +51,13 @@ const options = {
   instances: Number(args.instances ?? 1),
   /** `cached` or `uncached`: only that pass (a patch's gain, measured on the pass it touches). */
   pass: args.pass ?? null,
+  /** `--posts=<n>`, `--tutors=<n>`: that table at another size than the scale's (bench/seed.js). */
+  scaleOverrides: Object.fromEntries(
+    ['posts', 'tutors'].filter((name) => args[name] !== undefined).map((name) => [name, Number(args[name])])
+  ),
 };
+for (const [name, count] of Object.entries(options.scaleOverrides))
+  if (!(Number.isInteger(count) && count >= 1)) throw new Error(`--${name} takes a whole number of rows`);
 if (options.pass !== null && !['cached', 'uncached'].includes(options.pass))
   throw new Error('--pass takes cached or uncached');
 if (![1, 2].includes(options.instances)) throw new Error('--instances takes 1 or 2');
@@ -627,7 +633,12 @@ async function main() {
       const seed = spawnSync(process.execPath, [path.join(__dirname, 'seed.js')], {
         cwd: root,
         stdio: 'inherit',
-        env: { ...serverEnv, BENCH_SCALE: options.scale, BENCH_PLAN_FILE: planFile },
+        env: {
+          ...serverEnv,
+          BENCH_SCALE: options.scale,
+          BENCH_SCALE_OVERRIDES: JSON.stringify(options.scaleOverrides),
+          BENCH_PLAN_FILE: planFile,
+        },
       });
       if (seed.status !== 0) throw new Error('seeding failed');
     }
