@@ -85,6 +85,42 @@ export function linkOf(strapi: Core.Strapi, uid: string, attribute: string): Lin
   };
 }
 
+/** Where the upload plugin attaches files to entries: one row per entry, media field and file, in field order. */
+export interface MediaLinkTable {
+  /** The link table, qualified like tableOf. */
+  table: string;
+  fileColumn: string;
+  entryIdColumn: string;
+  /** The entry's content type uid. */
+  entryTypeColumn: string;
+  /** The media field's name on the entry. */
+  fieldColumn: string;
+  orderColumn: string;
+}
+
+interface MorphJoinTableMetadata {
+  name: string;
+  joinColumn: { name: string };
+  morphColumn: { typeColumn: { name: string }; idColumn: { name: string } };
+}
+
+/** The upload plugin's morph link table (files ↔ any entry's media fields). */
+export function mediaLinkOf(strapi: Core.Strapi): MediaLinkTable {
+  const related = metadataOf(strapi.db, 'plugin::upload.file').attributes.related as unknown as
+    { joinTable?: MorphJoinTableMetadata } | undefined;
+  const joinTable = related?.joinTable;
+  if (!joinTable) throw new Error('plugin::upload.file.related is not kept in a morph link table');
+  return {
+    table: qualify(strapi.db, joinTable.name),
+    fileColumn: joinTable.joinColumn.name,
+    entryIdColumn: joinTable.morphColumn.idColumn.name,
+    entryTypeColumn: joinTable.morphColumn.typeColumn.name,
+    // Strapi names these two columns of its morph link tables itself (database/metadata/relations.js).
+    fieldColumn: 'field',
+    orderColumn: 'order',
+  };
+}
+
 function metadataOf(db: Database, uid: string) {
   return db.metadata.get(uid as Parameters<Database['metadata']['get']>[0]);
 }

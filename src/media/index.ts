@@ -18,6 +18,7 @@ export { isFfmpegAvailable } from './ffmpeg';
 export {
   ASSET_ID,
   assetOfVideoFile,
+  playbackForEntryVideo,
   playbackForFile,
   playbackOf,
   presentAsset,

@@ -6,6 +6,7 @@ import {
   FILE,
   assetByPublicId,
   assetOfFile,
+  fieldVideoOf,
   isVideoMime,
   requeueAssetRow,
   upsertAssetRow,
@@ -71,6 +72,21 @@ export async function playbackForFile(
   now = Date.now()
 ): Promise<VideoPlayback> {
   return playbackOf(await assetOfVideoFile(strapi, fileId), userId, now);
+}
+
+/**
+ * The playback of the video in an entry's media field (a post's `video`, a tutor's `introVideo`), for a caller the
+ * entry's own rule has let in; null when the field is empty. The link and the asset come in one statement.
+ */
+export async function playbackForEntryVideo(
+  strapi: Core.Strapi,
+  entry: { uid: string; id: number; field: string },
+  userId: number | null,
+  now = Date.now()
+): Promise<VideoPlayback | null> {
+  const video = await fieldVideoOf(strapi, entry.uid, entry.id, entry.field);
+  if (!video) return null;
+  return playbackOf(video.asset ?? (await queueUnconvertedFile(strapi, video.fileId)), userId, now);
 }
 
 /** The asset of a stored video file, made and queued now if it has none; null for a file that is not a video. */

@@ -7,6 +7,7 @@ import { MP4 } from '../helpers/sample-files';
 import { startLyceum, stopLyceum, type TestApp } from '../helpers/strapi';
 import { signAsset, signatureQuery } from '../../src/media/signing';
 import { assetsTable } from '../../src/media/assets';
+import { statementsOf } from '../helpers/statements';
 
 /**
  * A video post's video (contracts "Media" and "Social learning"): its upload gets a video asset like any video, and
@@ -176,6 +177,17 @@ describe('a public video post', () => {
       await app.request.post(`/api/posts/${post.documentId}/restore`).set(admin.auth).send({});
     }
     expect((await playback(post.documentId, stranger)).status).toBe(200);
+  });
+
+  test('a playback reads the post, then its video with its asset in one statement (no population)', async () => {
+    await settled(author, assetId);
+    const service = app.strapi.plugin('social').service('posts');
+    let played: any;
+    const statements = await statementsOf(app.strapi, async () => {
+      played = await service.playback({ userId: stranger.id, role: 'student' }, post.documentId);
+    });
+    expect(played).toMatchObject({ status: 'ready', hlsUrl: expect.stringContaining(`/api/videos/${assetId}/`) });
+    expect(statements).toHaveLength(2);
   });
 });
 

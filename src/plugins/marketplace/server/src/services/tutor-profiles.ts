@@ -3,7 +3,7 @@ import type { Caller } from '../../../../../access/roles';
 import { columnOf, tableOf } from '../../../../../database/tables';
 import { invalidField, notFound, Refusal, throwIfInvalid } from '../../../../../errors/refusal';
 import { isUniqueViolation } from '../../../../../errors/unique-violation';
-import { playbackForFile, type VideoPlayback } from '../../../../../media';
+import { playbackForEntryVideo, type VideoPlayback } from '../../../../../media';
 import { searchTutorUserIds } from '../search/tutor-search';
 import {
   COURSE,
@@ -151,16 +151,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** GET /tutors/:id/intro/playback: a public profile's intro video plays for anyone who may see the profile. */
   async introPlayback(viewer: Caller, userId: number, now = Date.now()): Promise<VideoPlayback> {
     const row = await this.findVisibleRow(viewer, userId);
-    const video = await this.introVideoId(row.id);
-    if (video === null) throw notFound('This tutor has no intro video', 'no_intro_video');
-    return playbackForFile(strapi, video, viewer.userId, now);
-  },
-
-  async introVideoId(profileId: number): Promise<number | null> {
-    const profile = await strapi.db
-      .query(TUTOR_PROFILE as any)
-      .findOne({ where: { id: profileId }, select: ['id'], populate: { introVideo: { select: ['id'] } } });
-    return (profile as { introVideo?: { id: number } | null } | null)?.introVideo?.id ?? null;
+    const playback = await playbackForEntryVideo(
+      strapi,
+      { uid: TUTOR_PROFILE, id: Number(row.id), field: 'introVideo' },
+      viewer.userId,
+      now
+    );
+    if (!playback) throw notFound('This tutor has no intro video', 'no_intro_video');
+    return playback;
   },
 
   async findRow(userId: number): Promise<TutorProfileRow | null> {

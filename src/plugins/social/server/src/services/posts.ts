@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { isAdmin, type Caller } from '../../../../../access/roles';
 import { notFound, Refusal } from '../../../../../errors/refusal';
-import { playbackForFile, type VideoPlayback } from '../../../../../media';
+import { playbackForEntryVideo, type VideoPlayback } from '../../../../../media';
 import { userExists } from '../queries/people';
 import { ATTEMPT, COMMENT, findPostRow, inKnex, POST, socialTables, TAG } from '../queries/social-tables';
 import { decodeCursor, encodeCursor } from '../rules/cursor';
@@ -160,11 +160,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
    */
   async playback(caller: Caller, documentId: string, now = Date.now()): Promise<VideoPlayback> {
     const row = await visiblePostRow(strapi, caller, documentId);
-    const post: any = await strapi.db
-      .query(POST)
-      .findOne({ where: { id: row.id }, select: ['id', 'kind'], populate: { video: { select: ['id'] } } });
-    if (post?.kind !== 'video' || !post.video) throw notFound('This post has no video', 'no_video');
-    return playbackForFile(strapi, post.video.id, caller.userId, now);
+    const playback =
+      row.kind === 'video'
+        ? await playbackForEntryVideo(strapi, { uid: POST, id: Number(row.id), field: 'video' }, caller.userId, now)
+        : null;
+    if (!playback) throw notFound('This post has no video', 'no_video');
+    return playback;
   },
 
   /** GET /users/:id/posts: that user's published posts the caller may see, newest first. */
