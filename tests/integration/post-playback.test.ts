@@ -187,7 +187,9 @@ describe('a public video post', () => {
       played = await service.playback({ userId: stranger.id, role: 'student' }, post.documentId);
     });
     expect(played).toMatchObject({ status: 'ready', hlsUrl: expect.stringContaining(`/api/videos/${assetId}/`) });
-    expect(statements).toHaveLength(2);
+    // The job runner's own statements (a claim, a COMMIT) may fall in the same window: only the playback's count.
+    const playbackStatements = statements.filter((sql) => /posts|files|video_assets/.test(sql));
+    expect(playbackStatements).toHaveLength(2);
   });
 });
 
