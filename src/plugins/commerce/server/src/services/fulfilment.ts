@@ -2,9 +2,8 @@ import type { Core } from '@strapi/strapi';
 import { purchases } from '../../../../enrollment/server/src/facade';
 import { isPostgres, runSql } from '../../../../../access/raw-sql';
 import { columnOf, tableOf } from '../../../../../database/tables';
-import { enqueueKeyedInStatement, wakeJobs, type JobKind } from '../../../../../jobs';
-import { mailJob, sendMail, type MailMessage } from '../../../../../mail/mail-job';
-import { noticeJob, sendNotices, type NoticeDelivery } from '../../../../../notifications/notice-job';
+import { enqueue, enqueueKeyedInStatement, wakeJobs } from '../../../../../jobs';
+import { tellBuyerJob, type BuyerMessages } from '../jobs/tell-buyer';
 import { toMajor } from '../rules/money';
 import { receiptMail } from '../rules/receipt';
 import type ordersService from './orders';
@@ -58,34 +57,28 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
             .query(ORDER)
             .updateMany({ where: { id: order.id, fulfilledAt: null }, data: { fulfilledAt: now } });
           if (count !== 1 || told === null) return false;
-          if (told.receipt) await sendMail(strapi, told.receipt, { key: receiptKey(order) });
-          await sendNotices(strapi, told.notice);
+          await enqueue(strapi, tellBuyerJob, told, { key: order.documentId });
           return true;
         });
     if (delivered) strapi.log.info(`commerce: order ${order.number} fulfilled (${order.items.length} course(s))`);
   },
 
   /**
-   * The fulfilment mark and the receipt's and the notice's jobs in one statement (PostgreSQL: a data-modifying CTE,
-   * the jobs only if the mark was set here), where a transaction took five. True when this run set the mark.
+   * The fulfilment mark and the job telling the buyer (receipt and notice) in one statement (PostgreSQL: a
+   * data-modifying CTE, the job only if this run set the mark), where a transaction took five. True when it did.
    */
   async markFulfilledInOneStatement(order: OrderRecord, told: BuyerMessages | null, now: Date): Promise<boolean> {
-    const jobs = [
-      ...(told?.receipt ? [{ kind: mailJob as JobKind<unknown>, payload: told.receipt, key: receiptKey(order) }] : []),
-      ...(told ? [{ kind: noticeJob as JobKind<unknown>, payload: told.notice, key: told.notice.deliveryKey }] : []),
-    ].map((job) =>
-      enqueueKeyedInStatement(strapi, job.kind, {
-        payload: { sql: 'CAST(? AS text)', bindings: [JSON.stringify(job.payload)] },
-        key: { sql: 'CAST(? AS varchar)', bindings: [job.key] },
-        runAt: now,
-        from: 'marked',
-      })
-    );
+    const job = told
+      ? enqueueKeyedInStatement(strapi, tellBuyerJob, {
+          payload: { sql: 'CAST(? AS text)', bindings: [JSON.stringify(told)] },
+          key: { sql: 'CAST(? AS varchar)', bindings: [order.documentId] },
+          runAt: now,
+          from: 'marked',
+        })
+      : null;
     const { rows } = await runSql<{ marked: unknown }>(
       strapi,
-      `WITH marked AS (UPDATE ?? SET ?? = ?, updated_at = ? WHERE id = ? AND ?? IS NULL RETURNING id)${jobs
-        .map((job, index) => `, job_${index} AS (${job.sql})`)
-        .join('')}
+      `WITH marked AS (UPDATE ?? SET ?? = ?, updated_at = ? WHERE id = ? AND ?? IS NULL RETURNING id)${job ? `, told AS (${job.sql})` : ''}
        SELECT count(*) AS marked FROM marked`,
       [
         tableOf(strapi, ORDER),
@@ -94,22 +87,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         now,
         order.id,
         columnOf(strapi, ORDER, 'fulfilledAt'),
-        ...jobs.flatMap((job) => job.bindings),
+        ...(job ? job.bindings : []),
       ]
     );
     const marked = Number(rows[0].marked) === 1;
-    if (marked && jobs.length) wakeJobs(strapi);
+    if (marked && job) wakeJobs(strapi);
     return marked && told !== null;
   },
 });
-
-/** The receipt mail (when the buyer has an address) and the notice a fulfilled order sends its buyer. */
-interface BuyerMessages {
-  receipt: MailMessage | null;
-  notice: NoticeDelivery;
-}
-
-const receiptKey = (order: OrderRecord) => `order-receipt:${order.documentId}`;
 
 function buyerMessages(order: OrderRecord, buyerId: number, buyer: OrderBuyer): BuyerMessages {
   const locale =

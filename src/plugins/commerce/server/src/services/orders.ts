@@ -18,7 +18,6 @@ export const ORDER = 'plugin::commerce.order';
 export const ORDER_ITEM = 'plugin::commerce.order-item';
 const COUPON = 'api::coupon.coupon';
 const COURSE = 'api::course.course';
-const USER = 'plugin::users-permissions.user';
 
 export type OrderStatus = 'pending' | 'paid' | 'failed' | 'cancelled' | 'refunded' | 'partially_refunded';
 /** An order that bought its courses: what `already_purchased` and the payment rule look for. */
@@ -53,6 +52,13 @@ export interface OrderRecord {
   latePayment: 'received' | 'fulfilled' | 'refunded' | null;
   createdAt: string;
   items: Array<{ courseDocumentId: string; title: string; unitPrice: number; discount: number }>;
+}
+
+/** Who is ordering, as their authentication read them (the checkout's email, the order's language). */
+export interface OrderingBuyer {
+  id: number;
+  email: string | null;
+  preferredLocale: string | null;
 }
 
 /** How long a pending order holds its seats: ORDERS_HOLD_MINUTES (30 by default; fractions allowed). */
@@ -213,14 +219,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
    * fulfilled before the answer; otherwise the provider makes its checkout and the order waits for its webhook.
    */
   async create(
-    buyerId: number,
+    buyer: OrderingBuyer,
     request: OrderRequest,
     now: Date
   ): Promise<{ order: OrderRecord; checkoutUrl: string | null }> {
-    const buyer = await strapi.db
-      .query(USER)
-      .findOne({ where: { id: buyerId }, select: ['id', 'email', 'preferredLocale'] });
-    if (!buyer) throw notFound('No such user');
+    const buyerId = buyer.id;
     const locale = buyer.preferredLocale === 'ru' ? 'ru' : 'en';
     const lines = await this.orderLines(request.courseDocumentIds, locale);
 
