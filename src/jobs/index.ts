@@ -1,7 +1,15 @@
 import path from 'path';
 import type { Core } from '@strapi/strapi';
 import { ownTableLocation } from '../database/tables';
-import { JOBS_TABLE, countJobs, jobInsertPerRow, keyedJobInsertFrom, recordJob, type JobStatus } from './outbox';
+import {
+  JOBS_TABLE,
+  countJobs,
+  jobInsertPerRow,
+  keyedJobId,
+  keyedJobInsertFrom,
+  recordJob,
+  type JobStatus,
+} from './outbox';
 import type { SqlStatement } from '../access/raw-sql';
 import { BullmqDriver } from './bullmq-driver';
 import { JobRunner, type JobDriver, type JobDriverState } from './runner';
@@ -203,6 +211,22 @@ export function enqueueKeyedInStatement<Payload>(
     },
     job.from
   );
+}
+
+/**
+ * The job a caller's own statement recorded (`enqueueKeyedInStatement` with `RETURNING id`), to deliver inline:
+ * `id` is what that statement returned, or null when a job of its kind had the key already (that one is answered).
+ * The runner is not woken: the caller delivers the job itself once its transaction has committed, and a process
+ * that dies first leaves it to the runner's next poll.
+ */
+export async function recordedJob<Payload>(
+  strapi: Core.Strapi,
+  kind: JobKind<Payload>,
+  key: string,
+  id: number | null
+): Promise<EnqueuedJob> {
+  const found = id ?? (await keyedJobId(strapi, kind.type, key));
+  return { id: found, deliver: () => deliverJob(strapi, found) };
 }
 
 /** Runs one outbox job now (see EnqueuedJob.deliver). */

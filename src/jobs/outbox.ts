@@ -57,10 +57,15 @@ export async function recordJob(
     [table(strapi), job.type, job.payload, job.key, job.maxAttempts, job.runAt, job.now, job.now]
   );
   if (inserted.rows[0]) return toNumber(inserted.rows[0].id);
+  return keyedJobId(strapi, job.type, job.key);
+}
+
+/** The id of the job of a type with a key (one that exists: an insert just found it there). */
+export async function keyedJobId(strapi: Core.Strapi, type: string, key: string | null): Promise<number> {
   const existing = await runSql<{ id: unknown }>(strapi, 'SELECT id FROM ?? WHERE type = ? AND "key" = ?', [
     table(strapi),
-    job.type,
-    job.key,
+    type,
+    key,
   ]);
   return toNumber(existing.rows[0].id);
 }

@@ -212,6 +212,32 @@ export interface SeatHold {
  */
 export async function holdSeat(strapi: Core.Strapi, hold: SeatHold, now: Date): Promise<boolean> {
   if (hold.capacity === null) return false;
+  if (isPostgres(strapi)) {
+    // One statement: the seat row (every buyer of the course meets on it) stays locked for the commit's round trip
+    // only, not for the hold row's insert as well.
+    const { rows } = await runSql(
+      strapi,
+      `WITH seat AS (UPDATE ?? SET held = coalesce(held, 0) + 1 WHERE course_document_id = ? AND taken + coalesce(held, 0) < ? RETURNING held)
+       INSERT INTO ?? (document_id, "key", course_document_id, expires_at, created_at, updated_at, published_at)
+       SELECT CAST(? AS varchar), CAST(? AS varchar), CAST(? AS varchar), CAST(? AS timestamp), CAST(? AS timestamp), CAST(? AS timestamp), CAST(? AS timestamp) FROM seat
+       RETURNING id`,
+      [
+        tableOf(strapi, SEAT),
+        hold.courseDocumentId,
+        hold.capacity,
+        tableOf(strapi, HOLD),
+        createId(),
+        hold.key,
+        hold.courseDocumentId,
+        hold.expiresAt,
+        now,
+        now,
+        now,
+      ]
+    );
+    if (rows.length === 0) throw courseFull();
+    return true;
+  }
   const { rows } = await runSql(
     strapi,
     'UPDATE ?? SET held = coalesce(held, 0) + 1 WHERE course_document_id = ? AND taken + coalesce(held, 0) < ? RETURNING held',

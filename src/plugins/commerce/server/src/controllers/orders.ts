@@ -20,7 +20,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const request = parseOrderRequest(bodyWithOnly(ctx.request.body, ['courses', 'coupon', 'provider']), [
       ...paymentProviders(strapi).keys(),
     ]);
-    const { order, checkoutUrl } = await orders(strapi).create(caller.userId, request, new Date());
+    // The buyer's contact from the row the authentication just read: no second look at the user.
+    const user = (ctx.state.user ?? {}) as { email?: unknown; preferredLocale?: unknown };
+    const buyer = {
+      id: caller.userId,
+      email: typeof user.email === 'string' ? user.email : null,
+      preferredLocale: typeof user.preferredLocale === 'string' ? user.preferredLocale : null,
+    };
+    const { order, checkoutUrl } = await orders(strapi).create(buyer, request, new Date());
     ctx.status = 201;
     ctx.body = { data: presentOrder(order), meta: checkoutUrl ? { checkoutUrl } : {} };
   },

@@ -257,3 +257,41 @@ function inverseOrderColumn(strapi: Core.Strapi): string | null {
   };
   return attribute.joinTable?.inverseOrderColumnName ?? null;
 }
+
+/**
+ * The documentIds of a buyer's pending orders holding any of these courses, from the buyer's own orders (a handful),
+ * in one fixed statement: the query engine's join from the items (every order's items matched against the courses,
+ * then joined back to the buyer) is the plan that went slow once the orders had grown since the last ANALYZE.
+ */
+export async function pendingOrdersHolding(
+  strapi: Core.Strapi,
+  buyerId: number,
+  courseDocumentIds: string[]
+): Promise<string[]> {
+  const buyerLink = linkOf(strapi, ORDER, 'buyer');
+  const itemLink = linkOf(strapi, ORDER_ITEM, 'order');
+  const { rows } = await runSql<{ documentId: string }>(
+    strapi,
+    `WITH mine AS MATERIALIZED (SELECT ?? AS "order_id" FROM ?? WHERE ?? = ?)
+     SELECT o.document_id AS "documentId" FROM mine JOIN ?? o ON o.id = mine."order_id"
+     WHERE o.?? = 'pending' AND EXISTS (
+       SELECT 1 FROM ?? l JOIN ?? i ON i.id = l.?? WHERE l.?? = o.id AND i.?? IN (${courseDocumentIds.map(() => '?').join(', ')})
+     )
+     ORDER BY o.id`,
+    [
+      buyerLink.ownColumn,
+      buyerLink.table,
+      buyerLink.targetColumn,
+      buyerId,
+      tableOf(strapi, ORDER),
+      columnOf(strapi, ORDER, 'status'),
+      itemLink.table,
+      tableOf(strapi, ORDER_ITEM),
+      itemLink.ownColumn,
+      itemLink.targetColumn,
+      columnOf(strapi, ORDER_ITEM, 'courseDocumentId'),
+      ...courseDocumentIds,
+    ]
+  );
+  return rows.map((row) => row.documentId);
+}

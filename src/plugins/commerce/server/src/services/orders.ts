@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { conflict, fieldProblem, invalidField, notFound, Refusal } from '../../../../../errors/refusal';
 import { isPostgres, runSql } from '../../../../../access/raw-sql';
 import { columnOf, linkOf, tableOf } from '../../../../../database/tables';
-import { enqueue, type EnqueuedJob } from '../../../../../jobs';
+import { enqueue, enqueueKeyedInStatement, recordedJob, type EnqueuedJob } from '../../../../../jobs';
 import { isAdmin, type Caller } from '../../../../../access/roles';
 import { purchases } from '../../../../enrollment/server/src/facade';
 import { currencyCode, priceToMinor, toMajorNumber } from '../rules/money';
@@ -11,14 +11,13 @@ import { normalCouponCode, priceOrder, type CouponTerms, type OrderLine } from '
 import type { OrderRequest } from '../rules/order-request';
 import { providerNamed } from '../providers';
 import { fulfilOrderJob } from '../jobs/fulfil-order';
-import { insertOrder, readOrderRow, setCheckout, type OrderBuyer } from './order-rows';
+import { insertOrder, pendingOrdersHolding, readOrderRow, setCheckout, type OrderBuyer } from './order-rows';
 import { settleLatePaymentJob } from '../jobs/settle-late-payment';
 
 export const ORDER = 'plugin::commerce.order';
 export const ORDER_ITEM = 'plugin::commerce.order-item';
 const COUPON = 'api::coupon.coupon';
 const COURSE = 'api::course.course';
-const USER = 'plugin::users-permissions.user';
 
 export type OrderStatus = 'pending' | 'paid' | 'failed' | 'cancelled' | 'refunded' | 'partially_refunded';
 /** An order that bought its courses: what `already_purchased` and the payment rule look for. */
@@ -53,6 +52,13 @@ export interface OrderRecord {
   latePayment: 'received' | 'fulfilled' | 'refunded' | null;
   createdAt: string;
   items: Array<{ courseDocumentId: string; title: string; unitPrice: number; discount: number }>;
+}
+
+/** Who is ordering, as their authentication read them (the checkout's email, the order's language). */
+export interface OrderingBuyer {
+  id: number;
+  email: string | null;
+  preferredLocale: string | null;
 }
 
 /** How long a pending order holds its seats: ORDERS_HOLD_MINUTES (30 by default; fractions allowed). */
@@ -213,14 +219,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
    * fulfilled before the answer; otherwise the provider makes its checkout and the order waits for its webhook.
    */
   async create(
-    buyerId: number,
+    buyer: OrderingBuyer,
     request: OrderRequest,
     now: Date
   ): Promise<{ order: OrderRecord; checkoutUrl: string | null }> {
-    const buyer = await strapi.db
-      .query(USER)
-      .findOne({ where: { id: buyerId }, select: ['id', 'email', 'preferredLocale'] });
-    if (!buyer) throw notFound('No such user');
+    const buyerId = buyer.id;
     const locale = buyer.preferredLocale === 'ru' ? 'ru' : 'en';
     const lines = await this.orderLines(request.courseDocumentIds, locale);
 
@@ -477,14 +480,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
    * coupon redemptions go back before the new order takes its own). Answers how many were cancelled.
    */
   async replacePending(buyerId: number, courseDocumentIds: string[], now: Date): Promise<number> {
-    const rows = await strapi.db.query(ORDER).findMany({
-      where: { buyer: { id: buyerId }, status: 'pending', items: { courseDocumentId: { $in: courseDocumentIds } } },
-      populate: ORDER_POPULATE,
-    });
+    // Nearly always none: the order's one look, from the buyer's own orders (order-rows.ts).
     let replaced = 0;
-    for (const row of rows) {
-      const previous = orderFromRow(row);
-      if (await this.giveUp(previous, 'cancelled', now)) {
+    for (const documentId of await pendingOrdersHolding(strapi, buyerId, courseDocumentIds)) {
+      const previous = await this.findByDocumentId(documentId);
+      if (previous && (await this.giveUp(previous, 'cancelled', now))) {
         replaced += 1;
         strapi.log.info(`commerce: order ${previous.number} is replaced by a new order of its buyer`);
       }
@@ -529,6 +529,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
    * enrolls (the job runner delivers it). Null when the order was no longer pending (nothing changes).
    */
   async markPaid(order: OrderRecord, providerReference: string | null, now: Date): Promise<EnqueuedJob | null> {
+    if (isPostgres(strapi)) return this.markPaidInOneStatement(order, providerReference, now);
     return strapi.db.transaction(async () => {
       const { count } = await strapi.db.query(ORDER).updateMany({
         where: { id: order.id, status: 'pending' },
@@ -537,6 +538,46 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       if (count !== 1) return null;
       return this.recordFulfilment(order.documentId);
     });
+  },
+
+  /**
+   * markPaid on PostgreSQL, the purchase's hot path: the order paid and its fulfilment job recorded by one
+   * statement (a data-modifying CTE; the job only if the update matched), in the caller's transaction if any. The
+   * runner is not woken for the job: the webhook delivers it itself after the commit (a wake made the runner's poll
+   * race that delivery for the claim), and a process that dies first leaves it to the next poll.
+   */
+  async markPaidInOneStatement(
+    order: OrderRecord,
+    providerReference: string | null,
+    now: Date
+  ): Promise<EnqueuedJob | null> {
+    const job = enqueueKeyedInStatement(strapi, fulfilOrderJob, {
+      payload: { sql: 'CAST(? AS text)', bindings: [JSON.stringify({ orderDocumentId: order.documentId })] },
+      key: { sql: 'CAST(? AS varchar)', bindings: [order.documentId] },
+      runAt: now,
+      from: 'paid',
+    });
+    const reference = providerReference ? `, ?? = ?` : '';
+    const { rows } = await runSql<{ paid: unknown; job: unknown }>(
+      strapi,
+      `WITH paid AS (UPDATE ?? SET ?? = 'paid', ?? = ?${reference}, updated_at = ? WHERE id = ? AND ?? = 'pending' RETURNING id),
+       job AS (${job.sql} RETURNING id)
+       SELECT (SELECT count(*) FROM paid) AS paid, (SELECT id FROM job) AS job`,
+      [
+        tableOf(strapi, ORDER),
+        columnOf(strapi, ORDER, 'status'),
+        columnOf(strapi, ORDER, 'paidAt'),
+        now,
+        ...(providerReference ? [columnOf(strapi, ORDER, 'providerReference'), providerReference] : []),
+        now,
+        order.id,
+        columnOf(strapi, ORDER, 'status'),
+        ...job.bindings,
+      ]
+    );
+    if (Number(rows[0].paid) !== 1) return null;
+    const jobId = rows[0].job === null || rows[0].job === undefined ? null : Number(rows[0].job);
+    return recordedJob(strapi, fulfilOrderJob, order.documentId, jobId);
   },
 
   /**

@@ -25,6 +25,9 @@ export interface WebhookOutcome {
   order: string | null;
 }
 
+/** A delivery of an event recorded meanwhile by another: its transaction rolls back. */
+class ReplayedEvent extends Error {}
+
 const rejected = (message: string, reason: string) => new Refusal(message, reason, { status: 400 });
 
 /**
@@ -75,20 +78,22 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
 
     const now = new Date();
     let fulfilment: EnqueuedJob | null = null;
-    const outcome = await strapi.db.transaction(async (): Promise<WebhookOutcome['outcome']> => {
-      if (!(await this.recordOnce(event, now))) return 'duplicate';
-      if (!order || event.kind === 'other') return 'ignored';
-      if (event.kind === 'payment.succeeded') {
-        // Paid while pending: fulfilled. Paid after the order gave up: the money is taken seriously (enrolled if the
-        // seats can still be taken, else refunded), never just logged.
-        fulfilment =
-          (await orders.markPaid(order, event.providerReference, now)) ??
-          (await orders.acceptLatePayment(order, event.providerReference, now));
-        return fulfilment ? 'applied' : 'ignored';
-      }
-      return (await orders.giveUp(order, 'failed', now)) ? 'applied' : 'ignored';
-    });
-    await this.markOutcome(event, outcome);
+    let outcome: WebhookOutcome['outcome'];
+    try {
+      outcome = await strapi.db.transaction(async (): Promise<WebhookOutcome['outcome']> => {
+        const acted = await this.act(event, order, now);
+        fulfilment = acted.fulfilment;
+        // Recorded last, with what it did: a replay that slipped past seenBefore (sent twice at once) meets the unique
+        // key here, and its change, if any, is rolled back. The order's row is always locked before the event's key,
+        // so two deliveries of one event wait on each other rather than deadlock.
+        if (!(await this.recordOnce(event, acted.outcome, now))) throw new ReplayedEvent();
+        return acted.outcome;
+      });
+    } catch (error) {
+      if (!(error instanceof ReplayedEvent)) throw error;
+      fulfilment = null;
+      outcome = 'duplicate';
+    }
     if (outcome === 'ignored' && order && event.kind !== 'other')
       strapi.log.info(
         `commerce: ${event.provider} event ${event.eventId} (${event.kind}) for order ${order.number}, which is ${order.status}: nothing changes`
@@ -97,6 +102,25 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     // the job runner does it.
     if (fulfilment) await (fulfilment as EnqueuedJob).deliver();
     return { received: true, outcome, order: order?.documentId ?? null };
+  },
+
+  /** What a verified, matching, new event does to its order, in the caller's transaction. */
+  async act(
+    event: PaymentEvent,
+    order: OrderRecord | null,
+    now: Date
+  ): Promise<{ outcome: 'applied' | 'ignored'; fulfilment: EnqueuedJob | null }> {
+    const orders = strapi.plugin('commerce').service('orders') as Orders;
+    if (!order || event.kind === 'other') return { outcome: 'ignored', fulfilment: null };
+    if (event.kind === 'payment.succeeded') {
+      // Paid while pending: fulfilled. Paid after the order gave up: the money is taken seriously (enrolled if the
+      // seats can still be taken, else refunded), never just logged.
+      const fulfilment =
+        (await orders.markPaid(order, event.providerReference, now)) ??
+        (await orders.acceptLatePayment(order, event.providerReference, now));
+      return { outcome: fulfilment ? 'applied' : 'ignored', fulfilment };
+    }
+    return { outcome: (await orders.giveUp(order, 'failed', now)) ? 'applied' : 'ignored', fulfilment: null };
   },
 
   /** Why an event does not fit its order (a 400, nothing changes), or null when it does. */
@@ -125,8 +149,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     return rows.length > 0;
   },
 
-  /** Inserts the event unless its provider + id is there already; false for a replay. */
-  async recordOnce(event: PaymentEvent, now: Date): Promise<boolean> {
+  /** Inserts the event with what it did, unless its provider + id is there already; false for a replay. */
+  async recordOnce(event: PaymentEvent, outcome: 'applied' | 'ignored', now: Date): Promise<boolean> {
     const { rows } = await runSql(
       strapi,
       `INSERT INTO ?? (document_id, "key", provider, event_id, kind, order_document_id, outcome, payload, received_at, created_at, updated_at, published_at)
@@ -139,7 +163,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         event.eventId.slice(0, 255),
         event.kind,
         event.orderDocumentId,
-        'received',
+        outcome,
         event.payload,
         now,
         now,
@@ -148,14 +172,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       ]
     );
     return rows.length === 1;
-  },
-
-  /** What the event did, for whoever reads the order's events later (not for a replay: the first one's stays). */
-  async markOutcome(event: PaymentEvent, outcome: WebhookOutcome['outcome']): Promise<void> {
-    if (outcome === 'duplicate') return;
-    await strapi.db
-      .query(PAYMENT_EVENT)
-      .updateMany({ where: { key: `${event.provider}:${event.eventId}`, outcome: 'received' }, data: { outcome } });
   },
 
   logRejected(provider: string, call: WebhookCall, why: string): void {
