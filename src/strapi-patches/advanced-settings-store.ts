@@ -3,30 +3,38 @@ import { cachesAreCoherent, sharedCache } from '../cache/bus';
 import { isPatchOn, withStock } from './switches';
 
 /**
- * Patch: the core store (`strapi.store`) remembers the users-permissions "advanced" settings.
+ * Patch: the core store (`strapi.store`) remembers the users-permissions "advanced" settings and the i18n default
+ * locale.
  *
  * Stock: the users-permissions strategy (@strapi/plugin-users-permissions dist/server/strategies/
  * users-permissions.js, `getAdvancedSettings`) reads them (is email confirmation required?) from the
- * `strapi_core_store_settings` table on every authenticated request, through a scoped store whose get/set/delete
- * call the core store's own (@strapi/core dist/services/core-store.js, `createCoreStore`).
- * Change: wrapping the core store's three functions keeps that one value for a few seconds (a copy to each caller)
- * and drops it on any write to it, in this instance and, through the cache bus (src/cache/bus.ts), on every other
- * one (read every time while the bus is not listening). Every other key goes to the stock functions untouched.
+ * `strapi_core_store_settings` table on every authenticated request, and the document service reads the default
+ * locale (@strapi/i18n dist/server/services/locales.js, `getDefaultLocale`) there on every read that names no locale
+ * (twice for a REST list: rows and count), each through a scoped store or `strapi.store.get`, whose get/set/delete
+ * are the core store's own (@strapi/core dist/services/core-store.js, `createCoreStore`).
+ * Change: wrapping the core store's three functions keeps those two values for a few seconds (a copy to each caller)
+ * and drops them on any write to either, in this instance and, through the cache bus (src/cache/bus.ts), on every
+ * other one (read every time while the bus is not listening). Every other key goes to the stock functions untouched.
  * Gain: not measured on its own yet (see UPGRADE.md).
  * Off (STRAPI_PATCHES_OFF=advanced-settings-store): the store is left as it ships.
  * On upgrade: that scoped stores still call `strapi.store.get/set/delete` with `{ type, name, key }`, and the
- * key the strategy reads (`type: 'plugin', name: 'users-permissions', key: 'advanced'`).
+ * keys read (`type: 'plugin', name: 'users-permissions', key: 'advanced'`; `type: 'plugin', name: 'i18n',
+ * key: 'default_locale'`).
  */
-const ADVANCED_SETTINGS_TTL_MS = 5_000;
-let advancedSettings: { value: Promise<unknown>; expiresAt: number } | null = null;
+const REMEMBERED_TTL_MS = 5_000;
+const remembered = new Map<string, { value: Promise<unknown>; expiresAt: number }>();
 const rememberedSettings = sharedCache('users-permissions-advanced-settings', {
-  forget: () => (advancedSettings = null),
-  forgetAll: () => (advancedSettings = null),
+  forget: () => remembered.clear(),
+  forgetAll: () => remembered.clear(),
 });
 
 type StoreParams = { type?: string; name?: string; key?: string; [other: string]: unknown };
-const isAdvancedSettings = (params: StoreParams) =>
-  params?.type === 'plugin' && params?.name === 'users-permissions' && params?.key === 'advanced';
+const REMEMBERED_KEYS = new Set(['plugin:users-permissions:advanced', 'plugin:i18n:default_locale']);
+/** The remembered key these parameters name, if they name one. */
+const rememberedKey = (params: StoreParams): string | undefined => {
+  const key = `${params?.type}:${params?.name}:${params?.key}`;
+  return REMEMBERED_KEYS.has(key) ? key : undefined;
+};
 
 export function rememberAdvancedSettings(strapi: Core.Strapi) {
   const store = strapi.store as unknown as {
@@ -36,21 +44,27 @@ export function rememberAdvancedSettings(strapi: Core.Strapi) {
   };
   if (!isPatchOn('advanced-settings-store')) return;
   const { get, set, delete: remove } = store;
-  const remembered = (params: StoreParams) => {
-    if (!isAdvancedSettings(params) || !cachesAreCoherent()) return get(params);
+  const rememberedGet = (params: StoreParams) => {
+    const key = rememberedKey(params);
+    if (!key || !cachesAreCoherent()) return get(params);
     const now = Date.now();
-    if (!advancedSettings || advancedSettings.expiresAt <= now) {
+    let entry = remembered.get(key);
+    if (!entry || entry.expiresAt <= now) {
       const value = get(params);
-      advancedSettings = { value, expiresAt: now + ADVANCED_SETTINGS_TTL_MS };
-      value.catch(() => (advancedSettings = null));
+      const fresh = { value, expiresAt: now + REMEMBERED_TTL_MS };
+      remembered.set(key, fresh);
+      value.catch(() => {
+        if (remembered.get(key) === fresh) remembered.delete(key);
+      });
+      entry = fresh;
     }
-    return advancedSettings.value.then((value) => structuredClone(value));
+    return entry.value.then((value) => structuredClone(value));
   };
-  store.get = withStock(remembered, get);
+  store.get = withStock(rememberedGet, get);
   // Dropped before the write and again once it is done: a read in between (here, or on another instance as soon as
   // the first message arrives) would otherwise remember the old value.
   const dropAround = async (params: StoreParams, write: (params: StoreParams) => Promise<unknown>) => {
-    if (!isAdvancedSettings(params)) return write(params);
+    if (!rememberedKey(params)) return write(params);
     rememberedSettings.forgetAll();
     try {
       return await write(params);

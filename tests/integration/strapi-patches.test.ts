@@ -3,6 +3,7 @@ import { tableOf } from '../../src/database/tables';
 import { registeredContentApiStrategy } from '../../src/strapi-patches/content-api-strategy';
 import { stockOf } from '../../src/strapi-patches/switches';
 import { factories, type TestUser } from '../helpers/factories';
+import { statementsOf } from '../helpers/statements';
 import { restCacheTestEnv } from '../helpers/rest-cache';
 import { startLyceum, stopLyceum, type TestApp } from '../helpers/strapi';
 
@@ -242,6 +243,24 @@ describe('advanced-settings-store: the remembered users-permissions settings', (
     const copy = await store.get(ADVANCED);
     copy.unique_email = 'changed';
     expect((await store.get(ADVANCED)).unique_email).toBe(before.unique_email);
+  });
+
+  test('the i18n default locale is the stock read, and a new default shows at once', async () => {
+    const store = app.strapi.store as unknown as { get: (params: object) => Promise<any> };
+    const stockGet = stock<(params: object) => Promise<any>>(store.get);
+    const DEFAULT_LOCALE_KEY = { type: 'plugin', name: 'i18n', key: 'default_locale' };
+    const locales = app.strapi.plugin('i18n').service('locales');
+    const before = await locales.getDefaultLocale();
+    expect(before).toBe(await stockGet(DEFAULT_LOCALE_KEY));
+    const statements = await statementsOf(app.strapi, () => locales.getDefaultLocale());
+    expect(statements.filter((sql) => sql.includes('strapi_core_store_settings'))).toEqual([]);
+    try {
+      await locales.setDefaultLocale({ code: 'ru' });
+      expect(await locales.getDefaultLocale()).toBe('ru');
+    } finally {
+      await locales.setDefaultLocale({ code: before });
+    }
+    expect(await locales.getDefaultLocale()).toBe(before);
   });
 });
 

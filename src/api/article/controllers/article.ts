@@ -3,8 +3,14 @@ import { errors } from '@strapi/utils';
 import { documentIdParam } from '../../../access/params';
 import { readPublishedOnly } from '../../../access/publication';
 import { callerFrom } from '../../../access/roles';
-import { DEFAULT_LOCALE, SUPPORTED_LOCALES, supportedLocaleParam } from '../../../content/locales';
-import { ARTICLE_POPULATE, findPublishedBySlug, findRelated } from '../../../blog/article-reads';
+import { DEFAULT_LOCALE, SUPPORTED_LOCALES, isSupportedLocale, supportedLocaleParam } from '../../../content/locales';
+import {
+  ARTICLE_POPULATE,
+  findPublishedBySlug,
+  findRelated,
+  plainArticlePage,
+  publishedArticlePage,
+} from '../../../blog/article-reads';
 
 const ARTICLE = 'api::article.article';
 const SLUG = /^[A-Za-z0-9._~-]{1,255}$/;
@@ -29,6 +35,16 @@ function limitParam(value: unknown): number {
 // Marketers draft articles in the admin panel; through the API only admins see drafts.
 export default factories.createCoreController(ARTICLE, ({ strapi }) => ({
   async find(ctx) {
+    // A reader's plain list (issue 24's hot read): the same rows, sanitiser and answer, without Strapi's query
+    // pipeline for a query it cannot change (tests/integration/article-reads.test.ts compares both answers).
+    const plain =
+      callerFrom(ctx.state).role === 'admin' ? undefined : plainArticlePage(strapi, ctx.query, isSupportedLocale);
+    if (plain) {
+      const locale = plain.locale ?? (await strapi.plugin('i18n').service('locales').getDefaultLocale());
+      const page = await publishedArticlePage(strapi, plain, locale);
+      const data = await this.sanitizeOutput!(page.results, ctx);
+      return this.transformResponse!(data, { pagination: page.pagination });
+    }
     if (callerFrom(ctx.state).role !== 'admin') readPublishedOnly(ctx);
     // A reader's page needs the SEO block: it comes without asking, unless the client picks its own populate.
     ctx.query = { populate: ARTICLE_POPULATE, ...ctx.query };

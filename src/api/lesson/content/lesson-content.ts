@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { errors } from '@strapi/utils';
+import { contentTypes, errors } from '@strapi/utils';
 import { canManageCourse, findCourseOfContent } from '../../../access/ownership';
 import type { Caller } from '../../../access/roles';
 import { lessonProgress, lessonRefusal } from '../../../plugins/progress/server/src/facade';
@@ -47,5 +47,36 @@ export async function lessonContent(
     videoUrl: content?.videoUrl ?? null,
     video: content?.video ?? null,
     materials: content?.materials ?? [],
+  };
+}
+
+/**
+ * A published lesson as `GET /lessons/:documentId` answers it (its public fields, then the content, video and files),
+ * or null when it has no published version in this locale: the read for callers who do not manage the lesson's
+ * course. One query through Strapi's query engine (the row, and its media when it has any) instead of two document
+ * service reads and the output sanitiser: the response is the same, proven by tests/integration/lesson-reads.test.ts
+ * against the stock controller.
+ */
+export async function publishedLessonForLearner(
+  strapi: Core.Strapi,
+  lessonDocumentId: string,
+  locale: string
+): Promise<Record<string, unknown> | null> {
+  const row = (await strapi.db.query(LESSON).findOne({
+    where: { documentId: lessonDocumentId, locale, publishedAt: { $notNull: true } },
+    populate: { video: true, materials: true },
+  })) as Record<string, unknown> | null;
+  if (!row) return null;
+  const model = strapi.getModel(LESSON);
+  const data: Record<string, unknown> = {};
+  // What the sanitiser would keep: every field read except the private ones (content and media come back below).
+  for (const [name, value] of Object.entries(row))
+    if (!contentTypes.isPrivateAttribute(model, name)) data[name] = value;
+  return {
+    ...data,
+    content: row.content ?? null,
+    videoUrl: row.videoUrl ?? null,
+    video: row.video ?? null,
+    materials: row.materials ?? [],
   };
 }

@@ -1,11 +1,32 @@
-import { factories } from '@strapi/strapi';
+import { factories, type Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { asksForDraft, readPublishedOnly } from '../../../access/publication';
 import { callerFrom } from '../../../access/roles';
-import { assertLessonOpen, lessonContent, managesLessonCourse } from '../content/lesson-content';
+import { isSupportedLocale } from '../../../content/locales';
+import {
+  assertLessonOpen,
+  lessonContent,
+  managesLessonCourse,
+  publishedLessonForLearner,
+} from '../content/lesson-content';
 import { lessonPlayback } from '../content/lesson-playback';
 
 const LESSON = 'api::lesson.lesson';
+
+/**
+ * The locale of a learner's plain lesson request (no query, or only a supported `locale`), or undefined for any other
+ * query, which Strapi's own findOne answers (fields, populate and the like).
+ */
+function plainLessonLocale(query: Record<string, unknown>): { locale?: string } | undefined {
+  const names = Object.keys(query);
+  if (names.length === 0) return {};
+  if (names.length === 1 && isSupportedLocale(query.locale)) return { locale: query.locale };
+  return undefined;
+}
+
+async function defaultLocale(strapi: Core.Strapi): Promise<string> {
+  return strapi.plugin('i18n').service('locales').getDefaultLocale();
+}
 
 /**
  * Lesson content (text, video, files) is private in the schema so that no list, populate or filter can
@@ -20,6 +41,15 @@ export default factories.createCoreController(LESSON, ({ strapi }) => ({
   async findOne(ctx) {
     const caller = callerFrom(ctx.state);
     const documentId: string = ctx.params.id;
+    // Students and visitors never manage a course: their plain request is the hot read (issue 24), answered
+    // without the document service and the output sanitiser, in the same shape and under the same rules.
+    const plain = caller.role === 'admin' || caller.role === 'teacher' ? undefined : plainLessonLocale(ctx.query);
+    if (plain) {
+      const lesson = await publishedLessonForLearner(strapi, documentId, plain.locale ?? (await defaultLocale(strapi)));
+      if (!lesson) throw new errors.NotFoundError('Lesson not found');
+      await assertLessonOpen(strapi, caller, documentId);
+      return { data: lesson, meta: {} };
+    }
     const managesCourse = await managesLessonCourse(strapi, caller, documentId);
 
     if (!(managesCourse && asksForDraft(ctx)) && caller.role !== 'admin') readPublishedOnly(ctx);
