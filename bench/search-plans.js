@@ -210,6 +210,14 @@ async function main() {
         documents.map((document) => wordsOf(document.title).join(' ')),
       ]
     );
+    // The title terms of the rows just written, as index-store.ts's recordTitleTerms writes them.
+    await knex.raw(
+      `INSERT INTO lyceum_search_title_terms ("term", "title_length", "document_row", "type", "locale")
+       SELECT DISTINCT t."term", length(d."title"), d."id", d."type", d."locale"
+       FROM lyceum_search_documents d CROSS JOIN LATERAL unnest(tsvector_to_array(d."title_words")) AS t("term")
+       WHERE d."document_id" = ANY(?::text[])`,
+      [column('id').map((n) => `doc${n}`)]
+    );
     const words = [...new Set(documents.flatMap((document) => wordsOf(document.title)))];
     await knex.raw('INSERT INTO lyceum_search_words ("word") SELECT unnest(?::text[]) ON CONFLICT DO NOTHING', [words]);
     if ((from / BATCH) % 20 === 0)
@@ -217,6 +225,7 @@ async function main() {
   }
   await knex.raw('VACUUM ANALYZE lyceum_search_documents');
   await knex.raw('VACUUM ANALYZE lyceum_search_words');
+  await knex.raw('VACUUM ANALYZE lyceum_search_title_terms');
   const [{ count }] = (await knex.raw('SELECT COUNT(*) AS count FROM lyceum_search_words')).rows;
   console.log(
     `${ROWS} documents, ${count} distinct title words in ${DATABASE} (${Math.round((Date.now() - started) / 1000)} s)`
