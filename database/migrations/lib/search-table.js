@@ -119,6 +119,9 @@ async function createTitleTerms(knex, schema, documents) {
 
 async function fillTitleTerms(knex, terms, documents) {
   await knex.transaction(async (trx) => {
+    // Instances starting together: one makes and fills the table, the others find it made once it is committed.
+    await trx.raw(`SELECT pg_advisory_xact_lock(hashtext('${SEARCH_TERMS_TABLE}'))`);
+    if ((await trx.raw(`SELECT to_regclass(?) AS "found"`, [terms])).rows[0].found) return;
     await trx.raw(
       `CREATE TABLE ${terms} ("term" text NOT NULL, "title_length" integer NOT NULL, "document_row" integer NOT NULL,
          "type" varchar(32) NOT NULL, "locale" varchar(16) NOT NULL)`
