@@ -322,6 +322,15 @@ describe('suggestions', () => {
     await whenIndexed(async () => (await search({ q: word })).body.meta.pagination.total === 12, 'all indexed');
     expect((await suggest(word)).body.data).toHaveLength(10);
   });
+
+  test('list the shortest titles first', async () => {
+    const word = unique('shortword');
+    const titles = [`${word} and a long tail of words`, `${word} mid length`, `${word}`, `the ${word} again`];
+    for (const title of titles) await createCourse({ title });
+    await whenIndexed(async () => (await search({ q: word })).body.meta.pagination.total === 4, 'all indexed');
+    const texts = (await suggest(word.slice(0, -2))).body.data.map((item: any) => item.text);
+    expect(texts).toEqual([...titles].sort((a, b) => a.length - b.length));
+  });
 });
 
 describe('bad input', () => {
@@ -415,6 +424,50 @@ describe('the index as stored', () => {
         ['lyceum_search_documents']
       );
       expect(rows[0].left).toBe(0);
+    }
+  );
+
+  (process.env.DATABASE_CLIENT === 'postgres' ? test : test.skip)(
+    'PostgreSQL: an index made before the title terms table gets it at start-up; words seldom together are found',
+    async () => {
+      const db = app.strapi.db.connection;
+      const [first, second] = [unique('walkfirst'), unique('walksecond')];
+      // More titles with each word than a suggestion walks per word, shorter than the one title with both, as rows
+      // of the index itself (thousands of courses through the API would take minutes).
+      const seeded = await db.raw(
+        `INSERT INTO "lyceum_search_documents" ("type", "document_id", "locale", "title", "body", "url", "published_at",
+           "search_vector", "title_words")
+         SELECT 'article', 'walk-' || md5(v."title"), 'en', v."title", '', '/walk', 0, to_tsvector('russian', v."title"),
+                to_tsvector('simple', v."title")
+         FROM (SELECT ? || ' ' || n AS "title" FROM generate_series(1, 2100) n
+               UNION ALL SELECT ? || ' ' || n FROM generate_series(1, 2100) n
+               UNION ALL SELECT ? || ' ' || ? || ' at the very end of a long title') v
+         RETURNING "id"`,
+        [first, second, first, second]
+      );
+      const rowIds = seeded.rows.map((row: { id: number }) => row.id);
+      try {
+        await db.raw('INSERT INTO "lyceum_search_words" ("word") VALUES (?), (?) ON CONFLICT DO NOTHING', [
+          first,
+          second,
+        ]);
+        // As a database indexed by the previous release: no title terms table.
+        await db.raw('DROP TABLE "lyceum_search_title_terms"');
+        await facade().ensureSearchTables(app.strapi);
+        const suggestions = async (q: string) =>
+          (await app.request.get('/api/search/suggest').query({ q })).body.data.map((item: any) => item.text);
+        expect(await suggestions(first.slice(0, -1))).toEqual([
+          ...Array.from({ length: 9 }, (_, index) => `${first} ${index + 1}`),
+          `${first} 10`,
+        ]);
+        expect(await suggestions(`${first} ${second.slice(0, -1)}`)).toEqual([
+          `${first} ${second} at the very end of a long title`,
+        ]);
+        expect(await suggestions(`${second} ${first}`)).toEqual([`${first} ${second} at the very end of a long title`]);
+      } finally {
+        await db.raw('DELETE FROM "lyceum_search_title_terms" WHERE "document_row" = ANY(?)', [rowIds]);
+        await db.raw('DELETE FROM "lyceum_search_documents" WHERE "id" = ANY(?)', [rowIds]);
+      }
     }
   );
 

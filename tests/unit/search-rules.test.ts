@@ -33,6 +33,9 @@ describe('completions with one typo in long words', () => {
     ['java bas', 'Java basics', 0],
     ['питн', 'Питон', null],
     ['питон для', 'Питон для всех', 0],
+    ['course 00012', 'Course 000123', 0],
+    ['course 00013', 'Course 000123', null], // a number has no letters: typed exactly, however long
+    ['course 2025', 'Course 2024', null],
   ])('%s completes %s with %s typo(s)', (q, title, typos) => expect(completionTypos(q, title)).toBe(typos));
 });
 

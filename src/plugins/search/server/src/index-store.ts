@@ -14,6 +14,7 @@ export const SEARCH_TABLE = 'lyceum_search_documents';
 export const SEARCH_TEXT_TABLE = 'lyceum_search_text';
 export const SEARCH_TITLES_TABLE = 'lyceum_search_titles';
 export const SEARCH_WORDS_TABLE = 'lyceum_search_words';
+export const SEARCH_TERMS_TABLE = 'lyceum_search_title_terms';
 
 /** The schema pg_trgm lives in, per app (null: SQLite, or PostgreSQL without the extension). */
 const trigramSchemas = new WeakMap<Core.Strapi, string | null>();
@@ -66,6 +67,10 @@ async function fillTitleWords(strapi: Core.Strapi): Promise<void> {
         strapi,
         rows.map((row) => row.title)
       );
+      await recordTitleTerms(
+        strapi,
+        rows.map((row) => row.id)
+      );
     });
   }
 }
@@ -83,10 +88,28 @@ async function recordWords(strapi: Core.Strapi, titles: string[]): Promise<void>
   ]);
 }
 
+/**
+ * Adds the title terms of these index rows (PostgreSQL): one per word of `title_words`, so the walk finds exactly the
+ * words the title's tsquery matches. Those a row has already are kept (a start-up backfill of `title_words`).
+ */
+async function recordTitleTerms(strapi: Core.Strapi, rowIds: number[]): Promise<void> {
+  if (rowIds.length === 0) return;
+  await runSql(
+    strapi,
+    `INSERT INTO ?? ("term", "title_length", "document_row", "type", "locale")
+     SELECT DISTINCT t."term", length(d."title"), d."id", d."type", d."locale"
+     FROM ?? d CROSS JOIN LATERAL unnest(tsvector_to_array(d."title_words")) AS t("term")
+     WHERE d."id" = ANY(CAST(? AS integer[])) AND d."title_words" IS NOT NULL
+     ON CONFLICT DO NOTHING`,
+    [termsTable(strapi), documentsTable(strapi), arrayLiteral(rowIds)]
+  );
+}
+
 export const trigramSchemaOf = (strapi: Core.Strapi): string | null => trigramSchemas.get(strapi) ?? null;
 
 export const documentsTable = (strapi: Core.Strapi) => ownTableOf(strapi, SEARCH_TABLE);
 export const wordsTable = (strapi: Core.Strapi) => ownTableOf(strapi, SEARCH_WORDS_TABLE);
+export const termsTable = (strapi: Core.Strapi) => ownTableOf(strapi, SEARCH_TERMS_TABLE);
 
 const BATCH = 200;
 const chunks = <T>(items: T[], size = BATCH): T[][] =>
@@ -135,6 +158,13 @@ export async function replaceDocuments(
             type,
             ...ids,
           ]);
+      } else {
+        await runSql(
+          strapi,
+          `DELETE FROM ?? WHERE "document_row" IN
+             (SELECT "id" FROM ?? WHERE "type" = ? AND "document_id" IN (${marks(ids.length)}))`,
+          [termsTable(strapi), documentsTable(strapi), type, ...ids]
+        );
       }
       await runSql(strapi, `DELETE FROM ?? WHERE "type" = ? AND "document_id" IN (${marks(ids.length)})`, [
         documentsTable(strapi),
@@ -155,9 +185,10 @@ async function insertDocuments(strapi: Core.Strapi, documents: SearchDocument[])
     const row =
       `(${marks(11)}, setweight(to_tsvector('russian', ?), 'A') || setweight(to_tsvector('russian', ?), 'B'), ` +
       `to_tsvector('simple', ?))`;
-    await runSql(
+    const { rows } = await runSql<{ id: number }>(
       strapi,
-      `INSERT INTO ?? (${COLUMNS}, "search_vector", "title_words") VALUES ${documents.map(() => row).join(', ')}`,
+      `INSERT INTO ?? (${COLUMNS}, "search_vector", "title_words") VALUES ${documents.map(() => row).join(', ')}
+       RETURNING "id"`,
       [
         documentsTable(strapi),
         ...documents.flatMap((document) => [
@@ -171,6 +202,10 @@ async function insertDocuments(strapi: Core.Strapi, documents: SearchDocument[])
     await recordWords(
       strapi,
       documents.map((document) => document.title)
+    );
+    await recordTitleTerms(
+      strapi,
+      rows.map((row) => row.id)
     );
     return;
   }
@@ -226,9 +261,20 @@ export async function clearIndex(strapi: Core.Strapi): Promise<void> {
       await runSql(strapi, 'DELETE FROM ??', [SEARCH_TITLES_TABLE]);
     } else {
       await runSql(strapi, 'DELETE FROM ??', [wordsTable(strapi)]);
+      await runSql(strapi, 'DELETE FROM ??', [termsTable(strapi)]);
     }
     await runSql(strapi, 'DELETE FROM ??', [documentsTable(strapi)]);
   });
+}
+
+/**
+ * After a rebuild (PostgreSQL): fresh statistics, and the visibility map that lets the suggestion walk read only the
+ * title terms' index; autovacuum would come to it, but suggestions are slower until it does.
+ */
+export async function settleIndex(strapi: Core.Strapi): Promise<void> {
+  if (!isPostgres(strapi)) return;
+  for (const table of [documentsTable(strapi), termsTable(strapi), wordsTable(strapi)])
+    await runSql(strapi, 'VACUUM (ANALYZE) ??', [table], { planEachCall: true });
 }
 
 /** How many rows the index holds, per type. */

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { defineJob, enqueue } from '../../../../jobs';
-import { clearIndex, replaceDocuments } from './index-store';
+import { clearIndex, replaceDocuments, settleIndex } from './index-store';
 import { searchTypes, watchedUids, type SearchType } from './search-types';
 
 /**
@@ -91,5 +91,6 @@ export async function rebuildIndex(
       onProgress({ type: kind.type, done: Math.min(done, total), total });
     }
   }
+  await settleIndex(strapi);
   return indexed;
 }

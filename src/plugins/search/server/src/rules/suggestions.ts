@@ -11,7 +11,8 @@ import { editDistance, wordsOf } from './text';
 export const TYPO_MIN_LENGTH = 5;
 export const MAX_SUGGESTIONS = 10;
 
-const allowedEdits = (word: string) => (word.length >= TYPO_MIN_LENGTH ? 1 : 0);
+// Five letters: a number ("00012", "2024") has none, so it is typed exactly (a typo in it is another number).
+const allowedEdits = (word: string) => (word.length >= TYPO_MIN_LENGTH && /\p{L}/u.test(word) ? 1 : 0);
 
 /** Edits between a typed prefix and the start of a title word (a typed letter may be missing or extra). */
 function prefixEdits(prefix: string, word: string): number {

@@ -1,8 +1,15 @@
 import type { Core } from '@strapi/strapi';
-import { isPostgres, runSql } from '../../../../../access/raw-sql';
+import { arrayLiteral, isPostgres, runSql } from '../../../../../access/raw-sql';
 import { columnOf, tableOf } from '../../../../../database/tables';
 import { invalidField } from '../../../../../errors/refusal';
-import { SEARCH_TEXT_TABLE, SEARCH_TITLES_TABLE, documentsTable, trigramSchemaOf, wordsTable } from '../index-store';
+import {
+  SEARCH_TEXT_TABLE,
+  SEARCH_TITLES_TABLE,
+  documentsTable,
+  termsTable,
+  trigramSchemaOf,
+  wordsTable,
+} from '../index-store';
 import { ftsExpression, type SearchRequest, type SearchSort, type SuggestRequest } from '../rules/search-request';
 import { MAX_SUGGESTIONS, completionTypos, mayHaveTypo, mayStandFor, trigramsOf } from '../rules/suggestions';
 import { MATCH_END, MATCH_START, headline, markedSnippet, wordsOf } from '../rules/text';
@@ -49,9 +56,11 @@ interface Where {
   joinsCourse: boolean;
 }
 
-/** How many of the shortest titles a suggestion reads first, and how many candidates it takes at most. */
-const SHORTEST_WALK = 2000;
+/** How many titles a suggestion walks per word at most, and how many candidates it takes at most. */
+const TERM_WALK = 2000;
 const CANDIDATES = 100;
+/** The most words a typed prefix stands for (its shortest): "o" alone would stand for thousands. */
+const PREFIX_WORDS = 100;
 
 const emptyFacets = (): Facets => ({ type: {}, category: {}, level: {}, price: {} });
 
@@ -139,12 +148,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
    * only) and the facets are taken from them. Two statements would scan every hit twice, which is most of the cost
    * of a broad query.
    */
-  /** The same counts as FACET_SQL, in one pass over the hits (GROUPING SETS) instead of one per facet. */
+  /**
+   * The same counts as FACET_SQL, in one pass over the hits: counted once per combination of the four values (a
+   * hundred or so groups), then summed per facet (GROUPING SETS) over those groups. GROUPING SETS straight over the
+   * hits hashed each hit four times, which took about twice as long on a broad query.
+   */
   const FACET_SQL_POSTGRES =
     `SELECT CASE ${FACETS.slice(0, -1)
       .map((facet) => `WHEN GROUPING("${facet}") = 0 THEN '${facet}'`)
       .join(' ')} ELSE '${FACETS[FACETS.length - 1]}' END AS "facet", ` +
-    `COALESCE(${FACETS.map((facet) => `"${facet}"`).join(', ')}) AS "value", COUNT(*) AS "count" FROM hits ` +
+    `COALESCE(${FACETS.map((facet) => `"${facet}"`).join(', ')}) AS "value", SUM("count") AS "count" ` +
+    `FROM (SELECT ${FACETS.map((facet) => `"${facet}"`).join(', ')}, COUNT(*) AS "count" FROM hits ` +
+    `GROUP BY ${FACETS.map((facet) => `"${facet}"`).join(', ')}) combinations ` +
     `GROUP BY GROUPING SETS (${FACETS.map((facet) => `("${facet}")`).join(', ')})`;
 
   async function searchPostgres(request: SearchRequest, where: Where): Promise<SearchAnswer> {
@@ -225,15 +240,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   /**
    * Candidate titles for a suggestion on PostgreSQL, shortest first: titles with every typed word, the last one as a
-   * prefix (`title_words`). With `typos`, a typed word of five letters or more also stands for the words of the words
-   * table pg_trgm finds close to it and the rule accepts: the trigram lookup runs over the distinct words of all
-   * titles, a few thousand rows, never over the titles themselves.
+   * prefix. With `typos`, a typed word of five letters or more also stands for the words of the words table pg_trgm
+   * finds close to it and the rule accepts: the trigram lookup runs over the distinct words of all titles, never over
+   * the titles themselves.
    *
-   * Two steps, because PostgreSQL cannot tell from a tsquery how many titles it matches (it took "course 00012", ten
-   * titles, for two thousand and walked the whole length index): first the SHORTEST_WALK shortest titles are read in
-   * length order (an index walk of fixed cost); the matches among them are the shortest matches there are, so when
-   * they are enough the answer is complete. Otherwise the matches are few among short titles and the GIN index finds
-   * them all (`+ 0` keeps the planner off the length index there).
+   * One typed word drives: the titles of each word it stands for (for the last one, the words it begins, from the
+   * words table) are walked shortest first in the title terms' index, each checked for the other typed words by one
+   * probe of that table's index by row, and the walk stops at CANDIDATES titles, so a word most titles share costs no
+   * more than a rare one. The driver is the typed word with the fewest titles (counted up to TERM_WALK): when it has
+   * no more than that, the walk saw all its titles and the answer is exact. When every typed word is that common and
+   * the walk still found too few titles (the typed words seldom meet), the GIN index of `title_words` finds the titles
+   * having them all, which are then few.
    */
   async function postgresCandidates(
     typed: string,
@@ -241,28 +258,56 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     where: Where,
     typos: boolean
   ): Promise<SuggestionRow[]> {
-    const alternatives: string[][] = [];
-    for (const [index, word] of words.entries())
-      alternatives.push(typos && mayHaveTypo(word) ? await closeWords(word, index === words.length - 1) : []);
-    // The last word is a prefix still being typed; the others are whole words (a prefix of every word would make
-    // `3` in "lesson 3 of" stand for 30, 300…, thousands of index entries to merge).
-    const query = words
-      .map((word, index) => {
-        const suffix = index === words.length - 1 ? ':*' : '';
-        return `(${[word, ...alternatives[index]].map((term) => `'${term}'${suffix}`).join(' | ')})`;
-      })
-      .join(' & ');
-    const shortest = (
+    const matchers: WordMatcher[] = [];
+    for (const [index, word] of words.entries()) {
+      const isLast = index === words.length - 1;
+      const close = typos && mayHaveTypo(word) ? await closeWords(word, isLast) : [];
+      matchers.push(isLast ? { exact: close, prefix: word } : { exact: [word, ...close], prefix: null });
+    }
+    const counts = await Promise.all(matchers.map(titlesMatching));
+    if (counts.some((count) => count === 0)) return [];
+    // The fewest titles first; between words too common to tell apart, a whole word (one walk, not one per word).
+    const driver = matchers
+      .map((matcher, index) => ({ index, count: counts[index], isPrefix: matcher.prefix !== null }))
+      .sort((a, b) => a.count - b.count || Number(a.isPrefix) - Number(b.isPrefix) || a.index - b.index)[0].index;
+    const { prefix, exact } = matchers[driver];
+    const driverTerms = [...new Set([...(prefix === null ? [] : await wordsBeginning(prefix)), ...exact])];
+    // Each check a probe of the index by row per walked title: OFFSET 0 keeps PostgreSQL from making it a join that
+    // first reads every title of the other word (all lessons, for "lesson 3 of").
+    const others = matchers.filter((_, index) => index !== driver).map((matcher) => matcherSql('o', matcher));
+    const walked = (
       await runSql<SuggestionRow>(
         strapi,
-        `SELECT s."type", s."document_id", s."title"
-         FROM (SELECT * FROM ?? ORDER BY length("title"), "id" LIMIT ${SHORTEST_WALK}) s
-         WHERE s."title_words" @@ to_tsquery('simple', ?) AND ${where.sql}
-         ORDER BY length(s."title"), s."id" LIMIT ${CANDIDATES}`,
-        [documentsTable(strapi), query, ...where.bindings]
+        `SELECT d."type", d."document_id", d."title" FROM (
+           SELECT c."title_length", c."document_row" FROM unnest(CAST(? AS text[])) AS w("term")
+           CROSS JOIN LATERAL (
+             SELECT s."title_length", s."document_row"
+             FROM (SELECT * FROM ?? WHERE "term" = w."term" ORDER BY "title_length", "document_row" LIMIT ${TERM_WALK}) s
+             WHERE ${where.sql}
+             ${others.map((other) => `AND EXISTS (SELECT 1 FROM ?? o WHERE o."document_row" = s."document_row" AND ${other.sql} OFFSET 0)`).join(' ')}
+             ORDER BY s."title_length", s."document_row" LIMIT ${CANDIDATES}) c
+           GROUP BY c."title_length", c."document_row"
+           ORDER BY c."title_length", c."document_row" LIMIT ${CANDIDATES}) c
+         JOIN ?? d ON d."id" = c."document_row"
+         ORDER BY c."title_length", c."document_row"`,
+        [
+          arrayLiteral(driverTerms),
+          termsTable(strapi),
+          ...where.bindings,
+          ...others.flatMap((other) => [termsTable(strapi), ...other.bindings]),
+          documentsTable(strapi),
+        ]
       )
     ).rows;
-    if (shortest.length === CANDIDATES || decide(typed, shortest).length >= MAX_SUGGESTIONS) return shortest;
+    if (walked.length === CANDIDATES || decide(typed, walked).length >= MAX_SUGGESTIONS) return walked;
+    if (counts[driver] <= TERM_WALK) return walked;
+    // The last word is a prefix still being typed; the others are whole words.
+    const query = matchers
+      .map(({ exact: words, prefix: start }) =>
+        [...(start === null ? [] : [`'${start}':*`]), ...words.map((word) => `'${word}'`)].join(' | ')
+      )
+      .map((alternatives) => `(${alternatives})`)
+      .join(' & ');
     return (
       await runSql<SuggestionRow>(
         strapi,
@@ -272,6 +317,44 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         [documentsTable(strapi), query, ...where.bindings]
       )
     ).rows;
+  }
+
+  /** A condition on the title terms (alias `table`) for the words a typed word stands for, with its values. */
+  function matcherSql(table: string, { exact, prefix }: WordMatcher): { sql: string; bindings: unknown[] } {
+    const conditions: string[] = [];
+    const bindings: unknown[] = [];
+    if (exact.length > 0) {
+      conditions.push(`${table}."term" = ANY(CAST(? AS text[]))`);
+      bindings.push(arrayLiteral(exact));
+    }
+    // A range of the pattern operators rather than LIKE: a prepared statement's generic plan never uses an index
+    // for a bound LIKE pattern.
+    if (prefix !== null) {
+      conditions.push(`(${table}."term" ~>=~ ? AND ${table}."term" ~<~ ?)`);
+      bindings.push(prefix, afterPrefix(prefix));
+    }
+    return { sql: `(${conditions.join(' OR ')})`, bindings };
+  }
+
+  /** The words of titles a typed prefix begins, shortest first, at most PREFIX_WORDS of them. */
+  async function wordsBeginning(prefix: string): Promise<string[]> {
+    const { rows } = await runSql<{ word: string }>(
+      strapi,
+      `SELECT "word" FROM ?? WHERE "word" ~>=~ ? AND "word" ~<~ ? ORDER BY length("word"), "word" LIMIT ${PREFIX_WORDS}`,
+      [wordsTable(strapi), prefix, afterPrefix(prefix)]
+    );
+    return rows.map((row) => row.word);
+  }
+
+  /** How many titles have a word this typed word stands for, counted up to just past TERM_WALK (index only). */
+  async function titlesMatching(matcher: WordMatcher): Promise<number> {
+    const condition = matcherSql('t', matcher);
+    const { rows } = await runSql<{ count: number | string }>(
+      strapi,
+      `SELECT COUNT(*) AS "count" FROM (SELECT 1 FROM ?? t WHERE ${condition.sql} LIMIT ${TERM_WALK + 1}) t`,
+      [termsTable(strapi), ...condition.bindings]
+    );
+    return Number(rows[0].count);
   }
 
   /** Words of titles within one typo of `typed` (none without pg_trgm: suggestions then match as typed). */
@@ -368,6 +451,19 @@ interface FacetRow {
   facet: string;
   value: string | null;
   count: number | string;
+}
+
+/** The words of titles a typed word stands for: these words, and those beginning with `prefix` (the last word). */
+interface WordMatcher {
+  exact: string[];
+  prefix: string | null;
+}
+
+/** The first string past every string beginning with `prefix`, in code point (and so UTF-8 byte) order. */
+function afterPrefix(prefix: string): string {
+  const characters = [...prefix];
+  const last = characters.pop()!.codePointAt(0)!;
+  return characters.join('') + String.fromCodePoint(last + 1);
 }
 
 interface SuggestionRow {
