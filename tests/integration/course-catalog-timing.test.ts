@@ -50,16 +50,16 @@ async function seed() {
     [columnOf(app.strapi, COURSE, 'publishedAt')]: now,
   }));
   const ids: number[] = [];
-  for (let start = 0; start < rows.length; start += 500) {
+  for (let start = 0; start < rows.length; start += 200) {
     const inserted = await knex(tableOf(app.strapi, COURSE))
-      .insert(rows.slice(start, start + 500))
+      .insert(rows.slice(start, start + 200))
       .returning('id');
     ids.push(...inserted.map((row: { id: number } | number) => (typeof row === 'number' ? row : row.id)));
   }
   const categoryLink = linkOf(app.strapi, COURSE, 'category');
   const teacherLink = linkOf(app.strapi, COURSE, 'teachers');
-  for (let start = 0; start < ids.length; start += 500) {
-    const part = ids.slice(start, start + 500);
+  for (let start = 0; start < ids.length; start += 200) {
+    const part = ids.slice(start, start + 200);
     await knex(categoryLink.table).insert(
       part.map((id) => ({ [categoryLink.ownColumn]: id, [categoryLink.targetColumn]: categoryRow.id }))
     );
