@@ -1,4 +1,4 @@
-import { factories } from '@strapi/strapi';
+import { factories, type Core } from '@strapi/strapi';
 import { canManageCourse } from '../../../access/ownership';
 import { takePopulatedRelation } from '../../../access/populate';
 import { asksForDraft, readPublishedOnly } from '../../../access/publication';
@@ -12,6 +12,8 @@ import {
   popularCourses,
 } from '../../../plugins/enrollment/server/src/facade';
 import { attachTeacherProfiles } from '../profiles/teacher-profiles';
+import { catalogQueryFrom, type CatalogRelation } from '../reads/catalog-query';
+import { readCatalogPage } from '../reads/catalog-read';
 
 const COURSE = 'api::course.course';
 
@@ -34,6 +36,22 @@ function popularLimit(value: unknown): number {
   return limit;
 }
 
+/**
+ * LYCEUM_FAST_CATALOG_READS=false sends every catalog read through the document service again: the stock answer the
+ * fast one is compared with (tests, bench). Read at each request, so a test compares both in one process.
+ */
+const isFastCatalogOn = () => process.env.LYCEUM_FAST_CATALOG_READS !== 'false';
+
+/** As Strapi's output sanitizer decides whether a populated relation stays: may this caller `find` its type? */
+async function mayFind(strapi: Core.Strapi, auth: unknown, uid: string): Promise<boolean> {
+  try {
+    await strapi.auth.verify(auth as Parameters<Core.Strapi['auth']['verify']>[0], { scope: [`${uid}.find`] });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export default factories.createCoreController(COURSE, ({ strapi }) => ({
   /** GET /courses/popular?limit&locale (public): the most enrolled published courses of the last 30 days. */
   async popular(ctx) {
@@ -50,6 +68,16 @@ export default factories.createCoreController(COURSE, ({ strapi }) => ({
     if (caller.role !== 'admin') readPublishedOnly(ctx);
     // Users are not readable by the public, so teachers are filled in as public profiles, never raw users.
     const wantsTeachers = caller.role !== 'admin' && takePopulatedRelation(ctx.query, 'teachers');
+    const catalogQuery = caller.role === 'admin' || !isFastCatalogOn() ? null : catalogQueryFrom(ctx.query);
+    if (catalogQuery) {
+      // The stock read leaves out a populated relation whose type the caller may not `find` (Strapi's sanitizer).
+      const populate: CatalogRelation[] = [];
+      for (const relation of catalogQuery.populate)
+        if (relation !== 'category' || (await mayFind(strapi, ctx.state.auth, 'api::category.category')))
+          populate.push(relation);
+      const page = await readCatalogPage(strapi, catalogQuery, { populate, withTeacherProfiles: wantsTeachers });
+      if (page) return page;
+    }
     const response = (await super.find(ctx)) as { data: Array<Record<string, unknown>> };
     if (wantsTeachers) await attachTeacherProfiles(strapi, response.data);
     return response;
