@@ -27,15 +27,18 @@ const putSettings = (user: TestUser, body: unknown) =>
     .send(body as object);
 
 const KINDS = () => (app.strapi.getModel(NOTIFICATION).attributes as any).type.enum as string[];
+/** Kinds whose mail the feature writes itself, and the receipt's: mailed unless turned off (the receipt always). */
+const MAILED_KINDS = ['certificate_issued', 'waitlist_offer', 'support_reply', 'enrollment', 'order_paid'];
 
 describe('reading and writing', () => {
-  test('defaults when nothing is stored: every kind in the app and as push, email as the profile says; public, contacts', async () => {
+  test('defaults when nothing is stored: every kind in the app and as push, email as the profile says (on for kinds with a mail of their own or a receipt); public, contacts', async () => {
     const user = await make.createUser('student');
     const response = await getSettings(user);
     expect(response.status).toBe(200);
     const { notifications, privacy } = response.body.data;
     expect(Object.keys(notifications).sort()).toEqual([...KINDS()].sort());
-    for (const kind of KINDS()) expect(notifications[kind]).toEqual({ inApp: true, email: false, push: true });
+    for (const kind of KINDS())
+      expect(notifications[kind]).toEqual({ inApp: true, email: MAILED_KINDS.includes(kind), push: true });
     expect(privacy).toEqual({ profileVisibility: 'public', allowMessagesFrom: 'contacts' });
 
     const copies = await make.createUser('student', { emailNotifications: true });
@@ -161,6 +164,90 @@ describe('notification delivery honours each kind', () => {
     expect(await mailJobsTo(loud.email)).toBe(1);
     expect(await mailJobsTo(plain.email)).toBe(0);
     expect(await mailJobsTo(quiet.email)).toBe(0);
+  });
+});
+
+describe('mails of their own (certificates, support replies, enrollments) follow the kind’s switch', () => {
+  const mailsTo = async (email: string, subject: RegExp) =>
+    (await app.strapi.db.connection('lyceum_jobs').where('type', 'mail.send').select('payload')).filter(
+      (row: { payload: string }) => {
+        const mail = JSON.parse(row.payload);
+        return mail.to === email && subject.test(mail.subject);
+      }
+    ).length;
+  const noticesOf = (userId: number, type: string) =>
+    app.strapi.db.query(NOTIFICATION).count({ where: { user: { id: userId }, type } });
+
+  test('a kind with a mail of its own or a receipt gets no generic copy, even for users who want copies of all', async () => {
+    const keen = await make.createUser('student', { emailNotifications: true });
+    for (const type of MAILED_KINDS) await notices().notify(keen.id, { type, title: `Copy of ${type}?` });
+    expect(await mailsTo(keen.email, /^Copy of/)).toBe(0);
+    for (const type of MAILED_KINDS) expect(await noticesOf(keen.id, type)).toBe(1);
+  });
+
+  test('a certificate mails its holder unless certificate_issued email is off; the notice still comes', async () => {
+    const teacher = await make.createUser('teacher');
+    const course = await make.createCourse({ teacher, lessons: 1 });
+    const [plain, quiet] = await Promise.all([make.createUser('student'), make.createUser('student')]);
+    await putSettings(quiet, { notifications: { certificate_issued: { email: false } } });
+    for (const student of [plain, quiet]) {
+      const issued = await app.request
+        .post(`/api/courses/${course.documentId}/certificates`)
+        .set(teacher.auth)
+        .send({ user: student.id });
+      expect(issued.status).toBe(201);
+    }
+    expect(await mailsTo(plain.email, /^Your certificate/)).toBe(1);
+    expect(await mailsTo(quiet.email, /^Your certificate/)).toBe(0);
+    expect(await noticesOf(quiet.id, 'certificate_issued')).toBe(1);
+  });
+
+  test('a staff reply mails the ticket’s author unless support_reply email is off, and never twice', async () => {
+    const agent = await make.createUser('support');
+    const [plain, keen, quiet] = await Promise.all([
+      make.createUser('student'),
+      make.createUser('student', { emailNotifications: true }),
+      make.createUser('student'),
+    ]);
+    await putSettings(quiet, { notifications: { support_reply: { email: false } } });
+    for (const user of [plain, keen, quiet]) {
+      const ticket = await app.request
+        .post('/api/support/tickets')
+        .set(user.auth)
+        .send({ subject: 'Where is my grade', body: 'It has been a week.' });
+      expect(ticket.status).toBe(201);
+      const reply = await app.request
+        .post(`/api/support/tickets/${ticket.body.data.documentId}/messages`)
+        .set(agent.auth)
+        .send({ body: 'Your teacher grades it today.' });
+      expect(reply.status).toBe(201);
+    }
+    const supportMails = async (user: TestUser) =>
+      (await app.strapi.db.connection('lyceum_jobs').where('type', 'mail.send').select('payload')).filter(
+        (row: { payload: string }) => JSON.parse(row.payload).to === user.email
+      ).length;
+    expect(await supportMails(plain)).toBe(1);
+    expect(await supportMails(keen)).toBe(1);
+    expect(await supportMails(quiet)).toBe(0);
+  });
+
+  test('the enrollment confirmation goes unless enrollment email is off (read when its job runs)', async () => {
+    const send = app.strapi.plugin('email').service('email').send as jest.Mock;
+    const teacher = await make.createUser('teacher');
+    const course = await make.createCourse({ teacher, lessons: 1 });
+    const [plain, quiet] = await Promise.all([make.createUser('student'), make.createUser('student')]);
+    await putSettings(quiet, { notifications: { enrollment: { email: false } } });
+    const confirmations = app.strapi.plugin('enrollment').service('enrollment-mail');
+    for (const student of [plain, quiet])
+      await confirmations.sendEnrollmentConfirmation({
+        userId: student.id,
+        courseDocumentId: course.documentId,
+        enrolledAt: new Date().toISOString(),
+      });
+    const sentTo = (user: TestUser) =>
+      send.mock.calls.filter(([mail]: [{ to: string; subject: string }]) => mail.to === user.email).length;
+    expect(sentTo(plain)).toBe(1);
+    expect(sentTo(quiet)).toBe(0);
   });
 });
 

@@ -324,6 +324,16 @@ describe('seats held by pending orders', () => {
 });
 
 describe('coupons', () => {
+  test('a coupon in a currency that is three letters but no ISO 4217 code: 400 naming currency, nothing stored', async () => {
+    const code = `xyz${Date.now()}`;
+    const response = await app.request
+      .post('/api/coupons')
+      .set(admin.auth)
+      .send({ data: { code, amountOff: 5, currency: 'XYZ' } });
+    expect([response.status, fieldsOf(response)]).toEqual([400, ['currency']]);
+    expect(await app.strapi.db.query('api::coupon.coupon').count({ where: { code: code.toUpperCase() } })).toBe(0);
+  });
+
   test('percent and amount off, case-insensitive codes, limited to courses', async () => {
     const course = await paidCourse(make, teacher, 49.99);
     const other = await paidCourse(make, teacher, 10);

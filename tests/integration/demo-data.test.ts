@@ -166,6 +166,21 @@ test('the demo has tutors with profiles and reviews, and best reviews for the ho
   expect(await seedTutorsDemoOnce(app.strapi)).toBe(false);
 });
 
+test('the demo student has one open task request, and it has matches with scores and reasons', async () => {
+  const student = await login('student@example.com');
+  const mine = await app.request.get('/api/tasks').set(student);
+  expect(mine.status).toBe(200);
+  const open = mine.body.data.filter((task: { status: string }) => task.status === 'open');
+  expect(open).toHaveLength(1);
+  const matches = await app.request.get(`/api/tasks/${open[0].documentId}/matches`).set(student);
+  expect(matches.status).toBe(200);
+  expect(matches.body.data.length).toBeGreaterThan(0);
+  expect(matches.body.data[0]).toMatchObject({ score: expect.any(Number), reasons: expect.any(Array) });
+  expect(matches.body.data[0].reasons.length).toBeGreaterThan(0);
+  const { seedTaskDemoOnce } = await import('../../src/demo/tasks');
+  expect(await seedTaskDemoOnce(app.strapi)).toBe(false);
+});
+
 test('loading again changes nothing', async () => {
   const { seedDemoDataOnce } = await import('../../src/demo/seed');
   const before = await app.strapi.db.query('api::course.course').count();

@@ -175,6 +175,8 @@ describe('posting a task', () => {
       [validTask({ budget: '100000000000' }), 'budget'],
       [validTask({ budget: 10, currency: undefined }), 'currency'],
       [validTask({ currency: 'dollars' }), 'currency'],
+      // Three letters but no ISO 4217 code: the same check as commerce's (src/content/currencies.ts).
+      [validTask({ currency: 'XYZ' }), 'currency'],
       [validTask({ currency: 12 }), 'currency'],
       [validTask({ deadline: '2020-01-01T00:00:00Z' }), 'deadline'],
       [validTask({ deadline: 'next week' }), 'deadline'],

@@ -279,6 +279,25 @@ describe('a freed seat goes to the first in line (offer mode)', () => {
     expect(mail.text).toContain('Подтвердите его до');
   });
 
+  test('waitlist_offer email off (settings): the offer notice comes, the offer mail does not', async () => {
+    const { course, members } = await fullCourse(1);
+    const quiet = await student();
+    const settings = await app.request
+      .put('/api/me/settings')
+      .set(quiet.auth)
+      .send({ notifications: { waitlist_offer: { email: false } } });
+    expectStatus(settings, 200);
+    expectStatus(await join(quiet, course), 201);
+    expectStatus(await cancel(members[0], course), 200);
+    await until(async () => {
+      const notices = await app.request.get('/api/me/notifications').set(quiet.auth);
+      return notices.body.data.some((notice: { type: string }) => notice.type === 'waitlist_offer');
+    }, 'the offer notice');
+    // The mail would have been recorded in the promotion's transaction, with the notice's job.
+    const mails = await app.strapi.db.connection('lyceum_jobs').where('type', 'mail.send').select('payload');
+    expect(mails.filter((row: { payload: string }) => JSON.parse(row.payload).to === quiet.email)).toEqual([]);
+  });
+
   test('accept refusals: 404 not in line, 409 no_offer while waiting', async () => {
     const { course } = await fullCourse(1);
     const [waiting] = await line(course, 1);

@@ -70,6 +70,11 @@ describe('money', () => {
     expect(currencyCode('US')).toBeNull();
     expect(currencyCode('U$D')).toBeNull();
     expect(currencyCode(840)).toBeNull();
+    // Three letters are not enough: the code must be one in circulation (the core's one check, shared with the
+    // marketplace's rates and budgets).
+    expect(currencyCode('XYZ')).toBeNull();
+    expect(currencyCode('abc')).toBeNull();
+    expect(currencyCode('kzt')).toBe('KZT');
   });
 
   test('allocation adds up exactly and follows the weights', () => {

@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import { createId } from '@paralleldrive/cuid2';
 import { factories } from '@strapi/strapi';
 import { sendMail } from '../../../mail/mail-job';
+import { hasGenericEmailCopy } from '../../../notifications/channels';
 import { arrayLiteral, isPostgres, runSql } from '../../../access/raw-sql';
 import { linkOf, tableOf } from '../../../database/tables';
 import { enqueuePushes, notificationChannels } from '../../../plugins/account/server/src/facade';
@@ -117,7 +118,10 @@ export default factories.createCoreService(NOTIFICATION, ({ strapi }) => ({
           ? this.insertWithStatement(recipientsWithIds, row, now)
           : this.insertWithQueryEngine(recipientsWithIds, row, now));
       }
-      const subscribers = people.filter((person) => channels.get(Number(person.id))?.email && person.email);
+      // A kind with a mail of its own (a certificate, a support reply…) or a receipt gets that mail, not a copy too.
+      const subscribers = hasGenericEmailCopy(message.type)
+        ? people.filter((person) => channels.get(Number(person.id))?.email && person.email)
+        : [];
       await this.sendEmailCopies(subscribers, message, deliveryKey);
       const pushed = recipients.filter((id) => channels.get(id)?.push);
       const blocked = new Set(people.filter((person) => person.blocked).map((person) => Number(person.id)));

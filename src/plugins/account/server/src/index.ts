@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { ORIGIN } from '../../../../access/sessions';
+import { provideNotificationSettings } from '../../../../notifications/channels';
 import pushController from './controllers/push';
 import sessionsController from './controllers/sessions';
 import settingsController from './controllers/settings';
@@ -35,6 +36,13 @@ export default {
   services: { sessions, settings, privacy, push },
   controllers: { sessions: sessionsController, settings: settingsController, push: pushController },
   routes,
+  register({ strapi }: { strapi: Core.Strapi }) {
+    // Features that mail a kind of their own ask the kind's email switch through the core (one way down).
+    provideNotificationSettings(strapi, {
+      channelsOf: (userIds, kind) =>
+        (strapi.plugin('account').service('settings') as ReturnType<typeof settings>).channelsOfUsers(userIds, kind),
+    });
+  },
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
     await ensureAccountTables(strapi);
     const service = () => strapi.plugin('account').service('sessions');

@@ -39,7 +39,7 @@ type TutorProfilesService = ReturnType<typeof tutorProfilesService>;
 type TutorReviewsService = ReturnType<typeof tutorReviewsService>;
 
 /** Tutor profiles as the routes use them (the demo data saves profiles through the same service). */
-export type TutorProfiles = Pick<TutorProfilesService, 'upsert' | 'list' | 'show' | 'findRow' | 'touch'>;
+export type TutorProfiles = Pick<TutorProfilesService, 'upsert' | 'list' | 'show' | 'findRow'>;
 /** Tutor reviews: `create` with the rules; `record` as the server (demo data, bench seed). */
 export type TutorReviews = Pick<TutorReviewsService, 'create' | 'record' | 'list' | 'best'>;
 

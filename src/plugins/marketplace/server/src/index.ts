@@ -10,6 +10,7 @@ import { registerTaskContacts, taskContentTypes, taskControllers, taskServices }
 import { tutorSearch } from './search/tutor-search';
 import tutorProfiles from './services/tutor-profiles';
 import tutorReviews from './services/tutor-reviews';
+import { followTutorActivity } from './tutor-activity';
 import { defineSearchType } from '../../../search/server/src/facade';
 
 // Tutors are found by search (`type=tutor`, and the `q` of GET /tutors).
@@ -42,5 +43,9 @@ export default {
 
   register({ strapi }: { strapi: Core.Strapi }) {
     registerTaskContacts(strapi);
+  },
+
+  bootstrap({ strapi }: { strapi: Core.Strapi }) {
+    followTutorActivity(strapi);
   },
 };

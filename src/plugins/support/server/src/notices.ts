@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { sendMail } from '../../../../mail/mail-job';
+import { wantsMailOf } from '../../../../notifications/channels';
 import { sendNotices } from '../../../../notifications/notice-job';
 
 const USER = 'plugin::users-permissions.user';
@@ -64,8 +65,9 @@ export function replyMessages(reply: {
 
 /**
  * Tells a ticket's author of a staff reply, in the reply's transaction (src/jobs): an in-app notice
- * (`support_reply`, through `notification.send`) and a mail (`mail.send`). A user who asked for email copies of
- * every notice gets that copy instead of a second mail. Both keyed by the message, so they are recorded once.
+ * (`support_reply`, through `notification.send`) and a mail (`mail.send`) unless they turned off email for
+ * `support_reply` (settings; notice delivery sends no generic copy of this kind, so it is never two mails). Both
+ * keyed by the message, so they are recorded once.
  */
 export async function tellReply(
   strapi: Core.Strapi,
@@ -73,7 +75,7 @@ export async function tellReply(
 ): Promise<void> {
   const user = await strapi.db.query(USER).findOne({
     where: { id: reply.userId },
-    select: ['email', 'username', 'fullName', 'preferredLocale', 'emailNotifications', 'blocked'],
+    select: ['email', 'username', 'fullName', 'preferredLocale', 'blocked'],
   });
   if (!user) return;
   const link = `/support/tickets/${reply.ticketDocumentId}`;
@@ -90,6 +92,6 @@ export async function tellReply(
     userIds: [reply.userId],
     message: { type: 'support_reply', ...messages.notice, link },
   });
-  if (user.email && !user.blocked && !user.emailNotifications)
+  if (user.email && !user.blocked && (await wantsMailOf(strapi, reply.userId, 'support_reply')))
     await sendMail(strapi, { to: user.email, ...messages.mail }, { key: `support.reply-mail:${reply.messageId}` });
 }

@@ -1,4 +1,5 @@
 import { fieldProblem, throwIfInvalid, type FieldError } from '../../../../../errors/refusal';
+import { emailByDefault } from '../../../../../notifications/channels';
 
 /**
  * A user's settings (contract "Tutor marketplace", Settings): per notification kind whether it is shown in the app,
@@ -26,27 +27,29 @@ export interface Settings {
 }
 
 /**
- * The defaults: every kind in the app and as push (push reaches only the devices the user subscribed), an email
- * copy as the profile's `emailNotifications` says (off unless the user turned it on); the profile public and
- * messages from contacts (the messaging rule that held before settings existed).
+ * The defaults: every kind in the app and as push (push reaches only the devices the user subscribed); email on for
+ * kinds whose mail the feature writes itself or is a receipt, else as the profile's `emailNotifications` says (off
+ * unless the user turned it on) (src/notifications/channels.ts); the profile public and messages from contacts (the
+ * messaging rule that held before settings existed).
  */
 export const DEFAULT_PRIVACY: Settings['privacy'] = { profileVisibility: 'public', allowMessagesFrom: 'contacts' };
-export const defaultChannels = (emailCopies: boolean): KindChannels => ({
+export const defaultChannels = (kind: string, emailCopies: boolean): KindChannels => ({
   inApp: true,
-  email: emailCopies,
+  email: emailByDefault(kind, emailCopies),
   push: true,
 });
 
 /** The settings a user has: the stored choices over the defaults, for every known kind. */
 export function effectiveSettings(stored: StoredSettings, kinds: readonly string[], emailCopies: boolean): Settings {
   const notifications: Record<string, KindChannels> = {};
-  for (const kind of kinds) notifications[kind] = { ...defaultChannels(emailCopies), ...stored.notifications?.[kind] };
+  for (const kind of kinds)
+    notifications[kind] = { ...defaultChannels(kind, emailCopies), ...stored.notifications?.[kind] };
   return { notifications, privacy: { ...DEFAULT_PRIVACY, ...stored.privacy } };
 }
 
 /** The channels of one kind for one user, from their stored choices. */
 export const channelsOf = (stored: StoredSettings, kind: string, emailCopies: boolean): KindChannels => ({
-  ...defaultChannels(emailCopies),
+  ...defaultChannels(kind, emailCopies),
   ...stored.notifications?.[kind],
 });
 

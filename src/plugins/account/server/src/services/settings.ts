@@ -114,6 +114,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     return new Map(userIds.map((id) => [id, channelsOf(stored.get(id) ?? {}, kind, emailCopiesOf(id))]));
   },
 
+  /** The same for the port the core asks (src/notifications/channels.ts): the profile flags read here. */
+  async channelsOfUsers(userIds: readonly number[], kind: string): Promise<Map<number, KindChannels>> {
+    const copies = new Set<number>();
+    for (let index = 0; index < userIds.length; index += CHUNK) {
+      const rows: Array<{ id: number; emailNotifications: boolean | null }> = await strapi.db.query(USER).findMany({
+        where: { id: { $in: userIds.slice(index, index + CHUNK) } },
+        select: ['id', 'emailNotifications'],
+      });
+      for (const row of rows) if (row.emailNotifications === true) copies.add(Number(row.id));
+    }
+    return this.channelsFor(userIds, kind, (id) => copies.has(id));
+  },
+
   async privacyOf(userId: number): Promise<{ settings: Settings['privacy']; chosen: StoredSettings['privacy'] }> {
     const stored = await this.stored(userId);
     return { settings: { ...DEFAULT_PRIVACY, ...stored.privacy }, chosen: stored.privacy ?? {} };

@@ -9,6 +9,7 @@ import { insertOnceWithLinks, runSql, toIsoOrNull } from '../../../../../access/
 import { linkOf, tableOf } from '../../../../../database/tables';
 import { rememberCourseStructure } from '../../../../../access/course-structure-cache';
 import { sendMail } from '../../../../../mail/mail-job';
+import { wantsMailOf } from '../../../../../notifications/channels';
 import { deliverUnlessInTransaction, sendNotices } from '../../../../../notifications/notice-job';
 import { enrollments } from '../../../../enrollment/server/src/facade';
 import { enqueue } from '../../../../../jobs';
@@ -144,7 +145,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         after: { status: 'issued', holder: params.userId, course: params.courseDocumentId, code: certificate.code },
         at: params.now,
       });
-      await this.notifyHolder({ email: user.email }, certificate);
+      await this.notifyHolder({ id: params.userId, email: user.email }, certificate);
       const notice = await sendNotices(strapi, {
         deliveryKey: `certificate-issued:${certificate.documentId}`,
         userIds: [params.userId],
@@ -209,12 +210,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     return { title: course.title, publishedRowId: published.length ? Number(course.id) : null, teacherNames };
   },
 
-  /** The holder hears about it by email: a `mail.send` job, one per certificate. */
+  /**
+   * The holder hears about it by email, unless they turned off email for `certificate_issued` (settings): a
+   * `mail.send` job, one per certificate.
+   */
   async notifyHolder(
-    user: { email: string },
+    user: { id: number; email: string },
     certificate: { documentId: string; code: string; courseTitle: string; studentName: string }
   ) {
-    if (!user.email) return;
+    if (!user.email || !(await wantsMailOf(strapi, user.id, 'certificate_issued'))) return;
     await sendMail(
       strapi,
       {

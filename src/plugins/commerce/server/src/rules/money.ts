@@ -1,47 +1,12 @@
+import { currencyCode, currencyExponent } from '../../../../../content/currencies';
+
 /**
  * Money: integers of the currency's minor unit inside (cents, kopecks, yen), decimal strings of its major unit in
  * the API (`"1490.00"`, contract "Commerce"), so no sum is ever a floating-point approximation. Pure functions.
  */
 
-/** ISO 4217 minor-unit exponents that are not 2. */
-const EXPONENTS: Record<string, number> = {
-  BIF: 0,
-  CLP: 0,
-  DJF: 0,
-  GNF: 0,
-  ISK: 0,
-  JPY: 0,
-  KMF: 0,
-  KRW: 0,
-  PYG: 0,
-  RWF: 0,
-  UGX: 0,
-  UYI: 0,
-  VND: 0,
-  VUV: 0,
-  XAF: 0,
-  XOF: 0,
-  XPF: 0,
-  BHD: 3,
-  IQD: 3,
-  JOD: 3,
-  KWD: 3,
-  LYD: 3,
-  OMR: 3,
-  TND: 3,
-};
-
-const CURRENCY_CODE = /^[A-Z]{3}$/;
-
-/** An ISO 4217 code as Lyceum stores it (upper case), or null for anything that is not one. */
-export function currencyCode(value: unknown): string | null {
-  if (typeof value !== 'string') return null;
-  const code = value.trim().toUpperCase();
-  return CURRENCY_CODE.test(code) ? code : null;
-}
-
-/** How many decimals the currency's major unit has (2 unless ISO 4217 says otherwise). */
-export const currencyExponent = (currency: string): number => EXPONENTS[currency] ?? 2;
+// The currency check and the exponents are the core's (src/content/currencies.ts), shared with the marketplace.
+export { currencyCode, currencyExponent };
 
 /** The largest amount Lyceum handles in minor units: far above any price, far below 2^53. */
 export const MAX_MINOR = 1e13;

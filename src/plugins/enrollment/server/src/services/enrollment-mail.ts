@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { rememberCourseStructure } from '../../../../../access/course-structure-cache';
 import { defineJob } from '../../../../../jobs';
 import { sendMailFromJob } from '../../../../../mail/mail-job';
+import { wantsMailOf } from '../../../../../notifications/channels';
 
 const COURSE = 'api::course.course';
 const USER = 'plugin::users-permissions.user';
@@ -41,7 +42,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         })
       ),
     ]);
-    if (!user?.email || !course) return;
+    // The kind `enrollment`'s email switch (settings) decides; read when the job runs, so a change just made counts.
+    if (!user?.email || !course || !(await wantsMailOf(strapi, userId, 'enrollment'))) return;
     const publicUrl = (strapi.config.get('server.url') as string) || '';
     await sendMailFromJob(strapi, {
       to: user.email,

@@ -5,6 +5,7 @@ import { isUniqueViolation } from '../../../../../errors/unique-violation';
 import { runSql, toIsoOrNull, WRITTEN_BY_STATEMENT } from '../../../../../access/raw-sql';
 import { tableOf } from '../../../../../database/tables';
 import { sendMail } from '../../../../../mail/mail-job';
+import { wantsMailOf } from '../../../../../notifications/channels';
 import { sendNotices } from '../../../../../notifications/notice-job';
 import {
   ensureSeatRow,
@@ -185,7 +186,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       locale: user.preferredLocale,
       acceptUrl: publicUrl ? `${publicUrl}/courses/${course?.slug ?? entry.courseDocumentId}` : null,
     });
-    if (user.email) await sendMail(strapi, { to: user.email, ...messages.mail }, { key: `waitlist-offer:${entry.id}` });
+    if (user.email && (await wantsMailOf(strapi, entry.userId, 'waitlist_offer')))
+      await sendMail(strapi, { to: user.email, ...messages.mail }, { key: `waitlist-offer:${entry.id}` });
     await sendNotices(strapi, {
       deliveryKey: `waitlist-offer:${entry.id}`,
       userIds: [entry.userId],

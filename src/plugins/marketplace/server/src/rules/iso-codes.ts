@@ -10,20 +10,6 @@ export const ISO_639_1 = new Set(
   ).split(' ')
 );
 
-/** ISO 4217 currency codes in circulation, as the runtime's ICU data knows them (USD, EUR, RUB…). */
-const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
-
-/** An ISO 4217 code in upper case (as commerce stores currencies), or null. */
-export function currencyCode(value: unknown): string | null {
-  if (typeof value !== 'string') return null;
-  const code = value.trim().toUpperCase();
-  return /^[A-Z]{3}$/.test(code) && CURRENCIES.has(code) ? code : null;
-}
-
-/** How many decimals the currency's major unit has (ISO 4217: 2 for USD, 0 for JPY, 3 for KWD). */
-export const currencyExponent = (currency: string): number =>
-  new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-
 /** An ISO 639-1 code in lower case, or null. */
 export function languageCode(value: unknown): string | null {
   if (typeof value !== 'string') return null;

@@ -1,6 +1,7 @@
 import { bodyWithOnly } from '../../../../../access/params';
 import { fieldProblem, throwIfInvalid, type FieldError } from '../../../../../errors/refusal';
-import { currencyCode, currencyExponent, languageCode } from './iso-codes';
+import { currencyCode, currencyExponent } from '../../../../../content/currencies';
+import { languageCode } from './iso-codes';
 import { toMajor, toMajorNumber, toMinor } from '../../../../commerce/server/src/facade';
 
 /** `PUT /me/tutor-profile`: what a teacher may set (contract "Tutor marketplace"). */

@@ -307,11 +307,4 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     );
     return Number((row as { count: number | string }).count);
   },
-
-  /** Bumps the tutor's last activity (matching favours recent activity). */
-  async touch(userId: number, now: Date): Promise<void> {
-    await inKnex(strapi, (knex) =>
-      knex(marketplaceTables(strapi).profiles).where('user_id', userId).update({ last_active_at: now })
-    );
-  },
 });

@@ -1,5 +1,6 @@
 import { fieldProblem, throwIfInvalid, type FieldError } from '../../../../../../errors/refusal';
-import { currencyCode, toMinor } from '../../../../../commerce/server/src/facade';
+import { currencyCode } from '../../../../../../content/currencies';
+import { toMinor } from '../../../../../commerce/server/src/facade';
 
 /**
  * What a task request and an offer may say (contract "Tutor marketplace"), checked before anything is stored.
