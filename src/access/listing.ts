@@ -1,3 +1,4 @@
+import type { Core } from '@strapi/strapi';
 import { fieldProblem, throwIfInvalid, type FieldError } from '../errors/refusal';
 
 /** The contract's list style: `page` and `pageSize` (or `pagination[page]`…), `meta.pagination` in the answer. */
@@ -16,6 +17,17 @@ const readPositive = (value: unknown, field: string, problems: FieldError[]): nu
   }
   return number;
 };
+
+/**
+ * Strapi's REST page limits (config/api.ts `rest.defaultLimit`, `rest.maxLimit`; no cap when unset): what a read
+ * answering beside the stock path must page by to answer alike.
+ */
+export function restPageLimits(strapi: Core.Strapi): { defaultPageSize: number; maxPageSize: number | null } {
+  return {
+    defaultPageSize: Number(strapi.config.get('api.rest.defaultLimit', 25)),
+    maxPageSize: Number(strapi.config.get('api.rest.maxLimit')) || null,
+  };
+}
 
 /** `page` and `pageSize` from the query string (Strapi's `pagination[page]` form is understood too). */
 export function readPage(

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { contentTypes, errors, pagination } from '@strapi/utils';
+import { restPageLimits } from '../access/listing';
 
 const ARTICLE = 'api::article.article';
 
@@ -95,7 +96,7 @@ export function plainArticlePage(
 
   const paging = query.pagination ?? {};
   if (typeof paging !== 'object' || paging === null || Array.isArray(paging)) return undefined;
-  const maxLimit = Number(strapi.config.get('api.rest.maxLimit')) || Infinity;
+  const maxLimit = restPageLimits(strapi).maxPageSize ?? Infinity;
   for (const [name, value] of Object.entries(paging)) {
     if (!['page', 'pageSize'].includes(name) || typeof value !== 'string' || !POSITIVE_NUMBER.test(value))
       return undefined;
@@ -132,10 +133,8 @@ export function plainArticlePage(
  * request's time in a CPU profile, issue 24). The caller still sanitises the rows for the caller's permissions.
  */
 export async function publishedArticlePage(strapi: Core.Strapi, query: ArticlePageQuery, locale: string) {
-  const { defaultLimit, maxLimit } = {
-    defaultLimit: Number(strapi.config.get('api.rest.defaultLimit', 25)),
-    maxLimit: Number(strapi.config.get('api.rest.maxLimit')) || -1,
-  };
+  const limits = restPageLimits(strapi);
+  const { defaultLimit, maxLimit } = { defaultLimit: limits.defaultPageSize, maxLimit: limits.maxPageSize ?? -1 };
   const { start, limit } = pagination.withDefaultPagination(query.pagination as never, {
     defaults: { offset: { limit: defaultLimit }, page: { pageSize: defaultLimit } },
     maxLimit,

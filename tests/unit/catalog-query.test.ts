@@ -2,6 +2,8 @@ import { catalogQueryFrom } from '../../src/api/course/reads/catalog-query';
 
 /** Which REST queries the fast catalog read takes (everything else keeps the document service). */
 const published = (query: Record<string, unknown>) => ({ ...query, status: 'published' });
+/** config/api.ts's REST limits, as the controller passes them. */
+const LIMITS = { defaultPageSize: 25, maxPageSize: 100 };
 
 describe('catalogQueryFrom recognises the catalog shapes', () => {
   test('the bench catalog query: a level, a title sort, category and cover, a page of 20', () => {
@@ -12,7 +14,8 @@ describe('catalogQueryFrom recognises the catalog shapes', () => {
           sort: ['title:asc'],
           populate: ['category', 'cover'],
           pagination: { pageSize: '20' },
-        })
+        }),
+        LIMITS
       )
     ).toEqual({
       locale: null,
@@ -54,7 +57,7 @@ describe('catalogQueryFrom recognises the catalog shapes', () => {
     [{ pagination: { page: '3', pageSize: '100' } }, { page: 3, pageSize: 100 }],
     [{ locale: 'ru' }, { locale: 'ru' }],
   ])('%j', (query, expected) => {
-    expect(catalogQueryFrom(published(query))).toMatchObject(expected);
+    expect(catalogQueryFrom(published(query), LIMITS)).toMatchObject(expected);
   });
 });
 
@@ -79,6 +82,6 @@ describe('catalogQueryFrom leaves every other shape to the stock path', () => {
     ['a locale Lyceum does not speak', published({ locale: 'de' })],
     ['a publication filter', published({ hasPublishedVersion: 'true' })],
   ])('%s', (_name, query) => {
-    expect(catalogQueryFrom(query as Record<string, unknown>)).toBeNull();
+    expect(catalogQueryFrom(query as Record<string, unknown>, LIMITS)).toBeNull();
   });
 });

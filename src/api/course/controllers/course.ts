@@ -2,6 +2,7 @@ import { factories, type Core } from '@strapi/strapi';
 import { canManageCourse } from '../../../access/ownership';
 import { takePopulatedRelation } from '../../../access/populate';
 import { asksForDraft, readPublishedOnly } from '../../../access/publication';
+import { restPageLimits } from '../../../access/listing';
 import { callerFrom } from '../../../access/roles';
 import { createWithServerFields } from '../../../access/create-with-server-fields';
 import { DEFAULT_LOCALE, supportedLocaleParam } from '../../../content/locales';
@@ -68,7 +69,8 @@ export default factories.createCoreController(COURSE, ({ strapi }) => ({
     if (caller.role !== 'admin') readPublishedOnly(ctx);
     // Users are not readable by the public, so teachers are filled in as public profiles, never raw users.
     const wantsTeachers = caller.role !== 'admin' && takePopulatedRelation(ctx.query, 'teachers');
-    const catalogQuery = caller.role === 'admin' || !isFastCatalogOn() ? null : catalogQueryFrom(ctx.query);
+    const catalogQuery =
+      caller.role === 'admin' || !isFastCatalogOn() ? null : catalogQueryFrom(ctx.query, restPageLimits(strapi));
     if (catalogQuery) {
       // The stock read leaves out a populated relation whose type the caller may not `find` (Strapi's sanitizer).
       const populate: CatalogRelation[] = [];

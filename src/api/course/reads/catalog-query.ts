@@ -35,6 +35,12 @@ export type CatalogCondition =
   | { kind: 'field'; attribute: string; operator: '=' | '<' | '<=' | '>' | '>='; value: string | number }
   | { kind: 'category'; attribute: (typeof CATEGORY_FILTERS)[number]; value: string };
 
+/** The REST page limits the stock read pages by (src/access/listing.ts restPageLimits). */
+export interface PageLimits {
+  defaultPageSize: number;
+  maxPageSize: number | null;
+}
+
 export interface CatalogQuery {
   /** null: the i18n plugin's default locale, as the stock read takes it. */
   locale: string | null;
@@ -46,8 +52,6 @@ export interface CatalogQuery {
   populate: CatalogRelation[];
 }
 
-const DEFAULT_PAGE_SIZE = 25;
-const MAX_PAGE_SIZE = 100;
 const ALLOWED_KEYS = new Set(['filters', 'sort', 'pagination', 'populate', 'locale', 'status']);
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
@@ -128,13 +132,13 @@ function populateFrom(populate: unknown): CatalogRelation[] | null {
   return relations;
 }
 
-function pageFrom(pagination: unknown): { page: number; pageSize: number } | null {
-  if (pagination === undefined) return { page: 1, pageSize: DEFAULT_PAGE_SIZE };
+function pageFrom(pagination: unknown, limits: PageLimits): { page: number; pageSize: number } | null {
+  if (pagination === undefined) return { page: 1, pageSize: limits.defaultPageSize };
   if (!isPlainObject(pagination)) return null;
-  const { page = '1', pageSize = String(DEFAULT_PAGE_SIZE), ...rest } = pagination;
+  const { page = '1', pageSize = String(limits.defaultPageSize), ...rest } = pagination;
   if (Object.keys(rest).length > 0) return null;
   const pageNumber = wholeNumber(page, 1, 1_000_000);
-  const size = wholeNumber(pageSize, 1, MAX_PAGE_SIZE);
+  const size = wholeNumber(pageSize, 1, limits.maxPageSize ?? 1_000_000);
   return pageNumber && size ? { page: pageNumber, pageSize: size } : null;
 }
 
@@ -142,7 +146,7 @@ function pageFrom(pagination: unknown): { page: number; pageSize: number } | nul
  * The catalog query a published-only REST read asks for, or null when it is any other shape. Expects the query as
  * the course controller leaves it: `status` forced to published, `teachers` taken out of `populate`.
  */
-export function catalogQueryFrom(query: Record<string, unknown>): CatalogQuery | null {
+export function catalogQueryFrom(query: Record<string, unknown>, limits: PageLimits): CatalogQuery | null {
   if (query.status !== 'published') return null;
   if (Object.keys(query).some((key) => !ALLOWED_KEYS.has(key))) return null;
   const locale = query.locale;
@@ -150,7 +154,7 @@ export function catalogQueryFrom(query: Record<string, unknown>): CatalogQuery |
   const conditions = conditionsFrom(query.filters);
   const sort = sortFrom(query.sort);
   const populate = populateFrom(query.populate);
-  const page = pageFrom(query.pagination);
+  const page = pageFrom(query.pagination, limits);
   if (!conditions || !sort || !populate || !page) return null;
   return { locale: (locale as string | undefined) ?? null, conditions, sort, populate, ...page };
 }
