@@ -1,5 +1,6 @@
 import { createRequire } from 'module';
 import { randomUUID } from 'crypto';
+import { LRUCache } from 'lru-cache';
 import type { Core } from '@strapi/strapi';
 import { cachesAreCoherent, sharedCache } from '../cache/bus';
 import { unauthorized } from '../errors/refusal';
@@ -90,16 +91,32 @@ export async function endSessionFamily(strapi: Core.Strapi, row: SessionRow): Pr
 
 /**
  * Whether each access token's session still exists is asked on every signed-in request, so the answer is kept
- * here: dropped at once on any write to sessions, in this instance and, through the cache bus (src/cache/bus.ts),
- * on every other one, so a logout or a revoked session ends access everywhere on the next request.
- * A session that is gone is remembered too, so replaying a dead token costs no query.
+ * here with the row's absolute expiry, checked at each use: a session that runs out is refused at that moment, not
+ * when the kept answer goes. Any write to sessions drops it at once, in this instance and, through the cache bus
+ * (src/cache/bus.ts), on every other one, so a logout, a refresh's reuse detection or a revoked session ends access
+ * everywhere on the next request. Since those drops are what keep the answer true, it is kept for minutes, not
+ * seconds: the bound only covers writes made outside Strapi (SQL by hand). A session that is gone is remembered too,
+ * so replaying a dead token costs no query.
  */
-const SESSION_TTL_MS = 30_000;
+const SESSION_TTL_MS = 5 * 60_000;
 const MAX_SESSIONS = 10_000;
-const sessions = new Map<string, { live: Promise<boolean>; userId: string; expiresAt: number }>();
 
-const isLiveRow = (row: SessionRow | null, now: number) =>
-  !!row && (!row.absoluteExpiresAt || new Date(row.absoluteExpiresAt).getTime() > now);
+/** What a session's row says about its use: gone, or usable until `absoluteExpiresAt` (null: no such limit). */
+interface SessionValidity {
+  exists: boolean;
+  absoluteExpiresAt: number | null;
+}
+const sessions = new LRUCache<string, { validity: Promise<SessionValidity>; userId: string }>({
+  max: MAX_SESSIONS,
+  ttl: SESSION_TTL_MS,
+});
+
+const validityOf = (row: SessionRow | null): SessionValidity => ({
+  exists: !!row,
+  absoluteExpiresAt: row?.absoluteExpiresAt ? new Date(row.absoluteExpiresAt).getTime() : null,
+});
+const isUsable = (validity: SessionValidity, now: number) =>
+  validity.exists && (validity.absoluteExpiresAt === null || validity.absoluteExpiresAt > now);
 
 const USER_KEY = 'user:';
 const SESSION_KEY = 'session:';
@@ -109,33 +126,31 @@ const sessionCache = sharedCache('sessions', {
   forget(key) {
     if (key.startsWith(USER_KEY)) {
       const userId = key.slice(USER_KEY.length);
-      for (const [sessionId, entry] of sessions) if (entry.userId === userId) sessions.delete(sessionId);
+      for (const [sessionId, entry] of sessions.entries()) if (entry.userId === userId) sessions.delete(sessionId);
     } else if (key.startsWith(SESSION_KEY)) sessions.delete(key.slice(SESSION_KEY.length));
     else sessions.clear();
   },
   forgetAll: () => sessions.clear(),
 });
 
-const readSession = (strapi: Core.Strapi, sessionId: string): Promise<boolean> =>
+const readSession = (strapi: Core.Strapi, sessionId: string): Promise<SessionValidity> =>
   strapi.db
     .query(SESSION)
     .findOne({ where: { sessionId, origin: ORIGIN }, select: ['absoluteExpiresAt'] })
-    .then((row: SessionRow | null) => isLiveRow(row, Date.now()));
+    .then(validityOf);
 
 export function isSessionLive(strapi: Core.Strapi, sessionId: string, userId: string): Promise<boolean> {
   // Not listening to the other instances (Redis away): a logout there could not reach this cache.
-  if (!cachesAreCoherent()) return readSession(strapi, sessionId);
-  const now = Date.now();
+  if (!cachesAreCoherent()) return readSession(strapi, sessionId).then((validity) => isUsable(validity, Date.now()));
   let cached = sessions.get(sessionId);
-  if (!cached || cached.expiresAt <= now) {
-    if (sessions.size >= MAX_SESSIONS) sessions.clear();
-    const live = readSession(strapi, sessionId);
-    cached = { live, userId: String(userId), expiresAt: now + SESSION_TTL_MS };
+  if (!cached) {
+    const validity = readSession(strapi, sessionId);
+    cached = { validity, userId: String(userId) };
     sessions.set(sessionId, cached);
     // A failed read is not kept: the next request asks the database again.
-    live.catch(() => sessions.delete(sessionId));
+    validity.catch(() => sessions.delete(sessionId));
   }
-  return cached.live;
+  return cached.validity.then((validity) => isUsable(validity, Date.now()));
 }
 
 /** What a write to sessions may have changed: one session, one user's, all (not knowing), or nothing kept here. */
@@ -144,8 +159,8 @@ function sessionDropOf(where: Record<string, unknown> | undefined): (() => void)
   // Admin panel sessions share the table; their writes change nothing kept here.
   if (typeof conditions.origin === 'string' && conditions.origin !== ORIGIN) return null;
   const keys = Object.keys(conditions);
-  // Expired rows are swept by date alone; a kept answer never outlives SESSION_TTL_MS, and access tokens
-  // carry their own expiry, so nothing kept is made wrong by the sweep.
+  // Expired rows are swept by date alone: a kept answer checks that same date at each use, so the sweep changes
+  // nothing it would say.
   if (keys.length === 1 && keys[0] === 'absoluteExpiresAt') return null;
   if (typeof conditions.userId === 'string' || typeof conditions.userId === 'number') {
     const key = USER_KEY + String(conditions.userId);

@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { LRUCache } from 'lru-cache';
 import { forgetOnWrites } from '../access/forget-on-writes';
 import { cachesAreCoherent, sharedCache } from '../cache/bus';
 import { isPatchOn, withStock } from './switches';
@@ -11,9 +12,9 @@ import { isPatchOn, withStock } from './switches';
  * (services/user.js `fetchAuthenticatedUser`: three queries), though both change rarely.
  * Change: the row is kept briefly: dropped at once on any write to users or roles, in this instance and, through the
  * cache bus (src/cache/bus.ts), on every other one, so a user blocked or given another role anywhere is refused or
- * served by the new role on their next request; while the bus is not listening the row is read every time. As long
- * as the course structure is kept: a student's requests come seconds apart, so a shorter life would read the row
- * again on most of them.
+ * served by the new role on their next request; while the bus is not listening the row is read every time. Since
+ * those drops are what keep the row true, it is kept for minutes: the bound only covers writes made outside Strapi
+ * (SQL by hand), and a signed-in student costs two reads (the row, its role) every five minutes, not every 30 s.
  * Each caller gets a copy of the row and its role, since it becomes ctx.state.user.
  * Applied in the users-permissions extension (index.ts `patchUsersPermissionsServices`); jwt-verify.ts reads
  * the same remembered row.
@@ -21,13 +22,14 @@ import { isPatchOn, withStock } from './switches';
  * Off (STRAPI_PATCHES_OFF=authenticated-user): the row is read on every request, as stock.
  * On upgrade: what `fetchAuthenticatedUser` populates (the role) and what the strategy does with it.
  */
-const AUTHENTICATED_USER_TTL_MS = 30_000;
+const AUTHENTICATED_USER_TTL_MS = 5 * 60_000;
 const MAX_USERS = 10_000;
 
 const USER = 'plugin::users-permissions.user';
 const ROLE = 'plugin::users-permissions.role';
 
-const users = new Map<string, { user: Promise<unknown>; expiresAt: number }>();
+// Least recently used first out: a full cache must not forget the users signed in right now.
+const users = new LRUCache<string, { user: Promise<unknown> }>({ max: MAX_USERS, ttl: AUTHENTICATED_USER_TTL_MS });
 
 const authenticatedUsers = sharedCache('authenticated-users', {
   forget: (id) => users.delete(id),
@@ -43,11 +45,9 @@ export function forgetAuthenticatedUsers() {
 export function sharedUser(id: unknown, load: (id: unknown) => Promise<unknown>): Promise<unknown> {
   if (!isPatchOn('authenticated-user') || !cachesAreCoherent()) return load(id);
   const key = String(id);
-  const now = Date.now();
   let cached = users.get(key);
-  if (!cached || cached.expiresAt <= now) {
-    if (users.size >= MAX_USERS) users.clear();
-    cached = { user: load(id), expiresAt: now + AUTHENTICATED_USER_TTL_MS };
+  if (!cached) {
+    cached = { user: load(id) };
     users.set(key, cached);
     // A failed or empty read is not kept: the next request asks the database again.
     cached.user.then(
