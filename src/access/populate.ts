@@ -1,3 +1,18 @@
+import type { Core } from '@strapi/strapi';
+
+/**
+ * As Strapi's sanitizers decide whether a populated relation (REST) or a relation filter stays: may this caller
+ * `find` that type? A read answering beside the stock path asks the same question to answer alike.
+ */
+export async function mayFind(strapi: Core.Strapi, auth: unknown, uid: string): Promise<boolean> {
+  try {
+    await strapi.auth.verify(auth as Parameters<Core.Strapi['auth']['verify']>[0], { scope: [`${uid}.find`] });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Takes one relation out of a REST `populate` parameter (every shape Strapi accepts: "a,b", ["a"], { a: … }, "*")
  * and says whether it was asked for, so a controller can fill it itself with a safe projection.

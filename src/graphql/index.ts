@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
+import { batchedCatalogRelations, coursesFromCatalogRead } from './catalog-reads';
 import { CATALOG, restrictShadowCrud } from './shadow-crud';
 import { learningOperations } from './learning';
 import { socialOperations } from './social';
@@ -36,12 +37,15 @@ export function registerGraphql(strapi: Core.Strapi) {
   extension.use(socialOperations);
   extension.use(taskOperations);
   extension.use(uploadOwnership);
+  extension.use(batchedCatalogRelations(extension));
   extension.use(() => ({
     resolversConfig: {
       // Drafts belong to their editors (admin panel, REST with ownership checks): GraphQL readers get published entries.
       ...Object.fromEntries(
         publishableQueries(strapi).map((name) => [`Query.${name}`, { middlewares: [publishedOnly] }])
       ),
+      // After publishedOnly, on the arguments it leaves (one list: the plugin merges middleware lists by position).
+      'Query.courses': { middlewares: [publishedOnly, coursesFromCatalogRead(strapi)] },
       ...Object.fromEntries(
         ACCOUNT_MUTATIONS.map((name) => [`Mutation.${name}`, { middlewares: [refuseAccountMutation] }])
       ),

@@ -3,6 +3,8 @@ import { errors } from '@strapi/utils';
 import { documentIdParam, positiveIntegerParam } from '../access/params';
 import { callerFrom } from '../access/roles';
 import { attachTeacherProfiles } from '../api/course/profiles/teacher-profiles';
+import { isFastCatalogOn } from '../api/course/reads/catalog-query';
+import { loadInBatch } from './request-batches';
 import { assertLessonOpen, lessonContent, managesLessonCourse } from '../api/lesson/content/lesson-content';
 import { certificates, presentCertificate } from '../plugins/certificates/server/src/facade';
 import { parseReviewInput, reviews, type ReviewInput } from '../plugins/community/server/src/facade';
@@ -74,13 +76,18 @@ export const learningOperations = ({ strapi }: { strapi: Core.Strapi }) => ({
   typeDefs,
   resolvers: {
     Course: {
-      async teacherProfiles(course: Record<string, unknown>) {
-        const copy = { documentId: course.documentId };
-        await attachTeacherProfiles(strapi, [copy]);
-        return ((copy as any).teachers ?? []).map((teacher: any) => ({
-          ...teacher,
-          avatarUrl: teacher.avatar?.url ?? null,
-        }));
+      // The profiles of every course of the request in one read (attachTeacherProfiles answers each course alike
+      // whether it is read alone or with others).
+      async teacherProfiles(course: Record<string, unknown>, _args: unknown, context: object) {
+        const profilesOf = async (documentIds: unknown[]) => {
+          const courses: Array<Record<string, unknown>> = documentIds.map((documentId) => ({ documentId }));
+          await attachTeacherProfiles(strapi, courses);
+          return new Map(courses.map((copy) => [copy.documentId, (copy.teachers as unknown[] | undefined) ?? []]));
+        };
+        const teachers = isFastCatalogOn()
+          ? await loadInBatch(context, 'Course.teacherProfiles', profilesOf, course.documentId)
+          : (await profilesOf([course.documentId])).get(course.documentId);
+        return (teachers ?? []).map((teacher: any) => ({ ...teacher, avatarUrl: teacher.avatar?.url ?? null }));
       },
     },
     Query: {

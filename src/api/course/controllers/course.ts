@@ -1,6 +1,6 @@
-import { factories, type Core } from '@strapi/strapi';
+import { factories } from '@strapi/strapi';
 import { canManageCourse } from '../../../access/ownership';
-import { takePopulatedRelation } from '../../../access/populate';
+import { mayFind, takePopulatedRelation } from '../../../access/populate';
 import { asksForDraft, readPublishedOnly } from '../../../access/publication';
 import { restPageLimits } from '../../../access/listing';
 import { callerFrom } from '../../../access/roles';
@@ -13,7 +13,7 @@ import {
   popularCourses,
 } from '../../../plugins/enrollment/server/src/facade';
 import { attachTeacherProfiles } from '../profiles/teacher-profiles';
-import { catalogQueryFrom, type CatalogRelation } from '../reads/catalog-query';
+import { catalogQueryFrom, isFastCatalogOn, type CatalogRelation } from '../reads/catalog-query';
 import { readCatalogPage } from '../reads/catalog-read';
 
 const COURSE = 'api::course.course';
@@ -35,22 +35,6 @@ function popularLimit(value: unknown): number {
   if (!(limit >= 1 && limit <= POPULAR_COURSES_MAX_LIMIT))
     throwIfInvalid([fieldProblem('limit', `limit must be a whole number from 1 to ${POPULAR_COURSES_MAX_LIMIT}`)]);
   return limit;
-}
-
-/**
- * LYCEUM_FAST_CATALOG_READS=false sends every catalog read through the document service again: the stock answer the
- * fast one is compared with (tests, bench). Read at each request, so a test compares both in one process.
- */
-const isFastCatalogOn = () => process.env.LYCEUM_FAST_CATALOG_READS !== 'false';
-
-/** As Strapi's output sanitizer decides whether a populated relation stays: may this caller `find` its type? */
-async function mayFind(strapi: Core.Strapi, auth: unknown, uid: string): Promise<boolean> {
-  try {
-    await strapi.auth.verify(auth as Parameters<Core.Strapi['auth']['verify']>[0], { scope: [`${uid}.find`] });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export default factories.createCoreController(COURSE, ({ strapi }) => ({

@@ -7,6 +7,12 @@ import { SUPPORTED_LOCALES } from '../../../content/locales';
  * (bad input was already refused by src/query-validation before the controller).
  */
 
+/**
+ * LYCEUM_FAST_CATALOG_READS=false sends every catalog read, REST and GraphQL, through Strapi's stock path again: the
+ * answer the fast one is compared with (tests, bench). Read at each request, so a test compares both in one process.
+ */
+export const isFastCatalogOn = () => process.env.LYCEUM_FAST_CATALOG_READS !== 'false';
+
 /** Fields a catalog may filter on, with how their value is compared. */
 const STRING_FILTERS = ['level', 'slug', 'currency'] as const;
 const NUMBER_FILTERS = ['price'] as const;

@@ -320,6 +320,8 @@ export interface CatalogReadOptions {
   /** The relations the caller may see (the stock read drops a relation whose type the caller may not `find`). */
   populate: CatalogRelation[];
   withTeacherProfiles: boolean;
+  /** False when the caller shows no page count (GraphQL's `courses`): the count statement is then not run. */
+  countsTotal?: boolean;
 }
 
 /** One catalog page, as GET /courses answers it. Null when this Strapi's schema is not one this reader shapes. */
@@ -343,10 +345,12 @@ export async function readCatalogPage(
       query.pageSize,
       (query.page - 1) * query.pageSize,
     ]),
-    runSql<{ count: number | string }>(strapi, `SELECT COUNT(*) AS "count" FROM ?? c WHERE ${where.sql}`, [
-      s.courses,
-      ...where.bindings,
-    ]),
+    options.countsTotal === false
+      ? { rows: [] as Array<{ count: number | string }> }
+      : runSql<{ count: number | string }>(strapi, `SELECT COUNT(*) AS "count" FROM ?? c WHERE ${where.sql}`, [
+          s.courses,
+          ...where.bindings,
+        ]),
   ]);
   const total = Number(count.rows[0]?.count ?? 0);
   const courseIds = page.rows.map((row) => Number(row.id));
