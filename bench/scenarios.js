@@ -172,12 +172,14 @@ function scenarios(plan, sessions, pass) {
   );
   const nextEnrollPair = rotate(enrollPairs);
   // Purchase: every order a pair never bought before (each pass its own half of the shop), paid by the signed
-  // sandbox webhook; the events sent are replayed by webhook-replay.
+  // sandbox webhook; the events sent are replayed by webhook-replay. In each round every student buys one course,
+  // each a different one (student s the course s + round), as a shop's buyers spread over its courses: with every
+  // student's first course first, the ten connections all bought one course at a time and queued on that course's
+  // seat row (each enrollment counts itself there), a launch-day peak rather than a shop's day.
+  const passShop = (plan.shopCourses ?? []).filter((_, index) => index % 2 === pass);
   const purchasePairs = interleave(
-    students.map((student) =>
-      (plan.shopCourses ?? [])
-        .filter((_, index) => index % 2 === pass)
-        .map((course) => ({ token: student.token, course }))
+    students.map((student, studentIndex) =>
+      passShop.map((_, round) => ({ token: student.token, course: passShop[(studentIndex + round) % passShop.length] }))
     )
   );
   const nextPurchasePair = rotate(purchasePairs);

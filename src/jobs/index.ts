@@ -89,9 +89,11 @@ export interface EnqueuedJob {
   readonly id: number;
   /**
    * Runs the job now if no one else is, and resolves when this process's run ends (a failure is recorded for a
-   * retry and logged, never thrown). Call it after the transaction that enqueued the job has committed.
+   * retry and logged, never thrown). Call it after the transaction that enqueued the job has committed. `instead`
+   * runs in place of the handler when this delivery holds the claim: the same work from what the caller has in hand
+   * (the handler's first read saved); a retry or another runner still runs the handler.
    */
-  deliver(): Promise<void>;
+  deliver(instead?: () => Promise<void>): Promise<void>;
 }
 
 interface Jobs {
@@ -154,7 +156,7 @@ export async function enqueue<Payload>(
     id = await record();
     jobs.driver.wake();
   }
-  return { id, deliver: () => deliverJob(strapi, id) };
+  return { id, deliver: (instead) => deliverJob(strapi, id, instead) };
 }
 
 /**
@@ -226,13 +228,13 @@ export async function recordedJob<Payload>(
   id: number | null
 ): Promise<EnqueuedJob> {
   const found = id ?? (await keyedJobId(strapi, kind.type, key));
-  return { id: found, deliver: () => deliverJob(strapi, found) };
+  return { id: found, deliver: (instead) => deliverJob(strapi, found, instead) };
 }
 
 /** Runs one outbox job now (see EnqueuedJob.deliver). */
-export async function deliverJob(strapi: Core.Strapi, id: number): Promise<void> {
+export async function deliverJob(strapi: Core.Strapi, id: number, instead?: () => Promise<void>): Promise<void> {
   try {
-    await jobsOf(strapi).runner.runNow(id);
+    await jobsOf(strapi).runner.runNow(id, instead);
   } catch (error) {
     // The claim itself failed (the database away): the job stays in the outbox for the runner.
     strapi.log.error(`jobs: could not deliver #${id} now: ${(error as Error).message}`);

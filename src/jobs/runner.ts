@@ -85,14 +85,15 @@ export class JobRunner implements JobDriver {
 
   /**
    * Runs job `id` now if it is due and free; when this process is running it already, waits for that run. A job
-   * another instance holds is left to it.
+   * another instance holds is left to it. `instead`: what this run does in place of the handler when it holds the
+   * claim (a caller that has in hand what the handler would read first); the outcome is recorded the same way.
    */
-  async runNow(id: number): Promise<void> {
+  async runNow(id: number, instead?: () => Promise<void>): Promise<void> {
     const inFlight = this.running.get(id);
     if (inFlight) return inFlight;
     if (this.isStopped) return;
     const job = await this.claimOne(id);
-    if (job) return this.track(job);
+    if (job) return this.track(job, instead);
     return this.awaitRunElsewhere(id);
   }
 
@@ -176,8 +177,8 @@ export class JobRunner implements JobDriver {
     if (!this.pollTimer) this.schedulePoll(claimed > 0 ? 0 : this.settings.pollMs);
   }
 
-  private track(job: ClaimedJob): Promise<void> {
-    const run = this.execute(job).finally(() => {
+  private track(job: ClaimedJob, instead?: () => Promise<void>): Promise<void> {
+    const run = this.execute(job, instead).finally(() => {
       this.running.delete(job.id);
       this.wake();
     });
@@ -185,14 +186,17 @@ export class JobRunner implements JobDriver {
     return run;
   }
 
-  private async execute(job: ClaimedJob): Promise<void> {
+  private async execute(job: ClaimedJob, instead?: () => Promise<void>): Promise<void> {
     try {
       // Leases that ran out again and again: the job takes its worker down with it. Not run another time.
       if (job.attempts > job.maxAttempts)
         throw new Error(`its worker stopped during each of ${job.maxAttempts} attempts`);
-      const handler = this.handlerOf(job.type);
-      if (!handler) throw new Error(`no handler for job type ${job.type} in this instance`);
-      await handler(this.strapi, JSON.parse(job.payload) as unknown);
+      if (instead) await instead();
+      else {
+        const handler = this.handlerOf(job.type);
+        if (!handler) throw new Error(`no handler for job type ${job.type} in this instance`);
+        await handler(this.strapi, JSON.parse(job.payload) as unknown);
+      }
       await markDone(this.strapi, job.id, this.now());
       reportJobOutcome(job.type, 'done');
     } catch (error) {

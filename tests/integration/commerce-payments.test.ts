@@ -328,6 +328,33 @@ describe('refunds', () => {
     const back = await app.request.post(`/api/courses/${course.documentId}/enrollments`).set(buyer.auth);
     expect([back.status, reasonOf(back)]).toEqual([403, 'payment_required']);
   });
+
+  test("refunded in full, then bought again: the cancelled enrollment comes back on the new order's seat, once", async () => {
+    const { course, buyer, order } = await paidOrder(40);
+    const first = await enrollmentOf(app.strapi, buyer.id, course.documentId);
+    expect((await refund(order.documentId, { reason: 'Changed my mind' })).status).toBe(200);
+    expect(await enrollmentOf(app.strapi, buyer.id, course.documentId)).toMatchObject({ status: 'cancelled' });
+
+    const again = await placeOrder(app, buyer, { courses: [course.documentId], provider: 'sandbox' });
+    expect(again.status).toBe(201);
+    const paid = await sendSandboxWebhook(app, {
+      id: eventId(),
+      type: 'payment.succeeded',
+      order: again.body.data.documentId,
+    });
+    expect(paid.body.data).toMatchObject({ outcome: 'applied' });
+    // The same enrollment row, active again: the new buyer's one statement met the unique key and wrote nothing.
+    expect(await enrollmentOf(app.strapi, buyer.id, course.documentId)).toMatchObject({
+      id: first.id,
+      status: 'active',
+    });
+    expect(
+      await app.strapi.db
+        .query('plugin::enrollment.enrollment')
+        .count({ where: { key: `${buyer.id}:${course.documentId}` } })
+    ).toBe(1);
+    expect((await orderRow(again.body.data.documentId)).fulfilledAt).not.toBeNull();
+  });
 });
 
 describe('sales figures', () => {

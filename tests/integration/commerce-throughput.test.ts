@@ -7,9 +7,9 @@ import { startLyceum, stopLyceum, type TestApp } from '../helpers/strapi';
 /**
  * A timing run of the bench's purchase and webhook-replay rows in-process (issue #22, "Measure"), for comparing a
  * change before and after under the same conditions without `npm run bench`: purchases (order, then the signed
- * sandbox webhook) sent by 10 concurrent clients, every buyer ordering the same course first as the bench's
- * interleaved pairs do; then the time until the jobs they recorded are done; then every event replayed. It prints
- * rates, latencies, statements per purchase, and (PostgreSQL) what the server's sessions were waiting on, sampled.
+ * sandbox webhook) sent by 10 concurrent clients, concurrent buyers on different courses as the bench's pairs are
+ * (or all on one course: MEASURE_ONE_COURSE_AT_A_TIME=1); then the time until the jobs they recorded are done; then
+ * every event replayed. It prints rates, latencies, statements per purchase, and (PostgreSQL) what the server's sessions were waiting on, sampled.
  * Skipped unless MEASURE_PURCHASES=1 (it proves nothing the other commerce tests do not, and takes a minute).
  * MEASURE_PURCHASES_ENV='{"REDIS_URL":""}' runs it as the bench's "REST cache off" pass (no Redis: database driver).
  */
@@ -168,13 +168,20 @@ async function lanes<T>(items: T[], connections: number, run: (item: T) => Promi
 describeIf('purchase throughput (a measurement, not a rule)', () => {
   test('purchases, their jobs, then their webhooks replayed', async () => {
     const teacher = await make.createUser('teacher');
-    const courses = [];
+    const courses: Array<Awaited<ReturnType<typeof paidCourse>>> = [];
     for (let index = 0; index < COURSES; index += 1)
       courses.push(await paidCourse(make, teacher, 19, index % 2 ? { capacity: 100_000 } : {}));
     const buyers: TestUser[] = [];
     for (let index = 0; index < BUYERS; index += 1) buyers.push(await make.createUser('student'));
-    // As the bench's pairs: every buyer's first course, then every buyer's second…
-    const pairs = courses.flatMap((course) => buyers.map((buyer) => ({ buyer, course: course.documentId })));
+    // As the bench's pairs: in each round every buyer buys another course (buyer b the course b + round), so
+    // concurrent buyers meet on different courses' seat rows; MEASURE_ONE_COURSE_AT_A_TIME=1 gives every buyer's first
+    // course first (the bench before, a launch-day peak on one course).
+    const pairs =
+      process.env.MEASURE_ONE_COURSE_AT_A_TIME === '1'
+        ? courses.flatMap((course) => buyers.map((buyer) => ({ buyer, course: course.documentId })))
+        : courses.flatMap((_, round) =>
+            buyers.map((buyer, index) => ({ buyer, course: courses[(index + round) % courses.length].documentId }))
+          );
     const warmUp = pairs.splice(0, CONNECTIONS * 2);
 
     const orderMs: number[] = [];

@@ -12,6 +12,12 @@ import { holdKeyOf, ORDER, PAID_STATUSES, type OrderRecord } from './orders';
 
 type Orders = ReturnType<typeof ordersService>;
 
+/** An order with its buyer's contact (the receipt's address and language). */
+export interface PaidOrder {
+  order: OrderRecord;
+  buyer: OrderBuyer | null;
+}
+
 /**
  * What a paid order gives: the buyer enrolled in each course on the seat the order held (the payment rule
  * satisfied), then once per order a receipt by mail in the buyer's language and a notice. Run by the
@@ -19,10 +25,14 @@ type Orders = ReturnType<typeof ordersService>;
  * notice follow only the run that marks the order fulfilled.
  */
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
-  async fulfil(orderDocumentId: string): Promise<void> {
+  /**
+   * `known`: the order and its buyer as the caller has them, just marked paid by the caller's own statement (the
+   * webhook's inline delivery), so they are not read again; without it (the job runner) one statement reads them.
+   */
+  async fulfil(orderDocumentId: string, known?: PaidOrder): Promise<void> {
     const orders = strapi.plugin('commerce').service('orders') as Orders;
     // The order, its items and its buyer's contact in one statement: the receipt needs no second look at the user.
-    const found = await orders.findWithBuyer(orderDocumentId);
+    const found = known ?? (await orders.findWithBuyer(orderDocumentId));
     if (!found || found.order.fulfilledAt) return;
     const { order, buyer } = found;
     const now = new Date();

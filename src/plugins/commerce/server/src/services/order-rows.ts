@@ -105,6 +105,8 @@ export async function readOrderRow(
 
 /** A new order's columns (money in minor units) and its items, in their order. */
 export interface NewOrder {
+  /** Chosen before the write: the provider's checkout, made first, is named by it. */
+  documentId: string;
   number: string;
   status: 'pending' | 'paid';
   buyerId: number;
@@ -115,6 +117,8 @@ export interface NewOrder {
   couponCode: string | null;
   couponId: number | null;
   provider: string;
+  providerReference: string | null;
+  checkoutUrl: string | null;
   locale: string;
   paidAt: Date | null;
   expiresAt: Date | null;
@@ -130,7 +134,7 @@ export async function insertOrder(
   order: NewOrder,
   now: Date
 ): Promise<{ id: number; documentId: string }> {
-  const documentId = createId();
+  const documentId = order.documentId;
   const orderRow: Array<[string, unknown]> = [
     ['document_id', documentId],
     [columnOf(strapi, ORDER, 'number'), order.number],
@@ -143,6 +147,8 @@ export async function insertOrder(
     [columnOf(strapi, ORDER, 'couponCode'), order.couponCode],
     [columnOf(strapi, ORDER, 'couponId'), order.couponId],
     [columnOf(strapi, ORDER, 'provider'), order.provider],
+    [columnOf(strapi, ORDER, 'providerReference'), order.providerReference],
+    [columnOf(strapi, ORDER, 'checkoutUrl'), order.checkoutUrl],
     [columnOf(strapi, ORDER, 'locale'), order.locale],
     [columnOf(strapi, ORDER, 'paidAt'), order.paidAt],
     [columnOf(strapi, ORDER, 'expiresAt'), order.expiresAt],
@@ -231,24 +237,6 @@ export async function insertOrder(
     ]
   );
   return { id, documentId };
-}
-
-/** The provider's checkout on the order: one UPDATE. */
-export async function setCheckout(
-  strapi: Core.Strapi,
-  orderId: number,
-  checkout: { providerReference: string | null; checkoutUrl: string | null },
-  now: Date
-): Promise<void> {
-  await runSql(strapi, 'UPDATE ?? SET ?? = ?, ?? = ?, updated_at = ? WHERE id = ?', [
-    tableOf(strapi, ORDER),
-    columnOf(strapi, ORDER, 'providerReference'),
-    checkout.providerReference,
-    columnOf(strapi, ORDER, 'checkoutUrl'),
-    checkout.checkoutUrl,
-    now,
-    orderId,
-  ]);
 }
 
 function inverseOrderColumn(strapi: Core.Strapi): string | null {

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
+import { createId } from '@paralleldrive/cuid2';
 import { conflict, fieldProblem, invalidField, notFound, Refusal } from '../../../../../errors/refusal';
-import { isPostgres, runSql } from '../../../../../access/raw-sql';
+import { isPostgres, runSql, type SqlStatement } from '../../../../../access/raw-sql';
 import { columnOf, linkOf, tableOf } from '../../../../../database/tables';
 import { enqueue, enqueueKeyedInStatement, recordedJob, type EnqueuedJob } from '../../../../../jobs';
 import { isAdmin, type Caller } from '../../../../../access/roles';
@@ -11,7 +12,8 @@ import { normalCouponCode, priceOrder, type CouponTerms, type OrderLine } from '
 import type { OrderRequest } from '../rules/order-request';
 import { providerNamed } from '../providers';
 import { fulfilOrderJob } from '../jobs/fulfil-order';
-import { insertOrder, pendingOrdersHolding, readOrderRow, setCheckout, type OrderBuyer } from './order-rows';
+import { insertOrder, pendingOrdersHolding, readOrderRow, type OrderBuyer } from './order-rows';
+import type { Checkout, CheckoutRequest, PaymentProvider } from '../providers/types';
 import { settleLatePaymentJob } from '../jobs/settle-late-payment';
 
 export const ORDER = 'plugin::commerce.order';
@@ -262,6 +264,32 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       if (capacities.get(line.courseDocumentId) !== null) await purchases(strapi).prepareSeat(line.courseDocumentId);
     const expiresAt = new Date(now.getTime() + holdMinutes() * 60_000);
     const number = newOrderNumber(now);
+    const documentId = createId();
+    const items = priced.lines.map((line) => ({
+      courseDocumentId: line.courseDocumentId,
+      title: line.title,
+      unitPrice: line.unitPrice,
+      discount: line.discount,
+    }));
+    // The provider's checkout before anything is written (it is named by the documentId chosen above), so the order
+    // is written once, with its checkout, and a provider that fails leaves nothing to undo. An order then refused in
+    // its transaction (the last seat or the coupon's last redemption taken meanwhile) leaves that checkout unused at
+    // the provider, where it expires: nobody is ever given its address.
+    const checkout = isFree
+      ? null
+      : await this.makeCheckout(provider!, {
+          order: {
+            documentId,
+            number,
+            currency: priced.currency,
+            total: priced.total,
+            items: items.map((item) => ({ title: item.title, unitPrice: item.unitPrice - item.discount })),
+            buyerEmail: buyer.email ?? null,
+            locale,
+          },
+          returnUrl: `${frontendUrl()}/orders/${documentId}`,
+          idempotencyKey: `order-${documentId}`,
+        });
     const { order, fulfilment } = await strapi.db.transaction(async () => {
       // A retried checkout (another provider, a second tab) replaces the buyer's pending order for these courses, so
       // one buyer never holds two seats of a course. One buyer's orders are made one at a time (the lock), so two
@@ -271,6 +299,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       const created = await insertOrder(
         strapi,
         {
+          documentId,
           number,
           status: isFree ? 'paid' : 'pending',
           buyerId,
@@ -281,6 +310,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
           couponCode: coupon?.code ?? null,
           couponId: coupon?.id ?? null,
           provider: isFree ? 'free' : request.providerName!,
+          providerReference: checkout?.providerReference ?? null,
+          checkoutUrl: checkout?.checkoutUrl ?? null,
           locale,
           paidAt: isFree ? now : null,
           expiresAt: isFree ? null : expiresAt,
@@ -306,9 +337,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       return { order: created, fulfilment: job };
     });
 
-    if (fulfilment) {
+    if (fulfilment || !checkout) {
       // The contract: a free order has enrolled when the answer comes.
-      await fulfilment.deliver();
+      await fulfilment?.deliver();
       return { order: (await this.findByDocumentId(order.documentId))!, checkoutUrl: null };
     }
 
@@ -327,8 +358,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       couponCode: coupon?.code ?? null,
       couponId: coupon?.id ?? null,
       provider: request.providerName!,
-      providerReference: null,
-      checkoutUrl: null,
+      providerReference: checkout.providerReference,
+      checkoutUrl: checkout.checkoutUrl,
       locale,
       paidAt: null,
       expiresAt: expiresAt.toISOString(),
@@ -336,40 +367,21 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       fulfilledAt: null,
       latePayment: null,
       createdAt: now.toISOString(),
-      items: priced.lines.map((line) => ({
-        courseDocumentId: line.courseDocumentId,
-        title: line.title,
-        unitPrice: line.unitPrice,
-        discount: line.discount,
-      })),
+      items,
     };
+    return { order: record, checkoutUrl: checkout.checkoutUrl };
+  },
+
+  /** The provider's checkout of an order not yet written; a provider that fails is a 503 (its refusal as it is). */
+  async makeCheckout(provider: PaymentProvider, request: CheckoutRequest): Promise<Checkout> {
     try {
-      const checkout = await provider!.createCheckout({
-        order: {
-          documentId: record.documentId,
-          number: record.number,
-          currency: record.currency,
-          total: record.total,
-          items: record.items.map((item) => ({ title: item.title, unitPrice: item.unitPrice - item.discount })),
-          buyerEmail: buyer.email ?? null,
-          locale,
-        },
-        returnUrl: `${frontendUrl()}/orders/${record.documentId}`,
-        idempotencyKey: `order-${record.documentId}`,
-      });
-      await setCheckout(strapi, record.id, checkout, new Date());
-      return {
-        order: { ...record, providerReference: checkout.providerReference, checkoutUrl: checkout.checkoutUrl },
-        checkoutUrl: checkout.checkoutUrl,
-      };
+      return await provider.createCheckout(request);
     } catch (error) {
-      // No checkout, no order: its seats and coupon go back at once rather than at expiry.
-      await this.giveUp(record, 'cancelled', new Date());
       if (error instanceof Refusal) throw error;
       strapi.log.error(
-        `commerce: ${record.provider} could not make the checkout of ${record.number}: ${(error as Error).message}`
+        `commerce: ${provider.name} could not make the checkout of ${request.order.number}: ${(error as Error).message}`
       );
-      throw new Refusal(`${record.provider} did not accept the payment; try again later`, 'payment_provider_error', {
+      throw new Refusal(`${provider.name} did not accept the payment; try again later`, 'payment_provider_error', {
         status: 503,
       });
     }
@@ -549,7 +561,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async markPaidInOneStatement(
     order: OrderRecord,
     providerReference: string | null,
-    now: Date
+    now: Date,
+    /** An INSERT … SELECT … (`FROM paid` is appended) run once if the order was paid: the webhook's event record. */
+    alsoRecord?: SqlStatement
   ): Promise<EnqueuedJob | null> {
     const job = enqueueKeyedInStatement(strapi, fulfilOrderJob, {
       payload: { sql: 'CAST(? AS text)', bindings: [JSON.stringify({ orderDocumentId: order.documentId })] },
@@ -561,7 +575,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const { rows } = await runSql<{ paid: unknown; job: unknown }>(
       strapi,
       `WITH paid AS (UPDATE ?? SET ?? = 'paid', ?? = ?${reference}, updated_at = ? WHERE id = ? AND ?? = 'pending' RETURNING id),
-       job AS (${job.sql} RETURNING id)
+       job AS (${job.sql} RETURNING id)${alsoRecord ? `, also_recorded AS (${alsoRecord.sql} FROM paid)` : ''}
        SELECT (SELECT count(*) FROM paid) AS paid, (SELECT id FROM job) AS job`,
       [
         tableOf(strapi, ORDER),
@@ -573,6 +587,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         order.id,
         columnOf(strapi, ORDER, 'status'),
         ...job.bindings,
+        ...(alsoRecord?.bindings ?? []),
       ]
     );
     if (Number(rows[0].paid) !== 1) return null;

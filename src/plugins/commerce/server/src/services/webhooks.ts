@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { notFound, Refusal } from '../../../../../errors/refusal';
-import { likeContaining, runSql } from '../../../../../access/raw-sql';
+import { isPostgres, likeContaining, runSql, type SqlStatement } from '../../../../../access/raw-sql';
+import { isUniqueViolation } from '../../../../../errors/unique-violation';
 import { tableOf } from '../../../../../database/tables';
 import { createId } from '@paralleldrive/cuid2';
 import type { EnqueuedJob } from '../../../../../jobs';
@@ -8,6 +9,8 @@ import { providerNamed } from '../providers';
 import { PaymentProviderError } from '../providers/provider-error';
 import type { PaymentEvent, WebhookCall } from '../providers/types';
 import { toMajor } from '../rules/money';
+import type fulfilmentService from './fulfilment';
+import type { PaidOrder } from './fulfilment';
 import type ordersService from './orders';
 import type { OrderRecord } from './orders';
 
@@ -16,6 +19,7 @@ const ORDER = 'plugin::commerce.order';
 /** What an erased buyer's payment events keep as their payload. */
 export const ERASED_PAYLOAD = '{"erased":true}';
 type Orders = ReturnType<typeof ordersService>;
+type Fulfilment = ReturnType<typeof fulfilmentService>;
 
 /** What a webhook call came to: the answer's `data`. */
 export interface WebhookOutcome {
@@ -66,8 +70,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     if (await this.seenBefore(event)) return { received: true, outcome: 'duplicate', order: event.orderDocumentId };
 
     const orders = strapi.plugin('commerce').service('orders') as Orders;
-    const order =
-      event.kind === 'other' || !event.orderDocumentId ? null : await orders.findByDocumentId(event.orderDocumentId);
+    // With its buyer's contact: a payment's inline fulfilment starts from this read, not from another.
+    const found =
+      event.kind === 'other' || !event.orderDocumentId ? null : await orders.findWithBuyer(event.orderDocumentId);
+    const order = found?.order ?? null;
     if (event.kind !== 'other') {
       const problem = this.mismatch(event, order);
       if (problem) {
@@ -77,6 +83,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     }
 
     const now = new Date();
+    const isOwnStatement = isPostgres(strapi) && !strapi.db.inTransaction();
+    if (found && event.kind === 'payment.succeeded' && found.order.status === 'pending' && isOwnStatement) {
+      const paid = await this.payInOneStatement(event, found, now);
+      if (paid !== 'not_pending') return { received: true, outcome: paid, order: found.order.documentId };
+      // Given up meanwhile (expired, cancelled): the late payment's path below.
+    }
     let fulfilment: EnqueuedJob | null = null;
     let outcome: WebhookOutcome['outcome'];
     try {
@@ -102,6 +114,45 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     // the job runner does it.
     if (fulfilment) await (fulfilment as EnqueuedJob).deliver();
     return { received: true, outcome, order: order?.documentId ?? null };
+  },
+
+  /**
+   * The payment of a pending order on PostgreSQL, the purchase's hot path: the order paid, its fulfilment job and
+   * the event's record (outcome `applied`) in one statement with no transaction around it, then the fulfilment
+   * delivered from the order as read. A replay sent twice at once meets the event's unique key inside that statement,
+   * which then changes nothing: `duplicate`. `not_pending` when the order was no longer pending (nothing written).
+   */
+  async payInOneStatement(
+    event: PaymentEvent,
+    found: PaidOrder,
+    now: Date
+  ): Promise<'applied' | 'duplicate' | 'not_pending'> {
+    const orders = strapi.plugin('commerce').service('orders') as Orders;
+    let fulfilment: EnqueuedJob | null;
+    try {
+      fulfilment = await orders.markPaidInOneStatement(
+        found.order,
+        event.providerReference,
+        now,
+        this.recordStatement(event, 'applied', now)
+      );
+    } catch (error) {
+      if (isUniqueViolation(error)) return 'duplicate';
+      throw error;
+    }
+    if (!fulfilment) return 'not_pending';
+    const paid: PaidOrder = {
+      order: {
+        ...found.order,
+        status: 'paid',
+        paidAt: now.toISOString(),
+        providerReference: event.providerReference ?? found.order.providerReference,
+      },
+      buyer: found.buyer,
+    };
+    const service = strapi.plugin('commerce').service('fulfilment') as Fulfilment;
+    await fulfilment.deliver(() => service.fulfil(paid.order.documentId, paid));
+    return 'applied';
   },
 
   /** What a verified, matching, new event does to its order, in the caller's transaction. */
@@ -149,27 +200,43 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     return rows.length > 0;
   },
 
+  /**
+   * The event's record as an INSERT … SELECT for another statement to run (PostgreSQL; the caller appends its FROM):
+   * no ON CONFLICT, so a replay that got there first fails that whole statement.
+   */
+  recordStatement(event: PaymentEvent, outcome: 'applied' | 'ignored', now: Date): SqlStatement {
+    return {
+      sql: `INSERT INTO ?? (document_id, "key", provider, event_id, kind, order_document_id, outcome, payload, received_at, created_at, updated_at, published_at)
+       SELECT CAST(? AS varchar), CAST(? AS varchar), CAST(? AS varchar), CAST(? AS varchar), CAST(? AS varchar), CAST(? AS varchar), CAST(? AS varchar), CAST(? AS text),
+         CAST(? AS timestamp), CAST(? AS timestamp), CAST(? AS timestamp), CAST(? AS timestamp)`,
+      bindings: [tableOf(strapi, PAYMENT_EVENT), ...this.recordValues(event, outcome, now)],
+    };
+  },
+
+  recordValues(event: PaymentEvent, outcome: 'applied' | 'ignored', now: Date): unknown[] {
+    return [
+      createId(),
+      `${event.provider}:${event.eventId}`,
+      event.provider,
+      event.eventId.slice(0, 255),
+      event.kind,
+      event.orderDocumentId,
+      outcome,
+      event.payload,
+      now,
+      now,
+      now,
+      now,
+    ];
+  },
+
   /** Inserts the event with what it did, unless its provider + id is there already; false for a replay. */
   async recordOnce(event: PaymentEvent, outcome: 'applied' | 'ignored', now: Date): Promise<boolean> {
     const { rows } = await runSql(
       strapi,
       `INSERT INTO ?? (document_id, "key", provider, event_id, kind, order_document_id, outcome, payload, received_at, created_at, updated_at, published_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT ("key") DO NOTHING RETURNING id`,
-      [
-        tableOf(strapi, PAYMENT_EVENT),
-        createId(),
-        `${event.provider}:${event.eventId}`,
-        event.provider,
-        event.eventId.slice(0, 255),
-        event.kind,
-        event.orderDocumentId,
-        outcome,
-        event.payload,
-        now,
-        now,
-        now,
-        now,
-      ]
+      [tableOf(strapi, PAYMENT_EVENT), ...this.recordValues(event, outcome, now)]
     );
     return rows.length === 1;
   },

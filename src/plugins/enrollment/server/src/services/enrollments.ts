@@ -339,21 +339,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       await giveHoldBack();
       return 'course_missing';
     }
-    const existing = await this.findEnrollment(userId, courseDocumentId);
-    if (existing && isMemberStatus(effectiveStatus(existing, now))) {
-      await giveHoldBack();
-      return 'already_member';
-    }
     await ensureSeatRow(strapi, courseDocumentId);
-    try {
-      if (!existing && isPostgres(strapi) && !strapi.db.inTransaction()) {
-        // A new student on PostgreSQL, the purchase's hot path: the hold turned into the seat, the row, its links,
-        // studentsCount and the confirmation job in one statement (seats.ts), as enroll() does.
-        const job = enqueueInStatement(
-          strapi,
-          enrollmentConfirmationJob,
-          confirmationOf(userId, courseDocumentId, now)
-        );
+    if (isPostgres(strapi) && !strapi.db.inTransaction()) {
+      // The purchase's hot path, a new student nearly always: the hold turned into the seat, the row, its links,
+      // studentsCount and the confirmation job in one statement (seats.ts), as enroll() does. It is tried before any
+      // read: the enrollment's unique key refuses it, with nothing written, when there is an enrollment already.
+      const job = enqueueInStatement(strapi, enrollmentConfirmationJob, confirmationOf(userId, courseDocumentId, now));
+      try {
         await seatStudent(
           strapi,
           { courseDocumentId, capacity: course.capacity, heldBy: holdKey },
@@ -365,11 +357,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
           }
         );
         await job.recorded();
-      } else {
-        await strapi.db.transaction(() =>
-          this.seatOnHold({ course, existing, userId, courseDocumentId, holdKey, now })
-        );
+        await strapi.eventHub.emit(WRITTEN_BY_STATEMENT, { uid: ENROLLMENT });
+        return 'enrolled';
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
       }
+    }
+    const existing = await this.findEnrollment(userId, courseDocumentId);
+    if (existing && isMemberStatus(effectiveStatus(existing, now))) {
+      await giveHoldBack();
+      return 'already_member';
+    }
+    try {
+      await strapi.db.transaction(() => this.seatOnHold({ course, existing, userId, courseDocumentId, holdKey, now }));
     } catch (error) {
       // Enrolled meanwhile by another path: the enrollment exists, the hold goes back.
       if (isUniqueViolation(error) || (error instanceof Refusal && error.reason === 'already_enrolled')) {
