@@ -1,3 +1,5 @@
+import type { Core } from '@strapi/strapi';
+
 /**
  * Takes one relation out of a REST `populate` parameter (every shape Strapi accepts: "a,b", ["a"], { a: … }, "*")
  * and says whether it was asked for, so a controller can fill it itself with a safe projection.
@@ -27,4 +29,14 @@ export function takePopulatedRelation(query: Record<string, unknown>, relation: 
     return true;
   }
   return false;
+}
+
+/** As Strapi's output sanitizer decides whether a populated relation stays: may this caller `find` its type? */
+export async function mayFind(strapi: Core.Strapi, auth: unknown, uid: string): Promise<boolean> {
+  try {
+    await strapi.auth.verify(auth as Parameters<Core.Strapi['auth']['verify']>[0], { scope: [`${uid}.find`] });
+    return true;
+  } catch {
+    return false;
+  }
 }

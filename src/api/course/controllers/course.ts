@@ -1,6 +1,6 @@
-import { factories, type Core } from '@strapi/strapi';
+import { factories } from '@strapi/strapi';
 import { canManageCourse } from '../../../access/ownership';
-import { takePopulatedRelation } from '../../../access/populate';
+import { mayFind, takePopulatedRelation } from '../../../access/populate';
 import { asksForDraft, readPublishedOnly } from '../../../access/publication';
 import { restPageLimits } from '../../../access/listing';
 import { callerFrom } from '../../../access/roles';
@@ -42,16 +42,6 @@ function popularLimit(value: unknown): number {
  * fast one is compared with (tests, bench). Read at each request, so a test compares both in one process.
  */
 const isFastCatalogOn = () => process.env.LYCEUM_FAST_CATALOG_READS !== 'false';
-
-/** As Strapi's output sanitizer decides whether a populated relation stays: may this caller `find` its type? */
-async function mayFind(strapi: Core.Strapi, auth: unknown, uid: string): Promise<boolean> {
-  try {
-    await strapi.auth.verify(auth as Parameters<Core.Strapi['auth']['verify']>[0], { scope: [`${uid}.find`] });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export default factories.createCoreController(COURSE, ({ strapi }) => ({
   /** GET /courses/popular?limit&locale (public): the most enrolled published courses of the last 30 days. */
