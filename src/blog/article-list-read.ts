@@ -148,7 +148,7 @@ async function singleMedia(strapi: Core.Strapi, s: Statements, fields: MediaFiel
     bindings
   );
   for (const row of rows) {
-    const key = `${row.__entry_type}:${row.__field}:${Number(row.__entry_id)}`;
+    const key = `${String(row.__entry_type)}:${String(row.__field)}:${Number(row.__entry_id)}`;
     if (!byKey.has(key)) byKey.set(key, row);
   }
   return byKey;
