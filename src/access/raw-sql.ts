@@ -71,6 +71,18 @@ export const likeContaining = (text: string) => `%${text.replace(/[\\%_]/g, (cha
 export const arrayLiteral = (values: ReadonlyArray<string | number>): string =>
   `{${values.map((value) => JSON.stringify(String(value))).join(',')}}`;
 
+/** `column IN (list)` with one bound value, so the statement's text (and its prepared plan) is the same for any page. */
+export function inList(
+  strapi: Core.Strapi,
+  column: string,
+  values: ReadonlyArray<string | number>,
+  type: 'int' | 'text'
+) {
+  return isPostgres(strapi)
+    ? { sql: `${column} = ANY(CAST(? AS ${type}[]))`, binding: arrayLiteral(values) as unknown }
+    : { sql: `${column} IN (SELECT value FROM json_each(?))`, binding: JSON.stringify(values) as unknown };
+}
+
 /**
  * A condition for rows whose `key` starts with `prefix` (the student's keys: `user:…`), with its two values.
  * A range, not LIKE 'prefix%': in a prepared statement's generic plan a LIKE pattern bound as a value is never

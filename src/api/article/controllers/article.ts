@@ -1,18 +1,23 @@
 import { factories } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { documentIdParam } from '../../../access/params';
+import { mayFind } from '../../../access/populate';
 import { readPublishedOnly } from '../../../access/publication';
 import { callerFrom } from '../../../access/roles';
 import { DEFAULT_LOCALE, SUPPORTED_LOCALES, isSupportedLocale, supportedLocaleParam } from '../../../content/locales';
+import { readArticleList } from '../../../blog/article-list-read';
 import {
   ARTICLE_POPULATE,
+  articlePageMeta,
+  articlePageWindow,
   findPublishedBySlug,
   findRelated,
   plainArticlePage,
-  publishedArticlePage,
 } from '../../../blog/article-reads';
 
 const ARTICLE = 'api::article.article';
+const ARTICLE_CATEGORY = 'api::article-category.article-category';
+const TAG = 'api::tag.tag';
 const SLUG = /^[A-Za-z0-9._~-]{1,255}$/;
 const DEFAULT_RELATED = 3;
 const MAX_RELATED = 20;
@@ -32,18 +37,31 @@ function limitParam(value: unknown): number {
   return limit;
 }
 
+/**
+ * LYCEUM_FAST_ARTICLE_READS=false sends every article list through Strapi's find again: the stock answer the fast one
+ * is compared with (tests, bench). Read at each request, so a test compares both in one process.
+ */
+const isFastArticleListOn = () => process.env.LYCEUM_FAST_ARTICLE_READS !== 'false';
+
 // Marketers draft articles in the admin panel; through the API only admins see drafts.
 export default factories.createCoreController(ARTICLE, ({ strapi }) => ({
   async find(ctx) {
-    // A reader's plain list (issue 24's hot read): the same rows, sanitiser and answer, without Strapi's query
-    // pipeline for a query it cannot change (tests/integration/article-reads.test.ts compares both answers).
+    // A reader's plain list (issue 24's hot read): the same answer as Strapi's find, read in fixed statements
+    // (src/blog/article-list-read.ts; tests/integration/article-reads.test.ts compares both answers). A schema that
+    // reader does not shape (null) keeps Strapi's find.
     const plain =
-      callerFrom(ctx.state).role === 'admin' ? undefined : plainArticlePage(strapi, ctx.query, isSupportedLocale);
+      callerFrom(ctx.state).role === 'admin' || !isFastArticleListOn()
+        ? undefined
+        : plainArticlePage(strapi, ctx.query, isSupportedLocale);
     if (plain) {
       const locale = plain.locale ?? (await strapi.plugin('i18n').service('locales').getDefaultLocale());
-      const page = await publishedArticlePage(strapi, plain, locale);
-      const data = await this.sanitizeOutput!(page.results, ctx);
-      return this.transformResponse!(data, { pagination: page.pagination });
+      const window = articlePageWindow(strapi, plain);
+      const [withCategory, withTags] = await Promise.all([
+        mayFind(strapi, ctx.state.auth, ARTICLE_CATEGORY),
+        mayFind(strapi, ctx.state.auth, TAG),
+      ]);
+      const list = await readArticleList(strapi, { ...window, locale, orderBy: plain.orderBy, withCategory, withTags });
+      if (list) return { data: list.data, meta: { pagination: articlePageMeta(window, list.total) } };
     }
     if (callerFrom(ctx.state).role !== 'admin') readPublishedOnly(ctx);
     // A reader's page needs the SEO block: it comes without asking, unless the client picks its own populate.

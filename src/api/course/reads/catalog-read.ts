@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
-import { contentTypes } from '@strapi/utils';
-import { arrayLiteral, isPostgres, runSql } from '../../../access/raw-sql';
+import { inList, isPostgres, runSql } from '../../../access/raw-sql';
+import { fromColumn, rowShapeOf, shapeRow, type RowShape } from '../../../database/row-shapes';
 import { columnOf, linkOf, tableOf } from '../../../database/tables';
 import type { CatalogCondition, CatalogQuery, CatalogRelation } from './catalog-query';
 
@@ -19,97 +19,6 @@ const FILE = 'plugin::upload.file';
 const USER = 'plugin::users-permissions.user';
 
 type Row = Record<string, unknown>;
-
-interface OutputField {
-  attribute: string;
-  column: string;
-  type: string;
-}
-
-/** What the stock read shows of a row: every public scalar attribute, converted as Strapi's fields convert. */
-interface RowShape {
-  fields: OutputField[];
-}
-
-const SCALAR_TYPES = new Set([
-  'string',
-  'uid',
-  'text',
-  'richtext',
-  'enumeration',
-  'email',
-  'integer',
-  'float',
-  'decimal',
-  'biginteger',
-  'boolean',
-  'datetime',
-  'timestamp',
-  'json',
-  'blocks',
-]);
-
-/** As @strapi/database's field classes read a column (fields/*.js `fromDB`), for the types the catalog shows. */
-function fromColumn(type: string, value: unknown): unknown {
-  if (value === null || value === undefined) return null;
-  switch (type) {
-    case 'integer':
-    case 'float':
-    case 'decimal':
-      return Number(value);
-    case 'biginteger':
-      return String(value);
-    case 'boolean':
-      if (typeof value === 'boolean') return value;
-      return String(value) === '1' ? true : String(value) === '0' ? false : null;
-    case 'datetime':
-    case 'timestamp': {
-      const date = value instanceof Date ? value : new Date(value as string | number);
-      return Number.isNaN(date.getTime()) ? null : date.toISOString();
-    }
-    case 'json':
-    case 'blocks':
-      if (typeof value !== 'string') return value;
-      try {
-        const parsed = JSON.parse(value);
-        // Strapi 5 release candidates stored some JSON twice stringified; its field reads those twice.
-        return typeof parsed === 'string' ? JSON.parse(parsed) : parsed;
-      } catch {
-        return value;
-      }
-    default:
-      return String(value);
-  }
-}
-
-/**
- * The public fields of a content type, from its schema and Strapi's metadata (so a new attribute shows up here as it
- * does in the stock answer). Null when it has a scalar type this reader does not convert: callers then keep the
- * stock path rather than guess.
- */
-function rowShapeOf(strapi: Core.Strapi, uid: string): RowShape | null {
-  const model = strapi.getModel(uid as Parameters<Core.Strapi['getModel']>[0]);
-  // Every document's own keys, which the content type's attributes do not list.
-  const fields: OutputField[] = [
-    { attribute: 'id', column: 'id', type: 'integer' },
-    { attribute: 'documentId', column: 'document_id', type: 'string' },
-  ];
-  for (const [attribute, definition] of Object.entries(model.attributes)) {
-    const type = (definition as { type: string }).type;
-    if (attribute === 'id' || attribute === 'documentId') continue;
-    if (['relation', 'media', 'component', 'dynamiczone'].includes(type)) continue;
-    if (type === 'password' || contentTypes.isPrivateAttribute(model, attribute)) continue;
-    if (!SCALAR_TYPES.has(type)) return null;
-    fields.push({ attribute, column: columnOf(strapi, uid, attribute), type });
-  }
-  return { fields };
-}
-
-function shapeRow(shape: RowShape, row: Row): Row {
-  const shaped: Row = {};
-  for (const field of shape.fields) shaped[field.attribute] = fromColumn(field.type, row[field.column]);
-  return shaped;
-}
 
 interface MorphTable {
   table: string;
@@ -181,13 +90,6 @@ function statementsFor(strapi: Core.Strapi): Statements | null {
 
 /** Whether this reader can answer for this Strapi (its schema has only types it converts). */
 export const canReadCatalog = (strapi: Core.Strapi): boolean => statementsFor(strapi) !== null;
-
-/** `column IN (list)` with one bound value, so the statement's text (and its prepared plan) is the same for any page. */
-function inList(strapi: Core.Strapi, column: string, values: ReadonlyArray<string | number>, type: 'int' | 'text') {
-  return isPostgres(strapi)
-    ? { sql: `${column} = ANY(CAST(? AS ${type}[]))`, binding: arrayLiteral(values) as unknown }
-    : { sql: `${column} IN (SELECT value FROM json_each(?))`, binding: JSON.stringify(values) as unknown };
-}
 
 function whereOf(s: Statements, locale: string, conditions: CatalogCondition[]) {
   const clauses = ['c.published_at IS NOT NULL', 'c.locale = ?'];
