@@ -1,12 +1,13 @@
 import type { Core } from '@strapi/strapi';
-import { inList, runSql } from '../access/raw-sql';
+import { runSql } from '../access/raw-sql';
+import { firstFilesOf, linkedRowsOf, mediaKey } from '../database/linked-reads';
 import { rowShapeOf, shapeRow, type Row, type RowShape } from '../database/row-shapes';
 import { columnOf, linkOf, mediaLinkOf, tableOf, type LinkTable, type MediaLinkTable } from '../database/tables';
 
 /**
  * A reader's article list (GET /articles with the default populate of ARTICLE_POPULATE, src/blog/article-reads.ts)
  * in fixed statements: the page and its count, then for the whole page its category, its tags and its two components
- * (author, seo), then every image of the page (covers, avatars, share images) in one more. It answers what Strapi's
+ * (author, seo), then every image of the page (covers, avatars, share images) in one more (src/database/linked-reads.ts). It answers what Strapi's
  * query engine and output sanitiser answer for that populate (same fields, values, nulls and order;
  * tests/integration/article-reads.test.ts compares both): the populate pipeline and the sanitiser's walk over every
  * row were most of the request (issue 24), though the rows' shape is fixed by the schema. Rich text is sanitised when
@@ -85,75 +86,6 @@ function statementsFor(strapi: Core.Strapi): Statements | null {
   return statements;
 }
 
-/** Each entry's linked rows of `target`, by entry id, in the order Strapi's populate reads them (the link order). */
-async function linkedRows(
-  strapi: Core.Strapi,
-  link: LinkTable,
-  target: string,
-  entryIds: number[],
-  field?: string
-): Promise<Map<number, Row[]>> {
-  const ids = inList(strapi, 'l.??', entryIds, 'int');
-  const byField = field === undefined ? '' : 'AND l."field" = ? ';
-  const order = link.orderColumn ? 'ORDER BY l.?? ASC' : '';
-  const { rows } = await runSql<Row>(
-    strapi,
-    `SELECT l.?? AS "__entry_id", t.* FROM ?? l JOIN ?? t ON t.id = l.?? WHERE ${ids.sql} ${byField}${order}`,
-    [
-      link.ownColumn,
-      link.table,
-      target,
-      link.targetColumn,
-      link.ownColumn,
-      ids.binding,
-      ...(field === undefined ? [] : [field]),
-      ...(link.orderColumn ? [link.orderColumn] : []),
-    ]
-  );
-  const byEntry = new Map<number, Row[]>();
-  for (const row of rows) {
-    const id = Number(row.__entry_id);
-    byEntry.set(id, [...(byEntry.get(id) ?? []), row]);
-  }
-  return byEntry;
-}
-
-interface MediaField {
-  entryType: string;
-  field: string;
-  entryIds: number[];
-}
-
-/**
- * The first file of each single media field asked for (entry type, field, entry ids), keyed `type:field:id`, in one
- * statement for every field: as Strapi's morph populate, the first link in the link table's order.
- */
-async function singleMedia(strapi: Core.Strapi, s: Statements, fields: MediaField[]): Promise<Map<string, Row>> {
-  const wanted = fields.filter((entry) => entry.entryIds.length > 0);
-  const byKey = new Map<string, Row>();
-  if (wanted.length === 0) return byKey;
-  const m = s.media;
-  const clauses: string[] = [];
-  const bindings: unknown[] = [m.entryIdColumn, m.entryTypeColumn, m.fieldColumn, m.table, s.files, m.fileColumn];
-  for (const entry of wanted) {
-    const ids = inList(strapi, 'm.??', entry.entryIds, 'int');
-    clauses.push(`(m.?? = ? AND m.?? = ? AND ${ids.sql})`);
-    bindings.push(m.entryTypeColumn, entry.entryType, m.fieldColumn, entry.field, m.entryIdColumn, ids.binding);
-  }
-  bindings.push(m.orderColumn);
-  const { rows } = await runSql<Row>(
-    strapi,
-    `SELECT m.?? AS "__entry_id", m.?? AS "__entry_type", m.?? AS "__field", f.* FROM ?? m JOIN ?? f ON f.id = m.??
-     WHERE ${clauses.join(' OR ')} ORDER BY m.?? ASC`,
-    bindings
-  );
-  for (const row of rows) {
-    const key = `${String(row.__entry_type)}:${String(row.__field)}:${Number(row.__entry_id)}`;
-    if (!byKey.has(key)) byKey.set(key, row);
-  }
-  return byKey;
-}
-
 export interface ArticleListPage {
   data: Row[];
   /** Published articles of the locale in all (the page's pagination meta is worked out from it as Strapi does). */
@@ -200,22 +132,22 @@ export async function readArticleList(
   const none = new Map<number, Row[]>();
   const hasRows = articleIds.length > 0;
   const [categories, tags, authors, seos] = await Promise.all([
-    hasRows && request.withCategory ? linkedRows(strapi, s.categoryLink, s.categories, articleIds) : none,
-    hasRows && request.withTags ? linkedRows(strapi, s.tagLink, s.tags, articleIds) : none,
-    hasRows ? linkedRows(strapi, s.author.link, s.author.table, articleIds, s.author.field) : none,
-    hasRows ? linkedRows(strapi, s.seo.link, s.seo.table, articleIds, s.seo.field) : none,
+    hasRows && request.withCategory ? linkedRowsOf(strapi, s.categoryLink, s.categories, articleIds) : none,
+    hasRows && request.withTags ? linkedRowsOf(strapi, s.tagLink, s.tags, articleIds) : none,
+    hasRows ? linkedRowsOf(strapi, s.author.link, s.author.table, articleIds, s.author.field) : none,
+    hasRows ? linkedRowsOf(strapi, s.seo.link, s.seo.table, articleIds, s.seo.field) : none,
   ]);
   // A single component is the first of its link rows, as Strapi's oneToOne populate takes it.
   const first = (rows: Map<number, Row[]>, id: number) => rows.get(id)?.[0];
   const componentIds = (rows: Map<number, Row[]>) =>
     articleIds.map((id) => first(rows, id)).flatMap((row) => (row ? [Number(row.id)] : []));
-  const media = await singleMedia(strapi, s, [
+  const media = await firstFilesOf(strapi, s.media, s.files, [
     { entryType: ARTICLE, field: 'cover', entryIds: articleIds },
     { entryType: s.author.uid, field: 'avatar', entryIds: componentIds(authors) },
     { entryType: s.seo.uid, field: 'shareImage', entryIds: componentIds(seos) },
   ]);
   const file = (entryType: string, field: string, id: unknown) => {
-    const row = media.get(`${entryType}:${field}:${Number(id)}`);
+    const row = media.get(mediaKey(entryType, field, Number(id)));
     return row ? shapeRow(s.file, row) : null;
   };
   const component = (table: ComponentTable, mediaField: string, row: Row | undefined) =>

@@ -1,7 +1,8 @@
 import type { Core } from '@strapi/strapi';
-import { inList, isPostgres, runSql } from '../../../access/raw-sql';
+import { inList, runSql } from '../../../access/raw-sql';
+import { firstFilesOf, linkedRowsOf, mediaKey } from '../../../database/linked-reads';
 import { fromColumn, rowShapeOf, shapeRow, type RowShape } from '../../../database/row-shapes';
-import { columnOf, linkOf, tableOf } from '../../../database/tables';
+import { columnOf, linkOf, mediaLinkOf, tableOf, type MediaLinkTable } from '../../../database/tables';
 import type { CatalogCondition, CatalogQuery, CatalogRelation } from './catalog-query';
 
 /**
@@ -20,32 +21,6 @@ const USER = 'plugin::users-permissions.user';
 
 type Row = Record<string, unknown>;
 
-interface MorphTable {
-  table: string;
-  fileColumn: string;
-  relatedIdColumn: string;
-  relatedTypeColumn: string;
-}
-
-/** Where media attachments are kept: the upload plugin's morph table, as Strapi's metadata names it. */
-function morphTableOf(strapi: Core.Strapi): MorphTable {
-  const related = strapi.db.metadata.get(FILE).attributes.related as unknown as {
-    joinTable: {
-      name: string;
-      joinColumn: { name: string };
-      morphColumn: { idColumn: { name: string }; typeColumn: { name: string } };
-    };
-  };
-  const { joinTable } = related;
-  const schema = isPostgres(strapi) ? strapi.db.getSchemaName() : null;
-  return {
-    table: schema ? `${schema}.${joinTable.name}` : joinTable.name,
-    fileColumn: joinTable.joinColumn.name,
-    relatedIdColumn: joinTable.morphColumn.idColumn.name,
-    relatedTypeColumn: joinTable.morphColumn.typeColumn.name,
-  };
-}
-
 interface Statements {
   course: RowShape;
   category: RowShape;
@@ -56,7 +31,7 @@ interface Statements {
   users: string;
   categoryLink: ReturnType<typeof linkOf>;
   teacherLink: ReturnType<typeof linkOf>;
-  morph: MorphTable;
+  media: MediaLinkTable;
   column: (attribute: string) => string;
 }
 
@@ -80,7 +55,7 @@ function statementsFor(strapi: Core.Strapi): Statements | null {
           users: tableOf(strapi, USER),
           categoryLink: linkOf(strapi, COURSE, 'category'),
           teacherLink: linkOf(strapi, COURSE, 'teachers'),
-          morph: morphTableOf(strapi),
+          media: mediaLinkOf(strapi),
           column: (attribute: string) => columnOf(strapi, COURSE, attribute),
         }
       : null;
@@ -115,25 +90,13 @@ function whereOf(s: Statements, locale: string, conditions: CatalogCondition[]) 
 }
 
 async function categoriesOf(strapi: Core.Strapi, s: Statements, courseIds: number[]): Promise<Map<number, Row>> {
-  const ids = inList(strapi, 'l.??', courseIds, 'int');
-  const { rows } = await runSql<Row>(
-    strapi,
-    `SELECT l.?? AS "__course_id", g.* FROM ?? l JOIN ?? g ON g.id = l.?? WHERE ${ids.sql}`,
-    [
-      s.categoryLink.ownColumn,
-      s.categoryLink.table,
-      s.categories,
-      s.categoryLink.targetColumn,
-      s.categoryLink.ownColumn,
-      ids.binding,
-    ]
-  );
+  const linked = await linkedRowsOf(strapi, s.categoryLink, s.categories, courseIds);
   const byCourse = new Map<number, Row>();
-  for (const row of rows) byCourse.set(Number(row.__course_id), shapeRow(s.category, row));
+  for (const [courseId, rows] of linked) byCourse.set(courseId, shapeRow(s.category, rows[rows.length - 1]));
   return byCourse;
 }
 
-/** Single media of `field` on rows of `relatedType`, by row id, as file rows (the first in the morph table's order). */
+/** Single media of `field` on rows of `relatedType`, by row id, as file rows (the first in the link table's order). */
 async function mediaOf(
   strapi: Core.Strapi,
   s: Statements,
@@ -141,27 +104,11 @@ async function mediaOf(
   field: string,
   relatedIds: number[]
 ): Promise<Map<number, Row>> {
-  const ids = inList(strapi, 'm.??', relatedIds, 'int');
-  const { rows } = await runSql<Row>(
-    strapi,
-    `SELECT m.?? AS "__related_id", f.* FROM ?? m JOIN ?? f ON f.id = m.??
-     WHERE m."field" = ? AND m.?? = ? AND ${ids.sql} ORDER BY m."order" ASC`,
-    [
-      s.morph.relatedIdColumn,
-      s.morph.table,
-      s.files,
-      s.morph.fileColumn,
-      field,
-      s.morph.relatedTypeColumn,
-      relatedType,
-      s.morph.relatedIdColumn,
-      ids.binding,
-    ]
-  );
+  const files = await firstFilesOf(strapi, s.media, s.files, [{ entryType: relatedType, field, entryIds: relatedIds }]);
   const byRelated = new Map<number, Row>();
-  for (const row of rows) {
-    const id = Number(row.__related_id);
-    if (!byRelated.has(id)) byRelated.set(id, row);
+  for (const id of relatedIds) {
+    const file = files.get(mediaKey(relatedType, field, id));
+    if (file) byRelated.set(id, file);
   }
   return byRelated;
 }
