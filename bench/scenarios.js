@@ -121,11 +121,6 @@ function socialScenarios(plan, students) {
 }
 
 /**
- * @param {object} plan what bench/seed.js seeded
- * @param {object} sessions tokens: { students: [{ token, ...benchStudent }], teacher }
- * @param {number} pass 0 for the first pass, 1 for the second (write scenarios use fresh data per pass)
- */
-/**
  * Tutor marketplace: a task's matches (its author asks), ranked in one statement over the tutors of the task's
  * subject among all the seeded tutors (`scale.tutors`: 50,000 at --scale=large).
  */
@@ -153,6 +148,23 @@ function marketplaceScenarios(plan, students) {
   ];
 }
 
+/** Searches over what the seed wrote: course and lesson titles, summaries, article bodies; some broad, some narrow. */
+const SEARCH_QUERIES = [
+  'course',
+  'lessons',
+  'learning article',
+  'depth',
+  'teaches',
+  ...Array.from({ length: 20 }, (_, index) => `course ${String(index * 37).padStart(6, '0')}`),
+];
+/** What people type into a search box: prefixes, and prefixes with a typo. */
+const SUGGEST_QUERIES = ['cour', 'cours', 'curse 0001', 'lesso', 'lesson 3 of', 'artcle', 'articl 1', 'Course 00012'];
+
+/**
+ * @param {object} plan what bench/seed.js seeded
+ * @param {object} sessions tokens: { students: [{ token, ...benchStudent }], teacher }
+ * @param {number} pass 0 for the first pass, 1 for the second (write scenarios use fresh data per pass)
+ */
 function scenarios(plan, sessions, pass) {
   const students = sessions.students;
   const nextStudent = rotate(students);
@@ -213,26 +225,8 @@ function scenarios(plan, sessions, pass) {
   let drawStartQueue = [];
   let drawOpened = [];
 
-  // Searches over what the seed wrote: course and lesson titles, summaries, article bodies; some broad, some narrow.
-  const nextSearch = rotate([
-    'course',
-    'lessons',
-    'learning article',
-    'depth',
-    'teaches',
-    ...Array.from({ length: 20 }, (_, index) => `course ${String(index * 37).padStart(6, '0')}`),
-  ]);
-  // What people type: prefixes, and prefixes with a typo.
-  const nextSuggest = rotate([
-    'cour',
-    'cours',
-    'curse 0001',
-    'lesso',
-    'lesson 3 of',
-    'artcle',
-    'articl 1',
-    'Course 00012',
-  ]);
+  const nextSearch = rotate(SEARCH_QUERIES);
+  const nextSuggest = rotate(SUGGEST_QUERIES);
 
   const list = [
     {
@@ -743,4 +737,4 @@ const compareScenarios = () => [
   },
 ];
 
-module.exports = { scenarios, compareScenarios, examScenarios };
+module.exports = { scenarios, compareScenarios, examScenarios, SEARCH_QUERIES, SUGGEST_QUERIES };
