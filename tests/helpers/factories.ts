@@ -171,5 +171,27 @@ export function factories(strapi: Core.Strapi) {
     });
   }
 
-  return { createUser, createCourse, createQuiz, createAssignment, createAnnouncement, enroll };
+  /**
+   * An uploaded picture's row, written straight to the upload plugin's table (no file on disk): a course cover or
+   * an avatar for reads that only show its URL, sizes, formats and alternative text.
+   */
+  async function createPictureRow(name: string) {
+    return strapi.db.query('plugin::upload.file').create({
+      data: {
+        name,
+        hash: `${name}_hash`,
+        ext: '.png',
+        mime: 'image/png',
+        size: 12.34,
+        width: 640,
+        height: 360,
+        url: `/uploads/${name}.png`,
+        provider: 'local',
+        alternativeText: `${name} picture`,
+        formats: { thumbnail: { url: `/uploads/thumbnail_${name}.png`, width: 245, height: 138 } },
+      },
+    });
+  }
+
+  return { createUser, createCourse, createQuiz, createAssignment, createAnnouncement, enroll, createPictureRow };
 }

@@ -21,24 +21,6 @@ let alphaSlug: string;
 
 const FAST_STATEMENT = /^SELECT c\.\* FROM/;
 
-async function createFile(name: string) {
-  return app.strapi.db.query('plugin::upload.file').create({
-    data: {
-      name,
-      hash: `${name}_hash`,
-      ext: '.png',
-      mime: 'image/png',
-      size: 12.34,
-      width: 640,
-      height: 360,
-      url: `/uploads/${name}.png`,
-      provider: 'local',
-      alternativeText: `${name} picture`,
-      formats: { thumbnail: { url: `/uploads/thumbnail_${name}.png`, width: 245, height: 138 } },
-    },
-  });
-}
-
 beforeAll(async () => {
   app = await startLyceum({ REST_CACHE_ENABLED: 'false' });
   make = factories(app.strapi);
@@ -48,7 +30,7 @@ beforeAll(async () => {
     make.createUser('student'),
     make.createUser('admin'),
   ]);
-  const avatar = await createFile('avatar');
+  const avatar = await make.createPictureRow('avatar');
   await app.strapi.db.query('plugin::users-permissions.user').update({
     where: { id: teacher.id },
     data: { avatar: avatar.id, bio: 'Teaches well' },
@@ -62,7 +44,7 @@ beforeAll(async () => {
     locale: 'ru',
     data: { name: 'Программирование', slug: 'programmirovanie' } as any,
   });
-  const cover = await createFile('cover');
+  const cover = await make.createPictureRow('cover');
 
   alpha = await make.createCourse({
     teacher,

@@ -22,24 +22,6 @@ let alphaSlug: string;
 /** The fast `courses` read's page statement (catalog-read.ts). */
 const FAST_ROOT = /^SELECT c\.\* FROM/;
 
-async function createFile(name: string) {
-  return app.strapi.db.query('plugin::upload.file').create({
-    data: {
-      name,
-      hash: `${name}_hash`,
-      ext: '.png',
-      mime: 'image/png',
-      size: 12.34,
-      width: 640,
-      height: 360,
-      url: `/uploads/${name}.png`,
-      provider: 'local',
-      alternativeText: `${name} picture`,
-      formats: { thumbnail: { url: `/uploads/thumbnail_${name}.png`, width: 245, height: 138 } },
-    },
-  });
-}
-
 beforeAll(async () => {
   app = await startLyceum({ REST_CACHE_ENABLED: 'false' });
   make = factories(app.strapi);
@@ -49,7 +31,7 @@ beforeAll(async () => {
     make.createUser('student'),
     make.createUser('admin'),
   ]);
-  const avatar = await createFile('avatar');
+  const avatar = await make.createPictureRow('avatar');
   await app.strapi.db.query('plugin::users-permissions.user').update({
     where: { id: teacher.id },
     data: { avatar: avatar.id, bio: 'Teaches well' },
@@ -69,7 +51,7 @@ beforeAll(async () => {
     locale: 'ru',
     data: { name: 'Программирование', slug: 'programmirovanie' } as any,
   });
-  const cover = await createFile('cover');
+  const cover = await make.createPictureRow('cover');
 
   const alpha = await make.createCourse({
     teacher,
