@@ -139,18 +139,31 @@ export class InvalidationBus {
     return this.listening;
   }
 
-  /** Connects; resolves once listening, or after the timeout (Redis down: boot goes on, caches bypassed). */
+  /**
+   * Connects; resolves once listening and able to publish, or after the timeout (Redis down: boot goes on, caches
+   * bypassed). Both, not only the subscription: a drop published before the publisher's connection is up is lost and
+   * turns into drop-everything on every instance, so an instance that answered requests that early would empty the
+   * fleet's caches for nothing.
+   */
   async start(): Promise<void> {
+    const timeoutMs = this.options.timeoutMs ?? 1_000;
     const listening = new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, this.options.timeoutMs ?? 1_000);
+      const timer = setTimeout(resolve, timeoutMs);
       this.subscribed.add(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    const publishing = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.publisher.once('ready', () => {
         clearTimeout(timer);
         resolve();
       });
     });
     this.subscriber.connect().catch((error: Error) => this.warn(`subscriber: ${error.message}`));
     this.publisher.connect().catch((error: Error) => this.warn(`publisher: ${error.message}`));
-    await listening;
+    await Promise.all([listening, publishing]);
   }
 
   /** Tells every other instance to drop `key` of `cache` (all of it without a key); sent at the end of this tick. */

@@ -174,6 +174,21 @@ describeWithRedis('the cache-invalidation bus', () => {
     }
   });
 
+  test('once start() has resolved, a drop reaches the others as itself, not as drop-everything', async () => {
+    // start() waits for the publisher too: a drop sent before its connection was up would be lost and replaced by
+    // drop-everything once it came up.
+    const late = instance(redisUrl!, channel);
+    await late.bus.start();
+    try {
+      b.things.dropped.length = 0;
+      late.bus.publish('things', 'first-words');
+      await until(() => b.things.dropped.length > 0, 'B to receive the new instance’s first drop');
+      expect(b.things.dropped).toEqual(['first-words']);
+    } finally {
+      await late.bus.close();
+    }
+  });
+
   test('drops on another database’s channel never arrive', async () => {
     const other = instance(redisUrl!, `lyceum-test:${randomUUID()}:cache-invalidation`);
     await other.bus.start();
