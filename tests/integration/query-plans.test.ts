@@ -435,6 +435,64 @@ describeOnPostgres('query plans on PostgreSQL with thousands of rows', () => {
     );
   });
 
+  // Tutor marketplace: 20,000 tutor profiles in 40 subjects (each tutor one to three), spread over rates, ratings
+  // and experience like the bench's; English for four in five, Russian for two in five.
+  describe('the tutor list with filters', () => {
+    const TUTOR_SORT_INDEXES = ['tutor_profiles_rating', 'tutor_profiles_rate', 'tutor_profiles_experience'];
+    beforeAll(async () => {
+      await client.query(`
+        INSERT INTO up_users (document_id, username, email, provider, confirmed, blocked, created_at, updated_at)
+          SELECT 'seedtutor' || n, 'seed_tutor_' || n, 'tutor' || n || '@example.test', 'local', true, false, now(), now()
+          FROM generate_series(0, 19999) n;
+        INSERT INTO tutor_profiles (document_id, user_id, headline, subjects, experience_years, hourly_rate, currency, languages, rating_sum, rating_count, rating_average, last_active_at, created_at, updated_at)
+          SELECT 'seedprofile' || n, u.id, 'Tutor ' || n, '[]', n % 25, 10 + (n * 37) % 90, 'USD', '[]',
+            ((n * 31) % 60) * 4, (n * 31) % 60, CASE WHEN (n * 31) % 60 = 0 THEN 0 ELSE 3 + ((n * 17) % 21) / 10.0 END, now(), now(), now()
+          FROM generate_series(0, 19999) n JOIN up_users u ON u.username = 'seed_tutor_' || n;
+        INSERT INTO tutor_subjects (document_id, user_id, tag_document_id, created_at, updated_at)
+          SELECT DISTINCT ON (u.id, (n * 7 + s * 13) % 40) 'seedts' || n || 'x' || s, u.id, 'seedtag' || ((n * 7 + s * 13) % 40 + 1), now(), now()
+          FROM generate_series(0, 19999) n JOIN up_users u ON u.username = 'seed_tutor_' || n
+          CROSS JOIN generate_series(0, 2) s WHERE s <= n % 3;
+        INSERT INTO tutor_languages (document_id, user_id, language, created_at, updated_at)
+          SELECT 'seedtl' || n || l, u.id, l, now(), now()
+          FROM generate_series(0, 19999) n JOIN up_users u ON u.username = 'seed_tutor_' || n
+          CROSS JOIN unnest(ARRAY['en', 'ru']) l WHERE (l = 'ru' AND n % 5 IN (0, 1)) OR (l = 'en' AND n % 5 <> 0);
+      `);
+      await client.query('VACUUM (ANALYZE)');
+    });
+
+    test.each([
+      ['rating', 'seedtag5', 'en', 80, 3],
+      ['price', 'seedtag7', 'ru', 40, 4],
+      ['experience', 'seedtag5', 'en', 149, 0],
+    ] as const)(
+      'sorted by %s: one statement counts and pages one subject\'s tutors, never walking a sort index',
+      async (sort, subject, language, priceMax, ratingMin) => {
+        const profiles = app.strapi.plugin('marketplace').service('tutor-profiles');
+        let answer: { data: unknown[]; total: number } | undefined;
+        const queries = await capture(async () => {
+          answer = await profiles.list(
+            { userId: null, role: 'public' },
+            { q: null, subject, language, priceMax, ratingMin, sort },
+            { page: 1, pageSize: 20 }
+          );
+        }, /^\s*(select|with)/i);
+        expect(answer?.data).toHaveLength(20);
+        expect(answer!.total).toBeGreaterThan(20);
+        const filtering = queries.filter((query) => query.sql.includes('tutor_subjects'));
+        expect(filtering).toHaveLength(1);
+        const plan = (
+          await client.query(`EXPLAIN ${toNumbered(filtering[0].sql)}`, filtering[0].bindings as unknown[])
+        ).rows
+          .map((row: Record<string, string>) => row['QUERY PLAN'])
+          .join('\n');
+        if (process.env.SHOW_PLANS) process.stdout.write(`${filtering[0].sql}\n${plan}\n\n`);
+        expect(plan).toMatch(/using tutor_subjects_tag/);
+        for (const index of TUTOR_SORT_INDEXES) expect(plan).not.toMatch(new RegExp(`using ${index}\\b`));
+        expect(await seqScansIn(filtering, ['tutor_profiles', 'tutor_subjects'])).toEqual([]);
+      }
+    );
+  });
+
   test('a certificate by its code', async () => {
     let verified: any;
     await expectIndexed(async () => {

@@ -255,6 +255,14 @@ describe('GET /tutors', () => {
     expect(ids(all)).toEqual(expect.arrayContaining([ada.id, boris.id, chen.id, dora.id]));
     expect(ids(all)).not.toContain(blocked.id);
     expect(all.body.meta.pagination.total).toBe(all.body.data.length);
+    // The count rides on the page's statement: a page past the end still answers the total.
+    const pastTheEnd = await app.request.get('/api/tutors?pageSize=2&page=1000');
+    expect(pastTheEnd.status).toBe(200);
+    expect(pastTheEnd.body.data).toEqual([]);
+    expect(pastTheEnd.body.meta.pagination).toMatchObject({ page: 1000, total: all.body.data.length });
+    const second = await app.request.get('/api/tutors?pageSize=2&page=2');
+    expect(ids(second)).toEqual(ids(all).slice(2, 4));
+    expect(second.body.meta.pagination.total).toBe(all.body.data.length);
     const text = JSON.stringify(all.body);
     for (const user of [ada, boris, chen, dora]) expect(text).not.toContain(user.email);
     for (const secret of ['email', 'password', 'blocked', 'role', 'provider'])
