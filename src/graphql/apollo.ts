@@ -71,8 +71,8 @@ export const safeErrors = {
 
 /**
  * Apollo's cache-control plugin, which Apollo installs unless told otherwise, computes a cache policy for every
- * resolved field (a `willResolveField` hook, a policy object and a callback per field: a tenth of the catalog
- * query's time in its CPU profile, issue 24) to reach one header. Lyceum's schema has no `@cacheControl` hints, so
+ * resolved field (a `willResolveField` hook, a policy object and a callback per field: about 3% of the server's
+ * CPU in the `graphql-catalog` row's profile before the garbage they leave, issue 24) to reach one header. Lyceum's schema has no `@cacheControl` hints, so
  * that header is always `no-store` (the root fields take `defaultMaxAge` 0; an answer without execution has no
  * max-age either). The plugin is switched off and the header set here once per response, as it was.
  * tests/unit/graphql-cache-control.test.ts compares the headers with the stock plugin's.

@@ -14,7 +14,7 @@ import { isPatchOn, stockOf, withStock } from './switches';
  * field with none of these (`Course.title`, `Category.name`: nearly every field of an answer) the three steps do
  * nothing, but each scalar of each row still costs three async calls, their promises (each one also seen by the
  * async hooks that Strapi's request context, an AsyncLocalStorage, switches on) and a policy context object: the
- * bench's catalog query resolves about 130 such fields, and the CPU profile of the `graphql-catalog` row showed
+ * bench's catalog query resolves 100 such fields, and the CPU profile of the `graphql-catalog` row showed
  * this work rather than SQL (issue 24).
  * Change: such a field (not on Query, Mutation or Subscription; no `auth` other than `false`, no middlewares, no
  * policies in its resolversConfig) keeps the resolver the wrapper would have called in the end (its own, or the
@@ -63,8 +63,7 @@ function isChecked(typeName: string, resolverConfig: ResolverConfig): boolean {
 export function wrapCheckedFieldsOnly(stock: WrapResolvers): WrapResolvers {
   const patched: WrapResolvers = (options) => {
     const resolversConfig = options.extension?.resolversConfig ?? {};
-    const unchecked: Array<[{ resolve?: GraphQLFieldResolver<unknown, unknown> }, GraphQLFieldResolver<any, any>]> =
-      [];
+    const unchecked: Array<[{ resolve?: GraphQLFieldResolver<unknown, unknown> }, GraphQLFieldResolver<any, any>]> = [];
     for (const [typeName, type] of Object.entries(options.schema.getTypeMap())) {
       if (!(type instanceof GraphQLObjectType) || INTROSPECTION_TYPES.includes(typeName)) continue;
       for (const [fieldName, field] of Object.entries(type.getFields())) {

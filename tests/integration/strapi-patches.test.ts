@@ -390,7 +390,9 @@ describe('graphql-field-resolvers: fields with nothing to check keep their own r
   // sooner (stock's order already followed timing: a read's error against a policy's); the set is what is compared.
   const answerOf = async (schema: GraphQLSchema, auth: unknown) => {
     const answer = JSON.parse(
-      JSON.stringify(await execute({ schema, document: parse(query), contextValue: { state: { auth }, koaContext: {} } }))
+      JSON.stringify(
+        await execute({ schema, document: parse(query), contextValue: { state: { auth }, koaContext: {} } })
+      )
     );
     answer.errors?.sort((a: { path: unknown[] }, b: { path: unknown[] }) =>
       JSON.stringify(a.path).localeCompare(JSON.stringify(b.path))

@@ -16,7 +16,10 @@ const typeDefs = `
 `;
 const resolvers = {
   Query: {
-    courses: () => [{ title: 'Alpha', category: { name: 'Programming' } }, { title: 'Beta', category: null }],
+    courses: () => [
+      { title: 'Alpha', category: { name: 'Programming' } },
+      { title: 'Beta', category: null },
+    ],
     course: () => ({ title: 'Alpha' }),
   },
   Course: {
