@@ -1,3 +1,4 @@
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError } from 'graphql';
 import { graphqlLimits, operationProblem, type GraphqlLimits } from './limits';
 import {
@@ -69,6 +70,24 @@ export const safeErrors = {
 };
 
 /**
+ * Apollo's cache-control plugin, which Apollo installs unless told otherwise, computes a cache policy for every
+ * resolved field (a `willResolveField` hook, a policy object and a callback per field: about 3% of the server's
+ * CPU in the `graphql-catalog` row's profile before the garbage they leave, issue 24) to reach one header. Lyceum's schema has no `@cacheControl` hints, so
+ * that header is always `no-store` (the root fields take `defaultMaxAge` 0; an answer without execution has no
+ * max-age either). The plugin is switched off and the header set here once per response, as it was.
+ * tests/unit/graphql-cache-control.test.ts compares the headers with the stock plugin's.
+ */
+export const noStoreAnswers = {
+  async requestDidStart() {
+    return {
+      async willSendResponse(context: any) {
+        context.response.http.headers.set('cache-control', 'no-store');
+      },
+    };
+  },
+};
+
+/**
  * Apollo options for config/plugins.ts. The graphql plugin merges them with its own (arrays are joined, so
  * its depth limit and landing page stay). Introspection is on outside production unless
  * GRAPHQL_INTROSPECTION says otherwise; stack traces are never sent.
@@ -79,6 +98,6 @@ export function apolloServerOptions(env: Env) {
     introspection: env.bool('GRAPHQL_INTROSPECTION', env('NODE_ENV') !== 'production'),
     includeStacktraceInErrorResponses: false,
     parseOptions: { maxTokens: limits.maxTokens },
-    plugins: [operationBounds(limits), safeErrors],
+    plugins: [operationBounds(limits), safeErrors, ApolloServerPluginCacheControlDisabled(), noStoreAnswers],
   };
 }

@@ -5,6 +5,7 @@ import { rememberAdvancedSettings } from './advanced-settings-store';
 import bodyMiddleware from './body-middleware';
 import { rememberContentApiAbilities, withRememberedPermissions } from './content-api-permissions';
 import { refuseRelationsWithoutReadAccess } from './content-manager-relations';
+import { keepUncheckedFieldResolvers } from './graphql-field-resolvers';
 import { withRememberedTokenUser } from './jwt-verify';
 import { replaceContentApiStrategyAtRegister } from './content-api-strategy';
 import { useOwnLookupOnApiRoutes } from './rest-cache-lookup';
@@ -28,6 +29,8 @@ export function applyRegisterPatches(strapi: Core.Strapi): void {
   if (isPatchOn('security-middleware')) middlewares.extend('strapi::security', () => securityMiddleware);
   middlewares.extend('strapi::body', () => bodyMiddleware);
   useOwnLookupOnApiRoutes(strapi);
+  // Before the graphql plugin's bootstrap, which builds the schema with it.
+  keepUncheckedFieldResolvers();
 }
 
 /** In the app's bootstrap, in this order (the services exist by then). */

@@ -15,6 +15,7 @@ export const PATCH_NAMES = [
   'api-token-lookup',
   'postgres-prepared-statements',
   'rest-cache-lookup',
+  'graphql-field-resolvers',
 ] as const;
 
 export type PatchName = (typeof PATCH_NAMES)[number];

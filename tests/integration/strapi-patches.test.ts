@@ -1,6 +1,8 @@
+import { buildSchema, execute, parse, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
 import { runSql } from '../../src/access/raw-sql';
 import { tableOf } from '../../src/database/tables';
 import { registeredContentApiStrategy } from '../../src/strapi-patches/content-api-strategy';
+import { wrapResolversModule, type WrapResolvers } from '../../src/strapi-patches/graphql-field-resolvers';
 import { stockOf } from '../../src/strapi-patches/switches';
 import { factories, type TestUser } from '../helpers/factories';
 import { statementsOf } from '../helpers/statements';
@@ -12,6 +14,7 @@ import { startLyceum, stopLyceum, type TestApp } from '../helpers/strapi';
  * gives for the same call, or differs only as its file documents. The stock function is the one the patch
  * replaced, kept on the patched one (`stockOf`). The two middleware patches are compared with the stock
  * factories in tests/unit/strapi-patches/stock-middlewares.test.ts; the content-manager fix in admin-roles.test.ts.
+ * graphql-field-resolvers wraps a schema built here both ways and runs the same query on each.
  */
 let app: TestApp;
 let make: ReturnType<typeof factories>;
@@ -326,5 +329,119 @@ describe('rest-cache-lookup: the cache lookup on src/api routes', () => {
     const signedIn = await app.request.get(path).set(student.auth);
     expect(signedIn.headers['x-cache']).toBe('HITPASS');
     expect(signedIn.body).toEqual(first.body);
+  });
+});
+
+describe('graphql-field-resolvers: fields with nothing to check keep their own resolver', () => {
+  // Every kind of field stock's wrapper treats differently: root fields, `auth` (a scope, false), a policy that
+  // refuses, a middleware, a resolver of its own, one that throws, and plain properties.
+  const typeDefs = `
+    type Category { name: String }
+    type Course {
+      title: String
+      slug: String
+      category: Category
+      scoped: String
+      open: String
+      refused: String
+      shouted: String
+      broken: String
+    }
+    type Query { courses: [Course], signedInOnly: String }
+  `;
+  const courses = [
+    { title: 'Alpha', slug: 'alpha', categoryName: 'Programming', scoped: 's', open: 'o', refused: 'r', shouted: 'a' },
+    { title: 'Beta', slug: null, categoryName: null, scoped: 's', open: 'o', refused: 'r', shouted: 'b' },
+  ];
+  const query = '{ courses { title slug category { name } scoped open refused shouted broken } signedInOnly }';
+  const resolversConfig = {
+    'Query.courses': { auth: false },
+    'Course.scoped': { auth: { scope: ['api::course.course.find'] } },
+    'Course.open': { auth: false },
+    'Course.refused': { policies: ['global::lyceum-test-refuse'] },
+    'Course.shouted': {
+      middlewares: [async (resolve: any, ...rest: unknown[]) => `${String(await resolve(...rest))}!`],
+    },
+  };
+
+  function schemaWrappedBy(wrap: WrapResolvers) {
+    const schema = buildSchema(typeDefs);
+    const fields = (type: string) => (schema.getType(type) as GraphQLObjectType).getFields();
+    fields('Query').courses.resolve = () => courses;
+    fields('Query').signedInOnly.resolve = () => 'yes';
+    fields('Course').category.resolve = async (course: any) =>
+      course.categoryName ? { name: course.categoryName } : null;
+    fields('Course').broken.resolve = () => {
+      throw new Error('broken on purpose');
+    };
+    return wrap({ schema, strapi: app.strapi, extension: { resolversConfig } });
+  }
+
+  // A caller whose strategy grants only the scopes listed, as users-permissions' verify refuses the others.
+  const signedIn = (scopes: string[]) => ({
+    strategy: {
+      verify: async (_auth: unknown, config: { scope?: string[] }) => {
+        if (config.scope && !config.scope.every((scope) => scopes.includes(scope))) throw new Error('no scope');
+      },
+    },
+  });
+
+  // Errors in path order: GraphQL lists them as fields finish, so a field that no longer awaits the wrapper reports
+  // sooner (stock's order already followed timing: a read's error against a policy's); the set is what is compared.
+  const answerOf = async (schema: GraphQLSchema, auth: unknown) => {
+    const answer = JSON.parse(
+      JSON.stringify(
+        await execute({ schema, document: parse(query), contextValue: { state: { auth }, koaContext: {} } })
+      )
+    );
+    answer.errors?.sort((a: { path: unknown[] }, b: { path: unknown[] }) =>
+      JSON.stringify(a.path).localeCompare(JSON.stringify(b.path))
+    );
+    return answer;
+  };
+
+  beforeAll(() => {
+    app.strapi.get('policies').set('global::lyceum-test-refuse', { handler: () => false });
+  });
+
+  test('the patch is in place: the app built its schema through it', () => {
+    expect(stockOf(wrapResolversModule().wrapResolvers)).toBeDefined();
+  });
+
+  test('every caller gets the stock answer: data, refusals and errors', async () => {
+    const patchedSchema = schemaWrappedBy(wrapResolversModule().wrapResolvers);
+    const stockSchema = schemaWrappedBy(stock<WrapResolvers>(wrapResolversModule().wrapResolvers));
+    for (const auth of [undefined, signedIn([]), signedIn(['api::course.course.find'])]) {
+      const answer = await answerOf(patchedSchema, auth);
+      expect(answer).toEqual(await answerOf(stockSchema, auth));
+      expect(answer.data.courses[0]).toMatchObject({ title: 'Alpha', category: { name: 'Programming' }, open: 'o' });
+      expect(answer.data.courses[0].shouted).toBe('a!');
+      expect(answer.data.courses[0].refused).toBeNull();
+      expect(answer.errors.map((error: { message: string }) => error.message)).toEqual(
+        expect.arrayContaining(['Policy Failed', 'broken on purpose'])
+      );
+    }
+    // The public is refused the root field that needs a sign-in, and the scoped field; the scope opens it.
+    expect((await answerOf(patchedSchema, undefined)).data.signedInOnly).toBeNull();
+    expect((await answerOf(patchedSchema, signedIn([]))).data.courses[0].scoped).toBeNull();
+    expect((await answerOf(patchedSchema, signedIn(['api::course.course.find']))).data.courses[0].scoped).toBe('s');
+  });
+
+  test('only the fields with nothing to check are left unwrapped', () => {
+    const patched = schemaWrappedBy(wrapResolversModule().wrapResolvers);
+    const course = (patched.getType('Course') as GraphQLObjectType).getFields();
+    const resolve = (field: string, source: unknown) => course[field].resolve!(source, {}, {}, {} as any);
+    // Unchecked: the value itself, no promise.
+    expect(resolve('title', courses[0])).toBe('Alpha');
+    expect(resolve('open', courses[0])).toBe('o');
+    // Checked (auth, a policy, a middleware) and root fields: stock's async wrapper.
+    for (const field of ['scoped', 'refused', 'shouted']) {
+      const result = resolve(field, courses[0]) as Promise<unknown>;
+      expect(result).toBeInstanceOf(Promise);
+      result.catch(() => undefined);
+    }
+    const root = (patched.getType('Query') as GraphQLObjectType).getFields();
+    const rootResult = root.courses.resolve!(undefined, {}, { state: {} }, {} as any);
+    expect(rootResult).toBeInstanceOf(Promise);
   });
 });
