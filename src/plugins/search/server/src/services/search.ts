@@ -159,11 +159,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   ).join(' UNION ALL ');
 
   /**
-   * One statement: the hits are found and ranked once, then both the page (with its text and snippet, for its rows
-   * only) and the facets are taken from them. Two statements would scan every hit twice, which is most of the cost
-   * of a broad query.
-   */
-  /**
    * The same counts as FACET_SQL, in one pass over the hits: counted once per combination of the four values (a
    * hundred or so groups), then summed per facet (GROUPING SETS) over those groups. GROUPING SETS straight over the
    * hits hashed each hit four times, which took about twice as long on a broad query.
@@ -182,7 +177,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
    * matches first, then those matching through their text only. So the rows read are bounded by the cap whatever the
    * number of hits, and a capped answer ranks the title matches, where the words weigh most. Below the cap both
    * parts together are every hit, ranked as before. The second part runs only for the room the first leaves (a LIMIT
-   * of 0 reads nothing). `titleMatch` and `textMatch` are the dialect's conditions, `columns` the ranked columns.
+   * of 0 reads nothing). `titleMatch` and `textOnlyMatch` are the dialect's conditions, `columns` the ranked columns.
    */
   const foundHits = (parts: { columns: string; from: string; titleMatch: string; textOnlyMatch: string }) =>
     `title_hits AS MATERIALIZED (
@@ -193,6 +188,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      found AS (SELECT * FROM title_hits UNION ALL SELECT * FROM text_hits),
      hits AS MATERIALIZED (SELECT * FROM found ORDER BY "in_title" DESC LIMIT ?)`;
 
+  /**
+   * One statement: the hits are found and ranked once, then both the page (with its text and snippet, for its rows
+   * only) and the facets are taken from them. Two statements would read every hit twice.
+   */
   async function searchPostgres(request: SearchRequest, where: Where, cap: number): Promise<SearchAnswer> {
     // The tsquery as a constant of the statement, so the planner knows how many rows each word has (a word most
     // documents have is read in table order up to the cap, a rare one through the index) and nothing parses it again
@@ -207,6 +206,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const tsquery = `CAST(? AS tsquery)`;
     const title = `ts_filter(s."search_vector", '{a}') @@ ${tsquery}`;
     const options = `StartSel="${MATCH_START}", StopSel="${MATCH_END}", MaxWords=30, MinWords=12, MaxFragments=1`;
+    // The values of each part of foundHits, the title matches' and the others' alike.
+    const partBindings = [query, documentsTable(strapi), query, query, ...where.bindings, cap];
     const { rows } = await runSql<{ hits: Array<SearchRow & { snippet: string }>; facets: FacetRow[]; found: number }>(
       strapi,
       `WITH ${foundHits({
@@ -232,18 +233,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
               (SELECT COALESCE(json_agg(facets), '[]') FROM facets) AS "facets",
               (SELECT COUNT(*) FROM found) AS "found"`,
       [
-        query,
-        documentsTable(strapi),
-        query,
-        query,
-        ...where.bindings,
-        cap,
-        query,
-        documentsTable(strapi),
-        query,
-        query,
-        ...where.bindings,
-        cap,
+        ...partBindings,
+        ...partBindings,
         cap,
         request.pageSize,
         (request.page - 1) * request.pageSize,
