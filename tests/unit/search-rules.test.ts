@@ -18,6 +18,16 @@ describe('the full-text expression never passes query syntax through', () => {
     ['python or ruby', '("python" OR "rubi")'],
     ['NEAR(a b) * ^ :', '"near" AND "b"'],
   ])('%s → %s', (q, expression) => expect(ftsExpression(q)?.expression).toBe(expression));
+  test.each([
+    ['running courses', '(title : ("run" AND "cours"))', '("run" AND "cours") NOT (title : ("run" AND "cours"))'],
+    [
+      '"learn typescript" -java',
+      '(title : ("learn typescript")) NOT "java"',
+      '("learn typescript") NOT "java" NOT (title : ("learn typescript"))',
+    ],
+  ])('%s splits into title matches %s and the others %s (a capped search ranks title matches first)', (q, title, others) =>
+    expect(ftsExpression(q)).toMatchObject({ titleExpression: title, textOnlyExpression: others })
+  );
   test.each(['!!! & | :* ( )', 'the of and', '-only'])('%j → nothing to search', (q) =>
     expect(ftsExpression(q)).toBeNull()
   );

@@ -1,6 +1,6 @@
 import type { RouteDescription } from '../route-description';
 import { SUPPORTED_LOCALES } from '../../content/locales';
-import { array, documentId, envelope, integer, nullable, number, object, oneOf, string } from '../schema';
+import { array, boolean, documentId, envelope, integer, nullable, number, object, oneOf, string } from '../schema';
 
 const TYPES = ['course', 'lesson', 'article', 'post'];
 const counts = object({}, []);
@@ -65,10 +65,31 @@ export const searchRoutes: RouteDescription[] = [
     status: 200,
     response: envelope(
       array(hit),
-      object({
-        pagination: object({ page: integer(), pageSize: integer(), pageCount: integer(), total: integer() }),
-        facets: object({ type: counts, category: counts, level: counts, price: counts }),
-      })
+      object(
+        {
+          pagination: object(
+            {
+              page: integer(),
+              pageSize: integer(),
+              pageCount: integer(),
+              total: integer({ description: 'Exact, unless totalIsLowerBound: then the cap of ranked hits' }),
+              totalIsLowerBound: {
+                ...boolean(),
+                description:
+                  'Present (true) only when more documents match than one search ranks (SEARCH_MAX_HITS): total is that ' +
+                  'cap, pages end there, and title matches were ranked first',
+              },
+            },
+            ['totalIsLowerBound']
+          ),
+          facets: object({ type: counts, category: counts, level: counts, price: counts }),
+          facetsAreLowerBounds: {
+            ...boolean(),
+            description: 'Present (true) with totalIsLowerBound: the facets count the ranked hits only',
+          },
+        },
+        ['facetsAreLowerBounds']
+      )
     ),
   },
   {

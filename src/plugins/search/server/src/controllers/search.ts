@@ -9,7 +9,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** GET /search?q&type&locale&category&level&price&ratingMin&sort&pagination[page]&pagination[pageSize] (public) */
   async search(ctx: any) {
     const request = readSearchRequest(ctx.query, searchTypeNames());
-    const { hits, total, facets } = await search(strapi).search(request);
+    const { hits, total, facets, capped } = await search(strapi).search(request);
+    // Past the cap of ranked hits (SEARCH_MAX_HITS) the total and the facets count only those: said, never hidden.
+    // Below it the answer has exactly the contract's fields.
+    const lowerBound = capped ? { totalIsLowerBound: true } : {};
     ctx.body = {
       data: hits.map(({ type, documentId, locale, title, snippet, score, url }) => ({
         type,
@@ -26,8 +29,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
           pageSize: request.pageSize,
           pageCount: Math.ceil(total / request.pageSize),
           total,
+          ...lowerBound,
         },
         facets,
+        ...(capped ? { facetsAreLowerBounds: true } : {}),
       },
     };
   },

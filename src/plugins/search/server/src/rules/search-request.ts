@@ -145,8 +145,13 @@ export function readSuggestRequest(query: Query, knownTypes: readonly string[]):
  * `"a phrase"` in that order, `-word` must not occur, `or` between two words accepts either. Every word is stemmed and
  * quoted, so no character of the query is ever FTS5 syntax. Null when nothing searchable is left (only stop words,
  * only operators, only exclusions): the answer is then empty.
+ *
+ * Split as search ranks a capped answer (services/search.ts): `titleExpression` matches the documents whose title has
+ * what is required, `textOnlyExpression` the other matches; together they are exactly `expression`'s.
  */
-export function ftsExpression(q: string): { expression: string; stems: Set<string> } | null {
+export function ftsExpression(
+  q: string
+): { expression: string; titleExpression: string; textOnlyExpression: string; stems: Set<string> } | null {
   const stems = new Set<string>();
   const quote = (words: string[]) => `"${words.join(' ')}"`;
   const required: string[] = [];
@@ -176,6 +181,13 @@ export function ftsExpression(q: string): { expression: string; stems: Set<strin
     pendingOr = false;
   }
   if (required.length === 0) return null;
-  const expression = required.join(' AND ') + excluded.map((term) => ` NOT ${term}`).join('');
-  return { expression, stems };
+  const all = required.join(' AND ');
+  const exclusions = excluded.map((term) => ` NOT ${term}`).join('');
+  const inTitle = `title : (${all})`;
+  return {
+    expression: all + exclusions,
+    titleExpression: `(${inTitle})${exclusions}`,
+    textOnlyExpression: `(${all})${exclusions} NOT (${inTitle})`,
+    stems,
+  };
 }

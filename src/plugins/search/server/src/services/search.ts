@@ -40,8 +40,11 @@ export type Facets = Record<(typeof FACETS)[number], Record<string, number>>;
 
 export interface SearchAnswer {
   hits: SearchHit[];
+  /** Exact when `capped` is false; the cap (SEARCH_MAX_HITS) otherwise, and there are more. */
   total: number;
   facets: Facets;
+  /** More hits than the cap: only the first `total` (title matches first) were ranked, paged and counted. */
+  capped: boolean;
 }
 
 export interface Suggestion {
@@ -63,6 +66,18 @@ const CANDIDATES = 100;
 const PREFIX_WORDS = 100;
 
 const emptyFacets = (): Facets => ({ type: {}, category: {}, level: {}, price: {} });
+
+/**
+ * The most hits one search ranks, pages and counts (SEARCH_MAX_HITS, 1,000 by default): past it the work would grow
+ * with the index (a word every document has ranked and counted all of them), so the answer says it is a lower bound
+ * instead, as search engines do. 1,000 keeps the ranking of a broad query to about a thousand rows read (README,
+ * "Search"); a page deeper than that is not a search anyone reads.
+ */
+export const DEFAULT_MAX_HITS = 1000;
+export function maxHits(env: NodeJS.ProcessEnv = process.env): number {
+  const value = Number(env.SEARCH_MAX_HITS ?? '');
+  return env.SEARCH_MAX_HITS && Number.isInteger(value) && value >= 1 ? value : DEFAULT_MAX_HITS;
+}
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const postgres = () => isPostgres(strapi);
@@ -144,11 +159,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   ).join(' UNION ALL ');
 
   /**
-   * One statement: the hits are found and ranked once, then both the page (with its text and snippet, for its rows
-   * only) and the facets are taken from them. Two statements would scan every hit twice, which is most of the cost
-   * of a broad query.
-   */
-  /**
    * The same counts as FACET_SQL, in one pass over the hits: counted once per combination of the four values (a
    * hundred or so groups), then summed per facet (GROUPING SETS) over those groups. GROUPING SETS straight over the
    * hits hashed each hit four times, which took about twice as long on a broad query.
@@ -162,80 +172,135 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     `GROUP BY ${FACETS.map((facet) => `"${facet}"`).join(', ')}) combinations ` +
     `GROUP BY GROUPING SETS (${FACETS.map((facet) => `("${facet}")`).join(', ')})`;
 
-  async function searchPostgres(request: SearchRequest, where: Where): Promise<SearchAnswer> {
+  /**
+   * The hits to rank, at most `cap` + 1 (one more tells that there are more than the cap): the documents whose title
+   * matches first, then those matching through their text only. So the rows read are bounded by the cap whatever the
+   * number of hits, and a capped answer ranks the title matches, where the words weigh most. Below the cap both
+   * parts together are every hit, ranked as before. The second part runs only for the room the first leaves (a LIMIT
+   * of 0 reads nothing). `titleMatch` and `textOnlyMatch` are the dialect's conditions, `columns` the ranked columns.
+   */
+  const foundHits = (parts: { columns: string; from: string; titleMatch: string; textOnlyMatch: string }) =>
+    `title_hits AS MATERIALIZED (
+       SELECT ${parts.columns}, 1 AS "in_title" ${parts.from} WHERE ${parts.titleMatch} LIMIT ? + 1),
+     text_hits AS MATERIALIZED (
+       SELECT ${parts.columns}, 0 AS "in_title" ${parts.from} WHERE ${parts.textOnlyMatch}
+       LIMIT (SELECT ? + 1 - COUNT(*) FROM title_hits)),
+     found AS (SELECT * FROM title_hits UNION ALL SELECT * FROM text_hits),
+     hits AS MATERIALIZED (SELECT * FROM found ORDER BY "in_title" DESC LIMIT ?)`;
+
+  /**
+   * One statement: the hits are found and ranked once, then both the page (with its text and snippet, for its rows
+   * only) and the facets are taken from them. Two statements would read every hit twice.
+   */
+  async function searchPostgres(request: SearchRequest, where: Where, cap: number): Promise<SearchAnswer> {
+    // The tsquery as a constant of the statement, so the planner knows how many rows each word has (a word most
+    // documents have is read in table order up to the cap, a rare one through the index) and nothing parses it again
+    // per row. Nothing left of it (only stop words): the empty answer websearch_to_tsquery's would give.
+    const [{ query }] = (
+      await runSql<{ query: string }>(strapi, `SELECT CAST(websearch_to_tsquery('russian', ?) AS text) AS "query"`, [
+        request.q,
+      ])
+    ).rows;
+    if (query === '') return answer([], emptyFacets(), 0, false);
     const join = where.joinsCourse ? courseJoin() : '';
+    const tsquery = `CAST(? AS tsquery)`;
+    const title = `ts_filter(s."search_vector", '{a}') @@ ${tsquery}`;
     const options = `StartSel="${MATCH_START}", StopSel="${MATCH_END}", MaxWords=30, MinWords=12, MaxFragments=1`;
-    const { rows } = await runSql<{ hits: Array<SearchRow & { snippet: string }>; facets: FacetRow[] }>(
+    // The values of each part of foundHits, the title matches' and the others' alike.
+    const partBindings = [query, documentsTable(strapi), query, query, ...where.bindings, cap];
+    const { rows } = await runSql<{ hits: Array<SearchRow & { snippet: string }>; facets: FacetRow[]; found: number }>(
       strapi,
-      `WITH q AS (SELECT websearch_to_tsquery('russian', ?) AS query),
-       hits AS MATERIALIZED (
-         SELECT s."id", s."type", s."category", s."level", s."price", s."published_at",
-                ${where.joinsCourse ? rating() : 'NULL'} AS "rating",
-                ${where.joinsCourse ? popularity() : 'NULL'} AS "popularity",
-                ts_rank(s."search_vector", q.query) AS "score"
-         FROM ?? s CROSS JOIN q ${join} WHERE s."search_vector" @@ q.query AND ${where.sql}),
+      `WITH ${foundHits({
+        columns:
+          `s."id", s."type", s."category", s."level", s."price", s."published_at", ` +
+          `${where.joinsCourse ? rating() : 'NULL'} AS "rating", ${where.joinsCourse ? popularity() : 'NULL'} AS "popularity", ` +
+          `ts_rank(s."search_vector", ${tsquery}) AS "score"`,
+        from: `FROM ?? s ${join}`,
+        // The whole query is checked too (a title match may miss a "-word" of the text), as a condition the planner
+        // does not answer from the text's index, whose every posting it would otherwise read for a common word.
+        titleMatch: `${title} AND (s."search_vector" @@ ${tsquery}) IS TRUE AND ${where.sql}`,
+        textOnlyMatch: `s."search_vector" @@ ${tsquery} AND NOT (${title}) AND ${where.sql}`,
+      })},
        page AS (SELECT * FROM hits ORDER BY ${orderBy(request.sort)} LIMIT ? OFFSET ?),
        shown AS (
          SELECT page.*, d."document_id", d."locale", d."title", d."url",
                 ts_headline('russian',
-                  CASE WHEN to_tsvector('russian', d."body") @@ q.query THEN d."body" ELSE d."title" END, q.query, ?)
+                  CASE WHEN to_tsvector('russian', d."body") @@ ${tsquery} THEN d."body" ELSE d."title" END, ${tsquery}, ?)
                 AS "snippet"
-         FROM page JOIN ?? d ON d."id" = page."id" CROSS JOIN q),
+         FROM page JOIN ?? d ON d."id" = page."id"),
        facets AS (${FACET_SQL_POSTGRES})
        SELECT (SELECT COALESCE(json_agg(shown ORDER BY ${orderBy(request.sort)}), '[]') FROM shown) AS "hits",
-              (SELECT COALESCE(json_agg(facets), '[]') FROM facets) AS "facets"`,
+              (SELECT COALESCE(json_agg(facets), '[]') FROM facets) AS "facets",
+              (SELECT COUNT(*) FROM found) AS "found"`,
       [
-        request.q,
-        documentsTable(strapi),
-        ...where.bindings,
+        ...partBindings,
+        ...partBindings,
+        cap,
         request.pageSize,
         (request.page - 1) * request.pageSize,
+        query,
+        query,
         options,
         documentsTable(strapi),
       ],
       { planEachCall: true }
     );
-    const [{ hits, facets }] = rows;
+    const [{ hits, facets, found }] = rows;
     return answer(
       hits.map((row) => hitFrom(row, markedSnippet(row.snippet))),
-      facetsFrom(facets)
+      facetsFrom(facets),
+      Number(found),
+      Number(found) > cap
     );
   }
 
-  async function searchSqlite(request: SearchRequest, where: Where): Promise<SearchAnswer> {
+  async function searchSqlite(request: SearchRequest, where: Where, cap: number): Promise<SearchAnswer> {
     const parsed = ftsExpression(request.q);
-    if (!parsed) return answer([], emptyFacets());
+    if (!parsed) return answer([], emptyFacets(), 0, false);
     const join = where.joinsCourse ? courseJoin() : '';
-    const match =
-      `FROM "${SEARCH_TEXT_TABLE}" JOIN ?? s ON s."id" = "${SEARCH_TEXT_TABLE}".rowid ${join} ` +
-      `WHERE "${SEARCH_TEXT_TABLE}" MATCH ? AND ${where.sql}`;
+    // FTS5 ranks within its own statement only: bm25 is taken where the rows are matched.
+    const hitsSql = foundHits({
+      columns: `${rankedColumns(where)}, s."category", s."level", s."price", -bm25("${SEARCH_TEXT_TABLE}", 10.0, 1.0) AS "score"`,
+      from: `FROM "${SEARCH_TEXT_TABLE}" JOIN ?? s ON s."id" = "${SEARCH_TEXT_TABLE}".rowid ${join}`,
+      titleMatch: `"${SEARCH_TEXT_TABLE}" MATCH ? AND ${where.sql}`,
+      textOnlyMatch: `"${SEARCH_TEXT_TABLE}" MATCH ? AND ${where.sql}`,
+    });
+    const bindings = [
+      documentsTable(strapi),
+      parsed.titleExpression,
+      ...where.bindings,
+      cap,
+      documentsTable(strapi),
+      parsed.textOnlyExpression,
+      ...where.bindings,
+      cap,
+      cap,
+    ];
     const { rows } = await runSql<SearchRow>(
       strapi,
-      `SELECT * FROM (SELECT ${rankedColumns(where)}, -bm25("${SEARCH_TEXT_TABLE}", 10.0, 1.0) AS "score" ${match})
-       ORDER BY ${orderBy(request.sort)} LIMIT ? OFFSET ?`,
-      [
-        documentsTable(strapi),
-        parsed.expression,
-        ...where.bindings,
-        request.pageSize,
-        (request.page - 1) * request.pageSize,
-      ]
+      `WITH ${hitsSql} SELECT * FROM hits ORDER BY ${orderBy(request.sort)} LIMIT ? OFFSET ?`,
+      [...bindings, request.pageSize, (request.page - 1) * request.pageSize]
     );
-    const facets = await runSql<{ facet: string; value: string | null; count: number }>(
+    const facets = await runSql<FacetRow>(
       strapi,
-      `WITH hits AS (SELECT s."type", s."category", s."level", s."price" ${match}) ${FACET_SQL}`,
-      [documentsTable(strapi), parsed.expression, ...where.bindings]
+      `WITH ${hitsSql} ${FACET_SQL} UNION ALL SELECT 'found', NULL, (SELECT COUNT(*) FROM found)`,
+      bindings
     );
+    const found = Number(facets.rows.find((row) => row.facet === 'found')?.count ?? 0);
     return answer(
       rows.map((row) => hitFrom(row, markedSnippet(snippetOf(row, parsed.stems)))),
-      facetsFrom(facets.rows)
+      facetsFrom(facets.rows),
+      found,
+      found > cap
     );
   }
 
-  const answer = (hits: SearchHit[], facets: Facets): SearchAnswer => ({
+  /** `found` hits were seen, at most the cap + 1: the total is the cap past it. */
+  const answer = (hits: SearchHit[], facets: Facets, found: number, capped: boolean): SearchAnswer => ({
     hits,
     facets,
-    total: Object.values(facets.type).reduce((sum, count) => sum + count, 0),
+    total: capped ? found - 1 : found,
+    capped,
   });
 
   /**
@@ -399,9 +464,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async search(request: SearchRequest): Promise<SearchAnswer> {
       await checkCategory(request.category);
       // Nothing left to look for (only stop words or operators): an empty answer, as websearch_to_tsquery gives.
-      if (!ftsExpression(request.q)) return answer([], emptyFacets());
+      if (!ftsExpression(request.q)) return answer([], emptyFacets(), 0, false);
       const where = filters(request);
-      return postgres() ? searchPostgres(request, where) : searchSqlite(request, where);
+      const cap = maxHits();
+      return postgres() ? searchPostgres(request, where, cap) : searchSqlite(request, where, cap);
     },
 
     async suggest(request: SuggestRequest): Promise<Suggestion[]> {
