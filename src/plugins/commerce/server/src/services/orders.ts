@@ -12,7 +12,7 @@ import { normalCouponCode, priceOrder, type CouponTerms, type OrderLine } from '
 import type { OrderRequest } from '../rules/order-request';
 import { providerNamed } from '../providers';
 import { fulfilOrderJob } from '../jobs/fulfil-order';
-import { insertOrder, pendingOrdersHolding, readOrderRow, type OrderBuyer } from './order-rows';
+import { insertOrder, pendingOrdersHolding, readOrderRow, readOrderRowForEvent, type OrderBuyer } from './order-rows';
 import type { Checkout, CheckoutRequest, PaymentProvider } from '../providers/types';
 import { settleLatePaymentJob } from '../jobs/settle-late-payment';
 
@@ -154,6 +154,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async findWithBuyer(documentId: string): Promise<{ order: OrderRecord; buyer: OrderBuyer | null } | null> {
     const found = await readOrderRow(strapi, documentId);
     return found ? { order: orderFromRow(found.row), buyer: found.buyer } : null;
+  },
+
+  /**
+   * findWithBuyer, and whether the payment event keyed `eventKey` was recorded already, in one statement (a webhook's
+   * first two questions).
+   */
+  async findForEvent(
+    documentId: string,
+    eventKey: string
+  ): Promise<{ found: { order: OrderRecord; buyer: OrderBuyer | null } | null; isSeen: boolean }> {
+    const { found, isSeen } = await readOrderRowForEvent(strapi, documentId, eventKey);
+    return { found: found ? { order: orderFromRow(found.row), buyer: found.buyer } : null, isSeen };
   },
 
   /** An order its buyer or an admin may read; anyone else gets the 404 an unknown order gets. */
