@@ -12,7 +12,7 @@ import {
 } from './outbox';
 import type { SqlStatement } from '../access/raw-sql';
 import { BullmqDriver } from './bullmq-driver';
-import { JobRunner, type JobDriver, type JobDriverState } from './runner';
+import { JobRunner, type DeliverInstead, type JobDriver, type JobDriverState } from './runner';
 import { ScheduleTicker } from './schedules';
 import { jobSettings, type JobSettings } from './settings';
 
@@ -93,7 +93,7 @@ export interface EnqueuedJob {
    * runs in place of the handler when this delivery holds the claim: the same work from what the caller has in hand
    * (the handler's first read saved); a retry or another runner still runs the handler.
    */
-  deliver(instead?: () => Promise<void>): Promise<void>;
+  deliver(instead?: DeliverInstead): Promise<void>;
 }
 
 interface Jobs {
@@ -216,23 +216,50 @@ export function enqueueKeyedInStatement<Payload>(
 }
 
 /**
- * The job a caller's own statement recorded (`enqueueKeyedInStatement` with `RETURNING id`), to deliver inline:
- * `id` is what that statement returned, or null when a job of its kind had the key already (that one is answered).
- * The runner is not woken: the caller delivers the job itself once its transaction has committed, and a process
- * that dies first leaves it to the runner's next poll.
+ * A keyed job recorded by the caller's own statement on PostgreSQL (once per row of its CTE `from`, unless a job of its
+ * kind has the key) for the caller to deliver itself once that statement has committed: the job is written already
+ * claimed by this instance's runner (`running`, its first attempt, for one lease), so neither this instance's polling
+ * loop, woken by other jobs, nor BullMQ's relay nor another instance takes it while the request is about to run it
+ * (each took some, and the request then waited for that run). A process that dies first leaves it to whoever claims
+ * it when the lease runs out, as with a worker that dies mid-job. Append `RETURNING id` to `statement` and pass what
+ * it returned to `recorded`: null when a job of its kind had the key already (that one is delivered as any other).
  */
-export async function recordedJob<Payload>(
+export function enqueueHeldInStatement<Payload>(
   strapi: Core.Strapi,
   kind: JobKind<Payload>,
-  key: string,
-  id: number | null
-): Promise<EnqueuedJob> {
-  const found = id ?? (await keyedJobId(strapi, kind.type, key));
-  return { id: found, deliver: (instead) => deliverJob(strapi, found, instead) };
+  job: { payload: Payload; key: string; from: string }
+): { statement: SqlStatement; recorded(id: number | null): Promise<EnqueuedJob> } {
+  const jobs = jobsOf(strapi);
+  const now = Date.now();
+  const payload = JSON.stringify(job.payload);
+  const maxAttempts = jobs.settings.maxAttempts;
+  return {
+    statement: keyedJobInsertFrom(
+      strapi,
+      {
+        type: kind.type,
+        payload: { sql: 'CAST(? AS text)', bindings: [payload] },
+        key: { sql: 'CAST(? AS varchar)', bindings: [job.key] },
+        maxAttempts,
+        runAt: now,
+        now,
+        heldBy: { workerId: jobs.runner.workerId, until: now + jobs.settings.leaseMs },
+      },
+      job.from
+    ),
+    async recorded(id) {
+      if (id === null) {
+        const found = await keyedJobId(strapi, kind.type, job.key);
+        return { id: found, deliver: (instead) => deliverJob(strapi, found, instead) };
+      }
+      const held = { id, type: kind.type, payload, attempts: 1, maxAttempts };
+      return { id, deliver: (instead) => jobs.runner.runHeld(held, instead) };
+    },
+  };
 }
 
 /** Runs one outbox job now (see EnqueuedJob.deliver). */
-export async function deliverJob(strapi: Core.Strapi, id: number, instead?: () => Promise<void>): Promise<void> {
+export async function deliverJob(strapi: Core.Strapi, id: number, instead?: DeliverInstead): Promise<void> {
   try {
     await jobsOf(strapi).runner.runNow(id, instead);
   } catch (error) {
@@ -293,7 +320,7 @@ export function jobQueueDepth(strapi: Core.Strapi): Promise<{ byStatus: Record<J
 
 export { onJobOutcome, type JobOutcome } from './outcomes';
 export { JOB_STATUSES } from './outbox';
-export type { JobDriverState } from './runner';
+export type { DeliverInstead, JobDriverState } from './runner';
 export { defineSchedule, cadenceFrom, type Cadence, type ScheduledRun } from './schedules';
 export type { JobSettings } from './settings';
 export type { JobRecord, JobStatus } from './outbox';

@@ -94,20 +94,37 @@ export function jobInsertPerRow(
  */
 export function keyedJobInsertFrom(
   strapi: Core.Strapi,
-  job: { type: string; payload: SqlStatement; key: SqlStatement; maxAttempts: number; runAt: number; now: number },
+  job: {
+    type: string;
+    payload: SqlStatement;
+    key: SqlStatement;
+    maxAttempts: number;
+    runAt: number;
+    now: number;
+    /**
+     * Written already claimed (`running`, first attempt) by this worker until `until`, for the request that delivers
+     * it itself: no claim of anyone else's takes it before that lease runs out (a process that dies first).
+     */
+    heldBy?: { workerId: string; until: number };
+  },
   from: string
 ): SqlStatement {
   return {
-    sql: `INSERT INTO ?? (type, payload, "key", status, attempts, max_attempts, run_at, created_at, updated_at)
-     SELECT CAST(? AS varchar), ${job.payload.sql}, ${job.key.sql}, 'pending', 0, CAST(? AS integer), CAST(? AS bigint), CAST(? AS bigint), CAST(? AS bigint)
+    sql: `INSERT INTO ?? (type, payload, "key", status, attempts, max_attempts, run_at, locked_by, locked_until, created_at, updated_at)
+     SELECT CAST(? AS varchar), ${job.payload.sql}, ${job.key.sql}, CAST(? AS varchar), CAST(? AS integer), CAST(? AS integer), CAST(? AS bigint),
+       CAST(? AS varchar), CAST(? AS bigint), CAST(? AS bigint), CAST(? AS bigint)
      FROM ${from} ON CONFLICT (type, "key") DO NOTHING`,
     bindings: [
       table(strapi),
       job.type,
       ...job.payload.bindings,
       ...job.key.bindings,
+      job.heldBy ? 'running' : 'pending',
+      job.heldBy ? 1 : 0,
       job.maxAttempts,
       job.runAt,
+      job.heldBy?.workerId ?? null,
+      job.heldBy?.until ?? null,
       job.now,
       job.now,
     ],
@@ -198,12 +215,20 @@ export async function countJobs(
 
 /** A job that ran to the end. */
 export async function markDone(strapi: Core.Strapi, id: number, now: number): Promise<void> {
-  await runSql(
-    strapi,
-    `UPDATE ?? SET status = 'done', locked_by = NULL, locked_until = NULL, finished_at = ?, updated_at = ?
-     WHERE id = ? AND status = 'running'`,
-    [table(strapi), now, now, id]
-  );
+  const done = doneStatement(strapi, id, now);
+  await runSql(strapi, done.sql, done.bindings);
+}
+
+/**
+ * The UPDATE that marks a running job done, for markDone or for a delivery's own last write to carry (a CTE). Its
+ * WHERE clause ends it, so that write may append `AND <condition>` (done only with its own change).
+ */
+export function doneStatement(strapi: Core.Strapi, id: number, now: number): SqlStatement {
+  return {
+    sql: `UPDATE ?? SET status = 'done', locked_by = NULL, locked_until = NULL, finished_at = CAST(? AS bigint),
+     updated_at = CAST(? AS bigint) WHERE id = ? AND status = 'running'`,
+    bindings: [table(strapi), now, now, id],
+  };
 }
 
 /**

@@ -1,12 +1,20 @@
 import { hostname } from 'os';
 import { randomBytes } from 'crypto';
 import type { Core } from '@strapi/strapi';
-import { claimJobs, deleteDoneBefore, findJob, markDone, markFailed, type ClaimedJob } from './outbox';
+import type { SqlStatement } from '../access/raw-sql';
+import { claimJobs, deleteDoneBefore, doneStatement, findJob, markDone, markFailed, type ClaimedJob } from './outbox';
 import { reportJobOutcome } from './outcomes';
 import { afterFailure, type JobSettings } from './settings';
 
 /** How a job kind's handler is found by type (src/jobs/index.ts keeps the registry). */
 export type HandlerLookup = (type: string) => ((strapi: Core.Strapi, payload: unknown) => Promise<void>) | undefined;
+
+/**
+ * What an inline delivery runs in place of the handler: the same work from what its caller has in hand. It is given
+ * the statement that marks the job done; true when its own last write carried it (one round trip less), otherwise
+ * the runner runs it after.
+ */
+export type DeliverInstead = (markDone: SqlStatement) => Promise<boolean | void>;
 
 /** What runs the outbox's jobs: the database-polling runner here, BullMQ when REDIS_URL is set (bullmq-driver.ts). */
 export interface JobDriver {
@@ -88,13 +96,25 @@ export class JobRunner implements JobDriver {
    * another instance holds is left to it. `instead`: what this run does in place of the handler when it holds the
    * claim (a caller that has in hand what the handler would read first); the outcome is recorded the same way.
    */
-  async runNow(id: number, instead?: () => Promise<void>): Promise<void> {
+  async runNow(id: number, instead?: DeliverInstead): Promise<void> {
     const inFlight = this.running.get(id);
     if (inFlight) return inFlight;
     if (this.isStopped) return;
     const job = await this.claimOne(id);
     if (job) return this.track(job, instead);
     return this.awaitRunElsewhere(id);
+  }
+
+  /**
+   * Runs a job this runner holds from its recording on (written `running`, locked by this worker: index.ts's
+   * enqueueHeldInStatement), so there is no claim to make. Once stopped it is left to whoever claims it when its lease
+   * runs out.
+   */
+  async runHeld(job: ClaimedJob, instead?: DeliverInstead): Promise<void> {
+    const inFlight = this.running.get(job.id);
+    if (inFlight) return inFlight;
+    if (this.isStopped) return;
+    return this.track(job, instead);
   }
 
   private async claimOne(id: number): Promise<ClaimedJob | undefined> {
@@ -177,7 +197,7 @@ export class JobRunner implements JobDriver {
     if (!this.pollTimer) this.schedulePoll(claimed > 0 ? 0 : this.settings.pollMs);
   }
 
-  private track(job: ClaimedJob, instead?: () => Promise<void>): Promise<void> {
+  private track(job: ClaimedJob, instead?: DeliverInstead): Promise<void> {
     const run = this.execute(job, instead).finally(() => {
       this.running.delete(job.id);
       this.wake();
@@ -186,18 +206,19 @@ export class JobRunner implements JobDriver {
     return run;
   }
 
-  private async execute(job: ClaimedJob, instead?: () => Promise<void>): Promise<void> {
+  private async execute(job: ClaimedJob, instead?: DeliverInstead): Promise<void> {
     try {
       // Leases that ran out again and again: the job takes its worker down with it. Not run another time.
       if (job.attempts > job.maxAttempts)
         throw new Error(`its worker stopped during each of ${job.maxAttempts} attempts`);
-      if (instead) await instead();
+      let isMarkedDone = false;
+      if (instead) isMarkedDone = (await instead(doneStatement(this.strapi, job.id, this.now()))) === true;
       else {
         const handler = this.handlerOf(job.type);
         if (!handler) throw new Error(`no handler for job type ${job.type} in this instance`);
         await handler(this.strapi, JSON.parse(job.payload) as unknown);
       }
-      await markDone(this.strapi, job.id, this.now());
+      if (!isMarkedDone) await markDone(this.strapi, job.id, this.now());
       reportJobOutcome(job.type, 'done');
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

@@ -355,6 +355,37 @@ describe('refunds', () => {
     ).toBe(1);
     expect((await orderRow(again.body.data.documentId)).fulfilledAt).not.toBeNull();
   });
+
+  test('a full refund landing between "paid" and the enrollment: the buyer is not left enrolled, the seat goes back, no receipt', async () => {
+    const { course, buyer, order } = await pendingOrder(40, { capacity: 5 });
+    // The refund made and recorded (its cancellations found nothing to cancel yet) just before the fulfilment enrolls.
+    const enrollments = app.strapi.plugin('enrollment').service('enrollments');
+    const enrollBuyer = enrollments.enrollBuyer.bind(enrollments);
+    const spy = jest.spyOn(enrollments, 'enrollBuyer').mockImplementationOnce(async (params: any) => {
+      const refunded = await refund(order.documentId, { reason: 'Refunded while paying' });
+      expect(refunded.body.data).toMatchObject({ status: 'refunded' });
+      return enrollBuyer(params);
+    });
+    try {
+      const paid = await sendSandboxWebhook(app, { id: eventId(), type: 'payment.succeeded', order: order.documentId });
+      expect(paid.body.data).toMatchObject({ outcome: 'applied' });
+      expect(spy).toHaveBeenCalledTimes(1);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await enrollmentOf(app.strapi, buyer.id, course.documentId)).toMatchObject({ status: 'cancelled' });
+    expect(await seatsOf(app.strapi, course.documentId)).toEqual({ taken: 0, held: 0 });
+    const row = await orderRow(order.documentId);
+    expect([row.status, row.fulfilledAt]).toEqual(['refunded', null]);
+    // The payment rule does not count it, and no receipt or "paid" notice went out.
+    const back = await app.request.post(`/api/courses/${course.documentId}/enrollments`).set(buyer.auth);
+    expect([back.status, reasonOf(back)]).toEqual([403, 'payment_required']);
+    expect(
+      await app.strapi.db
+        .query('api::notification.notification')
+        .count({ where: { user: { id: buyer.id }, type: 'order_paid' } })
+    ).toBe(0);
+  });
 });
 
 describe('sales figures', () => {

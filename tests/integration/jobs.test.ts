@@ -196,6 +196,52 @@ describe('the outbox', () => {
     expect(await row(job.id)).toMatchObject({ status: 'done', attempts: 1 });
     await Promise.all([inline, winner].map((runner) => runner.stop()));
   });
+
+  (process.env.DATABASE_CLIENT === 'postgres' ? test : test.skip)(
+    'a job held for its request: no poll takes it, its delivery runs it once; a process gone, the next runner after the lease',
+    async () => {
+      // What a paid webhook does with its fulfilment (enqueueHeldInStatement): the job written claimed by its own
+      // statement, then delivered by the request, while other runners poll all along.
+      const record = async (n: number) => {
+        const held = jobs.enqueueHeldInStatement(app.strapi, recorded, {
+          payload: { n },
+          key: `held-${n}-${Date.now()}`,
+          from: 'source',
+        });
+        const result = (await app.strapi.db.connection.raw(
+          `WITH source AS (SELECT 1 AS one), job AS (${held.statement.sql} RETURNING id) SELECT id FROM job`,
+          held.statement.bindings as any[]
+        )) as any;
+        return held.recorded(Number(result.rows[0].id));
+      };
+      const settings = jobSettings(process.env);
+      const poller = new JobRunner(app.strapi, settings, jobs.jobHandler);
+      const job = await record(51);
+      expect(await row(job.id)).toMatchObject({ status: 'running', attempts: 1 });
+      await poller.poll();
+      expect(effects).not.toContain(51);
+      expect(await row(job.id)).toMatchObject({ status: 'running', attempts: 1 });
+      await job.deliver();
+      expect(effects.filter((n) => n === 51)).toEqual([51]);
+      expect(await row(job.id)).toMatchObject({ status: 'done', attempts: 1 });
+
+      // Recorded, then the process died before delivering it: the job waits for its lease, then runs elsewhere.
+      const orphan = await record(52);
+      await poller.poll();
+      expect(await row(orphan.id)).toMatchObject({ status: 'running', attempts: 1 });
+      const afterTheLease = new JobRunner(
+        app.strapi,
+        settings,
+        jobs.jobHandler,
+        () => Date.now() + settings.leaseMs + 1
+      );
+      await afterTheLease.poll();
+      await until(async () => (await row(orphan.id))?.status === 'done', 'the orphan to run after its lease');
+      expect(effects.filter((n) => n === 52)).toEqual([52]);
+      expect(await row(orphan.id)).toMatchObject({ attempts: 2 });
+      await Promise.all([poller, afterTheLease].map((runner) => runner.stop()));
+    }
+  );
 });
 
 describe('dead jobs over HTTP', () => {

@@ -14,6 +14,7 @@ import { columnOf, linkOf, tableOf } from '../../../../../database/tables';
 const ORDER = 'plugin::commerce.order';
 const ORDER_ITEM = 'plugin::commerce.order-item';
 const USER = 'plugin::users-permissions.user';
+const PAYMENT_EVENT = 'plugin::commerce.payment-event';
 
 const ORDER_ATTRIBUTES = [
   'id',
@@ -55,24 +56,55 @@ export async function readOrderRow(
   strapi: Core.Strapi,
   documentId: string
 ): Promise<{ row: Record<string, any>; buyer: OrderBuyer | null } | null> {
+  return orderFromRows(await selectOrderRows(strapi, documentId, null));
+}
+
+/**
+ * readOrderRow, and in the same statement whether a payment event with this key (`<provider>:<event id>`) was recorded
+ * already: a webhook's two first questions in one round trip. `found` is null when there is no such order.
+ */
+export async function readOrderRowForEvent(
+  strapi: Core.Strapi,
+  documentId: string,
+  eventKey: string
+): Promise<{ found: { row: Record<string, any>; buyer: OrderBuyer | null } | null; isSeen: boolean }> {
+  const rows = await selectOrderRows(strapi, documentId, eventKey);
+  const isSeen = rows.length > 0 && Number(rows[0].seen) === 1;
+  return { found: orderFromRows(rows.filter((row) => row.id !== null && row.id !== undefined)), isSeen };
+}
+
+async function selectOrderRows(
+  strapi: Core.Strapi,
+  documentId: string,
+  eventKey: string | null
+): Promise<Array<Record<string, unknown>>> {
   const buyerLink = linkOf(strapi, ORDER, 'buyer');
   const itemLink = linkOf(strapi, ORDER_ITEM, 'order');
   const orderColumns = ORDER_ATTRIBUTES.map(() => 'o.?? AS ??').join(', ');
   const itemColumns = ITEM_ATTRIBUTES.map(() => 'i.?? AS ??').join(', ');
+  // With an event's key, the order is joined to a one-row lookup of that key, so the answer has a row (and the key's
+  // answer) even when there is no such order.
+  const from =
+    eventKey === null
+      ? { sql: '?? o', bindings: [tableOf(strapi, ORDER)] }
+      : {
+          sql: `(SELECT CASE WHEN EXISTS (SELECT 1 FROM ?? WHERE "key" = ?) THEN 1 ELSE 0 END AS "seen") e
+           LEFT JOIN ?? o ON o.document_id = ?`,
+          bindings: [tableOf(strapi, PAYMENT_EVENT), eventKey, tableOf(strapi, ORDER), documentId],
+        };
   const { rows } = await runSql<Record<string, unknown>>(
     strapi,
-    `SELECT ${orderColumns}, ${itemColumns}, u.id AS "buyerId", u.email AS "buyerEmail", u.username AS "buyerUsername",
+    `SELECT ${eventKey === null ? '' : 'e."seen", '}${orderColumns}, ${itemColumns}, u.id AS "buyerId", u.email AS "buyerEmail", u.username AS "buyerUsername",
        u.?? AS "buyerFullName", u.?? AS "buyerLocale"
-     FROM ?? o
+     FROM ${from.sql}
      LEFT JOIN ?? bl ON bl.?? = o.id LEFT JOIN ?? u ON u.id = bl.??
-     LEFT JOIN ?? il ON il.?? = o.id LEFT JOIN ?? i ON i.id = il.??
-     WHERE o.document_id = ?`,
+     LEFT JOIN ?? il ON il.?? = o.id LEFT JOIN ?? i ON i.id = il.??${eventKey === null ? '\n     WHERE o.document_id = ?' : ''}`,
     [
       ...ORDER_ATTRIBUTES.flatMap((attribute) => [columnOf(strapi, ORDER, attribute), attribute]),
       ...ITEM_ATTRIBUTES.flatMap((attribute) => [columnOf(strapi, ORDER_ITEM, attribute), `item_${attribute}`]),
       columnOf(strapi, USER, 'fullName'),
       columnOf(strapi, USER, 'preferredLocale'),
-      tableOf(strapi, ORDER),
+      ...from.bindings,
       buyerLink.table,
       buyerLink.ownColumn,
       tableOf(strapi, USER),
@@ -81,9 +113,15 @@ export async function readOrderRow(
       itemLink.targetColumn,
       tableOf(strapi, ORDER_ITEM),
       itemLink.ownColumn,
-      documentId,
+      ...(eventKey === null ? [documentId] : []),
     ]
   );
+  return rows;
+}
+
+function orderFromRows(
+  rows: Array<Record<string, unknown>>
+): { row: Record<string, any>; buyer: OrderBuyer | null } | null {
   if (rows.length === 0) return null;
   const first = rows[0];
   const row: Record<string, any> = Object.fromEntries(

@@ -3,7 +3,7 @@ import { createId } from '@paralleldrive/cuid2';
 import { conflict, fieldProblem, invalidField, notFound, Refusal } from '../../../../../errors/refusal';
 import { isPostgres, runSql, type SqlStatement } from '../../../../../access/raw-sql';
 import { columnOf, linkOf, tableOf } from '../../../../../database/tables';
-import { enqueue, enqueueKeyedInStatement, recordedJob, type EnqueuedJob } from '../../../../../jobs';
+import { enqueue, enqueueHeldInStatement, type EnqueuedJob } from '../../../../../jobs';
 import { isAdmin, type Caller } from '../../../../../access/roles';
 import { purchases } from '../../../../enrollment/server/src/facade';
 import { currencyCode, priceToMinor, toMajorNumber } from '../rules/money';
@@ -12,7 +12,7 @@ import { normalCouponCode, priceOrder, type CouponTerms, type OrderLine } from '
 import type { OrderRequest } from '../rules/order-request';
 import { providerNamed } from '../providers';
 import { fulfilOrderJob } from '../jobs/fulfil-order';
-import { insertOrder, pendingOrdersHolding, readOrderRow, type OrderBuyer } from './order-rows';
+import { insertOrder, pendingOrdersHolding, readOrderRow, readOrderRowForEvent, type OrderBuyer } from './order-rows';
 import type { Checkout, CheckoutRequest, PaymentProvider } from '../providers/types';
 import { settleLatePaymentJob } from '../jobs/settle-late-payment';
 
@@ -154,6 +154,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async findWithBuyer(documentId: string): Promise<{ order: OrderRecord; buyer: OrderBuyer | null } | null> {
     const found = await readOrderRow(strapi, documentId);
     return found ? { order: orderFromRow(found.row), buyer: found.buyer } : null;
+  },
+
+  /**
+   * findWithBuyer, and whether the payment event keyed `eventKey` was recorded already, in one statement (a webhook's
+   * first two questions).
+   */
+  async findForEvent(
+    documentId: string,
+    eventKey: string
+  ): Promise<{ found: { order: OrderRecord; buyer: OrderBuyer | null } | null; isSeen: boolean }> {
+    const { found, isSeen } = await readOrderRowForEvent(strapi, documentId, eventKey);
+    return { found: found ? { order: orderFromRow(found.row), buyer: found.buyer } : null, isSeen };
   },
 
   /** An order its buyer or an admin may read; anyone else gets the 404 an unknown order gets. */
@@ -554,9 +566,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
 
   /**
    * markPaid on PostgreSQL, the purchase's hot path: the order paid and its fulfilment job recorded by one
-   * statement (a data-modifying CTE; the job only if the update matched), in the caller's transaction if any. The
-   * runner is not woken for the job: the webhook delivers it itself after the commit (a wake made the runner's poll
-   * race that delivery for the claim), and a process that dies first leaves it to the next poll.
+   * statement (a data-modifying CTE; the job only if the update matched), in the caller's transaction if any. The job
+   * is written held by this instance (enqueueHeldInStatement): the webhook delivers it itself after the commit, and no
+   * poll takes it meanwhile (the runner, woken by other purchases' jobs, used to claim some, and their webhooks then
+   * waited for its run); a process that dies first leaves it to the next runner once its lease runs out.
    */
   async markPaidInOneStatement(
     order: OrderRecord,
@@ -565,17 +578,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     /** An INSERT … SELECT … (`FROM paid` is appended) run once if the order was paid: the webhook's event record. */
     alsoRecord?: SqlStatement
   ): Promise<EnqueuedJob | null> {
-    const job = enqueueKeyedInStatement(strapi, fulfilOrderJob, {
-      payload: { sql: 'CAST(? AS text)', bindings: [JSON.stringify({ orderDocumentId: order.documentId })] },
-      key: { sql: 'CAST(? AS varchar)', bindings: [order.documentId] },
-      runAt: now,
+    const job = enqueueHeldInStatement(strapi, fulfilOrderJob, {
+      payload: { orderDocumentId: order.documentId },
+      key: order.documentId,
       from: 'paid',
     });
     const reference = providerReference ? `, ?? = ?` : '';
     const { rows } = await runSql<{ paid: unknown; job: unknown }>(
       strapi,
       `WITH paid AS (UPDATE ?? SET ?? = 'paid', ?? = ?${reference}, updated_at = ? WHERE id = ? AND ?? = 'pending' RETURNING id),
-       job AS (${job.sql} RETURNING id)${alsoRecord ? `, also_recorded AS (${alsoRecord.sql} FROM paid)` : ''}
+       job AS (${job.statement.sql} RETURNING id)${alsoRecord ? `, also_recorded AS (${alsoRecord.sql} FROM paid)` : ''}
        SELECT (SELECT count(*) FROM paid) AS paid, (SELECT id FROM job) AS job`,
       [
         tableOf(strapi, ORDER),
@@ -586,13 +598,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         now,
         order.id,
         columnOf(strapi, ORDER, 'status'),
-        ...job.bindings,
+        ...job.statement.bindings,
         ...(alsoRecord?.bindings ?? []),
       ]
     );
     if (Number(rows[0].paid) !== 1) return null;
     const jobId = rows[0].job === null || rows[0].job === undefined ? null : Number(rows[0].job);
-    return recordedJob(strapi, fulfilOrderJob, order.documentId, jobId);
+    return job.recorded(jobId);
   },
 
   /**

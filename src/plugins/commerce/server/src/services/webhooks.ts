@@ -32,6 +32,9 @@ export interface WebhookOutcome {
 /** A delivery of an event recorded meanwhile by another: its transaction rolls back. */
 class ReplayedEvent extends Error {}
 
+/** An event's unique key in `payment_events`. */
+const eventKeyOf = (event: PaymentEvent) => `${event.provider}:${event.eventId}`;
+
 const rejected = (message: string, reason: string) => new Refusal(message, reason, { status: 400 });
 
 /**
@@ -67,12 +70,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
 
     // A replay (providers resend until they get a 2xx, and again on their own schedule) is answered from the one
     // row that recorded it: an event is recorded only after it matched its order, so there is nothing to check again.
-    if (await this.seenBefore(event)) return { received: true, outcome: 'duplicate', order: event.orderDocumentId };
-
+    // An event naming an order asks it in the statement that reads the order, with its buyer's contact (a payment's
+    // inline fulfilment starts from this read, not from another).
     const orders = strapi.plugin('commerce').service('orders') as Orders;
-    // With its buyer's contact: a payment's inline fulfilment starts from this read, not from another.
-    const found =
-      event.kind === 'other' || !event.orderDocumentId ? null : await orders.findWithBuyer(event.orderDocumentId);
+    const lookup =
+      event.kind === 'other' || !event.orderDocumentId
+        ? { found: null, isSeen: await this.seenBefore(event) }
+        : await orders.findForEvent(event.orderDocumentId, eventKeyOf(event));
+    if (lookup.isSeen) return { received: true, outcome: 'duplicate', order: event.orderDocumentId };
+    const found = lookup.found;
     const order = found?.order ?? null;
     if (event.kind !== 'other') {
       const problem = this.mismatch(event, order);
@@ -151,7 +157,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       buyer: found.buyer,
     };
     const service = strapi.plugin('commerce').service('fulfilment') as Fulfilment;
-    await fulfilment.deliver(() => service.fulfil(paid.order.documentId, paid));
+    await fulfilment.deliver((jobDone) => service.fulfil(paid.order.documentId, paid, jobDone));
     return 'applied';
   },
 
@@ -195,7 +201,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async seenBefore(event: PaymentEvent): Promise<boolean> {
     const { rows } = await runSql(strapi, 'SELECT 1 AS "seen" FROM ?? WHERE "key" = ?', [
       tableOf(strapi, PAYMENT_EVENT),
-      `${event.provider}:${event.eventId}`,
+      eventKeyOf(event),
     ]);
     return rows.length > 0;
   },
@@ -216,7 +222,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   recordValues(event: PaymentEvent, outcome: 'applied' | 'ignored', now: Date): unknown[] {
     return [
       createId(),
-      `${event.provider}:${event.eventId}`,
+      eventKeyOf(event),
       event.provider,
       event.eventId.slice(0, 255),
       event.kind,

@@ -324,7 +324,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
    * Enrolls a buyer whose order is paid, on the seat the order held (`holdKey`): no window, publication or payment
    * rule any more (they were checked when the order was made, and the buyer paid). Idempotent: a buyer who is
    * already a member (an earlier run of the same fulfilment, or staff placed them meanwhile) keeps their enrollment
-   * and the hold, if any, is given back.
+   * and the hold, if any, is given back. No confirmation mail: the shop's receipt, sent once per order, tells the buyer
+   * the courses are open (one mail and one job per purchase rather than one more per course).
    */
   async enrollBuyer(params: {
     userId: number;
@@ -341,22 +342,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     }
     await ensureSeatRow(strapi, courseDocumentId);
     if (isPostgres(strapi) && !strapi.db.inTransaction()) {
-      // The purchase's hot path, a new student nearly always: the hold turned into the seat, the row, its links,
-      // studentsCount and the confirmation job in one statement (seats.ts), as enroll() does. It is tried before any
-      // read: the enrollment's unique key refuses it, with nothing written, when there is an enrollment already.
-      const job = enqueueInStatement(strapi, enrollmentConfirmationJob, confirmationOf(userId, courseDocumentId, now));
+      // The purchase's hot path, a new student nearly always: the hold turned into the seat, the row, its links and
+      // studentsCount in one statement (seats.ts), as enroll() does. It is tried before any read: the enrollment's
+      // unique key refuses it, with nothing written, when there is an enrollment already.
       try {
         await seatStudent(
           strapi,
           { courseDocumentId, capacity: course.capacity, heldBy: holdKey },
-          {
-            row: newEnrollmentRow(userId, courseDocumentId, now),
-            userId,
-            publishedRowId: course.publishedRowId,
-            alsoRecord: job.statement,
-          }
+          { row: newEnrollmentRow(userId, courseDocumentId, now), userId, publishedRowId: course.publishedRowId }
         );
-        await job.recorded();
         await strapi.eventHub.emit(WRITTEN_BY_STATEMENT, { uid: ENROLLMENT });
         return 'enrolled';
       } catch (error) {
@@ -369,7 +363,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       return 'already_member';
     }
     try {
-      await strapi.db.transaction(() => this.seatOnHold({ course, existing, userId, courseDocumentId, holdKey, now }));
+      await strapi.db.transaction(() =>
+        this.seatOnHold({ course, existing, userId, courseDocumentId, holdKey, now, isConfirmedByMail: false })
+      );
     } catch (error) {
       // Enrolled meanwhile by another path: the enrollment exists, the hold goes back.
       if (isUniqueViolation(error) || (error instanceof Refusal && error.reason === 'already_enrolled')) {
@@ -399,13 +395,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     if (!course) throw new errors.NotFoundError('Course not found');
     const existing = await this.findEnrollment(userId, courseDocumentId);
     if (existing && isMemberStatus(effectiveStatus(existing, now))) return 'already_member';
-    await this.seatOnHold({ course, existing, userId, courseDocumentId, holdKey, now });
+    await this.seatOnHold({ course, existing, userId, courseDocumentId, holdKey, now, isConfirmedByMail: true });
     return 'enrolled';
   },
 
   /**
-   * The enrollment on a seat held for this student (a paid order's, the waitlist's), with its confirmation mail, in
-   * the caller's transaction: a returning student's enrollment comes back, a new one is written.
+   * The enrollment on a seat held for this student (a paid order's, the waitlist's), in the caller's transaction: a
+   * returning student's enrollment comes back, a new one is written. `isConfirmedByMail`: with the confirmation mail's
+   * job (a paid order's buyer gets the receipt instead).
    */
   async seatOnHold(params: {
     course: CourseTerms & { publishedRowId: number | null };
@@ -414,6 +411,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     courseDocumentId: string;
     holdKey: string;
     now: Date;
+    isConfirmedByMail: boolean;
   }): Promise<void> {
     const { course, existing, userId, courseDocumentId, holdKey, now } = params;
     const outcome = await seatStudent(
@@ -424,7 +422,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         : { row: newEnrollmentRow(userId, courseDocumentId, now), userId, publishedRowId: course.publishedRowId }
     );
     if (outcome === 'lost_race') throw conflict('Already enrolled in this course', 'already_enrolled');
-    await this.confirmByMail(userId, courseDocumentId, now);
+    if (params.isConfirmedByMail) await this.confirmByMail(userId, courseDocumentId, now);
   },
 
   /** Records the enrollment confirmation mail's job (in the enrollment's transaction); the request never waits for it. */
