@@ -91,7 +91,10 @@ describe("a learner's plain lesson read answers what Strapi's findOne answers", 
     const response = await expectSameAnswer(course.lessons[1].documentId, student);
     expect(response.status).toBe(200);
     expect(response.body.data.video).toMatchObject({ name: 'intro.mp4', mime: 'video/mp4' });
-    expect(response.body.data.materials.map((file: { name: string }) => file.name)).toEqual(['figure.png', 'sheet.pdf']);
+    expect(response.body.data.materials.map((file: { name: string }) => file.name)).toEqual([
+      'figure.png',
+      'sheet.pdf',
+    ]);
     expect(response.body.data.videoUrl).toBe('https://video.example/intro');
   });
 
