@@ -88,3 +88,65 @@ export async function firstFilesOf(
   }
   return byKey;
 }
+
+/** One entry's row and the files of some of its media fields (raw file columns, in link order, by field). */
+export interface EntryWithFiles {
+  row: Row;
+  files: Map<string, Row[]>;
+}
+
+const FILE_FIELD = 'lyceum_media_field';
+const fileAlias = (column: string) => `lyceum_file__${column}`;
+
+/**
+ * The published row of a document in a locale, with the files of the named media fields, in one statement: what
+ * Strapi's `db.query(uid).findOne({ where: { documentId, locale, publishedAt: { $notNull: true } }, populate })` reads
+ * in one statement per media field (as its morph populate does: links of that field, in link order, to files that
+ * exist). Null when the document has no published row in that locale. `fileColumns` are the file columns to read.
+ */
+export async function publishedEntryWithFiles(
+  strapi: Core.Strapi,
+  entry: { uid: string; table: string; documentId: string; locale: string },
+  media: MediaLinkTable,
+  files: { table: string; columns: string[]; fields: string[] }
+): Promise<EntryWithFiles | null> {
+  const m = media;
+  const fileColumns = files.columns.map(() => 'f.?? AS ??').join(', ');
+  const ofFields = inList(strapi, 'm.??', files.fields, 'text');
+  // A file row per link (or one row of nulls): the entry's columns repeat on each, the file's come under aliases.
+  const { rows } = await runSql<Row>(
+    strapi,
+    `SELECT e.*, m.?? AS ??, ${fileColumns}
+     FROM (SELECT * FROM ?? WHERE document_id = ? AND locale = ? AND published_at IS NOT NULL LIMIT 1) e
+     LEFT JOIN ?? m ON m.?? = e.id AND m.?? = ? AND ${ofFields.sql}
+     LEFT JOIN ?? f ON f.id = m.??
+     ORDER BY m.?? ASC`,
+    [
+      m.fieldColumn,
+      FILE_FIELD,
+      ...files.columns.flatMap((column) => [column, fileAlias(column)]),
+      entry.table,
+      entry.documentId,
+      entry.locale,
+      m.table,
+      m.entryIdColumn,
+      m.entryTypeColumn,
+      entry.uid,
+      m.fieldColumn,
+      ofFields.binding,
+      files.table,
+      m.fileColumn,
+      m.orderColumn,
+    ]
+  );
+  if (rows.length === 0) return null;
+  const byField = new Map<string, Row[]>(files.fields.map((field) => [field, []]));
+  for (const row of rows) {
+    // A link to a file that no longer exists is skipped, as the populate's join to the files table skips it.
+    if (row[FILE_FIELD] === null || row[FILE_FIELD] === undefined || row[fileAlias('id')] == null) continue;
+    const file: Row = {};
+    for (const column of files.columns) file[column] = row[fileAlias(column)];
+    byField.get(String(row[FILE_FIELD]))?.push(file);
+  }
+  return { row: rows[0], files: byField };
+}

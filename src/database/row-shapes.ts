@@ -75,9 +75,14 @@ export function fromColumn(type: string, value: unknown): unknown {
 /**
  * The public fields of a content type, from its schema and Strapi's metadata (so a new attribute shows up here as it
  * does in the stock answer). Null when it has a scalar type this reader does not convert: callers then keep the
- * stock path rather than guess.
+ * stock path rather than guess. `withPrivate` keeps the private ones too: what the query engine answers before any
+ * sanitiser (a lesson's media files, which the lesson read returns as Strapi's query engine populates them).
  */
-export function rowShapeOf(strapi: Core.Strapi, uid: string): RowShape | null {
+export function rowShapeOf(
+  strapi: Core.Strapi,
+  uid: string,
+  { withPrivate = false }: { withPrivate?: boolean } = {}
+): RowShape | null {
   const model = strapi.getModel(uid as Parameters<Core.Strapi['getModel']>[0]);
   // Every document's own keys, which the content type's attributes do not list.
   const fields: OutputField[] = [{ attribute: 'id', column: 'id', type: 'integer' }];
@@ -87,7 +92,7 @@ export function rowShapeOf(strapi: Core.Strapi, uid: string): RowShape | null {
     const type = (definition as { type: string }).type;
     if (attribute === 'id' || attribute === 'documentId') continue;
     if (['relation', 'media', 'component', 'dynamiczone'].includes(type)) continue;
-    if (type === 'password' || contentTypes.isPrivateAttribute(model, attribute)) continue;
+    if (type === 'password' || (!withPrivate && contentTypes.isPrivateAttribute(model, attribute))) continue;
     if (!SCALAR_TYPES.has(type)) return null;
     fields.push({ attribute, column: columnOf(strapi, uid, attribute), type });
   }

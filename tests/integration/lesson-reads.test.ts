@@ -55,7 +55,8 @@ beforeAll(async () => {
   course = await make.createCourse({ teacher, lessons: 4, freePreviewLessons: 1 });
   await make.enroll(student, course);
 
-  // Lesson 2 has a video and two files (on its published row, as the admin panel's publish copies them).
+  // Lesson 2 has a video and two files (on its published row, as the admin panel's publish copies them), the files
+  // in an order that is not their ids' order: the answer keeps the order staff gave them.
   const video = await createFile('intro.mp4', 'video/mp4');
   const sheet = await createFile('sheet.pdf', 'application/pdf');
   const figure = await createFile('figure.png', 'image/png');
@@ -64,7 +65,7 @@ beforeAll(async () => {
     .findOne({ where: { documentId: course.lessons[1].documentId, publishedAt: { $notNull: true } } });
   await app.strapi.db.query(LESSON).update({
     where: { id: published.id },
-    data: { video: video.id, materials: [sheet.id, figure.id], videoUrl: 'https://video.example/intro' },
+    data: { video: video.id, materials: [figure.id, sheet.id], videoUrl: 'https://video.example/intro' },
   });
 
   // Lesson 3 is translated into Russian.
@@ -90,7 +91,7 @@ describe("a learner's plain lesson read answers what Strapi's findOne answers", 
     const response = await expectSameAnswer(course.lessons[1].documentId, student);
     expect(response.status).toBe(200);
     expect(response.body.data.video).toMatchObject({ name: 'intro.mp4', mime: 'video/mp4' });
-    expect(response.body.data.materials.map((file: { name: string }) => file.name).sort()).toEqual([
+    expect(response.body.data.materials.map((file: { name: string }) => file.name)).toEqual([
       'figure.png',
       'sheet.pdf',
     ]);
@@ -146,16 +147,17 @@ describe("a learner's plain lesson read answers what Strapi's findOne answers", 
     expect(notReleased.body.error.details.reason).toBe('not_released');
   });
 
-  test('the plain read costs two statements once the course structure is known', async () => {
-    const lesson = course.lessons[0].documentId;
-    await read(lesson, student).expect(200);
-    const statements = await fewestStatementsOf(
-      app.strapi,
-      () => read(lesson, student).expect(200),
-      (sql) => !/lyceum_jobs/.test(sql)
-    );
-    showStatements(app.strapi, 'lesson read', statements);
-    // The lesson with its media (one row statement and one per media field), then the enrollment and progress.
-    expect(statements.length).toBeLessThanOrEqual(4);
+  test('the plain read costs two statements once the course structure is known, media or none', async () => {
+    // The lesson with its video and files in one statement, then the enrollment and progress in another.
+    for (const lesson of [course.lessons[0].documentId, course.lessons[1].documentId]) {
+      await read(lesson, student).expect(200);
+      const statements = await fewestStatementsOf(
+        app.strapi,
+        () => read(lesson, student).expect(200),
+        (sql) => !/lyceum_jobs/.test(sql)
+      );
+      showStatements(app.strapi, 'lesson read', statements);
+      expect(statements.length).toBeLessThanOrEqual(2);
+    }
   });
 });

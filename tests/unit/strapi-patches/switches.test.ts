@@ -27,6 +27,14 @@ describe('STRAPI_PATCHES_OFF', () => {
 
   test('a name that is no patch is refused, so a typo cannot measure nothing', () => {
     expect(() => patchesOff('jwt-verfy')).toThrow(/names no patch: jwt-verfy/);
+    withPatchesOff('jwt-verfy', () => expect(() => isPatchOn('jwt-verify')).toThrow(/names no patch: jwt-verfy/));
+  });
+
+  test('a change of the variable is seen at the next call, though the parsed list is kept between calls', () => {
+    withPatchesOff('jwt-verify', () => expect(isPatchOn('jwt-verify')).toBe(false));
+    withPatchesOff(undefined, () => expect(isPatchOn('jwt-verify')).toBe(true));
+    withPatchesOff('jwt-verify', () => expect(isPatchOn('jwt-verify')).toBe(false));
+    withPatchesOff('', () => expect(isPatchOn('jwt-verify')).toBe(true));
   });
 
   test('a patch switched off leaves the stock service as it ships', () => {

@@ -5,6 +5,7 @@ import { callerFrom } from '../../../access/roles';
 import { isSupportedLocale } from '../../../content/locales';
 import {
   assertLessonOpen,
+  canReadLessonForLearner,
   lessonContent,
   managesLessonCourse,
   publishedLessonForLearner,
@@ -43,7 +44,10 @@ export default factories.createCoreController(LESSON, ({ strapi }) => ({
     const documentId: string = ctx.params.id;
     // Students and visitors never manage a course: their plain request is the hot read (issue 24), answered
     // without the document service and the output sanitiser, in the same shape and under the same rules.
-    const plain = caller.role === 'admin' || caller.role === 'teacher' ? undefined : plainLessonLocale(ctx.query);
+    const plain =
+      caller.role === 'admin' || caller.role === 'teacher' || !canReadLessonForLearner(strapi)
+        ? undefined
+        : plainLessonLocale(ctx.query);
     if (plain) {
       const lesson = await publishedLessonForLearner(strapi, documentId, plain.locale ?? (await defaultLocale(strapi)));
       if (!lesson) throw new errors.NotFoundError('Lesson not found');
