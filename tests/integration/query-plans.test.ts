@@ -465,7 +465,7 @@ describeOnPostgres('query plans on PostgreSQL with thousands of rows', () => {
       ['price', 'seedtag7', 'ru', 40, 4],
       ['experience', 'seedtag5', 'en', 149, 0],
     ] as const)(
-      'sorted by %s: one statement counts and pages one subject\'s tutors, never walking a sort index',
+      "sorted by %s: one statement counts and pages one subject's tutors, never walking a sort index",
       async (sort, subject, language, priceMax, ratingMin) => {
         const profiles = app.strapi.plugin('marketplace').service('tutor-profiles');
         let answer: { data: unknown[]; total: number } | undefined;

@@ -25,8 +25,9 @@ describe('the full-text expression never passes query syntax through', () => {
       '(title : ("learn typescript")) NOT "java"',
       '("learn typescript") NOT "java" NOT (title : ("learn typescript"))',
     ],
-  ])('%s splits into title matches %s and the others %s (a capped search ranks title matches first)', (q, title, others) =>
-    expect(ftsExpression(q)).toMatchObject({ titleExpression: title, textOnlyExpression: others })
+  ])(
+    '%s splits into title matches %s and the others %s (a capped search ranks title matches first)',
+    (q, title, others) => expect(ftsExpression(q)).toMatchObject({ titleExpression: title, textOnlyExpression: others })
   );
   test.each(['!!! & | :* ( )', 'the of and', '-only'])('%j → nothing to search', (q) =>
     expect(ftsExpression(q)).toBeNull()
