@@ -201,7 +201,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         request.q,
       ])
     ).rows;
-    if (query === '') return answer([], emptyFacets(), 0, false);
+    if (query === '') return answer([], emptyFacets(), 0, cap);
     const join = where.joinsCourse ? courseJoin() : '';
     const tsquery = `CAST(? AS tsquery)`;
     const title = `ts_filter(s."search_vector", '{a}') @@ ${tsquery}`;
@@ -250,13 +250,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       hits.map((row) => hitFrom(row, markedSnippet(row.snippet))),
       facetsFrom(facets),
       Number(found),
-      Number(found) > cap
+      cap
     );
   }
 
   async function searchSqlite(request: SearchRequest, where: Where, cap: number): Promise<SearchAnswer> {
     const parsed = ftsExpression(request.q);
-    if (!parsed) return answer([], emptyFacets(), 0, false);
+    if (!parsed) return answer([], emptyFacets(), 0, cap);
     const join = where.joinsCourse ? courseJoin() : '';
     // FTS5 ranks within its own statement only: bm25 is taken where the rows are matched.
     const hitsSql = foundHits({
@@ -291,16 +291,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       rows.map((row) => hitFrom(row, markedSnippet(snippetOf(row, parsed.stems)))),
       facetsFrom(facets.rows),
       found,
-      found > cap
+      cap
     );
   }
 
-  /** `found` hits were seen, at most the cap + 1: the total is the cap past it. */
-  const answer = (hits: SearchHit[], facets: Facets, found: number, capped: boolean): SearchAnswer => ({
+  /** `found` hits were seen, at most the cap + 1 (one more tells that there are more): the total stops at the cap. */
+  const answer = (hits: SearchHit[], facets: Facets, found: number, cap: number): SearchAnswer => ({
     hits,
     facets,
-    total: capped ? found - 1 : found,
-    capped,
+    total: Math.min(found, cap),
+    capped: found > cap,
   });
 
   /**
@@ -463,10 +463,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   return {
     async search(request: SearchRequest): Promise<SearchAnswer> {
       await checkCategory(request.category);
-      // Nothing left to look for (only stop words or operators): an empty answer, as websearch_to_tsquery gives.
-      if (!ftsExpression(request.q)) return answer([], emptyFacets(), 0, false);
-      const where = filters(request);
       const cap = maxHits();
+      // Nothing left to look for (only stop words or operators): an empty answer, as websearch_to_tsquery gives.
+      if (!ftsExpression(request.q)) return answer([], emptyFacets(), 0, cap);
+      const where = filters(request);
       return postgres() ? searchPostgres(request, where, cap) : searchSqlite(request, where, cap);
     },
 
