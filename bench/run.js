@@ -630,7 +630,8 @@ async function main() {
       await admin.end();
       log(`seeding ${database.name} at scale ${options.scale}…`);
       fs.mkdirSync(path.dirname(planFile), { recursive: true });
-      const seed = spawnSync(process.execPath, [path.join(__dirname, 'seed.js')], {
+      // The large scale's rows are built in memory before they are inserted: more heap than Node's default.
+      const seed = spawnSync(process.execPath, ['--max-old-space-size=12288', path.join(__dirname, 'seed.js')], {
         cwd: root,
         stdio: 'inherit',
         env: {

@@ -244,6 +244,9 @@ async function main() {
       courses.map((course, index) => [courseRow(course, state), teacherIds[index % teacherIds.length]])
     );
   }
+  // One shared paragraph: each lesson's content is its heading joined to it, not a copy of its own (a million lessons
+  // at --scale=large made the seed run out of heap at 4 GB).
+  const LESSON_TEXT = 'A paragraph of lesson text with enough words to look real. '.repeat(40);
   const lessons = courses.flatMap((course, courseIndex) =>
     Array.from({ length: LESSONS_PER_COURSE }, (_, position) => ({
       documentId: documentId(),
@@ -253,8 +256,7 @@ async function main() {
         title: `Lesson ${position + 1} of course ${courseIndex}`,
         position: position + 1,
         kind: 'text',
-        content:
-          `## Lesson ${position + 1}\n\n` + 'A paragraph of lesson text with enough words to look real. '.repeat(40),
+        content: `## Lesson ${position + 1}\n\n` + LESSON_TEXT,
         freePreview: position === 0,
         durationMinutes: 10,
       },
