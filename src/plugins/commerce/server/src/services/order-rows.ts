@@ -233,20 +233,17 @@ export function paidItemsStatement(
   buyerId: number,
   courseDocumentIds: readonly string[]
 ): SqlStatement {
-  const buyer = linkOf(strapi, ORDER, 'buyer');
+  const mine = buyersOrders(strapi, buyerId);
   const items = linkOf(strapi, ORDER_ITEM, 'order');
   return {
-    sql: `WITH mine AS MATERIALIZED (SELECT ?? AS "order_id" FROM ?? WHERE ?? = ?)
+    sql: `${mine.sql}
        SELECT i.?? AS "courseDocumentId" FROM mine
          JOIN ?? o ON o."id" = mine."order_id"
          JOIN ?? l ON l.?? = o."id"
          JOIN ?? i ON i."id" = l.??
        WHERE o.?? IN (${PAID_STATUSES.map(() => '?').join(', ')}) AND i.?? IN (${courseDocumentIds.map(() => '?').join(', ')})`,
     bindings: [
-      buyer.ownColumn,
-      buyer.table,
-      buyer.targetColumn,
-      buyerId,
+      ...mine.bindings,
       columnOf(strapi, ORDER_ITEM, 'courseDocumentId'),
       tableOf(strapi, ORDER),
       items.table,
@@ -433,19 +430,16 @@ function pendingHoldingStatement(
   buyerId: number,
   courseDocumentIds: readonly string[]
 ): SqlStatement {
-  const buyerLink = linkOf(strapi, ORDER, 'buyer');
+  const mine = buyersOrders(strapi, buyerId);
   const itemLink = linkOf(strapi, ORDER_ITEM, 'order');
   return {
-    sql: `WITH mine AS MATERIALIZED (SELECT ?? AS "order_id" FROM ?? WHERE ?? = ?)
+    sql: `${mine.sql}
      SELECT o.document_id AS "documentId", o.id AS "orderId" FROM mine JOIN ?? o ON o.id = mine."order_id"
      WHERE o.?? = 'pending' AND EXISTS (
        SELECT 1 FROM ?? l JOIN ?? i ON i.id = l.?? WHERE l.?? = o.id AND i.?? IN (${courseDocumentIds.map(() => '?').join(', ')})
      )`,
     bindings: [
-      buyerLink.ownColumn,
-      buyerLink.table,
-      buyerLink.targetColumn,
-      buyerId,
+      ...mine.bindings,
       tableOf(strapi, ORDER),
       columnOf(strapi, ORDER, 'status'),
       itemLink.table,
@@ -455,5 +449,17 @@ function pendingHoldingStatement(
       columnOf(strapi, ORDER_ITEM, 'courseDocumentId'),
       ...courseDocumentIds,
     ],
+  };
+}
+
+/**
+ * `WITH mine AS MATERIALIZED (…)`: the ids (`order_id`) of a buyer's orders, read first from the buyer's link (a
+ * handful of rows), so a question about them never starts from every order's items.
+ */
+function buyersOrders(strapi: Core.Strapi, buyerId: number): SqlStatement {
+  const buyerLink = linkOf(strapi, ORDER, 'buyer');
+  return {
+    sql: 'WITH mine AS MATERIALIZED (SELECT ?? AS "order_id" FROM ?? WHERE ?? = ?)',
+    bindings: [buyerLink.ownColumn, buyerLink.table, buyerLink.targetColumn, buyerId],
   };
 }
