@@ -5,7 +5,7 @@ import { sendMail } from '../../../mail/mail-job';
 import { hasGenericEmailCopy } from '../../../notifications/channels';
 import { arrayLiteral, isPostgres, runSql } from '../../../access/raw-sql';
 import { linkOf, tableOf } from '../../../database/tables';
-import { enqueuePushes, notificationChannels } from '../../../plugins/account/server/src/facade';
+import { enqueuePushes, isWebPushConfigured, notificationChannels } from '../../../plugins/account/server/src/facade';
 
 const NOTIFICATION = 'api::notification.notification';
 const USER = 'plugin::users-permissions.user';
@@ -93,41 +93,55 @@ export default factories.createCoreService(NOTIFICATION, ({ strapi }) => ({
     const chunks = Array.from({ length: Math.ceil(recipients.length / CHUNK) }, (_, index) =>
       recipients.slice(index * CHUNK, (index + 1) * CHUNK)
     );
+    // Who is told how: each recipient's settings for this kind (the account plugin): in the app, an email copy, web
+    // push. Reads only, before the writes' transaction.
+    const people: Array<Subscriber & { id: number; emailNotifications: boolean | null }> = [];
+    for (const chunk of chunks)
+      people.push(
+        ...(await strapi.db.query(USER).findMany({
+          where: { id: { $in: chunk } },
+          select: ['id', 'email', 'blocked', 'emailNotifications'],
+        }))
+      );
+    const emailCopies = new Map(people.map((person) => [Number(person.id), person.emailNotifications === true]));
+    const channels = await notificationChannels(strapi, recipients, message.type, (id) => !!emailCopies.get(id));
+    const inApp = recipients.filter((id) => channels.get(id)?.inApp !== false);
+    const withIds = (userIds: readonly number[]) =>
+      userIds.map((userId) => ({ userId, documentId: documentIdOf(userId) }));
+    // A kind with a mail of its own (a certificate, a support reply…) or a receipt gets that mail, not a copy too.
+    const subscribers = hasGenericEmailCopy(message.type)
+      ? people.filter((person) => channels.get(Number(person.id))?.email && person.email)
+      : [];
+    const blocked = new Set(people.filter((person) => person.blocked).map((person) => Number(person.id)));
+    const pushed = recipients.filter((id) => channels.get(id)?.push && !blocked.has(id));
+    // The usual notice (a purchase's, a reply's: a few recipients, no email copy, no web push configured) has one
+    // write: on PostgreSQL that is one statement with no transaction around it, which also skips a delivery already
+    // written (its first notice, by documentId), as the look below does.
+    const isOneWrite =
+      isPostgres(strapi) &&
+      inApp.length > 0 &&
+      inApp.length <= CHUNK &&
+      !subscribers.some((subscriber) => !subscriber.blocked) &&
+      (pushed.length === 0 || !isWebPushConfigured());
+    if (isOneWrite) {
+      await this.insertWithStatement(withIds(inApp), row, now, deliveryKey ? documentIdOf(inApp[0]) : undefined);
+      return { count: recipients.length };
+    }
     await strapi.db.transaction(async () => {
-      // Each recipient's settings for this kind (the account plugin): in the app, an email copy, web push.
-      const people: Array<Subscriber & { id: number; emailNotifications: boolean | null }> = [];
-      for (const chunk of chunks)
-        people.push(
-          ...(await strapi.db.query(USER).findMany({
-            where: { id: { $in: chunk } },
-            select: ['id', 'email', 'blocked', 'emailNotifications'],
-          }))
-        );
-      const emailCopies = new Map(people.map((person) => [Number(person.id), person.emailNotifications === true]));
-      const channels = await notificationChannels(strapi, recipients, message.type, (id) => !!emailCopies.get(id));
-      const inApp = recipients.filter((id) => channels.get(id)?.inApp !== false);
       if (deliveryKey) {
         const marker = inApp[0] ?? recipients[0];
         if ((await strapi.db.query(NOTIFICATION).count({ where: { documentId: documentIdOf(marker) } })) > 0) return;
       }
       for (let index = 0; index < inApp.length; index += CHUNK) {
-        const recipientsWithIds = inApp
-          .slice(index, index + CHUNK)
-          .map((userId) => ({ userId, documentId: documentIdOf(userId) }));
+        const recipientsWithIds = withIds(inApp.slice(index, index + CHUNK));
         await (isPostgres(strapi)
           ? this.insertWithStatement(recipientsWithIds, row, now)
           : this.insertWithQueryEngine(recipientsWithIds, row, now));
       }
-      // A kind with a mail of its own (a certificate, a support reply…) or a receipt gets that mail, not a copy too.
-      const subscribers = hasGenericEmailCopy(message.type)
-        ? people.filter((person) => channels.get(Number(person.id))?.email && person.email)
-        : [];
       await this.sendEmailCopies(subscribers, message, deliveryKey);
-      const pushed = recipients.filter((id) => channels.get(id)?.push);
-      const blocked = new Set(people.filter((person) => person.blocked).map((person) => Number(person.id)));
       await enqueuePushes(
         strapi,
-        pushed.filter((id) => !blocked.has(id)),
+        pushed,
         { type: message.type, title: row.title ?? '', body: row.body, link: row.link },
         deliveryKey
       );
@@ -135,12 +149,22 @@ export default factories.createCoreService(NOTIFICATION, ({ strapi }) => ({
     return { count: recipients.length };
   },
 
-  async insertWithStatement(recipients: Recipient[], row: NotificationRow, now: Date): Promise<void> {
+  /**
+   * PostgreSQL: the rows and their links in one statement. `unlessWritten`: a notice's documentId; nothing is written
+   * when it exists already (a delivery written before).
+   */
+  async insertWithStatement(
+    recipients: Recipient[],
+    row: NotificationRow,
+    now: Date,
+    unlessWritten?: string
+  ): Promise<void> {
     const userIds = recipients.map((recipient) => recipient.userId);
     const link = linkOf(strapi, NOTIFICATION, 'user');
+    const guard = unlessWritten === undefined ? '' : ' WHERE NOT EXISTS (SELECT 1 FROM ?? WHERE document_id = ?)';
     await runSql(
       strapi,
-      `WITH recipient AS (SELECT * FROM unnest(CAST(? AS varchar[]), CAST(? AS integer[])) AS r(document_id, user_id)),
+      `WITH recipient AS (SELECT * FROM unnest(CAST(? AS varchar[]), CAST(? AS integer[])) AS r(document_id, user_id)${guard}),
        created AS (INSERT INTO ?? (document_id, type, title, body, link, created_at, updated_at, published_at)
          SELECT document_id, ?, ?, ?, ?, ?, ?, ? FROM recipient RETURNING id, document_id),
        linked AS (INSERT INTO ?? (??, ??) SELECT created.id, recipient.user_id FROM created JOIN recipient USING (document_id)
@@ -149,6 +173,7 @@ export default factories.createCoreService(NOTIFICATION, ({ strapi }) => ({
       [
         arrayLiteral(recipients.map((recipient) => recipient.documentId)),
         arrayLiteral(userIds),
+        ...(unlessWritten === undefined ? [] : [tableOf(strapi, NOTIFICATION), unlessWritten]),
         tableOf(strapi, NOTIFICATION),
         row.type,
         row.title,

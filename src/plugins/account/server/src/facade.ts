@@ -53,5 +53,5 @@ export const notificationChannels = (
 
 export type { Viewer } from './services/privacy';
 export type { KindChannels, Settings, ProfileVisibility, MessageAudience } from './rules/settings';
-export { enqueuePushes, type PushMessage } from './push-job';
+export { enqueuePushes, isWebPushConfigured, type PushMessage } from './push-job';
 export { collectAccountData, eraseAccountDataOf, type AccountPersonalData } from './personal-data';

@@ -41,6 +41,9 @@ export interface VapidKeys {
 }
 
 /** VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY and VAPID_SUBJECT (`npm start` writes them into .env), or null when unset. */
+/** Whether web push is configured (VAPID keys): without it no push is ever sent or recorded. */
+export const isWebPushConfigured = (): boolean => vapidKeys() !== null;
+
 export function vapidKeys(): VapidKeys | null {
   const publicKey = process.env.VAPID_PUBLIC_KEY?.trim();
   const privateKey = process.env.VAPID_PRIVATE_KEY?.trim();

@@ -1,7 +1,15 @@
 import type { Core } from '@strapi/strapi';
 import { createId } from '@paralleldrive/cuid2';
-import { isPostgres, runSql } from '../../../../../access/raw-sql';
+import { isPostgres, runSql, type SqlStatement } from '../../../../../access/raw-sql';
 import { columnOf, linkOf, tableOf } from '../../../../../database/tables';
+import {
+  ENROLLMENT,
+  ENROLLMENT_RECORD_ATTRIBUTES,
+  enrollmentFromRow,
+  enrollmentKey,
+  type EnrollmentRecord,
+} from '../../../../enrollment/server/src/facade';
+import type { OrderStatus } from './orders';
 
 /**
  * The order's fixed statements, for the purchase's hot path (create order → webhook → fulfilment): the query engine
@@ -15,6 +23,9 @@ const ORDER = 'plugin::commerce.order';
 const ORDER_ITEM = 'plugin::commerce.order-item';
 const USER = 'plugin::users-permissions.user';
 const PAYMENT_EVENT = 'plugin::commerce.payment-event';
+const COURSE = 'api::course.course';
+/** An order that bought its courses: what `already_purchased` and the payment rule look for. */
+export const PAID_STATUSES: OrderStatus[] = ['paid', 'partially_refunded'];
 
 const ORDER_ATTRIBUTES = [
   'id',
@@ -141,6 +152,112 @@ function orderFromRows(
   return { row, buyer };
 }
 
+/** A course as an order is made from it: one row per version (locale, draft or published). */
+export interface CourseForOrder {
+  documentId: string;
+  title: string | null;
+  price: unknown;
+  currency: string | null;
+  locale: string | null;
+  publishedAt: unknown;
+  /** Whether the buyer holds it by a paid (or partly refunded) order already: 409 `already_purchased`. */
+  isPurchased: boolean;
+  /** The buyer's enrollment in it, if any, for the enrollment rules (409 `already_enrolled`). */
+  enrollment: EnrollmentRecord | null;
+}
+
+/**
+ * The courses an order is made of, whether the buyer bought each already, and the buyer's enrollment in each, in one
+ * statement: the order's first three questions (its lines, `already_purchased`, the enrollment rules' "already
+ * enrolled"), which were three round trips on the purchase's path. The enrollment is read as enrollment reads it
+ * (its facade's attributes and key), on the enrollment's unique key.
+ */
+export async function readCoursesForOrder(
+  strapi: Core.Strapi,
+  buyerId: number,
+  courseDocumentIds: readonly string[]
+): Promise<CourseForOrder[]> {
+  const paid = paidItemsStatement(strapi, buyerId, courseDocumentIds);
+  const columns = ['documentId', 'title', 'price', 'currency', 'locale', 'publishedAt'] as const;
+  const documentIdColumn = columnOf(strapi, COURSE, 'documentId');
+  const { rows } = await runSql<Record<string, unknown>>(
+    strapi,
+    `SELECT ${columns.map(() => 'c.?? AS ??').join(', ')}, ${ENROLLMENT_RECORD_ATTRIBUTES.map(() => 'e.?? AS ??').join(', ')},
+       CASE WHEN c.?? IN (${paid.sql}) THEN 1 ELSE 0 END AS "isPurchased"
+     FROM ?? c
+     LEFT JOIN ?? e ON e."key" = CASE c.?? ${courseDocumentIds.map(() => 'WHEN ? THEN ?').join(' ')} END
+     WHERE c.?? IN (${courseDocumentIds.map(() => '?').join(', ')})`,
+    [
+      ...columns.flatMap((attribute) => [columnOf(strapi, COURSE, attribute), attribute]),
+      ...ENROLLMENT_RECORD_ATTRIBUTES.flatMap((attribute) => [
+        columnOf(strapi, ENROLLMENT, attribute),
+        `enrollment_${attribute}`,
+      ]),
+      documentIdColumn,
+      ...paid.bindings,
+      tableOf(strapi, COURSE),
+      tableOf(strapi, ENROLLMENT),
+      documentIdColumn,
+      ...courseDocumentIds.flatMap((courseDocumentId) => [courseDocumentId, enrollmentKey(buyerId, courseDocumentId)]),
+      documentIdColumn,
+      ...courseDocumentIds,
+    ]
+  );
+  return rows.map((row) => ({
+    documentId: row.documentId as string,
+    title: (row.title as string | null) ?? null,
+    price: row.price,
+    currency: (row.currency as string | null) ?? null,
+    locale: (row.locale as string | null) ?? null,
+    publishedAt: row.publishedAt,
+    isPurchased: Number(row.isPurchased) === 1,
+    enrollment:
+      row.enrollment_id === null || row.enrollment_id === undefined
+        ? null
+        : enrollmentFromRow(
+            Object.fromEntries(
+              ENROLLMENT_RECORD_ATTRIBUTES.map((attribute) => [attribute, row[`enrollment_${attribute}`]])
+            )
+          ),
+  }));
+}
+
+/**
+ * The course documentIds, among these, of the items of a buyer's paid (or partly refunded) orders, taken from the
+ * buyer's own orders (a handful) whatever the planner believes about the tables: the query engine's join from the
+ * items ran for seconds once the orders had grown since the last ANALYZE (a nested loop over every paid order for each
+ * of the course's items). A SELECT of one column, for a subquery or `LIMIT 1`.
+ */
+export function paidItemsStatement(
+  strapi: Core.Strapi,
+  buyerId: number,
+  courseDocumentIds: readonly string[]
+): SqlStatement {
+  const mine = buyersOrders(strapi, buyerId);
+  const items = linkOf(strapi, ORDER_ITEM, 'order');
+  return {
+    sql: `${mine.sql}
+       SELECT i.?? AS "courseDocumentId" FROM mine
+         JOIN ?? o ON o."id" = mine."order_id"
+         JOIN ?? l ON l.?? = o."id"
+         JOIN ?? i ON i."id" = l.??
+       WHERE o.?? IN (${PAID_STATUSES.map(() => '?').join(', ')}) AND i.?? IN (${courseDocumentIds.map(() => '?').join(', ')})`,
+    bindings: [
+      ...mine.bindings,
+      columnOf(strapi, ORDER_ITEM, 'courseDocumentId'),
+      tableOf(strapi, ORDER),
+      items.table,
+      items.targetColumn,
+      tableOf(strapi, ORDER_ITEM),
+      items.ownColumn,
+      columnOf(strapi, ORDER, 'status'),
+      ...PAID_STATUSES,
+      columnOf(strapi, ORDER_ITEM, 'courseDocumentId'),
+      ...courseDocumentIds,
+    ],
+  };
+}
+
 /** A new order's columns (money in minor units) and its items, in their order. */
 export interface NewOrder {
   /** Chosen before the write: the provider's checkout, made first, is named by it. */
@@ -165,13 +282,16 @@ export interface NewOrder {
 
 /**
  * Writes an order, its buyer link, its items and their links: one statement on PostgreSQL (a data-modifying CTE),
- * four on SQLite (run it inside the caller's transaction). Answers the new row's id and documentId.
+ * four on SQLite (run it inside the caller's transaction). Answers the new row's id and documentId, and the buyer's
+ * other pending orders holding any of its courses as they were before the write (pendingOrdersHolding, which a new
+ * order replaces): read by the same statement on PostgreSQL (its snapshot is the write's, taken after the caller's
+ * buyer lock), by one more before the write on SQLite.
  */
 export async function insertOrder(
   strapi: Core.Strapi,
   order: NewOrder,
   now: Date
-): Promise<{ id: number; documentId: string }> {
+): Promise<{ id: number; documentId: string; pendingDocumentIds: string[] }> {
   const documentId = order.documentId;
   const orderRow: Array<[string, unknown]> = [
     ['document_id', documentId],
@@ -234,14 +354,17 @@ export async function insertOrder(
   const linkColumns = itemOrderColumn ? '??, ??, ??' : '??, ??';
   const linkColumnBindings = [itemLink.ownColumn, itemLink.targetColumn, ...(itemOrderColumn ? [itemOrderColumn] : [])];
 
+  const courseDocumentIds = order.items.map((item) => item.courseDocumentId);
   if (isPostgres(strapi)) {
-    const { rows } = await runSql<{ id: unknown }>(
+    const pending = pendingHoldingStatement(strapi, order.buyerId, courseDocumentIds);
+    const { rows } = await runSql<{ id: unknown; pending: string[] | null }>(
       strapi,
       `WITH created AS (${insertOrderSql}),
        buyer_link AS (INSERT INTO ?? (??, ??) SELECT id, CAST(? AS integer) FROM created),
        items AS (${insertItemsSql}),
-       item_links AS (INSERT INTO ?? (${linkColumns}) SELECT items.id, created.id${itemOrderColumn ? ', items.position + 1' : ''} FROM items, created)
-       SELECT id FROM created`,
+       item_links AS (INSERT INTO ?? (${linkColumns}) SELECT items.id, created.id${itemOrderColumn ? ', items.position + 1' : ''} FROM items, created),
+       pending AS (${pending.sql})
+       SELECT id, ARRAY(SELECT "documentId" FROM pending ORDER BY "orderId") AS pending FROM created`,
       [
         ...orderBindings,
         buyerLink.table,
@@ -251,10 +374,12 @@ export async function insertOrder(
         ...itemBindings,
         itemLink.table,
         ...linkColumnBindings,
+        ...pending.bindings,
       ]
     );
-    return { id: Number(rows[0].id), documentId };
+    return { id: Number(rows[0].id), documentId, pendingDocumentIds: rows[0].pending ?? [] };
   }
+  const pendingDocumentIds = await pendingOrdersHolding(strapi, order.buyerId, courseDocumentIds);
   const { rows } = await runSql<{ id: unknown }>(strapi, insertOrderSql, orderBindings);
   const id = Number(rows[0].id);
   await runSql(strapi, 'INSERT INTO ?? (??, ??) VALUES (?, ?)', [
@@ -274,7 +399,7 @@ export async function insertOrder(
       ...items.flatMap((item) => [Number(item.id), id, ...(itemOrderColumn ? [Number(item.position) + 1] : [])]),
     ]
   );
-  return { id, documentId };
+  return { id, documentId, pendingDocumentIds };
 }
 
 function inverseOrderColumn(strapi: Core.Strapi): string | null {
@@ -292,23 +417,29 @@ function inverseOrderColumn(strapi: Core.Strapi): string | null {
 export async function pendingOrdersHolding(
   strapi: Core.Strapi,
   buyerId: number,
-  courseDocumentIds: string[]
+  courseDocumentIds: readonly string[]
 ): Promise<string[]> {
-  const buyerLink = linkOf(strapi, ORDER, 'buyer');
+  const pending = pendingHoldingStatement(strapi, buyerId, courseDocumentIds);
+  const { rows } = await runSql<{ documentId: string }>(strapi, `${pending.sql} ORDER BY o.id`, pending.bindings);
+  return rows.map((row) => row.documentId);
+}
+
+/** pendingOrdersHolding's SELECT (`documentId`, `orderId`), unordered: alone, or as a CTE of insertOrder's statement. */
+function pendingHoldingStatement(
+  strapi: Core.Strapi,
+  buyerId: number,
+  courseDocumentIds: readonly string[]
+): SqlStatement {
+  const mine = buyersOrders(strapi, buyerId);
   const itemLink = linkOf(strapi, ORDER_ITEM, 'order');
-  const { rows } = await runSql<{ documentId: string }>(
-    strapi,
-    `WITH mine AS MATERIALIZED (SELECT ?? AS "order_id" FROM ?? WHERE ?? = ?)
-     SELECT o.document_id AS "documentId" FROM mine JOIN ?? o ON o.id = mine."order_id"
+  return {
+    sql: `${mine.sql}
+     SELECT o.document_id AS "documentId", o.id AS "orderId" FROM mine JOIN ?? o ON o.id = mine."order_id"
      WHERE o.?? = 'pending' AND EXISTS (
        SELECT 1 FROM ?? l JOIN ?? i ON i.id = l.?? WHERE l.?? = o.id AND i.?? IN (${courseDocumentIds.map(() => '?').join(', ')})
-     )
-     ORDER BY o.id`,
-    [
-      buyerLink.ownColumn,
-      buyerLink.table,
-      buyerLink.targetColumn,
-      buyerId,
+     )`,
+    bindings: [
+      ...mine.bindings,
       tableOf(strapi, ORDER),
       columnOf(strapi, ORDER, 'status'),
       itemLink.table,
@@ -317,7 +448,18 @@ export async function pendingOrdersHolding(
       itemLink.targetColumn,
       columnOf(strapi, ORDER_ITEM, 'courseDocumentId'),
       ...courseDocumentIds,
-    ]
-  );
-  return rows.map((row) => row.documentId);
+    ],
+  };
+}
+
+/**
+ * `WITH mine AS MATERIALIZED (…)`: the ids (`order_id`) of a buyer's orders, read first from the buyer's link (a
+ * handful of rows), so a question about them never starts from every order's items.
+ */
+function buyersOrders(strapi: Core.Strapi, buyerId: number): SqlStatement {
+  const buyerLink = linkOf(strapi, ORDER, 'buyer');
+  return {
+    sql: 'WITH mine AS MATERIALIZED (SELECT ?? AS "order_id" FROM ?? WHERE ?? = ?)',
+    bindings: [buyerLink.ownColumn, buyerLink.table, buyerLink.targetColumn, buyerId],
+  };
 }

@@ -2,28 +2,35 @@ import type { Core } from '@strapi/strapi';
 import { createId } from '@paralleldrive/cuid2';
 import { conflict, fieldProblem, invalidField, notFound, Refusal } from '../../../../../errors/refusal';
 import { isPostgres, runSql, type SqlStatement } from '../../../../../access/raw-sql';
-import { columnOf, linkOf, tableOf } from '../../../../../database/tables';
+import { columnOf, tableOf } from '../../../../../database/tables';
 import { enqueue, enqueueHeldInStatement, type EnqueuedJob } from '../../../../../jobs';
 import { isAdmin, type Caller } from '../../../../../access/roles';
-import { purchases } from '../../../../enrollment/server/src/facade';
+import { purchases, type EnrollmentRecord } from '../../../../enrollment/server/src/facade';
 import { currencyCode, priceToMinor, toMajorNumber } from '../rules/money';
 import { newOrderNumber } from '../rules/order-number';
 import { normalCouponCode, priceOrder, type CouponTerms, type OrderLine } from '../rules/pricing';
 import type { OrderRequest } from '../rules/order-request';
 import { providerNamed } from '../providers';
 import { fulfilOrderJob } from '../jobs/fulfil-order';
-import { insertOrder, pendingOrdersHolding, readOrderRow, readOrderRowForEvent, type OrderBuyer } from './order-rows';
+import {
+  insertOrder,
+  paidItemsStatement,
+  PAID_STATUSES,
+  pendingOrdersHolding,
+  readCoursesForOrder,
+  readOrderRow,
+  readOrderRowForEvent,
+  type OrderBuyer,
+} from './order-rows';
 import type { Checkout, CheckoutRequest, PaymentProvider } from '../providers/types';
 import { settleLatePaymentJob } from '../jobs/settle-late-payment';
 
 export const ORDER = 'plugin::commerce.order';
 export const ORDER_ITEM = 'plugin::commerce.order-item';
 const COUPON = 'api::coupon.coupon';
-const COURSE = 'api::course.course';
 
 export type OrderStatus = 'pending' | 'paid' | 'failed' | 'cancelled' | 'refunded' | 'partially_refunded';
-/** An order that bought its courses: what `already_purchased` and the payment rule look for. */
-export const PAID_STATUSES: OrderStatus[] = ['paid', 'partially_refunded'];
+export { PAID_STATUSES };
 
 /** An order as stored, with its items (money in minor units). */
 export interface OrderRecord {
@@ -178,36 +185,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
 
   /** Whether a buyer has bought a course (a paid or partly refunded order holds it): the payment rule's answer. */
   async hasPaidOrder(userId: number, courseDocumentId: string): Promise<boolean> {
-    // From the buyer's own orders (a handful), whatever the planner believes about the tables: the query engine's
-    // join from the items ran for seconds once the orders had grown since the last ANALYZE (a nested loop over every
-    // paid order for each of the course's items).
-    const buyer = linkOf(strapi, ORDER, 'buyer');
-    const items = linkOf(strapi, ORDER_ITEM, 'order');
-    const { rows } = await runSql(
-      strapi,
-      `WITH mine AS MATERIALIZED (SELECT ?? AS "order_id" FROM ?? WHERE ?? = ?)
-       SELECT 1 AS "found" FROM mine
-         JOIN ?? o ON o."id" = mine."order_id"
-         JOIN ?? l ON ?? = o."id"
-         JOIN ?? i ON i."id" = ??
-       WHERE ?? IN (${PAID_STATUSES.map(() => '?').join(', ')}) AND ?? = ?
-       LIMIT 1`,
-      [
-        buyer.ownColumn,
-        buyer.table,
-        buyer.targetColumn,
-        userId,
-        tableOf(strapi, ORDER),
-        items.table,
-        `l.${items.targetColumn}`,
-        tableOf(strapi, ORDER_ITEM),
-        `l.${items.ownColumn}`,
-        `o.${columnOf(strapi, ORDER, 'status')}`,
-        ...PAID_STATUSES,
-        `i.${columnOf(strapi, ORDER_ITEM, 'courseDocumentId')}`,
-        courseDocumentId,
-      ]
-    );
+    const paid = paidItemsStatement(strapi, userId, [courseDocumentId]);
+    const { rows } = await runSql(strapi, `${paid.sql} LIMIT 1`, paid.bindings);
     return rows.length > 0;
   },
 
@@ -239,10 +218,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   ): Promise<{ order: OrderRecord; checkoutUrl: string | null }> {
     const buyerId = buyer.id;
     const locale = buyer.preferredLocale === 'ru' ? 'ru' : 'en';
-    const lines = await this.orderLines(request.courseDocumentIds, locale);
+    const { lines, purchased, enrollments } = await this.orderLines(buyerId, request.courseDocumentIds, locale);
 
     for (const line of lines) {
-      if (await this.hasPaidOrder(buyerId, line.courseDocumentId))
+      if (purchased.has(line.courseDocumentId))
         throw conflict(`You have already bought "${line.title}"`, 'already_purchased');
     }
     // The enrollment rules, as enrolling would apply them (409 already_enrolled, 403 not_published…).
@@ -252,6 +231,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         userId: buyerId,
         courseDocumentId: line.courseDocumentId,
         now,
+        enrollment: enrollments.get(line.courseDocumentId) ?? null,
       });
       capacities.set(line.courseDocumentId, terms.capacity);
     }
@@ -305,9 +285,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const { order, fulfilment } = await strapi.db.transaction(async () => {
       // A retried checkout (another provider, a second tab) replaces the buyer's pending order for these courses, so
       // one buyer never holds two seats of a course. One buyer's orders are made one at a time (the lock), so two
-      // parallel requests end with one pending order: the second sees the first and cancels it.
+      // parallel requests end with one pending order: the second sees the first and cancels it. The write answers
+      // those orders (read after the lock, before the write) and they give up before the new order redeems its coupon
+      // or holds its seats, so their seats and redemptions are free for it.
       await this.lockBuyer(buyerId);
-      await this.replacePending(buyerId, request.courseDocumentIds, now);
       const created = await insertOrder(
         strapi,
         {
@@ -331,6 +312,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         },
         now
       );
+      await this.cancelReplaced(created.pendingDocumentIds, now);
       if (coupon && !(await this.redeemCoupon(coupon.id)))
         throw couponRefusal('coupon_exhausted', 'This coupon has been used up');
       // A free order holds its seats too: the fulfilment turns each hold into the enrollment, within capacity.
@@ -403,17 +385,22 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
    * The order's lines from the courses' published versions (the title in the buyer's language when there is one).
    * An unknown course is a 400 naming `courses`; an unpublished one is the enrollment rules' 403 `not_published`.
    */
-  async orderLines(courseDocumentIds: string[], locale: string): Promise<OrderLine[]> {
-    const rows: Array<Record<string, any>> = await strapi.db.query(COURSE).findMany({
-      where: { documentId: { $in: courseDocumentIds } },
-      select: ['documentId', 'title', 'price', 'currency', 'locale', 'publishedAt'],
-    });
+  async orderLines(
+    buyerId: number,
+    courseDocumentIds: string[],
+    locale: string
+  ): Promise<{ lines: OrderLine[]; purchased: Set<string>; enrollments: Map<string, EnrollmentRecord | null> }> {
+    // With whether the buyer bought each already (409 `already_purchased`) and the buyer's enrollment in each (the
+    // enrollment rules' question): one read (order-rows.ts).
+    const rows = await readCoursesForOrder(strapi, buyerId, courseDocumentIds);
+    const purchased = new Set(rows.filter((row) => row.isPurchased).map((row) => row.documentId));
+    const enrollments = new Map(rows.map((row) => [row.documentId, row.enrollment]));
     const unknown = courseDocumentIds.filter((id) => !rows.some((row) => row.documentId === id));
     if (unknown.length) throw invalidField('courses', `No course has the documentId ${unknown.join(', ')}`);
     const lines = courseDocumentIds.map((courseDocumentId) => {
       const versions = rows.filter((row) => row.documentId === courseDocumentId);
       const published = versions.filter((row) => row.publishedAt);
-      const pick = (candidates: Array<Record<string, any>>) =>
+      const pick = (candidates: typeof rows) =>
         candidates.find((row) => row.locale === locale) ??
         candidates.find((row) => row.locale === 'en') ??
         candidates[0];
@@ -436,7 +423,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         `These courses are sold in different currencies (${[...currencies].join(', ')}): order them separately`
       );
     const currency = priced[0]?.currency ?? lines[0].currency;
-    return lines.map((line) => ({ ...line, currency }));
+    return { lines: lines.map((line) => ({ ...line, currency })), purchased, enrollments };
   },
 
   async findCoupon(code: string): Promise<CouponTerms | null> {
@@ -504,9 +491,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
    * coupon redemptions go back before the new order takes its own). Answers how many were cancelled.
    */
   async replacePending(buyerId: number, courseDocumentIds: string[], now: Date): Promise<number> {
-    // Nearly always none: the order's one look, from the buyer's own orders (order-rows.ts).
+    return this.cancelReplaced(await pendingOrdersHolding(strapi, buyerId, courseDocumentIds), now);
+  },
+
+  /** Cancels these pending orders, replaced by a newer order of their buyer (replacePending), in the caller's transaction. */
+  async cancelReplaced(documentIds: readonly string[], now: Date): Promise<number> {
+    // Nearly always none.
     let replaced = 0;
-    for (const documentId of await pendingOrdersHolding(strapi, buyerId, courseDocumentIds)) {
+    for (const documentId of documentIds) {
       const previous = await this.findByDocumentId(documentId);
       if (previous && (await this.giveUp(previous, 'cancelled', now))) {
         replaced += 1;

@@ -270,12 +270,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     now: Date;
     isPlacedByStaff: boolean;
     isPaymentSettled: boolean;
+    /** The student's enrollment as the caller read it (null: none); read here when undefined. */
+    enrollment?: EnrollmentRecord | null;
   }): Promise<{ course: CourseTerms & { publishedRowId: number | null }; existing: EnrollmentRecord | null }> {
     const { userId, courseDocumentId, now } = params;
     const course = await this.loadCourseTerms(courseDocumentId);
     if (!course) throw new errors.NotFoundError('Course not found');
 
-    const existing = await this.findEnrollment(userId, courseDocumentId);
+    const existing =
+      params.enrollment === undefined ? await this.findEnrollment(userId, courseDocumentId) : params.enrollment;
     if (existing && isMemberStatus(effectiveStatus(existing, now)))
       throw conflict('Already enrolled in this course', 'already_enrolled');
 
@@ -300,7 +303,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
    * Whether a student may buy a course now: the enrollment rules with the payment left to the order (the same
    * refusals as enrolling). Answers the course's terms (capacity, for the order's seat hold).
    */
-  async checkPurchase(params: { userId: number; courseDocumentId: string; now: Date }): Promise<CourseTerms> {
+  async checkPurchase(params: {
+    userId: number;
+    courseDocumentId: string;
+    now: Date;
+    /** The buyer's enrollment in the course when the caller read it already (null: none), so it is not read again. */
+    enrollment?: EnrollmentRecord | null;
+  }): Promise<CourseTerms> {
     const { course } = await this.admit({ ...params, isPlacedByStaff: false, isPaymentSettled: true });
     return course;
   },
