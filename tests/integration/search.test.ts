@@ -404,6 +404,23 @@ describe('the index as stored', () => {
     expect(ids(await search({ q: word }))).toEqual(expect.arrayContaining([course.documentId, course.lessons[0]]));
   });
 
+  test('a rebuild in pages of one or two rows makes every document once, a document published in two locales included', async () => {
+    const word = unique('pagedword');
+    const course = await createCourse(
+      { title: `${word} course` },
+      { ru: { title: `${word} курс` }, lessons: [`${word} lesson`] }
+    );
+    await whenIndexed(() => finds({ q: word, locale: 'ru' }, course.documentId), 'the Russian version indexed');
+    const before = await facade().countIndexed(app.strapi);
+    for (const pageSize of [1, 2]) {
+      // The rows are paged by documentId, so a page may end between a document's two locales: none may be lost.
+      await facade().rebuildIndex(app.strapi, () => {}, pageSize);
+      expect(await facade().countIndexed(app.strapi)).toEqual(before);
+      for (const locale of ['en', 'ru']) expect(ids(await search({ q: word, locale }))).toContain(course.documentId);
+      expect(ids(await search({ q: word }))).toContain(course.lessons[0]);
+    }
+  });
+
   (process.env.DATABASE_CLIENT === 'postgres' ? test : test.skip)(
     'PostgreSQL: rows indexed before the suggestion columns existed get them at start-up, typo lookups included',
     async () => {

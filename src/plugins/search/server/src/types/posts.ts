@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { tableOf } from '../../../../../database/tables';
 import { plainText } from '../rules/text';
 import type { SearchDocument, SearchType } from '../search-types';
-import { epochOf } from './published-entries';
+import { distinctDocumentIds, epochOf } from './published-entries';
 
 const POST = 'api::post.post';
 
@@ -58,9 +58,9 @@ export const postSearch: SearchType = {
     }));
   },
   async candidates(strapi, after, limit) {
-    const query = visibleRows(strapi).distinct('document_id').orderBy('document_id').limit(limit);
+    const query = visibleRows(strapi).select('document_id').orderBy('document_id').limit(limit);
     if (after !== null) query.where('document_id', '>', after);
-    return (await query).map((row: { document_id: string }) => row.document_id);
+    return distinctDocumentIds(await query);
   },
   async countCandidates(strapi) {
     const [row] = await visibleRows(strapi).countDistinct({ count: 'document_id' });
