@@ -18,6 +18,18 @@ const defaults: Record<string, string> = {
   PAYMENTS_SANDBOX_SECRET: 'test-sandbox-secret',
 };
 for (const [name, value] of Object.entries(defaults)) process.env[name] ??= value;
+// Features `npm start` switches on by writing their keys into .env (signed credentials, signed video URLs, web push):
+// off in a test unless it passes its own key to startLyceum. Set (as empty) here, so Strapi's loading of a developer's
+// .env, which never replaces a variable already set, does not switch them on behind a test's back.
+for (const name of [
+  'CREDENTIAL_SIGNING_KEY',
+  'CREDENTIAL_PREVIOUS_KEYS',
+  'VIDEO_URL_SECRET',
+  'VAPID_PUBLIC_KEY',
+  'VAPID_PRIVATE_KEY',
+  'VAPID_SUBJECT',
+])
+  process.env[name] ??= '';
 if (process.env.DATABASE_CLIENT === 'postgres') {
   process.env.DATABASE_HOST ??= '127.0.0.1';
   process.env.DATABASE_PORT ??= '5432';
