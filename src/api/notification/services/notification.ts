@@ -109,20 +109,21 @@ export default factories.createCoreService(NOTIFICATION, ({ strapi }) => ({
     const withIds = (userIds: readonly number[]) =>
       userIds.map((userId) => ({ userId, documentId: documentIdOf(userId) }));
     // A kind with a mail of its own (a certificate, a support reply…) or a receipt gets that mail, not a copy too.
+    // A blocked account gets neither a copy nor a push.
     const subscribers = hasGenericEmailCopy(message.type)
-      ? people.filter((person) => channels.get(Number(person.id))?.email && person.email)
+      ? people.filter((person) => channels.get(Number(person.id))?.email && person.email && !person.blocked)
       : [];
     const blocked = new Set(people.filter((person) => person.blocked).map((person) => Number(person.id)));
-    const pushed = recipients.filter((id) => channels.get(id)?.push && !blocked.has(id));
-    // The usual notice (a purchase's, a reply's: a few recipients, no email copy, no web push configured) has one
-    // write: on PostgreSQL that is one statement with no transaction around it, which also skips a delivery already
-    // written (its first notice, by documentId), as the look below does.
+    const pushed = isWebPushConfigured() ? recipients.filter((id) => channels.get(id)?.push && !blocked.has(id)) : [];
+    // The usual notice (a purchase's, a reply's: a few recipients, no email copy, no push to send) has one write: on
+    // PostgreSQL that is one statement with no transaction around it, which also skips a delivery already written (its
+    // first notice, by documentId), as the look below does.
     const isOneWrite =
       isPostgres(strapi) &&
       inApp.length > 0 &&
       inApp.length <= CHUNK &&
-      !subscribers.some((subscriber) => !subscriber.blocked) &&
-      (pushed.length === 0 || !isWebPushConfigured());
+      subscribers.length === 0 &&
+      pushed.length === 0;
     if (isOneWrite) {
       await this.insertWithStatement(withIds(inApp), row, now, deliveryKey ? documentIdOf(inApp[0]) : undefined);
       return { count: recipients.length };
@@ -206,12 +207,12 @@ export default factories.createCoreService(NOTIFICATION, ({ strapi }) => ({
 
   /**
    * An email copy for the recipients whose settings ask for one for this kind (by default the profile's
-   * `emailNotifications`, off for most users, so a broadcast sends few mails): one `mail.send` job each, recorded
-   * with the notices.
+   * `emailNotifications`, off for most users, so a broadcast sends few mails; blocked accounts left out by notifyMany):
+   * one `mail.send` job each, recorded with the notices.
    */
   async sendEmailCopies(subscribers: readonly Subscriber[], message: NotificationMessage, deliveryKey?: string) {
     const text = [message.body, message.link ? `${message.link}` : null].filter(Boolean).join('\n\n') || message.title;
-    for (const subscriber of subscribers.filter((user) => !user.blocked)) {
+    for (const subscriber of subscribers) {
       await sendMail(
         strapi,
         { to: subscriber.email, subject: clip(message.title, 200)!, text },

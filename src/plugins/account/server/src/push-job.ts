@@ -40,10 +40,10 @@ export interface VapidKeys {
   subject: string;
 }
 
-/** VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY and VAPID_SUBJECT (`npm start` writes them into .env), or null when unset. */
 /** Whether web push is configured (VAPID keys): without it no push is ever sent or recorded. */
 export const isWebPushConfigured = (): boolean => vapidKeys() !== null;
 
+/** VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY and VAPID_SUBJECT (`npm start` writes them into .env), or null when unset. */
 export function vapidKeys(): VapidKeys | null {
   const publicKey = process.env.VAPID_PUBLIC_KEY?.trim();
   const privateKey = process.env.VAPID_PRIVATE_KEY?.trim();
