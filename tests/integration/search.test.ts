@@ -289,7 +289,12 @@ describe('suggestions', () => {
     typescript = (await createCourse({ title: 'TypeScript Generics Workshop' })).documentId;
     python = (await createCourse({ title: 'Python for Data Science' }, { ru: { title: 'Питон для анализа данных' } }))
       .documentId;
-    await whenIndexed(() => finds({ q: 'generics' }, typescript), 'indexed');
+    // Each course is indexed by its own job, so the second may land after the first: wait for both, in both locales.
+    await whenIndexed(() => finds({ q: 'generics' }, typescript), 'the TypeScript course indexed');
+    await whenIndexed(
+      async () => (await finds({ q: 'science' }, python)) && (await finds({ q: 'питон', locale: 'ru' }, python)),
+      'the Python course indexed in en and ru'
+    );
   });
   const suggest = (q: string, extra: Record<string, string> = {}) =>
     app.request.get('/api/search/suggest').query({ q, ...extra });
