@@ -143,6 +143,46 @@ describe('stemming in Russian and English', () => {
   });
 });
 
+describe('long texts that repeat their words', () => {
+  test('are found, ranked below a title match and snippeted where the words are (PostgreSQL ranks a shorter vector)', async () => {
+    const [word, other, last] = [unique('repeatword'), unique('otherword'), unique('lastword')];
+    const repetitive = await createCourse({
+      title: `Drills ${unique('w')}`,
+      description: `${`Practice ${word} and ${other} every day. `.repeat(60)}The ${last}.`,
+    });
+    const titled = await createCourse({ title: `${word} ${other} primer`, description: 'A short introduction.' });
+    await whenIndexed(
+      async () => (await finds({ q: word }, repetitive.documentId)) && (await finds({ q: word }, titled.documentId)),
+      'both indexed'
+    );
+    const response = await search({ q: `${word} ${other}`, type: 'course' });
+    expect(response.status).toBe(200);
+    expect(ids(response)).toEqual([titled.documentId, repetitive.documentId]);
+    const [first, second] = response.body.data;
+    expect(second.score).toBeGreaterThan(0);
+    expect(first.score).toBeGreaterThan(second.score);
+    expect(second.snippet).toContain(`<mark>${word}</mark>`);
+    expect(second.snippet).toContain(`<mark>${other}</mark>`);
+    expect(first.snippet).toContain(`<mark>${word}</mark>`); // from the title: the text has neither word
+    // A word only past the repeats that ranking keeps is still found: matching reads the whole text.
+    const deep = await search({ q: last, type: 'course' });
+    expect(ids(deep)).toEqual([repetitive.documentId]);
+    expect(deep.body.data[0].snippet).toContain(`<mark>${last}</mark>`); // past the text's first thousand characters
+    if (process.env.DATABASE_CLIENT === 'postgres') {
+      const { rows } = await app.strapi.db.connection.raw(
+        `SELECT "document_id", "rank_vector" IS NOT NULL AS "ranked_short", length("rank_vector") AS "lexemes",
+                length("search_vector") AS "all_lexemes"
+         FROM "lyceum_search_documents" WHERE "document_id" IN (?, ?)`,
+        [repetitive.documentId, titled.documentId]
+      );
+      const row = (documentId: string) => rows.find((found: any) => found.document_id === documentId);
+      expect(row(repetitive.documentId)).toMatchObject({ ranked_short: true });
+      expect(row(repetitive.documentId).lexemes).toBe(row(repetitive.documentId).all_lexemes);
+      expect(row(titled.documentId)).toMatchObject({ ranked_short: false });
+    }
+  });
+});
+
 describe('facets and filters', () => {
   const word = unique('zebrafacet');
   let design: { documentId: string; slug: string };

@@ -1,6 +1,13 @@
 import { ftsExpression, readSearchRequest } from '../../src/plugins/search/server/src/rules/search-request';
 import { completionTypos } from '../../src/plugins/search/server/src/rules/suggestions';
-import { headline, markedSnippet, plainText, stemmedText } from '../../src/plugins/search/server/src/rules/text';
+import {
+  RANKED_REPEATS,
+  headline,
+  markedSnippet,
+  plainText,
+  rankedText,
+  stemmedText,
+} from '../../src/plugins/search/server/src/rules/text';
 
 describe('stems as the SQLite index stores them', () => {
   test.each([
@@ -48,6 +55,26 @@ describe('completions with one typo in long words', () => {
     ['course 00013', 'Course 000123', null], // a number has no letters: typed exactly, however long
     ['course 2025', 'Course 2024', null],
   ])('%s completes %s with %s typo(s)', (q, title, typos) => expect(completionTypos(q, title)).toBe(typos));
+});
+
+describe('the text a long document is ranked by (PostgreSQL)', () => {
+  test('keeps each word up to RANKED_REPEATS times, every word at least once, in order', () => {
+    const body = 'A paragraph about learning. '.repeat(20) + 'Closing words.';
+    const ranked = rankedText(body)!;
+    expect(ranked.split(' ').filter((token) => token === 'learning.')).toHaveLength(RANKED_REPEATS);
+    expect(ranked.split(' ').filter((token) => token === 'A')).toHaveLength(RANKED_REPEATS);
+    expect(ranked.endsWith('Closing words.')).toBe(true);
+    expect(ranked.startsWith('A paragraph about learning. A paragraph')).toBe(true);
+  });
+  test('counts a word whatever its case and punctuation, tokens without words always kept', () => {
+    const ranked = rankedText(`${'Курс, курс; КУРС — '.repeat(4)}end`)!;
+    expect(ranked.split(' ').filter((token) => /курс/i.test(token))).toHaveLength(RANKED_REPEATS);
+    expect(ranked.split(' ').filter((token) => token === '—')).toHaveLength(4);
+  });
+  test('is null when nothing would be left out (the whole vector is ranked)', () => {
+    expect(rankedText('A short body, each word once or twice: once.')).toBeNull();
+    expect(rankedText('')).toBeNull();
+  });
 });
 
 describe('snippets', () => {

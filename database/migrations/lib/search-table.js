@@ -67,6 +67,10 @@ async function createSearchTables(knex, schema, log = () => {}) {
   }
   await knex.raw(`ALTER TABLE ${qualified} ADD COLUMN IF NOT EXISTS "search_vector" tsvector`);
   await knex.raw(`ALTER TABLE ${qualified} ADD COLUMN IF NOT EXISTS "title_words" tsvector`);
+  // What a long text is ranked by (services/search.ts): `search_vector` with each word's positions past the first few
+  // left out, as ts_rank's work grows with the product of the query words' positions. NULL where nothing was left out
+  // (and on rows indexed before it existed): the rank then reads `search_vector`.
+  await knex.raw(`ALTER TABLE ${qualified} ADD COLUMN IF NOT EXISTS "rank_vector" tsvector`);
   await knex.raw(
     `CREATE INDEX IF NOT EXISTS "lyceum_search_documents_vector_idx" ON ${qualified} USING gin ("search_vector")`
   );

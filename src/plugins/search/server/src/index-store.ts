@@ -2,7 +2,7 @@ import path from 'path';
 import type { Core } from '@strapi/strapi';
 import { arrayLiteral, isPostgres, runSql } from '../../../../access/raw-sql';
 import { ownTableLocation, ownTableOf } from '../../../../database/tables';
-import { stemmedText, wordsOf } from './rules/text';
+import { rankedText, stemmedText, wordsOf } from './rules/text';
 import type { SearchDocument } from './search-types';
 
 /**
@@ -182,12 +182,15 @@ async function insertDocuments(strapi: Core.Strapi, documents: SearchDocument[])
   if (isPostgres(strapi)) {
     // Title weighs more than body in ts_rank; both through `russian`, which stems Russian and English words. The
     // title's words again, unstemmed, for suggestions (`simple`: a prefix typed is a prefix of the word as written).
-    const row =
-      `(${marks(11)}, setweight(to_tsvector('russian', ?), 'A') || setweight(to_tsvector('russian', ?), 'B'), ` +
-      `to_tsvector('simple', ?))`;
+    // A body repeating its words is ranked by a shorter vector (rules/text.ts, rankedText); NULL, as to_tsvector
+    // gives for a NULL text, where the whole vector is short enough.
+    const weighted = (body: string) =>
+      `setweight(to_tsvector('russian', ?), 'A') || setweight(to_tsvector('russian', CAST(${body} AS text)), 'B')`;
+    const row = `(${marks(11)}, ${weighted('?')}, to_tsvector('simple', ?), ${weighted('?')})`;
     const { rows } = await runSql<{ id: number }>(
       strapi,
-      `INSERT INTO ?? (${COLUMNS}, "search_vector", "title_words") VALUES ${documents.map(() => row).join(', ')}
+      `INSERT INTO ?? (${COLUMNS}, "search_vector", "title_words", "rank_vector")
+       VALUES ${documents.map(() => row).join(', ')}
        RETURNING "id"`,
       [
         documentsTable(strapi),
@@ -196,6 +199,8 @@ async function insertDocuments(strapi: Core.Strapi, documents: SearchDocument[])
           document.title,
           document.body,
           titleWordsText(document.title),
+          document.title,
+          rankedText(document.body),
         ]),
       ]
     );

@@ -65,6 +65,13 @@ const CANDIDATES = 100;
 /** The most words a typed prefix stands for (its shortest): "o" alone would stand for thousands. */
 const PREFIX_WORDS = 100;
 
+/**
+ * How much of a text's beginning a snippet is first cut from (PostgreSQL): ts_headline parses all it is given, and
+ * its work grows faster than the text (10 ms for ten 5 KB articles, most of a search's time). The whole text is
+ * read only when its beginning has no match.
+ */
+const SNIPPET_WINDOW = 1000;
+
 const emptyFacets = (): Facets => ({ type: {}, category: {}, level: {}, price: {} });
 
 /**
@@ -214,7 +221,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         columns:
           `s."id", s."type", s."category", s."level", s."price", s."published_at", ` +
           `${where.joinsCourse ? rating() : 'NULL'} AS "rating", ${where.joinsCourse ? popularity() : 'NULL'} AS "popularity", ` +
-          `ts_rank(s."search_vector", ${tsquery}) AS "score"`,
+          `ts_rank(COALESCE(s."rank_vector", s."search_vector"), ${tsquery}) AS "score"`,
         from: `FROM ?? s ${join}`,
         // The whole query is checked too (a title match may miss a "-word" of the text), as a condition the planner
         // does not answer from the text's index, whose every posting it would otherwise read for a common word.
@@ -224,8 +231,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
        page AS (SELECT * FROM hits ORDER BY ${orderBy(request.sort)} LIMIT ? OFFSET ?),
        shown AS (
          SELECT page.*, d."document_id", d."locale", d."title", d."url",
-                ts_headline('russian',
-                  CASE WHEN to_tsvector('russian', d."body") @@ ${tsquery} THEN d."body" ELSE d."title" END, ${tsquery}, ?)
+                CASE WHEN ts_filter(d."search_vector", '{b}') @@ ${tsquery} THEN (
+                  SELECT CASE WHEN strpos(lead."snippet", ?) > 0 THEN lead."snippet"
+                              ELSE ts_headline('russian', d."body", ${tsquery}, ?) END
+                  FROM (SELECT ts_headline('russian',
+                          CASE WHEN length(d."body") > ${SNIPPET_WINDOW}
+                               THEN regexp_replace(left(d."body", ${SNIPPET_WINDOW}), '\\S*$', '') ELSE d."body" END,
+                          ${tsquery}, ?) AS "snippet") lead)
+                ELSE ts_headline('russian', d."title", ${tsquery}, ?) END
                 AS "snippet"
          FROM page JOIN ?? d ON d."id" = page."id"),
        facets AS (${FACET_SQL_POSTGRES})
@@ -239,6 +252,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         request.pageSize,
         (request.page - 1) * request.pageSize,
         query,
+        MATCH_START,
+        query,
+        options,
+        query,
+        options,
         query,
         options,
         documentsTable(strapi),
@@ -323,20 +341,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     where: Where,
     typos: boolean
   ): Promise<SuggestionRow[]> {
-    const matchers: WordMatcher[] = [];
-    for (const [index, word] of words.entries()) {
-      const isLast = index === words.length - 1;
-      const close = typos && mayHaveTypo(word) ? await closeWords(word, isLast) : [];
-      matchers.push(isLast ? { exact: close, prefix: word } : { exact: [word, ...close], prefix: null });
-    }
-    const counts = await Promise.all(matchers.map(titlesMatching));
+    const close = typos ? await closeWords(words) : new Map<number, string[]>();
+    const matchers: WordMatcher[] = words.map((word, index) => {
+      const near = close.get(index) ?? [];
+      return index === words.length - 1 ? { exact: near, prefix: word } : { exact: [word, ...near], prefix: null };
+    });
+    const { counts, prefixWords } = await titlesMatching(matchers);
     if (counts.some((count) => count === 0)) return [];
     // The fewest titles first; between words too common to tell apart, a whole word (one walk, not one per word).
     const driver = matchers
       .map((matcher, index) => ({ index, count: counts[index], isPrefix: matcher.prefix !== null }))
       .sort((a, b) => a.count - b.count || Number(a.isPrefix) - Number(b.isPrefix) || a.index - b.index)[0].index;
     const { prefix, exact } = matchers[driver];
-    const driverTerms = [...new Set([...(prefix === null ? [] : await wordsBeginning(prefix)), ...exact])];
+    const driverTerms = [...new Set([...(prefix === null ? [] : prefixWords), ...exact])];
     // Each check a probe of the index by row per walked title: OFFSET 0 keeps PostgreSQL from making it a join that
     // first reads every title of the other word (all lessons, for "lesson 3 of").
     const others = matchers.filter((_, index) => index !== driver).map((matcher) => matcherSql('o', matcher));
@@ -401,43 +418,72 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return { sql: `(${conditions.join(' OR ')})`, bindings };
   }
 
-  /** The words of titles a typed prefix begins, shortest first, at most PREFIX_WORDS of them. */
-  async function wordsBeginning(prefix: string): Promise<string[]> {
-    const { rows } = await runSql<{ word: string }>(
+  /**
+   * Per word matcher, how many titles have a word it stands for, counted up to just past TERM_WALK (index only); and
+   * the words of titles the last typed word begins (the prefix), shortest first, at most PREFIX_WORDS of them. One
+   * statement: a suggestion is typed a letter at a time, so its round trips are what a busy server queues.
+   */
+  async function titlesMatching(matchers: WordMatcher[]): Promise<{ counts: number[]; prefixWords: string[] }> {
+    const conditions = matchers.map((matcher) => matcherSql('t', matcher));
+    const prefix = matchers[matchers.length - 1].prefix;
+    const { rows } = await runSql<{ counts: Array<number | string>; prefix_words: string[] }>(
       strapi,
-      `SELECT "word" FROM ?? WHERE "word" ~>=~ ? AND "word" ~<~ ? ORDER BY length("word"), "word" LIMIT ${PREFIX_WORDS}`,
-      [wordsTable(strapi), prefix, afterPrefix(prefix)]
+      `SELECT ARRAY[${conditions
+        .map(
+          (condition) =>
+            `(SELECT COUNT(*) FROM (SELECT 1 FROM ?? t WHERE ${condition.sql} LIMIT ${TERM_WALK + 1}) t)`
+        )
+        .join(', ')}] AS "counts",
+        ${
+          prefix === null
+            ? `CAST(ARRAY[] AS text[])`
+            : `ARRAY(SELECT "word" FROM ?? WHERE "word" ~>=~ ? AND "word" ~<~ ? ORDER BY length("word"), "word" LIMIT ${PREFIX_WORDS})`
+        } AS "prefix_words"`,
+      [
+        ...conditions.flatMap((condition) => [termsTable(strapi), ...condition.bindings]),
+        ...(prefix === null ? [] : [wordsTable(strapi), prefix, afterPrefix(prefix)]),
+      ]
     );
-    return rows.map((row) => row.word);
+    return { counts: rows[0].counts.map(Number), prefixWords: rows[0].prefix_words };
   }
 
-  /** How many titles have a word this typed word stands for, counted up to just past TERM_WALK (index only). */
-  async function titlesMatching(matcher: WordMatcher): Promise<number> {
-    const condition = matcherSql('t', matcher);
-    const { rows } = await runSql<{ count: number | string }>(
-      strapi,
-      `SELECT COUNT(*) AS "count" FROM (SELECT 1 FROM ?? t WHERE ${condition.sql} LIMIT ${TERM_WALK + 1}) t`,
-      [termsTable(strapi), ...condition.bindings]
-    );
-    return Number(rows[0].count);
-  }
-
-  /** Words of titles within one typo of `typed` (none without pg_trgm: suggestions then match as typed). */
-  async function closeWords(typed: string, isLast: boolean): Promise<string[]> {
+  /**
+   * Words of titles within one typo of each typed word that may have one (mayHaveTypo), keyed by the typed word's
+   * position; none without pg_trgm (suggestions then match as typed). One statement for all the words.
+   */
+  async function closeWords(words: string[]): Promise<Map<number, string[]>> {
+    const close = new Map<number, string[]>();
     const trigrams = trigramSchemaOf(strapi);
-    if (!trigrams) return [];
-    // word_similarity's threshold for the <% operator (and its index), for this transaction only: low enough that
-    // one typo inside a five-letter word still proposes the word; mayStandFor then holds to one typo.
-    const { rows } = await strapi.db.transaction(async () => {
-      await runSql(strapi, `SELECT set_config('pg_trgm.word_similarity_threshold', '0.3', true)`);
-      return runSql<{ word: string }>(
-        strapi,
-        `SELECT "word" FROM ?? WHERE ? OPERATOR("${trigrams}".<%) "word"
-         ORDER BY "${trigrams}".word_similarity(?, "word") DESC, "word" LIMIT 200`,
-        [wordsTable(strapi), typed, typed]
+    const typed = words.map((word, index) => ({ word, index })).filter(({ word }) => mayHaveTypo(word));
+    if (!trigrams || typed.length === 0) return close;
+    // word_similarity's threshold for the <% operator (and its index): low enough that one typo inside a five-letter
+    // word still proposes the word; mayStandFor then holds to one typo. Set for this statement's transaction only,
+    // by the row the lookups take as a lateral value (OFFSET 0 keeps it a row of its own), so it is set before
+    // they run: no transaction of three more round trips around it.
+    const { rows } = await runSql<{ position: number; word: string }>(
+      strapi,
+      `SELECT t."position", w."word"
+       FROM (SELECT set_config('pg_trgm.word_similarity_threshold', '0.3', true) AS "threshold" OFFSET 0) setting
+       CROSS JOIN unnest(CAST(? AS text[]), CAST(? AS integer[])) AS t("typed", "position")
+       CROSS JOIN LATERAL (
+         SELECT "word" FROM ?? WHERE t."typed" OPERATOR("${trigrams}".<%) "word" AND setting."threshold" IS NOT NULL
+         ORDER BY "${trigrams}".word_similarity(t."typed", "word") DESC, "word" LIMIT 200) w`,
+      [
+        arrayLiteral(typed.map(({ word }) => word)),
+        arrayLiteral(typed.map(({ index }) => index)),
+        wordsTable(strapi),
+      ]
+    );
+    for (const { word, index } of typed) {
+      const isLast = index === words.length - 1;
+      close.set(
+        index,
+        rows
+          .filter((row) => Number(row.position) === index && row.word !== word && mayStandFor(word, row.word, isLast))
+          .map((row) => row.word)
       );
-    });
-    return rows.map((row) => row.word).filter((word) => word !== typed && mayStandFor(typed, word, isLast));
+    }
+    return close;
   }
 
   /** Candidate titles for a suggestion on SQLite, best first: the trigram table proposes, completionTypos decides. */
