@@ -534,6 +534,53 @@ describe('the index as stored', () => {
     }
   );
 
+  (process.env.DATABASE_CLIENT === 'postgres' ? test : test.skip)(
+    'PostgreSQL: a query joining a common word and a rare one finds the same documents when the index is asked for the rare one',
+    async () => {
+      const db = app.strapi.db.connection;
+      const [common, inTitle, inText, elsewhere] = [
+        unique('commonword'),
+        unique('titleword'),
+        unique('textword'),
+        unique('elsewhere'),
+      ];
+      // Enough rows with the common word for the statistics to list it among the column's most common elements.
+      const seeded = await db.raw(
+        `INSERT INTO "lyceum_search_documents" ("type", "document_id", "locale", "title", "body", "url", "published_at",
+           "search_vector", "title_words")
+         SELECT 'article', 'common-' || md5(v."title" || v."body"), 'en', v."title", v."body", '/common', 0,
+                setweight(to_tsvector('russian', v."title"), 'A') || setweight(to_tsvector('russian', v."body"), 'B'),
+                to_tsvector('simple', v."title")
+         FROM (SELECT ? || ' ' || n AS "title", '' AS "body" FROM generate_series(1, 3000) n
+               UNION ALL SELECT ? || ' ' || ?, 'plain text'
+               UNION ALL SELECT ? || ' plain', ? || ' in the text only'
+               UNION ALL SELECT ? || ' alone', 'nothing common') v
+         RETURNING "id", "document_id", "title"`,
+        [common, common, inTitle, common, inText, elsewhere]
+      );
+      const idOf = (title: string) => seeded.rows.find((row: any) => row.title === title).document_id;
+      try {
+        await facade().settleIndex(app.strapi);
+        const { rows } = await db.raw(
+          `SELECT ? = ANY(CAST(CAST("most_common_elems" AS text) AS text[])) AS "listed" FROM pg_stats
+           WHERE "tablename" = 'lyceum_search_documents' AND "attname" = 'search_vector'`,
+          [common]
+        );
+        expect(rows[0].listed).toBe(true);
+        expect(ids(await search({ q: `${common} ${inTitle}` }))).toEqual([idOf(`${common} ${inTitle}`)]);
+        expect(ids(await search({ q: `${inTitle} ${common}` }))).toEqual([idOf(`${common} ${inTitle}`)]);
+        expect(ids(await search({ q: `${common} ${inText}` }))).toEqual([idOf(`${common} plain`)]);
+        expect(ids(await search({ q: `${common} ${elsewhere}` }))).toEqual([]);
+        expect(ids(await search({ q: `${common} ${inTitle} -plain` }))).toEqual([]);
+        expect((await search({ q: common })).body.meta.pagination.total).toBe(1000);
+      } finally {
+        await db.raw('DELETE FROM "lyceum_search_documents" WHERE "id" = ANY(?)', [
+          seeded.rows.map((row: { id: number }) => row.id),
+        ]);
+      }
+    }
+  );
+
   test("survives Strapi's schema sync (from nothing stored) and a restart", async () => {
     const word = unique('survivorword');
     const course = await createCourse({ title: `${word} course` });

@@ -1,5 +1,6 @@
 import { ftsExpression, readSearchRequest } from '../../src/plugins/search/server/src/rules/search-request';
 import { completionTypos } from '../../src/plugins/search/server/src/rules/suggestions';
+import { conjunctLexemes, drivingQuery } from '../../src/plugins/search/server/src/rules/driving-query';
 import {
   RANKED_REPEATS,
   headline,
@@ -74,6 +75,31 @@ describe('the text a long document is ranked by (PostgreSQL)', () => {
   test('is null when nothing would be left out (the whole vector is ranked)', () => {
     expect(rankedText('A short body, each word once or twice: once.')).toBeNull();
     expect(rankedText('')).toBeNull();
+  });
+});
+
+describe('the part of a query the indexes are asked (PostgreSQL)', () => {
+  const common = new Set(['cours', 'lesson', "o'neil"]);
+  test.each([
+    ["'cours' & '000037'", "'000037'"],
+    ["'000037' & 'cours' & 'lesson'", "'000037'"],
+    ["'cours' & 'rare' & 'other'", "'rare' & 'other'"],
+    ["'o''neil' & 'rare'", "'rare'"],
+  ])('%s: %s', (query, driving) => expect(drivingQuery(query, common)).toBe(driving));
+  test.each([
+    ["'cours'", 'one word'],
+    ["'cours' & 'lesson'", 'every word common'],
+    ["'rare' & 'other'", 'no word common'],
+    ["'cours' | '000037'", 'an alternative'],
+    ["'cours' & !'000037'", 'an exclusion'],
+    ["'cours' <-> '000037'", 'a phrase'],
+    ["( 'cours' | 'lesson' ) & '000037'", 'a group'],
+    ['', 'nothing'],
+  ])('%s is asked whole (%s)', (query) => expect(drivingQuery(query, common)).toBeNull());
+  test('reads the lexemes of an all-& query as written, quotes doubled inside', () => {
+    expect(conjunctLexemes("'a' & 'b''c' & 'd'")).toEqual(["'a'", "'b''c'", "'d'"]);
+    expect(conjunctLexemes("'a' & 'b'x")).toBeNull();
+    expect(conjunctLexemes("'a' &")).toBeNull();
   });
 });
 

@@ -13,7 +13,7 @@ export {
   type SearchType,
 } from './search-types';
 export { rebuildIndex, indexEntries, indexAfterWrite, type RebuildProgress } from './indexing';
-export { ensureSearchTables, countIndexed } from './index-store';
+export { ensureSearchTables, countIndexed, settleIndex } from './index-store';
 export { findDocumentIds, FIND_DOCUMENTS_MAX } from './find-documents';
 /** The locale of a document that has none (a post, a tutor): every `locale` filter takes it. */
 export { ANY_LOCALE } from './types/posts';

@@ -273,13 +273,40 @@ export async function clearIndex(strapi: Core.Strapi): Promise<void> {
 }
 
 /**
- * After a rebuild (PostgreSQL): fresh statistics, and the visibility map that lets the suggestion walk read only the
- * title terms' index; autovacuum would come to it, but suggestions are slower until it does.
+ * After a rebuild or any bulk change (PostgreSQL): fresh statistics, which searches read (commonLexemes) at once, and
+ * the visibility map that lets the suggestion walk read only the title terms' index; autovacuum would come to it, but
+ * suggestions are slower until it does.
  */
 export async function settleIndex(strapi: Core.Strapi): Promise<void> {
   if (!isPostgres(strapi)) return;
   for (const table of [documentsTable(strapi), termsTable(strapi), wordsTable(strapi)])
     await runSql(strapi, 'VACUUM (ANALYZE) ??', [table], { planEachCall: true });
+  commonLexemesCache.delete(strapi);
+}
+
+/** How long the index's most common lexemes are kept before they are read again (ANALYZE changes them). */
+const COMMON_LEXEMES_TTL = 5 * 60 * 1000;
+const commonLexemesCache = new WeakMap<Core.Strapi, { at: number; lexemes: ReadonlySet<string> }>();
+
+/**
+ * The most common lexemes of the index's text on PostgreSQL (the column's statistics: rules/driving-query.ts), read
+ * at most once every COMMON_LEXEMES_TTL per app. None before the table is first analyzed.
+ */
+export async function commonLexemes(strapi: Core.Strapi): Promise<ReadonlySet<string>> {
+  const cached = commonLexemesCache.get(strapi);
+  if (cached && Date.now() - cached.at < COMMON_LEXEMES_TTL) return cached.lexemes;
+  const { schema, name } = ownTableLocation(strapi.db, SEARCH_TABLE);
+  const { rows } = await runSql<{ lexeme: string }>(
+    strapi,
+    `SELECT e."lexeme"
+     FROM pg_stats st CROSS JOIN LATERAL unnest(CAST(CAST(st."most_common_elems" AS text) AS text[])) AS e("lexeme")
+     WHERE st."schemaname" = COALESCE(CAST(? AS name), current_schema()) AND st."tablename" = ?
+       AND st."attname" = 'search_vector'`,
+    [schema, name]
+  );
+  const lexemes = new Set(rows.map((row) => row.lexeme));
+  commonLexemesCache.set(strapi, { at: Date.now(), lexemes });
+  return lexemes;
 }
 
 /** How many rows the index holds, per type. */

@@ -5,6 +5,7 @@ import { invalidField } from '../../../../../errors/refusal';
 import {
   SEARCH_TEXT_TABLE,
   SEARCH_TITLES_TABLE,
+  commonLexemes,
   documentsTable,
   termsTable,
   trigramSchemaOf,
@@ -12,6 +13,7 @@ import {
 } from '../index-store';
 import { ftsExpression, type SearchRequest, type SearchSort, type SuggestRequest } from '../rules/search-request';
 import { MAX_SUGGESTIONS, completionTypos, mayHaveTypo, mayStandFor, trigramsOf } from '../rules/suggestions';
+import { drivingQuery } from '../rules/driving-query';
 import { MATCH_END, MATCH_START, headline, markedSnippet, wordsOf } from '../rules/text';
 import { ANY_LOCALE } from '../types/posts';
 
@@ -213,8 +215,24 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const tsquery = `CAST(? AS tsquery)`;
     const title = `ts_filter(s."search_vector", '{a}') @@ ${tsquery}`;
     const options = `StartSel="${MATCH_START}", StopSel="${MATCH_END}", MaxWords=30, MinWords=12, MaxFragments=1`;
+    // The rarer words alone, where the indexes would otherwise decode a common word's every posting
+    // (rules/driving-query.ts); the whole query then checks each row, as a condition no index answers.
+    const driving = drivingQuery(query, await commonLexemes(strapi));
+    const matching = driving
+      ? {
+          title: `${title} AND (${title}) IS TRUE AND (s."search_vector" @@ ${tsquery}) IS TRUE`,
+          textOnly: `s."search_vector" @@ ${tsquery} AND (s."search_vector" @@ ${tsquery}) IS TRUE AND NOT (${title})`,
+          bindings: [driving, query, query],
+        }
+      : {
+          // The whole query is checked too (a title match may miss a "-word" of the text), as a condition the planner
+          // does not answer from the text's index, whose every posting it would otherwise read for a common word.
+          title: `${title} AND (s."search_vector" @@ ${tsquery}) IS TRUE`,
+          textOnly: `s."search_vector" @@ ${tsquery} AND NOT (${title})`,
+          bindings: [query, query],
+        };
     // The values of each part of foundHits, the title matches' and the others' alike.
-    const partBindings = [query, documentsTable(strapi), query, query, ...where.bindings, cap];
+    const partBindings = [query, documentsTable(strapi), ...matching.bindings, ...where.bindings, cap];
     const { rows } = await runSql<{ hits: Array<SearchRow & { snippet: string }>; facets: FacetRow[]; found: number }>(
       strapi,
       `WITH ${foundHits({
@@ -223,10 +241,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           `${where.joinsCourse ? rating() : 'NULL'} AS "rating", ${where.joinsCourse ? popularity() : 'NULL'} AS "popularity", ` +
           `ts_rank(COALESCE(s."rank_vector", s."search_vector"), ${tsquery}) AS "score"`,
         from: `FROM ?? s ${join}`,
-        // The whole query is checked too (a title match may miss a "-word" of the text), as a condition the planner
-        // does not answer from the text's index, whose every posting it would otherwise read for a common word.
-        titleMatch: `${title} AND (s."search_vector" @@ ${tsquery}) IS TRUE AND ${where.sql}`,
-        textOnlyMatch: `s."search_vector" @@ ${tsquery} AND NOT (${title}) AND ${where.sql}`,
+        titleMatch: `${matching.title} AND ${where.sql}`,
+        textOnlyMatch: `${matching.textOnly} AND ${where.sql}`,
       })},
        page AS (SELECT * FROM hits ORDER BY ${orderBy(request.sort)} LIMIT ? OFFSET ?),
        shown AS (
