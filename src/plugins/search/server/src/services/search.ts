@@ -446,8 +446,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       strapi,
       `SELECT ARRAY[${conditions
         .map(
-          (condition) =>
-            `(SELECT COUNT(*) FROM (SELECT 1 FROM ?? t WHERE ${condition.sql} LIMIT ${TERM_WALK + 1}) t)`
+          (condition) => `(SELECT COUNT(*) FROM (SELECT 1 FROM ?? t WHERE ${condition.sql} LIMIT ${TERM_WALK + 1}) t)`
         )
         .join(', ')}] AS "counts",
         ${
@@ -484,11 +483,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
        CROSS JOIN LATERAL (
          SELECT "word" FROM ?? WHERE t."typed" OPERATOR("${trigrams}".<%) "word" AND setting."threshold" IS NOT NULL
          ORDER BY "${trigrams}".word_similarity(t."typed", "word") DESC, "word" LIMIT 200) w`,
-      [
-        arrayLiteral(typed.map(({ word }) => word)),
-        arrayLiteral(typed.map(({ index }) => index)),
-        wordsTable(strapi),
-      ]
+      [arrayLiteral(typed.map(({ word }) => word)), arrayLiteral(typed.map(({ index }) => index)), wordsTable(strapi)]
     );
     for (const { word, index } of typed) {
       const isLast = index === words.length - 1;
