@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { defineJob, enqueue } from '../../../../jobs';
-import { clearIndex, replaceDocuments, settleIndex } from './index-store';
+import { analyzeContent, clearIndex, replaceDocuments, settleIndex } from './index-store';
 import { searchTypes, watchedUids, type SearchType } from './search-types';
 
 /**
@@ -74,6 +74,7 @@ export async function rebuildIndex(
   onProgress: (progress: RebuildProgress) => void = () => {},
   pageSize = 500
 ): Promise<Record<string, number>> {
+  await analyzeContent(strapi);
   await clearIndex(strapi);
   const indexed: Record<string, number> = {};
   for (const kind of searchTypes()) {
