@@ -36,6 +36,21 @@ const within2s = (check: () => Promise<boolean>, what: string) => within(2_000, 
  * is the business of the tests above, not of every set-up).
  */
 const whenIndexed = (check: () => Promise<boolean>, what: string) => within(30_000, check, what);
+/**
+ * Before a count of the whole index: every indexing job recorded so far (earlier tests' writes included) has run, so
+ * the count is of the content as written, not of whichever jobs happened to land.
+ */
+async function whenIndexJobsRan() {
+  const schema = app.strapi.db.dialect.client === 'postgres' ? app.strapi.db.getSchemaName() : null;
+  const table = schema ? `${schema}.lyceum_jobs` : 'lyceum_jobs';
+  await whenIndexed(async () => {
+    const result = (await app.strapi.db.connection.raw(
+      `SELECT COUNT(*) AS n FROM ?? WHERE type = 'search.index' AND status IN ('pending', 'running')`,
+      [table]
+    )) as any;
+    return Number((Array.isArray(result) ? result[0] : result.rows[0]).n) === 0;
+  }, 'every indexing job run');
+}
 
 const search = (query: Record<string, string>) => app.request.get('/api/search').query(query);
 const ids = (response: { body: { data: Array<{ documentId: string }> } }) =>
@@ -433,6 +448,7 @@ describe('the index as stored', () => {
       async () => (await finds({ q: word }, course.documentId)) && finds({ q: word }, course.lessons[0]),
       'the course and its lesson indexed'
     );
+    await whenIndexJobsRan();
     const before = await facade().countIndexed(app.strapi);
     await app.strapi.db.connection.raw(app.strapi.db.dialect.client === 'postgres' ? 'TRUNCATE ??' : 'DELETE FROM ??', [
       'lyceum_search_documents',
@@ -464,7 +480,15 @@ describe('the index as stored', () => {
       { title: `${word} course` },
       { ru: { title: `${word} курс` }, lessons: [`${word} lesson`] }
     );
-    await whenIndexed(() => finds({ q: word, locale: 'ru' }, course.documentId), 'the Russian version indexed');
+    // Each version and the lesson are indexed by their own jobs: count only once all of them have landed.
+    await whenIndexed(
+      async () =>
+        (await finds({ q: word, locale: 'ru' }, course.documentId)) &&
+        (await finds({ q: word, locale: 'en' }, course.documentId)) &&
+        finds({ q: word }, course.lessons[0]),
+      'both versions and the lesson indexed'
+    );
+    await whenIndexJobsRan();
     const before = await facade().countIndexed(app.strapi);
     for (const pageSize of [1, 2]) {
       // The rows are paged by documentId, so a page may end between a document's two locales: none may be lost.
