@@ -1,6 +1,7 @@
 import path from 'path';
 import { factories, type TestUser } from '../helpers/factories';
 import { startInstance, stopFleet, stopInstance } from '../helpers/fleet';
+import { statementsOf } from '../helpers/statements';
 import { startLyceum, stopLyceum, type TestApp } from '../helpers/strapi';
 
 /**
@@ -378,6 +379,20 @@ describe('suggestions', () => {
     expect(await suggested('питн')).not.toContain(python); // four letters: exact only
     expect(await suggested('gemerucs')).not.toContain(typescript); // two typos
   });
+
+  (process.env.DATABASE_CLIENT === 'postgres' ? test : test.skip)(
+    'PostgreSQL: the typo pass counts again only the words that gained close words, not the prefix',
+    async () => {
+      let answer: string[] = [];
+      const statements = await statementsOf(app.strapi, async () => (answer = await suggested('pythom for da')));
+      expect(answer).toContain(python);
+      const counts = statements.filter((sql) => sql.includes('SELECT COUNT(*) FROM (SELECT 1 FROM'));
+      // As typed: every word counted, "pythom" has no title. With its close words: only that word again.
+      expect(counts).toHaveLength(2);
+      expect(counts.filter((sql) => sql.includes('~>=~'))).toHaveLength(1);
+      expect(counts[1].match(/SELECT COUNT\(\*\)/g)).toHaveLength(1);
+    }
+  );
 
   test('give at most 10', async () => {
     const word = unique('manyword');
