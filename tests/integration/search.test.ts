@@ -1,4 +1,7 @@
 import path from 'path';
+import { runSql } from '../../src/access/raw-sql';
+import { ownTableOf } from '../../src/database/tables';
+import { JOBS_TABLE } from '../../src/jobs/outbox';
 import { factories, type TestUser } from '../helpers/factories';
 import { startInstance, stopFleet, stopInstance } from '../helpers/fleet';
 import { statementsOf } from '../helpers/statements';
@@ -42,14 +45,13 @@ const whenIndexed = (check: () => Promise<boolean>, what: string) => within(30_0
  * the count is of the content as written, not of whichever jobs happened to land.
  */
 async function whenIndexJobsRan() {
-  const schema = app.strapi.db.dialect.client === 'postgres' ? app.strapi.db.getSchemaName() : null;
-  const table = schema ? `${schema}.lyceum_jobs` : 'lyceum_jobs';
   await whenIndexed(async () => {
-    const result = (await app.strapi.db.connection.raw(
+    const { rows } = await runSql<{ n: unknown }>(
+      app.strapi,
       `SELECT COUNT(*) AS n FROM ?? WHERE type = 'search.index' AND status IN ('pending', 'running')`,
-      [table]
-    )) as any;
-    return Number((Array.isArray(result) ? result[0] : result.rows[0]).n) === 0;
+      [ownTableOf(app.strapi, JOBS_TABLE)]
+    );
+    return Number(rows[0].n) === 0;
   }, 'every indexing job run');
 }
 
