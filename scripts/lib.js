@@ -68,17 +68,23 @@ const credentialSigningKey = () => `z${base58btc(Buffer.concat([Buffer.from([0x8
 
 /**
  * A fresh VAPID key pair for web push (README "Web push"): P-256, the public key uncompressed and the private key's 32
- * bytes, both base64url, as the web-push package and browsers take them.
+ * bytes, both base64url, as the web-push package and browsers take them. OpenSSL drops a private key's leading zero
+ * bytes (one key in 256), which web-push would refuse: they are put back.
  */
-function vapidKeyLines() {
+function vapidKeyPair() {
   const ecdh = crypto.createECDH('prime256v1');
   ecdh.generateKeys();
   const privateKey = ecdh.getPrivateKey();
-  return [
-    `VAPID_PUBLIC_KEY=${ecdh.getPublicKey().toString('base64url')}`,
-    `VAPID_PRIVATE_KEY=${Buffer.concat([Buffer.alloc(32 - privateKey.length), privateKey]).toString('base64url')}`,
-    'VAPID_SUBJECT=mailto:admin@localhost',
-  ];
+  return {
+    publicKey: ecdh.getPublicKey().toString('base64url'),
+    privateKey: Buffer.concat([Buffer.alloc(32 - privateKey.length), privateKey]).toString('base64url'),
+  };
+}
+
+/** The VAPID lines of a new .env. */
+function vapidKeyLines() {
+  const { publicKey, privateKey } = vapidKeyPair();
+  return [`VAPID_PUBLIC_KEY=${publicKey}`, `VAPID_PRIVATE_KEY=${privateKey}`, 'VAPID_SUBJECT=mailto:admin@localhost'];
 }
 
 /** Writes .env with fresh random secrets on first run; never overwrites an existing one (only adds a key it lacks). */
@@ -293,6 +299,7 @@ module.exports = {
   credentialSigningKey,
   findChromium,
   ensureChromium,
+  vapidKeyPair,
   findFfmpeg,
   ensureFfmpeg,
 };

@@ -19,12 +19,11 @@ const NOTIFICATION = 'api::notification.notification';
 const SUBSCRIPTIONS = 'lyceum_push_subscriptions';
 const notices = () => app.strapi.service(NOTIFICATION) as any;
 
-const vapid = createECDH('prime256v1');
-vapid.generateKeys();
-const VAPID_PUBLIC_KEY = vapid.getPublicKey().toString('base64url');
-// OpenSSL drops a private key's leading zero bytes (one key in 256): VAPID wants all 32, as `npm start` writes them.
-const privateKey = vapid.getPrivateKey();
-const VAPID_PRIVATE_KEY = Buffer.concat([Buffer.alloc(32 - privateKey.length), privateKey]).toString('base64url');
+// The server's key pair, made as `npm start` makes it.
+const { vapidKeyPair } = require('../../scripts/lib') as {
+  vapidKeyPair: () => { publicKey: string; privateKey: string };
+};
+const { publicKey: VAPID_PUBLIC_KEY, privateKey: VAPID_PRIVATE_KEY } = vapidKeyPair();
 
 interface Received {
   path: string;
