@@ -411,6 +411,35 @@ describe('suggestions', () => {
     const texts = (await suggest(word.slice(0, -2))).body.data.map((item: any) => item.text);
     expect(texts).toEqual([...titles].sort((a, b) => a.length - b.length));
   });
+
+  test('look further when the shortest titles do not complete it (each typed word needs a word of its own)', async () => {
+    // "N Npre" is found in the index by every title with N (N begins with Npre too), but a title has to have two
+    // words for it: the 35 shortest titles have one, only the 10 longer ones complete it. Numbers, so that no typo
+    // pass looks again.
+    const number = unique('7').replace('x', '0');
+    for (let index = 0; index < 35; index += 1) await createCourse({ title: `${number} ${index}` });
+    const completing: string[] = [];
+    for (let index = 0; index < 10; index += 1)
+      completing.push((await createCourse({ title: `${number} ${number}5, part ${index}` })).documentId);
+    await whenIndexed(async () => (await search({ q: number })).body.meta.pagination.total === 45, 'all indexed');
+    expect((await suggested(`${number} ${number.slice(0, -2)}`)).sort()).toEqual([...completing].sort());
+  });
+
+  (process.env.DATABASE_CLIENT === 'postgres' ? test : test.skip)(
+    'PostgreSQL: one typed word that finds ten is one statement, a walk of a few titles with no count',
+    async () => {
+      const word = unique('onestatement');
+      for (let index = 0; index < 12; index += 1) await createCourse({ title: `${word} part ${index}` });
+      await whenIndexed(async () => (await search({ q: word })).body.meta.pagination.total === 12, 'all indexed');
+      let answer: string[] = [];
+      const statements = await statementsOf(app.strapi, async () => (answer = await suggested(word.slice(0, -2))));
+      expect(answer).toHaveLength(10);
+      const searchStatements = statements.filter((sql) => sql.includes('lyceum_search_'));
+      expect(searchStatements).toHaveLength(1);
+      expect(searchStatements[0]).not.toContain('COUNT(*)');
+      expect(searchStatements[0]).toContain('LIMIT 30');
+    }
+  );
 });
 
 describe('bad input', () => {

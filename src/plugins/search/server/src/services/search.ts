@@ -64,6 +64,12 @@ interface Where {
 /** How many titles a suggestion walks per word at most, and how many candidates it takes at most. */
 const TERM_WALK = 2000;
 const CANDIDATES = 100;
+/**
+ * How many candidates a walk takes first when none can carry a typo: ten documents in two locales each, and room.
+ * Those all complete the query as typed, so they come in the walk's order and the first ten are the answer any
+ * longer walk would give; only when they give fewer than ten is the walk taken again for CANDIDATES.
+ */
+const FEW_CANDIDATES = 3 * MAX_SUGGESTIONS;
 /** The most words a typed prefix stands for (its shortest): "o" alone would stand for thousands. */
 const PREFIX_WORDS = 100;
 
@@ -363,42 +369,27 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const near = close.get(index) ?? [];
       return index === words.length - 1 ? { exact: near, prefix: word } : { exact: [word, ...near], prefix: null };
     });
-    const { counts, prefixWords } = await titlesMatching(matchers, counted);
+    // One typed word has no driver to choose: its titles are walked at once, and counted only when the walk found
+    // too few (to tell whether it saw them all). Counting a prefix such as "cour" reads 2,001 index rows, more than
+    // the walk itself.
+    let walked = matchers.length === 1 ? await walkFor(typed, typos, matchers[0], [], where) : null;
+    if (walked && enough(typed, walked)) return walked;
+    const counts = await titlesMatching(matchers, counted);
     if (counts.some((count) => count === 0)) return [];
     // The fewest titles first; between words too common to tell apart, a whole word (one walk, not one per word).
     const driver = matchers
       .map((matcher, index) => ({ index, count: counts[index], isPrefix: matcher.prefix !== null }))
       .sort((a, b) => a.count - b.count || Number(a.isPrefix) - Number(b.isPrefix) || a.index - b.index)[0].index;
-    const { prefix, exact } = matchers[driver];
-    const driverTerms = [...new Set([...(prefix === null ? [] : prefixWords), ...exact])];
-    // Each check a probe of the index by row per walked title: OFFSET 0 keeps PostgreSQL from making it a join that
-    // first reads every title of the other word (all lessons, for "lesson 3 of").
-    const others = matchers.filter((_, index) => index !== driver).map((matcher) => matcherSql('o', matcher));
-    const walked = (
-      await runSql<SuggestionRow>(
-        strapi,
-        `SELECT d."type", d."document_id", d."title" FROM (
-           SELECT c."title_length", c."document_row" FROM unnest(CAST(? AS text[])) AS w("term")
-           CROSS JOIN LATERAL (
-             SELECT s."title_length", s."document_row"
-             FROM (SELECT * FROM ?? WHERE "term" = w."term" ORDER BY "title_length", "document_row" LIMIT ${TERM_WALK}) s
-             WHERE ${where.sql}
-             ${others.map((other) => `AND EXISTS (SELECT 1 FROM ?? o WHERE o."document_row" = s."document_row" AND ${other.sql} OFFSET 0)`).join(' ')}
-             ORDER BY s."title_length", s."document_row" LIMIT ${CANDIDATES}) c
-           GROUP BY c."title_length", c."document_row"
-           ORDER BY c."title_length", c."document_row" LIMIT ${CANDIDATES}) c
-         JOIN ?? d ON d."id" = c."document_row"
-         ORDER BY c."title_length", c."document_row"`,
-        [
-          arrayLiteral(driverTerms),
-          termsTable(strapi),
-          ...where.bindings,
-          ...others.flatMap((other) => [termsTable(strapi), ...other.bindings]),
-          documentsTable(strapi),
-        ]
-      )
-    ).rows;
-    if (walked.length === CANDIDATES || decide(typed, walked).length >= MAX_SUGGESTIONS) return walked;
+    if (!walked) {
+      walked = await walkFor(
+        typed,
+        typos,
+        matchers[driver],
+        matchers.filter((_, index) => index !== driver),
+        where
+      );
+      if (enough(typed, walked)) return walked;
+    }
     if (counts[driver] <= TERM_WALK) return walked;
     // The last word is a prefix still being typed; the others are whole words.
     const query = matchers
@@ -414,6 +405,76 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
          WHERE s."title_words" @@ to_tsquery('simple', ?) AND ${where.sql}
          ORDER BY length(s."title") + 0, s."id" LIMIT ${CANDIDATES}`,
         [documentsTable(strapi), query, ...where.bindings]
+      )
+    ).rows;
+  }
+
+  /** Whether a walk's candidates settle the suggestion: it stopped at CANDIDATES, or they already give ten. */
+  const enough = (typed: string, walked: SuggestionRow[]) =>
+    walked.length === CANDIDATES || decide(typed, walked).length >= MAX_SUGGESTIONS;
+
+  /** A walk for FEW_CANDIDATES first when no candidate can carry a typo, for CANDIDATES when those were too few. */
+  async function walkFor(
+    typed: string,
+    typos: boolean,
+    driver: WordMatcher,
+    others: WordMatcher[],
+    where: Where
+  ): Promise<SuggestionRow[]> {
+    if (!typos) {
+      const few = await walk(driver, others, where, FEW_CANDIDATES);
+      if (few.length < FEW_CANDIDATES || decide(typed, few).length >= MAX_SUGGESTIONS) return few;
+    }
+    return walk(driver, others, where, CANDIDATES);
+  }
+
+  /**
+   * The titles of the driving word's words, shortest first, that also have a word of each of the `others`: each
+   * word's titles walked in the title terms' index up to TERM_WALK, each checked for the others by one probe of that
+   * table's index by row, stopping at `limit`. A prefix's words (its shortest PREFIX_WORDS, from the words table)
+   * are looked up by the same statement.
+   */
+  async function walk(
+    driver: WordMatcher,
+    others: WordMatcher[],
+    where: Where,
+    limit: number
+  ): Promise<SuggestionRow[]> {
+    const checks = others.map((other) => matcherSql('o', other));
+    // Each check a probe of the index by row per walked title: OFFSET 0 keeps PostgreSQL from making it a join that
+    // first reads every title of the other word (all lessons, for "lesson 3 of").
+    return (
+      await runSql<SuggestionRow>(
+        strapi,
+        `SELECT d."type", d."document_id", d."title" FROM (
+           SELECT c."title_length", c."document_row" FROM (
+             SELECT unnest(CAST(? AS text[]))
+             UNION
+             SELECT p."word" FROM (
+               SELECT "word" FROM ?? WHERE "word" ~>=~ ? AND "word" ~<~ ?
+               ORDER BY length("word"), "word" LIMIT ${PREFIX_WORDS}) p
+           ) AS w("term")
+           CROSS JOIN LATERAL (
+             SELECT s."title_length", s."document_row"
+             FROM (SELECT * FROM ?? WHERE "term" = w."term" ORDER BY "title_length", "document_row" LIMIT ${TERM_WALK}) s
+             WHERE ${where.sql}
+             ${checks.map((check) => `AND EXISTS (SELECT 1 FROM ?? o WHERE o."document_row" = s."document_row" AND ${check.sql} OFFSET 0)`).join(' ')}
+             ORDER BY s."title_length", s."document_row" LIMIT ${limit}) c
+           GROUP BY c."title_length", c."document_row"
+           ORDER BY c."title_length", c."document_row" LIMIT ${limit}) c
+         JOIN ?? d ON d."id" = c."document_row"
+         ORDER BY c."title_length", c."document_row"`,
+        [
+          arrayLiteral(driver.exact),
+          wordsTable(strapi),
+          // No prefix: a range nothing is in.
+          driver.prefix ?? '',
+          driver.prefix === null ? '' : afterPrefix(driver.prefix),
+          termsTable(strapi),
+          ...where.bindings,
+          ...checks.flatMap((check) => [termsTable(strapi), ...check.bindings]),
+          documentsTable(strapi),
+        ]
       )
     ).rows;
   }
@@ -436,47 +497,29 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   }
 
   /**
-   * Per word matcher, how many titles have a word it stands for, counted up to just past TERM_WALK (index only); and
-   * the words of titles the last typed word begins (the prefix), shortest first, at most PREFIX_WORDS of them. One
-   * statement: a suggestion is typed a letter at a time, so its round trips are what a busy server queues.
-   * `counted` holds what the same suggestion already counted: its typo pass asks again only for the words that gained
-   * close words (a prefix such as "1" has 2,000 titles to count, 2 ms, and its count does not change).
+   * Per word matcher, how many titles have a word it stands for, counted up to just past TERM_WALK (index only). One
+   * statement for all of them: a suggestion is typed a letter at a time, so its round trips are what a busy server
+   * queues. `counted` holds what the same suggestion already counted: its typo pass asks again only for the words
+   * that gained close words (a prefix such as "1" has 2,000 titles to count, 2 ms, and its count does not change).
    */
-  async function titlesMatching(
-    matchers: WordMatcher[],
-    counted: TitleCounts
-  ): Promise<{ counts: number[]; prefixWords: string[] }> {
+  async function titlesMatching(matchers: WordMatcher[], counted: TitleCounts): Promise<number[]> {
     const missing = [...new Map(matchers.map((matcher) => [matcherKey(matcher), matcher]))]
-      .filter(([key]) => !counted.counts.has(key))
+      .filter(([key]) => !counted.has(key))
       .map(([key, matcher]) => ({ key, condition: matcherSql('t', matcher) }));
-    const prefix = matchers[matchers.length - 1].prefix;
-    const needsWords = prefix !== null && !counted.prefixWords.has(prefix);
-    if (missing.length > 0 || needsWords) {
-      const { rows } = await runSql<{ counts: Array<number | string>; prefix_words: string[] }>(
+    if (missing.length > 0) {
+      const { rows } = await runSql<{ counts: Array<number | string> }>(
         strapi,
         `SELECT CAST(ARRAY[${missing
           .map(
             ({ condition }) =>
               `(SELECT COUNT(*) FROM (SELECT 1 FROM ?? t WHERE ${condition.sql} LIMIT ${TERM_WALK + 1}) t)`
           )
-          .join(', ')}] AS bigint[]) AS "counts",
-          ${
-            needsWords
-              ? `ARRAY(SELECT "word" FROM ?? WHERE "word" ~>=~ ? AND "word" ~<~ ? ORDER BY length("word"), "word" LIMIT ${PREFIX_WORDS})`
-              : `CAST(ARRAY[] AS text[])`
-          } AS "prefix_words"`,
-        [
-          ...missing.flatMap(({ condition }) => [termsTable(strapi), ...condition.bindings]),
-          ...(needsWords ? [wordsTable(strapi), prefix, afterPrefix(prefix)] : []),
-        ]
+          .join(', ')}] AS bigint[]) AS "counts"`,
+        missing.flatMap(({ condition }) => [termsTable(strapi), ...condition.bindings])
       );
-      missing.forEach(({ key }, index) => counted.counts.set(key, Number(rows[0].counts[index])));
-      if (needsWords) counted.prefixWords.set(prefix, rows[0].prefix_words);
+      missing.forEach(({ key }, index) => counted.set(key, Number(rows[0].counts[index])));
     }
-    return {
-      counts: matchers.map((matcher) => counted.counts.get(matcherKey(matcher))!),
-      prefixWords: prefix === null ? [] : counted.prefixWords.get(prefix)!,
-    };
+    return matchers.map((matcher) => counted.get(matcherKey(matcher))!);
   }
 
   /**
@@ -551,7 +594,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const where = filters(request);
       if (!postgres()) return decide(request.q, await sqliteCandidates(words, where));
       // As typed first; the typo lookups only when that leaves room among the ten.
-      const counted: TitleCounts = { counts: new Map(), prefixWords: new Map() };
+      const counted: TitleCounts = new Map();
       const asTyped = await postgresCandidates(request.q, words, where, false, counted);
       const decided = decide(request.q, asTyped);
       if (decided.length >= MAX_SUGGESTIONS || !words.some(mayHaveTypo)) return decided;
@@ -600,11 +643,8 @@ interface WordMatcher {
   prefix: string | null;
 }
 
-/** What one suggestion has counted so far: titles per word matcher (by matcherKey), and the words of each prefix. */
-interface TitleCounts {
-  counts: Map<string, number>;
-  prefixWords: Map<string, string[]>;
-}
+/** What one suggestion has counted so far: titles per word matcher (by matcherKey). */
+type TitleCounts = Map<string, number>;
 
 const matcherKey = ({ exact, prefix }: WordMatcher) => JSON.stringify([exact, prefix]);
 
