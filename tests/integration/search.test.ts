@@ -425,6 +425,20 @@ describe('suggestions', () => {
     expect((await suggested(`${number} ${number.slice(0, -2)}`)).sort()).toEqual([...completing].sort());
   });
 
+  test('fewer typos first, however many shorter titles have more', async () => {
+    // Typed "A' B", A' one typo from A: the 35 shortest titles ("A B'", B' one typo from B) need two typos, the 10
+    // longer ones ("A B …") one.
+    const first = unique('gecko');
+    const last = unique('marmot');
+    const typo = (word: string) => `${word[0]}${word[1] === 'a' ? 'e' : 'a'}${word.slice(2)}`;
+    for (let index = 0; index < 35; index += 1) await createCourse({ title: `${first} ${typo(last)} ${index}` });
+    const oneTypo: string[] = [];
+    for (let index = 0; index < 10; index += 1)
+      oneTypo.push((await createCourse({ title: `${first} ${last}, and a longer title ${index}` })).documentId);
+    await whenIndexed(async () => (await search({ q: first })).body.meta.pagination.total === 45, 'all indexed');
+    expect((await suggested(`${typo(first)} ${last}`)).sort()).toEqual([...oneTypo].sort());
+  });
+
   (process.env.DATABASE_CLIENT === 'postgres' ? test : test.skip)(
     'PostgreSQL: one typed word that finds ten is one statement, a walk of a few titles with no count',
     async () => {

@@ -65,9 +65,9 @@ interface Where {
 const TERM_WALK = 2000;
 const CANDIDATES = 100;
 /**
- * How many candidates a walk takes first when none can carry a typo: ten documents in two locales each, and room.
- * Those all complete the query as typed, so they come in the walk's order and the first ten are the answer any
- * longer walk would give; only when they give fewer than ten is the walk taken again for CANDIDATES.
+ * How many candidates a walk takes first when their order is the answer's (see `fewFirst`): ten documents in two
+ * locales each, and room. The first ten of them are then the answer any longer walk would give; only when they give
+ * fewer than ten is the walk taken again for CANDIDATES.
  */
 const FEW_CANDIDATES = 3 * MAX_SUGGESTIONS;
 /** The most words a typed prefix stands for (its shortest): "o" alone would stand for thousands. */
@@ -356,12 +356,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
    * no more than that, the walk saw all its titles and the answer is exact. When every typed word is that common and
    * the walk still found too few titles (the typed words seldom meet), the GIN index of `title_words` finds the titles
    * having them all, which are then few.
+   *
+   * `fewFirst` when the candidates' order is the answer's: all of them complete the query with the same number of
+   * typos (none as typed; one in the typo pass when a single typed word may carry one and the pass as typed saw all
+   * its titles), so the answer does not sort them again. Then a walk takes FEW_CANDIDATES first.
    */
   async function postgresCandidates(
     typed: string,
     words: string[],
     where: Where,
     typos: boolean,
+    fewFirst: boolean,
     counted: TitleCounts
   ): Promise<SuggestionRow[]> {
     const close = typos ? await closeWords(words) : new Map<number, string[]>();
@@ -372,7 +377,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     // One typed word has no driver to choose: its titles are walked at once, and counted only when the walk found
     // too few (to tell whether it saw them all). Counting a prefix such as "cour" reads 2,001 index rows, more than
     // the walk itself.
-    let walked = matchers.length === 1 ? await walkFor(typed, typos, matchers[0], [], where) : null;
+    let walked = matchers.length === 1 ? await walkFor(typed, fewFirst, matchers[0], [], where) : null;
     if (walked && enough(typed, walked)) return walked;
     const counts = await titlesMatching(matchers, counted);
     if (counts.some((count) => count === 0)) return [];
@@ -383,7 +388,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     if (!walked) {
       walked = await walkFor(
         typed,
-        typos,
+        fewFirst,
         matchers[driver],
         matchers.filter((_, index) => index !== driver),
         where
@@ -413,15 +418,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const enough = (typed: string, walked: SuggestionRow[]) =>
     walked.length === CANDIDATES || decide(typed, walked).length >= MAX_SUGGESTIONS;
 
-  /** A walk for FEW_CANDIDATES first when no candidate can carry a typo, for CANDIDATES when those were too few. */
+  /** A walk for FEW_CANDIDATES first (when `fewFirst`), for CANDIDATES when those were too few. */
   async function walkFor(
     typed: string,
-    typos: boolean,
+    fewFirst: boolean,
     driver: WordMatcher,
     others: WordMatcher[],
     where: Where
   ): Promise<SuggestionRow[]> {
-    if (!typos) {
+    if (fewFirst) {
       const few = await walk(driver, others, where, FEW_CANDIDATES);
       if (few.length < FEW_CANDIDATES || decide(typed, few).length >= MAX_SUGGESTIONS) return few;
     }
@@ -595,10 +600,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (!postgres()) return decide(request.q, await sqliteCandidates(words, where));
       // As typed first; the typo lookups only when that leaves room among the ten.
       const counted: TitleCounts = new Map();
-      const asTyped = await postgresCandidates(request.q, words, where, false, counted);
+      const asTyped = await postgresCandidates(request.q, words, where, false, true, counted);
       const decided = decide(request.q, asTyped);
       if (decided.length >= MAX_SUGGESTIONS || !words.some(mayHaveTypo)) return decided;
-      return decide(request.q, [...asTyped, ...(await postgresCandidates(request.q, words, where, true, counted))]);
+      // One typo at most when only one typed word may carry it; every title with none is among asTyped when that
+      // pass stopped short of CANDIDATES (it saw them all).
+      const oneTypo = words.filter(mayHaveTypo).length === 1 && asTyped.length < CANDIDATES;
+      return decide(request.q, [
+        ...asTyped,
+        ...(await postgresCandidates(request.q, words, where, true, oneTypo, counted)),
+      ]);
     },
   };
 };
