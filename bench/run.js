@@ -360,10 +360,29 @@ async function measure(scenario, serverPid) {
   // writes excepted: their requests are the data), so per-course and per-quiz structure is read as it is in
   // a server that has been up for a while.
   if (!scenario.amount && options.warmUpSeconds > 0) await runAutocannon(scenario, { duration: options.warmUpSeconds });
-  return summarize(scenario, await runAutocannon(scenario), serverPid);
+  const busyBefore = machineBusyMs();
+  const run = await runAutocannon(scenario);
+  const busyAfter = machineBusyMs();
+  return summarize(scenario, run, serverPid, busyBefore === null || busyAfter === null ? null : busyAfter - busyBefore);
 }
 
-function summarize(scenario, { result, statuses, latencies }, serverPid) {
+/**
+ * CPU time the whole machine has spent (ms), from /proc/stat: user, nice, system, irq and softirq, not idle, I/O wait
+ * or time the hypervisor took (steal). Around a measured run it is the server's, PostgreSQL's and this load
+ * generator's work together: on two shared cores that is what bounds the throughput, and it varies far less from run
+ * to run than the latencies do. Null where /proc/stat is missing (not Linux).
+ */
+function machineBusyMs() {
+  try {
+    const ticks = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    // USER_HZ is 100 on Linux: a tick is 10 ms.
+    return (ticks[0] + ticks[1] + ticks[2] + ticks[5] + ticks[6]) * 10;
+  } catch {
+    return null;
+  }
+}
+
+function summarize(scenario, { result, statuses, latencies }, serverPid, busyMs = null) {
   const unexpected = Object.entries(statuses)
     .filter(([status]) => !scenario.expect.includes(Number(status)))
     .reduce((sum, [, count]) => sum + count, 0);
@@ -379,6 +398,9 @@ function summarize(scenario, { result, statuses, latencies }, serverPid) {
     statuses,
     unexpected,
     rss: rssOf(serverPid),
+    // The machine's CPU per answered request (see machineBusyMs); null for rows measured in rounds.
+    cpuMsPerRequest:
+      busyMs === null || result.requests.total === 0 ? null : Math.round((busyMs / result.requests.total) * 100) / 100,
   };
 }
 
@@ -454,7 +476,7 @@ async function runPass(label, extraEnv, plan, list, instances = 1) {
   const record = (measured) => {
     results.push(measured);
     log(
-      `  ${measured.name}: ${measured.requestsPerSecond} req/s, p50 ${measured.latency.p50} ms, p95 ${measured.latency.p95} ms, p99 ${measured.latency.p99} ms, unexpected ${measured.unexpected}`
+      `  ${measured.name}: ${measured.requestsPerSecond} req/s, p50 ${measured.latency.p50} ms, p95 ${measured.latency.p95} ms, p99 ${measured.latency.p99} ms${measured.cpuMsPerRequest ? `, CPU ${measured.cpuMsPerRequest} ms/req` : ''}, unexpected ${measured.unexpected}`
     );
   };
   try {
@@ -565,8 +587,8 @@ function markdown(report) {
   for (const pass of report.passes) {
     lines.push(`## ${pass.label}`, '', `Server RSS before ${mb(pass.rss.before)}, after ${mb(pass.rss.after)}.`, '');
     lines.push(
-      '| scenario | connections | req/s | × /_health | p50 ms | p95 ms | p99 ms | non-2xx | unexpected |',
-      '|---|---:|---:|---:|---:|---:|---:|---:|---:|'
+      '| scenario | connections | req/s | × /_health | p50 ms | p95 ms | p99 ms | CPU ms/req | non-2xx | unexpected |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
     );
     for (const row of pass.scenarios) {
       const notes = [
@@ -581,7 +603,7 @@ function markdown(report) {
       ].filter(Boolean);
       const extra = notes.length ? ` (${notes.join('; ')})` : '';
       lines.push(
-        `| ${row.title}${extra} | ${row.connections} | ${row.requestsPerSecond ?? '–'} | ${row.ratioToHealth ?? ''} | ${row.latency.p50} | ${row.latency.p95} | ${row.latency.p99} | ${row.non2xx} | ${row.unexpected} |`
+        `| ${row.title}${extra} | ${row.connections} | ${row.requestsPerSecond ?? '–'} | ${row.ratioToHealth ?? ''} | ${row.latency.p50} | ${row.latency.p95} | ${row.latency.p99} | ${row.cpuMsPerRequest ?? '–'} | ${row.non2xx} | ${row.unexpected} |`
       );
     }
     lines.push('');
