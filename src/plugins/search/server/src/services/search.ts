@@ -378,7 +378,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     // too few (to tell whether it saw them all). Counting a prefix such as "cour" reads 2,001 index rows, more than
     // the walk itself.
     let walked = matchers.length === 1 ? await walkFor(typed, fewFirst, matchers[0], [], where) : null;
-    if (walked && enough(typed, walked)) return walked;
+    if (walked?.settled) return walked.rows;
     const counts = await titlesMatching(matchers, counted);
     if (counts.some((count) => count === 0)) return [];
     // The fewest titles first; between words too common to tell apart, a whole word (one walk, not one per word).
@@ -393,9 +393,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         matchers.filter((_, index) => index !== driver),
         where
       );
-      if (enough(typed, walked)) return walked;
+      if (walked.settled) return walked.rows;
     }
-    if (counts[driver] <= TERM_WALK) return walked;
+    if (counts[driver] <= TERM_WALK) return walked.rows;
     // The last word is a prefix still being typed; the others are whole words.
     const query = matchers
       .map(({ exact: words, prefix: start }) =>
@@ -414,23 +414,25 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     ).rows;
   }
 
-  /** Whether a walk's candidates settle the suggestion: it stopped at CANDIDATES, or they already give ten. */
-  const enough = (typed: string, walked: SuggestionRow[]) =>
-    walked.length === CANDIDATES || decide(typed, walked).length >= MAX_SUGGESTIONS;
-
-  /** A walk for FEW_CANDIDATES first (when `fewFirst`), for CANDIDATES when those were too few. */
+  /**
+   * A walk for FEW_CANDIDATES first (when `fewFirst`), for CANDIDATES when those were too few; `settled` when its
+   * candidates settle the suggestion: they already give ten, or the walk stopped at CANDIDATES.
+   */
   async function walkFor(
     typed: string,
     fewFirst: boolean,
     driver: WordMatcher,
     others: WordMatcher[],
     where: Where
-  ): Promise<SuggestionRow[]> {
+  ): Promise<{ rows: SuggestionRow[]; settled: boolean }> {
+    const givesTen = (rows: SuggestionRow[]) => decide(typed, rows).length >= MAX_SUGGESTIONS;
     if (fewFirst) {
       const few = await walk(driver, others, where, FEW_CANDIDATES);
-      if (few.length < FEW_CANDIDATES || decide(typed, few).length >= MAX_SUGGESTIONS) return few;
+      const settled = givesTen(few);
+      if (settled || few.length < FEW_CANDIDATES) return { rows: few, settled };
     }
-    return walk(driver, others, where, CANDIDATES);
+    const rows = await walk(driver, others, where, CANDIDATES);
+    return { rows, settled: rows.length === CANDIDATES || givesTen(rows) };
   }
 
   /**
