@@ -39,6 +39,7 @@ import { serveOperations, stopOperations, watchRedisForReadiness } from './opera
 import { drainOnShutdown } from './operations/graceful-shutdown';
 import { resumeQueuedVideos, startMedia } from './media';
 import { scheduleResumableCleanup, serveResumableDiscovery } from './uploads/resumable';
+import { closePlanOncePool } from './strapi-patches/postgres-prepared-statements';
 
 let redisCache: RedisCache | undefined;
 
@@ -124,5 +125,6 @@ export default {
     await stopSharingRateLimits();
     await redisCache?.close();
     redisCache = undefined;
+    await closePlanOncePool(strapi);
   },
 };

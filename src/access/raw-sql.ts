@@ -37,18 +37,21 @@ export interface SqlResult<Row> {
  * an unnamed one costs PostgreSQL more to parse and plan than to execute (src/strapi-patches/
  * postgres-prepared-statements.ts, which reaches past knex to pg). `planEachCall` opts out, for statements whose
  * best plan depends on their values (a search word found in three titles or in all of them): a prepared statement
- * settles on one generic plan after five runs.
+ * may settle on one generic plan after five runs. `planOnce` is the other way: a statement whose text fixes how its
+ * rows are reached is planned once per connection, never again for its values (PostgreSQL would otherwise keep
+ * planning it whenever the plan for the values looks cheaper, which for short statements costs more than running
+ * them).
  */
 export async function runSql<Row = Record<string, unknown>>(
   strapi: Core.Strapi,
   sql: string,
   bindings: readonly unknown[] = [],
-  options: { planEachCall?: boolean } = {}
+  options: { planEachCall?: boolean; planOnce?: boolean } = {}
 ): Promise<SqlResult<Row>> {
   if (strapi.db.inTransaction()) return strapi.db.transaction(({ trx }) => viaKnex<Row>(trx, sql, bindings));
   if (!isPostgres(strapi) || !isPatchOn('postgres-prepared-statements') || options.planEachCall)
     return viaKnex<Row>(strapi.db.connection, sql, bindings);
-  return runAsPreparedStatement<Row>(strapi, sql, bindings);
+  return runAsPreparedStatement<Row>(strapi, sql, bindings, { planOnce: options.planOnce });
 }
 
 async function viaKnex<Row>(knex: any, sql: string, bindings: readonly unknown[]): Promise<SqlResult<Row>> {

@@ -27,6 +27,8 @@ const UNREACHABLE_CODES = new Set([
 
 const UNREACHABLE_MESSAGES = [
   /Knex: Timeout acquiring a connection/i,
+  // pg's own pool (the planOnce statements' connections, src/strapi-patches/postgres-prepared-statements.ts).
+  /timeout exceeded when trying to connect/i,
   /Connection terminated/i,
   /Client has encountered a connection error/i,
   /terminating connection due to administrator command/i,

@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
 import type { Core } from '@strapi/strapi';
+import { DatabaseError, Pool, type PoolClient } from 'pg';
 
 /**
  * Patch: hand-written statements (src/access/raw-sql.ts `runSql`) run on PostgreSQL as named prepared statements,
@@ -13,6 +14,14 @@ import type { Core } from '@strapi/strapi';
  * `__knexUid`. Inside a transaction, and on SQLite, runSql uses knex.raw as stock.
  * Gain: measured with the statement paths (lesson, completion, quiz attempt); see UPGRADE.md for how to measure.
  * Off (STRAPI_PATCHES_OFF=postgres-prepared-statements): every statement goes through knex.raw.
+ *
+ * A named statement is still planned again on every call whenever PostgreSQL judges its plan for the values at hand
+ * cheaper than the plan made without them (plan_cache_mode `auto`): the search suggestions' statements were, all of
+ * them, and planning cost PostgreSQL more than running them. A statement whose text fixes how its rows are reached
+ * asks for `planOnce`: it runs on a connection of a second, small pool opened with plan_cache_mode
+ * `force_generic_plan`, so it is planned once per connection whatever the values. Not on knex's connections: the
+ * setting holds for every statement of a session, unnamed ones too, and knex's own queries and `planEachCall` ones
+ * need their values planned. The pool is the app's (`closePlanOncePool` in its destroy).
  */
 
 /**
@@ -64,9 +73,11 @@ type KnexInternals = {
 export async function runAsPreparedStatement<Row>(
   strapi: Core.Strapi,
   sql: string,
-  bindings: readonly unknown[]
+  bindings: readonly unknown[],
+  options: { planOnce?: boolean } = {}
 ): Promise<{ rows: Row[]; count: number }> {
   const { text, values } = toPostgres(sql, bindings);
+  if (options.planOnce) return runPlannedOnce<Row>(strapi, text, values);
   const knex = strapi.db.connection as unknown as KnexInternals;
   const client = knex.client;
   const connection = await client.acquireConnection();
@@ -79,4 +90,64 @@ export async function runAsPreparedStatement<Row>(
   } finally {
     await client.releaseConnection(connection);
   }
+}
+
+/** The connections of `planOnce` statements, per app: PostgreSQL plans each statement once on each of them. */
+const planOncePools = new WeakMap<Core.Strapi, Pool>();
+
+function planOncePool(strapi: Core.Strapi): Pool {
+  let pool = planOncePools.get(strapi);
+  if (pool) return pool;
+  const knex = strapi.db.connection as unknown as {
+    client: {
+      connectionSettings: Record<string, unknown>;
+      config: { pool?: { max?: number }; acquireConnectionTimeout?: number };
+    };
+  };
+  // The same server, credentials and TLS as knex's connections. Not `schema`: knex qualifies names with it rather
+  // than setting search_path, and these statements name their tables the same way.
+  const { schema: _schema, ...settings } = knex.client.connectionSettings;
+  pool = new Pool({
+    ...settings,
+    options: '-c plan_cache_mode=force_generic_plan',
+    max: knex.client.config.pool?.max ?? 10,
+    // Connections close when idle, so a quiet instance holds none; a busy one keeps its prepared statements.
+    idleTimeoutMillis: 30_000,
+    // Waiting for a free connection is bounded like knex's (DATABASE_CONNECTION_TIMEOUT); an unreachable server
+    // fails the connection attempt as knex's does (src/errors/database-unavailable.ts answers both 503).
+    connectionTimeoutMillis: knex.client.config.acquireConnectionTimeout ?? 60_000,
+  });
+  // A connection that breaks while idle (the server restarted) is dropped by the pool; the next call opens another.
+  pool.on('error', () => undefined);
+  planOncePools.set(strapi, pool);
+  return pool;
+}
+
+async function runPlannedOnce<Row>(
+  strapi: Core.Strapi,
+  text: string,
+  values: unknown[]
+): Promise<{ rows: Row[]; count: number }> {
+  const connection: PoolClient = await planOncePool(strapi).connect();
+  const knex = strapi.db.connection as unknown as KnexInternals;
+  if (knex.listenerCount('query') > 0)
+    knex.client.emit('query', { sql: text, bindings: values, method: 'raw', __knexUid: 'plan-once' });
+  let broken: Error | undefined;
+  try {
+    const result = await connection.query({ name: statementName(text), text, values });
+    return { rows: result.rows as Row[], count: result.rowCount ?? result.rows.length };
+  } catch (error) {
+    // The server's refusal of the statement leaves the connection usable; anything else (a lost socket) does not.
+    if (!(error instanceof DatabaseError)) broken = error as Error;
+    throw error;
+  } finally {
+    connection.release(broken);
+  }
+}
+
+/** Closes the app's `planOnce` connections (its destroy): a database is dropped only once nobody is connected. */
+export async function closePlanOncePool(strapi: Core.Strapi): Promise<void> {
+  const pool = planOncePools.get(strapi);
+  planOncePools.delete(strapi);
+  await pool?.end();
 }

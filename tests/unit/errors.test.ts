@@ -14,6 +14,8 @@ import {
   unauthorized,
 } from '../../src/errors/refusal';
 import { isDatabaseUnreachable } from '../../src/errors/database-unavailable';
+import { EventEmitter } from 'events';
+import { Pool } from 'pg';
 import { answerRefusals, restAnswerOf } from '../../src/errors/rest';
 
 describe('a Refusal in REST: Strapi error shape, the status and name of each case', () => {
@@ -164,6 +166,45 @@ describe('which errors mean the database cannot be reached', () => {
     ['a wrapped driver error', new Error('query failed', { cause: withCode('ECONNRESET') })],
   ])('%s: unreachable', (_case, error) => {
     expect(isDatabaseUnreachable(error)).toBe(true);
+  });
+  describe("pg's own pool (the planOnce statements' connections), in its own words", () => {
+    /** A client of the pool that connects at once, or never (then ended by the pool's timeout). */
+    const fakeClient = (connects: boolean) =>
+      class extends EventEmitter {
+        private done?: (error?: Error) => void;
+        connect(done: (error?: Error) => void): void {
+          this.done = done;
+          if (connects) done();
+        }
+        isConnected(): boolean {
+          return connects;
+        }
+        end(): void {
+          this.done?.(new Error('ended'));
+        }
+      };
+    const refusalOf = (promise: Promise<unknown>) =>
+      promise.then(
+        () => undefined,
+        (refused: unknown) => refused
+      );
+
+    test('a connection attempt past its timeout: unreachable', async () => {
+      const pool = new Pool({ Client: fakeClient(false) as never, connectionTimeoutMillis: 20, max: 1 });
+      const error = await refusalOf(pool.connect());
+      expect(error).toBeInstanceOf(Error);
+      expect(isDatabaseUnreachable(error)).toBe(true);
+    });
+
+    test('every connection busy past the timeout: unreachable', async () => {
+      const pool = new Pool({ Client: fakeClient(true) as never, connectionTimeoutMillis: 20, max: 1 });
+      const held = await pool.connect();
+      const error = await refusalOf(pool.connect());
+      held.release();
+      expect(error).toBeInstanceOf(Error);
+      expect((error as Error).message).toMatch(/timeout/);
+      expect(isDatabaseUnreachable(error)).toBe(true);
+    });
   });
   test.each([
     ['a unique violation', withCode('23505', 'duplicate key value violates unique constraint')],
