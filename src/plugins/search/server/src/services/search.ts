@@ -70,6 +70,13 @@ const CANDIDATES = 100;
  * fewer than ten is the walk taken again for CANDIDATES.
  */
 const FEW_CANDIDATES = 3 * MAX_SUGGESTIONS;
+/**
+ * The suggestion statements' text fixes how they reach their rows (each word's titles walked in an index, probes by
+ * row, a trigram index lookup), so they are planned once per connection: PostgreSQL otherwise planned each of them
+ * again on every call (its custom plans looked cheaper than the generic one), and planning took more of a
+ * suggestion's database time than running it (README, "Search").
+ */
+const PLAN_ONCE = { planOnce: true };
 /** The most words a typed prefix stands for (its shortest): "o" alone would stand for thousands. */
 const PREFIX_WORDS = 100;
 
@@ -208,9 +215,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
    * only) and the facets are taken from them. Two statements would read every hit twice.
    */
   async function searchPostgres(request: SearchRequest, where: Where, cap: number): Promise<SearchAnswer> {
-    // The tsquery as a constant of the statement, so the planner knows how many rows each word has (a word most
-    // documents have is read in table order up to the cap, a rare one through the index) and nothing parses it again
-    // per row. Nothing left of it (only stop words): the empty answer websearch_to_tsquery's would give.
+    // The tsquery, parsed once here rather than per row and bound as a value: a statement planned for its call sees
+    // how many rows each word has (a word most documents have is read in table order up to the cap, a rare one
+    // through the index). Nothing left of it (only stop words): the empty answer websearch_to_tsquery's would give.
     const [{ query }] = (
       await runSql<{ query: string }>(strapi, `SELECT CAST(websearch_to_tsquery('russian', ?) AS text) AS "query"`, [
         request.q,
@@ -283,7 +290,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         options,
         documentsTable(strapi),
       ],
-      { planEachCall: true }
+      // Rarer words driving: how rows are reached is settled by the text (the index asked for words no statistics
+      // call common), so the plan made once serves every such query, and planning each call cost PostgreSQL twice
+      // the statement's run. Otherwise the plan depends on how many documents the words have: made for each call.
+      driving ? { planOnce: true } : { planEachCall: true }
     );
     const [{ hits, facets, found }] = rows;
     return answer(
@@ -481,7 +491,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           ...where.bindings,
           ...checks.flatMap((check) => [termsTable(strapi), ...check.bindings]),
           documentsTable(strapi),
-        ]
+        ],
+        PLAN_ONCE
       )
     ).rows;
   }
@@ -522,7 +533,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
               `(SELECT COUNT(*) FROM (SELECT 1 FROM ?? t WHERE ${condition.sql} LIMIT ${TERM_WALK + 1}) t)`
           )
           .join(', ')}] AS bigint[]) AS "counts"`,
-        missing.flatMap(({ condition }) => [termsTable(strapi), ...condition.bindings])
+        missing.flatMap(({ condition }) => [termsTable(strapi), ...condition.bindings]),
+        PLAN_ONCE
       );
       missing.forEach(({ key }, index) => counted.set(key, Number(rows[0].counts[index])));
     }
@@ -550,7 +562,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
        CROSS JOIN LATERAL (
          SELECT "word" FROM ?? WHERE t."typed" OPERATOR("${trigrams}".<%) "word" AND setting."threshold" IS NOT NULL
          ORDER BY "${trigrams}".word_similarity(t."typed", "word") DESC, "word" LIMIT 200) w`,
-      [arrayLiteral(typed.map(({ word }) => word)), arrayLiteral(typed.map(({ index }) => index)), wordsTable(strapi)]
+      [arrayLiteral(typed.map(({ word }) => word)), arrayLiteral(typed.map(({ index }) => index)), wordsTable(strapi)],
+      PLAN_ONCE
     );
     for (const { word, index } of typed) {
       const isLast = index === words.length - 1;
