@@ -454,6 +454,34 @@ describe('suggestions', () => {
       expect(searchStatements[0]).toContain('LIMIT 30');
     }
   );
+
+  (process.env.DATABASE_CLIENT === 'postgres' ? test : test.skip)(
+    'PostgreSQL: every suggestion statement runs on the connections that plan a statement once',
+    async () => {
+      const word = unique('planonce');
+      for (let index = 0; index < 12; index += 1) await createCourse({ title: `${word} lesso ${index}` });
+      await whenIndexed(async () => (await search({ q: word })).body.meta.pagination.total === 12, 'all indexed');
+      // As typed, with typos, several words, a prefix: every kind of suggestion statement. The planOnce ones are
+      // sent on pg's own pool (src/strapi-patches/postgres-prepared-statements.ts), which tells knex's query event so.
+      const seen: Array<{ sql: string; __knexUid?: string }> = [];
+      const listener = (query: { sql: string; __knexUid?: string }) => seen.push(query);
+      const knex = app.strapi.db.connection as unknown as {
+        on(event: string, listener: (query: { sql: string }) => void): void;
+        off(event: string, listener: (query: { sql: string }) => void): void;
+      };
+      knex.on('query', listener);
+      try {
+        for (const q of [word.slice(0, -1), `${word.slice(0, -2)}x`, `${word} less`, `${word} lesso 1`, 'lessonx'])
+          expect((await suggest(q)).status).toBe(200);
+      } finally {
+        knex.off('query', listener);
+      }
+      const searchStatements = seen.filter((query) => query.sql.includes('lyceum_search_'));
+      // A walk, a count, a typo lookup at least.
+      expect(new Set(searchStatements.map((query) => query.sql.slice(0, 40))).size).toBeGreaterThanOrEqual(3);
+      expect(searchStatements.filter((query) => query.__knexUid !== 'plan-once')).toEqual([]);
+    }
+  );
 });
 
 describe('bad input', () => {
