@@ -77,7 +77,8 @@ export async function runAsPreparedStatement<Row>(
   options: { planOnce?: boolean } = {}
 ): Promise<{ rows: Row[]; count: number }> {
   const { text, values } = toPostgres(sql, bindings);
-  if (options.planOnce) return runPlannedOnce<Row>(strapi, text, values);
+  // Once the pool is closed (the app's destroy, while requests may still be answered) knex's connections serve.
+  if (options.planOnce && !closedPlanOnceApps.has(strapi)) return runPlannedOnce<Row>(strapi, text, values);
   const knex = strapi.db.connection as unknown as KnexInternals;
   const client = knex.client;
   const connection = await client.acquireConnection();
@@ -94,6 +95,7 @@ export async function runAsPreparedStatement<Row>(
 
 /** The connections of `planOnce` statements, per app: PostgreSQL plans each statement once on each of them. */
 const planOncePools = new WeakMap<Core.Strapi, Pool>();
+const closedPlanOnceApps = new WeakSet<Core.Strapi>();
 
 function planOncePool(strapi: Core.Strapi): Pool {
   let pool = planOncePools.get(strapi);
@@ -113,6 +115,8 @@ function planOncePool(strapi: Core.Strapi): Pool {
     max: knex.client.config.pool?.max ?? 10,
     // Connections close when idle, so a quiet instance holds none; a busy one keeps its prepared statements.
     idleTimeoutMillis: 30_000,
+    // Nor do idle connections keep the process alive.
+    allowExitOnIdle: true,
     // Waiting for a free connection is bounded like knex's (DATABASE_CONNECTION_TIMEOUT); an unreachable server
     // fails the connection attempt as knex's does (src/errors/database-unavailable.ts answers both 503).
     connectionTimeoutMillis: knex.client.config.acquireConnectionTimeout ?? 60_000,
@@ -148,6 +152,7 @@ async function runPlannedOnce<Row>(
 /** Closes the app's `planOnce` connections (its destroy): a database is dropped only once nobody is connected. */
 export async function closePlanOncePool(strapi: Core.Strapi): Promise<void> {
   const pool = planOncePools.get(strapi);
+  closedPlanOnceApps.add(strapi);
   planOncePools.delete(strapi);
   await pool?.end();
 }
