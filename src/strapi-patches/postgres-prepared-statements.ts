@@ -67,8 +67,25 @@ type KnexInternals = {
     acquireConnection(): Promise<PgConnection>;
     releaseConnection(connection: PgConnection): Promise<unknown>;
     emit(event: string, data: object): void;
+    connectionSettings: Record<string, unknown>;
+    config: { pool?: { max?: number }; acquireConnectionTimeout?: number };
   };
 };
+
+/** Sends the statement by name on a connection of either pool. */
+async function sendNamed<Row>(
+  knex: KnexInternals,
+  connection: PgConnection,
+  connectionUid: string | undefined,
+  text: string,
+  values: unknown[]
+): Promise<{ rows: Row[]; count: number }> {
+  // Whoever watches knex's queries (debug logging, the query-plan tests) sees these too.
+  if (knex.listenerCount('query') > 0)
+    knex.client.emit('query', { sql: text, bindings: values, method: 'raw', __knexUid: connectionUid });
+  const result = await connection.query({ name: statementName(text), text, values });
+  return { rows: result.rows as Row[], count: result.rowCount ?? result.rows.length };
+}
 
 export async function runAsPreparedStatement<Row>(
   strapi: Core.Strapi,
@@ -80,16 +97,11 @@ export async function runAsPreparedStatement<Row>(
   // Once the pool is closed (the app's destroy, while requests may still be answered) knex's connections serve.
   if (options.planOnce && !closedPlanOnceApps.has(strapi)) return runPlannedOnce<Row>(strapi, text, values);
   const knex = strapi.db.connection as unknown as KnexInternals;
-  const client = knex.client;
-  const connection = await client.acquireConnection();
-  // Whoever watches knex's queries (debug logging, the query-plan tests) sees these too.
-  if (knex.listenerCount('query') > 0)
-    client.emit('query', { sql: text, bindings: values, method: 'raw', __knexUid: connection.__knexUid });
+  const connection = await knex.client.acquireConnection();
   try {
-    const result = await connection.query({ name: statementName(text), text, values });
-    return { rows: result.rows as Row[], count: result.rowCount ?? result.rows.length };
+    return await sendNamed<Row>(knex, connection, connection.__knexUid, text, values);
   } finally {
-    await client.releaseConnection(connection);
+    await knex.client.releaseConnection(connection);
   }
 }
 
@@ -100,12 +112,7 @@ const closedPlanOnceApps = new WeakSet<Core.Strapi>();
 function planOncePool(strapi: Core.Strapi): Pool {
   let pool = planOncePools.get(strapi);
   if (pool) return pool;
-  const knex = strapi.db.connection as unknown as {
-    client: {
-      connectionSettings: Record<string, unknown>;
-      config: { pool?: { max?: number }; acquireConnectionTimeout?: number };
-    };
-  };
+  const knex = strapi.db.connection as unknown as KnexInternals;
   // The same server, credentials and TLS as knex's connections. Not `schema`: knex qualifies names with it rather
   // than setting search_path, and these statements name their tables the same way.
   const { schema: _schema, ...settings } = knex.client.connectionSettings;
@@ -136,13 +143,15 @@ async function runPlannedOnce<Row>(
   values: unknown[]
 ): Promise<{ rows: Row[]; count: number }> {
   const connection: PoolClient = await planOncePool(strapi).connect();
-  const knex = strapi.db.connection as unknown as KnexInternals;
-  if (knex.listenerCount('query') > 0)
-    knex.client.emit('query', { sql: text, bindings: values, method: 'raw', __knexUid: 'plan-once' });
   let broken: Error | undefined;
   try {
-    const result = await connection.query({ name: statementName(text), text, values });
-    return { rows: result.rows as Row[], count: result.rowCount ?? result.rows.length };
+    return await sendNamed<Row>(
+      strapi.db.connection as unknown as KnexInternals,
+      connection,
+      'plan-once',
+      text,
+      values
+    );
   } catch (error) {
     // The server's refusal of the statement leaves the connection usable; anything else (a lost socket) does not.
     if (!(error instanceof DatabaseError)) broken = error as Error;
