@@ -9,6 +9,7 @@ import { keepUncheckedFieldResolvers } from './graphql-field-resolvers';
 import { withRememberedTokenUser } from './jwt-verify';
 import { replaceContentApiStrategyAtRegister } from './content-api-strategy';
 import { useOwnLookupOnApiRoutes } from './rest-cache-lookup';
+import { rememberRouteMatches } from './route-match';
 import securityMiddleware from './security-middleware';
 import { isPatchOn } from './switches';
 
@@ -39,6 +40,7 @@ export function applyBootstrapPatches(strapi: Core.Strapi): void {
   rememberApiTokenMisses(strapi);
   forgetAuthenticatedUsersOnWrites(strapi);
   rememberAdvancedSettings(strapi);
+  rememberRouteMatches(strapi);
 }
 
 type ServiceFactory = (deps: any) => any;

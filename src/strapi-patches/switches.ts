@@ -16,6 +16,7 @@ export const PATCH_NAMES = [
   'postgres-prepared-statements',
   'rest-cache-lookup',
   'graphql-field-resolvers',
+  'route-match',
 ] as const;
 
 export type PatchName = (typeof PATCH_NAMES)[number];

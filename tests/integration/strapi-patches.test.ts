@@ -484,3 +484,67 @@ describe('graphql-field-resolvers: fields with nothing to check keep their own r
     expect(rootResult).toBeInstanceOf(Promise);
   });
 });
+
+describe('route-match: remembered route matches', () => {
+  type Match = { path: unknown[]; pathAndMethod: unknown[]; route: boolean };
+  type Router = {
+    stack: Array<{ path: string }>;
+    match(path: string, method: string): Match;
+    get(path: string, handler: (ctx: any) => void): unknown;
+  };
+  const router = () => (app.strapi.server as unknown as { router: Router }).router;
+  const positions = (match: Match) => ({
+    path: match.path.map((layer) => router().stack.indexOf(layer as { path: string })),
+    pathAndMethod: match.pathAndMethod.map((layer) => router().stack.indexOf(layer as { path: string })),
+    route: match.route,
+  });
+
+  test('for every route, and for paths no route has, the answer is the stock match, asked once or twice', () => {
+    const stockMatch = stock<Router['match']>(router().match);
+    // Each route's own path, its parameters filled in, and a few that match nothing or only the admin panel.
+    const paths = [
+      ...new Set(router().stack.map((layer) => layer.path.replace(/:[A-Za-z_]+(\([^)]*\))?\??/g, 'x1'))),
+      '/',
+      '/api/nothing-here',
+      '/api/search/suggest/extra',
+      '/admin/some/page',
+      '/uploads/a.png',
+    ];
+    expect(paths.length).toBeGreaterThan(300);
+    for (const method of ['GET', 'POST', 'DELETE'])
+      for (const path of paths) {
+        const expected = positions(stockMatch.call(router(), path, method));
+        expect([path, method, positions(router().match(path, method))]).toEqual([path, method, expected]);
+        expect([path, method, positions(router().match(path, method))]).toEqual([path, method, expected]);
+      }
+  });
+
+  test('what a caller adds to one answer is not in the next, and a route added later is found', () => {
+    const first = router().match('/api/search', 'GET');
+    expect(first.route).toBe(true);
+    first.path.push('added by a caller');
+    first.pathAndMethod.length = 0;
+    const second = router().match('/api/search', 'GET');
+    expect(second.path).not.toContain('added by a caller');
+    expect(second.pathAndMethod.length).toBeGreaterThan(0);
+
+    // Any GET path is the admin panel's catch-all route's too: the new route is told by its layer.
+    const path = '/route-match-test/added-later';
+    const before = router().match(path, 'GET').pathAndMethod;
+    router().get(path, (ctx) => (ctx.body = 'later'));
+    const added = router().stack[router().stack.length - 1];
+    expect(before).not.toContain(added);
+    expect(router().match(path, 'GET').pathAndMethod).toEqual([...before, added]);
+    expect(router().match(path, 'POST').pathAndMethod).not.toContain(added);
+  });
+
+  test('answers through the router are unchanged, for a route, an unknown path and a wrong method', async () => {
+    for (let round = 0; round < 2; round += 1) {
+      expect((await app.request.get('/api/search/suggest?q=cour')).status).toBe(200);
+      const unknown = await app.request.get('/api/route-match-nothing');
+      expect(unknown.status).toBe(404);
+      expect(unknown.body.error.status).toBe(404);
+      expect((await app.request.put('/api/search/suggest?q=cour')).status).toBe(405);
+    }
+  });
+});
