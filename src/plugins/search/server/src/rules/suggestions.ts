@@ -48,7 +48,16 @@ export const mayHaveTypo = (typed: string): boolean => allowedEdits(typed) > 0;
  * with a typo, null when it does not complete it. Each typed word must match a different word of the title.
  */
 export function completionTypos(query: string, title: string): number | null {
+  return completionTyposOf(query)(title);
+}
+
+/** completionTypos for many titles of one query: its words are read once (a suggestion weighs up to 100 titles). */
+export function completionTyposOf(query: string): (title: string) => number | null {
   const typed = wordsOf(query);
+  return (title) => typosOfTitle(typed, title);
+}
+
+function typosOfTitle(typed: string[], title: string): number | null {
   if (typed.length === 0) return null;
   const words = wordsOf(title);
   const used = new Set<number>();

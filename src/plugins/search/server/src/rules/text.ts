@@ -118,7 +118,8 @@ const markWord = (token: string): string =>
 /** Levenshtein distance, stopping early once it exceeds `limit` (suggestions only ever ask about 0 or 1). */
 export function editDistance(a: string, b: string, limit = 1): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  let previous: number[] = [];
+  for (let j = 0; j <= b.length; j += 1) previous.push(j);
   for (let i = 1; i <= a.length; i += 1) {
     const current = [i];
     let rowMinimum = i;

@@ -12,7 +12,7 @@ import {
   wordsTable,
 } from '../index-store';
 import { ftsExpression, type SearchRequest, type SearchSort, type SuggestRequest } from '../rules/search-request';
-import { MAX_SUGGESTIONS, completionTypos, mayHaveTypo, mayStandFor, trigramsOf } from '../rules/suggestions';
+import { MAX_SUGGESTIONS, completionTyposOf, mayHaveTypo, mayStandFor, trigramsOf } from '../rules/suggestions';
 import { drivingQuery } from '../rules/driving-query';
 import { MATCH_END, MATCH_START, headline, markedSnippet, wordsOf } from '../rules/text';
 import { ANY_LOCALE } from '../types/posts';
@@ -632,8 +632,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 /** The suggestions among candidates (best first): those the rule accepts, fewest typos first, each document once. */
 function decide(query: string, candidates: SuggestionRow[]): Suggestion[] {
   const seen = new Set<string>();
+  const typosOf = completionTyposOf(query);
   return candidates
-    .map((row, order) => ({ row, order, typos: completionTypos(query, row.title) }))
+    .map((row, order) => ({ row, order, typos: typosOf(row.title) }))
     .filter((candidate) => candidate.typos !== null)
     .sort((a, b) => (a.typos as number) - (b.typos as number) || a.order - b.order)
     .filter(({ row }) => {
