@@ -8,21 +8,34 @@ import { isPatchOn, withStock } from './switches';
  *
  * Stock: every request tests its path against the regular expression of every route in the stack (over a thousand
  * here: the content API, the admin API, the plugins), in order, and collects the layers that match.
+ * Each group of routes Strapi mounts (every plugin's, every API's: 65 here) comes with its own router's
+ * `allowedMethods` middleware, a layer without methods that matches every path under its prefix; the dispatch runs
+ * all of them around every request (routing.js `addRoutes`: `router.use(subRouter.routes(),
+ * subRouter.allowedMethods())`).
  * Change: the answer for a method and path is kept and handed out as a copy (callers append to its arrays: the
  * router's dispatch makes `matched.path` the context's `matched`). It depends only on the method, the path and the
  * stack, so it is kept with the stack's size and computed again when a route was added since. At most
  * REMEMBERED_PATHS paths are kept; past that the memory is emptied, so paths that never repeat (ids in them) cost a
  * lookup more than stock and hold no memory.
- * Gain: measured with the search suggestions (README, Benchmarks): the stock match was about 5% of the server's CPU
- * per suggestion.
+ * When a route answers the method (`route`), the groups' `allowedMethods` layers are left out of the layers to run
+ * (`pathAndMethod`; `path`, which they read, keeps them). Each only acts on a 404 or no status: it then answers 501
+ * for a method the router does not implement, 405 for one no matched layer has, the methods for OPTIONS. With a
+ * route for the method among the matched layers none of the three can happen, so each was a promise and a closure
+ * per request for nothing; without one (a 405, OPTIONS) they stay, and the main router's own `allowedMethods`, which
+ * does the same, follows the dispatch in any case.
+ * Gain: measured with the search suggestions (README, Benchmarks).
  * Off (STRAPI_PATCHES_OFF=route-match): the stock match.
  * On upgrade: check that `match(path, method)` still returns `{ path, pathAndMethod, route }` computed from `stack`
- * alone, and that the router's dispatch still calls it through the instance.
+ * alone, that the router's dispatch still calls it through the instance, and what `allowedMethods` does.
  */
 export const REMEMBERED_PATHS = 2_000;
 
-type Layer = unknown;
+type Layer = { methods: string[]; stack: Array<{ name?: string }> };
 export type RouteMatch = { path: Layer[]; pathAndMethod: Layer[]; route: boolean };
+
+/** A route group's `allowedMethods` middleware, as `router.use` registers it: no methods, that one function. */
+export const isGroupAllowedMethods = (layer: Layer): boolean =>
+  layer.methods.length === 0 && layer.stack.length === 1 && layer.stack[0].name === 'allowedMethods';
 type KoaRouter = { stack: Layer[]; match(path: string, method: string): RouteMatch };
 
 export function rememberRouteMatches(strapi: Core.Strapi): void {
@@ -40,6 +53,8 @@ export function rememberRouteMatches(strapi: Core.Strapi): void {
     let found = remembered.get(key);
     if (!found) {
       found = stock.call(this, path, method);
+      if (found.route)
+        found = { ...found, pathAndMethod: found.pathAndMethod.filter((layer) => !isGroupAllowedMethods(layer)) };
       if (remembered.size >= REMEMBERED_PATHS) remembered.clear();
       remembered.set(key, found);
     }

@@ -3,6 +3,7 @@ import { runSql } from '../../src/access/raw-sql';
 import { tableOf } from '../../src/database/tables';
 import { registeredContentApiStrategy } from '../../src/strapi-patches/content-api-strategy';
 import { wrapResolversModule, type WrapResolvers } from '../../src/strapi-patches/graphql-field-resolvers';
+import { isGroupAllowedMethods } from '../../src/strapi-patches/route-match';
 import { stockOf } from '../../src/strapi-patches/switches';
 import { factories, type TestUser } from '../helpers/factories';
 import { statementsOf } from '../helpers/statements';
@@ -499,7 +500,7 @@ describe('route-match: remembered route matches', () => {
     route: match.route,
   });
 
-  test('for every route, and for paths no route has, the answer is the stock match, asked once or twice', () => {
+  test("for every route, and for paths no route has, the answer is the stock match, less the groups' allowedMethods layers when a route answers", () => {
     const stockMatch = stock<Router['match']>(router().match);
     // Each route's own path, its parameters filled in, and a few that match nothing or only the admin panel.
     const paths = [
@@ -511,12 +512,27 @@ describe('route-match: remembered route matches', () => {
       '/uploads/a.png',
     ];
     expect(paths.length).toBeGreaterThan(300);
-    for (const method of ['GET', 'POST', 'DELETE'])
+    let leftOut = 0;
+    for (const method of ['GET', 'POST', 'DELETE', 'OPTIONS'])
       for (const path of paths) {
-        const expected = positions(stockMatch.call(router(), path, method));
+        const stockAnswer = stockMatch.call(router(), path, method);
+        const kept = stockAnswer.route
+          ? stockAnswer.pathAndMethod.filter((layer) => !isGroupAllowedMethods(layer as any))
+          : stockAnswer.pathAndMethod;
+        leftOut += stockAnswer.pathAndMethod.length - kept.length;
+        const expected = positions({ ...stockAnswer, pathAndMethod: kept });
         expect([path, method, positions(router().match(path, method))]).toEqual([path, method, expected]);
         expect([path, method, positions(router().match(path, method))]).toEqual([path, method, expected]);
       }
+    // GET /api/search alone ran through some sixty of them.
+    const searchMatch = stockMatch.call(router(), '/api/search', 'GET');
+    expect(searchMatch.pathAndMethod.filter((layer) => isGroupAllowedMethods(layer as any)).length).toBeGreaterThan(50);
+    expect(
+      router()
+        .match('/api/search', 'GET')
+        .pathAndMethod.some((layer) => isGroupAllowedMethods(layer as any))
+    ).toBe(false);
+    expect(leftOut).toBeGreaterThan(1000);
   });
 
   test('what a caller adds to one answer is not in the next, and a route added later is found', () => {
@@ -538,13 +554,37 @@ describe('route-match: remembered route matches', () => {
     expect(router().match(path, 'POST').pathAndMethod).not.toContain(added);
   });
 
-  test('answers through the router are unchanged, for a route, an unknown path and a wrong method', async () => {
-    for (let round = 0; round < 2; round += 1) {
-      expect((await app.request.get('/api/search/suggest?q=cour')).status).toBe(200);
-      const unknown = await app.request.get('/api/route-match-nothing');
-      expect(unknown.status).toBe(404);
-      expect(unknown.body.error.status).toBe(404);
-      expect((await app.request.put('/api/search/suggest?q=cour')).status).toBe(405);
+  test('answers through the router are the stock ones: a route, a missing document, an unknown path, 405, OPTIONS, 501', async () => {
+    const calls: Array<() => any> = [
+      () => app.request.get('/api/search/suggest?q=cour'),
+      () => app.request.head('/api/search?q=course'),
+      () => app.request.get('/api/courses/no-such-course'),
+      () => app.request.get('/api/route-match-nothing'),
+      () => app.request.put('/api/search/suggest?q=cour'),
+      () => app.request.delete('/api/courses'),
+      () => app.request.options('/api/search'),
+      () => app.request.options('/api/nothing-here'),
+      () => (app.request as any).propfind('/api/search'),
+      () => app.request.get('/route-match-test/added-later'),
+    ];
+    const answers = async () => {
+      const seen = [];
+      for (const call of calls) {
+        const response = await call();
+        seen.push({ status: response.status, allow: response.headers.allow, body: response.body });
+      }
+      return seen;
+    };
+    const patched = [await answers(), await answers()];
+    process.env.STRAPI_PATCHES_OFF = 'route-match';
+    let stockAnswers;
+    try {
+      stockAnswers = await answers();
+    } finally {
+      delete process.env.STRAPI_PATCHES_OFF;
     }
+    expect(patched[0]).toEqual(stockAnswers);
+    expect(patched[1]).toEqual(stockAnswers);
+    expect(stockAnswers.map(({ status }) => status)).toEqual([200, 200, 404, 404, 405, 405, 200, 200, 501, 200]);
   });
 });
