@@ -36,7 +36,7 @@ export type RouteMatch = { path: Layer[]; pathAndMethod: Layer[]; route: boolean
 /** A route group's `allowedMethods` middleware, as `router.use` registers it: no methods, that one function. */
 export const isGroupAllowedMethods = (layer: Layer): boolean =>
   layer.methods.length === 0 && layer.stack.length === 1 && layer.stack[0].name === 'allowedMethods';
-type KoaRouter = { stack: Layer[]; match(path: string, method: string): RouteMatch };
+type KoaRouter = { stack: Layer[]; match: (this: KoaRouter, path: string, method: string) => RouteMatch };
 
 export function rememberRouteMatches(strapi: Core.Strapi): void {
   const router = (strapi.server as unknown as { router: KoaRouter }).router;

@@ -490,7 +490,7 @@ describe('route-match: remembered route matches', () => {
   type Match = { path: unknown[]; pathAndMethod: unknown[]; route: boolean };
   type Router = {
     stack: Array<{ path: string }>;
-    match(path: string, method: string): Match;
+    match: (this: Router, path: string, method: string) => Match;
     get(path: string, handler: (ctx: any) => void): unknown;
   };
   const router = () => (app.strapi.server as unknown as { router: Router }).router;
