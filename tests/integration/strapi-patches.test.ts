@@ -565,7 +565,7 @@ describe('route-match: remembered route matches', () => {
       () => app.request.options('/api/search'),
       () => app.request.options('/api/nothing-here'),
       () => (app.request as any).propfind('/api/search'),
-      () => app.request.get('/route-match-test/added-later'),
+      () => app.request.get('/_health'),
     ];
     const answers = async () => {
       const seen = [];
@@ -585,6 +585,6 @@ describe('route-match: remembered route matches', () => {
     }
     expect(patched[0]).toEqual(stockAnswers);
     expect(patched[1]).toEqual(stockAnswers);
-    expect(stockAnswers.map(({ status }) => status)).toEqual([200, 200, 404, 404, 405, 405, 200, 200, 501, 200]);
+    expect(stockAnswers.map(({ status }) => status)).toEqual([200, 200, 404, 404, 405, 405, 200, 200, 501, 204]);
   });
 });
