@@ -6,8 +6,8 @@ import { isPatchOn, withStock } from './switches';
  * and path, on Strapi's one router instance (`strapi.server.router`; the content and admin APIs' routes are copied
  * into its stack when mounted).
  *
- * Stock: every request tests its path against the regular expression of every route in the stack (over a thousand
- * here: the content API, the admin API, the plugins), in order, and collects the layers that match.
+ * Stock: every request tests its path against the regular expression of every layer in the stack (543 here: the
+ * content API, the admin API, the plugins), in order, and collects the layers that match.
  * Each group of routes Strapi mounts (every plugin's, every API's: 65 here) comes with its own router's
  * `allowedMethods` middleware, a layer without methods that matches every path under its prefix; the dispatch runs
  * all of them around every request (routing.js `addRoutes`: `router.use(subRouter.routes(),
@@ -29,7 +29,7 @@ import { isPatchOn, withStock } from './switches';
  * On upgrade: check that `match(path, method)` still returns `{ path, pathAndMethod, route }` computed from `stack`
  * alone, that the router's dispatch still calls it through the instance, and what `allowedMethods` does.
  */
-export const REMEMBERED_PATHS = 2_000;
+const REMEMBERED_PATHS = 2_000;
 
 type Layer = { methods: string[]; stack: Array<{ name?: string }> };
 export type RouteMatch = { path: Layer[]; pathAndMethod: Layer[]; route: boolean };
