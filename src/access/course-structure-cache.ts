@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { BoundedMap } from '../cache/bounded-map';
 import { cachesAreCoherent, sharedCache } from '../cache/bus';
 import { forgetOnWrites } from './forget-on-writes';
 
@@ -17,7 +18,7 @@ const STRUCTURE_TYPES = [
   'api::question-bank.question-bank',
 ];
 
-const entries = new Map<string, { value: Promise<unknown>; expiresAt: number }>();
+const entries = new BoundedMap<string, { value: Promise<unknown>; expiresAt: number }>(MAX_ENTRIES);
 let watching = false;
 
 /** What is remembered now, by key: diagnostics and the one-core test. */
@@ -51,7 +52,6 @@ export function rememberCourseStructure<T>(strapi: Core.Strapi, key: string, loa
   const now = Date.now();
   const cached = entries.get(key);
   if (cached && cached.expiresAt > now) return cached.value as Promise<T>;
-  if (entries.size >= MAX_ENTRIES) entries.clear();
   const value = load();
   entries.set(key, { value, expiresAt: now + COURSE_STRUCTURE_TTL_MS });
   value.catch(() => entries.delete(key));

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { forgetOnWrites } from '../access/forget-on-writes';
+import { BoundedMap } from '../cache/bounded-map';
 import { cachesAreCoherent, sharedCache } from '../cache/bus';
 import { isPatchOn, withStock } from './switches';
 
@@ -29,7 +30,7 @@ const PERMISSION = 'plugin::users-permissions.permission';
 const ROLE = 'plugin::users-permissions.role';
 
 const permissionsByRole = new Map<string, { permissions: Promise<unknown[]>; expiresAt: number }>();
-const abilities = new Map<string, { ability: Promise<unknown>; expiresAt: number }>();
+const abilities = new BoundedMap<string, { ability: Promise<unknown>; expiresAt: number }>(MAX_ABILITIES);
 
 const cachedPermissions = sharedCache('content-api-permissions', {
   forget: (key) => permissionsByRole.delete(key),
@@ -120,7 +121,6 @@ export function rememberContentApiAbilities(strapi: Core.Strapi) {
     const now = Date.now();
     const cached = abilities.get(key);
     if (cached && cached.expiresAt > now) return cached.ability;
-    if (abilities.size >= MAX_ABILITIES) abilities.clear();
     const ability = generate(permissions);
     abilities.set(key, { ability, expiresAt: now + PERMISSION_CACHE_TTL_MS });
     ability.catch(() => abilities.delete(key));

@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { BoundedMap } from '../cache/bounded-map';
 import { isPatchOn, withStock } from './switches';
 
 /**
@@ -42,7 +43,7 @@ type KoaRouter = { stack: Layer[]; match: (this: KoaRouter, path: string, method
 export function rememberRouteMatches(strapi: Core.Strapi): void {
   const router = (strapi.server as unknown as { router: KoaRouter }).router;
   const stock = router.match;
-  const remembered = new Map<string, RouteMatch>();
+  const remembered = new BoundedMap<string, RouteMatch>(REMEMBERED_PATHS);
   let stackSize = router.stack.length;
   const patched = function match(this: KoaRouter, path: string, method: string): RouteMatch {
     if (!isPatchOn('route-match')) return stock.call(this, path, method);
@@ -56,7 +57,6 @@ export function rememberRouteMatches(strapi: Core.Strapi): void {
       found = stock.call(this, path, method);
       if (found.route)
         found = { ...found, pathAndMethod: found.pathAndMethod.filter((layer) => !isGroupAllowedMethods(layer)) };
-      if (remembered.size >= REMEMBERED_PATHS) remembered.clear();
       remembered.set(key, found);
     }
     return { path: [...found.path], pathAndMethod: [...found.pathAndMethod], route: found.route };
