@@ -159,6 +159,25 @@ describe('stemming in Russian and English', () => {
     expect(hit.snippet).toContain('<mark>transitive</mark>');
     expect(hit.snippet.replace(/<\/?mark>/g, '')).not.toMatch(/[<>]/);
   });
+
+  (process.env.DATABASE_CLIENT === 'postgres' ? test : test.skip)(
+    'PostgreSQL: a text searched again is not parsed again (its tsquery is remembered) and finds the same',
+    async () => {
+      await whenIndexed(() => finds({ q: 'running' }, english), 'the English course indexed');
+      const searched = async (q: string) => {
+        let response: any;
+        const statements = await statementsOf(app.strapi, async () => (response = await search({ q })));
+        return { response, parses: statements.filter((sql) => sql.includes('websearch_to_tsquery')).length };
+      };
+      const q = `marathons -${unique('nothing')}`; // a text no other test searched
+      const first = await searched(q);
+      const again = await searched(q);
+      expect([first.parses, again.parses]).toEqual([1, 0]);
+      expect(first.response.status).toBe(200);
+      expect(ids(first.response)).toEqual([english]);
+      expect(again.response.body).toEqual(first.response.body);
+    }
+  );
 });
 
 describe('long texts that repeat their words', () => {

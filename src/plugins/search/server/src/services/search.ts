@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { arrayLiteral, isPostgres, runSql } from '../../../../../access/raw-sql';
 import { columnOf, tableOf } from '../../../../../database/tables';
+import { BoundedMap } from '../../../../../cache/bounded-map';
 import { invalidField } from '../../../../../errors/refusal';
 import {
   SEARCH_TEXT_TABLE,
@@ -86,6 +87,8 @@ const PREFIX_WORDS = 100;
  * read only when its beginning has no match.
  */
 const SNIPPET_WINDOW = 1000;
+/** How many typed texts' tsqueries are remembered (emptied past it: a memo, not a store). */
+const REMEMBERED_TSQUERIES = 2_000;
 
 const emptyFacets = (): Facets => ({ type: {}, category: {}, level: {}, price: {} });
 
@@ -210,19 +213,33 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      found AS (SELECT * FROM title_hits UNION ALL SELECT * FROM text_hits),
      hits AS MATERIALIZED (SELECT * FROM found ORDER BY "in_title" DESC LIMIT ?)`;
 
+  // The tsquery of each text typed lately. It depends on the text alone (the built-in `russian` configuration), and
+  // parsing it was a round trip of its own before every search; the texts people search for repeat.
+  const tsqueries = new BoundedMap<string, string>(REMEMBERED_TSQUERIES);
+
+  /**
+   * The text as a tsquery, parsed here rather than per row and bound as a value: a statement planned for its call
+   * sees how many rows each word has (a word most documents have is read in table order up to the cap, a rare one
+   * through the index). Nothing left of it (only stop words): '', the empty answer websearch_to_tsquery's would give.
+   */
+  async function tsqueryOf(text: string): Promise<string> {
+    const remembered = tsqueries.get(text);
+    if (remembered !== undefined) return remembered;
+    const [{ query }] = (
+      await runSql<{ query: string }>(strapi, `SELECT CAST(websearch_to_tsquery('russian', ?) AS text) AS "query"`, [
+        text,
+      ])
+    ).rows;
+    tsqueries.set(text, query);
+    return query;
+  }
+
   /**
    * One statement: the hits are found and ranked once, then both the page (with its text and snippet, for its rows
    * only) and the facets are taken from them. Two statements would read every hit twice.
    */
   async function searchPostgres(request: SearchRequest, where: Where, cap: number): Promise<SearchAnswer> {
-    // The tsquery, parsed once here rather than per row and bound as a value: a statement planned for its call sees
-    // how many rows each word has (a word most documents have is read in table order up to the cap, a rare one
-    // through the index). Nothing left of it (only stop words): the empty answer websearch_to_tsquery's would give.
-    const [{ query }] = (
-      await runSql<{ query: string }>(strapi, `SELECT CAST(websearch_to_tsquery('russian', ?) AS text) AS "query"`, [
-        request.q,
-      ])
-    ).rows;
+    const query = await tsqueryOf(request.q);
     if (query === '') return answer([], emptyFacets(), 0, cap);
     const join = where.joinsCourse ? courseJoin() : '';
     const tsquery = `CAST(? AS tsquery)`;
