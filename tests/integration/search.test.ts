@@ -4,7 +4,7 @@ import { ownTableOf } from '../../src/database/tables';
 import { JOBS_TABLE } from '../../src/jobs/outbox';
 import { factories, type TestUser } from '../helpers/factories';
 import { startInstance, stopFleet, stopInstance } from '../helpers/fleet';
-import { statementsOf } from '../helpers/statements';
+import { fewestStatementsOf, statementsOf } from '../helpers/statements';
 import { startLyceum, stopLyceum, type TestApp } from '../helpers/strapi';
 
 /**
@@ -465,9 +465,13 @@ describe('suggestions', () => {
       for (let index = 0; index < 12; index += 1) await createCourse({ title: `${word} part ${index}` });
       await whenIndexed(async () => (await search({ q: word })).body.meta.pagination.total === 12, 'all indexed');
       let answer: string[] = [];
-      const statements = await statementsOf(app.strapi, async () => (answer = await suggested(word.slice(0, -2))));
+      // The fewest of a few runs: an index job still running for these courses writes the same tables.
+      const searchStatements = await fewestStatementsOf(
+        app.strapi,
+        async () => (answer = await suggested(word.slice(0, -2))),
+        (sql) => sql.includes('lyceum_search_')
+      );
       expect(answer).toHaveLength(10);
-      const searchStatements = statements.filter((sql) => sql.includes('lyceum_search_'));
       expect(searchStatements).toHaveLength(1);
       expect(searchStatements[0]).not.toContain('COUNT(*)');
       expect(searchStatements[0]).toContain('LIMIT 30');
