@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { BoundedMap } from '../cache/bounded-map';
+import { LRUCache } from 'lru-cache';
 import { cachesAreCoherent, sharedCache } from '../cache/bus';
 import { forgetOnWrites } from './forget-on-writes';
 
@@ -18,7 +18,7 @@ const STRUCTURE_TYPES = [
   'api::question-bank.question-bank',
 ];
 
-const entries = new BoundedMap<string, { value: Promise<unknown>; expiresAt: number }>(MAX_ENTRIES);
+const entries = new LRUCache<string, { value: Promise<unknown>; expiresAt: number }>({ max: MAX_ENTRIES });
 let watching = false;
 
 /** What is remembered now, by key: diagnostics and the one-core test. */

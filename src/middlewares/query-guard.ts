@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { contentTypes } from '@strapi/utils';
-import { BoundedMap } from '../cache/bounded-map';
+import { LRUCache } from 'lru-cache';
 import { queryRefusal } from '../query-validation/issues';
 import { queryLimitsFrom } from '../query-validation/limits';
 import { queryStringProblem } from '../query-validation/bounds';
@@ -39,14 +39,16 @@ export default (_config: unknown, { strapi }: { strapi: Core.Strapi }) => {
   let layers: RouteLayer[] | undefined;
   // Each path's template, remembered: testing some 550 routes' expressions in turn was 2% of a search suggestion's
   // CPU. Bounded: paths with ids in them do not repeat.
-  const templates = new BoundedMap<string, string | undefined>(REMEMBERED_TEMPLATES);
+  // Wrapped: "no route" (undefined) is remembered too, and the cache holds no undefined.
+  const templates = new LRUCache<string, { template: string | undefined }>({ max: REMEMBERED_TEMPLATES });
   const routeTemplate = (path: string, method: string): string | undefined => {
     // Read once, at the first request: every route is registered by then and none is added later.
     layers ??= strapi.server.api('content-api').listRoutes() as unknown as RouteLayer[];
     const key = `${method} ${path}`;
-    if (templates.has(key)) return templates.get(key);
+    const remembered = templates.get(key);
+    if (remembered) return remembered.template;
     const template = layers.find((layer) => layer.methods.includes(method) && layer.match(path))?.path;
-    templates.set(key, template);
+    templates.set(key, { template });
     return template;
   };
 

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
+import { LRUCache } from 'lru-cache';
 import { forgetOnWrites } from '../access/forget-on-writes';
-import { BoundedMap } from '../cache/bounded-map';
 import { cachesAreCoherent, sharedCache } from '../cache/bus';
 import { isPatchOn, withStock } from './switches';
 
@@ -30,7 +30,7 @@ const PERMISSION = 'plugin::users-permissions.permission';
 const ROLE = 'plugin::users-permissions.role';
 
 const permissionsByRole = new Map<string, { permissions: Promise<unknown[]>; expiresAt: number }>();
-const abilities = new BoundedMap<string, { ability: Promise<unknown>; expiresAt: number }>(MAX_ABILITIES);
+const abilities = new LRUCache<string, { ability: Promise<unknown>; expiresAt: number }>({ max: MAX_ABILITIES });
 
 const cachedPermissions = sharedCache('content-api-permissions', {
   forget: (key) => permissionsByRole.delete(key),

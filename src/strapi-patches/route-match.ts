@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { BoundedMap } from '../cache/bounded-map';
+import { LRUCache } from 'lru-cache';
 import { isPatchOn, withStock } from './switches';
 
 /**
@@ -16,8 +16,8 @@ import { isPatchOn, withStock } from './switches';
  * Change: the answer for a method and path is kept and handed out as a copy (callers append to its arrays: the
  * router's dispatch makes `matched.path` the context's `matched`). It depends only on the method, the path and the
  * stack, so it is kept with the stack's size and computed again when a route was added since. At most
- * REMEMBERED_PATHS paths are kept; past that the memory is emptied, so paths that never repeat (ids in them) cost a
- * lookup more than stock and hold no memory.
+ * REMEMBERED_PATHS paths are kept, the least recently asked dropped past that, so paths that never repeat (ids in
+ * them) cost a lookup more than stock and hold bounded memory.
  * When a route answers the method (`route`), the groups' `allowedMethods` layers are left out of the layers to run
  * (`pathAndMethod`; `path`, which they read, keeps them). Each only acts on a 404 or no status: it then answers 501
  * for a method the router does not implement, 405 for one no matched layer has, the methods for OPTIONS. With a
@@ -43,7 +43,7 @@ type KoaRouter = { stack: Layer[]; match: (this: KoaRouter, path: string, method
 export function rememberRouteMatches(strapi: Core.Strapi): void {
   const router = (strapi.server as unknown as { router: KoaRouter }).router;
   const stock = router.match;
-  const remembered = new BoundedMap<string, RouteMatch>(REMEMBERED_PATHS);
+  const remembered = new LRUCache<string, RouteMatch>({ max: REMEMBERED_PATHS });
   let stackSize = router.stack.length;
   const patched = function match(this: KoaRouter, path: string, method: string): RouteMatch {
     if (!isPatchOn('route-match')) return stock.call(this, path, method);

@@ -3,9 +3,9 @@ import { isUniqueViolation } from '../../../../errors/unique-violation';
 import { isPostgres, keyStartsWith, runSql, type SqlStatement } from '../../../../access/raw-sql';
 import { Refusal } from '../../../../errors/refusal';
 import { linkOf, tableOf } from '../../../../database/tables';
-import { BoundedSet } from '../../../../cache/bounded-map';
 import { enqueue } from '../../../../jobs';
 import { createId } from '@paralleldrive/cuid2';
+import { LRUCache } from 'lru-cache';
 import { waitlistPromotionJob } from './jobs/waitlist-jobs';
 
 /**
@@ -391,11 +391,11 @@ export async function ensureSeatRow(strapi: Core.Strapi, courseDocumentId: strin
       if (!isUniqueViolation(error)) throw error;
     }
   }
-  coursesWithSeatRow.add(courseDocumentId);
+  coursesWithSeatRow.set(courseDocumentId, true);
 }
 
 const MAX_REMEMBERED_SEAT_ROWS = 100_000;
-const coursesWithSeatRow = new BoundedSet<string>(MAX_REMEMBERED_SEAT_ROWS);
+const coursesWithSeatRow = new LRUCache<string, true>({ max: MAX_REMEMBERED_SEAT_ROWS });
 
 class LostRace extends Error {}
 

@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
+import { LRUCache } from 'lru-cache';
 import { arrayLiteral, isPostgres, runSql } from '../../../../../access/raw-sql';
 import { columnOf, tableOf } from '../../../../../database/tables';
-import { BoundedMap } from '../../../../../cache/bounded-map';
 import { invalidField } from '../../../../../errors/refusal';
 import {
   SEARCH_TEXT_TABLE,
@@ -87,7 +87,7 @@ const PREFIX_WORDS = 100;
  * read only when its beginning has no match.
  */
 const SNIPPET_WINDOW = 1000;
-/** How many typed texts' tsqueries are remembered (emptied past it: a memo, not a store). */
+/** How many typed texts' tsqueries are remembered (the least recently searched dropped past it). */
 const REMEMBERED_TSQUERIES = 2_000;
 
 const emptyFacets = (): Facets => ({ type: {}, category: {}, level: {}, price: {} });
@@ -215,7 +215,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   // The tsquery of each text typed lately. It depends on the text alone (the built-in `russian` configuration), and
   // parsing it was a round trip of its own before every search; the texts people search for repeat.
-  const tsqueries = new BoundedMap<string, string>(REMEMBERED_TSQUERIES);
+  const tsqueries = new LRUCache<string, string>({ max: REMEMBERED_TSQUERIES });
 
   /**
    * The text as a tsquery, parsed here rather than per row and bound as a value: a statement planned for its call
