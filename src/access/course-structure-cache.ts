@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
-import { LRUCache } from 'lru-cache';
 import { cachesAreCoherent, sharedCache } from '../cache/bus';
+import { RememberedLoads } from '../cache/remembered-loads';
 import { forgetOnWrites } from './forget-on-writes';
 
 /**
@@ -18,15 +18,15 @@ const STRUCTURE_TYPES = [
   'api::question-bank.question-bank',
 ];
 
-const entries = new LRUCache<string, { value: Promise<unknown>; expiresAt: number }>({ max: MAX_ENTRIES });
+const entries = new RememberedLoads<unknown>({ max: MAX_ENTRIES, ttl: COURSE_STRUCTURE_TTL_MS });
 let watching = false;
 
 /** What is remembered now, by key: diagnostics and the one-core test. */
-export const rememberedCourseStructureKeys = (): string[] => [...entries.keys()];
+export const rememberedCourseStructureKeys = (): string[] => entries.keys();
 
 const courseStructure = sharedCache('course-structure', {
-  forget: (key) => entries.delete(key),
-  forgetAll: () => entries.clear(),
+  forget: (key) => entries.forget(key),
+  forgetAll: () => entries.forgetAll(),
 });
 
 /** Drops every remembered course structure here and on every other instance. */
@@ -49,11 +49,5 @@ export function rememberCourseStructure<T>(strapi: Core.Strapi, key: string, loa
   watchStructureWrites(strapi);
   // Not listening to the other instances (Redis away): their edits could not reach this cache.
   if (!cachesAreCoherent()) return load();
-  const now = Date.now();
-  const cached = entries.get(key);
-  if (cached && cached.expiresAt > now) return cached.value as Promise<T>;
-  const value = load();
-  entries.set(key, { value, expiresAt: now + COURSE_STRUCTURE_TTL_MS });
-  value.catch(() => entries.delete(key));
-  return value;
+  return entries.get(key, load) as Promise<T>;
 }

@@ -1,8 +1,8 @@
 import { createRequire } from 'module';
 import { randomUUID } from 'crypto';
-import { LRUCache } from 'lru-cache';
 import type { Core } from '@strapi/strapi';
 import { cachesAreCoherent, sharedCache } from '../cache/bus';
+import { RememberedLoads } from '../cache/remembered-loads';
 import { unauthorized } from '../errors/refusal';
 import { forgetAgainAfterCommit } from './forget-on-writes';
 
@@ -106,10 +106,8 @@ interface SessionValidity {
   exists: boolean;
   absoluteExpiresAt: number | null;
 }
-const sessions = new LRUCache<string, { validity: Promise<SessionValidity>; userId: string }>({
-  max: MAX_SESSIONS,
-  ttl: SESSION_TTL_MS,
-});
+// Tagged with the session's user: a drop of `user:<id>` forgets every session of theirs.
+const sessions = new RememberedLoads<SessionValidity, string>({ max: MAX_SESSIONS, ttl: SESSION_TTL_MS });
 
 const validityOf = (row: SessionRow | null): SessionValidity => ({
   exists: !!row,
@@ -126,11 +124,11 @@ const sessionCache = sharedCache('sessions', {
   forget(key) {
     if (key.startsWith(USER_KEY)) {
       const userId = key.slice(USER_KEY.length);
-      for (const [sessionId, entry] of sessions.entries()) if (entry.userId === userId) sessions.delete(sessionId);
-    } else if (key.startsWith(SESSION_KEY)) sessions.delete(key.slice(SESSION_KEY.length));
-    else sessions.clear();
+      sessions.forgetTagged((sessionUserId) => sessionUserId === userId);
+    } else if (key.startsWith(SESSION_KEY)) sessions.forget(key.slice(SESSION_KEY.length));
+    else sessions.forgetAll();
   },
-  forgetAll: () => sessions.clear(),
+  forgetAll: () => sessions.forgetAll(),
 });
 
 const readSession = (strapi: Core.Strapi, sessionId: string): Promise<SessionValidity> =>
@@ -142,15 +140,9 @@ const readSession = (strapi: Core.Strapi, sessionId: string): Promise<SessionVal
 export function isSessionLive(strapi: Core.Strapi, sessionId: string, userId: string): Promise<boolean> {
   // Not listening to the other instances (Redis away): a logout there could not reach this cache.
   if (!cachesAreCoherent()) return readSession(strapi, sessionId).then((validity) => isUsable(validity, Date.now()));
-  let cached = sessions.get(sessionId);
-  if (!cached) {
-    const validity = readSession(strapi, sessionId);
-    cached = { validity, userId: String(userId) };
-    sessions.set(sessionId, cached);
-    // A failed read is not kept: the next request asks the database again.
-    validity.catch(() => sessions.delete(sessionId));
-  }
-  return cached.validity.then((validity) => isUsable(validity, Date.now()));
+  return sessions
+    .get(sessionId, () => readSession(strapi, sessionId), { tag: String(userId) })
+    .then((validity) => isUsable(validity, Date.now()));
 }
 
 /** What a write to sessions may have changed: one session, one user's, all (not knowing), or nothing kept here. */

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { cachesAreCoherent, sharedCache } from '../cache/bus';
+import { RememberedLoads } from '../cache/remembered-loads';
 import { isPatchOn, withStock } from './switches';
 
 /**
@@ -22,14 +23,14 @@ import { isPatchOn, withStock } from './switches';
  * key: 'default_locale'`).
  */
 const REMEMBERED_TTL_MS = 5_000;
-const remembered = new Map<string, { value: Promise<unknown>; expiresAt: number }>();
+const REMEMBERED_KEYS = new Set(['plugin:users-permissions:advanced', 'plugin:i18n:default_locale']);
+const remembered = new RememberedLoads<unknown>({ max: REMEMBERED_KEYS.size, ttl: REMEMBERED_TTL_MS });
 const rememberedSettings = sharedCache('users-permissions-advanced-settings', {
-  forget: () => remembered.clear(),
-  forgetAll: () => remembered.clear(),
+  forget: () => remembered.forgetAll(),
+  forgetAll: () => remembered.forgetAll(),
 });
 
 type StoreParams = { type?: string; name?: string; key?: string; [other: string]: unknown };
-const REMEMBERED_KEYS = new Set(['plugin:users-permissions:advanced', 'plugin:i18n:default_locale']);
 /** The remembered key these parameters name, if they name one. */
 const rememberedKey = (params: StoreParams): string | undefined => {
   const key = `${params?.type}:${params?.name}:${params?.key}`;
@@ -47,18 +48,7 @@ export function rememberAdvancedSettings(strapi: Core.Strapi) {
   const rememberedGet = (params: StoreParams) => {
     const key = rememberedKey(params);
     if (!key || !cachesAreCoherent()) return get(params);
-    const now = Date.now();
-    let entry = remembered.get(key);
-    if (!entry || entry.expiresAt <= now) {
-      const value = get(params);
-      const fresh = { value, expiresAt: now + REMEMBERED_TTL_MS };
-      remembered.set(key, fresh);
-      value.catch(() => {
-        if (remembered.get(key) === fresh) remembered.delete(key);
-      });
-      entry = fresh;
-    }
-    return entry.value.then((value) => structuredClone(value));
+    return remembered.get(key, () => get(params)).then((value) => structuredClone(value));
   };
   store.get = withStock(rememberedGet, get);
   // Dropped before the write and again once it is done: a read in between (here, or on another instance as soon as

@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
-import { LRUCache } from 'lru-cache';
 import { forgetOnWrites } from '../access/forget-on-writes';
 import { cachesAreCoherent, sharedCache } from '../cache/bus';
+import { RememberedLoads } from '../cache/remembered-loads';
 import { isPatchOn, withStock } from './switches';
 
 /**
@@ -29,11 +29,11 @@ const USER = 'plugin::users-permissions.user';
 const ROLE = 'plugin::users-permissions.role';
 
 // Least recently used first out: a full cache must not forget the users signed in right now.
-const users = new LRUCache<string, { user: Promise<unknown> }>({ max: MAX_USERS, ttl: AUTHENTICATED_USER_TTL_MS });
+const users = new RememberedLoads<unknown>({ max: MAX_USERS, ttl: AUTHENTICATED_USER_TTL_MS });
 
 const authenticatedUsers = sharedCache('authenticated-users', {
-  forget: (id) => users.delete(id),
-  forgetAll: () => users.clear(),
+  forget: (id) => users.forget(id),
+  forgetAll: () => users.forgetAll(),
 });
 
 /** Drops every remembered user here and on every other instance. */
@@ -44,18 +44,8 @@ export function forgetAuthenticatedUsers() {
 /** The caller's user row with its role, shared: from this cache, or read once by `load` for all who ask meanwhile. */
 export function sharedUser(id: unknown, load: (id: unknown) => Promise<unknown>): Promise<unknown> {
   if (!isPatchOn('authenticated-user') || !cachesAreCoherent()) return load(id);
-  const key = String(id);
-  let cached = users.get(key);
-  if (!cached) {
-    cached = { user: load(id) };
-    users.set(key, cached);
-    // A failed or empty read is not kept: the next request asks the database again.
-    cached.user.then(
-      (user) => (user ? undefined : users.delete(key)),
-      () => users.delete(key)
-    );
-  }
-  return cached.user;
+  // An empty read is not kept either: the next request asks the database again.
+  return users.get(String(id), () => load(id), { keep: (user) => !!user });
 }
 
 /** The stock read of users-permissions, kept by the user-service wrapper for the token check below. */

@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
-import { LRUCache } from 'lru-cache';
 import { forgetOnWrites } from '../access/forget-on-writes';
 import { cachesAreCoherent, sharedCache } from '../cache/bus';
+import { RememberedLoads } from '../cache/remembered-loads';
 import { isPatchOn, withStock } from './switches';
 
 /**
@@ -25,18 +25,20 @@ import { isPatchOn, withStock } from './switches';
  */
 const PERMISSION_CACHE_TTL_MS = 10_000;
 const MAX_ABILITIES = 64;
+// Roles, `public` included: a handful in practice; the bound only keeps a role-creating script from growing it.
+const MAX_ROLES = 1_000;
 
 const PERMISSION = 'plugin::users-permissions.permission';
 const ROLE = 'plugin::users-permissions.role';
 
-const permissionsByRole = new Map<string, { permissions: Promise<unknown[]>; expiresAt: number }>();
-const abilities = new LRUCache<string, { ability: Promise<unknown>; expiresAt: number }>({ max: MAX_ABILITIES });
+const permissionsByRole = new RememberedLoads<unknown[]>({ max: MAX_ROLES, ttl: PERMISSION_CACHE_TTL_MS });
+const abilities = new RememberedLoads<unknown>({ max: MAX_ABILITIES, ttl: PERMISSION_CACHE_TTL_MS });
 
 const cachedPermissions = sharedCache('content-api-permissions', {
-  forget: (key) => permissionsByRole.delete(key),
+  forget: (key) => permissionsByRole.forget(key),
   forgetAll: () => {
-    permissionsByRole.clear();
-    abilities.clear();
+    permissionsByRole.forgetAll();
+    abilities.forgetAll();
   },
 });
 
@@ -47,14 +49,7 @@ export function forgetCachedPermissions() {
 
 function remembered(key: string, load: () => Promise<unknown[]>): Promise<unknown[]> {
   if (!cachesAreCoherent()) return load();
-  const now = Date.now();
-  const cached = permissionsByRole.get(key);
-  if (cached && cached.expiresAt > now) return cached.permissions;
-  const permissions = load();
-  permissionsByRole.set(key, { permissions, expiresAt: now + PERMISSION_CACHE_TTL_MS });
-  // A failed read is not kept: the next request asks the database again.
-  permissions.catch(() => permissionsByRole.delete(key));
-  return permissions;
+  return permissionsByRole.get(key, load);
 }
 
 type PermissionService = {
@@ -117,14 +112,7 @@ export function rememberContentApiAbilities(strapi: Core.Strapi) {
   if (!isPatchOn('content-api-permissions')) return;
   const remembered = (permissions: unknown[], options?: object) => {
     if (options && Object.keys(options).length > 0) return generate(permissions, options);
-    const key = abilityKey(permissions);
-    const now = Date.now();
-    const cached = abilities.get(key);
-    if (cached && cached.expiresAt > now) return cached.ability;
-    const ability = generate(permissions);
-    abilities.set(key, { ability, expiresAt: now + PERMISSION_CACHE_TTL_MS });
-    ability.catch(() => abilities.delete(key));
-    return ability;
+    return abilities.get(abilityKey(permissions), () => generate(permissions));
   };
   engine.generateAbility = withStock(remembered, generate);
 }
